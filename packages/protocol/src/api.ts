@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { CaseStatus, ChannelKind, Presence, Priority, Role } from './enums.ts';
+import {
+  Agent,
+  Attachment,
+  Attributes,
+  Case,
+  CaseEvent,
+  Channel,
+  Conversation,
+  Customer,
+  E164,
+  Email,
+  Id,
+  Message,
+  Skill,
+  WorkspaceSettings,
+} from './entities.ts';
+
+/** A page of results; pass `nextCursor` back as `cursor` for the next page (null: no more). */
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+const Limit = z.coerce.number().int().min(1).max(200).default(50);
+const Cursor = z.string().min(1).max(512).optional();
+/** Query values arrive as strings; accept one value or a comma-separated list. */
+function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v),
+    z.array(item).min(1).max(20),
+  );
+}
+
+// ---- auth ----
+export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(200) });
+export type LoginRequest = z.infer<typeof LoginRequest>;
+export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string(), agent: Agent });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+// ---- cases ----
+export const CaseListQuery = z.object({
+  status: listOf(CaseStatus).optional(),
+  /** An agent id, `me`, or `unassigned`. */
+  assignee: z.union([z.literal('me'), z.literal('unassigned'), Id]).optional(),
+  team: z.string().min(1).max(60).optional(),
+  channel: listOf(ChannelKind).optional(),
+  priority: listOf(Priority).optional(),
+  tag: z.string().min(1).max(60).optional(),
+  customerId: Id.optional(),
+  /** Free text over subject, preview and the case number. */
+  q: z.string().min(1).max(200).optional(),
+  limit: Limit,
+  cursor: Cursor,
+});
+export type CaseListQuery = z.input<typeof CaseListQuery>;
+export type CaseListFilter = z.output<typeof CaseListQuery>;
+export const CaseListResponse = page(Case);
+
+export const CaseDetail = z.object({ case: Case, customer: Customer, conversations: z.array(Conversation) });
+export type CaseDetail = z.infer<typeof CaseDetail>;
+
+export const CaseUpdateRequest = z
+  .object({
+    /** The `version` you last saw; a stale one gets 409 `version_conflict`. */
+    version: z.number().int().positive(),
+    status: CaseStatus.optional(),
+    priority: Priority.optional(),
+    assigneeId: Id.nullable().optional(),
+    team: z.string().min(1).max(60).nullable().optional(),
+    tags: z.array(z.string().min(1).max(60)).max(50).optional(),
+    subject: z.string().min(1).max(300).optional(),
+  })
+  .strict();
+export type CaseUpdateRequest = z.infer<typeof CaseUpdateRequest>;
+
+export const MessageListQuery = z.object({ limit: Limit, cursor: Cursor });
+export type MessageListQuery = z.input<typeof MessageListQuery>;
+export const MessageListResponse = page(Message);
+
+const MessageText = z.string().trim().min(1, 'must not be empty').max(10_000);
+const ClientMessageId = z.string().min(1).max(100);
+
+export const ReplyRequest = z
+  .object({
+    text: MessageText,
+    /** Reply on this conversation; default: the case's most recent one. */
+    conversationId: Id.optional(),
+    attachments: z.array(Attachment).max(10).optional(),
+    /** Retrying with the same id never sends twice. */
+    clientMessageId: ClientMessageId.optional(),
+  })
+  .strict();
+export type ReplyRequest = z.infer<typeof ReplyRequest>;
+
+export const NoteRequest = z.object({ text: MessageText, clientMessageId: ClientMessageId.optional() }).strict();
+export type NoteRequest = z.infer<typeof NoteRequest>;
+
+export const CaseMergeRequest = z.object({ targetCaseId: Id }).strict();
+export type CaseMergeRequest = z.infer<typeof CaseMergeRequest>;
+
+// ---- customers ----
+export const CustomerListQuery = z.object({ q: z.string().min(1).max(200).optional(), limit: Limit, cursor: Cursor });
+export type CustomerListQuery = z.input<typeof CustomerListQuery>;
+export const CustomerListResponse = page(Customer);
+
+export const CustomerUpdateRequest = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    emails: z.array(Email).max(20).optional(),
+    phones: z.array(E164).max(20).optional(),
+    attributes: Attributes.optional(),
+  })
+  .strict();
+export type CustomerUpdateRequest = z.infer<typeof CustomerUpdateRequest>;
+
+/** One entry of a customer's timeline: a message or an event, in `seq` order. */
+export const TimelineQuery = z.object({
+  limit: Limit,
+  /** Entries before this cursor (scrolling back in time). */
+  cursor: Cursor,
+});
+export type TimelineQuery = z.input<typeof TimelineQuery>;
+export const TimelineResponse = page(CaseEvent);
+
+export const CustomerMergeRequest = z.object({ sourceCustomerId: Id }).strict();
+export type CustomerMergeRequest = z.infer<typeof CustomerMergeRequest>;
+
+// ---- agents ----
+export const AgentCreateRequest = z
+  .object({
+    email: Email,
+    name: z.string().min(1).max(200),
+    password: z.string().min(10, 'must be at least 10 characters').max(200),
+    role: Role.default('agent'),
+    teams: z.array(z.string().min(1).max(60)).max(20).default([]),
+    skills: z.array(Skill).max(50).default([]),
+    languages: z.array(z.string().min(2).max(10)).max(20).default(['en']),
+  })
+  .strict();
+export type AgentCreateRequest = z.input<typeof AgentCreateRequest>;
+export const AgentListResponse = z.object({ items: z.array(Agent) });
+export const PresenceRequest = z.object({ presence: Presence }).strict();
+export type PresenceRequest = z.infer<typeof PresenceRequest>;
+
+export const SettingsUpdateRequest = WorkspaceSettings.partial().strict();
+export type SettingsUpdateRequest = z.infer<typeof SettingsUpdateRequest>;
+
+export const ChannelCreateRequest = z
+  .object({ kind: ChannelKind, name: z.string().min(1).max(200), secret: z.string().min(16).max(500).optional() })
+  .strict();
+export type ChannelCreateRequest = z.infer<typeof ChannelCreateRequest>;
+export const ChannelListResponse = z.object({ items: z.array(Channel) });
+
+// ---- events ----
+export const EventsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+export type EventsQuery = z.input<typeof EventsQuery>;
+export const EventsResponse = z.object({ events: z.array(CaseEvent), lastSeq: z.number().int().min(0) });
+export type EventsResponse = z.infer<typeof EventsResponse>;
+
+// ---- visitor (web chat) ----
+export const VisitorSessionRequest = z
+  .object({
+    channelId: Id,
+    /** Returning visitor: the token of an earlier session keeps the same customer. */
+    resumeToken: z.string().max(2000).optional(),
+    name: z.string().min(1).max(200).optional(),
+    email: Email.optional(),
+    /** The host site's own user id, with `userHash` = hex HMAC-SHA256(userId, channel secret). */
+    userId: z.string().min(1).max(200).optional(),
+    userHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex HMAC-SHA256').optional(),
+    attributes: Attributes.optional(),
+  })
+  .strict()
+  .refine((v) => (v.userId === undefined) === (v.userHash === undefined), {
+    message: 'userId and userHash go together',
+    path: ['userHash'],
+  });
+export type VisitorSessionRequest = z.infer<typeof VisitorSessionRequest>;
+export const VisitorSessionResponse = z.object({
+  token: z.string(),
+  customerId: Id,
+  channelId: Id,
+  identified: z.boolean(),
+  expiresAt: z.string(),
+});
+export type VisitorSessionResponse = z.infer<typeof VisitorSessionResponse>;
+
+export const VisitorSendRequest = z
+  .object({ text: MessageText, clientMessageId: ClientMessageId, attachments: z.array(Attachment).max(10).optional() })
+  .strict();
+export type VisitorSendRequest = z.infer<typeof VisitorSendRequest>;
+
+export const HealthResponse = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });

@@ -1,0 +1,197 @@
+import { z } from 'zod';
+import {
+  AuthorKind,
+  CaseStatus,
+  ChannelKind,
+  DeliveryStatus,
+  Direction,
+  Presence,
+  Priority,
+  Role,
+} from './enums.ts';
+
+/** Opaque identifier: letters, digits, `_` and `-`, at most 64 characters. */
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"');
+/** ISO-8601 timestamp in UTC. */
+export const Timestamp = z.iso.datetime();
+/** A phone number in E.164 form, e.g. `+14155550100`. */
+export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550100');
+export const Email = z.email().max(320);
+export const Attributes = z.record(z.string().max(100), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]));
+
+export const Workspace = z.object({
+  id: Id,
+  name: z.string().min(1).max(200),
+  createdAt: Timestamp,
+});
+export type Workspace = z.infer<typeof Workspace>;
+
+/** Settings an admin may change. */
+export const WorkspaceSettings = z.object({
+  /** A customer writing again within this many hours of a case being solved reopens it. */
+  reopenWindowHours: z.number().int().min(0).max(24 * 90),
+  /** Business name shown to customers in the chat. */
+  displayName: z.string().min(1).max(200),
+});
+export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
+
+/** How one channel knows a customer: unique per channel. */
+export const ChannelIdentity = z.object({
+  channelId: Id,
+  kind: ChannelKind,
+  externalId: z.string().min(1).max(320),
+});
+export type ChannelIdentity = z.infer<typeof ChannelIdentity>;
+
+export const Customer = z.object({
+  id: Id,
+  workspaceId: Id,
+  name: z.string().max(200),
+  emails: z.array(Email),
+  phones: z.array(E164),
+  identities: z.array(ChannelIdentity),
+  splynxId: z.string().nullable(),
+  attributes: Attributes,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Customer = z.infer<typeof Customer>;
+
+export const Skill = z.object({ name: z.string().min(1).max(60), level: z.number().int().min(1).max(5) });
+export type Skill = z.infer<typeof Skill>;
+
+export const Agent = z.object({
+  id: Id,
+  workspaceId: Id,
+  kind: z.enum(['human', 'bot']),
+  email: Email,
+  name: z.string().min(1).max(200),
+  role: Role,
+  teams: z.array(z.string().min(1).max(60)),
+  skills: z.array(Skill),
+  languages: z.array(z.string().min(2).max(10)),
+  /** How many open cases of each channel kind the agent takes at once. */
+  capacity: z.partialRecord(ChannelKind, z.number().int().min(0).max(100)),
+  presence: Presence,
+  createdAt: Timestamp,
+});
+export type Agent = z.infer<typeof Agent>;
+
+/** A configured inbox. Its secret never leaves the server. */
+export const Channel = z.object({
+  id: Id,
+  workspaceId: Id,
+  kind: ChannelKind,
+  name: z.string().min(1).max(200),
+  createdAt: Timestamp,
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const Case = z.object({
+  id: Id,
+  workspaceId: Id,
+  /** Human case number, per workspace, starting at 1. */
+  number: z.number().int().positive(),
+  subject: z.string().max(300),
+  status: CaseStatus,
+  priority: Priority,
+  customerId: Id,
+  assigneeId: Id.nullable(),
+  team: z.string().nullable(),
+  skills: z.array(z.string()),
+  tags: z.array(z.string().min(1).max(60)),
+  /** Channel kinds this case has conversations on, first one first. */
+  channels: z.array(ChannelKind),
+  preview: z.string().max(300),
+  messageCount: z.number().int().min(0),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  lastActivityAt: Timestamp,
+  solvedAt: Timestamp.nullable(),
+  /** Increases on every change; send it back to update (optimistic concurrency). */
+  version: z.number().int().positive(),
+});
+export type Case = z.infer<typeof Case>;
+
+export const Conversation = z.object({
+  id: Id,
+  workspaceId: Id,
+  caseId: Id,
+  customerId: Id,
+  channelId: Id,
+  channelKind: ChannelKind,
+  /** The provider's thread key (email thread, chat id), when it has one. */
+  externalThreadId: z.string().nullable(),
+  createdAt: Timestamp,
+  lastMessageAt: Timestamp,
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const Attachment = z.object({
+  name: z.string().min(1).max(255),
+  contentType: z.string().min(1).max(127),
+  size: z.number().int().min(0),
+  url: z.string().max(2048),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const Message = z.object({
+  id: Id,
+  workspaceId: Id,
+  caseId: Id,
+  conversationId: Id,
+  customerId: Id,
+  channelId: Id,
+  channelKind: ChannelKind,
+  direction: Direction,
+  authorKind: AuthorKind,
+  authorId: Id.nullable(),
+  authorName: z.string().max(200),
+  /** Internal notes are never sent to the customer. */
+  internal: z.boolean(),
+  text: z.string(),
+  attachments: z.array(Attachment),
+  providerMessageId: z.string().nullable(),
+  clientMessageId: z.string().nullable(),
+  status: DeliveryStatus,
+  createdAt: Timestamp,
+});
+export type Message = z.infer<typeof Message>;
+
+/** What moved on a case: field name to [before, after]. */
+export const CaseChanges = z.record(z.string(), z.tuple([z.unknown(), z.unknown()]));
+export type CaseChanges = z.infer<typeof CaseChanges>;
+
+const eventBase = {
+  seq: z.number().int().positive(),
+  workspaceId: Id,
+  at: Timestamp,
+  actorId: Id.nullable(),
+  caseId: Id.nullable(),
+  customerId: Id.nullable(),
+};
+
+/** Every state change, in per-workspace `seq` order. The log feeds realtime, timeline and replay. */
+export const CaseEvent = z.discriminatedUnion('type', [
+  z.object({ ...eventBase, type: z.literal('message.created'), data: z.object({ message: Message }) }),
+  z.object({
+    ...eventBase,
+    type: z.literal('message.status'),
+    data: z.object({ messageId: Id, status: DeliveryStatus, internal: z.boolean() }),
+  }),
+  z.object({ ...eventBase, type: z.literal('case.created'), data: z.object({ case: Case }) }),
+  z.object({ ...eventBase, type: z.literal('case.updated'), data: z.object({ case: Case, changes: CaseChanges }) }),
+  z.object({ ...eventBase, type: z.literal('case.merged'), data: z.object({ sourceCaseId: Id, targetCaseId: Id }) }),
+  z.object({ ...eventBase, type: z.literal('customer.created'), data: z.object({ customer: Customer }) }),
+  z.object({ ...eventBase, type: z.literal('customer.updated'), data: z.object({ customer: Customer }) }),
+  z.object({ ...eventBase, type: z.literal('customer.merged'), data: z.object({ sourceId: Id, targetId: Id }) }),
+  z.object({ ...eventBase, type: z.literal('agent.presence'), data: z.object({ agentId: Id, presence: Presence }) }),
+]);
+export type CaseEvent = z.infer<typeof CaseEvent>;
+export type CaseEventType = CaseEvent['type'];
+/** An event before the store gives it its `seq`. */
+export type NewCaseEvent = CaseEvent extends infer E ? (E extends CaseEvent ? Omit<E, 'seq'> : never) : never;

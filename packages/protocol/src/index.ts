@@ -1,0 +1,97 @@
+// Enumerations and the case lifecycle
+export {
+  CHANNEL_KINDS,
+  ChannelKind,
+  CASE_STATUSES,
+  CaseStatus,
+  CASE_TRANSITIONS,
+  PRIORITIES,
+  Priority,
+  ROLES,
+  Role,
+  PRESENCES,
+  Presence,
+  AUTHOR_KINDS,
+  AuthorKind,
+  DIRECTIONS,
+  Direction,
+  DELIVERY_STATUSES,
+  DeliveryStatus,
+} from './enums.ts';
+
+// Entities
+export {
+  Id,
+  Timestamp,
+  E164,
+  Email,
+  Attributes,
+  Workspace,
+  WorkspaceSettings,
+  ChannelIdentity,
+  Customer,
+  Skill,
+  Agent,
+  Channel,
+  Case,
+  Conversation,
+  Attachment,
+  Message,
+  CaseChanges,
+  CaseEvent,
+} from './entities.ts';
+export type { CaseEventType, NewCaseEvent } from './entities.ts';
+
+// REST bodies
+export {
+  page,
+  LoginRequest,
+  LoginResponse,
+  CaseListQuery,
+  CaseListResponse,
+  CaseDetail,
+  CaseUpdateRequest,
+  MessageListQuery,
+  MessageListResponse,
+  ReplyRequest,
+  NoteRequest,
+  CaseMergeRequest,
+  CustomerListQuery,
+  CustomerListResponse,
+  CustomerUpdateRequest,
+  TimelineQuery,
+  TimelineResponse,
+  CustomerMergeRequest,
+  AgentCreateRequest,
+  AgentListResponse,
+  PresenceRequest,
+  SettingsUpdateRequest,
+  ChannelCreateRequest,
+  ChannelListResponse,
+  EventsQuery,
+  EventsResponse,
+  VisitorSessionRequest,
+  VisitorSessionResponse,
+  VisitorSendRequest,
+  HealthResponse,
+} from './api.ts';
+export type { Page, CaseListFilter } from './api.ts';
+
+// Routes
+export { ROUTES } from './routes.ts';
+export type { RouteDef, RouteAuth, Routes, RouteName } from './routes.ts';
+
+// Sockets
+export { AGENT_NAMESPACE, VISITOR_NAMESPACE, TypingPayload } from './sockets.ts';
+export type {
+  ResumeResult,
+  Ack,
+  AgentServerEvents,
+  AgentClientEvents,
+  VisitorServerEvents,
+  VisitorClientEvents,
+  SocketAuth,
+} from './sockets.ts';
+
+// Errors
+export { ERROR_STATUS, ErrorCode, FieldIssue, ErrorBody, CasekitError, toFieldIssues } from './errors.ts';
