@@ -177,7 +177,12 @@ const eventBase = {
 
 /** Every state change, in per-workspace `seq` order. The log feeds realtime, timeline and replay. */
 export const CaseEvent = z.discriminatedUnion('type', [
-  z.object({ ...eventBase, type: z.literal('message.created'), data: z.object({ message: Message }) }),
+  z.object({
+    ...eventBase,
+    type: z.literal('message.created'),
+    /** `case` is the case after the message; visitors receive the message alone. */
+    data: z.object({ message: Message, case: Case.optional() }),
+  }),
   z.object({
     ...eventBase,
     type: z.literal('message.status'),

@@ -1,0 +1,36 @@
+// The engine
+export { createCaseEngine, assertTransition, isForwardStatus } from './engine.ts';
+export type { CaseEngineOptions } from './engine.ts';
+export type {
+  CaseEngine,
+  InboundMessage,
+  IngestResult,
+  Actor,
+  ReplyInput,
+  NoteInput,
+  CaseUpdate,
+  CreateCustomerInput,
+} from './types.ts';
+
+// Ports
+export type {
+  Store,
+  StoreReader,
+  StoreTx,
+  Publisher,
+  Clock,
+  ChannelRecord,
+  AgentRecord,
+  CaseQuery,
+  MessageQuery,
+  EventQuery,
+  OutboxItem,
+  IdempotentResponse,
+} from './ports.ts';
+
+// Ids
+export { newId } from './ids.ts';
+
+// Outbox
+export { createOutboxWorker } from './outbox.ts';
+export type { OutboundSender, OutboxWorker, OutboxWorkerOptions } from './outbox.ts';

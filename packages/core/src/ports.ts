@@ -1,0 +1,157 @@
+import type {
+  Agent,
+  Case,
+  CaseEvent,
+  CaseListFilter,
+  Channel,
+  Conversation,
+  Customer,
+  DeliveryStatus,
+  Message,
+  NewCaseEvent,
+  Page,
+  Workspace,
+  WorkspaceSettings,
+} from '@casekit/protocol';
+
+/** A channel with its secret, as the server keeps it. The secret never goes on the wire. */
+export interface ChannelRecord extends Channel {
+  secret: string | null;
+}
+/** An agent with the hash of its password (null: signs in through an external issuer). */
+export interface AgentRecord extends Agent {
+  passwordHash: string | null;
+}
+
+/** Case list filter with `assignee: "me"` already resolved to an id. */
+export type CaseQuery = Omit<CaseListFilter, 'assignee'> & { assignee?: string | 'unassigned' };
+
+export interface MessageQuery {
+  caseId?: string;
+  conversationId?: string;
+  customerId?: string;
+  /** Leave out internal notes (what a visitor may see). */
+  publicOnly?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+export interface EventQuery {
+  after: number;
+  limit: number;
+  /** Only events about this customer. */
+  customerId?: string;
+  /** Only events a visitor may see: public messages and their statuses. */
+  publicOnly?: boolean;
+}
+
+/** One delivery job of an outbound message, claimed by one worker at a time through a lease. */
+export interface OutboxItem {
+  id: string;
+  workspaceId: string;
+  messageId: string;
+  channelId: string;
+  attempts: number;
+  nextAttemptAt: string;
+  leaseUntil: string | null;
+  lastError: string | null;
+}
+
+/** A stored answer to a create call, replayed for a repeated `Idempotency-Key`. */
+export interface IdempotentResponse {
+  status: number;
+  body: unknown;
+  /** Hash of the request that produced it; the same key with another body is refused. */
+  requestHash: string;
+}
+
+/** Reads; outside a transaction they see committed data. */
+export interface StoreReader {
+  getWorkspace(workspaceId: string): Promise<(Workspace & { settings: WorkspaceSettings }) | null>;
+  getChannel(workspaceId: string, channelId: string): Promise<ChannelRecord | null>;
+  listChannels(workspaceId: string): Promise<ChannelRecord[]>;
+  getAgent(workspaceId: string, agentId: string): Promise<AgentRecord | null>;
+  getAgentByEmail(workspaceId: string, email: string): Promise<AgentRecord | null>;
+  listAgents(workspaceId: string): Promise<AgentRecord[]>;
+  /** Follows merges: the id of a merged-away profile returns the surviving one. */
+  getCustomer(workspaceId: string, customerId: string): Promise<Customer | null>;
+  findCustomerByIdentity(workspaceId: string, channelId: string, externalId: string): Promise<Customer | null>;
+  findCustomerByEmail(workspaceId: string, email: string): Promise<Customer | null>;
+  findCustomerByPhone(workspaceId: string, phone: string): Promise<Customer | null>;
+  searchCustomers(workspaceId: string, q: string | undefined, limit: number, cursor?: string): Promise<Page<Customer>>;
+  getCase(workspaceId: string, caseId: string): Promise<Case | null>;
+  /** Most recent activity first; throws `invalid_cursor` for a cursor it did not issue. */
+  listCases(workspaceId: string, query: CaseQuery): Promise<Page<Case>>;
+  getConversation(workspaceId: string, conversationId: string): Promise<Conversation | null>;
+  listConversations(workspaceId: string, caseId: string): Promise<Conversation[]>;
+  /** The customer's most recent conversation on a channel, whatever its case's status. */
+  findLatestConversation(workspaceId: string, customerId: string, channelId: string): Promise<Conversation | null>;
+  findConversationByThread(workspaceId: string, channelId: string, externalThreadId: string): Promise<Conversation | null>;
+  /** The customer's most recently active case that is not solved or closed. */
+  findActiveCase(workspaceId: string, customerId: string): Promise<Case | null>;
+  getMessage(workspaceId: string, messageId: string): Promise<Message | null>;
+  findMessageByProviderId(workspaceId: string, channelId: string, providerMessageId: string): Promise<Message | null>;
+  /** `scope` is who sent it: a customer id for visitors, an agent id for agents. */
+  findMessageByClientId(workspaceId: string, scope: string, clientMessageId: string): Promise<Message | null>;
+  /** Oldest first. */
+  listMessages(workspaceId: string, query: MessageQuery): Promise<Page<Message>>;
+  /** Events with `seq > after`, oldest first. */
+  listEvents(workspaceId: string, query: EventQuery): Promise<CaseEvent[]>;
+  /** A customer's events across all cases and channels, newest first. */
+  timeline(workspaceId: string, customerId: string, limit: number, cursor?: string): Promise<Page<CaseEvent>>;
+  lastSeq(workspaceId: string): Promise<number>;
+  getIdempotent(workspaceId: string, scope: string, key: string): Promise<IdempotentResponse | null>;
+}
+
+/** Reads and writes inside one atomic transaction. */
+export interface StoreTx extends StoreReader {
+  putWorkspace(workspace: Workspace & { settings: WorkspaceSettings }): Promise<void>;
+  insertChannel(channel: ChannelRecord): Promise<void>;
+  insertAgent(agent: AgentRecord): Promise<void>;
+  updateAgent(agent: AgentRecord): Promise<void>;
+  /** Fails with `conflict` when another profile already holds one of its identities. */
+  insertCustomer(customer: Customer): Promise<void>;
+  updateCustomer(customer: Customer): Promise<void>;
+  /** Points `sourceId` at `targetId` and moves its cases, conversations, messages and events. */
+  mergeCustomer(workspaceId: string, sourceId: string, targetId: string): Promise<void>;
+  nextCaseNumber(workspaceId: string): Promise<number>;
+  insertCase(kase: Case): Promise<void>;
+  /** Writes `kase` if the stored version is still `expectedVersion`, else throws `version_conflict`. */
+  updateCase(kase: Case, expectedVersion: number): Promise<void>;
+  /** Moves the conversations and messages of one case to another. */
+  moveCaseContents(workspaceId: string, sourceCaseId: string, targetCaseId: string): Promise<void>;
+  insertConversation(conversation: Conversation): Promise<void>;
+  updateConversation(conversation: Conversation): Promise<void>;
+  /** Fails with `conflict` on a repeated provider id or client id (callers look first). */
+  insertMessage(message: Message): Promise<void>;
+  updateMessageStatus(workspaceId: string, messageId: string, status: DeliveryStatus): Promise<void>;
+  /** Gives the event the next per-workspace seq and stores it. */
+  appendEvent(event: NewCaseEvent): Promise<CaseEvent>;
+  enqueueOutbox(item: OutboxItem): Promise<void>;
+  putIdempotent(workspaceId: string, scope: string, key: string, response: IdempotentResponse): Promise<void>;
+}
+
+/**
+ * The persistence port. Every adapter (`@casekit/store-sqlite`, `@casekit/store-dynamodb`)
+ * passes the contract suite in `@casekit/testkit`.
+ */
+export interface Store extends StoreReader {
+  /** Runs `fn` atomically: all its writes commit together, or none do if it throws. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Claims up to `limit` due outbox items for `leaseMs`; no other worker gets them meanwhile. */
+  claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]>;
+  /** Removes a delivered item. */
+  completeOutbox(workspaceId: string, itemId: string): Promise<void>;
+  /** Records a failed attempt; the item becomes due again at `retryAt`, or is dropped when null. */
+  failOutbox(workspaceId: string, itemId: string, error: string, retryAt: Date | null): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where committed events go next: realtime rooms, bots, integrations. */
+export interface Publisher {
+  publish(events: readonly CaseEvent[]): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
