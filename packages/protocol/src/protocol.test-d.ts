@@ -1,0 +1,35 @@
+// Type tests: checked by `pnpm typecheck`; a wrong inference fails the build.
+import type { z } from 'zod';
+import type {
+  Case,
+  CaseEvent,
+  CaseListFilter,
+  CaseListQuery,
+  CaseStatus,
+  ErrorCode,
+  Message,
+  NewCaseEvent,
+  Page,
+  ROUTES,
+} from './index.ts';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+
+export type Tests = [
+  Expect<Equal<CaseStatus, 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed'>>,
+  Expect<Equal<Case['assigneeId'], string | null>>,
+  Expect<Equal<Message['direction'], 'inbound' | 'outbound'>>,
+  // Events narrow on `type`.
+  Expect<Equal<Extract<CaseEvent, { type: 'message.created' }>['data']['message'], Message>>,
+  Expect<Equal<Extract<CaseEvent, { type: 'case.updated' }>['data']['case'], Case>>,
+  // A new event has everything but its seq.
+  Expect<Equal<'seq' extends keyof NewCaseEvent ? true : false, false>>,
+  // Query input accepts strings for numbers; the parsed filter has defaults filled in.
+  Expect<Equal<CaseListFilter['limit'], number>>,
+  Expect<Equal<undefined extends CaseListQuery['limit'] ? true : false, true>>,
+  // Route responses infer their entity types.
+  Expect<Equal<z.output<(typeof ROUTES)['listCases']['response']>, Page<Case>>>,
+  Expect<Equal<z.output<(typeof ROUTES)['reply']['response']>, Message>>,
+  Expect<Equal<'version_conflict' extends ErrorCode ? true : false, true>>,
+];

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  CASE_STATUSES,
+  CASE_TRANSITIONS,
+  CaseListQuery,
+  CaseUpdateRequest,
+  CasekitError,
+  ERROR_STATUS,
+  ROUTES,
+  VisitorSessionRequest,
+  toFieldIssues,
+} from './index.ts';
+
+describe('protocol', () => {
+  it('parses list queries from strings, with comma lists and defaults', () => {
+    const parsed = CaseListQuery.parse({ status: 'open,pending', limit: '20', assignee: 'unassigned' });
+    assert.deepEqual(parsed.status, ['open', 'pending']);
+    assert.equal(parsed.limit, 20);
+    assert.equal(CaseListQuery.parse({}).limit, 50);
+    assert.equal(CaseListQuery.safeParse({ limit: '500' }).success, false);
+    assert.equal(CaseListQuery.safeParse({ status: 'opened' }).success, false);
+  });
+
+  it('names the field at fault', () => {
+    const result = CaseUpdateRequest.safeParse({ version: 'two', colour: 'red' });
+    assert.equal(result.success, false);
+    const issues = toFieldIssues(result.error!, 'body');
+    assert.ok(issues.some((i) => i.path === 'body.version'));
+    assert.ok(issues.some((i) => i.message.includes('colour')));
+  });
+
+  it('requires userId and userHash together', () => {
+    assert.equal(VisitorSessionRequest.safeParse({ channelId: 'web', userId: 'u1' }).success, false);
+    assert.equal(VisitorSessionRequest.safeParse({ channelId: 'web', userId: 'u1', userHash: 'a'.repeat(64) }).success, true);
+  });
+
+  it('has a lifecycle where closed is final and every status is reachable', () => {
+    assert.deepEqual(CASE_TRANSITIONS.closed, []);
+    const reachable = new Set(Object.values(CASE_TRANSITIONS).flat());
+    for (const status of CASE_STATUSES) if (status !== 'new') assert.ok(reachable.has(status), status);
+  });
+
+  it('routes have unique method+path pairs and creates return 201', () => {
+    const keys = Object.values(ROUTES).map((r) => `${r.method} ${r.path}`);
+    assert.equal(new Set(keys).size, keys.length);
+    for (const route of Object.values(ROUTES)) {
+      if ('idempotent' in route && route.idempotent) assert.equal(route.method, 'POST');
+    }
+  });
+
+  it('maps error codes to statuses', () => {
+    const error = new CasekitError('version_conflict', 'stale');
+    assert.equal(error.status, 409);
+    assert.deepEqual(error.toBody(), { error: { code: 'version_conflict', message: 'stale' } });
+    assert.equal(ERROR_STATUS.payload_too_large, 413);
+  });
+});
