@@ -1,0 +1,368 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Actor, AgentRecord, ChannelRecord } from '@casekit/core';
+import {
+  CasekitError,
+  ROLES,
+  ROUTES,
+  toFieldIssues,
+  type Customer,
+  type FieldIssue,
+  type RouteDef,
+  type RouteName,
+  type Routes,
+} from '@casekit/protocol';
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { createOpenApiDocument, renderApiDocsPage, type OpenApiOptions } from './openapi.ts';
+import { authenticateAgent, provisionAgent, provisionChannel, publicAgent, publicChannel } from './provision.ts';
+import {
+  bearerToken,
+  createErrorMiddleware,
+  createJsonBodyReader,
+  createKeyedLock,
+  requestHash,
+  sendError,
+  validationError,
+} from './internal/http.ts';
+import { defaultLogger, type CasekitDeps } from './types.ts';
+
+export interface ApiRouterOptions extends CasekitDeps {
+  /** Largest accepted JSON body (bytes or a size such as "1mb"); default 1 MB. */
+  bodyLimit?: number | string;
+  /** Title, version and base URL of the generated OpenAPI document. */
+  openapi?: OpenApiOptions;
+}
+
+/** A verified visitor: the token's claims with the customer it resolves to today (merges followed). */
+export interface VisitorContext {
+  workspaceId: string;
+  channelId: string;
+  customer: Customer;
+}
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+interface HandlerContext<R> {
+  params: R extends { params: infer P } ? Output<P> : Record<string, never>;
+  query: R extends { query: infer Q } ? Output<Q> : undefined;
+  body: R extends { body: infer B } ? Output<B> : undefined;
+  agent: R extends { auth: 'agent' } ? AgentRecord : undefined;
+  visitor: R extends { auth: 'visitor' } ? VisitorContext : undefined;
+  req: Request;
+}
+type Handlers = {
+  [K in RouteName]: (ctx: HandlerContext<Routes[K]>) => Promise<z.input<Routes[K]['response']>>;
+};
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+function notFound(what: string, id: string): CasekitError {
+  return new CasekitError('not_found', `No ${what} with id "${id}" in this workspace.`);
+}
+
+function actorOf(agent: AgentRecord): Actor {
+  return { workspaceId: agent.workspaceId, agent: { id: agent.id, name: agent.name, role: agent.role, kind: agent.kind } };
+}
+
+/** Express path (`/cases/:caseId`) of a route. */
+function routePath(route: RouteDef): string {
+  return route.path;
+}
+
+/**
+ * The `/api/v1` router: every route of `ROUTES`, validated with its schemas, authenticated,
+ * answering with the route's response schema and `{ error }` bodies for every failure.
+ * @example app.use('/api/v1', createApiRouter({ store, engine, auth, workspaceId: 'demo' }))
+ */
+export function createApiRouter(options: ApiRouterOptions): Router {
+  const { store, engine, auth, workspaceId } = options;
+  const logger = options.logger ?? defaultLogger;
+  const readJson = createJsonBodyReader(options.bodyLimit ?? 1024 * 1024);
+  const withKeyLock = createKeyedLock();
+  const startedAt = Date.now();
+
+  async function requireVisitor(req: Request): Promise<VisitorContext> {
+    const claims = await auth.verifyVisitorToken(bearerToken(req));
+    if (claims.workspaceId !== workspaceId) throw new CasekitError('unauthorized', 'This visitor token belongs to another workspace.');
+    const customer = await store.getCustomer(workspaceId, claims.customerId);
+    if (!customer) throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.');
+    return { workspaceId, channelId: claims.channelId, customer };
+  }
+
+  async function requireCase(caseId: string) {
+    const kase = await store.getCase(workspaceId, caseId);
+    if (!kase) throw notFound('case', caseId);
+    return kase;
+  }
+
+  async function requireCustomer(customerId: string) {
+    const customer = await store.getCustomer(workspaceId, customerId);
+    if (!customer) throw notFound('customer', customerId);
+    return customer;
+  }
+
+  async function requireWorkspace() {
+    const workspace = await store.getWorkspace(workspaceId);
+    if (!workspace) throw new CasekitError('not_found', `Workspace "${workspaceId}" is not set up yet.`);
+    return workspace;
+  }
+
+  /** Starts or resumes a web-chat session; see the route's summary in ROUTES. */
+  async function startVisitorSession(body: Output<Routes['startVisitorSession']['body']>) {
+    const channel = await store.getChannel(workspaceId, body.channelId);
+    if (!channel) throw notFound('channel', body.channelId);
+    if (channel.kind !== 'webchat') {
+      throw validationError([{ path: 'body.channelId', message: `channel "${channel.id}" is a ${channel.kind} channel, not webchat` }]);
+    }
+    let customer: Customer | null = null;
+    let identified = false;
+    if (body.userId !== undefined && body.userHash !== undefined) {
+      verifyUserHash(channel, body.userId, body.userHash);
+      identified = true;
+      const externalId = `user:${body.userId}`;
+      customer =
+        (await store.findCustomerByIdentity(workspaceId, channel.id, externalId)) ??
+        (await createVisitorCustomer(channel, externalId, body.name ?? body.userId, body.email, body.attributes));
+    } else if (body.resumeToken !== undefined) {
+      const claims = await auth.verifyVisitorToken(body.resumeToken, { allowExpired: true });
+      if (claims.workspaceId !== workspaceId || claims.channelId !== channel.id) {
+        throw new CasekitError('unauthorized', 'resumeToken belongs to another channel; start a new session without it.');
+      }
+      customer = await store.getCustomer(workspaceId, claims.customerId);
+      if (!customer) throw new CasekitError('unauthorized', 'resumeToken names a customer that no longer exists; start a new session without it.');
+      identified = customer.identities.some((i) => i.channelId === channel.id && i.externalId.startsWith('user:'));
+    }
+    customer ??= await createVisitorCustomer(
+      channel,
+      `anon:${randomBytes(12).toString('base64url')}`,
+      body.name ?? 'Website visitor',
+      body.email,
+      body.attributes,
+    );
+    const { token, expiresAt } = await auth.signVisitorToken({ workspaceId, channelId: channel.id, customerId: customer.id });
+    return { token, expiresAt, customerId: customer.id, channelId: channel.id, identified };
+  }
+
+  function verifyUserHash(channel: ChannelRecord, userId: string, userHash: string): void {
+    if (!channel.secret) {
+      throw new CasekitError('unauthorized', `Channel "${channel.id}" has no secret, so userId/userHash cannot be verified.`);
+    }
+    const expected = createHmac('sha256', channel.secret).update(userId).digest();
+    const given = Buffer.from(userHash, 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new CasekitError('unauthorized', 'userHash does not match userId; compute it as hex HMAC-SHA256(userId, channel secret).');
+    }
+  }
+
+  async function createVisitorCustomer(
+    channel: ChannelRecord,
+    externalId: string,
+    name: string,
+    email: string | undefined,
+    attributes: Customer['attributes'] | undefined,
+  ): Promise<Customer> {
+    // An unverified email only goes on a new profile when nobody holds it yet, so it cannot open another customer's history.
+    const useEmail = email !== undefined && !(await store.findCustomerByEmail(workspaceId, email.toLowerCase()));
+    return engine.createCustomer({
+      workspaceId,
+      name,
+      emails: useEmail ? [email] : [],
+      identities: [{ channelId: channel.id, kind: channel.kind, externalId }],
+      attributes: attributes ?? {},
+    });
+  }
+
+  const handlers: Handlers = {
+    health: async () => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }),
+
+    login: async ({ body }) => {
+      const agent = await store.getAgentByEmail(workspaceId, body.email.toLowerCase());
+      const ok = await auth.verifyPassword(body.password, agent?.passwordHash ?? null);
+      if (!agent || !ok) throw new CasekitError('unauthorized', 'Wrong email or password.');
+      const { token, expiresAt } = await auth.signAgentToken(agent);
+      return { token, expiresAt, agent: publicAgent(agent) };
+    },
+
+    me: async ({ agent }) => publicAgent(agent),
+
+    listCases: async ({ query, agent }) => {
+      const assignee = query.assignee === 'me' ? agent.id : query.assignee;
+      return store.listCases(workspaceId, { ...query, assignee });
+    },
+
+    getCase: async ({ params }) => {
+      const kase = await requireCase(params.caseId);
+      const [customer, conversations] = await Promise.all([
+        store.getCustomer(workspaceId, kase.customerId),
+        store.listConversations(workspaceId, kase.id),
+      ]);
+      if (!customer) throw notFound('customer', kase.customerId);
+      return { case: kase, customer, conversations };
+    },
+
+    updateCase: async ({ params, body, agent }) => engine.updateCase(actorOf(agent), params.caseId, body),
+
+    listMessages: async ({ params, query }) => {
+      await requireCase(params.caseId);
+      return store.listMessages(workspaceId, { caseId: params.caseId, limit: query.limit, cursor: query.cursor });
+    },
+
+    reply: async ({ params, body, agent }) => engine.reply(actorOf(agent), { caseId: params.caseId, ...body }),
+    addNote: async ({ params, body, agent }) => engine.addNote(actorOf(agent), { caseId: params.caseId, ...body }),
+    mergeCase: async ({ params, body, agent }) => engine.mergeCases(actorOf(agent), params.caseId, body.targetCaseId),
+
+    listCustomers: async ({ query }) => store.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
+    getCustomer: async ({ params }) => requireCustomer(params.customerId),
+    updateCustomer: async ({ params, body, agent }) => engine.updateCustomer(actorOf(agent), params.customerId, body),
+    timeline: async ({ params, query }) => {
+      const customer = await requireCustomer(params.customerId);
+      return store.timeline(workspaceId, customer.id, query.limit, query.cursor);
+    },
+    mergeCustomer: async ({ params, body, agent }) =>
+      engine.mergeCustomers(actorOf(agent), params.customerId, body.sourceCustomerId),
+
+    listAgents: async () => ({ items: (await store.listAgents(workspaceId)).map(publicAgent) }),
+    createAgent: async ({ body }) => provisionAgent(store, auth, workspaceId, body),
+    setPresence: async ({ body, agent }) => engine.setPresence(workspaceId, agent.id, body.presence),
+
+    getSettings: async () => (await requireWorkspace()).settings,
+    updateSettings: async ({ body }) => {
+      await requireWorkspace();
+      return store.transaction(async (tx) => {
+        const workspace = await tx.getWorkspace(workspaceId);
+        if (!workspace) throw new CasekitError('not_found', `Workspace "${workspaceId}" is not set up yet.`);
+        const settings = { ...workspace.settings, ...body };
+        await tx.putWorkspace({ ...workspace, settings });
+        return settings;
+      });
+    },
+
+    listChannels: async () => ({ items: (await store.listChannels(workspaceId)).map(publicChannel) }),
+    createChannel: async ({ body }) => provisionChannel(store, workspaceId, body),
+
+    listEvents: async ({ query }) => {
+      const lastSeq = await store.lastSeq(workspaceId);
+      const events = await store.listEvents(workspaceId, { after: query.after, limit: query.limit });
+      return { events, lastSeq: Math.max(lastSeq, events.at(-1)?.seq ?? 0) };
+    },
+
+    startVisitorSession: async ({ body }) => startVisitorSession(body),
+
+    visitorSend: async ({ body, visitor }) => {
+      const identity = visitor.customer.identities.find((i) => i.channelId === visitor.channelId);
+      const result = await engine.ingest({
+        workspaceId,
+        channelId: visitor.channelId,
+        customerId: visitor.customer.id,
+        clientMessageId: body.clientMessageId,
+        from: { externalId: identity?.externalId ?? `customer:${visitor.customer.id}`, name: visitor.customer.name },
+        text: body.text,
+        ...(body.attachments && { attachments: body.attachments }),
+        authorKind: 'customer',
+      });
+      return result.message;
+    },
+
+    visitorHistory: async ({ query, visitor }) =>
+      store.listMessages(workspaceId, { customerId: visitor.customer.id, publicOnly: true, limit: query.limit, cursor: query.cursor }),
+
+    visitorConversation: async ({ params, query, visitor }) => {
+      const conversation = await store.getConversation(workspaceId, params.conversationId);
+      // Another customer's conversation looks exactly like one that does not exist.
+      if (!conversation || conversation.customerId !== visitor.customer.id) throw notFound('conversation', params.conversationId);
+      return store.listMessages(workspaceId, {
+        conversationId: conversation.id,
+        publicOnly: true,
+        limit: query.limit,
+        cursor: query.cursor,
+      });
+    },
+  };
+
+  const router = Router({ caseSensitive: true, strict: false });
+  const openApiDocument = createOpenApiDocument(options.openapi);
+  const docsPage = renderApiDocsPage('openapi.json');
+  router.get('/openapi.json', (_req, res) => void res.json(openApiDocument));
+  router.get('/docs', (req, res) => {
+    // Relative links resolve against /api/v1/docs/ otherwise.
+    if (req.originalUrl.split('?')[0]?.endsWith('/')) return void res.redirect(301, `${req.baseUrl}/docs`);
+    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
+    res.type('html').send(docsPage);
+  });
+
+  for (const name of Object.keys(ROUTES) as RouteName[]) {
+    const route: RouteDef = ROUTES[name];
+    const handler = handlers[name] as (ctx: HandlerContext<RouteDef>) => Promise<unknown>;
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+    router[method](routePath(route), async (req: Request, res: Response) => {
+      let agent: AgentRecord | undefined;
+      let visitor: VisitorContext | undefined;
+      if (route.auth === 'agent') {
+        agent = await authenticateAgent(store, auth, workspaceId, bearerToken(req));
+        if (route.role && ROLES.indexOf(agent.role) < ROLES.indexOf(route.role)) {
+          throw new CasekitError('forbidden', `Only a ${route.role} or above may do this (you are ${agent.role}).`);
+        }
+      } else if (route.auth === 'visitor') {
+        visitor = await requireVisitor(req);
+      }
+      if (route.body) await readJson(req, res);
+
+      const issues: FieldIssue[] = [];
+      const parse = (schema: z.ZodType | undefined, value: unknown, prefix: string): unknown => {
+        if (!schema) return undefined;
+        const result = schema.safeParse(value);
+        if (result.success) return result.data;
+        const found = toFieldIssues(result.error, prefix);
+        issues.push(...(found.length > 0 ? found : [{ path: prefix, message: 'invalid' }]));
+        return undefined;
+      };
+      const params = parse(route.params, req.params, 'params') ?? {};
+      const query = parse(route.query, req.query, 'query');
+      const body = parse(route.body, req.body, 'body');
+      if (issues.length > 0) throw validationError(issues);
+
+      const ctx = { params, query, body, agent, visitor, req } as HandlerContext<RouteDef>;
+      const respond = async (): Promise<{ status: number; body: unknown }> => {
+        const result = await handler(ctx);
+        const checked = route.response.safeParse(result);
+        if (!checked.success) {
+          logger.error('response does not match its schema', { route: name, issues: toFieldIssues(checked.error, 'response') });
+          throw new CasekitError('internal', 'The server produced an invalid response; it has been logged.');
+        }
+        return { status: route.status ?? 200, body: checked.data };
+      };
+
+      const key = req.headers['idempotency-key'];
+      if (route.idempotent && key !== undefined) {
+        if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+          throw validationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }]);
+        }
+        const scope = `agent:${agent?.id ?? 'anonymous'}`;
+        const hash = requestHash(route.method, req.originalUrl.split('?')[0] ?? '', req.body);
+        const answer = await withKeyLock(`${scope}\n${key}`, async () => {
+          const stored = await store.getIdempotent(workspaceId, scope, key);
+          if (stored) {
+            if (stored.requestHash !== hash) {
+              throw new CasekitError('conflict', 'This Idempotency-Key was already used with a different request; use a new key.');
+            }
+            res.setHeader('Idempotent-Replayed', 'true');
+            return { status: stored.status, body: stored.body };
+          }
+          const fresh = await respond();
+          await store.transaction((tx) => tx.putIdempotent(workspaceId, scope, key, { ...fresh, requestHash: hash }));
+          return fresh;
+        });
+        res.status(answer.status).json(answer.body);
+        return;
+      }
+      const answer = await respond();
+      res.status(answer.status).json(answer.body);
+    });
+  }
+
+  router.use((req, res) => {
+    sendError(res, new CasekitError('not_found', `No route ${req.method} ${req.baseUrl}${req.path}; see ${req.baseUrl}/openapi.json.`));
+  });
+  router.use(createErrorMiddleware(logger));
+  return router;
+}

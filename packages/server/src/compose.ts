@@ -1,0 +1,93 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCaseEngine, type CaseEngine, type Clock, type Publisher, type Store } from '@casekit/core';
+import express, { type Express } from 'express';
+import type { Server as SocketServer, ServerOptions } from 'socket.io';
+import { createApiRouter } from './api-router.ts';
+import type { Auth } from './auth.ts';
+import type { OpenApiOptions } from './openapi.ts';
+import { attachRealtime, createSocketPublisher } from './realtime.ts';
+import type { Logger } from './types.ts';
+
+export interface CasekitServerOptions {
+  store: Store;
+  auth: Auth;
+  workspaceId: string;
+  logger?: Logger;
+  /** Largest accepted JSON body; default 1 MB. */
+  bodyLimit?: number | string;
+  clock?: Clock;
+  /** More receivers of committed events (bots, integrations), after the sockets. */
+  publishers?: Publisher[];
+  /** Mount into this Express app instead of a new one (add your own middleware first). */
+  app?: Express;
+  socketOptions?: Partial<ServerOptions>;
+  openapi?: OpenApiOptions;
+}
+
+/** The composed server: an Express app with `/api/v1`, its HTTP server and the socket.io gateway. */
+export interface CasekitServer {
+  app: Express;
+  httpServer: HttpServer;
+  io: SocketServer;
+  engine: CaseEngine;
+  /** Listens on loopback by default; resolves with the bound address (port 0 picks a free port). */
+  listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, disconnects sockets and closes open connections. The store stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Composes the engine, the REST router and the realtime gateway over one store, wired so that
+ * every committed event reaches the right sockets.
+ * @example const server = createCasekitServer({ store, auth, workspaceId: 'demo' }); await server.listen(3000)
+ */
+export function createCasekitServer(options: CasekitServerOptions): CasekitServer {
+  const app = options.app ?? express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const io = attachRealtime(httpServer, { ...options, ...(options.socketOptions && { socketOptions: options.socketOptions }) });
+  const sockets = createSocketPublisher(io);
+  const extra = options.publishers ?? [];
+  const logger = options.logger;
+  const publisher: Publisher = {
+    publish(events) {
+      for (const target of [sockets, ...extra]) {
+        try {
+          target.publish(events);
+        } catch (error) {
+          logger?.error('publisher failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    },
+  };
+  const engine = createCaseEngine({ store: options.store, publisher, ...(options.clock && { clock: options.clock }) });
+  app.use('/api/v1', createApiRouter({ ...options, engine }));
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    httpServer,
+    io,
+    engine,
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve(httpServer.address() as AddressInfo);
+        });
+      });
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        io.disconnectSockets(true);
+        // io.close() also closes the HTTP server; idle keep-alive connections must go too.
+        void io.close(() => resolve());
+        httpServer.closeIdleConnections();
+        setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
+      });
+      return closing;
+    },
+  };
+}

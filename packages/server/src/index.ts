@@ -1,0 +1,34 @@
+// Composition
+export { createCasekitServer } from './compose.ts';
+export type { CasekitServer, CasekitServerOptions } from './compose.ts';
+
+// REST
+export { createApiRouter } from './api-router.ts';
+export type { ApiRouterOptions, VisitorContext } from './api-router.ts';
+
+// Realtime
+export { attachRealtime, createSocketPublisher, visitorView, agentsRoom, customerRoom, RESUME_PAGE_SIZE } from './realtime.ts';
+export type { RealtimeOptions } from './realtime.ts';
+
+// Auth
+export { createAuth, hashPassword, verifyPassword } from './auth.ts';
+export type { Auth, AuthOptions, AgentClaims, VisitorClaims, SignedToken } from './auth.ts';
+
+// Provisioning
+export {
+  ensureWorkspace,
+  provisionAgent,
+  provisionChannel,
+  authenticateAgent,
+  publicAgent,
+  publicChannel,
+  DEFAULT_SETTINGS,
+} from './provision.ts';
+
+// OpenAPI
+export { createOpenApiDocument, renderApiDocsPage } from './openapi.ts';
+export type { OpenApiOptions } from './openapi.ts';
+
+// Shared types
+export { defaultLogger } from './types.ts';
+export type { CasekitDeps, Logger } from './types.ts';

@@ -1,0 +1,223 @@
+import type { Server as HttpServer } from 'node:http';
+import type { AgentRecord, Publisher } from '@casekit/core';
+import {
+  AGENT_NAMESPACE,
+  CasekitError,
+  TypingPayload,
+  VISITOR_NAMESPACE,
+  type AgentClientEvents,
+  type AgentServerEvents,
+  type CaseEvent,
+  type ResumeResult,
+  type VisitorClientEvents,
+  type VisitorServerEvents,
+} from '@casekit/protocol';
+import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
+import { z } from 'zod';
+import { authenticateAgent } from './provision.ts';
+import { defaultLogger, type CasekitDeps } from './types.ts';
+
+/** Room of every agent of a workspace. */
+export function agentsRoom(workspaceId: string): string {
+  return `ws:${workspaceId}:agents`;
+}
+/** Room of one customer's visitor sockets. */
+export function customerRoom(workspaceId: string, customerId: string): string {
+  return `ws:${workspaceId}:customer:${customerId}`;
+}
+
+/** Events replayed per `resume` call; `hasMore` says when to ask again. */
+export const RESUME_PAGE_SIZE = 1000;
+
+export interface RealtimeOptions extends Omit<CasekitDeps, 'engine'> {
+  /** Extra socket.io server options (CORS, path, adapter…). */
+  socketOptions?: Partial<ServerOptions>;
+}
+
+interface AgentData {
+  agent: AgentRecord;
+}
+interface VisitorData {
+  customerId: string;
+  channelId: string;
+}
+type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>;
+type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorData>;
+type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>;
+type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorData>;
+
+const PUBLIC_TYPES: ReadonlySet<CaseEvent['type']> = new Set(['message.created', 'message.status']);
+
+/**
+ * What a visitor may see of an event: their own public messages and statuses, without the
+ * case; null for everything else.
+ */
+export function visitorView(event: CaseEvent): CaseEvent | null {
+  if (!PUBLIC_TYPES.has(event.type)) return null;
+  if (event.type === 'message.created') {
+    if (event.data.message.internal) return null;
+    return { ...event, data: { message: event.data.message } };
+  }
+  if (event.type === 'message.status' && event.data.internal) return null;
+  return event;
+}
+
+const After = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+function handshakeToken(socket: Socket): string {
+  const auth: unknown = socket.handshake.auth;
+  const token = auth && typeof auth === 'object' ? (auth as Record<string, unknown>).token : undefined;
+  return typeof token === 'string' ? token : '';
+}
+
+function connectError(error: unknown): Error {
+  const known = error instanceof CasekitError ? error : new CasekitError('unauthorized', 'The token could not be verified.');
+  const failure = new Error(known.message) as Error & { data?: unknown };
+  failure.data = known.toBody().error;
+  return failure;
+}
+
+function ackError(error: unknown) {
+  const known = error instanceof CasekitError ? error : new CasekitError('internal', 'Replay failed; try again.');
+  return { ok: false as const, ...known.toBody() };
+}
+
+/**
+ * Routes committed events to sockets: all to the workspace's agents, public message events
+ * (without case metadata) to the customer's visitor sockets.
+ */
+export function createSocketPublisher(io: Server): Publisher {
+  const agents = io.of(AGENT_NAMESPACE);
+  const visitors = io.of(VISITOR_NAMESPACE);
+  return {
+    publish(events) {
+      for (const event of events) {
+        agents.to(agentsRoom(event.workspaceId)).emit('event', event);
+        if (event.type === 'customer.merged') {
+          // Visitors of the merged-away profile keep receiving under the surviving one.
+          visitors.in(customerRoom(event.workspaceId, event.data.sourceId)).socketsJoin(customerRoom(event.workspaceId, event.data.targetId));
+        }
+        const view = visitorView(event);
+        if (view && event.customerId) visitors.to(customerRoom(event.workspaceId, event.customerId)).emit('event', view);
+      }
+    },
+  };
+}
+
+/**
+ * Attaches the socket.io gateway (`/agent`, `/visitor`) to an HTTP server: handshake tokens,
+ * rooms by permission, `resume(after)` replay and typing relays.
+ * @example const io = attachRealtime(httpServer, { store, auth, workspaceId: 'demo' })
+ */
+export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions): Server {
+  const { store, auth, workspaceId } = options;
+  const logger = options.logger ?? defaultLogger;
+  const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...options.socketOptions });
+
+  /** One page of the log after `after`, filtered for who asks. */
+  async function replay(after: number, visitor: VisitorData | null): Promise<ResumeResult> {
+    const lastSeq = await store.lastSeq(workspaceId);
+    const rows = await store.listEvents(workspaceId, {
+      after,
+      limit: RESUME_PAGE_SIZE + 1,
+      ...(visitor && { customerId: visitor.customerId, publicOnly: true }),
+    });
+    const hasMore = rows.length > RESUME_PAGE_SIZE;
+    const page = rows.slice(0, RESUME_PAGE_SIZE);
+    const events = visitor
+      ? page.flatMap((event) => {
+          const view = event.customerId === visitor.customerId ? visitorView(event) : null;
+          return view ? [view] : [];
+        })
+      : page;
+    return { events, lastSeq: hasMore ? (page.at(-1)?.seq ?? after) : Math.max(lastSeq, page.at(-1)?.seq ?? 0), hasMore };
+  }
+
+  function onResume(socket: Socket, visitor: () => VisitorData | null) {
+    return async (after: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const parsed = After.safeParse(after);
+      if (!parsed.success) {
+        ack(ackError(new CasekitError('validation_failed', 'resume(after): after must be a non-negative integer seq.')));
+        return;
+      }
+      try {
+        ack({ ok: true, value: await replay(parsed.data, visitor()) });
+      } catch (error) {
+        logger.error('resume failed', { socket: socket.id, error: error instanceof Error ? error.message : String(error) });
+        ack(ackError(error));
+      }
+    };
+  }
+
+  const agentNsp = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
+  agentNsp.use(async (socket: AgentSocket, next) => {
+    try {
+      socket.data.agent = await authenticateAgent(store, auth, workspaceId, handshakeToken(socket));
+      next();
+    } catch (error) {
+      next(connectError(error));
+    }
+  });
+  agentNsp.on('connection', (socket: AgentSocket) => {
+    const { agent } = socket.data;
+    void socket.join(agentsRoom(workspaceId));
+    socket.on('resume', onResume(socket, () => null));
+    socket.on('typing', async (payload: unknown) => {
+      const parsed = TypingPayload.safeParse(payload);
+      if (!parsed.success) return;
+      try {
+        const kase = await store.getCase(workspaceId, parsed.data.caseId);
+        if (!kase) return;
+        (io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace)
+          .to(customerRoom(workspaceId, kase.customerId))
+          .emit('typing', { typing: parsed.data.typing, by: 'agent', name: agent.name });
+      } catch (error) {
+        logger.warn('typing relay failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  });
+
+  const visitorNsp = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace;
+  visitorNsp.use(async (socket: VisitorSocket, next) => {
+    try {
+      const claims = await auth.verifyVisitorToken(handshakeToken(socket));
+      if (claims.workspaceId !== workspaceId) throw new CasekitError('unauthorized', 'This visitor token belongs to another workspace.');
+      const customer = await store.getCustomer(workspaceId, claims.customerId);
+      if (!customer) throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.');
+      socket.data.customerId = customer.id;
+      socket.data.channelId = claims.channelId;
+      next();
+    } catch (error) {
+      next(connectError(error));
+    }
+  });
+  visitorNsp.on('connection', (socket: VisitorSocket) => {
+    void socket.join(customerRoom(workspaceId, socket.data.customerId));
+    socket.on('resume', onResume(socket, () => socket.data));
+    // A merge may have moved this visitor to another profile; follow it before each replay.
+    socket.use(async ([name], next) => {
+      if (name === 'resume') {
+        const customer = await store.getCustomer(workspaceId, socket.data.customerId).catch(() => null);
+        if (customer && customer.id !== socket.data.customerId) {
+          socket.data.customerId = customer.id;
+          void socket.join(customerRoom(workspaceId, customer.id));
+        }
+      }
+      next();
+    });
+    socket.on('typing', async (payload: unknown) => {
+      const typing = payload && typeof payload === 'object' ? (payload as Record<string, unknown>).typing : undefined;
+      if (typeof typing !== 'boolean') return;
+      try {
+        const kase = await store.findActiveCase(workspaceId, socket.data.customerId);
+        if (!kase) return;
+        agentNsp.to(agentsRoom(workspaceId)).emit('typing', { caseId: kase.id, typing, by: 'customer', customerId: socket.data.customerId });
+      } catch (error) {
+        logger.warn('typing relay failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  });
+
+  return io;
+}
