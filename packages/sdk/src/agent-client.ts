@@ -1,0 +1,294 @@
+import { EventEmitter } from 'eventemitter3';
+import { AGENT_NAMESPACE } from '@casekit/protocol';
+import type {
+  Agent,
+  Case,
+  CaseEvent,
+  Customer,
+  LoginResponse,
+  Message,
+  Presence,
+} from '@casekit/protocol';
+import { CasekitApiError } from './errors.ts';
+import { createRequest } from './internal/http.ts';
+import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './internal/http.ts';
+import { ReplayingSocket } from './internal/realtime.ts';
+import type { ConnectionState } from './internal/realtime.ts';
+import type { TypedEmitter } from './internal/emitter.ts';
+
+/** Options of {@link createAgentClient}. */
+export interface AgentClientOptions {
+  /** Origin of the casekit server, e.g. `https://support.example.com` ('' for the page's own origin). */
+  baseUrl: string;
+  /** A token you already have (from your portal's issuer, or an earlier `login`). */
+  token?: string;
+  /** Your own fetch (for tests, proxies, or adding headers). */
+  fetch?: typeof fetch;
+  /** Connect the realtime socket as soon as a token is known, instead of waiting for `connect()`. */
+  realtime?: boolean;
+  /**
+   * Replay starts after this seq on the first connect (default 0: the whole visible log).
+   * Pass the `lastSeq` you kept from an earlier run to pick up where it left off.
+   */
+  lastSeq?: number;
+}
+
+/** Who is typing where: pushed to agents while a customer types. */
+export interface AgentTyping {
+  caseId: string;
+  customerId: string;
+  typing: boolean;
+}
+
+/** Events of an {@link AgentClient}. */
+export type AgentClientEvents = {
+  /** Every event once, in seq order (replayed ones after a reconnect included). */
+  event: (event: CaseEvent) => void;
+  /** A new message or note, with the case as it is after it when the server sent it. */
+  message: (message: Message, kase: Case | undefined) => void;
+  /** A case was created or changed (from case.created, case.updated and message.created). */
+  case: (kase: Case) => void;
+  /** A customer was created or changed. */
+  customer: (customer: Customer) => void;
+  /** An agent's presence changed. */
+  presence: (change: { agentId: string; presence: Presence }) => void;
+  /** A customer started or stopped typing. */
+  typing: (typing: AgentTyping) => void;
+  /** The realtime connection changed state. */
+  connection: (state: ConnectionState) => void;
+  /** Something failed in the background (realtime handshake, replay). */
+  error: (error: CasekitApiError) => void;
+};
+
+/**
+ * The agent's handle on casekit: typed REST calls for the workbench and a realtime stream of
+ * events that survives reconnects without gaps or repeats.
+ */
+export interface AgentClient extends TypedEmitter<AgentClientEvents> {
+  /** The bearer token in use, or null before `login`. */
+  readonly token: string | null;
+  /** The newest seq delivered; keep it to resume a later session. */
+  readonly lastSeq: number;
+  readonly connection: ConnectionState;
+
+  /** Signs in with email and password and keeps the token for later calls. */
+  login(email: string, password: string): Promise<LoginResponse>;
+  /** Replaces the token (null: signed out); a live socket reconnects with the new one. */
+  setToken(token: string | null): void;
+  /** Calls any route of the API by name, typed from ROUTES. */
+  request: RequestFn;
+
+  me(): Promise<Agent>;
+  listCases(query?: RouteQuery<'listCases'>): Promise<RouteResponse<'listCases'>>;
+  getCase(caseId: string): Promise<RouteResponse<'getCase'>>;
+  updateCase(caseId: string, body: RouteBody<'updateCase'>): Promise<Case>;
+  listMessages(caseId: string, query?: RouteQuery<'listMessages'>): Promise<RouteResponse<'listMessages'>>;
+  reply(caseId: string, body: RouteBody<'reply'>, options?: { idempotencyKey?: string }): Promise<Message>;
+  addNote(caseId: string, body: RouteBody<'addNote'>, options?: { idempotencyKey?: string }): Promise<Message>;
+  mergeCase(caseId: string, targetCaseId: string): Promise<Case>;
+  listCustomers(query?: RouteQuery<'listCustomers'>): Promise<RouteResponse<'listCustomers'>>;
+  getCustomer(customerId: string): Promise<Customer>;
+  updateCustomer(customerId: string, body: RouteBody<'updateCustomer'>): Promise<Customer>;
+  timeline(customerId: string, query?: RouteQuery<'timeline'>): Promise<RouteResponse<'timeline'>>;
+  /** Merges `sourceId` into `targetId` (supervisors); the source id keeps resolving to the target. */
+  mergeCustomer(targetId: string, sourceId: string): Promise<Customer>;
+  listAgents(): Promise<RouteResponse<'listAgents'>>;
+  createAgent(body: RouteBody<'createAgent'>, options?: { idempotencyKey?: string }): Promise<Agent>;
+  setPresence(presence: Presence): Promise<Agent>;
+  getSettings(): Promise<RouteResponse<'getSettings'>>;
+  updateSettings(body: RouteBody<'updateSettings'>): Promise<RouteResponse<'updateSettings'>>;
+  listChannels(): Promise<RouteResponse<'listChannels'>>;
+  createChannel(
+    body: RouteBody<'createChannel'>,
+    options?: { idempotencyKey?: string },
+  ): Promise<RouteResponse<'createChannel'>>;
+  listEvents(query?: RouteQuery<'listEvents'>): Promise<RouteResponse<'listEvents'>>;
+
+  /** Opens the realtime socket (`/agent`); reconnects by itself and replays what was missed. */
+  connect(): void;
+  /** Closes the realtime socket; `connect()` opens it again and resumes from `lastSeq`. */
+  disconnect(): void;
+  /** Tells the customer's chat that an agent is typing on this case. */
+  sendTyping(caseId: string, typing: boolean): void;
+}
+
+/**
+ * Creates a client for agents and supervisors.
+ * @example
+ * const client = createAgentClient({ baseUrl: 'https://support.example.com' });
+ * await client.login('ada@example.com', 'secret');
+ * client.on('message', (m) => console.log(m.text));
+ * client.connect();
+ */
+export function createAgentClient(options: AgentClientOptions): AgentClient {
+  return new AgentClientImpl(options);
+}
+
+class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentClient {
+  #token: string | null;
+  #autoConnect: boolean;
+  #socket: ReplayingSocket;
+  readonly request: RequestFn;
+
+  constructor(options: AgentClientOptions) {
+    super();
+    this.#token = options.token ?? null;
+    this.#autoConnect = options.realtime ?? false;
+    this.request = createRequest({
+      baseUrl: options.baseUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      getToken: () => this.#token,
+    });
+    this.#socket = new ReplayingSocket({
+      baseUrl: options.baseUrl,
+      namespace: AGENT_NAMESPACE,
+      getToken: () => this.#token,
+      lastSeq: options.lastSeq ?? 0,
+      onEvent: (event) => this.#dispatch(event),
+      onState: (state) => this.emit('connection', state),
+      onError: (error) => this.#emitError(error),
+      onPush: (name, payload) => {
+        if (name !== 'typing' || !payload || typeof payload !== 'object') return;
+        const p = payload as { caseId: string; customerId: string; typing: boolean };
+        this.emit('typing', { caseId: p.caseId, customerId: p.customerId, typing: p.typing });
+      },
+    });
+    if (this.#autoConnect && this.#token) this.connect();
+  }
+
+  get token(): string | null {
+    return this.#token;
+  }
+  get lastSeq(): number {
+    return this.#socket.lastSeq;
+  }
+  get connection(): ConnectionState {
+    return this.#socket.state;
+  }
+
+  async login(email: string, password: string) {
+    const result = await this.request('login', { body: { email, password } });
+    this.setToken(result.token);
+    return result;
+  }
+
+  setToken(token: string | null): void {
+    if (token === this.#token) return;
+    this.#token = token;
+    if (!token) this.#socket.disconnect();
+    else if (this.#socket.active) this.#socket.reconnect();
+    else if (this.#autoConnect) this.connect();
+  }
+
+  me() {
+    return this.request('me', {});
+  }
+  listCases(query?: RouteQuery<'listCases'>) {
+    return this.request('listCases', { query });
+  }
+  getCase(caseId: string) {
+    return this.request('getCase', { params: { caseId } });
+  }
+  updateCase(caseId: string, body: RouteBody<'updateCase'>) {
+    return this.request('updateCase', { params: { caseId }, body });
+  }
+  listMessages(caseId: string, query?: RouteQuery<'listMessages'>) {
+    return this.request('listMessages', { params: { caseId }, query });
+  }
+  reply(caseId: string, body: RouteBody<'reply'>, options: { idempotencyKey?: string } = {}) {
+    return this.request('reply', { params: { caseId }, body, ...withKey(options) });
+  }
+  addNote(caseId: string, body: RouteBody<'addNote'>, options: { idempotencyKey?: string } = {}) {
+    return this.request('addNote', { params: { caseId }, body, ...withKey(options) });
+  }
+  mergeCase(caseId: string, targetCaseId: string) {
+    return this.request('mergeCase', { params: { caseId }, body: { targetCaseId } });
+  }
+  listCustomers(query?: RouteQuery<'listCustomers'>) {
+    return this.request('listCustomers', { query });
+  }
+  getCustomer(customerId: string) {
+    return this.request('getCustomer', { params: { customerId } });
+  }
+  updateCustomer(customerId: string, body: RouteBody<'updateCustomer'>) {
+    return this.request('updateCustomer', { params: { customerId }, body });
+  }
+  timeline(customerId: string, query?: RouteQuery<'timeline'>) {
+    return this.request('timeline', { params: { customerId }, query });
+  }
+  mergeCustomer(targetId: string, sourceId: string) {
+    return this.request('mergeCustomer', { params: { customerId: targetId }, body: { sourceCustomerId: sourceId } });
+  }
+  listAgents() {
+    return this.request('listAgents', {});
+  }
+  createAgent(body: RouteBody<'createAgent'>, options: { idempotencyKey?: string } = {}) {
+    return this.request('createAgent', { body, ...withKey(options) });
+  }
+  setPresence(presence: Presence) {
+    return this.request('setPresence', { body: { presence } });
+  }
+  getSettings() {
+    return this.request('getSettings', {});
+  }
+  updateSettings(body: RouteBody<'updateSettings'>) {
+    return this.request('updateSettings', { body });
+  }
+  listChannels() {
+    return this.request('listChannels', {});
+  }
+  createChannel(body: RouteBody<'createChannel'>, options: { idempotencyKey?: string } = {}) {
+    return this.request('createChannel', { body, ...withKey(options) });
+  }
+  listEvents(query?: RouteQuery<'listEvents'>) {
+    return this.request('listEvents', { query });
+  }
+
+  connect(): void {
+    if (!this.#token) {
+      this.#emitError(new CasekitApiError('unauthorized', 'connect() needs a token: call login() or setToken() first.', { status: 0 }));
+      return;
+    }
+    this.#socket.connect();
+  }
+
+  disconnect(): void {
+    this.#socket.disconnect();
+  }
+
+  sendTyping(caseId: string, typing: boolean): void {
+    this.#socket.emit('typing', { caseId, typing });
+  }
+
+  #dispatch(event: CaseEvent): void {
+    this.emit('event', event);
+    switch (event.type) {
+      case 'message.created':
+        this.emit('message', event.data.message, event.data.case);
+        if (event.data.case) this.emit('case', event.data.case);
+        break;
+      case 'case.created':
+      case 'case.updated':
+        this.emit('case', event.data.case);
+        break;
+      case 'customer.created':
+      case 'customer.updated':
+        this.emit('customer', event.data.customer);
+        break;
+      case 'agent.presence':
+        this.emit('presence', { agentId: event.data.agentId, presence: event.data.presence });
+        break;
+      default:
+        break;
+    }
+  }
+
+  #emitError(error: CasekitApiError): void {
+    // eventemitter3 does not throw on an unhandled 'error', so a client without a listener stays quiet.
+    this.emit('error', error);
+  }
+}
+
+function withKey(options: { idempotencyKey?: string }): { idempotencyKey?: string } {
+  return options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {};
+}

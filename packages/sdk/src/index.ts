@@ -1,0 +1,32 @@
+// Agent client
+export { createAgentClient } from './agent-client.ts';
+export type { AgentClient, AgentClientOptions, AgentClientEvents, AgentTyping } from './agent-client.ts';
+
+// Visitor client
+export { createVisitorClient } from './visitor-client.ts';
+export type {
+  VisitorClient,
+  VisitorClientOptions,
+  VisitorClientEvents,
+  VisitorIdentity,
+  PendingMessage,
+  ChatItem,
+} from './visitor-client.ts';
+
+// Typed requests
+export type {
+  RequestFn,
+  RequestInput,
+  RouteParams,
+  RouteQuery,
+  RouteBody,
+  RouteResponse,
+} from './internal/http.ts';
+
+// Realtime
+export type { ConnectionState } from './internal/realtime.ts';
+export type { TypedEmitter } from './internal/emitter.ts';
+
+// Errors
+export { CasekitApiError } from './errors.ts';
+export type { ApiErrorDetails } from './errors.ts';

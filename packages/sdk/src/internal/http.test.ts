@@ -1,0 +1,181 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CasekitApiError } from '../errors.ts';
+import { createAgentClient } from '../agent-client.ts';
+import { createRequest } from './http.ts';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A loopback server that records each request and answers with what the test queued. */
+function startRecorder() {
+  const seen: Seen[] = [];
+  let answer: (req: Seen, res: ServerResponse) => void = (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      seen.push(entry);
+      answer(entry, res);
+    });
+  });
+  return {
+    seen,
+    server,
+    answerWith(fn: (req: Seen, res: ServerResponse) => void) {
+      answer = fn;
+    },
+    json(status: number, value: unknown) {
+      answer = (_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+    },
+    async listen(): Promise<string> {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+  };
+}
+
+describe('request', () => {
+  const rec = startRecorder();
+  let baseUrl = '';
+  before(async () => {
+    baseUrl = await rec.listen();
+  });
+  after(() => rec.server.close());
+
+  it('substitutes and encodes path params, serialises the query with lists comma-joined, sends the token', async () => {
+    rec.json(200, { items: [], nextCursor: null });
+    const client = createAgentClient({ baseUrl: `${baseUrl}/`, token: 'tok_1' });
+    const page = await client.listCases({ status: ['open', 'pending'], assignee: 'me', q: 'router down', limit: 20 });
+    assert.deepEqual(page, { items: [], nextCursor: null });
+    const req = rec.seen.at(-1)!;
+    assert.equal(req.method, 'GET');
+    assert.equal(req.url, '/api/v1/cases?status=open%2Cpending&assignee=me&q=router+down&limit=20');
+    assert.equal(req.headers.authorization, 'Bearer tok_1');
+    assert.equal(req.headers['content-type'], undefined);
+
+    rec.json(200, { case: {}, customer: {}, conversations: [] });
+    await client.getCase('c/1 ?x');
+    assert.equal(rec.seen.at(-1)!.url, '/api/v1/cases/c%2F1%20%3Fx');
+  });
+
+  it('sends a JSON body and the Idempotency-Key header', async () => {
+    rec.json(201, { id: 'm_1', text: 'Hello' });
+    const client = createAgentClient({ baseUrl, token: 'tok_1' });
+    const message = await client.reply('c_1', { text: 'Hello', clientMessageId: 'cm_1' }, { idempotencyKey: 'key-1' });
+    assert.equal(message.id, 'm_1');
+    const req = rec.seen.at(-1)!;
+    assert.equal(req.method, 'POST');
+    assert.equal(req.url, '/api/v1/cases/c_1/messages');
+    assert.equal(req.headers['idempotency-key'], 'key-1');
+    assert.equal(req.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(req.body), { text: 'Hello', clientMessageId: 'cm_1' });
+  });
+
+  it('keeps the token returned by login and leaves it off public routes', async () => {
+    rec.json(200, { token: 'tok_new', expiresAt: '2030-01-01T00:00:00.000Z', agent: { id: 'a_1' } });
+    const client = createAgentClient({ baseUrl, token: 'old' });
+    await client.login('ada@example.com', 'secret');
+    assert.equal(rec.seen.at(-1)!.headers.authorization, undefined, 'login is a public route');
+    assert.equal(client.token, 'tok_new');
+    rec.json(200, { id: 'a_1' });
+    await client.me();
+    assert.equal(rec.seen.at(-1)!.headers.authorization, 'Bearer tok_new');
+  });
+
+  it('turns an error body into a CasekitApiError with code, status and field issues', async () => {
+    rec.json(400, {
+      error: {
+        code: 'validation_failed',
+        message: 'The body is not valid.',
+        details: { issues: [{ path: 'body.text', message: 'must not be empty' }] },
+      },
+    });
+    const client = createAgentClient({ baseUrl, token: 't' });
+    await assert.rejects(client.addNote('c_1', { text: ' ' }), (err: unknown) => {
+      assert.ok(err instanceof CasekitApiError);
+      assert.equal(err.code, 'validation_failed');
+      assert.equal(err.status, 400);
+      assert.equal(err.message, 'The body is not valid.');
+      assert.deepEqual(err.details?.issues, [{ path: 'body.text', message: 'must not be empty' }]);
+      assert.equal(err.retryable, false);
+      return true;
+    });
+
+    rec.json(409, { error: { code: 'version_conflict', message: 'Case c_1 changed; reload it.' } });
+    await assert.rejects(client.updateCase('c_1', { version: 1, status: 'open' }), {
+      name: 'CasekitApiError',
+      code: 'version_conflict',
+      status: 409,
+    });
+  });
+
+  it('maps a non-2xx answer without an error body from its status', async () => {
+    rec.answerWith((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'));
+    const client = createAgentClient({ baseUrl, token: 't' });
+    await assert.rejects(client.listAgents(), (err: unknown) => {
+      assert.ok(err instanceof CasekitApiError);
+      assert.equal(err.code, 'unavailable');
+      assert.equal(err.status, 502);
+      assert.equal(err.retryable, true);
+      assert.match(err.message, /GET \/agents failed with HTTP 502/);
+      return true;
+    });
+  });
+
+  it('reports a server that cannot be reached as unavailable with status 0', async () => {
+    const closed = startRecorder();
+    const deadUrl = await closed.listen();
+    await new Promise((resolve) => closed.server.close(resolve));
+    const client = createAgentClient({ baseUrl: deadUrl, token: 't' });
+    await assert.rejects(client.me(), (err: unknown) => {
+      assert.ok(err instanceof CasekitApiError);
+      assert.equal(err.code, 'unavailable');
+      assert.equal(err.status, 0);
+      assert.match(err.message, /could not reach the server/);
+      return true;
+    });
+  });
+
+  it('reports a connection dropped mid-request as unavailable', async () => {
+    rec.answerWith((_req, res) => res.socket?.destroy());
+    const client = createAgentClient({ baseUrl, token: 't' });
+    await assert.rejects(client.getSettings(), { code: 'unavailable', status: 0 });
+  });
+
+  it('refuses a call with a missing path parameter before sending anything', async () => {
+    const request = createRequest({ baseUrl, getToken: () => null });
+    const before = rec.seen.length;
+    await assert.rejects(
+      // @ts-expect-error params are required for getCase
+      request('getCase', {}),
+      { code: 'bad_request', message: 'getCase: path parameter "caseId" is required.' },
+    );
+    assert.equal(rec.seen.length, before);
+  });
+
+  it('uses the fetch given in the options', async () => {
+    const calls: string[] = [];
+    const client = createAgentClient({
+      baseUrl: 'http://casekit.invalid',
+      token: 't',
+      fetch: async (input) => {
+        calls.push(String(input));
+        return new Response(JSON.stringify({ events: [], lastSeq: 7 }), { status: 200 });
+      },
+    });
+    const result = await client.listEvents({ after: 3, limit: 10 });
+    assert.equal(result.lastSeq, 7);
+    assert.deepEqual(calls, ['http://casekit.invalid/api/v1/events?after=3&limit=10']);
+  });
+});

@@ -1,0 +1,151 @@
+import { ROUTES } from '@casekit/protocol';
+import type { RouteName, Routes } from '@casekit/protocol';
+import { CasekitApiError, errorFromResponse } from '../errors.ts';
+
+type Def<N extends RouteName> = Routes[N];
+// zod 4's own definition of z.input / z.output, spelled out so the SDK needs no direct zod import.
+type Input<T> = T extends { _zod: { input: infer I } } ? I : unknown;
+type Output<T> = T extends { _zod: { output: infer O } } ? O : unknown;
+
+/** Path parameters of route `N` (required when the path has any). */
+export type RouteParams<N extends RouteName> = Def<N> extends { params: infer P } ? Input<P> : never;
+/** Query of route `N`: every field optional, lists as arrays (sent comma-joined). */
+export type RouteQuery<N extends RouteName> = Def<N> extends { query: infer Q }
+  ? Partial<Output<Q>>
+  : never;
+/** JSON body of route `N`, as the caller writes it (defaults may be left out). */
+export type RouteBody<N extends RouteName> = Def<N> extends { body: infer B } ? Input<B> : never;
+/** What route `N` answers with. */
+export type RouteResponse<N extends RouteName> = Output<Def<N>['response']>;
+
+type ParamsPart<N extends RouteName> = [RouteParams<N>] extends [never]
+  ? { params?: undefined }
+  : { params: RouteParams<N> };
+type QueryPart<N extends RouteName> = [RouteQuery<N>] extends [never] ? { query?: undefined } : { query?: RouteQuery<N> };
+type BodyPart<N extends RouteName> = [RouteBody<N>] extends [never] ? { body?: undefined } : { body: RouteBody<N> };
+
+/** Everything one call of route `N` takes: typed params, query and body, plus transport options. */
+export type RequestInput<N extends RouteName> = ParamsPart<N> &
+  QueryPart<N> &
+  BodyPart<N> & {
+    /** Sent as `Idempotency-Key`: the server answers a retry with the first result. */
+    idempotencyKey?: string;
+    signal?: AbortSignal;
+  };
+
+/** Options of the HTTP layer shared by both clients. */
+export interface HttpOptions {
+  baseUrl: string;
+  fetch?: typeof fetch;
+  getToken: () => string | null;
+}
+
+/** The typed caller for every route in ROUTES. */
+export type RequestFn = <N extends RouteName>(name: N, input: RequestInput<N>) => Promise<RouteResponse<N>>;
+
+/** Strips trailing slashes so `${base}/api/v1` never doubles them. */
+export function normalizeBaseUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '');
+}
+
+/** Substitutes `:name` segments with encoded values; a missing one is a caller error. */
+export function buildPath(name: string, template: string, params: Record<string, unknown> | undefined): string {
+  return template.replace(/:([A-Za-z0-9_]+)/g, (_match, key: string) => {
+    const value = params?.[key];
+    if (value === undefined || value === null || value === '') {
+      throw new CasekitApiError('bad_request', `${name}: path parameter "${key}" is required.`, { status: 0 });
+    }
+    return encodeURIComponent(String(value));
+  });
+}
+
+/** Serialises a query object: undefined and null are left out, arrays are comma-joined. */
+export function buildQuery(query: Record<string, unknown> | undefined): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      if (value.length === 0) continue;
+      search.set(key, value.map(String).join(','));
+    } else if (typeof value === 'object') {
+      search.set(key, JSON.stringify(value));
+    } else {
+      search.set(key, String(value));
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** Creates the typed `request` function over fetch. */
+export function createRequest(options: HttpOptions): RequestFn {
+  const base = `${normalizeBaseUrl(options.baseUrl)}/api/v1`;
+  // Looked up per call so a fetch patched after creation (msw in the browser) is still used.
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  return async function request<N extends RouteName>(name: N, input: RequestInput<N>): Promise<RouteResponse<N>> {
+    const route = ROUTES[name];
+    if (!route) throw new CasekitApiError('bad_request', `Unknown route "${String(name)}".`, { status: 0 });
+    const what = `${route.method} ${route.path}`;
+    const url =
+      base +
+      buildPath(name, route.path, input.params as Record<string, unknown> | undefined) +
+      buildQuery(input.query as Record<string, unknown> | undefined);
+
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = options.getToken();
+    if (token && route.auth !== 'none') headers.authorization = `Bearer ${token}`;
+    if (input.idempotencyKey) headers['idempotency-key'] = input.idempotencyKey;
+    let body: string | undefined;
+    if (input.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(input.body);
+    }
+
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: route.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+    } catch (err) {
+      if (input.signal?.aborted) throw err;
+      const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      throw new CasekitApiError('unavailable', `${what}: could not reach the server at ${base} (${reason}).`, {
+        status: 0,
+        cause: err,
+      });
+    }
+
+    const text = await readText(response, what);
+    let json: unknown = undefined;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch (err) {
+        if (response.ok) {
+          throw new CasekitApiError('internal', `${what}: the server answered ${response.status} with a body that is not JSON.`, {
+            status: response.status,
+            cause: err,
+          });
+        }
+      }
+    }
+    if (!response.ok) throw errorFromResponse(response.status, json, what);
+    return json as RouteResponse<N>;
+  };
+}
+
+async function readText(response: Response, what: string): Promise<string> {
+  try {
+    return await response.text();
+  } catch (err) {
+    throw new CasekitApiError('unavailable', `${what}: the connection closed while reading the answer.`, {
+      status: 0,
+      cause: err,
+    });
+  }
+}

@@ -1,0 +1,258 @@
+import { io } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { ErrorBody } from '@casekit/protocol';
+import type { CaseEvent, ResumeResult } from '@casekit/protocol';
+import type { ErrorBody as ErrorBodyType } from '@casekit/protocol';
+import { CasekitApiError } from '../errors.ts';
+import { normalizeBaseUrl } from './http.ts';
+
+/** Where a realtime connection stands, as shown to users. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: unknown };
+
+/** Options of a replaying socket; the callbacks are how the clients learn what happened. */
+export interface RealtimeOptions {
+  baseUrl: string;
+  namespace: string;
+  getToken: () => string | null;
+  /** Events with a seq at or below this were seen before (e.g. restored from storage). */
+  lastSeq: number;
+  onEvent: (event: CaseEvent) => void;
+  onState: (state: ConnectionState) => void;
+  onError: (error: CasekitApiError) => void;
+  /** Called after each (re)connect once the replay is delivered. */
+  onSynced?: () => void;
+  /** Any other server push (e.g. `typing`), passed through as is. */
+  onPush?: (name: string, payload: unknown) => void;
+  /** How long to wait for a `resume` answer. */
+  resumeTimeoutMs?: number;
+  /** Reconnect backoff, first delay and cap. */
+  reconnectDelayMs?: number;
+  reconnectDelayMaxMs?: number;
+}
+
+/** How many delivered seqs are remembered to recognise a late duplicate push. */
+const SEEN_WINDOW = 2048;
+
+/**
+ * A socket.io connection that never loses or repeats an event: on every (re)connect it asks
+ * `resume(lastSeq)`, pages through `hasMore`, holds live pushes back meanwhile, then delivers
+ * everything in seq order, skipping seqs already delivered.
+ */
+export class ReplayingSocket {
+  #options: RealtimeOptions;
+  #socket: Socket | null = null;
+  #state: ConnectionState = 'idle';
+  #lastSeq: number;
+  /** Every seq at or below the floor counts as delivered (restored, or too old to track). */
+  #floor: number;
+  /** Seqs above the floor delivered so far; a late push above the floor that is not here is new. */
+  #seen = new Set<number>();
+  /** Live pushes held back while a replay is in flight; null when not syncing. */
+  #buffer: CaseEvent[] | null = null;
+  /** Bumped on every connect and disconnect so a stale replay never delivers. */
+  #generation = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: RealtimeOptions) {
+    this.#options = options;
+    this.#lastSeq = options.lastSeq;
+    this.#floor = options.lastSeq;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  get active(): boolean {
+    return this.#socket !== null;
+  }
+
+  /** Sets where the next replay starts (only before connecting, or after a reset). */
+  setLastSeq(seq: number): void {
+    this.#lastSeq = seq;
+    this.#floor = seq;
+    this.#seen.clear();
+  }
+
+  connect(): void {
+    if (this.#socket) {
+      if (!this.#socket.connected && !this.#socket.active) this.#socket.connect();
+      return;
+    }
+    const url = normalizeBaseUrl(this.#options.baseUrl) + this.#options.namespace;
+    const socket = io(url, {
+      path: '/socket.io',
+      // A function, so every reconnect sends the current token.
+      auth: (cb) => cb({ token: this.#options.getToken() ?? '' }),
+      reconnection: true,
+      reconnectionDelay: this.#options.reconnectDelayMs ?? 500,
+      reconnectionDelayMax: this.#options.reconnectDelayMaxMs ?? 10_000,
+      randomizationFactor: 0.5,
+      forceNew: true,
+    });
+    this.#socket = socket;
+    this.#setState('connecting');
+
+    socket.on('connect', () => this.#onConnect(socket));
+    socket.on('event', (event: CaseEvent) => this.#onLive(event));
+    socket.onAny((name: string, payload: unknown) => {
+      if (name !== 'event') this.#options.onPush?.(name, payload);
+    });
+    socket.on('disconnect', (reason) => {
+      this.#generation++;
+      this.#buffer = null;
+      clearTimeout(this.#retryTimer);
+      if (reason === 'io client disconnect') this.#setState('idle');
+      else if (socket.active) this.#setState('reconnecting');
+      else this.#setState('offline');
+    });
+    socket.on('connect_error', (err: Error & { data?: unknown }) => {
+      if (socket.active) {
+        this.#setState(this.#state === 'connecting' ? 'connecting' : 'reconnecting');
+        return;
+      }
+      // The server refused the handshake (bad token): retrying would not help.
+      this.#setState('offline');
+      this.#options.onError(handshakeError(err));
+    });
+    socket.io.on('reconnect_attempt', () => this.#setState('reconnecting'));
+  }
+
+  /** Drops the connection and forgets the socket; `connect()` starts a new one. */
+  disconnect(): void {
+    const socket = this.#socket;
+    this.#socket = null;
+    this.#generation++;
+    this.#buffer = null;
+    clearTimeout(this.#retryTimer);
+    if (socket) {
+      socket.removeAllListeners();
+      socket.io.removeAllListeners();
+      socket.offAny();
+      socket.disconnect();
+    }
+    this.#setState('idle');
+  }
+
+  /** Reconnects with a fresh handshake (e.g. after the token changed), resuming from lastSeq. */
+  reconnect(): void {
+    if (!this.#socket) return;
+    this.disconnect();
+    this.connect();
+  }
+
+  /** Sends a client event when connected; dropped silently otherwise (typing is best effort). */
+  emit(name: string, payload: unknown): void {
+    if (this.#socket?.connected) this.#socket.emit(name, payload);
+  }
+
+  #setState(state: ConnectionState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#options.onState(state);
+  }
+
+  #onLive(event: CaseEvent): void {
+    if (this.#buffer) this.#buffer.push(event);
+    else this.#deliver([event]);
+  }
+
+  #onConnect(socket: Socket): void {
+    const generation = ++this.#generation;
+    this.#buffer = [];
+    void this.#sync(socket, generation, 0);
+  }
+
+  async #sync(socket: Socket, generation: number, attempt: number): Promise<void> {
+    const replayed: CaseEvent[] = [];
+    try {
+      let after = this.#lastSeq;
+      for (let page = 0; page < 10_000; page++) {
+        const result = await this.#resume(socket, after);
+        if (generation !== this.#generation) return;
+        replayed.push(...result.events);
+        const last = result.events.at(-1);
+        if (!result.hasMore || !last) break;
+        after = last.seq;
+      }
+    } catch (err) {
+      if (generation !== this.#generation) return;
+      this.#options.onError(
+        err instanceof CasekitApiError
+          ? err
+          : new CasekitApiError('unavailable', `Replaying missed events failed: ${String(err)}`, { status: 0, cause: err }),
+      );
+      // Keep holding live pushes and try the replay again, backing off.
+      const delay = Math.min(500 * 2 ** attempt, 10_000);
+      this.#retryTimer = setTimeout(() => {
+        if (generation === this.#generation) void this.#sync(socket, generation, attempt + 1);
+      }, delay);
+      return;
+    }
+    const held = this.#buffer ?? [];
+    this.#buffer = null;
+    this.#deliver([...replayed, ...held]);
+    this.#setState('connected');
+    this.#options.onSynced?.();
+  }
+
+  async #resume(socket: Socket, after: number): Promise<ResumeResult> {
+    const timeout = this.#options.resumeTimeoutMs ?? 10_000;
+    let answer: ResumeAnswer;
+    try {
+      answer = (await socket.timeout(timeout).emitWithAck('resume', after)) as ResumeAnswer;
+    } catch (err) {
+      throw new CasekitApiError('unavailable', `resume(${after}) got no answer within ${timeout} ms.`, {
+        status: 0,
+        cause: err,
+      });
+    }
+    if (answer?.ok === true) return answer.value;
+    const body = ErrorBody.safeParse(answer);
+    if (body.success) throw apiErrorFromBody(body.data);
+    throw new CasekitApiError('internal', `resume(${after}) got an answer that is neither ok nor an error.`, { status: 0 });
+  }
+
+  /** Delivers in seq order, each seq once; a late push below lastSeq that was never delivered still goes out. */
+  #deliver(events: CaseEvent[]): void {
+    const sorted = [...events].sort((a, b) => a.seq - b.seq);
+    for (const event of sorted) {
+      if (event.seq <= this.#floor || this.#seen.has(event.seq)) continue;
+      this.#remember(event.seq);
+      if (event.seq > this.#lastSeq) this.#lastSeq = event.seq;
+      this.#options.onEvent(event);
+    }
+  }
+
+  #remember(seq: number): void {
+    this.#seen.add(seq);
+    if (this.#seen.size <= SEEN_WINDOW * 2) return;
+    // Forget the oldest half: everything at or below the floor counts as delivered.
+    const ordered = [...this.#seen].sort((a, b) => a - b);
+    for (const old of ordered.slice(0, SEEN_WINDOW)) this.#seen.delete(old);
+    this.#floor = ordered[SEEN_WINDOW - 1] ?? this.#floor;
+  }
+}
+
+/** Reads `{ code, message }` (or `{ error: { … } }`) off a refused handshake's `data`. */
+function handshakeError(err: Error & { data?: unknown }): CasekitApiError {
+  const data = err.data;
+  const wrapped = data && typeof data === 'object' && !('error' in data) ? { error: data } : data;
+  const body = ErrorBody.safeParse(wrapped);
+  if (body.success) return apiErrorFromBody(body.data, err);
+  return new CasekitApiError('unauthorized', `The realtime server refused the connection: ${err.message}`, {
+    status: 401,
+    cause: err,
+  });
+}
+
+function apiErrorFromBody(body: ErrorBodyType, cause?: unknown): CasekitApiError {
+  const { code, message, details } = body.error;
+  return new CasekitApiError(code, message, { ...(details ? { details } : {}), cause });
+}
