@@ -1,0 +1,26 @@
+// Elements
+export { CasekitChat, quickRepliesOf, QUICK_REPLY_CONTENT_TYPE } from './chat/chat.ts';
+export type { ChatIdentity, ChatAttributes, QuickReply } from './chat/chat.ts';
+export { CasekitInbox, matchesFilter } from './inbox/inbox.ts';
+export type { InboxFilter } from './inbox/inbox.ts';
+
+// Events
+export {
+  ChatOpenedEvent,
+  ChatClosedEvent,
+  MessageReceivedEvent,
+  MessageSentEvent,
+  MessageSendRequestEvent,
+  CaseSelectEvent,
+  CaseChangeRequestEvent,
+  CaseChangedEvent,
+} from './internal/events.ts';
+
+// Context and the SDK controller
+export { agentClientContext, visitorClientContext } from './internal/context.ts';
+export { ClientController } from './internal/client-controller.ts';
+export type { Emitter } from './internal/client-controller.ts';
+
+// Localization
+export { registerMessages, translate } from './internal/i18n.ts';
+export type { Catalog, MessageKey } from './internal/i18n.ts';

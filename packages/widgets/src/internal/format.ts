@@ -1,0 +1,44 @@
+/** Short, locale-aware times for message lists. */
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function cached(map: Map<string, Intl.DateTimeFormat>, lang: string, options: Intl.DateTimeFormatOptions) {
+  let f = map.get(lang);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(lang, options);
+    } catch {
+      f = new Intl.DateTimeFormat('en', options);
+    }
+    map.set(lang, f);
+  }
+  return f;
+}
+
+/** `14:05` today, `12 Mar` before. */
+export function formatTime(iso: string, lang: string, now = Date.now()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const sameDay = new Date(now).toDateString() === d.toDateString();
+  return sameDay
+    ? cached(timeFormats, lang, { hour: '2-digit', minute: '2-digit' }).format(d)
+    : cached(dayFormats, lang, { day: 'numeric', month: 'short' }).format(d);
+}
+
+/** Full date and time for `title` tooltips and `<time>`. */
+export function formatFull(iso: string, lang: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  try {
+    return d.toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
+  } catch {
+    return d.toLocaleString('en');
+  }
+}
+
+/** Up to two initials for an avatar. */
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0]![0], parts[parts.length - 1]![0]] : [parts[0]?.[0], parts[0]?.[1]];
+  return letters.filter(Boolean).join('').toUpperCase() || '?';
+}
