@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createAuth } from '@casekit/server';
+import { createSqliteStore } from '@casekit/store-sqlite';
+import { ConfigError, loadConfig, resolveJwtSecret, type Config } from './config.ts';
+import { seedDemo, type SeedResult } from './demo/seed.ts';
+import { startServer } from './index.ts';
+
+const USAGE = `Usage: casekit <command> [options]
+
+Commands:
+  start [--demo]   Start the server (--demo seeds the demo workspace first)
+  seed --demo      Seed the demo workspace into the data directory and exit
+  help             Show this help
+
+Environment: PORT (3000), HOST (127.0.0.1), CASEKIT_DATA_DIR (./data), CASEKIT_JWT_SECRET,
+CASEKIT_WORKSPACE_ID (demo), CASEKIT_JWKS_URL, CASEKIT_JWT_ISSUER, CASEKIT_JWT_AUDIENCE,
+CASEKIT_BODY_LIMIT (1mb), LOG_LEVEL (info)
+`;
+
+/** A one-line progress bar redrawn with \\r on a terminal; silent elsewhere until the end. */
+function progressBar(label: string): { update(done: number, total: number): void; finish(): void } {
+  const tty = process.stderr.isTTY === true;
+  let last = -1;
+  return {
+    update(done, total) {
+      if (!tty) return;
+      const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+      if (percent === last && done !== total) return;
+      last = percent;
+      const width = 30;
+      const filled = Math.round((percent / 100) * width);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${done}/${total}`);
+    },
+    finish() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+function printLogins(result: SeedResult, url?: string): void {
+  const lines = [
+    result.alreadySeeded
+      ? 'Demo workspace already seeded; nothing added.'
+      : `Demo workspace seeded: ${result.created.customers} customers, ${result.created.cases} cases, ${result.created.messages} messages.`,
+    '',
+    `Demo logins (password for all: ${result.password}):`,
+    ...result.agents.map((agent) => `  ${agent.role.padEnd(10)} ${agent.email.padEnd(28)} ${agent.name}`),
+    '',
+    `Web chat channel "${result.webchat.channelId}" secret (userHash = hex HMAC-SHA256(userId, secret)):`,
+    `  ${result.webchat.secret ?? '(none)'}`,
+  ];
+  if (url) lines.push('', `Open ${url}/ (API reference at ${url}/api/v1/docs)`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+async function seed(config: Config): Promise<void> {
+  const store = await createSqliteStore({ filename: join(config.dataDir, 'casekit.db') });
+  try {
+    const auth = createAuth({ jwtSecret: await resolveJwtSecret(config) });
+    const bar = progressBar('Seeding demo data');
+    const result = await seedDemo({ store, auth, workspaceId: config.workspaceId, onProgress: bar.update });
+    bar.finish();
+    printLogins(result);
+  } finally {
+    await store.close();
+  }
+}
+
+async function start(config: Config, demo: boolean): Promise<void> {
+  const bar = progressBar('Seeding demo data');
+  const server = await startServer({ ...config, demo, onSeedProgress: bar.update });
+  if (server.seed) {
+    bar.finish();
+    printLogins(server.seed, server.url);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\nReceived ${signal}; shutting down…\n`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const command = parsed.positionals[0] ?? 'help';
+  if (parsed.values.help || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  if (command === 'start') return start(config, parsed.values.demo === true);
+  if (command === 'seed') {
+    if (!parsed.values.demo) {
+      process.stderr.write('casekit seed: only the demo data set exists; run "casekit seed --demo".\n');
+      process.exit(2);
+    }
+    return seed(config);
+  }
+  process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+  process.exit(2);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`casekit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Id } from '@casekit/protocol';
+import { z } from 'zod';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The reference backend's settings, from the environment (see `loadConfig`). */
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder of the SQLite file and the generated JWT secret. */
+  dataDir: string;
+  /** HS256 secret; generated and kept in `<dataDir>/jwt-secret` when not set. */
+  jwtSecret: string | undefined;
+  workspaceId: string;
+  jwksUrl: string | undefined;
+  jwtIssuer: string | undefined;
+  jwtAudience: string | undefined;
+  /** Largest accepted JSON body, in bytes. */
+  bodyLimit: number;
+  logLevel: LogLevel;
+}
+
+/** A configuration mistake; the message names every variable at fault. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** "1mb", "512kb", "1048576" → bytes. */
+export function parseSize(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!match) return null;
+  const bytes = Math.floor(Number(match[1]) * (UNITS[(match[2] ?? 'b').toLowerCase()] ?? 1));
+  return bytes >= 1 ? bytes : null;
+}
+
+const optionalText = z.string().min(1).optional();
+
+const Env = z.object({
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number between 0 and 65535')
+    .transform(Number)
+    .pipe(z.number().int().max(65535, 'must be a whole number between 0 and 65535'))
+    .default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  CASEKIT_DATA_DIR: z.string().min(1).default('./data'),
+  CASEKIT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (or leave it unset to generate one)').optional(),
+  CASEKIT_WORKSPACE_ID: Id.default('demo'),
+  CASEKIT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS document' }).optional(),
+  CASEKIT_JWT_ISSUER: optionalText,
+  CASEKIT_JWT_AUDIENCE: optionalText,
+  CASEKIT_BODY_LIMIT: z
+    .string()
+    .transform((text, ctx) => {
+      const bytes = parseSize(text);
+      if (bytes === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a size such as 1mb, 512kb or a number of bytes' });
+        return z.NEVER;
+      }
+      return bytes;
+    })
+    .default(1024 * 1024),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
+
+/**
+ * Reads and validates the configuration; throws ConfigError naming each bad variable.
+ * Empty values count as unset.
+ * @example const config = loadConfig(process.env)
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(Env.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') input[key] = value.trim();
+  }
+  const parsed = Env.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const got = input[name];
+      const shown = name === 'CASEKIT_JWT_SECRET' ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const v = parsed.data;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: resolve(v.CASEKIT_DATA_DIR),
+    jwtSecret: v.CASEKIT_JWT_SECRET,
+    workspaceId: v.CASEKIT_WORKSPACE_ID,
+    jwksUrl: v.CASEKIT_JWKS_URL,
+    jwtIssuer: v.CASEKIT_JWT_ISSUER,
+    jwtAudience: v.CASEKIT_JWT_AUDIENCE,
+    bodyLimit: v.CASEKIT_BODY_LIMIT,
+    logLevel: v.LOG_LEVEL,
+  };
+}
+
+/** The configured secret, or the one kept in `<dataDir>/jwt-secret` (created on first start, mode 600). */
+export async function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir'>): Promise<string> {
+  if (config.jwtSecret) return config.jwtSecret;
+  await mkdir(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'jwt-secret');
+  try {
+    const kept = (await readFile(file, 'utf8')).trim();
+    if (kept.length >= 32) return kept;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(48).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

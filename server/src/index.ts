@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CaseEngine, Store } from '@casekit/core';
+import {
+  createAuth,
+  createCasekitServer,
+  provisionAgent,
+  type Auth,
+  type Logger,
+} from '@casekit/server';
+import { createSqliteStore } from '@casekit/store-sqlite';
+import express, { type Express } from 'express';
+import { loadConfig, resolveJwtSecret, type Config } from './config.ts';
+import { seedDemo, type SeedResult } from './demo/seed.ts';
+import { createLogger } from './logger.ts';
+import { ensureBaseline } from './setup.ts';
+
+export { loadConfig, resolveJwtSecret, parseSize, ConfigError, LOG_LEVELS } from './config.ts';
+export type { Config, LogLevel } from './config.ts';
+export { createLogger } from './logger.ts';
+export { seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
+export type { SeedResult } from './demo/seed.ts';
+
+export { ensureBaseline, WEBCHAT_CHANNEL_ID } from './setup.ts';
+
+export interface StartOptions extends Partial<Config> {
+  /** Use this store instead of `<dataDir>/casekit.db` (it is not closed by `close()`). */
+  store?: Store;
+  logger?: Logger;
+  /** Seed the demo workspace before listening. */
+  demo?: boolean;
+  onSeedProgress?: (done: number, total: number) => void;
+  /** Folder served at `/examples` (default: the repository's `examples/` when it exists). */
+  examplesDir?: string | null;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  engine: CaseEngine;
+  auth: Auth;
+  workspaceId: string;
+  /** What `demo: true` seeded. */
+  seed?: SeedResult;
+  /** Stops accepting, disconnects sockets, waits for open requests, closes the store. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../../examples', import.meta.url));
+
+/** Logs one line per request: method, path (no query), status and milliseconds. */
+function requestLog(logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const fields = { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      if (res.statusCode >= 500) logger.error('request', fields);
+      else logger.info('request', fields);
+    });
+    next();
+  };
+}
+
+async function startPage(examplesDir: string | null): Promise<string> {
+  const links = [
+    ['/api/v1/docs', 'API reference'],
+    ['/api/v1/openapi.json', 'OpenAPI document'],
+    ['/healthz', 'Health'],
+  ];
+  if (examplesDir && existsSync(examplesDir)) {
+    for (const entry of await readdir(examplesDir, { withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.html')) links.push([`/examples/${entry.name}`, entry.name]);
+      if (entry.isDirectory() && existsSync(join(examplesDir, entry.name, 'index.html'))) links.push([`/examples/${entry.name}/`, entry.name]);
+    }
+  }
+  const items = links.map(([href, label]) => `<li><a href="${href}">${label}</a></li>`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>casekit</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 20px}</style></head>
+<body><h1>casekit</h1><p>The reference backend is running.</p><ul>${items}</ul></body></html>`;
+}
+
+/** Serves `/` (a start page) and `/examples/*` from the examples folder when it exists. */
+function mountStatic(app: Express, examplesDir: string | null): void {
+  app.get('/', async (_req, res) => void res.type('html').send(await startPage(examplesDir)));
+  if (examplesDir && existsSync(examplesDir)) app.use('/examples', express.static(examplesDir, { fallthrough: true }));
+}
+
+/** Creates a first admin with a random password when the workspace has no agent at all. */
+async function ensureFirstAdmin(store: Store, auth: Auth, workspaceId: string, logger: Logger): Promise<void> {
+  if ((await store.listAgents(workspaceId)).length > 0) return;
+  const password = randomBytes(12).toString('base64url');
+  const agent = await provisionAgent(store, auth, workspaceId, {
+    email: 'admin@casekit.local',
+    name: 'Administrator',
+    password,
+    role: 'admin',
+  });
+  logger.warn('created the first admin; sign in and change it', { email: agent.email, password });
+}
+
+/**
+ * Starts the reference backend: SQLite store, `/api/v1`, realtime, `/healthz`, static examples.
+ * Options override the environment (`loadConfig`); `port: 0` picks a free port.
+ * @example const server = await startServer({ port: 0, dataDir: tmp }); await server.close()
+ */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const { store: givenStore, logger: givenLogger, demo, onSeedProgress, examplesDir: givenExamples, ...overrides } = options;
+  const config: Config = { ...loadConfig(process.env), ...overrides };
+  const logger = givenLogger ?? createLogger(config.logLevel);
+  await mkdir(config.dataDir, { recursive: true });
+  const store = givenStore ?? (await createSqliteStore({ filename: join(config.dataDir, 'casekit.db') }));
+  const ownsStore = !givenStore;
+  try {
+    const auth = createAuth({
+      jwtSecret: await resolveJwtSecret(config),
+      ...(config.jwksUrl && { jwksUrl: config.jwksUrl }),
+      ...(config.jwtIssuer && { issuer: config.jwtIssuer }),
+      ...(config.jwtAudience && { audience: config.jwtAudience }),
+    });
+    const { workspaceId } = config;
+    await ensureBaseline(store, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(requestLog(logger));
+    app.get('/healthz', async (_req, res) => {
+      try {
+        const lastSeq = await store.lastSeq(workspaceId);
+        res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()), lastSeq });
+      } catch (error) {
+        logger.error('health check failed', { error: error instanceof Error ? error.message : String(error) });
+        res.status(503).json({ error: { code: 'unavailable', message: 'The store is not answering.' } });
+      }
+    });
+    mountStatic(app, givenExamples === undefined ? DEFAULT_EXAMPLES_DIR : givenExamples);
+
+    const server = createCasekitServer({ app, store, auth, workspaceId, logger, bodyLimit: config.bodyLimit });
+    let seed: SeedResult | undefined;
+    if (demo) {
+      seed = await seedDemo({ store, auth, workspaceId, ...(onSeedProgress && { onProgress: onSeedProgress }) });
+    } else {
+      await ensureFirstAdmin(store, auth, workspaceId, logger);
+    }
+    const address = await server.listen(config.port, config.host);
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`;
+    logger.info('listening', { url, port: address.port, workspaceId, dataDir: config.dataDir });
+
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      port: address.port,
+      store,
+      engine: server.engine,
+      auth,
+      workspaceId,
+      ...(seed && { seed }),
+      close() {
+        closing ??= (async () => {
+          await server.close();
+          if (ownsStore) await store.close();
+          logger.info('stopped');
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    if (ownsStore) await store.close().catch(() => undefined);
+    throw error;
+  }
+}
