@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CasekitApiError } from '../errors.ts';
-import { createAgentClient } from '../agent-client.ts';
-import { createRequest } from './http.ts';
+import { CasekitApiError } from './errors.ts';
+import { createAgentClient } from './agent-client.ts';
+import { createRequest } from './internal/http.ts';
 
 interface Seen {
   method: string;
