@@ -3,6 +3,11 @@ export { CasekitChat, quickRepliesOf, QUICK_REPLY_CONTENT_TYPE } from './chat/ch
 export type { ChatIdentity, ChatAttributes, QuickReply } from './chat/chat.ts';
 export { CasekitInbox, matchesFilter } from './inbox/inbox.ts';
 export type { InboxFilter } from './inbox/inbox.ts';
+export { CasekitTimeline } from './timeline/timeline.ts';
+export { CasekitComposer } from './composer/composer.ts';
+export type { CannedResponse } from './composer/composer.ts';
+export { CasekitCase } from './case/case.ts';
+export { CasekitWorkbench, SignedInEvent } from './workbench/workbench.ts';
 
 // Events
 export {

@@ -9,7 +9,7 @@ import { chatStyles } from './chat.styles.ts';
 import { ClientController } from '../internal/client-controller.ts';
 import { visitorClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
-import { formatFull, formatTime } from '../internal/format.ts';
+import { formatFull, formatTime, safeUrl } from '../internal/format.ts';
 import { icons } from '../internal/icons.ts';
 import {
   ChatClosedEvent,
@@ -181,6 +181,7 @@ export class CasekitChat extends LitElement {
       message: (m: Message) => this.onMessage(m),
       status: () => this.refresh(),
       pending: () => this.refresh(),
+      change: () => this.refresh(),
       typing: (p: { typing: boolean; name?: string }) => this.onTyping(p),
       connection: (state: ConnectionState) => {
         this.connection = state;
@@ -759,16 +760,6 @@ export class CasekitChat extends LitElement {
       </button>
       <span class="sr-live" role="status">${this.unread > 0 && !this.opened ? this.t('chat.unread', { count: this.unread }) : ''}</span>
     </div>`;
-  }
-}
-
-/** Only http(s) and relative attachment links are clickable; anything else (javascript:) is dropped. */
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url, location.href);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : '#';
-  } catch {
-    return '#';
   }
 }
 

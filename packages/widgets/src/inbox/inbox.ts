@@ -12,6 +12,7 @@ import { formatFull, formatTime, initials } from '../internal/format.ts';
 import { channelIcon, icons } from '../internal/icons.ts';
 import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts';
 import { CaseSelectEvent } from '../internal/events.ts';
+import { agentDirectory } from '../internal/agents.ts';
 
 /** What the inbox is filtered by; empty fields do not filter. */
 export interface InboxFilter {
@@ -161,9 +162,9 @@ export class CasekitInbox extends LitElement {
 
   private async loadMeta(client: AgentClient): Promise<void> {
     try {
-      const [me, agents] = await Promise.all([client.me(), client.listAgents()]);
+      const [me, agents] = await Promise.all([client.me(), agentDirectory(client)]);
       this.myId = me.id;
-      this.agents = new Map(agents.items.map((a) => [a.id, a]));
+      this.agents = agents;
     } catch {
       // Without the agent list rows show no assignee initials; everything else still works.
     }

@@ -1,0 +1,264 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import type { AgentClient } from '@casekit/sdk';
+import type { Agent, Case, CaseDetail, CaseUpdateRequest, Customer } from '@casekit/protocol';
+import { themeStyles } from '../internal/theme.ts';
+import { caseStyles } from './case.styles.ts';
+import { ClientController } from '../internal/client-controller.ts';
+import { agentClientContext } from '../internal/context.ts';
+import { agentDirectory } from '../internal/agents.ts';
+import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import { initials } from '../internal/format.ts';
+import { channelIcon, icons } from '../internal/icons.ts';
+import { CASE_TRANSITIONS, PRIORITIES } from '../internal/labels.ts';
+import { CaseChangedEvent, CaseChangeRequestEvent } from '../internal/events.ts';
+
+type CaseChange = Omit<CaseUpdateRequest, 'version'>;
+
+/**
+ * One case: its header, status / priority / assignee / tags (saved with the case's version, so
+ * a concurrent change is never overwritten) and the customer's profile with every identity.
+ *
+ * @slot integrations - Host panels shown under the customer (billing, CRM links…).
+ *
+ * @event casekit-case-change-request - Cancelable, before a change is saved; `event.changes`.
+ * @event casekit-case-changed - A change was saved; `event.case`.
+ *
+ * @csspart header - Case number and subject.
+ * @csspart fields - Status, priority, assignee and tags.
+ * @csspart customer - The customer profile.
+ */
+@customElement('casekit-case')
+export class CasekitCase extends LitElement {
+  static override styles = [themeStyles, caseStyles];
+
+  /** The agent client; defaults to the one provided by an ancestor. */
+  @property({ attribute: false }) accessor client: AgentClient | undefined;
+  /** The case to show. */
+  @property({ attribute: 'case-id' }) accessor caseId = '';
+  /** `light` or `dark` to pin the colour scheme. */
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+
+  @consume({ context: agentClientContext, subscribe: true })
+  @state()
+  accessor contextClient: AgentClient | undefined;
+
+  @state() accessor detail: CaseDetail | undefined;
+  @state() accessor agents = new Map<string, Agent>();
+  @state() accessor loading = false;
+  @state() accessor saving = false;
+  @state() accessor notice = '';
+  @state() accessor locale = 'en';
+
+  private loadToken = 0;
+
+  private readonly conn = new ClientController<AgentClient>(this, {
+    client: () => this.client ?? this.contextClient,
+    on: {
+      case: (c: Case) => this.onCase(c),
+      customer: (c: Customer) => {
+        if (this.detail && c.id === this.detail.customer.id) this.detail = { ...this.detail, customer: c };
+      },
+    },
+    attached: (client) => {
+      if (client.connection === 'idle' && client.token) client.connect();
+      void agentDirectory(client).then((a) => (this.agents = a));
+      void this.reload();
+    },
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.locale = resolveLang(this);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('caseId') && changed.get('caseId') !== undefined) void this.reload();
+  }
+
+  /** The case as last loaded or pushed. */
+  get case(): Case | undefined {
+    return this.detail?.case;
+  }
+
+  /** Reloads the case, its customer and conversations. */
+  async reload(): Promise<void> {
+    const client = this.conn.client;
+    const token = ++this.loadToken;
+    if (!client || !this.caseId) {
+      this.detail = undefined;
+      return;
+    }
+    if (this.detail?.case.id !== this.caseId) this.detail = undefined;
+    this.loading = true;
+    try {
+      const detail = await client.getCase(this.caseId);
+      if (token === this.loadToken) this.detail = detail;
+    } catch (err) {
+      if (token === this.loadToken) this.notice = err instanceof Error ? err.message : String(err);
+    } finally {
+      if (token === this.loadToken) this.loading = false;
+    }
+  }
+
+  private onCase(c: Case): void {
+    if (!this.detail || c.id !== this.detail.case.id || c.version < this.detail.case.version) return;
+    this.detail = { ...this.detail, case: c };
+  }
+
+  /** Saves a change with the current version; a stale version reloads and says so. */
+  async change(changes: CaseChange): Promise<boolean> {
+    const client = this.conn.client;
+    const current = this.detail?.case;
+    if (!client || !current) return false;
+    if (!this.dispatchEvent(new CaseChangeRequestEvent(current.id, changes))) {
+      this.requestUpdate();
+      return false;
+    }
+    this.saving = true;
+    this.notice = '';
+    try {
+      const updated = await client.updateCase(current.id, { version: current.version, ...changes });
+      if (this.detail) this.detail = { ...this.detail, case: updated };
+      this.dispatchEvent(new CaseChangedEvent(updated));
+      return true;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'version_conflict') {
+        this.notice = this.t('case.conflict');
+        await this.reload();
+      } else {
+        this.notice = this.t('case.saveError', { message: err instanceof Error ? err.message : String(err) });
+        this.requestUpdate();
+      }
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private onAddTag(e: KeyboardEvent): void {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const input = e.target as HTMLInputElement;
+    const tag = input.value.trim();
+    const kase = this.case;
+    if (!tag || !kase) return;
+    input.value = '';
+    if (!kase.tags.includes(tag)) void this.change({ tags: [...kase.tags, tag] });
+  }
+
+  private t(key: MessageKey, vars?: Record<string, string | number>): string {
+    return translate(this.locale, key, vars);
+  }
+
+  private renderFields(kase: Case) {
+    const statuses = [kase.status, ...CASE_TRANSITIONS[kase.status]];
+    const humans = [...this.agents.values()].filter((a) => a.kind === 'human' || a.id === kase.assigneeId);
+    return html`<section part="fields" aria-busy=${this.saving ? 'true' : 'false'}>
+      <div class="grid">
+        <label for="case-status">${this.t('case.status')}</label>
+        <select
+          id="case-status"
+          class="field"
+          ?disabled=${this.saving || statuses.length === 1}
+          @change=${(e: Event) => this.change({ status: (e.target as HTMLSelectElement).value as Case['status'] })}
+        >
+          ${statuses.map((s) => html`<option value=${s} ?selected=${s === kase.status}>${this.t(`case.status.${s}`)}</option>`)}
+        </select>
+        <label for="case-priority">${this.t('case.priority')}</label>
+        <select
+          id="case-priority"
+          class="field"
+          ?disabled=${this.saving}
+          @change=${(e: Event) => this.change({ priority: (e.target as HTMLSelectElement).value as Case['priority'] })}
+        >
+          ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${p === kase.priority}>${this.t(`case.priority.${p}`)}</option>`)}
+        </select>
+        <label for="case-assignee">${this.t('case.assignee')}</label>
+        <select
+          id="case-assignee"
+          class="field"
+          ?disabled=${this.saving}
+          @change=${(e: Event) => this.change({ assigneeId: (e.target as HTMLSelectElement).value || null })}
+        >
+          <option value="" ?selected=${!kase.assigneeId}>${this.t('case.unassigned')}</option>
+          ${humans.map((a) => html`<option value=${a.id} ?selected=${a.id === kase.assigneeId}>${a.name}</option>`)}
+        </select>
+        <span class="muted" id="case-tags-label">${this.t('case.tags')}</span>
+        <div class="tags" role="group" aria-labelledby="case-tags-label">
+          ${kase.tags.map(
+            (tag) => html`<span class="tag"
+              >${tag}<button
+                type="button"
+                aria-label=${this.t('case.removeTag', { tag })}
+                ?disabled=${this.saving}
+                @click=${() => this.change({ tags: kase.tags.filter((t) => t !== tag) })}
+              >
+                ${icons.close}
+              </button></span
+            >`,
+          )}
+          <input class="field" aria-label=${this.t('case.addTag')} placeholder=${this.t('case.addTag')} @keydown=${this.onAddTag} />
+        </div>
+      </div>
+    </section>`;
+  }
+
+  private renderCustomer(customer: Customer) {
+    const attrs = Object.entries(customer.attributes);
+    return html`<section part="customer" aria-labelledby="customer-title">
+      <h3 id="customer-title">${this.t('case.customer')}</h3>
+      <div class="customer">
+        <span class="avatar" aria-hidden="true">${initials(customer.name || customer.emails[0] || '?')}</span>
+        <span>
+          <strong>${customer.name || customer.emails[0] || customer.phones[0] || customer.id}</strong>
+          ${customer.splynxId ? html`<span class="muted">Splynx #${customer.splynxId}</span>` : nothing}
+        </span>
+      </div>
+      <ul aria-label=${this.t('case.identities')}>
+        ${customer.emails.map((e) => html`<li>${channelIcon('email')}<span>${e}</span><span class="kind">${this.t('case.emails')}</span></li>`)}
+        ${customer.phones.map((p) => html`<li>${channelIcon('sms')}<span dir="ltr">${p}</span><span class="kind">${this.t('case.phones')}</span></li>`)}
+        ${customer.identities.map(
+          (i) => html`<li>
+            ${channelIcon(i.kind)}<span>${i.externalId}</span><span class="kind">${this.t(`channel.${i.kind}` as MessageKey)}</span>
+          </li>`,
+        )}
+      </ul>
+      ${attrs.length
+        ? html`<dl style="margin-block-start: 10px">
+            ${attrs.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null ? '—' : String(v)}</dd>`)}
+          </dl>`
+        : nothing}
+    </section>`;
+  }
+
+  protected override render() {
+    const detail = this.detail;
+    if (!detail) {
+      return html`<div class="root" lang=${this.locale}>
+        <p class="empty" role="status">${this.caseId && this.loading ? this.t('case.loading') : this.caseId ? this.notice : this.t('case.none')}</p>
+      </div>`;
+    }
+    const kase = detail.case;
+    return html`<div class="root" lang=${this.locale}>
+      <header part="header">
+        <div class="number">
+          #${kase.number}
+          ${kase.channels.map((k) => html`<span title=${this.t(`channel.${k}` as MessageKey)}>${channelIcon(k)}</span>`)}
+        </div>
+        <h2>${kase.subject || '—'}</h2>
+      </header>
+      ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
+      ${this.renderFields(kase)} ${this.renderCustomer(detail.customer)}
+      <slot name="integrations"></slot>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'casekit-case': CasekitCase;
+  }
+}

@@ -1,0 +1,104 @@
+import { css } from 'lit';
+
+export const composerStyles = css`
+  .root {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+    padding: 10px 12px 12px;
+    background: var(--_bg);
+    border-block-start: 1px solid var(--_border);
+  }
+  .bar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .modes {
+    display: inline-flex;
+    padding: 2px;
+    border-radius: var(--_radius-sm);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+  }
+  .modes button {
+    border: 0;
+    background: transparent;
+    padding: 4px 12px;
+    border-radius: 6px;
+    cursor: pointer;
+    font-weight: 550;
+    color: var(--_muted);
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+  }
+  .modes button[aria-checked='true'] {
+    background: var(--_bg);
+    color: var(--_text);
+    box-shadow: 0 1px 2px rgb(0 0 0 / 0.12);
+  }
+  .modes button.note[aria-checked='true'] {
+    background: var(--_note-bg);
+    color: var(--_warning);
+  }
+  .via {
+    display: inline-flex;
+    align-items: center;
+    gap: 5px;
+    color: var(--_muted);
+    font-size: 0.84em;
+  }
+  .canned {
+    max-inline-size: 220px;
+    padding-block: 4px;
+    font-size: 0.86em;
+  }
+  textarea {
+    resize: vertical;
+    min-block-size: 76px;
+    max-block-size: 40vh;
+    line-height: 1.45;
+  }
+  :host([mode='note']) textarea {
+    background: var(--_note-bg);
+    border-color: var(--_note-border);
+  }
+  .foot {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 10px;
+    flex-wrap: wrap;
+  }
+  .hint {
+    color: var(--_muted);
+    font-size: 0.78em;
+  }
+  .count {
+    font-variant-numeric: tabular-nums;
+    color: var(--_muted);
+    font-size: 0.8em;
+  }
+  .count.over {
+    color: var(--_danger);
+    font-weight: 600;
+  }
+  .error {
+    color: var(--_danger);
+    font-size: 0.86em;
+  }
+  .actions {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    margin-inline-start: auto;
+  }
+  :host([mode='note']) .btn.primary {
+    background: var(--_warning);
+    border-color: var(--_warning);
+    color: var(--_bg);
+  }
+`;

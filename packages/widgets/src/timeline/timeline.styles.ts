@@ -1,0 +1,128 @@
+import { css } from 'lit';
+
+export const timelineStyles = css`
+  :host {
+    block-size: 100%;
+    min-block-size: 200px;
+  }
+  .root {
+    display: flex;
+    flex-direction: column;
+    block-size: 100%;
+    background: var(--_surface);
+  }
+  .scroller {
+    flex: 1;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    padding: 12px 16px 16px;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+  }
+  .earlier {
+    align-self: center;
+  }
+  .start {
+    align-self: center;
+    color: var(--_muted);
+    font-size: 0.8em;
+  }
+  .item {
+    display: flex;
+    flex-direction: column;
+    max-inline-size: min(640px, 86%);
+    align-items: flex-start;
+  }
+  .item.outbound {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  .head {
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    font-size: 0.78em;
+    color: var(--_muted);
+    margin-block-end: 3px;
+    margin-inline: 4px;
+  }
+  .head strong {
+    color: var(--_text);
+    font-weight: 600;
+  }
+  .head svg {
+    inline-size: 14px;
+    block-size: 14px;
+  }
+  .case-ref {
+    padding-inline: 5px;
+    border-radius: 4px;
+    background: var(--_surface-2);
+  }
+  .case-ref.other {
+    opacity: 0.8;
+  }
+  .bubble {
+    padding: 9px 13px;
+    border-radius: 14px;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .outbound .bubble {
+    background: color-mix(in srgb, var(--_accent) 12%, var(--_bg));
+    border-color: color-mix(in srgb, var(--_accent) 30%, var(--_border));
+  }
+  .note .bubble {
+    background: var(--_note-bg);
+    border: 1px dashed var(--_note-border);
+  }
+  .note-label {
+    display: inline-flex;
+    gap: 4px;
+    align-items: center;
+    font-weight: 600;
+    color: var(--_warning);
+  }
+  .status {
+    font-size: 0.74em;
+    color: var(--_muted);
+    margin-block-start: 2px;
+    margin-inline: 4px;
+  }
+  .status.failed {
+    color: var(--_danger);
+  }
+  .change,
+  .divider {
+    align-self: center;
+    display: flex;
+    gap: 6px;
+    align-items: center;
+    font-size: 0.82em;
+    color: var(--_muted);
+    text-align: center;
+  }
+  .divider {
+    inline-size: 100%;
+    font-weight: 600;
+    color: var(--_text);
+  }
+  .divider::before,
+  .divider::after {
+    content: '';
+    flex: 1;
+    border-block-start: 1px solid var(--_border);
+  }
+  .attachment {
+    display: block;
+    color: var(--_accent);
+    margin-block-start: 4px;
+  }
+  .empty {
+    margin: auto;
+    color: var(--_muted);
+  }
+`;

@@ -1,0 +1,180 @@
+import { css } from 'lit';
+
+export const workbenchStyles = css`
+  :host {
+    block-size: 100%;
+    min-block-size: 420px;
+  }
+  .root {
+    container: workbench / inline-size;
+    block-size: 100%;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--casekit-workbench-radius, 0);
+    overflow: hidden;
+  }
+  .layout {
+    display: grid;
+    block-size: 100%;
+    grid-template-columns: var(--casekit-workbench-inbox-width, 340px) minmax(0, 1fr) var(--casekit-workbench-side-width, 320px);
+    grid-template-rows: minmax(0, 1fr);
+    grid-template-areas: 'inbox main side';
+  }
+  .inbox {
+    grid-area: inbox;
+    min-block-size: 0;
+  }
+  .main {
+    grid-area: main;
+    display: flex;
+    flex-direction: column;
+    min-block-size: 0;
+    min-inline-size: 0;
+  }
+  .side {
+    grid-area: side;
+    min-block-size: 0;
+    border-inline-start: 1px solid var(--_border);
+  }
+  .bar {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    min-block-size: 48px;
+    padding-inline: 12px;
+    border-block-end: 1px solid var(--_border);
+    background: var(--_bg);
+  }
+  .bar h2 {
+    flex: 1;
+    margin: 0;
+    font-size: 1em;
+    font-weight: 650;
+    min-inline-size: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .bar .number {
+    color: var(--_muted);
+    font-weight: 500;
+    margin-inline-end: 6px;
+  }
+  .back,
+  .tabs {
+    display: none;
+  }
+  .back {
+    border: 0;
+    background: transparent;
+    inline-size: 34px;
+    block-size: 34px;
+    border-radius: 50%;
+    cursor: pointer;
+    place-items: center;
+    flex: none;
+  }
+  .back:hover {
+    background: var(--_surface);
+  }
+  :host(:dir(rtl)) .back svg {
+    transform: scaleX(-1);
+  }
+  .tabs {
+    gap: 2px;
+    padding: 2px;
+    border-radius: var(--_radius-sm);
+    background: var(--_surface);
+    flex: none;
+  }
+  .tabs button {
+    border: 0;
+    background: transparent;
+    padding: 4px 10px;
+    border-radius: 6px;
+    cursor: pointer;
+    color: var(--_muted);
+    font-weight: 550;
+  }
+  .tabs button[aria-selected='true'] {
+    background: var(--_bg);
+    color: var(--_text);
+    box-shadow: 0 1px 2px rgb(0 0 0 / 0.12);
+  }
+  casekit-timeline {
+    flex: 1;
+    min-block-size: 0;
+  }
+  .placeholder {
+    margin: auto;
+    color: var(--_muted);
+    text-align: center;
+    padding: 24px;
+  }
+  .signin {
+    max-inline-size: 340px;
+    margin: 10vh auto;
+    padding: 24px;
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+  }
+  .signin h2 {
+    margin: 0;
+  }
+  .signin label {
+    display: block;
+    font-weight: 550;
+    margin-block-end: 4px;
+  }
+  .error {
+    color: var(--_danger);
+  }
+
+  /* Medium: details move into a tab of the main pane. */
+  @container workbench (max-width: 1099px) {
+    .layout {
+      grid-template-columns: var(--casekit-workbench-inbox-width, 300px) minmax(0, 1fr);
+      grid-template-areas: 'inbox main';
+    }
+    .side {
+      grid-area: main;
+      border-inline-start: 0;
+      display: none;
+    }
+    .layout[data-tab='details'] .side {
+      display: block;
+      margin-block-start: 49px;
+    }
+    .layout[data-tab='details'] .main > :not(.bar) {
+      display: none;
+    }
+    .tabs {
+      display: inline-flex;
+    }
+  }
+
+  /* Narrow (a side panel down to ~360px): one pane at a time. */
+  @container workbench (max-width: 699px) {
+    .layout {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-areas: 'main';
+    }
+    .inbox {
+      grid-area: main;
+    }
+    .layout[data-view='list'] .main,
+    .layout[data-view='list'] .side {
+      display: none;
+    }
+    .layout[data-view='case'] .inbox {
+      display: none;
+    }
+    .back {
+      display: grid;
+    }
+    .tabs button {
+      padding-inline: 8px;
+    }
+  }
+`;
