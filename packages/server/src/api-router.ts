@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Actor, AgentRecord, ChannelRecord } from '@casekit/core';
+import type { Actor, AgentRecord, ChannelRecord, Publisher } from '@casekit/core';
 import {
   CasekitError,
   ROLES,
   ROUTES,
   toFieldIssues,
+  type CaseEvent,
   type Customer,
   type FieldIssue,
   type RouteDef,
@@ -31,6 +32,8 @@ export interface ApiRouterOptions extends CasekitDeps {
   bodyLimit?: number | string;
   /** Title, version and base URL of the generated OpenAPI document. */
   openapi?: OpenApiOptions;
+  /** Receives the few events the router appends itself (a visitor signing in links their profile). */
+  publisher?: Publisher;
 }
 
 /** A verified visitor: the token's claims with the customer it resolves to today (merges followed). */
@@ -115,21 +118,29 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     }
     let customer: Customer | null = null;
     let identified = false;
-    if (body.userId !== undefined && body.userHash !== undefined) {
-      verifyUserHash(channel, body.userId, body.userHash);
-      identified = true;
-      const externalId = `user:${body.userId}`;
-      customer =
-        (await store.findCustomerByIdentity(workspaceId, channel.id, externalId)) ??
-        (await createVisitorCustomer(channel, externalId, body.name ?? body.userId, body.email, body.attributes));
-    } else if (body.resumeToken !== undefined) {
+    const isUser = (c: Customer) => c.identities.some((i) => i.channelId === channel.id && i.externalId.startsWith('user:'));
+    let resumed: Customer | null = null;
+    if (body.resumeToken !== undefined) {
       const claims = await auth.verifyVisitorToken(body.resumeToken, { allowExpired: true });
       if (claims.workspaceId !== workspaceId || claims.channelId !== channel.id) {
         throw new CasekitError('unauthorized', 'resumeToken belongs to another channel; start a new session without it.');
       }
-      customer = await store.getCustomer(workspaceId, claims.customerId);
-      if (!customer) throw new CasekitError('unauthorized', 'resumeToken names a customer that no longer exists; start a new session without it.');
-      identified = customer.identities.some((i) => i.channelId === channel.id && i.externalId.startsWith('user:'));
+      resumed = await store.getCustomer(workspaceId, claims.customerId);
+      if (!resumed) throw new CasekitError('unauthorized', 'resumeToken names a customer that no longer exists; start a new session without it.');
+    }
+    if (body.userId !== undefined && body.userHash !== undefined) {
+      verifyUserHash(channel, body.userId, body.userHash);
+      identified = true;
+      const externalId = `user:${body.userId}`;
+      customer = await store.findCustomerByIdentity(workspaceId, channel.id, externalId);
+      if (!customer && resumed && !isUser(resumed)) {
+        // An anonymous visitor who signs in keeps their conversation: the profile gains the user id.
+        customer = await addIdentity(resumed, { channelId: channel.id, kind: channel.kind, externalId });
+      }
+      customer ??= await createVisitorCustomer(channel, externalId, body.name ?? body.userId, body.email, body.attributes);
+    } else if (resumed) {
+      customer = resumed;
+      identified = isUser(resumed);
     }
     customer ??= await createVisitorCustomer(
       channel,
@@ -151,6 +162,30 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new CasekitError('unauthorized', 'userHash does not match userId; compute it as hex HMAC-SHA256(userId, channel secret).');
     }
+  }
+
+  async function addIdentity(customer: Customer, identity: Customer['identities'][number]): Promise<Customer> {
+    const events: CaseEvent[] = [];
+    const updated = await store.transaction(async (tx) => {
+      const current = await tx.getCustomer(workspaceId, customer.id);
+      if (!current) throw notFound('customer', customer.id);
+      const next: Customer = { ...current, identities: [...current.identities, identity], updatedAt: new Date().toISOString() };
+      await tx.updateCustomer(next);
+      events.push(
+        await tx.appendEvent({
+          type: 'customer.updated',
+          workspaceId,
+          at: next.updatedAt,
+          actorId: null,
+          caseId: null,
+          customerId: next.id,
+          data: { customer: next },
+        }),
+      );
+      return next;
+    });
+    options.publisher?.publish(events);
+    return updated;
   }
 
   async function createVisitorCustomer(

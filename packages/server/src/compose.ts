@@ -62,7 +62,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     },
   };
   const engine = createCaseEngine({ store: options.store, publisher, ...(options.clock && { clock: options.clock }) });
-  app.use('/api/v1', createApiRouter({ ...options, engine }));
+  app.use('/api/v1', createApiRouter({ ...options, engine, publisher }));
 
   let closing: Promise<void> | undefined;
   return {

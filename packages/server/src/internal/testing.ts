@@ -1,0 +1,167 @@
+// Test harness shared by this package's tests: a real server on loopback over a real SQLite file.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Store } from '@casekit/core';
+import type { Agent, CaseEvent } from '@casekit/protocol';
+import { createSqliteStore } from '@casekit/store-sqlite';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { createAuth, type Auth, type AuthOptions } from '../auth.ts';
+import { createCasekitServer, type CasekitServer } from '../compose.ts';
+import { ensureWorkspace, provisionAgent, provisionChannel } from '../provision.ts';
+import type { Logger } from '../types.ts';
+
+export const WORKSPACE = 'ws_test';
+export const PASSWORD = 'correct horse battery';
+export const WEBCHAT_SECRET = 'webchat-secret-0123456789abcdef';
+export const JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  // Tests read fields of arbitrary answers.
+  body: any;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is (no JSON encoding). */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestServer {
+  url: string;
+  store: Store;
+  auth: Auth;
+  server: CasekitServer;
+  agents: { admin: Agent; supervisor: Agent; agent: Agent; other: Agent };
+  tokens: { admin: string; supervisor: string; agent: string; other: string };
+  /** Errors the server logged (a 500 would show here). */
+  errors: { message: string; fields?: Record<string, unknown> }[];
+  request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
+  visitorSession(body?: Record<string, unknown>): Promise<{ token: string; customerId: string; identified: boolean }>;
+  lastSeq(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: { auth?: Partial<AuthOptions>; bodyLimit?: number } = {}): Promise<TestServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'casekit-server-'));
+  const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
+  const auth = createAuth({ jwtSecret: JWT_SECRET, ...options.auth });
+  await ensureWorkspace(store, { id: WORKSPACE, name: 'Test ISP' });
+  await provisionChannel(store, WORKSPACE, { id: 'webchat', kind: 'webchat', name: 'Website chat', secret: WEBCHAT_SECRET });
+  await provisionChannel(store, WORKSPACE, { id: 'email', kind: 'email', name: 'Support email' });
+  const make = (name: string, role: Agent['role']) =>
+    provisionAgent(store, auth, WORKSPACE, { email: `${name}@example.com`, name: name[0]!.toUpperCase() + name.slice(1), password: PASSWORD, role });
+  const agents = {
+    admin: await make('admin', 'admin'),
+    supervisor: await make('super', 'supervisor'),
+    agent: await make('agent', 'agent'),
+    other: await make('other', 'agent'),
+  };
+  const errors: TestServer['errors'] = [];
+  const logger: Logger = {
+    debug() {},
+    info() {},
+    warn() {},
+    error: (message, fields) => void errors.push({ message, ...(fields && { fields }) }),
+  };
+  const server = createCasekitServer({ store, auth, workspaceId: WORKSPACE, logger, ...(options.bodyLimit && { bodyLimit: options.bodyLimit }) });
+  const address = await server.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  async function request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResult> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined && { body }) });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed, text };
+  }
+
+  const tokens = {
+    admin: (await auth.signAgentToken(agents.admin)).token,
+    supervisor: (await auth.signAgentToken(agents.supervisor)).token,
+    agent: (await auth.signAgentToken(agents.agent)).token,
+    other: (await auth.signAgentToken(agents.other)).token,
+  };
+
+  return {
+    url,
+    store,
+    auth,
+    server,
+    agents,
+    tokens,
+    errors,
+    request,
+    async visitorSession(body = {}) {
+      const res = await request('POST', '/api/v1/visitor/sessions', { body: { channelId: 'webchat', ...body } });
+      if (res.status !== 201) throw new Error(`visitor session failed: ${res.status} ${res.text}`);
+      return res.body;
+    },
+    lastSeq: () => store.lastSeq(WORKSPACE),
+    async close() {
+      await server.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Connects a socket.io client and resolves once connected (rejects with the connect_error). */
+export function connectSocket(url: string, namespace: '/agent' | '/visitor', token: string): Promise<ClientSocket> {
+  const socket = connect(`${url}${namespace}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+/** Collects `event` pushes; `waitFor` resolves when one matches. */
+export function collectEvents(socket: ClientSocket): { events: CaseEvent[]; waitFor(match: (e: CaseEvent) => boolean, ms?: number): Promise<CaseEvent> } {
+  const events: CaseEvent[] = [];
+  const waiters: { match: (e: CaseEvent) => boolean; resolve: (e: CaseEvent) => void }[] = [];
+  socket.on('event', (event: CaseEvent) => {
+    events.push(event);
+    for (const waiter of [...waiters]) {
+      if (waiter.match(event)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(event);
+      }
+    }
+  });
+  return {
+    events,
+    waitFor(match, ms = 5000) {
+      const seen = events.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('timed out waiting for an event')), ms);
+        waiters.push({
+          match,
+          resolve: (e) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        });
+      });
+    },
+  };
+}

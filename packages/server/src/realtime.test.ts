@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { CaseEvent, ResumeResult } from '@casekit/protocol';
+import type { Socket } from 'socket.io-client';
+import { collectEvents, connectSocket, startTestServer, type TestServer } from './internal/testing.ts';
+
+let t: TestServer;
+const sockets: Socket[] = [];
+
+before(async () => {
+  t = await startTestServer();
+});
+after(async () => {
+  for (const socket of sockets) socket.close();
+  await t.close();
+});
+
+async function open(namespace: '/agent' | '/visitor', token: string): Promise<Socket> {
+  const socket = await connectSocket(t.url, namespace, token);
+  sockets.push(socket);
+  return socket;
+}
+
+function resume(socket: Socket, afterSeq: unknown): Promise<{ ok: boolean; value?: ResumeResult; error?: { code: string } }> {
+  return socket.timeout(5000).emitWithAck('resume', afterSeq);
+}
+
+describe('live chat between a visitor and an agent', () => {
+  it('delivers the visitor message to the agent and the reply to the visitor, in timeline order', async () => {
+    const agentSocket = await open('/agent', t.tokens.agent);
+    const agentFeed = collectEvents(agentSocket);
+    const visitor = await t.visitorSession({ name: 'Olivia Bennett' });
+    const visitorSocket = await open('/visitor', visitor.token);
+    const visitorFeed = collectEvents(visitorSocket);
+
+    const sent = await t.request('POST', '/api/v1/visitor/messages', {
+      token: visitor.token,
+      body: { text: 'Hi, my router shows a red light', clientMessageId: 'v-1' },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    const seen = await agentFeed.waitFor((e) => e.type === 'message.created' && e.data.message.id === sent.body.id);
+    assert.equal(seen.type === 'message.created' && seen.data.case?.id, sent.body.caseId, 'agents get the case with the message');
+
+    const note = await t.request('POST', `/api/v1/cases/${sent.body.caseId}/notes`, { token: t.tokens.agent, body: { text: 'Check OLT-7' } });
+    assert.equal(note.status, 201);
+    const reply = await t.request('POST', `/api/v1/cases/${sent.body.caseId}/messages`, {
+      token: t.tokens.agent,
+      body: { text: 'Sorry about that, resetting your line now.' },
+    });
+    assert.equal(reply.status, 201, reply.text);
+    const pushed = await visitorFeed.waitFor((e) => e.type === 'message.created' && e.data.message.id === reply.body.id);
+    assert.equal(pushed.type === 'message.created' && pushed.data.message.text, 'Sorry about that, resetting your line now.');
+    await agentFeed.waitFor((e) => e.type === 'message.created' && e.data.message.id === note.body.id);
+
+    // The visitor saw their own message and the reply, never the note or case metadata.
+    const visitorMessages = visitorFeed.events.flatMap((e) => (e.type === 'message.created' ? [e] : []));
+    assert.deepEqual(
+      visitorMessages.map((e) => e.data.message.text),
+      ['Hi, my router shows a red light', 'Sorry about that, resetting your line now.'],
+    );
+    for (const e of visitorFeed.events) {
+      assert.ok(e.type === 'message.created' || e.type === 'message.status', `visitor got only message events, not ${e.type}`);
+      if (e.type === 'message.created') assert.equal(e.data.case, undefined);
+    }
+
+    const timeline = await t.request('GET', `/api/v1/customers/${visitor.customerId}/timeline?limit=200`, { token: t.tokens.agent });
+    assert.equal(timeline.status, 200);
+    const messageIds = timeline.body.items
+      .filter((e: CaseEvent) => e.type === 'message.created')
+      .map((e: CaseEvent) => (e.type === 'message.created' ? e.data.message.id : ''))
+      .reverse(); // the timeline is newest first
+    assert.deepEqual(messageIds, [sent.body.id, note.body.id, reply.body.id]);
+    const seqs = timeline.body.items.map((e: CaseEvent) => e.seq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a));
+  });
+
+  it('keeps other customers out of a visitor socket', async () => {
+    const mine = await t.visitorSession();
+    const theirs = await t.visitorSession();
+    const socket = await open('/visitor', mine.token);
+    const feed = collectEvents(socket);
+    const other = await t.request('POST', '/api/v1/visitor/messages', { token: theirs.token, body: { text: 'private', clientMessageId: 'p-1' } });
+    assert.equal(other.status, 201);
+    const own = await t.request('POST', '/api/v1/visitor/messages', { token: mine.token, body: { text: 'mine', clientMessageId: 'm-1' } });
+    await feed.waitFor((e) => e.type === 'message.created' && e.data.message.id === own.body.id);
+    assert.ok(feed.events.every((e) => e.customerId === mine.customerId));
+
+    const replay = await resume(socket, 0);
+    assert.equal(replay.ok, true);
+    assert.ok(replay.value!.events.length >= 1);
+    assert.ok(replay.value!.events.every((e) => e.customerId === mine.customerId && (e.type === 'message.created' || e.type === 'message.status')));
+  });
+});
+
+describe('resume', () => {
+  it('replays everything an agent missed after a seq, in order', async () => {
+    const socket = await open('/agent', t.tokens.supervisor);
+    const start = await resume(socket, 0);
+    assert.equal(start.ok, true);
+    const mark = start.value!.lastSeq;
+    socket.close();
+    const visitor = await t.visitorSession();
+    for (let i = 0; i < 3; i++) {
+      const res = await t.request('POST', '/api/v1/visitor/messages', { token: visitor.token, body: { text: `missed ${i}`, clientMessageId: `r-${i}` } });
+      assert.equal(res.status, 201);
+    }
+    const again = await open('/agent', t.tokens.supervisor);
+    const replay = await resume(again, mark);
+    assert.equal(replay.ok, true);
+    const texts = replay.value!.events.flatMap((e) => (e.type === 'message.created' ? [e.data.message.text] : []));
+    assert.deepEqual(texts, ['missed 0', 'missed 1', 'missed 2']);
+    assert.ok(replay.value!.events.every((e) => e.seq > mark));
+    assert.ok(replay.value!.events.some((e) => e.type === 'customer.created'), 'agents also get non-message events');
+    assert.equal(replay.value!.hasMore, false);
+    assert.equal(replay.value!.lastSeq, await t.lastSeq());
+  });
+
+  it('answers a bad seq with a clear error instead of failing', async () => {
+    const socket = await open('/agent', t.tokens.agent);
+    for (const bad of [-1, 'abc', 1.5, null]) {
+      const res = await resume(socket, bad);
+      assert.equal(res.ok, false);
+      assert.equal(res.error?.code, 'validation_failed');
+    }
+  });
+});
+
+describe('handshake and typing', () => {
+  it('refuses a socket without a valid token, with a clear connect_error', async () => {
+    await assert.rejects(connectSocket(t.url, '/agent', ''), /Sign in first/);
+    await assert.rejects(connectSocket(t.url, '/agent', 'not-a-token'), /not valid/);
+    const visitor = await t.visitorSession();
+    await assert.rejects(connectSocket(t.url, '/agent', visitor.token), /not an agent token/);
+    await assert.rejects(connectSocket(t.url, '/visitor', t.tokens.agent), /not a visitor token/);
+  });
+
+  it('relays typing both ways without logging it', async () => {
+    const visitor = await t.visitorSession({ name: 'Typist' });
+    const sent = await t.request('POST', '/api/v1/visitor/messages', { token: visitor.token, body: { text: 'hello', clientMessageId: 'ty-1' } });
+    const agentSocket = await open('/agent', t.tokens.agent);
+    const visitorSocket = await open('/visitor', visitor.token);
+    const seq = await t.lastSeq();
+
+    const agentSees = new Promise((resolve) => agentSocket.on('typing', resolve));
+    visitorSocket.emit('typing', { typing: true });
+    assert.deepEqual(await agentSees, { caseId: sent.body.caseId, typing: true, by: 'customer', customerId: visitor.customerId });
+
+    const visitorSees = new Promise((resolve) => visitorSocket.on('typing', resolve));
+    agentSocket.emit('typing', { caseId: sent.body.caseId, typing: true });
+    assert.deepEqual(await visitorSees, { typing: true, by: 'agent', name: 'Agent' });
+    assert.equal(await t.lastSeq(), seq, 'typing is not an event');
+  });
+});

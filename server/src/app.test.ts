@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ROUTES } from '@casekit/protocol';
+import type { Logger } from '@casekit/server';
+import { createLogger } from './logger.ts';
+import { DEMO_PASSWORD, seedDemo, startServer, type RunningServer } from './index.ts';
+
+describe('the reference backend', () => {
+  let dir: string;
+  let server: RunningServer;
+  const lines: Record<string, unknown>[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'casekit-app-'));
+    await mkdir(join(dir, 'examples', 'support-site'), { recursive: true });
+    await writeFile(join(dir, 'examples', 'support-site', 'index.html'), '<!doctype html><title>Support site</title>');
+    const logger: Logger = createLogger('debug', (line) => void lines.push(JSON.parse(line)));
+    server = await startServer({ port: 0, dataDir: join(dir, 'data'), logger, examplesDir: join(dir, 'examples'), workspaceId: 'demo' });
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers /healthz and logs one JSON line per request', async () => {
+    const res = await fetch(`${server.url}/healthz?probe=1`);
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.status, 'ok');
+    assert.equal(typeof body.lastSeq, 'number');
+    const line = lines.find((l) => l.msg === 'request' && l.path === '/healthz');
+    assert.ok(line, 'request logged');
+    assert.equal(line.method, 'GET');
+    assert.equal(line.status, 200);
+    assert.equal(typeof line.ms, 'number');
+    assert.equal(typeof line.time, 'string');
+  });
+
+  it('serves the OpenAPI document with every route, and the docs page', async () => {
+    const doc = await (await fetch(`${server.url}/api/v1/openapi.json`)).json();
+    const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops as Record<string, { operationId: string }>));
+    assert.deepEqual(operations.map((o) => o.operationId).sort(), Object.keys(ROUTES).sort());
+    const docs = await fetch(`${server.url}/api/v1/docs`);
+    assert.equal(docs.status, 200);
+  });
+
+  it('serves a start page and the examples folder', async () => {
+    const home = await (await fetch(`${server.url}/`)).text();
+    assert.match(home, /href="\/api\/v1\/docs"/);
+    assert.match(home, /href="\/examples\/support-site\/"/);
+    const page = await fetch(`${server.url}/examples/support-site/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Support site/);
+    const escape = await fetch(`${server.url}/examples/..%2f..%2fdata%2fjwt-secret`);
+    assert.equal(escape.status, 404);
+  });
+
+  it('creates a first admin and the webchat channel on first start', async () => {
+    const created = lines.find((l) => l.msg === 'created the first admin; sign in and change it');
+    assert.ok(created);
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: created.email, password: created.password }),
+    });
+    assert.equal(login.status, 200);
+    const session = await fetch(`${server.url}/api/v1/visitor/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channelId: 'webchat' }),
+    });
+    assert.equal(session.status, 201);
+  });
+
+  it('seeds the demo workspace through the engine, once', async () => {
+    const progress: number[] = [];
+    const first = await seedDemo({ store: server.store, auth: server.auth, workspaceId: 'demo', onProgress: (done) => progress.push(done) });
+    assert.equal(first.alreadySeeded, false);
+    assert.equal(first.agents.length, 6);
+    assert.ok(first.created.customers >= 40, `customers: ${first.created.customers}`);
+    assert.ok(first.created.cases >= 55, `cases: ${first.created.cases}`);
+    assert.ok(first.webchat.secret && first.webchat.secret.length >= 32);
+    assert.ok(progress.length > 100 && progress.at(-1)! === progress.length);
+
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'chloe@fibrelink.example', password: DEMO_PASSWORD }),
+    });
+    assert.equal(login.status, 200);
+    const { token } = await login.json();
+    const auth = { authorization: `Bearer ${token}` };
+    const cases = await (await fetch(`${server.url}/api/v1/cases?limit=200`, { headers: auth })).json();
+    assert.equal(cases.items.length, first.created.cases);
+    const statuses = new Set(cases.items.map((c: { status: string }) => c.status));
+    for (const status of ['new', 'open', 'pending', 'solved', 'closed']) assert.ok(statuses.has(status), `some case is ${status}`);
+    const channels = new Set(cases.items.flatMap((c: { channels: string[] }) => c.channels));
+    for (const kind of ['email', 'whatsapp', 'webchat']) assert.ok(channels.has(kind), `some case is on ${kind}`);
+    assert.ok(cases.items.some((c: { channels: string[] }) => c.channels.length > 1), 'a case spans two channels');
+    assert.ok(cases.items.some((c: { assigneeId: string | null }) => c.assigneeId === null), 'some cases wait in the queue');
+    const customers = await (await fetch(`${server.url}/api/v1/customers?limit=200`, { headers: auth })).json();
+    assert.ok(customers.items.some((c: { identities: unknown[] }) => c.identities.length >= 3));
+
+    const seq = await server.store.lastSeq('demo');
+    const second = await seedDemo({ store: server.store, auth: server.auth, workspaceId: 'demo' });
+    assert.equal(second.alreadySeeded, true);
+    assert.equal(await server.store.lastSeq('demo'), seq, 'seeding twice adds nothing');
+    const again = await (await fetch(`${server.url}/api/v1/cases?limit=200`, { headers: auth })).json();
+    assert.equal(again.items.length, cases.items.length);
+  });
+});

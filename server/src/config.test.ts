@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig, parseSize, resolveJwtSecret } from './config.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const NODE = join(ROOT, 'node_modules/.bin/node');
+const CLI = join(ROOT, 'server/src/cli.ts');
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.dataDir, resolve('./data'));
+    assert.equal(config.workspaceId, 'demo');
+    assert.equal(config.bodyLimit, 1024 * 1024);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.jwtSecret, undefined);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      CASEKIT_DATA_DIR: '/tmp/casekit-x',
+      CASEKIT_JWT_SECRET: 's'.repeat(40),
+      CASEKIT_WORKSPACE_ID: 'acme',
+      CASEKIT_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
+      CASEKIT_JWT_ISSUER: 'https://idp.example.com',
+      CASEKIT_BODY_LIMIT: '256kb',
+      LOG_LEVEL: 'debug',
+    });
+    assert.equal(config.port, 0);
+    assert.equal(config.workspaceId, 'acme');
+    assert.equal(config.bodyLimit, 256 * 1024);
+    assert.equal(config.jwksUrl, 'https://idp.example.com/.well-known/jwks.json');
+    assert.equal(config.logLevel, 'debug');
+  });
+
+  it('names every bad variable, without echoing the secret', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+        CASEKIT_JWKS_URL: 'ftp://example.com/keys',
+        CASEKIT_BODY_LIMIT: 'lots',
+        CASEKIT_JWT_SECRET: 'hunter2',
+        CASEKIT_WORKSPACE_ID: 'has spaces',
+      });
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error instanceof ConfigError);
+    const message = error.message;
+    assert.match(message, /PORT: must be a whole number between 0 and 65535 \(got "70000"\)/);
+    assert.match(message, /LOG_LEVEL: must be one of debug, info, warn, error, silent \(got "loud"\)/);
+    assert.match(message, /CASEKIT_JWKS_URL: must be an http\(s\) URL/);
+    assert.match(message, /CASEKIT_BODY_LIMIT: must be a size such as 1mb/);
+    assert.match(message, /CASEKIT_JWT_SECRET: must be at least 32 characters/);
+    assert.match(message, /CASEKIT_WORKSPACE_ID: must contain only letters/);
+    assert.doesNotMatch(message, /hunter2/);
+    assert.throws(() => loadConfig({ PORT: 'abc' }), /PORT: must be a whole number/);
+  });
+
+  it('parses sizes', () => {
+    assert.equal(parseSize('1mb'), 1048576);
+    assert.equal(parseSize('512 KB'), 524288);
+    assert.equal(parseSize('2048'), 2048);
+    assert.equal(parseSize('0'), null);
+    assert.equal(parseSize('-1mb'), null);
+  });
+
+  it('makes the process exit 1 with a message naming the variable', () => {
+    const result = spawnSync(NODE, ['--conditions=casekit-source', CLI, 'start'], {
+      env: { ...process.env, PORT: 'eighty', CASEKIT_DATA_DIR: join(tmpdir(), 'casekit-never') },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /PORT: must be a whole number between 0 and 65535 \(got "eighty"\)/);
+  });
+});
+
+describe('resolveJwtSecret', () => {
+  it('generates a secret once, keeps it private and reuses it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'casekit-config-'));
+    try {
+      const first = await resolveJwtSecret({ dataDir, jwtSecret: undefined });
+      assert.ok(first.length >= 32);
+      assert.equal(await resolveJwtSecret({ dataDir, jwtSecret: undefined }), first);
+      assert.equal((await readFile(join(dataDir, 'jwt-secret'), 'utf8')).trim(), first);
+      assert.equal((await stat(join(dataDir, 'jwt-secret'))).mode & 0o777, 0o600);
+      assert.equal(await resolveJwtSecret({ dataDir, jwtSecret: 'x'.repeat(32) }), 'x'.repeat(32));
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
