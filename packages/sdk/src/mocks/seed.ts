@@ -1,0 +1,200 @@
+import type { MockDb } from './db.ts';
+
+/** The password of every seeded agent. */
+export const DEMO_PASSWORD = 'casekit-demo';
+
+/**
+ * A small ISP's support desk: four agents (one a bot), five channels, six customers and eight
+ * cases over the last three days, one of them spanning web chat and WhatsApp.
+ */
+export function seedDemo(db: MockDb): void {
+  const realClock = db.setClock(() => new Date());
+  let t = Date.now() - 3 * 24 * 3600_000;
+  db.setClock(() => new Date(t));
+  const step = (minutes: number) => {
+    t += minutes * 60_000;
+  };
+
+  db.settings = { reopenWindowHours: 72, displayName: 'Northwind Fiber' };
+
+  const ada = db.addAgent(
+    {
+      id: 'a_ada',
+      name: 'Ada Lovelace',
+      email: 'ada@northwind.example',
+      role: 'admin',
+      teams: ['support', 'billing'],
+      skills: [{ name: 'billing', level: 4 }],
+      capacity: { webchat: 3, email: 10, whatsapp: 3 },
+    },
+    DEMO_PASSWORD,
+  );
+  const ben = db.addAgent(
+    {
+      id: 'a_ben',
+      name: 'Ben Okafor',
+      email: 'ben@northwind.example',
+      teams: ['support'],
+      skills: [{ name: 'network', level: 3 }],
+      languages: ['en', 'fr'],
+      capacity: { webchat: 4, email: 10, sms: 5, whatsapp: 4 },
+    },
+    DEMO_PASSWORD,
+  );
+  const chloe = db.addAgent(
+    {
+      id: 'a_chloe',
+      name: 'Chloé Martin',
+      email: 'chloe@northwind.example',
+      role: 'supervisor',
+      teams: ['network'],
+      skills: [{ name: 'network', level: 5 }],
+      languages: ['fr', 'en'],
+      presence: 'away',
+    },
+    DEMO_PASSWORD,
+  );
+  const sage = db.addAgent(
+    { id: 'a_sage', kind: 'bot', name: 'Sage', email: 'sage-bot@northwind.example', capacity: { webchat: 100, telegram: 100 } },
+    DEMO_PASSWORD,
+  );
+
+  const web = db.addChannel({ id: 'ch_web', kind: 'webchat', name: 'Website chat' });
+  const email = db.addChannel({ id: 'ch_email', kind: 'email', name: 'support@northwind.example' });
+  const sms = db.addChannel({ id: 'ch_sms', kind: 'sms', name: 'SMS +1 415 555 0100' });
+  const whatsapp = db.addChannel({ id: 'ch_whatsapp', kind: 'whatsapp', name: 'WhatsApp Business' });
+  const telegram = db.addChannel({ id: 'ch_telegram', kind: 'telegram', name: '@NorthwindSupportBot' });
+
+  const maria = db.addCustomer({
+    id: 'cu_maria',
+    name: 'María García',
+    emails: ['maria.garcia@example.com'],
+    phones: ['+34612345678'],
+    identities: [
+      { channelId: web.id, kind: 'webchat', externalId: 'user:1042' },
+      { channelId: whatsapp.id, kind: 'whatsapp', externalId: '+34612345678' },
+    ],
+    splynxId: '1042',
+    attributes: { plan: 'Fiber 500', city: 'Valencia', balance: 0 },
+  });
+  const tom = db.addCustomer({
+    id: 'cu_tom',
+    name: 'Tom Becker',
+    emails: ['tom.becker@example.net'],
+    identities: [{ channelId: email.id, kind: 'email', externalId: 'tom.becker@example.net' }],
+    splynxId: '877',
+    attributes: { plan: 'Fiber 1000', city: 'Hamburg', balance: -39.9 },
+  });
+  const aisha = db.addCustomer({
+    id: 'cu_aisha',
+    name: 'Aisha Khan',
+    phones: ['+447700900123'],
+    identities: [{ channelId: sms.id, kind: 'sms', externalId: '+447700900123' }],
+    splynxId: '1311',
+    attributes: { plan: 'Fiber 300', city: 'Leeds' },
+  });
+  const li = db.addCustomer({
+    id: 'cu_li',
+    name: 'Li Wei',
+    identities: [{ channelId: telegram.id, kind: 'telegram', externalId: '583920117' }],
+    attributes: { plan: 'Fiber 500', telegram: '@liwei' },
+  });
+  const olu = db.addCustomer({
+    id: 'cu_olu',
+    name: 'Olumide Adeyemi',
+    emails: ['olu.adeyemi@example.org'],
+    identities: [
+      { channelId: email.id, kind: 'email', externalId: 'olu.adeyemi@example.org' },
+      { channelId: web.id, kind: 'webchat', externalId: 'user:2210' },
+    ],
+    splynxId: '2210',
+    attributes: { plan: 'Business 1G', company: 'Adeyemi Design Ltd' },
+  });
+  const visitor = db.addCustomer({
+    id: 'cu_visitor',
+    name: 'Website visitor',
+    identities: [{ channelId: web.id, kind: 'webchat', externalId: 'anon:9f3c1a' }],
+  });
+
+  // Tom's old case, solved then closed.
+  step(30);
+  const reset = db.receive({ customerId: tom.id, channel: email.id, text: 'Hi, I forgot the password for the customer portal. Can you reset it?' });
+  step(22);
+  db.agentMessage(ada, reset.case.id, { text: 'Done: a reset link is on its way to tom.becker@example.net. It works for 24 hours.' }, false);
+  db.updateCase(ada, reset.case.id, { version: db.case(reset.case.id).version, status: 'solved', tags: ['account'] });
+  step(60 * 26);
+  db.updateCase(ada, reset.case.id, { version: db.case(reset.case.id).version, status: 'closed' });
+
+  // María: evening drop-outs, on web chat then WhatsApp (one case, two channels).
+  step(120);
+  const drop = db.receive({
+    customerId: maria.id,
+    channel: web.id,
+    text: 'My internet has been dropping every evening since Monday, usually around 9 pm.',
+  });
+  step(4);
+  db.agentMessage(ben, drop.case.id, { text: "Sorry about that, María. I can see three short outages on your line this week. Could you restart the ONT (the white box) tonight before 9 so we can compare?" }, false);
+  db.updateCase(ben, drop.case.id, {
+    version: db.case(drop.case.id).version,
+    priority: 'high',
+    team: 'network',
+    tags: ['outage', 'evening'],
+  });
+  step(3);
+  db.agentMessage(chloe, drop.case.id, { text: 'Same pattern on 4 lines behind OLT-7 in Ruzafa. Checking the splitter.' }, true);
+  step(60 * 20);
+  db.receive({ customerId: maria.id, channel: whatsapp.id, text: 'Still dropping tonight at 21:30, even after the restart 😕' });
+
+  // Tom: double charge, waiting on him.
+  step(45);
+  const invoice = db.receive({
+    customerId: tom.id,
+    channel: email.id,
+    text: 'Invoice 2024-118 was charged twice on my card. Please refund one of them.',
+  });
+  step(15);
+  db.agentMessage(ada, invoice.case.id, { text: 'You are right, Tom: the second charge is a duplicate. I have started the refund of €39.90; could you confirm the last four digits of the card?' }, false);
+  db.updateCase(ada, invoice.case.id, {
+    version: db.case(invoice.case.id).version,
+    status: 'pending',
+    team: 'billing',
+    tags: ['billing', 'refund'],
+  });
+
+  // Li: a question the bot answered.
+  step(90);
+  const upgrade = db.receive({ customerId: li.id, channel: telegram.id, text: 'Can I upgrade to 1 Gbps without a new router?' });
+  step(1);
+  db.agentMessage(sage, upgrade.case.id, { text: 'Yes! Fiber 1000 works with your current router (ZTE F680). Reply UPGRADE to switch from the next billing cycle.' }, false);
+  step(2);
+  db.receive({ customerId: li.id, channel: telegram.id, text: 'UPGRADE' });
+  step(1);
+  db.agentMessage(sage, upgrade.case.id, { text: 'Done: Fiber 1000 starts on the 1st. Anything else?' }, false);
+  db.updateCase(sage, upgrade.case.id, { version: db.case(upgrade.case.id).version, status: 'solved', tags: ['upgrade'] });
+
+  // Olumide: moving house, on hold until the date is known.
+  step(200);
+  const move = db.receive({
+    customerId: olu.id,
+    channel: email.id,
+    text: 'We are moving the studio next month. Can the business line move with us, and how long is the downtime?',
+  });
+  step(35);
+  db.agentMessage(ada, move.case.id, { text: 'Yes, the line moves with you; the switch-over is usually under 2 hours. Send us the new address and the move date and we will book the engineer.' }, false);
+  db.updateCase(ada, move.case.id, { version: db.case(move.case.id).version, status: 'on_hold', tags: ['relocation'] });
+
+  // Aisha: red lights, urgent and unassigned.
+  step(60 * 18);
+  const red = db.receive({ customerId: aisha.id, channel: sms.id, text: 'Router lights all red, no connection at all. I work from home, please help' });
+  db.updateCase(ada, red.case.id, { version: db.case(red.case.id).version, priority: 'urgent', tags: ['no-service'] });
+
+  // An anonymous visitor asking about coverage.
+  step(12);
+  db.receive({ customerId: visitor.id, channel: web.id, text: 'Hi, do you cover Calle de Sueca in Ruzafa?' });
+
+  // Tom again, a new question while the refund case waits.
+  step(5);
+  db.receive({ customerId: tom.id, channel: email.id, text: 'Also: can I get a static IP on Fiber 1000?' });
+
+  db.setClock(realClock);
+}
