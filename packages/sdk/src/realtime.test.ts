@@ -144,6 +144,25 @@ describe('agent realtime: replay without gaps or repeats', () => {
     assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'connected']);
   });
 
+  it('comes back after the server hangs up on it (a restart), resuming from the last seq', async () => {
+    log = [1, 2].map(presenceEvent);
+    let socketReady = server.nextSocket('/agent');
+    const c = connect();
+    const socket = await socketReady;
+    await waitFor(() => c.connection === 'connected', 5000, 'connected');
+    socketReady = server.nextSocket('/agent');
+    log.push(presenceEvent(3));
+    socket.disconnect(true);
+    await socketReady;
+    await waitFor(() => received.length === 3, 5000, 'replay after the hang-up');
+    assert.deepEqual(seqs(received), [1, 2, 3]);
+    assert.deepEqual(
+      server.resumes.map((r) => r.after),
+      [0, 2],
+    );
+    assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'connected']);
+  });
+
   it('survives the server going away and coming back on the same address', async () => {
     log = [1].map(presenceEvent);
     const c = connect();

@@ -54,6 +54,8 @@ export class ReplayingSocket {
   /** Bumped on every connect and disconnect so a stale replay never delivers. */
   #generation = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Server hang-ups in a row, for the backoff; reset once a replay succeeds. */
+  #serverHangups = 0;
 
   constructor(options: RealtimeOptions) {
     this.#options = options;
@@ -108,9 +110,19 @@ export class ReplayingSocket {
       this.#generation++;
       this.#buffer = null;
       clearTimeout(this.#retryTimer);
-      if (reason === 'io client disconnect') this.#setState('idle');
-      else if (socket.active) this.#setState('reconnecting');
-      else this.#setState('offline');
+      if (reason === 'io client disconnect') {
+        this.#setState('idle');
+      } else if (reason === 'io server disconnect') {
+        // socket.io does not come back by itself after the server hung up (a restart or a
+        // deploy does that); try again with backoff. A revoked token then fails the handshake.
+        this.#setState('reconnecting');
+        const delay = Math.min((this.#options.reconnectDelayMs ?? 500) * 2 ** this.#serverHangups++, this.#options.reconnectDelayMaxMs ?? 10_000);
+        this.#retryTimer = setTimeout(() => {
+          if (this.#socket === socket) socket.connect();
+        }, delay);
+      } else {
+        this.#setState(socket.active ? 'reconnecting' : 'offline');
+      }
     });
     socket.on('connect_error', (err: Error & { data?: unknown }) => {
       if (socket.active) {
@@ -198,6 +210,7 @@ export class ReplayingSocket {
     const held = this.#buffer ?? [];
     this.#buffer = null;
     this.#deliver([...replayed, ...held]);
+    this.#serverHangups = 0;
     this.#setState('connected');
     this.#options.onSynced?.();
   }

@@ -1,0 +1,83 @@
+// Type tests: checked by `pnpm typecheck`; a wrong inference fails the build. Nothing here runs.
+import type {
+  Agent,
+  Case,
+  CaseDetail,
+  CaseEvent,
+  CaseStatus,
+  Customer,
+  ErrorCode,
+  LoginResponse,
+  Message,
+  Page,
+  VisitorSessionResponse,
+} from '@casekit/protocol';
+import type {
+  AgentClient,
+  CasekitApiError,
+  ConnectionState,
+  PendingMessage,
+  RequestInput,
+  RouteQuery,
+  RouteResponse,
+  VisitorClient,
+} from './index.ts';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Expect<T extends true> = T;
+type Resolved<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
+
+export type Tests = [
+  // Convenience wrappers resolve to the protocol's types.
+  Expect<Equal<Resolved<AgentClient['listCases']>, Page<Case>>>,
+  Expect<Equal<Resolved<AgentClient['getCase']>, CaseDetail>>,
+  Expect<Equal<Resolved<AgentClient['reply']>, Message>>,
+  Expect<Equal<Resolved<AgentClient['me']>, Agent>>,
+  Expect<Equal<Resolved<AgentClient['login']>, LoginResponse>>,
+  Expect<Equal<Resolved<AgentClient['timeline']>, Page<CaseEvent>>>,
+  Expect<Equal<Resolved<AgentClient['listAgents']>, { items: Agent[] }>>,
+  Expect<Equal<Resolved<VisitorClient['start']>, VisitorSessionResponse>>,
+  Expect<Equal<Resolved<VisitorClient['send']>, Message | PendingMessage>>,
+  Expect<Equal<Resolved<VisitorClient['history']>, Page<Message>>>,
+  // request() is typed from ROUTES by name.
+  Expect<Equal<RouteResponse<'getCustomer'>, Customer>>,
+  Expect<Equal<RouteResponse<'listEvents'>['lastSeq'], number>>,
+  // Query lists are arrays of the enum; every field is optional.
+  Expect<Equal<RouteQuery<'listCases'>['status'], CaseStatus[] | undefined>>,
+  Expect<Equal<RouteQuery<'listCases'>['limit'], number | undefined>>,
+  // Routes with path params require them; routes without take none.
+  Expect<Equal<RequestInput<'getCase'>['params'], { caseId: string }>>,
+  Expect<Equal<RequestInput<'listAgents'>['params'], undefined>>,
+  Expect<Equal<RequestInput<'listAgents'>['body'], undefined>>,
+  Expect<Equal<CasekitApiError['code'], ErrorCode>>,
+  Expect<Equal<AgentClient['connection'], ConnectionState>>,
+];
+
+// Call sites: listeners are typed per event, inputs are checked.
+declare const agent: AgentClient;
+declare const visitor: VisitorClient;
+
+agent.on('message', (message, kase) => {
+  const text: string = message.text;
+  const status: CaseStatus | undefined = kase?.status;
+  void text;
+  void status;
+});
+agent.on('connection', (state) => {
+  const s: ConnectionState = state;
+  void s;
+});
+visitor.on('status', ({ messageId, status }) => void [messageId, status]);
+void agent.request('updateCase', { params: { caseId: 'c_1' }, body: { version: 3, status: 'solved' } });
+void agent.listCases({ status: ['open', 'pending'], assignee: 'me' });
+
+// @ts-expect-error 'archived' is not a case status
+void agent.listCases({ status: ['archived'] });
+// @ts-expect-error getCase needs its caseId param
+void agent.request('getCase', {});
+// @ts-expect-error updateCase needs the version
+void agent.updateCase('c_1', { status: 'open' });
+// @ts-expect-error the 'message' listener receives a Message, not a number
+agent.on('message', (message: number) => void message);
+// @ts-expect-error no such event
+agent.on('messages', () => undefined);
