@@ -1,0 +1,140 @@
+import type { CaseQuery } from '@casekit/core';
+import { CASE_STATUSES, CHANNEL_KINDS, type ChannelKind } from '@casekit/protocol';
+import { decodeCaseCursor } from './cursor.ts';
+
+/** One query of a case-list plan; each returns rows already in list order. */
+export interface CaseListArm {
+  sql: string;
+  params: unknown[];
+}
+
+/** The bit of each channel kind in `cases.channel_mask`. */
+export function channelMask(kinds: readonly ChannelKind[]): number {
+  let mask = 0;
+  for (const kind of kinds) mask |= 1 << CHANNEL_KINDS.indexOf(kind);
+  return mask;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/** Words of a free-text search as an FTS5 query: every word, as a prefix. */
+export function ftsQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words.slice(0, 16).map((w) => `"${w}"*`).join(' ');
+}
+
+/** `#123` or `123` searches the case number too. */
+export function caseNumberOf(q: string): number | null {
+  const match = /^#?(\d{1,12})$/.exec(q.trim());
+  const n = match ? Number(match[1]) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+type Filter = 'status' | 'assignee' | 'team' | 'channel' | 'priority' | 'tag' | 'customer' | 'q';
+
+/**
+ * Plans `listCases` as one or more index walks in (lastActivityAt desc, id desc) order, each
+ * stopping after `limit + 1` rows; the caller merges them. The driving index is the most
+ * selective filter present: customer, text, tag, assignee, team, then status. A list of
+ * statuses becomes one walk per status, so no walk ever needs a sort. Returns null when
+ * nothing can match.
+ */
+export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null {
+  const cursor = query.cursor ? decodeCaseCursor(query.cursor) : null;
+  const take = query.limit + 1;
+  const order = 'ORDER BY c.activity DESC, c.id DESC LIMIT ?';
+  const select = 'SELECT c.json AS json, c.activity AS activity, c.id AS id';
+
+  let text: { match: string; number: number | null } | null = null;
+  if (query.q !== undefined) {
+    const match = ftsQuery(query.q);
+    if (!match) return null;
+    text = { match, number: caseNumberOf(query.q) };
+  }
+
+  /** Conditions for every filter the driving index does not already apply. */
+  const rest = (used: readonly Filter[], keyset = true): { sql: string; params: unknown[] } => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const skip = new Set(used);
+    if (query.status && !skip.has('status')) {
+      where.push(`c.status IN (${placeholders(query.status.length)})`);
+      params.push(...query.status);
+    }
+    if (query.assignee !== undefined && !skip.has('assignee')) {
+      if (query.assignee === 'unassigned') where.push('c.assignee_id IS NULL');
+      else (where.push('c.assignee_id = ?'), params.push(query.assignee));
+    }
+    if (query.team !== undefined && !skip.has('team')) (where.push('c.team = ?'), params.push(query.team));
+    if (query.channel && !skip.has('channel')) (where.push('(c.channel_mask & ?) != 0'), params.push(channelMask(query.channel)));
+    if (query.priority && !skip.has('priority')) {
+      where.push(`c.priority IN (${placeholders(query.priority.length)})`);
+      params.push(...query.priority);
+    }
+    if (query.customerId !== undefined && !skip.has('customer')) (where.push('c.customer_id = ?'), params.push(query.customerId));
+    if (query.tag !== undefined && !skip.has('tag')) {
+      where.push('EXISTS (SELECT 1 FROM case_tags AS t2 WHERE t2.ws = c.ws AND t2.tag = ? AND t2.activity = c.activity AND t2.case_id = c.id)');
+      params.push(query.tag);
+    }
+    if (text && !skip.has('q')) {
+      where.push(textCondition(text));
+      params.push(...textParams(ws, text));
+    }
+    if (cursor && keyset) (where.push('(c.activity, c.id) < (?, ?)'), params.push(cursor.activity, cursor.id));
+    return { sql: where.map((w) => ` AND ${w}`).join(''), params };
+  };
+
+  if (query.customerId !== undefined) {
+    const r = rest(['customer']);
+    return [{ sql: `${select} FROM cases AS c INDEXED BY cases_by_customer WHERE c.ws = ? AND c.customer_id = ?${r.sql} ${order}`, params: [ws, query.customerId, ...r.params, take] }];
+  }
+  if (text) {
+    const r = rest([]);
+    return [{ sql: `${select} FROM cases AS c WHERE c.ws = ?${r.sql} ${order}`, params: [ws, ...r.params, take] }];
+  }
+  if (query.tag !== undefined) {
+    // case_tags drives (CROSS JOIN keeps it outer); its key mirrors the case's sort key.
+    const r = rest(['tag'], false);
+    const keyset = cursor ? ' AND (t.activity, t.case_id) < (?, ?)' : '';
+    return [{
+      sql: `${select} FROM case_tags AS t CROSS JOIN cases AS c WHERE t.ws = ? AND t.tag = ?${keyset} AND c.ws = t.ws AND c.id = t.case_id${r.sql} ORDER BY t.activity DESC, t.case_id DESC LIMIT ?`,
+      params: [ws, query.tag, ...(cursor ? [cursor.activity, cursor.id] : []), ...r.params, take],
+    }];
+  }
+
+  // One walk per status on an index that starts (ws, <driver>, status, activity, id).
+  const statuses = query.status ?? CASE_STATUSES;
+  let index: string;
+  let lead: string;
+  let leadParams: unknown[];
+  let used: Filter[];
+  if (query.assignee !== undefined) {
+    index = 'cases_by_assignee';
+    lead = query.assignee === 'unassigned' ? ' AND c.assignee_id IS NULL' : ' AND c.assignee_id = ?';
+    leadParams = query.assignee === 'unassigned' ? [] : [query.assignee];
+    used = ['assignee', 'status'];
+  } else if (query.team !== undefined) {
+    index = 'cases_by_team';
+    lead = ' AND c.team = ?';
+    leadParams = [query.team];
+    used = ['team', 'status'];
+  } else {
+    index = 'cases_by_status';
+    lead = '';
+    leadParams = [];
+    used = ['status'];
+  }
+  const r = rest(used);
+  const sql = `${select} FROM cases AS c INDEXED BY ${index} WHERE c.ws = ?${lead} AND c.status = ?${r.sql} ${order}`;
+  return statuses.map((status) => ({ sql, params: [ws, ...leadParams, status, ...r.params, take] }));
+}
+
+function textCondition(text: { number: number | null }): string {
+  const byNumber = text.number !== null ? ' UNION ALL SELECT pos FROM cases WHERE ws = ? AND number = ?' : '';
+  return `c.pos IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?${byNumber})`;
+}
+
+function textParams(ws: string, text: { match: string; number: number | null }): unknown[] {
+  return text.number !== null ? [text.match, ws, text.number] : [text.match];
+}

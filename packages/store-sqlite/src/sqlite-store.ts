@@ -1,0 +1,823 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  AgentRecord,
+  CaseQuery,
+  ChannelRecord,
+  EventQuery,
+  IdempotentResponse,
+  MessageQuery,
+  OutboxItem,
+  Store,
+  StoreReader,
+  StoreTx,
+} from '@casekit/core';
+import {
+  CasekitError,
+  type Case,
+  type CaseEvent,
+  type Conversation,
+  type Customer,
+  type DeliveryStatus,
+  type Message,
+  type NewCaseEvent,
+  type Page,
+  type Workspace,
+  type WorkspaceSettings,
+} from '@casekit/protocol';
+import { channelMask, planCaseList } from './internal/case-list.ts';
+import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
+import { createMutex } from './internal/mutex.ts';
+import { migrate } from './internal/schema.ts';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file (its directory must exist), or `':memory:'` for a private database deleted on close. */
+  filename: string;
+  /**
+   * `'normal'` (default): a committed transaction survives the process being killed, the last
+   * ones may be lost on power failure. `'full'`: fsync on every commit, survives power loss too.
+   */
+  synchronous?: 'normal' | 'full';
+  /** How long a write waits for another process holding the write lock, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+type Row = Record<string, unknown>;
+type Prepare = (sql: string) => Database.Statement<unknown[], Row>;
+type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
+/** The same methods, without the promise: SQLite answers synchronously. */
+type Sync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
+
+const MAX_MERGE_HOPS = 64;
+const NUL = '\u0000';
+
+/**
+ * Opens (creating and migrating when needed) a SQLite file as a casekit `Store`: WAL,
+ * serialized write transactions, reads from a separate connection that only sees commits.
+ * @example const store = await createSqliteStore({ filename: './data/casekit.db' })
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const memory = options.filename.trim() === ':memory:';
+  // Two connections cannot share a ':memory:' database, so "memory" is a private temporary file.
+  const tempDir = memory ? mkdtempSync(join(tmpdir(), 'casekit-sqlite-')) : null;
+  const filename = tempDir ? join(tempDir, 'store.db') : options.filename;
+  const timeout = options.busyTimeoutMs ?? 5000;
+  const synchronous = memory ? 'OFF' : options.synchronous === 'full' ? 'FULL' : 'NORMAL';
+
+  let writer: Database.Database;
+  try {
+    writer = new Database(filename, { timeout });
+  } catch (error) {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw new CasekitError('unavailable', `Cannot open the SQLite file "${filename}": ${(error as Error).message}`, { cause: error });
+  }
+  let reader: Database.Database | undefined;
+  try {
+    writer.pragma('journal_mode = WAL');
+    writer.pragma(`synchronous = ${synchronous}`);
+    writer.pragma('foreign_keys = ON');
+    writer.pragma('temp_store = MEMORY');
+    writer.pragma('cache_size = -65536');
+    migrate(writer);
+    reader = new Database(filename, { readonly: true, timeout });
+    reader.pragma('cache_size = -65536');
+    reader.pragma('mmap_size = 268435456');
+  } catch (error) {
+    reader?.close();
+    writer.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw error;
+  }
+  return buildStore(writer, reader, () => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  });
+}
+
+function statementCache(db: Database.Database): Prepare {
+  const cache = new Map<string, Database.Statement<unknown[], Row>>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare<unknown[], Row>(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
+function buildStore(writer: Database.Database, reader: Database.Database, onClosed: () => void): Store {
+  const mutex = createMutex();
+  const w = statementCache(writer);
+  const r = statementCache(reader);
+  let closed = false;
+
+  const readSnapshot = reader.transaction((fn: () => unknown) => fn());
+  const reads = asyncify<StoreReader>(createReads(r, (fn) => readSnapshot(fn) as ReturnType<typeof fn>), () => closed);
+  // Inside a transaction the write connection already gives one consistent view.
+  const txReads = createReads(w, (fn) => fn());
+  const txWrites = createWrites(w);
+  const txMethods = Object.entries({ ...txReads, ...txWrites }) as [string, (...args: unknown[]) => unknown][];
+
+  const begin = writer.prepare('BEGIN IMMEDIATE');
+  const commit = writer.prepare('COMMIT');
+  const rollback = writer.prepare('ROLLBACK');
+
+  /** Runs a write on the write connection once every earlier transaction has finished. */
+  function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    if (closed) return Promise.reject(closedError());
+    return mutex.run(async () => {
+      if (closed) throw closedError();
+      return fn();
+    });
+  }
+
+  return {
+    ...reads,
+
+    transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+      return exclusive(async () => {
+        let open = true;
+        const tx = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        for (const [name, method] of txMethods) {
+          tx[name] = (...args) => {
+            if (!open) return Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));
+            try {
+              return Promise.resolve(method(...args));
+            } catch (error) {
+              return Promise.reject(error);
+            }
+          };
+        }
+        begin.run();
+        try {
+          const result = await fn(tx as unknown as StoreTx);
+          open = false;
+          commit.run();
+          return result;
+        } catch (error) {
+          open = false;
+          if (writer.inTransaction) rollback.run();
+          throw error;
+        }
+      });
+    },
+
+    claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]> {
+      return exclusive(() => {
+        const at = now.getTime();
+        const rows = w(
+          `UPDATE outbox SET lease_until = ? WHERE pos IN (
+             SELECT pos FROM outbox INDEXED BY outbox_due
+             WHERE next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+             ORDER BY next_attempt_at, pos LIMIT ?)
+           RETURNING *`,
+        ).all(at + leaseMs, at, at, limit);
+        rows.sort((a, b) => (a.next_attempt_at as number) - (b.next_attempt_at as number) || (a.pos as number) - (b.pos as number));
+        return rows.map(outboxItem);
+      });
+    },
+
+    completeOutbox(workspaceId: string, itemId: string): Promise<void> {
+      return exclusive(() => void w('DELETE FROM outbox WHERE ws = ? AND id = ?').run(workspaceId, itemId));
+    },
+
+    failOutbox(workspaceId: string, itemId: string, error: string, retryAt: Date | null): Promise<void> {
+      return exclusive(() => {
+        if (retryAt === null) w('DELETE FROM outbox WHERE ws = ? AND id = ?').run(workspaceId, itemId);
+        else {
+          w('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, lease_until = NULL WHERE ws = ? AND id = ?').run(
+            error.slice(0, 2000),
+            retryAt.getTime(),
+            workspaceId,
+            itemId,
+          );
+        }
+      });
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      await exclusive(() => {
+        closed = true;
+        reader.close();
+        try {
+          writer.pragma('optimize');
+        } finally {
+          writer.close();
+          onClosed();
+        }
+      });
+    },
+  };
+}
+
+function closedError(): CasekitError {
+  return new CasekitError('unavailable', 'The SQLite store is closed.');
+}
+
+/** Wraps synchronous methods as the promise-returning port; errors become rejections. */
+function asyncify<T>(methods: Sync<T>, isClosed: () => boolean): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods) as [string, (...args: unknown[]) => unknown][]) {
+    out[name] = (...args: unknown[]) => {
+      if (isClosed()) return Promise.reject(closedError());
+      try {
+        return Promise.resolve(method(...args));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }
+  return out as T;
+}
+
+// ---- helpers ----
+
+const parse = <T>(json: unknown): T => JSON.parse(json as string) as T;
+
+/** An ISO timestamp as integer ms (the order columns); refuses what is not a date. */
+function toMs(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new CasekitError('validation_failed', `${field} must be an ISO-8601 timestamp, got "${iso}".`, {
+      details: { issues: [{ path: field, message: 'invalid timestamp' }] },
+    });
+  }
+  return ms;
+}
+
+function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new CasekitError('validation_failed', `limit must be a positive integer, got ${limit}.`, {
+      details: { issues: [{ path: 'limit', message: 'must be a positive integer' }] },
+    });
+  }
+}
+
+function isConstraint(error: unknown, kind?: 'UNIQUE' | 'PRIMARYKEY' | 'FOREIGNKEY'): boolean {
+  if (!(error instanceof Database.SqliteError)) return false;
+  return kind ? error.code === `SQLITE_CONSTRAINT_${kind}` : error.code.startsWith('SQLITE_CONSTRAINT');
+}
+
+function isPublicEvent(event: NewCaseEvent): boolean {
+  if (event.type === 'message.created') return !event.data.message.internal;
+  if (event.type === 'message.status') return !event.data.internal;
+  return false;
+}
+
+const identityKey = (channelId: string, externalId: string) => `${channelId}${NUL}${externalId}`;
+
+function customerKeys(customer: Customer): [kind: string, key: string][] {
+  const keys = new Map<string, [string, string]>();
+  const add = (kind: string, key: string) => keys.set(`${kind}${NUL}${key}`, [kind, key]);
+  for (const identity of customer.identities) add('identity', identityKey(identity.channelId, identity.externalId));
+  for (const email of customer.emails) add('email', email.toLowerCase());
+  for (const phone of customer.phones) add('phone', phone);
+  return [...keys.values()];
+}
+
+function customerSearchText(customer: Customer): string {
+  return [customer.name, ...customer.emails, ...customer.phones, ...customer.identities.map((i) => i.externalId), customer.splynxId ?? '']
+    .join('\n')
+    .toLowerCase();
+}
+
+function outboxItem(row: Row): OutboxItem {
+  return {
+    id: row.id as string,
+    workspaceId: row.ws as string,
+    messageId: row.message_id as string,
+    channelId: row.channel_id as string,
+    attempts: row.attempts as number,
+    nextAttemptAt: new Date(row.next_attempt_at as number).toISOString(),
+    leaseUntil: row.lease_until === null ? null : new Date(row.lease_until as number).toISOString(),
+    lastError: (row.last_error as string | null) ?? null,
+  };
+}
+
+// ---- reads ----
+
+function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreReader> {
+  /** The surviving id of a possibly merged-away customer (the id itself when unknown). */
+  function canonicalCustomerId(ws: string, id: string): string {
+    let current = id;
+    for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+      const row = s('SELECT merged_into FROM customers WHERE ws = ? AND id = ?').get(ws, current);
+      if (!row || row.merged_into === null) return current;
+      current = row.merged_into as string;
+    }
+    return current;
+  }
+
+  function customerById(ws: string, id: string): Customer | null {
+    let current = id;
+    for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+      const row = s('SELECT merged_into, json FROM customers WHERE ws = ? AND id = ?').get(ws, current);
+      if (!row) return null;
+      if (row.merged_into === null) return parse<Customer>(row.json);
+      current = row.merged_into as string;
+    }
+    return null;
+  }
+
+  function customerByKey(ws: string, kind: string, key: string): Customer | null {
+    const row = s('SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = ? AND key = ? ORDER BY customer_id LIMIT 1').get(ws, kind, key);
+    return row ? customerById(ws, row.customer_id as string) : null;
+  }
+
+  const agent = (row: Row | undefined): AgentRecord | null =>
+    row ? { ...parse<AgentRecord>(row.json), passwordHash: (row.password_hash as string | null) ?? null } : null;
+  const channel = (row: Row | undefined): ChannelRecord | null =>
+    row ? { ...parse<ChannelRecord>(row.json), secret: (row.secret as string | null) ?? null } : null;
+  const one = <T>(row: Row | undefined): T | null => (row ? parse<T>(row.json) : null);
+
+  return {
+    getWorkspace: (ws) => one<WorkspaceRecord>(s('SELECT json FROM workspaces WHERE id = ?').get(ws)),
+    getChannel: (ws, id) => channel(s('SELECT json, secret FROM channels WHERE ws = ? AND id = ?').get(ws, id)),
+    listChannels: (ws) => s('SELECT json, secret FROM channels WHERE ws = ? ORDER BY pos').all(ws).map((row) => channel(row)!),
+    getAgent: (ws, id) => agent(s('SELECT json, password_hash FROM agents WHERE ws = ? AND id = ?').get(ws, id)),
+    getAgentByEmail: (ws, email) => agent(s('SELECT json, password_hash FROM agents WHERE ws = ? AND email = ?').get(ws, email.toLowerCase())),
+    listAgents: (ws) => s('SELECT json, password_hash FROM agents WHERE ws = ? ORDER BY pos').all(ws).map((row) => agent(row)!),
+
+    getCustomer: (ws, id) => customerById(ws, id),
+    findCustomerByIdentity: (ws, channelId, externalId) => customerByKey(ws, 'identity', identityKey(channelId, externalId)),
+    findCustomerByEmail: (ws, email) => customerByKey(ws, 'email', email.toLowerCase()),
+    findCustomerByPhone: (ws, phone) => customerByKey(ws, 'phone', phone),
+
+    searchCustomers(ws, q, limit, cursor) {
+      assertLimit(limit);
+      const where = ['ws = ?', 'merged_into IS NULL'];
+      const params: unknown[] = [ws];
+      const text = q?.trim().toLowerCase();
+      if (text) {
+        where.push(`search LIKE ? ESCAPE '\\'`);
+        params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+      if (cursor !== undefined) (where.push('pos < ?'), params.push(decodePositionCursor('customer', cursor)));
+      const rows = s(`SELECT pos, json FROM customers INDEXED BY customers_by_ws WHERE ${where.join(' AND ')} ORDER BY pos DESC LIMIT ?`).all(...params, limit + 1);
+      return pageOf(rows, limit, (row) => parse<Customer>(row.json), (row) => encodeCursor('customer', [row.pos as number]));
+    },
+
+    getCase: (ws, id) => one<Case>(s('SELECT json FROM cases WHERE ws = ? AND id = ?').get(ws, id)),
+
+    listCases(ws, query: CaseQuery): Page<Case> {
+      assertLimit(query.limit);
+      const resolved = query.customerId !== undefined ? { ...query, customerId: canonicalCustomerId(ws, query.customerId) } : query;
+      const arms = planCaseList(ws, resolved);
+      if (!arms) return { items: [], nextCursor: null };
+      let rows: Row[];
+      if (arms.length === 1) rows = s(arms[0]!.sql).all(...arms[0]!.params);
+      else {
+        rows = snapshot(() => arms.flatMap((arm) => s(arm.sql).all(...arm.params)));
+        rows.sort((a, b) => (b.activity as number) - (a.activity as number) || (a.id! < b.id! ? 1 : a.id! > b.id! ? -1 : 0));
+      }
+      return pageOf(rows, query.limit, (row) => parse<Case>(row.json), (row) => encodeCursor('case', [row.activity as number, row.id as string]));
+    },
+
+    getConversation: (ws, id) => one<Conversation>(s('SELECT json FROM conversations WHERE ws = ? AND id = ?').get(ws, id)),
+    listConversations: (ws, caseId) =>
+      s('SELECT json FROM conversations WHERE ws = ? AND case_id = ? ORDER BY pos').all(ws, caseId).map((row) => parse<Conversation>(row.json)),
+    findLatestConversation: (ws, customerId, channelId) =>
+      one<Conversation>(
+        s('SELECT json FROM conversations WHERE ws = ? AND customer_id = ? AND channel_id = ? ORDER BY last_message_at DESC, pos DESC LIMIT 1').get(
+          ws,
+          canonicalCustomerId(ws, customerId),
+          channelId,
+        ),
+      ),
+    findConversationByThread: (ws, channelId, externalThreadId) =>
+      one<Conversation>(
+        s('SELECT json FROM conversations WHERE ws = ? AND channel_id = ? AND thread_key = ? ORDER BY pos DESC LIMIT 1').get(ws, channelId, externalThreadId),
+      ),
+    findActiveCase: (ws, customerId) =>
+      one<Case>(
+        s(
+          `SELECT json FROM cases INDEXED BY cases_by_customer WHERE ws = ? AND customer_id = ? AND status NOT IN ('solved', 'closed')
+           ORDER BY activity DESC, id DESC LIMIT 1`,
+        ).get(ws, canonicalCustomerId(ws, customerId)),
+      ),
+
+    getMessage: (ws, id) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, id)),
+    findMessageByProviderId: (ws, channelId, providerMessageId) =>
+      one<Message>(s('SELECT json FROM messages WHERE ws = ? AND provider_key = ?').get(ws, `${channelId}${NUL}${providerMessageId}`)),
+    findMessageByClientId: (ws, scope, clientMessageId) =>
+      one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, `${scope}${NUL}${clientMessageId}`)),
+
+    listMessages(ws, query: MessageQuery): Page<Message> {
+      assertLimit(query.limit);
+      const where = ['ws = ?'];
+      const params: unknown[] = [ws];
+      if (query.conversationId !== undefined) (where.push('conversation_id = ?'), params.push(query.conversationId));
+      if (query.caseId !== undefined) (where.push('case_id = ?'), params.push(query.caseId));
+      if (query.customerId !== undefined) (where.push('customer_id = ?'), params.push(canonicalCustomerId(ws, query.customerId)));
+      if (query.publicOnly) where.push('internal = 0');
+      if (query.cursor !== undefined) (where.push('pos > ?'), params.push(decodePositionCursor('message', query.cursor)));
+      const rows = s(`SELECT pos, json FROM messages WHERE ${where.join(' AND ')} ORDER BY pos LIMIT ?`).all(...params, query.limit + 1);
+      return pageOf(rows, query.limit, (row) => parse<Message>(row.json), (row) => encodeCursor('message', [row.pos as number]));
+    },
+
+    listEvents(ws, query: EventQuery): CaseEvent[] {
+      assertLimit(query.limit);
+      const after = Math.max(0, Math.floor(query.after));
+      const pub = query.publicOnly ? ' AND public = 1' : '';
+      if (query.customerId !== undefined) {
+        return s(`SELECT json FROM events INDEXED BY events_by_customer WHERE ws = ? AND customer_id = ? AND seq > ?${pub} ORDER BY seq LIMIT ?`)
+          .all(ws, canonicalCustomerId(ws, query.customerId), after, query.limit)
+          .map((row) => parse<CaseEvent>(row.json));
+      }
+      return s(`SELECT json FROM events WHERE ws = ? AND seq > ?${pub} ORDER BY seq LIMIT ?`)
+        .all(ws, after, query.limit)
+        .map((row) => parse<CaseEvent>(row.json));
+    },
+
+    timeline(ws, customerId, limit, cursor): Page<CaseEvent> {
+      assertLimit(limit);
+      const before = cursor !== undefined ? decodePositionCursor('event', cursor) : Number.MAX_SAFE_INTEGER;
+      const rows = s('SELECT seq, json FROM events INDEXED BY events_by_customer WHERE ws = ? AND customer_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').all(
+        ws,
+        canonicalCustomerId(ws, customerId),
+        before,
+        limit + 1,
+      );
+      return pageOf(rows, limit, (row) => parse<CaseEvent>(row.json), (row) => encodeCursor('event', [row.seq as number]));
+    },
+
+    lastSeq: (ws) => (s(`SELECT value FROM counters WHERE ws = ? AND name = 'seq'`).get(ws)?.value as number | undefined) ?? 0,
+
+    getIdempotent: (ws, scope, key) => one<IdempotentResponse>(s('SELECT json FROM idempotency WHERE ws = ? AND scope = ? AND key = ?').get(ws, scope, key)),
+  };
+}
+
+function pageOf<T>(rows: Row[], limit: number, item: (row: Row) => T, cursorOf: (row: Row) => string): Page<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  return { items: kept.map(item), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
+}
+
+// ---- writes (inside a transaction, on the write connection) ----
+
+type Writes = Sync<Omit<StoreTx, keyof StoreReader>>;
+
+function createWrites(s: Prepare): Writes {
+  function assertIdentitiesFree(customer: Customer): void {
+    for (const identity of customer.identities) {
+      const holder = s(`SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = 'identity' AND key = ?`).get(
+        customer.workspaceId,
+        identityKey(identity.channelId, identity.externalId),
+      );
+      if (holder && holder.customer_id !== customer.id) {
+        throw new CasekitError(
+          'conflict',
+          `Customer "${holder.customer_id as string}" already has the identity "${identity.externalId}" on channel "${identity.channelId}"; merge the profiles instead.`,
+          { details: { field: 'identities', customerId: holder.customer_id } },
+        );
+      }
+    }
+  }
+
+  function writeCustomerKeys(customer: Customer): void {
+    s('DELETE FROM customer_keys WHERE ws = ? AND customer_id = ?').run(customer.workspaceId, customer.id);
+    const insert = s('INSERT OR IGNORE INTO customer_keys (ws, kind, key, customer_id) VALUES (?, ?, ?, ?)');
+    for (const [kind, key] of customerKeys(customer)) insert.run(customer.workspaceId, kind, key, customer.id);
+  }
+
+  function caseTags(ws: string, id: string, tags: readonly string[], activity: number, add: boolean): void {
+    const statement = add
+      ? s('INSERT OR IGNORE INTO case_tags (ws, tag, activity, case_id) VALUES (?, ?, ?, ?)')
+      : s('DELETE FROM case_tags WHERE ws = ? AND tag = ? AND activity = ? AND case_id = ?');
+    for (const tag of tags) statement.run(ws, tag, activity, id);
+  }
+
+  function notFound(what: string, id: string): CasekitError {
+    return new CasekitError('not_found', `No ${what} with id "${id}" in this workspace.`);
+  }
+
+  function rename(table: 'cases' | 'conversations' | 'messages' | 'events', column: 'customer_id' | 'case_id', ws: string, from: string, to: string): void {
+    const field = column === 'customer_id' ? '$.customerId' : '$.caseId';
+    s(`UPDATE ${table} SET ${column} = ?, json = json_set(json, '${field}', ?) WHERE ws = ? AND ${column} = ?`).run(to, to, ws, from);
+  }
+
+  function counter(ws: string, name: 'seq' | 'case_number'): number {
+    const row = s('INSERT INTO counters (ws, name, value) VALUES (?, ?, 1) ON CONFLICT (ws, name) DO UPDATE SET value = value + 1 RETURNING value').get(ws, name);
+    return row!.value as number;
+  }
+
+  return {
+    putWorkspace(workspace) {
+      s('INSERT INTO workspaces (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json').run(workspace.id, JSON.stringify(workspace));
+    },
+
+    insertChannel(record) {
+      const { secret, ...channel } = record;
+      try {
+        s('INSERT INTO channels (ws, id, secret, json) VALUES (?, ?, ?, ?)').run(channel.workspaceId, channel.id, secret, JSON.stringify(channel));
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `A channel with id "${channel.id}" already exists.`, { cause: error });
+        throw error;
+      }
+    },
+
+    insertAgent(record) {
+      const { passwordHash, ...agent } = record;
+      try {
+        s('INSERT INTO agents (ws, id, email, password_hash, json) VALUES (?, ?, ?, ?, ?)').run(
+          agent.workspaceId,
+          agent.id,
+          agent.email.toLowerCase(),
+          passwordHash,
+          JSON.stringify(agent),
+        );
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) throw agentConflict(error, agent.id, agent.email);
+        throw error;
+      }
+    },
+
+    updateAgent(record) {
+      const { passwordHash, ...agent } = record;
+      let changes: number;
+      try {
+        changes = s('UPDATE agents SET email = ?, password_hash = ?, json = ? WHERE ws = ? AND id = ?').run(
+          agent.email.toLowerCase(),
+          passwordHash,
+          JSON.stringify(agent),
+          agent.workspaceId,
+          agent.id,
+        ).changes;
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) throw agentConflict(error, agent.id, agent.email);
+        throw error;
+      }
+      if (changes === 0) throw notFound('agent', agent.id);
+    },
+
+    insertCustomer(customer) {
+      assertIdentitiesFree(customer);
+      try {
+        s('INSERT INTO customers (ws, id, merged_into, search, json) VALUES (?, ?, NULL, ?, ?)').run(
+          customer.workspaceId,
+          customer.id,
+          customerSearchText(customer),
+          JSON.stringify(customer),
+        );
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `A customer with id "${customer.id}" already exists.`, { cause: error });
+        throw error;
+      }
+      writeCustomerKeys(customer);
+    },
+
+    updateCustomer(customer) {
+      assertIdentitiesFree(customer);
+      const { changes } = s('UPDATE customers SET search = ?, json = ? WHERE ws = ? AND id = ?').run(
+        customerSearchText(customer),
+        JSON.stringify(customer),
+        customer.workspaceId,
+        customer.id,
+      );
+      if (changes === 0) throw notFound('customer', customer.id);
+      writeCustomerKeys(customer);
+    },
+
+    mergeCustomer(ws, sourceId, targetId) {
+      const source = s('SELECT merged_into FROM customers WHERE ws = ? AND id = ?').get(ws, sourceId);
+      if (!source) throw notFound('customer', sourceId);
+      if (source.merged_into !== null) throw new CasekitError('conflict', `Customer "${sourceId}" was already merged into "${source.merged_into as string}".`);
+      let target = targetId;
+      for (let hop = 0; ; hop++) {
+        const row = s('SELECT merged_into FROM customers WHERE ws = ? AND id = ?').get(ws, target);
+        if (!row) throw notFound('customer', targetId);
+        if (row.merged_into === null || hop >= MAX_MERGE_HOPS) break;
+        target = row.merged_into as string;
+      }
+      if (target === sourceId) throw new CasekitError('bad_request', `Customer "${sourceId}" cannot be merged into itself.`);
+      for (const table of ['cases', 'conversations', 'messages', 'events'] as const) rename(table, 'customer_id', ws, sourceId, target);
+      // A key both profiles hold stays once, with the target.
+      s('UPDATE OR IGNORE customer_keys SET customer_id = ? WHERE ws = ? AND customer_id = ?').run(target, ws, sourceId);
+      s('DELETE FROM customer_keys WHERE ws = ? AND customer_id = ?').run(ws, sourceId);
+      s('UPDATE customers SET merged_into = ? WHERE ws = ? AND id = ?').run(target, ws, sourceId);
+    },
+
+    nextCaseNumber: (ws) => counter(ws, 'case_number'),
+
+    insertCase(kase) {
+      const activity = toMs(kase.lastActivityAt, 'lastActivityAt');
+      let pos: number;
+      try {
+        pos = Number(
+          s(
+            `INSERT INTO cases (ws, id, number, status, priority, customer_id, assignee_id, team, channel_mask, activity, version, json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            kase.workspaceId,
+            kase.id,
+            kase.number,
+            kase.status,
+            kase.priority,
+            kase.customerId,
+            kase.assigneeId,
+            kase.team,
+            channelMask(kase.channels),
+            activity,
+            kase.version,
+            JSON.stringify(kase),
+          ).lastInsertRowid,
+        );
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) {
+          const what = (error as Error).message.includes('number') ? `number ${kase.number}` : `id "${kase.id}"`;
+          throw new CasekitError('conflict', `A case with ${what} already exists in this workspace.`, { cause: error });
+        }
+        if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No customer with id "${kase.customerId}" for case "${kase.id}"; insert the customer first.`, { cause: error });
+        throw error;
+      }
+      s('INSERT INTO cases_fts (rowid, subject, preview) VALUES (?, ?, ?)').run(pos, kase.subject, kase.preview);
+      caseTags(kase.workspaceId, kase.id, kase.tags, activity, true);
+    },
+
+    updateCase(kase, expectedVersion) {
+      const old = s(
+        `SELECT pos, version, activity, json_extract(json, '$.subject') AS subject, json_extract(json, '$.preview') AS preview,
+                json_extract(json, '$.tags') AS tags
+         FROM cases WHERE ws = ? AND id = ?`,
+      ).get(kase.workspaceId, kase.id);
+      if (!old) throw notFound('case', kase.id);
+      if (old.version !== expectedVersion) {
+        throw new CasekitError('version_conflict', `Case #${kase.number} is at version ${old.version as number}, not ${expectedVersion}; reload it and try again.`, {
+          details: { currentVersion: old.version },
+        });
+      }
+      const activity = toMs(kase.lastActivityAt, 'lastActivityAt');
+      try {
+        s(
+          `UPDATE cases SET status = ?, priority = ?, customer_id = ?, assignee_id = ?, team = ?, channel_mask = ?, activity = ?, version = ?, json = ?
+           WHERE pos = ?`,
+        ).run(
+          kase.status,
+          kase.priority,
+          kase.customerId,
+          kase.assigneeId,
+          kase.team,
+          channelMask(kase.channels),
+          activity,
+          kase.version,
+          JSON.stringify(kase),
+          old.pos,
+        );
+      } catch (error) {
+        if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No customer with id "${kase.customerId}" for case "${kase.id}".`, { cause: error });
+        throw error;
+      }
+      if (old.subject !== kase.subject || old.preview !== kase.preview) {
+        s('DELETE FROM cases_fts WHERE rowid = ?').run(old.pos);
+        s('INSERT INTO cases_fts (rowid, subject, preview) VALUES (?, ?, ?)').run(old.pos, kase.subject, kase.preview);
+      }
+      const oldTags = parse<string[]>(old.tags ?? '[]');
+      if (old.activity !== activity || JSON.stringify(oldTags) !== JSON.stringify(kase.tags)) {
+        caseTags(kase.workspaceId, kase.id, oldTags, old.activity as number, false);
+        caseTags(kase.workspaceId, kase.id, kase.tags, activity, true);
+      }
+    },
+
+    moveCaseContents(ws, sourceCaseId, targetCaseId) {
+      if (!s('SELECT 1 FROM cases WHERE ws = ? AND id = ?').get(ws, targetCaseId)) throw notFound('case', targetCaseId);
+      rename('conversations', 'case_id', ws, sourceCaseId, targetCaseId);
+      rename('messages', 'case_id', ws, sourceCaseId, targetCaseId);
+    },
+
+    insertConversation(conversation) {
+      try {
+        s(
+          `INSERT INTO conversations (ws, id, case_id, customer_id, channel_id, thread_key, last_message_at, json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          conversation.workspaceId,
+          conversation.id,
+          conversation.caseId,
+          conversation.customerId,
+          conversation.channelId,
+          conversation.externalThreadId,
+          toMs(conversation.lastMessageAt, 'lastMessageAt'),
+          JSON.stringify(conversation),
+        );
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `A conversation with id "${conversation.id}" already exists.`, { cause: error });
+        if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No case with id "${conversation.caseId}" for conversation "${conversation.id}"; insert the case first.`, { cause: error });
+        throw error;
+      }
+    },
+
+    updateConversation(conversation) {
+      const { changes } = s(
+        `UPDATE conversations SET case_id = ?, customer_id = ?, channel_id = ?, thread_key = ?, last_message_at = ?, json = ?
+         WHERE ws = ? AND id = ?`,
+      ).run(
+        conversation.caseId,
+        conversation.customerId,
+        conversation.channelId,
+        conversation.externalThreadId,
+        toMs(conversation.lastMessageAt, 'lastMessageAt'),
+        JSON.stringify(conversation),
+        conversation.workspaceId,
+        conversation.id,
+      );
+      if (changes === 0) throw notFound('conversation', conversation.id);
+    },
+
+    insertMessage(message) {
+      const providerKey = message.providerMessageId !== null ? `${message.channelId}${NUL}${message.providerMessageId}` : null;
+      // The client id is scoped to who sent it: the agent, or the customer.
+      const clientKey = message.clientMessageId !== null ? `${message.authorId ?? message.customerId}${NUL}${message.clientMessageId}` : null;
+      try {
+        s(
+          `INSERT INTO messages (ws, id, case_id, conversation_id, customer_id, internal, provider_key, client_key, json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          message.workspaceId,
+          message.id,
+          message.caseId,
+          message.conversationId,
+          message.customerId,
+          message.internal ? 1 : 0,
+          providerKey,
+          clientKey,
+          JSON.stringify(message),
+        );
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) {
+          const text = (error as Error).message;
+          const what = text.includes('provider_key')
+            ? `provider message id "${message.providerMessageId}" on channel "${message.channelId}"`
+            : text.includes('client_key')
+              ? `client message id "${message.clientMessageId}" from the same sender`
+              : `id "${message.id}"`;
+          throw new CasekitError('conflict', `A message with ${what} is already stored.`, { cause: error, details: { messageId: message.id } });
+        }
+        if (isConstraint(error, 'FOREIGNKEY')) {
+          throw new CasekitError('not_found', `Message "${message.id}" points at case "${message.caseId}" / conversation "${message.conversationId}", which do not exist.`, { cause: error });
+        }
+        throw error;
+      }
+    },
+
+    updateMessageStatus(ws, messageId, status: DeliveryStatus) {
+      const { changes } = s(`UPDATE messages SET json = json_set(json, '$.status', ?) WHERE ws = ? AND id = ?`).run(status, ws, messageId);
+      if (changes === 0) throw notFound('message', messageId);
+    },
+
+    appendEvent(event: NewCaseEvent): CaseEvent {
+      const seq = counter(event.workspaceId, 'seq');
+      const stored = { seq, ...event } as CaseEvent;
+      s('INSERT INTO events (ws, seq, type, case_id, customer_id, public, json) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        event.workspaceId,
+        seq,
+        event.type,
+        event.caseId,
+        event.customerId,
+        isPublicEvent(event) ? 1 : 0,
+        JSON.stringify(stored),
+      );
+      return stored;
+    },
+
+    enqueueOutbox(item: OutboxItem) {
+      try {
+        s(
+          `INSERT INTO outbox (ws, id, message_id, channel_id, attempts, next_attempt_at, lease_until, last_error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          item.workspaceId,
+          item.id,
+          item.messageId,
+          item.channelId,
+          item.attempts,
+          toMs(item.nextAttemptAt, 'nextAttemptAt'),
+          item.leaseUntil === null ? null : toMs(item.leaseUntil, 'leaseUntil'),
+          item.lastError,
+        );
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `An outbox item with id "${item.id}" already exists.`, { cause: error });
+        throw error;
+      }
+    },
+
+    putIdempotent(ws, scope, key, response: IdempotentResponse) {
+      try {
+        s('INSERT INTO idempotency (ws, scope, key, created_at, json) VALUES (?, ?, ?, ?, ?)').run(ws, scope, key, Date.now(), JSON.stringify(response));
+      } catch (error) {
+        if (isConstraint(error)) throw new CasekitError('conflict', `A response for Idempotency-Key "${key}" is already stored.`, { cause: error });
+        throw error;
+      }
+    },
+  };
+}
+
+function agentConflict(error: unknown, id: string, email: string): CasekitError {
+  const byEmail = (error as Error).message.includes('email');
+  return new CasekitError('conflict', byEmail ? `Another agent already signs in with "${email}".` : `An agent with id "${id}" already exists.`, {
+    cause: error,
+    details: { field: byEmail ? 'email' : 'id' },
+  });
+}
