@@ -4,7 +4,7 @@ import type { MockDb } from './db.ts';
 export const DEMO_PASSWORD = 'casekit-demo';
 
 /**
- * A small ISP's support desk: four agents (one a bot), five channels, six customers and eight
+ * A small ISP's support desk: four agents (one a bot), five channels, six customers and seven
  * cases over the last three days, one of them spanning web chat and WhatsApp.
  */
 export function seedDemo(db: MockDb): void {
