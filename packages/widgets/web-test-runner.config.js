@@ -3,16 +3,30 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+
 import { chromeLauncher } from '@web/test-runner-chrome';
 
 const require = createRequire(import.meta.url);
 const workerPath = require.resolve('msw/mockServiceWorker.js');
+/** eventemitter3's ESM entry imports its CommonJS build; serve that build wrapped as a module. */
+const eventemitter3Esm = {
+  name: 'casekit-eventemitter3-esm',
+  transform(context) {
+    // engine.io-client's `browser` map (Node transport -> browser one) is skipped by node-resolve
+    // for packages with `exports`; apply it here as rollup.config.js does.
+    if (context.path.includes('/engine.io-client/') && context.path.endsWith('.js')) {
+      return { body: context.body.replace(/(["'])(\.{1,2}\/[^"']*?)\.node\.js\1/g, '$1$2.js$1') };
+    }
+    if (!/\/eventemitter3\/index\.js$/.test(context.path)) return undefined;
+    return { body: `const module = { exports: {} }; const exports = module.exports;\n${context.body}\nexport default module.exports;` };
+  },
+};
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   rootDir: '../..',
   files: ['src/**/*.test.ts'],
-  nodeResolve: { exportConditions: ['casekit-source', 'browser', 'development'] },
+  nodeResolve: { exportConditions: ['casekit-source', 'browser'] },
   concurrency: 2,
   testFramework: { config: { timeout: 10000 } },
   browsers: [
@@ -23,7 +37,7 @@ export default {
       },
     }),
   ],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('./tsconfig.json', import.meta.url).pathname })],
+  plugins: [eventemitter3Esm, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: new URL('./tsconfig.json', import.meta.url).pathname })],
   middleware: [
     async (ctx, next) => {
       if (ctx.path === '/mockServiceWorker.js') {

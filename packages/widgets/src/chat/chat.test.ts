@@ -1,0 +1,294 @@
+import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
+import { http, HttpResponse } from 'msw';
+import { createVisitorClient } from '@casekit/sdk';
+import type { VisitorClient } from '@casekit/sdk';
+import type { Message } from '@casekit/protocol';
+import './chat.ts';
+import type { CasekitChat } from './chat.ts';
+import { QUICK_REPLY_CONTENT_TYPE } from './chat.ts';
+import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, snapshotStyles, until } from '../internal/test-helpers.ts';
+import { startMockApi } from '../internal/mock-api.ts';
+
+const CHANNEL = 'ch_web';
+let clients: VisitorClient[] = [];
+
+function visitor(): VisitorClient {
+  // Realtime is off: the mock API fakes REST only. Replies are pushed by emitting on the client.
+  const c = createVisitorClient({ baseUrl: location.origin, channelId: CHANNEL, storage: 'memory', realtime: false });
+  clients.push(c);
+  return c;
+}
+
+async function mountChat(attrs = '', client: VisitorClient | null = visitor()): Promise<CasekitChat> {
+  const el = await fixture<CasekitChat>(`<casekit-chat channel-id="${CHANNEL}" ${attrs}></casekit-chat>`);
+  if (client) el.client = client;
+  await el.updateComplete;
+  return el;
+}
+
+const $ = (el: CasekitChat, sel: string) => el.shadowRoot!.querySelector<HTMLElement>(sel);
+const $$ = (el: CasekitChat, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
+
+function agentMessage(patch: Partial<Message> = {}): Message {
+  return {
+    id: `m_${Math.random().toString(36).slice(2)}`,
+    workspaceId: 'ws',
+    caseId: 'c_1',
+    conversationId: 'cv_1',
+    customerId: 'cus_1',
+    channelId: CHANNEL,
+    channelKind: 'webchat',
+    direction: 'outbound',
+    authorKind: 'agent',
+    authorId: 'a_ben',
+    authorName: 'Ben',
+    internal: false,
+    text: 'Hello from support',
+    attachments: [],
+    providerMessageId: null,
+    clientMessageId: null,
+    status: 'sent',
+    createdAt: new Date().toISOString(),
+    ...patch,
+  };
+}
+
+describe('casekit-chat', () => {
+  let mock: Awaited<ReturnType<typeof startMockApi>>;
+  beforeEach(async () => {
+    mock = await startMockApi();
+    localStorage.clear();
+  });
+  afterEach(() => {
+    cleanup();
+    for (const c of clients) c.close();
+    clients = [];
+  });
+
+  it('opens and closes from the launcher, firing bubbling, composed events', async () => {
+    const el = await mountChat();
+    const launcher = $(el, '[part~=launcher]')!;
+    expect(launcher.getAttribute('aria-expanded')).to.equal('false');
+    const events: string[] = [];
+    document.addEventListener('casekit-chat-opened', (e) => events.push(`${e.type}:${e.composed}`), { once: true });
+    document.addEventListener('casekit-chat-closed', (e) => events.push(`${e.type}:${e.composed}`), { once: true });
+    launcher.click();
+    await el.updateComplete;
+    expect(launcher.getAttribute('aria-expanded')).to.equal('true');
+    expect($(el, '[part~=panel]')!.hidden).to.equal(false);
+    await until(() => el.shadowRoot!.activeElement?.id === 'chat-input', 'focus in the message box');
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(el.opened).to.equal(false);
+    expect(el.shadowRoot!.activeElement).to.equal(launcher);
+    expect(events).to.deep.equal(['casekit-chat-opened:true', 'casekit-chat-closed:true']);
+  });
+
+  it('sends with Enter, shows the delivery state and stores the message', async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    const sent = new Promise<Event & { message: { text: string } }>((r) => el.addEventListener('casekit-message-sent', (e) => r(e as never), { once: true }));
+    $(el, 'textarea')!.focus();
+    await sendKeys({ type: 'My router shows a red light' });
+    await sendKeys({ press: 'Enter' });
+    const event = await sent;
+    expect(event.message.text).to.equal('My router shows a red light');
+    const bubble = await until(() => $$(el, '[part~=message-own]').find((m) => m.textContent!.includes('red light')), 'own message');
+    expect(bubble.querySelector('[part=status]')).to.exist;
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.equal('');
+    const stored = [...mock.db.messages.values()].some((m: Message) => m.text === 'My router shows a red light');
+    expect(stored).to.equal(true);
+  });
+
+  it('lets a host veto a message with the cancelable send request', async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    el.addEventListener('casekit-message-send-request', (e) => {
+      if ((e as Event & { text: string }).text.includes('4111')) e.preventDefault();
+    });
+    $(el, 'textarea')!.focus();
+    await sendKeys({ type: 'card 4111 1111 1111 1111' });
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect($$(el, '[part~=message-own]')).to.have.length(0);
+    expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.contain('4111');
+  });
+
+  it('keeps a message typed offline and sends it once the network is back', async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    mock.worker.use(http.post('*/api/v1/visitor/messages', () => HttpResponse.error()));
+    $(el, 'textarea')!.focus();
+    await sendKeys({ type: 'sent while offline' });
+    await sendKeys({ press: 'Enter' });
+    const pending = await until(() => $$(el, '[part~=message-own]').find((m) => m.textContent!.includes('offline')), 'pending message');
+    expect(pending.querySelector('.status')!.className).to.contain('pending');
+    mock.worker.resetHandlers();
+    window.dispatchEvent(new Event('online'));
+    await until(
+      () => [...mock.db.messages.values()].filter((m: Message) => m.text === 'sent while offline').length === 1,
+      'message stored once',
+    );
+    await until(() => !$$(el, '.status.pending').length, 'no pending state left');
+  });
+
+  it('counts unread replies on the launcher while closed and fires casekit-message-received', async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    el.close();
+    await el.updateComplete;
+    const received = new Promise<Event & { message: Message }>((r) => el.addEventListener('casekit-message-received', (e) => r(e as never), { once: true }));
+    (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', agentMessage());
+    (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', agentMessage({ text: 'Second' }));
+    expect((await received).message.text).to.equal('Hello from support');
+    await el.updateComplete;
+    expect($(el, '[part=badge]')!.textContent!.trim()).to.equal('2');
+    expect($(el, '.sr-live')!.textContent).to.contain('2 unread');
+    el.open();
+    await el.updateComplete;
+    expect($(el, '[part=badge]')).to.equal(null);
+  });
+
+  it('shows the typing indicator and the reconnecting banner', async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    const client = el.activeClient as unknown as { emit(n: string, p: unknown): void };
+    client.emit('typing', { typing: true, name: 'Ben' });
+    await el.updateComplete;
+    expect($(el, '[part=typing]')!.textContent).to.contain('Ben is typing');
+    client.emit('connection', 'reconnecting');
+    await el.updateComplete;
+    expect($(el, '[part=banner]')!.textContent).to.contain('Reconnecting');
+    client.emit('connection', 'connected');
+    await el.updateComplete;
+    expect($(el, '[part=banner]')).to.equal(null);
+  });
+
+  it('collects name and email in the pre-chat form before starting', async () => {
+    const el = await mountChat('pre-chat="name email"', null);
+    el.open();
+    await el.updateComplete;
+    const form = $(el, '[part=prechat]') as HTMLFormElement;
+    expect(form).to.exist;
+    form.requestSubmit();
+    await until(() => $(el, '#prechat-name-error'), 'required errors');
+    expect(el.shadowRoot!.activeElement?.id).to.equal('prechat-name');
+    expect(await axeViolations(el)).to.deep.equal([]);
+    await sendKeys({ type: 'Dana <b>Whitfield</b>' });
+    ($(el, '#prechat-email') as HTMLInputElement).value = 'dana@example.com';
+    form.requestSubmit();
+    await until(() => $(el, 'textarea'), 'conversation after the form');
+    const customer = [...mock.db.customers.values()].find((c) => c.emails.includes('dana@example.com'));
+    expect(customer?.name).to.equal('Dana <b>Whitfield</b>');
+    el.activeClient?.close();
+  });
+
+  it('renders bot quick replies and sends the chosen one', async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    const client = el.activeClient!;
+    const bot = agentMessage({
+      authorKind: 'bot',
+      authorName: 'Sage',
+      text: 'What do you need help with?',
+      attachments: [
+        { name: 'Billing', contentType: QUICK_REPLY_CONTENT_TYPE, size: 0, url: '' },
+        { name: 'No internet', contentType: QUICK_REPLY_CONTENT_TYPE, size: 0, url: '' },
+      ],
+    });
+    Object.defineProperty(client, 'messages', { configurable: true, get: () => [bot] });
+    (client as unknown as { emit(n: string, m: Message): void }).emit('change', bot);
+    await el.updateComplete;
+    const buttons = $$(el, '[part=quick-reply]');
+    expect(buttons.map((b) => b.textContent!.trim())).to.deep.equal(['Billing', 'No internet']);
+    delete (client as unknown as Record<string, unknown>)['messages'];
+    buttons[1]!.click();
+    await until(() => [...mock.db.messages.values()].some((m: Message) => m.text === 'No internet'), 'quick reply sent');
+  });
+
+  it('renders hostile names and text as text', async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const client = el.activeClient!;
+    const msg = agentMessage({ authorName: evil, text: evil });
+    Object.defineProperty(client, 'messages', { configurable: true, get: () => [msg] });
+    (client as unknown as { emit(n: string, m: Message): void }).emit('change', msg);
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 100));
+    expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
+    expect(el.shadowRoot!.querySelector('img, script')).to.equal(null);
+    expect($(el, '[part~=bubble]')!.textContent).to.contain('<img src=x');
+    delete (client as unknown as Record<string, unknown>)['messages'];
+  });
+
+  it('has no accessibility violations, open or closed', async () => {
+    const el = await mountChat();
+    expect(await axeViolations(el)).to.deep.equal([]);
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    await el.updateComplete;
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('speaks Spanish with lang="es"', async () => {
+    const el = await mountChat('lang="es"');
+    expect($(el, '[part~=launcher]')!.getAttribute('aria-label')).to.equal('Abrir chat');
+    el.open();
+    await el.updateComplete;
+    expect($(el, 'textarea')!.getAttribute('placeholder')).to.equal('Escribe un mensaje…');
+  });
+
+  it('is unchanged by hostile page CSS, stays above a huge z-index overlay and leaks no style', async () => {
+    const el = await mountChat();
+    el.open();
+    await el.updateComplete;
+    const parts = ['[part~=launcher]', '[part~=panel]', '[part~=header]', 'textarea'];
+    const clean = snapshotStyles(el.shadowRoot!, parts);
+    const cleanRect = $(el, '[part~=launcher]')!.getBoundingClientRect().toJSON();
+
+    injectCss(HOSTILE_CSS);
+    const overlay = await fixture<HTMLDivElement>('<div class="overlay"></div>');
+    await el.updateComplete;
+    expect(snapshotStyles(el.shadowRoot!, parts)).to.deep.equal(clean);
+    expect($(el, '[part~=launcher]')!.getBoundingClientRect().toJSON()).to.deep.equal(cleanRect);
+    const r = $(el, '[part~=launcher]')!.getBoundingClientRect();
+    expect(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)).to.equal(el);
+
+    // The host can put its own modal above the chat through the token.
+    el.style.setProperty('--casekit-z-index', '1');
+    expect(document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)).to.equal(overlay);
+  });
+
+  it('draws no style outside its shadow root', async () => {
+    const probe = await fixture<HTMLParagraphElement>('<p class="probe">text</p>');
+    const keys = ['font-family', 'font-size', 'color', 'background-color', 'line-height', 'margin-top'];
+    const before = keys.map((k) => getComputedStyle(probe).getPropertyValue(k));
+    const sheetsBefore = document.styleSheets.length + document.adoptedStyleSheets.length;
+    const el = await mountChat('theme="dark"');
+    el.open();
+    await el.updateComplete;
+    expect(keys.map((k) => getComputedStyle(probe).getPropertyValue(k))).to.deep.equal(before);
+    expect(document.styleSheets.length + document.adoptedStyleSheets.length).to.equal(sheetsBefore);
+  });
+
+  it('follows dark mode from the theme attribute', async () => {
+    const el = await mountChat('theme="dark"');
+    el.open();
+    await el.updateComplete;
+    const dark = getComputedStyle($(el, '[part~=panel]')!).backgroundColor;
+    el.theme = 'light';
+    await el.updateComplete;
+    const light = getComputedStyle($(el, '[part~=panel]')!).backgroundColor;
+    expect(dark).to.equal('rgb(21, 23, 28)');
+    expect(light).to.equal('rgb(255, 255, 255)');
+  });
+});

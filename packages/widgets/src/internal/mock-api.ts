@@ -1,0 +1,21 @@
+// Test-only: the SDK's in-memory REST fake, served by msw's service worker in the test page.
+import { setupWorker } from 'msw/browser';
+import { createMockHandlers, DEMO_PASSWORD } from '@casekit/sdk/mocks';
+import type { MockDb } from '@casekit/sdk/mocks';
+
+type Worker = ReturnType<typeof setupWorker>;
+let worker: Worker | undefined;
+let db: MockDb | undefined;
+
+/** Starts (once per test file) or resets the mock API with the demo seed; returns its database. */
+export async function startMockApi(): Promise<{ db: MockDb; worker: Worker; password: string }> {
+  const api = createMockHandlers({ seed: 'demo' });
+  db = api.db;
+  if (!worker) {
+    worker = setupWorker(...api.handlers);
+    await worker.start({ quiet: true, onUnhandledFrame: 'bypass' } as Parameters<Worker['start']>[0]);
+  } else {
+    worker.resetHandlers(...api.handlers);
+  }
+  return { db, worker, password: DEMO_PASSWORD };
+}

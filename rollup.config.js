@@ -1,0 +1,157 @@
+// Browser bundles for @casekit/widgets and the example pages.
+//   packages/widgets/dist/*.js            ESM per element, dependencies left to the host's bundler
+//   packages/widgets/dist/cdn/            self-contained files for a <script> tag:
+//     casekit-chat.js        tiny loader: placeholder launcher, imports the full chat on use or idle
+//     casekit-chat.full.js   the full chat (Lit, SDK, realtime)
+//     casekit-workbench.js   the agent workbench
+//   examples/dist/                        the CRM example bundle and copies of the CDN files
+// Every output's gzipped size is printed at the end of the build.
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const widgets = join(root, 'packages/widgets');
+const examples = join(root, 'examples');
+// The build tools are devDependencies of @casekit/widgets; resolve them from there.
+const require = createRequire(join(widgets, 'package.json'));
+const { nodeResolve } = require('@rollup/plugin-node-resolve');
+const esbuild = require('rollup-plugin-esbuild').default;
+const terser = require('@rollup/plugin-terser');
+const commonjs = require('@rollup/plugin-commonjs');
+
+const tsconfig = join(widgets, 'tsconfig.json');
+const source = (...p) => join(widgets, 'src', ...p);
+const ELEMENTS = ['chat', 'inbox', 'timeline', 'composer', 'case', 'workbench'];
+
+/**
+ * Applies a package's `browser` map to its own relative imports: node-resolve skips it for
+ * packages with `exports`, which pulled engine.io-client's Node transport (and an XHR polyfill).
+ */
+function browserField() {
+  const cache = new Map();
+  const pkgOf = (dir) => {
+    for (let d = dir; d !== dirname(d); d = dirname(d)) {
+      if (cache.has(d)) return cache.get(d);
+      if (existsSync(join(d, 'package.json'))) {
+        const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8'));
+        const entry = pkg.name ? { dir: d, map: typeof pkg.browser === 'object' ? pkg.browser : null } : null;
+        if (entry) {
+          cache.set(d, entry);
+          return entry;
+        }
+      }
+    }
+    return null;
+  };
+  return {
+    name: 'casekit-browser-field',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.') || !importer.includes('node_modules')) return null;
+      const pkg = pkgOf(dirname(importer));
+      if (!pkg?.map) return null;
+      const key = './' + relative(pkg.dir, resolvePath(dirname(importer), source)).replaceAll('\\', '/');
+      const mapped = pkg.map[key];
+      if (mapped === false) return { id: '\0casekit-empty', moduleSideEffects: false };
+      return typeof mapped === 'string' ? join(pkg.dir, mapped) : null;
+    },
+    load(id) {
+      return id === '\0casekit-empty' ? 'export default {};' : null;
+    },
+  };
+}
+
+/** Our packages resolve to their TypeScript source; third-party ones to their browser builds. */
+const resolve = () => [
+  browserField(),
+  nodeResolve({ browser: true, exportConditions: ['casekit-source', 'browser', 'module', 'import', 'default'], extensions: ['.ts', '.js', '.mjs'] }),
+];
+// eventemitter3's ESM entry wraps its CommonJS build.
+const cjs = () => commonjs({ include: /node_modules/ });
+const compile = () => esbuild({ target: 'es2022', tsconfig, minify: false, legalComments: 'none' });
+const minify = () => terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } });
+
+const sizes = [];
+/** Records the raw and gzip -9 size of every chunk written. */
+function reportSizes() {
+  return {
+    name: 'casekit-sizes',
+    writeBundle(options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk') continue;
+        const path = relative(root, join(options.dir ?? dirname(options.file), file.fileName));
+        sizes.push({ path, raw: Buffer.byteLength(file.code), gzip: gzipSync(file.code, { level: 9 }).length });
+      }
+    },
+  };
+}
+function printSizes() {
+  return {
+    name: 'casekit-print-sizes',
+    closeBundle() {
+      const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+      const width = Math.max(...sizes.map((s) => s.path.length));
+      console.log(`\n${'output'.padEnd(width)}  ${'minified'.padStart(9)}  ${'gzip -9'.padStart(9)}`);
+      for (const s of sizes.sort((a, b) => a.path.localeCompare(b.path))) {
+        console.log(`${s.path.padEnd(width)}  ${kb(s.raw).padStart(9)}  ${kb(s.gzip).padStart(9)}`);
+      }
+    },
+  };
+}
+/** Copies the CDN chat files next to the example pages so they work from any static server. */
+function copyToExamples(files) {
+  return {
+    name: 'casekit-copy-to-examples',
+    writeBundle(options) {
+      mkdirSync(join(examples, 'dist'), { recursive: true });
+      for (const f of files) copyFileSync(join(options.dir ?? dirname(options.file), f), join(examples, 'dist', f));
+    },
+  };
+}
+
+const onwarn = (warning, warn) => {
+  // msw and socket.io-client use `this` at module top level in code paths we never reach.
+  if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
+  warn(warning);
+};
+
+export default [
+  // ESM per element for bundlers: lit, @lit/context and the SDK stay external.
+  {
+    input: Object.fromEntries([['index', source('index.ts')], ...ELEMENTS.map((e) => [e, source(e, `${e}.ts`)])]),
+    external: (id) => /^(lit|@lit\/|@lit-labs\/|@casekit\/)/.test(id),
+    plugins: [resolve(), cjs(), compile(), reportSizes()],
+    output: { dir: join(widgets, 'dist'), format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    onwarn,
+  },
+  // The <script> loader: an IIFE small enough to put on every page.
+  {
+    input: source('chat', 'loader.ts'),
+    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyToExamples(['casekit-chat.js'])],
+    output: { file: join(widgets, 'dist/cdn/casekit-chat.js'), format: 'iife' },
+    onwarn,
+  },
+  // The full chat in one self-contained file; the loader imports it.
+  {
+    input: source('chat', 'chat.ts'),
+    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyToExamples(['casekit-chat.full.js'])],
+    output: { file: join(widgets, 'dist/cdn/casekit-chat.full.js'), format: 'es' },
+    onwarn,
+  },
+  // The workbench in one self-contained file for hosts without a bundler.
+  {
+    input: source('workbench', 'workbench.ts'),
+    plugins: [resolve(), cjs(), compile(), minify(), reportSizes()],
+    output: { file: join(widgets, 'dist/cdn/casekit-workbench.js'), format: 'es' },
+    onwarn,
+  },
+  // The CRM example: the workbench imported like any npm package, mock backend split out.
+  {
+    input: { crm: join(examples, 'crm/main.ts') },
+    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), printSizes()],
+    output: { dir: join(examples, 'dist'), format: 'es', chunkFileNames: 'crm-[name]-[hash].js', sourcemap: true },
+    onwarn,
+  },
+];
