@@ -309,7 +309,7 @@ describe('garbage at every route', () => {
         const path = route.path.replace(/:([A-Za-z]+)/g, () => encodeURIComponent(pick([...garbageStrings, caseId, customerId])));
         const query = random() < 0.7 ? `?${['limit', 'cursor', 'after', 'status', 'q', 'assignee', 'channel', pick(garbageStrings)].filter(() => random() < 0.5).map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(pick(garbageStrings))}`).join('&')}` : '';
         const token = route.auth === 'agent' ? pick([t.tokens.admin, t.tokens.admin, ...tokens]) : route.auth === 'visitor' ? pick([visitorToken, visitorToken, ...tokens]) : pick(tokens);
-        const res = await t.request(route.method, `/api/v1${path}${query}`, { token, ...randomBody() });
+        const res = await t.request(route.method, `/api/v1${path}${query}`, { token, ...(route.method === 'GET' ? {} : randomBody()) });
         count++;
         assert.ok(res.status < 500, `${route.method} ${path}${query} → ${res.status} ${res.text}`);
         if (res.status >= 400) assert.ok(ErrorBody.safeParse(res.body).success, `error shape for ${route.method} ${path}: ${res.text}`);

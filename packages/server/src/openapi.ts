@@ -204,7 +204,10 @@ export function renderApiDocsPage(specUrl = 'openapi.json'): string {
     return;
   }
   document.getElementById('title').textContent = doc.info.title + ' ' + doc.info.version;
-  document.getElementById('description').textContent = doc.info.description + ' Base URL: ' + doc.servers[0].url;
+  const description = document.getElementById('description');
+  description.textContent = '';
+  // Backticks in the description mark code.
+  (doc.info.description + ' Base URL: \x60' + doc.servers[0].url + '\x60').split('\x60').forEach((part, i) => description.append(i % 2 ? el('code', {}, part) : part));
   const groups = new Map();
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
