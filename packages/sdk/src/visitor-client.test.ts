@@ -239,6 +239,52 @@ describe('visitor client', () => {
     assert.deepEqual(texts(client.messages), ['offline hello']);
   });
 
+  it('when the server is down at page load, a message typed meanwhile goes out by itself once it is back', async () => {
+    await backend.server.kill();
+    const { client } = open();
+    await assert.rejects(client.start(), { code: 'unavailable', status: 0 });
+    const pending = pendingOf(await client.send('Hello? Anyone?'));
+    assert.equal(pending.status, 'pending');
+    await backend.server.revive();
+    await waitFor(() => backend.messages.length === 1, 15_000, 'sent after the server came back');
+    await waitFor(() => client.messages.length === 1 && 'id' in client.messages[0]!, 5000, 'acknowledged');
+    assert.deepEqual(backend.sendAttempts, [pending.clientMessageId]);
+    await waitFor(() => client.connection === 'connected', 5000, 'realtime connected');
+  });
+
+  it('identify() keeps the anonymous chat and continues it as the signed-in user', async () => {
+    const { client } = open();
+    const anonymous = await client.start();
+    assert.equal(anonymous.identified, false);
+    await client.send('Question before signing in');
+    await client.identify({ userId: 'u42', userHash: 'c'.repeat(64), name: 'Kim' });
+    const session = client.session!;
+    assert.equal(session.identified, true);
+    assert.equal(session.customerId, anonymous.customerId, 'the server linked the anonymous visitor');
+    assert.deepEqual(backend.sessionsStarted.at(-1), { resumeToken: anonymous.token, userId: 'u42' });
+    await waitFor(() => client.connection === 'connected', 5000, 'reconnected with the new token');
+    assert.equal(backend.server.tokens.at(-1)?.token, session.token);
+    backend.agentReply(session.customerId, 'Hi Kim');
+    await waitFor(() => client.messages.length === 2, 5000, 'reply');
+    assert.deepEqual(texts(client.messages), ['Question before signing in', 'Hi Kim']);
+  });
+
+  it('renews an expired session (same customer) when the realtime handshake is refused', async () => {
+    const { client, seen } = open();
+    const first = await client.start();
+    await waitFor(() => client.connection === 'connected', 5000, 'connected');
+    backend.expire(first.token);
+    const socket = backend.server.sockets('/visitor')[0]!;
+    socket.conn.close();
+    await waitFor(() => client.session !== null && client.session.token !== first.token, 10_000, 'a new token');
+    await waitFor(() => client.connection === 'connected', 10_000, 'connected again');
+    assert.equal(client.session!.customerId, first.customerId);
+    assert.equal(backend.sessionsStarted.at(-1)?.resumeToken, first.token);
+    assert.ok(seen.errors.some((e) => e.code === 'unauthorized'));
+    const sent = await client.send('Still me');
+    assert.ok('id' in sent);
+  });
+
   it('refuses an empty message with a validation error naming the field', async () => {
     const { client } = open({ realtime: false });
     await assert.rejects(client.send('   '), { code: 'validation_failed', message: 'send(text): text must not be empty.' });

@@ -152,6 +152,10 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   #order = 0;
   #closed = false;
   #onOnline = () => void this.flush();
+  /** A session renewal after a refused handshake is under way (at most one per good connection). */
+  #renewed = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryDelay = 0;
 
   constructor(options: VisitorClientOptions) {
     super();
@@ -182,9 +186,15 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
         this.#saveLastSeq(event.seq);
       },
       onState: (state) => this.emit('connection', state),
-      onError: (error) => this.#fail(error),
+      onError: (error) => {
+        this.#fail(error);
+        if (error.code === 'unauthorized') this.#renewSession();
+      },
       // Back online: what waited in the outbox goes out, in order.
-      onSynced: () => void this.flush(),
+      onSynced: () => {
+        this.#renewed = false;
+        void this.flush();
+      },
       onPush: (name, payload) => {
         if (name !== 'typing' || !payload || typeof payload !== 'object') return;
         const p = payload as { typing: boolean; name: string };
@@ -388,10 +398,14 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       try {
         await this.start();
       } catch (err) {
-        this.#fail(toApiError(err, 'Starting the chat session failed'));
+        const error = toApiError(err, 'Starting the chat session failed');
+        this.#fail(error);
+        // No socket yet to say when the server is back: try again later, backing off.
+        if (error.retryable) this.#scheduleRetry();
         return;
       }
     }
+    this.#retryDelay = 0;
     for (const item of [...this.#pending.values()]) {
       if (this.#closed) return;
       if (item.status !== 'pending' || !this.#pending.has(item.clientMessageId)) continue;
@@ -405,6 +419,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
         });
         // A 2xx is the stored message, whether this was its first send or a repeat the server recognised.
         await this.#acknowledge(item.clientMessageId);
+        this.#renewed = false;
         if (this.#merge(message)) this.emit('message', message);
         this.#render();
       } catch (err) {
@@ -417,10 +432,16 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
           continue;
         }
         if (error.code === 'unauthorized') {
-          // The session expired: start a fresh one (same customer via the resume token) and go on later.
-          this.#response = null;
+          // The session expired: start a fresh one (same customer via the resume token), then go on.
           this.#fail(error);
-          void this.start().then(() => this.flush(), (e: unknown) => this.#fail(toApiError(e, 'Restarting the chat session failed')));
+          if (!this.#renewed) {
+            this.#renewed = true;
+            this.#response = null;
+            void this.start().then(
+              () => this.flush(),
+              (e: unknown) => this.#fail(toApiError(e, 'Renewing the chat session failed')),
+            );
+          }
           return;
         }
         if (error.retryable) {
@@ -434,6 +455,23 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
         this.#render();
       }
     }
+  }
+
+  #scheduleRetry(): void {
+    if (this.#closed || this.#retryTimer) return;
+    this.#retryDelay = Math.min(this.#retryDelay ? this.#retryDelay * 2 : 1000, 30_000);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.flush();
+    }, this.#retryDelay);
+  }
+
+  /** The server refused the session token (expired): start a new session with it as resume token. */
+  #renewSession(): void {
+    if (this.#renewed || this.#closed || !this.#session) return;
+    this.#renewed = true;
+    this.#response = null;
+    this.start().catch((e: unknown) => this.#fail(toApiError(e, 'Renewing the chat session failed')));
   }
 
   async #acknowledge(clientMessageId: string): Promise<void> {
@@ -476,6 +514,8 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
 
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     this.#socket.disconnect();
     globalThis.removeEventListener?.('online', this.#onOnline);
     this.#store.close();

@@ -28,6 +28,8 @@ export interface VisitorBackend {
   sendModes: SendMode[];
   /** An agent replies: stored, logged and pushed to the customer's sockets. */
   agentReply(customerId: string, text: string): Message;
+  /** Expires a session token: refused for requests and handshakes, still good as a resume token. */
+  expire(token: string): void;
   /** Pushes an event to the customer's sockets without logging it. */
   push(customerId: string, event: CaseEvent): void;
   close(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startVisitorBackend(channelId = 'ch_web'): Promise<Visitor
   /** token → customerId */
   const tokens = new Map<string, string>();
   const customersByUser = new Map<string, string>();
+  const expired = new Set<string>();
   let ids = 0;
   let clock = Date.parse('2026-03-01T10:00:00.000Z');
   const now = () => new Date((clock += 1000)).toISOString();
@@ -67,12 +70,12 @@ export async function startVisitorBackend(channelId = 'ch_web'): Promise<Visitor
 
   function customerOf(req: IncomingMessage): string | undefined {
     const token = req.headers.authorization?.replace(/^Bearer /, '');
-    return token ? tokens.get(token) : undefined;
+    return token && !expired.has(token) ? tokens.get(token) : undefined;
   }
 
   server.io.of('/visitor').use((socket, next) => {
     const token = (socket.handshake.auth as { token?: string }).token;
-    const customerId = token ? tokens.get(token) : undefined;
+    const customerId = token && !expired.has(token) ? tokens.get(token) : undefined;
     if (!customerId) {
       const error = new Error('This visitor session is no longer valid; start a new one.') as Error & { data?: unknown };
       error.data = { code: 'unauthorized', message: error.message };
@@ -174,6 +177,9 @@ export async function startVisitorBackend(channelId = 'ch_web'): Promise<Visitor
       });
       append(message);
       return message;
+    },
+    expire(token) {
+      expired.add(token);
     },
     push(customerId, event) {
       for (const socket of server.sockets('/visitor')) {
