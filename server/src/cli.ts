@@ -23,18 +23,21 @@ CASEKIT_BODY_LIMIT (1mb), LOG_LEVEL (info)
 function progressBar(label: string): { update(done: number, total: number): void; finish(): void } {
   const tty = process.stderr.isTTY === true;
   let last = -1;
+  let finished = false;
   return {
     update(done, total) {
-      if (!tty) return;
+      if (!tty || finished) return;
       const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
       if (percent === last && done !== total) return;
       last = percent;
       const width = 30;
       const filled = Math.round((percent / 100) * width);
       process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}% ${done}/${total}`);
+      if (done === total) this.finish();
     },
     finish() {
-      if (tty) process.stderr.write('\n');
+      if (tty && !finished && last >= 0) process.stderr.write('\n');
+      finished = true;
     },
   };
 }

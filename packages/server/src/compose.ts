@@ -22,6 +22,8 @@ export interface CasekitServerOptions {
   /** Mount into this Express app instead of a new one (add your own middleware first). */
   app?: Express;
   socketOptions?: Partial<ServerOptions>;
+  /** Events per realtime `resume` answer (default 1000). */
+  resumePageSize?: number;
   openapi?: OpenApiOptions;
 }
 
@@ -46,7 +48,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const app = options.app ?? express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const io = attachRealtime(httpServer, { ...options, ...(options.socketOptions && { socketOptions: options.socketOptions }) });
+  const io = attachRealtime(httpServer, options);
   const sockets = createSocketPublisher(io);
   const extra = options.publishers ?? [];
   const logger = options.logger;

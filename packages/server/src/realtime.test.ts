@@ -115,6 +115,37 @@ describe('resume', () => {
     assert.equal(replay.value!.lastSeq, await t.lastSeq());
   });
 
+  it('pages a long replay with hasMore, for agents and visitors alike', async () => {
+    const small = await startTestServer({ resumePageSize: 4 });
+    try {
+      const visitor = await small.visitorSession();
+      for (let i = 0; i < 9; i++) {
+        const res = await small.request('POST', '/api/v1/visitor/messages', { token: visitor.token, body: { text: `m${i}`, clientMessageId: `pg-${i}` } });
+        assert.equal(res.status, 201);
+      }
+      for (const [namespace, token] of [['/agent', small.tokens.agent], ['/visitor', visitor.token]] as const) {
+        const socket = await connectSocket(small.url, namespace, token);
+        sockets.push(socket);
+        const texts: string[] = [];
+        let afterSeq = 0;
+        let pages = 0;
+        for (;;) {
+          const page = await resume(socket, afterSeq);
+          assert.equal(page.ok, true);
+          pages++;
+          assert.ok(page.value!.events.length <= 4);
+          texts.push(...page.value!.events.flatMap((e) => (e.type === 'message.created' ? [e.data.message.text] : [])));
+          if (!page.value!.hasMore) break;
+          afterSeq = page.value!.lastSeq;
+        }
+        assert.deepEqual(texts, ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'], namespace);
+        assert.ok(pages >= 3, `${namespace} needed several pages`);
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers a bad seq with a clear error instead of failing', async () => {
     const socket = await open('/agent', t.tokens.agent);
     for (const bad of [-1, 'abc', 1.5, null]) {

@@ -32,6 +32,8 @@ export const RESUME_PAGE_SIZE = 1000;
 export interface RealtimeOptions extends Omit<CasekitDeps, 'engine'> {
   /** Extra socket.io server options (CORS, path, adapter…). */
   socketOptions?: Partial<ServerOptions>;
+  /** Events per `resume` answer (default `RESUME_PAGE_SIZE`). */
+  resumePageSize?: number;
 }
 
 interface AgentData {
@@ -112,6 +114,7 @@ export function createSocketPublisher(io: Server): Publisher {
 export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions): Server {
   const { store, auth, workspaceId } = options;
   const logger = options.logger ?? defaultLogger;
+  const pageSize = options.resumePageSize ?? RESUME_PAGE_SIZE;
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...options.socketOptions });
 
   /** One page of the log after `after`, filtered for who asks. */
@@ -119,11 +122,11 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     const lastSeq = await store.lastSeq(workspaceId);
     const rows = await store.listEvents(workspaceId, {
       after,
-      limit: RESUME_PAGE_SIZE + 1,
+      limit: pageSize + 1,
       ...(visitor && { customerId: visitor.customerId, publicOnly: true }),
     });
-    const hasMore = rows.length > RESUME_PAGE_SIZE;
-    const page = rows.slice(0, RESUME_PAGE_SIZE);
+    const hasMore = rows.length > pageSize;
+    const page = rows.slice(0, pageSize);
     const events = visitor
       ? page.flatMap((event) => {
           const view = event.customerId === visitor.customerId ? visitorView(event) : null;

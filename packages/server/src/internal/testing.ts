@@ -47,7 +47,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { auth?: Partial<AuthOptions>; bodyLimit?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { auth?: Partial<AuthOptions>; bodyLimit?: number; resumePageSize?: number } = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'casekit-server-'));
   const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
   const auth = createAuth({ jwtSecret: JWT_SECRET, ...options.auth });
@@ -69,7 +69,14 @@ export async function startTestServer(options: { auth?: Partial<AuthOptions>; bo
     warn() {},
     error: (message, fields) => void errors.push({ message, ...(fields && { fields }) }),
   };
-  const server = createCasekitServer({ store, auth, workspaceId: WORKSPACE, logger, ...(options.bodyLimit && { bodyLimit: options.bodyLimit }) });
+  const server = createCasekitServer({
+    store,
+    auth,
+    workspaceId: WORKSPACE,
+    logger,
+    ...(options.bodyLimit && { bodyLimit: options.bodyLimit }),
+    ...(options.resumePageSize && { resumePageSize: options.resumePageSize }),
+  });
   const address = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
 
