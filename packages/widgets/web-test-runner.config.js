@@ -27,7 +27,8 @@ export default {
   rootDir: '../..',
   files: ['src/**/*.test.ts'],
   nodeResolve: { exportConditions: ['casekit-source', 'browser'] },
-  concurrency: 2,
+  // One page at a time: the msw service worker is shared by every page of the origin.
+  concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   browsers: [
     chromeLauncher({

@@ -62,7 +62,6 @@ export class CasekitCase extends LitElement {
       },
     },
     attached: (client) => {
-      if (client.connection === 'idle' && client.token) client.connect();
       void agentDirectory(client).then((a) => (this.agents = a));
       void this.reload();
     },

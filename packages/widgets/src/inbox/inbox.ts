@@ -56,7 +56,7 @@ export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | nu
 
 /**
  * The unified inbox: every case across channels, filtered and searchable, updated live from
- * the agent client's `case` events. Rows are virtualized (fixed height), so ten thousand cases
+ * the agent client's `case` events (call `client.connect()` for realtime). Rows are virtualized (fixed height), so ten thousand cases
  * scroll smoothly. Arrow keys, Home/End and Page keys move; Enter or Space selects.
  *
  * @event casekit-case-select - A case was chosen; `event.caseId`, `event.case`.
@@ -120,7 +120,6 @@ export class CasekitInbox extends LitElement {
     client: () => this.client ?? this.contextClient,
     on: { case: (c: Case) => this.onCaseEvent(c) },
     attached: (client) => {
-      if (client.connection === 'idle' && client.token) client.connect();
       void this.loadMeta(client);
       if (!this.cases) void this.reload();
     },

@@ -19,3 +19,16 @@ export async function startMockApi(): Promise<{ db: MockDb; worker: Worker; pass
   }
   return { db, worker, password: DEMO_PASSWORD };
 }
+
+/** A signed-in agent client on the mock API (realtime off: tests push events by emitting). */
+export async function agentClient(email = 'ada@northwind.example') {
+  const { createAgentClient } = await import('@casekit/sdk');
+  const client = createAgentClient({ baseUrl: location.origin });
+  await client.login(email, DEMO_PASSWORD);
+  return client;
+}
+
+/** Emits an event on an SDK client as its realtime socket would. */
+export function push(client: unknown, name: string, ...args: unknown[]): void {
+  (client as { emit(n: string, ...a: unknown[]): void }).emit(name, ...args);
+}

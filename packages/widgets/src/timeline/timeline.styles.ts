@@ -61,7 +61,8 @@ export const timelineStyles = css`
     background: var(--_surface-2);
   }
   .case-ref.other {
-    opacity: 0.8;
+    background: transparent;
+    outline: 1px dashed var(--_border);
   }
   .bubble {
     padding: 9px 13px;

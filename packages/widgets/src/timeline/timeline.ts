@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import type { Agent, CaseEvent, DeliveryStatus, Message } from '@casekit/protocol';
@@ -69,7 +70,6 @@ export class CasekitTimeline extends LitElement {
     client: () => this.client ?? this.contextClient,
     on: { event: (e: CaseEvent) => this.onEvent(e) },
     attached: (client) => {
-      if (client.connection === 'idle' && client.token) client.connect();
       void agentDirectory(client).then((a) => (this.agents = a));
       void this.reload();
     },
@@ -276,7 +276,7 @@ export class CasekitTimeline extends LitElement {
       <div
         part="scroller"
         class="scroller"
-        role="feed"
+        role="log"
         aria-label=${this.t('timeline.label')}
         aria-busy=${this.loading ? 'true' : 'false'}
         tabindex="0"
@@ -291,7 +291,7 @@ export class CasekitTimeline extends LitElement {
             : nothing}
         ${this.error ? html`<div role="alert" class="status failed">${this.error}</div>` : nothing}
         ${!this.loading && !this.events.length && !this.error ? html`<p class="empty">${this.t('timeline.empty')}</p>` : nothing}
-        ${this.events.map((e) => this.renderEvent(e))}
+        ${repeat(this.events, (e) => e.seq, (e) => this.renderEvent(e))}
       </div>
     </div>`;
   }

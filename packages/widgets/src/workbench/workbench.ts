@@ -88,7 +88,8 @@ export class CasekitWorkbench extends LitElement {
       },
     },
     attached: (client) => {
-      if (client.token && client.connection === 'idle') client.connect();
+      // Realtime of a host's own client is the host's call; a client made here connects itself.
+      if (client === this.ownClient && client.token && client.connection === 'idle') client.connect();
     },
   });
 

@@ -1,0 +1,89 @@
+import { expect } from '@esm-bundle/chai';
+import './case.ts';
+import type { CasekitCase } from './case.ts';
+import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
+import { agentClient, startMockApi } from '../internal/mock-api.ts';
+
+describe('casekit-case', () => {
+  let mock: Awaited<ReturnType<typeof startMockApi>>;
+  let caseId: string;
+  beforeEach(async () => {
+    mock = await startMockApi();
+    caseId = [...mock.db.cases.values()].find((c) => c.customerId === 'cu_maria' && c.status !== 'closed')!.id;
+  });
+  afterEach(cleanup);
+
+  async function mount(): Promise<CasekitCase> {
+    const el = await fixture<CasekitCase>(
+      `<casekit-case case-id="${caseId}"><div slot="integrations" id="billing">Balance €0.00</div></casekit-case>`,
+    );
+    el.client = await agentClient();
+    await until(() => el.case && el.agents.size, 'case loaded');
+    await el.updateComplete;
+    return el;
+  }
+  const $ = (el: CasekitCase, sel: string) => el.shadowRoot!.querySelector<HTMLElement>(sel)!;
+  const choose = async (el: CasekitCase, sel: string, value: string) => {
+    const s = $(el, sel) as HTMLSelectElement;
+    s.value = value;
+    s.dispatchEvent(new Event('change'));
+  };
+
+  it('shows the case, the customer with every identity, and the integrations slot', async () => {
+    const el = await mount();
+    const kase = mock.db.case(caseId);
+    expect($(el, '[part=header]').textContent).to.contain(`#${kase.number}`);
+    const customer = $(el, '[part=customer]').textContent!;
+    expect(customer).to.contain('María García');
+    expect(customer).to.contain('maria.garcia@example.com');
+    expect(customer).to.contain('+34612345678');
+    expect(customer).to.contain('user:1042');
+    const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name=integrations]')!;
+    expect(slot.assignedElements()[0]!.id).to.equal('billing');
+  });
+
+  it('saves priority and assignee with the current version', async () => {
+    const el = await mount();
+    const v = mock.db.case(caseId).version;
+    const changed = new Promise<Event>((r) => el.addEventListener('casekit-case-changed', r, { once: true }));
+    await choose(el, '#case-priority', 'urgent');
+    await changed;
+    expect(mock.db.case(caseId).priority).to.equal('urgent');
+    expect(mock.db.case(caseId).version).to.equal(v + 1);
+    await el.updateComplete;
+    await choose(el, '#case-assignee', 'a_ben');
+    await until(() => mock.db.case(caseId).assigneeId === 'a_ben', 'assigned');
+  });
+
+  it('reloads and explains when someone else changed the case first', async () => {
+    const el = await mount();
+    mock.db.updateCase(mock.db.agent('a_ben'), caseId, { version: mock.db.case(caseId).version, priority: 'low' });
+    await choose(el, '#case-priority', 'high');
+    await until(() => $(el, '.notice'), 'conflict notice');
+    expect($(el, '.notice').textContent).to.contain('Someone else changed this case');
+    await until(() => el.case!.version === mock.db.case(caseId).version, 'reloaded version');
+    expect(el.case!.priority).to.equal('low');
+  });
+
+  it('adds and removes tags, and the host may veto a change', async () => {
+    const el = await mount();
+    const input = $(el, '.tags input') as HTMLInputElement;
+    input.value = 'fibre-cut';
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter' }));
+    await until(() => el.shadowRoot!.querySelector('[aria-label="Remove tag fibre-cut"]'), 'tag chip');
+    el.addEventListener('casekit-case-change-request', (e) => e.preventDefault(), { once: true });
+    ($(el, '[aria-label="Remove tag fibre-cut"]') as HTMLButtonElement).click();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(mock.db.case(caseId).tags).to.include('fibre-cut');
+    ($(el, '[aria-label="Remove tag fibre-cut"]') as HTMLButtonElement).click();
+    await until(() => !mock.db.case(caseId).tags.includes('fibre-cut'), 'tag removed');
+  });
+
+  it('only offers allowed status moves and has no accessibility violations', async () => {
+    const el = await mount();
+    const options = [...el.shadowRoot!.querySelectorAll<HTMLOptionElement>('#case-status option')].map((o) => o.value);
+    expect(options[0]).to.equal(mock.db.case(caseId).status);
+    expect(new Set(options).size).to.equal(options.length);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+});

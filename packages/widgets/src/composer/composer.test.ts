@@ -1,0 +1,107 @@
+import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
+import type { Message } from '@casekit/protocol';
+import './composer.ts';
+import type { CasekitComposer } from './composer.ts';
+import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
+import { agentClient, startMockApi } from '../internal/mock-api.ts';
+
+async function ctrlEnter(): Promise<void> {
+  await sendKeys({ down: 'Control' });
+  await sendKeys({ press: 'Enter' });
+  await sendKeys({ up: 'Control' });
+}
+
+describe('casekit-composer', () => {
+  let mock: Awaited<ReturnType<typeof startMockApi>>;
+  let caseId: string;
+  beforeEach(async () => {
+    mock = await startMockApi();
+    caseId = [...mock.db.cases.values()].find((c) => c.channels.includes('sms'))!.id;
+  });
+  afterEach(cleanup);
+
+  async function mount(attrs = ''): Promise<CasekitComposer> {
+    const el = await fixture<CasekitComposer>(`<casekit-composer case-id="${caseId}" channel="sms" ${attrs}></casekit-composer>`);
+    el.client = await agentClient();
+    await el.updateComplete;
+    return el;
+  }
+  const $ = (el: CasekitComposer, sel: string) => el.shadowRoot!.querySelector<HTMLElement>(sel)!;
+
+  it('shows the channel and its limit, and blocks a reply too long for SMS', async () => {
+    const el = await mount();
+    expect($(el, '.via').textContent).to.contain('SMS');
+    expect($(el, '[part=counter]').textContent).to.contain('1,600');
+    el.shadowRoot!.querySelector('textarea')!.value = 'x'.repeat(1605);
+    el.shadowRoot!.querySelector('textarea')!.dispatchEvent(new InputEvent('input'));
+    await el.updateComplete;
+    expect($(el, '[part=counter]').textContent).to.contain('by 5 characters');
+    expect(($(el, '[part=send-button]') as HTMLButtonElement).disabled).to.equal(true);
+    el.channel = 'whatsapp';
+    await el.updateComplete;
+    expect($(el, '[part=counter]').textContent).to.contain('4,096');
+    expect(($(el, '[part=send-button]') as HTMLButtonElement).disabled).to.equal(false);
+  });
+
+  it('sends a reply with Ctrl+Enter and fires casekit-message-sent', async () => {
+    const el = await mount();
+    const sent = new Promise<Event & { message: Message; internal: boolean }>((r) => el.addEventListener('casekit-message-sent', (e) => r(e as never), { once: true }));
+    el.focus();
+    await sendKeys({ type: 'An engineer is on the way' });
+    await ctrlEnter();
+    const e = await sent;
+    expect(e.internal).to.equal(false);
+    expect(e.bubbles && e.composed).to.equal(true);
+    const stored = mock.db.messages.find((m) => m.text === 'An engineer is on the way')!;
+    expect(stored.internal).to.equal(false);
+    expect(stored.caseId).to.equal(caseId);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('textarea')!.value).to.equal('');
+  });
+
+  it('switches to an internal note with the arrow keys and sends it as a note', async () => {
+    const el = await mount();
+    ($(el, '[role=radio][aria-checked=true]') as HTMLElement).focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await el.updateComplete;
+    expect(el.mode).to.equal('note');
+    expect(el.getAttribute('mode')).to.equal('note');
+    expect($(el, '[part=counter]').textContent).to.contain('10,000');
+    el.focus();
+    await sendKeys({ type: 'Customer is on the priority list' });
+    await ctrlEnter();
+    await until(() => mock.db.messages.find((m) => m.text === 'Customer is on the priority list'), 'note stored');
+    expect(mock.db.messages.find((m) => m.text === 'Customer is on the priority list')!.internal).to.equal(true);
+  });
+
+  it('inserts a canned response at the cursor', async () => {
+    const el = await mount();
+    el.canned = [{ title: 'Restart router', text: 'Please restart your router and wait two minutes.' }];
+    await el.updateComplete;
+    el.focus();
+    await sendKeys({ type: 'Hi! ' });
+    const select = $(el, '[part=canned]') as HTMLSelectElement;
+    select.value = '0';
+    select.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('textarea')!.value).to.equal('Hi! Please restart your router and wait two minutes.');
+  });
+
+  it('lets the host veto sending', async () => {
+    const el = await mount();
+    el.addEventListener('casekit-message-send-request', (e) => e.preventDefault());
+    el.focus();
+    await sendKeys({ type: 'vetoed' });
+    await ctrlEnter();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(mock.db.messages.some((m) => m.text === 'vetoed')).to.equal(false);
+  });
+
+  it('has no accessibility violations', async () => {
+    const el = await mount();
+    el.canned = [{ title: 'Greeting', text: 'Hello!' }];
+    await el.updateComplete;
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+});
