@@ -1,0 +1,144 @@
+// End to end: the reference backend (SQLite in a temp dir, real HTTP and socket.io on loopback)
+// driven only through the SDK's clients, the way a chat widget and a workbench would.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, WEBCHAT_CHANNEL_ID } from '@casekit/app';
+import type { RunningServer } from '@casekit/app';
+import type { Case, CaseEvent, Message } from '@casekit/protocol';
+import { createAgentClient } from './agent-client.ts';
+import type { AgentClient } from './agent-client.ts';
+import { createVisitorClient } from './visitor-client.ts';
+import type { VisitorClient } from './visitor-client.ts';
+import { waitFor } from './test-support/loopback.ts';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+describe('SDK against the reference backend', () => {
+  let dir: string;
+  let server: RunningServer;
+  let adminPassword = '';
+  let agent: AgentClient;
+  let visitor: VisitorClient;
+  const agentEvents: CaseEvent[] = [];
+  const agentMessages: Array<{ message: Message; kase: Case | undefined }> = [];
+  const visitorMessages: Message[] = [];
+
+  async function start(port = 0): Promise<RunningServer> {
+    return startServer({
+      port,
+      host: '127.0.0.1',
+      dataDir: join(dir, 'data'),
+      workspaceId: 'demo',
+      examplesDir: null,
+      logger: {
+        ...quiet,
+        warn(message, fields) {
+          // The first start creates an admin with a random password and logs it once.
+          if (message.includes('first admin') && typeof fields?.password === 'string') adminPassword = fields.password;
+        },
+      },
+    });
+  }
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'casekit-sdk-e2e-'));
+    server = await start();
+    assert.ok(adminPassword, 'the first admin password was logged');
+  });
+  after(async () => {
+    visitor?.close();
+    agent?.disconnect();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('visitor → agent → visitor, live, each message once, notes never reaching the visitor', async () => {
+    agent = createAgentClient({ baseUrl: server.url });
+    await agent.login('admin@casekit.local', adminPassword);
+    agent.on('event', (e) => agentEvents.push(e));
+    agent.on('message', (message, kase) => agentMessages.push({ message, kase }));
+    agent.connect();
+    await waitFor(() => agent.connection === 'connected', 5000, 'agent connected');
+
+    visitor = createVisitorClient({ baseUrl: server.url, channelId: WEBCHAT_CHANNEL_ID, storage: 'memory', name: 'Sam Visitor' });
+    visitor.on('message', (m) => visitorMessages.push(m));
+    const session = await visitor.start();
+    await waitFor(() => visitor.connection === 'connected', 5000, 'visitor connected');
+
+    const sent = await visitor.send('My fibre has been down since this morning');
+    assert.ok('id' in sent, 'acknowledged by the server');
+    await waitFor(() => agentMessages.length === 1, 5000, 'agent sees the message');
+    const { message, kase } = agentMessages[0]!;
+    assert.equal(message.text, 'My fibre has been down since this morning');
+    assert.equal(message.customerId, session.customerId);
+    assert.ok(kase, 'the agent gets the case with the message');
+    assert.equal(kase.status, 'new');
+
+    const typing: Array<{ caseId: string; typing: boolean }> = [];
+    agent.on('typing', (t) => typing.push(t));
+    visitor.sendTyping(true);
+    await waitFor(() => typing.length === 1, 5000, 'typing relayed');
+    assert.deepEqual(typing[0], { caseId: kase.id, customerId: session.customerId, typing: true });
+
+    await agent.addNote(kase.id, { text: 'Line test shows no light on the PON.' });
+    await agent.reply(kase.id, { text: 'Sorry Sam, a technician is on the way.' });
+    await waitFor(() => visitorMessages.length === 2, 5000, 'visitor sees the reply');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(
+      visitorMessages.map((m) => m.text),
+      ['My fibre has been down since this morning', 'Sorry Sam, a technician is on the way.'],
+    );
+    assert.deepEqual(
+      visitor.messages.map((m) => m.text),
+      ['My fibre has been down since this morning', 'Sorry Sam, a technician is on the way.'],
+      'the note is not in the visitor view',
+    );
+
+    const detail = await agent.getCase(kase.id);
+    assert.equal(detail.case.status, 'open', 'the reply opened the case');
+    const listed = await agent.listMessages(kase.id);
+    assert.deepEqual(
+      listed.items.map((m) => m.internal),
+      [false, true, false],
+    );
+  });
+
+  it('an agent that was away gets what it missed, once, in order', async () => {
+    const before = agentEvents.length;
+    agent.disconnect();
+    await visitor.send('Any news?');
+    await visitor.send('The light is blinking now');
+    agent.connect();
+    await waitFor(() => agentMessages.length === 5, 5000, 'missed messages replayed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const texts = agentMessages.slice(3).map((m) => m.message.text);
+    assert.deepEqual(texts, ['Any news?', 'The light is blinking now']);
+    const seqs = agentEvents.map((e) => e.seq);
+    assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'strictly increasing, no repeats');
+    assert.ok(agentEvents.length > before);
+    assert.equal(agent.lastSeq, seqs.at(-1));
+  });
+
+  it('a message sent while the server restarts waits in the outbox and arrives exactly once', async () => {
+    const port = server.port;
+    await server.close();
+    await waitFor(() => visitor.connection !== 'connected', 5000, 'visitor notices');
+    const pending = await visitor.send('Are you still there?');
+    assert.ok(!('id' in pending), 'not acknowledged while the server is down');
+    assert.equal(pending.status, 'pending');
+
+    server = await start(port);
+    await waitFor(() => visitor.messages.every((m) => 'id' in m), 20_000, 'outbox flushed after reconnect');
+    await waitFor(() => agentMessages.some((m) => m.message.text === 'Are you still there?'), 20_000, 'agent sees it');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(visitor.messages.filter((m) => m.text === 'Are you still there?').length, 1);
+    assert.equal(agentMessages.filter((m) => m.message.text === 'Are you still there?').length, 1);
+    assert.deepEqual(await visitor.pending(), []);
+    const [kase] = (await agent.listCases({ customerId: visitor.session!.customerId })).items;
+    const stored = await agent.listMessages(kase!.id);
+    assert.equal(stored.items.filter((m) => m.text === 'Are you still there?').length, 1, 'stored once');
+  });
+});
