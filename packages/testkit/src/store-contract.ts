@@ -1,0 +1,849 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import type { AgentRecord, CaseQuery, ChannelRecord, Store } from '@casekit/core';
+import {
+  Agent as AgentSchema,
+  CASE_STATUSES,
+  Case as CaseSchema,
+  CaseEvent as CaseEventSchema,
+  Channel as ChannelSchema,
+  Conversation as ConversationSchema,
+  Customer as CustomerSchema,
+  Message as MessageSchema,
+  PRIORITIES,
+  Workspace as WorkspaceSchema,
+  WorkspaceSettings as WorkspaceSettingsSchema,
+  type Case,
+  type ChannelKind,
+  type Conversation,
+  type Customer,
+  type Message,
+  type Page,
+} from '@casekit/protocol';
+import {
+  FIXTURE_TIME,
+  FIXTURE_WORKSPACE,
+  fixtureTime,
+  makeAgent,
+  makeCase,
+  makeChannel,
+  makeConversation,
+  makeCustomer,
+  makeMessage,
+  makeMessageEvent,
+  makeOutboxItem,
+  makePresenceEvent,
+  makeWorkspace,
+} from './fixtures.ts';
+
+const WS = FIXTURE_WORKSPACE;
+const OTHER_WS = 'ws_other';
+
+interface Seeded {
+  web: ChannelRecord;
+  sms: ChannelRecord;
+  agent: AgentRecord;
+}
+
+/** A workspace with a web-chat and an SMS channel and one agent. */
+async function seedWorkspace(store: Store, workspaceId = WS): Promise<Seeded> {
+  const web = makeChannel({ workspaceId, kind: 'webchat', name: 'Web' });
+  const sms = makeChannel({ workspaceId, kind: 'sms', name: 'SMS', secret: 'twilio-auth-token' });
+  const agent = makeAgent({ workspaceId });
+  await store.transaction(async (tx) => {
+    await tx.putWorkspace(makeWorkspace({ id: workspaceId }));
+    await tx.insertChannel(web);
+    await tx.insertChannel(sms);
+    await tx.insertAgent(agent);
+  });
+  return { web, sms, agent };
+}
+
+interface Thread {
+  customer: Customer;
+  kase: Case;
+  conversation: Conversation;
+}
+
+/** A customer with one case and one conversation on `channel`, committed. */
+async function openThread(
+  store: Store,
+  channel: ChannelRecord,
+  overrides: { customer?: Partial<Customer>; kase?: Partial<Case>; conversation?: Partial<Conversation> } = {},
+): Promise<Thread> {
+  const workspaceId = channel.workspaceId;
+  return store.transaction(async (tx) => {
+    const customer = makeCustomer({ workspaceId, ...overrides.customer });
+    await tx.insertCustomer(customer);
+    const kase = makeCase({ workspaceId, number: await tx.nextCaseNumber(workspaceId), customerId: customer.id, channels: [channel.kind], ...overrides.kase });
+    await tx.insertCase(kase);
+    const conversation = makeConversation({
+      workspaceId,
+      caseId: kase.id,
+      customerId: customer.id,
+      channelId: channel.id,
+      channelKind: channel.kind,
+      ...overrides.conversation,
+    });
+    await tx.insertConversation(conversation);
+    return { customer, kase, conversation };
+  });
+}
+
+/** A message on `thread`, committed. */
+async function addMessage(store: Store, thread: Thread, overrides: Partial<Message> = {}): Promise<Message> {
+  const message = makeMessage({
+    workspaceId: thread.kase.workspaceId,
+    caseId: thread.kase.id,
+    conversationId: thread.conversation.id,
+    customerId: thread.customer.id,
+    channelId: thread.conversation.channelId,
+    channelKind: thread.conversation.channelKind,
+    ...overrides,
+  });
+  await store.transaction((tx) => tx.insertMessage(message));
+  return message;
+}
+
+/** Follows `nextCursor` until the end; fails on a loop. */
+async function collectPages<T>(fetch: (cursor: string | undefined) => Promise<Page<T>>, maxPages = 500): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  for (let pages = 1; pages <= maxPages; pages++) {
+    const page = await fetch(cursor);
+    items.push(...page.items);
+    if (page.nextCursor === null) return { items, pages };
+    cursor = page.nextCursor;
+  }
+  throw new Error(`still paging after ${maxPages} pages`);
+}
+
+const byActivityDesc = (a: Case, b: Case) =>
+  a.lastActivityAt === b.lastActivityAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
+
+const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/** The documented meaning of every `listCases` filter, computed over plain objects. */
+function referenceList(all: readonly Case[], query: Omit<CaseQuery, 'limit' | 'cursor'>): string[] {
+  return all
+    .filter((c) => {
+      if (query.status && !query.status.includes(c.status)) return false;
+      if (query.assignee !== undefined && (query.assignee === 'unassigned' ? c.assigneeId !== null : c.assigneeId !== query.assignee)) return false;
+      if (query.team !== undefined && c.team !== query.team) return false;
+      if (query.channel && !c.channels.some((k) => query.channel!.includes(k))) return false;
+      if (query.priority && !query.priority.includes(c.priority)) return false;
+      if (query.tag !== undefined && !c.tags.includes(query.tag)) return false;
+      if (query.customerId !== undefined && c.customerId !== query.customerId) return false;
+      if (query.q !== undefined) {
+        const number = /^#?(\d+)$/.exec(query.q.trim());
+        const text = words(`${c.subject} ${c.preview}`);
+        const matchesText = words(query.q).every((w) => text.some((t) => t.startsWith(w)));
+        if (!(matchesText || (number && Number(number[1]) === c.number))) return false;
+      }
+      return true;
+    })
+    .sort(byActivityDesc)
+    .map((c) => c.id);
+}
+
+const pick = <T>(items: readonly T[], i: number): T => items[i % items.length]!;
+
+/**
+ * The `Store` port's behaviour, for every adapter: run it from the adapter's own tests with a
+ * factory that returns a fresh, empty store each time.
+ * @example runStoreContract('sqlite', () => createSqliteStore({ filename: ':memory:' }))
+ */
+export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let seeded: Seeded;
+
+    beforeEach(async () => {
+      store = await makeStore();
+      seeded = await seedWorkspace(store);
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe('workspaces, channels and agents', () => {
+      it('stores a workspace with its settings and replaces them on a second put', async () => {
+        const stored = await store.getWorkspace(WS);
+        assert.ok(stored);
+        WorkspaceSchema.parse(stored);
+        WorkspaceSettingsSchema.parse(stored.settings);
+        assert.deepEqual(stored, makeWorkspace());
+        await store.transaction((tx) => tx.putWorkspace(makeWorkspace({ name: 'Renamed', settings: { reopenWindowHours: 4, displayName: 'R' } })));
+        const updated = await store.getWorkspace(WS);
+        assert.equal(updated?.name, 'Renamed');
+        assert.equal(updated?.settings.reopenWindowHours, 4);
+        assert.equal(await store.getWorkspace('ws_nowhere'), null);
+      });
+
+      it('keeps channels with their secrets, lists them in creation order, per workspace', async () => {
+        const sms = await store.getChannel(WS, seeded.sms.id);
+        assert.deepEqual(sms, seeded.sms);
+        ChannelSchema.parse(sms);
+        assert.deepEqual((await store.listChannels(WS)).map((c) => c.id), [seeded.web.id, seeded.sms.id]);
+        assert.equal(await store.getChannel(OTHER_WS, seeded.sms.id), null);
+        assert.deepEqual(await store.listChannels(OTHER_WS), []);
+        await assert.rejects(store.transaction((tx) => tx.insertChannel({ ...seeded.web, name: 'again' })), { code: 'conflict' });
+        assert.equal((await store.getChannel(WS, seeded.web.id))?.name, 'Web');
+      });
+
+      it('finds agents by id and by email regardless of case, and refuses a second agent with the same email', async () => {
+        const agent = await store.getAgent(WS, seeded.agent.id);
+        assert.deepEqual(agent, seeded.agent);
+        AgentSchema.parse(agent);
+        assert.equal((await store.getAgentByEmail(WS, seeded.agent.email.toUpperCase()))?.id, seeded.agent.id);
+        assert.equal(await store.getAgentByEmail(OTHER_WS, seeded.agent.email), null);
+        await assert.rejects(store.transaction((tx) => tx.insertAgent(makeAgent({ email: seeded.agent.email }))), { code: 'conflict' });
+        assert.equal((await store.listAgents(WS)).length, 1);
+      });
+
+      it('updates an agent, keeping the password hash it is given', async () => {
+        const bot = makeAgent({ kind: 'bot', name: 'Helper', passwordHash: 'scrypt$abc' });
+        await store.transaction((tx) => tx.insertAgent(bot));
+        await store.transaction((tx) => tx.updateAgent({ ...bot, presence: 'away', teams: ['billing'] }));
+        const stored = await store.getAgent(WS, bot.id);
+        assert.equal(stored?.presence, 'away');
+        assert.deepEqual(stored?.teams, ['billing']);
+        assert.equal(stored?.passwordHash, 'scrypt$abc');
+        assert.deepEqual((await store.listAgents(WS)).map((a) => a.id), [seeded.agent.id, bot.id]);
+      });
+    });
+
+    describe('customers', () => {
+      it('finds a customer by channel identity, by email in any case, and by phone', async () => {
+        const customer = makeCustomer({
+          emails: ['dana@example.com'],
+          phones: ['+14155550100'],
+          identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'visitor-1' }],
+        });
+        CustomerSchema.parse(customer);
+        await store.transaction((tx) => tx.insertCustomer(customer));
+        assert.deepEqual(await store.getCustomer(WS, customer.id), customer);
+        assert.equal((await store.findCustomerByIdentity(WS, seeded.web.id, 'visitor-1'))?.id, customer.id);
+        assert.equal(await store.findCustomerByIdentity(WS, seeded.sms.id, 'visitor-1'), null, 'an identity belongs to one channel');
+        assert.equal((await store.findCustomerByEmail(WS, 'Dana@Example.COM'))?.id, customer.id);
+        assert.equal((await store.findCustomerByPhone(WS, '+14155550100'))?.id, customer.id);
+        assert.equal(await store.findCustomerByPhone(WS, '+14155550101'), null);
+        assert.equal(await store.findCustomerByEmail(OTHER_WS, 'dana@example.com'), null);
+        assert.equal(await store.getCustomer(OTHER_WS, customer.id), null);
+      });
+
+      it('refuses a second profile with a channel identity that is taken, and stores nothing of it', async () => {
+        const identity = { channelId: seeded.sms.id, kind: 'sms' as const, externalId: '+14155550100' };
+        const first = makeCustomer({ identities: [identity] });
+        await store.transaction((tx) => tx.insertCustomer(first));
+        const second = makeCustomer({ identities: [identity], emails: ['second@example.com'] });
+        await assert.rejects(store.transaction((tx) => tx.insertCustomer(second)), { code: 'conflict' });
+        assert.equal(await store.getCustomer(WS, second.id), null);
+        assert.equal(await store.findCustomerByEmail(WS, 'second@example.com'), null);
+        // The same external id in another workspace is someone else.
+        await seedWorkspace(store, OTHER_WS);
+        const elsewhere = makeCustomer({ workspaceId: OTHER_WS, identities: [identity] });
+        await store.transaction((tx) => tx.insertCustomer(elsewhere));
+        assert.equal((await store.findCustomerByIdentity(OTHER_WS, identity.channelId, identity.externalId))?.id, elsewhere.id);
+        assert.equal((await store.findCustomerByIdentity(WS, identity.channelId, identity.externalId))?.id, first.id);
+      });
+
+      it('refuses an update that takes another profile\'s identity, and keeps its lookups current', async () => {
+        const a = makeCustomer({ identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'a' }], emails: ['old@example.com'] });
+        const b = makeCustomer({ identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'b' }] });
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(a);
+          await tx.insertCustomer(b);
+        });
+        await assert.rejects(store.transaction((tx) => tx.updateCustomer({ ...b, identities: [...b.identities, a.identities[0]!] })), { code: 'conflict' });
+        await store.transaction((tx) => tx.updateCustomer({ ...a, emails: ['new@example.com'], phones: ['+447700900123'], name: 'Renamed' }));
+        assert.equal(await store.findCustomerByEmail(WS, 'old@example.com'), null);
+        assert.equal((await store.findCustomerByEmail(WS, 'new@example.com'))?.name, 'Renamed');
+        assert.equal((await store.findCustomerByPhone(WS, '+447700900123'))?.id, a.id);
+        assert.equal((await store.findCustomerByIdentity(WS, seeded.web.id, 'b'))?.id, b.id);
+      });
+
+      it('searches customers by name, email and phone, newest first, across pages', async () => {
+        const people = [
+          makeCustomer({ name: 'Dana Scully', emails: ['dana@fbi.example.com'] }),
+          makeCustomer({ name: 'Fox Mulder', phones: ['+12025550147'] }),
+          makeCustomer({ name: 'Walter Skinner' }),
+          makeCustomer({ name: 'Dana Katherine', emails: ['dk@example.com'] }),
+          makeCustomer({ name: 'John Doggett' }),
+        ];
+        await store.transaction(async (tx) => {
+          for (const p of people) await tx.insertCustomer(p);
+        });
+        const names = async (q: string | undefined) => (await store.searchCustomers(WS, q, 50)).items.map((c) => c.name);
+        assert.deepEqual(await names('dana'), ['Dana Katherine', 'Dana Scully']);
+        assert.deepEqual(await names('FBI.example'), ['Dana Scully']);
+        assert.deepEqual(await names('5550147'), ['Fox Mulder']);
+        assert.deepEqual(await names('nobody here'), []);
+        const { items, pages } = await collectPages((cursor) => store.searchCustomers(WS, undefined, 2, cursor));
+        assert.deepEqual(items.map((c) => c.id), people.map((p) => p.id).reverse());
+        assert.equal(pages, 3);
+        await assert.rejects(store.searchCustomers(WS, undefined, 2, 'not-a-cursor'), { code: 'invalid_cursor' });
+      });
+
+      it('merges a profile into another: the old id and its identities resolve, its cases, messages and events move', async () => {
+        const source = await openThread(store, seeded.web, {
+          customer: { emails: ['src@example.com'], identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'visitor-src' }] },
+          kase: { lastActivityAt: fixtureTime(10) },
+        });
+        const target = await openThread(store, seeded.sms, {
+          customer: { identities: [{ channelId: seeded.sms.id, kind: 'sms', externalId: '+14155550199' }] },
+          kase: { lastActivityAt: fixtureTime(5) },
+        });
+        const message = await addMessage(store, source, { text: 'from the web' });
+        await store.transaction(async (tx) => {
+          await tx.appendEvent(makeMessageEvent(message));
+          await tx.mergeCustomer(WS, source.customer.id, target.customer.id);
+        });
+        assert.equal((await store.getCustomer(WS, source.customer.id))?.id, target.customer.id);
+        assert.equal((await store.findCustomerByIdentity(WS, seeded.web.id, 'visitor-src'))?.id, target.customer.id);
+        assert.equal((await store.findCustomerByEmail(WS, 'src@example.com'))?.id, target.customer.id);
+        assert.equal((await store.getCase(WS, source.kase.id))?.customerId, target.customer.id);
+        assert.equal((await store.getConversation(WS, source.conversation.id))?.customerId, target.customer.id);
+        assert.equal((await store.getMessage(WS, message.id))?.customerId, target.customer.id);
+        const cases = await store.listCases(WS, { customerId: target.customer.id, limit: 10 });
+        assert.deepEqual(cases.items.map((c) => c.id), [source.kase.id, target.kase.id]);
+        assert.deepEqual((await store.listMessages(WS, { customerId: target.customer.id, limit: 10 })).items.map((m) => m.id), [message.id]);
+        const timeline = await store.timeline(WS, target.customer.id, 10);
+        assert.deepEqual(timeline.items.map((e) => e.customerId), [target.customer.id]);
+        assert.equal((await store.findActiveCase(WS, target.customer.id))?.id, source.kase.id);
+        assert.equal((await store.findLatestConversation(WS, target.customer.id, seeded.web.id))?.id, source.conversation.id);
+        const listed = (await store.searchCustomers(WS, undefined, 50)).items.map((c) => c.id);
+        assert.deepEqual(listed, [target.customer.id]);
+        // Merging again from the same profile is refused rather than silently re-pointed.
+        await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, source.customer.id, target.customer.id)));
+      });
+    });
+
+    describe('cases', () => {
+      it('numbers cases per workspace from 1', async () => {
+        await seedWorkspace(store, OTHER_WS);
+        const numbers = await store.transaction(async (tx) => [
+          await tx.nextCaseNumber(WS),
+          await tx.nextCaseNumber(WS),
+          await tx.nextCaseNumber(OTHER_WS),
+          await tx.nextCaseNumber(WS),
+        ]);
+        assert.deepEqual(numbers, [1, 2, 1, 3]);
+      });
+
+      it('stores and updates a case, and refuses a stale version without writing anything', async () => {
+        const { kase } = await openThread(store, seeded.web, { kase: { tags: ['vip'] } });
+        CaseSchema.parse(kase);
+        assert.deepEqual(await store.getCase(WS, kase.id), kase);
+        const v2: Case = { ...kase, status: 'open', assigneeId: seeded.agent.id, tags: ['vip', 'billing'], version: 2, updatedAt: fixtureTime(60) };
+        await store.transaction((tx) => tx.updateCase(v2, 1));
+        assert.deepEqual(await store.getCase(WS, kase.id), v2);
+
+        // A stale write, even when the caller catches the error and commits, leaves everything as it was.
+        const stale: Case = { ...kase, status: 'closed', tags: ['spam'], subject: 'Overwritten', version: 2, lastActivityAt: fixtureTime(9999) };
+        const caught = await store.transaction(async (tx) => {
+          try {
+            await tx.updateCase(stale, 1);
+            return null;
+          } catch (error) {
+            return error as { code?: string };
+          }
+        });
+        assert.equal(caught?.code, 'version_conflict');
+        assert.deepEqual(await store.getCase(WS, kase.id), v2);
+        assert.deepEqual((await store.listCases(WS, { status: ['closed'], limit: 10 })).items, []);
+        assert.deepEqual((await store.listCases(WS, { tag: 'spam', limit: 10 })).items, []);
+        assert.deepEqual((await store.listCases(WS, { q: 'overwritten', limit: 10 })).items, []);
+        assert.deepEqual((await store.listCases(WS, { tag: 'billing', limit: 10 })).items.map((c) => c.id), [kase.id]);
+        await assert.rejects(store.transaction((tx) => tx.updateCase({ ...v2, version: 3 }, 1)), { code: 'version_conflict' });
+      });
+
+      it('refuses a second case with the same id or number', async () => {
+        const { kase, customer } = await openThread(store, seeded.web);
+        await assert.rejects(store.transaction((tx) => tx.insertCase({ ...kase, number: 99 })), { code: 'conflict' });
+        await assert.rejects(store.transaction((tx) => tx.insertCase(makeCase({ number: kase.number, customerId: customer.id }))), { code: 'conflict' });
+        assert.equal((await store.listCases(WS, { limit: 10 })).items.length, 1);
+      });
+
+      it('finds the customer\'s most recently active case that is not solved or closed', async () => {
+        const customer = makeCustomer();
+        const mk = (status: Case['status'], second: number, number: number) =>
+          makeCase({ customerId: customer.id, status, number, lastActivityAt: fixtureTime(second) });
+        const older = mk('pending', 10, 1);
+        const newer = mk('open', 20, 2);
+        const solved = mk('solved', 30, 3);
+        const closed = mk('closed', 40, 4);
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(customer);
+          for (const c of [older, newer, solved, closed]) await tx.insertCase(c);
+        });
+        assert.equal((await store.findActiveCase(WS, customer.id))?.id, newer.id);
+        await store.transaction((tx) => tx.updateCase({ ...newer, status: 'solved', version: 2 }, 1));
+        assert.equal((await store.findActiveCase(WS, customer.id))?.id, older.id);
+        assert.equal(await store.findActiveCase(WS, 'cu_unknown'), null);
+      });
+    });
+
+    describe('case lists', () => {
+      // One data set for every filter: 48 cases whose attributes vary independently.
+      const customers = [0, 1, 2, 3].map((i) => makeCustomer({ name: `List customer ${i}` }));
+      const subjects = ['Router blinking red', 'Invoice question about March', 'Slow speed in the evening', 'Cannot log in to portal', 'Moving house next month', 'Fibre installation appointment'];
+      const previews = ['Please help', 'The light is red', 'Charged twice', 'Speed test shows bad results'];
+      const channelSets: ChannelKind[][] = [['webchat'], ['email'], ['sms', 'whatsapp'], ['email', 'webchat'], ['telegram']];
+      const tagSets = [[], ['vip'], ['billing', 'vip'], ['outage']];
+      const all: Case[] = Array.from({ length: 48 }, (_, i) =>
+        makeCase({
+          number: i + 1,
+          customerId: pick(customers, Math.floor(i / 6)).id,
+          status: pick(CASE_STATUSES, i),
+          priority: pick(PRIORITIES, Math.floor(i / 2)),
+          assigneeId: pick([null, 'ag_a', 'ag_b', null, 'ag_a'], i),
+          team: pick([null, 'billing', 'tech'], Math.floor(i / 3)),
+          channels: pick(channelSets, Math.floor(i / 4)),
+          tags: pick(tagSets, i),
+          subject: pick(subjects, Math.floor(i / 8)),
+          preview: pick(previews, i + 1),
+          // Pairs of cases share a lastActivityAt, so the id decides between them.
+          lastActivityAt: fixtureTime(1000 + Math.floor(((i * 37) % 48) / 2)),
+        }),
+      );
+      const queries: Omit<CaseQuery, 'limit' | 'cursor'>[] = [
+        {},
+        { status: ['open'] },
+        { status: ['new', 'pending', 'on_hold'] },
+        { assignee: 'ag_a' },
+        { assignee: 'unassigned' },
+        { assignee: 'ag_nobody' },
+        { team: 'billing' },
+        { channel: ['email'] },
+        { channel: ['sms', 'telegram'] },
+        { priority: ['urgent'] },
+        { priority: ['high', 'urgent'] },
+        { tag: 'vip' },
+        { tag: 'nothing-tagged' },
+        { customerId: customers[1]!.id },
+        { q: 'router' },
+        { q: 'invo' },
+        { q: 'RED' },
+        { q: 'speed evening' },
+        { q: '#7' },
+        { q: '12' },
+        { q: 'zzzz' },
+        { status: ['open', 'new'], assignee: 'ag_a' },
+        { status: ['open'], team: 'tech', priority: ['high', 'urgent'] },
+        { assignee: 'unassigned', channel: ['email'] },
+        { assignee: 'ag_b', team: 'tech' },
+        { tag: 'vip', status: ['new', 'open'] },
+        { tag: 'billing', priority: ['low', 'normal'] },
+        { team: 'billing', tag: 'vip', channel: ['webchat'] },
+        { customerId: customers[2]!.id, status: ['solved', 'closed', 'open'] },
+        { customerId: customers[0]!.id, tag: 'vip', q: 'router' },
+        { q: 'red', status: ['new', 'open', 'pending'], priority: ['low', 'high'] },
+        { q: 'speed', channel: ['telegram', 'webchat'], assignee: 'unassigned' },
+      ];
+
+      let listStore: Store;
+      before(async () => {
+        listStore = await makeStore();
+        await seedWorkspace(listStore);
+        await seedWorkspace(listStore, OTHER_WS);
+        await listStore.transaction(async (tx) => {
+          for (const c of customers) await tx.insertCustomer(c);
+          for (const c of all) await tx.insertCase(c);
+          // The same numbers and words in another workspace must never show up.
+          const stranger = makeCustomer({ workspaceId: OTHER_WS });
+          await tx.insertCustomer(stranger);
+          for (let i = 0; i < 6; i++) {
+            await tx.insertCase(makeCase({ workspaceId: OTHER_WS, number: i + 1, customerId: stranger.id, subject: 'Router blinking red', tags: ['vip'], assigneeId: 'ag_a', team: 'billing' }));
+          }
+        });
+      });
+      after(async () => {
+        await listStore.close();
+      });
+
+      for (const query of queries) {
+        it(`filters ${JSON.stringify(query)} and pages through it without gaps or repeats`, async () => {
+          const expected = referenceList(all, query);
+          const whole = await listStore.listCases(WS, { ...query, limit: 200 });
+          for (const c of whole.items) CaseSchema.parse(c);
+          assert.deepEqual(whole.items.map((c) => c.id), expected);
+          assert.equal(whole.nextCursor, null);
+          const { items, pages } = await collectPages((cursor) => listStore.listCases(WS, { ...query, limit: 4, ...(cursor && { cursor }) }));
+          assert.deepEqual(items.map((c) => c.id), expected);
+          assert.equal(pages, Math.max(1, Math.ceil(expected.length / 4)), 'a full last page carries no cursor');
+        });
+      }
+
+      it('covers every filter with at least one non-empty, non-total result', async () => {
+        // Guards the data set itself: a filter that matched nothing or everything would prove little.
+        for (const query of queries.filter((q) => Object.keys(q).length === 1 && !['ag_nobody', 'nothing-tagged', 'zzzz'].some((v) => JSON.stringify(q).includes(v)))) {
+          const n = referenceList(all, query).length;
+          assert.ok(n > 0 && n < all.length, `${JSON.stringify(query)} matches ${n} of ${all.length}`);
+        }
+      });
+
+      it('refuses a cursor it did not issue', async () => {
+        for (const cursor of ['garbage', 'eyJub3QiOiJhIGN1cnNvciJ9', '%%%', Buffer.from('[1,2,3]').toString('base64url')]) {
+          await assert.rejects(listStore.listCases(WS, { limit: 5, cursor }), { code: 'invalid_cursor' }, cursor);
+        }
+        // A cursor from another list is not a case cursor either.
+        const customersCursor = (await listStore.searchCustomers(WS, undefined, 1)).nextCursor;
+        assert.ok(customersCursor);
+        await assert.rejects(listStore.listCases(WS, { limit: 5, cursor: customersCursor }), { code: 'invalid_cursor' });
+      });
+    });
+
+    describe('case list changes', () => {
+      it('pages without repeats or gaps while cases are added and the cursor row changes', async () => {
+        const customer = makeCustomer();
+        const cases = Array.from({ length: 20 }, (_, i) => makeCase({ number: i + 1, customerId: customer.id, lastActivityAt: fixtureTime(100 + i) }));
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(customer);
+          for (const c of cases) await tx.insertCase(c);
+        });
+        const seen: string[] = [];
+        const first = await store.listCases(WS, { limit: 6 });
+        seen.push(...first.items.map((c) => c.id));
+        assert.ok(first.nextCursor);
+        // Newer than the cursor: belongs before it, so later pages must not show it.
+        const newer = makeCase({ number: 21, customerId: customer.id, lastActivityAt: fixtureTime(500) });
+        // Older than everything: later pages must show it.
+        const older = makeCase({ number: 22, customerId: customer.id, lastActivityAt: fixtureTime(1) });
+        await store.transaction(async (tx) => {
+          await tx.insertCase(newer);
+          await tx.insertCase(older);
+        });
+        // The last case of the first page gets new activity; the cursor still points at its old place.
+        const moved = first.items[first.items.length - 1]!;
+        await store.transaction((tx) => tx.updateCase({ ...moved, lastActivityAt: fixtureTime(600), version: 2 }, 1));
+        const rest = await collectPages((cursor) => store.listCases(WS, { limit: 6, cursor: cursor ?? first.nextCursor! }));
+        seen.push(...rest.items.map((c) => c.id));
+        const expected = [...cases].sort(byActivityDesc).map((c) => c.id).concat(older.id);
+        assert.deepEqual(seen, expected);
+        assert.equal(new Set(seen).size, seen.length);
+        const fresh = await store.listCases(WS, { limit: 2 });
+        assert.deepEqual(fresh.items.map((c) => c.id), [moved.id, newer.id]);
+      });
+
+      it('follows updates: status, assignee, tags, subject and activity move a case between lists', async () => {
+        const { kase } = await openThread(store, seeded.web, { kase: { subject: 'Billing mistake', tags: ['billing'] } });
+        const ids = async (query: Omit<CaseQuery, 'limit'>) => (await store.listCases(WS, { ...query, limit: 50 })).items.map((c) => c.id);
+        assert.deepEqual(await ids({ status: ['new'] }), [kase.id]);
+        assert.deepEqual(await ids({ q: 'billing' }), [kase.id]);
+        const next: Case = {
+          ...kase,
+          status: 'pending',
+          assigneeId: seeded.agent.id,
+          team: 'tech',
+          priority: 'urgent',
+          tags: ['outage'],
+          channels: ['webchat', 'email'],
+          subject: 'Fibre cut',
+          lastActivityAt: fixtureTime(3600),
+          version: 2,
+        };
+        await store.transaction((tx) => tx.updateCase(next, 1));
+        assert.deepEqual(await ids({ status: ['new'] }), []);
+        assert.deepEqual(await ids({ status: ['pending'] }), [kase.id]);
+        assert.deepEqual(await ids({ assignee: 'unassigned' }), []);
+        assert.deepEqual(await ids({ assignee: seeded.agent.id, team: 'tech', priority: ['urgent'] }), [kase.id]);
+        assert.deepEqual(await ids({ tag: 'billing' }), []);
+        assert.deepEqual(await ids({ tag: 'outage' }), [kase.id]);
+        assert.deepEqual(await ids({ channel: ['email'] }), [kase.id]);
+        assert.deepEqual(await ids({ q: 'billing' }), []);
+        assert.deepEqual(await ids({ q: 'fibre' }), [kase.id]);
+        assert.deepEqual(await ids({ q: `#${kase.number}` }), [kase.id]);
+      });
+    });
+
+    describe('conversations', () => {
+      it('lists a case\'s conversations and finds the latest per channel and by thread key', async () => {
+        const thread = await openThread(store, seeded.web, { conversation: { lastMessageAt: fixtureTime(10) } });
+        const second = makeConversation({
+          caseId: thread.kase.id,
+          customerId: thread.customer.id,
+          channelId: seeded.web.id,
+          lastMessageAt: fixtureTime(20),
+          externalThreadId: 'thread-42',
+        });
+        await store.transaction((tx) => tx.insertConversation(second));
+        ConversationSchema.parse(second);
+        assert.deepEqual((await store.listConversations(WS, thread.kase.id)).map((c) => c.id), [thread.conversation.id, second.id]);
+        assert.equal((await store.findLatestConversation(WS, thread.customer.id, seeded.web.id))?.id, second.id);
+        assert.equal(await store.findLatestConversation(WS, thread.customer.id, seeded.sms.id), null);
+        assert.deepEqual(await store.findConversationByThread(WS, seeded.web.id, 'thread-42'), second);
+        assert.equal(await store.findConversationByThread(WS, seeded.sms.id, 'thread-42'), null);
+        await store.transaction((tx) => tx.updateConversation({ ...thread.conversation, lastMessageAt: fixtureTime(30) }));
+        assert.equal((await store.findLatestConversation(WS, thread.customer.id, seeded.web.id))?.id, thread.conversation.id);
+        assert.equal((await store.getConversation(WS, thread.conversation.id))?.lastMessageAt, fixtureTime(30));
+      });
+    });
+
+    describe('messages', () => {
+      it('lists messages oldest first by case, conversation or customer, leaves out notes for visitors, and pages', async () => {
+        const a = await openThread(store, seeded.web);
+        const b = await openThread(store, seeded.sms);
+        const texts = ['one', 'two', 'note', 'three', 'four', 'five', 'six'];
+        const inA: Message[] = [];
+        for (const [i, text] of texts.entries()) {
+          inA.push(await addMessage(store, a, { text, internal: text === 'note', createdAt: fixtureTime(i) }));
+          if (i % 3 === 0) await addMessage(store, b, { text: `b${i}` });
+        }
+        for (const m of inA) MessageSchema.parse(m);
+        const page = await store.listMessages(WS, { caseId: a.kase.id, limit: 50 });
+        assert.deepEqual(page.items.map((m) => m.text), texts);
+        assert.deepEqual(page.items, inA);
+        assert.deepEqual((await store.listMessages(WS, { conversationId: b.conversation.id, limit: 50 })).items.map((m) => m.text), ['b0', 'b3', 'b6']);
+        assert.deepEqual(
+          (await store.listMessages(WS, { customerId: a.customer.id, publicOnly: true, limit: 50 })).items.map((m) => m.text),
+          texts.filter((t) => t !== 'note'),
+        );
+        const paged = await collectPages((cursor) => store.listMessages(WS, { caseId: a.kase.id, limit: 3, ...(cursor && { cursor }) }));
+        assert.deepEqual(paged.items.map((m) => m.text), texts);
+        assert.equal(paged.pages, 3);
+        await assert.rejects(store.listMessages(WS, { caseId: a.kase.id, limit: 3, cursor: 'junk' }), { code: 'invalid_cursor' });
+      });
+
+      it('stores a provider message id once per channel and a client message id once per sender', async () => {
+        const thread = await openThread(store, seeded.sms);
+        const first = await addMessage(store, thread, { providerMessageId: 'SM100', clientMessageId: null });
+        assert.deepEqual(await store.findMessageByProviderId(WS, seeded.sms.id, 'SM100'), first);
+        assert.equal(await store.findMessageByProviderId(WS, seeded.web.id, 'SM100'), null);
+        await assert.rejects(addMessage(store, thread, { providerMessageId: 'SM100' }), { code: 'conflict' });
+        // Another channel may reuse the provider's id.
+        const other = await openThread(store, seeded.web);
+        await addMessage(store, other, { providerMessageId: 'SM100' });
+
+        const fromCustomer = await addMessage(store, thread, { clientMessageId: 'c-1' });
+        assert.deepEqual(await store.findMessageByClientId(WS, thread.customer.id, 'c-1'), fromCustomer);
+        await assert.rejects(addMessage(store, thread, { clientMessageId: 'c-1' }), { code: 'conflict' });
+        // The same client id from an agent is the agent's own.
+        const fromAgent = await addMessage(store, thread, {
+          clientMessageId: 'c-1',
+          direction: 'outbound',
+          authorKind: 'agent',
+          authorId: seeded.agent.id,
+          authorName: seeded.agent.name,
+        });
+        assert.equal((await store.findMessageByClientId(WS, seeded.agent.id, 'c-1'))?.id, fromAgent.id);
+        assert.equal(await store.findMessageByClientId(WS, seeded.agent.id, 'c-2'), null);
+        assert.equal((await store.listMessages(WS, { caseId: thread.kase.id, limit: 50 })).items.length, 3);
+      });
+
+      it('updates a delivery status and moves conversations and messages between cases', async () => {
+        const a = await openThread(store, seeded.web);
+        const b = await openThread(store, seeded.sms);
+        const ma = await addMessage(store, a, { text: 'a1' });
+        const mb = await addMessage(store, b, { text: 'b1', direction: 'outbound', authorKind: 'agent', authorId: seeded.agent.id, status: 'queued' });
+        await store.transaction((tx) => tx.updateMessageStatus(WS, mb.id, 'delivered'));
+        assert.equal((await store.getMessage(WS, mb.id))?.status, 'delivered');
+        await store.transaction((tx) => tx.moveCaseContents(WS, b.kase.id, a.kase.id));
+        assert.deepEqual((await store.listMessages(WS, { caseId: a.kase.id, limit: 10 })).items.map((m) => m.id), [ma.id, mb.id]);
+        assert.equal((await store.getMessage(WS, mb.id))?.caseId, a.kase.id);
+        assert.deepEqual((await store.listMessages(WS, { caseId: b.kase.id, limit: 10 })).items, []);
+        assert.deepEqual((await store.listConversations(WS, a.kase.id)).map((c) => c.id), [a.conversation.id, b.conversation.id]);
+        assert.equal((await store.getConversation(WS, b.conversation.id))?.caseId, a.kase.id);
+      });
+    });
+
+    describe('events', () => {
+      it('gives each workspace its own strictly increasing seq, from 1', async () => {
+        await seedWorkspace(store, OTHER_WS);
+        const seqs = await store.transaction(async (tx) => [
+          (await tx.appendEvent(makePresenceEvent())).seq,
+          (await tx.appendEvent(makePresenceEvent({ workspaceId: OTHER_WS }))).seq,
+          (await tx.appendEvent(makePresenceEvent())).seq,
+        ]);
+        assert.deepEqual(seqs, [1, 1, 2]);
+        const more = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => store.transaction((tx) => tx.appendEvent(makePresenceEvent({ workspaceId: i % 3 ? WS : OTHER_WS })))),
+        );
+        const seqsOf = (ws: string) => more.filter((e) => e.workspaceId === ws).map((e) => e.seq).sort((x, y) => x - y);
+        assert.deepEqual(seqsOf(WS), [3, 4, 5, 6, 7, 8, 9, 10]);
+        assert.deepEqual(seqsOf(OTHER_WS), [2, 3, 4, 5]);
+        assert.equal(await store.lastSeq(WS), 10);
+        assert.equal(await store.lastSeq(OTHER_WS), 5);
+        assert.equal(await store.lastSeq('ws_empty'), 0);
+        const events = await store.listEvents(WS, { after: 0, limit: 100 });
+        assert.deepEqual(events.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert.ok(events.every((e) => e.workspaceId === WS));
+        for (const e of events) CaseEventSchema.parse(e);
+      });
+
+      it('lists events after a seq with a limit, by customer, and only public ones for visitors', async () => {
+        const thread = await openThread(store, seeded.web);
+        const other = await openThread(store, seeded.sms);
+        const reply = await addMessage(store, thread, { text: 'hi', direction: 'outbound', authorKind: 'agent', authorId: seeded.agent.id });
+        const note = await addMessage(store, thread, { text: 'VIP', internal: true, direction: 'outbound', authorKind: 'agent', authorId: seeded.agent.id });
+        const elsewhere = await addMessage(store, other, { text: 'other' });
+        const base = { workspaceId: WS, at: FIXTURE_TIME, actorId: null, caseId: thread.kase.id, customerId: thread.customer.id };
+        const appended = await store.transaction(async (tx) => [
+          await tx.appendEvent({ ...base, type: 'case.created', data: { case: thread.kase } }),
+          await tx.appendEvent(makeMessageEvent(reply)),
+          await tx.appendEvent(makeMessageEvent(note)),
+          await tx.appendEvent(makeMessageEvent(elsewhere)),
+          await tx.appendEvent({ ...base, type: 'message.status', data: { messageId: reply.id, status: 'read', internal: false } }),
+          await tx.appendEvent({ ...base, type: 'message.status', data: { messageId: note.id, status: 'read', internal: true } }),
+          await tx.appendEvent(makePresenceEvent()),
+        ]);
+        for (const e of appended) CaseEventSchema.parse(e);
+        assert.deepEqual(await store.listEvents(WS, { after: 0, limit: 100 }), appended);
+        assert.deepEqual((await store.listEvents(WS, { after: 2, limit: 3 })).map((e) => e.seq), [3, 4, 5]);
+        assert.deepEqual((await store.listEvents(WS, { after: 7, limit: 3 })), []);
+        assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 100, customerId: thread.customer.id })).map((e) => e.seq), [1, 2, 3, 5, 6]);
+        const visitor = await store.listEvents(WS, { after: 0, limit: 100, customerId: thread.customer.id, publicOnly: true });
+        assert.deepEqual(visitor.map((e) => e.seq), [2, 5]);
+        assert.deepEqual((await store.listEvents(WS, { after: 2, limit: 100, customerId: thread.customer.id, publicOnly: true })).map((e) => e.seq), [5]);
+        assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 100, publicOnly: true })).map((e) => e.seq), [2, 4, 5]);
+      });
+
+      it('gives a customer\'s timeline newest first across cases, page by page', async () => {
+        const a = await openThread(store, seeded.web);
+        const b = await store.transaction(async (tx) => {
+          const kase = makeCase({ number: await tx.nextCaseNumber(WS), customerId: a.customer.id, channels: ['sms'] });
+          await tx.insertCase(kase);
+          return kase;
+        });
+        const stranger = await openThread(store, seeded.sms);
+        const base = { workspaceId: WS, at: FIXTURE_TIME, actorId: null };
+        const mine: number[] = [];
+        await store.transaction(async (tx) => {
+          for (let i = 0; i < 7; i++) {
+            const kase = i % 2 ? b : a.kase;
+            mine.push((await tx.appendEvent({ ...base, caseId: kase.id, customerId: a.customer.id, type: 'case.created', data: { case: kase } })).seq);
+            await tx.appendEvent({ ...base, caseId: stranger.kase.id, customerId: stranger.customer.id, type: 'case.created', data: { case: stranger.kase } });
+          }
+        });
+        const { items, pages } = await collectPages((cursor) => store.timeline(WS, a.customer.id, 3, cursor));
+        assert.deepEqual(items.map((e) => e.seq), [...mine].reverse());
+        assert.equal(pages, 3);
+        assert.ok(items.every((e) => e.customerId === a.customer.id));
+        await assert.rejects(store.timeline(WS, a.customer.id, 3, 'nope'), { code: 'invalid_cursor' });
+      });
+    });
+
+    describe('transactions', () => {
+      it('leaves no trace of a transaction that throws: no rows, no seq, no case number', async () => {
+        const seq = await store.lastSeq(WS);
+        const customer = makeCustomer({ emails: ['ghost@example.com'] });
+        const kase = makeCase({ customerId: customer.id });
+        const failure = new Error('provider said no');
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.insertCustomer(customer);
+            await tx.insertCase({ ...kase, number: await tx.nextCaseNumber(WS) });
+            await tx.appendEvent(makePresenceEvent());
+            await tx.enqueueOutbox(makeOutboxItem());
+            await tx.putIdempotent(WS, 'agent:1', 'key-1', { status: 201, body: {}, requestHash: 'h' });
+            throw failure;
+          }),
+          (error) => error === failure,
+        );
+        assert.equal(await store.getCustomer(WS, customer.id), null);
+        assert.equal(await store.findCustomerByEmail(WS, 'ghost@example.com'), null);
+        assert.equal(await store.getCase(WS, kase.id), null);
+        assert.equal(await store.lastSeq(WS), seq);
+        assert.deepEqual(await store.listEvents(WS, { after: seq, limit: 10 }), []);
+        assert.equal(await store.getIdempotent(WS, 'agent:1', 'key-1'), null);
+        assert.deepEqual(await store.claimOutbox(new Date(FIXTURE_TIME), 1000, 10), []);
+        const next = await store.transaction(async (tx) => ({ number: await tx.nextCaseNumber(WS), seq: (await tx.appendEvent(makePresenceEvent())).seq }));
+        assert.deepEqual(next, { number: 1, seq: seq + 1 });
+      });
+
+      it('hides uncommitted writes from reads outside the transaction, and returns what the callback returns', async () => {
+        const customer = makeCustomer();
+        const result = await store.transaction(async (tx) => {
+          await tx.insertCustomer(customer);
+          assert.equal((await tx.getCustomer(WS, customer.id))?.id, customer.id, 'the transaction sees its own writes');
+          assert.equal(await store.getCustomer(WS, customer.id), null, 'others see only committed data');
+          return 'done';
+        });
+        assert.equal(result, 'done');
+        assert.equal((await store.getCustomer(WS, customer.id))?.id, customer.id);
+      });
+
+      it('keeps concurrent transactions from losing each other\'s writes', async () => {
+        const { kase } = await openThread(store, seeded.web);
+        // Ten read-modify-write transactions at once on one case: each must see the one before.
+        await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store.transaction(async (tx) => {
+              const current = (await tx.getCase(WS, kase.id))!;
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              await tx.updateCase({ ...current, messageCount: current.messageCount + 1, version: current.version + 1 }, current.version);
+            }),
+          ),
+        );
+        const final = await store.getCase(WS, kase.id);
+        assert.equal(final?.messageCount, 10);
+        assert.equal(final?.version, 11);
+      });
+    });
+
+    describe('outbox', () => {
+      const t0 = new Date(FIXTURE_TIME);
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+
+      it('claims due items once per lease, in due order, up to the limit', async () => {
+        const items = [0, 1, 2, 3].map((i) => makeOutboxItem({ nextAttemptAt: at(i * 10).toISOString() }));
+        const later = makeOutboxItem({ nextAttemptAt: at(60_000).toISOString() });
+        await store.transaction(async (tx) => {
+          for (const item of [later, ...items].reverse()) await tx.enqueueOutbox(item);
+        });
+        const claimed = await store.claimOutbox(at(30), 5_000, 3);
+        assert.deepEqual(claimed.map((i) => i.id), items.slice(0, 3).map((i) => i.id));
+        assert.ok(claimed.every((i) => i.leaseUntil === at(5_030).toISOString()));
+        assert.deepEqual(claimed[0], { ...items[0], leaseUntil: at(5_030).toISOString() });
+        assert.deepEqual((await store.claimOutbox(at(40), 5_000, 10)).map((i) => i.id), [items[3]!.id], 'leased items are not claimed again');
+        assert.deepEqual(await store.claimOutbox(at(5_000), 5_000, 10), []);
+        // Once the lease runs out, the items are due again.
+        const again = await store.claimOutbox(at(5_030), 5_000, 10);
+        assert.deepEqual(again.map((i) => i.id), items.slice(0, 3).map((i) => i.id));
+      });
+
+      it('gives concurrent claims disjoint items', async () => {
+        const items = Array.from({ length: 10 }, () => makeOutboxItem());
+        await store.transaction(async (tx) => {
+          for (const item of items) await tx.enqueueOutbox(item);
+        });
+        const [a, b, c] = await Promise.all([store.claimOutbox(t0, 1000, 4), store.claimOutbox(t0, 1000, 4), store.claimOutbox(t0, 1000, 4)]);
+        const ids = [...a!, ...b!, ...c!].map((i) => i.id);
+        assert.equal(ids.length, 10);
+        assert.equal(new Set(ids).size, 10);
+      });
+
+      it('completes, retries with a recorded error, and drops an item with no retry', async () => {
+        const [done, retry, drop] = [makeOutboxItem(), makeOutboxItem(), makeOutboxItem()];
+        await store.transaction(async (tx) => {
+          for (const item of [done, retry, drop]) await tx.enqueueOutbox(item);
+        });
+        assert.equal((await store.claimOutbox(t0, 1000, 10)).length, 3);
+        await store.completeOutbox(WS, done.id);
+        await store.failOutbox(WS, retry.id, 'provider 503', at(10_000));
+        await store.failOutbox(WS, drop.id, 'number blocked', null);
+        assert.deepEqual(await store.claimOutbox(at(9_999), 1000, 10), [], 'a retried item waits for its time, even after the lease');
+        const [again] = await store.claimOutbox(at(10_000), 1000, 10);
+        assert.equal(again?.id, retry.id);
+        assert.equal(again?.attempts, 1);
+        assert.equal(again?.lastError, 'provider 503');
+        assert.equal(again?.nextAttemptAt, at(10_000).toISOString());
+        // The completed and the dropped item are gone for good.
+        assert.deepEqual((await store.claimOutbox(at(1_000_000), 1000, 10)).map((i) => i.id), [retry.id]);
+      });
+    });
+
+    describe('idempotency', () => {
+      it('stores one response per workspace, scope and key', async () => {
+        const response = { status: 201, body: { id: 'm_1', text: 'hi' }, requestHash: 'sha256:abc' };
+        await store.transaction((tx) => tx.putIdempotent(WS, 'agent:ag_1', 'key-1', response));
+        assert.deepEqual(await store.getIdempotent(WS, 'agent:ag_1', 'key-1'), response);
+        assert.equal(await store.getIdempotent(WS, 'agent:ag_2', 'key-1'), null);
+        assert.equal(await store.getIdempotent(WS, 'agent:ag_1', 'key-2'), null);
+        assert.equal(await store.getIdempotent(OTHER_WS, 'agent:ag_1', 'key-1'), null);
+        await assert.rejects(store.transaction((tx) => tx.putIdempotent(WS, 'agent:ag_1', 'key-1', { ...response, status: 500 })), { code: 'conflict' });
+        assert.deepEqual(await store.getIdempotent(WS, 'agent:ag_1', 'key-1'), response);
+      });
+    });
+  });
+}
