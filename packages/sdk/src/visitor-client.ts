@@ -261,10 +261,11 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     };
     if (!sameCustomer) this.#clearView();
     await this.#store.putSession(this.#session);
-    this.#response = response;
     if (!this.#socket.active) this.#socket.setLastSeq(this.#session.lastSeq);
 
+    // Only a session with its history counts as started; a failure here is retried by the next start().
     await this.#loadHistory();
+    this.#response = response;
     if (this.#realtime) this.#socket.connect();
     else void this.flush();
     return response;

@@ -1,11 +1,11 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
-import { createAgentClient } from '../agent-client.ts';
-import { createVisitorClient } from '../visitor-client.ts';
-import { CasekitApiError } from '../errors.ts';
-import { createMockHandlers, DEMO_PASSWORD } from './index.ts';
-import type { MockApi } from './index.ts';
+import { createAgentClient } from './agent-client.ts';
+import { createVisitorClient } from './visitor-client.ts';
+import { CasekitApiError } from './errors.ts';
+import { createMockHandlers, DEMO_PASSWORD } from './mocks/index.ts';
+import type { MockApi } from './mocks/index.ts';
 
 const BASE = 'https://support.example.test';
 
