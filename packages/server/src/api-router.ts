@@ -353,7 +353,10 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       };
       const params = parse(route.params, req.params, 'params') ?? {};
       const query = parse(route.query, req.query, 'query');
-      const body = parse(route.body, req.body, 'body');
+      const body =
+        route.body && req.body === undefined
+          ? void issues.push({ path: 'body', message: 'required: send a JSON object with "Content-Type: application/json"' })
+          : parse(route.body, req.body, 'body');
       if (issues.length > 0) throw validationError(issues);
 
       const ctx = { params, query, body, agent, visitor, req } as HandlerContext<RouteDef>;
