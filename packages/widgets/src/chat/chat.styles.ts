@@ -7,7 +7,7 @@ export const chatStyles = css`
     --_height: var(--casekit-chat-height, 620px);
     --_offset-block: var(--casekit-chat-offset-block, 20px);
     --_offset-inline: var(--casekit-chat-offset-inline, 20px);
-    display: contents;
+    display: contents !important;
   }
   .root {
     position: fixed;

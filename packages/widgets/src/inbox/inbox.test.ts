@@ -2,7 +2,8 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import './inbox.ts';
 import type { CasekitInbox } from './inbox.ts';
-import { axeViolations, cleanup, fixture, frames, makeCase, until } from '../internal/test-helpers.ts';
+import { axeViolations, cleanup, fixture, frames, HOSTILE_CSS, injectCss, makeCase, snapshotStyles, until } from '../internal/test-helpers.ts';
+import { agentClient, push, startMockApi } from '../internal/mock-api.ts';
 
 describe('casekit-inbox with supplied cases', () => {
   afterEach(cleanup);
@@ -48,5 +49,90 @@ describe('casekit-inbox with supplied cases', () => {
     el.cases = Array.from({ length: 20 }, (_, i) => makeCase(i + 1, { tags: ['vip'], priority: i % 4 ? 'normal' : 'urgent' }));
     await el.updateComplete;
     expect(await axeViolations(el)).to.deep.equal([]);
+  });
+});
+
+describe('casekit-inbox on the API', () => {
+  let mock: Awaited<ReturnType<typeof startMockApi>>;
+  beforeEach(async () => {
+    mock = await startMockApi();
+  });
+  afterEach(cleanup);
+
+  async function mount(): Promise<CasekitInbox> {
+    const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 600px"></casekit-inbox>');
+    el.client = await agentClient();
+    await until(() => el.items.length && el.agents.size, 'cases loaded');
+    await el.updateComplete;
+    return el;
+  }
+  const rows = (el: CasekitInbox) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role=option]')];
+
+  it('lists every case with channel icons, newest activity first', async () => {
+    const el = await mount();
+    expect(rows(el)).to.have.length(mock.db.cases.size);
+    expect(rows(el)[0]!.querySelector('.channels svg')).to.exist;
+    const times = el.items.map((c) => c.lastActivityAt);
+    expect(times).to.deep.equal([...times].sort().reverse());
+  });
+
+  it('filters by status, assignee (mine / unassigned), channel and priority, and searches', async () => {
+    const el = await mount();
+    const pick = async (label: string, value: string) => {
+      const s = el.shadowRoot!.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
+      s.value = value;
+      s.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+      await until(() => !el.loading, 'reloaded');
+      await el.updateComplete;
+    };
+    await pick('Channel', 'sms');
+    expect(el.items.length).to.be.greaterThan(0);
+    expect(el.items.every((c) => c.channels.includes('sms'))).to.equal(true);
+    await pick('Channel', '');
+    await pick('Assignee', 'me');
+    expect(el.items.every((c) => c.assigneeId === 'a_ada')).to.equal(true);
+    await pick('Assignee', 'unassigned');
+    expect(el.items.every((c) => c.assigneeId === null)).to.equal(true);
+    await pick('Assignee', '');
+    await pick('Priority', 'urgent');
+    expect(el.items.map((c) => c.priority)).to.deep.equal(el.items.map(() => 'urgent'));
+    await pick('Priority', '');
+    const search = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=search]')!;
+    search.value = 'router';
+    search.dispatchEvent(new InputEvent('input'));
+    await until(() => el.filter.q === 'router' && !el.loading, 'search applied');
+    await el.updateComplete;
+    expect(el.items.length).to.be.greaterThan(0);
+    expect(el.items.every((c) => `${c.subject} ${c.preview}`.toLowerCase().includes('router'))).to.equal(true);
+  });
+
+  it('moves a case with live activity to the top and marks it unread', async () => {
+    const el = await mount();
+    const last = el.items.at(-1)!;
+    const newest = Math.max(...el.items.map((c) => Date.parse(c.lastActivityAt)));
+    const updated = { ...last, lastActivityAt: new Date(newest + 60_000).toISOString(), preview: 'New message', version: last.version + 1 };
+    push(el.client, 'case', updated);
+    await el.updateComplete;
+    const first = rows(el)[0]!;
+    expect(first.id).to.equal(`case-${last.id}`);
+    expect(first.querySelector('[part=unread]')).to.exist;
+    expect(first.getAttribute('part')).to.contain('row-unread');
+    first.click();
+    await el.updateComplete;
+    expect(rows(el)[0]!.querySelector('[part=unread]')).to.equal(null);
+  });
+
+  it('renders hostile subjects as text and is unchanged by hostile page CSS', async () => {
+    const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 400px; width: 420px"></casekit-inbox>');
+    el.cases = [makeCase(1, { subject: '<img src=x onerror="window.__inbox=1">', preview: '<script>window.__inbox=2</script>' }), makeCase(2)];
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('img, script')).to.equal(null);
+    expect((window as unknown as { __inbox?: number }).__inbox).to.equal(undefined);
+    const parts = ['[role=option]', '.subject', '.preview', 'input[type=search]'];
+    const clean = snapshotStyles(el.shadowRoot!, parts);
+    injectCss(HOSTILE_CSS);
+    await frames(1);
+    expect(snapshotStyles(el.shadowRoot!, parts)).to.deep.equal(clean);
   });
 });

@@ -31,7 +31,8 @@ export const themeStyles = css`
     );
     --_font-size: var(--casekit-font-size, 14px);
     --_shadow: var(--casekit-shadow, 0 12px 32px rgb(16 24 40 / 0.18), 0 2px 6px rgb(16 24 40 / 0.08));
-    display: block;
+    /* Important so a page-wide reset ('* { all: unset }') cannot turn the widget inline; hide it with [hidden]. */
+    display: block !important;
   }
   :host([theme='light']) {
     color-scheme: light;

@@ -177,13 +177,13 @@ export class CasekitWorkbench extends LitElement {
     const closed = kase?.status === 'closed';
     return html`<div class="root" lang=${this.locale}>
       <div class="layout" data-view=${kase ? 'case' : 'list'} data-tab=${this.tab}>
-        <casekit-inbox
-          part="inbox"
-          class="inbox"
-          aria-label=${this.t('workbench.inbox')}
-          .selected=${this.selected}
-          @casekit-case-select=${this.onSelect}
-        ></casekit-inbox>
+        <div part="inbox" class="inbox">
+          <casekit-inbox
+            aria-label=${this.t('workbench.inbox')}
+            .selected=${this.selected}
+            @casekit-case-select=${this.onSelect}
+          ></casekit-inbox>
+        </div>
         <section part="main" class="main" aria-label=${kase ? `#${kase.number} ${kase.subject}` : this.t('case.none')}>
           ${kase
             ? html`<div class="bar">

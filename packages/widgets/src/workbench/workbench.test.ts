@@ -1,0 +1,76 @@
+import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
+import './workbench.ts';
+import type { CasekitWorkbench } from './workbench.ts';
+import type { CasekitInbox } from '../inbox/inbox.ts';
+import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, until } from '../internal/test-helpers.ts';
+import { agentClient, startMockApi } from '../internal/mock-api.ts';
+
+describe('casekit-workbench', () => {
+  let mock: Awaited<ReturnType<typeof startMockApi>>;
+  beforeEach(async () => {
+    mock = await startMockApi();
+  });
+  afterEach(cleanup);
+
+  async function mount(width: number): Promise<CasekitWorkbench> {
+    const el = await fixture<CasekitWorkbench>(`<casekit-workbench style="height: 640px; width: ${width}px"></casekit-workbench>`);
+    el.client = await agentClient();
+    await el.updateComplete;
+    await until(() => inbox(el).items.length > 0, 'inbox loaded');
+    return el;
+  }
+  const inbox = (el: CasekitWorkbench) => el.shadowRoot!.querySelector<CasekitInbox>('casekit-inbox')!;
+  const visible = (el: CasekitWorkbench, sel: string) => {
+    const node = el.shadowRoot!.querySelector<HTMLElement>(sel);
+    return Boolean(node && node.getBoundingClientRect().width > 0);
+  };
+
+  it('hands its client to every widget inside and opens a case from the keyboard', async () => {
+    const el = await mount(1280);
+    const list = inbox(el).shadowRoot!.querySelector<HTMLElement>('[role=listbox]')!;
+    list.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Enter' });
+    await until(() => el.selected, 'case selected');
+    await el.updateComplete;
+    const kase = mock.db.case(el.selected);
+    const timeline = el.shadowRoot!.querySelector('casekit-timeline')!;
+    await until(() => timeline.events.length > 0, 'timeline loaded');
+    expect(timeline.customerId).to.equal(kase.customerId);
+    const casePanel = el.shadowRoot!.querySelector('casekit-case')!;
+    await until(() => casePanel.case, 'case panel loaded');
+    expect(el.shadowRoot!.querySelector('casekit-composer')!.caseId).to.equal(kase.id);
+    expect(visible(el, '.inbox') && visible(el, '.main') && visible(el, '.side')).to.equal(true);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('shows one pane at a time in a 360px side panel, with a way back', async () => {
+    const el = await mount(360);
+    expect(visible(el, '.inbox')).to.equal(true);
+    expect(visible(el, '.main')).to.equal(false);
+    inbox(el).shadowRoot!.querySelector<HTMLElement>('[role=option]')!.click();
+    await until(() => visible(el, '.main'), 'case pane');
+    expect(visible(el, '.inbox')).to.equal(false);
+    expect(el.shadowRoot!.querySelector('.main')!.getBoundingClientRect().width).to.be.closeTo(358, 4);
+    el.shadowRoot!.querySelector<HTMLElement>('[role=tab]:nth-child(2)')!.click();
+    await until(() => visible(el, '.side'), 'details tab');
+    el.shadowRoot!.querySelector<HTMLElement>('.back')!.click();
+    await until(() => visible(el, '.inbox'), 'back to the inbox');
+  });
+
+  it('keeps its layout under hostile page CSS', async () => {
+    const el = await mount(1000);
+    const box = () => ['.inbox', '.main'].map((s) => el.shadowRoot!.querySelector(s)!.getBoundingClientRect().width);
+    const before = box();
+    injectCss(HOSTILE_CSS);
+    await el.updateComplete;
+    expect(box()).to.deep.equal(before);
+  });
+
+  it('shows a sign-in form without a client or token', async () => {
+    const el = await fixture<CasekitWorkbench>('<casekit-workbench></casekit-workbench>');
+    expect(el.shadowRoot!.querySelector('form input[type=password]')).to.exist;
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+});
