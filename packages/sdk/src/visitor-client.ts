@@ -236,6 +236,8 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       // Another signed-in user's session and unsent messages must not carry over.
       await this.#store.clear();
       this.#pending.clear();
+      this.#clearView();
+      this.#render();
       stored = undefined;
     }
     await this.#loadOutbox();
