@@ -65,6 +65,21 @@ export function visitorView(event: CaseEvent): CaseEvent | null {
 }
 
 const After = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Typing signals closer together than this (with the same value) are dropped: each costs a read. */
+const TYPING_INTERVAL_MS = 250;
+
+/** A per-socket filter that lets a typing signal through when it changed or enough time passed. */
+function typingGate(): (key: string, typing: boolean) => boolean {
+  const last = new Map<string, { typing: boolean; at: number }>();
+  return (key, typing) => {
+    const now = Date.now();
+    const previous = last.get(key);
+    if (previous && previous.typing === typing && now - previous.at < TYPING_INTERVAL_MS) return false;
+    if (last.size > 100) last.clear();
+    last.set(key, { typing, at: now });
+    return true;
+  };
+}
 
 function handshakeToken(socket: Socket): string {
   const auth: unknown = socket.handshake.auth;
@@ -166,9 +181,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     const { agent } = socket.data;
     void socket.join(agentsRoom(workspaceId));
     socket.on('resume', onResume(socket, () => null));
+    const agentGate = typingGate();
     socket.on('typing', async (payload: unknown) => {
       const parsed = TypingPayload.safeParse(payload);
-      if (!parsed.success) return;
+      if (!parsed.success || !agentGate(parsed.data.caseId, parsed.data.typing)) return;
       try {
         const kase = await store.getCase(workspaceId, parsed.data.caseId);
         if (!kase) return;
@@ -198,6 +214,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   visitorNsp.on('connection', (socket: VisitorSocket) => {
     void socket.join(customerRoom(workspaceId, socket.data.customerId));
     socket.on('resume', onResume(socket, () => socket.data));
+    const visitorGate = typingGate();
     // A merge may have moved this visitor to another profile; follow it before each replay.
     socket.use(async ([name], next) => {
       if (name === 'resume') {
@@ -211,7 +228,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     });
     socket.on('typing', async (payload: unknown) => {
       const typing = payload && typeof payload === 'object' ? (payload as Record<string, unknown>).typing : undefined;
-      if (typeof typing !== 'boolean') return;
+      if (typeof typing !== 'boolean' || !visitorGate('', typing)) return;
       try {
         const kase = await store.findActiveCase(workspaceId, socket.data.customerId);
         if (!kase) return;
