@@ -69,6 +69,11 @@ describe('login and tokens', () => {
   it('keeps agents out of visitor routes and visitors out of agent routes', async () => {
     assertError(await t.request('GET', '/api/v1/visitor/messages', { token: t.tokens.agent }), 401, 'unauthorized');
     assertError(await t.request('GET', `/api/v1/cases/${caseId}`, { token: visitorToken }), 401, 'unauthorized');
+    const seq = await t.lastSeq();
+    const body = { text: 'hi', clientMessageId: 'no-token' };
+    assertError(await t.request('POST', '/api/v1/visitor/messages', { body }), 401, 'unauthorized', /visitor session/);
+    assertError(await t.request('POST', '/api/v1/visitor/messages', { token: `${visitorToken.slice(0, -4)}AAAA`, body }), 401, 'unauthorized');
+    assert.equal(await t.lastSeq(), seq);
   });
 });
 
