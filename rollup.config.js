@@ -111,6 +111,17 @@ function copyToExamples(files) {
   };
 }
 
+/** msw's worker script, served from the CRM folder so its scope covers the page. */
+function copyMockWorker() {
+  return {
+    name: 'casekit-copy-mock-worker',
+    writeBundle() {
+      const worker = createRequire(join(examples, 'package.json')).resolve('msw/mockServiceWorker.js');
+      copyFileSync(worker, join(examples, 'crm/mockServiceWorker.js'));
+    },
+  };
+}
+
 const onwarn = (warning, warn) => {
   // msw and socket.io-client use `this` at module top level in code paths we never reach.
   if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
@@ -150,7 +161,7 @@ export default [
   // The CRM example: the workbench imported like any npm package, mock backend split out.
   {
     input: { crm: join(examples, 'crm/main.ts') },
-    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), printSizes()],
+    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyMockWorker(), printSizes()],
     output: { dir: join(examples, 'dist'), format: 'es', chunkFileNames: 'crm-[name]-[hash].js', sourcemap: true },
     onwarn,
   },

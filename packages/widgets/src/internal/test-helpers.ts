@@ -24,6 +24,9 @@ export function cleanup(): void {
 /** Runs axe-core against an element (shadow roots included); returns readable violations. */
 export async function axeViolations(el: Element): Promise<string[]> {
   const axe = (window as unknown as { axe: Axe }).axe;
+  // Let entrance animations finish: axe would measure contrast mid-fade.
+  const finite = (el.shadowRoot?.getAnimations() ?? []).filter((a) => a.effect?.getTiming().iterations !== Infinity);
+  await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
   const result = await axe.run(el, { resultTypes: ['violations'] });
   return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')})`);
 }

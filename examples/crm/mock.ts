@@ -1,0 +1,15 @@
+// Loaded only with ?mock: msw serves @casekit/sdk's in-memory API from a service worker.
+import { setupWorker } from 'msw/browser';
+import { createMockHandlers, DEMO_PASSWORD } from '@casekit/sdk/mocks';
+
+/** Starts the mock API and returns a seeded agent's login. */
+export async function startMockBackend(): Promise<{ email: string; password: string }> {
+  const { handlers } = createMockHandlers({ seed: 'demo' });
+  const worker = setupWorker(...handlers);
+  await worker.start({
+    serviceWorker: { url: new URL('./mockServiceWorker.js', location.href).pathname },
+    onUnhandledFrame: 'bypass',
+    quiet: true,
+  } as Parameters<typeof worker.start>[0]);
+  return { email: 'ada@northwind.example', password: DEMO_PASSWORD };
+}
