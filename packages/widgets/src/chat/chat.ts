@@ -209,10 +209,9 @@ export class CasekitChat extends LitElement {
   }
 
   protected override createRenderRoot() {
-    const root = super.createRenderRoot();
-    // Drop the loader's lightweight placeholder launcher, if it drew one.
-    root.querySelectorAll('[data-casekit-placeholder]').forEach((n) => n.remove());
-    return root;
+    // Drop the loader's placeholder launcher first: Lit renders before the root's first child.
+    this.shadowRoot?.querySelectorAll('[data-casekit-placeholder]').forEach((n) => n.remove());
+    return super.createRenderRoot();
   }
 
   /** The client in use: the `client` property, then context, then the one this widget made. */

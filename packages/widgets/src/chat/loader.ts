@@ -24,6 +24,7 @@ svg{inline-size:26px;block-size:26px}
 
 const script =
   (document.currentScript as HTMLScriptElement | null) ??
+  document.querySelector<HTMLScriptElement>('script[data-casekit-chat]') ??
   Array.from(document.scripts).find((s) => /casekit-chat(\.min)?\.js(\?|$)/.test(s.src)) ??
   null;
 const fullUrl = new URL(script?.dataset['full'] || './casekit-chat.full.js', script?.src || location.href).href;

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import type { Agent, Case, CaseStatus, ChannelKind, Priority } from '@casekit/protocol';
@@ -477,7 +478,7 @@ export class CasekitInbox extends LitElement {
         @click=${this.onRowClick}
       >
         <div class="spacer" style="block-size: ${this.items.length * this.rowHeight}px"></div>
-        ${visible.map((kase, i) => this.renderRow(kase, start + i))}
+        ${repeat(visible, (kase) => kase.id, (kase, i) => this.renderRow(kase, start + i))}
       </div>
     </div>`;
   }

@@ -19,21 +19,20 @@ function cached(map: Map<string, Intl.DateTimeFormat>, lang: string, options: In
 export function formatTime(iso: string, lang: string, now = Date.now()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const sameDay = new Date(now).toDateString() === d.toDateString();
+  const n = new Date(now);
+  const sameDay = n.getDate() === d.getDate() && n.getMonth() === d.getMonth() && n.getFullYear() === d.getFullYear();
   return sameDay
     ? cached(timeFormats, lang, { hour: '2-digit', minute: '2-digit' }).format(d)
     : cached(dayFormats, lang, { day: 'numeric', month: 'short' }).format(d);
 }
 
+const fullFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Full date and time for `title` tooltips and `<time>`. */
 export function formatFull(iso: string, lang: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  try {
-    return d.toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
-  } catch {
-    return d.toLocaleString('en');
-  }
+  return cached(fullFormats, lang, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 /** Up to two initials for an avatar. */
