@@ -10,6 +10,7 @@ import { agentClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
 import { channelIcon, icons } from '../internal/icons.ts';
 import { channelLimit } from '../internal/labels.ts';
+import { formatCount } from '../internal/format.ts';
 import { MessageSendRequestEvent, MessageSentEvent } from '../internal/events.ts';
 
 /** A saved answer agents insert with one pick. */
@@ -262,7 +263,7 @@ export class CasekitComposer extends LitElement {
           <span part="counter" id="composer-count" class="count ${over > 0 ? 'over' : ''}" aria-live="polite">
             ${over > 0
               ? this.t('composer.tooLong', { channel: channelName || this.t('composer.reply'), count: over })
-              : this.t('composer.limit', { count: length.toLocaleString(this.locale), max: this.limit.toLocaleString(this.locale) })}
+              : this.t('composer.limit', { count: formatCount(length, this.locale), max: formatCount(this.limit, this.locale) })}
           </span>
           <button part="send-button" class="btn primary" type="button" ?disabled=${!canSend} @click=${this.send}>
             ${note ? this.t('composer.addNote') : this.t('composer.send')}

@@ -9,7 +9,7 @@ import { inboxStyles } from './inbox.styles.ts';
 import { ClientController } from '../internal/client-controller.ts';
 import { agentClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
-import { formatFull, formatTime, initials } from '../internal/format.ts';
+import { formatCount, formatFull, formatTime, initials } from '../internal/format.ts';
 import { channelIcon, icons } from '../internal/icons.ts';
 import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts';
 import { CaseSelectEvent } from '../internal/events.ts';
@@ -459,7 +459,7 @@ export class CasekitInbox extends LitElement {
     return html`<div class="root" lang=${this.locale}>
       ${this.noToolbar ? nothing : this.renderToolbar()}
       <div class="summary" role="status">
-        <span>${this.loading && !this.items.length ? this.t('inbox.loading') : this.t('inbox.count', { count: this.items.length.toLocaleString(this.locale) + (this.nextCursor ? '+' : '') })}</span>
+        <span>${this.loading && !this.items.length ? this.t('inbox.loading') : this.t('inbox.count', { count: formatCount(this.items.length, this.locale) + (this.nextCursor ? '+' : '') })}</span>
       </div>
       ${this.error ? html`<div class="message error" role="alert">${this.t('inbox.error')} ${this.error}</div>` : nothing}
       ${!this.loading && !this.error && this.items.length === 0

@@ -51,3 +51,19 @@ export function safeUrl(url: string): string {
     return '#';
   }
 }
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** `10,000` / `10.000`: a count in the reader's language (formatters are cached). */
+export function formatCount(n: number, lang: string): string {
+  let f = numberFormats.get(lang);
+  if (!f) {
+    try {
+      f = new Intl.NumberFormat(lang);
+    } catch {
+      f = new Intl.NumberFormat('en');
+    }
+    numberFormats.set(lang, f);
+  }
+  return f.format(n);
+}

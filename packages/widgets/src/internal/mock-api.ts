@@ -10,12 +10,14 @@ let db: MockDb | undefined;
 /** Starts (once per test file) or resets the mock API with the demo seed; returns its database. */
 export async function startMockApi(): Promise<{ db: MockDb; worker: Worker; password: string }> {
   const api = createMockHandlers({ seed: 'demo' });
+  // The SDK and this package may resolve different (identical) msw copies; the handlers fit both.
+  const handlers = api.handlers as unknown as Parameters<typeof setupWorker>;
   db = api.db;
   if (!worker) {
-    worker = setupWorker(...api.handlers);
+    worker = setupWorker(...handlers);
     await worker.start({ quiet: true, onUnhandledFrame: 'bypass' } as Parameters<Worker['start']>[0]);
   } else {
-    worker.resetHandlers(...api.handlers);
+    worker.resetHandlers(...handlers);
   }
   return { db, worker, password: DEMO_PASSWORD };
 }
