@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { CaseQuery, StoreTx } from '@casekit/core';
 import { runEngineContract, runStoreContract } from '@casekit/testkit';
-import { createSqliteStore } from './index.ts';
+import { createSqliteStore, MIGRATIONS } from './index.ts';
+import { planCaseList } from './internal/case-list.ts';
+import { migrate } from './internal/schema.ts';
 
 let dir: string;
 let files = 0;
@@ -19,3 +26,195 @@ const freshFile = () => join(dir, `store-${++files}.db`);
 runStoreContract('sqlite file', () => createSqliteStore({ filename: freshFile() }));
 runStoreContract('sqlite :memory:', () => createSqliteStore({ filename: ':memory:' }));
 runEngineContract('sqlite file', () => createSqliteStore({ filename: freshFile() }));
+
+const T0 = '2026-03-02T09:00:00.000Z';
+const workspace = (id: string) => ({ id, name: id, createdAt: T0, settings: { reopenWindowHours: 24, displayName: id } });
+const presence = (workspaceId: string) =>
+  ({ type: 'agent.presence', workspaceId, at: T0, actorId: 'ag_1', caseId: null, customerId: null, data: { agentId: 'ag_1', presence: 'away' } }) as const;
+
+/** Runs `code` (an ES module body with `createSqliteStore` in scope) in a child Node process. */
+function child(code: string): ChildProcessWithoutNullStreams & { lines: AsyncIterator<string> } {
+  const index = new URL('./index.ts', import.meta.url).href;
+  const source = `const { createSqliteStore } = await import(${JSON.stringify(index)});\n${code}`;
+  const proc = spawn(process.execPath, ['--conditions=casekit-source', '--input-type=module', '-e', source], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (chunk) => (stderr += chunk));
+  proc.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGKILL') console.error(`child exited with ${code}: ${stderr}`);
+  });
+  return Object.assign(proc, { lines: createInterface({ input: proc.stdout })[Symbol.asyncIterator]() });
+}
+
+async function nextLine(lines: AsyncIterator<string>): Promise<string> {
+  const { value, done } = await lines.next();
+  assert.equal(done, false, 'the child process ended early');
+  return value;
+}
+
+describe('sqlite store', () => {
+  it('migrates a fresh file to the latest schema and reopens it without migrating again', async () => {
+    const filename = freshFile();
+    const store = await createSqliteStore({ filename });
+    await store.transaction((tx) => tx.putWorkspace(workspace('ws_a')));
+    await store.close();
+    const raw = new Database(filename, { readonly: true });
+    assert.equal(raw.pragma('user_version', { simple: true }), MIGRATIONS.length);
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    const tables = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => (r as { name: string }).name);
+    for (const table of ['workspaces', 'counters', 'customers', 'customer_keys', 'cases', 'case_tags', 'cases_fts', 'conversations', 'messages', 'events', 'outbox', 'idempotency']) {
+      assert.ok(tables.includes(table), `table ${table}`);
+    }
+    raw.close();
+    const again = await createSqliteStore({ filename });
+    assert.equal((await again.getWorkspace('ws_a'))?.name, 'ws_a');
+    await again.close();
+  });
+
+  it('applies only the migrations a file is missing, each in its own transaction', async () => {
+    const filename = freshFile();
+    const db = new Database(filename);
+    assert.equal(migrate(db, MIGRATIONS), MIGRATIONS.length);
+    const extra = [...MIGRATIONS, 'CREATE TABLE later_feature (id TEXT PRIMARY KEY);', 'CREATE TABLE broken (;'];
+    assert.throws(() => migrate(db, extra), /syntax error/);
+    // The good migration stayed; the broken one left nothing behind.
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length + 1);
+    assert.ok(db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'later_feature'`).get());
+    db.close();
+  });
+
+  it('refuses a file written by a newer schema', async () => {
+    const filename = freshFile();
+    const db = new Database(filename);
+    db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+    db.close();
+    await assert.rejects(createSqliteStore({ filename }), /newer than this @casekit\/store-sqlite knows/);
+  });
+
+  it('keeps committed data across close and reopen', async () => {
+    const filename = freshFile();
+    const store = await createSqliteStore({ filename, synchronous: 'full' });
+    await store.transaction(async (tx) => {
+      await tx.putWorkspace(workspace('ws_keep'));
+      for (let i = 0; i < 5; i++) await tx.appendEvent(presence('ws_keep'));
+    });
+    await store.close();
+    const reopened = await createSqliteStore({ filename });
+    assert.equal(await reopened.lastSeq('ws_keep'), 5);
+    assert.equal((await reopened.transaction((tx) => tx.appendEvent(presence('ws_keep')))).seq, 6);
+    await reopened.close();
+  });
+
+  it('shows another process\'s transaction only once it commits', async () => {
+    const filename = freshFile();
+    const store = await createSqliteStore({ filename });
+    const writer = child(`
+      const store = await createSqliteStore({ filename: ${JSON.stringify(filename)} });
+      await store.transaction(async (tx) => {
+        await tx.putWorkspace(${JSON.stringify(workspace('ws_child'))});
+        await tx.appendEvent(${JSON.stringify(presence('ws_child'))});
+        console.log('written');
+        await new Promise((resolve) => process.stdin.once('data', resolve));
+      });
+      console.log('committed');
+      await store.close();
+    `);
+    assert.equal(await nextLine(writer.lines), 'written');
+    assert.equal(await store.getWorkspace('ws_child'), null);
+    assert.equal(await store.lastSeq('ws_child'), 0);
+    writer.stdin.end('go\n');
+    assert.equal(await nextLine(writer.lines), 'committed');
+    assert.equal((await store.getWorkspace('ws_child'))?.name, 'ws_child');
+    assert.equal(await store.lastSeq('ws_child'), 1);
+    await once(writer, 'exit');
+    await store.close();
+  });
+
+  it('keeps every transaction a killed process had committed', async () => {
+    const filename = freshFile();
+    const writer = child(`
+      const store = await createSqliteStore({ filename: ${JSON.stringify(filename)} });
+      for (let i = 1; ; i++) {
+        await store.transaction((tx) => tx.appendEvent(${JSON.stringify(presence('ws_kill'))}));
+        console.log(String(i));
+      }
+    `);
+    let reported = 0;
+    while (reported < 300) reported = Number(await nextLine(writer.lines));
+    writer.kill('SIGKILL');
+    await once(writer, 'exit');
+    const store = await createSqliteStore({ filename });
+    const seq = await store.lastSeq('ws_kill');
+    assert.ok(seq >= reported, `lastSeq ${seq} after ${reported} reported commits`);
+    const events = await store.listEvents('ws_kill', { after: 0, limit: 100_000 });
+    assert.deepEqual(events.map((e) => e.seq), Array.from({ length: seq }, (_, i) => i + 1));
+    await store.close();
+  });
+
+  it('runs one transaction at a time: awaits inside one never let another in', async () => {
+    const store = await createSqliteStore({ filename: ':memory:' });
+    const pairs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.transaction(async (tx) => {
+          const a = await tx.appendEvent(presence('ws_serial'));
+          await new Promise((resolve) => setTimeout(resolve, (i * 3) % 5));
+          const b = await tx.appendEvent(presence('ws_serial'));
+          return [a.seq, b.seq] as const;
+        }),
+      ),
+    );
+    for (const [a, b] of pairs) assert.equal(b, a + 1);
+    await store.close();
+  });
+
+  it('refuses a tx used after its transaction ended, and calls after close', async () => {
+    const store = await createSqliteStore({ filename: ':memory:' });
+    let leaked: StoreTx | undefined;
+    await store.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await assert.rejects(leaked!.lastSeq('ws_x'), { code: 'internal' });
+    // close() waits for a transaction in flight.
+    const slow = store.transaction(async (tx) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return (await tx.appendEvent(presence('ws_x'))).seq;
+    });
+    await store.close();
+    assert.equal(await slow, 1);
+    await assert.rejects(store.getWorkspace('ws_x'), { code: 'unavailable' });
+    await assert.rejects(store.transaction(async () => 1), { code: 'unavailable' });
+    await store.close();
+  });
+
+  it('treats search text as words, never as FTS syntax', async () => {
+    const store = await createSqliteStore({ filename: ':memory:' });
+    for (const q of ['"', 'AND OR NOT', 'router*', 'NEAR(a b)', 'subject:x', '-', '#', '#0', '💥']) {
+      assert.deepEqual((await store.listCases('ws_q', { q, limit: 5 })).items, [], q);
+    }
+    await store.close();
+  });
+
+  it('walks one index in list order for every non-text filter, without sorting', async () => {
+    const filename = freshFile();
+    const store = await createSqliteStore({ filename });
+    await store.close();
+    const db = new Database(filename, { readonly: true });
+    const queries: CaseQuery[] = [
+      { limit: 50 },
+      { status: ['open', 'pending'], limit: 50 },
+      { assignee: 'ag_1', limit: 50 },
+      { assignee: 'unassigned', status: ['new'], channel: ['email'], limit: 50 },
+      { team: 'billing', priority: ['urgent'], limit: 50 },
+      { tag: 'vip', status: ['open'], limit: 50 },
+      { customerId: 'cu_1', status: ['open'], limit: 50 },
+      { priority: ['high', 'urgent'], channel: ['sms'], cursor: Buffer.from(JSON.stringify(['case', 1, 'c_1'])).toString('base64url'), limit: 50 },
+    ];
+    for (const query of queries) {
+      for (const arm of planCaseList('ws', query)!) {
+        const plan = db.prepare(`EXPLAIN QUERY PLAN ${arm.sql}`).all(...arm.params).map((row) => (row as { detail: string }).detail).join(' | ');
+        assert.doesNotMatch(plan, /TEMP B-TREE/, `${JSON.stringify(query)}: ${plan}`);
+        assert.match(plan, /^SEARCH (c|t) USING (INDEX|PRIMARY KEY)/, `${JSON.stringify(query)}: ${plan}`);
+      }
+    }
+    db.close();
+  });
+});
