@@ -9,6 +9,7 @@ import { chatStyles } from './chat.styles.ts';
 import { ClientController } from '../internal/client-controller.ts';
 import { visitorClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import '../internal/messages-chat.ts';
 import { formatFull, formatTime, safeUrl } from '../internal/format.ts';
 import { icons } from '../internal/icons.ts';
 import {

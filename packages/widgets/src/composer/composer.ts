@@ -8,6 +8,8 @@ import { composerStyles } from './composer.styles.ts';
 import { ClientController } from '../internal/client-controller.ts';
 import { agentClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import '../internal/messages-chat.ts';
+import '../internal/messages-agent.ts';
 import { channelIcon, icons } from '../internal/icons.ts';
 import { channelLimit } from '../internal/labels.ts';
 import { formatCount } from '../internal/format.ts';

@@ -9,6 +9,8 @@ import { inboxStyles } from './inbox.styles.ts';
 import { ClientController } from '../internal/client-controller.ts';
 import { agentClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import '../internal/messages-chat.ts';
+import '../internal/messages-agent.ts';
 import { formatCount, formatFull, formatTime, initials } from '../internal/format.ts';
 import { channelIcon, icons } from '../internal/icons.ts';
 import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts';

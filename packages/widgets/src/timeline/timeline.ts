@@ -10,6 +10,8 @@ import { ClientController } from '../internal/client-controller.ts';
 import { agentClientContext } from '../internal/context.ts';
 import { agentDirectory } from '../internal/agents.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import '../internal/messages-chat.ts';
+import '../internal/messages-agent.ts';
 import { formatFull, formatTime, safeUrl } from '../internal/format.ts';
 import { channelIcon, icons } from '../internal/icons.ts';
 

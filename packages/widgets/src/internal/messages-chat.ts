@@ -1,0 +1,76 @@
+import { registerMessages } from './i18n.ts';
+
+/** Strings of the customer chat (and delivery states), English and Spanish. */
+export const chatMessagesEn = {
+  'chat.launcher.open': 'Open chat',
+  'chat.launcher.close': 'Close chat',
+  'chat.title': 'Chat with us',
+  'chat.subtitle': 'We usually reply in a few minutes',
+  'chat.close': 'Close',
+  'chat.input.label': 'Message',
+  'chat.input.placeholder': 'Write a message…',
+  'chat.send': 'Send',
+  'chat.unread': '{count} unread messages',
+  'chat.reconnecting': 'Connection lost. Reconnecting…',
+  'chat.offline': 'You are offline. Messages will be sent when you are back online.',
+  'chat.typing': '{name} is typing…',
+  'chat.typing.anonymous': 'Someone is typing…',
+  'chat.empty': 'Ask us anything. We are here to help.',
+  'chat.you': 'You',
+  'chat.prechat.intro': 'Tell us who you are so we can get back to you.',
+  'chat.prechat.name': 'Name',
+  'chat.prechat.email': 'Email',
+  'chat.prechat.start': 'Start chat',
+  'chat.prechat.required': 'Please fill in {field}.',
+  'chat.prechat.invalidEmail': 'Please enter a valid email address.',
+  'chat.error.start': 'We could not start the chat. Please try again.',
+  'chat.retry': 'Try again',
+  'chat.quickReplies': 'Suggested replies',
+  'chat.messages': 'Conversation',
+  'status.pending': 'Sending',
+  'status.queued': 'Queued',
+  'status.sent': 'Sent',
+  'status.delivered': 'Delivered',
+  'status.read': 'Read',
+  'status.failed': 'Not sent',
+};
+
+/** Keys of the ChatMessage strings. */
+export type ChatMessageKey = keyof typeof chatMessagesEn;
+
+const chatMessagesEs: Record<ChatMessageKey, string> = {
+  'chat.launcher.open': 'Abrir chat',
+  'chat.launcher.close': 'Cerrar chat',
+  'chat.title': 'Chatea con nosotros',
+  'chat.subtitle': 'Solemos responder en pocos minutos',
+  'chat.close': 'Cerrar',
+  'chat.input.label': 'Mensaje',
+  'chat.input.placeholder': 'Escribe un mensaje…',
+  'chat.send': 'Enviar',
+  'chat.unread': '{count} mensajes sin leer',
+  'chat.reconnecting': 'Se perdió la conexión. Reconectando…',
+  'chat.offline': 'Sin conexión. Los mensajes se enviarán cuando vuelvas a estar en línea.',
+  'chat.typing': '{name} está escribiendo…',
+  'chat.typing.anonymous': 'Alguien está escribiendo…',
+  'chat.empty': 'Pregúntanos lo que quieras. Estamos para ayudarte.',
+  'chat.you': 'Tú',
+  'chat.prechat.intro': 'Dinos quién eres para poder responderte.',
+  'chat.prechat.name': 'Nombre',
+  'chat.prechat.email': 'Correo electrónico',
+  'chat.prechat.start': 'Iniciar chat',
+  'chat.prechat.required': 'Rellena el campo {field}.',
+  'chat.prechat.invalidEmail': 'Introduce un correo electrónico válido.',
+  'chat.error.start': 'No pudimos iniciar el chat. Inténtalo de nuevo.',
+  'chat.retry': 'Reintentar',
+  'chat.quickReplies': 'Respuestas sugeridas',
+  'chat.messages': 'Conversación',
+  'status.pending': 'Enviando',
+  'status.queued': 'En cola',
+  'status.sent': 'Enviado',
+  'status.delivered': 'Entregado',
+  'status.read': 'Leído',
+  'status.failed': 'No enviado',
+};
+
+registerMessages('en', chatMessagesEn);
+registerMessages('es', chatMessagesEs);
