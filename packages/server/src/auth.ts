@@ -122,13 +122,32 @@ export function createAuth(options: AuthOptions): Auth {
     return { token, expiresAt: new Date(expires * 1000).toISOString() };
   }
 
+  // Verified tokens, remembered until they expire: HMAC verification through WebCrypto is a
+  // measurable share of every request, and the same few tokens arrive over and over.
+  const verified = new Map<string, JWTPayload>();
+  const VERIFIED_MAX = 10_000;
+
   async function verifyBuiltin(token: string, typ: 'agent' | 'visitor', allowExpired = false): Promise<JWTPayload> {
+    const cached = verified.get(token);
+    if (cached && (allowExpired || (cached.exp ?? 0) * 1000 > Date.now())) {
+      if (cached.typ !== typ) throw unauthorized(`This is not a${typ === 'agent' ? 'n agent' : ' visitor'} token.`);
+      return cached;
+    }
+    const payload = await verifyJwt(token, allowExpired);
+    if (!allowExpired) {
+      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(token, payload);
+    }
+    if (payload.typ !== typ) throw unauthorized(`This is not a${typ === 'agent' ? 'n agent' : ' visitor'} token.`);
+    return payload;
+  }
+
+  async function verifyJwt(token: string, allowExpired: boolean): Promise<JWTPayload> {
     const { payload } = await jwtVerify(token, secret, {
       algorithms: ['HS256'],
       issuer: BUILTIN_ISSUER,
       ...(allowExpired && { clockTolerance: 365 * 24 * 3600 }),
     });
-    if (payload.typ !== typ) throw unauthorized(`This is not a${typ === 'agent' ? 'n agent' : ' visitor'} token.`);
     return payload;
   }
 

@@ -1,0 +1,57 @@
+/** A keep-alive HTTP load generator: POSTs JSON bodies with `concurrency` requests in flight. */
+import http from 'node:http';
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  statuses: Record<number, number>;
+  latencyMs: number[];
+}
+
+export async function postLoad(options: {
+  port: number;
+  path: string;
+  total: number;
+  concurrency: number;
+  body: (i: number) => unknown;
+  headers?: (i: number) => Record<string, string>;
+  onProgress?: (done: number) => void;
+}): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const statuses: Record<number, number> = {};
+  const latencyMs: number[] = [];
+  let next = 0;
+  let done = 0;
+  const one = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const payload = JSON.stringify(options.body(i));
+      const started = performance.now();
+      const req = http.request(
+        {
+          agent, host: '127.0.0.1', port: options.port, path: options.path, method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...options.headers?.(i) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
+            latencyMs.push(performance.now() - started);
+            options.onProgress?.(++done);
+            resolve();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < options.total) await one(next++);
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return { requests: options.total, seconds, perSecond: options.total / seconds, statuses, latencyMs: latencyMs.sort((a, b) => a - b) };
+}

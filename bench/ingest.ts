@@ -1,0 +1,66 @@
+/**
+ * Ingest: inbound messages per second through the HTTP ingest path (visitor messages into the
+ * SQLite store, one transaction each) against a bare Express endpoint measured in the same run.
+ *   pnpm --filter @casekit/bench ingest [-- --messages 30000 --concurrency 64]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { postLoad, type LoadResult } from './http-load.ts';
+import { percentile, progress, saveResult, table } from './lib.ts';
+import { freePort, startProcess, stopProcess } from './proc.ts';
+
+const { values } = parseArgs({
+  options: { messages: { type: 'string', default: '30000' }, concurrency: { type: 'string', default: '64' }, visitors: { type: 'string', default: '200' } },
+});
+const TOTAL = Number(values.messages);
+const CONCURRENCY = Number(values.concurrency);
+const VISITORS = Number(values.visitors);
+const PATH = '/api/v1/visitor/messages';
+const body = (i: number) => ({ text: `Message ${i}: my connection drops every evening around 8pm`, clientMessageId: `bench-${i}` });
+
+async function run(label: string, port: number, headers?: (i: number) => Record<string, string>): Promise<LoadResult> {
+  // A short warm-up lets the JIT settle before the measured run.
+  await postLoad({ port, path: PATH, total: 1000, concurrency: CONCURRENCY, body: (i) => body(-1 - i), ...(headers && { headers }) });
+  return postLoad({ port, path: PATH, total: TOTAL, concurrency: CONCURRENCY, body, ...(headers && { headers }), onProgress: progress(label, TOTAL) });
+}
+
+// Baseline: Express parsing the same JSON and answering 201, no work.
+const barePort = await freePort();
+const bare = await startProcess('bench/bare-server.ts', [], {}, barePort, PATH);
+const baseline = await run('bare express ', barePort);
+await stopProcess(bare);
+
+// casekit: the reference server with its embedded SQLite store.
+const dataDir = mkdtempSync(join(tmpdir(), 'casekit-bench-ingest-'));
+const port = await freePort();
+const server = await startProcess('server/src/cli.ts', ['start'], { CASEKIT_DATA_DIR: dataDir, LOG_LEVEL: 'error' }, port, '/healthz');
+const tokens: string[] = [];
+for (let i = 0; i < VISITORS; i++) {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/visitor/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ channelId: 'webchat', name: `Visitor ${i}` }),
+  });
+  if (res.status !== 201) throw new Error(`session: ${res.status} ${await res.text()}`);
+  tokens.push(((await res.json()) as { token: string }).token);
+}
+const auth = (i: number) => ({ authorization: `Bearer ${tokens[((i % VISITORS) + VISITORS) % VISITORS]}` });
+const casekit = await run('casekit ingest', port, auth);
+await stopProcess(server);
+rmSync(dataDir, { recursive: true, force: true });
+
+const row = (name: string, r: LoadResult) => ({
+  endpoint: name,
+  'msg/s': Math.round(r.perSecond),
+  p50_ms: percentile(r.latencyMs, 50),
+  p99_ms: percentile(r.latencyMs, 99),
+  statuses: Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
+});
+console.log(`\nIngest over HTTP: ${TOTAL.toLocaleString('en')} messages, ${CONCURRENCY} in flight, ${VISITORS} visitors`);
+console.log(table([row('bare Express (baseline)', baseline), row('casekit → SQLite', casekit)]));
+const ratio = casekit.perSecond / baseline.perSecond;
+console.log(`\ncasekit: ${Math.round(casekit.perSecond)} msg/s, ${ratio.toFixed(2)} of bare (aim: ≥ 3,000 msg/s and ≥ 0.3)`);
+if ((casekit.statuses[201] ?? 0) !== TOTAL) console.log('warning: not every message was answered 201');
+saveResult('ingest', { total: TOTAL, concurrency: CONCURRENCY, visitors: VISITORS, casekit: casekit.perSecond, bare: baseline.perSecond, ratio, casekitP99: percentile(casekit.latencyMs, 99) });

@@ -1,0 +1,291 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { createCaseEngine, createOutboxWorker, type Actor, type CaseEngine, type Store } from '@casekit/core';
+import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema, type CaseEvent } from '@casekit/protocol';
+
+const WS = 'ws_engine';
+const T0 = Date.parse('2026-03-02T09:00:00.000Z');
+
+/** A clock the test moves by hand. */
+export function createManualClock(start = T0) {
+  let now = start;
+  return { now: () => new Date(now), advance: (ms: number) => void (now += ms), set: (ms: number) => void (now = ms) };
+}
+
+/** Seeds a workspace with a web-chat, an SMS and an email channel and two agents. */
+export async function seedEngineWorkspace(store: Store, workspaceId = WS, createdAt = new Date(T0).toISOString()) {
+  await store.transaction(async (tx) => {
+    await tx.putWorkspace({ id: workspaceId, name: 'Engine test', createdAt, settings: { reopenWindowHours: 24, displayName: 'Engine test' } });
+    for (const [id, kind] of [['web', 'webchat'], ['sms', 'sms'], ['mail', 'email']] as const) {
+      await tx.insertChannel({ id, workspaceId, kind, name: id, secret: null, createdAt });
+    }
+    for (const [id, role] of [['ag_ann', 'agent'], ['ag_sup', 'supervisor']] as const) {
+      await tx.insertAgent({
+        id, workspaceId, kind: 'human', email: `${id}@example.com`, name: id, role, teams: [], skills: [], languages: ['en'],
+        capacity: {}, presence: 'online', createdAt, passwordHash: null,
+      });
+    }
+  });
+}
+
+/**
+ * The case engine's behaviour over a real store: run it for every `Store` adapter so that
+ * threading, de-duplication and the event log hold on each.
+ */
+export function runEngineContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`case engine on ${name}`, () => {
+    let store: Store;
+    let engine: CaseEngine;
+    let clock: ReturnType<typeof createManualClock>;
+    let published: CaseEvent[];
+    const ann: Actor = { workspaceId: WS, agent: { id: 'ag_ann', name: 'Ann', role: 'agent', kind: 'human' } };
+    const sup: Actor = { workspaceId: WS, agent: { id: 'ag_sup', name: 'Sam', role: 'supervisor', kind: 'human' } };
+    const fromWeb = (text: string, externalId = 'anon:1', extra: object = {}) =>
+      engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId, name: 'Dana' }, text, ...extra });
+
+    beforeEach(async () => {
+      store = await makeStore();
+      clock = createManualClock();
+      published = [];
+      engine = createCaseEngine({ store, clock, publisher: { publish: (events) => void published.push(...events) } });
+      await seedEngineWorkspace(store);
+    });
+
+    after(async () => store?.close());
+
+    it('opens a customer, case, conversation and message, and logs them in seq order', async () => {
+      const result = await fromWeb('My internet is down since this morning');
+      assert.equal(result.duplicate, false);
+      MessageSchema.parse(result.message);
+      CaseSchema.parse(result.case);
+      assert.equal(result.case.number, 1);
+      assert.equal(result.case.status, 'new');
+      assert.equal(result.case.subject, 'My internet is down since this morning');
+      assert.deepEqual(result.case.channels, ['webchat']);
+      const events = await store.listEvents(WS, { after: 0, limit: 100 });
+      assert.deepEqual(events.map((e) => e.type), ['customer.created', 'case.created', 'message.created']);
+      assert.deepEqual(events.map((e) => e.seq), [1, 2, 3]);
+      for (const e of events) CaseEventSchema.parse(e);
+      assert.deepEqual(published.map((e) => e.seq), [1, 2, 3]);
+    });
+
+    it('stores a repeated provider message id once and logs nothing for the repeat', async () => {
+      const first = await engine.ingest({ workspaceId: WS, channelId: 'sms', providerMessageId: 'SM1', from: { externalId: '+14155550100', phone: '+14155550100' }, text: 'hi' });
+      const seq = await store.lastSeq(WS);
+      const again = await engine.ingest({ workspaceId: WS, channelId: 'sms', providerMessageId: 'SM1', from: { externalId: '+14155550100', phone: '+14155550100' }, text: 'hi' });
+      assert.equal(again.duplicate, true);
+      assert.equal(again.message.id, first.message.id);
+      assert.equal(await store.lastSeq(WS), seq);
+      const page = await store.listMessages(WS, { caseId: first.case.id, limit: 50 });
+      assert.equal(page.items.length, 1);
+    });
+
+    it('stores a repeated client message id from the same customer once', async () => {
+      const first = await fromWeb('hello');
+      const again = await engine.ingest({ workspaceId: WS, channelId: 'web', customerId: first.customer.id, clientMessageId: 'c-1', from: { externalId: 'anon:1' }, text: 'second' });
+      const repeat = await engine.ingest({ workspaceId: WS, channelId: 'web', customerId: first.customer.id, clientMessageId: 'c-1', from: { externalId: 'anon:1' }, text: 'second' });
+      assert.equal(repeat.duplicate, true);
+      assert.equal(repeat.message.id, again.message.id);
+      assert.equal((await store.getCase(WS, first.case.id))!.messageCount, 2);
+    });
+
+    it('threads a returning sender into the open case, and another channel into the same case by email', async () => {
+      const first = await engine.ingest({ workspaceId: WS, channelId: 'mail', from: { externalId: 'dana@example.com', email: 'Dana@Example.com', name: 'Dana' }, text: 'Invoice question', subject: 'Invoice 1042' });
+      const second = await engine.ingest({ workspaceId: WS, channelId: 'mail', from: { externalId: 'dana@example.com', email: 'dana@example.com' }, text: 'Any news?' });
+      assert.equal(second.case.id, first.case.id);
+      assert.equal(second.case.subject, 'Invoice 1042');
+      // The web chat visitor gives the same email: same customer, same case, a second conversation.
+      const web = await engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId: 'anon:9', email: 'dana@example.com' }, text: 'Writing here too' });
+      assert.equal(web.customer.id, first.customer.id);
+      assert.equal(web.case.id, first.case.id);
+      assert.deepEqual(web.case.channels, ['email', 'webchat']);
+      assert.equal((await store.listConversations(WS, first.case.id)).length, 2);
+      assert.equal(web.customer.identities.length, 2);
+    });
+
+    it('resolves a customer by E.164 phone across channels', async () => {
+      const byMail = await engine.ingest({ workspaceId: WS, channelId: 'mail', from: { externalId: 'x@example.com', email: 'x@example.com', phone: '+447700900123' }, text: 'a' });
+      const bySms = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+447700900123', phone: '+447700900123' }, text: 'b' });
+      assert.equal(bySms.customer.id, byMail.customer.id);
+    });
+
+    it('reopens a case solved within the reopen window and opens a new one after it', async () => {
+      const first = await fromWeb('router blinking red');
+      const solved = await engine.updateCase(ann, first.case.id, { version: first.case.version, status: 'solved' });
+      assert.ok(solved.solvedAt);
+      clock.advance(3_600_000);
+      const reopened = await fromWeb('still blinking');
+      assert.equal(reopened.case.id, first.case.id);
+      assert.equal(reopened.case.status, 'open');
+      assert.equal(reopened.case.solvedAt, null);
+      await engine.updateCase(ann, first.case.id, { version: reopened.case.version, status: 'solved' });
+      clock.advance(25 * 3_600_000);
+      const later = await fromWeb('new problem');
+      assert.notEqual(later.case.id, first.case.id);
+      assert.equal(later.case.number, 2);
+    });
+
+    it('opens a new case when the last one is closed, and moves pending back to open', async () => {
+      const first = await fromWeb('one');
+      const pending = await engine.updateCase(ann, first.case.id, { version: first.case.version, status: 'pending' });
+      const answer = await fromWeb('two');
+      assert.equal(answer.case.status, 'open');
+      await engine.updateCase(ann, first.case.id, { version: answer.case.version, status: 'closed' });
+      const next = await fromWeb('three');
+      assert.notEqual(next.case.id, pending.id);
+    });
+
+    it('replies on web chat as sent, on SMS through the outbox, assigns and opens the case, once per client id', async () => {
+      const web = await fromWeb('hello');
+      const reply = await engine.reply(ann, { caseId: web.case.id, text: 'Hi Dana, looking now', clientMessageId: 'r-1' });
+      assert.equal(reply.status, 'sent');
+      assert.equal(reply.direction, 'outbound');
+      const again = await engine.reply(ann, { caseId: web.case.id, text: 'Hi Dana, looking now', clientMessageId: 'r-1' });
+      assert.equal(again.id, reply.id);
+      const kase = (await store.getCase(WS, web.case.id))!;
+      assert.equal(kase.assigneeId, 'ag_ann');
+      assert.equal(kase.status, 'open');
+      assert.equal(kase.messageCount, 2);
+      assert.equal((await store.claimOutbox(clock.now(), 1000, 10)).length, 0);
+
+      const sms = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550111', phone: '+14155550111' }, text: 'no signal' });
+      const smsReply = await engine.reply(ann, { caseId: sms.case.id, text: 'Restart the modem please' });
+      assert.equal(smsReply.status, 'queued');
+      const claimed = await store.claimOutbox(clock.now(), 1000, 10);
+      assert.deepEqual(claimed.map((i) => i.messageId), [smsReply.id]);
+    });
+
+    it('keeps internal notes internal and refuses replies on closed cases', async () => {
+      const web = await fromWeb('hello');
+      const note = await engine.addNote(ann, { caseId: web.case.id, text: 'VIP customer' });
+      assert.equal(note.internal, true);
+      const visible = await store.listMessages(WS, { customerId: web.customer.id, publicOnly: true, limit: 50 });
+      assert.deepEqual(visible.items.map((m) => m.text), ['hello']);
+      const publicEvents = await store.listEvents(WS, { after: 0, limit: 100, customerId: web.customer.id, publicOnly: true });
+      assert.ok(publicEvents.every((e) => e.type !== 'message.created' || !e.data.message.internal));
+      const kase = (await store.getCase(WS, web.case.id))!;
+      await engine.updateCase(ann, web.case.id, { version: kase.version, status: 'closed' });
+      await assert.rejects(engine.reply(ann, { caseId: web.case.id, text: 'late' }), { code: 'invalid_transition' });
+    });
+
+    it('lets one of two updates from the same version win and refuses the other with version_conflict', async () => {
+      const { case: kase } = await fromWeb('hello');
+      const results = await Promise.allSettled([
+        engine.updateCase(ann, kase.id, { version: kase.version, priority: 'high' }),
+        engine.updateCase(sup, kase.id, { version: kase.version, priority: 'urgent' }),
+      ]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal(rejected.reason.code, 'version_conflict');
+      assert.equal((await store.getCase(WS, kase.id))!.version, kase.version + 1);
+    });
+
+    it('refuses invalid transitions and unknown assignees without writing', async () => {
+      const { case: kase } = await fromWeb('hello');
+      const closed = await engine.updateCase(ann, kase.id, { version: kase.version, status: 'closed' });
+      const seq = await store.lastSeq(WS);
+      await assert.rejects(engine.updateCase(ann, kase.id, { version: closed.version, status: 'open' }), { code: 'invalid_transition' });
+      await assert.rejects(engine.updateCase(ann, kase.id, { version: closed.version, assigneeId: 'ag_nobody' }), { code: 'validation_failed' });
+      assert.equal(await store.lastSeq(WS), seq);
+      const same = await engine.updateCase(ann, kase.id, { version: closed.version, status: 'closed' });
+      assert.equal(same.version, closed.version);
+    });
+
+    it('merges two cases: conversations and messages move, the source closes', async () => {
+      const a = await fromWeb('one', 'anon:a');
+      const b = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550122', phone: '+14155550122' }, text: 'two' });
+      const merged = await engine.mergeCases(sup, b.case.id, a.case.id);
+      assert.equal(merged.messageCount, 2);
+      assert.deepEqual(new Set(merged.channels), new Set(['webchat', 'sms']));
+      const messages = await store.listMessages(WS, { caseId: a.case.id, limit: 50 });
+      assert.equal(messages.items.length, 2);
+      const source = (await store.getCase(WS, b.case.id))!;
+      assert.equal(source.status, 'closed');
+      assert.ok(source.tags.includes('merged'));
+    });
+
+    it('merges two customers: the old id resolves and the timeline spans both', async () => {
+      const a = await fromWeb('from web', 'anon:a');
+      const b = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550133', phone: '+14155550133' }, text: 'from sms' });
+      const merged = await engine.mergeCustomers(sup, a.customer.id, b.customer.id);
+      assert.equal((await store.getCustomer(WS, b.customer.id))!.id, a.customer.id);
+      assert.equal(merged.identities.length, 2);
+      const timeline = await store.timeline(WS, a.customer.id, 100);
+      const texts = timeline.items.flatMap((e) => (e.type === 'message.created' ? [e.data.message.text] : []));
+      assert.deepEqual(texts, ['from sms', 'from web']);
+      // A new SMS from the merged-away number lands on the surviving profile.
+      const again = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550133' }, text: 'hello again' });
+      assert.equal(again.customer.id, a.customer.id);
+    });
+
+    it('publishes nothing and consumes no seq when a transaction fails', async () => {
+      await fromWeb('hello');
+      const seq = await store.lastSeq(WS);
+      published.length = 0;
+      await assert.rejects(engine.reply(ann, { caseId: 'c_missing', text: 'x' }), { code: 'not_found' });
+      await assert.rejects(engine.ingest({ workspaceId: WS, channelId: 'nope', from: { externalId: 'x' }, text: 'x' }), { code: 'not_found' });
+      assert.equal(published.length, 0);
+      const next = await fromWeb('again');
+      assert.equal(next.case.version > 0, true);
+      const events = await store.listEvents(WS, { after: seq, limit: 10 });
+      assert.equal(events[0]!.seq, seq + 1);
+    });
+
+    it('moves delivery statuses forward only', async () => {
+      const sms = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550144' }, text: 'x' });
+      const reply = await engine.reply(ann, { caseId: sms.case.id, text: 'y' });
+      assert.equal((await engine.updateDeliveryStatus(WS, reply.id, 'delivered'))!.status, 'delivered');
+      assert.equal(await engine.updateDeliveryStatus(WS, reply.id, 'sent'), null);
+      assert.equal((await store.getMessage(WS, reply.id))!.status, 'delivered');
+      assert.equal((await engine.updateDeliveryStatus(WS, reply.id, 'read'))!.status, 'read');
+      assert.equal(await engine.updateDeliveryStatus(WS, reply.id, 'failed'), null);
+    });
+
+    describe('outbox worker', () => {
+      let smsCase: string;
+      before(() => undefined);
+      beforeEach(async () => {
+        smsCase = (await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550155' }, text: 'x' })).case.id;
+      });
+
+      it('retries a failed send with backoff and marks the message sent once it goes through', async () => {
+        const reply = await engine.reply(ann, { caseId: smsCase, text: 'y' });
+        let calls = 0;
+        const worker = createOutboxWorker({
+          store, engine, clock, backoffMs: () => 5_000,
+          senders: { sms: { send: async () => { calls++; if (calls === 1) throw new Error('provider 503'); return {}; } } },
+        });
+        assert.equal(await worker.runOnce(), 1);
+        assert.equal((await store.getMessage(WS, reply.id))!.status, 'queued');
+        assert.equal(await worker.runOnce(), 0, 'not due before the backoff');
+        clock.advance(5_001);
+        assert.equal(await worker.runOnce(), 1);
+        assert.equal((await store.getMessage(WS, reply.id))!.status, 'sent');
+        assert.equal(calls, 2);
+      });
+
+      it('sends each item once when two workers claim at the same time', async () => {
+        for (let i = 0; i < 10; i++) await engine.reply(ann, { caseId: smsCase, text: `r${i}` });
+        const sent: string[] = [];
+        const sender = { send: async (m: { id: string }) => { sent.push(m.id); await new Promise((r) => setTimeout(r, 5)); return {}; } };
+        const a = createOutboxWorker({ store, engine, clock, senders: { sms: sender }, batchSize: 6 });
+        const b = createOutboxWorker({ store, engine, clock, senders: { sms: sender }, batchSize: 6 });
+        await Promise.all([a.runOnce(), b.runOnce()]);
+        await Promise.all([a.runOnce(), b.runOnce()]);
+        assert.equal(sent.length, 10);
+        assert.equal(new Set(sent).size, 10);
+      });
+
+      it('marks the message failed after the last attempt', async () => {
+        const reply = await engine.reply(ann, { caseId: smsCase, text: 'y' });
+        const worker = createOutboxWorker({ store, engine, clock, maxAttempts: 2, backoffMs: () => 1, senders: { sms: { send: async () => { throw new Error('rejected'); } } } });
+        await worker.runOnce();
+        clock.advance(10);
+        await worker.runOnce();
+        assert.equal((await store.getMessage(WS, reply.id))!.status, 'failed');
+        clock.advance(10_000);
+        assert.equal(await worker.runOnce(), 0);
+      });
+    });
+  });
+}
