@@ -27,7 +27,7 @@ import {
   type Workspace,
   type WorkspaceSettings,
 } from '@casekit/protocol';
-import { channelMask, planCaseList } from './internal/case-list.ts';
+import { channelMask, FTS_KEY_SPAN, planCaseList } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
 import { createMutex } from './internal/mutex.ts';
 import { migrate } from './internal/schema.ts';
@@ -367,12 +367,23 @@ function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreRea
       const resolved = query.customerId !== undefined ? { ...query, customerId: canonicalCustomerId(ws, query.customerId) } : query;
       const arms = planCaseList(ws, resolved);
       if (!arms) return { items: [], nextCursor: null };
-      let rows: Row[];
-      if (arms.length === 1) rows = s(arms[0]!.sql).all(...arms[0]!.params);
-      else {
-        rows = snapshot(() => arms.flatMap((arm) => s(arm.sql).all(...arm.params)));
-        rows.sort((a, b) => (b.activity as number) - (a.activity as number) || (a.id! < b.id! ? 1 : a.id! > b.id! ? -1 : 0));
-      }
+      const take = query.limit + 1;
+      const rows = snapshot(() => {
+        const all: Row[] = [];
+        const seen = new Set<unknown>();
+        for (const arm of arms) {
+          let got = s(arm.sql).all(...arm.params);
+          if (arm.ties && got.length >= take) {
+            // The walk stopped inside a group of equal activity: take that whole group.
+            const last = got[got.length - 1]!.activity as number;
+            const ties = arm.ties(last);
+            got = got.filter((row) => row.activity !== last).concat(s(ties.sql).all(...ties.params));
+          }
+          for (const row of got) if (!seen.has(row.id)) (seen.add(row.id), all.push(row));
+        }
+        return all;
+      });
+      rows.sort((a, b) => (b.activity as number) - (a.activity as number) || (a.id! < b.id! ? 1 : a.id! > b.id! ? -1 : 0));
       return pageOf(rows, query.limit, (row) => parse<Case>(row.json), (row) => encodeCursor('case', [row.activity as number, row.id as string]));
     },
 
@@ -497,6 +508,22 @@ function createWrites(s: Prepare): Writes {
   function rename(table: 'cases' | 'conversations' | 'messages' | 'events', column: 'customer_id' | 'case_id', ws: string, from: string, to: string): void {
     const field = column === 'customer_id' ? '$.customerId' : '$.caseId';
     s(`UPDATE ${table} SET ${column} = ?, json = json_set(json, '${field}', ?) WHERE ws = ? AND ${column} = ?`).run(to, to, ws, from);
+  }
+
+  /**
+   * Keys the case in the text index by its activity (see FTS_KEY_SPAN); the key is computed in
+   * SQL because it does not fit a JS number. A tie-break taken meanwhile is retried with another.
+   */
+  function assignFtsKey(pos: number, activity: number): void {
+    for (let attempt = 0; ; attempt++) {
+      const tie = attempt === 0 ? pos : Math.floor(Math.random() * FTS_KEY_SPAN);
+      try {
+        s(`UPDATE cases SET fts_key = min(max(?, -4398046511104), 4398046511103) * ${FTS_KEY_SPAN} + (? & ${FTS_KEY_SPAN - 1}) WHERE pos = ?`).run(activity, tie, pos);
+        return;
+      } catch (error) {
+        if (!isConstraint(error, 'UNIQUE') || attempt >= 16) throw error;
+      }
+    }
   }
 
   function counter(ws: string, name: 'seq' | 'case_number'): number {
@@ -633,7 +660,8 @@ function createWrites(s: Prepare): Writes {
         if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No customer with id "${kase.customerId}" for case "${kase.id}"; insert the customer first.`, { cause: error });
         throw error;
       }
-      s('INSERT INTO cases_fts (rowid, subject, preview) VALUES (?, ?, ?)').run(pos, kase.subject, kase.preview);
+      assignFtsKey(pos, activity);
+      s('INSERT INTO cases_fts (rowid, subject, preview) SELECT fts_key, ?, ? FROM cases WHERE pos = ?').run(kase.subject, kase.preview, pos);
       caseTags(kase.workspaceId, kase.id, kase.tags, activity, true);
     },
 
@@ -670,9 +698,10 @@ function createWrites(s: Prepare): Writes {
         if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No customer with id "${kase.customerId}" for case "${kase.id}".`, { cause: error });
         throw error;
       }
-      if (old.subject !== kase.subject || old.preview !== kase.preview) {
-        s('DELETE FROM cases_fts WHERE rowid = ?').run(old.pos);
-        s('INSERT INTO cases_fts (rowid, subject, preview) VALUES (?, ?, ?)').run(old.pos, kase.subject, kase.preview);
+      if (old.activity !== activity || old.subject !== kase.subject || old.preview !== kase.preview) {
+        s('DELETE FROM cases_fts WHERE rowid = (SELECT fts_key FROM cases WHERE pos = ?)').run(old.pos);
+        if (old.activity !== activity) assignFtsKey(old.pos as number, activity);
+        s('INSERT INTO cases_fts (rowid, subject, preview) SELECT fts_key, ?, ? FROM cases WHERE pos = ?').run(kase.subject, kase.preview, old.pos);
       }
       const oldTags = parse<string[]>(old.tags ?? '[]');
       if (old.activity !== activity || JSON.stringify(oldTags) !== JSON.stringify(kase.tags)) {

@@ -449,7 +449,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         await seedWorkspace(listStore, OTHER_WS);
         await listStore.transaction(async (tx) => {
           for (const c of customers) await tx.insertCustomer(c);
-          for (const c of all) await tx.insertCase(c);
+          // Stored in another order than their ids, so that nothing can lean on insertion order.
+          for (let i = 0; i < all.length; i++) await tx.insertCase(all[(i * 5) % all.length]!);
           // The same numbers and words in another workspace must never show up.
           const stranger = makeCustomer({ workspaceId: OTHER_WS });
           await tx.insertCustomer(stranger);
@@ -524,6 +525,24 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(new Set(seen).size, seen.length);
         const fresh = await store.listCases(WS, { limit: 2 });
         assert.deepEqual(fresh.items.map((c) => c.id), [moved.id, newer.id]);
+      });
+
+      it('breaks ties of lastActivityAt by id, descending, across pages, whatever filter drives the list', async () => {
+        const customer = makeCustomer();
+        const cases = Array.from({ length: 11 }, (_, i) =>
+          makeCase({ number: i + 1, customerId: customer.id, subject: 'Router reboot loop', tags: ['tie'], assigneeId: 'ag_tie', team: 'tie', lastActivityAt: fixtureTime(i < 9 ? 50 : 40 + i) }),
+        );
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(customer);
+          for (let i = 0; i < cases.length; i++) await tx.insertCase(cases[(i * 4) % cases.length]!);
+        });
+        const expected = [...cases].sort(byActivityDesc).map((c) => c.id);
+        for (const query of [{}, { q: 'router' }, { tag: 'tie' }, { assignee: 'ag_tie' }, { team: 'tie' }, { customerId: customer.id }, { status: ['new'] }] as const) {
+          for (const limit of [2, 3, 4]) {
+            const { items } = await collectPages((cursor) => store.listCases(WS, { ...query, limit, ...(cursor && { cursor }) }));
+            assert.deepEqual(items.map((c) => c.id), expected, `${JSON.stringify(query)}, limit ${limit}`);
+          }
+        }
       });
 
       it('follows updates: status, assignee, tags, subject and activity move a case between lists', async () => {

@@ -6,7 +6,16 @@ import { decodeCaseCursor } from './cursor.ts';
 export interface CaseListArm {
   sql: string;
   params: unknown[];
+  /**
+   * Walks in text-index order only know `lastActivityAt`, not the id that breaks ties: the
+   * query for every row of one activity, to complete the last group of a full walk.
+   */
+  ties?: (activity: number) => { sql: string; params: unknown[] };
 }
+
+/** `cases.fts_key` is `activity * FTS_KEY_SPAN + tie-break`, so text matches come newest first. */
+export const FTS_KEY_SPAN = 2 ** 21;
+const KEY = `${FTS_KEY_SPAN}`;
 
 /** The bit of each channel kind in `cases.channel_mask`. */
 export function channelMask(kinds: readonly ChannelKind[]): number {
@@ -37,8 +46,8 @@ type Filter = 'status' | 'assignee' | 'team' | 'channel' | 'priority' | 'tag' | 
  * Plans `listCases` as one or more index walks in (lastActivityAt desc, id desc) order, each
  * stopping after `limit + 1` rows; the caller merges them. The driving index is the most
  * selective filter present: customer, text, tag, assignee, team, then status. A list of
- * statuses becomes one walk per status, so no walk ever needs a sort. Returns null when
- * nothing can match.
+ * statuses becomes one walk per status, so no walk ever needs a sort; text walks the
+ * full-text index, which is keyed by recency. Returns null when nothing can match.
  */
 export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null {
   const cursor = query.cursor ? decodeCaseCursor(query.cursor) : null;
@@ -79,7 +88,7 @@ export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null
     }
     if (text && !skip.has('q')) {
       where.push(textCondition(text));
-      params.push(...textParams(ws, text));
+      params.push(...textParams(text));
     }
     if (cursor && keyset) (where.push('(c.activity, c.id) < (?, ?)'), params.push(cursor.activity, cursor.id));
     return { sql: where.map((w) => ` AND ${w}`).join(''), params };
@@ -90,8 +99,23 @@ export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null
     return [{ sql: `${select} FROM cases AS c INDEXED BY cases_by_customer WHERE c.ws = ? AND c.customer_id = ?${r.sql} ${order}`, params: [ws, query.customerId, ...r.params, take] }];
   }
   if (text) {
-    const r = rest([]);
-    return [{ sql: `${select} FROM cases AS c WHERE c.ws = ?${r.sql} ${order}`, params: [ws, ...r.params, take] }];
+    // Walk the text matches newest first; the case number is one more candidate.
+    const r = rest(['q']);
+    const base = `${select} FROM cases_fts AS f CROSS JOIN cases AS c WHERE f.cases_fts MATCH ?`;
+    const join = ` AND c.fts_key = f.rowid AND c.ws = ?${r.sql}`;
+    const bound = cursor ? ` AND f.rowid < (? + 1) * ${KEY}` : '';
+    const arms: CaseListArm[] = [{
+      sql: `${base}${bound}${join} ORDER BY f.rowid DESC LIMIT ?`,
+      params: [text.match, ...(cursor ? [cursor.activity] : []), ws, ...r.params, take],
+      ties: (activity) => ({
+        sql: `${base} AND f.rowid >= ? * ${KEY} AND f.rowid < (? + 1) * ${KEY}${join} AND c.activity = ?`,
+        params: [text.match, activity, activity, ws, ...r.params, activity],
+      }),
+    }];
+    if (text.number !== null) {
+      arms.push({ sql: `${select} FROM cases AS c WHERE c.ws = ? AND c.number = ?${r.sql} ${order}`, params: [ws, text.number, ...r.params, take] });
+    }
+    return arms;
   }
   if (query.tag !== undefined) {
     // case_tags drives (CROSS JOIN keeps it outer); its key mirrors the case's sort key.
@@ -130,11 +154,12 @@ export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null
   return statuses.map((status) => ({ sql, params: [ws, ...leadParams, status, ...r.params, take] }));
 }
 
+/** The text filter as a per-row test, for walks driven by another index. */
 function textCondition(text: { number: number | null }): string {
-  const byNumber = text.number !== null ? ' UNION ALL SELECT pos FROM cases WHERE ws = ? AND number = ?' : '';
-  return `c.pos IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?${byNumber})`;
+  const match = 'EXISTS (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ? AND rowid = c.fts_key)';
+  return text.number !== null ? `(c.number = ? OR ${match})` : match;
 }
 
-function textParams(ws: string, text: { match: string; number: number | null }): unknown[] {
-  return text.number !== null ? [text.match, ws, text.number] : [text.match];
+function textParams(text: { match: string; number: number | null }): unknown[] {
+  return text.number !== null ? [text.number, text.match] : [text.match];
 }

@@ -99,7 +99,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (ws, tag, activity, case_id)
   ) WITHOUT ROWID;
 
-  -- Free text over subject and preview; rowid is cases.pos.
+  -- Free text over subject and preview (re-keyed by migration 2).
   CREATE VIRTUAL TABLE cases_fts USING fts5 (
     subject, preview,
     content = '', contentless_delete = 1,
@@ -180,6 +180,21 @@ export const MIGRATIONS: readonly string[] = [
     json TEXT NOT NULL,
     PRIMARY KEY (ws, scope, key)
   ) WITHOUT ROWID;
+  `,
+
+  /* 2: the text index keyed by recency, so a search walks matches newest first */ `
+  -- fts_key = activity * 2^21 + a tie-break: ordering by it is ordering by lastActivityAt.
+  ALTER TABLE cases ADD COLUMN fts_key INTEGER;
+  UPDATE cases SET fts_key = activity * 2097152 + (pos & 2097151);
+  CREATE UNIQUE INDEX cases_by_fts_key ON cases (fts_key);
+  DROP TABLE cases_fts;
+  CREATE VIRTUAL TABLE cases_fts USING fts5 (
+    subject, preview,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  INSERT INTO cases_fts (rowid, subject, preview)
+    SELECT fts_key, json_extract(json, '$.subject'), json_extract(json, '$.preview') FROM cases;
   `,
 ];
 
