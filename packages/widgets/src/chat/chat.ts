@@ -599,12 +599,9 @@ export class CasekitChat extends LitElement {
         data-key=${itemKey(item)}
       >
         ${own ? nothing : html`<span class="author">${author}</span>`}
-        <div part="bubble" class="bubble">
-          <span class="visually-hidden">${author}: </span>${item.text}
-          ${files.map(
-            (f) => html`<a class="attachment" href=${safeUrl(f.url)} target="_blank" rel="noopener noreferrer">${f.name}</a>`,
-          )}
-        </div>
+        <div part="bubble" class="bubble"><span class="visually-hidden">${author}: </span>${item.text}${files.map(
+          (f) => html`<a class="attachment" href=${safeUrl(f.url)} target="_blank" rel="noopener noreferrer">${f.name}</a>`,
+        )}</div>
         <div class="meta">
           <time datetime=${item.createdAt} title=${formatFull(item.createdAt, this.locale)}
             >${formatTime(item.createdAt, this.locale)}</time

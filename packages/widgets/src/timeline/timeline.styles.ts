@@ -55,6 +55,10 @@ export const timelineStyles = css`
     inline-size: 14px;
     block-size: 14px;
   }
+  .change time,
+  .case-ref {
+    white-space: nowrap;
+  }
   .case-ref {
     padding-inline: 5px;
     border-radius: 4px;
@@ -100,6 +104,8 @@ export const timelineStyles = css`
   .divider {
     align-self: center;
     display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
     gap: 6px;
     align-items: center;
     font-size: 0.82em;
