@@ -40,7 +40,7 @@ export class CasekitCase extends LitElement {
   /** The case to show. */
   @property({ attribute: 'case-id' }) accessor caseId = '';
   /** `light` or `dark` to pin the colour scheme. */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()

@@ -136,7 +136,7 @@ export class CasekitChat extends LitElement {
   /** Line under the title (default: "We usually reply in a few minutes"). */
   @property() accessor subheading = '';
   /** `light` or `dark` to pin the colour scheme; unset follows the visitor's system. */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
   /** Which corner: `end` (bottom right in left-to-right pages) or `start`. */
   @property({ reflect: true }) accessor position: 'end' | 'start' = 'end';
   /** Whether the panel is open; set it, or call `open()` / `close()`. */

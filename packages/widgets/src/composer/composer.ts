@@ -60,7 +60,7 @@ export class CasekitComposer extends LitElement {
   /** Disables writing (e.g. a closed case). */
   @property({ type: Boolean, reflect: true }) accessor disabled = false;
   /** `light` or `dark` to pin the colour scheme. */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()

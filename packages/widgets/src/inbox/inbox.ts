@@ -93,7 +93,7 @@ export class CasekitInbox extends LitElement {
   /** Hide the search box and filters. */
   @property({ type: Boolean, attribute: 'no-toolbar' }) accessor noToolbar = false;
   /** `light` or `dark` to pin the colour scheme. */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()

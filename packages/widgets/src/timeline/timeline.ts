@@ -46,7 +46,7 @@ export class CasekitTimeline extends LitElement {
   /** The case in focus: its entries are marked, others show which case they belong to. */
   @property({ attribute: 'case-id' }) accessor caseId = '';
   /** `light` or `dark` to pin the colour scheme. */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()

@@ -66,7 +66,7 @@ export class CasekitWorkbench extends LitElement {
   /** Id of the open case. */
   @property({ reflect: true }) accessor selected = '';
   /** `light` or `dark` to pin the colour scheme. */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | '' = '';
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
   @provide({ context: agentClientContext })
   @state()
@@ -181,6 +181,7 @@ export class CasekitWorkbench extends LitElement {
       <div class="layout" data-view=${kase ? 'case' : 'list'} data-tab=${this.tab}>
         <div part="inbox" class="inbox">
           <casekit-inbox
+            .theme=${this.theme}
             aria-label=${this.t('workbench.inbox')}
             .selected=${this.selected}
             @casekit-case-select=${this.onSelect}
@@ -200,12 +201,12 @@ export class CasekitWorkbench extends LitElement {
                     </button>
                   </div>
                 </div>
-                <casekit-timeline customer-id=${kase.customerId} case-id=${kase.id}></casekit-timeline>
-                <casekit-composer case-id=${kase.id} channel=${channel} .canned=${this.canned} ?disabled=${closed}></casekit-composer>`
+                <casekit-timeline .theme=${this.theme} customer-id=${kase.customerId} case-id=${kase.id}></casekit-timeline>
+                <casekit-composer .theme=${this.theme} case-id=${kase.id} channel=${channel} .canned=${this.canned} ?disabled=${closed}></casekit-composer>`
             : html`<p class="placeholder">${this.t('case.none')}</p>`}
         </section>
         <aside part="side" class="side">
-          ${kase ? html`<casekit-case case-id=${kase.id}><slot name="integrations" slot="integrations"></slot></casekit-case>` : nothing}
+          ${kase ? html`<casekit-case .theme=${this.theme} case-id=${kase.id}><slot name="integrations" slot="integrations"></slot></casekit-case>` : nothing}
         </aside>
       </div>
     </div>`;
