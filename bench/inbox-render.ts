@@ -20,12 +20,23 @@ if (!existsSync(bundle)) {
   console.error('Build the widgets first: pnpm --filter @casekit/widgets build');
   process.exit(1);
 }
-// playwright-core is a devDependency of @casekit/widgets.
-const { chromium } = createRequire(join(root, 'packages/widgets/package.json'))('playwright-core') as typeof import('playwright-core');
+// playwright-core is a devDependency of @casekit/widgets; only the calls used here are typed.
+interface Tab {
+  goto(url: string): Promise<unknown>;
+  waitForFunction(fn: () => unknown): Promise<unknown>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
+interface Browser {
+  newPage(options: { viewport: { width: number; height: number } }): Promise<Tab>;
+  close(): Promise<void>;
+}
+const { chromium } = createRequire(join(root, 'packages/widgets/package.json'))('playwright-core') as {
+  chromium: { launch(options: { executablePath: string; args: string[] }): Promise<Browser> };
+};
 
 const COUNT = Number(process.env['COUNT'] ?? 10_000);
 const ROW = 76;
-const STEP = 600; // px per frame: a fast fling, ~36,000 px/s at 60 fps
+const STEP = Number(process.env['STEP'] ?? 600); // px per frame; 600 is a fast fling (~36,000 px/s at 60 fps)
 
 const page = /* html */ `<!doctype html><meta charset="utf-8"><body style="margin:0">
 <style>${process.env["EXTRA_CSS"] ?? ""}</style><div id="host" style="height:720px;width:420px"></div>
@@ -96,18 +107,18 @@ const browser = await chromium.launch({
 try {
   const tab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await tab.goto(`http://127.0.0.1:${port}/`);
-  await tab.waitForFunction(() => customElements.get('casekit-inbox') && 'renderInbox' in window);
+  await tab.waitForFunction(() => Boolean(customElements.get('casekit-inbox')) && 'renderInbox' in window);
 
   type Render = { ms: number; rows: number };
   const measure = async (kind: 'renderInbox' | 'renderPlain') => {
     const first: Render[] = [];
     for (let i = 0; i < 5; i++) {
-      first.push(await tab.evaluate(async ([k, n]) => {
+      first.push(await tab.evaluate(async ([k, n]: readonly [string, number]) => {
         const w = window as unknown as Record<string, (c: unknown) => Promise<Render>> & { makeCases(n: number): unknown };
         return w[k]!(w.makeCases(n));
       }, [kind, COUNT] as const));
     }
-    const intervals: number[] = await tab.evaluate(async ([k, step]) => {
+    const intervals: number[] = await tab.evaluate(async ([k, step]: readonly [string, number]) => {
       const host = document.getElementById('host')!;
       const el = k === 'renderInbox' ? host.querySelector('casekit-inbox')!.shadowRoot!.querySelector('[role=listbox]')! : host.firstElementChild!;
       return (window as unknown as { scrollThrough(e: Element, s: number): Promise<number[]> }).scrollThrough(el, step);
