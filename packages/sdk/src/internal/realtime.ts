@@ -90,6 +90,9 @@ export class ReplayingSocket {
     const url = normalizeBaseUrl(this.#options.baseUrl) + this.#options.namespace;
     const socket = io(url, {
       path: '/socket.io',
+      // WebSocket first: a replay of thousands of events over long-polling takes several times
+      // longer. Polling stays as the fallback for networks that block WebSockets.
+      transports: ['websocket', 'polling'],
       // A function, so every reconnect sends the current token.
       auth: (cb) => cb({ token: this.#options.getToken() ?? '' }),
       reconnection: true,
