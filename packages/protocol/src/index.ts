@@ -79,10 +79,12 @@ export type { Page, CaseListFilter } from './api.ts';
 
 // Routes
 export { ROUTES } from './routes.ts';
-export type { RouteDef, RouteAuth, Routes, RouteName } from './routes.ts';
+export type { RouteDef, Routes, RouteName } from './routes.ts';
+export { ROUTE_META, AGENT_NAMESPACE, VISITOR_NAMESPACE } from './route-meta.ts';
+export type { RouteMeta, RouteAuth } from './route-meta.ts';
 
 // Sockets
-export { AGENT_NAMESPACE, VISITOR_NAMESPACE, TypingPayload } from './sockets.ts';
+export { TypingPayload } from './sockets.ts';
 export type {
   ResumeResult,
   Ack,
@@ -94,4 +96,6 @@ export type {
 } from './sockets.ts';
 
 // Errors
-export { ERROR_STATUS, ErrorCode, FieldIssue, ErrorBody, CasekitError, toFieldIssues } from './errors.ts';
+export { ErrorCode, FieldIssue, ErrorBody, toFieldIssues } from './errors.ts';
+export { ERROR_STATUS, CasekitError, isErrorBody } from './error-codes.ts';
+export type { ErrorBodyShape } from './error-codes.ts';

@@ -33,3 +33,7 @@ export type Tests = [
   Expect<Equal<z.output<(typeof ROUTES)['reply']['response']>, Message>>,
   Expect<Equal<'version_conflict' extends ErrorCode ? true : false, true>>,
 ];
+
+// The zod-free error body matches its schema.
+import type { ErrorBody, ErrorBodyShape } from './index.ts';
+export type ErrorTests = [Expect<Equal<ErrorBody extends ErrorBodyShape ? true : false, true>>];

@@ -2,9 +2,6 @@ import { z } from 'zod';
 import type { CaseEvent } from './entities.ts';
 import type { ErrorBody } from './errors.ts';
 
-/** Socket.io namespaces. */
-export const AGENT_NAMESPACE = '/agent';
-export const VISITOR_NAMESPACE = '/visitor';
 
 /** The answer to `resume`: every visible event after the given seq, oldest first. */
 export interface ResumeResult {

@@ -1,8 +1,8 @@
-import { ERROR_STATUS, ErrorBody } from '@casekit/protocol';
-import type { ErrorCode } from '@casekit/protocol';
+import { ERROR_STATUS, isErrorBody } from '@casekit/protocol';
+import type { ErrorBodyShape, ErrorCode } from '@casekit/protocol';
 
 /** The `details` of an API error: field issues for validation errors, anything else the server adds. */
-export type ApiErrorDetails = NonNullable<ErrorBody['error']['details']>;
+export type ApiErrorDetails = NonNullable<ErrorBodyShape['error']['details']>;
 
 /**
  * Thrown by every SDK call that did not succeed: `code` and `details` come from the server's
@@ -34,9 +34,8 @@ export class CasekitApiError extends Error {
 
 /** Builds the error for a non-2xx answer, from its `{ error }` body when there is one. */
 export function errorFromResponse(status: number, body: unknown, what: string): CasekitApiError {
-  const parsed = ErrorBody.safeParse(body);
-  if (parsed.success) {
-    const { code, message, details } = parsed.data.error;
+  if (isErrorBody(body)) {
+    const { code, message, details } = body.error;
     return new CasekitApiError(code, message, { status, ...(details ? { details } : {}) });
   }
   return new CasekitApiError(codeForStatus(status), `${what} failed with HTTP ${status} and no casekit error body.`, {

@@ -1,4 +1,4 @@
-import { ROUTES } from '@casekit/protocol';
+import { ROUTE_META } from '@casekit/protocol';
 import type { RouteName, Routes } from '@casekit/protocol';
 import { CasekitApiError, errorFromResponse } from '../errors.ts';
 
@@ -85,7 +85,7 @@ export function createRequest(options: HttpOptions): RequestFn {
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
 
   return async function request<N extends RouteName>(name: N, input: RequestInput<N>): Promise<RouteResponse<N>> {
-    const route = ROUTES[name];
+    const route = ROUTE_META[name];
     if (!route) throw new CasekitApiError('bad_request', `Unknown route "${String(name)}".`, { status: 0 });
     const what = `${route.method} ${route.path}`;
     const url =

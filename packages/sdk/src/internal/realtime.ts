@@ -1,8 +1,8 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import { ErrorBody } from '@casekit/protocol';
+import { isErrorBody } from '@casekit/protocol';
 import type { CaseEvent, ResumeResult } from '@casekit/protocol';
-import type { ErrorBody as ErrorBodyType } from '@casekit/protocol';
+import type { ErrorBodyShape } from '@casekit/protocol';
 import { CasekitApiError } from '../errors.ts';
 import { normalizeBaseUrl } from './http.ts';
 
@@ -230,8 +230,7 @@ export class ReplayingSocket {
       });
     }
     if (answer?.ok === true) return answer.value;
-    const body = ErrorBody.safeParse(answer);
-    if (body.success) throw apiErrorFromBody(body.data);
+    if (isErrorBody(answer)) throw apiErrorFromBody(answer);
     throw new CasekitApiError('internal', `resume(${after}) got an answer that is neither ok nor an error.`, { status: 0 });
   }
 
@@ -260,15 +259,14 @@ export class ReplayingSocket {
 function handshakeError(err: Error & { data?: unknown }): CasekitApiError {
   const data = err.data;
   const wrapped = data && typeof data === 'object' && !('error' in data) ? { error: data } : data;
-  const body = ErrorBody.safeParse(wrapped);
-  if (body.success) return apiErrorFromBody(body.data, err);
+  if (isErrorBody(wrapped)) return apiErrorFromBody(wrapped, err);
   return new CasekitApiError('unauthorized', `The realtime server refused the connection: ${err.message}`, {
     status: 401,
     cause: err,
   });
 }
 
-function apiErrorFromBody(body: ErrorBodyType, cause?: unknown): CasekitApiError {
+function apiErrorFromBody(body: ErrorBodyShape, cause?: unknown): CasekitApiError {
   const { code, message, details } = body.error;
   return new CasekitApiError(code, message, { ...(details ? { details } : {}), cause });
 }

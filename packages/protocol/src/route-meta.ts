@@ -1,0 +1,53 @@
+// No zod here: browser bundles (the SDK, the chat widget) take routes and error codes from this
+// module without carrying the schemas.
+
+/** Who may call a route: nobody in particular, a signed-in agent (at least `role`), or a visitor. */
+export type RouteAuth = 'none' | 'agent' | 'visitor';
+
+/** Method, path, auth and success status of a route; `ROUTES` adds its schemas. */
+export interface RouteMeta {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Express-style path under `/api/v1`, e.g. `/cases/:caseId`. */
+  path: string;
+  auth: RouteAuth;
+  role?: 'agent' | 'supervisor' | 'admin';
+  /** Status of a successful answer. */
+  status: number;
+  /** Accepts an `Idempotency-Key` header. */
+  idempotent?: boolean;
+}
+
+/** Every REST route of `/api/v1` by name, without schemas. */
+export const ROUTE_META = {
+  health: { method: 'GET', path: '/health', auth: 'none', status: 200 },
+  login: { method: 'POST', path: '/auth/login', auth: 'none', status: 200 },
+  me: { method: 'GET', path: '/me', auth: 'agent', status: 200 },
+  listCases: { method: 'GET', path: '/cases', auth: 'agent', status: 200 },
+  getCase: { method: 'GET', path: '/cases/:caseId', auth: 'agent', status: 200 },
+  updateCase: { method: 'PATCH', path: '/cases/:caseId', auth: 'agent', status: 200 },
+  listMessages: { method: 'GET', path: '/cases/:caseId/messages', auth: 'agent', status: 200 },
+  reply: { method: 'POST', path: '/cases/:caseId/messages', auth: 'agent', status: 201, idempotent: true },
+  addNote: { method: 'POST', path: '/cases/:caseId/notes', auth: 'agent', status: 201, idempotent: true },
+  mergeCase: { method: 'POST', path: '/cases/:caseId/merge', auth: 'agent', status: 200 },
+  listCustomers: { method: 'GET', path: '/customers', auth: 'agent', status: 200 },
+  getCustomer: { method: 'GET', path: '/customers/:customerId', auth: 'agent', status: 200 },
+  updateCustomer: { method: 'PATCH', path: '/customers/:customerId', auth: 'agent', status: 200 },
+  timeline: { method: 'GET', path: '/customers/:customerId/timeline', auth: 'agent', status: 200 },
+  mergeCustomer: { method: 'POST', path: '/customers/:customerId/merge', auth: 'agent', role: 'supervisor', status: 200 },
+  listAgents: { method: 'GET', path: '/agents', auth: 'agent', status: 200 },
+  createAgent: { method: 'POST', path: '/agents', auth: 'agent', role: 'admin', status: 201, idempotent: true },
+  setPresence: { method: 'PUT', path: '/me/presence', auth: 'agent', status: 200 },
+  getSettings: { method: 'GET', path: '/settings', auth: 'agent', status: 200 },
+  updateSettings: { method: 'PATCH', path: '/settings', auth: 'agent', role: 'admin', status: 200 },
+  listChannels: { method: 'GET', path: '/channels', auth: 'agent', status: 200 },
+  createChannel: { method: 'POST', path: '/channels', auth: 'agent', role: 'admin', status: 201, idempotent: true },
+  listEvents: { method: 'GET', path: '/events', auth: 'agent', status: 200 },
+  startVisitorSession: { method: 'POST', path: '/visitor/sessions', auth: 'none', status: 201 },
+  visitorSend: { method: 'POST', path: '/visitor/messages', auth: 'visitor', status: 201 },
+  visitorHistory: { method: 'GET', path: '/visitor/messages', auth: 'visitor', status: 200 },
+  visitorConversation: { method: 'GET', path: '/visitor/conversations/:conversationId/messages', auth: 'visitor', status: 200 },
+} as const satisfies Record<string, RouteMeta>;
+
+/** Socket.io namespaces. */
+export const AGENT_NAMESPACE = '/agent';
+export const VISITOR_NAMESPACE = '/visitor';
