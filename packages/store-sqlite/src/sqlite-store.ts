@@ -29,8 +29,8 @@ import {
 } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN, planCaseList } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
-import { createMutex } from './internal/mutex.ts';
 import { migrate } from './internal/schema.ts';
+import { createWriteQueue } from './internal/write-queue.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file (its directory must exist), or `':memory:'` for a private database deleted on close. */
@@ -108,7 +108,7 @@ function statementCache(db: Database.Database): Prepare {
 }
 
 function buildStore(writer: Database.Database, reader: Database.Database, onClosed: () => void): Store {
-  const mutex = createMutex();
+  const queue = createWriteQueue(writer);
   const w = statementCache(writer);
   const r = statementCache(reader);
   let closed = false;
@@ -120,17 +120,10 @@ function buildStore(writer: Database.Database, reader: Database.Database, onClos
   const txWrites = createWrites(w);
   const txMethods = Object.entries({ ...txReads, ...txWrites }) as [string, (...args: unknown[]) => unknown][];
 
-  const begin = writer.prepare('BEGIN IMMEDIATE');
-  const commit = writer.prepare('COMMIT');
-  const rollback = writer.prepare('ROLLBACK');
-
-  /** Runs a write on the write connection once every earlier transaction has finished. */
+  /** Runs a write on the write connection, after every earlier one, inside a committed transaction. */
   function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
     if (closed) return Promise.reject(closedError());
-    return mutex.run(async () => {
-      if (closed) throw closedError();
-      return fn();
-    });
+    return queue.run(fn);
   }
 
   return {
@@ -150,16 +143,10 @@ function buildStore(writer: Database.Database, reader: Database.Database, onClos
             }
           };
         }
-        begin.run();
         try {
-          const result = await fn(tx as unknown as StoreTx);
+          return await fn(tx as unknown as StoreTx);
+        } finally {
           open = false;
-          commit.run();
-          return result;
-        } catch (error) {
-          open = false;
-          if (writer.inTransaction) rollback.run();
-          throw error;
         }
       });
     },
@@ -199,16 +186,16 @@ function buildStore(writer: Database.Database, reader: Database.Database, onClos
 
     async close(): Promise<void> {
       if (closed) return;
-      await exclusive(() => {
-        closed = true;
-        reader.close();
-        try {
-          writer.pragma('optimize');
-        } finally {
-          writer.close();
-          onClosed();
-        }
-      });
+      closed = true;
+      // Jobs already queued still run and commit; new ones are refused.
+      await queue.idle();
+      reader.close();
+      try {
+        writer.pragma('optimize');
+      } finally {
+        writer.close();
+        onClosed();
+      }
     },
   };
 }
@@ -512,13 +499,14 @@ function createWrites(s: Prepare): Writes {
 
   /**
    * Keys the case in the text index by its activity (see FTS_KEY_SPAN); the key is computed in
-   * SQL because it does not fit a JS number. A tie-break taken meanwhile is retried with another.
+   * SQL, in integers, because it does not fit a JS number. A tie-break already taken is retried
+   * with another.
    */
   function assignFtsKey(pos: number, activity: number): void {
     for (let attempt = 0; ; attempt++) {
       const tie = attempt === 0 ? pos : Math.floor(Math.random() * FTS_KEY_SPAN);
       try {
-        s(`UPDATE cases SET fts_key = min(max(?, -4398046511104), 4398046511103) * ${FTS_KEY_SPAN} + (? & ${FTS_KEY_SPAN - 1}) WHERE pos = ?`).run(activity, tie, pos);
+        s(`UPDATE cases SET fts_key = min(max(CAST(? AS INTEGER), -4398046511104), 4398046511103) * ${FTS_KEY_SPAN} + (CAST(? AS INTEGER) & ${FTS_KEY_SPAN - 1}) WHERE pos = ?`).run(activity, tie, pos);
         return;
       } catch (error) {
         if (!isConstraint(error, 'UNIQUE') || attempt >= 16) throw error;

@@ -103,12 +103,12 @@ export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null
     const r = rest(['q']);
     const base = `${select} FROM cases_fts AS f CROSS JOIN cases AS c WHERE f.cases_fts MATCH ?`;
     const join = ` AND c.fts_key = f.rowid AND c.ws = ?${r.sql}`;
-    const bound = cursor ? ` AND f.rowid < (? + 1) * ${KEY}` : '';
+    const bound = cursor ? ` AND f.rowid < (CAST(? AS INTEGER) + 1) * ${KEY}` : '';
     const arms: CaseListArm[] = [{
       sql: `${base}${bound}${join} ORDER BY f.rowid DESC LIMIT ?`,
       params: [text.match, ...(cursor ? [cursor.activity] : []), ws, ...r.params, take],
       ties: (activity) => ({
-        sql: `${base} AND f.rowid >= ? * ${KEY} AND f.rowid < (? + 1) * ${KEY}${join} AND c.activity = ?`,
+        sql: `${base} AND f.rowid >= CAST(? AS INTEGER) * ${KEY} AND f.rowid < (CAST(? AS INTEGER) + 1) * ${KEY}${join} AND c.activity = ?`,
         params: [text.match, activity, activity, ws, ...r.params, activity],
       }),
     }];

@@ -1,0 +1,13 @@
+const D = require('better-sqlite3'); const db = new D(process.argv[2], { readonly: true });
+db.pragma('cache_size=-65536'); db.pragma('mmap_size=268435456');
+const t = (label, sql, ...p) => { const st = db.prepare(sql); st.all(...p); const ts=[]; for (let i=0;i<5;i++){ const a=performance.now(); const r=st.all(...p); ts.push(performance.now()-a);} ts.sort((a,b)=>a-b); console.log(label.padEnd(40), ts[2].toFixed(2),'ms'); };
+const q = "SELECT rowid FROM cases_fts WHERE cases_fts MATCH ? ORDER BY rowid DESC LIMIT 51";
+t('prefix router*', q, '"router"*');
+t('exact router', q, '"router"');
+t('exact 3 words', q, '"router" "slow" "modem"');
+t('exact 2 + prefix', q, '"router" "slow" "mod"*');
+t('prefix 3 words', q, '"router"* "slow"* "modem"*');
+t('prefix short ro*', q, '"ro"*');
+t('count router', "SELECT count(*) FROM cases_fts WHERE cases_fts MATCH ?", '"router"');
+t('join exact 1 word', "SELECT c.json FROM cases_fts AS f CROSS JOIN cases AS c WHERE f.cases_fts MATCH ? AND c.fts_key=f.rowid AND c.ws='ws_perf' ORDER BY f.rowid DESC LIMIT 51", '"router"');
+t('join exact 1 word + open', "SELECT c.json FROM cases_fts AS f CROSS JOIN cases AS c WHERE f.cases_fts MATCH ? AND c.fts_key=f.rowid AND c.ws='ws_perf' AND c.status='open' ORDER BY f.rowid DESC LIMIT 51", '"router"');

@@ -1,0 +1,18 @@
+const D = require('better-sqlite3'); const db = new D(process.argv[2]);
+db.pragma('cache_size=-65536');
+let a = performance.now();
+db.exec(`DROP TABLE IF EXISTS fts2; CREATE VIRTUAL TABLE fts2 USING fts5(subject, preview, content='', contentless_delete=1, prefix='1 2', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO fts2(rowid, subject, preview) SELECT fts_key, json_extract(json,'$.subject'), json_extract(json,'$.preview') FROM cases;`);
+console.log('build fts2', ((performance.now()-a)/1000).toFixed(1),'s');
+a = performance.now();
+db.exec(`DROP TABLE IF EXISTS fts1; CREATE VIRTUAL TABLE fts1 USING fts5(subject, preview, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+INSERT INTO fts1(rowid, subject, preview) SELECT fts_key, json_extract(json,'$.subject'), json_extract(json,'$.preview') FROM cases;`);
+console.log('build fts1', ((performance.now()-a)/1000).toFixed(1),'s');
+const t = (label, sql, ...p) => { const st = db.prepare(sql); st.all(...p); const ts=[]; for (let i=0;i<5;i++){ const a=performance.now(); const r=st.all(...p); ts.push(performance.now()-a);} ts.sort((a,b)=>a-b); console.log(label.padEnd(40), ts[2].toFixed(2),'ms'); };
+const q = (t) => `SELECT rowid FROM ${t} WHERE ${t} MATCH ? ORDER BY rowid DESC LIMIT 51`;
+t('fts2 r*', q('fts2'), '"r"*');
+t('fts2 ro*', q('fts2'), '"ro"*');
+t('fts2 ro* sl*', q('fts2'), '"ro"* "sl"*');
+t('fts1 OR 20 terms', q('fts1'), '(' + ['router','invoice','slow','speed','fibre','outage','billing','login','portal','modem','wifi','payment','refund','install','moving','contract','upgrade','cancel','signal','latency'].map(w=>`"${w}"`).join(' OR ') + ')');
+t('fts1 (router OR routers) AND (slow)', q('fts1'), '("router" OR "routers") ("slow" OR "slowly")');
+t('fts1 120 OR terms', q('fts1'), '(' + Array.from({length:120},(_, i)=>`"zz${i}"`).concat(['router']).map(w=>w.startsWith('"')?w:`"${w}"`).join(' OR ') + ')');
