@@ -27,7 +27,7 @@ import {
   type Workspace,
   type WorkspaceSettings,
 } from '@casekit/protocol';
-import { channelMask, FTS_KEY_SPAN, planCaseList } from './internal/case-list.ts';
+import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList, textTerms } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
 import { migrate } from './internal/schema.ts';
 import { createWriteQueue } from './internal/write-queue.ts';
@@ -352,7 +352,12 @@ function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreRea
     listCases(ws, query: CaseQuery): Page<Case> {
       assertLimit(query.limit);
       const resolved = query.customerId !== undefined ? { ...query, customerId: canonicalCustomerId(ws, query.customerId) } : query;
-      const arms = planCaseList(ws, resolved);
+      const arms = planCaseList(ws, resolved, (prefix) => {
+        const terms = s('SELECT term FROM case_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?')
+          .all(prefix, `${prefix}\u{10FFFF}`, MAX_EXPANSION + 1)
+          .map((row) => row.term as string);
+        return terms.length > MAX_EXPANSION ? null : terms;
+      });
       if (!arms) return { items: [], nextCursor: null };
       const take = query.limit + 1;
       const rows = snapshot(() => {
@@ -514,6 +519,12 @@ function createWrites(s: Prepare): Writes {
     }
   }
 
+  /** Adds the case's words to the vocabulary that prefix searches expand against. */
+  function rememberTerms(kase: Case): void {
+    const terms = [...new Set(textTerms(`${kase.subject} ${kase.preview}`))];
+    s('INSERT OR IGNORE INTO case_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify(terms));
+  }
+
   function counter(ws: string, name: 'seq' | 'case_number'): number {
     const row = s('INSERT INTO counters (ws, name, value) VALUES (?, ?, 1) ON CONFLICT (ws, name) DO UPDATE SET value = value + 1 RETURNING value').get(ws, name);
     return row!.value as number;
@@ -650,6 +661,7 @@ function createWrites(s: Prepare): Writes {
       }
       assignFtsKey(pos, activity);
       s('INSERT INTO cases_fts (rowid, subject, preview) SELECT fts_key, ?, ? FROM cases WHERE pos = ?').run(kase.subject, kase.preview, pos);
+      rememberTerms(kase);
       caseTags(kase.workspaceId, kase.id, kase.tags, activity, true);
     },
 
@@ -690,6 +702,7 @@ function createWrites(s: Prepare): Writes {
         s('DELETE FROM cases_fts WHERE rowid = (SELECT fts_key FROM cases WHERE pos = ?)').run(old.pos);
         if (old.activity !== activity) assignFtsKey(old.pos as number, activity);
         s('INSERT INTO cases_fts (rowid, subject, preview) SELECT fts_key, ?, ? FROM cases WHERE pos = ?').run(kase.subject, kase.preview, old.pos);
+        if (old.subject !== kase.subject || old.preview !== kase.preview) rememberTerms(kase);
       }
       const oldTags = parse<string[]>(old.tags ?? '[]');
       if (old.activity !== activity || JSON.stringify(oldTags) !== JSON.stringify(kase.tags)) {

@@ -121,7 +121,7 @@ async function collectPages<T>(fetch: (cursor: string | undefined) => Promise<Pa
 const byActivityDesc = (a: Case, b: Case) =>
   a.lastActivityAt === b.lastActivityAt ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
 
-const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+const words = (text: string) => text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /** The documented meaning of every `listCases` filter, computed over plain objects. */
 function referenceList(all: readonly Case[], query: Omit<CaseQuery, 'limit' | 'cursor'>): string[] {
@@ -137,7 +137,8 @@ function referenceList(all: readonly Case[], query: Omit<CaseQuery, 'limit' | 'c
       if (query.q !== undefined) {
         const number = /^#?(\d+)$/.exec(query.q.trim());
         const text = words(`${c.subject} ${c.preview}`);
-        const matchesText = words(query.q).every((w) => text.some((t) => t.startsWith(w)));
+        // Words of three or more letters match as prefixes, shorter ones as whole words.
+        const matchesText = words(query.q).every((w) => text.some((t) => (w.length >= 3 ? t.startsWith(w) : t === w)));
         if (!(matchesText || (number && Number(number[1]) === c.number))) return false;
       }
       return true;
@@ -426,6 +427,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         { q: 'invo' },
         { q: 'RED' },
         { q: 'speed evening' },
+        { q: 'in' },
+        { q: 'sl' }, // too short to be a prefix: "Slow" does not match
+        { q: 'MÖVING' },
         { q: '#7' },
         { q: '12' },
         { q: 'zzzz' },
@@ -478,7 +482,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
       it('covers every filter with at least one non-empty, non-total result', async () => {
         // Guards the data set itself: a filter that matched nothing or everything would prove little.
-        for (const query of queries.filter((q) => Object.keys(q).length === 1 && !['ag_nobody', 'nothing-tagged', 'zzzz'].some((v) => JSON.stringify(q).includes(v)))) {
+        for (const query of queries.filter((q) => Object.keys(q).length === 1 && !['ag_nobody', 'nothing-tagged', 'zzzz', '"sl"'].some((v) => JSON.stringify(q).includes(v)))) {
           const n = referenceList(all, query).length;
           assert.ok(n > 0 && n < all.length, `${JSON.stringify(query)} matches ${n} of ${all.length}`);
         }

@@ -26,11 +26,39 @@ export function channelMask(kinds: readonly ChannelKind[]): number {
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-/** Words of a free-text search as an FTS5 query: every word, as a prefix. */
-export function ftsQuery(q: string): string | null {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  if (!words) return null;
-  return words.slice(0, 16).map((w) => `"${w}"*`).join(' ');
+/**
+ * The words of a text, as both the index and searches see them: diacritics dropped, lower
+ * case, runs of letters and digits.
+ */
+export function textTerms(text: string): string[] {
+  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Words shorter than this match whole words only; longer ones also match as prefixes. */
+export const MIN_PREFIX = 3;
+/** A prefix with more known completions than this is left to FTS5's own (slower) prefix scan. */
+export const MAX_EXPANSION = 64;
+
+/**
+ * A free-text search as an FTS5 query: every word must match. A word of `MIN_PREFIX` or more
+ * letters matches every indexed word it starts; `expand` lists those (null: too many), so the
+ * query is a few exact terms that FTS5 reads lazily, newest first. Null when nothing can match.
+ */
+export function ftsQuery(q: string, expand: (prefix: string) => string[] | null): string | null {
+  const words = textTerms(q);
+  if (words.length === 0) return null;
+  const groups: string[] = [];
+  for (const word of new Set(words.slice(0, 16))) {
+    if (word.length < MIN_PREFIX) {
+      groups.push(`"${word}"`);
+      continue;
+    }
+    const terms = expand(word);
+    if (terms === null) groups.push(`"${word}"*`);
+    else if (terms.length === 0) return null;
+    else groups.push(terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(' OR ')})`);
+  }
+  return groups.join(' AND ');
 }
 
 /** `#123` or `123` searches the case number too. */
@@ -49,17 +77,18 @@ type Filter = 'status' | 'assignee' | 'team' | 'channel' | 'priority' | 'tag' | 
  * statuses becomes one walk per status, so no walk ever needs a sort; text walks the
  * full-text index, which is keyed by recency. Returns null when nothing can match.
  */
-export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null {
+export function planCaseList(ws: string, query: CaseQuery, expand: (prefix: string) => string[] | null): CaseListArm[] | null {
   const cursor = query.cursor ? decodeCaseCursor(query.cursor) : null;
   const take = query.limit + 1;
   const order = 'ORDER BY c.activity DESC, c.id DESC LIMIT ?';
   const select = 'SELECT c.json AS json, c.activity AS activity, c.id AS id';
 
-  let text: { match: string; number: number | null } | null = null;
+  let text: { match: string | null; number: number | null } | null = null;
   if (query.q !== undefined) {
-    const match = ftsQuery(query.q);
-    if (!match) return null;
-    text = { match, number: caseNumberOf(query.q) };
+    const number = caseNumberOf(query.q);
+    const match = ftsQuery(query.q, expand);
+    if (!match && number === null) return null;
+    text = { match, number };
   }
 
   /** Conditions for every filter the driving index does not already apply. */
@@ -104,14 +133,18 @@ export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null
     const base = `${select} FROM cases_fts AS f CROSS JOIN cases AS c WHERE f.cases_fts MATCH ?`;
     const join = ` AND c.fts_key = f.rowid AND c.ws = ?${r.sql}`;
     const bound = cursor ? ` AND f.rowid < (CAST(? AS INTEGER) + 1) * ${KEY}` : '';
-    const arms: CaseListArm[] = [{
-      sql: `${base}${bound}${join} ORDER BY f.rowid DESC LIMIT ?`,
-      params: [text.match, ...(cursor ? [cursor.activity] : []), ws, ...r.params, take],
-      ties: (activity) => ({
-        sql: `${base} AND f.rowid >= CAST(? AS INTEGER) * ${KEY} AND f.rowid < (CAST(? AS INTEGER) + 1) * ${KEY}${join} AND c.activity = ?`,
-        params: [text.match, activity, activity, ws, ...r.params, activity],
-      }),
-    }];
+    const arms: CaseListArm[] = [];
+    const match = text.match;
+    if (match !== null) {
+      arms.push({
+        sql: `${base}${bound}${join} ORDER BY f.rowid DESC LIMIT ?`,
+        params: [match, ...(cursor ? [cursor.activity] : []), ws, ...r.params, take],
+        ties: (activity) => ({
+          sql: `${base} AND f.rowid >= CAST(? AS INTEGER) * ${KEY} AND f.rowid < (CAST(? AS INTEGER) + 1) * ${KEY}${join} AND c.activity = ?`,
+          params: [match, activity, activity, ws, ...r.params, activity],
+        }),
+      });
+    }
     if (text.number !== null) {
       arms.push({ sql: `${select} FROM cases AS c WHERE c.ws = ? AND c.number = ?${r.sql} ${order}`, params: [ws, text.number, ...r.params, take] });
     }
@@ -155,11 +188,12 @@ export function planCaseList(ws: string, query: CaseQuery): CaseListArm[] | null
 }
 
 /** The text filter as a per-row test, for walks driven by another index. */
-function textCondition(text: { number: number | null }): string {
+function textCondition(text: { match: string | null; number: number | null }): string {
   const match = 'EXISTS (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ? AND rowid = c.fts_key)';
+  if (text.match === null) return 'c.number = ?';
   return text.number !== null ? `(c.number = ? OR ${match})` : match;
 }
 
-function textParams(text: { match: string; number: number | null }): unknown[] {
-  return text.number !== null ? [text.number, text.match] : [text.match];
+function textParams(text: { match: string | null; number: number | null }): unknown[] {
+  return [...(text.number !== null ? [text.number] : []), ...(text.match !== null ? [text.match] : [])];
 }

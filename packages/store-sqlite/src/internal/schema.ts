@@ -196,6 +196,13 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO cases_fts (rowid, subject, preview)
     SELECT fts_key, json_extract(json, '$.subject'), json_extract(json, '$.preview') FROM cases;
   `,
+
+  /* 3: every word ever indexed, so a search can expand a prefix into a few exact words */ `
+  CREATE TABLE case_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE VIRTUAL TABLE temp.cases_vocab USING fts5vocab (main, cases_fts, row);
+  INSERT OR IGNORE INTO case_terms (term) SELECT term FROM temp.cases_vocab;
+  DROP TABLE temp.cases_vocab;
+  `,
 ];
 
 /**
