@@ -1,0 +1,127 @@
+/**
+ * The two example pages end to end: real Chromium, the real reference backend on loopback with
+ * demo data, the bundles a portal owner would ship (examples/dist, built beforehand).
+ * A customer chats on the support site; an agent signed in on the CRM page sees it arrive live,
+ * replies from the workbench, and the customer gets the reply.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { newPage, replyFromCrm, sendFromChat, signInCrm, startChat, startExamples, type Examples } from './harness.ts';
+
+const LIVE_MS = 10_000;
+
+/** Waits until a visible element under `scope` contains `text`; returns the first one. */
+async function visibleWithText(scope: Locator, text: string): Promise<Locator> {
+  const match = scope.filter({ hasText: text }).first();
+  await match.waitFor({ state: 'visible', timeout: LIVE_MS });
+  return match;
+}
+
+/** Marks the window so a later check can tell the page was never reloaded or navigated. */
+async function markWindow(page: Page): Promise<string> {
+  const mark = randomUUID();
+  await page.evaluate((m) => ((window as unknown as { __e2eMark: string }).__e2eMark = m), mark);
+  return mark;
+}
+
+async function windowMark(page: Page): Promise<unknown> {
+  return page.evaluate(() => (window as unknown as { __e2eMark?: string }).__e2eMark);
+}
+
+/** `<img src=x>` and `<script>…__pwned…` elements anywhere in the page, shadow roots included. */
+async function injectedElements(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const walk = (root: Document | ShadowRoot) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.tagName === 'IMG' && el.getAttribute('src') === 'x') found.push('img');
+        if (el.tagName === 'SCRIPT' && el.textContent?.includes('__pwned')) found.push('script');
+        if (el.shadowRoot) walk(el.shadowRoot);
+      }
+    };
+    walk(document);
+    return found;
+  });
+}
+
+describe('example pages against the reference backend', { timeout: 120_000 }, () => {
+  let ex: Examples;
+
+  before(async () => {
+    ex = await startExamples();
+  });
+
+  after(async () => {
+    await ex?.close();
+  });
+
+  test('a customer chat reaches the agent inbox live; the agent replies from the CRM; the customer sees the reply', async () => {
+    const agent = ex.agent('agent');
+    const crm = await newPage(ex, { viewport: { width: 1400, height: 860 } });
+    const workbench = await signInCrm(crm, ex, agent);
+    const mark = await markWindow(crm);
+    const tag = randomUUID().slice(0, 8);
+    const question = `My fibre light is blinking red since this morning (ref ${tag})`;
+    assert.equal(await workbench.locator('casekit-inbox [role=option]').filter({ hasText: tag }).count(), 0, 'no such case before the customer writes');
+
+    const site = await newPage(ex);
+    const chat = await startChat(site, ex, { name: 'Eve Example', email: `eve.${tag}@example.com` });
+    await sendFromChat(chat, question);
+
+    // The agent's inbox shows the new conversation on its own: no reload, no navigation.
+    const row = await visibleWithText(workbench.locator('casekit-inbox [role=option]'), tag);
+    assert.equal(await windowMark(crm), mark, 'the CRM page was not reloaded');
+    await row.click();
+    const asked = await visibleWithText(workbench.locator('casekit-timeline article.inbound'), tag);
+    assert.match(await asked.innerText(), /Eve Example/);
+
+    const answer = `Hi Eve, an engineer is checking your line now (ref ${tag}).`;
+    await replyFromCrm(workbench, answer);
+    await visibleWithText(workbench.locator('casekit-timeline article.outbound'), answer);
+
+    // The customer sees the reply in the open chat, as the agent's message.
+    const reply = await visibleWithText(chat.locator('.message.agent'), answer);
+    assert.match(await reply.locator('.author').innerText(), new RegExp(agent.name));
+    await crm.context().close();
+    await site.context().close();
+  });
+
+  test('markup in a visitor name and in messages shows as text on both sides and never runs', async () => {
+    const img = '<img src=x onerror=window.__pwned=1>';
+    const script = '<script>window.__pwned=2</script>';
+    const tag = randomUUID().slice(0, 8);
+    const name = `Mallory ${img}${script}`;
+    const question = `Hello ${img} and ${script} (ref ${tag})`;
+    const answer = `We never run ${img} or ${script} (ref ${tag})`;
+
+    const crm = await newPage(ex, { viewport: { width: 1400, height: 860 } });
+    const workbench = await signInCrm(crm, ex, ex.agent('agent'));
+    const site = await newPage(ex);
+    const chat = await startChat(site, ex, { name, email: `mallory.${tag}@example.com` });
+    await sendFromChat(chat, question);
+
+    const row = await visibleWithText(workbench.locator('casekit-inbox [role=option]'), tag);
+    await row.click();
+    const inbound = await visibleWithText(workbench.locator('casekit-timeline article.inbound'), tag);
+    assert.equal(await inbound.locator('strong').innerText(), name, 'the visitor name is shown literally');
+    assert.equal(await inbound.locator('.bubble').innerText(), question, 'the message is shown literally');
+    await visibleWithText(workbench.locator('casekit-case'), name);
+
+    await replyFromCrm(workbench, answer);
+    const own = await visibleWithText(chat.locator('.message.own .bubble'), tag);
+    assert.equal((await own.innerText()).replace(/^You:\s*/, ''), question);
+    const reply = await visibleWithText(chat.locator('.message.agent .bubble'), tag);
+    assert.match(await reply.innerText(), new RegExp(`${answer.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+
+    for (const page of [site, crm]) {
+      // Give a broken image's onerror time to fire had it been parsed as markup.
+      await page.waitForTimeout(200);
+      assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned), undefined, `script ran on ${page.url()}`);
+      assert.deepEqual(await injectedElements(page), [], `markup became elements on ${page.url()}`);
+    }
+    await crm.context().close();
+    await site.context().close();
+  });
+});
