@@ -184,6 +184,33 @@ describe('sqlite store', () => {
     await store.close();
   });
 
+  it('undoes only the failing transactions of a group that commits together, and shows each one as soon as it resolves', async () => {
+    const store = await createSqliteStore({ filename: freshFile() });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        store
+          .transaction(async (tx) => {
+            await tx.putWorkspace(workspace(`ws_g${i}`));
+            const event = await tx.appendEvent(presence('ws_group'));
+            if (i % 3 === 1) throw new Error(`job ${i} fails`);
+            return event.seq;
+          })
+          .then(async (seq) => {
+            // Resolved means committed: a plain read sees it at once.
+            assert.equal((await store.getWorkspace(`ws_g${i}`))?.id, `ws_g${i}`);
+            return seq;
+          }),
+      ),
+    );
+    const kept = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+    assert.deepEqual(kept, Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 1));
+    for (let i = 0; i < 30; i++) assert.equal((await store.getWorkspace(`ws_g${i}`)) !== null, i % 3 !== 1, `ws_g${i}`);
+    // The failed ones consumed no seq: the kept ones are numbered 1..20 in the order they ran.
+    const seqs = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    assert.deepEqual(seqs, Array.from({ length: 20 }, (_, i) => i + 1));
+    await store.close();
+  });
+
   it('refuses a tx used after its transaction ended, and calls after close', async () => {
     const store = await createSqliteStore({ filename: ':memory:' });
     let leaked: StoreTx | undefined;
