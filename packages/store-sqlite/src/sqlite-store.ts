@@ -309,8 +309,12 @@ function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreRea
     return null;
   }
 
-  function customerByKey(ws: string, kind: string, key: string): Customer | null {
-    const row = s('SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = ? AND key = ? ORDER BY customer_id LIMIT 1').get(ws, kind, key);
+  function customerByKey(ws: string, kind: 'identity' | 'email' | 'phone', key: string): Customer | null {
+    // An identity has one holder; an email or phone may have several: take the first by id.
+    const row =
+      kind === 'identity'
+        ? s(`SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = 'identity' AND key = ?`).get(ws, key)
+        : s('SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = ? AND key = ? ORDER BY customer_id LIMIT 1').get(ws, kind, key);
     return row ? customerById(ws, row.customer_id as string) : null;
   }
 

@@ -249,6 +249,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal((await store.findCustomerByIdentity(WS, identity.channelId, identity.externalId))?.id, first.id);
       });
 
+      it('lets two profiles share an email or a phone: only channel identities are unique', async () => {
+        const a = makeCustomer({ emails: ['family@example.com'], phones: ['+14155550177'] });
+        const b = makeCustomer({ emails: ['family@example.com'], phones: ['+14155550177'] });
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(a);
+          await tx.insertCustomer(b);
+        });
+        assert.ok([a.id, b.id].includes((await store.findCustomerByEmail(WS, 'family@example.com'))!.id));
+        assert.ok([a.id, b.id].includes((await store.findCustomerByPhone(WS, '+14155550177'))!.id));
+        await store.transaction((tx) => tx.updateCustomer({ ...a, emails: [] }));
+        assert.equal((await store.findCustomerByEmail(WS, 'family@example.com'))?.id, b.id);
+      });
+
       it('refuses an update that takes another profile\'s identity, and keeps its lookups current', async () => {
         const a = makeCustomer({ identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'a' }], emails: ['old@example.com'] });
         const b = makeCustomer({ identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'b' }] });
