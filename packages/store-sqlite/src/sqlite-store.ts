@@ -55,7 +55,8 @@ const NUL = '\u0000';
 
 /**
  * Opens (creating and migrating when needed) a SQLite file as a casekit `Store`: WAL,
- * serialized write transactions, reads from a separate connection that only sees commits.
+ * serialized write transactions with group commit, reads from a separate connection that only
+ * sees commits. Never await another transaction inside a transaction callback.
  * @example const store = await createSqliteStore({ filename: './data/casekit.db' })
  */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
