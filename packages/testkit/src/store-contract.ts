@@ -167,6 +167,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await store.close();
     });
 
+    it('builds its fixtures as valid protocol entities', () => {
+      WorkspaceSchema.parse(makeWorkspace());
+      ChannelSchema.parse(makeChannel());
+      AgentSchema.parse(makeAgent());
+      CustomerSchema.parse(makeCustomer({ emails: ['a@example.com'], phones: ['+14155550100'], identities: [{ channelId: 'web', kind: 'webchat', externalId: 'v1' }] }));
+      CaseSchema.parse(makeCase());
+      ConversationSchema.parse(makeConversation());
+      const message = makeMessage();
+      MessageSchema.parse(message);
+      CaseEventSchema.parse({ seq: 1, ...makeMessageEvent(message) });
+      CaseEventSchema.parse({ seq: 2, ...makePresenceEvent() });
+    });
+
     describe('workspaces, channels and agents', () => {
       it('stores a workspace with its settings and replaces them on a second put', async () => {
         const stored = await store.getWorkspace(WS);
