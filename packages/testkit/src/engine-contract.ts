@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createCaseEngine, createOutboxWorker, type Actor, type CaseEngine, type Store } from '@casekit/core';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema, type CaseEvent } from '@casekit/protocol';
 
@@ -51,7 +51,7 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
       await seedEngineWorkspace(store);
     });
 
-    after(async () => store?.close());
+    afterEach(async () => store?.close());
 
     it('opens a customer, case, conversation and message, and logs them in seq order', async () => {
       const result = await fromWeb('My internet is down since this morning');
@@ -243,7 +243,6 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
 
     describe('outbox worker', () => {
       let smsCase: string;
-      before(() => undefined);
       beforeEach(async () => {
         smsCase = (await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550155' }, text: 'x' })).case.id;
       });
