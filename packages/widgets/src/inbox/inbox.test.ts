@@ -123,6 +123,24 @@ describe('casekit-inbox on the API', () => {
     expect(rows(el)[0]!.querySelector('[part=unread]')).to.equal(null);
   });
 
+  it('marks nothing unread for replayed history, even when it arrives before the first page', async () => {
+    const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 600px"></casekit-inbox>');
+    const client = await agentClient();
+    el.client = client;
+    await el.updateComplete;
+    expect(el.loading, 'the first page is still on its way').to.equal(true);
+    // What a resume from the start of the event log delivers: older snapshots of every case.
+    for (const c of mock.db.cases.values()) {
+      push(client, 'case', { ...c, preview: 'Older preview', lastActivityAt: new Date(Date.parse(c.lastActivityAt) - 3_600_000).toISOString() });
+      push(client, 'case', c);
+    }
+    await until(() => el.items.length && !el.loading, 'cases loaded');
+    await el.updateComplete;
+    expect(rows(el)).to.have.length(mock.db.cases.size);
+    expect(rows(el).filter((r) => r.getAttribute('part')!.includes('row-unread'))).to.have.length(0);
+    expect(el.items.filter((c) => c.preview === 'Older preview')).to.have.length(0);
+  });
+
   it('renders hostile subjects as text and is unchanged by hostile page CSS', async () => {
     const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 400px; width: 420px"></casekit-inbox>');
     el.cases = [makeCase(1, { subject: '<img src=x onerror="window.__inbox=1">', preview: '<script>window.__inbox=2</script>' }), makeCase(2)];

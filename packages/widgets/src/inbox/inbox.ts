@@ -118,6 +118,10 @@ export class CasekitInbox extends LitElement {
   private resizeObserver: ResizeObserver | undefined;
   private viewportHeight = 0;
   private knownTags = new Set<string>();
+  /** Latest activity the inbox has seen: replayed history at or before it is not "unread". */
+  private newestActivity = '';
+  /** Case events that arrived before the first page did; applied once it is in. */
+  private early: Case[] | null = null;
 
   private readonly conn = new ClientController<AgentClient>(this, {
     client: () => this.client ?? this.contextClient,
@@ -152,6 +156,7 @@ export class CasekitInbox extends LitElement {
       this.items = this.cases.filter((c) => matchesFilter(c, this.filter, this.myId)).sort(byActivity);
       this.nextCursor = null;
       this.rememberTags(this.items);
+      this.noteActivity(this.cases);
     }
     if (changed.has('filter') && changed.get('filter') !== undefined) {
       if (this.cases) this.items = this.cases.filter((c) => matchesFilter(c, this.filter, this.myId)).sort(byActivity);
@@ -192,19 +197,31 @@ export class CasekitInbox extends LitElement {
     const token = ++this.loadToken;
     this.loading = true;
     this.error = '';
+    if (!this.items.length) this.early ??= [];
     try {
       const page = await client.listCases(this.query() as Parameters<AgentClient['listCases']>[0]);
       if (token !== this.loadToken) return;
       this.items = page.items;
       this.nextCursor = page.nextCursor;
       this.rememberTags(page.items);
+      this.noteActivity(page.items);
+      const early = this.early ?? [];
+      this.early = null;
+      for (const kase of early) this.onCaseEvent(kase);
       this.activeIndex = Math.min(this.activeIndex, this.items.length - 1);
       if (this.viewport) this.viewport.scrollTop = 0;
     } catch (err) {
       if (token === this.loadToken) this.error = err instanceof Error ? err.message : String(err);
     } finally {
-      if (token === this.loadToken) this.loading = false;
+      if (token === this.loadToken) {
+        this.loading = false;
+        this.early = null;
+      }
     }
+  }
+
+  private noteActivity(cases: Case[]): void {
+    for (const c of cases) if (c.lastActivityAt > this.newestActivity) this.newestActivity = c.lastActivityAt;
   }
 
   private async loadMore(): Promise<void> {
@@ -231,9 +248,14 @@ export class CasekitInbox extends LitElement {
   }
 
   private onCaseEvent(kase: Case): void {
+    if (this.early) {
+      this.early.push(kase);
+      return;
+    }
     const index = this.items.findIndex((c) => c.id === kase.id);
     const prev = index >= 0 ? this.items[index] : undefined;
-    if (prev && prev.version > kase.version) return;
+    // An older snapshot (a replayed event) must not replace a newer one.
+    if (prev && (prev.version > kase.version || (prev.version === kase.version && prev.lastActivityAt > kase.lastActivityAt))) return;
     if (this.cases) {
       const i = this.cases.findIndex((c) => c.id === kase.id);
       if (i >= 0) this.cases[i] = kase;
@@ -244,11 +266,12 @@ export class CasekitInbox extends LitElement {
     if (matchesFilter(kase, this.filter, this.myId)) {
       next.push(kase);
       next.sort(byActivity);
-      const isNewActivity = !prev || prev.lastActivityAt !== kase.lastActivityAt;
+      const isNewActivity = kase.lastActivityAt > (prev ? prev.lastActivityAt : this.newestActivity);
       if (isNewActivity && kase.id !== this.selected) this.unread = new Set(this.unread).add(kase.id);
     }
     this.items = next;
     this.rememberTags([kase]);
+    this.noteActivity([kase]);
     // Keep the keyboard position on the same case when rows move.
     if (activeId) this.activeIndex = next.findIndex((c) => c.id === activeId);
   }
