@@ -101,6 +101,12 @@ export const workbenchStyles = css`
     color: var(--_text);
     box-shadow: 0 1px 2px rgb(0 0 0 / 0.12);
   }
+  .thread {
+    flex: 1;
+    display: flex;
+    flex-direction: column;
+    min-block-size: 0;
+  }
   casekit-timeline {
     flex: 1;
     min-block-size: 0;
@@ -146,7 +152,8 @@ export const workbenchStyles = css`
       display: block;
       margin-block-start: 49px;
     }
-    .layout[data-tab='details'] .main > :not(.bar) {
+    /* On the wrapper: the widgets' own :host display cannot be overridden from here. */
+    .layout[data-tab='details'] .thread {
       display: none;
     }
     .tabs {
@@ -173,8 +180,21 @@ export const workbenchStyles = css`
     .back {
       display: grid;
     }
+    .bar {
+      flex-wrap: wrap;
+      align-content: center;
+      row-gap: 4px;
+      block-size: 84px;
+    }
+    .tabs {
+      flex: 1 0 100%;
+    }
     .tabs button {
+      flex: 1;
       padding-inline: 8px;
+    }
+    .layout[data-tab='details'] .side {
+      margin-block-start: 85px;
     }
   }
 `;

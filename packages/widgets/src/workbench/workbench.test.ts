@@ -55,6 +55,11 @@ describe('casekit-workbench', () => {
     expect(el.shadowRoot!.querySelector('.main')!.getBoundingClientRect().width).to.be.closeTo(358, 4);
     el.shadowRoot!.querySelector<HTMLElement>('[role=tab]:nth-child(2)')!.click();
     await until(() => visible(el, '.side'), 'details tab');
+    // The conversation makes way for the details: nothing of it shows through.
+    expect(visible(el, 'casekit-timeline') || visible(el, 'casekit-composer'), 'conversation hidden').to.equal(false);
+    el.shadowRoot!.querySelector<HTMLElement>('[role=tab]:nth-child(1)')!.click();
+    await until(() => visible(el, 'casekit-composer'), 'back on the conversation tab');
+    expect(visible(el, '.side')).to.equal(false);
     el.shadowRoot!.querySelector<HTMLElement>('.back')!.click();
     await until(() => visible(el, '.inbox'), 'back to the inbox');
   });

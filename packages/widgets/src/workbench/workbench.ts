@@ -201,8 +201,10 @@ export class CasekitWorkbench extends LitElement {
                     </button>
                   </div>
                 </div>
-                <casekit-timeline .theme=${this.theme} customer-id=${kase.customerId} case-id=${kase.id}></casekit-timeline>
-                <casekit-composer .theme=${this.theme} case-id=${kase.id} channel=${channel} .canned=${this.canned} ?disabled=${closed}></casekit-composer>`
+                <div class="thread">
+                  <casekit-timeline .theme=${this.theme} customer-id=${kase.customerId} case-id=${kase.id}></casekit-timeline>
+                  <casekit-composer .theme=${this.theme} case-id=${kase.id} channel=${channel} .canned=${this.canned} ?disabled=${closed}></casekit-composer>
+                </div>`
             : html`<p class="placeholder">${this.t('case.none')}</p>`}
         </section>
         <aside part="side" class="side">
