@@ -23,10 +23,15 @@ export const caseStyles = css`
   }
   h2 {
     margin: 2px 0 0;
-    font-size: 1.12em;
+    font-size: 1.06em;
     font-weight: 650;
-    line-height: 1.3;
+    line-height: 1.35;
     overflow-wrap: anywhere;
+    /* Chat cases take their first message as subject; the timeline has it in full. */
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 3;
+    overflow: hidden;
   }
   section {
     padding: 12px 16px;

@@ -43,7 +43,7 @@ export const inboxStyles = css`
   }
   .filters select,
   .filters input {
-    flex: 1 1 96px;
+    flex: 1 1 128px;
     min-inline-size: 0;
     inline-size: auto;
     padding-block: 5px;

@@ -22,7 +22,7 @@ export function formatTime(iso: string, lang: string, now = Date.now()): string 
   const n = new Date(now);
   const sameDay = n.getDate() === d.getDate() && n.getMonth() === d.getMonth() && n.getFullYear() === d.getFullYear();
   return sameDay
-    ? cached(timeFormats, lang, { hour: '2-digit', minute: '2-digit' }).format(d)
+    ? cached(timeFormats, lang, { hour: 'numeric', minute: '2-digit' }).format(d)
     : cached(dayFormats, lang, { day: 'numeric', month: 'short' }).format(d);
 }
 

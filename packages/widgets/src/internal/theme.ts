@@ -22,7 +22,7 @@ export const themeStyles = css`
     --_success: var(--casekit-color-success, light-dark(#17753a, #7ee2a0));
     --_note-bg: var(--casekit-color-note-bg, light-dark(#fff8db, #3b3418));
     --_note-border: var(--casekit-color-note-border, light-dark(#f1d36b, #8c7625));
-    --_focus: var(--casekit-color-focus, light-dark(#4f46e5, #a5b4fc));
+    --_focus: var(--casekit-color-focus, var(--_accent));
     --_radius: var(--casekit-radius, 12px);
     --_radius-sm: var(--casekit-radius-small, 8px);
     --_font: var(
@@ -33,6 +33,12 @@ export const themeStyles = css`
     --_shadow: var(--casekit-shadow, 0 12px 32px rgb(16 24 40 / 0.18), 0 2px 6px rgb(16 24 40 / 0.08));
     /* Important so a page-wide reset ('* { all: unset }') cannot turn the widget inline; hide it with [hidden]. */
     display: block !important;
+  }
+  /* One brand colour often serves both schemes: pick white or near-black text by its lightness. */
+  @supports (color: oklch(from red l c h)) {
+    :host {
+      --_on-accent: var(--casekit-color-on-accent, oklch(from var(--_accent) clamp(0.16, (0.64 - l) * 1000, 1) 0 0));
+    }
   }
   :host([theme='light']) {
     color-scheme: light;

@@ -40,7 +40,8 @@ export const timelineStyles = css`
   }
   .head {
     display: flex;
-    gap: 6px;
+    flex-wrap: wrap;
+    gap: 0 6px;
     align-items: center;
     font-size: 0.78em;
     color: var(--_muted);
@@ -55,9 +56,17 @@ export const timelineStyles = css`
     inline-size: 14px;
     block-size: 14px;
   }
+  .head > *,
   .change time,
   .case-ref {
     white-space: nowrap;
+  }
+  .head > strong {
+    white-space: normal;
+  }
+  /* Within the open case every item would say so; only items from other cases are marked. */
+  .case-ref:not(.other) {
+    display: none;
   }
   .case-ref {
     padding-inline: 5px;
