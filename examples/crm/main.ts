@@ -3,9 +3,11 @@ import '@casekit/widgets/workbench';
 import { createAgentClient } from '@casekit/sdk';
 import type { CasekitWorkbench } from '@casekit/widgets/workbench';
 
-const TOKEN_KEY = 'northwind-crm:casekit-token';
+const TOKEN_KEY = 'fibrelink-crm:casekit-token';
 const workbench = document.querySelector('casekit-workbench') as CasekitWorkbench;
 const mode = document.getElementById('mode')!;
+const avatar = document.getElementById('me')!;
+const openCount = document.getElementById('open-count')!;
 const params = new URLSearchParams(location.search);
 
 workbench.canned = [
@@ -14,6 +16,24 @@ workbench.canned = [
   { title: 'Outage in your area', text: 'There is a known outage in your area. Our team is on it; we expect service back within 2 hours.' },
   { title: 'Closing', text: 'Glad that is sorted! Anything else I can help with?' },
 ];
+
+type Client = ReturnType<typeof createAgentClient>;
+let countTimer: ReturnType<typeof setInterval> | undefined;
+
+/** The CRM's own chrome: the signed-in agent's initials and the open-case count in the nav. */
+async function showDesk(client: Client): Promise<void> {
+  const me = await client.me();
+  avatar.textContent = me.name.split(/\s+/).map((w) => w[0]).join('').slice(0, 2).toUpperCase();
+  avatar.title = me.name;
+  const count = async () => {
+    const page = await client.listCases({ status: ['new', 'open'], limit: 100 });
+    openCount.textContent = `${page.items.length}${page.nextCursor ? '+' : ''}`;
+    openCount.title = `${openCount.textContent} open cases`;
+  };
+  await count();
+  clearInterval(countTimer);
+  countTimer = setInterval(() => void count().catch(() => undefined), 30_000);
+}
 
 async function start(): Promise<void> {
   if (params.has('mock')) {
@@ -24,17 +44,25 @@ async function start(): Promise<void> {
     await client.login(email, password);
     workbench.client = client;
     mode.textContent = `Mock backend · signed in as ${email}`;
+    void showDesk(client);
     return;
   }
   // Against the casekit server: the workbench shows its sign-in form; keep the token for reloads.
   const saved = sessionStorage.getItem(TOKEN_KEY);
-  if (saved) workbench.token = saved;
-  workbench.addEventListener('casekit-signed-in', (e) => sessionStorage.setItem(TOKEN_KEY, e.token));
+  const signedIn = (token: string) => void showDesk(createAgentClient({ baseUrl: location.origin, token })).catch(() => undefined);
+  if (saved) {
+    workbench.token = saved;
+    signedIn(saved);
+  }
+  workbench.addEventListener('casekit-signed-in', (e) => {
+    sessionStorage.setItem(TOKEN_KEY, e.token);
+    signedIn(e.token);
+  });
   mode.textContent = 'Live backend';
 }
 
 workbench.addEventListener('casekit-case-select', (e) => {
-  document.title = `#${e.case.number} ${e.case.subject} · Northwind Ops`;
+  document.title = `#${e.case.number} ${e.case.subject} · FibreLink Ops`;
 });
 
 void start();

@@ -23,7 +23,7 @@ document.getElementById('signin').addEventListener('click', async () => {
   const userHash = [...mac].map((b) => b.toString(16).padStart(2, '0')).join('');
   whenReady((el) => {
     el.identify({ userId, userHash, name: 'Dana Whitfield', email: 'dana@example.com' });
-    el.setAttributes({ plan: 'Fibre 500', accountNumber: 'NW-104233' });
+    el.setAttributes({ plan: 'Fibre 500', accountNumber: 'FL-104233' });
     el.open();
   });
 });
