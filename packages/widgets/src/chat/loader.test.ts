@@ -11,7 +11,7 @@ describe('casekit-chat script loader', () => {
   after(cleanup);
 
   it('draws a placeholder launcher at once, queues API calls and swaps in the full chat', async () => {
-    const el = await fixture<Queued>('<casekit-chat channel-id="ch_web" storage="memory" lang="es"></casekit-chat>');
+    const el = await fixture<Queued>('<casekit-chat channel-id="ch_web" storage="memory" lang="es" theme="dark" style="--casekit-color-accent: #0f766e"></casekit-chat>');
     const script = document.createElement('script');
     script.type = 'module';
     script.dataset['casekitChat'] = '';
@@ -24,7 +24,10 @@ describe('casekit-chat script loader', () => {
     expect(placeholder, 'placeholder launcher').to.exist;
     expect(placeholder!.getAttribute('aria-label')).to.equal('Abrir chat');
     expect(customElements.get('casekit-chat')).to.equal(undefined);
+    // One brand colour for both schemes: the icon must be as readable (white) before the swap as after.
     const before = getComputedStyle(placeholder!).backgroundColor;
+    const iconBefore = getComputedStyle(placeholder!).color;
+    expect(iconBefore).to.equal('oklch(1 0 0)');
 
     void el.open(); // queued until the chat arrives
     (placeholder as HTMLButtonElement).dispatchEvent(new PointerEvent('pointerenter'));
@@ -34,6 +37,7 @@ describe('casekit-chat script loader', () => {
     const launcher = el.shadowRoot!.querySelector('[part~=launcher]')!;
     expect(launcher.getAttribute('aria-expanded')).to.equal('true');
     expect(getComputedStyle(launcher).backgroundColor).to.equal(before);
+    expect(getComputedStyle(launcher).color).to.equal(iconBefore);
     expect(Object.hasOwn(el, 'open')).to.equal(false);
   });
 });

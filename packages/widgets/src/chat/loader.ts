@@ -18,7 +18,8 @@ const PLACEHOLDER = `<style data-casekit-placeholder>
 button{all:initial;position:fixed;z-index:var(--casekit-z-index,2147483000);inset-block-end:var(--casekit-chat-offset-block,20px);inset-inline-end:var(--casekit-chat-offset-inline,20px);inline-size:var(--casekit-launcher-size,56px);block-size:var(--casekit-launcher-size,56px);border-radius:50%;display:grid;place-items:center;cursor:pointer;color-scheme:light dark;background:var(--casekit-color-accent,light-dark(#4f46e5,#818cf8));color:var(--casekit-color-on-accent,light-dark(#fff,#0b0b1a));box-shadow:var(--casekit-shadow,0 12px 32px rgb(16 24 40/.18),0 2px 6px rgb(16 24 40/.08))}
 :host([position=start]) button{inset-inline-end:auto;inset-inline-start:var(--casekit-chat-offset-inline,20px)}
 :host([theme=light]) button{color-scheme:light}:host([theme=dark]) button{color-scheme:dark}
-button:focus-visible{outline:2px solid var(--casekit-color-focus,#4f46e5);outline-offset:2px}
+@supports (color:oklch(from red l c h)){button{color:var(--casekit-color-on-accent,oklch(from var(--casekit-color-accent,light-dark(#4f46e5,#818cf8)) clamp(.16,(.64 - l)*1000,1) 0 0))}}
+button:focus-visible{outline:2px solid var(--casekit-color-focus,var(--casekit-color-accent,#4f46e5));outline-offset:2px}
 svg{inline-size:26px;block-size:26px}
 </style><button data-casekit-placeholder type="button" aria-label="Open chat" aria-expanded="false"><svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z"/></svg></button>`;
 
