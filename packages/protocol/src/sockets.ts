@@ -23,6 +23,7 @@ export interface AgentServerEvents {
 }
 /** What agents may ask of the server. */
 export interface AgentClientEvents {
+  /** Replays visible events after `after`; `-1` replays nothing and answers the newest seq. */
   resume: (after: number, ack: Ack<ResumeResult>) => void;
   typing: (payload: TypingPayload) => void;
 }

@@ -12,7 +12,7 @@ import type {
 import { CasekitApiError } from './errors.ts';
 import { createRequest } from './internal/http.ts';
 import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './internal/http.ts';
-import { ReplayingSocket } from './internal/realtime.ts';
+import { START_FROM_NOW, ReplayingSocket } from './internal/realtime.ts';
 import type { ConnectionState } from './internal/realtime.ts';
 import type { TypedEmitter } from './internal/emitter.ts';
 
@@ -27,8 +27,9 @@ export interface AgentClientOptions {
   /** Connect the realtime socket as soon as a token is known, instead of waiting for `connect()`. */
   realtime?: boolean;
   /**
-   * Replay starts after this seq on the first connect (default 0: the whole visible log).
-   * Pass the `lastSeq` you kept from an earlier run to pick up where it left off.
+   * Replay starts after this seq on the first connect. By default nothing is replayed the first
+   * time (lists come from REST); pass the `lastSeq` you kept from an earlier run to pick up where
+   * it left off, or 0 to replay the whole visible log.
    */
   lastSeq?: number;
 }
@@ -143,7 +144,7 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
       baseUrl: options.baseUrl,
       namespace: AGENT_NAMESPACE,
       getToken: () => this.#token,
-      lastSeq: options.lastSeq ?? 0,
+      lastSeq: options.lastSeq ?? START_FROM_NOW,
       onEvent: (event) => this.#dispatch(event),
       onState: (state) => this.emit('connection', state),
       onError: (error) => this.#emitError(error),

@@ -122,6 +122,21 @@ describe('SDK against the reference backend', () => {
     assert.equal(agent.lastSeq, seqs.at(-1));
   });
 
+  it('a new agent client starts from now: no history replayed, live events delivered', async () => {
+    const fresh = createAgentClient({ baseUrl: server.url, token: agent.token! });
+    const seen: number[] = [];
+    fresh.on('event', (e) => seen.push(e.seq));
+    fresh.connect();
+    await waitFor(() => fresh.connection === 'connected', 5000, 'fresh agent connected');
+    const startedAt = fresh.lastSeq;
+    assert.ok(startedAt >= agent.lastSeq, 'starts at the newest seq');
+    assert.deepEqual(seen, []);
+    await visitor.send('Still there?');
+    await waitFor(() => seen.length > 0, 5000, 'live event after connect');
+    assert.ok(seen.every((seq) => seq > startedAt));
+    fresh.disconnect();
+  });
+
   it('a message sent while the server restarts waits in the outbox and arrives exactly once', async () => {
     const port = server.port;
     await server.close();

@@ -148,11 +148,20 @@ describe('resume', () => {
 
   it('answers a bad seq with a clear error instead of failing', async () => {
     const socket = await open('/agent', t.tokens.agent);
-    for (const bad of [-1, 'abc', 1.5, null]) {
+    for (const bad of [-2, 'abc', 1.5, null]) {
       const res = await resume(socket, bad);
       assert.equal(res.ok, false);
       assert.equal(res.error?.code, 'validation_failed');
     }
+  });
+
+  it('answers resume(-1) with no events and the newest seq, to start from now', async () => {
+    const socket = await open('/agent', t.tokens.agent);
+    const res = await resume(socket, -1);
+    assert.equal(res.ok, true);
+    assert.deepEqual(res.value?.events, []);
+    assert.equal(res.value?.lastSeq, await t.lastSeq());
+    assert.ok((res.value?.lastSeq ?? 0) > 0);
   });
 });
 

@@ -64,7 +64,8 @@ export function visitorView(event: CaseEvent): CaseEvent | null {
   return event;
 }
 
-const After = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** A seq, or -1 for "from now": no replay, just the newest seq. */
+const After = z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER);
 /** Typing signals closer together than this (with the same value) are dropped: each costs a read. */
 const TYPING_INTERVAL_MS = 250;
 
@@ -135,6 +136,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   /** One page of the log after `after`, filtered for who asks. */
   async function replay(after: number, visitor: VisitorData | null): Promise<ResumeResult> {
     const lastSeq = await store.lastSeq(workspaceId);
+    if (after < 0) return { events: [], lastSeq, hasMore: false };
     const rows = await store.listEvents(workspaceId, {
       after,
       limit: pageSize + 1,
@@ -156,7 +158,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       if (typeof ack !== 'function') return;
       const parsed = After.safeParse(after);
       if (!parsed.success) {
-        ack(ackError(new CasekitError('validation_failed', 'resume(after): after must be a non-negative integer seq.')));
+        ack(ackError(new CasekitError('validation_failed', 'resume(after): after must be an integer seq, or -1 to start from now.')));
         return;
       }
       try {

@@ -40,6 +40,9 @@ const SEEN_WINDOW = 2048;
  * `resume(lastSeq)`, pages through `hasMore`, holds live pushes back meanwhile, then delivers
  * everything in seq order, skipping seqs already delivered.
  */
+/** `resume(-1)` asks for no replay, only the newest seq: "start from now". */
+export const START_FROM_NOW = -1;
+
 export class ReplayingSocket {
   #options: RealtimeOptions;
   #socket: Socket | null = null;
@@ -191,6 +194,11 @@ export class ReplayingSocket {
       for (let page = 0; page < 10_000; page++) {
         const result = await this.#resume(socket, after);
         if (generation !== this.#generation) return;
+        if (after === START_FROM_NOW) {
+          // The server answered with the newest seq: deliver only what comes after it.
+          this.setLastSeq(result.lastSeq);
+          break;
+        }
         replayed.push(...result.events);
         const last = result.events.at(-1);
         if (!result.hasMore || !last) break;
