@@ -81,6 +81,11 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     writer.pragma('foreign_keys = ON');
     writer.pragma('temp_store = MEMORY');
     writer.pragma('cache_size = -65536');
+    // A checkpoint syncs to disk and stalls the write connection; on small virtual disks the
+    // default (every 1,000 pages, about 30 ingests) cost half the ingest rate. Checkpoint every
+    // 10,000 pages instead, and trim a reset WAL back to 64 MB.
+    writer.pragma('wal_autocheckpoint = 10000');
+    writer.pragma('journal_size_limit = 67108864');
     migrate(writer);
     reader = new Database(filename, { readonly: true, timeout });
     reader.pragma('cache_size = -65536');
