@@ -15,7 +15,7 @@ import {
   type NewCaseEvent,
 } from '@casekit/protocol';
 import { newId } from './ids.ts';
-import type { ChannelRecord, Clock, Publisher, Store, StoreTx } from './ports.ts';
+import type { ChannelRecord, Clock, Publisher, Store, StoreReader, StoreTx } from './ports.ts';
 import type { Actor, CaseEngine, CaseUpdate, IngestResult, InboundMessage, NoteInput, ReplyInput } from './types.ts';
 
 export interface CaseEngineOptions {
@@ -92,8 +92,8 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     return result;
   }
 
-  async function requireChannel(workspaceId: string, channelId: string): Promise<ChannelRecord> {
-    const channel = await store.getChannel(workspaceId, channelId);
+  async function requireChannel(reader: StoreReader, workspaceId: string, channelId: string): Promise<ChannelRecord> {
+    const channel = await reader.getChannel(workspaceId, channelId);
     if (!channel) throw notFound('channel', channelId);
     return channel;
   }
@@ -138,17 +138,18 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     return customer;
   }
 
-  async function reopenWindowMs(workspaceId: string): Promise<number> {
-    const workspace = await store.getWorkspace(workspaceId);
+  async function reopenWindowMs(reader: StoreReader, workspaceId: string): Promise<number> {
+    const workspace = await reader.getWorkspace(workspaceId);
     return (workspace?.settings.reopenWindowHours ?? defaultReopenHours) * 3_600_000;
   }
 
   async function ingest(input: InboundMessage): Promise<IngestResult> {
     const { workspaceId } = input;
-    const channel = await requireChannel(workspaceId, input.channelId);
-    const windowMs = await reopenWindowMs(workspaceId);
-
     return run(async (tx, emit, now) => {
+      // Read inside the transaction: the write connection's cache is warm, and the reads are
+      // consistent with the writes that follow.
+      const channel = await requireChannel(tx, workspaceId, input.channelId);
+      const windowMs = await reopenWindowMs(tx, workspaceId);
       const at = now.toISOString();
       const duplicateOf = async (message: Message): Promise<IngestResult> => {
         const [kase, customer] = await Promise.all([tx.getCase(workspaceId, message.caseId), tx.getCustomer(workspaceId, message.customerId)]);

@@ -36,11 +36,11 @@ export interface ApiRouterOptions extends CasekitDeps {
   publisher?: Publisher;
 }
 
-/** A verified visitor: the token's claims with the customer it resolves to today (merges followed). */
+/** A verified visitor: the token's claims. The customer id may be a merged-away one; stores resolve it. */
 export interface VisitorContext {
   workspaceId: string;
   channelId: string;
-  customer: Customer;
+  customerId: string;
 }
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -86,9 +86,9 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   async function requireVisitor(req: Request): Promise<VisitorContext> {
     const claims = await auth.verifyVisitorToken(bearerToken(req));
     if (claims.workspaceId !== workspaceId) throw new CasekitError('unauthorized', 'This visitor token belongs to another workspace.');
-    const customer = await store.getCustomer(workspaceId, claims.customerId);
-    if (!customer) throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.');
-    return { workspaceId, channelId: claims.channelId, customer };
+    // No store read here: this is the hot path of web chat, and the engine resolves the
+    // customer inside its own transaction anyway.
+    return { workspaceId, channelId: claims.channelId, customerId: claims.customerId };
   }
 
   async function requireCase(caseId: string) {
@@ -283,27 +283,36 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     startVisitorSession: async ({ body }) => startVisitorSession(body),
 
     visitorSend: async ({ body, visitor }) => {
-      const identity = visitor.customer.identities.find((i) => i.channelId === visitor.channelId);
       const result = await engine.ingest({
         workspaceId,
         channelId: visitor.channelId,
-        customerId: visitor.customer.id,
+        customerId: visitor.customerId,
         clientMessageId: body.clientMessageId,
-        from: { externalId: identity?.externalId ?? `customer:${visitor.customer.id}`, name: visitor.customer.name },
+        // Known customer: the engine takes the author's name from the profile.
+        from: { externalId: `customer:${visitor.customerId}` },
         text: body.text,
         ...(body.attachments && { attachments: body.attachments }),
         authorKind: 'customer',
+      }).catch((error: unknown) => {
+        // The token is valid but its customer or channel is gone.
+        if (error instanceof CasekitError && error.code === 'not_found') {
+          throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.', { cause: error });
+        }
+        throw error;
       });
       return result.message;
     },
 
     visitorHistory: async ({ query, visitor }) =>
-      store.listMessages(workspaceId, { customerId: visitor.customer.id, publicOnly: true, limit: query.limit, cursor: query.cursor }),
+      store.listMessages(workspaceId, { customerId: visitor.customerId, publicOnly: true, limit: query.limit, cursor: query.cursor }),
 
     visitorConversation: async ({ params, query, visitor }) => {
-      const conversation = await store.getConversation(workspaceId, params.conversationId);
+      const [conversation, customer] = await Promise.all([
+        store.getConversation(workspaceId, params.conversationId),
+        store.getCustomer(workspaceId, visitor.customerId),
+      ]);
       // Another customer's conversation looks exactly like one that does not exist.
-      if (!conversation || conversation.customerId !== visitor.customer.id) throw notFound('conversation', params.conversationId);
+      if (!conversation || conversation.customerId !== customer?.id) throw notFound('conversation', params.conversationId);
       return store.listMessages(workspaceId, {
         conversationId: conversation.id,
         publicOnly: true,
