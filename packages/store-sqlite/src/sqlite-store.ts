@@ -228,6 +228,11 @@ function asyncify<T>(methods: Sync<T>, isClosed: () => boolean): T {
 
 // ---- helpers ----
 
+/** The indexed columns of a case row, in the order the insert and the update name them. */
+function caseColumns(kase: Case, activity: number): unknown[] {
+  return [kase.status, kase.priority, kase.customerId, kase.assigneeId, kase.team, channelMask(kase.channels), activity, kase.version, JSON.stringify(kase)];
+}
+
 const parse = <T>(json: unknown): T => JSON.parse(json as string) as T;
 
 /** An ISO timestamp as integer ms (the order columns); refuses what is not a date. */
@@ -646,20 +651,7 @@ function createWrites(s: Prepare): Writes {
           s(
             `INSERT INTO cases (ws, id, number, status, priority, customer_id, assignee_id, team, channel_mask, activity, version, json)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            kase.workspaceId,
-            kase.id,
-            kase.number,
-            kase.status,
-            kase.priority,
-            kase.customerId,
-            kase.assigneeId,
-            kase.team,
-            channelMask(kase.channels),
-            activity,
-            kase.version,
-            JSON.stringify(kase),
-          ).lastInsertRowid,
+          ).run(kase.workspaceId, kase.id, kase.number, ...caseColumns(kase, activity)).lastInsertRowid,
         );
       } catch (error) {
         if (isConstraint(error, 'UNIQUE')) {
@@ -692,18 +684,7 @@ function createWrites(s: Prepare): Writes {
         s(
           `UPDATE cases SET status = ?, priority = ?, customer_id = ?, assignee_id = ?, team = ?, channel_mask = ?, activity = ?, version = ?, json = ?
            WHERE pos = ?`,
-        ).run(
-          kase.status,
-          kase.priority,
-          kase.customerId,
-          kase.assigneeId,
-          kase.team,
-          channelMask(kase.channels),
-          activity,
-          kase.version,
-          JSON.stringify(kase),
-          old.pos,
-        );
+        ).run(...caseColumns(kase, activity), old.pos);
       } catch (error) {
         if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No customer with id "${kase.customerId}" for case "${kase.id}".`, { cause: error });
         throw error;
