@@ -76,7 +76,7 @@ describe('casekit-inbox on the API', () => {
     expect(times).to.deep.equal([...times].sort().reverse());
   });
 
-  it('filters by status, assignee (mine / unassigned), channel and priority, and searches', async () => {
+  it('filters by status, assignee (mine / unassigned), channel, priority and team, and searches', async () => {
     const el = await mount();
     const pick = async (label: string, value: string) => {
       const s = el.shadowRoot!.querySelector<HTMLSelectElement>(`select[aria-label="${label}"]`)!;
@@ -98,6 +98,10 @@ describe('casekit-inbox on the API', () => {
     await pick('Priority', 'urgent');
     expect(el.items.map((c) => c.priority)).to.deep.equal(el.items.map(() => 'urgent'));
     await pick('Priority', '');
+    await pick('Team', 'billing');
+    expect(el.items.length).to.be.greaterThan(0);
+    expect(el.items.every((c) => c.team === 'billing')).to.equal(true);
+    await pick('Team', '');
     const search = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=search]')!;
     search.value = 'router';
     search.dispatchEvent(new InputEvent('input'));

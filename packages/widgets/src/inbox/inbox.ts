@@ -24,6 +24,7 @@ export interface InboxFilter {
   /** An agent id, `me` or `unassigned`. */
   assignee?: string;
   priority?: Priority | '';
+  team?: string;
   tag?: string;
   q?: string;
 }
@@ -41,6 +42,7 @@ export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | nu
   if (filter.status && kase.status !== filter.status) return false;
   if (filter.channel && !kase.channels.includes(filter.channel)) return false;
   if (filter.priority && kase.priority !== filter.priority) return false;
+  if (filter.team && kase.team !== filter.team) return false;
   if (filter.tag && !kase.tags.includes(filter.tag)) return false;
   if (filter.assignee) {
     if (filter.assignee === 'unassigned') {
@@ -184,6 +186,7 @@ export class CasekitInbox extends LitElement {
       ...(f.status ? { status: [f.status] } : {}),
       ...(f.channel ? { channel: [f.channel] } : {}),
       ...(f.priority ? { priority: [f.priority] } : {}),
+      ...(f.team ? { team: f.team } : {}),
       ...(f.assignee ? { assignee: f.assignee } : {}),
       ...(f.tag ? { tag: f.tag } : {}),
       ...(f.q ? { q: f.q } : {}),
@@ -393,6 +396,8 @@ export class CasekitInbox extends LitElement {
   private renderToolbar() {
     const f = this.filter;
     const agents = [...this.agents.values()].filter((a) => a.kind === 'human');
+    // Teams come from the agents' memberships: the teams cases can be routed to.
+    const teams = [...new Set(agents.flatMap((a) => a.teams))].sort();
     const sel = (key: keyof InboxFilter) => (e: Event) =>
       this.setFilter({ [key]: (e.target as HTMLSelectElement).value } as Partial<InboxFilter>);
     return html`<div part="toolbar" class="toolbar">
@@ -427,6 +432,12 @@ export class CasekitInbox extends LitElement {
           <option value="" ?selected=${!f.priority}>${this.t('inbox.filter.priority')}: ${this.t('inbox.any')}</option>
           ${PRIORITIES.map((p) => html`<option value=${p} ?selected=${f.priority === p}>${this.t(`case.priority.${p}`)}</option>`)}
         </select>
+        ${teams.length
+          ? html`<select class="field" aria-label=${this.t('inbox.filter.team')} @change=${sel('team')}>
+              <option value="" ?selected=${!f.team}>${this.t('inbox.filter.team')}: ${this.t('inbox.any')}</option>
+              ${teams.map((team) => html`<option value=${team} ?selected=${f.team === team}>${team}</option>`)}
+            </select>`
+          : nothing}
         <input
           class="field"
           list="inbox-tags"
