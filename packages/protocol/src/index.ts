@@ -1,21 +1,15 @@
-// Enumerations and the case lifecycle
+// Value lists and the case lifecycle (no zod)
+export { CHANNEL_KINDS, CASE_STATUSES, PRIORITIES, ROLES, PRESENCES, AUTHOR_KINDS, DIRECTIONS, DELIVERY_STATUSES, CASE_TRANSITIONS } from './values.ts';
+
+// Enumerations
 export {
-  CHANNEL_KINDS,
   ChannelKind,
-  CASE_STATUSES,
   CaseStatus,
-  CASE_TRANSITIONS,
-  PRIORITIES,
   Priority,
-  ROLES,
   Role,
-  PRESENCES,
   Presence,
-  AUTHOR_KINDS,
   AuthorKind,
-  DIRECTIONS,
   Direction,
-  DELIVERY_STATUSES,
   DeliveryStatus,
 } from './enums.ts';
 

@@ -1,0 +1,44 @@
+// No zod here: browser bundles take the value lists and the lifecycle from this module.
+
+/** Every kind of channel a customer can write in on. */
+export const CHANNEL_KINDS = [
+  'webchat',
+  'email',
+  'sms',
+  'whatsapp',
+  'messenger',
+  'instagram',
+  'telegram',
+  'x',
+  'bot',
+  'api',
+] as const;
+
+/** Case statuses; allowed moves between them are in `CASE_TRANSITIONS`. */
+export const CASE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
+export const ROLES = ['agent', 'supervisor', 'admin'] as const;
+
+export const PRESENCES = ['online', 'away', 'offline'] as const;
+
+export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
+
+export const DIRECTIONS = ['inbound', 'outbound'] as const;
+
+/** Delivery statuses only move forward, in this order; `failed` may follow any but `read`. */
+export const DELIVERY_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'read', 'failed'] as const;
+
+/**
+ * The case lifecycle: which status may follow which. `closed` is final; a customer writing
+ * into a closed case opens a new one. See docs/case-lifecycle.md.
+ */
+export const CASE_TRANSITIONS = {
+  new: ['open', 'pending', 'on_hold', 'solved', 'closed'],
+  open: ['pending', 'on_hold', 'solved', 'closed'],
+  pending: ['open', 'on_hold', 'solved', 'closed'],
+  on_hold: ['open', 'pending', 'solved', 'closed'],
+  solved: ['open', 'closed'],
+  closed: [],
+} as const satisfies Record<(typeof CASE_STATUSES)[number], readonly (typeof CASE_STATUSES)[number][]>;
