@@ -416,6 +416,16 @@ function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreRea
            ORDER BY activity DESC, id DESC LIMIT 1`,
         ).get(ws, canonicalCustomerId(ws, customerId)),
       ),
+    queuePosition(ws, caseId) {
+      const kase = s('SELECT pos, status, assignee_id FROM cases WHERE ws = ? AND id = ?').get(ws, caseId);
+      if (!kase || kase.assignee_id !== null || (kase.status !== 'new' && kase.status !== 'open')) return null;
+      // Every index row carries pos, so the count never reads a case row.
+      const ahead = s(
+        `SELECT count(*) AS n FROM cases INDEXED BY cases_by_assignee
+         WHERE ws = ? AND assignee_id IS NULL AND status IN ('new', 'open') AND pos < ?`,
+      ).get(ws, kase.pos);
+      return (ahead!.n as number) + 1;
+    },
 
     getMessage: (ws, id) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, id)),
     findMessageByProviderId: (ws, channelId, providerMessageId) =>

@@ -409,6 +409,29 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal((await store.findActiveCase(WS, customer.id))?.id, older.id);
         assert.equal(await store.findActiveCase(WS, 'cu_unknown'), null);
       });
+
+      it('numbers the waiting queue: unassigned new and open cases, oldest first', async () => {
+        const customer = makeCustomer();
+        const mk = (number: number, overrides: Partial<Case> = {}) => makeCase({ customerId: customer.id, number, ...overrides });
+        const first = mk(1, { status: 'open' });
+        const assigned = mk(2, { status: 'open', assigneeId: 'ag_1' });
+        const pending = mk(3, { status: 'pending' });
+        const second = mk(4);
+        const third = mk(5, { status: 'open', lastActivityAt: fixtureTime(1) });
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(customer);
+          for (const c of [first, assigned, pending, second, third]) await tx.insertCase(c);
+        });
+        assert.deepEqual(
+          await Promise.all([first, assigned, pending, second, third].map((c) => store.queuePosition(WS, c.id))),
+          [1, null, null, 2, 3],
+        );
+        // Taking the first case moves everyone behind it up.
+        await store.transaction((tx) => tx.updateCase({ ...first, assigneeId: 'ag_1', version: 2 }, 1));
+        assert.equal(await store.queuePosition(WS, first.id), null);
+        assert.equal(await store.queuePosition(WS, third.id), 2);
+        assert.equal(await store.queuePosition(WS, 'c_unknown'), null);
+      });
     });
 
     describe('case lists', () => {
