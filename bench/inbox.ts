@@ -1,18 +1,17 @@
 /**
  * Inbox: p50/p99 of a filtered page of 50 at 1,000,000 cases in the SQLite store, against the
  * unfiltered first page measured in the same run.
- *   pnpm --filter @casekit/bench inbox [-- --cases 1000000]
+ *   pnpm --filter @casekit/bench inbox [--cases 1000000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { newId, type CaseQuery } from '@casekit/core';
 import { CHANNEL_KINDS, type Case, type CaseStatus, type Customer, type Priority } from '@casekit/protocol';
 import { createSqliteStore } from '@casekit/store-sqlite';
-import { percentile, progress, sample, saveResult, table } from './lib.ts';
+import { percentile, progress, sample, saveResult, table, benchOptions } from './lib.ts';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '500' } } });
+const values = benchOptions({ cases: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '500' } });
 const TOTAL = Number(values.cases);
 const RUNS = Number(values.runs);
 const WS = 'bench';

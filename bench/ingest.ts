@@ -1,19 +1,16 @@
 /**
  * Ingest: inbound messages per second through the HTTP ingest path (visitor messages into the
  * SQLite store, one transaction each) against a bare Express endpoint measured in the same run.
- *   pnpm --filter @casekit/bench ingest [-- --messages 30000 --concurrency 64]
+ *   pnpm --filter @casekit/bench ingest [--messages 30000 --concurrency 64]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { postLoad, type LoadResult } from './http-load.ts';
-import { percentile, progress, saveResult, table } from './lib.ts';
+import { percentile, progress, saveResult, table, benchOptions } from './lib.ts';
 import { freePort, startProcess, stopProcess } from './proc.ts';
 
-const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '30000' }, concurrency: { type: 'string', default: '64' }, visitors: { type: 'string', default: '200' } },
-});
+const values = benchOptions({ messages: { type: 'string', default: '30000' }, concurrency: { type: 'string', default: '64' }, visitors: { type: 'string', default: '200' } });
 const TOTAL = Number(values.messages);
 const CONCURRENCY = Number(values.concurrency);
 const VISITORS = Number(values.visitors);

@@ -2,6 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Parses `--name value` options; a lone `--` (as `pnpm run x -- --n 5` passes it) is ignored. */
+export function benchOptions<const T extends NonNullable<ParseArgsConfig['options']>>(options: T) {
+  const args = process.argv.slice(2).filter((arg) => arg !== '--');
+  return parseArgs({ args, options }).values;
+}
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;

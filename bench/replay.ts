@@ -1,18 +1,17 @@
 /**
  * Replay: time for a reconnecting agent client to receive 10,000 missed events, against reading
  * the same events straight from the store in the same run.
- *   pnpm --filter @casekit/bench replay [-- --events 10000]
+ *   pnpm --filter @casekit/bench replay [--events 10000]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startServer } from '@casekit/app';
 import { createAgentClient } from '@casekit/sdk';
 import { io } from 'socket.io-client';
-import { percentile, progress, saveResult, table } from './lib.ts';
+import { percentile, progress, saveResult, table, benchOptions } from './lib.ts';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '10000' }, runs: { type: 'string', default: '15' } } });
+const values = benchOptions({ events: { type: 'string', default: '10000' }, runs: { type: 'string', default: '15' } });
 const EVENTS = Number(values.events);
 const RUNS = Number(values.runs);
 const dataDir = mkdtempSync(join(tmpdir(), 'casekit-bench-replay-'));
