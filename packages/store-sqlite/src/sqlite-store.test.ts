@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { CaseQuery, StoreTx } from '@casekit/core';
-import { runEngineContract, runStoreContract } from '@casekit/testkit';
+import { makeCase, makeCustomer, runEngineContract, runStoreContract } from '@casekit/testkit';
 import { createSqliteStore, MIGRATIONS } from './index.ts';
 import { planCaseList } from './internal/case-list.ts';
 import { migrate } from './internal/schema.ts';
@@ -227,6 +227,31 @@ describe('sqlite store', () => {
     assert.equal(await slow, 1);
     await assert.rejects(store.getWorkspace('ws_x'), { code: 'unavailable' });
     await assert.rejects(store.transaction(async () => 1), { code: 'unavailable' });
+    await store.close();
+  });
+
+  it('finds by prefix the words of a case whose first writer rolled back', async () => {
+    // The store remembers which words its vocabulary holds; a rolled-back write must not count.
+    const store = await createSqliteStore({ filename: ':memory:' });
+    const customer = makeCustomer({ workspaceId: 'ws_t' });
+    await store.transaction(async (tx) => {
+      await tx.putWorkspace(workspace('ws_t'));
+      await tx.insertCustomer(customer);
+    });
+    const first = makeCase({ workspaceId: 'ws_t', customerId: customer.id, number: 1, subject: 'Zebrafish tank heater' });
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.insertCase(first);
+        throw new Error('abandoned');
+      }),
+      /abandoned/,
+    );
+    const second = makeCase({ workspaceId: 'ws_t', customerId: customer.id, number: 2, subject: 'Zebrafish tank heater' });
+    await store.transaction((tx) => tx.insertCase(second));
+    assert.deepEqual((await store.listCases('ws_t', { q: 'zebraf', limit: 5 })).items.map((c) => c.id), [second.id]);
+    // And a preview's new words after an update.
+    await store.transaction((tx) => tx.updateCase({ ...second, preview: 'Quetzalcoatl sighted', version: 2 }, 1));
+    assert.deepEqual((await store.listCases('ws_t', { q: 'quetzal', limit: 5 })).items.map((c) => c.id), [second.id]);
     await store.close();
   });
 

@@ -123,7 +123,8 @@ function buildStore(writer: Database.Database, reader: Database.Database, onClos
   const reads = asyncify<StoreReader>(createReads(r, (fn) => readSnapshot(fn) as ReturnType<typeof fn>), () => closed);
   // Inside a transaction the write connection already gives one consistent view.
   const txReads = createReads(w, (fn) => fn());
-  const txWrites = createWrites(w);
+  const terms: TermCache = { known: new Set(), pending: [] };
+  const txWrites = createWrites(w, terms);
   const txMethods = Object.entries({ ...txReads, ...txWrites }) as [string, (...args: unknown[]) => unknown][];
 
   /** Runs a write on the write connection, after every earlier one, inside a committed transaction. */
@@ -135,8 +136,10 @@ function buildStore(writer: Database.Database, reader: Database.Database, onClos
   return {
     ...reads,
 
-    transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-      return exclusive(async () => {
+    async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+      let learned: string[] = [];
+      const result = await exclusive(async () => {
+        terms.pending.length = 0;
         let open = true;
         const tx = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
         for (const [name, method] of txMethods) {
@@ -150,11 +153,17 @@ function buildStore(writer: Database.Database, reader: Database.Database, onClos
           };
         }
         try {
-          return await fn(tx as unknown as StoreTx);
+          const value = await fn(tx as unknown as StoreTx);
+          learned = terms.pending.splice(0);
+          return value;
         } finally {
           open = false;
         }
       });
+      // Reached only once the transaction has committed.
+      if (terms.known.size + learned.length > MAX_KNOWN_TERMS) terms.known.clear();
+      for (const term of learned) terms.known.add(term);
+      return result;
     },
 
     claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]> {
@@ -397,14 +406,17 @@ function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreRea
     getConversation: (ws, id) => one<Conversation>(s('SELECT json FROM conversations WHERE ws = ? AND id = ?').get(ws, id)),
     listConversations: (ws, caseId) =>
       s('SELECT json FROM conversations WHERE ws = ? AND case_id = ? ORDER BY pos').all(ws, caseId).map((row) => parse<Conversation>(row.json)),
-    findLatestConversation: (ws, customerId, channelId) =>
-      one<Conversation>(
-        s('SELECT json FROM conversations WHERE ws = ? AND customer_id = ? AND channel_id = ? ORDER BY last_message_at DESC, pos DESC LIMIT 1').get(
-          ws,
-          canonicalCustomerId(ws, customerId),
-          channelId,
-        ),
-      ),
+    findLatestConversation(ws, customerId, channelId) {
+      // The index holds a customer's few conversations on a channel oldest first: take the last.
+      // The same lookup as ORDER BY … DESC LIMIT 1 measured several times slower on this path.
+      const rows = s('SELECT pos FROM conversations INDEXED BY conversations_by_customer WHERE ws = ? AND customer_id = ? AND channel_id = ?').all(
+        ws,
+        canonicalCustomerId(ws, customerId),
+        channelId,
+      );
+      const last = rows.at(-1);
+      return last ? one<Conversation>(s('SELECT json FROM conversations WHERE pos = ?').get(last.pos)) : null;
+    },
     findConversationByThread: (ws, channelId, externalThreadId) =>
       one<Conversation>(
         s('SELECT json FROM conversations WHERE ws = ? AND channel_id = ? AND thread_key = ? ORDER BY pos DESC LIMIT 1').get(ws, channelId, externalThreadId),
@@ -488,7 +500,17 @@ function pageOf<T>(rows: Row[], limit: number, item: (row: Row) => T, cursorOf: 
 
 type Writes = Sync<Omit<StoreTx, keyof StoreReader>>;
 
-function createWrites(s: Prepare): Writes {
+/**
+ * Words known to be in `case_terms`. A transaction's new words wait in `pending` and join
+ * `known` only after its commit, so a rolled-back transaction leaves nothing behind.
+ */
+interface TermCache {
+  known: Set<string>;
+  pending: string[];
+}
+const MAX_KNOWN_TERMS = 100_000;
+
+function createWrites(s: Prepare, terms: TermCache): Writes {
   function assertIdentitiesFree(customer: Customer): void {
     for (const identity of customer.identities) {
       const holder = s(`SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = 'identity' AND key = ?`).get(
@@ -527,16 +549,20 @@ function createWrites(s: Prepare): Writes {
     s(`UPDATE ${table} SET ${column} = ?, json = json_set(json, '${field}', ?) WHERE ws = ? AND ${column} = ?`).run(to, to, ws, from);
   }
 
+  /** SQL for a case's text-index key: activity, then a tie-break. It stays in SQL: it does not fit a JS number. */
+  const FTS_KEY = (activity: string, tie: string) =>
+    `min(max(CAST(${activity} AS INTEGER), -4398046511104), 4398046511103) * ${FTS_KEY_SPAN} + (CAST(${tie} AS INTEGER) & ${FTS_KEY_SPAN - 1})`;
+
   /**
-   * Keys the case in the text index by its activity (see FTS_KEY_SPAN); the key is computed in
-   * SQL, in integers, because it does not fit a JS number. A tie-break already taken is retried
-   * with another.
+   * Keys the case in the text index by its activity (see FTS_KEY_SPAN). The row position is the
+   * tie-break; one already taken (two cases active in the same millisecond whose positions agree
+   * in their low bits) is retried with a random one.
    */
   function assignFtsKey(pos: number, activity: number): void {
     for (let attempt = 0; ; attempt++) {
       const tie = attempt === 0 ? pos : Math.floor(Math.random() * FTS_KEY_SPAN);
       try {
-        s(`UPDATE cases SET fts_key = min(max(CAST(? AS INTEGER), -4398046511104), 4398046511103) * ${FTS_KEY_SPAN} + (CAST(? AS INTEGER) & ${FTS_KEY_SPAN - 1}) WHERE pos = ?`).run(activity, tie, pos);
+        s(`UPDATE cases SET fts_key = ${FTS_KEY('?', '?')} WHERE pos = ?`).run(activity, tie, pos);
         return;
       } catch (error) {
         if (!isConstraint(error, 'UNIQUE') || attempt >= 16) throw error;
@@ -544,10 +570,15 @@ function createWrites(s: Prepare): Writes {
     }
   }
 
-  /** Adds the case's words to the vocabulary that prefix searches expand against. */
+  /**
+   * Adds the case's words to the vocabulary that prefix searches expand against. Words this
+   * store has already added are skipped: a preview changes with every message, its words rarely.
+   */
   function rememberTerms(kase: Case): void {
-    const terms = [...new Set(textTerms(`${kase.subject} ${kase.preview}`))];
-    s('INSERT OR IGNORE INTO case_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify(terms));
+    const fresh = [...new Set(textTerms(`${kase.subject} ${kase.preview}`))].filter((term) => !terms.known.has(term));
+    if (fresh.length === 0) return;
+    s('INSERT OR IGNORE INTO case_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify(fresh));
+    terms.pending.push(...fresh);
   }
 
   function counter(ws: string, name: 'seq' | 'case_number'): number {
@@ -689,24 +720,28 @@ function createWrites(s: Prepare): Writes {
           details: { currentVersion: old.version },
         });
       }
+      const pos = old.pos as number;
       const activity = toMs(kase.lastActivityAt, 'lastActivityAt');
+      const moved = old.activity !== activity;
+      const textChanged = old.subject !== kase.subject || old.preview !== kase.preview;
+      if (moved || textChanged) s('DELETE FROM cases_fts WHERE rowid = (SELECT fts_key FROM cases WHERE pos = ?)').run(pos);
+      const update = `UPDATE cases SET status = ?, priority = ?, customer_id = ?, assignee_id = ?, team = ?, channel_mask = ?, activity = ?, version = ?, json = ?`;
       try {
-        s(
-          `UPDATE cases SET status = ?, priority = ?, customer_id = ?, assignee_id = ?, team = ?, channel_mask = ?, activity = ?, version = ?, json = ?
-           WHERE pos = ?`,
-        ).run(...caseColumns(kase, activity), old.pos);
+        // New activity, new text-index key, written with the row; a key already taken is retried.
+        if (moved) s(`${update}, fts_key = ${FTS_KEY('?', 'pos')} WHERE pos = ?`).run(...caseColumns(kase, activity), activity, pos);
+        else s(`${update} WHERE pos = ?`).run(...caseColumns(kase, activity), pos);
       } catch (error) {
         if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No customer with id "${kase.customerId}" for case "${kase.id}".`, { cause: error });
-        throw error;
+        if (!moved || !isConstraint(error, 'UNIQUE')) throw error;
+        s(`${update} WHERE pos = ?`).run(...caseColumns(kase, activity), pos);
+        assignFtsKey(pos, activity);
       }
-      if (old.activity !== activity || old.subject !== kase.subject || old.preview !== kase.preview) {
-        s('DELETE FROM cases_fts WHERE rowid = (SELECT fts_key FROM cases WHERE pos = ?)').run(old.pos);
-        if (old.activity !== activity) assignFtsKey(old.pos as number, activity);
-        s('INSERT INTO cases_fts (rowid, subject, preview) SELECT fts_key, ?, ? FROM cases WHERE pos = ?').run(kase.subject, kase.preview, old.pos);
-        if (old.subject !== kase.subject || old.preview !== kase.preview) rememberTerms(kase);
+      if (moved || textChanged) {
+        s('INSERT INTO cases_fts (rowid, subject, preview) SELECT fts_key, ?, ? FROM cases WHERE pos = ?').run(kase.subject, kase.preview, pos);
+        if (textChanged) rememberTerms(kase);
       }
       const oldTags = parse<string[]>(old.tags ?? '[]');
-      if (old.activity !== activity || JSON.stringify(oldTags) !== JSON.stringify(kase.tags)) {
+      if (moved || JSON.stringify(oldTags) !== JSON.stringify(kase.tags)) {
         caseTags(kase.workspaceId, kase.id, oldTags, old.activity as number, false);
         caseTags(kase.workspaceId, kase.id, kase.tags, activity, true);
       }
