@@ -779,6 +779,23 @@ function createWrites(s: Prepare, terms: TermCache): Writes {
     },
 
     updateConversation(conversation) {
+      const lastMessageAt = toMs(conversation.lastMessageAt, 'lastMessageAt');
+      const json = JSON.stringify(conversation);
+      // Usually only the time moved (a new message): then only the index on time is rewritten.
+      const touched = s(
+        `UPDATE conversations SET last_message_at = ?, json = ?
+         WHERE ws = ? AND id = ? AND case_id = ? AND customer_id = ? AND channel_id = ? AND thread_key IS ?`,
+      ).run(
+        lastMessageAt,
+        json,
+        conversation.workspaceId,
+        conversation.id,
+        conversation.caseId,
+        conversation.customerId,
+        conversation.channelId,
+        conversation.externalThreadId,
+      );
+      if (touched.changes === 1) return;
       const { changes } = s(
         `UPDATE conversations SET case_id = ?, customer_id = ?, channel_id = ?, thread_key = ?, last_message_at = ?, json = ?
          WHERE ws = ? AND id = ?`,
@@ -787,8 +804,8 @@ function createWrites(s: Prepare, terms: TermCache): Writes {
         conversation.customerId,
         conversation.channelId,
         conversation.externalThreadId,
-        toMs(conversation.lastMessageAt, 'lastMessageAt'),
-        JSON.stringify(conversation),
+        lastMessageAt,
+        json,
         conversation.workspaceId,
         conversation.id,
       );

@@ -651,6 +651,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal((await store.findLatestConversation(WS, thread.customer.id, seeded.web.id))?.id, thread.conversation.id);
         assert.equal((await store.getConversation(WS, thread.conversation.id))?.lastMessageAt, fixtureTime(30));
       });
+
+      it('updates every field of a conversation and its lookups, and refuses an unknown one', async () => {
+        const thread = await openThread(store, seeded.web);
+        const other = await openThread(store, seeded.web, { customer: { name: 'Other customer' } });
+        const moved = { ...thread.conversation, caseId: other.kase.id, externalThreadId: 'thread-moved', lastMessageAt: fixtureTime(50) };
+        await store.transaction((tx) => tx.updateConversation(moved));
+        assert.deepEqual(await store.getConversation(WS, moved.id), moved);
+        assert.deepEqual((await store.listConversations(WS, other.kase.id)).map((c) => c.id).sort(), [other.conversation.id, moved.id].sort());
+        assert.deepEqual(await store.listConversations(WS, thread.kase.id), []);
+        assert.equal((await store.findConversationByThread(WS, seeded.web.id, 'thread-moved'))?.id, moved.id);
+        await assert.rejects(
+          store.transaction((tx) => tx.updateConversation({ ...moved, id: 'cv_unknown' })),
+          { code: 'not_found' },
+        );
+      });
     });
 
     describe('messages', () => {
