@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -73,6 +73,27 @@ describe('the reference backend', () => {
       body: JSON.stringify({ channelId: 'webchat' }),
     });
     assert.equal(session.status, 201);
+  });
+
+  it('keeps uploads in the data dir and serves them back', async () => {
+    const session = await (
+      await fetch(`${server.url}/api/v1/visitor/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ channelId: 'webchat' }),
+      })
+    ).json();
+    const text = 'Modem model: FL-9000\n';
+    const res = await fetch(`${server.url}/api/v1/visitor/uploads?name=modem.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.token}`, 'content-type': 'text/plain' },
+      body: text,
+    });
+    assert.equal(res.status, 201);
+    const attachment = await res.json();
+    const files = await readdir(join(dir, 'data', 'uploads'), { recursive: true });
+    assert.ok(files.some((f) => f.endsWith(`${attachment.url.split('/').pop()}.json`)), 'stored under <data>/uploads');
+    assert.equal(await (await fetch(`${server.url}${attachment.url}`)).text(), text);
   });
 
   it('seeds the demo workspace through the engine, once', async () => {

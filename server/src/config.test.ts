@@ -21,6 +21,9 @@ describe('loadConfig', () => {
     assert.equal(config.bodyLimit, 1024 * 1024);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.jwtSecret, undefined);
+    assert.equal(config.uploadLimit, 10 * 1024 * 1024);
+    assert.deepEqual(config.uploadTypes, ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']);
+    assert.equal(config.publicUrl, undefined);
   });
 
   it('reads every variable', () => {
@@ -33,8 +36,14 @@ describe('loadConfig', () => {
       CASEKIT_JWKS_URL: 'https://idp.example.com/.well-known/jwks.json',
       CASEKIT_JWT_ISSUER: 'https://idp.example.com',
       CASEKIT_BODY_LIMIT: '256kb',
+      CASEKIT_UPLOAD_LIMIT: '2mb',
+      CASEKIT_UPLOAD_TYPES: 'image/png, Application/PDF',
+      CASEKIT_PUBLIC_URL: 'https://support.example.com/api/v1',
       LOG_LEVEL: 'debug',
     });
+    assert.equal(config.uploadLimit, 2 * 1024 * 1024);
+    assert.deepEqual(config.uploadTypes, ['image/png', 'application/pdf']);
+    assert.equal(config.publicUrl, 'https://support.example.com/api/v1');
     assert.equal(config.port, 0);
     assert.equal(config.workspaceId, 'acme');
     assert.equal(config.bodyLimit, 256 * 1024);
@@ -50,6 +59,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'loud',
         CASEKIT_JWKS_URL: 'ftp://example.com/keys',
         CASEKIT_BODY_LIMIT: 'lots',
+        CASEKIT_UPLOAD_TYPES: 'images',
         CASEKIT_JWT_SECRET: 'hunter2',
         CASEKIT_WORKSPACE_ID: 'has spaces',
       });
@@ -62,6 +72,7 @@ describe('loadConfig', () => {
     assert.match(message, /LOG_LEVEL: must be one of debug, info, warn, error, silent \(got "loud"\)/);
     assert.match(message, /CASEKIT_JWKS_URL: must be an http\(s\) URL/);
     assert.match(message, /CASEKIT_BODY_LIMIT: must be a size such as 1mb/);
+    assert.match(message, /CASEKIT_UPLOAD_TYPES: must be media types separated by commas/);
     assert.match(message, /CASEKIT_JWT_SECRET: must be at least 32 characters/);
     assert.match(message, /CASEKIT_WORKSPACE_ID: must contain only letters/);
     assert.doesNotMatch(message, /hunter2/);

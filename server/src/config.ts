@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Id } from '@casekit/protocol';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, Id } from '@casekit/protocol';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -21,6 +21,12 @@ export interface Config {
   jwtAudience: string | undefined;
   /** Largest accepted JSON body, in bytes. */
   bodyLimit: number;
+  /** Largest accepted upload, in bytes. */
+  uploadLimit: number;
+  /** Media types accepted as uploads. */
+  uploadTypes: string[];
+  /** Base URL of `/api/v1` as browsers reach it; links to uploads are made from it. */
+  publicUrl: string | undefined;
   logLevel: LogLevel;
 }
 
@@ -41,6 +47,20 @@ export function parseSize(text: string): number | null {
 
 const optionalText = z.string().min(1).optional();
 
+function size(fallback: number) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      const bytes = parseSize(text);
+      if (bytes === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a size such as 1mb, 512kb or a number of bytes' });
+        return z.NEVER;
+      }
+      return bytes;
+    })
+    .default(fallback);
+}
+
 const Env = z.object({
   PORT: z
     .string()
@@ -55,17 +75,14 @@ const Env = z.object({
   CASEKIT_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JWKS document' }).optional(),
   CASEKIT_JWT_ISSUER: optionalText,
   CASEKIT_JWT_AUDIENCE: optionalText,
-  CASEKIT_BODY_LIMIT: z
+  CASEKIT_BODY_LIMIT: size(1024 * 1024),
+  CASEKIT_UPLOAD_LIMIT: size(DEFAULT_UPLOAD_MAX_BYTES),
+  CASEKIT_UPLOAD_TYPES: z
     .string()
-    .transform((text, ctx) => {
-      const bytes = parseSize(text);
-      if (bytes === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be a size such as 1mb, 512kb or a number of bytes' });
-        return z.NEVER;
-      }
-      return bytes;
-    })
-    .default(1024 * 1024),
+    .transform((text) => text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be media types separated by commas, e.g. image/png,application/pdf')).min(1))
+    .default([...DEFAULT_UPLOAD_TYPES]),
+  CASEKIT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of /api/v1 as browsers reach it' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -101,6 +118,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtIssuer: v.CASEKIT_JWT_ISSUER,
     jwtAudience: v.CASEKIT_JWT_AUDIENCE,
     bodyLimit: v.CASEKIT_BODY_LIMIT,
+    uploadLimit: v.CASEKIT_UPLOAD_LIMIT,
+    uploadTypes: v.CASEKIT_UPLOAD_TYPES,
+    publicUrl: v.CASEKIT_PUBLIC_URL,
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -7,6 +7,7 @@ import type { CaseEngine, Store } from '@casekit/core';
 import {
   createAuth,
   createCasekitServer,
+  createFileBlobStore,
   provisionAgent,
   type Auth,
   type Logger,
@@ -139,7 +140,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
     mountStatic(app, givenExamples === undefined ? DEFAULT_EXAMPLES_DIR : givenExamples);
 
-    const server = createCasekitServer({ app, store, auth, workspaceId, logger, bodyLimit: config.bodyLimit });
+    const server = createCasekitServer({
+      app,
+      store,
+      auth,
+      workspaceId,
+      logger,
+      bodyLimit: config.bodyLimit,
+      blobStore: createFileBlobStore(join(config.dataDir, 'uploads')),
+      uploads: { maxBytes: config.uploadLimit, contentTypes: config.uploadTypes },
+      ...(config.publicUrl && { publicUrl: config.publicUrl }),
+    });
     let seed: SeedResult | undefined;
     if (demo) {
       seed = await seedDemo({ store, auth, workspaceId, ...(onSeedProgress && { onProgress: onSeedProgress }) });

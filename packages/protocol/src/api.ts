@@ -195,4 +195,51 @@ export const VisitorSendRequest = z
   .strict();
 export type VisitorSendRequest = z.infer<typeof VisitorSendRequest>;
 
+/** Where the visitor stands: whether anybody can answer now, and their place in the queue. */
+export const VisitorStatusResponse = z.object({
+  /** True when at least one human agent is online. */
+  agentsAvailable: z.boolean(),
+  /** 1-based place of the visitor's waiting case among unassigned cases; null when not waiting (or no token was sent). */
+  queuePosition: z.number().int().positive().nullable(),
+});
+export type VisitorStatusResponse = z.infer<typeof VisitorStatusResponse>;
+
+/** Contact details and facts a visitor gives about themselves after the session started. */
+export const VisitorProfileRequest = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    /** Unverified: it goes on the profile only when no other customer has it, else into `attributes.contactEmail`. */
+    email: Email.optional(),
+    attributes: Attributes.optional(),
+  })
+  .strict()
+  .refine((v) => v.name !== undefined || v.email !== undefined || v.attributes !== undefined, {
+    message: 'send at least one of name, email or attributes',
+  });
+export type VisitorProfileRequest = z.infer<typeof VisitorProfileRequest>;
+export const VisitorProfileResponse = z.object({ name: z.string() });
+export type VisitorProfileResponse = z.infer<typeof VisitorProfileResponse>;
+
+// ---- uploads ----
+/** The last path segment of a file name, without control or direction-changing characters. */
+function baseName(name: string): string {
+  return (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '').trim();
+}
+
+/** Query of an upload: the file's name (the bytes are the body, typed by `Content-Type`). */
+export const UploadQuery = z.object({
+  name: z
+    .string()
+    .max(255)
+    .transform(baseName)
+    .pipe(z.string().min(1, 'must name the file, e.g. ?name=photo.jpg')),
+});
+export type UploadQuery = z.input<typeof UploadQuery>;
+
+/** An upload id: `up_` and at least 128 random bits. */
+export const UploadId = z.string().regex(/^up_[A-Za-z0-9_-]{22,60}$/, 'must be an upload id such as up_3q2…');
+
+/** What `download` answers: the file's bytes with its type (not JSON). */
+export const FileBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'the file itself');
+
 export const HealthResponse = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });

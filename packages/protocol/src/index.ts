@@ -1,5 +1,19 @@
 // Value lists and the case lifecycle (no zod)
-export { CHANNEL_KINDS, CASE_STATUSES, PRIORITIES, ROLES, PRESENCES, AUTHOR_KINDS, DIRECTIONS, DELIVERY_STATUSES, CASE_TRANSITIONS } from './values.ts';
+export {
+  CHANNEL_KINDS,
+  CASE_STATUSES,
+  PRIORITIES,
+  ROLES,
+  PRESENCES,
+  AUTHOR_KINDS,
+  DIRECTIONS,
+  DELIVERY_STATUSES,
+  CASE_TRANSITIONS,
+  DEFAULT_UPLOAD_TYPES,
+  DEFAULT_UPLOAD_MAX_BYTES,
+  INLINE_IMAGE_TYPES,
+  QUICK_REPLY_CONTENT_TYPE,
+} from './values.ts';
 
 // Enumerations
 export {
@@ -67,6 +81,12 @@ export {
   VisitorSessionRequest,
   VisitorSessionResponse,
   VisitorSendRequest,
+  VisitorStatusResponse,
+  VisitorProfileRequest,
+  VisitorProfileResponse,
+  UploadQuery,
+  UploadId,
+  FileBytes,
   HealthResponse,
 } from './api.ts';
 export type { Page, CaseListFilter } from './api.ts';

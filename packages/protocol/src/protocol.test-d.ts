@@ -1,6 +1,7 @@
 // Type tests: checked by `pnpm typecheck`; a wrong inference fails the build.
 import type { z } from 'zod';
 import type {
+  Attachment,
   Case,
   CaseEvent,
   CaseListFilter,
@@ -32,6 +33,9 @@ export type Tests = [
   Expect<Equal<z.output<(typeof ROUTES)['listCases']['response']>, Page<Case>>>,
   Expect<Equal<z.output<(typeof ROUTES)['reply']['response']>, Message>>,
   Expect<Equal<'version_conflict' extends ErrorCode ? true : false, true>>,
+  // Uploads answer with the attachment to put on a message; the status is counts and booleans only.
+  Expect<Equal<z.output<(typeof ROUTES)['upload']['response']>, Attachment>>,
+  Expect<Equal<z.output<(typeof ROUTES)['visitorStatus']['response']>, { agentsAvailable: boolean; queuePosition: number | null }>>,
 ];
 
 // The zod-free error body matches its schema.

@@ -8,6 +8,9 @@ import {
   CasekitError,
   ERROR_STATUS,
   ROUTES,
+  UploadId,
+  UploadQuery,
+  VisitorProfileRequest,
   VisitorSessionRequest,
   toFieldIssues,
 } from './index.ts';
@@ -33,6 +36,27 @@ describe('protocol', () => {
   it('requires userId and userHash together', () => {
     assert.equal(VisitorSessionRequest.safeParse({ channelId: 'web', userId: 'u1' }).success, false);
     assert.equal(VisitorSessionRequest.safeParse({ channelId: 'web', userId: 'u1', userHash: 'a'.repeat(64) }).success, true);
+  });
+
+  it('keeps only the base name of an uploaded file, without control or direction characters', () => {
+    assert.equal(UploadQuery.parse({ name: '../../etc/passwd' }).name, 'passwd');
+    assert.equal(UploadQuery.parse({ name: 'C:\\Users\\dana\\bill.pdf' }).name, 'bill.pdf');
+    assert.equal(UploadQuery.parse({ name: 'invoice\u202Efdp.exe' }).name, 'invoicefdp.exe');
+    assert.equal(UploadQuery.parse({ name: ' router\nlights.jpg ' }).name, 'routerlights.jpg');
+    for (const name of ['', '   ', 'folder/', '\u0000']) {
+      const result = UploadQuery.safeParse({ name });
+      assert.equal(result.success, false, JSON.stringify(name));
+      assert.deepEqual(result.error!.issues[0]!.path, ['name']);
+    }
+    assert.equal(UploadId.safeParse('up_' + 'a'.repeat(24)).success, true);
+    assert.equal(UploadId.safeParse('up_short').success, false);
+  });
+
+  it('takes a visitor profile change only with something in it', () => {
+    assert.equal(VisitorProfileRequest.safeParse({}).success, false);
+    assert.equal(VisitorProfileRequest.safeParse({ email: 'not an email' }).success, false);
+    assert.equal(VisitorProfileRequest.safeParse({ email: 'dana@example.com' }).success, true);
+    assert.equal(VisitorProfileRequest.safeParse({ name: 'Dana', role: 'admin' }).success, false);
   });
 
   it('has a lifecycle where closed is final and every status is reachable', () => {

@@ -1,8 +1,11 @@
 // No zod here: browser bundles (the SDK, the chat widget) take routes and error codes from this
 // module without carrying the schemas.
 
-/** Who may call a route: nobody in particular, a signed-in agent (at least `role`), or a visitor. */
-export type RouteAuth = 'none' | 'agent' | 'visitor';
+/**
+ * Who may call a route: nobody in particular, a signed-in agent (at least `role`), a visitor,
+ * or anybody, with more in the answer for a visitor who sends their token (`visitor-optional`).
+ */
+export type RouteAuth = 'none' | 'agent' | 'visitor' | 'visitor-optional';
 
 /** Method, path, auth and success status of a route; `ROUTES` adds its schemas. */
 export interface RouteMeta {
@@ -15,6 +18,10 @@ export interface RouteMeta {
   status: number;
   /** Accepts an `Idempotency-Key` header. */
   idempotent?: boolean;
+  /** The body is a file's bytes, typed by the request's own `Content-Type` (not JSON). */
+  rawBody?: boolean;
+  /** Answers with a file's bytes instead of JSON. */
+  fileResponse?: boolean;
 }
 
 /** Every REST route of `/api/v1` by name, without schemas. */
@@ -46,6 +53,11 @@ export const ROUTE_META = {
   visitorSend: { method: 'POST', path: '/visitor/messages', auth: 'visitor', status: 201 },
   visitorHistory: { method: 'GET', path: '/visitor/messages', auth: 'visitor', status: 200 },
   visitorConversation: { method: 'GET', path: '/visitor/conversations/:conversationId/messages', auth: 'visitor', status: 200 },
+  visitorStatus: { method: 'GET', path: '/visitor/status', auth: 'visitor-optional', status: 200 },
+  updateVisitorProfile: { method: 'PATCH', path: '/visitor/profile', auth: 'visitor', status: 200 },
+  visitorUpload: { method: 'POST', path: '/visitor/uploads', auth: 'visitor', status: 201, rawBody: true },
+  upload: { method: 'POST', path: '/uploads', auth: 'agent', status: 201, rawBody: true },
+  download: { method: 'GET', path: '/uploads/:uploadId', auth: 'none', status: 200, fileResponse: true },
 } as const satisfies Record<string, RouteMeta>;
 
 /** Socket.io namespaces. */

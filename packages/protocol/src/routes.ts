@@ -26,11 +26,17 @@ import {
   SettingsUpdateRequest,
   TimelineQuery,
   TimelineResponse,
+  FileBytes,
+  UploadId,
+  UploadQuery,
+  VisitorProfileRequest,
+  VisitorProfileResponse,
   VisitorSendRequest,
+  VisitorStatusResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from './api.ts';
-import { Agent, Case, Channel, Customer, Id, Message, WorkspaceSettings } from './entities.ts';
+import { Agent, Attachment, Case, Channel, Customer, Id, Message, WorkspaceSettings } from './entities.ts';
 import { ROUTE_META, type RouteMeta } from './route-meta.ts';
 
 /** A route with its schemas: what the server validates and OpenAPI documents. */
@@ -195,6 +201,35 @@ export const ROUTES = {
     params: z.object({ conversationId: Id }),
     query: MessageListQuery,
     response: MessageListResponse,
+  },
+  visitorStatus: {
+    ...ROUTE_META.visitorStatus,
+    summary: 'Whether an agent is online and, with a visitor token, the place of the visitor’s waiting case in the queue',
+    response: VisitorStatusResponse,
+  },
+  updateVisitorProfile: {
+    ...ROUTE_META.updateVisitorProfile,
+    summary: 'Give the visitor’s name, email or attributes after the session started',
+    body: VisitorProfileRequest,
+    response: VisitorProfileResponse,
+  },
+  visitorUpload: {
+    ...ROUTE_META.visitorUpload,
+    summary: 'Upload a file for the visitor to attach to a message (raw body, Content-Type of the file)',
+    query: UploadQuery,
+    response: Attachment,
+  },
+  upload: {
+    ...ROUTE_META.upload,
+    summary: 'Upload a file for an agent to attach to a reply (raw body, Content-Type of the file)',
+    query: UploadQuery,
+    response: Attachment,
+  },
+  download: {
+    ...ROUTE_META.download,
+    summary: 'An uploaded file; its unguessable id is the key, so it works as an <img> or link',
+    params: z.object({ uploadId: UploadId }),
+    response: FileBytes,
   },
 } as const satisfies Record<string, RouteDef>;
 

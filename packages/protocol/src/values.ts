@@ -42,3 +42,18 @@ export const CASE_TRANSITIONS = {
   solved: ['open', 'closed'],
   closed: [],
 } as const satisfies Record<(typeof CASE_STATUSES)[number], readonly (typeof CASE_STATUSES)[number][]>;
+
+/** File types a server accepts by default: raster images, PDF and plain text. */
+export const DEFAULT_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] as const;
+
+/** The largest file a server accepts by default: 10 MB. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Image types shown inline: as thumbnails in the widgets, and in the browser when downloaded.
+ * SVG is left out on purpose: it can carry script.
+ */
+export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+
+/** Attachments of this content type are suggested answers (a bot's buttons), not files: `name` is the label, `url` the value. */
+export const QUICK_REPLY_CONTENT_TYPE = 'application/vnd.casekit.quick-reply';

@@ -335,9 +335,15 @@ describe('OpenAPI', () => {
       const operation = res.body.paths[path]?.[route.method.toLowerCase()];
       assert.ok(operation, `${route.method} ${path} is documented`);
       assert.equal(operation.operationId, name);
-      assert.ok(operation.responses[String(('status' in route && route.status) || 200)].content['application/json'].schema);
+      const ok = operation.responses[String(('status' in route && route.status) || 200)];
+      if ('fileResponse' in route) assert.ok(ok.content['*/*'], `${name} answers a file`);
+      else assert.ok(ok.content['application/json'].schema);
       if ('body' in route) assert.ok(operation.requestBody.content['application/json'].schema.type, `${name} has a typed body`);
+      if ('rawBody' in route) assert.ok(operation.requestBody.content['image/png'] && operation.responses['415'], `${name} takes a file`);
     }
+    assert.deepEqual(res.body.paths['/visitor/status'].get.security, [{}, { visitorToken: [] }], 'the visitor token is optional');
+    const upload = res.body.paths['/uploads'].post;
+    assert.ok(upload.parameters.some((p: { name: string; in: string; required: boolean }) => p.name === 'name' && p.in === 'query' && p.required));
     const listCases = res.body.paths['/cases'].get;
     const status = listCases.parameters.find((p: { name: string }) => p.name === 'status');
     assert.ok(JSON.stringify(status.schema).includes('pending'), 'query lists are described with their values');

@@ -1,7 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Actor, AgentRecord, ChannelRecord, Publisher } from '@casekit/core';
+import type { Actor, AgentRecord, ChannelRecord, Publisher, StoreTx } from '@casekit/core';
 import {
   CasekitError,
+  DEFAULT_UPLOAD_MAX_BYTES,
+  DEFAULT_UPLOAD_TYPES,
   ROLES,
   ROUTES,
   toFieldIssues,
@@ -14,6 +16,7 @@ import {
 } from '@casekit/protocol';
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import type { BlobInfo, BlobStore } from './blob-store.ts';
 import { createOpenApiDocument, renderApiDocsPage, type OpenApiOptions } from './openapi.ts';
 import { authenticateAgent, provisionAgent, provisionChannel, publicAgent, publicChannel } from './provision.ts';
 import {
@@ -25,6 +28,7 @@ import {
   sendError,
   validationError,
 } from './internal/http.ts';
+import { receiveUpload, resolveAttachments, sendUpload, type UploadLimits } from './internal/uploads.ts';
 import { defaultLogger, type CasekitDeps } from './types.ts';
 
 export interface ApiRouterOptions extends CasekitDeps {
@@ -34,6 +38,16 @@ export interface ApiRouterOptions extends CasekitDeps {
   openapi?: OpenApiOptions;
   /** Receives the few events the router appends itself (a visitor signing in links their profile). */
   publisher?: Publisher;
+  /** Where uploaded files go (`createFileBlobStore`); without one the upload routes answer 503. */
+  blobStore?: BlobStore;
+  /** Largest upload in bytes (default 10 MB) and the accepted types (default: images, PDF, plain text). */
+  uploads?: Partial<UploadLimits>;
+  /**
+   * Base URL of this API as browsers reach it, e.g. `https://support.example.com/api/v1`; links to
+   * uploaded files are made from it. Default: the path the router is mounted at (`/api/v1/uploads/…`),
+   * which the SDK resolves against its `baseUrl`.
+   */
+  publicUrl?: string;
 }
 
 /** A verified visitor: the token's claims. The customer id may be a merged-away one; stores resolve it. */
@@ -49,12 +63,20 @@ interface HandlerContext<R> {
   query: R extends { query: infer Q } ? Output<Q> : undefined;
   body: R extends { body: infer B } ? Output<B> : undefined;
   agent: R extends { auth: 'agent' } ? AgentRecord : undefined;
-  visitor: R extends { auth: 'visitor' } ? VisitorContext : undefined;
+  visitor: R extends { auth: 'visitor' } ? VisitorContext : R extends { auth: 'visitor-optional' } ? VisitorContext | undefined : undefined;
   req: Request;
+  res: Response;
 }
+/** What a file route answers: the stored file, streamed by the router. */
+type FileAnswer = { info: BlobInfo; stream: NodeJS.ReadableStream };
 type Handlers = {
-  [K in RouteName]: (ctx: HandlerContext<Routes[K]>) => Promise<z.input<Routes[K]['response']>>;
+  [K in RouteName]: (
+    ctx: HandlerContext<Routes[K]>,
+  ) => Promise<Routes[K] extends { fileResponse: true } ? FileAnswer : z.input<Routes[K]['response']>>;
 };
+
+/** Where an unverified email goes: on the profile's emails, or into its attributes. */
+type PlacedEmail = { emails?: string[]; attributes?: Customer['attributes'] };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -82,6 +104,12 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   const readJson = createJsonBodyReader(options.bodyLimit ?? 1024 * 1024);
   const withKeyLock = createKeyedLock();
   const startedAt = Date.now();
+  const blobs = options.blobStore;
+  const uploadLimits: UploadLimits = {
+    maxBytes: options.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+    contentTypes: (options.uploads?.contentTypes ?? DEFAULT_UPLOAD_TYPES).map((t) => t.toLowerCase()),
+  };
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
 
   async function requireVisitor(req: Request): Promise<VisitorContext> {
     const claims = await auth.verifyVisitorToken(bearerToken(req));
@@ -164,12 +192,15 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     }
   }
 
-  async function addIdentity(customer: Customer, identity: Customer['identities'][number]): Promise<Customer> {
+  /** Changes a customer in one transaction with its `customer.updated` event; `change` answers null for no change. */
+  async function changeCustomer(customerId: string, change: (current: Customer, tx: StoreTx) => Promise<Customer | null>): Promise<Customer> {
     const events: CaseEvent[] = [];
     const updated = await store.transaction(async (tx) => {
-      const current = await tx.getCustomer(workspaceId, customer.id);
-      if (!current) throw notFound('customer', customer.id);
-      const next: Customer = { ...current, identities: [...current.identities, identity], updatedAt: new Date().toISOString() };
+      const current = await tx.getCustomer(workspaceId, customerId);
+      if (!current) throw notFound('customer', customerId);
+      const changed = await change(current, tx);
+      if (!changed) return current;
+      const next: Customer = { ...changed, updatedAt: new Date().toISOString() };
       await tx.updateCustomer(next);
       events.push(
         await tx.appendEvent({
@@ -188,6 +219,23 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     return updated;
   }
 
+  function addIdentity(customer: Customer, identity: Customer['identities'][number]): Promise<Customer> {
+    return changeCustomer(customer.id, async (current) => ({ ...current, identities: [...current.identities, identity] }));
+  }
+
+  /**
+   * An unverified email goes on a profile only while no other customer holds it, so it cannot
+   * open another customer's history; otherwise the agent still sees it as `contactEmail`.
+   */
+  async function placeEmail(
+    reader: Pick<StoreTx, 'findCustomerByEmail'>,
+    customerId: string | null,
+    email: string,
+  ): Promise<PlacedEmail> {
+    const holder = await reader.findCustomerByEmail(workspaceId, email.toLowerCase());
+    return !holder || holder.id === customerId ? { emails: [email.toLowerCase()] } : { attributes: { contactEmail: email } };
+  }
+
   async function createVisitorCustomer(
     channel: ChannelRecord,
     externalId: string,
@@ -195,15 +243,36 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     email: string | undefined,
     attributes: Customer['attributes'] | undefined,
   ): Promise<Customer> {
-    // An unverified email only goes on a new profile when nobody holds it yet, so it cannot open another customer's history.
-    const useEmail = email !== undefined && !(await store.findCustomerByEmail(workspaceId, email.toLowerCase()));
+    const placed: PlacedEmail = email === undefined ? {} : await placeEmail(store, null, email);
     return engine.createCustomer({
       workspaceId,
       name,
-      emails: useEmail ? [email] : [],
+      emails: placed.emails ?? [],
       identities: [{ channelId: channel.id, kind: channel.kind, externalId }],
-      attributes: attributes ?? {},
+      attributes: { ...attributes, ...placed.attributes },
     });
+  }
+
+  function requireBlobs(): BlobStore {
+    if (!blobs) throw new CasekitError('unavailable', 'File uploads are not set up on this server (it was started without a blob store).');
+    return blobs;
+  }
+
+  /** Link to an upload: under `publicUrl` when set, else under the path this router is mounted at. */
+  function uploadUrl(req: Request, id: string): string {
+    return `${publicUrl ?? req.baseUrl}/uploads/${id}`;
+  }
+
+  /** Whether two customer ids name the same profile (a merge may have moved one). */
+  async function sameCustomer(a: string, b: string): Promise<boolean> {
+    if (a === b) return true;
+    const [x, y] = await Promise.all([store.getCustomer(workspaceId, a), store.getCustomer(workspaceId, b)]);
+    return x !== null && x.id === y?.id;
+  }
+
+  async function upload(req: Request, res: Response, name: string, owner: BlobInfo['owner']) {
+    const info = await receiveUpload(req, res, requireBlobs(), uploadLimits, { workspaceId, name, owner });
+    return { name: info.name, contentType: info.contentType, size: info.size, url: uploadUrl(req, info.id) };
   }
 
   const handlers: Handlers = {
@@ -241,7 +310,17 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       return store.listMessages(workspaceId, { caseId: params.caseId, limit: query.limit, cursor: query.cursor });
     },
 
-    reply: async ({ params, body, agent }) => engine.reply(actorOf(agent), { caseId: params.caseId, ...body }),
+    reply: async ({ params, body, agent, req }) => {
+      const attachments = await resolveAttachments(body.attachments, {
+        blobs,
+        workspaceId,
+        urlOf: (id) => uploadUrl(req, id),
+        // Agents may pass on any file of the workspace, a customer's included.
+        mayUse: async () => true,
+        allowQuickReplies: true,
+      });
+      return engine.reply(actorOf(agent), { caseId: params.caseId, ...body, ...(attachments && { attachments }) });
+    },
     addNote: async ({ params, body, agent }) => engine.addNote(actorOf(agent), { caseId: params.caseId, ...body }),
     mergeCase: async ({ params, body, agent }) => engine.mergeCases(actorOf(agent), params.caseId, body.targetCaseId),
 
@@ -282,7 +361,15 @@ export function createApiRouter(options: ApiRouterOptions): Router {
 
     startVisitorSession: async ({ body }) => startVisitorSession(body),
 
-    visitorSend: async ({ body, visitor }) => {
+    visitorSend: async ({ body, visitor, req }) => {
+      const attachments = await resolveAttachments(body.attachments, {
+        blobs,
+        workspaceId,
+        urlOf: (id) => uploadUrl(req, id),
+        // Only their own: a visitor who learned another's link cannot pass the file on as theirs.
+        mayUse: async (info) => info.owner.kind === 'customer' && (await sameCustomer(info.owner.id, visitor.customerId)),
+        allowQuickReplies: false,
+      });
       const result = await engine.ingest({
         workspaceId,
         channelId: visitor.channelId,
@@ -291,7 +378,7 @@ export function createApiRouter(options: ApiRouterOptions): Router {
         // Known customer: the engine takes the author's name from the profile.
         from: { externalId: `customer:${visitor.customerId}` },
         text: body.text,
-        ...(body.attachments && { attachments: body.attachments }),
+        ...(attachments && { attachments }),
         authorKind: 'customer',
       }).catch((error: unknown) => {
         // The token is valid but its customer or channel is gone.
@@ -320,6 +407,41 @@ export function createApiRouter(options: ApiRouterOptions): Router {
         cursor: query.cursor,
       });
     },
+
+    visitorStatus: async ({ visitor }) => {
+      const agents = await store.listAgents(workspaceId);
+      const agentsAvailable = agents.some((a) => a.kind === 'human' && a.presence === 'online');
+      // Only the visitor's own case, and only its place: never who else waits or for what.
+      const kase = visitor ? await store.findActiveCase(workspaceId, visitor.customerId) : null;
+      const queuePosition = kase ? await store.queuePosition(workspaceId, kase.id) : null;
+      return { agentsAvailable, queuePosition };
+    },
+
+    updateVisitorProfile: async ({ body, visitor }) => {
+      const customer = await changeCustomer(visitor.customerId, async (current, tx) => {
+        const placed: PlacedEmail = body.email === undefined ? {} : await placeEmail(tx, current.id, body.email);
+        const emails = [...new Set([...current.emails, ...(placed.emails ?? [])])];
+        const attributes = { ...current.attributes, ...body.attributes, ...placed.attributes };
+        const next: Customer = { ...current, name: body.name ?? current.name, emails, attributes };
+        return JSON.stringify(next) === JSON.stringify(current) ? null : next;
+      }).catch((error: unknown) => {
+        if (error instanceof CasekitError && error.code === 'not_found') {
+          throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.', { cause: error });
+        }
+        throw error;
+      });
+      return { name: customer.name };
+    },
+
+    visitorUpload: async ({ query, visitor, req, res }) => upload(req, res, query.name, { kind: 'customer', id: visitor.customerId }),
+    upload: async ({ query, agent, req, res }) => upload(req, res, query.name, { kind: 'agent', id: agent.id }),
+
+    download: async ({ params }) => {
+      const file = await requireBlobs().open(params.uploadId);
+      // Another workspace's file looks exactly like a missing one.
+      if (!file || file.info.workspaceId !== workspaceId) throw notFound('upload', params.uploadId);
+      return file;
+    },
   };
 
   const router = Router({ caseSensitive: true, strict: false });
@@ -346,7 +468,7 @@ export function createApiRouter(options: ApiRouterOptions): Router {
         if (route.role && ROLES.indexOf(agent.role) < ROLES.indexOf(route.role)) {
           throw new CasekitError('forbidden', `Only a ${route.role} or above may do this (you are ${agent.role}).`);
         }
-      } else if (route.auth === 'visitor') {
+      } else if (route.auth === 'visitor' || (route.auth === 'visitor-optional' && req.headers.authorization !== undefined)) {
         visitor = await requireVisitor(req);
       }
       if (route.body) await readJson(req, res);
@@ -368,7 +490,8 @@ export function createApiRouter(options: ApiRouterOptions): Router {
           : parse(route.body, req.body, 'body');
       if (issues.length > 0) throw validationError(issues);
 
-      const ctx = { params, query, body, agent, visitor, req } as HandlerContext<RouteDef>;
+      const ctx = { params, query, body, agent, visitor, req, res } as HandlerContext<RouteDef>;
+      if (route.fileResponse) return void sendUpload(res, (await handler(ctx)) as FileAnswer);
       const respond = async (): Promise<{ status: number; body: unknown }> => {
         const result = await handler(ctx);
         const checked = route.response.safeParse(result);

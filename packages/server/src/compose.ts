@@ -5,6 +5,8 @@ import express, { type Express } from 'express';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter } from './api-router.ts';
 import type { Auth } from './auth.ts';
+import type { BlobStore } from './blob-store.ts';
+import type { UploadLimits } from './internal/uploads.ts';
 import type { OpenApiOptions } from './openapi.ts';
 import { attachRealtime, createSocketPublisher } from './realtime.ts';
 import type { Logger } from './types.ts';
@@ -25,6 +27,12 @@ export interface CasekitServerOptions {
   /** Events per realtime `resume` answer (default 1000). */
   resumePageSize?: number;
   openapi?: OpenApiOptions;
+  /** Where uploaded files go (`createFileBlobStore(dir)`); without one, uploads answer 503. */
+  blobStore?: BlobStore;
+  /** Largest upload in bytes (default 10 MB) and accepted types (default: images, PDF, plain text). */
+  uploads?: Partial<UploadLimits>;
+  /** Base URL of `/api/v1` as browsers reach it; links to uploads are made from it (default: a path). */
+  publicUrl?: string;
 }
 
 /** The composed server: an Express app with `/api/v1`, its HTTP server and the socket.io gateway. */

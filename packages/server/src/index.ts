@@ -6,6 +6,11 @@ export type { CasekitServer, CasekitServerOptions } from './compose.ts';
 export { createApiRouter } from './api-router.ts';
 export type { ApiRouterOptions, VisitorContext } from './api-router.ts';
 
+// Uploads
+export { createFileBlobStore } from './blob-store.ts';
+export type { BlobStore, BlobInfo } from './blob-store.ts';
+export type { UploadLimits } from './internal/uploads.ts';
+
 // Realtime
 export { attachRealtime, createSocketPublisher, visitorView, agentsRoom, customerRoom, RESUME_PAGE_SIZE } from './realtime.ts';
 export type { RealtimeOptions } from './realtime.ts';

@@ -1,4 +1,4 @@
-import { ErrorBody, ROUTES, type RouteDef } from '@casekit/protocol';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, ErrorBody, ROUTES, type RouteDef } from '@casekit/protocol';
 import { z } from 'zod';
 
 export interface OpenApiOptions {
@@ -43,6 +43,12 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Body larger than the limit',
   415: 'Body is not JSON',
   422: 'The case cannot move to that status',
+  503: 'File uploads are not set up on this server',
+};
+const UPLOAD_ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'No file name (`query.name`), an empty file, or attachments that are not uploads of yours',
+  413: 'The file is larger than the limit (`details.limit`)',
+  415: 'The file type is not accepted, or its bytes do not match its Content-Type',
 };
 
 function errorCodesFor(route: RouteDef): number[] {
@@ -51,13 +57,28 @@ function errorCodesFor(route: RouteDef): number[] {
   if (route.auth !== 'none') codes.add(401);
   if (route.role) codes.add(403);
   if (route.params || route.auth === 'visitor') codes.add(404);
-  if (route.body) {
+  if (route.body || route.rawBody) {
     codes.add(413);
     codes.add(415);
   }
+  if (route.rawBody || route.fileResponse) codes.add(503);
   if (route.idempotent || route.path === '/cases/:caseId') codes.add(409);
   if (route.path.startsWith('/cases/:caseId') && route.method !== 'GET') codes.add(422);
   return [...codes].sort();
+}
+
+function securityOf(route: RouteDef): Record<string, string[]>[] {
+  switch (route.auth) {
+    case 'agent':
+      return [{ agentToken: [] }];
+    case 'visitor':
+      return [{ visitorToken: [] }];
+    // Anonymous or with a visitor token (an empty requirement makes auth optional).
+    case 'visitor-optional':
+      return [{}, { visitorToken: [] }];
+    default:
+      return [];
+  }
 }
 
 /**
@@ -100,14 +121,19 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): Record<stri
     }
     const status = String(route.status ?? 200);
     const responses: Record<string, unknown> = {
-      [status]: {
-        description: route.summary,
-        content: { 'application/json': { schema: toSchema(route.response, 'output') } },
-      },
+      [status]: route.fileResponse
+        ? {
+            description: `${route.summary}. Images are sent inline, other files as attachments; always with nosniff.`,
+            content: { '*/*': { schema: {} } },
+          }
+        : {
+            description: route.summary,
+            content: { 'application/json': { schema: toSchema(route.response, 'output') } },
+          },
     };
     for (const code of errorCodesFor(route)) {
       responses[String(code)] = {
-        description: ERROR_DESCRIPTIONS[code] ?? 'Error',
+        description: (route.rawBody && UPLOAD_ERROR_DESCRIPTIONS[code]) || ERROR_DESCRIPTIONS[code] || 'Error',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
       };
     }
@@ -119,8 +145,15 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): Record<stri
       ...(route.body && {
         requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } },
       }),
+      ...(route.rawBody && {
+        requestBody: {
+          required: true,
+          description: `The file's bytes, with the file's type as Content-Type. By default at most ${DEFAULT_UPLOAD_MAX_BYTES / 1024 / 1024} MB of ${DEFAULT_UPLOAD_TYPES.join(', ')}; the server may be configured otherwise.`,
+          content: Object.fromEntries(DEFAULT_UPLOAD_TYPES.map((type) => [type, { schema: {} }])),
+        },
+      }),
       responses,
-      security: route.auth === 'agent' ? [{ agentToken: [] }] : route.auth === 'visitor' ? [{ visitorToken: [] }] : [],
+      security: securityOf(route),
       ...(route.role && { 'x-casekit-role': route.role }),
     };
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;
@@ -233,8 +266,14 @@ export function renderApiDocsPage(specUrl = 'openapi.json'): string {
         }
         body.append(el('h3', {}, 'Parameters'), table);
       }
-      if (op.requestBody) body.append(el('h3', {}, 'Request body'), json(op.requestBody.content['application/json'].schema));
+      // JSON bodies show their schema; file bodies their media types.
+      const shown = (content) => (content['application/json'] ? json(content['application/json'].schema) : el('p', {}, Object.keys(content).join(', ')));
+      if (op.requestBody) body.append(el('h3', {}, 'Request body'), ...(op.requestBody.description ? [el('p', {}, op.requestBody.description)] : []), shown(op.requestBody.content));
       for (const [status, response] of Object.entries(op.responses)) {
+        if (response.content && !response.content['application/json']) {
+          body.append(el('h3', {}, status + ' — ' + response.description), shown(response.content));
+          continue;
+        }
         const schema = response.content && response.content['application/json'].schema;
         body.append(el('h3', {}, status + ' — ' + response.description), json(schema && schema.$ref ? doc.components.schemas.ErrorBody : schema));
       }

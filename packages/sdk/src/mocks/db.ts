@@ -1,6 +1,7 @@
-import { CASE_TRANSITIONS, CasekitError, ROLES } from '@casekit/protocol';
+import { CASE_TRANSITIONS, CasekitError, QUICK_REPLY_CONTENT_TYPE, ROLES } from '@casekit/protocol';
 import type {
   Agent,
+  Attachment,
   Case,
   CaseEvent,
   Channel,
@@ -31,6 +32,14 @@ export interface MockInbound {
   from?: { externalId: string; name?: string };
   text: string;
   clientMessageId?: string;
+  attachments?: Attachment[];
+}
+
+/** A file uploaded to the mock API: its bytes, its attachment and who uploaded it. */
+export interface MockUpload {
+  bytes: Uint8Array;
+  attachment: Attachment;
+  owner: { kind: 'agent' | 'customer'; id: string };
 }
 
 const ACTIVE: ReadonlySet<Case['status']> = new Set(['new', 'open', 'pending', 'on_hold']);
@@ -56,6 +65,8 @@ export class MockDb {
   readonly mergedCustomers = new Map<string, string>();
   /** Answers already given per Idempotency-Key. */
   readonly idempotent = new Map<string, unknown>();
+  /** Uploaded files by id. */
+  readonly uploads = new Map<string, MockUpload>();
   #ids = 0;
   #clock: () => Date;
   #listeners = new Set<(event: CaseEvent) => void>();
@@ -193,7 +204,50 @@ export class MockDb {
     return paginate(items, limit, cursor);
   }
 
+  /** Whether a human agent is online, and the place of the customer's active case among unassigned new and open ones. */
+  visitorStatus(customerId: string | undefined): { agentsAvailable: boolean; queuePosition: number | null } {
+    const agentsAvailable = [...this.agents.values()].some((a) => a.kind === 'human' && a.presence === 'online');
+    if (!customerId) return { agentsAvailable, queuePosition: null };
+    const id = this.customer(customerId).id;
+    const active = [...this.cases.values()]
+      .filter((c) => c.customerId === id && ACTIVE.has(c.status))
+      .sort((a, b) => (a.lastActivityAt < b.lastActivityAt ? 1 : -1))[0];
+    const waiting = (c: Case) => c.assigneeId === null && (c.status === 'new' || c.status === 'open');
+    if (!active || !waiting(active)) return { agentsAvailable, queuePosition: null };
+    const ahead = [...this.cases.values()].filter((c) => waiting(c) && c.createdAt < active.createdAt).length;
+    return { agentsAvailable, queuePosition: ahead + 1 };
+  }
+
   // ---- commands ----
+
+  /** Keeps an uploaded file; its URL is under `/api/v1/uploads/`, like the real server's default. */
+  upload(bytes: Uint8Array, name: string, contentType: string, owner: MockUpload['owner']): Attachment {
+    const random = crypto.getRandomValues(new Uint8Array(18));
+    const id = `up_${btoa(String.fromCharCode(...random)).replace(/\+/g, '-').replace(/\//g, '_')}`;
+    const attachment: Attachment = { name, contentType, size: bytes.byteLength, url: `/api/v1/uploads/${id}` };
+    this.uploads.set(id, { bytes, attachment, owner });
+    return attachment;
+  }
+
+  /** Checks a message's attachments as the server does: uploads of this API (for a visitor, their own), answered with the stored facts. */
+  resolveAttachments(attachments: Attachment[] | undefined, visitorCustomerId: string | null): Attachment[] | undefined {
+    if (!attachments?.length) return attachments;
+    const issues: { path: string; message: string }[] = [];
+    const resolved = attachments.map((a, i) => {
+      if (visitorCustomerId === null && a.contentType === QUICK_REPLY_CONTENT_TYPE) return a;
+      const id = /\/uploads\/(up_[A-Za-z0-9_-]+)$/.exec(a.url)?.[1];
+      const upload = id ? this.uploads.get(id) : undefined;
+      const mine = visitorCustomerId === null || (upload?.owner.kind === 'customer' && this.customer(upload.owner.id).id === visitorCustomerId);
+      if (!upload || !mine) issues.push({ path: `body.attachments.${i}.url`, message: 'must be the url of a file uploaded to this server' });
+      return upload?.attachment ?? a;
+    });
+    if (issues.length) {
+      throw new CasekitError('validation_failed', `Invalid request: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`, {
+        details: { issues },
+      });
+    }
+    return resolved;
+  }
 
   /** A customer writes in: finds or creates the customer, threads into their active case or opens one. */
   receive(input: MockInbound): { message: Message; case: Case } {
@@ -248,7 +302,7 @@ export class MockDb {
       authorName: customer.name,
       internal: false,
       text: input.text,
-      attachments: [],
+      attachments: input.attachments ?? [],
       providerMessageId: null,
       clientMessageId: input.clientMessageId ?? null,
       status: 'delivered',

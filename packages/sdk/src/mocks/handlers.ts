@@ -1,6 +1,6 @@
 import { HttpResponse, delay, http } from 'msw';
 import type { HttpHandler } from 'msw';
-import { CasekitError, ROUTES, toFieldIssues } from '@casekit/protocol';
+import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, INLINE_IMAGE_TYPES, ROUTES, toFieldIssues } from '@casekit/protocol';
 import type { Agent, FieldIssue, RouteDef, RouteName, Routes } from '@casekit/protocol';
 import type { RouteResponse } from '../internal/http.ts';
 import { MockDb } from './db.ts';
@@ -21,6 +21,8 @@ export interface MockHandlersOptions {
   strictAuth?: boolean;
   /** Clock of the database (default: the real time). */
   now?: () => Date;
+  /** Largest upload in bytes and the accepted types (default: 10 MB of images, PDF and plain text, as the server). */
+  uploads?: { maxBytes?: number; contentTypes?: readonly string[] };
 }
 
 /** The in-memory database and the msw handlers over it. */
@@ -35,10 +37,17 @@ interface Ctx<R> {
   query: R extends { query: infer Q } ? Parsed<Q> : undefined;
   body: R extends { body: infer B } ? Parsed<B> : undefined;
   agent: R extends { auth: 'agent' } ? Agent : undefined;
-  visitor: R extends { auth: 'visitor' } ? { customerId: string; channelId: string } : undefined;
+  visitor: R extends { auth: 'visitor' }
+    ? { customerId: string; channelId: string }
+    : R extends { auth: 'visitor-optional' }
+      ? { customerId: string; channelId: string } | undefined
+      : undefined;
   idempotencyKey: string | null;
+  request: Request;
 }
-type Impl = { [K in RouteName]: (ctx: Ctx<Routes[K]>) => RouteResponse<K> };
+type Impl = {
+  [K in RouteName]: (ctx: Ctx<Routes[K]>) => Routes[K] extends { rawBody: true } | { fileResponse: true } ? Promise<RouteResponse<K> | Response> : RouteResponse<K>;
+};
 
 /**
  * msw handlers that fake the whole casekit REST API in memory, so widgets and host pages run
@@ -54,7 +63,10 @@ export function createMockHandlers(options: MockHandlersOptions = {}): MockApi {
   else if (seed === 'empty') seedEmpty(db);
   else seed(db);
 
-  const impl = createImpl(db);
+  const impl = createImpl(db, {
+    maxBytes: options.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+    contentTypes: options.uploads?.contentTypes ?? DEFAULT_UPLOAD_TYPES,
+  });
   const prefix = `${options.baseUrl ? options.baseUrl.replace(/\/+$/, '') : '*'}/api/v1`;
   const handlers = (Object.keys(ROUTES) as RouteName[]).map((name) => {
     const route: RouteDef = ROUTES[name];
@@ -65,8 +77,9 @@ export function createMockHandlers(options: MockHandlersOptions = {}): MockApi {
         const ctx = await context(db, route, request, params as Record<string, string>, options.strictAuth ?? false);
         const run = impl[name] as (ctx: Ctx<RouteDef>) => unknown;
         const key = ctx.idempotencyKey && route.idempotent ? `${name}:${ctx.idempotencyKey}` : null;
-        const result = key && db.idempotent.has(key) ? db.idempotent.get(key) : run(ctx);
+        const result = await (key && db.idempotent.has(key) ? db.idempotent.get(key) : run(ctx));
         if (key) db.idempotent.set(key, result);
+        if (result instanceof Response) return result;
         return HttpResponse.json(result as never, { status: route.status ?? 200 });
       } catch (err) {
         const error =
@@ -99,7 +112,7 @@ async function context(
     else if (token && !strict && !principal) agent = [...db.agents.values()].find((a) => a.role === 'admin');
     if (!agent) throw new CasekitError('unauthorized', token ? 'The token could not be verified.' : 'Sign in first: no bearer token was sent.');
     db.requireRole(agent, route.role);
-  } else if (route.auth === 'visitor') {
+  } else if (route.auth === 'visitor' || (route.auth === 'visitor-optional' && token)) {
     const principal = db.tokens.get(token);
     if (principal?.kind !== 'visitor') throw new CasekitError('unauthorized', 'Start a visitor session first; this token is not one.');
     visitor = { customerId: db.customer(principal.customerId).id, channelId: principal.channelId };
@@ -137,10 +150,25 @@ async function context(
     agent,
     visitor,
     idempotencyKey: request.headers.get('idempotency-key'),
+    request,
   } as Ctx<RouteDef>;
 }
 
-function createImpl(db: MockDb): Impl {
+/** Reads an upload's body as the server does: an accepted type, within the size limit, not empty. */
+async function readUpload(request: Request, limits: { maxBytes: number; contentTypes: readonly string[] }) {
+  const contentType = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const refuse = (code: 'unsupported_media_type' | 'payload_too_large' | 'validation_failed', path: string, message: string) =>
+    new CasekitError(code, message, { details: { issues: [{ path, message }] } });
+  if (!limits.contentTypes.includes(contentType)) {
+    throw refuse('unsupported_media_type', 'headers.content-type', `Files of type ${contentType || 'none'} are not accepted; send one of ${limits.contentTypes.join(', ')}.`);
+  }
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > limits.maxBytes) throw refuse('payload_too_large', 'body', `The file is larger than the limit of ${limits.maxBytes} bytes.`);
+  if (bytes.byteLength === 0) throw refuse('validation_failed', 'body', 'the file is empty');
+  return { bytes, contentType };
+}
+
+function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readonly string[] }): Impl {
   const started = Date.now();
   return {
     health: () => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000) }),
@@ -167,7 +195,7 @@ function createImpl(db: MockDb): Impl {
       db.case(params.caseId);
       return db.listMessages({ caseId: params.caseId }, query.limit, query.cursor);
     },
-    reply: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, body, false),
+    reply: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, { ...body, attachments: db.resolveAttachments(body.attachments, null) }, false),
     addNote: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, body, true),
     mergeCase: ({ params, body, agent }) => db.mergeCase(agent, params.caseId, body.targetCaseId),
     listCustomers: ({ query }) => db.searchCustomers(query.q, query.limit, query.cursor),
@@ -241,6 +269,7 @@ function createImpl(db: MockDb): Impl {
         customerId: visitor.customerId,
         text: body.text,
         clientMessageId: body.clientMessageId,
+        attachments: db.resolveAttachments(body.attachments, visitor.customerId) ?? [],
       }).message,
     visitorHistory: ({ query, visitor }) =>
       db.listMessages({ customerId: visitor.customerId, publicOnly: true }, query.limit, query.cursor),
@@ -250,6 +279,39 @@ function createImpl(db: MockDb): Impl {
         throw new CasekitError('not_found', `No conversation with id "${params.conversationId}" in this workspace.`);
       }
       return db.listMessages({ conversationId: conversation.id, publicOnly: true }, query.limit, query.cursor);
+    },
+    visitorStatus: ({ visitor }) => db.visitorStatus(visitor?.customerId),
+    updateVisitorProfile: ({ body, visitor }) => {
+      const customer = db.customer(visitor.customerId);
+      // Like the server: an email someone else has stays off the profile.
+      const taken = body.email && [...db.customers.values()].some((c) => c.id !== customer.id && c.emails.includes(body.email!.toLowerCase()));
+      const updated = db.updateCustomer(null, customer.id, {
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.email && !taken && { emails: [...customer.emails, body.email] }),
+        attributes: { ...body.attributes, ...(body.email && taken && { contactEmail: body.email }) },
+      });
+      return { name: updated.name };
+    },
+    visitorUpload: async ({ query, visitor, request }) => {
+      const { bytes, contentType } = await readUpload(request, limits);
+      return db.upload(bytes, query.name, contentType, { kind: 'customer', id: visitor.customerId });
+    },
+    upload: async ({ query, agent, request }) => {
+      const { bytes, contentType } = await readUpload(request, limits);
+      return db.upload(bytes, query.name, contentType, { kind: 'agent', id: agent.id });
+    },
+    download: async ({ params }) => {
+      const upload = db.uploads.get(params.uploadId);
+      if (!upload) throw new CasekitError('not_found', `No upload with id "${params.uploadId}" in this workspace.`);
+      const { contentType, name } = upload.attachment;
+      const inline = (INLINE_IMAGE_TYPES as readonly string[]).includes(contentType);
+      return new HttpResponse(upload.bytes.slice().buffer, {
+        headers: {
+          'content-type': contentType,
+          'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`,
+          'x-content-type-options': 'nosniff',
+        },
+      });
     },
   };
 }

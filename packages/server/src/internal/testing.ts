@@ -7,6 +7,8 @@ import type { Agent, CaseEvent } from '@casekit/protocol';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { createAuth, type Auth, type AuthOptions } from '../auth.ts';
+import { createFileBlobStore } from '../blob-store.ts';
+import type { UploadLimits } from './uploads.ts';
 import { createCasekitServer, type CasekitServer } from '../compose.ts';
 import { ensureWorkspace, provisionAgent, provisionChannel } from '../provision.ts';
 import type { Logger } from '../types.ts';
@@ -28,7 +30,7 @@ export interface RequestOptions {
   token?: string;
   body?: unknown;
   /** Sent as is (no JSON encoding). */
-  raw?: string;
+  raw?: string | Uint8Array<ArrayBuffer>;
   headers?: Record<string, string>;
 }
 
@@ -37,6 +39,8 @@ export interface TestServer {
   store: Store;
   auth: Auth;
   server: CasekitServer;
+  /** The folder the blob store keeps uploads in. */
+  uploadsDir: string;
   agents: { admin: Agent; supervisor: Agent; agent: Agent; other: Agent };
   tokens: { admin: string; supervisor: string; agent: string; other: string };
   /** Errors the server logged (a 500 would show here). */
@@ -47,7 +51,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { auth?: Partial<AuthOptions>; bodyLimit?: number; resumePageSize?: number } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  auth?: Partial<AuthOptions>;
+  bodyLimit?: number;
+  resumePageSize?: number;
+  uploads?: Partial<UploadLimits>;
+  publicUrl?: string;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'casekit-server-'));
   const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
   const auth = createAuth({ jwtSecret: JWT_SECRET, ...options.auth });
@@ -63,6 +75,7 @@ export async function startTestServer(options: { auth?: Partial<AuthOptions>; bo
     other: await make('other', 'agent'),
   };
   const errors: TestServer['errors'] = [];
+  const uploadsDir = join(dir, 'uploads');
   const logger: Logger = {
     debug() {},
     info() {},
@@ -76,6 +89,9 @@ export async function startTestServer(options: { auth?: Partial<AuthOptions>; bo
     logger,
     ...(options.bodyLimit && { bodyLimit: options.bodyLimit }),
     ...(options.resumePageSize && { resumePageSize: options.resumePageSize }),
+    blobStore: createFileBlobStore(uploadsDir),
+    ...(options.uploads && { uploads: options.uploads }),
+    ...(options.publicUrl && { publicUrl: options.publicUrl }),
   });
   const address = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
@@ -83,7 +99,7 @@ export async function startTestServer(options: { auth?: Partial<AuthOptions>; bo
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<HttpResult> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined = opts.raw;
+    let body: string | Uint8Array<ArrayBuffer> | undefined = opts.raw;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
@@ -111,6 +127,7 @@ export async function startTestServer(options: { auth?: Partial<AuthOptions>; bo
     store,
     auth,
     server,
+    uploadsDir,
     agents,
     tokens,
     errors,

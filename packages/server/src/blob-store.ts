@@ -1,0 +1,86 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open as openFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/** An uploaded file's facts: what a message attachment shows, and who uploaded it. */
+export interface BlobInfo {
+  /** `up_` and at least 128 random bits: the only key to the file. */
+  id: string;
+  workspaceId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  /** Who uploaded it: an agent, or a visitor's customer profile. */
+  owner: { kind: 'agent' | 'customer'; id: string };
+  createdAt: string;
+}
+
+/**
+ * Where uploaded files live. `createFileBlobStore` keeps them on disk; a team running several
+ * servers puts S3 or another shared store behind the same three methods.
+ */
+export interface BlobStore {
+  /** Stores the bytes of `data` under `info.id` and answers the facts with their size; when `data` throws, nothing is left behind. */
+  put(info: Omit<BlobInfo, 'size'>, data: AsyncIterable<Uint8Array>): Promise<BlobInfo>;
+  /** The file's facts, or null when there is no such file. */
+  stat(id: string): Promise<BlobInfo | null>;
+  /** The file's facts and a stream of its bytes, or null when there is no such file. */
+  open(id: string): Promise<{ info: BlobInfo; stream: Readable } | null>;
+}
+
+const SAFE_ID = /^up_[A-Za-z0-9_-]{22,60}$/;
+
+/**
+ * A BlobStore in a folder: each file and a JSON sidecar of its facts, in subfolders by the
+ * id's first characters. A file only counts once its sidecar is written.
+ * @example const blobs = createFileBlobStore(join(dataDir, 'uploads'))
+ */
+export function createFileBlobStore(dir: string): BlobStore {
+  const folder = (id: string) => join(dir, id.slice(3, 5));
+  const paths = (id: string) => {
+    // Ids come from URLs; anything else never reaches the file system.
+    if (!SAFE_ID.test(id)) throw new Error(`not an upload id: ${JSON.stringify(id)}`);
+    return { data: join(folder(id), id), meta: join(folder(id), `${id}.json`), partial: join(folder(id), `${id}.partial`) };
+  };
+
+  async function stat(id: string): Promise<BlobInfo | null> {
+    if (!SAFE_ID.test(id)) return null;
+    try {
+      return JSON.parse(await readFile(paths(id).meta, 'utf8')) as BlobInfo;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  return {
+    async put(info, data) {
+      const p = paths(info.id);
+      await mkdir(folder(info.id), { recursive: true });
+      const file = await openFile(p.partial, 'wx', 0o600);
+      try {
+        let size = 0;
+        for await (const chunk of data) {
+          await file.write(chunk);
+          size += chunk.byteLength;
+        }
+        await file.close();
+        await rename(p.partial, p.data);
+        const stored: BlobInfo = { ...info, size };
+        await writeFile(p.meta, JSON.stringify(stored), { mode: 0o600 });
+        return stored;
+      } catch (error) {
+        await file.close().catch(() => undefined);
+        await Promise.all([rm(p.partial, { force: true }), rm(p.data, { force: true })]);
+        throw error;
+      }
+    },
+    stat,
+    async open(id) {
+      const info = await stat(id);
+      if (!info) return null;
+      return { info, stream: createReadStream(paths(id).data) };
+    },
+  };
+}

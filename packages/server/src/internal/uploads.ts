@@ -1,0 +1,191 @@
+// Uploads on the wire: reading a file body with its limits, serving it back safely, and checking
+// that a message's attachments are files of this server.
+import { randomBytes } from 'node:crypto';
+import { CasekitError, INLINE_IMAGE_TYPES, QUICK_REPLY_CONTENT_TYPE, type Attachment, type FieldIssue } from '@casekit/protocol';
+import type { Request, Response } from 'express';
+import type { BlobInfo, BlobStore } from '../blob-store.ts';
+import { validationError } from './http.ts';
+
+/** What uploads may be: the largest size in bytes and the accepted media types. */
+export interface UploadLimits {
+  maxBytes: number;
+  contentTypes: readonly string[];
+}
+
+/** `up_` and 144 random bits, URL-safe. */
+export function newUploadId(): string {
+  return `up_${randomBytes(18).toString('base64url')}`;
+}
+
+/** The media type of a Content-Type header, lowercased, without parameters; null when there is none. */
+function mediaType(header: string | undefined): string | null {
+  const type = header?.split(';')[0]?.trim().toLowerCase();
+  return type && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type) ? type : null;
+}
+
+const ascii = (text: string) => [...text].map((c) => c.charCodeAt(0));
+const startsWith = (head: Uint8Array, bytes: number[], at = 0) => bytes.every((b, i) => head[at + i] === b);
+
+/** How the first bytes of each known type look; a file that claims a type must look like it. */
+const SIGNATURES: Record<string, (head: Uint8Array) => boolean> = {
+  'image/png': (h) => startsWith(h, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  'image/jpeg': (h) => startsWith(h, [0xff, 0xd8, 0xff]),
+  'image/gif': (h) => startsWith(h, ascii('GIF87a')) || startsWith(h, ascii('GIF89a')),
+  'image/webp': (h) => startsWith(h, ascii('RIFF')) && startsWith(h, ascii('WEBP'), 8),
+  'application/pdf': (h) => startsWith(h, ascii('%PDF-')),
+  'text/plain': (h) => !h.includes(0),
+};
+/** Bytes looked at before the signature check. */
+const HEAD_BYTES = 512;
+
+function unsupported(message: string): CasekitError {
+  return new CasekitError('unsupported_media_type', message, { details: { issues: [{ path: 'headers.content-type', message }] } });
+}
+
+function tooLarge(limit: number): CasekitError {
+  const message = `The file is larger than the limit of ${formatBytes(limit)}.`;
+  return new CasekitError('payload_too_large', message, { details: { limit, issues: [{ path: 'body', message }] } });
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
+}
+
+/**
+ * Streams an upload's body into the blob store: the Content-Type must be an accepted one and the
+ * bytes must look like it, the size must stay under the limit. Refusals are 413/415/400 errors
+ * naming the header or the body; a refused body is never stored.
+ */
+export async function receiveUpload(
+  req: Request,
+  res: Response,
+  blobs: BlobStore,
+  limits: UploadLimits,
+  facts: Pick<BlobInfo, 'workspaceId' | 'name' | 'owner'>,
+): Promise<BlobInfo> {
+  try {
+    const contentType = mediaType(req.headers['content-type']);
+    if (!contentType) throw unsupported("Send the file's type as Content-Type, e.g. image/png (got none).");
+    if (!limits.contentTypes.includes(contentType)) {
+      throw unsupported(`Files of type ${contentType} are not accepted; send one of ${limits.contentTypes.join(', ')}.`);
+    }
+    const declared = Number(req.headers['content-length']);
+    if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
+    const looksRight = SIGNATURES[contentType];
+    const check = (head: Uint8Array) => {
+      if (head.byteLength === 0) throw validationError([{ path: 'body', message: 'the file is empty' }]);
+      if (looksRight && !looksRight(head)) {
+        throw unsupported(`The file's bytes are not ${contentType}; send it with its real type as Content-Type.`);
+      }
+    };
+    async function* body(): AsyncGenerator<Uint8Array> {
+      let size = 0;
+      let head: Buffer | null = Buffer.alloc(0);
+      const chunks = req[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await chunks.next();
+        } catch (error) {
+          throw new CasekitError('bad_request', 'The upload was cut off before its end; send it again.', { cause: error });
+        }
+        if (next.done) break;
+        size += next.value.byteLength;
+        if (size > limits.maxBytes) throw tooLarge(limits.maxBytes);
+        if (!head) {
+          yield next.value;
+          continue;
+        }
+        head = Buffer.concat([head, next.value]);
+        if (head.byteLength >= HEAD_BYTES) {
+          check(head);
+          yield head;
+          head = null;
+        }
+      }
+      if (head) {
+        check(head);
+        yield head;
+      }
+    }
+    return await blobs.put({ id: newUploadId(), ...facts, contentType, createdAt: new Date().toISOString() }, body());
+  } catch (error) {
+    // The rest of a refused body is not read: close the connection after the answer instead.
+    if (!req.readableEnded) res.setHeader('Connection', 'close');
+    throw error;
+  }
+}
+
+/** `inline` or `attachment` with the name as ASCII and as UTF-8 (RFC 6266). */
+function contentDisposition(kind: 'inline' | 'attachment', name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * Sends a stored file: its own type, never sniffed; images inline, everything else as a download;
+ * a sandboxing CSP in case a browser renders it anyway.
+ */
+export function sendUpload(res: Response, file: { info: BlobInfo; stream: NodeJS.ReadableStream }): void {
+  const { info, stream } = file;
+  const inline = (INLINE_IMAGE_TYPES as readonly string[]).includes(info.contentType);
+  res.status(200);
+  res.setHeader('Content-Type', info.contentType.startsWith('text/') ? `${info.contentType}; charset=utf-8` : info.contentType);
+  res.setHeader('Content-Length', String(info.size));
+  res.setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', info.name));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+  // The id is the key and the bytes never change.
+  res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+/** The id in an upload URL (`…/uploads/up_…`), absolute or not; null for anything else. */
+export function uploadIdOf(url: string): string | null {
+  let path: string;
+  try {
+    path = new URL(url, 'http://casekit.invalid').pathname;
+  } catch {
+    return null;
+  }
+  return /\/uploads\/(up_[A-Za-z0-9_-]{22,60})$/.exec(path)?.[1] ?? null;
+}
+
+/**
+ * Checks a message's attachments: each must be a file uploaded to this server and, for a visitor,
+ * one they uploaded themselves. Answers them with the stored name, type and size (whatever the
+ * client claimed) and this server's URL; quick replies pass as they are when `allowQuickReplies`.
+ */
+export async function resolveAttachments(
+  attachments: Attachment[] | undefined,
+  options: {
+    blobs: BlobStore | undefined;
+    workspaceId: string;
+    urlOf: (id: string) => string;
+    /** Whether this uploader may attach the file (e.g. only the visitor's own). */
+    mayUse: (info: BlobInfo) => Promise<boolean>;
+    allowQuickReplies: boolean;
+  },
+): Promise<Attachment[] | undefined> {
+  if (!attachments?.length) return attachments;
+  const issues: FieldIssue[] = [];
+  const resolved = await Promise.all(
+    attachments.map(async (attachment, i): Promise<Attachment | null> => {
+      if (options.allowQuickReplies && attachment.contentType === QUICK_REPLY_CONTENT_TYPE) return attachment;
+      const id = uploadIdOf(attachment.url);
+      const info = id && options.blobs ? await options.blobs.stat(id) : null;
+      if (!info || info.workspaceId !== options.workspaceId || !(await options.mayUse(info))) {
+        issues.push({
+          path: `body.attachments.${i}.url`,
+          message: id ? 'no such upload of yours on this server' : 'must be the url of a file uploaded to this server',
+        });
+        return null;
+      }
+      return { name: info.name, contentType: info.contentType, size: info.size, url: options.urlOf(info.id) };
+    }),
+  );
+  if (issues.length > 0) throw validationError(issues);
+  return resolved as Attachment[];
+}

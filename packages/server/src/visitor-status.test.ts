@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { provisionAgent } from './provision.ts';
+import { startTestServer, WORKSPACE, type TestServer } from './internal/testing.ts';
+
+let t: TestServer;
+
+before(async () => {
+  t = await startTestServer();
+});
+after(() => t.close());
+
+async function status(token?: string) {
+  const res = await t.request('GET', '/api/v1/visitor/status', token ? { token } : {});
+  assert.equal(res.status, 200, res.text);
+  return res.body as { agentsAvailable: boolean; queuePosition: number | null };
+}
+
+async function say(token: string, text: string) {
+  const res = await t.request('POST', '/api/v1/visitor/messages', { token, body: { text, clientMessageId: `${text}-${Math.random()}` } });
+  assert.equal(res.status, 201, res.text);
+  return res.body as { caseId: string };
+}
+
+describe('visitor status', () => {
+  it('tells anybody whether a human agent is online, counting no bot', async () => {
+    assert.deepEqual(await status(), { agentsAvailable: false, queuePosition: null });
+    const bot = await provisionAgent(t.store, t.auth, WORKSPACE, { email: 'bot@example.com', name: 'Helper bot', password: 'a long password', kind: 'bot' });
+    await t.server.engine.setPresence(WORKSPACE, bot.id, 'online');
+    assert.equal((await status()).agentsAvailable, false, 'a bot is not somebody to talk to');
+
+    const online = await t.request('PUT', '/api/v1/me/presence', { token: t.tokens.agent, body: { presence: 'online' } });
+    assert.equal(online.status, 200, online.text);
+    assert.equal((await status()).agentsAvailable, true);
+    await t.request('PUT', '/api/v1/me/presence', { token: t.tokens.agent, body: { presence: 'away' } });
+    assert.equal((await status()).agentsAvailable, false, 'away is not available');
+  });
+
+  it("gives a visitor their own case's place in the queue, and only counts and booleans", async () => {
+    const first = await t.visitorSession({ name: 'First' });
+    const second = await t.visitorSession({ name: 'Second' });
+    assert.equal((await status(first.token)).queuePosition, null, 'no case yet, not waiting');
+    const firstCase = await say(first.token, 'My line is down');
+    await say(second.token, 'Mine too');
+    const answer = await status(second.token);
+    assert.deepEqual(Object.keys(answer).sort(), ['agentsAvailable', 'queuePosition']);
+    assert.equal((await status(first.token)).queuePosition, 1);
+    assert.equal(answer.queuePosition, 2);
+    assert.equal((await status()).queuePosition, null, 'without a token there is no place to tell');
+
+    // An agent takes the first case by replying: the second moves up.
+    const reply = await t.request('POST', `/api/v1/cases/${firstCase.caseId}/messages`, { token: t.tokens.agent, body: { text: 'On it' } });
+    assert.equal(reply.status, 201, reply.text);
+    assert.equal((await status(first.token)).queuePosition, null);
+    assert.equal((await status(second.token)).queuePosition, 1);
+  });
+
+  it('refuses a token that is not a good visitor token instead of answering as anonymous', async () => {
+    for (const token of [t.tokens.agent, 'garbage']) {
+      const res = await t.request('GET', '/api/v1/visitor/status', { token });
+      assert.equal(res.status, 401, res.text);
+      assert.equal(res.body.error.code, 'unauthorized');
+    }
+  });
+});
+
+describe('visitor profile', () => {
+  it('puts the name and email a visitor gives on their profile, live for agents', async () => {
+    const session = await t.visitorSession();
+    const seq = await t.lastSeq();
+    const res = await t.request('PATCH', '/api/v1/visitor/profile', {
+      token: session.token,
+      body: { name: 'Paula Profile', email: 'Paula@Example.com', attributes: { page: '/billing' } },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body, { name: 'Paula Profile' });
+    const customer = await t.request('GET', `/api/v1/customers/${session.customerId}`, { token: t.tokens.agent });
+    assert.equal(customer.body.name, 'Paula Profile');
+    assert.deepEqual(customer.body.emails, ['paula@example.com']);
+    assert.equal(customer.body.attributes.page, '/billing');
+    const events = await t.store.listEvents(WORKSPACE, { after: seq, limit: 10 });
+    assert.deepEqual(events.map((e) => e.type), ['customer.updated']);
+
+    const again = await t.request('PATCH', '/api/v1/visitor/profile', { token: session.token, body: { email: 'paula@example.com' } });
+    assert.equal(again.status, 200);
+    assert.equal(await t.lastSeq(), seq + 1, 'no change, no event');
+  });
+
+  it("keeps another customer's email off the profile (as contactEmail) and answers the same either way", async () => {
+    const owner = await t.visitorSession({ name: 'Owner', email: 'owner@example.com' });
+    const other = await t.visitorSession();
+    const free = await t.visitorSession();
+    const taken = await t.request('PATCH', '/api/v1/visitor/profile', { token: other.token, body: { name: 'Guess', email: 'owner@example.com' } });
+    const fresh = await t.request('PATCH', '/api/v1/visitor/profile', { token: free.token, body: { name: 'Guess', email: 'fresh@example.com' } });
+    assert.deepEqual(taken.body, fresh.body, 'the answer does not tell whether an email is known');
+    const profile = (await t.request('GET', `/api/v1/customers/${other.customerId}`, { token: t.tokens.agent })).body;
+    assert.deepEqual(profile.emails, []);
+    assert.equal(profile.attributes.contactEmail, 'owner@example.com');
+    const owned = (await t.request('GET', `/api/v1/customers/${owner.customerId}`, { token: t.tokens.agent })).body;
+    assert.deepEqual(owned.emails, ['owner@example.com']);
+  });
+
+  it('refuses an empty change, a bad email and a missing token, naming the field', async () => {
+    const session = await t.visitorSession();
+    const empty = await t.request('PATCH', '/api/v1/visitor/profile', { token: session.token, body: {} });
+    assert.equal(empty.status, 400);
+    const bad = await t.request('PATCH', '/api/v1/visitor/profile', { token: session.token, body: { email: 'nope' } });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.body.error.details.issues.some((i: { path: string }) => i.path === 'body.email'), bad.text);
+    const anonymous = await t.request('PATCH', '/api/v1/visitor/profile', { body: { name: 'X' } });
+    assert.equal(anonymous.status, 401);
+    assert.deepEqual(t.errors, [], 'nothing was logged as a server fault');
+  });
+});
