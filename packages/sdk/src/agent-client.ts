@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { AGENT_NAMESPACE } from '@casekit/protocol';
 import type {
   Agent,
+  Attachment,
   Case,
   CaseEvent,
   Customer,
@@ -12,6 +13,8 @@ import type {
 import { CasekitApiError } from './errors.ts';
 import { createRequest } from './internal/http.ts';
 import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './internal/http.ts';
+import { createUpload, resolveUrl } from './internal/upload.ts';
+import type { UploadFn, UploadOptions } from './internal/upload.ts';
 import { START_FROM_NOW, ReplayingSocket } from './internal/realtime.ts';
 import type { ConnectionState } from './internal/realtime.ts';
 import type { TypedEmitter } from './internal/emitter.ts';
@@ -104,6 +107,14 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
     options?: { idempotencyKey?: string },
   ): Promise<RouteResponse<'createChannel'>>;
   listEvents(query?: RouteQuery<'listEvents'>): Promise<RouteResponse<'listEvents'>>;
+  /**
+   * Uploads a file to attach to a reply: pass the answer in `reply(caseId, { attachments })`.
+   * `name` defaults to the File's own; `onProgress` reports bytes sent.
+   * @example const file = await client.uploadAttachment(input.files[0]); await client.reply(id, { text, attachments: [file] });
+   */
+  uploadAttachment(file: Blob, name?: string, options?: UploadOptions): Promise<Attachment>;
+  /** An absolute URL for a link the server gave, such as an attachment's (relative unless the server knows its public URL). */
+  resolveUrl(url: string): string;
 
   /** Opens the realtime socket (`/agent`); reconnects by itself and replays what was missed. */
   connect(): void;
@@ -129,17 +140,22 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   #token: string | null;
   #autoConnect: boolean;
   #socket: ReplayingSocket;
+  #upload: UploadFn;
+  #baseUrl: string;
   readonly request: RequestFn;
 
   constructor(options: AgentClientOptions) {
     super();
     this.#token = options.token ?? null;
     this.#autoConnect = options.realtime ?? false;
-    this.request = createRequest({
+    this.#baseUrl = options.baseUrl;
+    const http = {
       baseUrl: options.baseUrl,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       getToken: () => this.#token,
-    });
+    };
+    this.request = createRequest(http);
+    this.#upload = createUpload('upload', http);
     this.#socket = new ReplayingSocket({
       baseUrl: options.baseUrl,
       namespace: AGENT_NAMESPACE,
@@ -243,6 +259,12 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   listEvents(query?: RouteQuery<'listEvents'>) {
     return this.request('listEvents', { query });
+  }
+  uploadAttachment(file: Blob, name?: string, options?: UploadOptions) {
+    return this.#upload(file, name, options);
+  }
+  resolveUrl(url: string): string {
+    return resolveUrl(this.#baseUrl, url);
   }
 
   connect(): void {

@@ -1,6 +1,7 @@
 // Type tests: checked by `pnpm typecheck`; a wrong inference fails the build. Nothing here runs.
 import type {
   Agent,
+  Attachment,
   Case,
   CaseDetail,
   CaseEvent,
@@ -11,6 +12,7 @@ import type {
   Message,
   Page,
   VisitorSessionResponse,
+  VisitorStatusResponse,
 } from '@casekit/protocol';
 import type {
   AgentClient,
@@ -39,6 +41,10 @@ export type Tests = [
   Expect<Equal<Resolved<VisitorClient['start']>, VisitorSessionResponse>>,
   Expect<Equal<Resolved<VisitorClient['send']>, Message | PendingMessage>>,
   Expect<Equal<Resolved<VisitorClient['history']>, Page<Message>>>,
+  // Uploads answer the attachment to put on a message, on both clients.
+  Expect<Equal<Resolved<AgentClient['uploadAttachment']>, Attachment>>,
+  Expect<Equal<Resolved<VisitorClient['uploadAttachment']>, Attachment>>,
+  Expect<Equal<Resolved<VisitorClient['status']>, VisitorStatusResponse>>,
   // request() is typed from ROUTES by name.
   Expect<Equal<RouteResponse<'getCustomer'>, Customer>>,
   Expect<Equal<RouteResponse<'listEvents'>['lastSeq'], number>>,

@@ -137,6 +137,52 @@ describe('SDK against the reference backend', () => {
     fresh.disconnect();
   });
 
+  it('a visitor and an agent exchange files: uploaded, attached, seen on both sides, downloadable', async () => {
+    const photo = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4])], { type: 'image/png' });
+    const progress: number[] = [];
+    const attachment = await visitor.uploadAttachment(photo, 'router.png', { onProgress: (sent) => progress.push(sent) });
+    assert.deepEqual({ ...attachment, url: '' }, { name: 'router.png', contentType: 'image/png', size: 12, url: '' });
+    assert.equal(progress.at(-1), 12, 'progress ends at the full size');
+    const sent = await visitor.send('A photo of the lights', { attachments: [attachment] });
+    assert.ok('id' in sent);
+    assert.deepEqual(sent.attachments, [attachment]);
+    await waitFor(() => agentMessages.some((m) => m.message.id === sent.id), 5000, 'agent sees the photo');
+    const seen = agentMessages.find((m) => m.message.id === sent.id)!.message;
+    const download = await fetch(agent.resolveUrl(seen.attachments[0]!.url));
+    assert.equal(download.headers.get('content-type'), 'image/png');
+    assert.deepEqual(new Uint8Array(await download.arrayBuffer()), new Uint8Array(await photo.arrayBuffer()));
+
+    const guide = await agent.uploadAttachment(new Blob(['Unplug the router for 30 seconds.\n'], { type: 'text/plain' }), 'steps.txt');
+    await agent.reply(sent.caseId, { text: 'These steps should help', attachments: [guide] });
+    await waitFor(() => visitorMessages.some((m) => m.attachments[0]?.name === 'steps.txt'), 5000, 'visitor sees the file');
+    assert.equal(await (await fetch(visitor.resolveUrl(guide.url))).text(), 'Unplug the router for 30 seconds.\n');
+
+    await assert.rejects(visitor.uploadAttachment(new Blob(['<svg/>'], { type: 'image/svg+xml' }), 'x.svg'), {
+      name: 'CasekitApiError',
+      code: 'unsupported_media_type',
+      status: 415,
+    });
+    await assert.rejects(visitor.uploadAttachment(new Blob(['x'])), { code: 'validation_failed', status: 0 }, 'a Blob needs a name');
+  });
+
+  it("tells a visitor whether anyone is online and their place in the queue; the profile takes the visitor's email", async () => {
+    const other = createVisitorClient({ baseUrl: server.url, channelId: WEBCHAT_CHANNEL_ID, storage: 'memory', realtime: false });
+    assert.deepEqual(await other.status(), { agentsAvailable: false, queuePosition: null }, 'anonymous, before any session');
+    await agent.setPresence('online');
+    await other.updateProfile({ name: 'Quinn Queue', email: 'quinn@example.com' });
+    await other.send('Hello, anyone?');
+    const status = await other.status();
+    assert.equal(status.agentsAvailable, true);
+    assert.ok(status.queuePosition !== null && status.queuePosition >= 1, `a place in the queue: ${JSON.stringify(status)}`);
+    const customer = await agent.getCustomer(other.session!.customerId);
+    assert.equal(customer.name, 'Quinn Queue');
+    assert.deepEqual(customer.emails, ['quinn@example.com']);
+    await other.setAttributes({ plan: 'Fibre 500' });
+    assert.equal((await agent.getCustomer(other.session!.customerId)).attributes.plan, 'Fibre 500');
+    await agent.setPresence('offline');
+    other.close();
+  });
+
   it('a message sent while the server restarts waits in the outbox and arrives exactly once', async () => {
     const port = server.port;
     await server.close();

@@ -23,6 +23,9 @@ export type {
   RouteResponse,
 } from './internal/http.ts';
 
+// Uploads
+export type { UploadOptions } from './internal/upload.ts';
+
 // Realtime
 export type { ConnectionState } from './internal/realtime.ts';
 export type { TypedEmitter } from './internal/emitter.ts';

@@ -164,4 +164,36 @@ describe('msw mocks of the REST API, driven through the SDK', () => {
     );
     chat.close();
   });
+
+  it('fakes uploads, attachments, the visitor status and profile like the server', async () => {
+    const chat = createVisitorClient({ baseUrl: BASE, channelId: 'ch_web', storage: 'memory', realtime: false, name: 'Pat' });
+    assert.deepEqual(await chat.status(), { agentsAvailable: true, queuePosition: null }, 'Ada and Ben are online in the demo');
+    const file = await chat.uploadAttachment(new Blob(['%PDF-1.7 bill'], { type: 'application/pdf' }), 'bill.pdf');
+    assert.match(file.url, /^\/api\/v1\/uploads\/up_[A-Za-z0-9_-]{24}$/);
+    const sent = await chat.send('My bill', { attachments: [{ ...file, name: 'other.exe' }] });
+    assert.ok('id' in sent);
+    assert.deepEqual(sent.attachments, [file], 'stored facts, not the claimed ones');
+    const status = await chat.status();
+    assert.ok(status.queuePosition! >= 1, 'the new case waits');
+    const download = await fetch(new URL(file.url, BASE));
+    assert.equal(download.headers.get('content-type'), 'application/pdf');
+    assert.equal(await download.text(), '%PDF-1.7 bill');
+
+    await assert.rejects(chat.uploadAttachment(new Blob(['<html>'], { type: 'text/html' }), 'a.html'), { code: 'unsupported_media_type' });
+    const stranger = createVisitorClient({ baseUrl: BASE, channelId: 'ch_web', storage: 'memory', realtime: false });
+    await stranger.start();
+    const stolen = await fetch(`${BASE}/api/v1/visitor/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stranger.session!.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'mine now', clientMessageId: 's1', attachments: [file] }),
+    });
+    assert.equal(stolen.status, 400, "another visitor's file is refused");
+    assert.equal((await stolen.json()).error.details.issues[0].path, 'body.attachments.0.url');
+
+    await chat.updateProfile({ email: 'pat@example.com' });
+    const ada = await signIn();
+    assert.deepEqual((await ada.getCustomer(chat.session!.customerId)).emails, ['pat@example.com']);
+    chat.close();
+    stranger.close();
+  });
 });

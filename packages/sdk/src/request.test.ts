@@ -178,4 +178,30 @@ describe('request', () => {
     assert.equal(result.lastSeq, 7);
     assert.deepEqual(calls, ['http://casekit.invalid/api/v1/events?after=3&limit=10']);
   });
+
+  it('uploads a file as the raw body with its type and name, and maps a refusal to a CasekitApiError', async () => {
+    rec.json(201, { name: 'Scan été.pdf', contentType: 'application/pdf', size: 9, url: '/api/v1/uploads/up_x' });
+    const client = createAgentClient({ baseUrl, token: 'tok_1' });
+    const file = new File(['%PDF-1.7'], 'Scan été.pdf', { type: 'application/pdf' });
+    const attachment = await client.uploadAttachment(file);
+    assert.equal(attachment.url, '/api/v1/uploads/up_x');
+    const req = rec.seen.at(-1)!;
+    assert.equal(req.method, 'POST');
+    assert.equal(req.url, '/api/v1/uploads?name=Scan%20%C3%A9t%C3%A9.pdf');
+    assert.equal(req.headers['content-type'], 'application/pdf');
+    assert.equal(req.headers.authorization, 'Bearer tok_1');
+    assert.equal(req.body, '%PDF-1.7');
+
+    await client.uploadAttachment(new Blob(['plain']), 'notes.txt', { contentType: 'text/plain' });
+    assert.equal(rec.seen.at(-1)!.headers['content-type'], 'text/plain', 'a Blob without a type takes the given one');
+
+    rec.json(413, { error: { code: 'payload_too_large', message: 'The file is larger than the limit of 10 MB.', details: { limit: 10 } } });
+    await assert.rejects(client.uploadAttachment(file), { code: 'payload_too_large', status: 413, details: { limit: 10 } });
+  });
+
+  it('resolves links the server gave against the base URL', () => {
+    const client = createAgentClient({ baseUrl: 'https://support.example.com/', token: 't' });
+    assert.equal(client.resolveUrl('/api/v1/uploads/up_1'), 'https://support.example.com/api/v1/uploads/up_1');
+    assert.equal(client.resolveUrl('https://cdn.example.com/a.png'), 'https://cdn.example.com/a.png');
+  });
 });

@@ -1,9 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
 import { VISITOR_NAMESPACE } from '@casekit/protocol';
-import type { Attachment, DeliveryStatus, Message, Page, VisitorSessionResponse } from '@casekit/protocol';
+import type { Attachment, DeliveryStatus, Message, Page, VisitorSessionResponse, VisitorStatusResponse } from '@casekit/protocol';
 import { CasekitApiError, toApiError } from './errors.ts';
 import { createRequest } from './internal/http.ts';
 import type { RequestFn, RouteBody, RouteQuery } from './internal/http.ts';
+import { createUpload, resolveUrl } from './internal/upload.ts';
+import type { UploadFn, UploadOptions } from './internal/upload.ts';
 import { ReplayingSocket } from './internal/realtime.ts';
 import type { ConnectionState } from './internal/realtime.ts';
 import { randomId } from './internal/emitter.ts';
@@ -98,6 +100,25 @@ export interface VisitorClient extends TypedEmitter<VisitorClientEvents> {
   sendTyping(typing: boolean): void;
   /** Links the session to a signed-in user of the host site. */
   identify(identity: VisitorIdentity): Promise<void>;
+  /**
+   * Whether an agent is online now and, once the session started, the place of the visitor's
+   * waiting case in the queue (null when not waiting). Works before `start()`, anonymously.
+   */
+  status(): Promise<VisitorStatusResponse>;
+  /**
+   * Gives the visitor's name, email (unverified; agents see it) or attributes after the session
+   * started; starts it first if needed.
+   */
+  updateProfile(profile: RouteBody<'updateVisitorProfile'>): Promise<void>;
+  /** Adds facts for the agent (plan, page…): sent now if the session runs, and with every new session. */
+  setAttributes(attributes: NonNullable<RouteBody<'startVisitorSession'>['attributes']>): Promise<void>;
+  /**
+   * Uploads a file to attach to a message: pass the answer in `send(text, { attachments })`.
+   * Starts the session first if needed. `name` defaults to the File's own.
+   */
+  uploadAttachment(file: Blob, name?: string, options?: UploadOptions): Promise<Attachment>;
+  /** An absolute URL for a link the server gave, such as an attachment's. */
+  resolveUrl(url: string): string;
   /** Logs out: forgets the session, the outbox and the local view; `start()` begins anew. */
   reset(): Promise<void>;
   /** Closes the socket and stops listening; storage is kept for the next page load. */
@@ -133,6 +154,8 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   #request: RequestFn;
   #socket: ReplayingSocket;
   #realtime: boolean;
+  #upload: UploadFn;
+  #attributes: RouteBody<'startVisitorSession'>['attributes'];
 
   #session: StoredSession | null = null;
   #response: VisitorSessionResponse | null = null;
@@ -170,11 +193,14 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       });
     }
     this.#store = storage === 'indexeddb' ? createIndexedDbStore(scope) : createMemoryStore(scope);
-    this.#request = createRequest({
+    this.#attributes = options.attributes;
+    const http = {
       baseUrl: options.baseUrl,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       getToken: () => this.#session?.token ?? null,
-    });
+    };
+    this.#request = createRequest(http);
+    this.#upload = createUpload('visitorUpload', http);
     this.#socket = new ReplayingSocket({
       baseUrl: options.baseUrl,
       namespace: VISITOR_NAMESPACE,
@@ -284,7 +310,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       ...(name ? { name } : {}),
       ...(email ? { email } : {}),
       ...(id ? { userId: id.userId, userHash: id.userHash } : {}),
-      ...(o.attributes ? { attributes: o.attributes } : {}),
+      ...(this.#attributes ? { attributes: this.#attributes } : {}),
     };
   }
 
@@ -500,10 +526,34 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     await this.start();
   }
 
+  status(): Promise<VisitorStatusResponse> {
+    return this.#request('visitorStatus', {});
+  }
+
+  async updateProfile(profile: RouteBody<'updateVisitorProfile'>): Promise<void> {
+    if (!this.#response) await this.start();
+    await this.#request('updateVisitorProfile', { body: profile });
+  }
+
+  async setAttributes(attributes: NonNullable<RouteBody<'startVisitorSession'>['attributes']>): Promise<void> {
+    this.#attributes = { ...this.#attributes, ...attributes };
+    if (this.#response) await this.#request('updateVisitorProfile', { body: { attributes } });
+  }
+
+  async uploadAttachment(file: Blob, name?: string, options?: UploadOptions): Promise<Attachment> {
+    if (!this.#response) await this.start();
+    return this.#upload(file, name, options);
+  }
+
+  resolveUrl(url: string): string {
+    return resolveUrl(this.#options.baseUrl, url);
+  }
+
   async reset(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     this.#socket.disconnect();
     this.#identity = undefined;
+    this.#attributes = this.#options.attributes;
     this.#session = null;
     this.#response = null;
     this.#pending.clear();

@@ -103,40 +103,50 @@ export function createRequest(options: HttpOptions): RequestFn {
       body = JSON.stringify(input.body);
     }
 
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        method: route.method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        ...(input.signal ? { signal: input.signal } : {}),
-      });
-    } catch (err) {
-      if (input.signal?.aborted) throw err;
-      const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      throw new CasekitApiError('unavailable', `${what}: could not reach the server at ${base} (${reason}).`, {
-        status: 0,
-        cause: err,
-      });
-    }
+    const init: RequestInit = {
+      method: route.method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    };
+    return (await fetchAnswer(doFetch, url, init, what, base)) as RouteResponse<N>;
+  };
+}
 
-    const text = await readText(response, what);
-    let json: unknown = undefined;
-    if (text) {
-      try {
-        json = JSON.parse(text);
-      } catch (err) {
-        if (response.ok) {
-          throw new CasekitApiError('internal', `${what}: the server answered ${response.status} with a body that is not JSON.`, {
-            status: response.status,
-            cause: err,
-          });
-        }
+/**
+ * Sends one request with fetch and reads its JSON answer. An unreachable server or a connection
+ * dropped mid-answer becomes `unavailable` with status 0; an error answer its CasekitApiError.
+ */
+export async function fetchAnswer(doFetch: typeof fetch, url: string, init: RequestInit, what: string, base: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await doFetch(url, init);
+  } catch (err) {
+    if (init.signal?.aborted) throw err;
+    const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    throw new CasekitApiError('unavailable', `${what}: could not reach the server at ${base} (${reason}).`, {
+      status: 0,
+      cause: err,
+    });
+  }
+  return readAnswer(response.status, await readText(response, what), what);
+}
+
+/** The JSON of an answer, or the CasekitApiError a non-2xx answer carries. */
+export function readAnswer(status: number, text: string, what: string): unknown {
+  const ok = status >= 200 && status < 300;
+  let json: unknown = undefined;
+  if (text) {
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      if (ok) {
+        throw new CasekitApiError('internal', `${what}: the server answered ${status} with a body that is not JSON.`, { status, cause: err });
       }
     }
-    if (!response.ok) throw errorFromResponse(response.status, json, what);
-    return json as RouteResponse<N>;
-  };
+  }
+  if (!ok) throw errorFromResponse(status, json, what);
+  return json;
 }
 
 async function readText(response: Response, what: string): Promise<string> {

@@ -1,0 +1,90 @@
+import { ROUTE_META } from '@casekit/protocol';
+import type { Attachment } from '@casekit/protocol';
+import { CasekitApiError } from '../errors.ts';
+import { fetchAnswer, normalizeBaseUrl, readAnswer, type HttpOptions } from './http.ts';
+
+/** Options of `uploadAttachment`. */
+export interface UploadOptions {
+  /** Called as bytes go out (in browsers with XMLHttpRequest); `total` is the file's size. */
+  onProgress?: (sent: number, total: number) => void;
+  /** The file's type when the Blob has none (`file.type` otherwise). */
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+/** Sends a file to an upload route; answers the attachment to put on a message. */
+export type UploadFn = (file: Blob, name?: string, options?: UploadOptions) => Promise<Attachment>;
+
+/**
+ * Creates the upload call for `route`: the file's bytes as the body, its type as Content-Type,
+ * its name in the query. With `onProgress` and XMLHttpRequest at hand it reports progress.
+ */
+export function createUpload(route: 'upload' | 'visitorUpload', options: HttpOptions): UploadFn {
+  const meta = ROUTE_META[route];
+  const what = `${meta.method} ${meta.path}`;
+  const base = `${normalizeBaseUrl(options.baseUrl)}/api/v1`;
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  return async (file, name, uploadOptions = {}) => {
+    const fileName = name ?? (file as Partial<File>).name ?? '';
+    if (!fileName) {
+      throw new CasekitApiError('validation_failed', 'uploadAttachment(file, name): a Blob has no name of its own; pass one.', {
+        status: 0,
+        details: { issues: [{ path: 'query.name', message: 'required' }] },
+      });
+    }
+    const url = `${base}${meta.path}?name=${encodeURIComponent(fileName)}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = options.getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    const type = uploadOptions.contentType ?? file.type;
+    if (type) headers['content-type'] = type;
+
+    const { onProgress, signal } = uploadOptions;
+    const attachment =
+      onProgress && typeof XMLHttpRequest === 'function' && !options.fetch
+        ? await sendWithProgress(url, headers, file, onProgress, signal, what, base)
+        : await fetchAnswer(doFetch, url, { method: 'POST', headers, body: file, ...(signal ? { signal } : {}) }, what, base);
+    onProgress?.(file.size, file.size);
+    return attachment as Attachment;
+  };
+}
+
+function sendWithProgress(
+  url: string,
+  headers: Record<string, string>,
+  file: Blob,
+  onProgress: (sent: number, total: number) => void,
+  signal: AbortSignal | undefined,
+  what: string,
+  base: string,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    for (const [key, value] of Object.entries(headers)) xhr.setRequestHeader(key, value);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, file.size);
+    xhr.onload = () => {
+      try {
+        resolve(readAnswer(xhr.status, xhr.responseText, what));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    xhr.onerror = () => reject(new CasekitApiError('unavailable', `${what}: could not reach the server at ${base}.`, { status: 0 }));
+    xhr.onabort = () => reject(signal?.reason ?? new DOMException('The upload was aborted.', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}
+
+/** An absolute URL for a link the server gave, such as an attachment's `/api/v1/uploads/…`. */
+export function resolveUrl(baseUrl: string, url: string): string {
+  const base = normalizeBaseUrl(baseUrl) || (globalThis as { location?: { href: string } }).location?.href;
+  if (!base) return url;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+}
