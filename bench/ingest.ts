@@ -3,12 +3,13 @@
  * SQLite store, one transaction each) against a bare Express endpoint measured in the same run.
  *   pnpm --filter @casekit/bench ingest [--messages 30000 --concurrency 64]
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postLoad, type LoadResult } from './http-load.ts';
 import { percentile, progress, saveResult, table, benchOptions } from './lib.ts';
-import { freePort, startProcess, stopProcess } from './proc.ts';
+import { cpuSeconds, freePort, startProcess, stopProcess } from './proc.ts';
 
 const values = benchOptions({ messages: { type: 'string', default: '30000' }, concurrency: { type: 'string', default: '64' }, visitors: { type: 'string', default: '200' } });
 const TOTAL = Number(values.messages);
@@ -17,16 +18,31 @@ const VISITORS = Number(values.visitors);
 const PATH = '/api/v1/visitor/messages';
 const body = (i: number) => ({ text: `Message ${i}: my connection drops every evening around 8pm`, clientMessageId: `bench-${i}` });
 
-async function run(label: string, port: number, headers?: (i: number) => Record<string, string>): Promise<LoadResult> {
+interface Measured extends LoadResult {
+  /** CPU time per message of the server process and of this load generator, in µs. */
+  serverCpuUs: number | null;
+  clientCpuUs: number;
+}
+
+async function run(label: string, server: ChildProcess, port: number, headers?: (i: number) => Record<string, string>): Promise<Measured> {
   // A short warm-up lets the JIT settle before the measured run.
   await postLoad({ port, path: PATH, total: 1000, concurrency: CONCURRENCY, body: (i) => body(-1 - i), ...(headers && { headers }) });
-  return postLoad({ port, path: PATH, total: TOTAL, concurrency: CONCURRENCY, body, ...(headers && { headers }), onProgress: progress(label, TOTAL) });
+  const serverBefore = cpuSeconds(server.pid);
+  const clientBefore = process.cpuUsage();
+  const result = await postLoad({ port, path: PATH, total: TOTAL, concurrency: CONCURRENCY, body, ...(headers && { headers }), onProgress: progress(label, TOTAL) });
+  const serverAfter = cpuSeconds(server.pid);
+  const client = process.cpuUsage(clientBefore);
+  return {
+    ...result,
+    serverCpuUs: serverBefore === null || serverAfter === null ? null : ((serverAfter - serverBefore) / TOTAL) * 1e6,
+    clientCpuUs: (client.user + client.system) / TOTAL,
+  };
 }
 
 // Baseline: Express parsing the same JSON and answering 201, no work.
 const barePort = await freePort();
 const bare = await startProcess('bench/bare-server.ts', [], {}, barePort, PATH);
-const baseline = await run('bare express ', barePort);
+const baseline = await run('bare express ', bare, barePort);
 await stopProcess(bare);
 
 // casekit: the reference server with its embedded SQLite store.
@@ -44,15 +60,17 @@ for (let i = 0; i < VISITORS; i++) {
   tokens.push(((await res.json()) as { token: string }).token);
 }
 const auth = (i: number) => ({ authorization: `Bearer ${tokens[((i % VISITORS) + VISITORS) % VISITORS]}` });
-const casekit = await run('casekit ingest', port, auth);
+const casekit = await run('casekit ingest', server, port, auth);
 await stopProcess(server);
 rmSync(dataDir, { recursive: true, force: true });
 
-const row = (name: string, r: LoadResult) => ({
+const row = (name: string, r: Measured) => ({
   endpoint: name,
   'msg/s': Math.round(r.perSecond),
   p50_ms: percentile(r.latencyMs, 50),
   p99_ms: percentile(r.latencyMs, 99),
+  'server µs/msg': r.serverCpuUs === null ? 'n/a' : Math.round(r.serverCpuUs),
+  'client µs/msg': Math.round(r.clientCpuUs),
   statuses: Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
 });
 console.log(`\nIngest over HTTP: ${TOTAL.toLocaleString('en')} messages, ${CONCURRENCY} in flight, ${VISITORS} visitors`);
@@ -60,4 +78,14 @@ console.log(table([row('bare Express (baseline)', baseline), row('casekit → SQ
 const ratio = casekit.perSecond / baseline.perSecond;
 console.log(`\ncasekit: ${Math.round(casekit.perSecond)} msg/s, ${ratio.toFixed(2)} of bare (aim: ≥ 3,000 msg/s and ≥ 0.3)`);
 if ((casekit.statuses[201] ?? 0) !== TOTAL) console.log('warning: not every message was answered 201');
-saveResult('ingest', { total: TOTAL, concurrency: CONCURRENCY, visitors: VISITORS, casekit: casekit.perSecond, bare: baseline.perSecond, ratio, casekitP99: percentile(casekit.latencyMs, 99) });
+saveResult('ingest', {
+  total: TOTAL,
+  concurrency: CONCURRENCY,
+  visitors: VISITORS,
+  casekit: casekit.perSecond,
+  bare: baseline.perSecond,
+  ratio,
+  casekitP99: percentile(casekit.latencyMs, 99),
+  serverCpuUs: { casekit: casekit.serverCpuUs, bare: baseline.serverCpuUs },
+  clientCpuUs: { casekit: casekit.clientCpuUs, bare: baseline.clientCpuUs },
+});
