@@ -1,5 +1,6 @@
 // End to end: the reference backend (SQLite in a temp dir, real HTTP and socket.io on loopback)
 // driven only through the SDK's clients, the way a chat widget and a workbench would.
+import 'fake-indexeddb/auto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -181,6 +182,20 @@ describe('SDK against the reference backend', () => {
     assert.equal((await agent.getCustomer(other.session!.customerId)).attributes.plan, 'Fibre 500');
     await agent.setPresence('offline');
     other.close();
+  });
+
+  it('a returning visitor who gives an email on a later page load gets it on the same profile', async () => {
+    const firstPage = createVisitorClient({ baseUrl: server.url, channelId: WEBCHAT_CHANNEL_ID, storage: 'indexeddb', realtime: false });
+    const { customerId } = await firstPage.start();
+    firstPage.close();
+    const laterPage = createVisitorClient({ baseUrl: server.url, channelId: WEBCHAT_CHANNEL_ID, storage: 'indexeddb', realtime: false });
+    await laterPage.updateProfile({ name: 'Rita Return', email: 'rita@example.com' });
+    assert.equal(laterPage.session!.customerId, customerId, 'the session was resumed');
+    const customer = await agent.getCustomer(customerId);
+    assert.equal(customer.name, 'Rita Return');
+    assert.deepEqual(customer.emails, ['rita@example.com']);
+    await laterPage.reset();
+    laterPage.close();
   });
 
   it('a message sent while the server restarts waits in the outbox and arrives exactly once', async () => {

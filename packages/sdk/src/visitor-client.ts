@@ -106,8 +106,8 @@ export interface VisitorClient extends TypedEmitter<VisitorClientEvents> {
    */
   status(): Promise<VisitorStatusResponse>;
   /**
-   * Gives the visitor's name, email (unverified; agents see it) or attributes after the session
-   * started; starts it first if needed.
+   * Gives the visitor's name, email (unverified; agents see it) or attributes. Before `start()`
+   * they go with the new session (which this starts); afterwards, onto the profile.
    */
   updateProfile(profile: RouteBody<'updateVisitorProfile'>): Promise<void>;
   /** Adds facts for the agent (plan, page…): sent now if the session runs, and with every new session. */
@@ -156,6 +156,10 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   #realtime: boolean;
   #upload: UploadFn;
   #attributes: RouteBody<'startVisitorSession'>['attributes'];
+  /** Name and email given with updateProfile(), sent with the next session start too. */
+  #profile: { name?: string; email?: string } = {};
+  /** The running session continues an earlier one (a resume token found the same customer). */
+  #resumed = false;
 
   #session: StoredSession | null = null;
   #response: VisitorSessionResponse | null = null;
@@ -277,6 +281,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       response = await this.#request('startVisitorSession', { body: this.#sessionBody(undefined) });
     }
     const sameCustomer = stored?.customerId === response.customerId;
+    this.#resumed = sameCustomer;
     this.#session = {
       scope: '',
       token: response.token,
@@ -302,8 +307,8 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   #sessionBody(resumeToken: string | undefined): RouteBody<'startVisitorSession'> {
     const o = this.#options;
     const id = this.#identity;
-    const name = id?.name ?? o.name;
-    const email = id?.email ?? o.email;
+    const name = id?.name ?? this.#profile.name ?? o.name;
+    const email = id?.email ?? this.#profile.email ?? o.email;
     return {
       channelId: o.channelId,
       ...(resumeToken ? { resumeToken } : {}),
@@ -531,8 +536,13 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   }
 
   async updateProfile(profile: RouteBody<'updateVisitorProfile'>): Promise<void> {
-    if (!this.#response) await this.start();
-    await this.#request('updateVisitorProfile', { body: profile });
+    const { attributes, ...contact } = profile;
+    this.#profile = { ...this.#profile, ...contact };
+    if (attributes) this.#attributes = { ...this.#attributes, ...attributes };
+    const fresh = !this.#response;
+    if (fresh) await this.start();
+    // A new profile took them with the session; a resumed one needs them sent.
+    if (!fresh || this.#resumed) await this.#request('updateVisitorProfile', { body: profile });
   }
 
   async setAttributes(attributes: NonNullable<RouteBody<'startVisitorSession'>['attributes']>): Promise<void> {
@@ -554,6 +564,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     this.#socket.disconnect();
     this.#identity = undefined;
     this.#attributes = this.#options.attributes;
+    this.#profile = {};
     this.#session = null;
     this.#response = null;
     this.#pending.clear();
