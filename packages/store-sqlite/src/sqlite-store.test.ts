@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -289,5 +290,54 @@ describe('sqlite store', () => {
       }
     }
     db.close();
+  });
+});
+
+describe('channel secrets at rest', () => {
+  const KEY = 'k'.repeat(16) + 'another-32-character-key';
+  const channel = (id: string, secret: string | null) => ({
+    id,
+    workspaceId: 'ws_s',
+    kind: 'webchat' as const,
+    name: id,
+    createdAt: T0,
+    secret,
+  });
+
+  it('stores secrets encrypted under a key, reads them back, and never writes the plain text', async () => {
+    const filename = freshFile();
+    const store = await createSqliteStore({ filename, secretKey: KEY });
+    await store.transaction(async (tx) => {
+      await tx.putWorkspace(workspace('ws_s'));
+      await tx.insertChannel(channel('web', 'plain-secret-value-123'));
+      await tx.insertChannel(channel('none', null));
+    });
+    assert.equal((await store.getChannel('ws_s', 'web'))?.secret, 'plain-secret-value-123');
+    assert.equal((await store.getChannel('ws_s', 'none'))?.secret, null);
+    await store.close();
+    const raw = new Database(filename, { readonly: true });
+    const stored = raw.prepare("SELECT secret FROM channels WHERE id = 'web'").get() as { secret: string };
+    raw.close();
+    assert.match(stored.secret, /^enc1:/);
+    assert.ok(!readFileSync(filename).includes('plain-secret-value-123'), 'the plain secret is not in the file');
+  });
+
+  it('seals secrets stored before a key was set, and refuses to open without the key or with another', async () => {
+    const filename = freshFile();
+    const plain = await createSqliteStore({ filename });
+    await plain.transaction(async (tx) => {
+      await tx.putWorkspace(workspace('ws_s'));
+      await tx.insertChannel(channel('web', 'legacy-secret'));
+    });
+    await plain.close();
+    const keyed = await createSqliteStore({ filename, secretKey: KEY });
+    assert.equal((await keyed.getChannel('ws_s', 'web'))?.secret, 'legacy-secret');
+    await keyed.close();
+    await assert.rejects(createSqliteStore({ filename }), { code: 'unavailable', message: /secret key/ });
+    await assert.rejects(createSqliteStore({ filename, secretKey: 'x'.repeat(40) }), { code: 'unavailable', message: /does not open/ });
+    await assert.rejects(createSqliteStore({ filename, secretKey: 'short' }), { code: 'internal', message: /at least 32/ });
+    const again = await createSqliteStore({ filename, secretKey: KEY });
+    assert.deepEqual((await again.listChannels('ws_s')).map((c) => c.secret), ['legacy-secret']);
+    await again.close();
   });
 });

@@ -30,6 +30,7 @@ import {
 import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList, textTerms } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
 import { migrate } from './internal/schema.ts';
+import { createSecretBox, type SecretBox } from './internal/secrets.ts';
 import { createWriteQueue } from './internal/write-queue.ts';
 
 export interface SqliteStoreOptions {
@@ -42,6 +43,12 @@ export interface SqliteStoreOptions {
   synchronous?: 'normal' | 'full';
   /** How long a write waits for another process holding the write lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Key that channel secrets are encrypted with (AES-256-GCM), at least 32 characters. Without
+   * one they are stored as given. Opening with a key seals secrets stored before in plain text;
+   * a file with sealed secrets needs the same key to read them.
+   */
+  secretKey?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -66,6 +73,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   const filename = tempDir ? join(tempDir, 'store.db') : options.filename;
   const timeout = options.busyTimeoutMs ?? 5000;
   const synchronous = memory ? 'OFF' : options.synchronous === 'full' ? 'FULL' : 'NORMAL';
+  const box = createSecretBox(options.secretKey);
 
   let writer: Database.Database;
   try {
@@ -87,6 +95,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     writer.pragma('wal_autocheckpoint = 10000');
     writer.pragma('journal_size_limit = 67108864');
     migrate(writer);
+    prepareSecrets(writer, box);
     reader = new Database(filename, { readonly: true, timeout });
     reader.pragma('cache_size = -65536');
     reader.pragma('mmap_size = 268435456');
@@ -96,7 +105,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     throw error;
   }
-  return buildStore(writer, reader, () => {
+  return buildStore(writer, reader, box, () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   });
 }
@@ -113,18 +122,33 @@ function statementCache(db: Database.Database): Prepare {
   };
 }
 
-function buildStore(writer: Database.Database, reader: Database.Database, onClosed: () => void): Store {
+/**
+ * Checks at open that stored channel secrets can be read with the key given (or without one),
+ * and with a key seals the secrets an earlier start stored in plain text.
+ */
+function prepareSecrets(db: Database.Database, box: SecretBox): void {
+  db.transaction(() => {
+    const rows = db.prepare<[], Row>('SELECT pos, secret FROM channels WHERE secret IS NOT NULL').all();
+    const sealed = rows.find((row) => box.isSealed(row.secret as string));
+    if (sealed) box.open(sealed.secret as string);
+    if (!box.encrypts) return;
+    const update = db.prepare('UPDATE channels SET secret = ? WHERE pos = ?');
+    for (const row of rows) if (!box.isSealed(row.secret as string)) update.run(box.seal(row.secret as string), row.pos);
+  }).immediate();
+}
+
+function buildStore(writer: Database.Database, reader: Database.Database, box: SecretBox, onClosed: () => void): Store {
   const queue = createWriteQueue(writer);
   const w = statementCache(writer);
   const r = statementCache(reader);
   let closed = false;
 
   const readSnapshot = reader.transaction((fn: () => unknown) => fn());
-  const reads = asyncify<StoreReader>(createReads(r, (fn) => readSnapshot(fn) as ReturnType<typeof fn>), () => closed);
+  const reads = asyncify<StoreReader>(createReads(r, box, (fn) => readSnapshot(fn) as ReturnType<typeof fn>), () => closed);
   // Inside a transaction the write connection already gives one consistent view.
-  const txReads = createReads(w, (fn) => fn());
+  const txReads = createReads(w, box, (fn) => fn());
   const terms: TermCache = { known: new Set(), pending: [] };
-  const txWrites = createWrites(w, terms);
+  const txWrites = createWrites(w, terms, box);
   const txMethods = Object.entries({ ...txReads, ...txWrites }) as [string, (...args: unknown[]) => unknown][];
 
   /** Runs a write on the write connection, after every earlier one, inside a committed transaction. */
@@ -306,7 +330,7 @@ function outboxItem(row: Row): OutboxItem {
 
 // ---- reads ----
 
-function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreReader> {
+function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T): Sync<StoreReader> {
   /** The surviving id of a possibly merged-away customer (the id itself when unknown). */
   function canonicalCustomerId(ws: string, id: string): string {
     let current = id;
@@ -341,7 +365,7 @@ function createReads(s: Prepare, snapshot: <T>(fn: () => T) => T): Sync<StoreRea
   const agent = (row: Row | undefined): AgentRecord | null =>
     row ? { ...parse<AgentRecord>(row.json), passwordHash: (row.password_hash as string | null) ?? null } : null;
   const channel = (row: Row | undefined): ChannelRecord | null =>
-    row ? { ...parse<ChannelRecord>(row.json), secret: (row.secret as string | null) ?? null } : null;
+    row ? { ...parse<ChannelRecord>(row.json), secret: row.secret == null ? null : box.open(row.secret as string) } : null;
   const one = <T>(row: Row | undefined): T | null => (row ? parse<T>(row.json) : null);
 
   return {
@@ -510,7 +534,7 @@ interface TermCache {
 }
 const MAX_KNOWN_TERMS = 100_000;
 
-function createWrites(s: Prepare, terms: TermCache): Writes {
+function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
   function assertIdentitiesFree(customer: Customer): void {
     for (const identity of customer.identities) {
       const holder = s(`SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = 'identity' AND key = ?`).get(
@@ -597,7 +621,7 @@ function createWrites(s: Prepare, terms: TermCache): Writes {
     insertChannel(record) {
       const { secret, ...channel } = record;
       try {
-        s('INSERT INTO channels (ws, id, secret, json) VALUES (?, ?, ?, ?)').run(channel.workspaceId, channel.id, secret, JSON.stringify(channel));
+        s('INSERT INTO channels (ws, id, secret, json) VALUES (?, ?, ?, ?)').run(channel.workspaceId, channel.id, secret === null ? null : box.seal(secret), JSON.stringify(channel));
       } catch (error) {
         if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `A channel with id "${channel.id}" already exists.`, { cause: error });
         throw error;
