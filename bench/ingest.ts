@@ -1,12 +1,16 @@
 /**
  * Ingest: inbound messages per second through the HTTP ingest path (visitor messages into the
- * SQLite store, one transaction each) against a bare Express endpoint measured in the same run.
+ * SQLite store, one transaction each) against a bare Express endpoint measured in the same run;
+ * then the same messages straight into the engine in this process, without HTTP.
  *   pnpm --filter @casekit/bench ingest [--messages 30000 --concurrency 64]
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCaseEngine } from '@casekit/core';
+import { ensureWorkspace, provisionChannel } from '@casekit/server';
+import { createSqliteStore } from '@casekit/store-sqlite';
 import { postLoad, type LoadResult } from './http-load.ts';
 import { percentile, progress, saveResult, table, benchOptions } from './lib.ts';
 import { cpuSeconds, freePort, startProcess, stopProcess } from './proc.ts';
@@ -21,7 +25,7 @@ const body = (i: number) => ({ text: `Message ${i}: my connection drops every ev
 interface Measured extends LoadResult {
   /** CPU time per message of the server process and of this load generator, in µs. */
   serverCpuUs: number | null;
-  clientCpuUs: number;
+  clientCpuUs: number | null;
 }
 
 async function run(label: string, server: ChildProcess, port: number, headers?: (i: number) => Record<string, string>): Promise<Measured> {
@@ -64,17 +68,72 @@ const casekit = await run('casekit ingest', server, port, auth);
 await stopProcess(server);
 rmSync(dataDir, { recursive: true, force: true });
 
+// The engine alone: the same messages through engine.ingest in this process, no HTTP.
+async function engineAlone(): Promise<Measured> {
+  const dir = mkdtempSync(join(tmpdir(), 'casekit-bench-engine-'));
+  const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
+  try {
+    await ensureWorkspace(store, { id: 'bench' });
+    await provisionChannel(store, 'bench', { id: 'webchat', kind: 'webchat', name: 'Web chat' });
+    const engine = createCaseEngine({ store });
+    const customers: string[] = [];
+    for (let i = 0; i < VISITORS; i++) {
+      const first = await engine.ingest({ workspaceId: 'bench', channelId: 'webchat', from: { externalId: `visitor-${i}`, name: `Visitor ${i}` }, text: 'Hello' });
+      customers.push(first.customer.id);
+    }
+    const send = (i: number) => {
+      const customerId = customers[((i % VISITORS) + VISITORS) % VISITORS]!;
+      const { text, clientMessageId } = body(i);
+      return engine.ingest({ workspaceId: 'bench', channelId: 'webchat', customerId, clientMessageId, from: { externalId: `customer:${customerId}` }, text, authorKind: 'customer' });
+    };
+    const load = async (from: number, count: number, latencyMs: number[], onDone?: (n: number) => void) => {
+      let next = from;
+      let done = 0;
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < from + count) {
+            const started = performance.now();
+            await send(next++);
+            latencyMs.push(performance.now() - started);
+            onDone?.(++done);
+          }
+        }),
+      );
+    };
+    await load(-1000, 1000, []);
+    const latencyMs: number[] = [];
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await load(0, TOTAL, latencyMs, progress('engine alone  ', TOTAL));
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      requests: TOTAL,
+      seconds,
+      perSecond: TOTAL / seconds,
+      statuses: {},
+      latencyMs: latencyMs.sort((a, b) => a - b),
+      serverCpuUs: (cpu.user + cpu.system) / TOTAL,
+      clientCpuUs: null,
+    };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const engine = await engineAlone();
+
 const row = (name: string, r: Measured) => ({
   endpoint: name,
   'msg/s': Math.round(r.perSecond),
   p50_ms: percentile(r.latencyMs, 50),
   p99_ms: percentile(r.latencyMs, 99),
   'server µs/msg': r.serverCpuUs === null ? 'n/a' : Math.round(r.serverCpuUs),
-  'client µs/msg': Math.round(r.clientCpuUs),
-  statuses: Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' '),
+  'client µs/msg': r.clientCpuUs === null ? '—' : Math.round(r.clientCpuUs),
+  statuses: Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(' ') || '—',
 });
 console.log(`\nIngest over HTTP: ${TOTAL.toLocaleString('en')} messages, ${CONCURRENCY} in flight, ${VISITORS} visitors`);
-console.log(table([row('bare Express (baseline)', baseline), row('casekit → SQLite', casekit)]));
+console.log(table([row('bare Express (baseline)', baseline), row('casekit → SQLite', casekit), row('engine alone, no HTTP', engine)]));
 const ratio = casekit.perSecond / baseline.perSecond;
 console.log(`\ncasekit: ${Math.round(casekit.perSecond)} msg/s, ${ratio.toFixed(2)} of bare (aim: ≥ 3,000 msg/s and ≥ 0.3)`);
 if ((casekit.statuses[201] ?? 0) !== TOTAL) console.log('warning: not every message was answered 201');
@@ -86,6 +145,7 @@ saveResult('ingest', {
   bare: baseline.perSecond,
   ratio,
   casekitP99: percentile(casekit.latencyMs, 99),
-  serverCpuUs: { casekit: casekit.serverCpuUs, bare: baseline.serverCpuUs },
+  engine: engine.perSecond,
+  serverCpuUs: { casekit: casekit.serverCpuUs, bare: baseline.serverCpuUs, engine: engine.serverCpuUs },
   clientCpuUs: { casekit: casekit.clientCpuUs, bare: baseline.clientCpuUs },
 });
