@@ -266,6 +266,11 @@ function caseColumns(kase: Case, activity: number): unknown[] {
   return [kase.status, kase.priority, kase.customerId, kase.assigneeId, kase.team, channelMask(kase.channels), activity, kase.version, JSON.stringify(kase)];
 }
 
+/** The indexed links of a conversation row: case_id, customer_id, channel_id, thread_key. */
+function conversationLinks(conversation: Conversation): unknown[] {
+  return [conversation.caseId, conversation.customerId, conversation.channelId, conversation.externalThreadId];
+}
+
 const parse = <T>(json: unknown): T => JSON.parse(json as string) as T;
 
 /** An ISO timestamp as integer ms (the order columns); refuses what is not a date. */
@@ -785,16 +790,7 @@ function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
         s(
           `INSERT INTO conversations (ws, id, case_id, customer_id, channel_id, thread_key, last_message_at, json)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          conversation.workspaceId,
-          conversation.id,
-          conversation.caseId,
-          conversation.customerId,
-          conversation.channelId,
-          conversation.externalThreadId,
-          toMs(conversation.lastMessageAt, 'lastMessageAt'),
-          JSON.stringify(conversation),
-        );
+        ).run(conversation.workspaceId, conversation.id, ...conversationLinks(conversation), toMs(conversation.lastMessageAt, 'lastMessageAt'), JSON.stringify(conversation));
       } catch (error) {
         if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `A conversation with id "${conversation.id}" already exists.`, { cause: error });
         if (isConstraint(error, 'FOREIGNKEY')) throw new CasekitError('not_found', `No case with id "${conversation.caseId}" for conversation "${conversation.id}"; insert the case first.`, { cause: error });
@@ -809,30 +805,12 @@ function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
       const touched = s(
         `UPDATE conversations SET last_message_at = ?, json = ?
          WHERE ws = ? AND id = ? AND case_id = ? AND customer_id = ? AND channel_id = ? AND thread_key IS ?`,
-      ).run(
-        lastMessageAt,
-        json,
-        conversation.workspaceId,
-        conversation.id,
-        conversation.caseId,
-        conversation.customerId,
-        conversation.channelId,
-        conversation.externalThreadId,
-      );
+      ).run(lastMessageAt, json, conversation.workspaceId, conversation.id, ...conversationLinks(conversation));
       if (touched.changes === 1) return;
       const { changes } = s(
         `UPDATE conversations SET case_id = ?, customer_id = ?, channel_id = ?, thread_key = ?, last_message_at = ?, json = ?
          WHERE ws = ? AND id = ?`,
-      ).run(
-        conversation.caseId,
-        conversation.customerId,
-        conversation.channelId,
-        conversation.externalThreadId,
-        lastMessageAt,
-        json,
-        conversation.workspaceId,
-        conversation.id,
-      );
+      ).run(...conversationLinks(conversation), lastMessageAt, json, conversation.workspaceId, conversation.id);
       if (changes === 0) throw notFound('conversation', conversation.id);
     },
 
