@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -73,6 +73,42 @@ describe('the reference backend', () => {
       body: JSON.stringify({ channelId: 'webchat' }),
     });
     assert.equal(session.status, 201);
+    // The channel's secret is stored encrypted under the generated key, never in plain text.
+    const channel = await server.store.getChannel('demo', 'webchat');
+    assert.ok(channel?.secret && channel.secret.length >= 32);
+    for (const file of ['casekit.db', 'casekit.db-wal']) {
+      const bytes = await readFile(join(dir, 'data', file)).catch(() => Buffer.alloc(0));
+      assert.ok(!bytes.includes(channel.secret), `the plain secret is not in ${file}`);
+    }
+    assert.ok(!JSON.stringify(lines).includes(channel.secret), 'the secret is not logged');
+    assert.ok((await readFile(join(dir, 'data', 'secret-key'), 'utf8')).trim().length >= 32);
+  });
+
+  it('lets only the configured origins call the API and the realtime gateway from a browser', async () => {
+    const other = await startServer({ port: 0, dataDir: join(dir, 'data-cors'), logger: createLogger('silent'), examplesDir: null, workspaceId: 'demo', corsOrigins: ['https://shop.example'] });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${other.url}/api/v1/visitor/sessions`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      const ok = await preflight('https://shop.example');
+      assert.equal(ok.status, 204);
+      assert.equal(ok.headers.get('access-control-allow-origin'), 'https://shop.example');
+      assert.equal((await preflight('https://evil.example')).status, 403);
+      const session = await fetch(`${other.url}/api/v1/visitor/sessions`, {
+        method: 'POST',
+        headers: { origin: 'https://shop.example', 'content-type': 'application/json' },
+        body: JSON.stringify({ channelId: 'webchat' }),
+      });
+      assert.equal(session.status, 201);
+      assert.equal(session.headers.get('access-control-allow-origin'), 'https://shop.example');
+      const polling = (origin: string) => fetch(`${other.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
+      assert.equal((await polling('https://shop.example')).headers.get('access-control-allow-origin'), 'https://shop.example');
+      assert.equal((await polling('https://evil.example')).headers.get('access-control-allow-origin'), null);
+      // The default server (no origins configured) adds no CORS headers at all.
+      const plain = await fetch(`${server.url}/api/v1/visitor/sessions`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+      assert.equal(plain.headers.get('access-control-allow-origin'), null);
+    } finally {
+      await other.close();
+    }
   });
 
   it('keeps uploads in the data dir and serves them back', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuth } from '@casekit/server';
 import { createSqliteStore } from '@casekit/store-sqlite';
-import { ConfigError, loadConfig, resolveJwtSecret, type Config } from './config.ts';
+import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { startServer } from './index.ts';
 
@@ -15,8 +15,9 @@ Commands:
   help             Show this help
 
 Environment: PORT (3000), HOST (127.0.0.1), CASEKIT_DATA_DIR (./data), CASEKIT_JWT_SECRET,
-CASEKIT_WORKSPACE_ID (demo), CASEKIT_JWKS_URL, CASEKIT_JWT_ISSUER, CASEKIT_JWT_AUDIENCE,
-CASEKIT_BODY_LIMIT (1mb), LOG_LEVEL (info)
+CASEKIT_SECRET_KEY, CASEKIT_WORKSPACE_ID (demo), CASEKIT_JWKS_URL, CASEKIT_JWT_ISSUER,
+CASEKIT_JWT_AUDIENCE, CASEKIT_CORS_ORIGINS, CASEKIT_BODY_LIMIT (1mb), CASEKIT_UPLOAD_LIMIT (10mb),
+CASEKIT_UPLOAD_TYPES, CASEKIT_PUBLIC_URL, LOG_LEVEL (info). See server/README.md.
 `;
 
 /** A one-line progress bar redrawn with \\r on a terminal; silent elsewhere until the end. */
@@ -59,7 +60,7 @@ function printLogins(result: SeedResult, url?: string): void {
 }
 
 async function seed(config: Config): Promise<void> {
-  const store = await createSqliteStore({ filename: join(config.dataDir, 'casekit.db') });
+  const store = await createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey: await resolveSecretKey(config) });
   try {
     const auth = createAuth({ jwtSecret: await resolveJwtSecret(config) });
     const bar = progressBar('Seeding demo data');

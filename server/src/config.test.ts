@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig, parseSize, resolveJwtSecret } from './config.ts';
+import { writeFile } from 'node:fs/promises';
+import { ConfigError, loadConfig, parseSize, resolveJwtSecret, resolveSecretKey } from './config.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -24,6 +25,8 @@ describe('loadConfig', () => {
     assert.equal(config.uploadLimit, 10 * 1024 * 1024);
     assert.deepEqual(config.uploadTypes, ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain']);
     assert.equal(config.publicUrl, undefined);
+    assert.deepEqual(config.corsOrigins, []);
+    assert.equal(config.secretKey, undefined);
   });
 
   it('reads every variable', () => {
@@ -39,8 +42,13 @@ describe('loadConfig', () => {
       CASEKIT_UPLOAD_LIMIT: '2mb',
       CASEKIT_UPLOAD_TYPES: 'image/png, Application/PDF',
       CASEKIT_PUBLIC_URL: 'https://support.example.com/api/v1',
+      CASEKIT_CORS_ORIGINS: 'https://www.example.com, HTTP://localhost:8080/',
+      CASEKIT_SECRET_KEY: 'k'.repeat(44),
       LOG_LEVEL: 'debug',
     });
+    assert.deepEqual(config.corsOrigins, ['https://www.example.com', 'http://localhost:8080']);
+    assert.equal(config.secretKey, 'k'.repeat(44));
+    assert.equal(loadConfig({ CASEKIT_CORS_ORIGINS: '*' }).corsOrigins, '*');
     assert.equal(config.uploadLimit, 2 * 1024 * 1024);
     assert.deepEqual(config.uploadTypes, ['image/png', 'application/pdf']);
     assert.equal(config.publicUrl, 'https://support.example.com/api/v1');
@@ -61,6 +69,8 @@ describe('loadConfig', () => {
         CASEKIT_BODY_LIMIT: 'lots',
         CASEKIT_UPLOAD_TYPES: 'images',
         CASEKIT_JWT_SECRET: 'hunter2',
+        CASEKIT_SECRET_KEY: 'swordfish',
+        CASEKIT_CORS_ORIGINS: 'https://ok.example, example.com/path',
         CASEKIT_WORKSPACE_ID: 'has spaces',
       });
     } catch (e) {
@@ -75,7 +85,9 @@ describe('loadConfig', () => {
     assert.match(message, /CASEKIT_UPLOAD_TYPES: must be media types separated by commas/);
     assert.match(message, /CASEKIT_JWT_SECRET: must be at least 32 characters/);
     assert.match(message, /CASEKIT_WORKSPACE_ID: must contain only letters/);
-    assert.doesNotMatch(message, /hunter2/);
+    assert.match(message, /CASEKIT_SECRET_KEY: must be at least 32 characters/);
+    assert.match(message, /CASEKIT_CORS_ORIGINS: "example.com\/path" is not an origin/);
+    assert.doesNotMatch(message, /hunter2|swordfish/);
     assert.throws(() => loadConfig({ PORT: 'abc' }), /PORT: must be a whole number/);
   });
 
@@ -108,6 +120,24 @@ describe('resolveJwtSecret', () => {
       assert.equal((await readFile(join(dataDir, 'jwt-secret'), 'utf8')).trim(), first);
       assert.equal((await stat(join(dataDir, 'jwt-secret'))).mode & 0o777, 0o600);
       assert.equal(await resolveJwtSecret({ dataDir, jwtSecret: 'x'.repeat(32) }), 'x'.repeat(32));
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('resolveSecretKey', () => {
+  it('generates a key once and keeps it, and never replaces a damaged one', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'casekit-config-'));
+    try {
+      const first = await resolveSecretKey({ dataDir, secretKey: undefined });
+      assert.ok(first.length >= 32);
+      assert.equal(await resolveSecretKey({ dataDir, secretKey: undefined }), first);
+      assert.equal((await stat(join(dataDir, 'secret-key'))).mode & 0o777, 0o600);
+      assert.equal(await resolveSecretKey({ dataDir, secretKey: 'y'.repeat(32) }), 'y'.repeat(32));
+      await writeFile(join(dataDir, 'secret-key'), 'short\n');
+      await assert.rejects(resolveSecretKey({ dataDir, secretKey: undefined }), (error: unknown) => error instanceof ConfigError && /secret-key holds fewer than 32/.test(error.message));
+      assert.equal((await readFile(join(dataDir, 'secret-key'), 'utf8')).trim(), 'short');
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

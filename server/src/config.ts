@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, Id } from '@casekit/protocol';
+import { normalizeOrigin } from '@casekit/server';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -27,6 +28,10 @@ export interface Config {
   uploadTypes: string[];
   /** Base URL of `/api/v1` as browsers reach it; links to uploads are made from it. */
   publicUrl: string | undefined;
+  /** Origins of host pages allowed to call the API from a browser; `'*'` for any; empty for none. */
+  corsOrigins: '*' | string[];
+  /** Key channel secrets are encrypted with; generated and kept in `<dataDir>/secret-key` when not set. */
+  secretKey: string | undefined;
   logLevel: LogLevel;
 }
 
@@ -83,6 +88,23 @@ const Env = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be media types separated by commas, e.g. image/png,application/pdf')).min(1))
     .default([...DEFAULT_UPLOAD_TYPES]),
   CASEKIT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of /api/v1 as browsers reach it' }).optional(),
+  CASEKIT_CORS_ORIGINS: z
+    .string()
+    .transform((text, ctx): '*' | string[] => {
+      if (text === '*') return '*';
+      const origins: string[] = [];
+      for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const origin = normalizeOrigin(part);
+        if (origin === null) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not an origin; list origins such as https://www.example.com, separated by commas, or *` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    })
+    .default([]),
+  CASEKIT_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (or leave it unset to generate one)').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -102,7 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const got = input[name];
-      const shown = name === 'CASEKIT_JWT_SECRET' ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      const shown = name === 'CASEKIT_JWT_SECRET' || name === 'CASEKIT_SECRET_KEY' ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -121,22 +143,42 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadLimit: v.CASEKIT_UPLOAD_LIMIT,
     uploadTypes: v.CASEKIT_UPLOAD_TYPES,
     publicUrl: v.CASEKIT_PUBLIC_URL,
+    corsOrigins: v.CASEKIT_CORS_ORIGINS,
+    secretKey: v.CASEKIT_SECRET_KEY,
     logLevel: v.LOG_LEVEL,
   };
 }
 
 /** The configured secret, or the one kept in `<dataDir>/jwt-secret` (created on first start, mode 600). */
 export async function resolveJwtSecret(config: Pick<Config, 'jwtSecret' | 'dataDir'>): Promise<string> {
-  if (config.jwtSecret) return config.jwtSecret;
-  await mkdir(config.dataDir, { recursive: true });
-  const file = join(config.dataDir, 'jwt-secret');
+  return config.jwtSecret ?? keptSecret(config.dataDir, 'jwt-secret');
+}
+
+/**
+ * The configured key for channel secrets, or the one kept in `<dataDir>/secret-key`. Set
+ * CASEKIT_SECRET_KEY in production and keep it apart from the data, so a copy of the database
+ * alone does not reveal channel secrets.
+ */
+export async function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>): Promise<string> {
+  return config.secretKey ?? keptSecret(config.dataDir, 'secret-key');
+}
+
+/** A random secret kept in `<dataDir>/<name>`, created on first use with mode 600. */
+async function keptSecret(dataDir: string, name: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true });
+  const file = join(dataDir, name);
+  let kept: string | undefined;
   try {
-    const kept = (await readFile(file, 'utf8')).trim();
-    if (kept.length >= 32) return kept;
+    kept = (await readFile(file, 'utf8')).trim();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  if (kept !== undefined) {
+    // Never replaced silently: what it sealed would be lost with it.
+    if (kept.length < 32) throw new ConfigError(`${file} holds fewer than 32 characters; restore it, or delete it to generate a new one.`);
+    return kept;
+  }
   const secret = randomBytes(48).toString('base64url');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return secret;
 }

@@ -14,12 +14,12 @@ import {
 } from '@casekit/server';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import express, { type Express } from 'express';
-import { loadConfig, resolveJwtSecret, type Config } from './config.ts';
+import { loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { createLogger } from './logger.ts';
 import { ensureBaseline } from './setup.ts';
 
-export { loadConfig, resolveJwtSecret, parseSize, ConfigError, LOG_LEVELS } from './config.ts';
+export { loadConfig, resolveJwtSecret, resolveSecretKey, parseSize, ConfigError, LOG_LEVELS } from './config.ts';
 export type { Config, LogLevel } from './config.ts';
 export { createLogger } from './logger.ts';
 export { seedDemo, DEMO_PASSWORD } from './demo/seed.ts';
@@ -114,7 +114,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config: Config = { ...loadConfig(process.env), ...overrides };
   const logger = givenLogger ?? createLogger(config.logLevel);
   await mkdir(config.dataDir, { recursive: true });
-  const store = givenStore ?? (await createSqliteStore({ filename: join(config.dataDir, 'casekit.db') }));
+  const store = givenStore ?? (await createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey: await resolveSecretKey(config) }));
   const ownsStore = !givenStore;
   try {
     const auth = createAuth({
@@ -150,6 +150,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       blobStore: createFileBlobStore(join(config.dataDir, 'uploads')),
       uploads: { maxBytes: config.uploadLimit, contentTypes: config.uploadTypes },
       ...(config.publicUrl && { publicUrl: config.publicUrl }),
+      corsOrigins: config.corsOrigins,
     });
     let seed: SeedResult | undefined;
     if (demo) {

@@ -4,6 +4,7 @@ import { createCaseEngine, type CaseEngine, type Clock, type Publisher, type Sto
 import express, { type Express } from 'express';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter } from './api-router.ts';
+import { corsMiddleware, isOriginAllowed, type CorsOrigins } from './cors.ts';
 import type { Auth } from './auth.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { UploadLimits } from './internal/uploads.ts';
@@ -33,6 +34,12 @@ export interface CasekitServerOptions {
   uploads?: Partial<UploadLimits>;
   /** Base URL of `/api/v1` as browsers reach it; links to uploads are made from it (default: a path). */
   publicUrl?: string;
+  /**
+   * Web origins allowed to call the API and the realtime gateway from a browser, for host pages
+   * on another origin than casekit (e.g. `['https://www.example.com']`, or `'*'`). Default: none,
+   * so only pages served from casekit's own origin.
+   */
+  corsOrigins?: CorsOrigins;
 }
 
 /** The composed server: an Express app with `/api/v1`, its HTTP server and the socket.io gateway. */
@@ -56,7 +63,17 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const app = options.app ?? express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const io = attachRealtime(httpServer, options);
+  const corsOrigins = options.corsOrigins ?? [];
+  const crossOrigin = corsOrigins === '*' || corsOrigins.length > 0;
+  const io = attachRealtime(httpServer, {
+    ...options,
+    socketOptions: {
+      ...(crossOrigin && {
+        cors: { origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => callback(null, origin === undefined || isOriginAllowed(corsOrigins, origin)) },
+      }),
+      ...options.socketOptions,
+    },
+  });
   const sockets = createSocketPublisher(io);
   const extra = options.publishers ?? [];
   const logger = options.logger;
@@ -72,6 +89,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     },
   };
   const engine = createCaseEngine({ store: options.store, publisher, ...(options.clock && { clock: options.clock }) });
+  if (crossOrigin) app.use('/api/v1', corsMiddleware(corsOrigins));
   app.use('/api/v1', createApiRouter({ ...options, engine, publisher }));
 
   let closing: Promise<void> | undefined;

@@ -11,6 +11,10 @@ export { createFileBlobStore } from './blob-store.ts';
 export type { BlobStore, BlobInfo } from './blob-store.ts';
 export type { UploadLimits } from './internal/uploads.ts';
 
+// Cross-origin embedding
+export { corsMiddleware, isOriginAllowed, normalizeOrigin } from './cors.ts';
+export type { CorsOrigins } from './cors.ts';
+
 // Realtime
 export { attachRealtime, createSocketPublisher, visitorView, agentsRoom, customerRoom, RESUME_PAGE_SIZE } from './realtime.ts';
 export type { RealtimeOptions } from './realtime.ts';
