@@ -49,6 +49,29 @@ describe('login and tokens', () => {
     assert.equal(wrongPassword.body.error.message, wrongEmail.body.error.message);
   });
 
+  it('refuses sign-ins for a while after repeated failures, per email and per address', async () => {
+    const limited = await startTestServer({ loginLimits: { perEmail: 3, perAddress: 5, windowMs: 1500 } });
+    try {
+      const login = (email: string, password: string) => limited.request('POST', '/api/v1/auth/login', { body: { email, password } });
+      for (let i = 0; i < 3; i++) assertError(await login('other@example.com', 'guess'), 401, 'unauthorized');
+      // Blocked: even the right password is refused, with a Retry-After.
+      const blocked = await login('Other@example.com', PASSWORD);
+      assertError(blocked, 429, 'rate_limited', /try again/);
+      assert.ok(Number(blocked.headers.get('retry-after')) >= 1);
+      assert.ok(blocked.body.error.details.retryAfterSeconds >= 1);
+      // Another account from the same address still signs in, until the address is blocked too.
+      assert.equal((await login('agent@example.com', PASSWORD)).status, 200);
+      for (let i = 0; i < 2; i++) assertError(await login(`nobody${i}@example.com`, 'guess'), 401, 'unauthorized');
+      assertError(await login('admin@example.com', PASSWORD), 429, 'rate_limited');
+      // Once the window has passed, the right password works again.
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      assert.equal((await login('other@example.com', PASSWORD)).status, 200);
+      assert.deepEqual(limited.errors, []);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses missing, forged, expired and visitor tokens on agent routes', async () => {
     const seq = await t.lastSeq();
     assertError(await t.request('GET', '/api/v1/cases'), 401, 'unauthorized', /Bearer/);

@@ -28,6 +28,7 @@ import {
   sendError,
   validationError,
 } from './internal/http.ts';
+import { createFailureLimiter } from './internal/failure-limit.ts';
 import { receiveUpload, resolveAttachments, sendUpload, type UploadLimits } from './internal/uploads.ts';
 import { defaultLogger, type CasekitDeps } from './types.ts';
 
@@ -48,6 +49,12 @@ export interface ApiRouterOptions extends CasekitDeps {
    * which the SDK resolves against its `baseUrl`.
    */
   publicUrl?: string;
+  /**
+   * Failed sign-ins allowed per email and per client address in a window, before that email or
+   * address is refused with 429 until the window ends. Default: 5 per email and 30 per address
+   * in 15 minutes. Counted in memory, per process.
+   */
+  loginLimits?: { perEmail: number; perAddress: number; windowMs: number };
 }
 
 /** A verified visitor: the token's claims. The customer id may be a merged-away one; stores resolve it. */
@@ -102,6 +109,9 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   const { store, engine, auth, workspaceId } = options;
   const logger = options.logger ?? defaultLogger;
   const readJson = createJsonBodyReader(options.bodyLimit ?? 1024 * 1024);
+  const loginLimits = options.loginLimits ?? { perEmail: 5, perAddress: 30, windowMs: 15 * 60_000 };
+  const failedByEmail = createFailureLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs });
+  const failedByAddress = createFailureLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs });
   const withKeyLock = createKeyedLock();
   const startedAt = Date.now();
   const blobs = options.blobStore;
@@ -278,10 +288,25 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   const handlers: Handlers = {
     health: async () => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }),
 
-    login: async ({ body }) => {
-      const agent = await store.getAgentByEmail(workspaceId, body.email.toLowerCase());
+    login: async ({ body, req, res }) => {
+      const email = body.email.toLowerCase();
+      const address = `${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+      // While blocked even the right password is refused: otherwise guessing just carries on.
+      const wait = Math.max(failedByEmail.blockedFor(email), failedByAddress.blockedFor(address));
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
+        throw new CasekitError('rate_limited', `Too many failed sign-ins; try again in ${wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.`, {
+          details: { retryAfterSeconds: wait },
+        });
+      }
+      const agent = await store.getAgentByEmail(workspaceId, email);
       const ok = await auth.verifyPassword(body.password, agent?.passwordHash ?? null);
-      if (!agent || !ok) throw new CasekitError('unauthorized', 'Wrong email or password.');
+      if (!agent || !ok) {
+        failedByEmail.recordFailure(email);
+        failedByAddress.recordFailure(address);
+        throw new CasekitError('unauthorized', 'Wrong email or password.');
+      }
+      failedByEmail.clear(email);
       const { token, expiresAt } = await auth.signAgentToken(agent);
       return { token, expiresAt, agent: publicAgent(agent) };
     },

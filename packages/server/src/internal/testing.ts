@@ -57,6 +57,7 @@ export interface TestServerOptions {
   resumePageSize?: number;
   uploads?: Partial<UploadLimits>;
   publicUrl?: string;
+  loginLimits?: { perEmail: number; perAddress: number; windowMs: number };
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -92,6 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     blobStore: createFileBlobStore(uploadsDir),
     ...(options.uploads && { uploads: options.uploads }),
     ...(options.publicUrl && { publicUrl: options.publicUrl }),
+    ...(options.loginLimits && { loginLimits: options.loginLimits }),
   });
   const address = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
