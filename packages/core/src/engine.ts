@@ -366,6 +366,8 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
         version: kase.version + 1,
       };
       await tx.updateCase(after, kase.version);
+      // Writing in a case means having read it: the author's own message never shows as unread.
+      await tx.markCaseRead(workspaceId, agent.id, kase.id, at);
       const base = { workspaceId, at, actorId: agent.id, caseId: kase.id, customerId: kase.customerId };
       const changes = diff(kase, after, ['status', 'assigneeId']);
       if (Object.keys(changes).length > 0) await emit({ ...base, type: 'case.updated', data: { case: after, changes } });
@@ -481,6 +483,16 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
   return {
     ingest,
     reply: (actor, input) => agentMessage(actor, input, false),
+
+    async markCaseRead(actor, caseId) {
+      const { workspaceId } = actor;
+      const at = clock.now().toISOString();
+      await store.transaction(async (tx) => {
+        await requireCase(tx, workspaceId, caseId);
+        await tx.markCaseRead(workspaceId, actor.agent.id, caseId, at);
+      });
+      return at;
+    },
     addNote: (actor, input) => agentMessage(actor, input, true),
     updateCase,
     mergeCases,

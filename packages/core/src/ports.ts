@@ -106,6 +106,8 @@ export interface StoreReader {
   /** A customer's events across all cases and channels, newest first. */
   timeline(workspaceId: string, customerId: string, limit: number, cursor?: string): Promise<Page<CaseEvent>>;
   lastSeq(workspaceId: string): Promise<number>;
+  /** When the agent last read each of these cases; cases never read are left out. */
+  getCaseReads(workspaceId: string, agentId: string, caseIds: readonly string[]): Promise<Record<string, string>>;
   getIdempotent(workspaceId: string, scope: string, key: string): Promise<IdempotentResponse | null>;
 }
 
@@ -134,6 +136,8 @@ export interface StoreTx extends StoreReader {
   /** Gives the event the next per-workspace seq and stores it. */
   appendEvent(event: NewCaseEvent): Promise<CaseEvent>;
   enqueueOutbox(item: OutboxItem): Promise<void>;
+  /** Records that the agent read the case at `at`; an earlier time than the stored one is ignored. */
+  markCaseRead(workspaceId: string, agentId: string, caseId: string, at: string): Promise<void>;
   putIdempotent(workspaceId: string, scope: string, key: string, response: IdempotentResponse): Promise<void>;
 }
 

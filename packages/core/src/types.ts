@@ -75,6 +75,8 @@ export interface CaseEngine {
   ingest(input: InboundMessage): Promise<IngestResult>;
   reply(actor: Actor, input: ReplyInput): Promise<Message>;
   addNote(actor: Actor, input: NoteInput): Promise<Message>;
+  /** Records that the agent has read the case up to now (for unread markers); returns that time. */
+  markCaseRead(actor: Actor, caseId: string): Promise<string>;
   updateCase(actor: Actor, caseId: string, update: CaseUpdate): Promise<Case>;
   mergeCases(actor: Actor, sourceCaseId: string, targetCaseId: string): Promise<Case>;
   mergeCustomers(actor: Actor, targetId: string, sourceId: string): Promise<Customer>;

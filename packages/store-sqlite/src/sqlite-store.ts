@@ -515,6 +515,16 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
 
     lastSeq: (ws) => (s(`SELECT value FROM counters WHERE ws = ? AND name = 'seq'`).get(ws)?.value as number | undefined) ?? 0,
 
+    getCaseReads(ws, agentId, caseIds) {
+      const reads: Record<string, string> = {};
+      if (caseIds.length === 0) return reads;
+      const rows = s(
+        `SELECT case_id, read_at FROM case_reads WHERE ws = ? AND agent_id = ? AND case_id IN (SELECT value FROM json_each(?))`,
+      ).all(ws, agentId, JSON.stringify(caseIds));
+      for (const row of rows) reads[row.case_id as string] = new Date(row.read_at as number).toISOString();
+      return reads;
+    },
+
     getIdempotent: (ws, scope, key) => one<IdempotentResponse>(s('SELECT json FROM idempotency WHERE ws = ? AND scope = ? AND key = ?').get(ws, scope, key)),
   };
 }
@@ -889,6 +899,13 @@ function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
         if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `An outbox item with id "${item.id}" already exists.`, { cause: error });
         throw error;
       }
+    },
+
+    markCaseRead(ws, agentId, caseId, at) {
+      s(
+        `INSERT INTO case_reads (ws, agent_id, case_id, read_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (ws, agent_id, case_id) DO UPDATE SET read_at = max(read_at, excluded.read_at)`,
+      ).run(ws, agentId, caseId, toMs(at, 'at'));
     },
 
     putIdempotent(ws, scope, key, response: IdempotentResponse) {

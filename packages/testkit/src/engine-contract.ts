@@ -155,6 +155,29 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
       assert.deepEqual(claimed.map((i) => i.messageId), [smsReply.id]);
     });
 
+    it('remembers what each agent has read: opening marks it, writing in it marks it, the customer\'s next message does not', async () => {
+      const web = await fromWeb('hello');
+      const unread = async (actor: Actor) => {
+        const kase = (await store.getCase(WS, web.case.id))!;
+        const readAt = (await store.getCaseReads(WS, actor.agent.id, [kase.id]))[kase.id];
+        return readAt === undefined || readAt < kase.lastActivityAt;
+      };
+      assert.equal(await unread(ann), true);
+      clock.advance(1000);
+      const readAt = await engine.markCaseRead(sup, web.case.id);
+      assert.equal(readAt, clock.now().toISOString());
+      assert.equal(await unread(sup), false);
+      assert.equal(await unread(ann), true, 'read per agent');
+      clock.advance(1000);
+      await engine.reply(ann, { caseId: web.case.id, text: 'On it' });
+      assert.equal(await unread(ann), false, "the author's own reply");
+      assert.equal(await unread(sup), true, "another agent's reply is news to the supervisor");
+      clock.advance(1000);
+      await fromWeb('still down');
+      assert.equal(await unread(ann), true);
+      await assert.rejects(engine.markCaseRead(ann, 'c_unknown'), { code: 'not_found' });
+    });
+
     it('keeps internal notes internal and refuses replies on closed cases', async () => {
       const web = await fromWeb('hello');
       const note = await engine.addNote(ann, { caseId: web.case.id, text: 'VIP customer' });

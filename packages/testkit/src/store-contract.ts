@@ -410,6 +410,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(await store.findActiveCase(WS, 'cu_unknown'), null);
       });
 
+      it('remembers when each agent last read each case, never moving back', async () => {
+        const { kase } = await openThread(store, seeded.web);
+        const other = await openThread(store, seeded.web);
+        assert.deepEqual(await store.getCaseReads(WS, 'ag_1', [kase.id, other.kase.id]), {});
+        await store.transaction((tx) => tx.markCaseRead(WS, 'ag_1', kase.id, fixtureTime(20)));
+        await store.transaction((tx) => tx.markCaseRead(WS, 'ag_1', kase.id, fixtureTime(10)));
+        await store.transaction((tx) => tx.markCaseRead(WS, 'ag_2', other.kase.id, fixtureTime(5)));
+        assert.deepEqual(await store.getCaseReads(WS, 'ag_1', [kase.id, other.kase.id, 'c_unknown']), { [kase.id]: fixtureTime(20) });
+        assert.deepEqual(await store.getCaseReads(WS, 'ag_2', [kase.id, other.kase.id]), { [other.kase.id]: fixtureTime(5) });
+        assert.deepEqual(await store.getCaseReads(WS, 'ag_1', []), {});
+        assert.deepEqual(await store.getCaseReads('ws_other', 'ag_1', [kase.id]), {});
+      });
+
       it('numbers the waiting queue: unassigned new and open cases, oldest first', async () => {
         const customer = makeCustomer();
         const mk = (number: number, overrides: Partial<Case> = {}) => makeCase({ customerId: customer.id, number, ...overrides });

@@ -203,6 +203,16 @@ export const MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO case_terms (term) SELECT term FROM temp.cases_vocab;
   DROP TABLE temp.cases_vocab;
   `,
+
+  /* 4: when each agent last read each case, for unread markers on every device */ `
+  CREATE TABLE case_reads (
+    ws TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    read_at INTEGER NOT NULL,
+    PRIMARY KEY (ws, agent_id, case_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**
