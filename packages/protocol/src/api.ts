@@ -10,6 +10,7 @@ import {
   Conversation,
   Customer,
   E164,
+  Timestamp,
   Email,
   Id,
   Message,
@@ -56,7 +57,14 @@ export const CaseListQuery = z.object({
 });
 export type CaseListQuery = z.input<typeof CaseListQuery>;
 export type CaseListFilter = z.output<typeof CaseListQuery>;
-export const CaseListResponse = page(Case);
+export const CaseListResponse = page(Case).extend({
+  /** When the signed-in agent last read each listed case; a case missing here was never read. */
+  readAt: z.record(z.string(), Timestamp),
+});
+export type CaseListResponse = z.infer<typeof CaseListResponse>;
+
+export const CaseReadResponse = z.object({ caseId: Id, readAt: Timestamp });
+export type CaseReadResponse = z.infer<typeof CaseReadResponse>;
 
 export const CaseDetail = z.object({ case: Case, customer: Customer, conversations: z.array(Conversation) });
 export type CaseDetail = z.infer<typeof CaseDetail>;

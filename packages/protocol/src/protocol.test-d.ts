@@ -30,7 +30,9 @@ export type Tests = [
   Expect<Equal<CaseListFilter['limit'], number>>,
   Expect<Equal<undefined extends CaseListQuery['limit'] ? true : false, true>>,
   // Route responses infer their entity types.
-  Expect<Equal<z.output<(typeof ROUTES)['listCases']['response']>, Page<Case>>>,
+  Expect<Equal<z.output<(typeof ROUTES)['listCases']['response']>['items'], Page<Case>['items']>>,
+  Expect<Equal<z.output<(typeof ROUTES)['listCases']['response']>['readAt'], Record<string, string>>>,
+  Expect<Equal<z.output<(typeof ROUTES)['markCaseRead']['response']>, { caseId: string; readAt: string }>>,
   Expect<Equal<z.output<(typeof ROUTES)['reply']['response']>, Message>>,
   Expect<Equal<'version_conflict' extends ErrorCode ? true : false, true>>,
   // Uploads answer with the attachment to put on a message; the status is counts and booleans only.

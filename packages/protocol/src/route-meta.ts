@@ -36,6 +36,7 @@ export const ROUTE_META = {
   reply: { method: 'POST', path: '/cases/:caseId/messages', auth: 'agent', status: 201, idempotent: true },
   addNote: { method: 'POST', path: '/cases/:caseId/notes', auth: 'agent', status: 201, idempotent: true },
   mergeCase: { method: 'POST', path: '/cases/:caseId/merge', auth: 'agent', status: 200 },
+  markCaseRead: { method: 'POST', path: '/cases/:caseId/read', auth: 'agent', status: 200 },
   listCustomers: { method: 'GET', path: '/customers', auth: 'agent', status: 200 },
   getCustomer: { method: 'GET', path: '/customers/:customerId', auth: 'agent', status: 200 },
   updateCustomer: { method: 'PATCH', path: '/customers/:customerId', auth: 'agent', status: 200 },

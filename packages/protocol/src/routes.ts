@@ -5,6 +5,7 @@ import {
   CaseDetail,
   CaseListQuery,
   CaseListResponse,
+  CaseReadResponse,
   CaseMergeRequest,
   CaseUpdateRequest,
   ChannelCreateRequest,
@@ -110,6 +111,12 @@ export const ROUTES = {
     params: CaseParams,
     body: CaseMergeRequest,
     response: Case,
+  },
+  markCaseRead: {
+    ...ROUTE_META.markCaseRead,
+    summary: 'Mark a case read by the signed-in agent, up to now',
+    params: CaseParams,
+    response: CaseReadResponse,
   },
   listCustomers: {
     ...ROUTE_META.listCustomers,

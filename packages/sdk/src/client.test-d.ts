@@ -31,7 +31,8 @@ type Resolved<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
 
 export type Tests = [
   // Convenience wrappers resolve to the protocol's types.
-  Expect<Equal<Resolved<AgentClient['listCases']>, Page<Case>>>,
+  Expect<Equal<Resolved<AgentClient['listCases']>['items'], Page<Case>['items']>>,
+  Expect<Equal<Resolved<AgentClient['listCases']>['readAt'], Record<string, string>>>,
   Expect<Equal<Resolved<AgentClient['getCase']>, CaseDetail>>,
   Expect<Equal<Resolved<AgentClient['reply']>, Message>>,
   Expect<Equal<Resolved<AgentClient['me']>, Agent>>,

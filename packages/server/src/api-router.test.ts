@@ -304,6 +304,25 @@ describe('concurrency and idempotency', () => {
   });
 });
 
+describe('read state', () => {
+  it('lists when the signed-in agent last read each case, and marks a case read', async () => {
+    const before = await t.request('GET', '/api/v1/cases', { token: t.tokens.other });
+    assert.equal(before.status, 200);
+    assert.equal(before.body.readAt[caseId], undefined);
+    const marked = await t.request('POST', `/api/v1/cases/${caseId}/read`, { token: t.tokens.other });
+    assert.equal(marked.status, 200, marked.text);
+    assert.equal(marked.body.caseId, caseId);
+    const after = await t.request('GET', '/api/v1/cases', { token: t.tokens.other });
+    assert.equal(after.body.readAt[caseId], marked.body.readAt);
+    // Per agent: another agent's list is unchanged by it.
+    const others = await t.request('GET', '/api/v1/cases', { token: t.tokens.supervisor });
+    assert.equal(others.body.readAt[caseId], undefined);
+    assertError(await t.request('POST', '/api/v1/cases/c_unknown/read', { token: t.tokens.other }), 404, 'not_found');
+    const visitor = await t.visitorSession();
+    assertError(await t.request('POST', `/api/v1/cases/${caseId}/read`, { token: visitor.token }), 401, 'unauthorized');
+  });
+});
+
 describe('garbage at every route', () => {
   it('never answers 500, whatever the path, query or body', async () => {
     const seed = 1234567;

@@ -315,8 +315,12 @@ export function createApiRouter(options: ApiRouterOptions): Router {
 
     listCases: async ({ query, agent }) => {
       const assignee = query.assignee === 'me' ? agent.id : query.assignee;
-      return store.listCases(workspaceId, { ...query, assignee });
+      const page = await store.listCases(workspaceId, { ...query, assignee });
+      const readAt = await store.getCaseReads(workspaceId, agent.id, page.items.map((kase) => kase.id));
+      return { ...page, readAt };
     },
+
+    markCaseRead: async ({ params, agent }) => ({ caseId: params.caseId, readAt: await engine.markCaseRead(actorOf(agent), params.caseId) }),
 
     getCase: async ({ params }) => {
       const kase = await requireCase(params.caseId);

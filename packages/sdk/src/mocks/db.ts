@@ -67,6 +67,8 @@ export class MockDb {
   readonly idempotent = new Map<string, unknown>();
   /** Uploaded files by id. */
   readonly uploads = new Map<string, MockUpload>();
+  /** When each agent last read each case: `${agentId} ${caseId}` → time. */
+  readonly reads = new Map<string, string>();
   #ids = 0;
   #clock: () => Date;
   #listeners = new Set<(event: CaseEvent) => void>();
@@ -149,7 +151,16 @@ export class MockDb {
 
   // ---- queries ----
 
-  listCases(agent: Agent, query: RouteQuery<'listCases'>): Page<Case> {
+  /** Records a read; an earlier time than the one kept is ignored, as on the server. */
+  markRead(agentId: string, caseId: string, at = this.now()): string {
+    this.case(caseId);
+    const key = `${agentId} ${caseId}`;
+    const kept = this.reads.get(key);
+    if (!kept || kept < at) this.reads.set(key, at);
+    return this.reads.get(key)!;
+  }
+
+  listCases(agent: Agent, query: RouteQuery<'listCases'>): Page<Case> & { readAt: Record<string, string> } {
     const q = query.q?.toLowerCase().replace(/^#/, '');
     const assignee = query.assignee === 'me' ? agent.id : query.assignee;
     const items = [...this.cases.values()]
@@ -168,7 +179,13 @@ export class MockDb {
           String(c.number) === q,
       )
       .sort((a, b) => (a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : b.number - a.number));
-    return paginate(items, query.limit, query.cursor);
+    const page = paginate(items, query.limit, query.cursor);
+    const readAt: Record<string, string> = {};
+    for (const kase of page.items) {
+      const at = this.reads.get(`${agent.id} ${kase.id}`);
+      if (at) readAt[kase.id] = at;
+    }
+    return { ...page, readAt };
   }
 
   listMessages(filter: { caseId?: string; customerId?: string; conversationId?: string; publicOnly?: boolean }, limit?: number, cursor?: string): Page<Message> {
@@ -382,6 +399,7 @@ export class MockDb {
       version: kase.version + 1,
     };
     this.cases.set(after.id, after);
+    this.markRead(agent.id, kase.id, at);
     const changes = diff(kase, after, ['status', 'assigneeId']);
     if (Object.keys(changes).length) this.emit({ ...this.base(kase, at, agent.id), type: 'case.updated', data: { case: after, changes } });
     this.emit({ ...this.base(kase, at, agent.id), type: 'message.created', data: { message, case: after } });

@@ -198,6 +198,7 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
     reply: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, { ...body, attachments: db.resolveAttachments(body.attachments, null) }, false),
     addNote: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, body, true),
     mergeCase: ({ params, body, agent }) => db.mergeCase(agent, params.caseId, body.targetCaseId),
+    markCaseRead: ({ params, agent }) => ({ caseId: params.caseId, readAt: db.markRead(agent.id, params.caseId) }),
     listCustomers: ({ query }) => db.searchCustomers(query.q, query.limit, query.cursor),
     getCustomer: ({ params }) => db.customer(params.customerId),
     updateCustomer: ({ params, body, agent }) => db.updateCustomer(agent, params.customerId, body),
