@@ -486,12 +486,14 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
 
     async markCaseRead(actor, caseId) {
       const { workspaceId } = actor;
-      const at = clock.now().toISOString();
-      await store.transaction(async (tx) => {
-        await requireCase(tx, workspaceId, caseId);
+      const now = clock.now().toISOString();
+      return store.transaction(async (tx) => {
+        const kase = await requireCase(tx, workspaceId, caseId);
+        // Read up to everything there is, even if another node's clock ran ahead of this one.
+        const at = kase.lastActivityAt > now ? kase.lastActivityAt : now;
         await tx.markCaseRead(workspaceId, actor.agent.id, caseId, at);
+        return at;
       });
-      return at;
     },
     addNote: (actor, input) => agentMessage(actor, input, true),
     updateCase,

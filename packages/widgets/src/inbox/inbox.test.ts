@@ -59,8 +59,8 @@ describe('casekit-inbox on the API', () => {
   });
   afterEach(cleanup);
 
-  async function mount(): Promise<CasekitInbox> {
-    const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 600px"></casekit-inbox>');
+  async function mount(height = 600): Promise<CasekitInbox> {
+    const el = await fixture<CasekitInbox>(`<casekit-inbox style="height: ${height}px"></casekit-inbox>`);
     el.client = await agentClient();
     await until(() => el.items.length && el.agents.size, 'cases loaded');
     await el.updateComplete;
@@ -125,9 +125,37 @@ describe('casekit-inbox on the API', () => {
     first.click();
     await el.updateComplete;
     expect(rows(el)[0]!.querySelector('[part=unread]')).to.equal(null);
+    await until(() => mock.db.reads.has(`a_ada ${last.id}`), 'the read reached the server');
+  });
+
+  it('shows what the agent has not read since they last did, and keeps reads on the server for every device', async () => {
+    const cases = [...mock.db.cases.values()].filter((c) => c.status !== 'closed' && c.status !== 'solved');
+    const [seen, stale] = cases;
+    mock.db.markRead('a_ada', seen!.id, seen!.lastActivityAt);
+    mock.db.markRead('a_ada', stale!.id, new Date(Date.parse(stale!.lastActivityAt) - 60_000).toISOString());
+    // Tall enough that every row is drawn.
+    const el = await mount(4000);
+    const unreadIds = () => rows(el).filter((r) => r.getAttribute('part')!.includes('row-unread')).map((r) => r.id.replace(/^case-/, ''));
+    expect(unreadIds()).not.to.include(seen!.id);
+    expect(unreadIds()).to.include(stale!.id, 'activity after the last read');
+    expect(rows(el)).to.have.length(el.items.length);
+    // Seeded replies count as read by their authors, as on the server.
+    const expected = el.items.filter((c) => (mock.db.reads.get(`a_ada ${c.id}`) ?? '') < c.lastActivityAt).map((c) => c.id);
+    expect(unreadIds()).to.have.members(expected);
+    expect(expected.length).to.be.greaterThan(1);
+    el.shadowRoot!.querySelector<HTMLElement>(`#case-${stale!.id}`)!.click();
+    await el.updateComplete;
+    expect(unreadIds()).not.to.include(stale!.id);
+    await until(() => (mock.db.reads.get(`a_ada ${stale!.id}`) ?? '') >= stale!.lastActivityAt, 'the read reached the server');
+    // Another inbox (another tab or device) shows it read from the start.
+    el.remove();
+    const again = await mount(4000);
+    expect(rows(again).find((r) => r.id === `case-${stale!.id}`)!.getAttribute('part')).not.to.contain('row-unread');
   });
 
   it('marks nothing unread for replayed history, even when it arrives before the first page', async () => {
+    // An agent who has read everything.
+    for (const c of mock.db.cases.values()) mock.db.markRead('a_ada', c.id, c.lastActivityAt);
     const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 600px"></casekit-inbox>');
     const client = await agentClient();
     el.client = client;

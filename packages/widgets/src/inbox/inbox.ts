@@ -37,6 +37,11 @@ function byActivity(a: Case, b: Case): number {
   return a.lastActivityAt < b.lastActivityAt ? 1 : a.lastActivityAt > b.lastActivityAt ? -1 : b.number - a.number;
 }
 
+/** The cases with activity since the agent last read them (or never read). */
+function unreadOf(cases: readonly Case[], readAt: Readonly<Record<string, string>>): Set<string> {
+  return new Set(cases.filter((c) => { const at = readAt[c.id]; return at === undefined || at < c.lastActivityAt; }).map((c) => c.id));
+}
+
 /** Whether a case passes the filter (the same rules the server applies to `listCases`). */
 export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | null): boolean {
   if (filter.status && kase.status !== filter.status) return false;
@@ -206,6 +211,7 @@ export class CasekitInbox extends LitElement {
       if (token !== this.loadToken) return;
       this.items = page.items;
       this.nextCursor = page.nextCursor;
+      this.unread = unreadOf(page.items, page.readAt);
       this.rememberTags(page.items);
       this.noteActivity(page.items);
       const early = this.early ?? [];
@@ -238,6 +244,7 @@ export class CasekitInbox extends LitElement {
       const seen = new Set(this.items.map((c) => c.id));
       this.items = [...this.items, ...page.items.filter((c) => !seen.has(c.id))];
       this.nextCursor = page.nextCursor;
+      this.unread = new Set([...this.unread, ...unreadOf(page.items.filter((c) => !seen.has(c.id)), page.readAt)]);
       this.rememberTags(page.items);
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
@@ -271,6 +278,8 @@ export class CasekitInbox extends LitElement {
       next.sort(byActivity);
       const isNewActivity = kase.lastActivityAt > (prev ? prev.lastActivityAt : this.newestActivity);
       if (isNewActivity && kase.id !== this.selected) this.unread = new Set(this.unread).add(kase.id);
+      // What arrives in the case the agent has open is read as it arrives.
+      else if (isNewActivity) this.markRead(kase.id);
     }
     this.items = next;
     this.rememberTags([kase]);
@@ -322,8 +331,18 @@ export class CasekitInbox extends LitElement {
       const next = new Set(this.unread);
       next.delete(kase.id);
       this.unread = next;
+      this.markRead(kase.id);
     }
     this.dispatchEvent(new CaseSelectEvent(kase));
+  }
+
+  /** Tells the server, so the case shows as read on the agent's other devices too. */
+  private markRead(caseId: string): void {
+    const client = this.conn.client;
+    if (!client || this.cases) return;
+    client.request('markCaseRead', { params: { caseId } }).catch(() => {
+      // Best effort: the marker is already gone here, and the next read sets it on the server.
+    });
   }
 
   private onKeyDown(e: KeyboardEvent): void {
