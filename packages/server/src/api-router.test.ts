@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { ErrorBody, ROUTES } from '@casekit/protocol';
 import { PASSWORD, startTestServer, WORKSPACE, type HttpResult, type TestServer } from './internal/testing.ts';
 
@@ -251,6 +253,22 @@ describe('concurrency and idempotency', () => {
     const now = await t.request('GET', `/api/v1/cases/${caseId}`, { token: t.tokens.agent });
     assert.equal(now.body.case.priority, winner.body.priority);
     assert.equal(now.body.case.version, version + 1);
+  });
+
+  it('stores a reply once when its Idempotency-Key answer was lost before the retry', async () => {
+    const send = () =>
+      t.request('POST', `/api/v1/cases/${caseId}/messages`, { token: t.tokens.agent, body: { text: 'Sent once, retried' }, headers: { 'idempotency-key': 'lost-answer-1' } });
+    const first = await send();
+    assert.equal(first.status, 201, first.text);
+    // The server died after the message committed and before the key's answer was kept.
+    const db = new Database(join(dirname(t.uploadsDir), 'casekit.db'));
+    db.prepare('DELETE FROM idempotency').run();
+    db.close();
+    const retry = await send();
+    assert.equal(retry.status, 201, retry.text);
+    assert.equal(retry.body.id, first.body.id);
+    const messages = await t.request('GET', `/api/v1/cases/${caseId}/messages?limit=200`, { token: t.tokens.agent });
+    assert.equal(messages.body.items.filter((m: { text: string }) => m.text === 'Sent once, retried').length, 1);
   });
 
   it('refuses a status the lifecycle does not allow with 422', async () => {

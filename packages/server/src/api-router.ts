@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor, AgentRecord, ChannelRecord, Publisher, StoreTx } from '@casekit/core';
 import {
   CasekitError,
@@ -89,6 +89,17 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 function notFound(what: string, id: string): CasekitError {
   return new CasekitError('not_found', `No ${what} with id "${id}" in this workspace.`);
+}
+
+/**
+ * A message sent with an Idempotency-Key and no client id gets one made from the key, so the
+ * engine's own de-duplication covers a retry even if the server died after the message was
+ * stored and before the key's answer was.
+ */
+function idempotentClientId(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) return undefined;
+  return `idempotency-${createHash('sha256').update(key).digest('base64url')}`;
 }
 
 function actorOf(agent: AgentRecord): Actor {
@@ -348,9 +359,13 @@ export function createApiRouter(options: ApiRouterOptions): Router {
         mayUse: async () => true,
         allowQuickReplies: true,
       });
-      return engine.reply(actorOf(agent), { caseId: params.caseId, ...body, ...(attachments && { attachments }) });
+      const clientMessageId = body.clientMessageId ?? idempotentClientId(req);
+      return engine.reply(actorOf(agent), { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) });
     },
-    addNote: async ({ params, body, agent }) => engine.addNote(actorOf(agent), { caseId: params.caseId, ...body }),
+    addNote: async ({ params, body, agent, req }) => {
+      const clientMessageId = body.clientMessageId ?? idempotentClientId(req);
+      return engine.addNote(actorOf(agent), { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }) });
+    },
     mergeCase: async ({ params, body, agent }) => engine.mergeCases(actorOf(agent), params.caseId, body.targetCaseId),
 
     listCustomers: async ({ query }) => store.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
