@@ -388,15 +388,28 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
 
     searchCustomers(ws, q, limit, cursor) {
       assertLimit(limit);
-      const where = ['ws = ?', 'merged_into IS NULL'];
-      const params: unknown[] = [ws];
       const text = q?.trim().toLowerCase();
-      if (text) {
-        where.push(`search LIKE ? ESCAPE '\\'`);
-        params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const before = cursor === undefined ? undefined : decodePositionCursor('customer', cursor);
+      let rows: Row[];
+      if (text && [...text].length >= 3) {
+        // Any part of three or more characters: the trigram index finds it, newest first.
+        const phrase = `"${text.replaceAll('"', '""')}"`;
+        rows = s(
+          `SELECT c.pos, c.json FROM customers_search AS f CROSS JOIN customers AS c
+           WHERE f.customers_search MATCH ?${before === undefined ? '' : ' AND f.rowid < ?'} AND c.pos = f.rowid AND c.ws = ? AND c.merged_into IS NULL
+           ORDER BY f.rowid DESC LIMIT ?`,
+        ).all(phrase, ...(before === undefined ? [] : [before]), ws, limit + 1);
+      } else {
+        // One or two characters (or none): walk the workspace's customers newest first.
+        const where = ['ws = ?', 'merged_into IS NULL'];
+        const params: unknown[] = [ws];
+        if (text) {
+          where.push(`search LIKE ? ESCAPE '\\'`);
+          params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        }
+        if (before !== undefined) (where.push('pos < ?'), params.push(before));
+        rows = s(`SELECT pos, json FROM customers INDEXED BY customers_by_ws WHERE ${where.join(' AND ')} ORDER BY pos DESC LIMIT ?`).all(...params, limit + 1);
       }
-      if (cursor !== undefined) (where.push('pos < ?'), params.push(decodePositionCursor('customer', cursor)));
-      const rows = s(`SELECT pos, json FROM customers INDEXED BY customers_by_ws WHERE ${where.join(' AND ')} ORDER BY pos DESC LIMIT ?`).all(...params, limit + 1);
       return pageOf(rows, limit, (row) => parse<Customer>(row.json), (row) => encodeCursor('customer', [row.pos as number]));
     },
 

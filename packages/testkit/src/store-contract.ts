@@ -310,6 +310,30 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.deepEqual(items.map((c) => c.id), people.map((p) => p.id).reverse());
         assert.equal(pages, 3);
         await assert.rejects(store.searchCustomers(WS, undefined, 2, 'not-a-cursor'), { code: 'invalid_cursor' });
+        // Matches page too, and short queries still match any part.
+        const dana = await collectPages((cursor) => store.searchCustomers(WS, 'dana', 1, cursor));
+        assert.deepEqual(dana.items.map((c) => c.name), ['Dana Katherine', 'Dana Scully']);
+        assert.deepEqual(await names('ox'), ['Fox Mulder']);
+        assert.deepEqual(await names('"'), []);
+        assert.deepEqual(await names('"dana'), []);
+      });
+
+      it('keeps customer search current through updates and merges', async () => {
+        const renee = makeCustomer({ name: 'Renée Müller', emails: ['renee@example.com'] });
+        const other = makeCustomer({ name: 'Other Person' });
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(renee);
+          await tx.insertCustomer(other);
+        });
+        const names = async (q: string) => (await store.searchCustomers(WS, q, 50)).items.map((c) => c.name);
+        assert.deepEqual(await names('müller'), ['Renée Müller']);
+        assert.deepEqual(await names('renée m'), ['Renée Müller']);
+        await store.transaction((tx) => tx.updateCustomer({ ...renee, name: 'Renée Schmidt', emails: ['rs@example.com'] }));
+        assert.deepEqual(await names('müller'), []);
+        assert.deepEqual(await names('schmidt'), ['Renée Schmidt']);
+        assert.deepEqual(await names('rs@example'), ['Renée Schmidt']);
+        await store.transaction((tx) => tx.mergeCustomer(WS, other.id, renee.id));
+        assert.deepEqual(await names('other person'), [], 'a merged-away profile is not listed');
       });
 
       it('merges a profile into another: the old id and its identities resolve, its cases, messages and events move', async () => {

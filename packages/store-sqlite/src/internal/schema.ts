@@ -213,6 +213,23 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (ws, agent_id, case_id)
   ) WITHOUT ROWID;
   `,
+
+  /* 5: customer search by any part of a name, email, phone or id, through a trigram index */ `
+  CREATE VIRTUAL TABLE customers_search USING fts5 (
+    search,
+    content = '', contentless_delete = 1,
+    tokenize = 'trigram remove_diacritics 1'
+  );
+  INSERT INTO customers_search (rowid, search) SELECT pos, search FROM customers WHERE merged_into IS NULL;
+  -- Kept by triggers: every write of a customer's search text or merge state goes through them.
+  CREATE TRIGGER customers_search_insert AFTER INSERT ON customers WHEN new.merged_into IS NULL BEGIN
+    INSERT INTO customers_search (rowid, search) VALUES (new.pos, new.search);
+  END;
+  CREATE TRIGGER customers_search_update AFTER UPDATE OF search, merged_into ON customers BEGIN
+    DELETE FROM customers_search WHERE rowid = old.pos;
+    INSERT INTO customers_search (rowid, search) SELECT new.pos, new.search WHERE new.merged_into IS NULL;
+  END;
+  `,
 ];
 
 /**
