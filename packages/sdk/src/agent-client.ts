@@ -11,10 +11,9 @@ import type {
   Presence,
 } from '@casekit/protocol';
 import { CasekitApiError } from './errors.ts';
-import { createRequest } from './internal/http.ts';
-import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './internal/http.ts';
-import { createUpload, resolveUrl } from './internal/upload.ts';
-import type { UploadFn, UploadOptions } from './internal/upload.ts';
+import { createRequest, resolveUrl } from './internal/http.ts';
+import type { HttpOptions, RequestFn, RouteBody, RouteQuery, RouteResponse } from './internal/http.ts';
+import type { UploadOptions } from './internal/upload.ts';
 import { START_FROM_NOW, ReplayingSocket } from './internal/realtime.ts';
 import type { ConnectionState } from './internal/realtime.ts';
 import type { TypedEmitter } from './internal/emitter.ts';
@@ -140,7 +139,7 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   #token: string | null;
   #autoConnect: boolean;
   #socket: ReplayingSocket;
-  #upload: UploadFn;
+  #http: HttpOptions;
   #baseUrl: string;
   readonly request: RequestFn;
 
@@ -155,7 +154,7 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
       getToken: () => this.#token,
     };
     this.request = createRequest(http);
-    this.#upload = createUpload('upload', http);
+    this.#http = http;
     this.#socket = new ReplayingSocket({
       baseUrl: options.baseUrl,
       namespace: AGENT_NAMESPACE,
@@ -260,8 +259,9 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   listEvents(query?: RouteQuery<'listEvents'>) {
     return this.request('listEvents', { query });
   }
-  uploadAttachment(file: Blob, name?: string, options?: UploadOptions) {
-    return this.#upload(file, name, options);
+  async uploadAttachment(file: Blob, name?: string, options?: UploadOptions) {
+    const { upload } = await import('./internal/upload.ts');
+    return upload('upload', this.#http, file, name, options);
   }
   resolveUrl(url: string): string {
     return resolveUrl(this.#baseUrl, url);

@@ -2,10 +2,9 @@ import { EventEmitter } from 'eventemitter3';
 import { VISITOR_NAMESPACE } from '@casekit/protocol';
 import type { Attachment, DeliveryStatus, Message, Page, VisitorSessionResponse, VisitorStatusResponse } from '@casekit/protocol';
 import { CasekitApiError, toApiError } from './errors.ts';
-import { createRequest } from './internal/http.ts';
-import type { RequestFn, RouteBody, RouteQuery } from './internal/http.ts';
-import { createUpload, resolveUrl } from './internal/upload.ts';
-import type { UploadFn, UploadOptions } from './internal/upload.ts';
+import { createRequest, resolveUrl } from './internal/http.ts';
+import type { HttpOptions, RequestFn, RouteBody, RouteQuery } from './internal/http.ts';
+import type { UploadOptions } from './internal/upload.ts';
 import { ReplayingSocket } from './internal/realtime.ts';
 import type { ConnectionState } from './internal/realtime.ts';
 import { randomId } from './internal/emitter.ts';
@@ -154,7 +153,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   #request: RequestFn;
   #socket: ReplayingSocket;
   #realtime: boolean;
-  #upload: UploadFn;
+  #http: HttpOptions;
   #attributes: RouteBody<'startVisitorSession'>['attributes'];
   /** Name and email given with updateProfile(), sent with the next session start too. */
   #profile: { name?: string; email?: string } = {};
@@ -204,7 +203,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       getToken: () => this.#session?.token ?? null,
     };
     this.#request = createRequest(http);
-    this.#upload = createUpload('visitorUpload', http);
+    this.#http = http;
     this.#socket = new ReplayingSocket({
       baseUrl: options.baseUrl,
       namespace: VISITOR_NAMESPACE,
@@ -552,7 +551,8 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
 
   async uploadAttachment(file: Blob, name?: string, options?: UploadOptions): Promise<Attachment> {
     if (!this.#response) await this.start();
-    return this.#upload(file, name, options);
+    const { upload } = await import('./internal/upload.ts');
+    return upload('visitorUpload', this.#http, file, name, options);
   }
 
   resolveUrl(url: string): string {

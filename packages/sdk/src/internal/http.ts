@@ -159,3 +159,14 @@ async function readText(response: Response, what: string): Promise<string> {
     });
   }
 }
+
+/** An absolute URL for a link the server gave, such as an attachment's `/api/v1/uploads/…`. */
+export function resolveUrl(baseUrl: string, url: string): string {
+  const base = normalizeBaseUrl(baseUrl) || (globalThis as { location?: { href: string } }).location?.href;
+  if (!base) return url;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+}

@@ -12,42 +12,44 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
-/** Sends a file to an upload route; answers the attachment to put on a message. */
-export type UploadFn = (file: Blob, name?: string, options?: UploadOptions) => Promise<Attachment>;
-
 /**
- * Creates the upload call for `route`: the file's bytes as the body, its type as Content-Type,
- * its name in the query. With `onProgress` and XMLHttpRequest at hand it reports progress.
+ * Sends a file to an upload route and answers the attachment to put on a message: the file's
+ * bytes as the body, its type as Content-Type, its name in the query. With `onProgress` and
+ * XMLHttpRequest at hand it reports progress. (Loaded on first use: chat pages that never
+ * attach a file do not download it.)
  */
-export function createUpload(route: 'upload' | 'visitorUpload', options: HttpOptions): UploadFn {
+export async function upload(
+  route: 'upload' | 'visitorUpload',
+  options: HttpOptions,
+  file: Blob,
+  name: string | undefined,
+  uploadOptions: UploadOptions = {},
+): Promise<Attachment> {
   const meta = ROUTE_META[route];
   const what = `${meta.method} ${meta.path}`;
   const base = `${normalizeBaseUrl(options.baseUrl)}/api/v1`;
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fileName = name ?? (file as Partial<File>).name ?? '';
+  if (!fileName) {
+    throw new CasekitApiError('validation_failed', 'uploadAttachment(file, name): a Blob has no name of its own; pass one.', {
+      status: 0,
+      details: { issues: [{ path: 'query.name', message: 'required' }] },
+    });
+  }
+  const url = `${base}${meta.path}?name=${encodeURIComponent(fileName)}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = options.getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const type = uploadOptions.contentType ?? file.type;
+  if (type) headers['content-type'] = type;
 
-  return async (file, name, uploadOptions = {}) => {
-    const fileName = name ?? (file as Partial<File>).name ?? '';
-    if (!fileName) {
-      throw new CasekitApiError('validation_failed', 'uploadAttachment(file, name): a Blob has no name of its own; pass one.', {
-        status: 0,
-        details: { issues: [{ path: 'query.name', message: 'required' }] },
-      });
-    }
-    const url = `${base}${meta.path}?name=${encodeURIComponent(fileName)}`;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const token = options.getToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    const type = uploadOptions.contentType ?? file.type;
-    if (type) headers['content-type'] = type;
-
-    const { onProgress, signal } = uploadOptions;
-    const attachment =
-      onProgress && typeof XMLHttpRequest === 'function' && !options.fetch
-        ? await sendWithProgress(url, headers, file, onProgress, signal, what, base)
-        : await fetchAnswer(doFetch, url, { method: 'POST', headers, body: file, ...(signal ? { signal } : {}) }, what, base);
-    onProgress?.(file.size, file.size);
-    return attachment as Attachment;
-  };
+  const { onProgress, signal } = uploadOptions;
+  const attachment =
+    onProgress && typeof XMLHttpRequest === 'function' && !options.fetch
+      ? await sendWithProgress(url, headers, file, onProgress, signal, what, base)
+      : await fetchAnswer(doFetch, url, { method: 'POST', headers, body: file, ...(signal ? { signal } : {}) }, what, base);
+  onProgress?.(file.size, file.size);
+  return attachment as Attachment;
 }
 
 function sendWithProgress(
@@ -76,15 +78,4 @@ function sendWithProgress(
     signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(file);
   });
-}
-
-/** An absolute URL for a link the server gave, such as an attachment's `/api/v1/uploads/…`. */
-export function resolveUrl(baseUrl: string, url: string): string {
-  const base = normalizeBaseUrl(baseUrl) || (globalThis as { location?: { href: string } }).location?.href;
-  if (!base) return url;
-  try {
-    return new URL(url, base).href;
-  } catch {
-    return url;
-  }
 }
