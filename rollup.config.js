@@ -2,11 +2,11 @@
 //   packages/widgets/dist/*.js            ESM per element, dependencies left to the host's bundler
 //   packages/widgets/dist/cdn/            self-contained files for a <script> tag:
 //     casekit-chat.js        tiny loader: placeholder launcher, imports the full chat on use or idle
-//     casekit-chat.full.js   the full chat (Lit, SDK, realtime)
+//     casekit-chat.full.js   the full chat (Lit, SDK, realtime), and the chunks it loads on use
 //     casekit-workbench.js   the agent workbench
 //   examples/dist/                        the CRM example bundle and copies of the CDN files
 // Every output's gzipped size is printed at the end of the build.
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,9 @@ const { nodeResolve } = require('@rollup/plugin-node-resolve');
 const esbuild = require('rollup-plugin-esbuild').default;
 const terser = require('@rollup/plugin-terser');
 const commonjs = require('@rollup/plugin-commonjs');
+
+// Chunk names carry a hash: clear the last build's so no stale chunk ships next to the new ones.
+for (const dir of [join(widgets, 'dist/cdn'), join(widgets, 'dist/chunks'), join(examples, 'dist')]) rmSync(dir, { recursive: true, force: true });
 
 const tsconfig = join(widgets, 'tsconfig.json');
 const source = (...p) => join(widgets, 'src', ...p);
@@ -100,13 +103,13 @@ function printSizes() {
     },
   };
 }
-/** Copies the CDN chat files next to the example pages so they work from any static server. */
-function copyToExamples(files) {
+/** Copies the CDN chat files (and their chunks) next to the example pages so they work from any static server. */
+function copyToExamples() {
   return {
     name: 'casekit-copy-to-examples',
-    writeBundle(options) {
+    writeBundle(options, bundle) {
       mkdirSync(join(examples, 'dist'), { recursive: true });
-      for (const f of files) copyFileSync(join(options.dir ?? dirname(options.file), f), join(examples, 'dist', f));
+      for (const f of Object.keys(bundle)) copyFileSync(join(options.dir ?? dirname(options.file), f), join(examples, 'dist', f));
     },
   };
 }
@@ -140,22 +143,29 @@ export default [
   // The <script> loader: an IIFE small enough to put on every page.
   {
     input: source('chat', 'loader.ts'),
-    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyToExamples(['casekit-chat.js'])],
+    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyToExamples()],
     output: { file: join(widgets, 'dist/cdn/casekit-chat.js'), format: 'iife' },
     onwarn,
   },
-  // The full chat in one self-contained file; the loader imports it.
+  // The full chat in one file, which the loader imports; the attachment picker is a chunk beside it, loaded on use.
   {
     input: source('chat', 'chat.ts'),
-    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyToExamples(['casekit-chat.full.js'])],
-    output: { file: join(widgets, 'dist/cdn/casekit-chat.full.js'), format: 'es' },
+    // The chunk may import from the chat itself instead of a second copy or a re-exporting facade.
+    preserveEntrySignatures: 'allow-extension',
+    plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyToExamples()],
+    output: {
+      dir: join(widgets, 'dist/cdn'),
+      entryFileNames: 'casekit-chat.full.js',
+      chunkFileNames: 'casekit-chat-[name]-[hash].js',
+      format: 'es',
+    },
     onwarn,
   },
   // The workbench in one self-contained file for hosts without a bundler.
   {
     input: source('workbench', 'workbench.ts'),
     plugins: [resolve(), cjs(), compile(), minify(), reportSizes()],
-    output: { file: join(widgets, 'dist/cdn/casekit-workbench.js'), format: 'es' },
+    output: { file: join(widgets, 'dist/cdn/casekit-workbench.js'), format: 'es', inlineDynamicImports: true },
     onwarn,
   },
   // The CRM example: the workbench imported like any npm package, mock backend split out.

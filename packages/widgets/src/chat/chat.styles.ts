@@ -150,6 +150,17 @@ export const chatStyles = css`
     color: var(--_warning);
     border-block-end: 1px solid var(--_border);
   }
+  .queue {
+    padding: 6px 14px;
+    font-size: 0.86em;
+    color: var(--_muted);
+    background: var(--_bg);
+    border-block-end: 1px solid var(--_border);
+  }
+  .queue:empty {
+    padding: 0;
+    border: 0;
+  }
   .messages {
     flex: 1;
     overflow-y: auto;
@@ -222,11 +233,6 @@ export const chatStyles = css`
   .meta .failed {
     color: var(--_danger);
   }
-  .attachment {
-    display: block;
-    margin-block-start: 4px;
-    color: inherit;
-  }
   .quick-replies {
     display: flex;
     flex-wrap: wrap;
@@ -291,6 +297,11 @@ export const chatStyles = css`
     border-block-start: 1px solid var(--_border);
     background: var(--_bg);
   }
+  .attach {
+    flex: none;
+    block-size: 40px;
+    color: var(--_muted);
+  }
   .composer textarea {
     flex: 1;
     resize: none;
@@ -344,13 +355,6 @@ export const chatStyles = css`
     color: var(--_danger);
     font-size: 0.86em;
     margin-block-start: 4px;
-  }
-  .powered {
-    text-align: center;
-    font-size: 0.72em;
-    color: var(--_muted);
-    padding-block-end: 6px;
-    background: var(--_bg);
   }
   @media (max-width: 480px) {
     :host([opened]) .root {

@@ -7,7 +7,7 @@ import type { Message } from '@casekit/protocol';
 import './chat.ts';
 import type { CasekitChat } from './chat.ts';
 import { QUICK_REPLY_CONTENT_TYPE } from './chat.ts';
-import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, snapshotStyles, until } from '../internal/test-helpers.ts';
+import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, pickFiles as pick, snapshotStyles, TINY_PNG as PNG, until } from '../internal/test-helpers.ts';
 import { startMockApi } from '../internal/mock-api.ts';
 
 const CHANNEL = 'ch_web';
@@ -60,7 +60,10 @@ describe('casekit-chat', () => {
     mock = await startMockApi();
     localStorage.clear();
   });
-  afterEach(() => {
+  afterEach(async () => {
+    // Every mounted chat starts its client: let a start still under way finish against this test's
+    // mock API, not the next one's.
+    await Promise.all(clients.map((c) => c.start().catch(() => undefined)));
     cleanup();
     for (const c of clients) c.close();
     clients = [];
@@ -290,5 +293,184 @@ describe('casekit-chat', () => {
     const light = getComputedStyle($(el, '[part~=panel]')!).backgroundColor;
     expect(dark).to.equal('rgb(21, 23, 28)');
     expect(light).to.equal('rgb(255, 255, 255)');
+  });
+
+  describe('waiting and leaving a message', () => {
+    function everyoneOffline(): void {
+      for (const agent of mock.db.agents.values()) mock.db.setPresence(agent.id, 'offline');
+    }
+
+    it("tells the visitor their place in line, politely, and updates it on the visitor's own case events", async () => {
+      const el = await mountChat();
+      el.open();
+      await until(() => el.activeClient?.session, 'session');
+      $(el, 'textarea')!.focus();
+      await sendKeys({ type: 'Is anyone there?' });
+      await sendKeys({ press: 'Enter' });
+      await until(() => mock.db.messages.some((m) => m.text === 'Is anyone there?'), 'message stored');
+      const { customerId } = el.activeClient!.session!;
+      const expected = mock.db.visitorStatus(customerId).queuePosition!;
+      expect(expected).to.be.greaterThan(0);
+      const line = await until(() => ($(el, '[part=queue]')!.textContent!.includes('in line') ? $(el, '[part=queue]') : null), 'place in line');
+      expect(line!.getAttribute('role')).to.equal('status', 'announced politely');
+      expect(line!.textContent!.trim()).to.equal(`You are number ${expected} in line`);
+
+      // An agent takes the case and answers: the visitor's own message event refreshes the line.
+      const kase = [...mock.db.cases.values()].find((c) => c.customerId === customerId)!;
+      const reply = mock.db.agentMessage(mock.db.agent('a_ben'), kase.id, { text: 'Hi, Ben here' }, false);
+      (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', reply);
+      await until(() => $(el, '[part=queue]')!.textContent!.trim() === '', 'no longer waiting');
+      expect(await axeViolations(el)).to.deep.equal([]);
+    });
+
+    it('says the place in line in Spanish with lang="es"', async () => {
+      const el = await mountChat('lang="es"');
+      el.open();
+      await until(() => el.activeClient?.session, 'session');
+      await el.activeClient!.send('Hola');
+      (el.activeClient as unknown as { emit(n: string, m: unknown): void }).emit('message', el.activeClient!.messages[0]);
+      await until(() => /^Eres el número \d+ en la cola$/.test($(el, '[part=queue]')!.textContent!.trim()), 'Spanish place in line');
+    });
+
+    it('offers a leave-a-message form when nobody is online, with clear errors, and confirms a reply by email', async () => {
+      everyoneOffline();
+      const el = await mountChat('pre-chat="name email"', null);
+      el.open();
+      const form = (await until(() => $(el, '[part=leave-message]'), 'leave-a-message form')) as HTMLFormElement;
+      expect($(el, '[part=prechat]')).to.equal(null, 'it replaces the pre-chat form');
+      expect(await axeViolations(el)).to.deep.equal([]);
+
+      form.requestSubmit();
+      await until(() => $(el, '#leave-message-error'), 'required errors');
+      expect($(el, '#leave-name-error')!.textContent).to.contain('Please fill in name');
+      expect($(el, '#leave-email')!.getAttribute('aria-invalid')).to.equal('true');
+      expect($(el, '#leave-email')!.getAttribute('aria-describedby')).to.equal('leave-email-error');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('leave-name', 'focus goes to the first field at fault');
+      expect(await axeViolations(el)).to.deep.equal([]);
+
+      await sendKeys({ type: 'Lena Late' });
+      ($(el, '#leave-email') as HTMLInputElement).value = 'lena@';
+      ($(el, '#leave-message') as HTMLTextAreaElement).value = 'My router reboots every night at 2 am.';
+      form.requestSubmit();
+      await until(() => $(el, '#leave-email-error')?.textContent?.includes('valid email'), 'invalid email');
+      expect($(el, '#leave-name-error')).to.equal(null);
+
+      // An agent comes online meanwhile: the form stays, with what the visitor typed.
+      mock.db.setPresence('a_ben', 'online');
+      (el.activeClient as unknown as { emit(n: string, s: string): void }).emit('connection', 'connected');
+      await until(() => el.agentsAvailable === true, 'status refreshed');
+      expect($(el, '[part=leave-message]')).to.equal(form);
+      expect(($(el, '#leave-name') as HTMLInputElement).value).to.equal('Lena Late');
+
+      ($(el, '#leave-email') as HTMLInputElement).value = 'lena@example.com';
+      form.requestSubmit();
+      const confirmation = await until(() => ($(el, '[part=queue]')?.textContent?.includes('by email') ? $(el, '[part=queue]') : null), 'confirmation');
+      expect(confirmation!.textContent!.trim()).to.equal('Thanks! We will reply by email to lena@example.com.');
+      const stored = mock.db.messages.find((m) => m.text === 'My router reboots every night at 2 am.')!;
+      expect(stored, 'the message went through the visitor API').to.exist;
+      const customer = mock.db.customer(stored.customerId);
+      expect(customer.name).to.equal('Lena Late');
+      expect(customer.emails).to.deep.equal(['lena@example.com']);
+      expect($$(el, '[part~=message-own]').some((m) => m.textContent!.includes('2 am'))).to.equal(true);
+      el.activeClient?.close();
+    });
+
+    it('puts the email on a visitor whose session had already started', async () => {
+      everyoneOffline();
+      const el = await mountChat('', null);
+      el.open();
+      await until(() => el.activeClient?.session, 'session started on open');
+      const form = (await until(() => $(el, '[part=leave-message]'), 'leave-a-message form')) as HTMLFormElement;
+      ($(el, '#leave-name') as HTMLInputElement).value = 'Omar Open';
+      ($(el, '#leave-email') as HTMLInputElement).value = 'omar@example.com';
+      ($(el, '#leave-message') as HTMLTextAreaElement).value = 'Please call me back';
+      form.requestSubmit();
+      await until(() => mock.db.messages.some((m) => m.text === 'Please call me back'), 'message stored');
+      const customer = mock.db.customer(el.activeClient!.session!.customerId);
+      expect(customer.emails).to.deep.equal(['omar@example.com']);
+      expect(customer.name).to.equal('Omar Open');
+      el.activeClient?.close();
+    });
+
+    it('lets the host turn the form off: the chat stays and says nobody is available', async () => {
+      everyoneOffline();
+      const el = await mountChat('no-leave-message');
+      el.open();
+      await until(() => $(el, '[part=queue]')?.textContent?.includes('Nobody is available'), 'nobody-available line');
+      expect($(el, '[part=leave-message]')).to.equal(null);
+      expect($(el, 'textarea')).to.exist;
+    });
+  });
+
+  describe('attachments', () => {
+    it('checks type and size before uploading, with a message that says why', async () => {
+      const el = await mountChat('max-file-size="1000"');
+      el.open();
+      await until(() => el.activeClient?.session, 'session');
+      const attach = $(el, '[part=attach-button]')!;
+      expect(attach.tagName).to.equal('BUTTON');
+      expect(attach.getAttribute('aria-label')).to.equal('Attach a file');
+      pick(el, new File(['MZ'], 'setup.exe', { type: 'application/x-msdownload' }));
+      const error = await until(() => $(el, '.attach-error'), 'type refused');
+      expect(error!.getAttribute('role')).to.equal('alert');
+      expect(error!.textContent).to.equal('setup.exe cannot be sent: only PNG, JPEG, GIF, WEBP, PDF, TXT files are accepted.');
+      pick(el, new File([new Uint8Array(1001)], 'big.pdf', { type: 'application/pdf' }));
+      await until(() => $(el, '.attach-error')?.textContent?.includes('too large'), 'size refused');
+      expect($(el, '.attach-error')!.textContent).to.contain('the limit is 1,000 B');
+      expect($$(el, '[part=attachment-chip]')).to.have.length(0);
+      expect(mock.db.uploads.size).to.equal(0, 'nothing was uploaded');
+    });
+
+    it('uploads picked files as removable chips and sends them with the message; images show as thumbnails', async () => {
+      const el = await mountChat();
+      el.open();
+      await until(() => el.activeClient?.session, 'session');
+      pick(el, new File([PNG], 'lights.png', { type: 'image/png' }), new File(['Serial FL-22'], 'serial.txt', { type: 'text/plain' }));
+      await until(() => $$(el, '[part=attachment-chip]').length === 2 && !el.shadowRoot!.textContent!.includes('Uploading'), 'chips uploaded');
+      expect($(el, '.chips')!.getAttribute('aria-label')).to.equal('Files to send');
+      expect(await axeViolations(el)).to.deep.equal([]);
+
+      // Remove one from the keyboard: focus moves to the next remove button.
+      const remove = $(el, '[aria-label="Remove serial.txt"]')!;
+      remove.focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => $$(el, '[part=attachment-chip]').length === 1, 'chip removed');
+      expect(el.shadowRoot!.activeElement?.getAttribute('aria-label')).to.equal('Remove lights.png');
+
+      $(el, 'textarea')!.focus();
+      await sendKeys({ type: 'The lights look like this' });
+      await sendKeys({ press: 'Enter' });
+      const stored = await until(() => mock.db.messages.find((m) => m.text === 'The lights look like this'), 'stored');
+      expect(stored!.attachments.map((a) => a.name)).to.deep.equal(['lights.png']);
+      await until(() => $$(el, '[part=attachment-chip]').length === 0, 'chips cleared after sending');
+      const img = await until(() => el.shadowRoot!.querySelector<HTMLImageElement>('[part~=message-own] img'), 'thumbnail');
+      expect(img!.alt).to.equal('lights.png');
+      expect(img!.src).to.equal(new URL(stored!.attachments[0]!.url, location.origin).href);
+      await until(() => img!.complete && img!.naturalWidth === 1, 'the image loads');
+      expect(await axeViolations(el)).to.deep.equal([]);
+    });
+
+    it("shows an agent's other files as download links with their size", async () => {
+      const el = await mountChat();
+      el.open();
+      await until(() => el.activeClient?.session, 'session');
+      const pdf = mock.db.upload(new TextEncoder().encode('%PDF-1.7 invoice'), 'invoice.pdf', 'application/pdf', { kind: 'agent', id: 'a_ben' });
+      const msg = agentMessage({ text: 'Your invoice', attachments: [pdf] });
+      const client = el.activeClient!;
+      Object.defineProperty(client, 'messages', { configurable: true, get: () => [msg] });
+      (client as unknown as { emit(n: string, m: Message): void }).emit('change', msg);
+      const link = await until(() => el.shadowRoot!.querySelector<HTMLAnchorElement>('a.file'), 'file link');
+      expect(link!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('invoice.pdf 16 B');
+      expect(link!.getAttribute('download')).to.equal('invoice.pdf');
+      expect(link!.href).to.equal(new URL(pdf.url, location.origin).href);
+      delete (client as unknown as Record<string, unknown>)['messages'];
+    });
+
+    it('hides the attach button with no-attachments', async () => {
+      const el = await mountChat('no-attachments');
+      el.open();
+      await el.updateComplete;
+      expect($(el, '[part=attach-button]')).to.equal(null);
+    });
   });
 });

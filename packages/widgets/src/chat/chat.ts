@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { createVisitorClient } from '@casekit/sdk';
 import type { ConnectionState, PendingMessage, VisitorClient } from '@casekit/sdk';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, QUICK_REPLY_CONTENT_TYPE } from '@casekit/protocol';
 import type { Attachment, DeliveryStatus, Message } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { chatStyles } from './chat.styles.ts';
@@ -10,8 +11,9 @@ import { ClientController } from '../internal/client-controller.ts';
 import { visitorClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
 import '../internal/messages-chat.ts';
-import { formatFull, formatTime, safeUrl } from '../internal/format.ts';
+import { formatFull, formatTime } from '../internal/format.ts';
 import { icons } from '../internal/icons.ts';
+import type { AttachmentDrafts } from '../internal/attachment-drafts.ts';
 import {
   ChatClosedEvent,
   ChatOpenedEvent,
@@ -39,12 +41,15 @@ export interface QuickReply {
 
 type ChatItem = Message | PendingMessage;
 type PreChatField = 'name' | 'email';
+type FormField = PreChatField | 'message';
 
 /** Attachments of this content type are rendered as quick-reply buttons, not files. */
-export const QUICK_REPLY_CONTENT_TYPE = 'application/vnd.casekit.quick-reply';
+export { QUICK_REPLY_CONTENT_TYPE };
 
 const TYPING_IDLE_MS = 3000;
 const TYPING_SHOW_MS = 8000;
+/** How often an open chat asks for its place in the queue (on top of every message). */
+const STATUS_INTERVAL_MS = 20_000;
 const LOADER_STUBS = ['open', 'close', 'identify', 'setAttributes', 'reset'] as const;
 
 function isMessage(item: ChatItem): item is Message {
@@ -80,6 +85,10 @@ export function quickRepliesOf(message: Message): QuickReply[] {
  * @example
  * <casekit-chat base-url="https://support.example.com" channel-id="ch_web" pre-chat="name email"></casekit-chat>
  *
+ * While the visitor's case waits for an agent, the panel says their place in line; when no agent
+ * is online and the visitor has not written yet, it offers a leave-a-message form (name, email,
+ * message) instead, unless `no-leave-message` is set. The paperclip button attaches files.
+ *
  * @slot header - Replaces the panel's title area (logo, business name).
  * @slot empty - Shown in an empty conversation instead of the default welcome line.
  *
@@ -94,6 +103,11 @@ export function quickRepliesOf(message: Message): QuickReply[] {
  * @csspart panel - The chat window.
  * @csspart header - The panel's title bar.
  * @csspart banner - The reconnecting / offline notice.
+ * @csspart queue - The place-in-line, nobody-available or message-left line (a polite live region).
+ * @csspart leave-message - The leave-a-message form.
+ * @csspart attachment - A file on a message: an image thumbnail or a link.
+ * @csspart attach-button - The paperclip button.
+ * @csspart attachment-chip - A picked file waiting to be sent.
  * @csspart messages - The scrolling message list.
  * @csspart message - One message row; also `message-own` and `message-agent`.
  * @csspart bubble - A message's text bubble.
@@ -143,6 +157,14 @@ export class CasekitChat extends LitElement {
   @property({ type: Boolean, reflect: true }) accessor opened = false;
   /** Where the SDK keeps the session and the outbox: `indexeddb` (default) or `memory`. */
   @property() accessor storage: 'indexeddb' | 'memory' | '' = '';
+  /** No leave-a-message form when no agent is online: the visitor writes in the chat as usual. */
+  @property({ type: Boolean, attribute: 'no-leave-message' }) accessor noLeaveMessage = false;
+  /** No attach button. */
+  @property({ type: Boolean, attribute: 'no-attachments' }) accessor noAttachments = false;
+  /** File types a visitor may attach, comma-separated (default: images, PDF, plain text, as the server). */
+  @property() accessor accept = '';
+  /** Largest file a visitor may attach, in bytes (default 10 MB, as the server). */
+  @property({ type: Number, attribute: 'max-file-size' }) accessor maxFileSize = DEFAULT_UPLOAD_MAX_BYTES;
   /** A visitor client made by the host; otherwise one comes from context or is created here. */
   @property({ attribute: false }) accessor client: VisitorClient | undefined;
 
@@ -158,7 +180,13 @@ export class CasekitChat extends LitElement {
   @state() accessor needsPreChat = false;
   @state() accessor starting = false;
   @state() accessor startError = '';
-  @state() accessor formErrors: Partial<Record<PreChatField, string>> = {};
+  @state() accessor formErrors: Partial<Record<FormField, string>> = {};
+  /** Whether a human agent is online; null until the server said. */
+  @state() accessor agentsAvailable: boolean | null = null;
+  @state() accessor queuePosition: number | null = null;
+  /** The email a left message will be answered at, once sent. */
+  @state() accessor leftMessageTo = '';
+  @state() accessor leaving = false;
   @state() accessor draft = '';
   @state() accessor locale = 'en';
 
@@ -175,6 +203,15 @@ export class CasekitChat extends LitElement {
   private typingSent = false;
   private stickToBottom = true;
   private langObserver: MutationObserver | undefined;
+  private statusTimer: ReturnType<typeof setInterval> | undefined;
+  /** Files picked for the next message; its module loads with the first pick. */
+  private drafts: AttachmentDrafts | undefined;
+  private draftsLoading: Promise<AttachmentDrafts> | undefined;
+  /** Thumbnails and file links; loaded when the first message with a file shows up. */
+  private fileView: typeof import('../internal/attachments.ts') | undefined;
+  private fileViewLoading = false;
+  /** Once shown, the leave-a-message form stays until the panel closes, whatever the next status says. */
+  private keepLeaveForm = false;
 
   private readonly conn = new ClientController<VisitorClient>(this, {
     client: () => this.activeClient,
@@ -186,7 +223,10 @@ export class CasekitChat extends LitElement {
       typing: (p: { typing: boolean; name?: string }) => this.onTyping(p),
       connection: (state: ConnectionState) => {
         this.connection = state;
-        if (state === 'connected') this.refresh();
+        if (state === 'connected') {
+          this.refresh();
+          if (this.opened) void this.refreshStatus();
+        }
       },
     },
     attached: (client) => {
@@ -235,6 +275,7 @@ export class CasekitChat extends LitElement {
     this.langObserver?.disconnect();
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.stopTyping();
+    this.pollStatus(false);
     if (this.ownClient) {
       this.ownClient.close();
       this.ownClient = undefined;
@@ -255,11 +296,15 @@ export class CasekitChat extends LitElement {
       const was = changed.get('opened');
       if (this.opened) {
         this.unread = 0;
-        if (!this.activeClient && this.missingPreChatFields().length) this.needsPreChat = true;
+        const hostClient = this.client ?? this.contextClient;
+        if (!hostClient && !this.started && this.missingPreChatFields().length) this.needsPreChat = true;
         else void this.ensureStarted();
+        this.pollStatus(true);
         this.dispatchEvent(new ChatOpenedEvent());
       } else if (was) {
         this.stopTyping();
+        this.pollStatus(false);
+        this.keepLeaveForm = false;
         this.dispatchEvent(new ChatClosedEvent());
       }
     }
@@ -267,6 +312,8 @@ export class CasekitChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('items') || changed.has('typingName') || (changed.has('opened') && this.opened)) this.scrollToEnd();
+    // The leave-a-message form replaced what had focus: start it at its first field.
+    if (changed.has('agentsAvailable') && document.activeElement === document.body && this.showLeaveForm()) this.focusFirstField();
   }
 
   // ---- public API ----
@@ -289,16 +336,16 @@ export class CasekitChat extends LitElement {
     }
     this.identity = { ...identity };
     this.needsPreChat = false;
-    const client = this.activeClient;
-    if (client && this.started) await client.identify(identity);
-    else if (this.opened || this.hasPastSession()) await this.ensureStarted();
+    // The client keeps the identity for its session, restarting one that runs.
+    await this.activeClient?.identify(identity);
+    if (!this.started && (this.opened || this.hasPastSession())) await this.ensureStarted();
   }
 
   /** Attaches attributes (plan, account number…) to the visitor; sent with the session. */
   async setAttributes(attributes: ChatAttributes): Promise<void> {
     this.visitorAttributes = { ...this.visitorAttributes, ...attributes };
-    const client = this.activeClient as (VisitorClient & { setAttributes?: (a: ChatAttributes) => Promise<void> }) | undefined;
-    if (client && this.started && typeof client.setAttributes === 'function') await client.setAttributes(this.visitorAttributes);
+    // Sent at once when the session runs, else with it.
+    await this.activeClient?.setAttributes(attributes);
   }
 
   /** Logs the visitor out: forgets the session, history and outbox on this device. */
@@ -323,6 +370,9 @@ export class CasekitChat extends LitElement {
     this.unread = 0;
     this.typingName = null;
     this.connection = 'idle';
+    this.queuePosition = null;
+    this.leftMessageTo = '';
+    this.drafts?.clear();
     this.needsPreChat = this.opened && this.missingPreChatFields().length > 0;
   }
 
@@ -374,31 +424,35 @@ export class CasekitChat extends LitElement {
     return this.startPromise;
   }
 
+  /** The client in use; creates this widget's own (not started yet) when there is none. */
+  private ensureClient(): VisitorClient | undefined {
+    if (this.activeClient) return this.activeClient;
+    if (!this.channelId) return undefined;
+    const identity = this.currentIdentity();
+    this.ownClient = createVisitorClient({
+      baseUrl: this.baseUrl || location.origin,
+      channelId: this.channelId,
+      ...(identity ? { identity } : {}),
+      ...(Object.keys(this.visitorAttributes).length ? { attributes: this.visitorAttributes } : {}),
+      ...(this.storage ? { storage: this.storage } : {}),
+    });
+    this.conn.sync();
+    return this.ownClient;
+  }
+
   private async startSession(extra: { name?: string; email?: string }): Promise<void> {
-    let client = this.activeClient;
+    const client = this.ensureClient();
     if (!client) {
-      if (!this.channelId) {
-        this.startError = translate(this.locale, 'chat.error.start');
-        console.error('casekit-chat: the channel-id attribute is required.');
-        return;
-      }
-      const identity = this.currentIdentity();
-      client = createVisitorClient({
-        baseUrl: this.baseUrl || location.origin,
-        channelId: this.channelId,
-        ...(identity ? { identity } : {}),
-        ...(extra.name ? { name: extra.name } : {}),
-        ...(extra.email ? { email: extra.email } : {}),
-        ...(Object.keys(this.visitorAttributes).length ? { attributes: this.visitorAttributes } : {}),
-        ...(this.storage ? { storage: this.storage } : {}),
-      });
-      this.ownClient = client;
-      this.conn.sync();
+      this.startError = translate(this.locale, 'chat.error.start');
+      console.error('casekit-chat: the channel-id attribute is required.');
+      return;
     }
     this.starting = true;
     this.startError = '';
     try {
-      await client.start();
+      // Name and email go with the new session (or onto a resumed one).
+      if (extra.name || extra.email) await client.updateProfile(extra);
+      else await client.start();
       this.started = true;
       this.needsPreChat = false;
       try {
@@ -407,12 +461,45 @@ export class CasekitChat extends LitElement {
         // Without storage the visitor simply starts fresh on the next page.
       }
       this.refresh();
+      if (this.opened) void this.refreshStatus();
     } catch (err) {
       this.startError = translate(this.locale, 'chat.error.start');
       console.error('casekit-chat: could not start the session', err);
     } finally {
       this.starting = false;
     }
+  }
+
+  // ---- availability and the queue ----
+
+  /** Asks at once and then every STATUS_INTERVAL_MS while the page is visible (true), or stops (false). */
+  private pollStatus(on: boolean): void {
+    clearInterval(this.statusTimer);
+    this.statusTimer = undefined;
+    if (!on) return;
+    void this.refreshStatus();
+    this.statusTimer = setInterval(() => {
+      if (document.visibilityState === 'visible') void this.refreshStatus();
+    }, STATUS_INTERVAL_MS);
+  }
+
+  private async refreshStatus(): Promise<void> {
+    const client = this.ensureClient();
+    if (!client) return;
+    try {
+      const status = await client.status();
+      this.agentsAvailable = status.agentsAvailable;
+      this.queuePosition = status.queuePosition;
+    } catch {
+      // The chat works without it; the next tick asks again.
+    }
+  }
+
+  /** Nobody online and nothing written yet (not even a draft): offer the form instead of the chat. */
+  private showLeaveForm(): boolean {
+    if (this.noLeaveMessage || this.leftMessageTo || this.items.length > 0) return false;
+    this.keepLeaveForm ||= this.agentsAvailable === false && !this.draft.trim();
+    return this.keepLeaveForm;
   }
 
   // ---- client events ----
@@ -424,6 +511,8 @@ export class CasekitChat extends LitElement {
 
   private onMessage(m: Message): void {
     this.refresh();
+    // A reply usually means an agent took the case: the place in line changed.
+    if (this.opened) void this.refreshStatus();
     if (m.authorKind === 'customer' || m.internal) return;
     this.typingName = null;
     if (!this.opened || document.visibilityState === 'hidden') this.unread += 1;
@@ -482,11 +571,15 @@ export class CasekitChat extends LitElement {
   }
 
   private async sendDraft(): Promise<void> {
-    const text = this.draft.trim();
+    if (this.drafts?.busy) return;
+    const files = this.drafts?.ready ?? [];
+    // A file alone goes with its name as the text.
+    const text = this.draft.trim() || files.map((f) => f.name).join(', ');
     if (!text) return;
-    const sent = await this.sendText(text);
+    const sent = await this.sendText(text, files);
     if (sent) {
       this.draft = '';
+      this.drafts?.clear();
       if (this.inputEl) {
         this.inputEl.value = '';
         this.inputEl.style.blockSize = '';
@@ -494,8 +587,8 @@ export class CasekitChat extends LitElement {
     }
   }
 
-  /** Sends `text` as the visitor; resolves false if a listener vetoed it. */
-  private async sendText(text: string): Promise<boolean> {
+  /** Sends `text` (and files) as the visitor; resolves false if a listener vetoed it. */
+  private async sendText(text: string, attachments: Attachment[] = []): Promise<boolean> {
     const request = new MessageSendRequestEvent(text);
     if (!this.dispatchEvent(request)) return false;
     const body = request.text.trim();
@@ -505,42 +598,99 @@ export class CasekitChat extends LitElement {
     if (!client || !this.started) return false;
     this.stopTyping();
     this.stickToBottom = true;
-    const message = await client.send(body);
+    const message = await client.send(body, attachments.length ? { attachments } : {});
     this.refresh();
     this.dispatchEvent(new MessageSentEvent(message));
     return true;
   }
 
-  private async onPreChatSubmit(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
+  /** Reads and checks a form's fields; on a mistake shows it, focuses the first bad field and answers null. */
+  private async readForm(form: HTMLFormElement, fields: FormField[]): Promise<Partial<Record<FormField, string>> | null> {
     const data = new FormData(form);
-    const errors: Partial<Record<PreChatField, string>> = {};
-    const values: { name?: string; email?: string } = {};
-    for (const field of this.preChatFields()) {
+    const errors: Partial<Record<FormField, string>> = {};
+    const values: Partial<Record<FormField, string>> = {};
+    for (const field of fields) {
       const value = String(data.get(field) ?? '').trim();
       if (!value) {
-        errors[field] = translate(this.locale, 'chat.prechat.required', {
-          field: translate(this.locale, `chat.prechat.${field}`).toLowerCase(),
-        });
+        errors[field] = this.t('chat.prechat.required', { field: this.t(this.fieldLabel(field)).toLowerCase() });
       } else if (field === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
-        errors[field] = translate(this.locale, 'chat.prechat.invalidEmail');
+        errors[field] = this.t('chat.prechat.invalidEmail');
       } else {
         values[field] = value;
       }
     }
     this.formErrors = errors;
-    const firstBad = this.preChatFields().find((f) => errors[f]);
-    if (firstBad) {
-      await this.updateComplete;
-      this.renderRoot.querySelector<HTMLInputElement>(`#prechat-${firstBad}`)?.focus();
-      return;
-    }
+    const firstBad = fields.find((f) => errors[f]);
+    if (!firstBad) return values;
+    await this.updateComplete;
+    form.querySelector<HTMLElement>(`[name=${firstBad}]`)?.focus();
+    return null;
+  }
+
+  private fieldLabel(field: FormField): MessageKey {
+    return field === 'message' ? 'chat.leave.message' : `chat.prechat.${field}`;
+  }
+
+  private async onPreChatSubmit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const values = await this.readForm(e.target as HTMLFormElement, this.preChatFields());
+    if (!values) return;
     await this.ensureStarted(values);
     if (this.started) {
       await this.updateComplete;
       this.inputEl?.focus();
     }
+  }
+
+  /** Leave a message: the name and email go on the visitor's profile, the message into the chat. */
+  private async onLeaveSubmit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const values = await this.readForm(e.target as HTMLFormElement, ['name', 'email', 'message']);
+    if (!values || this.leaving) return;
+    const { name, email, message } = values as Record<FormField, string>;
+    this.leaving = true;
+    try {
+      if (this.started) await this.activeClient!.updateProfile({ name, email });
+      else await this.ensureStarted({ name, email });
+      if (!this.started || !(await this.sendText(message))) return;
+      this.leftMessageTo = email;
+      await this.updateComplete;
+      this.inputEl?.focus();
+    } catch (err) {
+      this.startError = this.t('chat.error.start');
+      console.error('casekit-chat: could not leave the message', err);
+    } finally {
+      this.leaving = false;
+    }
+  }
+
+  // ---- attachments ----
+
+  /** The attachment module, loaded on first use (it is not part of the chat's first download). */
+  private loadDrafts(): Promise<AttachmentDrafts> {
+    this.draftsLoading ??= import('../internal/attachment-drafts.ts').then(({ AttachmentDrafts, uploadLimits }) => {
+      this.drafts = new AttachmentDrafts(this, {
+        upload: async (file, onProgress) => {
+          await this.ensureStarted();
+          const client = this.activeClient;
+          if (!client || !this.started) throw new Error(this.t('chat.error.start'));
+          return client.uploadAttachment(file, file.name, { onProgress });
+        },
+        limits: () => uploadLimits(this.accept, this.maxFileSize),
+        t: (key, vars) => this.t(key, vars),
+        locale: () => this.locale,
+        focusAfterRemove: () => this.renderRoot.querySelector<HTMLElement>('.attach')?.focus(),
+      });
+      return this.drafts;
+    });
+    return this.draftsLoading;
+  }
+
+  private async onFiles(e: Event): Promise<void> {
+    const input = e.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    if (files.length) (await this.loadDrafts()).add(files);
   }
 
   private onScroll(): void {
@@ -569,10 +719,6 @@ export class CasekitChat extends LitElement {
     return translate(this.locale, key, vars);
   }
 
-  private statusOf(item: ChatItem): DeliveryStatus {
-    return isMessage(item) ? item.status : item.status;
-  }
-
   private renderStatus(status: DeliveryStatus) {
     const icon =
       status === 'pending' || status === 'queued'
@@ -587,11 +733,25 @@ export class CasekitChat extends LitElement {
     >`;
   }
 
+  private renderFiles(attachments: Attachment[] | undefined) {
+    const files = attachments?.filter((a) => a.contentType !== QUICK_REPLY_CONTENT_TYPE);
+    if (!files?.length) return nothing;
+    if (this.fileView) return this.fileView.renderAttachments(files, (url) => this.activeClient?.resolveUrl(url) ?? url, this.locale);
+    if (!this.fileViewLoading) {
+      this.fileViewLoading = true;
+      void import('../internal/attachments.ts').then((view) => {
+        view.adoptLate(this.renderRoot, view.attachmentStyles);
+        this.fileView = view;
+        this.requestUpdate();
+      });
+    }
+    return nothing;
+  }
+
   private renderItem(item: ChatItem, isLast: boolean) {
     const own = !isMessage(item) || item.authorKind === 'customer';
-    const status = this.statusOf(item);
+    const status = item.status;
     const author = own ? this.t('chat.you') : (item as Message).authorName;
-    const files = isMessage(item) ? item.attachments.filter((a) => a.contentType !== QUICK_REPLY_CONTENT_TYPE) : [];
     const quick = isLast && isMessage(item) && !own ? quickRepliesOf(item) : [];
     return html`<div
         part="message ${own ? 'message-own' : 'message-agent'}"
@@ -599,9 +759,7 @@ export class CasekitChat extends LitElement {
         data-key=${itemKey(item)}
       >
         ${own ? nothing : html`<span class="author">${author}</span>`}
-        <div part="bubble" class="bubble"><span class="visually-hidden">${author}: </span>${item.text}${files.map(
-          (f) => html`<a class="attachment" href=${safeUrl(f.url)} target="_blank" rel="noopener noreferrer">${f.name}</a>`,
-        )}</div>
+        <div part="bubble" class="bubble"><span class="visually-hidden">${author}: </span>${item.text}${this.renderFiles(item.attachments)}</div>
         <div class="meta">
           <time datetime=${item.createdAt} title=${formatFull(item.createdAt, this.locale)}
             >${formatTime(item.createdAt, this.locale)}</time
@@ -621,29 +779,49 @@ export class CasekitChat extends LitElement {
         : nothing}`;
   }
 
-  private renderPreChat() {
-    const fields = this.preChatFields();
-    return html`<form part="prechat" class="prechat" novalidate @submit=${this.onPreChatSubmit}>
-      <p>${this.t('chat.prechat.intro')}</p>
-      ${fields.map((field) => {
-        const error = this.formErrors[field];
-        return html`<div>
-          <label for="prechat-${field}">${this.t(`chat.prechat.${field}`)}</label>
-          <input
+  /** One labelled form field with its error; ids are `<form>-<field>`. */
+  private renderField(form: 'prechat' | 'leave', field: FormField, value = '') {
+    const error = this.formErrors[field];
+    const id = `${form}-${field}`;
+    const invalid = error ? 'true' : 'false';
+    const describedBy = error ? `${id}-error` : nothing;
+    return html`<div>
+      <label for=${id}>${this.t(this.fieldLabel(field))}</label>
+      ${field === 'message'
+        ? html`<textarea class="field" id=${id} name=${field} rows="4" maxlength="10000" required aria-invalid=${invalid}
+            aria-describedby=${describedBy}></textarea>`
+        : html`<input
             class="field"
-            id="prechat-${field}"
+            id=${id}
             name=${field}
             type=${field === 'email' ? 'email' : 'text'}
             autocomplete=${field === 'email' ? 'email' : 'name'}
+            .value=${value}
             required
-            aria-invalid=${error ? 'true' : 'false'}
-            aria-describedby=${error ? `prechat-${field}-error` : nothing}
-          />
-          ${error ? html`<div class="error" id="prechat-${field}-error">${error}</div>` : nothing}
-        </div>`;
-      })}
+            aria-invalid=${invalid}
+            aria-describedby=${describedBy}
+          />`}
+      ${error ? html`<div class="error" id="${id}-error">${error}</div>` : nothing}
+    </div>`;
+  }
+
+  private renderPreChat() {
+    return html`<form part="prechat" class="prechat" novalidate @submit=${this.onPreChatSubmit}>
+      <p>${this.t('chat.prechat.intro')}</p>
+      ${this.preChatFields().map((field) => this.renderField('prechat', field))}
       ${this.startError ? html`<div class="error" role="alert">${this.startError}</div>` : nothing}
       <button class="btn primary" type="submit" ?disabled=${this.starting}>${this.t('chat.prechat.start')}</button>
+    </form>`;
+  }
+
+  private renderLeaveForm() {
+    const who = this.currentIdentity();
+    return html`<form part="leave-message" class="prechat" novalidate @submit=${this.onLeaveSubmit}>
+      <p>${this.t('chat.away')} ${this.t('chat.leave.intro')}</p>
+      ${this.renderField('leave', 'name', who?.name)} ${this.renderField('leave', 'email', who?.email)}
+      ${this.renderField('leave', 'message')}
+      ${this.startError ? html`<div class="error" role="alert">${this.startError}</div>` : nothing}
+      <button class="btn primary" type="submit" ?disabled=${this.leaving}>${this.t('chat.leave.send')}</button>
     </form>`;
   }
 
@@ -655,9 +833,19 @@ export class CasekitChat extends LitElement {
           ? this.t('chat.offline')
           : '';
     const last = this.items.length - 1;
+    const queue = this.leftMessageTo
+      ? this.t('chat.leave.sent', { email: this.leftMessageTo })
+      : this.queuePosition !== null
+        ? this.t('chat.queue', { position: this.queuePosition })
+        : this.agentsAvailable === false
+          ? this.t('chat.away')
+          : '';
+    const files = this.drafts;
+    const canSend = (this.draft.trim() || files?.ready.length) && !files?.busy;
     return html`${banner
         ? html`<div part="banner" class="banner" role="status">${icons.wifiOff}<span>${banner}</span></div>`
         : nothing}
+      <div part="queue" class="queue" role="status">${queue}</div>
       <div
         part="messages"
         class="messages"
@@ -683,7 +871,22 @@ export class CasekitChat extends LitElement {
             </div>`
           : nothing}
       </div>
+      ${files && (files.drafts.length || files.error) ? html`<div class="drafts">${files.render()}</div>` : nothing}
       <div class="composer">
+        ${this.noAttachments
+          ? nothing
+          : html`<button
+                part="attach-button"
+                class="attach icon-button"
+                type="button"
+                aria-label=${this.t('attach.button')}
+                @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}
+                @pointerenter=${this.loadDrafts}
+                @focus=${this.loadDrafts}
+              >
+                ${icons.attach}
+              </button>
+              <input type="file" hidden multiple accept=${this.accept || DEFAULT_UPLOAD_TYPES.join(',')} @change=${this.onFiles} />`}
         <label class="visually-hidden" for="chat-input">${this.t('chat.input.label')}</label>
         <textarea
           part="input"
@@ -701,7 +904,7 @@ export class CasekitChat extends LitElement {
           class="send"
           type="button"
           aria-label=${this.t('chat.send')}
-          ?disabled=${!this.draft.trim()}
+          ?disabled=${!canSend}
           @click=${this.sendDraft}
         >
           ${icons.send}
@@ -738,7 +941,7 @@ export class CasekitChat extends LitElement {
                   ${icons.close}
                 </button>
               </header>
-              ${this.needsPreChat ? this.renderPreChat() : this.renderConversation()}`
+              ${this.showLeaveForm() ? this.renderLeaveForm() : this.needsPreChat ? this.renderPreChat() : this.renderConversation()}`
           : nothing}
       </section>
       <button

@@ -10,7 +10,24 @@ type Stubbed = HTMLElement & { __casekitQueue?: [string, unknown[]][] } & Record
 
 const TAG = 'casekit-chat';
 const STUBS = ['open', 'close', 'identify', 'setAttributes', 'reset'];
-const DATA_ATTRIBUTES = ['base-url', 'channel-id', 'pre-chat', 'lang', 'theme', 'position', 'heading', 'subheading', 'user-id', 'user-hash', 'user-name', 'user-email'];
+const DATA_ATTRIBUTES = [
+  'base-url',
+  'channel-id',
+  'pre-chat',
+  'lang',
+  'theme',
+  'position',
+  'heading',
+  'subheading',
+  'user-id',
+  'user-hash',
+  'user-name',
+  'user-email',
+  'no-leave-message',
+  'no-attachments',
+  'accept',
+  'max-file-size',
+];
 
 // Mirrors the real launcher in chat.styles.ts so the swap is invisible.
 const PLACEHOLDER = `<style data-casekit-placeholder>

@@ -90,6 +90,15 @@ export const composerStyles = css`
     color: var(--_danger);
     font-size: 0.86em;
   }
+  .attach {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+  }
+  .attach svg {
+    inline-size: 16px;
+    block-size: 16px;
+  }
   .actions {
     display: flex;
     align-items: center;

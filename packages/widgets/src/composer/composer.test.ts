@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { Message } from '@casekit/protocol';
 import './composer.ts';
 import type { CasekitComposer } from './composer.ts';
-import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
+import { axeViolations, cleanup, fixture, pickFiles, until } from '../internal/test-helpers.ts';
 import { agentClient, startMockApi } from '../internal/mock-api.ts';
 
 async function ctrlEnter(): Promise<void> {
@@ -103,5 +103,41 @@ describe('casekit-composer', () => {
     el.canned = [{ title: 'Greeting', text: 'Hello!' }];
     await el.updateComplete;
     expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('attaches checked, uploaded files to a reply, as removable chips; notes take none', async () => {
+    const el = await mount();
+    const attach = $(el, '[part=attach-button]');
+    expect(attach.tagName).to.equal('BUTTON');
+    expect(attach.textContent).to.contain('Attach a file');
+    pickFiles(el, new File(['<html></html>'], 'page.html', { type: 'text/html' }));
+    await until(() => el.shadowRoot!.querySelector('.attach-error'), 'refused type');
+    expect($(el, '.attach-error').textContent).to.contain('page.html cannot be sent');
+    pickFiles(el, new File(['%PDF-1.7 guide'], 'guide.pdf', { type: 'application/pdf' }));
+    await until(() => el.shadowRoot!.querySelectorAll('[part=attachment-chip]').length === 1 && !el.shadowRoot!.textContent!.includes('Uploading'), 'uploaded');
+    expect(await axeViolations(el)).to.deep.equal([]);
+
+    el.mode = 'note';
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part=attach-button]')).to.equal(null, 'notes cannot carry files');
+    expect(el.shadowRoot!.querySelector('[part=attachment-chip]')).to.equal(null);
+    el.mode = 'reply';
+    await el.updateComplete;
+
+    el.focus();
+    await sendKeys({ type: 'Here is the setup guide' });
+    await ctrlEnter();
+    const stored = await until(() => mock.db.messages.find((m) => m.text === 'Here is the setup guide'), 'reply stored');
+    expect(stored!.attachments.map((a) => [a.name, a.contentType])).to.deep.equal([['guide.pdf', 'application/pdf']]);
+    await until(() => !el.shadowRoot!.querySelector('[part=attachment-chip]'), 'chips cleared');
+  });
+
+  it('sends a file alone, with its name as the text', async () => {
+    const el = await mount();
+    pickFiles(el, new File(['Line test: OK'], 'line-test.txt', { type: 'text/plain' }));
+    await until(() => !($(el, '[part=send-button]') as HTMLButtonElement).disabled, 'ready to send');
+    $(el, '[part=send-button]').click();
+    const stored = await until(() => mock.db.messages.find((m) => m.attachments.some((a) => a.name === 'line-test.txt')), 'reply stored');
+    expect(stored!.text).to.equal('line-test.txt');
   });
 });

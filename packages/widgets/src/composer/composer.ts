@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
+import { DEFAULT_UPLOAD_MAX_BYTES } from '@casekit/protocol';
 import type { ChannelKind } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { composerStyles } from './composer.styles.ts';
@@ -14,6 +15,7 @@ import { channelIcon, icons } from '../internal/icons.ts';
 import { channelLimit } from '../internal/labels.ts';
 import { formatCount } from '../internal/format.ts';
 import { MessageSendRequestEvent, MessageSentEvent } from '../internal/events.ts';
+import { AttachmentDrafts, uploadLimits } from '../internal/attachment-drafts.ts';
 
 /** A saved answer agents insert with one pick. */
 export interface CannedResponse {
@@ -30,7 +32,8 @@ function newClientMessageId(): string {
 /**
  * Where agents write: a reply that goes back on the customer's channel, or an internal note.
  * Shows the channel and its length limit (SMS 1600, WhatsApp 4096, others 10000);
- * Ctrl+Enter (⌘+Enter) sends.
+ * Ctrl+Enter (⌘+Enter) sends. Replies can carry files (the paperclip button; internal notes
+ * cannot), checked against `accept` and `max-file-size` before they upload.
  *
  * @event casekit-message-send-request - Cancelable, before sending; `event.text` may be rewritten.
  * @event casekit-message-sent - Sent; `event.message`, `event.internal`, `event.caseId`.
@@ -40,6 +43,8 @@ function newClientMessageId(): string {
  * @csspart canned - The canned responses picker.
  * @csspart counter - The length counter.
  * @csspart send-button - The send button.
+ * @csspart attach-button - The attach button.
+ * @csspart attachment-chip - A picked file waiting to be sent, with its remove button.
  */
 @customElement('casekit-composer')
 export class CasekitComposer extends LitElement {
@@ -61,6 +66,12 @@ export class CasekitComposer extends LitElement {
   @property({ type: Boolean, reflect: true }) accessor disabled = false;
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
+  /** No attach button. */
+  @property({ type: Boolean, attribute: 'no-attachments' }) accessor noAttachments = false;
+  /** File types agents may attach, comma-separated (default: images, PDF, plain text, as the server). */
+  @property() accessor accept = '';
+  /** Largest file agents may attach, in bytes (default 10 MB, as the server). */
+  @property({ type: Number, attribute: 'max-file-size' }) accessor maxFileSize = DEFAULT_UPLOAD_MAX_BYTES;
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()
@@ -79,6 +90,17 @@ export class CasekitComposer extends LitElement {
     client: () => this.client ?? this.contextClient,
     on: {},
   });
+  private readonly files = new AttachmentDrafts(this, {
+    upload: (file, onProgress) => {
+      const client = this.conn.client;
+      if (!client) return Promise.reject(new Error('no client'));
+      return client.uploadAttachment(file, file.name, { onProgress });
+    },
+    limits: () => uploadLimits(this.accept, this.maxFileSize),
+    t: (key, vars) => this.t(key, vars),
+    locale: () => this.locale,
+    focusAfterRemove: () => this.renderRoot.querySelector<HTMLElement>('.attach')?.focus(),
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -95,6 +117,7 @@ export class CasekitComposer extends LitElement {
       this.stopTyping();
       this.text = '';
       this.error = '';
+      this.files.clear();
     }
   }
 
@@ -111,10 +134,12 @@ export class CasekitComposer extends LitElement {
   /** Sends what is written; resolves true when it was sent. */
   async send(): Promise<boolean> {
     const client = this.conn.client;
-    const text = this.text.trim();
-    if (!client || !this.caseId || !text || this.sending || this.disabled) return false;
-    if (text.length > this.limit) return false;
     const internal = this.mode === 'note';
+    // Files go with replies only; a file alone goes with its name as the text.
+    const attachments = internal ? [] : this.files.ready;
+    const text = this.text.trim() || attachments.map((a) => a.name).join(', ');
+    if (!client || !this.caseId || !text || this.sending || this.disabled) return false;
+    if (text.length > this.limit || (!internal && this.files.busy)) return false;
     const request = new MessageSendRequestEvent(text, { caseId: this.caseId, internal });
     if (!this.dispatchEvent(request)) return false;
     const body = request.text.trim();
@@ -130,8 +155,10 @@ export class CasekitComposer extends LitElement {
             text: body,
             clientMessageId,
             ...(this.conversationId ? { conversationId: this.conversationId } : {}),
+            ...(attachments.length ? { attachments } : {}),
           });
       this.text = '';
+      if (!internal) this.files.clear();
       this.dispatchEvent(new MessageSentEvent(message, { caseId: this.caseId, internal }));
       return true;
     } catch (err) {
@@ -173,6 +200,12 @@ export class CasekitComposer extends LitElement {
     }
   }
 
+  private onFiles(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    this.files.add([...(input.files ?? [])]);
+    input.value = '';
+  }
+
   private setMode(mode: 'reply' | 'note'): void {
     if (mode === this.mode) return;
     if (mode === 'note') this.stopTyping();
@@ -211,7 +244,14 @@ export class CasekitComposer extends LitElement {
     const channelName = this.channel ? this.t(`channel.${this.channel}` as MessageKey) : '';
     const length = this.text.length;
     const over = length - this.limit;
-    const canSend = !this.disabled && !this.sending && this.text.trim().length > 0 && over <= 0 && Boolean(this.caseId);
+    const files = note ? [] : this.files.ready;
+    const canSend =
+      !this.disabled &&
+      !this.sending &&
+      (this.text.trim().length > 0 || files.length > 0) &&
+      over <= 0 &&
+      Boolean(this.caseId) &&
+      (note || !this.files.busy);
     return html`<div class="root" lang=${this.locale}>
       <div class="bar">
         <div part="modes" class="modes" role="radiogroup" aria-label=${this.t('composer.mode')} @keydown=${this.onModeKey}>
@@ -259,7 +299,20 @@ export class CasekitComposer extends LitElement {
         @keydown=${this.onKeyDown}
       ></textarea>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      ${note ? nothing : this.files.render()}
       <div class="foot">
+        ${note || this.noAttachments
+          ? nothing
+          : html`<button
+                part="attach-button"
+                class="btn attach"
+                type="button"
+                ?disabled=${this.disabled}
+                @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}
+              >
+                ${icons.attach}${this.t('attach.button')}
+              </button>
+              <input type="file" hidden multiple accept=${uploadLimits(this.accept, this.maxFileSize).accept.join(',')} @change=${this.onFiles} />`}
         <span class="hint" id="composer-hint">${this.t('composer.shortcut')}</span>
         <span class="actions">
           <span part="counter" id="composer-count" class="count ${over > 0 ? 'over' : ''}" aria-live="polite">

@@ -1,5 +1,6 @@
 import type { ChatMessageKey } from './messages-chat.ts';
 import type { AgentMessageKey } from './messages-agent.ts';
+import type { AttachMessageKey } from './messages-attach.ts';
 
 /**
  * A tiny message catalog. Each widget reads its language from its own `lang` attribute,
@@ -9,7 +10,7 @@ import type { AgentMessageKey } from './messages-agent.ts';
  */
 
 /** Message keys every catalog provides. */
-export type MessageKey = ChatMessageKey | AgentMessageKey;
+export type MessageKey = ChatMessageKey | AgentMessageKey | AttachMessageKey;
 export type Catalog = Record<MessageKey, string>;
 
 const catalogs = new Map<string, Partial<Catalog>>();
@@ -21,6 +22,12 @@ const catalogs = new Map<string, Partial<Catalog>>();
 export function registerMessages(lang: string, messages: Partial<Catalog>): void {
   const key = lang.toLowerCase();
   catalogs.set(key, { ...catalogs.get(key), ...messages });
+}
+
+/** Adds the strings of a module that loads later, keeping whatever a host registered already. */
+export function registerDefaults(lang: string, messages: Partial<Catalog>): void {
+  const key = lang.toLowerCase();
+  catalogs.set(key, { ...messages, ...catalogs.get(key) });
 }
 
 /** The language an element speaks: its own `lang`, the nearest ancestor's, then the browser's. */

@@ -26,6 +26,7 @@ export function channelIcon(kind: string): SVGTemplateResult {
 export const icons = {
   chat: wrap(svg`<path d="M4 5h16v11H9l-5 4z"/>`),
   close: wrap(svg`<path d="M6 6l12 12M18 6 6 18"/>`),
+  attach: wrap(svg`<path d="m20 11.5-8 8a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.5a1.7 1.7 0 0 1-2.4-2.4L15 7"/>`),
   send: wrap(svg`<path d="M4 12 20 4l-4 16-4-7z"/><path d="m12 13 8-9"/>`),
   search: wrap(svg`<circle cx="11" cy="11" r="6.5"/><path d="m20 20-4.2-4.2"/>`),
   check: wrap(svg`<path d="m5 12.5 4.5 4.5L19 7.5"/>`),

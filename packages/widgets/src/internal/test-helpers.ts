@@ -105,3 +105,18 @@ export function makeCase(n: number, patch: Record<string, unknown> = {}) {
     ...patch,
   } as import('@casekit/protocol').Case;
 }
+
+/** A 1×1 PNG, so a thumbnail really decodes. */
+export const TINY_PNG = Uint8Array.from(
+  atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='),
+  (c) => c.charCodeAt(0),
+);
+
+/** Picks files in an element's file input, as the browser's file chooser would. */
+export function pickFiles(el: HTMLElement, ...files: File[]): void {
+  const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+  const transfer = new DataTransfer();
+  for (const file of files) transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change'));
+}

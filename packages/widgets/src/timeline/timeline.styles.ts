@@ -132,10 +132,8 @@ export const timelineStyles = css`
     flex: 1;
     border-block-start: 1px solid var(--_border);
   }
-  .attachment {
-    display: block;
+  .file {
     color: var(--_accent);
-    margin-block-start: 4px;
   }
   .empty {
     margin: auto;

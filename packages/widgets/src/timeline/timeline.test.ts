@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import type { CaseEvent } from '@casekit/protocol';
 import './timeline.ts';
 import type { CasekitTimeline } from './timeline.ts';
-import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
+import { axeViolations, cleanup, fixture, TINY_PNG, until } from '../internal/test-helpers.ts';
 import { agentClient, push, startMockApi } from '../internal/mock-api.ts';
 
 describe('casekit-timeline', () => {
@@ -82,6 +82,22 @@ describe('casekit-timeline', () => {
     const el = await mount('cu_maria');
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
     expect((window as unknown as { __tl?: number }).__tl).to.equal(undefined);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('shows image files as thumbnails with their name as alt text, and other files as links', async () => {
+    const owner = { kind: 'customer' as const, id: 'cu_maria' };
+    const photo = mock.db.upload(TINY_PNG, 'router <lights>.png', 'image/png', owner);
+    const bill = mock.db.upload(new TextEncoder().encode('%PDF-1.7'), 'bill.pdf', 'application/pdf', owner);
+    mock.db.receive({ customerId: 'cu_maria', channel: 'ch_web', text: 'Photo and bill attached', attachments: [photo, bill] });
+    const el = await mount('cu_maria');
+    const img = await until(() => el.shadowRoot!.querySelector<HTMLImageElement>('[part~=message] img'), 'thumbnail');
+    expect(img!.alt).to.equal('router <lights>.png');
+    expect(img!.src).to.equal(new URL(photo.url, location.origin).href);
+    await until(() => img!.complete && img!.naturalWidth === 1, 'the image loads');
+    const link = el.shadowRoot!.querySelector<HTMLAnchorElement>('a.file')!;
+    expect(link.textContent).to.contain('bill.pdf');
+    expect(link.href).to.equal(new URL(bill.url, location.origin).href);
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 });

@@ -12,7 +12,8 @@ import { agentDirectory } from '../internal/agents.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
-import { formatFull, formatTime, safeUrl } from '../internal/format.ts';
+import { formatFull, formatTime } from '../internal/format.ts';
+import { attachmentStyles, renderAttachments } from '../internal/attachments.ts';
 import { channelIcon, icons } from '../internal/icons.ts';
 
 const PAGE_SIZE = 50;
@@ -29,6 +30,7 @@ const CHANGE_FIELDS = ['status', 'priority', 'assigneeId', 'tags'] as const;
  * @csspart scroller - The scrolling area.
  * @csspart message - A message; also `note` for internal notes.
  * @csspart bubble - A message's text.
+ * @csspart attachment - A file on a message: an image thumbnail (alt text: its name) or a link.
  * @csspart change - A status / priority / assignment line.
  * @csspart load-earlier - The "Load earlier" button.
  *
@@ -37,7 +39,7 @@ const CHANGE_FIELDS = ['status', 'priority', 'assigneeId', 'tags'] as const;
  */
 @customElement('casekit-timeline')
 export class CasekitTimeline extends LitElement {
-  static override styles = [themeStyles, timelineStyles];
+  static override styles = [themeStyles, timelineStyles, attachmentStyles];
 
   /** The agent client; defaults to the one provided by an ancestor. */
   @property({ attribute: false }) accessor client: AgentClient | undefined;
@@ -217,8 +219,10 @@ export class CasekitTimeline extends LitElement {
         <time datetime=${m.createdAt} title=${formatFull(m.createdAt, this.locale)}>${formatTime(m.createdAt, this.locale)}</time>
         ${this.caseRef(m.caseId)}
       </div>
-      <div part="bubble" class="bubble">${m.text}${m.attachments.map(
-        (a) => html`<a class="attachment" href=${safeUrl(a.url)} target="_blank" rel="noopener noreferrer">${a.name}</a>`,
+      <div part="bubble" class="bubble">${m.text}${renderAttachments(
+        m.attachments,
+        (url) => this.conn.client?.resolveUrl(url) ?? url,
+        this.locale,
       )}</div>
       ${outbound && !m.internal
         ? html`<span class="status ${status}">${this.t(`status.${status}` as MessageKey)}</span>`
