@@ -127,4 +127,63 @@ describe('example pages against the reference backend', { timeout: 120_000 }, ()
     await crm.context().close();
     await site.context().close();
   });
+
+  test('with nobody online the support site takes a message and an email; the message reaches the case and the email the profile', async () => {
+    const { store, engine, workspaceId } = ex.server;
+    for (const agent of await store.listAgents(workspaceId)) await engine.setPresence(workspaceId, agent.id, 'offline');
+    const tag = randomUUID().slice(0, 8);
+    const email = `nora.${tag}@example.com`;
+    const site = await newPage(ex);
+    await site.goto(ex.url('/examples/support-site/'));
+    await site.waitForFunction(() => customElements.get('casekit-chat'), undefined, { timeout: 10_000 });
+    await site.locator('#open-chat').click();
+    const chat = site.locator('casekit-chat');
+    await chat.locator('[part=leave-message]').waitFor({ timeout: LIVE_MS });
+    await chat.locator('#leave-name').fill('Nora Night');
+    await chat.locator('#leave-email').fill(email);
+    await chat.locator('#leave-message').fill(`The line drops every night (ref ${tag})`);
+    await chat.locator('[part=leave-message] button[type=submit]').click();
+    await visibleWithText(chat.locator('[part=queue]'), `We will reply by email to ${email}`);
+
+    const customer = await store.findCustomerByEmail(workspaceId, email);
+    assert.equal(customer?.name, 'Nora Night');
+    const kase = await store.findActiveCase(workspaceId, customer!.id);
+    assert.match(kase?.preview ?? '', new RegExp(tag));
+    await site.context().close();
+  });
+
+  test('a customer sends a photo from the chat, the agent sees it in the timeline and answers with a PDF the customer can open', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const tag = randomUUID().slice(0, 8);
+    const crm = await newPage(ex, { viewport: { width: 1400, height: 860 } });
+    const workbench = await signInCrm(crm, ex, ex.agent('agent'));
+    const site = await newPage(ex);
+    const chat = await startChat(site, ex, { name: 'Pia Photo', email: `pia.${tag}@example.com` });
+    await chat.locator('input[type=file]').setInputFiles({ name: `lights-${tag}.png`, mimeType: 'image/png', buffer: png });
+    await chat.locator('[part=attachment-chip]').filter({ hasText: `lights-${tag}.png` }).waitFor();
+    await chat.locator('[part=send-button]:not([disabled])').waitFor();
+    await sendFromChat(chat, `Router lights (ref ${tag})`);
+    assert.equal(await chat.locator('.message.own img').getAttribute('alt'), `lights-${tag}.png`);
+
+    const row = await visibleWithText(workbench.locator('casekit-inbox [role=option]'), tag);
+    await row.click();
+    const photo = workbench.locator('casekit-timeline article.inbound img');
+    await photo.waitFor({ timeout: LIVE_MS });
+    assert.equal(await photo.getAttribute('alt'), `lights-${tag}.png`);
+    assert.equal(await photo.evaluate((img: HTMLImageElement) => img.naturalWidth), 1, 'the thumbnail loads from the server');
+
+    const composer = workbench.locator('casekit-composer');
+    await composer.locator('input[type=file]').setInputFiles({ name: `steps-${tag}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n%%EOF\n') });
+    await composer.locator('[part=attachment-chip]').filter({ hasText: `steps-${tag}.pdf` }).waitFor();
+    await replyFromCrm(workbench, `Please follow these steps (ref ${tag})`);
+
+    const link = chat.locator('.message.agent a.file').filter({ hasText: `steps-${tag}.pdf` });
+    await link.waitFor({ timeout: LIVE_MS });
+    const download = await fetch(new URL((await link.getAttribute('href'))!, ex.server.url));
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('content-type'), 'application/pdf');
+    assert.match(download.headers.get('content-disposition') ?? '', /^attachment;/);
+    await crm.context().close();
+    await site.context().close();
+  });
 });

@@ -98,6 +98,8 @@ export async function signInCrm(page: Page, ex: Examples, agent: { email: string
   await workbench.locator('#wb-password').fill(agent.password);
   await workbench.locator('button[type=submit]').click();
   await workbench.locator('casekit-inbox [role=option]').first().waitFor();
+  // The CRM page puts its agent online; chat visitors then get the chat, not the leave-a-message form.
+  await page.waitForFunction(async () => (await (await fetch('/api/v1/visitor/status')).json()).agentsAvailable, undefined, { timeout: 10_000 });
   return workbench;
 }
 
