@@ -216,7 +216,7 @@ export type VisitorStatusResponse = z.infer<typeof VisitorStatusResponse>;
 export const VisitorProfileRequest = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
-    /** Unverified: it goes on the profile only when no other customer has it, else into `attributes.contactEmail`. */
+    /** Unverified, so kept as `attributes.contactEmail`, never as one of the profile's emails that inbound mail is matched by. */
     email: Email.optional(),
     attributes: Attributes.optional(),
   })

@@ -83,7 +83,6 @@ type Handlers = {
 };
 
 /** Where an unverified email goes: on the profile's emails, or into its attributes. */
-type PlacedEmail = { emails?: string[]; attributes?: Customer['attributes'] };
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -245,17 +244,12 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   }
 
   /**
-   * An unverified email goes on a profile only while no other customer holds it, so it cannot
-   * open another customer's history; otherwise the agent still sees it as `contactEmail`.
+   * An email a visitor types proves nothing, so it never becomes one of the profile's emails
+   * (the keys inbound mail is matched by): else whoever typed a stranger's address would later
+   * read that stranger's mail in their chat. Agents see it as `attributes.contactEmail`, and can
+   * add it to the profile or merge profiles once they know it is right.
    */
-  async function placeEmail(
-    reader: Pick<StoreTx, 'findCustomerByEmail'>,
-    customerId: string | null,
-    email: string,
-  ): Promise<PlacedEmail> {
-    const holder = await reader.findCustomerByEmail(workspaceId, email.toLowerCase());
-    return !holder || holder.id === customerId ? { emails: [email.toLowerCase()] } : { attributes: { contactEmail: email } };
-  }
+  const contactEmail = (email: string | undefined): Customer['attributes'] => (email === undefined ? {} : { contactEmail: email.toLowerCase() });
 
   async function createVisitorCustomer(
     channel: ChannelRecord,
@@ -264,13 +258,12 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     email: string | undefined,
     attributes: Customer['attributes'] | undefined,
   ): Promise<Customer> {
-    const placed: PlacedEmail = email === undefined ? {} : await placeEmail(store, null, email);
     return engine.createCustomer({
       workspaceId,
       name,
-      emails: placed.emails ?? [],
+      emails: [],
       identities: [{ channelId: channel.id, kind: channel.kind, externalId }],
-      attributes: { ...attributes, ...placed.attributes },
+      attributes: { ...attributes, ...contactEmail(email) },
     });
   }
 
@@ -462,11 +455,9 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     },
 
     updateVisitorProfile: async ({ body, visitor }) => {
-      const customer = await changeCustomer(visitor.customerId, async (current, tx) => {
-        const placed: PlacedEmail = body.email === undefined ? {} : await placeEmail(tx, current.id, body.email);
-        const emails = [...new Set([...current.emails, ...(placed.emails ?? [])])];
-        const attributes = { ...current.attributes, ...body.attributes, ...placed.attributes };
-        const next: Customer = { ...current, name: body.name ?? current.name, emails, attributes };
+      const customer = await changeCustomer(visitor.customerId, async (current) => {
+        const attributes = { ...current.attributes, ...body.attributes, ...contactEmail(body.email) };
+        const next: Customer = { ...current, name: body.name ?? current.name, attributes };
         return JSON.stringify(next) === JSON.stringify(current) ? null : next;
       }).catch((error: unknown) => {
         if (error instanceof CasekitError && error.code === 'not_found') {

@@ -65,7 +65,7 @@ describe('visitor status', () => {
 });
 
 describe('visitor profile', () => {
-  it('puts the name and email a visitor gives on their profile, live for agents', async () => {
+  it('puts the name and email a visitor gives on their profile (the email as a contact detail), live for agents', async () => {
     const session = await t.visitorSession();
     const seq = await t.lastSeq();
     const res = await t.request('PATCH', '/api/v1/visitor/profile', {
@@ -76,7 +76,8 @@ describe('visitor profile', () => {
     assert.deepEqual(res.body, { name: 'Paula Profile' });
     const customer = await t.request('GET', `/api/v1/customers/${session.customerId}`, { token: t.tokens.agent });
     assert.equal(customer.body.name, 'Paula Profile');
-    assert.deepEqual(customer.body.emails, ['paula@example.com']);
+    assert.deepEqual(customer.body.emails, []);
+    assert.equal(customer.body.attributes.contactEmail, 'paula@example.com');
     assert.equal(customer.body.attributes.page, '/billing');
     const events = await t.store.listEvents(WORKSPACE, { after: seq, limit: 10 });
     assert.deepEqual(events.map((e) => e.type), ['customer.updated']);
@@ -86,18 +87,26 @@ describe('visitor profile', () => {
     assert.equal(await t.lastSeq(), seq + 1, 'no change, no event');
   });
 
-  it("keeps another customer's email off the profile (as contactEmail) and answers the same either way", async () => {
-    const owner = await t.visitorSession({ name: 'Owner', email: 'owner@example.com' });
-    const other = await t.visitorSession();
-    const free = await t.visitorSession();
-    const taken = await t.request('PATCH', '/api/v1/visitor/profile', { token: other.token, body: { name: 'Guess', email: 'owner@example.com' } });
-    const fresh = await t.request('PATCH', '/api/v1/visitor/profile', { token: free.token, body: { name: 'Guess', email: 'fresh@example.com' } });
-    assert.deepEqual(taken.body, fresh.body, 'the answer does not tell whether an email is known');
-    const profile = (await t.request('GET', `/api/v1/customers/${other.customerId}`, { token: t.tokens.agent })).body;
-    assert.deepEqual(profile.emails, []);
-    assert.equal(profile.attributes.contactEmail, 'owner@example.com');
-    const owned = (await t.request('GET', `/api/v1/customers/${owner.customerId}`, { token: t.tokens.agent })).body;
-    assert.deepEqual(owned.emails, ['owner@example.com']);
+  it("never lets a typed email bring someone else's mail into the visitor's chat", async () => {
+    const impostor = await t.visitorSession({ name: 'Impostor', email: 'victim@example.com' });
+    const later = await t.visitorSession();
+    await t.request('PATCH', '/api/v1/visitor/profile', { token: later.token, body: { email: 'victim@example.com' } });
+    // Mail from the real owner of the address arrives afterwards.
+    const mail = await t.server.engine.ingest({
+      workspaceId: WORKSPACE,
+      channelId: 'email',
+      from: { externalId: 'victim@example.com', email: 'victim@example.com', name: 'Victim' },
+      text: 'My account number is 12345',
+    });
+    assert.ok(mail.customer.id !== impostor.customerId && mail.customer.id !== later.customerId, 'the mail opened its own profile');
+    for (const session of [impostor, later]) {
+      const history = await t.request('GET', '/api/v1/visitor/messages', { token: session.token });
+      assert.equal(history.status, 200);
+      assert.ok(!history.text.includes('12345'), "the stranger's mail is not in the chat");
+      const profile = (await t.request('GET', `/api/v1/customers/${session.customerId}`, { token: t.tokens.agent })).body;
+      assert.deepEqual(profile.emails, []);
+      assert.equal(profile.attributes.contactEmail, 'victim@example.com', 'agents still see what was typed');
+    }
   });
 
   it('refuses an empty change, a bad email and a missing token, naming the field', async () => {

@@ -242,9 +242,9 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
         )?.id;
         customerId ??= db.addCustomer({
           name: body.name ?? body.userId,
-          emails: body.email ? [body.email.toLowerCase()] : [],
+          emails: [],
           identities: [{ channelId: channel.id, kind: 'webchat', externalId }],
-          attributes: body.attributes ?? {},
+          attributes: { ...body.attributes, ...(body.email && { contactEmail: body.email.toLowerCase() }) },
         }).id;
       } else if (body.resumeToken) {
         const principal = db.tokens.get(body.resumeToken);
@@ -256,9 +256,9 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
       }
       customerId ??= db.addCustomer({
         name: body.name ?? 'Website visitor',
-        emails: body.email ? [body.email.toLowerCase()] : [],
+        emails: [],
         identities: [{ channelId: channel.id, kind: 'webchat', externalId: `anon:${db.id('v')}` }],
-        attributes: body.attributes ?? {},
+        attributes: { ...body.attributes, ...(body.email && { contactEmail: body.email.toLowerCase() }) },
       }).id;
       const token = `mock-visitor-${db.id('vt')}`;
       db.tokens.set(token, { kind: 'visitor', customerId, channelId: channel.id });
@@ -284,12 +284,10 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
     visitorStatus: ({ visitor }) => db.visitorStatus(visitor?.customerId),
     updateVisitorProfile: ({ body, visitor }) => {
       const customer = db.customer(visitor.customerId);
-      // Like the server: an email someone else has stays off the profile.
-      const taken = body.email && [...db.customers.values()].some((c) => c.id !== customer.id && c.emails.includes(body.email!.toLowerCase()));
+      // Like the server: a typed email is a contact detail, never a key for matching mail.
       const updated = db.updateCustomer(null, customer.id, {
         ...(body.name !== undefined && { name: body.name }),
-        ...(body.email && !taken && { emails: [...customer.emails, body.email] }),
-        attributes: { ...body.attributes, ...(body.email && taken && { contactEmail: body.email }) },
+        attributes: { ...body.attributes, ...(body.email && { contactEmail: body.email.toLowerCase() }) },
       });
       return { name: updated.name };
     },

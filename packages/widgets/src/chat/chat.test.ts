@@ -187,7 +187,7 @@ describe('casekit-chat', () => {
     ($(el, '#prechat-email') as HTMLInputElement).value = 'dana@example.com';
     form.requestSubmit();
     await until(() => $(el, 'textarea'), 'conversation after the form');
-    const customer = [...mock.db.customers.values()].find((c) => c.emails.includes('dana@example.com'));
+    const customer = [...mock.db.customers.values()].find((c) => c.attributes['contactEmail'] === 'dana@example.com');
     expect(customer?.name).to.equal('Dana <b>Whitfield</b>');
     el.activeClient?.close();
   });
@@ -370,12 +370,12 @@ describe('casekit-chat', () => {
       expect(stored, 'the message went through the visitor API').to.exist;
       const customer = mock.db.customer(stored.customerId);
       expect(customer.name).to.equal('Lena Late');
-      expect(customer.emails).to.deep.equal(['lena@example.com']);
+      expect(customer.attributes['contactEmail']).to.equal('lena@example.com');
       expect($$(el, '[part~=message-own]').some((m) => m.textContent!.includes('2 am'))).to.equal(true);
       el.activeClient?.close();
     });
 
-    it('puts the email on a visitor whose session had already started', async () => {
+    it('puts the email on the profile of a visitor whose session had already started', async () => {
       everyoneOffline();
       const el = await mountChat('', null);
       el.open();
@@ -387,7 +387,7 @@ describe('casekit-chat', () => {
       form.requestSubmit();
       await until(() => mock.db.messages.some((m) => m.text === 'Please call me back'), 'message stored');
       const customer = mock.db.customer(el.activeClient!.session!.customerId);
-      expect(customer.emails).to.deep.equal(['omar@example.com']);
+      expect(customer.attributes['contactEmail']).to.equal('omar@example.com');
       expect(customer.name).to.equal('Omar Open');
       el.activeClient?.close();
     });
