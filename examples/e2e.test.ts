@@ -145,10 +145,11 @@ describe('example pages against the reference backend', { timeout: 120_000 }, ()
     await chat.locator('[part=leave-message] button[type=submit]').click();
     await visibleWithText(chat.locator('[part=queue]'), `We will reply by email to ${email}`);
 
-    const customer = await store.findCustomerByEmail(workspaceId, email);
-    assert.equal(customer?.name, 'Nora Night');
-    const kase = await store.findActiveCase(workspaceId, customer!.id);
+    const [kase] = (await store.listCases(workspaceId, { q: tag, limit: 5 })).items;
     assert.match(kase?.preview ?? '', new RegExp(tag));
+    const customer = await store.getCustomer(workspaceId, kase!.customerId);
+    assert.equal(customer?.name, 'Nora Night');
+    assert.equal(customer?.attributes['contactEmail'], email);
     await site.context().close();
   });
 

@@ -35,27 +35,6 @@ async function showDesk(client: Client): Promise<void> {
   countTimer = setInterval(() => void count().catch(() => undefined), 30_000);
 }
 
-/**
- * Chat visitors see a leave-a-message form while no agent is online: this desk counts its agent
- * as online while the CRM page is open, and offline when it closes.
- */
-function stayOnline(client: Client): void {
-  void client.setPresence('online').catch(() => undefined);
-  addEventListener(
-    'pagehide',
-    () => {
-      // keepalive lets the request outlive the page.
-      void fetch('/api/v1/me/presence', {
-        method: 'PUT',
-        keepalive: true,
-        headers: { authorization: `Bearer ${client.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ presence: 'offline' }),
-      });
-    },
-    { once: true },
-  );
-}
-
 async function start(): Promise<void> {
   if (params.has('mock')) {
     // No backend: the SDK's mock API runs in a service worker with a seeded support desk.
@@ -71,8 +50,9 @@ async function start(): Promise<void> {
   // Against the casekit server: the workbench shows its sign-in form; keep the token for reloads.
   const saved = sessionStorage.getItem(TOKEN_KEY);
   const signedIn = (token: string) => {
+    // The workbench's live connection keeps this agent online for chat visitors while the page
+    // is open; the server counts them offline shortly after it closes.
     const client = createAgentClient({ baseUrl: location.origin, token });
-    stayOnline(client);
     void showDesk(client).catch(() => undefined);
   };
   if (saved) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROUTES } from '@casekit/protocol';
+import { io as ioClient } from 'socket.io-client';
 import type { Logger } from '@casekit/server';
 import { createLogger } from './logger.ts';
 import { DEMO_PASSWORD, seedDemo, startServer, type RunningServer } from './index.ts';
@@ -108,6 +109,28 @@ describe('the reference backend', () => {
       assert.equal(plain.headers.get('access-control-allow-origin'), null);
     } finally {
       await other.close();
+    }
+  });
+
+  it('starts with nobody online: presence left from a stopped process is cleared, and connecting sets it again', async () => {
+    const dataDir = join(dir, 'data-presence');
+    const first = await startServer({ port: 0, dataDir, logger: createLogger('silent'), examplesDir: null, workspaceId: 'demo' });
+    const [admin] = await first.store.listAgents('demo');
+    await first.engine.setPresence('demo', admin!.id, 'online');
+    await first.close();
+    const second = await startServer({ port: 0, dataDir, logger: createLogger('silent'), examplesDir: null, workspaceId: 'demo' });
+    try {
+      assert.equal((await second.store.getAgent('demo', admin!.id))?.presence, 'offline');
+      const { token } = await second.auth.signAgentToken(admin!);
+      const socket = ioClient(`${second.url}/agent`, { auth: { token }, transports: ['websocket'] });
+      try {
+        for (let i = 0; i < 100 && (await second.store.getAgent('demo', admin!.id))?.presence !== 'online'; i++) await new Promise((r) => setTimeout(r, 20));
+        assert.equal((await second.store.getAgent('demo', admin!.id))?.presence, 'online');
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await second.close();
     }
   });
 

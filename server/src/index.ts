@@ -152,6 +152,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(config.publicUrl && { publicUrl: config.publicUrl }),
       corsOrigins: config.corsOrigins,
     });
+    if (ownsStore) {
+      // This process is the only server of its SQLite file and nobody is connected yet: whoever
+      // the file still shows online lost their connection when the last process stopped.
+      for (const agent of await store.listAgents(workspaceId)) {
+        if (agent.presence === 'online') await server.engine.setPresence(workspaceId, agent.id, 'offline');
+      }
+    }
     let seed: SeedResult | undefined;
     if (demo) {
       seed = await seedDemo({ store, auth, workspaceId, ...(onSeedProgress && { onProgress: onSeedProgress }) });

@@ -168,6 +168,8 @@ describe('SDK against the reference backend', () => {
 
   it("tells a visitor whether anyone is online and their place in the queue; the profile takes the visitor's email", async () => {
     const other = createVisitorClient({ baseUrl: server.url, channelId: WEBCHAT_CHANNEL_ID, storage: 'memory', realtime: false });
+    // The agent client's live connection made its agent online; step away for a moment.
+    await agent.setPresence('offline');
     assert.deepEqual(await other.status(), { agentsAvailable: false, queuePosition: null }, 'anonymous, before any session');
     await agent.setPresence('online');
     await other.updateProfile({ name: 'Quinn Queue', email: 'quinn@example.com' });

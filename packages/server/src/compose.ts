@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCaseEngine, type CaseEngine, type Clock, type Publisher, type Store } from '@casekit/core';
 import express, { type Express } from 'express';
+import type { Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter } from './api-router.ts';
 import { corsMiddleware, isOriginAllowed, type CorsOrigins } from './cors.ts';
@@ -40,6 +41,12 @@ export interface CasekitServerOptions {
    * so only pages served from casekit's own origin.
    */
   corsOrigins?: CorsOrigins;
+  /**
+   * Whether agents' presence follows their realtime connections (online while connected,
+   * offline a grace period after the last socket closes). Default true; turn it off when your
+   * own system sets presence. A number sets the grace period in ms (default 15,000).
+   */
+  presenceFromConnections?: boolean | number;
 }
 
 /** The composed server: an Express app with `/api/v1`, its HTTP server and the socket.io gateway. */
@@ -65,8 +72,16 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const httpServer = createServer(app);
   const corsOrigins = options.corsOrigins ?? [];
   const crossOrigin = corsOrigins === '*' || corsOrigins.length > 0;
+  const followPresence = options.presenceFromConnections ?? true;
   const io = attachRealtime(httpServer, {
     ...options,
+    ...(followPresence !== false && {
+      presence: {
+        // The engine is made below; sockets only connect once the server listens.
+        setPresence: (workspaceId: string, agentId: string, presence: Presence) => engine.setPresence(workspaceId, agentId, presence),
+        ...(typeof followPresence === 'number' && { graceMs: followPresence }),
+      },
+    }),
     socketOptions: {
       ...(crossOrigin && {
         cors: { origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => callback(null, origin === undefined || isOriginAllowed(corsOrigins, origin)) },

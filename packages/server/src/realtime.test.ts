@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CaseEvent, ResumeResult } from '@casekit/protocol';
 import type { Socket } from 'socket.io-client';
-import { collectEvents, connectSocket, startTestServer, type TestServer } from './internal/testing.ts';
+import { collectEvents, connectSocket, startTestServer, WORKSPACE, type TestServer } from './internal/testing.ts';
 
 let t: TestServer;
 const sockets: Socket[] = [];
@@ -189,5 +189,46 @@ describe('handshake and typing', () => {
     agentSocket.emit('typing', { caseId: sent.body.caseId, typing: true });
     assert.deepEqual(await visitorSees, { typing: true, by: 'agent', name: 'Agent' });
     assert.equal(await t.lastSeq(), seq, 'typing is not an event');
+  });
+});
+
+describe('presence from connections', () => {
+  it('puts an agent online while any of their sockets is connected, and offline a grace period after the last one', async () => {
+    const p = await startTestServer({ presenceFromConnections: 150 });
+    const opened: Socket[] = [];
+    try {
+      const presence = async () => (await p.store.getAgent(WORKSPACE, p.agents.agent.id))!.presence;
+      const until = async (want: string) => {
+        for (let i = 0; i < 100 && (await presence()) !== want; i++) await new Promise((r) => setTimeout(r, 20));
+        assert.equal(await presence(), want);
+      };
+      assert.equal(await presence(), 'offline');
+      const first = await connectSocket(p.url, '/agent', p.tokens.agent);
+      const second = await connectSocket(p.url, '/agent', p.tokens.agent);
+      opened.push(first, second);
+      await until('online');
+      // One tab closes: the other keeps the agent online past the grace period.
+      first.close();
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await presence(), 'online');
+      // A reload within the grace period does not flicker to offline.
+      second.close();
+      const reloaded = await connectSocket(p.url, '/agent', p.tokens.agent);
+      opened.push(reloaded);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await presence(), 'online');
+      reloaded.close();
+      await until('offline');
+      // Away stays away while connected.
+      await p.server.engine.setPresence(WORKSPACE, p.agents.other.id, 'away');
+      const away = await connectSocket(p.url, '/agent', p.tokens.other);
+      opened.push(away);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await p.store.getAgent(WORKSPACE, p.agents.other.id))!.presence, 'away');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      for (const socket of opened) socket.close();
+      await p.close();
+    }
   });
 });

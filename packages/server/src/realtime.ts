@@ -8,6 +8,7 @@ import {
   type AgentClientEvents,
   type AgentServerEvents,
   type CaseEvent,
+  type Presence,
   type ResumeResult,
   type VisitorClientEvents,
   type VisitorServerEvents,
@@ -20,6 +21,10 @@ import { defaultLogger, type CasekitDeps } from './types.ts';
 /** Room of every agent of a workspace. */
 export function agentsRoom(workspaceId: string): string {
   return `ws:${workspaceId}:agents`;
+}
+/** Room of one agent's sockets (every tab and device). */
+export function agentRoom(workspaceId: string, agentId: string): string {
+  return `ws:${workspaceId}:agent:${agentId}`;
 }
 /** Room of one customer's visitor sockets. */
 export function customerRoom(workspaceId: string, customerId: string): string {
@@ -35,6 +40,12 @@ export interface RealtimeOptions extends Omit<CasekitDeps, 'engine'> {
   socketOptions?: Partial<ServerOptions>;
   /** Events per `resume` answer (default `RESUME_PAGE_SIZE`). */
   resumePageSize?: number;
+  /**
+   * Presence that follows the agent's connections: an offline agent who connects becomes online,
+   * and one whose last socket has been gone for `graceMs` (default 15 s, so a page reload does not
+   * count) becomes offline. An agent who set themselves away stays away while connected.
+   */
+  presence?: { setPresence(workspaceId: string, agentId: string, presence: Presence): Promise<unknown>; graceMs?: number };
 }
 
 interface AgentData {
@@ -180,9 +191,41 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       next(connectError(error));
     }
   });
+  const leaving = new Map<string, ReturnType<typeof setTimeout>>();
+  function setPresence(agentId: string, presence: Presence): void {
+    options.presence?.setPresence(workspaceId, agentId, presence).catch((error: unknown) => {
+      logger.warn('presence update failed', { agentId, presence, error: error instanceof Error ? error.message : String(error) });
+    });
+  }
+  /** Online on the first connection, offline once the last one has been gone for the grace period. */
+  function followPresence(socket: AgentSocket): void {
+    const { agent } = socket.data;
+    if (!options.presence || agent.kind !== 'human') return;
+    clearTimeout(leaving.get(agent.id));
+    leaving.delete(agent.id);
+    if (agent.presence === 'offline') setPresence(agent.id, 'online');
+    socket.on('disconnect', () => {
+      clearTimeout(leaving.get(agent.id));
+      const timer = setTimeout(async () => {
+        leaving.delete(agent.id);
+        try {
+          // Across every node: with the Redis adapter, a socket on another server counts too.
+          const remaining = await agentNsp.in(agentRoom(workspaceId, agent.id)).fetchSockets();
+          if (remaining.length === 0) setPresence(agent.id, 'offline');
+        } catch (error) {
+          logger.warn('presence check failed', { agentId: agent.id, error: error instanceof Error ? error.message : String(error) });
+        }
+      }, options.presence?.graceMs ?? 15_000);
+      timer.unref();
+      leaving.set(agent.id, timer);
+    });
+  }
+
   agentNsp.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
     void socket.join(agentsRoom(workspaceId));
+    void socket.join(agentRoom(workspaceId, agent.id));
+    followPresence(socket);
     socket.on('resume', onResume(socket, () => null));
     const agentGate = typingGate();
     socket.on('typing', async (payload: unknown) => {
