@@ -89,6 +89,8 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   reply(caseId: string, body: RouteBody<'reply'>, options?: { idempotencyKey?: string }): Promise<Message>;
   addNote(caseId: string, body: RouteBody<'addNote'>, options?: { idempotencyKey?: string }): Promise<Message>;
   mergeCase(caseId: string, targetCaseId: string): Promise<Case>;
+  /** Marks the case read by this agent up to now, on every device; `listCases` answers `readAt` per case. */
+  markCaseRead(caseId: string): Promise<RouteResponse<'markCaseRead'>>;
   listCustomers(query?: RouteQuery<'listCustomers'>): Promise<RouteResponse<'listCustomers'>>;
   getCustomer(customerId: string): Promise<Customer>;
   updateCustomer(customerId: string, body: RouteBody<'updateCustomer'>): Promise<Customer>;
@@ -219,6 +221,9 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   mergeCase(caseId: string, targetCaseId: string) {
     return this.request('mergeCase', { params: { caseId }, body: { targetCaseId } });
+  }
+  markCaseRead(caseId: string) {
+    return this.request('markCaseRead', { params: { caseId } });
   }
   listCustomers(query?: RouteQuery<'listCustomers'>) {
     return this.request('listCustomers', { query });

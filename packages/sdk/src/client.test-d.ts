@@ -34,6 +34,7 @@ export type Tests = [
   Expect<Equal<Resolved<AgentClient['listCases']>['items'], Page<Case>['items']>>,
   Expect<Equal<Resolved<AgentClient['listCases']>['readAt'], Record<string, string>>>,
   Expect<Equal<Resolved<AgentClient['getCase']>, CaseDetail>>,
+  Expect<Equal<Resolved<AgentClient['markCaseRead']>, { caseId: string; readAt: string }>>,
   Expect<Equal<Resolved<AgentClient['reply']>, Message>>,
   Expect<Equal<Resolved<AgentClient['me']>, Agent>>,
   Expect<Equal<Resolved<AgentClient['login']>, LoginResponse>>,

@@ -68,6 +68,16 @@ describe('msw mocks of the REST API, driven through the SDK', () => {
     );
   });
 
+  it('keeps per-agent read state like the server', async () => {
+    const ada = await signIn();
+    const { items } = await ada.listCases({ limit: 5 });
+    const kase = items[0]!;
+    const { readAt } = await ada.markCaseRead(kase.id);
+    assert.ok(readAt >= kase.lastActivityAt);
+    assert.equal((await ada.listCases({ limit: 5 })).readAt[kase.id], readAt);
+    await assert.rejects(ada.markCaseRead('c_unknown'), { code: 'not_found' });
+  });
+
   it('answers bad query values with validation_failed naming the field', async () => {
     const client = await signIn();
     await assert.rejects(

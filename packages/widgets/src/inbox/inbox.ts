@@ -340,7 +340,7 @@ export class CasekitInbox extends LitElement {
   private markRead(caseId: string): void {
     const client = this.conn.client;
     if (!client || this.cases) return;
-    client.request('markCaseRead', { params: { caseId } }).catch(() => {
+    client.markCaseRead(caseId).catch(() => {
       // Best effort: the marker is already gone here, and the next read sets it on the server.
     });
   }
