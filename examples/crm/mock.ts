@@ -5,7 +5,8 @@ import { createMockHandlers, DEMO_PASSWORD } from '@casekit/sdk/mocks';
 /** Starts the mock API and returns a seeded agent's login. */
 export async function startMockBackend(): Promise<{ email: string; password: string }> {
   const { handlers } = createMockHandlers({ seed: 'demo' });
-  const worker = setupWorker(...handlers);
+  // The SDK and this page may resolve separate (identical) copies of msw's types.
+  const worker = setupWorker(...(handlers as unknown as Parameters<typeof setupWorker>));
   await worker.start({
     serviceWorker: { url: new URL('./mockServiceWorker.js', location.href).pathname },
     onUnhandledFrame: 'bypass',
