@@ -332,7 +332,7 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
         authorName: agent.name,
         internal,
         text: input.text,
-        attachments: 'attachments' in input ? (input.attachments ?? []) : [],
+        attachments: input.attachments ?? [],
         providerMessageId: null,
         clientMessageId: input.clientMessageId ?? null,
         // Web chat is delivered by the realtime push itself; other channels go through the outbox.

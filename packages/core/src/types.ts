@@ -56,6 +56,8 @@ export interface ReplyInput {
 export interface NoteInput {
   caseId: string;
   text: string;
+  /** Files for colleagues (screenshots, logs); never sent to the customer. */
+  attachments?: Attachment[];
   clientMessageId?: string;
 }
 

@@ -102,7 +102,9 @@ export const ReplyRequest = z
   .strict();
 export type ReplyRequest = z.infer<typeof ReplyRequest>;
 
-export const NoteRequest = z.object({ text: MessageText, clientMessageId: ClientMessageId.optional() }).strict();
+export const NoteRequest = z
+  .object({ text: MessageText, attachments: z.array(Attachment).max(10).optional(), clientMessageId: ClientMessageId.optional() })
+  .strict();
 export type NoteRequest = z.infer<typeof NoteRequest>;
 
 export const CaseMergeRequest = z.object({ targetCaseId: Id }).strict();

@@ -7,6 +7,7 @@ import {
   ROLES,
   ROUTES,
   toFieldIssues,
+  type Attachment,
   type CaseEvent,
   type Customer,
   type FieldIssue,
@@ -267,6 +268,11 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     });
   }
 
+  /** An agent's files for a reply or a note: any upload of the workspace, a customer's included. */
+  function agentAttachments(req: Request, attachments: Attachment[] | undefined, allowQuickReplies: boolean) {
+    return resolveAttachments(attachments, { blobs, workspaceId, urlOf: (id) => uploadUrl(req, id), mayUse: async () => true, allowQuickReplies });
+  }
+
   function requireBlobs(): BlobStore {
     if (!blobs) throw new CasekitError('unavailable', 'File uploads are not set up on this server (it was started without a blob store).');
     return blobs;
@@ -344,20 +350,14 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     },
 
     reply: async ({ params, body, agent, req }) => {
-      const attachments = await resolveAttachments(body.attachments, {
-        blobs,
-        workspaceId,
-        urlOf: (id) => uploadUrl(req, id),
-        // Agents may pass on any file of the workspace, a customer's included.
-        mayUse: async () => true,
-        allowQuickReplies: true,
-      });
+      const attachments = await agentAttachments(req, body.attachments, true);
       const clientMessageId = body.clientMessageId ?? idempotentClientId(req);
       return engine.reply(actorOf(agent), { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) });
     },
     addNote: async ({ params, body, agent, req }) => {
+      const attachments = await agentAttachments(req, body.attachments, false);
       const clientMessageId = body.clientMessageId ?? idempotentClientId(req);
-      return engine.addNote(actorOf(agent), { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }) });
+      return engine.addNote(actorOf(agent), { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) });
     },
     mergeCase: async ({ params, body, agent }) => engine.mergeCases(actorOf(agent), params.caseId, body.targetCaseId),
 

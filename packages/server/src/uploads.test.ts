@@ -185,6 +185,26 @@ describe('attachments on messages', () => {
     assert.deepEqual(history.body.items.at(-1).attachments, [pdf.body, quick]);
   });
 
+  it('keeps files on internal notes internal, and refuses quick replies and outside links there', async () => {
+    const sent = await t.request('POST', '/api/v1/visitor/messages', { token: visitor.token, body: { text: 'Line keeps dropping', clientMessageId: 'drop' } });
+    const log = await upload(PDF, { name: 'olt-log.pdf', type: 'application/pdf', token: t.tokens.agent, route: 'agent' });
+    const note = await t.request('POST', `/api/v1/cases/${sent.body.caseId}/notes`, {
+      token: t.tokens.agent,
+      body: { text: 'OLT log attached', attachments: [log.body] },
+    });
+    assert.equal(note.status, 201, note.text);
+    assert.equal(note.body.internal, true);
+    assert.deepEqual(note.body.attachments, [log.body]);
+    const history = await t.request('GET', '/api/v1/visitor/messages', { token: visitor.token });
+    assert.ok(!history.text.includes('olt-log.pdf'), 'the visitor never sees a note or its files');
+    const quick = { name: 'Yes', contentType: 'application/vnd.casekit.quick-reply', size: 0, url: 'yes' };
+    const outside = { name: 'x.pdf', contentType: 'application/pdf', size: 3, url: 'https://elsewhere.example/x.pdf' };
+    for (const attachment of [quick, outside]) {
+      const refused = await t.request('POST', `/api/v1/cases/${sent.body.caseId}/notes`, { token: t.tokens.agent, body: { text: 'nope', attachments: [attachment] } });
+      assertError(refused, 400, 'validation_failed', 'body.attachments.0.url');
+    }
+  });
+
   it("refuses another visitor's upload, an unknown one and an outside link, and stores nothing", async () => {
     const stranger = await t.visitorSession({ name: 'Stranger' });
     const theirs = await visitorUpload(PNG, 'theirs.png', 'image/png', stranger.token);

@@ -382,7 +382,7 @@ export class MockDb {
       authorName: agent.name,
       internal,
       text: body.text,
-      attachments: 'attachments' in body ? (body.attachments ?? []) : [],
+      attachments: body.attachments ?? [],
       providerMessageId: null,
       clientMessageId: body.clientMessageId ?? null,
       status: 'sent',

@@ -196,7 +196,7 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
       return db.listMessages({ caseId: params.caseId }, query.limit, query.cursor);
     },
     reply: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, { ...body, attachments: db.resolveAttachments(body.attachments, null) }, false),
-    addNote: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, body, true),
+    addNote: ({ params, body, agent }) => db.agentMessage(agent, params.caseId, { ...body, attachments: db.resolveAttachments(body.attachments, null) }, true),
     mergeCase: ({ params, body, agent }) => db.mergeCase(agent, params.caseId, body.targetCaseId),
     markCaseRead: ({ params, agent }) => ({ caseId: params.caseId, readAt: db.markRead(agent.id, params.caseId) }),
     listCustomers: ({ query }) => db.searchCustomers(query.q, query.limit, query.cursor),

@@ -105,7 +105,7 @@ describe('casekit-composer', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
-  it('attaches checked, uploaded files to a reply, as removable chips; notes take none', async () => {
+  it('attaches checked, uploaded files to a reply, as removable chips', async () => {
     const el = await mount();
     const attach = $(el, '[part=attach-button]');
     expect(attach.tagName).to.equal('BUTTON');
@@ -117,18 +117,27 @@ describe('casekit-composer', () => {
     await until(() => el.shadowRoot!.querySelectorAll('[part=attachment-chip]').length === 1 && !el.shadowRoot!.textContent!.includes('Uploading'), 'uploaded');
     expect(await axeViolations(el)).to.deep.equal([]);
 
-    el.mode = 'note';
-    await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[part=attach-button]')).to.equal(null, 'notes cannot carry files');
-    expect(el.shadowRoot!.querySelector('[part=attachment-chip]')).to.equal(null);
-    el.mode = 'reply';
-    await el.updateComplete;
-
     el.focus();
     await sendKeys({ type: 'Here is the setup guide' });
     await ctrlEnter();
     const stored = await until(() => mock.db.messages.find((m) => m.text === 'Here is the setup guide'), 'reply stored');
     expect(stored!.attachments.map((a) => [a.name, a.contentType])).to.deep.equal([['guide.pdf', 'application/pdf']]);
+    await until(() => !el.shadowRoot!.querySelector('[part=attachment-chip]'), 'chips cleared');
+  });
+
+  it('attaches files to an internal note, which stays internal', async () => {
+    const el = await mount();
+    el.mode = 'note';
+    await el.updateComplete;
+    expect($(el, '[part=attach-button]').tagName).to.equal('BUTTON');
+    pickFiles(el, new File(['speed test 12/3 Mbit'], 'speedtest.txt', { type: 'text/plain' }));
+    await until(() => el.shadowRoot!.querySelectorAll('[part=attachment-chip]').length === 1 && !el.shadowRoot!.textContent!.includes('Uploading'), 'uploaded');
+    el.focus();
+    await sendKeys({ type: 'Line test for the field team' });
+    await ctrlEnter();
+    const stored = await until(() => mock.db.messages.find((m) => m.text === 'Line test for the field team'), 'note stored');
+    expect(stored!.internal).to.equal(true);
+    expect(stored!.attachments.map((a) => a.name)).to.deep.equal(['speedtest.txt']);
     await until(() => !el.shadowRoot!.querySelector('[part=attachment-chip]'), 'chips cleared');
   });
 

@@ -32,8 +32,9 @@ function newClientMessageId(): string {
 /**
  * Where agents write: a reply that goes back on the customer's channel, or an internal note.
  * Shows the channel and its length limit (SMS 1600, WhatsApp 4096, others 10000);
- * Ctrl+Enter (⌘+Enter) sends. Replies can carry files (the paperclip button; internal notes
- * cannot), checked against `accept` and `max-file-size` before they upload.
+ * Ctrl+Enter (⌘+Enter) sends. Replies and internal notes can carry files (the paperclip
+ * button), checked against `accept` and `max-file-size` before they upload; a note's files stay
+ * internal like the note.
  *
  * @event casekit-message-send-request - Cancelable, before sending; `event.text` may be rewritten.
  * @event casekit-message-sent - Sent; `event.message`, `event.internal`, `event.caseId`.
@@ -135,11 +136,11 @@ export class CasekitComposer extends LitElement {
   async send(): Promise<boolean> {
     const client = this.conn.client;
     const internal = this.mode === 'note';
-    // Files go with replies only; a file alone goes with its name as the text.
-    const attachments = internal ? [] : this.files.ready;
+    // Files go with replies and notes alike; a file alone goes with its name as the text.
+    const attachments = this.files.ready;
     const text = this.text.trim() || attachments.map((a) => a.name).join(', ');
     if (!client || !this.caseId || !text || this.sending || this.disabled) return false;
-    if (text.length > this.limit || (!internal && this.files.busy)) return false;
+    if (text.length > this.limit || this.files.busy) return false;
     const request = new MessageSendRequestEvent(text, { caseId: this.caseId, internal });
     if (!this.dispatchEvent(request)) return false;
     const body = request.text.trim();
@@ -150,7 +151,7 @@ export class CasekitComposer extends LitElement {
     const clientMessageId = newClientMessageId();
     try {
       const message = internal
-        ? await client.addNote(this.caseId, { text: body, clientMessageId })
+        ? await client.addNote(this.caseId, { text: body, clientMessageId, ...(attachments.length ? { attachments } : {}) })
         : await client.reply(this.caseId, {
             text: body,
             clientMessageId,
@@ -158,7 +159,7 @@ export class CasekitComposer extends LitElement {
             ...(attachments.length ? { attachments } : {}),
           });
       this.text = '';
-      if (!internal) this.files.clear();
+      this.files.clear();
       this.dispatchEvent(new MessageSentEvent(message, { caseId: this.caseId, internal }));
       return true;
     } catch (err) {
@@ -244,14 +245,14 @@ export class CasekitComposer extends LitElement {
     const channelName = this.channel ? this.t(`channel.${this.channel}` as MessageKey) : '';
     const length = this.text.length;
     const over = length - this.limit;
-    const files = note ? [] : this.files.ready;
+    const files = this.files.ready;
     const canSend =
       !this.disabled &&
       !this.sending &&
       (this.text.trim().length > 0 || files.length > 0) &&
       over <= 0 &&
       Boolean(this.caseId) &&
-      (note || !this.files.busy);
+      !this.files.busy;
     return html`<div class="root" lang=${this.locale}>
       <div class="bar">
         <div part="modes" class="modes" role="radiogroup" aria-label=${this.t('composer.mode')} @keydown=${this.onModeKey}>
@@ -299,9 +300,9 @@ export class CasekitComposer extends LitElement {
         @keydown=${this.onKeyDown}
       ></textarea>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
-      ${note ? nothing : this.files.render()}
+      ${this.files.render()}
       <div class="foot">
-        ${note || this.noAttachments
+        ${this.noAttachments
           ? nothing
           : html`<button
                 part="attach-button"
