@@ -29,7 +29,7 @@ import {
   sendError,
   validationError,
 } from './internal/http.ts';
-import { createFailureLimiter } from './internal/failure-limit.ts';
+import { createWindowLimiter } from './internal/window-limit.ts';
 import { receiveUpload, resolveAttachments, sendUpload, type UploadLimits } from './internal/uploads.ts';
 import { defaultLogger, type CasekitDeps } from './types.ts';
 
@@ -56,6 +56,11 @@ export interface ApiRouterOptions extends CasekitDeps {
    * in 15 minutes. Counted in memory, per process.
    */
   loginLimits?: { perEmail: number; perAddress: number; windowMs: number };
+  /**
+   * What one visitor may upload per window before further uploads get 429: default 30 files
+   * and 100 MB an hour. Agents are not limited.
+   */
+  visitorUploadLimits?: { files: number; bytes: number; windowMs: number };
 }
 
 /** A verified visitor: the token's claims. The customer id may be a merged-away one; stores resolve it. */
@@ -121,8 +126,21 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   const logger = options.logger ?? defaultLogger;
   const readJson = createJsonBodyReader(options.bodyLimit ?? 1024 * 1024);
   const loginLimits = options.loginLimits ?? { perEmail: 5, perAddress: 30, windowMs: 15 * 60_000 };
-  const failedByEmail = createFailureLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs });
-  const failedByAddress = createFailureLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs });
+  const failedByEmail = createWindowLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs });
+  const failedByAddress = createWindowLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs });
+  const visitorUploads = options.visitorUploadLimits ?? { files: 30, bytes: 100 * 1024 * 1024, windowMs: 3_600_000 };
+  const uploadedFiles = createWindowLimiter({ limit: visitorUploads.files, windowMs: visitorUploads.windowMs });
+  const uploadedBytes = createWindowLimiter({ limit: visitorUploads.bytes, windowMs: visitorUploads.windowMs });
+
+  /** Throws 429 with Retry-After while the visitor is over their upload allowance. */
+  function checkVisitorUploads(customerId: string, res: Response): void {
+    const wait = Math.max(uploadedFiles.blockedFor(customerId), uploadedBytes.blockedFor(customerId));
+    if (wait === 0) return;
+    res.setHeader('Retry-After', String(wait));
+    throw new CasekitError('rate_limited', `You have sent a lot of files; try again in ${wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.`, {
+      details: { retryAfterSeconds: wait },
+    });
+  }
   const withKeyLock = createKeyedLock();
   const startedAt = Date.now();
   const blobs = options.blobStore;
@@ -312,8 +330,8 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       const agent = await store.getAgentByEmail(workspaceId, email);
       const ok = await auth.verifyPassword(body.password, agent?.passwordHash ?? null);
       if (!agent || !ok) {
-        failedByEmail.recordFailure(email);
-        failedByAddress.recordFailure(address);
+        failedByEmail.record(email);
+        failedByAddress.record(address);
         throw new CasekitError('unauthorized', 'Wrong email or password.');
       }
       failedByEmail.clear(email);
@@ -468,7 +486,13 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       return { name: customer.name };
     },
 
-    visitorUpload: async ({ query, visitor, req, res }) => upload(req, res, query.name, { kind: 'customer', id: visitor.customerId }),
+    visitorUpload: async ({ query, visitor, req, res }) => {
+      checkVisitorUploads(visitor.customerId, res);
+      const attachment = await upload(req, res, query.name, { kind: 'customer', id: visitor.customerId });
+      uploadedFiles.record(visitor.customerId);
+      uploadedBytes.record(visitor.customerId, attachment.size);
+      return attachment;
+    },
     upload: async ({ query, agent, req, res }) => upload(req, res, query.name, { kind: 'agent', id: agent.id }),
 
     download: async ({ params }) => {

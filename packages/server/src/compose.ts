@@ -4,7 +4,7 @@ import { createCaseEngine, type CaseEngine, type Clock, type Publisher, type Sto
 import express, { type Express } from 'express';
 import type { Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
-import { createApiRouter } from './api-router.ts';
+import { createApiRouter, type ApiRouterOptions } from './api-router.ts';
 import { corsMiddleware, isOriginAllowed, type CorsOrigins } from './cors.ts';
 import type { Auth } from './auth.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -13,7 +13,7 @@ import type { OpenApiOptions } from './openapi.ts';
 import { attachRealtime, createSocketPublisher } from './realtime.ts';
 import type { Logger } from './types.ts';
 
-export interface CasekitServerOptions {
+export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'> {
   store: Store;
   auth: Auth;
   workspaceId: string;

@@ -252,3 +252,24 @@ describe('attachments on messages', () => {
     }
   });
 });
+
+describe('upload allowance', () => {
+  it('refuses a visitor more files or bytes than the allowance per window, with Retry-After; agents are not limited', async () => {
+    const limited = await startTestServer({ visitorUploadLimits: { files: 3, bytes: 1_000_000, windowMs: 60_000 } });
+    try {
+      const session = await limited.visitorSession();
+      const send = (token: string, route: 'visitor' | 'agent' = 'visitor') =>
+        limited.request('POST', `/api/v1/${route === 'agent' ? '' : 'visitor/'}uploads?name=note.txt`, { token, raw: new TextEncoder().encode('hello'), headers: { 'content-type': 'text/plain' } });
+      for (let i = 0; i < 3; i++) assert.equal((await send(session.token)).status, 201);
+      const refused = await send(session.token);
+      assertError(refused, 429, 'rate_limited');
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+      // Another visitor has their own allowance; agents have none.
+      const other = await limited.visitorSession();
+      assert.equal((await send(other.token)).status, 201);
+      for (let i = 0; i < 5; i++) assert.equal((await send(limited.tokens.agent, 'agent')).status, 201);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -58,6 +58,7 @@ export interface TestServerOptions {
   uploads?: Partial<UploadLimits>;
   publicUrl?: string;
   loginLimits?: { perEmail: number; perAddress: number; windowMs: number };
+  visitorUploadLimits?: { files: number; bytes: number; windowMs: number };
   /** Off unless a test is about it, so agents' sockets do not change presence under other tests. */
   presenceFromConnections?: boolean | number;
 }
@@ -96,6 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.uploads && { uploads: options.uploads }),
     ...(options.publicUrl && { publicUrl: options.publicUrl }),
     ...(options.loginLimits && { loginLimits: options.loginLimits }),
+    ...(options.visitorUploadLimits && { visitorUploadLimits: options.visitorUploadLimits }),
     presenceFromConnections: options.presenceFromConnections ?? false,
   });
   const address = await server.listen(0, '127.0.0.1');

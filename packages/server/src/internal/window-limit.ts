@@ -1,16 +1,18 @@
 /**
- * Counts failures per key in fixed windows and says how long a key stays blocked once it has
- * failed `limit` times. In memory, per process: behind a load balancer each node counts alone.
+ * Counts what a key does in fixed windows (failed sign-ins, uploaded bytes…) and says how long
+ * the key stays blocked once its count reaches `limit`. In memory, per process: behind a load
+ * balancer each node counts alone.
  */
-export interface FailureLimiter {
-  /** Seconds until `key` may try again; 0 when it may try now. */
+export interface WindowLimiter {
+  /** Seconds until `key` may go on; 0 when it may go on now. */
   blockedFor(key: string): number;
-  recordFailure(key: string): void;
+  /** Adds `amount` (default 1) to the key's count in the current window. */
+  record(key: string, amount?: number): void;
   clear(key: string): void;
 }
 
-export interface FailureLimit {
-  /** Failures allowed per window before the key is blocked until the window ends. */
+export interface WindowLimit {
+  /** Count per window at which the key is blocked until the window ends. */
   limit: number;
   windowMs: number;
 }
@@ -18,7 +20,7 @@ export interface FailureLimit {
 /** Entries kept at most; the oldest windows go first. */
 const MAX_KEYS = 100_000;
 
-export function createFailureLimiter({ limit, windowMs }: FailureLimit, now: () => number = Date.now): FailureLimiter {
+export function createWindowLimiter({ limit, windowMs }: WindowLimit, now: () => number = Date.now): WindowLimiter {
   const windows = new Map<string, { count: number; endsAt: number }>();
   const current = (key: string) => {
     const entry = windows.get(key);
@@ -33,14 +35,14 @@ export function createFailureLimiter({ limit, windowMs }: FailureLimit, now: () 
       const entry = current(key);
       return entry && entry.count >= limit ? Math.max(1, Math.ceil((entry.endsAt - now()) / 1000)) : 0;
     },
-    recordFailure(key) {
+    record(key, amount = 1) {
       const entry = current(key);
       if (entry) {
-        entry.count += 1;
+        entry.count += amount;
         return;
       }
       if (windows.size >= MAX_KEYS) windows.delete(windows.keys().next().value!);
-      windows.set(key, { count: 1, endsAt: now() + windowMs });
+      windows.set(key, { count: amount, endsAt: now() + windowMs });
     },
     clear(key) {
       windows.delete(key);
