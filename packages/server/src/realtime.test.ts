@@ -211,12 +211,15 @@ describe('presence from connections', () => {
       first.close();
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await presence(), 'online');
-      // A reload within the grace period does not flicker to offline.
+      // A reload within the grace period does not flicker to offline, not even for a moment.
+      const mark = await p.lastSeq();
       second.close();
       const reloaded = await connectSocket(p.url, '/agent', p.tokens.agent);
       opened.push(reloaded);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(await presence(), 'online');
+      const changes = (await p.store.listEvents(WORKSPACE, { after: mark, limit: 100 })).filter((e) => e.type === 'agent.presence');
+      assert.deepEqual(changes, [], 'no presence was written');
       reloaded.close();
       await until('offline');
       // Away stays away while connected.

@@ -192,26 +192,36 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     }
   });
   const leaving = new Map<string, ReturnType<typeof setTimeout>>();
-  function setPresence(agentId: string, presence: Presence): void {
-    options.presence?.setPresence(workspaceId, agentId, presence).catch((error: unknown) => {
-      logger.warn('presence update failed', { agentId, presence, error: error instanceof Error ? error.message : String(error) });
-    });
+  /** Connections seen per agent on this node: a timer that finds the count moved stands down. */
+  const connects = new Map<string, number>();
+  function setPresence(agentId: string, presence: Presence): Promise<void> {
+    return (options.presence?.setPresence(workspaceId, agentId, presence) ?? Promise.resolve()).then(
+      () => undefined,
+      (error: unknown) => logger.warn('presence update failed', { agentId, presence, error: error instanceof Error ? error.message : String(error) }),
+    );
   }
-  /** Online on the first connection, offline once the last one has been gone for the grace period. */
+  /** Online on connection (unless away), offline once the last one has been gone for the grace period. */
   function followPresence(socket: AgentSocket): void {
     const { agent } = socket.data;
     if (!options.presence || agent.kind !== 'human') return;
     clearTimeout(leaving.get(agent.id));
     leaving.delete(agent.id);
-    if (agent.presence === 'offline') setPresence(agent.id, 'online');
+    const seen = (connects.get(agent.id) ?? 0) + 1;
+    connects.set(agent.id, seen);
+    // Read now, not at the handshake: a grace timer may have written offline in between.
+    void store
+      .getAgent(workspaceId, agent.id)
+      .then((fresh) => (fresh && fresh.presence !== 'away' ? setPresence(agent.id, 'online') : undefined))
+      .catch((error: unknown) => logger.warn('presence read failed', { agentId: agent.id, error: error instanceof Error ? error.message : String(error) }));
     socket.on('disconnect', () => {
       clearTimeout(leaving.get(agent.id));
+      const atDisconnect = connects.get(agent.id);
       const timer = setTimeout(async () => {
         leaving.delete(agent.id);
         try {
           // Across every node: with the Redis adapter, a socket on another server counts too.
           const remaining = await agentNsp.in(agentRoom(workspaceId, agent.id)).fetchSockets();
-          if (remaining.length === 0) setPresence(agent.id, 'offline');
+          if (remaining.length === 0 && connects.get(agent.id) === atDisconnect) await setPresence(agent.id, 'offline');
         } catch (error) {
           logger.warn('presence check failed', { agentId: agent.id, error: error instanceof Error ? error.message : String(error) });
         }
@@ -220,6 +230,13 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       leaving.set(agent.id, timer);
     });
   }
+  // A closing server leaves presence to whichever node the agents reconnect to.
+  const close = io.close.bind(io);
+  io.close = (fn) => {
+    for (const timer of leaving.values()) clearTimeout(timer);
+    leaving.clear();
+    return close(fn);
+  };
 
   agentNsp.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
