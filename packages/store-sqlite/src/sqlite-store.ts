@@ -449,15 +449,16 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
     listConversations: (ws, caseId) =>
       s('SELECT json FROM conversations WHERE ws = ? AND case_id = ? ORDER BY pos').all(ws, caseId).map((row) => parse<Conversation>(row.json)),
     findLatestConversation(ws, customerId, channelId) {
-      // The index holds a customer's few conversations on a channel oldest first: take the last.
-      // The same lookup as ORDER BY … DESC LIMIT 1 measured several times slower on this path.
-      const rows = s('SELECT pos FROM conversations INDEXED BY conversations_by_customer WHERE ws = ? AND customer_id = ? AND channel_id = ?').all(
-        ws,
-        canonicalCustomerId(ws, customerId),
-        channelId,
-      );
-      const last = rows.at(-1);
-      return last ? one<Conversation>(s('SELECT json FROM conversations WHERE pos = ?').get(last.pos)) : null;
+      // A customer has few conversations on a channel: read their times from the index and take
+      // the latest here. The same lookup as ORDER BY … DESC LIMIT 1 measured several times slower.
+      const rows = s(
+        'SELECT pos, last_message_at FROM conversations INDEXED BY conversations_by_customer WHERE ws = ? AND customer_id = ? AND channel_id = ?',
+      ).all(ws, canonicalCustomerId(ws, customerId), channelId);
+      let latest: Row | undefined;
+      for (const row of rows) {
+        if (!latest || (row.last_message_at as number) > (latest.last_message_at as number) || (row.last_message_at === latest.last_message_at && (row.pos as number) > (latest.pos as number))) latest = row;
+      }
+      return latest ? one<Conversation>(s('SELECT json FROM conversations WHERE pos = ?').get(latest.pos)) : null;
     },
     findConversationByThread: (ws, channelId, externalThreadId) =>
       one<Conversation>(
