@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +105,23 @@ describe('the reference backend', () => {
       const polling = (origin: string) => fetch(`${other.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin } });
       assert.equal((await polling('https://shop.example')).headers.get('access-control-allow-origin'), 'https://shop.example');
       assert.equal((await polling('https://evil.example')).headers.get('access-control-allow-origin'), null);
+      // A WebSocket handshake (no CORS in browsers) is checked by its Origin too.
+      const upgrade = (origin: string) =>
+        new Promise<number>((resolve) => {
+          const url = new URL(other.url);
+          const req = httpRequest({
+            host: url.hostname,
+            port: url.port,
+            path: '/socket.io/?EIO=4&transport=websocket',
+            headers: { origin, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+          });
+          req.on('upgrade', (res, socket) => (socket.destroy(), resolve(res.statusCode ?? 0)));
+          req.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0)));
+          req.end();
+        });
+      assert.equal(await upgrade('https://shop.example'), 101);
+      assert.equal(await upgrade(other.url), 101, "casekit's own pages");
+      assert.notEqual(await upgrade('https://evil.example'), 101);
       // The default server (no origins configured) adds no CORS headers at all.
       const plain = await fetch(`${server.url}/api/v1/visitor/sessions`, { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
       assert.equal(plain.headers.get('access-control-allow-origin'), null);
@@ -134,6 +152,24 @@ describe('the reference backend', () => {
     }
   });
 
+  it('counts sign-in failures by the forwarded client address when told to trust the proxy', async () => {
+    const proxied = await startServer({ port: 0, dataDir: join(dir, 'data-proxy'), logger: createLogger('silent'), examplesDir: null, workspaceId: 'demo', trustProxy: 1 });
+    try {
+      const login = (i: number, from: string) =>
+        fetch(`${proxied.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+          body: JSON.stringify({ email: `nobody${i}@example.com`, password: 'guess' }),
+        });
+      const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => login(i, '203.0.113.7').then((r) => r.status)));
+      assert.deepEqual([...new Set(statuses)], [401]);
+      assert.equal((await login(99, '203.0.113.7')).status, 429, 'that client is blocked');
+      assert.equal((await login(99, '198.51.100.2')).status, 401, 'another client behind the same proxy is not');
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('keeps uploads in the data dir and serves them back', async () => {
     const session = await (
       await fetch(`${server.url}/api/v1/visitor/sessions`, {
@@ -150,6 +186,12 @@ describe('the reference backend', () => {
     });
     assert.equal(res.status, 201);
     const attachment = await res.json();
+    const download = await fetch(new URL(attachment.url, server.url));
+    assert.equal(download.status, 200);
+    await download.arrayBuffer();
+    const id = attachment.url.split('/').pop();
+    assert.ok(lines.some((l) => l.path === '/api/v1/uploads/:id'), 'the download is logged');
+    assert.ok(!JSON.stringify(lines).includes(id), 'without the upload id');
     const files = await readdir(join(dir, 'data', 'uploads'), { recursive: true });
     assert.ok(files.some((f) => f.endsWith(`${attachment.url.split('/').pop()}.json`)), 'stored under <data>/uploads');
     assert.equal(await (await fetch(`${server.url}${attachment.url}`)).text(), text);

@@ -49,6 +49,11 @@ describe('loadConfig', () => {
     assert.deepEqual(config.corsOrigins, ['https://www.example.com', 'http://localhost:8080']);
     assert.equal(config.secretKey, 'k'.repeat(44));
     assert.equal(loadConfig({ CASEKIT_CORS_ORIGINS: '*' }).corsOrigins, '*');
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ CASEKIT_TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ CASEKIT_TRUST_PROXY: 'TRUE' }).trustProxy, true);
+    assert.deepEqual(loadConfig({ CASEKIT_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8']);
+    assert.throws(() => loadConfig({ CASEKIT_TRUST_PROXY: 'my-proxy' }), /CASEKIT_TRUST_PROXY: must be true, a number of proxies/);
     assert.equal(config.uploadLimit, 2 * 1024 * 1024);
     assert.deepEqual(config.uploadTypes, ['image/png', 'application/pdf']);
     assert.equal(config.publicUrl, 'https://support.example.com/api/v1');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, Id } from '@casekit/protocol';
@@ -32,6 +33,8 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** Key channel secrets are encrypted with; generated and kept in `<dataDir>/secret-key` when not set. */
   secretKey: string | undefined;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
+  trustProxy: boolean | number | string[];
   logLevel: LogLevel;
 }
 
@@ -104,6 +107,20 @@ const Env = z.object({
       return origins;
     })
     .default([]),
+  CASEKIT_TRUST_PROXY: z
+    .string()
+    .transform((text, ctx): boolean | number | string[] => {
+      if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
+      if (/^\d+$/.test(text)) return Number(text);
+      const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+      const bad = parts.find((p) => !['loopback', 'linklocal', 'uniquelocal'].includes(p) && isIP(p.split('/')[0] ?? '') === 0);
+      if (bad !== undefined || parts.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `must be true, a number of proxies, or addresses/subnets such as loopback,10.0.0.0/8 (got "${bad ?? text}")` });
+        return z.NEVER;
+      }
+      return parts;
+    })
+    .default(false),
   CASEKIT_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (or leave it unset to generate one)').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
@@ -145,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: v.CASEKIT_PUBLIC_URL,
     corsOrigins: v.CASEKIT_CORS_ORIGINS,
     secretKey: v.CASEKIT_SECRET_KEY,
+    trustProxy: v.CASEKIT_TRUST_PROXY,
     logLevel: v.LOG_LEVEL,
   };
 }

@@ -53,13 +53,15 @@ export interface RunningServer {
 
 const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../../examples', import.meta.url));
 
-/** Logs one line per request: method, path (no query), status and milliseconds. */
+/** Logs one line per request: method, path (no query, no upload ids), status and milliseconds. */
 function requestLog(logger: Logger): express.RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const fields = { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      // An upload's id is the only key to its file: it stays out of the logs.
+      const path = (req.originalUrl.split('?')[0] ?? '').replace(/\/uploads\/[^/]+/, '/uploads/:id');
+      const fields = { method: req.method, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (res.statusCode >= 500) logger.error('request', fields);
       else logger.info('request', fields);
     });
@@ -128,6 +130,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
     const app = express();
     app.disable('x-powered-by');
+    // Behind a reverse proxy, the client's address (sign-in and upload limits count by it).
+    app.set('trust proxy', config.trustProxy);
     app.use(requestLog(logger));
     app.get('/healthz', async (_req, res) => {
       try {

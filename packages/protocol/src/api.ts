@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CaseStatus, ChannelKind, Presence, Priority, Role } from './enums.ts';
+import { UPLOAD_ID_PATTERN } from './values.ts';
 import {
   Agent,
   Attachment,
@@ -19,6 +20,14 @@ import {
 } from './entities.ts';
 
 /** A page of results; pass `nextCursor` back as `cursor` for the next page (null: no more). */
+/**
+ * Facts a visitor's page gives about them (plan, page, cart…). Unverified: the server keeps
+ * them as `visitor.<key>` in the customer's attributes, apart from what agents and integrations set.
+ */
+export const VisitorAttributes = z
+  .record(z.string().min(1).max(90), z.union([z.string().max(2000), z.number(), z.boolean(), z.null()]))
+  .refine((value) => Object.keys(value).length <= 50, { message: 'at most 50 attributes' });
+
 export function page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
@@ -183,7 +192,7 @@ export const VisitorSessionRequest = z
     /** The host site's own user id, with `userHash` = hex HMAC-SHA256(userId, channel secret). */
     userId: z.string().min(1).max(200).optional(),
     userHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a hex HMAC-SHA256').optional(),
-    attributes: Attributes.optional(),
+    attributes: VisitorAttributes.optional(),
   })
   .strict()
   .refine((v) => (v.userId === undefined) === (v.userHash === undefined), {
@@ -220,7 +229,7 @@ export const VisitorProfileRequest = z
     name: z.string().trim().min(1).max(200).optional(),
     /** Unverified, so kept as `attributes.contactEmail`, never as one of the profile's emails that inbound mail is matched by. */
     email: Email.optional(),
-    attributes: Attributes.optional(),
+    attributes: VisitorAttributes.optional(),
   })
   .strict()
   .refine((v) => v.name !== undefined || v.email !== undefined || v.attributes !== undefined, {
@@ -247,7 +256,7 @@ export const UploadQuery = z.object({
 export type UploadQuery = z.input<typeof UploadQuery>;
 
 /** An upload id: `up_` and at least 128 random bits. */
-export const UploadId = z.string().regex(/^up_[A-Za-z0-9_-]{22,60}$/, 'must be an upload id such as up_3q2…');
+export const UploadId = z.string().regex(new RegExp(`^${UPLOAD_ID_PATTERN}$`), 'must be an upload id such as up_3q2…');
 
 /** What `download` answers: the file's bytes with its type (not JSON). */
 export const FileBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'the file itself');

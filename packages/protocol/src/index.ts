@@ -13,6 +13,7 @@ export {
   DEFAULT_UPLOAD_MAX_BYTES,
   INLINE_IMAGE_TYPES,
   QUICK_REPLY_CONTENT_TYPE,
+  UPLOAD_ID_PATTERN,
 } from './values.ts';
 
 // Enumerations
@@ -88,6 +89,7 @@ export {
   UploadId,
   FileBytes,
   HealthResponse,
+  VisitorAttributes,
 } from './api.ts';
 export type { Page, CaseListFilter } from './api.ts';
 

@@ -57,3 +57,6 @@ export const INLINE_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'imag
 
 /** Attachments of this content type are suggested answers (a bot's buttons), not files: `name` is the label, `url` the value. */
 export const QUICK_REPLY_CONTENT_TYPE = 'application/vnd.casekit.quick-reply';
+
+/** An upload's id: `up_` and at least 128 random bits, URL-safe (unanchored, to build patterns from). */
+export const UPLOAD_ID_PATTERN = 'up_[A-Za-z0-9_-]{22,60}';

@@ -181,7 +181,7 @@ describe('SDK against the reference backend', () => {
     assert.equal(customer.name, 'Quinn Queue');
     assert.equal(customer.attributes.contactEmail, 'quinn@example.com');
     await other.setAttributes({ plan: 'Fibre 500' });
-    assert.equal((await agent.getCustomer(other.session!.customerId)).attributes.plan, 'Fibre 500');
+    assert.equal((await agent.getCustomer(other.session!.customerId)).attributes['visitor.plan'], 'Fibre 500');
     await agent.setPresence('offline');
     other.close();
   });

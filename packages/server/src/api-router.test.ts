@@ -68,6 +68,10 @@ describe('login and tokens', () => {
       // Once the window has passed, the right password works again.
       await new Promise((resolve) => setTimeout(resolve, 1600));
       assert.equal((await login('other@example.com', PASSWORD)).status, 200);
+      // Guesses sent all at once are counted before any is checked.
+      const burst = await Promise.all(Array.from({ length: 12 }, () => login('super@example.com', 'guess')));
+      assert.equal(burst.filter((r) => r.status === 401).length, 3, burst.map((r) => r.status).join(' '));
+      assert.equal(burst.filter((r) => r.status === 429).length, 9);
       assert.deepEqual(limited.errors, []);
     } finally {
       await limited.close();

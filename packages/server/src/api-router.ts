@@ -88,9 +88,8 @@ type Handlers = {
   ) => Promise<Routes[K] extends { fileResponse: true } ? FileAnswer : z.input<Routes[K]['response']>>;
 };
 
-/** Where an unverified email goes: on the profile's emails, or into its attributes. */
-
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const MAX_ATTRIBUTES = 100;
 
 function notFound(what: string, id: string): CasekitError {
   return new CasekitError('not_found', `No ${what} with id "${id}" in this workspace.`);
@@ -101,10 +100,19 @@ function notFound(what: string, id: string): CasekitError {
  * engine's own de-duplication covers a retry even if the server died after the message was
  * stored and before the key's answer was.
  */
-function idempotentClientId(req: Request): string | undefined {
+function idempotentClientId(req: Request, caseId: string): string | undefined {
   const key = req.headers['idempotency-key'];
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) return undefined;
-  return `idempotency-${createHash('sha256').update(key).digest('base64url')}`;
+  return `idempotency-${createHash('sha256').update(`${caseId}\n${key}`).digest('base64url')}`;
+}
+
+/** A client address to count by: IPv6 clients by their /64, which one host usually holds whole. */
+export function clientAddress(address: string): string {
+  const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (!ip.includes(':')) return ip;
+  const [head = ''] = ip.split('::');
+  const groups = head.split(':').filter(Boolean);
+  return `${[...groups, '0', '0', '0', '0'].slice(0, 4).join(':')}::/64`;
 }
 
 function actorOf(agent: AgentRecord): Actor {
@@ -129,18 +137,26 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   const failedByEmail = createWindowLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs });
   const failedByAddress = createWindowLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs });
   const visitorUploads = options.visitorUploadLimits ?? { files: 30, bytes: 100 * 1024 * 1024, windowMs: 3_600_000 };
-  const uploadedFiles = createWindowLimiter({ limit: visitorUploads.files, windowMs: visitorUploads.windowMs });
-  const uploadedBytes = createWindowLimiter({ limit: visitorUploads.bytes, windowMs: visitorUploads.windowMs });
+  // Per visitor, and (three visitors' worth) per address, since a new session is free to start.
+  const uploadLimiters = (share: number) => ({
+    files: createWindowLimiter({ limit: visitorUploads.files * share, windowMs: visitorUploads.windowMs }),
+    bytes: createWindowLimiter({ limit: visitorUploads.bytes * share, windowMs: visitorUploads.windowMs }),
+  });
+  const uploadsByVisitor = uploadLimiters(1);
+  const uploadsByAddress = uploadLimiters(3);
 
-  /** Throws 429 with Retry-After while the visitor is over their upload allowance. */
-  function checkVisitorUploads(customerId: string, res: Response): void {
-    const wait = Math.max(uploadedFiles.blockedFor(customerId), uploadedBytes.blockedFor(customerId));
-    if (wait === 0) return;
+  /** Throws 429 with Retry-After while `wait` (seconds) is above 0. */
+  function refuseFor(wait: number, res: Response, what: string): void {
+    if (wait <= 0) return;
     res.setHeader('Retry-After', String(wait));
-    throw new CasekitError('rate_limited', `You have sent a lot of files; try again in ${wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.`, {
+    throw new CasekitError('rate_limited', `${what}; try again in ${wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.`, {
       details: { retryAfterSeconds: wait },
     });
   }
+
+  /** The client's address; behind a proxy, what `trust proxy` makes of X-Forwarded-For. */
+  const addressOf = (req: Request) => clientAddress(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+
   const withKeyLock = createKeyedLock();
   const startedAt = Date.now();
   const blobs = options.blobStore;
@@ -270,6 +286,10 @@ export function createApiRouter(options: ApiRouterOptions): Router {
    */
   const contactEmail = (email: string | undefined): Customer['attributes'] => (email === undefined ? {} : { contactEmail: email.toLowerCase() });
 
+  /** A visitor's own facts go under `visitor.`, so they never overwrite what agents or integrations set. */
+  const visitorAttributes = (attributes: Customer['attributes'] | undefined): Customer['attributes'] =>
+    Object.fromEntries(Object.entries(attributes ?? {}).map(([key, value]) => [`visitor.${key}`, value]));
+
   async function createVisitorCustomer(
     channel: ChannelRecord,
     externalId: string,
@@ -282,13 +302,22 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       name,
       emails: [],
       identities: [{ channelId: channel.id, kind: channel.kind, externalId }],
-      attributes: { ...attributes, ...contactEmail(email) },
+      attributes: { ...visitorAttributes(attributes), ...contactEmail(email) },
     });
   }
 
-  /** An agent's files for a reply or a note: any upload of the workspace, a customer's included. */
-  function agentAttachments(req: Request, attachments: Attachment[] | undefined, allowQuickReplies: boolean) {
-    return resolveAttachments(attachments, { blobs, workspaceId, urlOf: (id) => uploadUrl(req, id), mayUse: async () => true, allowQuickReplies });
+  /** A reply or an internal note: an agent may attach any upload of the workspace, a customer's included. */
+  async function agentMessage({ params, body, agent, req }: HandlerContext<Routes['reply']> | HandlerContext<Routes['addNote']>, internal: boolean) {
+    const attachments = await resolveAttachments(body.attachments, {
+      blobs,
+      workspaceId,
+      urlOf: (id) => uploadUrl(req, id),
+      mayUse: async () => true,
+      allowQuickReplies: !internal,
+    });
+    const clientMessageId = body.clientMessageId ?? idempotentClientId(req, params.caseId);
+    const input = { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) };
+    return internal ? engine.addNote(actorOf(agent), input) : engine.reply(actorOf(agent), input);
   }
 
   function requireBlobs(): BlobStore {
@@ -318,23 +347,17 @@ export function createApiRouter(options: ApiRouterOptions): Router {
 
     login: async ({ body, req, res }) => {
       const email = body.email.toLowerCase();
-      const address = `${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+      const address = addressOf(req);
       // While blocked even the right password is refused: otherwise guessing just carries on.
-      const wait = Math.max(failedByEmail.blockedFor(email), failedByAddress.blockedFor(address));
-      if (wait > 0) {
-        res.setHeader('Retry-After', String(wait));
-        throw new CasekitError('rate_limited', `Too many failed sign-ins; try again in ${wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.`, {
-          details: { retryAfterSeconds: wait },
-        });
-      }
+      refuseFor(Math.max(failedByEmail.blockedFor(email), failedByAddress.blockedFor(address)), res, 'Too many failed sign-ins');
+      // Counted before the (slow) check, so attempts sent all at once are counted too.
+      failedByEmail.record(email);
+      failedByAddress.record(address);
       const agent = await store.getAgentByEmail(workspaceId, email);
       const ok = await auth.verifyPassword(body.password, agent?.passwordHash ?? null);
-      if (!agent || !ok) {
-        failedByEmail.record(email);
-        failedByAddress.record(address);
-        throw new CasekitError('unauthorized', 'Wrong email or password.');
-      }
+      if (!agent || !ok) throw new CasekitError('unauthorized', 'Wrong email or password.');
       failedByEmail.clear(email);
+      failedByAddress.record(address, -1);
       const { token, expiresAt } = await auth.signAgentToken(agent);
       return { token, expiresAt, agent: publicAgent(agent) };
     },
@@ -367,16 +390,8 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       return store.listMessages(workspaceId, { caseId: params.caseId, limit: query.limit, cursor: query.cursor });
     },
 
-    reply: async ({ params, body, agent, req }) => {
-      const attachments = await agentAttachments(req, body.attachments, true);
-      const clientMessageId = body.clientMessageId ?? idempotentClientId(req);
-      return engine.reply(actorOf(agent), { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) });
-    },
-    addNote: async ({ params, body, agent, req }) => {
-      const attachments = await agentAttachments(req, body.attachments, false);
-      const clientMessageId = body.clientMessageId ?? idempotentClientId(req);
-      return engine.addNote(actorOf(agent), { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) });
-    },
+    reply: async (ctx) => agentMessage(ctx, false),
+    addNote: async (ctx) => agentMessage(ctx, true),
     mergeCase: async ({ params, body, agent }) => engine.mergeCases(actorOf(agent), params.caseId, body.targetCaseId),
 
     listCustomers: async ({ query }) => store.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
@@ -474,7 +489,10 @@ export function createApiRouter(options: ApiRouterOptions): Router {
 
     updateVisitorProfile: async ({ body, visitor }) => {
       const customer = await changeCustomer(visitor.customerId, async (current) => {
-        const attributes = { ...current.attributes, ...body.attributes, ...contactEmail(body.email) };
+        const attributes = { ...current.attributes, ...visitorAttributes(body.attributes), ...contactEmail(body.email) };
+        if (Object.keys(attributes).length > MAX_ATTRIBUTES) {
+          throw validationError([{ path: 'body.attributes', message: `a customer keeps at most ${MAX_ATTRIBUTES} attributes` }]);
+        }
         const next: Customer = { ...current, name: body.name ?? current.name, attributes };
         return JSON.stringify(next) === JSON.stringify(current) ? null : next;
       }).catch((error: unknown) => {
@@ -487,11 +505,28 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     },
 
     visitorUpload: async ({ query, visitor, req, res }) => {
-      checkVisitorUploads(visitor.customerId, res);
-      const attachment = await upload(req, res, query.name, { kind: 'customer', id: visitor.customerId });
-      uploadedFiles.record(visitor.customerId);
-      uploadedBytes.record(visitor.customerId, attachment.size);
-      return attachment;
+      const keys: [ReturnType<typeof uploadLimiters>, string][] = [
+        [uploadsByVisitor, visitor.customerId],
+        [uploadsByAddress, addressOf(req)],
+      ];
+      const wait = Math.max(...keys.flatMap(([limits, key]) => [limits.files.blockedFor(key), limits.bytes.blockedFor(key)]));
+      refuseFor(wait, res, 'You have sent a lot of files');
+      // Reserve the file's declared size (else the largest allowed) before reading it, so uploads
+      // sent all at once are counted too; what it turns out to weigh is settled afterwards.
+      const declared = Number(req.headers['content-length']);
+      const reserved = Number.isInteger(declared) && declared > 0 ? Math.min(declared, uploadLimits.maxBytes) : uploadLimits.maxBytes;
+      for (const [limits, key] of keys) (limits.files.record(key), limits.bytes.record(key, reserved));
+      let size = 0;
+      try {
+        const attachment = await upload(req, res, query.name, { kind: 'customer', id: visitor.customerId });
+        size = attachment.size;
+        return attachment;
+      } finally {
+        for (const [limits, key] of keys) {
+          limits.bytes.record(key, size - reserved);
+          if (size === 0) limits.files.record(key, -1);
+        }
+      }
     },
     upload: async ({ query, agent, req, res }) => upload(req, res, query.name, { kind: 'agent', id: agent.id }),
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open as openFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { UPLOAD_ID_PATTERN } from '@casekit/protocol';
 
 /** An uploaded file's facts: what a message attachment shows, and who uploaded it. */
 export interface BlobInfo {
@@ -29,7 +30,7 @@ export interface BlobStore {
   open(id: string): Promise<{ info: BlobInfo; stream: Readable } | null>;
 }
 
-const SAFE_ID = /^up_[A-Za-z0-9_-]{22,60}$/;
+const SAFE_ID = new RegExp(`^${UPLOAD_ID_PATTERN}$`);
 
 /**
  * A BlobStore in a folder: each file and a JSON sidecar of its facts, in subfolders by the

@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCaseEngine, type CaseEngine, type Clock, type Publisher, type Store } from '@casekit/core';
 import express, { type Express } from 'express';
@@ -84,7 +84,14 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     }),
     socketOptions: {
       ...(crossOrigin && {
+        // CORS answers cover HTTP long-polling; a WebSocket handshake is checked here, since
+        // browsers do not apply CORS to it. Pages of casekit's own origin always pass.
         cors: { origin: (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) => callback(null, origin === undefined || isOriginAllowed(corsOrigins, origin)) },
+        allowRequest: (req: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => {
+          const origin = req.headers.origin;
+          const sameHost = origin !== undefined && URL.canParse(origin) && new URL(origin).host === req.headers.host;
+          callback(null, origin === undefined || sameHost || isOriginAllowed(corsOrigins, origin));
+        },
       }),
       ...options.socketOptions,
     },

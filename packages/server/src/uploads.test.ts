@@ -254,20 +254,38 @@ describe('attachments on messages', () => {
 });
 
 describe('upload allowance', () => {
-  it('refuses a visitor more files or bytes than the allowance per window, with Retry-After; agents are not limited', async () => {
+  const text = (size: number) => new Uint8Array(new ArrayBuffer(size)).fill(0x61);
+  const send = (server: TestServer, token: string, bytes = text(5), route: 'visitor' | 'agent' = 'visitor') =>
+    server.request('POST', `/api/v1/${route === 'agent' ? '' : 'visitor/'}uploads?name=note.txt`, { token, raw: bytes, headers: { 'content-type': 'text/plain' } });
+
+  it('refuses a visitor more files than the allowance, even sent all at once, with Retry-After; agents are not limited', async () => {
     const limited = await startTestServer({ visitorUploadLimits: { files: 3, bytes: 1_000_000, windowMs: 60_000 } });
     try {
       const session = await limited.visitorSession();
-      const send = (token: string, route: 'visitor' | 'agent' = 'visitor') =>
-        limited.request('POST', `/api/v1/${route === 'agent' ? '' : 'visitor/'}uploads?name=note.txt`, { token, raw: new TextEncoder().encode('hello'), headers: { 'content-type': 'text/plain' } });
-      for (let i = 0; i < 3; i++) assert.equal((await send(session.token)).status, 201);
-      const refused = await send(session.token);
+      const burst = await Promise.all(Array.from({ length: 8 }, () => send(limited, session.token)));
+      assert.equal(burst.filter((r) => r.status === 201).length, 3, burst.map((r) => r.status).join(' '));
+      const refused = burst.find((r) => r.status === 429)!;
       assertError(refused, 429, 'rate_limited');
       assert.ok(Number(refused.headers.get('retry-after')) > 0);
-      // Another visitor has their own allowance; agents have none.
-      const other = await limited.visitorSession();
-      assert.equal((await send(other.token)).status, 201);
-      for (let i = 0; i < 5; i++) assert.equal((await send(limited.tokens.agent, 'agent')).status, 201);
+      for (let i = 0; i < 5; i++) assert.equal((await send(limited, limited.tokens.agent, text(5), 'agent')).status, 201);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts bytes as well as files, and new sessions from one address share that address\'s allowance', async () => {
+    const limited = await startTestServer({ visitorUploadLimits: { files: 100, bytes: 3000, windowMs: 60_000 }, uploads: { maxBytes: 1000 } });
+    try {
+      const session = await limited.visitorSession();
+      for (let i = 0; i < 3; i++) assert.equal((await send(limited, session.token, text(1000))).status, 201);
+      assertError(await send(limited, session.token, text(10)), 429, 'rate_limited');
+      // Fresh sessions from the same address: three visitors' worth in all, then refused.
+      let accepted = 0;
+      for (let i = 0; i < 4; i++) {
+        const fresh = await limited.visitorSession();
+        for (let j = 0; j < 3; j++) if ((await send(limited, fresh.token, text(1000))).status === 201) accepted++;
+      }
+      assert.equal(accepted, 6, 'the address allowance is three visitors\' worth (9,000 bytes, 3,000 already used)');
     } finally {
       await limited.close();
     }

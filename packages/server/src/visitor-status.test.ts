@@ -78,7 +78,7 @@ describe('visitor profile', () => {
     assert.equal(customer.body.name, 'Paula Profile');
     assert.deepEqual(customer.body.emails, []);
     assert.equal(customer.body.attributes.contactEmail, 'paula@example.com');
-    assert.equal(customer.body.attributes.page, '/billing');
+    assert.equal(customer.body.attributes['visitor.page'], '/billing');
     const events = await t.store.listEvents(WORKSPACE, { after: seq, limit: 10 });
     assert.deepEqual(events.map((e) => e.type), ['customer.updated']);
 
@@ -106,6 +106,27 @@ describe('visitor profile', () => {
       const profile = (await t.request('GET', `/api/v1/customers/${session.customerId}`, { token: t.tokens.agent })).body;
       assert.deepEqual(profile.emails, []);
       assert.equal(profile.attributes.contactEmail, 'victim@example.com', 'agents still see what was typed');
+    }
+  });
+
+  it("keeps a visitor's attributes apart from what agents set, and caps them", async () => {
+    const session = await t.visitorSession();
+    await t.request('PATCH', `/api/v1/customers/${session.customerId}`, { token: t.tokens.agent, body: { attributes: { vip: false } } });
+    const res = await t.request('PATCH', '/api/v1/visitor/profile', { token: session.token, body: { attributes: { vip: true, contactEmail: 'boss@example.com' } } });
+    assert.equal(res.status, 200, res.text);
+    const profile = (await t.request('GET', `/api/v1/customers/${session.customerId}`, { token: t.tokens.agent })).body;
+    assert.equal(profile.attributes.vip, false, "the agent's value stands");
+    assert.equal(profile.attributes['visitor.vip'], true);
+    assert.equal(profile.attributes.contactEmail, undefined);
+    assert.equal(profile.attributes['visitor.contactEmail'], 'boss@example.com');
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]));
+    const tooMany = await t.request('PATCH', '/api/v1/visitor/profile', { token: session.token, body: { attributes: many } });
+    assert.equal(tooMany.status, 400, tooMany.text);
+    assert.ok(tooMany.body.error.details.issues.some((i: { path: string }) => i.path.startsWith('body.attributes')), tooMany.text);
+    for (let batch = 0; batch < 2; batch++) {
+      const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`b${batch}-${i}`, i]));
+      const answer = await t.request('PATCH', '/api/v1/visitor/profile', { token: session.token, body: { attributes: fifty } });
+      assert.equal(answer.status, batch === 0 ? 200 : 400, answer.text);
     }
   });
 

@@ -7,6 +7,12 @@ import { MockDb } from './db.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed.ts';
 
 /** Options of {@link createMockHandlers}. */
+
+/** Like the server: a visitor's own facts live under `visitor.`, apart from what agents set. */
+function visitorAttributes(attributes: Record<string, string | number | boolean | null> | undefined): Record<string, string | number | boolean | null> {
+  return Object.fromEntries(Object.entries(attributes ?? {}).map(([key, value]) => [`visitor.${key}`, value]));
+}
+
 export interface MockHandlersOptions {
   /**
    * What the database starts with: `'demo'` (default: agents, customers on several channels,
@@ -244,7 +250,7 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
           name: body.name ?? body.userId,
           emails: [],
           identities: [{ channelId: channel.id, kind: 'webchat', externalId }],
-          attributes: { ...body.attributes, ...(body.email && { contactEmail: body.email.toLowerCase() }) },
+          attributes: { ...visitorAttributes(body.attributes), ...(body.email && { contactEmail: body.email.toLowerCase() }) },
         }).id;
       } else if (body.resumeToken) {
         const principal = db.tokens.get(body.resumeToken);
@@ -258,7 +264,7 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
         name: body.name ?? 'Website visitor',
         emails: [],
         identities: [{ channelId: channel.id, kind: 'webchat', externalId: `anon:${db.id('v')}` }],
-        attributes: { ...body.attributes, ...(body.email && { contactEmail: body.email.toLowerCase() }) },
+        attributes: { ...visitorAttributes(body.attributes), ...(body.email && { contactEmail: body.email.toLowerCase() }) },
       }).id;
       const token = `mock-visitor-${db.id('vt')}`;
       db.tokens.set(token, { kind: 'visitor', customerId, channelId: channel.id });
@@ -287,7 +293,7 @@ function createImpl(db: MockDb, limits: { maxBytes: number; contentTypes: readon
       // Like the server: a typed email is a contact detail, never a key for matching mail.
       const updated = db.updateCustomer(null, customer.id, {
         ...(body.name !== undefined && { name: body.name }),
-        attributes: { ...body.attributes, ...(body.email && { contactEmail: body.email.toLowerCase() }) },
+        attributes: { ...visitorAttributes(body.attributes), ...(body.email && { contactEmail: body.email.toLowerCase() }) },
       });
       return { name: updated.name };
     },

@@ -1,7 +1,7 @@
 // Uploads on the wire: reading a file body with its limits, serving it back safely, and checking
 // that a message's attachments are files of this server.
 import { randomBytes } from 'node:crypto';
-import { CasekitError, INLINE_IMAGE_TYPES, QUICK_REPLY_CONTENT_TYPE, type Attachment, type FieldIssue } from '@casekit/protocol';
+import { CasekitError, INLINE_IMAGE_TYPES, QUICK_REPLY_CONTENT_TYPE, UPLOAD_ID_PATTERN, type Attachment, type FieldIssue } from '@casekit/protocol';
 import type { Request, Response } from 'express';
 import type { BlobInfo, BlobStore } from '../blob-store.ts';
 import { validationError } from './http.ts';
@@ -142,6 +142,8 @@ export function sendUpload(res: Response, file: { info: BlobInfo; stream: NodeJS
   stream.pipe(res);
 }
 
+const UPLOAD_URL = new RegExp(`/uploads/(${UPLOAD_ID_PATTERN})$`);
+
 /** The id in an upload URL (`…/uploads/up_…`), absolute or not; null for anything else. */
 export function uploadIdOf(url: string): string | null {
   let path: string;
@@ -150,7 +152,7 @@ export function uploadIdOf(url: string): string | null {
   } catch {
     return null;
   }
-  return /\/uploads\/(up_[A-Za-z0-9_-]{22,60})$/.exec(path)?.[1] ?? null;
+  return UPLOAD_URL.exec(path)?.[1] ?? null;
 }
 
 /**

@@ -6,7 +6,7 @@
 export interface WindowLimiter {
   /** Seconds until `key` may go on; 0 when it may go on now. */
   blockedFor(key: string): number;
-  /** Adds `amount` (default 1) to the key's count in the current window. */
+  /** Adds `amount` (default 1, negative to take back a reservation) to the key's count in the current window. */
   record(key: string, amount?: number): void;
   clear(key: string): void;
 }
@@ -41,6 +41,8 @@ export function createWindowLimiter({ limit, windowMs }: WindowLimit, now: () =>
         entry.count += amount;
         return;
       }
+      // Taking back what a window that has since ended counted: nothing to do.
+      if (amount <= 0) return;
       if (windows.size >= MAX_KEYS) windows.delete(windows.keys().next().value!);
       windows.set(key, { count: amount, endsAt: now() + windowMs });
     },
