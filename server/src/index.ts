@@ -51,6 +51,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How long an upload that no message carries is kept. */
+export const UNATTACHED_UPLOAD_MS = 24 * 3_600_000;
+
 const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../../examples', import.meta.url));
 
 /** Logs one line per request: method, path (no query, no upload ids), status and milliseconds. */
@@ -144,6 +147,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
     mountStatic(app, givenExamples === undefined ? DEFAULT_EXAMPLES_DIR : givenExamples);
 
+    const blobStore = createFileBlobStore(join(config.dataDir, 'uploads'));
+    // Files uploaded but never sent with a message go after a day; the check runs hourly.
+    const sweepUploads = async () => {
+      try {
+        const removed = await blobStore.sweep!(new Date(Date.now() - UNATTACHED_UPLOAD_MS));
+        if (removed > 0) logger.info('removed uploads no message carries', { removed });
+      } catch (error) {
+        logger.warn('upload sweep failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    };
+    void sweepUploads();
+    const sweeper = setInterval(() => void sweepUploads(), 3_600_000);
+    sweeper.unref();
     const server = createCasekitServer({
       app,
       store,
@@ -151,7 +167,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       workspaceId,
       logger,
       bodyLimit: config.bodyLimit,
-      blobStore: createFileBlobStore(join(config.dataDir, 'uploads')),
+      blobStore,
       uploads: { maxBytes: config.uploadLimit, contentTypes: config.uploadTypes },
       ...(config.publicUrl && { publicUrl: config.publicUrl }),
       corsOrigins: config.corsOrigins,
@@ -185,6 +201,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(seed && { seed }),
       close() {
         closing ??= (async () => {
+          clearInterval(sweeper);
           await server.close();
           if (ownsStore) await store.close();
           logger.info('stopped');

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open as openFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, readFile, rename, rm, stat as fsStat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UPLOAD_ID_PATTERN } from '@casekit/protocol';
@@ -15,6 +15,8 @@ export interface BlobInfo {
   /** Who uploaded it: an agent, or a visitor's customer profile. */
   owner: { kind: 'agent' | 'customer'; id: string };
   createdAt: string;
+  /** When a message first carried it; files never attached are swept after a while. */
+  attachedAt?: string;
 }
 
 /**
@@ -28,6 +30,10 @@ export interface BlobStore {
   stat(id: string): Promise<BlobInfo | null>;
   /** The file's facts and a stream of its bytes, or null when there is no such file. */
   open(id: string): Promise<{ info: BlobInfo; stream: Readable } | null>;
+  /** Notes that a message carries the file, so `sweep` keeps it. */
+  markAttached?(id: string, at: Date): Promise<void>;
+  /** Deletes files uploaded before `before` that no message carries, and unfinished uploads; answers how many. */
+  sweep?(before: Date): Promise<number>;
 }
 
 const SAFE_ID = new RegExp(`^${UPLOAD_ID_PATTERN}$`);
@@ -82,6 +88,34 @@ export function createFileBlobStore(dir: string): BlobStore {
       const info = await stat(id);
       if (!info) return null;
       return { info, stream: createReadStream(paths(id).data) };
+    },
+    async markAttached(id, at) {
+      const info = await stat(id);
+      if (!info || info.attachedAt) return;
+      await writeFile(paths(id).meta, JSON.stringify({ ...info, attachedAt: at.toISOString() }), { mode: 0o600 });
+    },
+    async sweep(before) {
+      let removed = 0;
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (!entry.isFile()) continue;
+        const path = join(entry.parentPath, entry.name);
+        if (entry.name.endsWith('.partial')) {
+          // An upload still being written is younger than `before`; an older one was abandoned.
+          const written = await fsStat(path).catch(() => null);
+          if (written && written.mtime < before) (await rm(path, { force: true }), removed++);
+          continue;
+        }
+        if (!entry.name.endsWith('.json')) continue;
+        const info = await stat(entry.name.slice(0, -'.json'.length)).catch(() => null);
+        if (!info || info.attachedAt || Date.parse(info.createdAt) >= before.getTime()) continue;
+        const p = paths(info.id);
+        // The sidecar first: without it the file no longer counts, even if removing the bytes fails.
+        await rm(p.meta, { force: true });
+        await rm(p.data, { force: true });
+        removed++;
+      }
+      return removed;
     },
   };
 }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ErrorBody } from '@casekit/protocol';
+import { createFileBlobStore } from './blob-store.ts';
 import { startTestServer, type HttpResult, type TestServer } from './internal/testing.ts';
 
 const LIMIT = 64 * 1024;
@@ -169,6 +172,8 @@ describe('attachments on messages', () => {
     assert.deepEqual(sent.body.attachments, [attachment]);
     const messages = await t.request('GET', `/api/v1/cases/${sent.body.caseId}/messages`, { token: t.tokens.agent });
     assert.deepEqual(messages.body.items.at(-1).attachments, [attachment], 'the agent sees the file');
+    const blobs = createFileBlobStore(t.uploadsDir);
+    assert.ok((await blobs.stat(attachment.url.split('/').pop()!))?.attachedAt, 'kept: a message carries it');
   });
 
   it('lets an agent reply with an upload and a bot with quick replies; the visitor sees both', async () => {
@@ -288,6 +293,37 @@ describe('upload allowance', () => {
       assert.equal(accepted, 6, 'the address allowance is three visitors\' worth (9,000 bytes, 3,000 already used)');
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('upload sweep', () => {
+  it('removes files no message carries once old enough, and abandoned partial uploads; keeps the rest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'casekit-blobs-'));
+    try {
+      const blobs = createFileBlobStore(dir);
+      const put = (id: string, createdAt: string) =>
+        blobs.put({ id, workspaceId: 'ws', name: `${id}.txt`, contentType: 'text/plain', owner: { kind: 'customer', id: 'cu_1' }, createdAt }, (async function* () {
+          yield new TextEncoder().encode('bytes');
+        })());
+      const old = '2026-01-01T00:00:00.000Z';
+      await put('up_unattachedunattached01', old);
+      await put('up_attachedattachedattach1', old);
+      await put('up_recentrecentrecentrece1', new Date().toISOString());
+      await blobs.markAttached!('up_attachedattachedattach1', new Date());
+      const partial = join(dir, 'ab', 'up_abandonedabandonedaban1.partial');
+      await mkdir(dirname(partial), { recursive: true });
+      await writeFile(partial, 'half');
+      await utimes(partial, new Date(old), new Date(old));
+      const removed = await blobs.sweep!(new Date(Date.now() - 3_600_000));
+      assert.equal(removed, 2);
+      assert.equal(await blobs.stat('up_unattachedunattached01'), null);
+      assert.ok(await blobs.stat('up_attachedattachedattach1'));
+      assert.ok(await blobs.stat('up_recentrecentrecentrece1'));
+      const left = (await readdir(dir, { recursive: true })).filter((f) => f.includes('unattached') || f.includes('abandoned'));
+      assert.deepEqual(left, []);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

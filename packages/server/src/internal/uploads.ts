@@ -189,5 +189,8 @@ export async function resolveAttachments(
     }),
   );
   if (issues.length > 0) throw validationError(issues);
+  // Kept from now on. (Should the message itself then fail, the file stays until deleted by hand.)
+  const now = new Date();
+  await Promise.all(attachments.map((a) => uploadIdOf(a.url)).map((id) => (id ? options.blobs?.markAttached?.(id, now) : undefined)));
   return resolved as Attachment[];
 }
