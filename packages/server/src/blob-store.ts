@@ -21,7 +21,8 @@ export interface BlobInfo {
 
 /**
  * Where uploaded files live. `createFileBlobStore` keeps them on disk; a team running several
- * servers puts S3 or another shared store behind the same three methods.
+ * servers puts S3 or another shared store behind the same three methods (plus `markAttached`
+ * and `sweep` to clean up, or an expiry rule of the store itself).
  */
 export interface BlobStore {
   /** Stores the bytes of `data` under `info.id` and answers the facts with their size; when `data` throws, nothing is left behind. */
