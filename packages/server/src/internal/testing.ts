@@ -8,8 +8,7 @@ import { createSqliteStore } from '@casekit/store-sqlite';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { createAuth, type Auth, type AuthOptions } from '../auth.ts';
 import { createFileBlobStore } from '../blob-store.ts';
-import type { UploadLimits } from './uploads.ts';
-import { createCasekitServer, type CasekitServer } from '../compose.ts';
+import { createCasekitServer, type CasekitServer, type CasekitServerOptions } from '../compose.ts';
 import { ensureWorkspace, provisionAgent, provisionChannel } from '../provision.ts';
 import type { Logger } from '../types.ts';
 
@@ -51,22 +50,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export interface TestServerOptions {
+/** The server's own options a test may set; presence from connections is off unless a test is about it. */
+export interface TestServerOptions
+  extends Pick<
+    CasekitServerOptions,
+    'bodyLimit' | 'resumePageSize' | 'uploads' | 'publicUrl' | 'loginLimits' | 'visitorUploadLimits' | 'presenceFromConnections'
+  > {
   auth?: Partial<AuthOptions>;
-  bodyLimit?: number;
-  resumePageSize?: number;
-  uploads?: Partial<UploadLimits>;
-  publicUrl?: string;
-  loginLimits?: { perEmail: number; perAddress: number; windowMs: number };
-  visitorUploadLimits?: { files: number; bytes: number; windowMs: number };
-  /** Off unless a test is about it, so agents' sockets do not change presence under other tests. */
-  presenceFromConnections?: boolean | number;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'casekit-server-'));
   const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
-  const auth = createAuth({ jwtSecret: JWT_SECRET, ...options.auth });
+  const { auth: authOptions, ...serverOptions } = options;
+  const auth = createAuth({ jwtSecret: JWT_SECRET, ...authOptions });
   await ensureWorkspace(store, { id: WORKSPACE, name: 'Test ISP' });
   await provisionChannel(store, WORKSPACE, { id: 'webchat', kind: 'webchat', name: 'Website chat', secret: WEBCHAT_SECRET });
   await provisionChannel(store, WORKSPACE, { id: 'email', kind: 'email', name: 'Support email' });
@@ -91,14 +88,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     auth,
     workspaceId: WORKSPACE,
     logger,
-    ...(options.bodyLimit && { bodyLimit: options.bodyLimit }),
-    ...(options.resumePageSize && { resumePageSize: options.resumePageSize }),
     blobStore: createFileBlobStore(uploadsDir),
-    ...(options.uploads && { uploads: options.uploads }),
-    ...(options.publicUrl && { publicUrl: options.publicUrl }),
-    ...(options.loginLimits && { loginLimits: options.loginLimits }),
-    ...(options.visitorUploadLimits && { visitorUploadLimits: options.visitorUploadLimits }),
-    presenceFromConnections: options.presenceFromConnections ?? false,
+    presenceFromConnections: false,
+    ...serverOptions,
   });
   const address = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
