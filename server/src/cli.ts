@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAuth } from '@casekit/server';
+import { createAuth, errorText } from '@casekit/server';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
@@ -90,7 +90,7 @@ async function start(config: Config, demo: boolean): Promise<void> {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(`Shutdown failed: ${errorText(error)}\n`);
         process.exit(1);
       },
     );
@@ -104,7 +104,7 @@ async function main(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.stderr.write(`${errorText(error)}\n\n${USAGE}`);
     process.exit(2);
   }
   const command = parsed.positionals[0] ?? 'help';

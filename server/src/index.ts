@@ -8,6 +8,7 @@ import {
   createAuth,
   createCasekitServer,
   createFileBlobStore,
+  errorText,
   provisionAgent,
   type Auth,
   type Logger,
@@ -141,7 +142,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         const lastSeq = await store.lastSeq(workspaceId);
         res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()), lastSeq });
       } catch (error) {
-        logger.error('health check failed', { error: error instanceof Error ? error.message : String(error) });
+        logger.error('health check failed', { error: errorText(error) });
         res.status(503).json({ error: { code: 'unavailable', message: 'The store is not answering.' } });
       }
     });
@@ -154,7 +155,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         const removed = await blobStore.sweep!(new Date(Date.now() - UNATTACHED_UPLOAD_MS));
         if (removed > 0) logger.info('removed uploads no message carries', { removed });
       } catch (error) {
-        logger.warn('upload sweep failed', { error: error instanceof Error ? error.message : String(error) });
+        logger.warn('upload sweep failed', { error: errorText(error) });
       }
     };
     void sweepUploads();

@@ -11,7 +11,7 @@ import type { BlobStore } from './blob-store.ts';
 import type { UploadLimits } from './internal/uploads.ts';
 import type { OpenApiOptions } from './openapi.ts';
 import { attachRealtime, createSocketPublisher } from './realtime.ts';
-import type { Logger } from './types.ts';
+import { errorText, type Logger } from './types.ts';
 
 export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'> {
   store: Store;
@@ -105,7 +105,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
         try {
           target.publish(events);
         } catch (error) {
-          logger?.error('publisher failed', { error: error instanceof Error ? error.message : String(error) });
+          logger?.error('publisher failed', { error: errorText(error) });
         }
       }
     },

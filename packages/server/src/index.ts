@@ -39,5 +39,5 @@ export { createOpenApiDocument, renderApiDocsPage } from './openapi.ts';
 export type { OpenApiOptions } from './openapi.ts';
 
 // Shared types
-export { defaultLogger } from './types.ts';
+export { defaultLogger, errorText } from './types.ts';
 export type { CasekitDeps, Logger } from './types.ts';

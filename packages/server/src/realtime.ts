@@ -16,7 +16,7 @@ import {
 import { Server, type Namespace, type ServerOptions, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { authenticateAgent } from './provision.ts';
-import { defaultLogger, type CasekitDeps } from './types.ts';
+import { defaultLogger, errorText, type CasekitDeps } from './types.ts';
 
 /** Room of every agent of a workspace. */
 export function agentsRoom(workspaceId: string): string {
@@ -176,7 +176,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       try {
         ack({ ok: true, value: await replay(parsed.data, visitor()) });
       } catch (error) {
-        logger.error('resume failed', { socket: socket.id, error: error instanceof Error ? error.message : String(error) });
+        logger.error('resume failed', { socket: socket.id, error: errorText(error) });
         ack(ackError(error));
       }
     };
@@ -197,7 +197,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   function setPresence(agentId: string, presence: Presence): Promise<void> {
     return (options.presence?.setPresence(workspaceId, agentId, presence) ?? Promise.resolve()).then(
       () => undefined,
-      (error: unknown) => logger.warn('presence update failed', { agentId, presence, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => logger.warn('presence update failed', { agentId, presence, error: errorText(error) }),
     );
   }
   /** Online on connection (unless away), offline once the last one has been gone for the grace period. */
@@ -212,7 +212,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     void store
       .getAgent(workspaceId, agent.id)
       .then((fresh) => (fresh && fresh.presence !== 'away' ? setPresence(agent.id, 'online') : undefined))
-      .catch((error: unknown) => logger.warn('presence read failed', { agentId: agent.id, error: error instanceof Error ? error.message : String(error) }));
+      .catch((error: unknown) => logger.warn('presence read failed', { agentId: agent.id, error: errorText(error) }));
     socket.on('disconnect', () => {
       clearTimeout(leaving.get(agent.id));
       const atDisconnect = connects.get(agent.id);
@@ -223,7 +223,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
           const remaining = await agentNsp.in(agentRoom(workspaceId, agent.id)).fetchSockets();
           if (remaining.length === 0 && connects.get(agent.id) === atDisconnect) await setPresence(agent.id, 'offline');
         } catch (error) {
-          logger.warn('presence check failed', { agentId: agent.id, error: error instanceof Error ? error.message : String(error) });
+          logger.warn('presence check failed', { agentId: agent.id, error: errorText(error) });
         }
       }, options.presence?.graceMs ?? 15_000);
       timer.unref();
@@ -255,7 +255,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
           .to(customerRoom(workspaceId, kase.customerId))
           .emit('typing', { typing: parsed.data.typing, by: 'agent', name: agent.name });
       } catch (error) {
-        logger.warn('typing relay failed', { error: error instanceof Error ? error.message : String(error) });
+        logger.warn('typing relay failed', { error: errorText(error) });
       }
     });
   });
@@ -297,7 +297,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         if (!kase) return;
         agentNsp.to(agentsRoom(workspaceId)).emit('typing', { caseId: kase.id, typing, by: 'customer', customerId: socket.data.customerId });
       } catch (error) {
-        logger.warn('typing relay failed', { error: error instanceof Error ? error.message : String(error) });
+        logger.warn('typing relay failed', { error: errorText(error) });
       }
     });
   });
