@@ -1,5 +1,6 @@
 /** A keep-alive HTTP load generator: POSTs JSON bodies with `concurrency` requests in flight. */
 import http from 'node:http';
+import { inFlight } from './lib.ts';
 
 export interface LoadResult {
   requests: number;
@@ -21,7 +22,6 @@ export async function postLoad(options: {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const statuses: Record<number, number> = {};
   const latencyMs: number[] = [];
-  let next = 0;
   let done = 0;
   const one = (i: number) =>
     new Promise<void>((resolve, reject) => {
@@ -46,11 +46,7 @@ export async function postLoad(options: {
       req.end(payload);
     });
   const start = performance.now();
-  await Promise.all(
-    Array.from({ length: options.concurrency }, async () => {
-      while (next < options.total) await one(next++);
-    }),
-  );
+  await inFlight(options.total, options.concurrency, one);
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();
   return { requests: options.total, seconds, perSecond: options.total / seconds, statuses, latencyMs: latencyMs.sort((a, b) => a - b) };

@@ -12,7 +12,7 @@ import { createCaseEngine } from '@casekit/core';
 import { ensureWorkspace, provisionChannel } from '@casekit/server';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import { postLoad, type LoadResult } from './http-load.ts';
-import { percentile, progress, saveResult, table, benchOptions } from './lib.ts';
+import { benchOptions, inFlight, percentile, progress, saveResult, table } from './lib.ts';
 import { cpuSeconds, freePort, startProcess, stopProcess } from './proc.ts';
 
 const values = benchOptions({ messages: { type: 'string', default: '30000' }, concurrency: { type: 'string', default: '64' }, visitors: { type: 'string', default: '200' } });
@@ -87,17 +87,17 @@ async function engineAlone(): Promise<Measured> {
       return engine.ingest({ workspaceId: 'bench', channelId: 'webchat', customerId, clientMessageId, from: { externalId: `customer:${customerId}` }, text, authorKind: 'customer' });
     };
     const load = async (from: number, count: number, latencyMs: number[], onDone?: (n: number) => void) => {
-      let next = from;
       let done = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < from + count) {
-            const started = performance.now();
-            await send(next++);
-            latencyMs.push(performance.now() - started);
-            onDone?.(++done);
-          }
-        }),
+      await inFlight(
+        count,
+        CONCURRENCY,
+        async (i) => {
+          const started = performance.now();
+          await send(i);
+          latencyMs.push(performance.now() - started);
+          onDone?.(++done);
+        },
+        from,
       );
     };
     await load(-1000, 1000, []);

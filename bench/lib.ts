@@ -59,3 +59,13 @@ export function saveResult(name: string, result: unknown): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), JSON.stringify({ at: new Date().toISOString(), ...(result as object) }, null, 2));
 }
+
+/** Runs `run(from)`, `run(from + 1)` … `run(from + total - 1)` with `concurrency` of them in flight. */
+export async function inFlight(total: number, concurrency: number, run: (i: number) => Promise<unknown>, from = 0): Promise<void> {
+  let next = from;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < from + total) await run(next++);
+    }),
+  );
+}
