@@ -28,6 +28,9 @@ export type {
   IdempotentResponse,
 } from './ports.ts';
 
+// Who may see which event
+export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent } from './visibility.ts';
+
 // Ids
 export { newId } from './ids.ts';
 

@@ -195,6 +195,13 @@ export const CaseEvent = z.discriminatedUnion('type', [
   z.object({ ...eventBase, type: z.literal('customer.updated'), data: z.object({ customer: Customer }) }),
   z.object({ ...eventBase, type: z.literal('customer.merged'), data: z.object({ sourceId: Id, targetId: Id }) }),
   z.object({ ...eventBase, type: z.literal('agent.presence'), data: z.object({ agentId: Id, presence: Presence }) }),
+  z.object({ ...eventBase, type: z.literal('agent.created'), data: z.object({ agent: Agent }) }),
+  z.object({ ...eventBase, type: z.literal('agent.updated'), data: z.object({ agent: Agent }) }),
+  z.object({ ...eventBase, type: z.literal('channel.created'), data: z.object({ channel: Channel }) }),
+  z.object({ ...eventBase, type: z.literal('channel.updated'), data: z.object({ channel: Channel }) }),
+  z.object({ ...eventBase, type: z.literal('settings.updated'), data: z.object({ settings: WorkspaceSettings }) }),
+  /** An agent read a case up to `readAt`; only that agent receives it (their other tabs and devices). */
+  z.object({ ...eventBase, type: z.literal('case.read'), data: z.object({ readAt: Timestamp }) }),
 ]);
 export type CaseEvent = z.infer<typeof CaseEvent>;
 export type CaseEventType = CaseEvent['type'];

@@ -16,7 +16,7 @@ export { corsMiddleware, isOriginAllowed, normalizeOrigin } from './cors.ts';
 export type { CorsOrigins } from './cors.ts';
 
 // Realtime
-export { attachRealtime, createSocketPublisher, visitorView, agentsRoom, agentRoom, customerRoom, RESUME_PAGE_SIZE } from './realtime.ts';
+export { attachRealtime, createSocketPublisher, agentsRoom, agentRoom, customerRoom, RESUME_PAGE_SIZE } from './realtime.ts';
 export type { RealtimeOptions } from './realtime.ts';
 
 // Auth

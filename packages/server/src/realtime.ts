@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import type { AgentRecord, Publisher } from '@casekit/core';
+import { isVisibleToAgent, privateToAgent, visitorView, type AgentRecord, type Publisher } from '@casekit/core';
 import {
   AGENT_NAMESPACE,
   CasekitError,
@@ -60,22 +60,6 @@ type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents, Record<str
 type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, AgentData>;
 type VisitorNamespace = Namespace<VisitorClientEvents, VisitorServerEvents, Record<string, never>, VisitorData>;
 
-const PUBLIC_TYPES: ReadonlySet<CaseEvent['type']> = new Set(['message.created', 'message.status']);
-
-/**
- * What a visitor may see of an event: their own public messages and statuses, without the
- * case; null for everything else.
- */
-export function visitorView(event: CaseEvent): CaseEvent | null {
-  if (!PUBLIC_TYPES.has(event.type)) return null;
-  if (event.type === 'message.created') {
-    if (event.data.message.internal) return null;
-    return { ...event, data: { message: event.data.message } };
-  }
-  if (event.type === 'message.status' && event.data.internal) return null;
-  return event;
-}
-
 /** A seq, or -1 for "from now": no replay, just the newest seq. */
 const After = z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER);
 /** Typing signals closer together than this (with the same value) are dropped: each costs a read. */
@@ -122,7 +106,8 @@ export function createSocketPublisher(io: Server): Publisher {
   return {
     publish(events) {
       for (const event of events) {
-        agents.to(agentsRoom(event.workspaceId)).emit('event', event);
+        const only = privateToAgent(event);
+        agents.to(only ? agentRoom(event.workspaceId, only) : agentsRoom(event.workspaceId)).emit('event', event);
         if (event.type === 'customer.merged') {
           // Visitors of the merged-away profile keep receiving under the surviving one.
           visitors.in(customerRoom(event.workspaceId, event.data.sourceId)).socketsJoin(customerRoom(event.workspaceId, event.data.targetId));
@@ -146,7 +131,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...options.socketOptions });
 
   /** One page of the log after `after`, filtered for who asks. */
-  async function replay(after: number, visitor: VisitorData | null): Promise<ResumeResult> {
+  async function replay(after: number, visitor: VisitorData | null, agentId: string | null): Promise<ResumeResult> {
     const lastSeq = await store.lastSeq(workspaceId);
     if (after < 0) return { events: [], lastSeq, hasMore: false };
     const rows = await store.listEvents(workspaceId, {
@@ -161,11 +146,11 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
           const view = event.customerId === visitor.customerId ? visitorView(event) : null;
           return view ? [view] : [];
         })
-      : page;
+      : page.filter((event) => isVisibleToAgent(event, agentId!));
     return { events, lastSeq: hasMore ? (page.at(-1)?.seq ?? after) : Math.max(lastSeq, page.at(-1)?.seq ?? 0), hasMore };
   }
 
-  function onResume(socket: Socket, visitor: () => VisitorData | null) {
+  function onResume(socket: Socket, visitor: () => VisitorData | null, agentId: string | null) {
     return async (after: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const parsed = After.safeParse(after);
@@ -174,7 +159,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
         return;
       }
       try {
-        ack({ ok: true, value: await replay(parsed.data, visitor()) });
+        ack({ ok: true, value: await replay(parsed.data, visitor(), agentId) });
       } catch (error) {
         logger.error('resume failed', { socket: socket.id, error: errorText(error) });
         ack(ackError(error));
@@ -243,7 +228,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     void socket.join(agentsRoom(workspaceId));
     void socket.join(agentRoom(workspaceId, agent.id));
     followPresence(socket);
-    socket.on('resume', onResume(socket, () => null));
+    socket.on('resume', onResume(socket, () => null, agent.id));
     const agentGate = typingGate();
     socket.on('typing', async (payload: unknown) => {
       const parsed = TypingPayload.safeParse(payload);
@@ -276,7 +261,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   });
   visitorNsp.on('connection', (socket: VisitorSocket) => {
     void socket.join(customerRoom(workspaceId, socket.data.customerId));
-    socket.on('resume', onResume(socket, () => socket.data));
+    socket.on('resume', onResume(socket, () => socket.data, null));
     const visitorGate = typingGate();
     // A merge may have moved this visitor to another profile; follow it before each replay.
     socket.use(async ([name], next) => {

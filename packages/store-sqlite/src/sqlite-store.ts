@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { isPublicEvent } from '@casekit/core';
 import type {
   AgentRecord,
   CaseQuery,
@@ -295,12 +296,6 @@ function assertLimit(limit: number): void {
 function isConstraint(error: unknown, kind?: 'UNIQUE' | 'PRIMARYKEY' | 'FOREIGNKEY'): boolean {
   if (!(error instanceof Database.SqliteError)) return false;
   return kind ? error.code === `SQLITE_CONSTRAINT_${kind}` : error.code.startsWith('SQLITE_CONSTRAINT');
-}
-
-function isPublicEvent(event: NewCaseEvent): boolean {
-  if (event.type === 'message.created') return !event.data.message.internal;
-  if (event.type === 'message.status') return !event.data.internal;
-  return false;
 }
 
 const identityKey = (channelId: string, externalId: string) => `${channelId}${NUL}${externalId}`;

@@ -1,0 +1,38 @@
+import type { CaseEvent, NewCaseEvent } from '@casekit/protocol';
+
+// Who may see which event, defined once: the stores index it, the realtime gateway routes by
+// it, replay filters by it, and the mocks run the same code.
+
+/**
+ * Whether the customer's visitors may see the event: public messages and their delivery
+ * statuses. Internal notes, case metadata and everything else stay with agents.
+ */
+export function isPublicEvent(event: NewCaseEvent | CaseEvent): boolean {
+  if (event.type === 'message.created') return !event.data.message.internal;
+  if (event.type === 'message.status') return !event.data.internal;
+  return false;
+}
+
+/**
+ * What a visitor receives of an event: their own public messages and statuses without the
+ * case they belong to; null for everything a visitor may not see.
+ */
+export function visitorView(event: CaseEvent): CaseEvent | null {
+  if (!isPublicEvent(event)) return null;
+  if (event.type === 'message.created') return { ...event, data: { message: event.data.message } };
+  return event;
+}
+
+/**
+ * The one agent an event is meant for (their own read markers), or null when every agent of
+ * the workspace may see it.
+ */
+export function privateToAgent(event: NewCaseEvent | CaseEvent): string | null {
+  return event.type === 'case.read' ? event.actorId : null;
+}
+
+/** Whether the agent may receive the event, live or in a replay. */
+export function isVisibleToAgent(event: NewCaseEvent | CaseEvent, agentId: string): boolean {
+  const only = privateToAgent(event);
+  return only === null || only === agentId;
+}
