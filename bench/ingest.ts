@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCaseEngine } from '@casekit/core';
-import { ensureWorkspace, provisionChannel } from '@casekit/server';
+import { provisionChannel } from '@casekit/server';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import { postLoad, type LoadResult } from './http-load.ts';
 import { benchOptions, inFlight, percentile, progress, saveResult, table } from './lib.ts';
@@ -73,9 +73,9 @@ async function engineAlone(): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'casekit-bench-engine-'));
   const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
   try {
-    await ensureWorkspace(store, { id: 'bench' });
-    await provisionChannel(store, 'bench', { id: 'webchat', kind: 'webchat', name: 'Web chat' });
     const engine = createCaseEngine({ store });
+    await engine.ensureWorkspace({ id: 'bench' });
+    await provisionChannel(engine, 'bench', { id: 'webchat', kind: 'webchat', name: 'Web chat' });
     const customers: string[] = [];
     for (let i = 0; i < VISITORS; i++) {
       const first = await engine.ingest({ workspaceId: 'bench', channelId: 'webchat', from: { externalId: `visitor-${i}`, name: `Visitor ${i}` }, text: 'Hello' });

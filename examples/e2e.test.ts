@@ -130,7 +130,7 @@ describe('example pages against the reference backend', { timeout: 120_000 }, ()
 
   test('with nobody online the support site takes a message and an email; the message reaches the case and the email the profile', async () => {
     const { store, engine, workspaceId } = ex.server;
-    for (const agent of await store.listAgents(workspaceId)) await engine.setPresence(workspaceId, agent.id, 'offline');
+    for (const agent of await store.listAgents(workspaceId)) await engine.setPresence({ workspaceId, system: 'test' }, agent.id, 'offline');
     const tag = randomUUID().slice(0, 8);
     const email = `nora.${tag}@example.com`;
     const site = await newPage(ex);

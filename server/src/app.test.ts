@@ -134,7 +134,7 @@ describe('the reference backend', () => {
     const dataDir = join(dir, 'data-presence');
     const first = await startServer({ port: 0, dataDir, logger: createLogger('silent'), examplesDir: null, workspaceId: 'demo' });
     const [admin] = await first.store.listAgents('demo');
-    await first.engine.setPresence('demo', admin!.id, 'online');
+    await first.engine.setPresence({ workspaceId: 'demo', system: 'test' }, admin!.id, 'online');
     await first.close();
     const second = await startServer({ port: 0, dataDir, logger: createLogger('silent'), examplesDir: null, workspaceId: 'demo' });
     try {

@@ -98,10 +98,10 @@ function mountStatic(app: Express, examplesDir: string | null): void {
 }
 
 /** Creates a first admin with a random password when the workspace has no agent at all. */
-async function ensureFirstAdmin(store: Store, auth: Auth, workspaceId: string, logger: Logger): Promise<void> {
+async function ensureFirstAdmin(store: Store, engine: CaseEngine, auth: Auth, workspaceId: string, logger: Logger): Promise<void> {
   if ((await store.listAgents(workspaceId)).length > 0) return;
   const password = randomBytes(12).toString('base64url');
-  const agent = await provisionAgent(store, auth, workspaceId, {
+  const agent = await provisionAgent(engine, auth, workspaceId, {
     email: 'admin@casekit.local',
     name: 'Administrator',
     password,
@@ -130,7 +130,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(config.jwtAudience && { audience: config.jwtAudience }),
     });
     const { workspaceId } = config;
-    await ensureBaseline(store, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });
 
     const app = express();
     app.disable('x-powered-by');
@@ -173,18 +172,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(config.publicUrl && { publicUrl: config.publicUrl }),
       corsOrigins: config.corsOrigins,
     });
+    await ensureBaseline({ store, engine: server.engine }, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });
     if (ownsStore) {
       // This process is the only server of its SQLite file and nobody is connected yet: whoever
       // the file still shows online lost their connection when the last process stopped.
       for (const agent of await store.listAgents(workspaceId)) {
-        if (agent.presence === 'online') await server.engine.setPresence(workspaceId, agent.id, 'offline');
+        if (agent.presence === 'online') await server.engine.setPresence({ workspaceId, system: 'startup' }, agent.id, 'offline');
       }
     }
     let seed: SeedResult | undefined;
     if (demo) {
       seed = await seedDemo({ store, auth, workspaceId, ...(onSeedProgress && { onProgress: onSeedProgress }) });
     } else {
-      await ensureFirstAdmin(store, auth, workspaceId, logger);
+      await ensureFirstAdmin(store, server.engine, auth, workspaceId, logger);
     }
     const address = await server.listen(config.port, config.host);
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

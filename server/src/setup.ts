@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ChannelRecord, Store } from '@casekit/core';
-import { ensureWorkspace, provisionChannel } from '@casekit/server';
+import type { CaseEngine, ChannelRecord, Store } from '@casekit/core';
+import { provisionChannel } from '@casekit/server';
 import type { WorkspaceSettings } from '@casekit/protocol';
 
 /** Id of the web-chat channel every workspace of the reference backend has. */
@@ -11,14 +11,14 @@ export const WEBCHAT_CHANNEL_ID = 'webchat';
  * verification) when they do not exist; returns the channel.
  */
 export async function ensureBaseline(
-  store: Store,
+  { store, engine }: { store: Store; engine: CaseEngine },
   workspaceId: string,
   workspace: { name?: string; settings?: Partial<WorkspaceSettings> } = {},
 ): Promise<ChannelRecord> {
-  await ensureWorkspace(store, { id: workspaceId, name: workspace.name ?? workspaceId, ...(workspace.settings && { settings: workspace.settings }) });
+  await engine.ensureWorkspace({ id: workspaceId, name: workspace.name ?? workspaceId, ...(workspace.settings && { settings: workspace.settings }) });
   const existing = await store.getChannel(workspaceId, WEBCHAT_CHANNEL_ID);
   if (existing) return existing;
-  await provisionChannel(store, workspaceId, {
+  await provisionChannel(engine, workspaceId, {
     id: WEBCHAT_CHANNEL_ID,
     kind: 'webchat',
     name: 'Website chat',

@@ -1,16 +1,42 @@
 // The engine
-export { createCaseEngine, assertTransition, isForwardStatus } from './engine.ts';
+export { createCaseEngine } from './engine.ts';
 export type { CaseEngineOptions } from './engine.ts';
 export type {
   CaseEngine,
   InboundMessage,
   IngestResult,
   Actor,
+  AgentActor,
+  CustomerActor,
+  SystemActor,
+  IdempotencyKey,
+  CreateOptions,
   ReplyInput,
   NoteInput,
   CaseUpdate,
+  MergeCasesOptions,
   CreateCustomerInput,
+  CustomerPatch,
+  CreateAgentInput,
+  CreateChannelInput,
 } from './types.ts';
+
+// Rules, each defined once
+export {
+  ACTIVE_STATUSES,
+  assertTransition,
+  isForwardStatus,
+  authorize,
+  assertCasesMergeable,
+  visitorFacts,
+  patchAttributes,
+  MAX_ATTRIBUTES,
+  VISITOR_ATTRIBUTE_PREFIX,
+} from './rules.ts';
+export { DEFAULT_SETTINGS, DEFAULT_CAPACITY } from './defaults.ts';
+
+// Who may see which event
+export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent, publicAgent, publicChannel } from './visibility.ts';
 
 // Ports
 export type {
@@ -27,9 +53,6 @@ export type {
   OutboxItem,
   IdempotentResponse,
 } from './ports.ts';
-
-// Who may see which event
-export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent } from './visibility.ts';
 
 // Ids
 export { newId } from './ids.ts';

@@ -32,6 +32,7 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
+const system = (item: OutboxItem) => ({ workspaceId: item.workspaceId, system: 'outbox' });
 const defaultBackoff = (attempt: number) => Math.min(2 ** attempt * 1000, 600_000);
 
 /**
@@ -62,7 +63,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       if (!sender) throw new Error(`No sender configured for ${channel.kind} channels.`);
       await sender.send(message, channel);
-      await engine.updateDeliveryStatus(item.workspaceId, message.id, 'sent');
+      await engine.updateDeliveryStatus(system(item), message.id, 'sent');
       await store.completeOutbox(item.workspaceId, item.id);
     } catch (error) {
       options.onError?.(error, item);
@@ -70,7 +71,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const giveUp = attempt >= maxAttempts;
       const retryAt = giveUp ? null : new Date(clock.now().getTime() + backoff(attempt));
       await store.failOutbox(item.workspaceId, item.id, error instanceof Error ? error.message : String(error), retryAt);
-      if (giveUp) await engine.updateDeliveryStatus(item.workspaceId, message.id, 'failed');
+      if (giveUp) await engine.updateDeliveryStatus(system(item), message.id, 'failed');
     }
   }
 

@@ -1,14 +1,18 @@
 import type {
+  Agent,
   Attachment,
   AuthorKind,
   Case,
   CaseEvent,
   CaseUpdateRequest,
+  Channel,
+  ChannelIdentity,
   Customer,
   DeliveryStatus,
   Message,
   Presence,
-  Agent,
+  Workspace,
+  WorkspaceSettings,
 } from '@casekit/protocol';
 
 /** A message from a customer (or a bot speaking for one), already normalized by its channel adapter. */
@@ -39,10 +43,44 @@ export interface IngestResult {
   duplicate: boolean;
 }
 
-/** Who does an agent action. */
-export interface Actor {
+/** A signed-in agent (or bot) acting through the API. */
+export interface AgentActor {
   workspaceId: string;
   agent: Pick<Agent, 'id' | 'name' | 'role' | 'kind'>;
+}
+/** A verified visitor acting on their own profile. */
+export interface CustomerActor {
+  workspaceId: string;
+  customerId: string;
+}
+/** The server itself: setup, seeds, workers, integrations. Not limited by roles. */
+export interface SystemActor {
+  workspaceId: string;
+  /** What acts, for logs (`setup`, `seed`, `presence`, `outbox`…). */
+  system: string;
+}
+/** Who asks for a change; the engine checks what each may do. */
+export type Actor = AgentActor | CustomerActor | SystemActor;
+
+/**
+ * An `Idempotency-Key` of a create call: the engine stores the answer in the same transaction
+ * as the change, so a retry gets the first answer even if the first caller never saw it.
+ */
+export interface IdempotencyKey {
+  /** Whose keys these are (`agent:<id>`); keys of different scopes never meet. */
+  scope: string;
+  key: string;
+  /** Hash of the request; the same key with another request is refused with `conflict`. */
+  requestHash: string;
+  /** Status stored with the answer (HTTP status of a create). */
+  status: number;
+  /** Called when the answer is the stored one of an earlier call. */
+  onReplay?: () => void;
+}
+
+/** Options of the engine's create calls. */
+export interface CreateOptions {
+  idempotency?: IdempotencyKey;
 }
 
 export interface ReplyInput {
@@ -63,30 +101,82 @@ export interface NoteInput {
 
 export type CaseUpdate = CaseUpdateRequest;
 
+export interface MergeCasesOptions {
+  /**
+   * Cases of two customers merge only with this: the source case's customer is then merged into
+   * the target case's customer first (needs `PERMISSIONS.mergeCustomers`).
+   */
+  mergeCustomers?: boolean;
+}
+
 export interface CreateCustomerInput {
-  workspaceId: string;
   name: string;
   emails?: string[];
   phones?: string[];
-  identities?: Customer['identities'];
+  identities?: ChannelIdentity[];
   attributes?: Customer['attributes'];
 }
 
-/** What the engine offers; every method is one store transaction followed by one publish. */
+/**
+ * A change to a profile. `attributes` is merged key by key and a key set to null is removed
+ * (JSON Merge Patch); `emails` and `phones` replace the lists. A visitor changing their own
+ * profile may set only `name` and `attributes`, which land under `visitor.`.
+ */
+export interface CustomerPatch {
+  name?: string;
+  emails?: string[];
+  phones?: string[];
+  attributes?: Customer['attributes'];
+  /** What a visitor typed as their email: kept as `attributes.contactEmail`, never as a matching key. */
+  contactEmail?: string;
+}
+
+/** A new agent; the password is hashed by the caller (the engine never sees it). */
+export interface CreateAgentInput {
+  id?: string;
+  kind?: Agent['kind'];
+  email: string;
+  name: string;
+  role: Agent['role'];
+  teams?: string[];
+  skills?: Agent['skills'];
+  languages?: string[];
+  capacity?: Agent['capacity'];
+  passwordHash: string | null;
+}
+
+export interface CreateChannelInput {
+  id?: string;
+  kind: Channel['kind'];
+  name: string;
+  secret?: string | null;
+}
+
+/**
+ * What the engine offers. It is the only writer of state: every method is one store
+ * transaction with the engine's clock, whose events are published after the commit.
+ */
 export interface CaseEngine {
   ingest(input: InboundMessage): Promise<IngestResult>;
-  reply(actor: Actor, input: ReplyInput): Promise<Message>;
-  addNote(actor: Actor, input: NoteInput): Promise<Message>;
+  reply(actor: AgentActor, input: ReplyInput, options?: CreateOptions): Promise<Message>;
+  addNote(actor: AgentActor, input: NoteInput, options?: CreateOptions): Promise<Message>;
   /** Records that the agent has read the case up to now (for unread markers); returns that time. */
-  markCaseRead(actor: Actor, caseId: string): Promise<string>;
-  updateCase(actor: Actor, caseId: string, update: CaseUpdate): Promise<Case>;
-  mergeCases(actor: Actor, sourceCaseId: string, targetCaseId: string): Promise<Case>;
-  mergeCustomers(actor: Actor, targetId: string, sourceId: string): Promise<Customer>;
-  updateCustomer(actor: Actor, customerId: string, patch: Partial<Pick<Customer, 'name' | 'emails' | 'phones' | 'attributes'>>): Promise<Customer>;
-  createCustomer(input: CreateCustomerInput): Promise<Customer>;
-  setPresence(workspaceId: string, agentId: string, presence: Presence): Promise<Agent>;
-  /** Moves a message's delivery status forward; a stale or backward status is ignored. */
-  updateDeliveryStatus(workspaceId: string, messageId: string, status: DeliveryStatus): Promise<Message | null>;
+  markCaseRead(actor: AgentActor, caseId: string): Promise<string>;
+  updateCase(actor: AgentActor | SystemActor, caseId: string, update: CaseUpdate): Promise<Case>;
+  mergeCases(actor: AgentActor | SystemActor, sourceCaseId: string, targetCaseId: string, options?: MergeCasesOptions): Promise<Case>;
+  mergeCustomers(actor: AgentActor | SystemActor, targetId: string, sourceId: string): Promise<Customer>;
+  createCustomer(actor: AgentActor | SystemActor, input: CreateCustomerInput): Promise<Customer>;
+  updateCustomer(actor: Actor, customerId: string, patch: CustomerPatch): Promise<Customer>;
+  /** Gives a profile one more channel identity; `conflict` when another profile holds it. */
+  linkIdentity(actor: SystemActor, customerId: string, identity: ChannelIdentity): Promise<Customer>;
+  setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent>;
+  /** Moves a message's delivery status forward; a stale or backward status is ignored (null). */
+  updateDeliveryStatus(actor: SystemActor, messageId: string, status: DeliveryStatus): Promise<Message | null>;
+  /** Creates the workspace when it does not exist yet; safe to call on every start. */
+  ensureWorkspace(input: { id: string; name?: string; settings?: Partial<WorkspaceSettings> }): Promise<Workspace & { settings: WorkspaceSettings }>;
+  updateSettings(actor: AgentActor | SystemActor, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings>;
+  createAgent(actor: AgentActor | SystemActor, input: CreateAgentInput, options?: CreateOptions): Promise<Agent>;
+  createChannel(actor: AgentActor | SystemActor, input: CreateChannelInput, options?: CreateOptions): Promise<Channel>;
 }
 
 export type { CaseEvent };

@@ -1,4 +1,5 @@
-import type { CaseEvent, NewCaseEvent } from '@casekit/protocol';
+import type { Agent, CaseEvent, Channel, NewCaseEvent } from '@casekit/protocol';
+import type { AgentRecord, ChannelRecord } from './ports.ts';
 
 // Who may see which event, defined once: the stores index it, the realtime gateway routes by
 // it, replay filters by it, and the mocks run the same code.
@@ -35,4 +36,16 @@ export function privateToAgent(event: NewCaseEvent | CaseEvent): string | null {
 export function isVisibleToAgent(event: NewCaseEvent | CaseEvent, agentId: string): boolean {
   const only = privateToAgent(event);
   return only === null || only === agentId;
+}
+
+/** An agent as it goes on the wire: without its password hash. */
+export function publicAgent(record: AgentRecord | Agent): Agent {
+  const { passwordHash: _hash, ...agent } = record as AgentRecord;
+  return agent;
+}
+
+/** A channel as it goes on the wire: without its secret. */
+export function publicChannel(record: ChannelRecord): Channel {
+  const { secret: _secret, ...channel } = record;
+  return channel;
 }

@@ -116,7 +116,17 @@ export const NoteRequest = z
   .strict();
 export type NoteRequest = z.infer<typeof NoteRequest>;
 
-export const CaseMergeRequest = z.object({ targetCaseId: Id }).strict();
+export const CaseMergeRequest = z
+  .object({
+    targetCaseId: Id,
+    /**
+     * Cases of two different customers merge only when this is true: the source case's customer
+     * is then merged into the target case's customer (a supervisor's right), since one case has
+     * one customer.
+     */
+    mergeCustomers: z.boolean().optional(),
+  })
+  .strict();
 export type CaseMergeRequest = z.infer<typeof CaseMergeRequest>;
 
 // ---- customers ----

@@ -4,6 +4,9 @@ export {
   CASE_STATUSES,
   PRIORITIES,
   ROLES,
+  PERMISSIONS,
+  roleAtLeast,
+  mayDo,
   PRESENCES,
   AUTHOR_KINDS,
   DIRECTIONS,
@@ -15,6 +18,7 @@ export {
   QUICK_REPLY_CONTENT_TYPE,
   UPLOAD_ID_PATTERN,
 } from './values.ts';
+export type { Permission } from './values.ts';
 
 // Enumerations
 export {

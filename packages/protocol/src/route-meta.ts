@@ -1,5 +1,6 @@
 // No zod here: browser bundles (the SDK, the chat widget) take routes and error codes from this
 // module without carrying the schemas.
+import { PERMISSIONS } from './values.ts';
 
 /**
  * Who may call a route: nobody in particular, a signed-in agent (at least `role`), a visitor,
@@ -41,14 +42,14 @@ export const ROUTE_META = {
   getCustomer: { method: 'GET', path: '/customers/:customerId', auth: 'agent', status: 200 },
   updateCustomer: { method: 'PATCH', path: '/customers/:customerId', auth: 'agent', status: 200 },
   timeline: { method: 'GET', path: '/customers/:customerId/timeline', auth: 'agent', status: 200 },
-  mergeCustomer: { method: 'POST', path: '/customers/:customerId/merge', auth: 'agent', role: 'supervisor', status: 200 },
+  mergeCustomer: { method: 'POST', path: '/customers/:customerId/merge', auth: 'agent', role: PERMISSIONS.mergeCustomers, status: 200 },
   listAgents: { method: 'GET', path: '/agents', auth: 'agent', status: 200 },
-  createAgent: { method: 'POST', path: '/agents', auth: 'agent', role: 'admin', status: 201, idempotent: true },
+  createAgent: { method: 'POST', path: '/agents', auth: 'agent', role: PERMISSIONS.createAgent, status: 201, idempotent: true },
   setPresence: { method: 'PUT', path: '/me/presence', auth: 'agent', status: 200 },
   getSettings: { method: 'GET', path: '/settings', auth: 'agent', status: 200 },
-  updateSettings: { method: 'PATCH', path: '/settings', auth: 'agent', role: 'admin', status: 200 },
+  updateSettings: { method: 'PATCH', path: '/settings', auth: 'agent', role: PERMISSIONS.updateSettings, status: 200 },
   listChannels: { method: 'GET', path: '/channels', auth: 'agent', status: 200 },
-  createChannel: { method: 'POST', path: '/channels', auth: 'agent', role: 'admin', status: 201, idempotent: true },
+  createChannel: { method: 'POST', path: '/channels', auth: 'agent', role: PERMISSIONS.createChannel, status: 201, idempotent: true },
   listEvents: { method: 'GET', path: '/events', auth: 'agent', status: 200 },
   startVisitorSession: { method: 'POST', path: '/visitor/sessions', auth: 'none', status: 201 },
   visitorSend: { method: 'POST', path: '/visitor/messages', auth: 'visitor', status: 201 },

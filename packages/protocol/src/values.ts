@@ -21,6 +21,34 @@ export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
 export const ROLES = ['agent', 'supervisor', 'admin'] as const;
 
+/**
+ * The least role each guarded operation needs: the engine enforces it, the API answers 403 by it
+ * before reading a body, and the widgets hide what a role may not do. Anything not listed is
+ * open to every agent.
+ */
+export const PERMISSIONS = {
+  /** Merging two customer profiles into one, or cases of two customers (which merges them). */
+  mergeCustomers: 'supervisor',
+  /** Setting another agent's presence. */
+  setOthersPresence: 'supervisor',
+  createAgent: 'admin',
+  createChannel: 'admin',
+  updateSettings: 'admin',
+} as const satisfies Record<string, (typeof ROLES)[number]>;
+
+/** An operation with a role requirement in `PERMISSIONS`. */
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether `role` is `needed` or above it. */
+export function roleAtLeast(role: (typeof ROLES)[number], needed: (typeof ROLES)[number]): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/** Whether an agent of `role` may do `permission`. */
+export function mayDo(role: (typeof ROLES)[number], permission: Permission): boolean {
+  return roleAtLeast(role, PERMISSIONS[permission]);
+}
+
 export const PRESENCES = ['online', 'away', 'offline'] as const;
 
 export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;

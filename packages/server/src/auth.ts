@@ -1,53 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { CasekitError } from '@casekit/protocol';
-import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { createTokenAuth, type Auth, type AuthOptions } from '@casekit/api';
 
-export interface AuthOptions {
-  /** Secret for the HS256 tokens this server signs (agents and visitors); at least 32 characters. */
-  jwtSecret: string;
-  /** Expected `iss` of tokens from an external issuer (checked when `jwksUrl` is set). */
-  issuer?: string;
-  /** JWKS of an external issuer (OIDC, Cognito, the host portal) whose tokens sign agents in. */
-  jwksUrl?: string;
-  /** Expected `aud` of external tokens. */
-  audience?: string;
-  /** Lifetime of agent tokens signed here, in seconds (default 12 hours). */
-  tokenTtlSeconds?: number;
-  /** Lifetime of visitor tokens, in seconds (default 30 days). */
-  visitorTokenTtlSeconds?: number;
-}
-
-/** What a verified agent token says: an agent id signed here, or an external subject and email. */
-export type AgentClaims =
-  | { source: 'builtin'; workspaceId: string; agentId: string }
-  | { source: 'external'; subject: string | null; email: string | null };
-
-/** What a visitor token holds; signed by this server only. */
-export interface VisitorClaims {
-  workspaceId: string;
-  channelId: string;
-  customerId: string;
-}
-
-export interface SignedToken {
-  token: string;
-  expiresAt: string;
-}
-
-/** Password hashing and token signing/verification for agents and visitors. */
-export interface Auth {
-  hashPassword(password: string): Promise<string>;
-  /** Constant-time check of a password against a `scrypt$N$r$p$salt$hash` string. */
-  verifyPassword(password: string, hash: string | null): Promise<boolean>;
-  signAgentToken(agent: { id: string; workspaceId: string }): Promise<SignedToken>;
-  signVisitorToken(claims: VisitorClaims): Promise<SignedToken>;
-  /** Throws `unauthorized` for a missing, forged, expired or foreign token. */
-  verifyAgentToken(token: string): Promise<AgentClaims>;
-  /** Throws `unauthorized`; `allowExpired` accepts an expired but genuine token (resuming a chat). */
-  verifyVisitorToken(token: string, options?: { allowExpired?: boolean }): Promise<VisitorClaims>;
-}
-
-const BUILTIN_ISSUER = 'casekit';
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 32 };
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
@@ -83,120 +36,11 @@ export async function verifyPassword(password: string, hash: string | null): Pro
   return timingSafeEqual(actual, expected) && hash !== null;
 }
 
-function unauthorized(message: string, cause?: unknown): CasekitError {
-  return new CasekitError('unauthorized', message, { cause });
-}
-
-function explain(error: unknown, what: string): CasekitError {
-  if (error instanceof CasekitError) return error;
-  if (error instanceof joseErrors.JWTExpired) return unauthorized(`The ${what} has expired; sign in again.`, error);
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError && error.code === 'ERR_JWKS_NO_MATCHING_KEY') {
-    return unauthorized(`The ${what} was signed by a key the issuer does not publish.`, error);
-  }
-  return unauthorized(`The ${what} is not valid (bad signature, issuer or format).`, error);
-}
-
 /**
  * Creates the auth helpers: scrypt passwords, HS256 tokens for agents and visitors, and
  * verification of tokens from an external issuer through its JWKS.
  * @example const auth = createAuth({ jwtSecret: process.env.CASEKIT_JWT_SECRET! })
  */
 export function createAuth(options: AuthOptions): Auth {
-  if (typeof options.jwtSecret !== 'string' || options.jwtSecret.length < 32) {
-    throw new CasekitError('bad_request', 'jwtSecret must be at least 32 characters long.');
-  }
-  const secret = new TextEncoder().encode(options.jwtSecret);
-  const agentTtl = options.tokenTtlSeconds ?? 12 * 3600;
-  const visitorTtl = options.visitorTokenTtlSeconds ?? 30 * 24 * 3600;
-  const jwks = options.jwksUrl ? createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5000 }) : null;
-
-  async function sign(claims: JWTPayload, subject: string, ttl: number): Promise<SignedToken> {
-    const expires = Math.floor(Date.now() / 1000) + ttl;
-    const token = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(BUILTIN_ISSUER)
-      .setSubject(subject)
-      .setIssuedAt()
-      .setExpirationTime(expires)
-      .sign(secret);
-    return { token, expiresAt: new Date(expires * 1000).toISOString() };
-  }
-
-  // Verified tokens, remembered until they expire: HMAC verification through WebCrypto is a
-  // measurable share of every request, and the same few tokens arrive over and over.
-  const verified = new Map<string, JWTPayload>();
-  const VERIFIED_MAX = 10_000;
-
-  async function verifyBuiltin(token: string, typ: 'agent' | 'visitor', allowExpired = false): Promise<JWTPayload> {
-    const cached = verified.get(token);
-    if (cached && (allowExpired || (cached.exp ?? 0) * 1000 > Date.now())) {
-      if (cached.typ !== typ) throw unauthorized(`This is not a${typ === 'agent' ? 'n agent' : ' visitor'} token.`);
-      return cached;
-    }
-    const payload = await verifyJwt(token, allowExpired);
-    if (!allowExpired) {
-      if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-      verified.set(token, payload);
-    }
-    if (payload.typ !== typ) throw unauthorized(`This is not a${typ === 'agent' ? 'n agent' : ' visitor'} token.`);
-    return payload;
-  }
-
-  async function verifyJwt(token: string, allowExpired: boolean): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(token, secret, {
-      algorithms: ['HS256'],
-      issuer: BUILTIN_ISSUER,
-      ...(allowExpired && { clockTolerance: 365 * 24 * 3600 }),
-    });
-    return payload;
-  }
-
-  return {
-    hashPassword,
-    verifyPassword,
-    signAgentToken: (agent) => sign({ typ: 'agent', workspaceId: agent.workspaceId }, agent.id, agentTtl),
-    signVisitorToken: (claims) =>
-      sign(
-        { typ: 'visitor', workspaceId: claims.workspaceId, channelId: claims.channelId, customerId: claims.customerId },
-        claims.customerId,
-        visitorTtl,
-      ),
-
-    async verifyAgentToken(token) {
-      if (!token) throw unauthorized('Sign in first: send "Authorization: Bearer <token>".');
-      try {
-        const header = decodeProtectedHeader(token);
-        if (header.alg === 'HS256') {
-          const payload = await verifyBuiltin(token, 'agent');
-          if (typeof payload.sub !== 'string' || typeof payload.workspaceId !== 'string') throw unauthorized('The token names no agent.');
-          return { source: 'builtin', workspaceId: payload.workspaceId, agentId: payload.sub };
-        }
-        if (!jwks) throw unauthorized(`Tokens signed with ${String(header.alg)} are not accepted here (no JWKS configured).`);
-        const { payload } = await jwtVerify(token, jwks, {
-          ...(options.issuer && { issuer: options.issuer }),
-          ...(options.audience && { audience: options.audience }),
-        });
-        const email = typeof payload.email === 'string' ? payload.email.toLowerCase() : null;
-        const subject = typeof payload.sub === 'string' ? payload.sub : null;
-        if (!email && !subject) throw unauthorized('The token has neither a "sub" nor an "email" claim.');
-        return { source: 'external', subject, email };
-      } catch (error) {
-        throw explain(error, 'agent token');
-      }
-    },
-
-    async verifyVisitorToken(token, verifyOptions = {}) {
-      if (!token) throw unauthorized('Start a visitor session first: send "Authorization: Bearer <visitor token>".');
-      try {
-        const payload = await verifyBuiltin(token, 'visitor', verifyOptions.allowExpired);
-        const { workspaceId, channelId, customerId } = payload;
-        if (typeof workspaceId !== 'string' || typeof channelId !== 'string' || typeof customerId !== 'string') {
-          throw unauthorized('The visitor token is incomplete.');
-        }
-        return { workspaceId, channelId, customerId };
-      } catch (error) {
-        throw explain(error, 'visitor token');
-      }
-    },
-  };
+  return createTokenAuth({ ...options, passwords: { hashPassword, verifyPassword } });
 }

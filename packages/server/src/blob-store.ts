@@ -1,41 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, open as openFile, readdir, readFile, rename, rm, stat as fsStat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { BlobInfo, BlobStore } from '@casekit/api';
 import { UPLOAD_ID_PATTERN } from '@casekit/protocol';
-
-/** An uploaded file's facts: what a message attachment shows, and who uploaded it. */
-export interface BlobInfo {
-  /** `up_` and at least 128 random bits: the only key to the file. */
-  id: string;
-  workspaceId: string;
-  name: string;
-  contentType: string;
-  size: number;
-  /** Who uploaded it: an agent, or a visitor's customer profile. */
-  owner: { kind: 'agent' | 'customer'; id: string };
-  createdAt: string;
-  /** When a message first carried it; files never attached are swept after a while. */
-  attachedAt?: string;
-}
-
-/**
- * Where uploaded files live. `createFileBlobStore` keeps them on disk; a team running several
- * servers puts S3 or another shared store behind the same three methods (plus `markAttached`
- * and `sweep` to clean up, or an expiry rule of the store itself).
- */
-export interface BlobStore {
-  /** Stores the bytes of `data` under `info.id` and answers the facts with their size; when `data` throws, nothing is left behind. */
-  put(info: Omit<BlobInfo, 'size'>, data: AsyncIterable<Uint8Array>): Promise<BlobInfo>;
-  /** The file's facts, or null when there is no such file. */
-  stat(id: string): Promise<BlobInfo | null>;
-  /** The file's facts and a stream of its bytes, or null when there is no such file. */
-  open(id: string): Promise<{ info: BlobInfo; stream: Readable } | null>;
-  /** Notes that a message carries the file, so `sweep` keeps it. */
-  markAttached?(id: string, at: Date): Promise<void>;
-  /** Deletes files uploaded before `before` that no message carries, and unfinished uploads; answers how many. */
-  sweep?(before: Date): Promise<number>;
-}
 
 const SAFE_ID = new RegExp(`^${UPLOAD_ID_PATTERN}$`);
 

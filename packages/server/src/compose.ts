@@ -6,12 +6,11 @@ import type { Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter, type ApiRouterOptions } from './api-router.ts';
 import { corsMiddleware, isOriginAllowed, type CorsOrigins } from './cors.ts';
-import type { Auth } from './auth.ts';
-import type { BlobStore } from './blob-store.ts';
-import type { UploadLimits } from './internal/uploads.ts';
-import type { OpenApiOptions } from './openapi.ts';
+import type { Auth, UploadLimits } from '@casekit/api';
+import type { BlobStore } from '@casekit/api';
+import type { OpenApiOptions } from '@casekit/api';
 import { attachRealtime, createSocketPublisher } from './realtime.ts';
-import { errorText, type Logger } from './types.ts';
+import { defaultLogger, errorText, type Logger } from './types.ts';
 
 export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'> {
   store: Store;
@@ -78,7 +77,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     ...(followPresence !== false && {
       presence: {
         // The engine is made below; sockets only connect once the server listens.
-        setPresence: (workspaceId: string, agentId: string, presence: Presence) => engine.setPresence(workspaceId, agentId, presence),
+        setPresence: (workspaceId: string, agentId: string, presence: Presence) => engine.setPresence({ workspaceId, system: 'presence' }, agentId, presence),
         ...(typeof followPresence === 'number' && { graceMs: followPresence }),
       },
     }),
@@ -112,7 +111,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   };
   const engine = createCaseEngine({ store: options.store, publisher, ...(options.clock && { clock: options.clock }) });
   if (crossOrigin) app.use('/api/v1', corsMiddleware(corsOrigins));
-  app.use('/api/v1', createApiRouter({ ...options, engine, publisher }));
+  app.use('/api/v1', createApiRouter({ ...options, engine, logger: options.logger ?? defaultLogger }));
 
   let closing: Promise<void> | undefined;
   return {

@@ -4,12 +4,13 @@ export type { CasekitServer, CasekitServerOptions } from './compose.ts';
 
 // REST
 export { createApiRouter } from './api-router.ts';
-export type { ApiRouterOptions, VisitorContext } from './api-router.ts';
+export type { ApiRouterOptions } from './api-router.ts';
+export type { VisitorContext } from '@casekit/api';
 
 // Uploads
 export { createFileBlobStore } from './blob-store.ts';
-export type { BlobStore, BlobInfo } from './blob-store.ts';
-export type { UploadLimits } from './internal/uploads.ts';
+export { createMemoryBlobStore } from '@casekit/api';
+export type { BlobStore, BlobInfo, UploadLimits } from '@casekit/api';
 
 // Cross-origin embedding
 export { corsMiddleware, isOriginAllowed, normalizeOrigin } from './cors.ts';
@@ -21,22 +22,16 @@ export type { RealtimeOptions } from './realtime.ts';
 
 // Auth
 export { createAuth, hashPassword, verifyPassword } from './auth.ts';
-export type { Auth, AuthOptions, AgentClaims, VisitorClaims, SignedToken } from './auth.ts';
+export { authenticateAgent } from '@casekit/api';
+export type { Auth, AuthOptions, AgentClaims, VisitorClaims, SignedToken } from '@casekit/api';
 
-// Provisioning
-export {
-  ensureWorkspace,
-  provisionAgent,
-  provisionChannel,
-  authenticateAgent,
-  publicAgent,
-  publicChannel,
-  DEFAULT_SETTINGS,
-} from './provision.ts';
+// Provisioning (through the engine)
+export { provisionAgent, provisionChannel } from './provision.ts';
+export { publicAgent, publicChannel, DEFAULT_SETTINGS } from '@casekit/core';
 
 // OpenAPI
-export { createOpenApiDocument, renderApiDocsPage } from './openapi.ts';
-export type { OpenApiOptions } from './openapi.ts';
+export { createOpenApiDocument, renderApiDocsPage } from '@casekit/api';
+export type { OpenApiOptions } from '@casekit/api';
 
 // Shared types
 export { defaultLogger, errorText } from './types.ts';

@@ -223,7 +223,7 @@ describe('presence from connections', () => {
       reloaded.close();
       await until('offline');
       // Away stays away while connected.
-      await p.server.engine.setPresence(WORKSPACE, p.agents.other.id, 'away');
+      await p.server.engine.setPresence({ workspaceId: WORKSPACE, system: 'test' }, p.agents.other.id, 'away');
       const away = await connectSocket(p.url, '/agent', p.tokens.other);
       opened.push(away);
       await new Promise((r) => setTimeout(r, 100));

@@ -1,13 +1,8 @@
 import type { CaseEngine, Store } from '@casekit/core';
-import type { Auth } from './auth.ts';
+import type { Auth, Logger } from '@casekit/api';
 
-/** Where the toolkit writes what operators need to know; `fields` are merged into one JSON line. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export { errorText } from '@casekit/api';
+export type { Logger } from '@casekit/api';
 
 /** What the router and the realtime gateway work with: one workspace over one store. */
 export interface CasekitDeps {
@@ -26,8 +21,3 @@ export const defaultLogger: Logger = {
   warn: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'warn', message, ...fields })}\n`),
   error: (message, fields) => process.stderr.write(`${JSON.stringify({ level: 'error', message, ...fields })}\n`),
 };
-
-/** What to log of a thrown value: an Error's message, or the value as text. */
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -25,8 +25,8 @@ async function say(token: string, text: string) {
 describe('visitor status', () => {
   it('tells anybody whether a human agent is online, counting no bot', async () => {
     assert.deepEqual(await status(), { agentsAvailable: false, queuePosition: null });
-    const bot = await provisionAgent(t.store, t.auth, WORKSPACE, { email: 'bot@example.com', name: 'Helper bot', password: 'a long password', kind: 'bot' });
-    await t.server.engine.setPresence(WORKSPACE, bot.id, 'online');
+    const bot = await provisionAgent(t.engine, t.auth, WORKSPACE, { email: 'bot@example.com', name: 'Helper bot', password: 'a long password', kind: 'bot' });
+    await t.server.engine.setPresence({ workspaceId: WORKSPACE, system: 'test' }, bot.id, 'online');
     assert.equal((await status()).agentsAvailable, false, 'a bot is not somebody to talk to');
 
     const online = await t.request('PUT', '/api/v1/me/presence', { token: t.tokens.agent, body: { presence: 'online' } });

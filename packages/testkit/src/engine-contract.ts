@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createCaseEngine, createOutboxWorker, type Actor, type CaseEngine, type Store } from '@casekit/core';
+import { createCaseEngine, createOutboxWorker, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema, type CaseEvent } from '@casekit/protocol';
 
 const WS = 'ws_engine';
@@ -38,8 +38,9 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     let engine: CaseEngine;
     let clock: ReturnType<typeof createManualClock>;
     let published: CaseEvent[];
-    const ann: Actor = { workspaceId: WS, agent: { id: 'ag_ann', name: 'Ann', role: 'agent', kind: 'human' } };
-    const sup: Actor = { workspaceId: WS, agent: { id: 'ag_sup', name: 'Sam', role: 'supervisor', kind: 'human' } };
+    const system: SystemActor = { workspaceId: WS, system: 'test' };
+    const ann: AgentActor = { workspaceId: WS, agent: { id: 'ag_ann', name: 'Ann', role: 'agent', kind: 'human' } };
+    const sup: AgentActor = { workspaceId: WS, agent: { id: 'ag_sup', name: 'Sam', role: 'supervisor', kind: 'human' } };
     const fromWeb = (text: string, externalId = 'anon:1', extra: object = {}) =>
       engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId, name: 'Dana' }, text, ...extra });
 
@@ -157,7 +158,7 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
 
     it('remembers what each agent has read: opening marks it, writing in it marks it, the customer\'s next message does not', async () => {
       const web = await fromWeb('hello');
-      const unread = async (actor: Actor) => {
+      const unread = async (actor: AgentActor) => {
         const kase = (await store.getCase(WS, web.case.id))!;
         const readAt = (await store.getCaseReads(WS, actor.agent.id, [kase.id]))[kase.id];
         return readAt === undefined || readAt < kase.lastActivityAt;
@@ -217,7 +218,7 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     it('merges two cases: conversations and messages move, the source closes', async () => {
       const a = await fromWeb('one', 'anon:a');
       const b = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550122', phone: '+14155550122' }, text: 'two' });
-      const merged = await engine.mergeCases(sup, b.case.id, a.case.id);
+      const merged = await engine.mergeCases(sup, b.case.id, a.case.id, { mergeCustomers: true });
       assert.equal(merged.messageCount, 2);
       assert.deepEqual(new Set(merged.channels), new Set(['webchat', 'sms']));
       const messages = await store.listMessages(WS, { caseId: a.case.id, limit: 50 });
@@ -257,11 +258,11 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     it('moves delivery statuses forward only', async () => {
       const sms = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550144' }, text: 'x' });
       const reply = await engine.reply(ann, { caseId: sms.case.id, text: 'y' });
-      assert.equal((await engine.updateDeliveryStatus(WS, reply.id, 'delivered'))!.status, 'delivered');
-      assert.equal(await engine.updateDeliveryStatus(WS, reply.id, 'sent'), null);
+      assert.equal((await engine.updateDeliveryStatus(system, reply.id, 'delivered'))!.status, 'delivered');
+      assert.equal(await engine.updateDeliveryStatus(system, reply.id, 'sent'), null);
       assert.equal((await store.getMessage(WS, reply.id))!.status, 'delivered');
-      assert.equal((await engine.updateDeliveryStatus(WS, reply.id, 'read'))!.status, 'read');
-      assert.equal(await engine.updateDeliveryStatus(WS, reply.id, 'failed'), null);
+      assert.equal((await engine.updateDeliveryStatus(system, reply.id, 'read'))!.status, 'read');
+      assert.equal(await engine.updateDeliveryStatus(system, reply.id, 'failed'), null);
     });
 
     describe('outbox worker', () => {

@@ -1,4 +1,4 @@
-import { createCaseEngine, type Actor, type AgentRecord, type CaseEngine, type Publisher, type Store } from '@casekit/core';
+import { createCaseEngine, type AgentActor, type AgentRecord, type CaseEngine, type Publisher, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, type Customer } from '@casekit/protocol';
 import { provisionAgent, provisionChannel, type Auth } from '@casekit/server';
 import { ensureBaseline, WEBCHAT_CHANNEL_ID } from '../setup.ts';
@@ -64,9 +64,10 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   });
   const created = { agents: 0, customers: 0, cases: 0, messages: 0 };
 
-  const webchat = await ensureBaseline(store, workspaceId, { name: `${DEMO_COMPANY} (demo)`, settings: { displayName: DEMO_COMPANY } });
+  const seeding: SystemActor = { workspaceId, system: 'seed' };
+  const webchat = await ensureBaseline({ store, engine }, workspaceId, { name: `${DEMO_COMPANY} (demo)`, settings: { displayName: DEMO_COMPANY } });
   for (const channel of DEMO_CHANNELS) {
-    if (!(await store.getChannel(workspaceId, channel.id))) await provisionChannel(store, workspaceId, channel);
+    if (!(await store.getChannel(workspaceId, channel.id))) await provisionChannel(engine, workspaceId, channel);
   }
 
   const agents: AgentRecord[] = [];
@@ -76,11 +77,11 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
       agents.push(existing);
       continue;
     }
-    await provisionAgent(store, auth as Auth, workspaceId, { ...agent, password: DEMO_PASSWORD });
+    await provisionAgent(engine, auth, workspaceId, { ...agent, password: DEMO_PASSWORD });
     created.agents++;
     agents.push((await store.getAgent(workspaceId, agent.id))!);
   }
-  const actorOf = (agentIndex: number): Actor => {
+  const actorOf = (agentIndex: number): AgentActor => {
     const agent = agents[agentIndex]!;
     return { workspaceId, agent: { id: agent.id, name: agent.name, role: agent.role, kind: agent.kind } };
   };
@@ -94,8 +95,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
     const first = customer.identities[0]!;
     let profile = await store.findCustomerByIdentity(workspaceId, first.channelId, first.externalId);
     if (!profile) {
-      profile = await engine.createCustomer({
-        workspaceId,
+      profile = await engine.createCustomer(seeding, {
         name: customer.name,
         emails: customer.emails,
         phones: customer.phones,
@@ -203,7 +203,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
     if (ours.length === 0) break;
     for (const item of ours) {
       await store.completeOutbox(workspaceId, item.id);
-      await engine.updateDeliveryStatus(workspaceId, item.messageId, 'delivered');
+      await engine.updateDeliveryStatus(seeding, item.messageId, 'delivered');
     }
   }
 

@@ -2,14 +2,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Store } from '@casekit/core';
+import type { CaseEngine, Store } from '@casekit/core';
 import type { Agent, CaseEvent } from '@casekit/protocol';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { createAuth, type Auth, type AuthOptions } from '../auth.ts';
+import type { Auth, AuthOptions } from '@casekit/api';
+import { createAuth } from '../auth.ts';
 import { createFileBlobStore } from '../blob-store.ts';
 import { createCasekitServer, type CasekitServer, type CasekitServerOptions } from '../compose.ts';
-import { ensureWorkspace, provisionAgent, provisionChannel } from '../provision.ts';
+import { provisionAgent, provisionChannel } from '../provision.ts';
 import type { Logger } from '../types.ts';
 
 export const WORKSPACE = 'ws_test';
@@ -36,6 +37,7 @@ export interface RequestOptions {
 export interface TestServer {
   url: string;
   store: Store;
+  engine: CaseEngine;
   auth: Auth;
   server: CasekitServer;
   /** The folder the blob store keeps uploads in. */
@@ -64,17 +66,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
   const { auth: authOptions, ...serverOptions } = options;
   const auth = createAuth({ jwtSecret: JWT_SECRET, ...authOptions });
-  await ensureWorkspace(store, { id: WORKSPACE, name: 'Test ISP' });
-  await provisionChannel(store, WORKSPACE, { id: 'webchat', kind: 'webchat', name: 'Website chat', secret: WEBCHAT_SECRET });
-  await provisionChannel(store, WORKSPACE, { id: 'email', kind: 'email', name: 'Support email' });
-  const make = (name: string, role: Agent['role']) =>
-    provisionAgent(store, auth, WORKSPACE, { email: `${name}@example.com`, name: name[0]!.toUpperCase() + name.slice(1), password: PASSWORD, role });
-  const agents = {
-    admin: await make('admin', 'admin'),
-    supervisor: await make('super', 'supervisor'),
-    agent: await make('agent', 'agent'),
-    other: await make('other', 'agent'),
-  };
   const errors: TestServer['errors'] = [];
   const uploadsDir = join(dir, 'uploads');
   const logger: Logger = {
@@ -92,6 +83,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     presenceFromConnections: false,
     ...serverOptions,
   });
+  const { engine } = server;
+  await engine.ensureWorkspace({ id: WORKSPACE, name: 'Test ISP' });
+  await provisionChannel(engine, WORKSPACE, { id: 'webchat', kind: 'webchat', name: 'Website chat', secret: WEBCHAT_SECRET });
+  await provisionChannel(engine, WORKSPACE, { id: 'email', kind: 'email', name: 'Support email' });
+  const make = (name: string, role: Agent['role']) =>
+    provisionAgent(engine, auth, WORKSPACE, { email: `${name}@example.com`, name: name[0]!.toUpperCase() + name.slice(1), password: PASSWORD, role });
+  const agents = {
+    admin: await make('admin', 'admin'),
+    supervisor: await make('super', 'supervisor'),
+    agent: await make('agent', 'agent'),
+    other: await make('other', 'agent'),
+  };
   const address = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${address.port}`;
 
@@ -124,6 +127,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url,
     store,
+    engine,
     auth,
     server,
     uploadsDir,

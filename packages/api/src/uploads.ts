@@ -1,10 +1,9 @@
-// Uploads on the wire: reading a file body with its limits, serving it back safely, and checking
-// that a message's attachments are files of this server.
-import { randomBytes } from 'node:crypto';
+// Uploads: reading a file body within its limits, answering it back safely, and checking that a
+// message's attachments are files of this server.
 import { CasekitError, INLINE_IMAGE_TYPES, QUICK_REPLY_CONTENT_TYPE, UPLOAD_ID_PATTERN, type Attachment, type FieldIssue } from '@casekit/protocol';
-import type { Request, Response } from 'express';
-import type { BlobInfo, BlobStore } from '../blob-store.ts';
-import { validationError } from './http.ts';
+import type { BlobInfo, BlobStore } from './blob-store.ts';
+import { randomBase64Url } from './internal/crypto.ts';
+import { validationError } from './internal/errors.ts';
 
 /** What uploads may be: the largest size in bytes and the accepted media types. */
 export interface UploadLimits {
@@ -14,7 +13,7 @@ export interface UploadLimits {
 
 /** `up_` and 144 random bits, URL-safe. */
 export function newUploadId(): string {
-  return `up_${randomBytes(18).toString('base64url')}`;
+  return `up_${randomBase64Url(18)}`;
 }
 
 /** The media type of a Content-Type header, lowercased, without parameters; null when there is none. */
@@ -51,69 +50,69 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a);
+  out.set(b, a.byteLength);
+  return out;
+}
+
 /**
  * Streams an upload's body into the blob store: the Content-Type must be an accepted one and the
  * bytes must look like it, the size must stay under the limit. Refusals are 413/415/400 errors
  * naming the header or the body; a refused body is never stored.
  */
 export async function receiveUpload(
-  req: Request,
-  res: Response,
+  body: AsyncIterable<Uint8Array>,
+  headers: { contentType: string | undefined; contentLength: string | undefined },
   blobs: BlobStore,
   limits: UploadLimits,
-  facts: Pick<BlobInfo, 'workspaceId' | 'name' | 'owner'>,
+  facts: Pick<BlobInfo, 'workspaceId' | 'name' | 'owner' | 'createdAt'>,
 ): Promise<BlobInfo> {
-  try {
-    const contentType = mediaType(req.headers['content-type']);
-    if (!contentType) throw unsupported("Send the file's type as Content-Type, e.g. image/png (got none).");
-    if (!limits.contentTypes.includes(contentType)) {
-      throw unsupported(`Files of type ${contentType} are not accepted; send one of ${limits.contentTypes.join(', ')}.`);
+  const contentType = mediaType(headers.contentType);
+  if (!contentType) throw unsupported("Send the file's type as Content-Type, e.g. image/png (got none).");
+  if (!limits.contentTypes.includes(contentType)) {
+    throw unsupported(`Files of type ${contentType} are not accepted; send one of ${limits.contentTypes.join(', ')}.`);
+  }
+  if (Number(headers.contentLength) > limits.maxBytes) throw tooLarge(limits.maxBytes);
+  const looksRight = SIGNATURES[contentType];
+  const check = (head: Uint8Array) => {
+    if (head.byteLength === 0) throw validationError([{ path: 'body', message: 'the file is empty' }]);
+    if (looksRight && !looksRight(head)) {
+      throw unsupported(`The file's bytes are not ${contentType}; send it with its real type as Content-Type.`);
     }
-    const declared = Number(req.headers['content-length']);
-    if (declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
-    const looksRight = SIGNATURES[contentType];
-    const check = (head: Uint8Array) => {
-      if (head.byteLength === 0) throw validationError([{ path: 'body', message: 'the file is empty' }]);
-      if (looksRight && !looksRight(head)) {
-        throw unsupported(`The file's bytes are not ${contentType}; send it with its real type as Content-Type.`);
+  };
+  async function* checked(): AsyncGenerator<Uint8Array> {
+    let size = 0;
+    let head: Uint8Array | null = new Uint8Array(0);
+    const chunks = body[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        throw new CasekitError('bad_request', 'The upload was cut off before its end; send it again.', { cause: error });
       }
-    };
-    async function* body(): AsyncGenerator<Uint8Array> {
-      let size = 0;
-      let head: Buffer | null = Buffer.alloc(0);
-      const chunks = req[Symbol.asyncIterator]();
-      for (;;) {
-        let next: IteratorResult<Buffer>;
-        try {
-          next = await chunks.next();
-        } catch (error) {
-          throw new CasekitError('bad_request', 'The upload was cut off before its end; send it again.', { cause: error });
-        }
-        if (next.done) break;
-        size += next.value.byteLength;
-        if (size > limits.maxBytes) throw tooLarge(limits.maxBytes);
-        if (!head) {
-          yield next.value;
-          continue;
-        }
-        head = Buffer.concat([head, next.value]);
-        if (head.byteLength >= HEAD_BYTES) {
-          check(head);
-          yield head;
-          head = null;
-        }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limits.maxBytes) throw tooLarge(limits.maxBytes);
+      if (!head) {
+        yield next.value;
+        continue;
       }
-      if (head) {
+      head = concat(head, next.value);
+      if (head.byteLength >= HEAD_BYTES) {
         check(head);
         yield head;
+        head = null;
       }
     }
-    return await blobs.put({ id: newUploadId(), ...facts, contentType, createdAt: new Date().toISOString() }, body());
-  } catch (error) {
-    // The rest of a refused body is not read: close the connection after the answer instead.
-    if (!req.readableEnded) res.setHeader('Connection', 'close');
-    throw error;
+    if (head) {
+      check(head);
+      yield head;
+    }
   }
+  return blobs.put({ id: newUploadId(), ...facts, contentType }, checked());
 }
 
 /** `inline` or `attachment` with the name as ASCII and as UTF-8 (RFC 6266). */
@@ -124,22 +123,20 @@ function contentDisposition(kind: 'inline' | 'attachment', name: string): string
 }
 
 /**
- * Sends a stored file: its own type, never sniffed; images inline, everything else as a download;
- * a sandboxing CSP in case a browser renders it anyway.
+ * The headers a stored file is sent with: its own type, never sniffed; images inline, everything
+ * else as a download; a sandboxing CSP in case a browser renders it anyway.
  */
-export function sendUpload(res: Response, file: { info: BlobInfo; stream: NodeJS.ReadableStream }): void {
-  const { info, stream } = file;
+export function fileHeaders(info: BlobInfo): Record<string, string> {
   const inline = (INLINE_IMAGE_TYPES as readonly string[]).includes(info.contentType);
-  res.status(200);
-  res.setHeader('Content-Type', info.contentType.startsWith('text/') ? `${info.contentType}; charset=utf-8` : info.contentType);
-  res.setHeader('Content-Length', String(info.size));
-  res.setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', info.name));
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
-  // The id is the key and the bytes never change.
-  res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  return {
+    'content-type': info.contentType.startsWith('text/') ? `${info.contentType}; charset=utf-8` : info.contentType,
+    'content-length': String(info.size),
+    'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', info.name),
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+    // The id is the key and the bytes never change.
+    'cache-control': 'private, max-age=31536000, immutable',
+  };
 }
 
 const UPLOAD_URL = new RegExp(`/uploads/(${UPLOAD_ID_PATTERN})$`);
@@ -158,7 +155,8 @@ export function uploadIdOf(url: string): string | null {
 /**
  * Checks a message's attachments: each must be a file uploaded to this server and, for a visitor,
  * one they uploaded themselves. Answers them with the stored name, type and size (whatever the
- * client claimed) and this server's URL; quick replies pass as they are when `allowQuickReplies`.
+ * client claimed) and this server's URL, and the upload ids to mark attached once the message is
+ * stored; quick replies pass as they are when `allowQuickReplies`. Writes nothing.
  */
 export async function resolveAttachments(
   attachments: Attachment[] | undefined,
@@ -170,9 +168,10 @@ export async function resolveAttachments(
     mayUse: (info: BlobInfo) => Promise<boolean>;
     allowQuickReplies: boolean;
   },
-): Promise<Attachment[] | undefined> {
-  if (!attachments?.length) return attachments;
+): Promise<{ attachments: Attachment[] | undefined; uploadIds: string[] }> {
+  if (!attachments?.length) return { attachments, uploadIds: [] };
   const issues: FieldIssue[] = [];
+  const uploadIds: string[] = [];
   const resolved = await Promise.all(
     attachments.map(async (attachment, i): Promise<Attachment | null> => {
       if (options.allowQuickReplies && attachment.contentType === QUICK_REPLY_CONTENT_TYPE) return attachment;
@@ -185,12 +184,10 @@ export async function resolveAttachments(
         });
         return null;
       }
+      uploadIds.push(info.id);
       return { name: info.name, contentType: info.contentType, size: info.size, url: options.urlOf(info.id) };
     }),
   );
   if (issues.length > 0) throw validationError(issues);
-  // Kept from now on. (Should the message itself then fail, the file stays until deleted by hand.)
-  const now = new Date();
-  await Promise.all(attachments.map((a) => uploadIdOf(a.url)).map((id) => (id ? options.blobs?.markAttached?.(id, now) : undefined)));
-  return resolved as Attachment[];
+  return { attachments: resolved as Attachment[], uploadIds };
 }

@@ -1,0 +1,336 @@
+import { isVisibleToAgent, publicAgent, publicChannel, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
+import type { z } from 'zod';
+import type { BlobInfo, BlobStore } from './blob-store.ts';
+import { sha256Hex } from './internal/crypto.ts';
+import type { ApiCall, ApiServiceOptions } from './service.ts';
+import { receiveUpload, resolveAttachments, type UploadLimits } from './uploads.ts';
+import { createVisitorSessions } from './visitor-sessions.ts';
+import { createWindowLimiter } from './window-limit.ts';
+
+/** A verified visitor: the token's claims. The customer id may be a merged-away one; stores resolve it. */
+export interface VisitorContext {
+  workspaceId: string;
+  channelId: string;
+  customerId: string;
+}
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+export interface HandlerContext<R> {
+  params: R extends { params: infer P } ? Output<P> : Record<string, never>;
+  query: R extends { query: infer Q } ? Output<Q> : undefined;
+  body: R extends { body: infer B } ? Output<B> : undefined;
+  agent: R extends { auth: 'agent' } ? AgentRecord : undefined;
+  visitor: R extends { auth: 'visitor' } ? VisitorContext : R extends { auth: 'visitor-optional' } ? VisitorContext | undefined : undefined;
+  call: ApiCall;
+  /** Headers to answer with. */
+  headers: Record<string, string>;
+  /** The call's Idempotency-Key, for routes that take one. */
+  idempotency: IdempotencyKey | undefined;
+}
+/** What a file route answers: the stored file. */
+type FileAnswer = { info: BlobInfo; stream: AsyncIterable<Uint8Array> };
+export type Handlers = {
+  [K in RouteName]: (
+    ctx: HandlerContext<Routes[K]>,
+  ) => Promise<Routes[K] extends { fileResponse: true } ? FileAnswer : z.input<Routes[K]['response']>>;
+};
+
+/** A client address to count by: IPv6 clients by their /64, which one host usually holds whole. */
+export function clientAddress(address: string): string {
+  const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (!ip.includes(':')) return ip;
+  const [head = ''] = ip.split('::');
+  const groups = head.split(':').filter(Boolean);
+  return `${[...groups, '0', '0', '0', '0'].slice(0, 4).join(':')}::/64`;
+}
+
+function actorOf(agent: AgentRecord): AgentActor {
+  return { workspaceId: agent.workspaceId, agent: { id: agent.id, name: agent.name, role: agent.role, kind: agent.kind } };
+}
+
+function notFound(what: string, id: string): CasekitError {
+  return new CasekitError('not_found', `No ${what} with id "${id}" in this workspace.`);
+}
+
+/** The token is valid but its customer or channel is gone. */
+function sessionGone(error: unknown): never {
+  if (error instanceof CasekitError && error.code === 'not_found') {
+    throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.', { cause: error });
+  }
+  throw error;
+}
+
+/** Throws 429 with a Retry-After of `wait` seconds while `wait` is above 0. */
+function refuseFor(wait: number, what: string): void {
+  if (wait <= 0) return;
+  throw new CasekitError('rate_limited', `${what}; try again in ${wait < 60 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.`, {
+    details: { retryAfterSeconds: wait },
+  });
+}
+
+/** Every route's handler. Reads go to the store; every change goes through the engine. */
+export function createHandlers(options: ApiServiceOptions): Handlers {
+  const { store, engine, auth, workspaceId } = options;
+  const loginLimits = options.loginLimits ?? { perEmail: 5, perAddress: 30, windowMs: 15 * 60_000 };
+  const failedByEmail = createWindowLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs });
+  const failedByAddress = createWindowLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs });
+  const visitorUploads = options.visitorUploadLimits ?? { files: 30, bytes: 100 * 1024 * 1024, windowMs: 3_600_000 };
+  // Per visitor, and (three visitors' worth) per address, since a new session is free to start.
+  const uploadLimiters = (share: number) => ({
+    files: createWindowLimiter({ limit: visitorUploads.files * share, windowMs: visitorUploads.windowMs }),
+    bytes: createWindowLimiter({ limit: visitorUploads.bytes * share, windowMs: visitorUploads.windowMs }),
+  });
+  const uploadsByVisitor = uploadLimiters(1);
+  const uploadsByAddress = uploadLimiters(3);
+  const startedAt = Date.now();
+  const blobs = options.blobStore;
+  const uploadLimits: UploadLimits = {
+    maxBytes: options.uploads?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
+    contentTypes: (options.uploads?.contentTypes ?? DEFAULT_UPLOAD_TYPES).map((t) => t.toLowerCase()),
+  };
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  const sessions = createVisitorSessions({ store, engine, auth, workspaceId });
+
+  async function requireCase(caseId: string) {
+    const kase = await store.getCase(workspaceId, caseId);
+    if (!kase) throw notFound('case', caseId);
+    return kase;
+  }
+
+  async function requireCustomer(customerId: string) {
+    const customer = await store.getCustomer(workspaceId, customerId);
+    if (!customer) throw notFound('customer', customerId);
+    return customer;
+  }
+
+  async function requireWorkspace() {
+    const workspace = await store.getWorkspace(workspaceId);
+    if (!workspace) throw new CasekitError('not_found', `Workspace "${workspaceId}" is not set up yet.`);
+    return workspace;
+  }
+
+  function requireBlobs(): BlobStore {
+    if (!blobs) throw new CasekitError('unavailable', 'File uploads are not set up on this server (it was started without a blob store).');
+    return blobs;
+  }
+
+  /** Link to an upload: under `publicUrl` when set, else under the path the API is mounted at. */
+  const uploadUrl = (call: ApiCall, id: string) => `${publicUrl ?? call.basePath}/uploads/${id}`;
+
+  /** Marks a stored message's uploads as kept; only after the message committed, so a refused one leaves them to the sweep. */
+  async function keepUploads(uploadIds: string[]): Promise<void> {
+    if (uploadIds.length === 0) return;
+    const now = new Date();
+    await Promise.all(uploadIds.map((id) => blobs?.markAttached?.(id, now)));
+  }
+
+  /** Whether two customer ids name the same profile (a merge may have moved one). */
+  async function sameCustomer(a: string, b: string): Promise<boolean> {
+    if (a === b) return true;
+    const [x, y] = await Promise.all([store.getCustomer(workspaceId, a), store.getCustomer(workspaceId, b)]);
+    return x !== null && x.id === y?.id;
+  }
+
+  async function upload(call: ApiCall, name: string, owner: BlobInfo['owner']) {
+    const info = await receiveUpload(
+      call.bytes ?? (async function* () {})(),
+      { contentType: call.header('content-type'), contentLength: call.header('content-length') },
+      requireBlobs(),
+      uploadLimits,
+      { workspaceId, name, owner, createdAt: new Date().toISOString() },
+    );
+    return { name: info.name, contentType: info.contentType, size: info.size, url: uploadUrl(call, info.id) };
+  }
+
+  /** A reply or an internal note: an agent may attach any upload of the workspace, a customer's included. */
+  async function agentMessage({ params, body, agent, call, idempotency }: HandlerContext<Routes['reply']> | HandlerContext<Routes['addNote']>, internal: boolean) {
+    const { attachments, uploadIds } = await resolveAttachments(body.attachments, {
+      blobs,
+      workspaceId,
+      urlOf: (id) => uploadUrl(call, id),
+      mayUse: async () => true,
+      allowQuickReplies: !internal,
+    });
+    // With a key and no client id, the key becomes the client id: the engine's own
+    // de-duplication then holds even where the key's stored answer is gone.
+    const clientMessageId = body.clientMessageId ?? (idempotency && `idempotency-${await sha256Hex(`${params.caseId}\n${idempotency.key}`)}`);
+    const input = { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) };
+    const options = idempotency && { idempotency };
+    const message = internal ? await engine.addNote(actorOf(agent), input, options) : await engine.reply(actorOf(agent), input, options);
+    await keepUploads(uploadIds);
+    return message;
+  }
+
+  return {
+    health: async () => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }),
+
+    login: async ({ body, call }) => {
+      const email = body.email.toLowerCase();
+      const address = clientAddress(call.address);
+      // While blocked even the right password is refused: otherwise guessing just carries on.
+      refuseFor(Math.max(failedByEmail.blockedFor(email), failedByAddress.blockedFor(address)), 'Too many failed sign-ins');
+      // Counted before the (slow) check, so attempts sent all at once are counted too.
+      failedByEmail.record(email);
+      failedByAddress.record(address);
+      const agent = await store.getAgentByEmail(workspaceId, email);
+      const ok = await auth.verifyPassword(body.password, agent?.passwordHash ?? null);
+      if (!agent || !ok) throw new CasekitError('unauthorized', 'Wrong email or password.');
+      failedByEmail.clear(email);
+      failedByAddress.record(address, -1);
+      const { token, expiresAt } = await auth.signAgentToken(agent);
+      return { token, expiresAt, agent: publicAgent(agent) };
+    },
+
+    me: async ({ agent }) => publicAgent(agent),
+
+    listCases: async ({ query, agent }) => {
+      const assignee = query.assignee === 'me' ? agent.id : query.assignee;
+      const page = await store.listCases(workspaceId, { ...query, assignee });
+      const readAt = await store.getCaseReads(workspaceId, agent.id, page.items.map((kase) => kase.id));
+      return { ...page, readAt };
+    },
+
+    markCaseRead: async ({ params, agent }) => ({ caseId: params.caseId, readAt: await engine.markCaseRead(actorOf(agent), params.caseId) }),
+
+    getCase: async ({ params }) => {
+      const kase = await requireCase(params.caseId);
+      const [customer, conversations] = await Promise.all([store.getCustomer(workspaceId, kase.customerId), store.listConversations(workspaceId, kase.id)]);
+      if (!customer) throw notFound('customer', kase.customerId);
+      return { case: kase, customer, conversations };
+    },
+
+    updateCase: async ({ params, body, agent }) => engine.updateCase(actorOf(agent), params.caseId, body),
+
+    listMessages: async ({ params, query }) => {
+      await requireCase(params.caseId);
+      return store.listMessages(workspaceId, { caseId: params.caseId, limit: query.limit, cursor: query.cursor });
+    },
+
+    reply: async (ctx) => agentMessage(ctx, false),
+    addNote: async (ctx) => agentMessage(ctx, true),
+    mergeCase: async ({ params, body, agent }) =>
+      engine.mergeCases(actorOf(agent), params.caseId, body.targetCaseId, { mergeCustomers: body.mergeCustomers === true }),
+
+    listCustomers: async ({ query }) => store.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
+    getCustomer: async ({ params }) => requireCustomer(params.customerId),
+    updateCustomer: async ({ params, body, agent }) => engine.updateCustomer(actorOf(agent), params.customerId, body),
+    timeline: async ({ params, query }) => {
+      const customer = await requireCustomer(params.customerId);
+      return store.timeline(workspaceId, customer.id, query.limit, query.cursor);
+    },
+    mergeCustomer: async ({ params, body, agent }) => engine.mergeCustomers(actorOf(agent), params.customerId, body.sourceCustomerId),
+
+    listAgents: async () => ({ items: (await store.listAgents(workspaceId)).map(publicAgent) }),
+    createAgent: async ({ body, agent, idempotency }) => {
+      const { password, ...rest } = body;
+      const passwordHash = await auth.hashPassword(password);
+      return engine.createAgent(actorOf(agent), { ...rest, passwordHash }, idempotency && { idempotency });
+    },
+    setPresence: async ({ body, agent }) => engine.setPresence(actorOf(agent), agent.id, body.presence),
+
+    getSettings: async () => (await requireWorkspace()).settings,
+    updateSettings: async ({ body, agent }) => engine.updateSettings(actorOf(agent), body),
+
+    listChannels: async () => ({ items: (await store.listChannels(workspaceId)).map(publicChannel) }),
+    createChannel: async ({ body, agent, idempotency }) => engine.createChannel(actorOf(agent), body, idempotency && { idempotency }),
+
+    listEvents: async ({ query, agent }) => {
+      const lastSeq = await store.lastSeq(workspaceId);
+      const events = await store.listEvents(workspaceId, { after: query.after, limit: query.limit });
+      return { events: events.filter((event) => isVisibleToAgent(event, agent.id)), lastSeq: Math.max(lastSeq, events.at(-1)?.seq ?? 0) };
+    },
+
+    startVisitorSession: async ({ body }) => sessions.start(body),
+
+    visitorSend: async ({ body, visitor, call }) => {
+      const { attachments, uploadIds } = await resolveAttachments(body.attachments, {
+        blobs,
+        workspaceId,
+        urlOf: (id) => uploadUrl(call, id),
+        // Only their own: a visitor who learned another's link cannot pass the file on as theirs.
+        mayUse: async (info) => info.owner.kind === 'customer' && (await sameCustomer(info.owner.id, visitor.customerId)),
+        allowQuickReplies: false,
+      });
+      const result = await engine
+        .ingest({
+          workspaceId,
+          channelId: visitor.channelId,
+          customerId: visitor.customerId,
+          clientMessageId: body.clientMessageId,
+          // Known customer: the engine takes the author's name from the profile.
+          from: { externalId: `customer:${visitor.customerId}` },
+          text: body.text,
+          ...(attachments && { attachments }),
+          authorKind: 'customer',
+        })
+        .catch(sessionGone);
+      await keepUploads(uploadIds);
+      return result.message;
+    },
+
+    visitorHistory: async ({ query, visitor }) =>
+      store.listMessages(workspaceId, { customerId: visitor.customerId, publicOnly: true, limit: query.limit, cursor: query.cursor }),
+
+    visitorConversation: async ({ params, query, visitor }) => {
+      const [conversation, customer] = await Promise.all([store.getConversation(workspaceId, params.conversationId), store.getCustomer(workspaceId, visitor.customerId)]);
+      // Another customer's conversation looks exactly like one that does not exist.
+      if (!conversation || conversation.customerId !== customer?.id) throw notFound('conversation', params.conversationId);
+      return store.listMessages(workspaceId, { conversationId: conversation.id, publicOnly: true, limit: query.limit, cursor: query.cursor });
+    },
+
+    visitorStatus: async ({ visitor }) => {
+      const agents = await store.listAgents(workspaceId);
+      const agentsAvailable = agents.some((a) => a.kind === 'human' && a.presence === 'online');
+      // Only the visitor's own case, and only its place: never who else waits or for what.
+      const kase = visitor ? await store.findActiveCase(workspaceId, visitor.customerId) : null;
+      const queuePosition = kase ? await store.queuePosition(workspaceId, kase.id) : null;
+      return { agentsAvailable, queuePosition };
+    },
+
+    updateVisitorProfile: async ({ body, visitor }) => {
+      const actor: CustomerActor = { workspaceId, customerId: visitor.customerId };
+      const customer = await engine
+        .updateCustomer(actor, visitor.customerId, {
+          ...(body.name !== undefined && { name: body.name }),
+          ...(body.attributes !== undefined && { attributes: body.attributes }),
+          ...(body.email !== undefined && { contactEmail: body.email }),
+        })
+        .catch(sessionGone);
+      return { name: customer.name };
+    },
+
+    visitorUpload: async ({ query, visitor, call }) => {
+      const keys: [ReturnType<typeof uploadLimiters>, string][] = [
+        [uploadsByVisitor, visitor.customerId],
+        [uploadsByAddress, clientAddress(call.address)],
+      ];
+      const wait = Math.max(...keys.flatMap(([limits, key]) => [limits.files.blockedFor(key), limits.bytes.blockedFor(key)]));
+      refuseFor(wait, 'You have sent a lot of files');
+      // Reserve the file's declared size (else the largest allowed) before reading it, so uploads
+      // sent all at once are counted too; what it turns out to weigh is settled afterwards.
+      const declared = Number(call.header('content-length'));
+      const reserved = Number.isInteger(declared) && declared > 0 ? Math.min(declared, uploadLimits.maxBytes) : uploadLimits.maxBytes;
+      for (const [limits, key] of keys) (limits.files.record(key), limits.bytes.record(key, reserved));
+      let size = 0;
+      try {
+        const attachment = await upload(call, query.name, { kind: 'customer', id: visitor.customerId });
+        size = attachment.size;
+        return attachment;
+      } finally {
+        for (const [limits, key] of keys) {
+          limits.bytes.record(key, size - reserved);
+          if (size === 0) limits.files.record(key, -1);
+        }
+      }
+    },
+    upload: async ({ query, agent, call }) => upload(call, query.name, { kind: 'agent', id: agent.id }),
+
+    download: async ({ params }) => {
+      const file = await requireBlobs().open(params.uploadId);
+      // Another workspace's file looks exactly like a missing one.
+      if (!file || file.info.workspaceId !== workspaceId) throw notFound('upload', params.uploadId);
+      return file;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// The API service
+export { createApiService, MAX_BODY_DEPTH } from './service.ts';
+export type { ApiService, ApiServiceOptions, ApiCall, ApiAnswer } from './service.ts';
+export { clientAddress } from './handlers.ts';
+export type { VisitorContext } from './handlers.ts';
+
+// Auth
+export { createTokenAuth } from './auth.ts';
+export type { Auth, AuthOptions, AgentClaims, VisitorClaims, SignedToken, PasswordHasher } from './auth.ts';
+export { authenticateAgent } from './authenticate.ts';
+
+// Uploads
+export { createMemoryBlobStore } from './blob-store.ts';
+export type { BlobStore, BlobInfo } from './blob-store.ts';
+export type { UploadLimits } from './uploads.ts';
+
+// Limits
+export { createWindowLimiter } from './window-limit.ts';
+export type { WindowLimiter, WindowLimit } from './window-limit.ts';
+
+// OpenAPI
+export { createOpenApiDocument, renderApiDocsPage } from './openapi.ts';
+export type { OpenApiOptions } from './openapi.ts';
+
+// Logging
+export { consoleLogger, errorText } from './logger.ts';
+export type { Logger } from './logger.ts';

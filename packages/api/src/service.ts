@@ -1,0 +1,210 @@
+import type { AgentRecord, CaseEngine, IdempotencyKey, Store } from '@casekit/core';
+import { CasekitError, ROUTES, roleAtLeast, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
+import type { z } from 'zod';
+import type { Auth } from './auth.ts';
+import type { BlobInfo, BlobStore } from './blob-store.ts';
+import { canonicalJson, jsonDepth, sha256Hex } from './internal/crypto.ts';
+import { bearerToken, validationError } from './internal/errors.ts';
+import { consoleLogger, type Logger } from './logger.ts';
+import { createOpenApiDocument, renderApiDocsPage, type OpenApiOptions } from './openapi.ts';
+import { createHandlers, type HandlerContext, type Handlers, type VisitorContext } from './handlers.ts';
+import { fileHeaders, type UploadLimits } from './uploads.ts';
+import { authenticateAgent } from './authenticate.ts';
+
+export interface ApiServiceOptions {
+  store: Store;
+  engine: CaseEngine;
+  auth: Auth;
+  /** The workspace this API serves; tokens for another workspace are refused. */
+  workspaceId: string;
+  logger?: Logger;
+  /** Title, version and base URL of the generated OpenAPI document. */
+  openapi?: OpenApiOptions;
+  /** Where uploaded files go; without one the upload routes answer 503. */
+  blobStore?: BlobStore;
+  /** Largest upload in bytes (default 10 MB) and the accepted types (default: images, PDF, plain text). */
+  uploads?: Partial<UploadLimits>;
+  /**
+   * Base URL of this API as browsers reach it, e.g. `https://support.example.com/api/v1`; links to
+   * uploaded files are made from it. Default: the path the API is mounted at, which the SDK
+   * resolves against its `baseUrl`.
+   */
+  publicUrl?: string;
+  /**
+   * Failed sign-ins allowed per email and per client address in a window, before that email or
+   * address is refused with 429 until the window ends. Default: 5 per email and 30 per address
+   * in 15 minutes. Counted in memory, per process.
+   */
+  loginLimits?: { perEmail: number; perAddress: number; windowMs: number };
+  /**
+   * What one visitor may upload per window before further uploads get 429: default 30 files
+   * and 100 MB an hour. Agents are not limited.
+   */
+  visitorUploadLimits?: { files: number; bytes: number; windowMs: number };
+}
+
+/** One request as an adapter (Express, msw, …) hands it over, already matched to its route. */
+export interface ApiCall {
+  /** A request header by its lower-case name. */
+  header(name: string): string | undefined;
+  /** Path parameters of the route, e.g. `{ caseId }`. */
+  params: Record<string, string>;
+  /** The query string, parsed (`string` or `string[]` values). */
+  query: Record<string, unknown>;
+  /**
+   * Reads and parses the JSON body (undefined when the request has none); called only for routes
+   * with a body and only once the caller is authenticated. Throws a `CasekitError` for a body it
+   * cannot read (not JSON, too large, another content type).
+   */
+  readBody(): Promise<unknown>;
+  /** The raw body of a file upload. */
+  bytes?: AsyncIterable<Uint8Array>;
+  /** The client's address, for rate limits (IPv6 counted by its /64). */
+  address: string;
+  /** The path the API is mounted at as this request reached it (e.g. `/api/v1`), for links. */
+  basePath: string;
+}
+
+/** What to send back. */
+export interface ApiAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** A JSON body. */
+  json?: unknown;
+  /** A file's bytes (the download route). */
+  file?: AsyncIterable<Uint8Array>;
+  /** The request body was left unread: close the connection after answering. */
+  closeConnection?: boolean;
+}
+
+/** The casekit REST API without a web framework. */
+export interface ApiService {
+  /** Answers one call of a route. Never throws: every failure is an error answer. */
+  handle(route: RouteName, call: ApiCall): Promise<ApiAnswer>;
+  /** The answer for a failure outside a route's handler (an unreadable body, say); logs unknown errors. */
+  errorAnswer(error: unknown, context?: Record<string, unknown>): ApiAnswer;
+  /** The OpenAPI 3.1 document of every route. */
+  openApiDocument: Record<string, unknown>;
+  /** A browsable page of the API reference that loads `openapi.json` next to it. */
+  docsPage: string;
+}
+
+/** JSON bodies nesting deeper than this are refused before anything looks at them. */
+export const MAX_BODY_DEPTH = 32;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+type FileAnswer = { info: BlobInfo; stream: AsyncIterable<Uint8Array> };
+
+/**
+ * Creates the API: every route of `ROUTES` authenticated, validated with its schemas and answered
+ * through its response schema, with `{ error }` answers for every failure. Adapters put it
+ * behind a web framework (`@casekit/server`'s Express router) or a mock (`@casekit/mocks`).
+ * @example const api = createApiService({ store, engine, auth, workspaceId: 'demo' })
+ */
+export function createApiService(options: ApiServiceOptions): ApiService {
+  const { store, auth, workspaceId } = options;
+  const logger = options.logger ?? consoleLogger;
+  const handlers: Handlers = createHandlers(options);
+
+  function errorAnswer(error: unknown, context: Record<string, unknown> = {}): ApiAnswer {
+    let known = error instanceof CasekitError ? error : null;
+    if (!known) {
+      logger.error('request failed', { ...context, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      known = new CasekitError('internal', 'Something went wrong on our side; it has been logged.');
+    }
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    if (known.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
+    const retryAfter = (known.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+    return { status: known.status, headers, json: known.toBody() };
+  }
+
+  async function requireVisitor(call: ApiCall): Promise<VisitorContext> {
+    const claims = await auth.verifyVisitorToken(bearerToken(call.header('authorization')));
+    if (claims.workspaceId !== workspaceId) throw new CasekitError('unauthorized', 'This visitor token belongs to another workspace.');
+    // No store read here: this is the hot path of web chat, and the engine resolves the
+    // customer inside its own transaction anyway.
+    return { workspaceId, channelId: claims.channelId, customerId: claims.customerId };
+  }
+
+  /** The Idempotency-Key of a create call, checked, with the hash of what the request asks for. */
+  async function idempotencyOf(call: ApiCall, name: RouteName, route: RouteDef, scope: string, parsed: { params: unknown; body: unknown }): Promise<IdempotencyKey | undefined> {
+    const key = call.header('idempotency-key');
+    if (!route.idempotent || key === undefined) return undefined;
+    if (!IDEMPOTENCY_KEY.test(key)) {
+      throw validationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }]);
+    }
+    // Of the validated request: what validation drops cannot change the answer, so it does not count.
+    const requestHash = await sha256Hex(`${name}\n${canonicalJson(parsed.params)}\n${canonicalJson(parsed.body)}`);
+    return { scope, key, requestHash, status: route.status };
+  }
+
+  async function run(name: RouteName, call: ApiCall): Promise<ApiAnswer> {
+    const route: RouteDef = ROUTES[name];
+    let agent: AgentRecord | undefined;
+    let visitor: VisitorContext | undefined;
+    if (route.auth === 'agent') {
+      agent = await authenticateAgent(store, auth, workspaceId, bearerToken(call.header('authorization')));
+      if (route.role && !roleAtLeast(agent.role, route.role)) {
+        throw new CasekitError('forbidden', `Only a ${route.role} or above may do this (you are ${agent.role}).`);
+      }
+    } else if (route.auth === 'visitor' || (route.auth === 'visitor-optional' && call.header('authorization') !== undefined)) {
+      visitor = await requireVisitor(call);
+    }
+
+    const issues: FieldIssue[] = [];
+    const parse = (schema: z.ZodType | undefined, value: unknown, prefix: string): unknown => {
+      if (!schema) return undefined;
+      const result = schema.safeParse(value);
+      if (result.success) return result.data;
+      const found = toFieldIssues(result.error, prefix);
+      issues.push(...(found.length > 0 ? found : [{ path: prefix, message: 'invalid' }]));
+      return undefined;
+    };
+    const raw = route.body ? await call.readBody() : undefined;
+    if (raw !== undefined && jsonDepth(raw, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      throw validationError([{ path: 'body', message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+    }
+    const params = parse(route.params, call.params, 'params') ?? {};
+    const query = parse(route.query, call.query, 'query');
+    const body =
+      route.body && raw === undefined
+        ? void issues.push({ path: 'body', message: 'required: send a JSON object with "Content-Type: application/json"' })
+        : parse(route.body, raw, 'body');
+    if (issues.length > 0) throw validationError(issues);
+
+    const headers: Record<string, string> = {};
+    const idempotency = agent ? await idempotencyOf(call, name, route, `agent:${agent.id}`, { params, body }) : undefined;
+    if (idempotency) idempotency.onReplay = () => void (headers['idempotent-replayed'] = 'true');
+    const ctx = { params, query, body, agent, visitor, call, headers, idempotency } as HandlerContext<RouteDef>;
+    const handler = handlers[name] as (ctx: HandlerContext<RouteDef>) => Promise<unknown>;
+    const result = await handler(ctx);
+    if (route.fileResponse) {
+      const file = result as FileAnswer;
+      return { status: 200, headers: { ...headers, ...fileHeaders(file.info) }, file: file.stream };
+    }
+    const checked = route.response.safeParse(result);
+    if (!checked.success) {
+      logger.error('response does not match its schema', { route: name, issues: toFieldIssues(checked.error, 'response') });
+      throw new CasekitError('internal', 'The server produced an invalid response; it has been logged.');
+    }
+    return { status: route.status, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, json: checked.data };
+  }
+
+  const openApiDocument = createOpenApiDocument(options.openapi) as Record<string, unknown>;
+  return {
+    openApiDocument,
+    docsPage: renderApiDocsPage('openapi.json'),
+    errorAnswer,
+    async handle(name, call) {
+      try {
+        return await run(name, call);
+      } catch (error) {
+        const answer = errorAnswer(error, { route: name });
+        // A refused upload is not read to its end.
+        if ((ROUTES[name] as RouteDef).rawBody) answer.closeConnection = true;
+        return answer;
+      }
+    },
+  };
+}

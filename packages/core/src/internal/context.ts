@@ -1,0 +1,93 @@
+import { CasekitError, type Case, type CaseChanges, type CaseEvent, type NewCaseEvent } from '@casekit/protocol';
+import type { Clock, Publisher, Store, StoreReader, StoreTx } from '../ports.ts';
+import type { IdempotencyKey } from '../types.ts';
+
+/** Appends an event in the running transaction; it is published after the commit. */
+export type Emit = (event: NewCaseEvent) => Promise<void>;
+
+/** What one engine operation gets: the transaction, the event sink and the operation's time. */
+export interface Step {
+  tx: StoreTx;
+  emit: Emit;
+  now: Date;
+  /** `now` as ISO text, the form entities keep. */
+  at: string;
+}
+
+/** What the engine's operations share. */
+export interface EngineContext {
+  store: Store;
+  defaultReopenHours: number;
+  /** Runs `fn` as one transaction at one time; publishes its events after the commit. */
+  run<T>(workspaceId: string, fn: (step: Step) => Promise<T>, idempotency?: IdempotencyKey): Promise<T>;
+}
+
+export function createContext(store: Store, clock: Clock, publisher: Publisher | undefined, defaultReopenHours: number): EngineContext {
+  return {
+    store,
+    defaultReopenHours,
+    async run(workspaceId, fn, idempotency) {
+      const events: CaseEvent[] = [];
+      const now = clock.now();
+      const at = now.toISOString();
+      let replayed = false;
+      const result = await store.transaction(async (tx) => {
+        events.length = 0;
+        replayed = false;
+        if (idempotency) {
+          const stored = await tx.getIdempotent(workspaceId, idempotency.scope, idempotency.key);
+          if (stored) {
+            if (stored.requestHash !== idempotency.requestHash) {
+              throw new CasekitError('conflict', 'This Idempotency-Key was already used with a different request; use a new key.', {
+                details: { issues: [{ path: 'headers.idempotency-key', message: 'already used with a different request' }] },
+              });
+            }
+            replayed = true;
+            return stored.body as Awaited<ReturnType<typeof fn>>;
+          }
+        }
+        const value = await fn({ tx, emit: async (event) => void events.push(await tx.appendEvent(event)), now, at });
+        if (idempotency) {
+          await tx.putIdempotent(workspaceId, idempotency.scope, idempotency.key, {
+            status: idempotency.status,
+            body: value,
+            requestHash: idempotency.requestHash,
+          });
+        }
+        return value;
+      });
+      if (replayed) idempotency?.onReplay?.();
+      if (events.length > 0) publisher?.publish(events);
+      return result;
+    },
+  };
+}
+
+export function notFound(what: string, id: string): CasekitError {
+  return new CasekitError('not_found', `No ${what} with id "${id}" in this workspace.`);
+}
+
+export async function requireCase(reader: StoreReader, workspaceId: string, caseId: string): Promise<Case> {
+  const kase = await reader.getCase(workspaceId, caseId);
+  if (!kase) throw notFound('case', caseId);
+  return kase;
+}
+
+/** Which of `keys` differ between `before` and `after`, as [before, after] pairs. */
+export function diff<T extends object>(before: T, after: T, keys: readonly (keyof T)[]): CaseChanges {
+  const changes: CaseChanges = {};
+  for (const key of keys) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key as string] = [before[key], after[key]];
+  }
+  return changes;
+}
+
+export const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+const PREVIEW_LENGTH = 140;
+
+/** The first line of a message, trimmed for lists. */
+export function previewOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_LENGTH ? `${flat.slice(0, PREVIEW_LENGTH - 1)}…` : flat;
+}

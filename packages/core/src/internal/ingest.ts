@@ -1,0 +1,190 @@
+import type { Case, CaseStatus, ChannelIdentity, Conversation, Customer, Message } from '@casekit/protocol';
+import { newId } from '../ids.ts';
+import type { ChannelRecord, StoreReader } from '../ports.ts';
+import { ACTIVE_STATUSES } from '../rules.ts';
+import type { IngestResult, InboundMessage } from '../types.ts';
+import { diff, notFound, previewOf, unique, type EngineContext, type Step } from './context.ts';
+
+async function requireChannel(reader: StoreReader, workspaceId: string, channelId: string): Promise<ChannelRecord> {
+  const channel = await reader.getChannel(workspaceId, channelId);
+  if (!channel) throw notFound('channel', channelId);
+  return channel;
+}
+
+/** Finds the sender by channel identity, then email, then phone; creates a profile when none matches. */
+async function resolveCustomer({ tx, emit, at }: Step, input: InboundMessage, channel: ChannelRecord): Promise<Customer> {
+  const { workspaceId } = input;
+  const email = input.from.email?.toLowerCase();
+  const phone = input.from.phone;
+  const identity: ChannelIdentity = { channelId: channel.id, kind: channel.kind, externalId: input.from.externalId };
+  const byIdentity = await tx.findCustomerByIdentity(workspaceId, channel.id, input.from.externalId);
+  if (byIdentity) return byIdentity;
+  const known =
+    (email ? await tx.findCustomerByEmail(workspaceId, email) : null) ??
+    (phone ? await tx.findCustomerByPhone(workspaceId, phone) : null);
+  if (known) {
+    const updated: Customer = { ...known, identities: [...known.identities, identity], updatedAt: at };
+    await tx.updateCustomer(updated);
+    await emit({ type: 'customer.updated', workspaceId, at, actorId: null, caseId: null, customerId: updated.id, data: { customer: updated } });
+    return updated;
+  }
+  const customer: Customer = {
+    id: newId('cu'),
+    workspaceId,
+    name: input.from.name ?? email ?? phone ?? input.from.externalId,
+    emails: email ? [email] : [],
+    phones: phone ? [phone] : [],
+    identities: [identity],
+    splynxId: null,
+    attributes: {},
+    createdAt: at,
+    updatedAt: at,
+  };
+  await tx.insertCustomer(customer);
+  await emit({ type: 'customer.created', workspaceId, at, actorId: null, caseId: null, customerId: customer.id, data: { customer } });
+  return customer;
+}
+
+/**
+ * One inbound message, one transaction: de-duplicate on the provider's and the sender's message
+ * id, resolve the customer, thread into a conversation and a case (reopening one solved within
+ * the window), append the message and its events.
+ */
+export function ingest(ctx: EngineContext, input: InboundMessage): Promise<IngestResult> {
+  const { workspaceId } = input;
+  return ctx.run(workspaceId, async (step) => {
+    const { tx, emit, now, at } = step;
+    // Read inside the transaction: the reads are consistent with the writes that follow.
+    const channel = await requireChannel(tx, workspaceId, input.channelId);
+    const workspace = await tx.getWorkspace(workspaceId);
+    const windowMs = (workspace?.settings.reopenWindowHours ?? ctx.defaultReopenHours) * 3_600_000;
+    const duplicateOf = async (message: Message): Promise<IngestResult> => {
+      const [kase, customer] = await Promise.all([tx.getCase(workspaceId, message.caseId), tx.getCustomer(workspaceId, message.customerId)]);
+      return { message, case: kase!, customer: customer!, duplicate: true };
+    };
+    if (input.providerMessageId) {
+      const seen = await tx.findMessageByProviderId(workspaceId, channel.id, input.providerMessageId);
+      if (seen) return duplicateOf(seen);
+    }
+    let customer: Customer;
+    if (input.customerId) {
+      const found = await tx.getCustomer(workspaceId, input.customerId);
+      if (!found) throw notFound('customer', input.customerId);
+      customer = found;
+    } else {
+      customer = await resolveCustomer(step, input, channel);
+    }
+    if (input.clientMessageId) {
+      const seen = await tx.findMessageByClientId(workspaceId, customer.id, input.clientMessageId);
+      if (seen) return duplicateOf(seen);
+    }
+
+    // Threading: the thread's or the channel's latest conversation while its case is active or
+    // recently solved; else the customer's active case on any channel; else a new case.
+    let conversation = input.threadKey
+      ? await tx.findConversationByThread(workspaceId, channel.id, input.threadKey)
+      : await tx.findLatestConversation(workspaceId, customer.id, channel.id);
+    // A thread key another customer's conversation holds is not this customer's thread.
+    if (conversation && conversation.customerId !== customer.id) conversation = null;
+    let kase = conversation ? await tx.getCase(workspaceId, conversation.caseId) : null;
+    let reopened = false;
+    if (kase && (!ACTIVE_STATUSES.has(kase.status) || kase.customerId !== customer.id)) {
+      const solvedRecently =
+        kase.customerId === customer.id && kase.status === 'solved' && kase.solvedAt !== null && now.getTime() - Date.parse(kase.solvedAt) <= windowMs;
+      if (solvedRecently) reopened = true;
+      else kase = conversation = null;
+    }
+    if (!kase) {
+      kase = await tx.findActiveCase(workspaceId, customer.id);
+      conversation = null;
+    }
+
+    const preview = previewOf(input.text);
+    let created = false;
+    if (!kase) {
+      created = true;
+      kase = {
+        id: newId('c'),
+        workspaceId,
+        number: await tx.nextCaseNumber(workspaceId),
+        subject: (input.subject?.trim() || preview).slice(0, 300),
+        status: 'new',
+        priority: 'normal',
+        customerId: customer.id,
+        assigneeId: null,
+        team: null,
+        skills: [],
+        tags: [],
+        channels: [],
+        preview,
+        messageCount: 0,
+        createdAt: at,
+        updatedAt: at,
+        lastActivityAt: at,
+        solvedAt: null,
+        version: 1,
+      };
+    }
+    const isNewConversation = !conversation;
+    conversation ??= {
+      id: newId('cv'),
+      workspaceId,
+      caseId: kase.id,
+      customerId: customer.id,
+      channelId: channel.id,
+      channelKind: channel.kind,
+      externalThreadId: input.threadKey ?? null,
+      createdAt: at,
+      lastMessageAt: at,
+    } satisfies Conversation;
+
+    const message: Message = {
+      id: newId('m'),
+      workspaceId,
+      caseId: kase.id,
+      conversationId: conversation.id,
+      customerId: customer.id,
+      channelId: channel.id,
+      channelKind: channel.kind,
+      direction: 'inbound',
+      authorKind: input.authorKind ?? 'customer',
+      authorId: null,
+      authorName: input.from.name ?? customer.name,
+      internal: false,
+      text: input.text,
+      attachments: input.attachments ?? [],
+      providerMessageId: input.providerMessageId ?? null,
+      clientMessageId: input.clientMessageId ?? null,
+      status: 'delivered',
+      createdAt: at,
+    };
+    const before = kase;
+    const status: CaseStatus = reopened || kase.status === 'pending' ? 'open' : kase.status;
+    const after: Case = {
+      ...kase,
+      status,
+      solvedAt: status === 'solved' ? kase.solvedAt : null,
+      channels: unique([...kase.channels, channel.kind]),
+      preview,
+      messageCount: kase.messageCount + 1,
+      lastActivityAt: at,
+      updatedAt: at,
+      version: created ? 1 : kase.version + 1,
+    };
+    const base = { workspaceId, at, actorId: null, caseId: after.id, customerId: customer.id };
+    // Parents before children: case, conversation, message.
+    if (created) await tx.insertCase(after);
+    if (isNewConversation) await tx.insertConversation(conversation);
+    else await tx.updateConversation({ ...conversation, lastMessageAt: at });
+    await tx.insertMessage(message);
+    if (created) {
+      await emit({ ...base, type: 'case.created', data: { case: after } });
+    } else {
+      await tx.updateCase(after, before.version);
+      const changes = diff(before, after, ['status', 'solvedAt']);
+      if (Object.keys(changes).length > 0) await emit({ ...base, type: 'case.updated', data: { case: after, changes } });
+    }
+    await emit({ ...base, type: 'message.created', data: { message, case: after } });
+    return { message, case: after, customer, duplicate: false };
+  });
+}

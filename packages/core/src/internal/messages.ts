@@ -1,0 +1,137 @@
+import { CasekitError, type Case, type Conversation, type DeliveryStatus, type Message } from '@casekit/protocol';
+import { newId } from '../ids.ts';
+import { isForwardStatus } from '../rules.ts';
+import type { AgentActor, CreateOptions, NoteInput, ReplyInput, SystemActor } from '../types.ts';
+import { diff, notFound, previewOf, requireCase, type EngineContext } from './context.ts';
+
+/**
+ * An agent's reply (on the conversation's channel) or internal note, in one transaction with
+ * the case moving along and, off web chat, the outbox item that delivers it.
+ */
+export function agentMessage(ctx: EngineContext, actor: AgentActor, input: ReplyInput | NoteInput, internal: boolean, options?: CreateOptions): Promise<Message> {
+  const { workspaceId, agent } = actor;
+  return ctx.run(
+    workspaceId,
+    async ({ tx, emit, at }) => {
+      if (input.clientMessageId) {
+        const seen = await tx.findMessageByClientId(workspaceId, agent.id, input.clientMessageId);
+        if (seen) return seen;
+      }
+      const kase = await requireCase(tx, workspaceId, input.caseId);
+      if (!internal && kase.status === 'closed') {
+        throw new CasekitError('invalid_transition', `Case #${kase.number} is closed; replies go to a new case.`);
+      }
+      const conversationId = 'conversationId' in input ? input.conversationId : undefined;
+      let conversation: Conversation | null;
+      if (conversationId) {
+        conversation = await tx.getConversation(workspaceId, conversationId);
+        if (!conversation || conversation.caseId !== kase.id) {
+          throw new CasekitError('not_found', `No conversation with id "${conversationId}" in case #${kase.number}.`, {
+            details: { issues: [{ path: 'body.conversationId', message: 'not a conversation of this case' }] },
+          });
+        }
+      } else {
+        const conversations = await tx.listConversations(workspaceId, kase.id);
+        conversation = conversations.reduce<Conversation | null>((latest, c) => (!latest || c.lastMessageAt > latest.lastMessageAt ? c : latest), null);
+        if (!conversation) throw new CasekitError('conflict', `Case #${kase.number} has no conversation to reply on.`);
+      }
+      // A reply goes to whoever the conversation is with, and that is always the case's customer.
+      const owner = await tx.getCustomer(workspaceId, conversation.customerId);
+      if (owner?.id !== kase.customerId) {
+        throw new CasekitError('conflict', `Conversation "${conversation.id}" is not with the customer of case #${kase.number}; nothing was sent.`);
+      }
+      const webchat = conversation.channelKind === 'webchat';
+      const message: Message = {
+        id: newId('m'),
+        workspaceId,
+        caseId: kase.id,
+        conversationId: conversation.id,
+        customerId: owner.id,
+        channelId: conversation.channelId,
+        channelKind: conversation.channelKind,
+        direction: 'outbound',
+        authorKind: agent.kind === 'bot' ? 'bot' : 'agent',
+        authorId: agent.id,
+        authorName: agent.name,
+        internal,
+        text: input.text,
+        attachments: input.attachments ?? [],
+        providerMessageId: null,
+        clientMessageId: input.clientMessageId ?? null,
+        // Web chat is delivered by the realtime push itself; other channels go through the outbox.
+        status: internal || webchat ? 'sent' : 'queued',
+        createdAt: at,
+      };
+      await tx.insertMessage(message);
+      if (!internal) {
+        await tx.updateConversation({ ...conversation, lastMessageAt: at });
+        if (!webchat) {
+          await tx.enqueueOutbox({
+            id: newId('ob'),
+            workspaceId,
+            messageId: message.id,
+            channelId: conversation.channelId,
+            attempts: 0,
+            nextAttemptAt: at,
+            leaseUntil: null,
+            lastError: null,
+          });
+        }
+      }
+      const after: Case = {
+        ...kase,
+        status: !internal && kase.status === 'new' ? 'open' : kase.status,
+        assigneeId: !internal && kase.assigneeId === null && agent.kind === 'human' ? agent.id : kase.assigneeId,
+        preview: internal ? kase.preview : previewOf(input.text),
+        messageCount: kase.messageCount + 1,
+        lastActivityAt: at,
+        updatedAt: at,
+        version: kase.version + 1,
+      };
+      await tx.updateCase(after, kase.version);
+      const base = { workspaceId, at, actorId: agent.id, caseId: kase.id, customerId: kase.customerId };
+      const changes = diff(kase, after, ['status', 'assigneeId']);
+      if (Object.keys(changes).length > 0) await emit({ ...base, type: 'case.updated', data: { case: after, changes } });
+      await emit({ ...base, type: 'message.created', data: { message, case: after } });
+      // Writing in a case means having read it: the author's own message never shows as unread.
+      await tx.markCaseRead(workspaceId, agent.id, kase.id, at);
+      await emit({ ...base, type: 'case.read', data: { readAt: at } });
+      return message;
+    },
+    options?.idempotency,
+  );
+}
+
+/** Records that the agent read the case up to now (or its last activity, if a clock ran ahead). */
+export function markCaseRead(ctx: EngineContext, actor: AgentActor, caseId: string): Promise<string> {
+  const { workspaceId } = actor;
+  return ctx.run(workspaceId, async ({ tx, emit, at: now }) => {
+    const kase = await requireCase(tx, workspaceId, caseId);
+    // Read up to everything there is, even if another node's clock ran ahead of this one.
+    const at = kase.lastActivityAt > now ? kase.lastActivityAt : now;
+    await tx.markCaseRead(workspaceId, actor.agent.id, caseId, at);
+    await emit({ type: 'case.read', workspaceId, at: now, actorId: actor.agent.id, caseId, customerId: kase.customerId, data: { readAt: at } });
+    return at;
+  });
+}
+
+/** Moves a delivery status forward; a stale or backward one changes nothing and answers null. */
+export function updateDeliveryStatus(ctx: EngineContext, actor: SystemActor, messageId: string, status: DeliveryStatus): Promise<Message | null> {
+  const { workspaceId } = actor;
+  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    const message = await tx.getMessage(workspaceId, messageId);
+    if (!message) throw notFound('message', messageId);
+    if (!isForwardStatus(message.status, status)) return null;
+    await tx.updateMessageStatus(workspaceId, messageId, status);
+    await emit({
+      type: 'message.status',
+      workspaceId,
+      at,
+      actorId: null,
+      caseId: message.caseId,
+      customerId: message.customerId,
+      data: { messageId, status, internal: message.internal },
+    });
+    return { ...message, status };
+  });
+}

@@ -1,0 +1,112 @@
+import { CasekitError, type Agent, type Channel, type Presence, type Workspace, type WorkspaceSettings } from '@casekit/protocol';
+import { newId } from '../ids.ts';
+import type { AgentRecord, ChannelRecord } from '../ports.ts';
+import { actorIdOf, authorize, isAgentActor } from '../rules.ts';
+import type { AgentActor, CreateAgentInput, CreateChannelInput, CreateOptions, SystemActor } from '../types.ts';
+import { DEFAULT_CAPACITY, DEFAULT_SETTINGS } from '../defaults.ts';
+import { publicAgent, publicChannel } from '../visibility.ts';
+import { notFound, type EngineContext } from './context.ts';
+
+export function ensureWorkspace(
+  ctx: EngineContext,
+  input: { id: string; name?: string; settings?: Partial<WorkspaceSettings> },
+): Promise<Workspace & { settings: WorkspaceSettings }> {
+  return ctx.run(input.id, async ({ tx, at }) => {
+    const existing = await tx.getWorkspace(input.id);
+    if (existing) return existing;
+    const workspace = { id: input.id, name: input.name ?? input.id, createdAt: at, settings: { ...DEFAULT_SETTINGS, ...input.settings } };
+    await tx.putWorkspace(workspace);
+    return workspace;
+  });
+}
+
+export function updateSettings(ctx: EngineContext, actor: AgentActor | SystemActor, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings> {
+  const { workspaceId } = actor;
+  authorize(actor, 'updateSettings');
+  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    const workspace = await tx.getWorkspace(workspaceId);
+    if (!workspace) throw new CasekitError('not_found', `Workspace "${workspaceId}" is not set up yet.`);
+    const settings = { ...workspace.settings, ...patch };
+    if (JSON.stringify(settings) === JSON.stringify(workspace.settings)) return settings;
+    await tx.putWorkspace({ ...workspace, settings });
+    await emit({ type: 'settings.updated', workspaceId, at, actorId: actorIdOf(actor), caseId: null, customerId: null, data: { settings } });
+    return settings;
+  });
+}
+
+export function createAgent(ctx: EngineContext, actor: AgentActor | SystemActor, input: CreateAgentInput, options?: CreateOptions): Promise<Agent> {
+  const { workspaceId } = actor;
+  authorize(actor, 'createAgent');
+  return ctx.run(
+    workspaceId,
+    async ({ tx, emit, at }) => {
+      const email = input.email.toLowerCase();
+      if (await tx.getAgentByEmail(workspaceId, email)) {
+        throw new CasekitError('conflict', `An agent with email "${email}" already exists.`, {
+          details: { issues: [{ path: 'body.email', message: 'already taken' }] },
+        });
+      }
+      const record: AgentRecord = {
+        id: input.id ?? newId('ag'),
+        workspaceId,
+        kind: input.kind ?? 'human',
+        email,
+        name: input.name,
+        role: input.role,
+        teams: input.teams ?? [],
+        skills: input.skills ?? [],
+        languages: input.languages ?? ['en'],
+        capacity: input.capacity ?? DEFAULT_CAPACITY,
+        presence: 'offline',
+        createdAt: at,
+        passwordHash: input.passwordHash,
+      };
+      await tx.insertAgent(record);
+      const agent = publicAgent(record);
+      await emit({ type: 'agent.created', workspaceId, at, actorId: actorIdOf(actor), caseId: null, customerId: null, data: { agent } });
+      return agent;
+    },
+    options?.idempotency,
+  );
+}
+
+export function createChannel(ctx: EngineContext, actor: AgentActor | SystemActor, input: CreateChannelInput, options?: CreateOptions): Promise<Channel> {
+  const { workspaceId } = actor;
+  authorize(actor, 'createChannel');
+  return ctx.run(
+    workspaceId,
+    async ({ tx, emit, at }) => {
+      const record: ChannelRecord = {
+        id: input.id ?? newId('ch'),
+        workspaceId,
+        kind: input.kind,
+        name: input.name,
+        createdAt: at,
+        secret: input.secret ?? null,
+      };
+      if (await tx.getChannel(workspaceId, record.id)) {
+        throw new CasekitError('conflict', `A channel with id "${record.id}" already exists.`);
+      }
+      await tx.insertChannel(record);
+      const channel = publicChannel(record);
+      await emit({ type: 'channel.created', workspaceId, at, actorId: actorIdOf(actor), caseId: null, customerId: null, data: { channel } });
+      return channel;
+    },
+    options?.idempotency,
+  );
+}
+
+/** Sets an agent's presence: their own, or anyone's for a supervisor or the system. */
+export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
+  const { workspaceId } = actor;
+  if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
+  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    const agent = await tx.getAgent(workspaceId, agentId);
+    if (!agent) throw notFound('agent', agentId);
+    if (agent.presence === presence) return publicAgent(agent);
+    const updated = { ...agent, presence };
+    await tx.updateAgent(updated);
+    await emit({ type: 'agent.presence', workspaceId, at, actorId: actorIdOf(actor) ?? agentId, caseId: null, customerId: null, data: { agentId, presence } });
+    return publicAgent(updated);
+  });
+}

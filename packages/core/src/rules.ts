@@ -1,0 +1,108 @@
+import {
+  CASE_TRANSITIONS,
+  CasekitError,
+  DELIVERY_STATUSES,
+  PERMISSIONS,
+  mayDo,
+  type Case,
+  type CaseStatus,
+  type Customer,
+  type DeliveryStatus,
+  type Permission,
+} from '@casekit/protocol';
+import type { Actor, AgentActor, CustomerActor, SystemActor } from './types.ts';
+
+// The engine's rules, each written once. The API, the stores and the mocks all go through the
+// engine, so none of them restates these.
+
+/** Statuses in which a case still takes work; a customer writing in joins such a case. */
+export const ACTIVE_STATUSES: ReadonlySet<CaseStatus> = new Set(['new', 'open', 'pending', 'on_hold']);
+
+/** Throws `invalid_transition` unless the lifecycle allows `from` → `to`. */
+export function assertTransition(from: CaseStatus, to: CaseStatus): void {
+  if (from === to) return;
+  const allowed: readonly CaseStatus[] = CASE_TRANSITIONS[from];
+  if (!allowed.includes(to)) {
+    throw new CasekitError('invalid_transition', `A ${from} case cannot become ${to}.`, {
+      details: { from, to, allowed },
+    });
+  }
+}
+
+/** True when `next` may replace `current`: statuses only move forward; `failed` never follows `read`. */
+export function isForwardStatus(current: DeliveryStatus, next: DeliveryStatus): boolean {
+  if (current === next) return false;
+  if (next === 'failed') return current !== 'read' && current !== 'failed';
+  if (current === 'failed') return false;
+  return DELIVERY_STATUSES.indexOf(next) > DELIVERY_STATUSES.indexOf(current);
+}
+
+export const isAgentActor = (actor: Actor): actor is AgentActor => 'agent' in actor;
+export const isCustomerActor = (actor: Actor): actor is CustomerActor => 'customerId' in actor;
+export const isSystemActor = (actor: Actor): actor is SystemActor => 'system' in actor;
+
+/** The id events record as their actor: the agent's, or null for customers and the system. */
+export function actorIdOf(actor: Actor): string | null {
+  return isAgentActor(actor) ? actor.agent.id : null;
+}
+
+/** Throws `forbidden` unless the actor may do `permission` (the system may do anything). */
+export function authorize(actor: Actor, permission: Permission): void {
+  if (isSystemActor(actor)) return;
+  if (isAgentActor(actor) && mayDo(actor.agent.role, permission)) return;
+  const needed = PERMISSIONS[permission];
+  const who = isAgentActor(actor) ? `you are ${actor.agent.role === 'admin' ? 'an' : 'a'} ${actor.agent.role}` : 'visitors may not';
+  throw new CasekitError('forbidden', `Only a ${needed} or above may do this (${who}).`, { details: { permission, needed } });
+}
+
+/**
+ * Whether two cases may merge: never into itself, never a closed one, and cases of two
+ * customers only when the caller asked for their customers to be merged too.
+ */
+export function assertCasesMergeable(source: Case, target: Case, mergeCustomers: boolean): void {
+  if (source.id === target.id) throw new CasekitError('bad_request', 'A case cannot be merged into itself.');
+  if (source.status === 'closed' || target.status === 'closed') {
+    throw new CasekitError('invalid_transition', 'Closed cases cannot be merged.');
+  }
+  if (source.customerId !== target.customerId && !mergeCustomers) {
+    throw new CasekitError(
+      'conflict',
+      `Case #${source.number} and case #${target.number} belong to different customers. Merge them with "mergeCustomers": true to merge the customers too, or move the conversation another way.`,
+      { details: { sourceCustomerId: source.customerId, targetCustomerId: target.customerId } },
+    );
+  }
+}
+
+/** A customer profile holds at most this many attributes. */
+export const MAX_ATTRIBUTES = 100;
+/** Prefix of what a visitor says about themselves, apart from what agents and integrations set. */
+export const VISITOR_ATTRIBUTE_PREFIX = 'visitor.';
+
+/**
+ * What a visitor says about themselves, as profile attributes: their own keys under `visitor.`
+ * (so they never overwrite what agents set), and a typed email as `contactEmail` — an email a
+ * visitor types proves nothing, so it never becomes one of the profile's emails, the keys inbound
+ * mail is matched by.
+ */
+export function visitorFacts(attributes: Customer['attributes'] | undefined, email: string | undefined): Customer['attributes'] {
+  const facts: Customer['attributes'] = {};
+  for (const [key, value] of Object.entries(attributes ?? {})) facts[`${VISITOR_ATTRIBUTE_PREFIX}${key}`] = value;
+  if (email !== undefined) facts.contactEmail = email.toLowerCase();
+  return facts;
+}
+
+/** Applies a JSON Merge Patch to attributes (null removes a key); refuses more than `MAX_ATTRIBUTES`. */
+export function patchAttributes(current: Customer['attributes'], patch: Customer['attributes']): Customer['attributes'] {
+  const next: Customer['attributes'] = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === '__proto__') continue;
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  if (Object.keys(next).length > MAX_ATTRIBUTES) {
+    throw new CasekitError('validation_failed', `A customer keeps at most ${MAX_ATTRIBUTES} attributes.`, {
+      details: { issues: [{ path: 'body.attributes', message: `a customer keeps at most ${MAX_ATTRIBUTES} attributes` }] },
+    });
+  }
+  return next;
+}
