@@ -1,5 +1,5 @@
-import type { AgentRecord, CaseEngine, IdempotencyKey, Store } from '@casekit/core';
-import { CasekitError, ROUTES, roleAtLeast, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
+import { requireRole, type AgentRecord, type CaseEngine, type IdempotencyKey, type Store } from '@casekit/core';
+import { CasekitError, ROUTES, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { Auth } from './auth.ts';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
@@ -145,9 +145,7 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     let visitor: VisitorContext | undefined;
     if (route.auth === 'agent') {
       agent = await authenticateAgent(store, auth, workspaceId, bearerToken(call.header('authorization')));
-      if (route.role && !roleAtLeast(agent.role, route.role)) {
-        throw new CasekitError('forbidden', `Only a ${route.role} or above may do this (you are ${agent.role}).`);
-      }
+      if (route.role) requireRole({ workspaceId, agent }, route.role);
     } else if (route.auth === 'visitor' || (route.auth === 'visitor-optional' && call.header('authorization') !== undefined)) {
       visitor = await requireVisitor(call);
     }

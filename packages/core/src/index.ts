@@ -27,6 +27,7 @@ export {
   assertTransition,
   isForwardStatus,
   authorize,
+  requireRole,
   assertCasesMergeable,
   visitorFacts,
   patchAttributes,

@@ -3,12 +3,13 @@ import {
   CasekitError,
   DELIVERY_STATUSES,
   PERMISSIONS,
-  mayDo,
+  roleAtLeast,
   type Case,
   type CaseStatus,
   type Customer,
   type DeliveryStatus,
   type Permission,
+  type Role,
 } from '@casekit/protocol';
 import type { Actor, AgentActor, CustomerActor, SystemActor } from './types.ts';
 
@@ -46,13 +47,19 @@ export function actorIdOf(actor: Actor): string | null {
   return isAgentActor(actor) ? actor.agent.id : null;
 }
 
+const withArticle = (role: string) => `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+
+/** Throws `forbidden` unless the actor has at least `needed` (the system has every role). */
+export function requireRole(actor: Actor, needed: Role, details: Record<string, unknown> = {}): void {
+  if (isSystemActor(actor)) return;
+  if (isAgentActor(actor) && roleAtLeast(actor.agent.role, needed)) return;
+  const who = isAgentActor(actor) ? `you are ${withArticle(actor.agent.role)}` : 'visitors may not';
+  throw new CasekitError('forbidden', `Only ${withArticle(needed)} or above may do this (${who}).`, { details: { ...details, needed } });
+}
+
 /** Throws `forbidden` unless the actor may do `permission` (the system may do anything). */
 export function authorize(actor: Actor, permission: Permission): void {
-  if (isSystemActor(actor)) return;
-  if (isAgentActor(actor) && mayDo(actor.agent.role, permission)) return;
-  const needed = PERMISSIONS[permission];
-  const who = isAgentActor(actor) ? `you are ${actor.agent.role === 'admin' ? 'an' : 'a'} ${actor.agent.role}` : 'visitors may not';
-  throw new CasekitError('forbidden', `Only a ${needed} or above may do this (${who}).`, { details: { permission, needed } });
+  requireRole(actor, PERMISSIONS[permission], { permission });
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createCaseEngine, createOutboxWorker, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
+import { describeEngineGuarantees } from './engine-guarantees.ts';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema, type CaseEvent } from '@casekit/protocol';
 
 const WS = 'ws_engine';
@@ -310,5 +311,7 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
         assert.equal(await worker.runOnce(), 0);
       });
     });
+
+    describeEngineGuarantees(makeStore);
   });
 }

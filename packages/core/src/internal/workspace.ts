@@ -22,8 +22,8 @@ export function ensureWorkspace(
 
 export function updateSettings(ctx: EngineContext, actor: AgentActor | SystemActor, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings> {
   const { workspaceId } = actor;
-  authorize(actor, 'updateSettings');
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    authorize(actor, 'updateSettings');
     const workspace = await tx.getWorkspace(workspaceId);
     if (!workspace) throw new CasekitError('not_found', `Workspace "${workspaceId}" is not set up yet.`);
     const settings = { ...workspace.settings, ...patch };
@@ -36,10 +36,10 @@ export function updateSettings(ctx: EngineContext, actor: AgentActor | SystemAct
 
 export function createAgent(ctx: EngineContext, actor: AgentActor | SystemActor, input: CreateAgentInput, options?: CreateOptions): Promise<Agent> {
   const { workspaceId } = actor;
-  authorize(actor, 'createAgent');
   return ctx.run(
     workspaceId,
     async ({ tx, emit, at }) => {
+      authorize(actor, 'createAgent');
       const email = input.email.toLowerCase();
       if (await tx.getAgentByEmail(workspaceId, email)) {
         throw new CasekitError('conflict', `An agent with email "${email}" already exists.`, {
@@ -72,10 +72,10 @@ export function createAgent(ctx: EngineContext, actor: AgentActor | SystemActor,
 
 export function createChannel(ctx: EngineContext, actor: AgentActor | SystemActor, input: CreateChannelInput, options?: CreateOptions): Promise<Channel> {
   const { workspaceId } = actor;
-  authorize(actor, 'createChannel');
   return ctx.run(
     workspaceId,
     async ({ tx, emit, at }) => {
+      authorize(actor, 'createChannel');
       const record: ChannelRecord = {
         id: input.id ?? newId('ch'),
         workspaceId,
@@ -99,8 +99,8 @@ export function createChannel(ctx: EngineContext, actor: AgentActor | SystemActo
 /** Sets an agent's presence: their own, or anyone's for a supervisor or the system. */
 export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
   const { workspaceId } = actor;
-  if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
     const agent = await tx.getAgent(workspaceId, agentId);
     if (!agent) throw notFound('agent', agentId);
     if (agent.presence === presence) return publicAgent(agent);
