@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCaseEngine, type CaseEngine, type Clock, type Publisher, type Store } from '@casekit/core';
+import { createCaseEngine, createOutboxWorker, type CaseEngine, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
 import express, { type Express } from 'express';
 import type { Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
@@ -46,6 +46,14 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    * own system sets presence. A number sets the grace period in ms (default 15,000).
    */
   presenceFromConnections?: boolean | number;
+  /**
+   * Delivery of replies on channels other than web chat: the sender of each channel kind, and how
+   * often the outbox is polled (ms, default 500). The worker runs while the server listens; items
+   * are leased, so servers sharing a store never send the same reply twice. A reply on a kind
+   * with no sender fails after its retries, with the reason. `false` runs no worker here (another
+   * process delivers).
+   */
+  outbox?: { senders: OutboxWorkerOptions['senders']; intervalMs?: number } | false;
 }
 
 /** The composed server: an Express app with `/api/v1`, its HTTP server and the socket.io gateway. */
@@ -56,6 +64,8 @@ export interface CasekitServer {
   engine: CaseEngine;
   /** Listens on loopback by default; resolves with the bound address (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Delivers queued replies; started by `listen`, stopped by `close` (absent with `outbox: false`). */
+  outbox: OutboxWorker | null;
   /** Stops accepting, disconnects sockets and closes open connections. The store stays open. */
   close(): Promise<void>;
 }
@@ -113,29 +123,46 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   if (crossOrigin) app.use('/api/v1', corsMiddleware(corsOrigins));
   app.use('/api/v1', createApiRouter({ ...options, engine, logger: options.logger ?? defaultLogger }));
 
+  const outboxOptions = options.outbox ?? { senders: {} };
+  const outbox = outboxOptions
+    ? createOutboxWorker({
+        store: options.store,
+        engine,
+        senders: outboxOptions.senders,
+        ...(options.clock && { clock: options.clock }),
+        onError: (error, item) => logger?.warn('delivery failed', { messageId: item.messageId, attempt: item.attempts + 1, error: errorText(error) }),
+      })
+    : null;
+
   let closing: Promise<void> | undefined;
   return {
     app,
     httpServer,
     io,
     engine,
+    outbox,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
+          if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
           resolve(httpServer.address() as AddressInfo);
         });
       });
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        io.disconnectSockets(true);
-        // io.close() also closes the HTTP server; idle keep-alive connections must go too.
-        void io.close(() => resolve());
-        httpServer.closeIdleConnections();
-        setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
-      });
+      closing ??= (async () => {
+        // A batch being delivered finishes before the store may close.
+        await outbox?.stop();
+        await new Promise<void>((resolve) => {
+          io.disconnectSockets(true);
+          // io.close() also closes the HTTP server; idle keep-alive connections must go too.
+          void io.close(() => resolve());
+          httpServer.closeIdleConnections();
+          setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
+        });
+      })();
       return closing;
     },
   };

@@ -56,7 +56,7 @@ export interface TestServer {
 export interface TestServerOptions
   extends Pick<
     CasekitServerOptions,
-    'bodyLimit' | 'resumePageSize' | 'uploads' | 'publicUrl' | 'loginLimits' | 'visitorUploadLimits' | 'presenceFromConnections'
+    'bodyLimit' | 'resumePageSize' | 'uploads' | 'publicUrl' | 'loginLimits' | 'visitorUploadLimits' | 'presenceFromConnections' | 'outbox'
   > {
   auth?: Partial<AuthOptions>;
 }
