@@ -3,7 +3,7 @@ import { CasekitError, ROUTES, toFieldIssues, type FieldIssue, type RouteDef, ty
 import type { z } from 'zod';
 import type { Auth } from './auth.ts';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
-import { canonicalJson, jsonDepth, sha256Hex } from './internal/crypto.ts';
+import { canonicalJson, illFormedPath, jsonDepth, sha256Hex } from './internal/crypto.ts';
 import { bearerToken, validationError } from './internal/errors.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { createOpenApiDocument, renderApiDocsPage, type OpenApiOptions } from './openapi.ts';
@@ -163,6 +163,8 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     if (raw !== undefined && jsonDepth(raw, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
       throw validationError([{ path: 'body', message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
     }
+    const broken = illFormedPath(call.params, 'params') ?? illFormedPath(call.query, 'query') ?? (raw === undefined ? null : illFormedPath(raw, 'body'));
+    if (broken) throw validationError([{ path: broken, message: 'is not valid Unicode text (a lone surrogate)' }]);
     const params = parse(route.params, call.params, 'params') ?? {};
     const query = parse(route.query, call.query, 'query');
     const body =

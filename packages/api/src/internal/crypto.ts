@@ -48,6 +48,27 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/**
+ * The path (`body.text`, `query.q`) of the first string in a parsed value, keys included, that is
+ * not well-formed UTF-16 (a lone surrogate, which no store can keep as text); null when all are.
+ */
+export function illFormedPath(value: unknown, prefix: string): string | null {
+  const stack: [unknown, string][] = [[value, prefix]];
+  while (stack.length > 0) {
+    const [item, path] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (!item.isWellFormed()) return path;
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) {
+        const at = Array.isArray(item) ? `${path}.${key}` : `${path}.${key.isWellFormed() ? key : '?'}`;
+        if (!key.isWellFormed()) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return null;
+}
+
 /** How deep a parsed JSON value nests, counted without recursion; stops counting past `limit`. */
 export function jsonDepth(value: unknown, limit: number): number {
   let deepest = 0;
