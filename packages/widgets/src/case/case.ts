@@ -12,7 +12,8 @@ import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import { initials } from '../internal/format.ts';
-import { channelIcon, icons } from '../internal/icons.ts';
+import { channelIcon } from '../internal/channel-icons.ts';
+import * as icons from '../internal/icons.ts';
 import { CASE_TRANSITIONS, PRIORITIES } from '../internal/labels.ts';
 import { CaseChangedEvent, CaseChangeRequestEvent } from '../internal/events.ts';
 

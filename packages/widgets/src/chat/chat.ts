@@ -12,7 +12,7 @@ import { visitorClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
 import '../internal/messages-chat.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
-import { icons } from '../internal/icons.ts';
+import * as icons from '../internal/icons.ts';
 import type { AttachmentDrafts } from '../internal/attachment-drafts.ts';
 import {
   ChatClosedEvent,

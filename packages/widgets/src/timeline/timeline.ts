@@ -14,7 +14,8 @@ import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import { attachmentStyles, renderAttachments } from '../internal/attachments.ts';
-import { channelIcon, icons } from '../internal/icons.ts';
+import { channelIcon } from '../internal/channel-icons.ts';
+import * as icons from '../internal/icons.ts';
 
 const PAGE_SIZE = 50;
 /** Events the timeline draws; the rest (customer and presence changes) are left out. */

@@ -11,7 +11,7 @@ import { agentClientContext } from '../internal/context.ts';
 import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
-import { icons } from '../internal/icons.ts';
+import * as icons from '../internal/icons.ts';
 import type { CaseSelectEvent } from '../internal/events.ts';
 import '../inbox/inbox.ts';
 import '../timeline/timeline.ts';
