@@ -4,7 +4,7 @@ import type { CaseEvent, Message } from '@casekit/protocol';
 import { createAgentClient } from './agent-client.ts';
 import type { AgentClient } from './agent-client.ts';
 import type { CasekitApiError } from './errors.ts';
-import type { ConnectionState } from './internal/realtime.ts';
+import type { ConnectionState } from './connection-state.ts';
 import {
   logResume,
   makeCase,

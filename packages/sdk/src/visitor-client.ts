@@ -3,12 +3,13 @@ import { VISITOR_NAMESPACE } from '@casekit/protocol';
 import type { Attachment, DeliveryStatus, Message, Page, VisitorSessionResponse, VisitorStatusResponse } from '@casekit/protocol';
 import { CasekitApiError, toApiError } from './errors.ts';
 import { createRequest, resolveUrl } from './internal/http.ts';
-import type { HttpOptions, RequestFn, RouteBody, RouteQuery } from './internal/http.ts';
-import type { UploadOptions } from './internal/upload.ts';
+import type { HttpOptions } from './internal/http.ts';
+import type { RequestFn, RouteBody, RouteQuery } from './requests.ts';
+import type { UploadOptions } from './upload-options.ts';
 import { ReplayingSocket } from './internal/realtime.ts';
-import type { ConnectionState } from './internal/realtime.ts';
-import { randomId } from './internal/emitter.ts';
-import type { TypedEmitter } from './internal/emitter.ts';
+import type { ConnectionState } from './connection-state.ts';
+import { randomId } from './internal/random-id.ts';
+import type { TypedEmitter } from './typed-emitter.ts';
 import { createIndexedDbStore, createMemoryStore, hasIndexedDb } from './internal/visitor-store.ts';
 import type { StoredPending, StoredSession, VisitorStore } from './internal/visitor-store.ts';
 

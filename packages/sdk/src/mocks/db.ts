@@ -15,7 +15,7 @@ import type {
   Role,
   WorkspaceSettings,
 } from '@casekit/protocol';
-import type { RouteBody, RouteQuery } from '../internal/http.ts';
+import type { RouteBody, RouteQuery } from '../requests.ts';
 
 /** Who a mock token stands for. */
 export type MockPrincipal =
