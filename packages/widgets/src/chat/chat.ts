@@ -14,7 +14,7 @@ import '../internal/messages-chat.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import * as icons from '../internal/icons.ts';
 import { FormFields, type FormField } from './form-fields.ts';
-import { LeaveMessage } from './leave-message.ts';
+import type { LeaveMessage } from './leave-message.ts';
 import { preChatFields, renderPreChat, type PreChatField } from './pre-chat.ts';
 import { QueueStatus } from './queue.ts';
 import { ChatUploads } from './uploads.ts';
@@ -200,14 +200,9 @@ export class CasekitChat extends LitElement {
   private readonly t = (key: MessageKey, vars?: Record<string, string | number>): string => translate(this.locale, key, vars);
   private readonly queue = new QueueStatus(this, () => this.ensureClient()?.status());
   private readonly form = new FormFields(this, this.t);
-  private readonly leave = new LeaveMessage(this, {
-    form: this.form,
-    t: this.t,
-    prefill: () => this.currentIdentity(),
-    error: () => this.startError,
-    send: (values) => this.leaveMessage(values),
-    sent: () => this.inputEl?.focus(),
-  });
+  /** The leave-a-message form; its module loads once the server says nobody is online. */
+  private leave: LeaveMessage | undefined;
+  private leaveLoading = false;
   private readonly uploads = new ChatUploads(this, {
     upload: async (file, onProgress) => {
       await this.ensureStarted();
@@ -314,7 +309,7 @@ export class CasekitChat extends LitElement {
       } else if (was) {
         this.stopTyping();
         this.queue.poll(false);
-        this.leave.release();
+        this.leave?.release();
         this.dispatchEvent(new ChatClosedEvent());
       }
     }
@@ -322,6 +317,7 @@ export class CasekitChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('items') || changed.has('typingName') || (changed.has('opened') && this.opened)) this.scrollToEnd();
+    if (this.queue.agentsAvailable === false && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
   }
 
   // ---- public API ----
@@ -379,7 +375,7 @@ export class CasekitChat extends LitElement {
     this.typingName = null;
     this.connection = 'idle';
     this.queue.position = null;
-    this.leave.sentTo = '';
+    if (this.leave) this.leave.sentTo = '';
     this.uploads.drafts?.clear();
     this.needsPreChat = this.opened && this.missingPreChatFields().length > 0;
   }
@@ -586,6 +582,23 @@ export class CasekitChat extends LitElement {
     }
   }
 
+  /** Nobody is online: bring in the leave-a-message form, which few visitors ever see. */
+  private loadLeaveMessage(): void {
+    if (this.leaveLoading) return;
+    this.leaveLoading = true;
+    void import('./leave-message.ts').then(({ LeaveMessage }) => {
+      this.leave = new LeaveMessage(this, {
+        form: this.form,
+        t: this.t,
+        prefill: () => this.currentIdentity(),
+        error: () => this.startError,
+        send: (values) => this.leaveMessage(values),
+        sent: () => this.inputEl?.focus(),
+      });
+      this.requestUpdate();
+    });
+  }
+
   /** Leave a message: the name and email go on the visitor's profile, the message into the chat. */
   private async leaveMessage({ name, email, message }: Record<FormField, string>): Promise<boolean> {
     try {
@@ -675,7 +688,7 @@ export class CasekitChat extends LitElement {
           ? this.t('chat.offline')
           : '';
     const last = this.items.length - 1;
-    const sentTo = this.leave.sentTo;
+    const sentTo = this.leave?.sentTo;
     const queue = sentTo ? this.t('chat.leave.sent', { email: sentTo }) : this.queue.line(this.t);
     const files = this.uploads.drafts;
     const canSend = (this.draft.trim() || files?.ready.length) && !files?.busy;
@@ -765,7 +778,7 @@ export class CasekitChat extends LitElement {
                   ${icons.close}
                 </button>
               </header>
-              ${this.leave.shows(!this.noLeaveMessage && !this.items.length, this.queue.agentsAvailable === false && !this.draft.trim())
+              ${this.leave?.shows(!this.noLeaveMessage && !this.items.length, this.queue.agentsAvailable === false && !this.draft.trim())
                 ? this.leave.render()
                 : this.needsPreChat
                   ? renderPreChat({
