@@ -7,9 +7,9 @@ import { DEFAULT_UPLOAD_MAX_BYTES, QUICK_REPLY_CONTENT_TYPE } from '@casekit/pro
 import type { Attachment, DeliveryStatus, Message } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { chatStyles } from './chat.styles.ts';
-import { ClientController } from '../internal/client-controller.ts';
-import { visitorClientContext } from '../internal/context.ts';
-import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import { ClientController } from '../client-controller.ts';
+import { visitorClientContext } from '../context.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import * as icons from '../internal/icons.ts';
@@ -24,7 +24,7 @@ import {
   MessageReceivedEvent,
   MessageSendRequestEvent,
   MessageSentEvent,
-} from '../internal/events.ts';
+} from '../events.ts';
 
 /** Who the visitor is, as vouched for by the host site (HMAC of `userId` with the channel secret). */
 export interface ChatIdentity {

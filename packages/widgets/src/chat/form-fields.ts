@@ -1,5 +1,5 @@
 import { html, nothing, type ReactiveControllerHost } from 'lit';
-import type { MessageKey } from '../internal/i18n.ts';
+import type { MessageKey } from '../i18n.ts';
 
 /** A field of the chat's forms: the pre-chat form asks for name and email, leave-a-message for all three. */
 export type FormField = 'name' | 'email' | 'message';

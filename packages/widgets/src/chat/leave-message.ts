@@ -1,5 +1,5 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import type { MessageKey } from '../internal/i18n.ts';
+import type { MessageKey } from '../i18n.ts';
 import type { FormField, FormFields } from './form-fields.ts';
 
 type Host = ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { MessageKey } from '../internal/i18n.ts';
+import type { MessageKey } from '../i18n.ts';
 import type { FormFields } from './form-fields.ts';
 
 /** A field the pre-chat form can ask for. */

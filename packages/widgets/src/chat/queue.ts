@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { VisitorStatusResponse } from '@casekit/protocol';
-import type { MessageKey } from '../internal/i18n.ts';
+import type { MessageKey } from '../i18n.ts';
 
 /** How often an open chat asks for its place in the queue (on top of every message). */
 const STATUS_INTERVAL_MS = 20_000;

@@ -2,7 +2,7 @@ import { html, nothing, type ReactiveControllerHost } from 'lit';
 import { DEFAULT_UPLOAD_TYPES, QUICK_REPLY_CONTENT_TYPE } from '@casekit/protocol';
 import type { Attachment } from '@casekit/protocol';
 import type { AttachmentDrafts } from '../internal/attachment-drafts.ts';
-import type { MessageKey } from '../internal/i18n.ts';
+import type { MessageKey } from '../i18n.ts';
 import * as icons from '../internal/icons.ts';
 
 type Host = ReactiveControllerHost &

@@ -1,4 +1,4 @@
-import { registerMessages } from './i18n.ts';
+import { registerMessages } from '../i18n.ts';
 
 /** Strings of the agent widgets, English and Spanish. */
 export const agentMessagesEn = {

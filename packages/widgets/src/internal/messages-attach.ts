@@ -1,4 +1,4 @@
-import { registerDefaults } from './i18n.ts';
+import { registerDefaults } from '../i18n.ts';
 
 /**
  * Strings of the file picker (chips and refusals), English and Spanish. The chat loads them with

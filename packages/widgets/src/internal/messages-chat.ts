@@ -1,4 +1,4 @@
-import { registerMessages } from './i18n.ts';
+import { registerMessages } from '../i18n.ts';
 
 /** Strings of the customer chat (and delivery states), English and Spanish. */
 export const chatMessagesEn = {
