@@ -17,7 +17,7 @@ export function normalizeBaseUrl(baseUrl: string): string {
 }
 
 /** Substitutes `:name` segments with encoded values; a missing one is a caller error. */
-export function buildPath(name: string, template: string, params: Record<string, unknown> | undefined): string {
+function buildPath(name: string, template: string, params: Record<string, unknown> | undefined): string {
   return template.replace(/:([A-Za-z0-9_]+)/g, (_match, key: string) => {
     const value = params?.[key];
     if (value === undefined || value === null || value === '') {
@@ -28,7 +28,7 @@ export function buildPath(name: string, template: string, params: Record<string,
 }
 
 /** Serialises a query object: undefined and null are left out, arrays are comma-joined. */
-export function buildQuery(query: Record<string, unknown> | undefined): string {
+function buildQuery(query: Record<string, unknown> | undefined): string {
   if (!query) return '';
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

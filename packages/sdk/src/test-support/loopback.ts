@@ -11,7 +11,7 @@ type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: { co
 /** What the test decides a `resume(after)` call answers. */
 export type ResumeHandler = (after: number, socket: Socket) => ResumeAnswer | Promise<ResumeAnswer>;
 /** What the test decides an HTTP request answers; null: 404. */
-export type HttpHandler = (req: IncomingMessage, body: string, res: ServerResponse) => void | Promise<void>;
+type HttpHandler = (req: IncomingMessage, body: string, res: ServerResponse) => void | Promise<void>;
 
 /** A real server on 127.0.0.1: HTTP routes and socket.io namespaces under the test's control. */
 export interface LoopbackServer {

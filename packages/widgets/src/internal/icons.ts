@@ -18,6 +18,4 @@ export const clock = icon(svg`<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5V
 export const alert = icon(svg`<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5v5.5M12 16.5h.01"/>`);
 export const lock = icon(svg`<rect x="5" y="10.5" width="14" height="10" rx="2"/><path d="M8 10.5V8a4 4 0 0 1 8 0v2.5"/>`);
 export const back = icon(svg`<path d="M15 5l-7 7 7 7"/>`);
-export const user = icon(svg`<circle cx="12" cy="8.5" r="4"/><path d="M4.5 20a7.5 7.5 0 0 1 15 0"/>`);
-export const tag = icon(svg`<path d="M3.5 12.5V4.5h8l9 9-8 8z"/><circle cx="8" cy="9" r="1.2"/>`);
 export const wifiOff = icon(svg`<path d="M3 3l18 18M8.5 16.5a5 5 0 0 1 7 0M5 12.5a10 10 0 0 1 5-2.7M19 12.5a10 10 0 0 0-2.4-1.7M2 8.5a15 15 0 0 1 4.5-2.8M22 8.5A15 15 0 0 0 11 4.6M12 20h.01"/>`);
