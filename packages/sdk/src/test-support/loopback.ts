@@ -228,10 +228,20 @@ export function presenceEvent(seq: number): CaseEvent {
 }
 
 /** Resolves when `predicate` holds, polling; fails after `ms`. */
-export async function waitFor(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
   const until = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > until) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Resolves once `client` has handled everything the server sent on its socket so far: socket.io
+ * keeps order on a connection, so a typing push sent now is handled after all of it.
+ */
+export function drained(sockets: Socket | Socket[], client: { once(event: 'typing', listener: () => void): unknown }): Promise<void> {
+  const handled = new Promise<void>((resolve) => client.once('typing', () => resolve()));
+  for (const socket of [sockets].flat()) socket.emit('typing', { typing: false });
+  return handled;
 }
