@@ -151,7 +151,8 @@ export default [
     treeshake,
     onwarn,
   },
-  // The full chat in one file, which the loader imports; the attachment picker is a chunk beside it, loaded on use.
+  // The full chat in one file, which the loader imports; rarely used parts (the attachment picker and
+  // file view, the leave-a-message form) are chunks beside it, loaded on use.
   {
     input: source('chat', 'chat.ts'),
     // The chunk may import from the chat itself instead of a second copy or a re-exporting facade.
