@@ -74,6 +74,8 @@ const resolve = () => [
 // eventemitter3's ESM entry wraps its CommonJS build.
 const cjs = () => commonjs({ include: /node_modules/ });
 const compile = () => esbuild({ target: 'es2022', tsconfig, minify: false, legalComments: 'none' });
+// Lit's `svg` tag only builds a template object: icons nobody draws are dropped from each bundle.
+const treeshake = { manualPureFunctions: ['svg'] };
 const minify = () => terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } });
 
 const sizes = [];
@@ -138,6 +140,7 @@ export default [
     external: (id) => /^(lit|@lit\/|@lit-labs\/|@casekit\/)/.test(id),
     plugins: [resolve(), cjs(), compile(), reportSizes()],
     output: { dir: join(widgets, 'dist'), format: 'es', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
+    treeshake,
     onwarn,
   },
   // The <script> loader: an IIFE small enough to put on every page.
@@ -145,9 +148,11 @@ export default [
     input: source('chat', 'loader.ts'),
     plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyToExamples()],
     output: { file: join(widgets, 'dist/cdn/casekit-chat.js'), format: 'iife' },
+    treeshake,
     onwarn,
   },
-  // The full chat in one file, which the loader imports; the attachment picker is a chunk beside it, loaded on use.
+  // The full chat in one file, which the loader imports; rarely used parts (the attachment picker and
+  // file view, the leave-a-message form) are chunks beside it, loaded on use.
   {
     input: source('chat', 'chat.ts'),
     // The chunk may import from the chat itself instead of a second copy or a re-exporting facade.
@@ -159,6 +164,7 @@ export default [
       chunkFileNames: 'casekit-chat-[name]-[hash].js',
       format: 'es',
     },
+    treeshake,
     onwarn,
   },
   // The workbench in one self-contained file for hosts without a bundler.
@@ -166,6 +172,7 @@ export default [
     input: source('workbench', 'workbench.ts'),
     plugins: [resolve(), cjs(), compile(), minify(), reportSizes()],
     output: { file: join(widgets, 'dist/cdn/casekit-workbench.js'), format: 'es', inlineDynamicImports: true },
+    treeshake,
     onwarn,
   },
   // The CRM example: the workbench imported like any npm package, mock backend split out.
@@ -173,6 +180,7 @@ export default [
     input: { crm: join(examples, 'crm/main.ts') },
     plugins: [resolve(), cjs(), compile(), minify(), reportSizes(), copyMockWorker(), printSizes()],
     output: { dir: join(examples, 'dist'), format: 'es', chunkFileNames: 'crm-[name]-[hash].js', sourcemap: true },
+    treeshake,
     onwarn,
   },
 ];

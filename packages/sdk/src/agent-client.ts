@@ -12,11 +12,12 @@ import type {
 } from '@casekit/protocol';
 import { CasekitApiError } from './errors.ts';
 import { createRequest, resolveUrl } from './internal/http.ts';
-import type { HttpOptions, RequestFn, RouteBody, RouteQuery, RouteResponse } from './internal/http.ts';
-import type { UploadOptions } from './internal/upload.ts';
+import type { HttpOptions } from './internal/http.ts';
+import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './requests.ts';
+import type { UploadOptions } from './upload-options.ts';
 import { START_FROM_NOW, ReplayingSocket } from './internal/realtime.ts';
-import type { ConnectionState } from './internal/realtime.ts';
-import type { TypedEmitter } from './internal/emitter.ts';
+import type { ConnectionState } from './connection-state.ts';
+import type { TypedEmitter } from './typed-emitter.ts';
 
 /** Options of {@link createAgentClient}. */
 export interface AgentClientOptions {

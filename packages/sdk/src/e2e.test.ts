@@ -44,6 +44,16 @@ describe('SDK against the reference backend', () => {
     });
   }
 
+  let typing = true;
+  /** Resolves once the agent has the visitor's typing signal: whatever the server sent the agent before it is in. */
+  function visitorTypingRelayed(): Promise<unknown> {
+    const relayed = new Promise((resolve) => agent.once('typing', resolve));
+    // The server drops a repeat of the same signal, so each call flips it.
+    typing = !typing;
+    visitor.sendTyping(typing);
+    return relayed;
+  }
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'casekit-sdk-e2e-'));
     server = await start();
@@ -87,7 +97,10 @@ describe('SDK against the reference backend', () => {
     await agent.addNote(kase.id, { text: 'Line test shows no light on the PON.' });
     await agent.reply(kase.id, { text: 'Sorry Sam, a technician is on the way.' });
     await waitFor(() => visitorMessages.length === 2, 5000, 'visitor sees the reply');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Relayed on the visitor's socket after the note and the reply: anything else would be in by then.
+    const relayed = new Promise((resolve) => visitor.once('typing', resolve));
+    agent.sendTyping(kase.id, true);
+    await relayed;
     assert.deepEqual(
       visitorMessages.map((m) => m.text),
       ['My fibre has been down since this morning', 'Sorry Sam, a technician is on the way.'],
@@ -114,7 +127,7 @@ describe('SDK against the reference backend', () => {
     await visitor.send('The light is blinking now');
     agent.connect();
     await waitFor(() => agentMessages.length === 5, 5000, 'missed messages replayed');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await visitorTypingRelayed();
     const texts = agentMessages.slice(3).map((m) => m.message.text);
     assert.deepEqual(texts, ['Any news?', 'The light is blinking now']);
     const seqs = agentEvents.map((e) => e.seq);
@@ -211,7 +224,8 @@ describe('SDK against the reference backend', () => {
     server = await start(port);
     await waitFor(() => visitor.messages.every((m) => 'id' in m), 20_000, 'outbox flushed after reconnect');
     await waitFor(() => agentMessages.some((m) => m.message.text === 'Are you still there?'), 20_000, 'agent sees it');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await visitor.flush(); // a send still under way finishes first
+    await visitorTypingRelayed();
     assert.equal(visitor.messages.filter((m) => m.text === 'Are you still there?').length, 1);
     assert.equal(agentMessages.filter((m) => m.message.text === 'Are you still there?').length, 1);
     assert.deepEqual(await visitor.pending(), []);

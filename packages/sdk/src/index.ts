@@ -21,14 +21,14 @@ export type {
   RouteQuery,
   RouteBody,
   RouteResponse,
-} from './internal/http.ts';
+} from './requests.ts';
 
 // Uploads
-export type { UploadOptions } from './internal/upload.ts';
+export type { UploadOptions } from './upload-options.ts';
 
 // Realtime
-export type { ConnectionState } from './internal/realtime.ts';
-export type { TypedEmitter } from './internal/emitter.ts';
+export type { ConnectionState } from './connection-state.ts';
+export type { TypedEmitter } from './typed-emitter.ts';
 
 // Errors
 export { CasekitApiError } from './errors.ts';

@@ -4,8 +4,9 @@ import type { CaseEvent, Message } from '@casekit/protocol';
 import { createAgentClient } from './agent-client.ts';
 import type { AgentClient } from './agent-client.ts';
 import type { CasekitApiError } from './errors.ts';
-import type { ConnectionState } from './internal/realtime.ts';
+import type { ConnectionState } from './connection-state.ts';
 import {
+  drained,
   logResume,
   makeCase,
   messageEvent,
@@ -87,7 +88,7 @@ describe('agent realtime: replay without gaps or repeats', () => {
     socket.emit('event', presenceEvent(4));
     socket.emit('event', presenceEvent(6));
     socket.emit('event', presenceEvent(2)); // seen before this page load (lastSeq 2)
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await drained(socket, c);
     assert.deepEqual(received, [], 'nothing is shown before the replay is complete');
     answerResume();
     await waitFor(() => c.connection === 'connected', 5000, 'connected');
@@ -96,8 +97,7 @@ describe('agent realtime: replay without gaps or repeats', () => {
     socket.emit('event', presenceEvent(6));
     log.push(presenceEvent(8));
     socket.emit('event', presenceEvent(8));
-    await waitFor(() => received.length === 6, 5000, 'event 8');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await drained(socket, c);
     assert.deepEqual(seqs(received), [3, 4, 5, 6, 7, 8]);
     assert.equal(c.lastSeq, 8);
   });
@@ -112,8 +112,7 @@ describe('agent realtime: replay without gaps or repeats', () => {
     socket.emit('event', presenceEvent(4));
     socket.emit('event', presenceEvent(5));
     socket.emit('event', presenceEvent(4));
-    await waitFor(() => received.length >= 5, 5000, 'events 4 and 5');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await drained(socket, c);
     assert.deepEqual(seqs(received), [1, 2, 3, 5, 4]);
     assert.equal(c.lastSeq, 5);
   });
@@ -236,13 +235,17 @@ describe('agent realtime: replay without gaps or repeats', () => {
 
   it('disconnect() stops for good and connect() resumes from where it stopped', async () => {
     log = [1, 2].map(presenceEvent);
+    const socketReady = server.nextSocket('/agent');
     const c = connect();
+    const socket = await socketReady;
     await waitFor(() => c.connection === 'connected', 5000, 'connected');
+    const gone = new Promise((resolve) => socket.once('disconnect', resolve));
     c.disconnect();
     assert.equal(c.connection, 'idle');
     log.push(presenceEvent(3));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await gone;
     assert.deepEqual(seqs(received), [1, 2]);
+    assert.equal(c.connection, 'idle', 'it does not come back by itself');
     c.connect();
     await waitFor(() => received.length === 3, 5000, 'event 3');
     assert.deepEqual(

@@ -9,7 +9,7 @@ import type { CasekitApiError } from './errors.ts';
 import { IDB_NAME } from './internal/visitor-store.ts';
 import { startVisitorBackend } from './test-support/visitor-backend.ts';
 import type { VisitorBackend } from './test-support/visitor-backend.ts';
-import { waitFor } from './test-support/loopback.ts';
+import { drained, waitFor } from './test-support/loopback.ts';
 
 function texts(items: ReadonlyArray<ChatItem>): string[] {
   return items.map((m) => ('id' in m ? m.text : `${m.text} (${m.status})`));
@@ -19,6 +19,17 @@ function texts(items: ReadonlyArray<ChatItem>): string[] {
 function pendingOf(result: Message | PendingMessage): PendingMessage {
   assert.ok(!('id' in result), `expected a pending message, got the stored message ${'id' in result ? result.id : ''}`);
   return result;
+}
+
+/** The newest event seq the stored session remembers, read straight from the database. */
+async function storedLastSeq(): Promise<number | undefined> {
+  const db = await openDB(IDB_NAME);
+  try {
+    const [session] = (await db.getAll('sessions')) as Array<{ lastSeq: number }>;
+    return session?.lastSeq;
+  } finally {
+    db.close();
+  }
 }
 
 /** The outbox rows IndexedDB holds right now, read straight from the database. */
@@ -73,7 +84,7 @@ describe('visitor client', () => {
     const result = await client.send('My router is blinking red');
     assert.ok('id' in result, 'the server acknowledged it');
     assert.equal(result.text, 'My router is blinking red');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // let the realtime push arrive
+    await waitFor(() => client.lastSeq === backend.events.length, 5000, 'the realtime push of the same message');
     assert.deepEqual(texts(client.messages), ['My router is blinking red']);
     assert.equal(seen.messages.length, 1);
     assert.equal(seen.pending.length, 1, 'it was queued locally first');
@@ -182,7 +193,7 @@ describe('visitor client', () => {
     backend.agentReply(session.customerId, 'one');
     backend.agentReply(session.customerId, 'two');
     await waitFor(() => first.client.lastSeq === 2, 5000, 'two events');
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the seq is written to IndexedDB
+    await waitFor(async () => (await storedLastSeq()) === 2, 5000, 'the seq written to IndexedDB');
     first.client.close();
     clients.splice(clients.indexOf(first.client), 1);
 
@@ -194,7 +205,7 @@ describe('visitor client', () => {
     assert.deepEqual(texts(second.client.messages), ['one', 'two', 'three'], 'history covers the time away');
     backend.agentReply(session.customerId, 'four');
     await waitFor(() => second.seen.messages.length === 1, 5000, 'live reply');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await drained(backend.server.sockets('/visitor'), second.client);
     assert.deepEqual(
       second.seen.messages.map((m) => m.text),
       ['four'],

@@ -3,14 +3,17 @@ import { VISITOR_NAMESPACE } from '@casekit/protocol';
 import type { Attachment, DeliveryStatus, Message, Page, VisitorSessionResponse, VisitorStatusResponse } from '@casekit/protocol';
 import { CasekitApiError, toApiError } from './errors.ts';
 import { createRequest, resolveUrl } from './internal/http.ts';
-import type { HttpOptions, RequestFn, RouteBody, RouteQuery } from './internal/http.ts';
-import type { UploadOptions } from './internal/upload.ts';
+import type { HttpOptions } from './internal/http.ts';
+import type { RequestFn, RouteBody, RouteQuery } from './requests.ts';
+import type { UploadOptions } from './upload-options.ts';
 import { ReplayingSocket } from './internal/realtime.ts';
-import type { ConnectionState } from './internal/realtime.ts';
-import { randomId } from './internal/emitter.ts';
-import type { TypedEmitter } from './internal/emitter.ts';
+import type { ConnectionState } from './connection-state.ts';
+import type { TypedEmitter } from './typed-emitter.ts';
+import { VisitorConversation } from './internal/visitor-conversation.ts';
+import { toPending, VisitorOutbox } from './internal/visitor-outbox.ts';
+import { VisitorSession } from './internal/visitor-session.ts';
 import { createIndexedDbStore, createMemoryStore, hasIndexedDb } from './internal/visitor-store.ts';
-import type { StoredPending, StoredSession, VisitorStore } from './internal/visitor-store.ts';
+import type { VisitorStore } from './internal/visitor-store.ts';
 
 /** A signed-in user of the host site: `userHash` is hex HMAC-SHA256(userId, channel secret), computed server-side. */
 export interface VisitorIdentity {
@@ -143,39 +146,27 @@ export function createVisitorClient(options: VisitorClientOptions): VisitorClien
 
 /** Pages of history loaded at start (200 each). */
 const HISTORY_PAGES = 20;
-/** Codes that mean an old resume token no longer works, so a fresh session is started. */
-const STALE_SESSION = new Set(['unauthorized', 'forbidden', 'not_found']);
 
+/**
+ * Ties the visitor's session, outbox and local view of the conversation to the server: REST
+ * for starting, history and sending; the socket for what happens while the page is open.
+ */
 class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements VisitorClient {
   #options: VisitorClientOptions;
-  #identity: VisitorIdentity | undefined;
   #store: VisitorStore;
   #request: RequestFn;
   #socket: ReplayingSocket;
   #realtime: boolean;
   #http: HttpOptions;
-  #attributes: RouteBody<'startVisitorSession'>['attributes'];
-  /** Name and email given with updateProfile(), sent with the next session start too. */
-  #profile: { name?: string; email?: string } = {};
-  /** The running session continues an earlier one (a resume token found the same customer). */
-  #resumed = false;
-
-  #session: StoredSession | null = null;
-  #response: VisitorSessionResponse | null = null;
-  #starting: Promise<VisitorSessionResponse> | null = null;
-  #outboxLoaded: Promise<void> | null = null;
-
-  /** Confirmed messages, by createdAt. */
-  #confirmed: Message[] = [];
-  #ids = new Set<string>();
-  /** The outbox in send order (mirrors storage). */
-  #pending = new Map<string, StoredPending>();
+  #session: VisitorSession;
+  #outbox: VisitorOutbox;
+  #conversation = new VisitorConversation();
   #view: ReadonlyArray<ChatItem> = [];
 
+  #response: VisitorSessionResponse | null = null;
+  #starting: Promise<VisitorSessionResponse> | null = null;
   #flushing: Promise<void> | null = null;
   #flushAgain = false;
-  #persist: Promise<void> = Promise.resolve();
-  #order = 0;
   #closed = false;
   #onOnline = () => void this.flush();
   /** A session renewal after a refused handshake is under way (at most one per good connection). */
@@ -186,7 +177,6 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   constructor(options: VisitorClientOptions) {
     super();
     this.#options = options;
-    this.#identity = options.identity;
     this.#realtime = options.realtime ?? true;
     const scope = `${options.baseUrl}|${options.channelId}`;
     const storage = options.storage ?? (hasIndexedDb() ? 'indexeddb' : 'memory');
@@ -196,23 +186,24 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       });
     }
     this.#store = storage === 'indexeddb' ? createIndexedDbStore(scope) : createMemoryStore(scope);
-    this.#attributes = options.attributes;
     const http = {
       baseUrl: options.baseUrl,
       ...(options.fetch ? { fetch: options.fetch } : {}),
-      getToken: () => this.#session?.token ?? null,
+      getToken: () => this.#session.token,
     };
     this.#request = createRequest(http);
     this.#http = http;
+    this.#session = new VisitorSession(options, this.#store, this.#request);
+    this.#outbox = new VisitorOutbox(this.#store, () => this.#render());
     this.#socket = new ReplayingSocket({
       baseUrl: options.baseUrl,
       namespace: VISITOR_NAMESPACE,
-      getToken: () => this.#session?.token ?? null,
+      getToken: () => this.#session.token,
       lastSeq: 0,
       onEvent: (event) => {
         if (event.type === 'message.created') this.#receive(event.data.message);
         else if (event.type === 'message.status') this.#updateStatus(event.data.messageId, event.data.status);
-        this.#saveLastSeq(event.seq);
+        this.#session.saveLastSeq(event.seq);
       },
       onState: (state) => this.emit('connection', state),
       onError: (error) => {
@@ -246,6 +237,8 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     return this.#socket.lastSeq;
   }
 
+  // ---- the session ----
+
   start(): Promise<VisitorSessionResponse> {
     if (this.#response) return Promise.resolve(this.#response);
     this.#starting ??= this.#start().finally(() => {
@@ -259,41 +252,15 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       this.#closed = false;
       globalThis.addEventListener?.('online', this.#onOnline);
     }
-    const userId = this.#identity?.userId ?? null;
-    let stored = await this.#store.getSession();
-    if (stored && stored.userId !== null && stored.userId !== userId) {
-      // Another signed-in user's session and unsent messages must not carry over.
-      await this.#store.clear();
-      this.#pending.clear();
-      this.#clearView();
+    const stored = await this.#session.resumable(() => {
+      this.#outbox.clear();
+      this.#conversation.clear();
       this.#render();
-      stored = undefined;
-    }
-    await this.#loadOutbox();
-
-    let response: VisitorSessionResponse;
-    try {
-      response = await this.#request('startVisitorSession', { body: this.#sessionBody(stored?.token) });
-    } catch (err) {
-      if (!(stored && err instanceof CasekitApiError && STALE_SESSION.has(err.code))) throw err;
-      stored = undefined;
-      response = await this.#request('startVisitorSession', { body: this.#sessionBody(undefined) });
-    }
-    const sameCustomer = stored?.customerId === response.customerId;
-    this.#resumed = sameCustomer;
-    this.#session = {
-      scope: '',
-      token: response.token,
-      customerId: response.customerId,
-      channelId: response.channelId,
-      identified: response.identified,
-      expiresAt: response.expiresAt,
-      userId,
-      lastSeq: sameCustomer && stored ? stored.lastSeq : 0,
-    };
-    if (!sameCustomer) this.#clearView();
-    await this.#store.putSession(this.#session);
-    if (!this.#socket.active) this.#socket.setLastSeq(this.#session.lastSeq);
+    });
+    await this.#outbox.load();
+    const { response, sameCustomer } = await this.#session.open(stored);
+    if (!sameCustomer) this.#conversation.clear();
+    if (!this.#socket.active) this.#socket.setLastSeq(this.#session.current!.lastSeq);
 
     // Only a session with its history counts as started; a failure here is retried by the next start().
     await this.#loadHistory();
@@ -303,31 +270,67 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     return response;
   }
 
-  #sessionBody(resumeToken: string | undefined): RouteBody<'startVisitorSession'> {
-    const o = this.#options;
-    const id = this.#identity;
-    const name = id?.name ?? this.#profile.name ?? o.name;
-    const email = id?.email ?? this.#profile.email ?? o.email;
-    return {
-      channelId: o.channelId,
-      ...(resumeToken ? { resumeToken } : {}),
-      ...(name ? { name } : {}),
-      ...(email ? { email } : {}),
-      ...(id ? { userId: id.userId, userHash: id.userHash } : {}),
-      ...(this.#attributes ? { attributes: this.#attributes } : {}),
-    };
+  async identify(identity: VisitorIdentity): Promise<void> {
+    this.#session.identity = identity;
+    const wasStarted = this.#response !== null || this.#starting !== null;
+    await this.#starting?.catch(() => undefined);
+    if (!wasStarted) return;
+    // start() resumes an anonymous session's token, so the server links it to the signed-in
+    // user, and drops another user's session.
+    this.#response = null;
+    this.#session.current = null;
+    this.#socket.disconnect();
+    await this.#session.settled();
+    await this.start();
   }
 
-  #loadOutbox(): Promise<void> {
-    this.#outboxLoaded ??= (async () => {
-      for (const item of await this.#store.listPending()) {
-        this.#pending.set(item.clientMessageId, item);
-        this.#order = Math.max(this.#order, item.order);
-      }
-      this.#render();
-    })();
-    return this.#outboxLoaded;
+  async updateProfile(profile: RouteBody<'updateVisitorProfile'>): Promise<void> {
+    const { attributes, ...contact } = profile;
+    const session = this.#session;
+    session.profile = { ...session.profile, ...contact };
+    if (attributes) session.attributes = { ...session.attributes, ...attributes };
+    const fresh = !this.#response;
+    if (fresh) await this.start();
+    // A new profile took them with the session; a resumed one needs them sent.
+    if (!fresh || session.resumed) await this.#request('updateVisitorProfile', { body: profile });
   }
+
+  async setAttributes(attributes: NonNullable<RouteBody<'startVisitorSession'>['attributes']>): Promise<void> {
+    this.#session.attributes = { ...this.#session.attributes, ...attributes };
+    if (this.#response) await this.#request('updateVisitorProfile', { body: { attributes } });
+  }
+
+  /** The server refused the session token (expired): start a new session with it as resume token. */
+  #renewSession(): void {
+    if (this.#renewed || this.#closed || !this.#session.current) return;
+    this.#renewed = true;
+    this.#response = null;
+    this.start().catch((e: unknown) => this.#fail(toApiError(e, 'Renewing the chat session failed')));
+  }
+
+  async reset(): Promise<void> {
+    await this.#starting?.catch(() => undefined);
+    this.#socket.disconnect();
+    this.#session.forget();
+    this.#response = null;
+    this.#outbox.clear(true);
+    this.#conversation.clear();
+    this.#socket.setLastSeq(0);
+    await this.#session.settled();
+    await this.#store.clear();
+    this.#render();
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#socket.disconnect();
+    globalThis.removeEventListener?.('online', this.#onOnline);
+    this.#store.close();
+  }
+
+  // ---- the conversation ----
 
   async #loadHistory(): Promise<void> {
     let cursor: string | undefined;
@@ -339,7 +342,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   }
 
   async history(query: RouteQuery<'visitorHistory'> = {}): Promise<Page<Message>> {
-    if (!this.#session) await this.start();
+    if (!this.#session.current) await this.start();
     const page = await this.#request('visitorHistory', { query });
     let changed = false;
     for (const message of page.items) changed = this.#merge(message) || changed;
@@ -347,9 +350,51 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     return page;
   }
 
+  #receive(message: Message): void {
+    if (this.#merge(message)) this.emit('message', message);
+    this.#render();
+  }
+
+  /** Adds or updates a confirmed message (and drops it from the outbox); true when it was new. */
+  #merge(message: Message): boolean {
+    if (message.internal) return false;
+    if (message.clientMessageId) void this.#outbox.remove(message.clientMessageId);
+    return this.#conversation.merge(message);
+  }
+
+  #updateStatus(messageId: string, status: DeliveryStatus): void {
+    if (this.#conversation.advance(messageId, status)) this.#render();
+    this.emit('status', { messageId, status });
+  }
+
+  #render(): void {
+    this.#view = this.#conversation.withPending(this.#outbox.pending());
+    this.emit('change', this.#view);
+  }
+
+  sendTyping(typing: boolean): void {
+    this.#socket.emit('typing', { typing });
+  }
+
+  status(): Promise<VisitorStatusResponse> {
+    return this.#request('visitorStatus', {});
+  }
+
+  async uploadAttachment(file: Blob, name?: string, options?: UploadOptions): Promise<Attachment> {
+    if (!this.#response) await this.start();
+    const { upload } = await import('./internal/upload.ts');
+    return upload('visitorUpload', this.#http, file, name, options);
+  }
+
+  resolveUrl(url: string): string {
+    return resolveUrl(this.#options.baseUrl, url);
+  }
+
+  // ---- the outbox ----
+
   async pending(): Promise<PendingMessage[]> {
-    await this.#loadOutbox();
-    return [...this.#pending.values()].map(toPending);
+    await this.#outbox.load();
+    return this.#outbox.pending();
   }
 
   async send(text: string, options: { attachments?: Attachment[] } = {}): Promise<Message | PendingMessage> {
@@ -359,19 +404,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
         details: { issues: [{ path: 'body.text', message: 'must not be empty' }] },
       });
     }
-    await this.#loadOutbox();
-    const item: StoredPending = {
-      scope: '',
-      clientMessageId: randomId(),
-      text,
-      ...(options.attachments?.length ? { attachments: options.attachments } : {}),
-      createdAt: new Date().toISOString(),
-      status: 'pending',
-      order: ++this.#order,
-    };
-    // Stored before the request: a crash or a closed tab from here on still sends it later.
-    await this.#store.putPending(item);
-    this.#pending.set(item.clientMessageId, item);
+    const item = await this.#outbox.add(text, options.attachments);
     this.emit('pending', toPending(item));
     this.#render();
     await this.flush();
@@ -379,12 +412,11 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   }
 
   async retry(clientMessageId: string): Promise<Message | PendingMessage> {
-    await this.#loadOutbox();
-    const item = this.#pending.get(clientMessageId);
+    await this.#outbox.load();
+    const item = this.#outbox.get(clientMessageId);
     if (!item) return this.#outcome(clientMessageId);
     if (item.status === 'failed') {
-      item.status = 'pending';
-      await this.#store.putPending(item);
+      await this.#outbox.mark(item, 'pending');
       this.emit('pending', toPending(item));
       this.#render();
     }
@@ -393,16 +425,14 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   }
 
   async discard(clientMessageId: string): Promise<void> {
-    await this.#loadOutbox();
-    if (!this.#pending.delete(clientMessageId)) return;
-    await this.#store.deletePending(clientMessageId);
-    this.#render();
+    await this.#outbox.load();
+    if (await this.#outbox.remove(clientMessageId)) this.#render();
   }
 
   #outcome(clientMessageId: string): Message | PendingMessage {
-    const sent = this.#confirmed.find((m) => m.clientMessageId === clientMessageId);
+    const sent = this.#conversation.sent(clientMessageId);
     if (sent) return sent;
-    const item = this.#pending.get(clientMessageId);
+    const item = this.#outbox.get(clientMessageId);
     if (item) return toPending(item);
     throw new CasekitApiError('not_found', `No message with clientMessageId "${clientMessageId}" in this chat.`, { status: 0 });
   }
@@ -425,9 +455,9 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
 
   /** One pass over the outbox in order; stops at the first failure that a later try may fix. */
   async #flushOnce(): Promise<void> {
-    await this.#loadOutbox();
-    if (this.#pending.size === 0) return;
-    if (!this.#session) {
+    await this.#outbox.load();
+    if (this.#outbox.size === 0) return;
+    if (!this.#session.current) {
       try {
         await this.start();
       } catch (err) {
@@ -439,9 +469,9 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
       }
     }
     this.#retryDelay = 0;
-    for (const item of [...this.#pending.values()]) {
+    for (const item of this.#outbox.items()) {
       if (this.#closed) return;
-      if (item.status !== 'pending' || !this.#pending.has(item.clientMessageId)) continue;
+      if (item.status !== 'pending' || !this.#outbox.get(item.clientMessageId)) continue;
       try {
         const message = await this.#request('visitorSend', {
           body: {
@@ -451,7 +481,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
           },
         });
         // A 2xx is the stored message, whether this was its first send or a repeat the server recognised.
-        await this.#acknowledge(item.clientMessageId);
+        await this.#outbox.remove(item.clientMessageId);
         this.#renewed = false;
         if (this.#merge(message)) this.emit('message', message);
         this.#render();
@@ -459,7 +489,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
         const error = toApiError(err, 'Sending the message failed');
         if (error.status === 409) {
           // The server already has it: stop sending and let history bring the stored copy.
-          await this.#acknowledge(item.clientMessageId);
+          await this.#outbox.remove(item.clientMessageId);
           await this.#loadHistory().catch(() => undefined);
           this.#render();
           continue;
@@ -481,8 +511,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
           this.#fail(error);
           return;
         }
-        item.status = 'failed';
-        await this.#store.putPending(item);
+        await this.#outbox.mark(item, 'failed');
         this.emit('pending', toPending(item));
         this.#fail(error);
         this.#render();
@@ -499,164 +528,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     }, this.#retryDelay);
   }
 
-  /** The server refused the session token (expired): start a new session with it as resume token. */
-  #renewSession(): void {
-    if (this.#renewed || this.#closed || !this.#session) return;
-    this.#renewed = true;
-    this.#response = null;
-    this.start().catch((e: unknown) => this.#fail(toApiError(e, 'Renewing the chat session failed')));
-  }
-
-  async #acknowledge(clientMessageId: string): Promise<void> {
-    this.#pending.delete(clientMessageId);
-    await this.#store.deletePending(clientMessageId);
-  }
-
-  sendTyping(typing: boolean): void {
-    this.#socket.emit('typing', { typing });
-  }
-
-  async identify(identity: VisitorIdentity): Promise<void> {
-    this.#identity = identity;
-    const wasStarted = this.#response !== null || this.#starting !== null;
-    await this.#starting?.catch(() => undefined);
-    if (!wasStarted) return;
-    // start() resumes an anonymous session's token, so the server links it to the signed-in
-    // user, and drops another user's session.
-    this.#response = null;
-    this.#session = null;
-    this.#socket.disconnect();
-    await this.#persist;
-    await this.start();
-  }
-
-  status(): Promise<VisitorStatusResponse> {
-    return this.#request('visitorStatus', {});
-  }
-
-  async updateProfile(profile: RouteBody<'updateVisitorProfile'>): Promise<void> {
-    const { attributes, ...contact } = profile;
-    this.#profile = { ...this.#profile, ...contact };
-    if (attributes) this.#attributes = { ...this.#attributes, ...attributes };
-    const fresh = !this.#response;
-    if (fresh) await this.start();
-    // A new profile took them with the session; a resumed one needs them sent.
-    if (!fresh || this.#resumed) await this.#request('updateVisitorProfile', { body: profile });
-  }
-
-  async setAttributes(attributes: NonNullable<RouteBody<'startVisitorSession'>['attributes']>): Promise<void> {
-    this.#attributes = { ...this.#attributes, ...attributes };
-    if (this.#response) await this.#request('updateVisitorProfile', { body: { attributes } });
-  }
-
-  async uploadAttachment(file: Blob, name?: string, options?: UploadOptions): Promise<Attachment> {
-    if (!this.#response) await this.start();
-    const { upload } = await import('./internal/upload.ts');
-    return upload('visitorUpload', this.#http, file, name, options);
-  }
-
-  resolveUrl(url: string): string {
-    return resolveUrl(this.#options.baseUrl, url);
-  }
-
-  async reset(): Promise<void> {
-    await this.#starting?.catch(() => undefined);
-    this.#socket.disconnect();
-    this.#identity = undefined;
-    this.#attributes = this.#options.attributes;
-    this.#profile = {};
-    this.#session = null;
-    this.#response = null;
-    this.#pending.clear();
-    this.#outboxLoaded = null;
-    this.#clearView();
-    this.#socket.setLastSeq(0);
-    await this.#persist;
-    await this.#store.clear();
-    this.#render();
-  }
-
-  close(): void {
-    this.#closed = true;
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = undefined;
-    this.#socket.disconnect();
-    globalThis.removeEventListener?.('online', this.#onOnline);
-    this.#store.close();
-  }
-
-  // ---- the local view ----
-
-  #receive(message: Message): void {
-    if (this.#merge(message)) this.emit('message', message);
-    this.#render();
-  }
-
-  /** Adds or updates a confirmed message; true when it was new. */
-  #merge(message: Message): boolean {
-    if (message.internal) return false;
-    if (message.clientMessageId && this.#pending.has(message.clientMessageId)) {
-      void this.#acknowledge(message.clientMessageId);
-    }
-    if (this.#ids.has(message.id)) {
-      const index = this.#confirmed.findIndex((m) => m.id === message.id);
-      const current = this.#confirmed[index];
-      if (current && advances(current.status, message.status)) this.#confirmed[index] = message;
-      return false;
-    }
-    this.#ids.add(message.id);
-    let at = this.#confirmed.length;
-    while (at > 0 && this.#confirmed[at - 1]!.createdAt > message.createdAt) at--;
-    this.#confirmed.splice(at, 0, message);
-    return true;
-  }
-
-  #updateStatus(messageId: string, status: DeliveryStatus): void {
-    const index = this.#confirmed.findIndex((m) => m.id === messageId);
-    const current = this.#confirmed[index];
-    if (current && advances(current.status, status)) {
-      this.#confirmed[index] = { ...current, status };
-      this.#render();
-    }
-    this.emit('status', { messageId, status });
-  }
-
-  #clearView(): void {
-    this.#confirmed = [];
-    this.#ids.clear();
-  }
-
-  #render(): void {
-    this.#view = Object.freeze([...this.#confirmed, ...[...this.#pending.values()].map(toPending)]);
-    this.emit('change', this.#view);
-  }
-
-  #saveLastSeq(seq: number): void {
-    const session = this.#session;
-    if (!session || seq <= session.lastSeq) return;
-    session.lastSeq = seq;
-    // Chained so writes land in order; a failed write only costs a longer replay next time.
-    this.#persist = this.#persist.then(() => this.#store.putSession({ ...session })).catch(() => undefined);
-  }
-
   #fail(error: CasekitApiError): void {
     this.emit('error', error);
   }
-}
-
-function toPending(item: StoredPending): PendingMessage {
-  return {
-    clientMessageId: item.clientMessageId,
-    text: item.text,
-    createdAt: item.createdAt,
-    status: item.status,
-    ...(item.attachments ? { attachments: item.attachments } : {}),
-  };
-}
-
-const STATUS_ORDER: Record<DeliveryStatus, number> = { pending: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
-/** Statuses only move forward; `failed` may follow anything but `read`. */
-function advances(from: DeliveryStatus, to: DeliveryStatus): boolean {
-  if (from === 'read' || from === 'failed') return false;
-  return STATUS_ORDER[to] > STATUS_ORDER[from];
 }

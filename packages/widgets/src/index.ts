@@ -19,13 +19,13 @@ export {
   CaseSelectEvent,
   CaseChangeRequestEvent,
   CaseChangedEvent,
-} from './internal/events.ts';
+} from './events.ts';
 
 // Context and the SDK controller
-export { agentClientContext, visitorClientContext } from './internal/context.ts';
-export { ClientController } from './internal/client-controller.ts';
-export type { Emitter } from './internal/client-controller.ts';
+export { agentClientContext, visitorClientContext } from './context.ts';
+export { ClientController } from './client-controller.ts';
+export type { Emitter } from './client-controller.ts';
 
 // Localization
-export { registerMessages, translate } from './internal/i18n.ts';
-export type { Catalog, MessageKey } from './internal/i18n.ts';
+export { registerMessages, translate } from './i18n.ts';
+export type { Catalog, MessageKey } from './i18n.ts';

@@ -1,37 +1,7 @@
 import { ROUTE_META } from '@casekit/protocol';
-import type { RouteName, Routes } from '@casekit/protocol';
+import type { RouteName } from '@casekit/protocol';
 import { CasekitApiError, errorFromResponse } from '../errors.ts';
-
-type Def<N extends RouteName> = Routes[N];
-// zod 4's own definition of z.input / z.output, spelled out so the SDK needs no direct zod import.
-type Input<T> = T extends { _zod: { input: infer I } } ? I : unknown;
-type Output<T> = T extends { _zod: { output: infer O } } ? O : unknown;
-
-/** Path parameters of route `N` (required when the path has any). */
-export type RouteParams<N extends RouteName> = Def<N> extends { params: infer P } ? Input<P> : never;
-/** Query of route `N`: every field optional, lists as arrays (sent comma-joined). */
-export type RouteQuery<N extends RouteName> = Def<N> extends { query: infer Q }
-  ? Partial<Output<Q>>
-  : never;
-/** JSON body of route `N`, as the caller writes it (defaults may be left out). */
-export type RouteBody<N extends RouteName> = Def<N> extends { body: infer B } ? Input<B> : never;
-/** What route `N` answers with. */
-export type RouteResponse<N extends RouteName> = Output<Def<N>['response']>;
-
-type ParamsPart<N extends RouteName> = [RouteParams<N>] extends [never]
-  ? { params?: undefined }
-  : { params: RouteParams<N> };
-type QueryPart<N extends RouteName> = [RouteQuery<N>] extends [never] ? { query?: undefined } : { query?: RouteQuery<N> };
-type BodyPart<N extends RouteName> = [RouteBody<N>] extends [never] ? { body?: undefined } : { body: RouteBody<N> };
-
-/** Everything one call of route `N` takes: typed params, query and body, plus transport options. */
-export type RequestInput<N extends RouteName> = ParamsPart<N> &
-  QueryPart<N> &
-  BodyPart<N> & {
-    /** Sent as `Idempotency-Key`: the server answers a retry with the first result. */
-    idempotencyKey?: string;
-    signal?: AbortSignal;
-  };
+import type { RequestFn, RequestInput, RouteResponse } from '../requests.ts';
 
 /** Options of the HTTP layer shared by both clients. */
 export interface HttpOptions {
@@ -40,8 +10,6 @@ export interface HttpOptions {
   getToken: () => string | null;
 }
 
-/** The typed caller for every route in ROUTES. */
-export type RequestFn = <N extends RouteName>(name: N, input: RequestInput<N>) => Promise<RouteResponse<N>>;
 
 /** Strips trailing slashes so `${base}/api/v1` never doubles them. */
 export function normalizeBaseUrl(baseUrl: string): string {
@@ -49,7 +17,7 @@ export function normalizeBaseUrl(baseUrl: string): string {
 }
 
 /** Substitutes `:name` segments with encoded values; a missing one is a caller error. */
-export function buildPath(name: string, template: string, params: Record<string, unknown> | undefined): string {
+function buildPath(name: string, template: string, params: Record<string, unknown> | undefined): string {
   return template.replace(/:([A-Za-z0-9_]+)/g, (_match, key: string) => {
     const value = params?.[key];
     if (value === undefined || value === null || value === '') {
@@ -60,7 +28,7 @@ export function buildPath(name: string, template: string, params: Record<string,
 }
 
 /** Serialises a query object: undefined and null are left out, arrays are comma-joined. */
-export function buildQuery(query: Record<string, unknown> | undefined): string {
+function buildQuery(query: Record<string, unknown> | undefined): string {
   if (!query) return '';
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {

@@ -5,9 +5,7 @@ import type { CaseEvent, ResumeResult } from '@casekit/protocol';
 import type { ErrorBodyShape } from '@casekit/protocol';
 import { CasekitApiError } from '../errors.ts';
 import { normalizeBaseUrl } from './http.ts';
-
-/** Where a realtime connection stands, as shown to users. */
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+import type { ConnectionState } from '../connection-state.ts';
 
 type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: unknown };
 

@@ -2,15 +2,7 @@ import { ROUTE_META } from '@casekit/protocol';
 import type { Attachment } from '@casekit/protocol';
 import { CasekitApiError } from '../errors.ts';
 import { fetchAnswer, normalizeBaseUrl, readAnswer, type HttpOptions } from './http.ts';
-
-/** Options of `uploadAttachment`. */
-export interface UploadOptions {
-  /** Called as bytes go out (in browsers with XMLHttpRequest); `total` is the file's size. */
-  onProgress?: (sent: number, total: number) => void;
-  /** The file's type when the Blob has none (`file.type` otherwise). */
-  contentType?: string;
-  signal?: AbortSignal;
-}
+import type { UploadOptions } from '../upload-options.ts';
 
 /**
  * Sends a file to an upload route and answers the attachment to put on a message: the file's

@@ -15,7 +15,7 @@ import type {
   Role,
   WorkspaceSettings,
 } from '@casekit/protocol';
-import type { RouteBody, RouteQuery } from '../internal/http.ts';
+import type { RouteBody, RouteQuery } from '../requests.ts';
 
 /** Who a mock token stands for. */
 export type MockPrincipal =
@@ -651,7 +651,7 @@ function diff<T extends object>(before: T, after: T, keys: Array<keyof T & strin
 }
 
 /** Offset pagination; the cursor is the offset as a string. */
-export function paginate<T>(items: T[], limit = 50, cursor?: string): Page<T> {
+function paginate<T>(items: T[], limit = 50, cursor?: string): Page<T> {
   const start = cursor ? Number.parseInt(cursor, 10) : 0;
   if (!Number.isFinite(start) || start < 0) {
     throw new CasekitError('invalid_cursor', `cursor "${cursor}" is not one this API gave out; start again without it.`);

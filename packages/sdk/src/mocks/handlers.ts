@@ -2,7 +2,7 @@ import { HttpResponse, delay, http } from 'msw';
 import type { HttpHandler } from 'msw';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, INLINE_IMAGE_TYPES, ROUTES, toFieldIssues } from '@casekit/protocol';
 import type { Agent, FieldIssue, RouteDef, RouteName, Routes } from '@casekit/protocol';
-import type { RouteResponse } from '../internal/http.ts';
+import type { RouteResponse } from '../requests.ts';
 import { MockDb } from './db.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed.ts';
 

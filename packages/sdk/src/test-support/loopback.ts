@@ -11,7 +11,7 @@ type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: { co
 /** What the test decides a `resume(after)` call answers. */
 export type ResumeHandler = (after: number, socket: Socket) => ResumeAnswer | Promise<ResumeAnswer>;
 /** What the test decides an HTTP request answers; null: 404. */
-export type HttpHandler = (req: IncomingMessage, body: string, res: ServerResponse) => void | Promise<void>;
+type HttpHandler = (req: IncomingMessage, body: string, res: ServerResponse) => void | Promise<void>;
 
 /** A real server on 127.0.0.1: HTTP routes and socket.io namespaces under the test's control. */
 export interface LoopbackServer {
@@ -228,10 +228,20 @@ export function presenceEvent(seq: number): CaseEvent {
 }
 
 /** Resolves when `predicate` holds, polling; fails after `ms`. */
-export async function waitFor(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
   const until = Date.now() + ms;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > until) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Resolves once `client` has handled everything the server sent on its socket so far: socket.io
+ * keeps order on a connection, so a typing push sent now is handled after all of it.
+ */
+export function drained(sockets: Socket | Socket[], client: { once(event: 'typing', listener: () => void): unknown }): Promise<void> {
+  const handled = new Promise<void>((resolve) => client.once('typing', () => resolve()));
+  for (const socket of [sockets].flat()) socket.emit('typing', { typing: false });
+  return handled;
 }

@@ -7,7 +7,7 @@ import { logResume, makeMessage, sendJson, startLoopbackServer } from './loopbac
 import type { LoopbackServer } from './loopback.ts';
 
 /** How the next visitorSend is handled. */
-export type SendMode =
+type SendMode =
   | 'ok'
   /** Store the message, then cut the connection before answering (the answer is lost). */
   | 'store-then-drop'

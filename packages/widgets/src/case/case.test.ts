@@ -73,7 +73,9 @@ describe('casekit-case', () => {
     await until(() => el.shadowRoot!.querySelector('[aria-label="Remove tag fibre-cut"]'), 'tag chip');
     el.addEventListener('casekit-case-change-request', (e) => e.preventDefault(), { once: true });
     ($(el, '[aria-label="Remove tag fibre-cut"]') as HTMLButtonElement).click();
-    await new Promise((r) => setTimeout(r, 50));
+    await el.updateComplete;
+    // The request is answered during the click: a save under way would show as busy now.
+    expect($(el, '[part=fields]').getAttribute('aria-busy')).to.equal('false', 'nothing is being saved');
     expect(mock.db.case(caseId).tags).to.include('fibre-cut');
     ($(el, '[aria-label="Remove tag fibre-cut"]') as HTMLButtonElement).click();
     await until(() => !mock.db.case(caseId).tags.includes('fibre-cut'), 'tag removed');

@@ -5,16 +5,17 @@ import type { AgentClient } from '@casekit/sdk';
 import type { Agent, Case, CaseDetail, CaseUpdateRequest, Customer } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { caseStyles } from './case.styles.ts';
-import { ClientController } from '../internal/client-controller.ts';
-import { agentClientContext } from '../internal/context.ts';
+import { ClientController } from '../client-controller.ts';
+import { agentClientContext } from '../context.ts';
 import { agentDirectory } from '../internal/agents.ts';
-import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import { initials } from '../internal/format.ts';
-import { channelIcon, icons } from '../internal/icons.ts';
+import { channelIcon } from '../internal/channel-icons.ts';
+import * as icons from '../internal/icons.ts';
 import { CASE_TRANSITIONS, PRIORITIES } from '../internal/labels.ts';
-import { CaseChangedEvent, CaseChangeRequestEvent } from '../internal/events.ts';
+import { CaseChangedEvent, CaseChangeRequestEvent } from '../events.ts';
 
 type CaseChange = Omit<CaseUpdateRequest, 'version'>;
 

@@ -226,7 +226,8 @@ describe('casekit-chat', () => {
     Object.defineProperty(client, 'messages', { configurable: true, get: () => [msg] });
     (client as unknown as { emit(n: string, m: Message): void }).emit('change', msg);
     await el.updateComplete;
-    await new Promise((r) => setTimeout(r, 100));
+    // An injected <img src=x> would have fired its onerror by the time this one errors.
+    await new Promise((r) => Object.assign(new Image(), { onerror: r, src: 'x' }));
     expect((window as unknown as { __pwned?: number }).__pwned).to.equal(undefined);
     expect(el.shadowRoot!.querySelector('img, script')).to.equal(null);
     expect($(el, '[part~=bubble]')!.textContent).to.contain('<img src=x');

@@ -3,24 +3,28 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import { createVisitorClient } from '@casekit/sdk';
 import type { ConnectionState, PendingMessage, VisitorClient } from '@casekit/sdk';
-import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, QUICK_REPLY_CONTENT_TYPE } from '@casekit/protocol';
+import { DEFAULT_UPLOAD_MAX_BYTES, QUICK_REPLY_CONTENT_TYPE } from '@casekit/protocol';
 import type { Attachment, DeliveryStatus, Message } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { chatStyles } from './chat.styles.ts';
-import { ClientController } from '../internal/client-controller.ts';
-import { visitorClientContext } from '../internal/context.ts';
-import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import { ClientController } from '../client-controller.ts';
+import { visitorClientContext } from '../context.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
-import { icons } from '../internal/icons.ts';
-import type { AttachmentDrafts } from '../internal/attachment-drafts.ts';
+import * as icons from '../internal/icons.ts';
+import { FormFields, type FormField } from './form-fields.ts';
+import type { LeaveMessage } from './leave-message.ts';
+import { preChatFields, renderPreChat, type PreChatField } from './pre-chat.ts';
+import { QueueStatus } from './queue.ts';
+import { ChatUploads } from './uploads.ts';
 import {
   ChatClosedEvent,
   ChatOpenedEvent,
   MessageReceivedEvent,
   MessageSendRequestEvent,
   MessageSentEvent,
-} from '../internal/events.ts';
+} from '../events.ts';
 
 /** Who the visitor is, as vouched for by the host site (HMAC of `userId` with the channel secret). */
 export interface ChatIdentity {
@@ -40,16 +44,12 @@ export interface QuickReply {
 }
 
 type ChatItem = Message | PendingMessage;
-type PreChatField = 'name' | 'email';
-type FormField = PreChatField | 'message';
 
 /** Attachments of this content type are rendered as quick-reply buttons, not files. */
 export { QUICK_REPLY_CONTENT_TYPE };
 
 const TYPING_IDLE_MS = 3000;
 const TYPING_SHOW_MS = 8000;
-/** How often an open chat asks for its place in the queue (on top of every message). */
-const STATUS_INTERVAL_MS = 20_000;
 const LOADER_STUBS = ['open', 'close', 'identify', 'setAttributes', 'reset'] as const;
 
 function isMessage(item: ChatItem): item is Message {
@@ -180,13 +180,6 @@ export class CasekitChat extends LitElement {
   @state() accessor needsPreChat = false;
   @state() accessor starting = false;
   @state() accessor startError = '';
-  @state() accessor formErrors: Partial<Record<FormField, string>> = {};
-  /** Whether a human agent is online; null until the server said. */
-  @state() accessor agentsAvailable: boolean | null = null;
-  @state() accessor queuePosition: number | null = null;
-  /** The email a left message will be answered at, once sent. */
-  @state() accessor leftMessageTo = '';
-  @state() accessor leaving = false;
   @state() accessor draft = '';
   @state() accessor locale = 'en';
 
@@ -203,15 +196,23 @@ export class CasekitChat extends LitElement {
   private typingSent = false;
   private stickToBottom = true;
   private langObserver: MutationObserver | undefined;
-  private statusTimer: ReturnType<typeof setInterval> | undefined;
-  /** Files picked for the next message; its module loads with the first pick. */
-  private drafts: AttachmentDrafts | undefined;
-  private draftsLoading: Promise<AttachmentDrafts> | undefined;
-  /** Thumbnails and file links; loaded when the first message with a file shows up. */
-  private fileView: typeof import('../internal/attachments.ts') | undefined;
-  private fileViewLoading = false;
-  /** Once shown, the leave-a-message form stays until the panel closes, whatever the next status says. */
-  private keepLeaveForm = false;
+
+  private readonly t = (key: MessageKey, vars?: Record<string, string | number>): string => translate(this.locale, key, vars);
+  private readonly queue = new QueueStatus(this, () => this.ensureClient()?.status());
+  private readonly form = new FormFields(this, this.t);
+  /** The leave-a-message form; its module loads once the server says nobody is online. */
+  private leave: LeaveMessage | undefined;
+  private leaveLoading = false;
+  private readonly uploads = new ChatUploads(this, {
+    upload: async (file, onProgress) => {
+      await this.ensureStarted();
+      const client = this.activeClient;
+      if (!client || !this.started) throw new Error(this.t('chat.error.start'));
+      return client.uploadAttachment(file, file.name, { onProgress });
+    },
+    t: this.t,
+    resolveUrl: (url) => this.activeClient?.resolveUrl(url) ?? url,
+  });
 
   private readonly conn = new ClientController<VisitorClient>(this, {
     client: () => this.activeClient,
@@ -225,7 +226,7 @@ export class CasekitChat extends LitElement {
         this.connection = state;
         if (state === 'connected') {
           this.refresh();
-          if (this.opened) void this.refreshStatus();
+          if (this.opened) void this.queue.refresh();
         }
       },
     },
@@ -260,6 +261,11 @@ export class CasekitChat extends LitElement {
     return this.client ?? this.contextClient ?? this.ownClient;
   }
 
+  /** Whether a human agent is online; null until the server said. */
+  get agentsAvailable(): boolean | null {
+    return this.queue.agentsAvailable;
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.locale = resolveLang(this);
@@ -275,7 +281,6 @@ export class CasekitChat extends LitElement {
     this.langObserver?.disconnect();
     document.removeEventListener('visibilitychange', this.onVisibility);
     this.stopTyping();
-    this.pollStatus(false);
     if (this.ownClient) {
       this.ownClient.close();
       this.ownClient = undefined;
@@ -299,12 +304,12 @@ export class CasekitChat extends LitElement {
         const hostClient = this.client ?? this.contextClient;
         if (!hostClient && !this.started && this.missingPreChatFields().length) this.needsPreChat = true;
         else void this.ensureStarted();
-        this.pollStatus(true);
+        this.queue.poll(true);
         this.dispatchEvent(new ChatOpenedEvent());
       } else if (was) {
         this.stopTyping();
-        this.pollStatus(false);
-        this.keepLeaveForm = false;
+        this.queue.poll(false);
+        this.leave?.release();
         this.dispatchEvent(new ChatClosedEvent());
       }
     }
@@ -312,8 +317,7 @@ export class CasekitChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('items') || changed.has('typingName') || (changed.has('opened') && this.opened)) this.scrollToEnd();
-    // The leave-a-message form replaced what had focus: start it at its first field.
-    if (changed.has('agentsAvailable') && document.activeElement === document.body && this.showLeaveForm()) this.focusFirstField();
+    if (this.queue.agentsAvailable === false && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
   }
 
   // ---- public API ----
@@ -370,9 +374,9 @@ export class CasekitChat extends LitElement {
     this.unread = 0;
     this.typingName = null;
     this.connection = 'idle';
-    this.queuePosition = null;
-    this.leftMessageTo = '';
-    this.drafts?.clear();
+    this.queue.position = null;
+    if (this.leave) this.leave.sentTo = '';
+    this.uploads.drafts?.clear();
     this.needsPreChat = this.opened && this.missingPreChatFields().length > 0;
   }
 
@@ -407,15 +411,9 @@ export class CasekitChat extends LitElement {
     return undefined;
   }
 
-  private preChatFields(): PreChatField[] {
-    return this.preChat
-      .split(/[\s,]+/)
-      .filter((f): f is PreChatField => f === 'name' || f === 'email');
-  }
-
   private missingPreChatFields(): PreChatField[] {
     if (this.hasIdentity() || this.hasPastSession()) return [];
-    return this.preChatFields();
+    return preChatFields(this.preChat);
   }
 
   private ensureStarted(extra: { name?: string; email?: string } = {}): Promise<void> {
@@ -461,45 +459,13 @@ export class CasekitChat extends LitElement {
         // Without storage the visitor simply starts fresh on the next page.
       }
       this.refresh();
-      if (this.opened) void this.refreshStatus();
+      if (this.opened) void this.queue.refresh();
     } catch (err) {
       this.startError = translate(this.locale, 'chat.error.start');
       console.error('casekit-chat: could not start the session', err);
     } finally {
       this.starting = false;
     }
-  }
-
-  // ---- availability and the queue ----
-
-  /** Asks at once and then every STATUS_INTERVAL_MS while the page is visible (true), or stops (false). */
-  private pollStatus(on: boolean): void {
-    clearInterval(this.statusTimer);
-    this.statusTimer = undefined;
-    if (!on) return;
-    void this.refreshStatus();
-    this.statusTimer = setInterval(() => {
-      if (document.visibilityState === 'visible') void this.refreshStatus();
-    }, STATUS_INTERVAL_MS);
-  }
-
-  private async refreshStatus(): Promise<void> {
-    const client = this.ensureClient();
-    if (!client) return;
-    try {
-      const status = await client.status();
-      this.agentsAvailable = status.agentsAvailable;
-      this.queuePosition = status.queuePosition;
-    } catch {
-      // The chat works without it; the next tick asks again.
-    }
-  }
-
-  /** Nobody online and nothing written yet (not even a draft): offer the form instead of the chat. */
-  private showLeaveForm(): boolean {
-    if (this.noLeaveMessage || this.leftMessageTo || this.items.length > 0) return false;
-    this.keepLeaveForm ||= this.agentsAvailable === false && !this.draft.trim();
-    return this.keepLeaveForm;
   }
 
   // ---- client events ----
@@ -512,7 +478,7 @@ export class CasekitChat extends LitElement {
   private onMessage(m: Message): void {
     this.refresh();
     // A reply usually means an agent took the case: the place in line changed.
-    if (this.opened) void this.refreshStatus();
+    if (this.opened) void this.queue.refresh();
     if (m.authorKind === 'customer' || m.internal) return;
     this.typingName = null;
     if (!this.opened || document.visibilityState === 'hidden') this.unread += 1;
@@ -571,15 +537,16 @@ export class CasekitChat extends LitElement {
   }
 
   private async sendDraft(): Promise<void> {
-    if (this.drafts?.busy) return;
-    const files = this.drafts?.ready ?? [];
+    const drafts = this.uploads.drafts;
+    if (drafts?.busy) return;
+    const files = drafts?.ready ?? [];
     // A file alone goes with its name as the text.
     const text = this.draft.trim() || files.map((f) => f.name).join(', ');
     if (!text) return;
     const sent = await this.sendText(text, files);
     if (sent) {
       this.draft = '';
-      this.drafts?.clear();
+      drafts?.clear();
       if (this.inputEl) {
         this.inputEl.value = '';
         this.inputEl.style.blockSize = '';
@@ -604,36 +571,9 @@ export class CasekitChat extends LitElement {
     return true;
   }
 
-  /** Reads and checks a form's fields; on a mistake shows it, focuses the first bad field and answers null. */
-  private async readForm(form: HTMLFormElement, fields: FormField[]): Promise<Partial<Record<FormField, string>> | null> {
-    const data = new FormData(form);
-    const errors: Partial<Record<FormField, string>> = {};
-    const values: Partial<Record<FormField, string>> = {};
-    for (const field of fields) {
-      const value = String(data.get(field) ?? '').trim();
-      if (!value) {
-        errors[field] = this.t('chat.prechat.required', { field: this.t(this.fieldLabel(field)).toLowerCase() });
-      } else if (field === 'email' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
-        errors[field] = this.t('chat.prechat.invalidEmail');
-      } else {
-        values[field] = value;
-      }
-    }
-    this.formErrors = errors;
-    const firstBad = fields.find((f) => errors[f]);
-    if (!firstBad) return values;
-    await this.updateComplete;
-    form.querySelector<HTMLElement>(`[name=${firstBad}]`)?.focus();
-    return null;
-  }
-
-  private fieldLabel(field: FormField): MessageKey {
-    return field === 'message' ? 'chat.leave.message' : `chat.prechat.${field}`;
-  }
-
   private async onPreChatSubmit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
-    const values = await this.readForm(e.target as HTMLFormElement, this.preChatFields());
+    const values = await this.form.check(e.target as HTMLFormElement, preChatFields(this.preChat));
     if (!values) return;
     await this.ensureStarted(values);
     if (this.started) {
@@ -642,55 +582,34 @@ export class CasekitChat extends LitElement {
     }
   }
 
+  /** Nobody is online: bring in the leave-a-message form, which few visitors ever see. */
+  private loadLeaveMessage(): void {
+    if (this.leaveLoading) return;
+    this.leaveLoading = true;
+    void import('./leave-message.ts').then(({ LeaveMessage }) => {
+      this.leave = new LeaveMessage(this, {
+        form: this.form,
+        t: this.t,
+        prefill: () => this.currentIdentity(),
+        error: () => this.startError,
+        send: (values) => this.leaveMessage(values),
+        sent: () => this.inputEl?.focus(),
+      });
+      this.requestUpdate();
+    });
+  }
+
   /** Leave a message: the name and email go on the visitor's profile, the message into the chat. */
-  private async onLeaveSubmit(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const values = await this.readForm(e.target as HTMLFormElement, ['name', 'email', 'message']);
-    if (!values || this.leaving) return;
-    const { name, email, message } = values as Record<FormField, string>;
-    this.leaving = true;
+  private async leaveMessage({ name, email, message }: Record<FormField, string>): Promise<boolean> {
     try {
       if (this.started) await this.activeClient!.updateProfile({ name, email });
       else await this.ensureStarted({ name, email });
-      if (!this.started || !(await this.sendText(message))) return;
-      this.leftMessageTo = email;
-      await this.updateComplete;
-      this.inputEl?.focus();
+      return this.started && (await this.sendText(message));
     } catch (err) {
       this.startError = this.t('chat.error.start');
       console.error('casekit-chat: could not leave the message', err);
-    } finally {
-      this.leaving = false;
+      return false;
     }
-  }
-
-  // ---- attachments ----
-
-  /** The attachment module, loaded on first use (it is not part of the chat's first download). */
-  private loadDrafts(): Promise<AttachmentDrafts> {
-    this.draftsLoading ??= import('../internal/attachment-drafts.ts').then(({ AttachmentDrafts, uploadLimits }) => {
-      this.drafts = new AttachmentDrafts(this, {
-        upload: async (file, onProgress) => {
-          await this.ensureStarted();
-          const client = this.activeClient;
-          if (!client || !this.started) throw new Error(this.t('chat.error.start'));
-          return client.uploadAttachment(file, file.name, { onProgress });
-        },
-        limits: () => uploadLimits(this.accept, this.maxFileSize),
-        t: (key, vars) => this.t(key, vars),
-        locale: () => this.locale,
-        focusAfterRemove: () => this.renderRoot.querySelector<HTMLElement>('.attach')?.focus(),
-      });
-      return this.drafts;
-    });
-    return this.draftsLoading;
-  }
-
-  private async onFiles(e: Event): Promise<void> {
-    const input = e.target as HTMLInputElement;
-    const files = [...(input.files ?? [])];
-    input.value = '';
-    if (files.length) (await this.loadDrafts()).add(files);
   }
 
   private onScroll(): void {
@@ -715,9 +634,6 @@ export class CasekitChat extends LitElement {
 
   // ---- rendering ----
 
-  private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
-  }
 
   private renderStatus(status: DeliveryStatus) {
     const icon =
@@ -733,21 +649,6 @@ export class CasekitChat extends LitElement {
     >`;
   }
 
-  private renderFiles(attachments: Attachment[] | undefined) {
-    const files = attachments?.filter((a) => a.contentType !== QUICK_REPLY_CONTENT_TYPE);
-    if (!files?.length) return nothing;
-    if (this.fileView) return this.fileView.renderAttachments(files, (url) => this.activeClient?.resolveUrl(url) ?? url, this.locale);
-    if (!this.fileViewLoading) {
-      this.fileViewLoading = true;
-      void import('../internal/attachments.ts').then((view) => {
-        view.adoptLate(this.renderRoot, view.attachmentStyles);
-        this.fileView = view;
-        this.requestUpdate();
-      });
-    }
-    return nothing;
-  }
-
   private renderItem(item: ChatItem, isLast: boolean) {
     const own = !isMessage(item) || item.authorKind === 'customer';
     const status = item.status;
@@ -759,7 +660,7 @@ export class CasekitChat extends LitElement {
         data-key=${itemKey(item)}
       >
         ${own ? nothing : html`<span class="author">${author}</span>`}
-        <div part="bubble" class="bubble"><span class="visually-hidden">${author}: </span>${item.text}${this.renderFiles(item.attachments)}</div>
+        <div part="bubble" class="bubble"><span class="visually-hidden">${author}: </span>${item.text}${this.uploads.renderFiles(item.attachments)}</div>
         <div class="meta">
           <time datetime=${item.createdAt} title=${formatFull(item.createdAt, this.locale)}
             >${formatTime(item.createdAt, this.locale)}</time
@@ -779,52 +680,6 @@ export class CasekitChat extends LitElement {
         : nothing}`;
   }
 
-  /** One labelled form field with its error; ids are `<form>-<field>`. */
-  private renderField(form: 'prechat' | 'leave', field: FormField, value = '') {
-    const error = this.formErrors[field];
-    const id = `${form}-${field}`;
-    const invalid = error ? 'true' : 'false';
-    const describedBy = error ? `${id}-error` : nothing;
-    return html`<div>
-      <label for=${id}>${this.t(this.fieldLabel(field))}</label>
-      ${field === 'message'
-        ? html`<textarea class="field" id=${id} name=${field} rows="4" maxlength="10000" required aria-invalid=${invalid}
-            aria-describedby=${describedBy}></textarea>`
-        : html`<input
-            class="field"
-            id=${id}
-            name=${field}
-            type=${field === 'email' ? 'email' : 'text'}
-            autocomplete=${field === 'email' ? 'email' : 'name'}
-            .value=${value}
-            required
-            aria-invalid=${invalid}
-            aria-describedby=${describedBy}
-          />`}
-      ${error ? html`<div class="error" id="${id}-error">${error}</div>` : nothing}
-    </div>`;
-  }
-
-  private renderPreChat() {
-    return html`<form part="prechat" class="prechat" novalidate @submit=${this.onPreChatSubmit}>
-      <p>${this.t('chat.prechat.intro')}</p>
-      ${this.preChatFields().map((field) => this.renderField('prechat', field))}
-      ${this.startError ? html`<div class="error" role="alert">${this.startError}</div>` : nothing}
-      <button class="btn primary" type="submit" ?disabled=${this.starting}>${this.t('chat.prechat.start')}</button>
-    </form>`;
-  }
-
-  private renderLeaveForm() {
-    const who = this.currentIdentity();
-    return html`<form part="leave-message" class="prechat" novalidate @submit=${this.onLeaveSubmit}>
-      <p>${this.t('chat.away')} ${this.t('chat.leave.intro')}</p>
-      ${this.renderField('leave', 'name', who?.name)} ${this.renderField('leave', 'email', who?.email)}
-      ${this.renderField('leave', 'message')}
-      ${this.startError ? html`<div class="error" role="alert">${this.startError}</div>` : nothing}
-      <button class="btn primary" type="submit" ?disabled=${this.leaving}>${this.t('chat.leave.send')}</button>
-    </form>`;
-  }
-
   private renderConversation() {
     const banner =
       this.connection === 'reconnecting'
@@ -833,14 +688,9 @@ export class CasekitChat extends LitElement {
           ? this.t('chat.offline')
           : '';
     const last = this.items.length - 1;
-    const queue = this.leftMessageTo
-      ? this.t('chat.leave.sent', { email: this.leftMessageTo })
-      : this.queuePosition !== null
-        ? this.t('chat.queue', { position: this.queuePosition })
-        : this.agentsAvailable === false
-          ? this.t('chat.away')
-          : '';
-    const files = this.drafts;
+    const sentTo = this.leave?.sentTo;
+    const queue = sentTo ? this.t('chat.leave.sent', { email: sentTo }) : this.queue.line(this.t);
+    const files = this.uploads.drafts;
     const canSend = (this.draft.trim() || files?.ready.length) && !files?.busy;
     return html`${banner
         ? html`<div part="banner" class="banner" role="status">${icons.wifiOff}<span>${banner}</span></div>`
@@ -871,22 +721,9 @@ export class CasekitChat extends LitElement {
             </div>`
           : nothing}
       </div>
-      ${files && (files.drafts.length || files.error) ? html`<div class="drafts">${files.render()}</div>` : nothing}
+      ${this.uploads.renderDrafts()}
       <div class="composer">
-        ${this.noAttachments
-          ? nothing
-          : html`<button
-                part="attach-button"
-                class="attach icon-button"
-                type="button"
-                aria-label=${this.t('attach.button')}
-                @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click()}
-                @pointerenter=${this.loadDrafts}
-                @focus=${this.loadDrafts}
-              >
-                ${icons.attach}
-              </button>
-              <input type="file" hidden multiple accept=${this.accept || DEFAULT_UPLOAD_TYPES.join(',')} @change=${this.onFiles} />`}
+        ${this.noAttachments ? nothing : this.uploads.renderButton()}
         <label class="visually-hidden" for="chat-input">${this.t('chat.input.label')}</label>
         <textarea
           part="input"
@@ -941,7 +778,18 @@ export class CasekitChat extends LitElement {
                   ${icons.close}
                 </button>
               </header>
-              ${this.showLeaveForm() ? this.renderLeaveForm() : this.needsPreChat ? this.renderPreChat() : this.renderConversation()}`
+              ${this.leave?.shows(!this.noLeaveMessage && !this.items.length, this.queue.agentsAvailable === false && !this.draft.trim())
+                ? this.leave.render()
+                : this.needsPreChat
+                  ? renderPreChat({
+                      fields: preChatFields(this.preChat),
+                      form: this.form,
+                      error: this.startError,
+                      starting: this.starting,
+                      t: this.t,
+                      onSubmit: this.onPreChatSubmit,
+                    })
+                  : this.renderConversation()}`
           : nothing}
       </section>
       <button

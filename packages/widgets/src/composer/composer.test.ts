@@ -90,11 +90,20 @@ describe('casekit-composer', () => {
 
   it('lets the host veto sending', async () => {
     const el = await mount();
-    el.addEventListener('casekit-message-send-request', (e) => e.preventDefault());
+    const vetoed = new Promise((r) => {
+      el.addEventListener('casekit-message-send-request', (e) => {
+        e.preventDefault();
+        r(e);
+      });
+    });
     el.focus();
     await sendKeys({ type: 'vetoed' });
     await ctrlEnter();
-    await new Promise((r) => setTimeout(r, 50));
+    await vetoed;
+    await el.updateComplete;
+    // A send under way would have disabled the button and, once answered, emptied the box.
+    expect(($(el, '[part=send-button]') as HTMLButtonElement).disabled).to.equal(false, 'nothing is being sent');
+    expect(el.shadowRoot!.querySelector('textarea')!.value).to.equal('vetoed');
     expect(mock.db.messages.some((m) => m.text === 'vetoed')).to.equal(false);
   });
 

@@ -6,15 +6,16 @@ import { DEFAULT_UPLOAD_MAX_BYTES } from '@casekit/protocol';
 import type { ChannelKind } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { composerStyles } from './composer.styles.ts';
-import { ClientController } from '../internal/client-controller.ts';
-import { agentClientContext } from '../internal/context.ts';
-import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import { ClientController } from '../client-controller.ts';
+import { agentClientContext } from '../context.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
-import { channelIcon, icons } from '../internal/icons.ts';
+import { channelIcon } from '../internal/channel-icons.ts';
+import * as icons from '../internal/icons.ts';
 import { channelLimit } from '../internal/labels.ts';
 import { formatCount } from '../internal/format.ts';
-import { MessageSendRequestEvent, MessageSentEvent } from '../internal/events.ts';
+import { MessageSendRequestEvent, MessageSentEvent } from '../events.ts';
 import { AttachmentDrafts, uploadLimits } from '../internal/attachment-drafts.ts';
 
 /** A saved answer agents insert with one pick. */

@@ -6,15 +6,16 @@ import type { AgentClient } from '@casekit/sdk';
 import type { Agent, Case, CaseStatus, ChannelKind, Priority } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { inboxStyles } from './inbox.styles.ts';
-import { ClientController } from '../internal/client-controller.ts';
-import { agentClientContext } from '../internal/context.ts';
-import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import { ClientController } from '../client-controller.ts';
+import { agentClientContext } from '../context.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import { formatCount, formatFull, formatTime, initials } from '../internal/format.ts';
-import { channelIcon, icons } from '../internal/icons.ts';
+import { channelIcon } from '../internal/channel-icons.ts';
+import * as icons from '../internal/icons.ts';
 import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts';
-import { CaseSelectEvent } from '../internal/events.ts';
+import { CaseSelectEvent } from '../events.ts';
 import { agentDirectory } from '../internal/agents.ts';
 
 /** What the inbox is filtered by; empty fields do not filter. */

@@ -2,7 +2,7 @@ import { css, html, nothing, type ReactiveController, type ReactiveControllerHos
 import { DEFAULT_UPLOAD_TYPES, type Attachment } from '@casekit/protocol';
 import { adoptLate, formatBytes } from './attachments.ts';
 import './messages-attach.ts';
-import type { MessageKey } from './i18n.ts';
+import type { MessageKey } from '../i18n.ts';
 
 /** What the widget accepts before anything is uploaded (the server checks again). */
 export interface AttachmentLimits {

@@ -1,7 +1,7 @@
-import { registerMessages } from './i18n.ts';
+import { registerMessages } from '../i18n.ts';
 
 /** Strings of the agent widgets, English and Spanish. */
-export const agentMessagesEn = {
+const agentMessagesEn = {
   'inbox.label': 'Cases',
   'inbox.search': 'Search cases',
   'inbox.filters': 'Filters',

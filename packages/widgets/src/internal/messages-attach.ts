@@ -1,10 +1,10 @@
-import { registerDefaults } from './i18n.ts';
+import { registerDefaults } from '../i18n.ts';
 
 /**
  * Strings of the file picker (chips and refusals), English and Spanish. The chat loads them with
  * the picker, so they fill in around anything a host registered before.
  */
-export const attachMessagesEn = {
+const attachMessagesEn = {
   'attach.files': 'Files to send',
   'attach.remove': 'Remove {name}',
   'attach.uploading': 'Uploading… {percent}%',

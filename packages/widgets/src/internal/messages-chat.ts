@@ -1,7 +1,7 @@
-import { registerMessages } from './i18n.ts';
+import { registerMessages } from '../i18n.ts';
 
 /** Strings of the customer chat (and delivery states), English and Spanish. */
-export const chatMessagesEn = {
+const chatMessagesEn = {
   'chat.launcher.open': 'Open chat',
   'chat.launcher.close': 'Close chat',
   'chat.title': 'Chat with us',

@@ -6,15 +6,16 @@ import type { AgentClient } from '@casekit/sdk';
 import type { Agent, CaseEvent, DeliveryStatus, Message } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { timelineStyles } from './timeline.styles.ts';
-import { ClientController } from '../internal/client-controller.ts';
-import { agentClientContext } from '../internal/context.ts';
+import { ClientController } from '../client-controller.ts';
+import { agentClientContext } from '../context.ts';
 import { agentDirectory } from '../internal/agents.ts';
-import { resolveLang, translate, type MessageKey } from '../internal/i18n.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import { attachmentStyles, renderAttachments } from '../internal/attachments.ts';
-import { channelIcon, icons } from '../internal/icons.ts';
+import { channelIcon } from '../internal/channel-icons.ts';
+import * as icons from '../internal/icons.ts';
 
 const PAGE_SIZE = 50;
 /** Events the timeline draws; the rest (customer and presence changes) are left out. */

@@ -1,6 +1,6 @@
-import type { ChatMessageKey } from './messages-chat.ts';
-import type { AgentMessageKey } from './messages-agent.ts';
-import type { AttachMessageKey } from './messages-attach.ts';
+import type { ChatMessageKey } from './internal/messages-chat.ts';
+import type { AgentMessageKey } from './internal/messages-agent.ts';
+import type { AttachMessageKey } from './internal/messages-attach.ts';
 
 /**
  * A tiny message catalog. Each widget reads its language from its own `lang` attribute,

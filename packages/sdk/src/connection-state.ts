@@ -1,0 +1,2 @@
+/** Where a realtime connection stands, as shown to users. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';

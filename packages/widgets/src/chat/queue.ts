@@ -1,0 +1,59 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { VisitorStatusResponse } from '@casekit/protocol';
+import type { MessageKey } from '../i18n.ts';
+
+/** How often an open chat asks for its place in the queue (on top of every message). */
+const STATUS_INTERVAL_MS = 20_000;
+
+/**
+ * Whether an agent is online and the visitor's place in line: asked when the panel opens, on
+ * every message and reconnect, and every 20 seconds while the panel is open and the page visible.
+ */
+export class QueueStatus implements ReactiveController {
+  /** Whether a human agent is online; null until the server said. */
+  agentsAvailable: boolean | null = null;
+  /** The visitor's place in line, or null when their case is not waiting. */
+  position: number | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly host: ReactiveControllerHost;
+  private readonly status: () => Promise<VisitorStatusResponse> | undefined;
+
+  /** `status` asks the server (the client's `status()`); undefined when there is no client to ask. */
+  constructor(host: ReactiveControllerHost, status: () => Promise<VisitorStatusResponse> | undefined) {
+    this.host = host;
+    this.status = status;
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.poll(false);
+  }
+
+  /** Asks at once and then every 20 seconds while the page is visible (true), or stops (false). */
+  poll(on: boolean): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (!on) return;
+    void this.refresh();
+    this.timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void this.refresh();
+    }, STATUS_INTERVAL_MS);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const status = await this.status();
+      if (!status) return;
+      this.agentsAvailable = status.agentsAvailable;
+      this.position = status.queuePosition;
+      this.host.requestUpdate();
+    } catch {
+      // The chat works without it; the next tick asks again.
+    }
+  }
+
+  /** The visitor's line: their place in the queue, that nobody is available, or nothing. */
+  line(t: (key: MessageKey, vars?: Record<string, string | number>) => string): string {
+    return this.position !== null ? t('chat.queue', { position: this.position }) : this.agentsAvailable === false ? t('chat.away') : '';
+  }
+}
