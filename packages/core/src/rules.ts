@@ -40,7 +40,7 @@ export function isForwardStatus(current: DeliveryStatus, next: DeliveryStatus): 
 
 export const isAgentActor = (actor: Actor): actor is AgentActor => 'agent' in actor;
 export const isCustomerActor = (actor: Actor): actor is CustomerActor => 'customerId' in actor;
-export const isSystemActor = (actor: Actor): actor is SystemActor => 'system' in actor;
+const isSystemActor = (actor: Actor): actor is SystemActor => 'system' in actor;
 
 /** The id events record as their actor: the agent's, or null for customers and the system. */
 export function actorIdOf(actor: Actor): string | null {

@@ -3,7 +3,6 @@ import type {
   Attachment,
   AuthorKind,
   Case,
-  CaseEvent,
   CaseUpdateRequest,
   Channel,
   ChannelIdentity,
@@ -179,4 +178,3 @@ export interface CaseEngine {
   createChannel(actor: AgentActor | SystemActor, input: CreateChannelInput, options?: CreateOptions): Promise<Channel>;
 }
 
-export type { CaseEvent };

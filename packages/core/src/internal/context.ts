@@ -3,7 +3,7 @@ import type { Clock, Publisher, Store, StoreReader, StoreTx } from '../ports.ts'
 import type { IdempotencyKey } from '../types.ts';
 
 /** Appends an event in the running transaction; it is published after the commit. */
-export type Emit = (event: NewCaseEvent) => Promise<void>;
+type Emit = (event: NewCaseEvent) => Promise<void>;
 
 /** What one engine operation gets: the transaction, the event sink and the operation's time. */
 export interface Step {
