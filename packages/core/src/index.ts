@@ -31,6 +31,10 @@ export type {
 // Who may see which event
 export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent } from './visibility.ts';
 
+// How searches match (stores index and query through these)
+export { customerSearchText, customerSearchQuery, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH } from './search.ts';
+export type { CaseSearch } from './search.ts';
+
 // Ids
 export { newId } from './ids.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { isPublicEvent } from '@casekit/core';
+import { customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
 import type {
   AgentRecord,
   CaseQuery,
@@ -28,7 +28,7 @@ import {
   type Workspace,
   type WorkspaceSettings,
 } from '@casekit/protocol';
-import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList, textTerms } from './internal/case-list.ts';
+import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
 import { migrate } from './internal/schema.ts';
 import { createSecretBox, type SecretBox } from './internal/secrets.ts';
@@ -307,12 +307,6 @@ function customerKeys(customer: Customer): [kind: string, key: string][] {
   for (const email of customer.emails) add('email', email.toLowerCase());
   for (const phone of customer.phones) add('phone', phone);
   return [...keys.values()];
-}
-
-function customerSearchText(customer: Customer): string {
-  return [customer.name, ...customer.emails, ...customer.phones, ...customer.identities.map((i) => i.externalId), customer.splynxId ?? '']
-    .join('\n')
-    .toLowerCase();
 }
 
 function outboxItem(row: Row): OutboxItem {
@@ -623,7 +617,7 @@ function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
    * store has already added are skipped: a preview changes with every message, its words rarely.
    */
   function rememberTerms(kase: Case): void {
-    const fresh = [...new Set(textTerms(`${kase.subject} ${kase.preview}`))].filter((term) => !terms.known.has(term));
+    const fresh = [...new Set(searchTerms(`${kase.subject} ${kase.preview}`))].filter((term) => !terms.known.has(term));
     if (fresh.length === 0) return;
     s('INSERT OR IGNORE INTO case_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify(fresh));
     terms.pending.push(...fresh);
