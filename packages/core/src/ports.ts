@@ -78,6 +78,11 @@ export interface StoreReader {
   findCustomerByIdentity(workspaceId: string, channelId: string, externalId: string): Promise<Customer | null>;
   findCustomerByEmail(workspaceId: string, email: string): Promise<Customer | null>;
   findCustomerByPhone(workspaceId: string, phone: string): Promise<Customer | null>;
+  /**
+   * Any part of a profile's name, emails, phones, channel ids or Splynx id, ignoring case,
+   * newest profile first; merged-away profiles are left out. Any text is a query and none of
+   * it is syntax; a blank one lists everyone.
+   */
   searchCustomers(workspaceId: string, q: string | undefined, limit: number, cursor?: string): Promise<Page<Customer>>;
   getCase(workspaceId: string, caseId: string): Promise<Case | null>;
   /** Most recent activity first; throws `invalid_cursor` for a cursor it did not issue. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
+import { customerSearchQuery, customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
 import type {
   AgentRecord,
   CaseQuery,
@@ -377,11 +377,13 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
 
     searchCustomers(ws, q, limit, cursor) {
       assertLimit(limit);
-      const text = q?.trim().toLowerCase();
+      // Normalized like the stored text: no NUL, which neither FTS5 nor LIKE can take.
+      const text = customerSearchQuery(q);
       const before = cursor === undefined ? undefined : decodePositionCursor('customer', cursor);
       let rows: Row[];
-      if (text && [...text].length >= 3) {
-        // Any part of three or more characters: the trigram index finds it, newest first.
+      if ([...text].length >= 3) {
+        // Any part of three or more characters: the trigram index finds it, newest first. As
+        // one FTS5 string, the query's quotes doubled, no character of it is syntax.
         const phrase = `"${text.replaceAll('"', '""')}"`;
         rows = s(
           `SELECT c.pos, c.json FROM customers_search AS f CROSS JOIN customers AS c

@@ -368,6 +368,46 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         // Merging again from the same profile is refused rather than silently re-pointed.
         await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, source.customer.id, target.customer.id)));
       });
+
+      it('searches with any text without failing: quotes, search syntax, NUL, lone surrogates, long and blank queries', async () => {
+        const quoted = makeCustomer({ name: 'Dana "DK" O\'Brien' });
+        const near = makeCustomer({ name: 'NEAR(Anderson) AND Co' });
+        const star = makeCustomer({ name: 'Star*Light ^caret -dash col:on' });
+        const plain = makeCustomer({ name: 'Plain Person', emails: ['plain@example.com'] });
+        await store.transaction(async (tx) => {
+          for (const p of [quoted, near, star, plain]) await tx.insertCustomer(p);
+        });
+        const everyone = [plain, star, near, quoted].map((c) => c.name);
+        const names = async (q: string) => (await store.searchCustomers(WS, q, 50)).items.map((c) => c.name);
+        const none: string[] = [];
+        const expected: [queries: string[], found: string[]][] = [
+          [['"', '"dk"', '"DK" O\'', "o'brien", 'dana "'], [quoted.name]],
+          [['NEAR(', '(', ')', 'and co', 'AND', ') AND C'], [near.name]],
+          [['*', 'r*l', '^caret', '^', '-dash', '-', 'col:on', ':'], [star.name]],
+          // NUL is ignored: around it the query still matches, and alone it lists everyone, as a blank query does.
+          [['dana\u0000', 'd\u0000ana'], [quoted.name]],
+          [['   ', '\t\n', '\u0000', '\u0000\u0000\u0000'], everyone],
+          [['AND OR NOT', 'NEAR(a b, 2)', 'name:dana', '"dana', '{name}: x', 'd*', '^d', 'a OR b', 'x"y', '""', '"""'], none],
+          [['\uD800', 'dana\uDC00', '\uDFFF\uD800x', 'Brien\uD83D'], none],
+          [['x'.repeat(10_000), 'dana '.repeat(2_000)], none],
+        ];
+        for (const [queries, found] of expected) {
+          for (const q of queries) assert.deepEqual(await names(q), found, JSON.stringify(q.slice(0, 30)));
+        }
+        // Whatever else comes in, an answer: a page of these customers, never an error.
+        let seed = 7;
+        const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+        const alphabet = ['"', "'", '*', '^', '-', ':', '(', ')', '{', '}', '[', ']', '\\', '%', '_', '\u0000', '\u0001', '\n', ' ', 'a', 'D', 'é', '\uD800', '\uDC00', '😀', 'AND', 'NEAR'];
+        const ids = new Set([quoted, near, star, plain].map((c) => c.id));
+        for (let i = 0; i < 200; i++) {
+          const q = Array.from({ length: 1 + Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+          const page = await store.searchCustomers(WS, q, 2);
+          assert.ok(page.items.every((c) => ids.has(c.id)), JSON.stringify(q));
+        }
+        // A name with a quote is found page by page by its quote.
+        const quotes = await collectPages((cursor) => store.searchCustomers(WS, '"', 1, cursor));
+        assert.deepEqual(quotes.items.map((c) => c.id), [quoted.id]);
+      });
     });
 
     describe('cases', () => {
