@@ -102,7 +102,10 @@ export interface StoreReader {
   queuePosition(workspaceId: string, caseId: string): Promise<number | null>;
   getMessage(workspaceId: string, messageId: string): Promise<Message | null>;
   findMessageByProviderId(workspaceId: string, channelId: string, providerMessageId: string): Promise<Message | null>;
-  /** `scope` is who sent it: a customer id for visitors, an agent id for agents. */
+  /**
+   * `scope` is who sent it: a customer id for visitors, an agent id for agents. A customer's
+   * client ids follow merges: the surviving id and the merged-away one both find them.
+   */
   findMessageByClientId(workspaceId: string, scope: string, clientMessageId: string): Promise<Message | null>;
   /** Oldest first. */
   listMessages(workspaceId: string, query: MessageQuery): Promise<Page<Message>>;
@@ -125,7 +128,10 @@ export interface StoreTx extends StoreReader {
   /** Fails with `conflict` when another profile already holds one of its identities. */
   insertCustomer(customer: Customer): Promise<void>;
   updateCustomer(customer: Customer): Promise<void>;
-  /** Points `sourceId` at `targetId` and moves its cases, conversations, messages and events. */
+  /**
+   * Points `sourceId` at `targetId` (or at the profile a merged-away `targetId` resolves to) and
+   * moves its cases, conversations, messages (with their client ids) and events.
+   */
   mergeCustomer(workspaceId: string, sourceId: string, targetId: string): Promise<void>;
   nextCaseNumber(workspaceId: string): Promise<number>;
   insertCase(kase: Case): Promise<void>;

@@ -476,8 +476,14 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
     getMessage: (ws, id) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, id)),
     findMessageByProviderId: (ws, channelId, providerMessageId) =>
       one<Message>(s('SELECT json FROM messages WHERE ws = ? AND provider_key = ?').get(ws, `${channelId}${NUL}${providerMessageId}`)),
-    findMessageByClientId: (ws, scope, clientMessageId) =>
-      one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, `${scope}${NUL}${clientMessageId}`)),
+    findMessageByClientId(ws, scope, clientMessageId) {
+      const find = (sender: string) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, `${sender}${NUL}${clientMessageId}`));
+      // A merged-away customer's id also finds what the surviving profile sent (looked up on a miss only).
+      const found = find(scope);
+      if (found) return found;
+      const survivor = canonicalCustomerId(ws, scope);
+      return survivor === scope ? null : find(survivor);
+    },
 
     listMessages(ws, query: MessageQuery): Page<Message> {
       assertLimit(query.limit);
@@ -723,6 +729,13 @@ function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
       }
       if (target === sourceId) throw new CasekitError('bad_request', `Customer "${sourceId}" cannot be merged into itself.`);
       for (const table of ['cases', 'conversations', 'messages', 'events'] as const) rename(table, 'customer_id', ws, sourceId, target);
+      // What the customer sent with a client id moves to the survivor's scope, so a retry after
+      // the merge is still found; an id both profiles used stays with the message it names.
+      const scope = `${sourceId}${NUL}`;
+      const rekey = s('UPDATE OR IGNORE messages SET client_key = ? WHERE pos = ?');
+      for (const row of s('SELECT pos, client_key FROM messages WHERE ws = ? AND client_key >= ? AND client_key < ?').all(ws, scope, `${sourceId}\u0001`)) {
+        rekey.run(`${target}${NUL}${(row.client_key as string).slice(scope.length)}`, row.pos);
+      }
       // A key both profiles hold stays once, with the target.
       s('UPDATE OR IGNORE customer_keys SET customer_id = ? WHERE ws = ? AND customer_id = ?').run(target, ws, sourceId);
       s('DELETE FROM customer_keys WHERE ws = ? AND customer_id = ?').run(ws, sourceId);

@@ -408,6 +408,40 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         const quotes = await collectPages((cursor) => store.searchCustomers(WS, '"', 1, cursor));
         assert.deepEqual(quotes.items.map((c) => c.id), [quoted.id]);
       });
+
+      it('finds what a customer sent with a client id under the surviving profile and under the merged-away one', async () => {
+        const source = await openThread(store, seeded.web);
+        const target = await openThread(store, seeded.web);
+        const retried = await addMessage(store, source, { clientMessageId: 'c-retry' });
+        const fromSource = await addMessage(store, source, { clientMessageId: 'c-both' });
+        const fromTarget = await addMessage(store, target, { clientMessageId: 'c-both' });
+        const agentReply = await addMessage(store, source, {
+          clientMessageId: 'c-retry',
+          direction: 'outbound',
+          authorKind: 'agent',
+          authorId: seeded.agent.id,
+          authorName: seeded.agent.name,
+        });
+        await store.transaction((tx) => tx.mergeCustomer(WS, source.customer.id, target.customer.id));
+        for (const scope of [target.customer.id, source.customer.id]) {
+          assert.equal((await store.findMessageByClientId(WS, scope, 'c-retry'))?.id, retried.id, scope);
+        }
+        // The visitor's retry is refused as a repeat rather than stored a second time.
+        await assert.rejects(addMessage(store, target, { clientMessageId: 'c-retry' }), { code: 'conflict' });
+        // Both profiles sent 'c-both': both messages stay, each findable, the survivor's under its id.
+        assert.equal((await store.findMessageByClientId(WS, target.customer.id, 'c-both'))?.id, fromTarget.id);
+        assert.ok([fromSource.id, fromTarget.id].includes((await store.findMessageByClientId(WS, source.customer.id, 'c-both'))!.id));
+        assert.equal((await store.getMessage(WS, fromSource.id))?.customerId, target.customer.id);
+        // An agent's client ids are the agent's own: a customer merge leaves them be.
+        assert.equal((await store.findMessageByClientId(WS, seeded.agent.id, 'c-retry'))?.id, agentReply.id);
+        // A second merge carries them on, and the first id still finds them.
+        const last = await openThread(store, seeded.sms);
+        await store.transaction((tx) => tx.mergeCustomer(WS, target.customer.id, last.customer.id));
+        for (const scope of [last.customer.id, target.customer.id, source.customer.id]) {
+          assert.equal((await store.findMessageByClientId(WS, scope, 'c-retry'))?.id, retried.id, scope);
+        }
+        assert.equal((await store.findMessageByClientId(WS, last.customer.id, 'c-both'))?.id, fromTarget.id);
+      });
     });
 
     describe('cases', () => {
