@@ -65,7 +65,10 @@ export interface IdempotentResponse {
   requestHash: string;
 }
 
-/** Reads; outside a transaction they see committed data. */
+/**
+ * Reads; outside a transaction they see committed data. What they return is the caller's own:
+ * changing it changes nothing stored.
+ */
 export interface StoreReader {
   getWorkspace(workspaceId: string): Promise<(Workspace & { settings: WorkspaceSettings }) | null>;
   getChannel(workspaceId: string, channelId: string): Promise<ChannelRecord | null>;
@@ -119,7 +122,10 @@ export interface StoreReader {
   getIdempotent(workspaceId: string, scope: string, key: string): Promise<IdempotentResponse | null>;
 }
 
-/** Reads and writes inside one atomic transaction. */
+/**
+ * Reads and writes inside one atomic transaction; refused once its callback has ended. Each
+ * call is all or nothing: a caller may catch its error and go on.
+ */
 export interface StoreTx extends StoreReader {
   putWorkspace(workspace: Workspace & { settings: WorkspaceSettings }): Promise<void>;
   insertChannel(channel: ChannelRecord): Promise<void>;
@@ -153,17 +159,17 @@ export interface StoreTx extends StoreReader {
 }
 
 /**
- * The persistence port. Every adapter (`@casekit/store-sqlite`, `@casekit/store-dynamodb`)
- * passes the contract suite in `@casekit/testkit`.
+ * The persistence port. Every adapter (`@casekit/store-memory`, `@casekit/store-sqlite`,
+ * `@casekit/store-dynamodb`) passes the contract suite in `@casekit/testkit`.
  */
 export interface Store extends StoreReader {
   /** Runs `fn` atomically: all its writes commit together, or none do if it throws. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Claims up to `limit` due outbox items for `leaseMs`; no other worker gets them meanwhile. */
+  /** Claims up to `limit` due outbox items of any workspace for `leaseMs`; no other worker gets them meanwhile. */
   claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]>;
   /** Removes a delivered item. */
   completeOutbox(workspaceId: string, itemId: string): Promise<void>;
-  /** Records a failed attempt; the item becomes due again at `retryAt`, or is dropped when null. */
+  /** Records a failed attempt; the item becomes due again at `retryAt` (its lease ends), or is dropped when null. */
   failOutbox(workspaceId: string, itemId: string, error: string, retryAt: Date | null): Promise<void>;
   close(): Promise<void>;
 }
