@@ -23,23 +23,6 @@ const presence = (workspaceId: string): NewCaseEvent => ({
 });
 
 describe('memory store', () => {
-  it('runs one transaction at a time: awaits inside one never let another in', async () => {
-    const store = createMemoryStore();
-    const pairs = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        store.transaction(async (tx) => {
-          const a = await tx.appendEvent(presence('ws_serial'));
-          await new Promise((resolve) => setTimeout(resolve, (i * 3) % 5));
-          const b = await tx.appendEvent(presence('ws_serial'));
-          return [a.seq, b.seq] as const;
-        }),
-      ),
-    );
-    for (const [a, b] of pairs) assert.equal(b, a + 1);
-    assert.equal(await store.lastSeq('ws_serial'), 16);
-    await store.close();
-  });
-
   it('finishes the transactions queued before close, and refuses every call after it', async () => {
     const store = createMemoryStore();
     let leaked: StoreTx | undefined;

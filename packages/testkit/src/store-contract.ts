@@ -1063,6 +1063,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(final?.version, 11);
       });
 
+      it('runs one transaction at a time: awaits inside one never let another in', async () => {
+        const pairs = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            store.transaction(async (tx) => {
+              const a = await tx.appendEvent(makePresenceEvent());
+              await new Promise((resolve) => setTimeout(resolve, (i * 3) % 5));
+              const b = await tx.appendEvent(makePresenceEvent());
+              return [a.seq, b.seq] as const;
+            }),
+          ),
+        );
+        for (const [a, b] of pairs) assert.equal(b, a + 1);
+        assert.equal(await store.lastSeq(WS), 16);
+      });
+
       it('undoes every kind of write of a transaction that throws', async () => {
         const a = await openThread(store, seeded.web, {
           customer: { emails: ['keep@example.com'], identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'keep' }] },
