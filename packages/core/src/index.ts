@@ -55,6 +55,10 @@ export type {
   IdempotentResponse,
 } from './ports.ts';
 
+// How searches match (stores index and query through these)
+export { customerSearchText, customerSearchQuery, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH } from './search.ts';
+export type { CaseSearch } from './search.ts';
+
 // Ids
 export { newId } from './ids.ts';
 

@@ -65,7 +65,10 @@ export interface IdempotentResponse {
   requestHash: string;
 }
 
-/** Reads; outside a transaction they see committed data. */
+/**
+ * Reads; outside a transaction they see committed data. What they return is the caller's own:
+ * changing it changes nothing stored.
+ */
 export interface StoreReader {
   getWorkspace(workspaceId: string): Promise<(Workspace & { settings: WorkspaceSettings }) | null>;
   getChannel(workspaceId: string, channelId: string): Promise<ChannelRecord | null>;
@@ -78,6 +81,11 @@ export interface StoreReader {
   findCustomerByIdentity(workspaceId: string, channelId: string, externalId: string): Promise<Customer | null>;
   findCustomerByEmail(workspaceId: string, email: string): Promise<Customer | null>;
   findCustomerByPhone(workspaceId: string, phone: string): Promise<Customer | null>;
+  /**
+   * Any part of a profile's name, emails, phones, channel ids or Splynx id, ignoring case,
+   * newest profile first; merged-away profiles are left out. Any text is a query and none of
+   * it is syntax; a blank one lists everyone.
+   */
   searchCustomers(workspaceId: string, q: string | undefined, limit: number, cursor?: string): Promise<Page<Customer>>;
   getCase(workspaceId: string, caseId: string): Promise<Case | null>;
   /** Most recent activity first; throws `invalid_cursor` for a cursor it did not issue. */
@@ -97,7 +105,10 @@ export interface StoreReader {
   queuePosition(workspaceId: string, caseId: string): Promise<number | null>;
   getMessage(workspaceId: string, messageId: string): Promise<Message | null>;
   findMessageByProviderId(workspaceId: string, channelId: string, providerMessageId: string): Promise<Message | null>;
-  /** `scope` is who sent it: a customer id for visitors, an agent id for agents. */
+  /**
+   * `scope` is who sent it: a customer id for visitors, an agent id for agents. A customer's
+   * client ids follow merges: the surviving id and the merged-away one both find them.
+   */
   findMessageByClientId(workspaceId: string, scope: string, clientMessageId: string): Promise<Message | null>;
   /** Oldest first. */
   listMessages(workspaceId: string, query: MessageQuery): Promise<Page<Message>>;
@@ -111,7 +122,10 @@ export interface StoreReader {
   getIdempotent(workspaceId: string, scope: string, key: string): Promise<IdempotentResponse | null>;
 }
 
-/** Reads and writes inside one atomic transaction. */
+/**
+ * Reads and writes inside one atomic transaction; refused once its callback has ended. Each
+ * call is all or nothing: a caller may catch its error and go on.
+ */
 export interface StoreTx extends StoreReader {
   putWorkspace(workspace: Workspace & { settings: WorkspaceSettings }): Promise<void>;
   insertChannel(channel: ChannelRecord): Promise<void>;
@@ -120,7 +134,10 @@ export interface StoreTx extends StoreReader {
   /** Fails with `conflict` when another profile already holds one of its identities. */
   insertCustomer(customer: Customer): Promise<void>;
   updateCustomer(customer: Customer): Promise<void>;
-  /** Points `sourceId` at `targetId` and moves its cases, conversations, messages and events. */
+  /**
+   * Points `sourceId` at `targetId` (or at the profile a merged-away `targetId` resolves to) and
+   * moves its cases, conversations, messages (with their client ids) and events.
+   */
   mergeCustomer(workspaceId: string, sourceId: string, targetId: string): Promise<void>;
   nextCaseNumber(workspaceId: string): Promise<number>;
   insertCase(kase: Case): Promise<void>;
@@ -142,17 +159,17 @@ export interface StoreTx extends StoreReader {
 }
 
 /**
- * The persistence port. Every adapter (`@casekit/store-sqlite`, `@casekit/store-dynamodb`)
- * passes the contract suite in `@casekit/testkit`.
+ * The persistence port. Every adapter (`@casekit/store-memory`, `@casekit/store-sqlite`,
+ * `@casekit/store-dynamodb`) passes the contract suite in `@casekit/testkit`.
  */
 export interface Store extends StoreReader {
   /** Runs `fn` atomically: all its writes commit together, or none do if it throws. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** Claims up to `limit` due outbox items for `leaseMs`; no other worker gets them meanwhile. */
+  /** Claims up to `limit` due outbox items of any workspace for `leaseMs`; no other worker gets them meanwhile. */
   claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]>;
   /** Removes a delivered item. */
   completeOutbox(workspaceId: string, itemId: string): Promise<void>;
-  /** Records a failed attempt; the item becomes due again at `retryAt`, or is dropped when null. */
+  /** Records a failed attempt; the item becomes due again at `retryAt` (its lease ends), or is dropped when null. */
   failOutbox(workspaceId: string, itemId: string, error: string, retryAt: Date | null): Promise<void>;
   close(): Promise<void>;
 }

@@ -169,22 +169,6 @@ describe('sqlite store', () => {
     await store.close();
   });
 
-  it('runs one transaction at a time: awaits inside one never let another in', async () => {
-    const store = await createSqliteStore({ filename: ':memory:' });
-    const pairs = await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        store.transaction(async (tx) => {
-          const a = await tx.appendEvent(presence('ws_serial'));
-          await new Promise((resolve) => setTimeout(resolve, (i * 3) % 5));
-          const b = await tx.appendEvent(presence('ws_serial'));
-          return [a.seq, b.seq] as const;
-        }),
-      ),
-    );
-    for (const [a, b] of pairs) assert.equal(b, a + 1);
-    await store.close();
-  });
-
   it('undoes only the failing transactions of a group that commits together, and shows each one as soon as it resolves', async () => {
     const store = await createSqliteStore({ filename: freshFile() });
     const outcomes = await Promise.allSettled(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { isPublicEvent } from '@casekit/core';
+import { customerSearchQuery, customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
 import type {
   AgentRecord,
   CaseQuery,
@@ -28,7 +28,7 @@ import {
   type Workspace,
   type WorkspaceSettings,
 } from '@casekit/protocol';
-import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList, textTerms } from './internal/case-list.ts';
+import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
 import { migrate } from './internal/schema.ts';
 import { createSecretBox, type SecretBox } from './internal/secrets.ts';
@@ -309,12 +309,6 @@ function customerKeys(customer: Customer): [kind: string, key: string][] {
   return [...keys.values()];
 }
 
-function customerSearchText(customer: Customer): string {
-  return [customer.name, ...customer.emails, ...customer.phones, ...customer.identities.map((i) => i.externalId), customer.splynxId ?? '']
-    .join('\n')
-    .toLowerCase();
-}
-
 function outboxItem(row: Row): OutboxItem {
   return {
     id: row.id as string,
@@ -383,11 +377,13 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
 
     searchCustomers(ws, q, limit, cursor) {
       assertLimit(limit);
-      const text = q?.trim().toLowerCase();
+      // Normalized like the stored text: no NUL, which neither FTS5 nor LIKE can take.
+      const text = customerSearchQuery(q);
       const before = cursor === undefined ? undefined : decodePositionCursor('customer', cursor);
       let rows: Row[];
-      if (text && [...text].length >= 3) {
-        // Any part of three or more characters: the trigram index finds it, newest first.
+      if ([...text].length >= 3) {
+        // Any part of three or more characters: the trigram index finds it, newest first. As
+        // one FTS5 string, the query's quotes doubled, no character of it is syntax.
         const phrase = `"${text.replaceAll('"', '""')}"`;
         rows = s(
           `SELECT c.pos, c.json FROM customers_search AS f CROSS JOIN customers AS c
@@ -480,8 +476,14 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
     getMessage: (ws, id) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, id)),
     findMessageByProviderId: (ws, channelId, providerMessageId) =>
       one<Message>(s('SELECT json FROM messages WHERE ws = ? AND provider_key = ?').get(ws, `${channelId}${NUL}${providerMessageId}`)),
-    findMessageByClientId: (ws, scope, clientMessageId) =>
-      one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, `${scope}${NUL}${clientMessageId}`)),
+    findMessageByClientId(ws, scope, clientMessageId) {
+      const find = (sender: string) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, `${sender}${NUL}${clientMessageId}`));
+      // A merged-away customer's id also finds what the surviving profile sent (looked up on a miss only).
+      const found = find(scope);
+      if (found) return found;
+      const survivor = canonicalCustomerId(ws, scope);
+      return survivor === scope ? null : find(survivor);
+    },
 
     listMessages(ws, query: MessageQuery): Page<Message> {
       assertLimit(query.limit);
@@ -623,7 +625,7 @@ function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
    * store has already added are skipped: a preview changes with every message, its words rarely.
    */
   function rememberTerms(kase: Case): void {
-    const fresh = [...new Set(textTerms(`${kase.subject} ${kase.preview}`))].filter((term) => !terms.known.has(term));
+    const fresh = [...new Set(searchTerms(`${kase.subject} ${kase.preview}`))].filter((term) => !terms.known.has(term));
     if (fresh.length === 0) return;
     s('INSERT OR IGNORE INTO case_terms (term) SELECT value FROM json_each(?)').run(JSON.stringify(fresh));
     terms.pending.push(...fresh);
@@ -727,6 +729,13 @@ function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writes {
       }
       if (target === sourceId) throw new CasekitError('bad_request', `Customer "${sourceId}" cannot be merged into itself.`);
       for (const table of ['cases', 'conversations', 'messages', 'events'] as const) rename(table, 'customer_id', ws, sourceId, target);
+      // What the customer sent with a client id moves to the survivor's scope, so a retry after
+      // the merge is still found; an id both profiles used stays with the message it names.
+      const scope = `${sourceId}${NUL}`;
+      const rekey = s('UPDATE OR IGNORE messages SET client_key = ? WHERE pos = ?');
+      for (const row of s('SELECT pos, client_key FROM messages WHERE ws = ? AND client_key >= ? AND client_key < ?').all(ws, scope, `${sourceId}\u0001`)) {
+        rekey.run(`${target}${NUL}${(row.client_key as string).slice(scope.length)}`, row.pos);
+      }
       // A key both profiles hold stays once, with the target.
       s('UPDATE OR IGNORE customer_keys SET customer_id = ? WHERE ws = ? AND customer_id = ?').run(target, ws, sourceId);
       s('DELETE FROM customer_keys WHERE ws = ? AND customer_id = ?').run(ws, sourceId);

@@ -243,6 +243,19 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
       assert.equal(again.customer.id, a.customer.id);
     });
 
+    it('treats a visitor\'s retry after their profile was merged as the duplicate it is', async () => {
+      const first = await engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId: 'anon:m' }, clientMessageId: 'c-merge', text: 'hello' });
+      const other = await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550166', phone: '+14155550166' }, text: 'from sms' });
+      await engine.mergeCustomers(sup, other.customer.id, first.customer.id);
+      // The visitor's page still holds the old profile id and sends the message again.
+      const retry = await engine.ingest({ workspaceId: WS, channelId: 'web', customerId: first.customer.id, clientMessageId: 'c-merge', from: { externalId: 'anon:m' }, text: 'hello' });
+      assert.equal(retry.duplicate, true);
+      assert.equal(retry.message.id, first.message.id);
+      assert.equal(retry.customer.id, other.customer.id);
+      const messages = await store.listMessages(WS, { customerId: other.customer.id, limit: 50 });
+      assert.deepEqual(messages.items.map((m) => m.text), ['hello', 'from sms']);
+    });
+
     it('publishes nothing and consumes no seq when a transaction fails', async () => {
       await fromWeb('hello');
       const seq = await store.lastSeq(WS);

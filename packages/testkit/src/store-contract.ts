@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { AgentRecord, CaseQuery, ChannelRecord, Store } from '@casekit/core';
+import type { AgentRecord, CaseQuery, ChannelRecord, Store, StoreReader, StoreTx } from '@casekit/core';
 import {
   Agent as AgentSchema,
   CASE_STATUSES,
@@ -368,6 +368,125 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         // Merging again from the same profile is refused rather than silently re-pointed.
         await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, source.customer.id, target.customer.id)));
       });
+
+      it('searches with any text without failing: quotes, search syntax, NUL, lone surrogates, long and blank queries', async () => {
+        const quoted = makeCustomer({ name: 'Dana "DK" O\'Brien' });
+        const near = makeCustomer({ name: 'NEAR(Anderson) AND Co' });
+        const star = makeCustomer({ name: 'Star*Light ^caret -dash col:on' });
+        const plain = makeCustomer({ name: 'Plain Person', emails: ['plain@example.com'] });
+        await store.transaction(async (tx) => {
+          for (const p of [quoted, near, star, plain]) await tx.insertCustomer(p);
+        });
+        const everyone = [plain, star, near, quoted].map((c) => c.name);
+        const names = async (q: string) => (await store.searchCustomers(WS, q, 50)).items.map((c) => c.name);
+        const none: string[] = [];
+        const expected: [queries: string[], found: string[]][] = [
+          [['"', '"dk"', '"DK" O\'', "o'brien", 'dana "'], [quoted.name]],
+          [['NEAR(', '(', ')', 'and co', 'AND', ') AND C'], [near.name]],
+          [['*', 'r*l', '^caret', '^', '-dash', '-', 'col:on', ':'], [star.name]],
+          // NUL is ignored: around it the query still matches, and alone it lists everyone, as a blank query does.
+          [['dana\u0000', 'd\u0000ana'], [quoted.name]],
+          [['   ', '\t\n', '\u0000', '\u0000\u0000\u0000'], everyone],
+          [['AND OR NOT', 'NEAR(a b, 2)', 'name:dana', '"dana', '{name}: x', 'd*', '^d', 'a OR b', 'x"y', '""', '"""'], none],
+          [['\uD800', 'dana\uDC00', '\uDFFF\uD800x', 'Brien\uD83D'], none],
+          [['x'.repeat(10_000), 'dana '.repeat(2_000)], none],
+        ];
+        for (const [queries, found] of expected) {
+          for (const q of queries) assert.deepEqual(await names(q), found, JSON.stringify(q.slice(0, 30)));
+        }
+        // Whatever else comes in, an answer: a page of these customers, never an error.
+        let seed = 7;
+        const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+        const alphabet = ['"', "'", '*', '^', '-', ':', '(', ')', '{', '}', '[', ']', '\\', '%', '_', '\u0000', '\u0001', '\n', ' ', 'a', 'D', 'é', '\uD800', '\uDC00', '😀', 'AND', 'NEAR'];
+        const ids = new Set([quoted, near, star, plain].map((c) => c.id));
+        for (let i = 0; i < 200; i++) {
+          const q = Array.from({ length: 1 + Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+          const page = await store.searchCustomers(WS, q, 2);
+          assert.ok(page.items.every((c) => ids.has(c.id)), JSON.stringify(q));
+        }
+        // A name with a quote is found page by page by its quote.
+        const quotes = await collectPages((cursor) => store.searchCustomers(WS, '"', 1, cursor));
+        assert.deepEqual(quotes.items.map((c) => c.id), [quoted.id]);
+      });
+
+      it('finds what a customer sent with a client id under the surviving profile and under the merged-away one', async () => {
+        const source = await openThread(store, seeded.web);
+        const target = await openThread(store, seeded.web);
+        const retried = await addMessage(store, source, { clientMessageId: 'c-retry' });
+        const fromSource = await addMessage(store, source, { clientMessageId: 'c-both' });
+        const fromTarget = await addMessage(store, target, { clientMessageId: 'c-both' });
+        const agentReply = await addMessage(store, source, {
+          clientMessageId: 'c-retry',
+          direction: 'outbound',
+          authorKind: 'agent',
+          authorId: seeded.agent.id,
+          authorName: seeded.agent.name,
+        });
+        await store.transaction((tx) => tx.mergeCustomer(WS, source.customer.id, target.customer.id));
+        for (const scope of [target.customer.id, source.customer.id]) {
+          assert.equal((await store.findMessageByClientId(WS, scope, 'c-retry'))?.id, retried.id, scope);
+        }
+        // The visitor's retry is refused as a repeat rather than stored a second time.
+        await assert.rejects(addMessage(store, target, { clientMessageId: 'c-retry' }), { code: 'conflict' });
+        // Both profiles sent 'c-both': both messages stay, each findable, the survivor's under its id.
+        assert.equal((await store.findMessageByClientId(WS, target.customer.id, 'c-both'))?.id, fromTarget.id);
+        assert.ok([fromSource.id, fromTarget.id].includes((await store.findMessageByClientId(WS, source.customer.id, 'c-both'))!.id));
+        assert.equal((await store.getMessage(WS, fromSource.id))?.customerId, target.customer.id);
+        // An agent's client ids are the agent's own: a customer merge leaves them be.
+        assert.equal((await store.findMessageByClientId(WS, seeded.agent.id, 'c-retry'))?.id, agentReply.id);
+        // A second merge carries them on, and the first id still finds them.
+        const last = await openThread(store, seeded.sms);
+        await store.transaction((tx) => tx.mergeCustomer(WS, target.customer.id, last.customer.id));
+        for (const scope of [last.customer.id, target.customer.id, source.customer.id]) {
+          assert.equal((await store.findMessageByClientId(WS, scope, 'c-retry'))?.id, retried.id, scope);
+        }
+        assert.equal((await store.findMessageByClientId(WS, last.customer.id, 'c-both'))?.id, fromTarget.id);
+      });
+
+      it('resolves a merged-away id wherever a customer id is taken, through chained merges', async () => {
+        const a = await openThread(store, seeded.web, {
+          customer: { emails: ['a@example.com'], identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'visitor-a' }] },
+          kase: { lastActivityAt: fixtureTime(30) },
+          conversation: { lastMessageAt: fixtureTime(30) },
+        });
+        const b = await openThread(store, seeded.sms, { kase: { lastActivityAt: fixtureTime(20) } });
+        const c = await openThread(store, seeded.web, { kase: { lastActivityAt: fixtureTime(10), status: 'solved' }, conversation: { lastMessageAt: fixtureTime(10) } });
+        const fromA = await addMessage(store, a, { text: 'from a' });
+        const fromB = await addMessage(store, b, { text: 'from b' });
+        const seqs = await store.transaction(async (tx) => [(await tx.appendEvent(makeMessageEvent(fromA))).seq, (await tx.appendEvent(makeMessageEvent(fromB))).seq]);
+        await store.transaction((tx) => tx.mergeCustomer(WS, a.customer.id, b.customer.id));
+        await store.transaction((tx) => tx.mergeCustomer(WS, b.customer.id, c.customer.id));
+        for (const id of [a.customer.id, b.customer.id, c.customer.id]) {
+          assert.equal((await store.getCustomer(WS, id))?.id, c.customer.id, id);
+          assert.deepEqual((await store.listCases(WS, { customerId: id, limit: 10 })).items.map((k) => k.id), [a.kase.id, b.kase.id, c.kase.id], id);
+          assert.equal((await store.findActiveCase(WS, id))?.id, a.kase.id, id);
+          assert.equal((await store.findLatestConversation(WS, id, seeded.web.id))?.id, a.conversation.id, id);
+          assert.deepEqual((await store.listMessages(WS, { customerId: id, limit: 10 })).items.map((m) => m.id), [fromA.id, fromB.id], id);
+          assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 10, customerId: id })).map((e) => e.seq), seqs, id);
+          assert.deepEqual((await store.timeline(WS, id, 10)).items.map((e) => e.seq), [...seqs].reverse(), id);
+        }
+        assert.equal((await store.findCustomerByEmail(WS, 'a@example.com'))?.id, c.customer.id);
+        assert.equal((await store.findCustomerByIdentity(WS, seeded.web.id, 'visitor-a'))?.id, c.customer.id);
+        assert.deepEqual((await store.searchCustomers(WS, undefined, 10)).items.map((k) => k.id), [c.customer.id]);
+      });
+
+      it('merges into the survivor of an earlier merge, and refuses a merge into itself or with an unknown profile', async () => {
+        const a = await openThread(store, seeded.web);
+        const b = await openThread(store, seeded.web);
+        const d = await openThread(store, seeded.sms);
+        await store.transaction((tx) => tx.mergeCustomer(WS, a.customer.id, b.customer.id));
+        // Into a merged-away id: the cases go to the profile that id resolves to.
+        await store.transaction((tx) => tx.mergeCustomer(WS, d.customer.id, a.customer.id));
+        assert.equal((await store.getCase(WS, d.kase.id))?.customerId, b.customer.id);
+        assert.equal((await store.getCustomer(WS, d.customer.id))?.id, b.customer.id);
+        await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, b.customer.id, b.customer.id)), { code: 'bad_request' });
+        await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, b.customer.id, a.customer.id)), { code: 'bad_request' });
+        await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, 'cu_unknown', b.customer.id)), { code: 'not_found' });
+        await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, b.customer.id, 'cu_unknown')), { code: 'not_found' });
+        await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, a.customer.id, b.customer.id)), { code: 'conflict' });
+        assert.equal((await store.getCustomer(WS, b.customer.id))?.id, b.customer.id);
+        assert.deepEqual((await store.listCases(WS, { customerId: b.customer.id, limit: 10 })).items.map((k) => k.id).sort(), [a.kase.id, b.kase.id, d.kase.id].sort());
+      });
     });
 
     describe('cases', () => {
@@ -468,6 +587,31 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(await store.queuePosition(WS, first.id), null);
         assert.equal(await store.queuePosition(WS, third.id), 2);
         assert.equal(await store.queuePosition(WS, 'c_unknown'), null);
+      });
+
+      it('keeps on-hold, solved and closed cases and other workspaces out of the waiting queue, and a case its place in it', async () => {
+        await seedWorkspace(store, OTHER_WS);
+        const stranger = makeCustomer({ workspaceId: OTHER_WS });
+        const customer = makeCustomer();
+        const mk = (number: number, overrides: Partial<Case> = {}) => makeCase({ customerId: customer.id, number, ...overrides });
+        const first = mk(1);
+        const [onHold, solved, closed] = [mk(2, { status: 'on_hold' }), mk(3, { status: 'solved' }), mk(4, { status: 'closed' })];
+        const second = mk(5, { status: 'open' });
+        const third = mk(6);
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(stranger);
+          await tx.insertCase(makeCase({ workspaceId: OTHER_WS, customerId: stranger.id, number: 1 }));
+          await tx.insertCustomer(customer);
+          for (const c of [first, onHold, solved, closed, second, third]) await tx.insertCase(c);
+        });
+        const positions = () => Promise.all([first, onHold, solved, closed, second, third].map((c) => store.queuePosition(WS, c.id)));
+        assert.deepEqual(await positions(), [1, null, null, null, 2, 3]);
+        // Waiting on the customer leaves the queue; their answer brings the case back to where it was.
+        await store.transaction((tx) => tx.updateCase({ ...second, status: 'pending', version: 2 }, 1));
+        assert.deepEqual(await positions(), [1, null, null, null, null, 2]);
+        await store.transaction((tx) => tx.updateCase({ ...second, status: 'open', lastActivityAt: fixtureTime(900), version: 3 }, 2));
+        assert.deepEqual(await positions(), [1, null, null, null, 2, 3]);
+        assert.equal(await store.queuePosition(OTHER_WS, first.id), null);
       });
     });
 
@@ -703,6 +847,20 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           { code: 'not_found' },
         );
       });
+
+      it('finds the latest conversation on a channel whatever the status of its case', async () => {
+        const closed = await openThread(store, seeded.web, { kase: { status: 'closed' }, conversation: { lastMessageAt: fixtureTime(50) } });
+        const open = await store.transaction(async (tx) => {
+          const kase = makeCase({ number: await tx.nextCaseNumber(WS), customerId: closed.customer.id, status: 'open' });
+          await tx.insertCase(kase);
+          const conversation = makeConversation({ caseId: kase.id, customerId: closed.customer.id, channelId: seeded.web.id, lastMessageAt: fixtureTime(40) });
+          await tx.insertConversation(conversation);
+          return conversation;
+        });
+        assert.equal((await store.findLatestConversation(WS, closed.customer.id, seeded.web.id))?.id, closed.conversation.id);
+        await store.transaction((tx) => tx.updateConversation({ ...open, lastMessageAt: fixtureTime(60) }));
+        assert.equal((await store.findLatestConversation(WS, closed.customer.id, seeded.web.id))?.id, open.id);
+      });
     });
 
     describe('messages', () => {
@@ -904,6 +1062,176 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(final?.messageCount, 10);
         assert.equal(final?.version, 11);
       });
+
+      it('runs one transaction at a time: awaits inside one never let another in', async () => {
+        const pairs = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            store.transaction(async (tx) => {
+              const a = await tx.appendEvent(makePresenceEvent());
+              await new Promise((resolve) => setTimeout(resolve, (i * 3) % 5));
+              const b = await tx.appendEvent(makePresenceEvent());
+              return [a.seq, b.seq] as const;
+            }),
+          ),
+        );
+        for (const [a, b] of pairs) assert.equal(b, a + 1);
+        assert.equal(await store.lastSeq(WS), 16);
+      });
+
+      it('undoes every kind of write of a transaction that throws', async () => {
+        const a = await openThread(store, seeded.web, {
+          customer: { emails: ['keep@example.com'], identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'keep' }] },
+          kase: { tags: ['vip'] },
+        });
+        const b = await openThread(store, seeded.sms, { customer: { name: 'Bea Other' } });
+        const message = await addMessage(store, a, { clientMessageId: 'c-keep', providerMessageId: 'P-keep' });
+        await store.transaction(async (tx) => {
+          await tx.appendEvent(makeMessageEvent(message));
+          await tx.markCaseRead(WS, seeded.agent.id, a.kase.id, fixtureTime(10));
+        });
+        // Read outside a transaction and inside a later one: neither may keep anything of the failed one.
+        const snapshot = async (reader: StoreReader = store) => ({
+          workspace: await reader.getWorkspace(WS),
+          channels: await reader.listChannels(WS),
+          agents: await reader.listAgents(WS),
+          customers: await Promise.all([a.customer.id, b.customer.id].map((id) => reader.getCustomer(WS, id))),
+          byEmail: await reader.findCustomerByEmail(WS, 'keep@example.com'),
+          byIdentity: await reader.findCustomerByIdentity(WS, seeded.web.id, 'keep'),
+          search: await reader.searchCustomers(WS, 'bea', 10),
+          cases: await reader.listCases(WS, { limit: 10 }),
+          byTag: await reader.listCases(WS, { tag: 'vip', limit: 10 }),
+          byText: await reader.listCases(WS, { q: 'internet', limit: 10 }),
+          byCustomer: await reader.listCases(WS, { customerId: a.customer.id, limit: 10 }),
+          conversations: await Promise.all([a.kase.id, b.kase.id].map((id) => reader.listConversations(WS, id))),
+          messages: await reader.listMessages(WS, { limit: 10 }),
+          byClientId: await reader.findMessageByClientId(WS, a.customer.id, 'c-keep'),
+          byProviderId: await reader.findMessageByProviderId(WS, seeded.web.id, 'P-keep'),
+          events: await reader.listEvents(WS, { after: 0, limit: 10 }),
+          timeline: await reader.timeline(WS, a.customer.id, 10),
+          reads: await reader.getCaseReads(WS, seeded.agent.id, [a.kase.id, b.kase.id]),
+          queue: await Promise.all([a.kase.id, b.kase.id].map((id) => reader.queuePosition(WS, id))),
+        });
+        const before = await snapshot();
+        const failure = new Error('changed my mind');
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.putWorkspace(makeWorkspace({ name: 'Renamed' }));
+            await tx.insertChannel(makeChannel({ name: 'New' }));
+            await tx.updateAgent({ ...seeded.agent, presence: 'away', email: 'moved@example.com' });
+            await tx.updateCustomer({ ...a.customer, name: 'Changed', emails: ['changed@example.com'], identities: [] });
+            await tx.mergeCustomer(WS, b.customer.id, a.customer.id);
+            await tx.updateCase({ ...a.kase, status: 'open', assigneeId: seeded.agent.id, tags: ['changed'], subject: 'Changed words', lastActivityAt: fixtureTime(99), version: 2 }, 1);
+            await tx.moveCaseContents(WS, a.kase.id, b.kase.id);
+            await tx.updateConversation({ ...b.conversation, externalThreadId: 'thread-new', lastMessageAt: fixtureTime(99) });
+            await tx.updateMessageStatus(WS, message.id, 'failed');
+            await tx.markCaseRead(WS, seeded.agent.id, a.kase.id, fixtureTime(50));
+            await tx.markCaseRead(WS, seeded.agent.id, b.kase.id, fixtureTime(50));
+            await tx.appendEvent(makePresenceEvent());
+            throw failure;
+          }),
+          (error) => error === failure,
+        );
+        assert.deepEqual(await snapshot(), before);
+        assert.deepEqual(await store.transaction((tx) => snapshot(tx)), before);
+        assert.equal(await store.findConversationByThread(WS, seeded.sms.id, 'thread-new'), null);
+        assert.equal(await store.getAgentByEmail(WS, 'moved@example.com'), null);
+      });
+
+      it('goes on past a call that failed inside it, with nothing of that call written', async () => {
+        const a = await openThread(store, seeded.web, { customer: { identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'taken' }] } });
+        const seq = await store.lastSeq(WS);
+        await store.transaction(async (tx) => {
+          await assert.rejects(tx.insertCustomer(makeCustomer({ emails: ['intruder@example.com'], identities: a.customer.identities })), { code: 'conflict' });
+          await assert.rejects(tx.insertCase(makeCase({ number: 77, customerId: 'cu_nobody' })), { code: 'not_found' });
+          await assert.rejects(tx.insertConversation(makeConversation({ caseId: 'c_nowhere', externalThreadId: 'orphan' })), { code: 'not_found' });
+          await assert.rejects(tx.insertMessage(makeMessage({ caseId: 'c_nowhere', providerMessageId: 'P-orphan' })), { code: 'not_found' });
+          await assert.rejects(tx.mergeCustomer(WS, a.customer.id, a.customer.id), { code: 'bad_request' });
+          await assert.rejects(tx.updateCase({ ...a.kase, subject: 'Stale', version: 5 }, 4), { code: 'version_conflict' });
+          await tx.appendEvent(makePresenceEvent());
+        });
+        assert.equal(await store.findCustomerByEmail(WS, 'intruder@example.com'), null);
+        assert.equal((await store.findCustomerByIdentity(WS, seeded.web.id, 'taken'))?.id, a.customer.id);
+        assert.deepEqual((await store.listCases(WS, { q: '77', limit: 10 })).items, []);
+        assert.equal(await store.findConversationByThread(WS, seeded.web.id, 'orphan'), null);
+        assert.equal(await store.findMessageByProviderId(WS, 'ch_missing', 'P-orphan'), null);
+        assert.deepEqual(await store.getCase(WS, a.kase.id), a.kase);
+        assert.equal(await store.lastSeq(WS), seq + 1);
+      });
+
+      it('shows reads outside an open transaction only what was committed, through every lookup', async () => {
+        const a = await openThread(store, seeded.web);
+        const seq = await store.lastSeq(WS);
+        const customer = makeCustomer({
+          name: 'Uncommitted Person',
+          emails: ['pending@example.com'],
+          phones: ['+14155550123'],
+          identities: [{ channelId: seeded.sms.id, kind: 'sms', externalId: '+14155550123' }],
+        });
+        const message = makeMessage({
+          caseId: a.kase.id,
+          conversationId: a.conversation.id,
+          customerId: a.customer.id,
+          channelId: seeded.web.id,
+          providerMessageId: 'P-pending',
+          clientMessageId: 'C-pending',
+        });
+        const outside = async () => ({
+          byEmail: await store.findCustomerByEmail(WS, 'pending@example.com'),
+          byPhone: await store.findCustomerByPhone(WS, '+14155550123'),
+          byIdentity: await store.findCustomerByIdentity(WS, seeded.sms.id, '+14155550123'),
+          search: (await store.searchCustomers(WS, 'uncommitted', 10)).items.length,
+          kase: (await store.getCase(WS, a.kase.id))?.version,
+          open: (await store.listCases(WS, { status: ['open'], limit: 10 })).items.length,
+          tagged: (await store.listCases(WS, { tag: 'hidden', limit: 10 })).items.length,
+          text: (await store.listCases(WS, { q: 'hidden', limit: 10 })).items.length,
+          mine: (await store.listCases(WS, { assignee: seeded.agent.id, limit: 10 })).items.length,
+          queue: await store.queuePosition(WS, a.kase.id),
+          seq: await store.lastSeq(WS),
+          events: (await store.listEvents(WS, { after: seq, limit: 10 })).length,
+          reads: await store.getCaseReads(WS, seeded.agent.id, [a.kase.id]),
+          idempotent: await store.getIdempotent(WS, 'agent:1', 'key-pending'),
+          byProviderId: await store.findMessageByProviderId(WS, seeded.web.id, 'P-pending'),
+          byClientId: await store.findMessageByClientId(WS, a.customer.id, 'C-pending'),
+          messages: (await store.listMessages(WS, { caseId: a.kase.id, limit: 10 })).items.length,
+        });
+        const before = await outside();
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(customer);
+          await tx.updateCase({ ...a.kase, status: 'open', assigneeId: seeded.agent.id, tags: ['hidden'], subject: 'Hidden words', lastActivityAt: fixtureTime(500), version: 2 }, 1);
+          await tx.insertMessage(message);
+          await tx.appendEvent(makeMessageEvent(message));
+          await tx.markCaseRead(WS, seeded.agent.id, a.kase.id, fixtureTime(500));
+          await tx.putIdempotent(WS, 'agent:1', 'key-pending', { status: 201, body: {}, requestHash: 'h' });
+          assert.deepEqual(await outside(), before);
+        });
+        const after = await outside();
+        assert.equal(after.byEmail?.id, customer.id);
+        assert.equal(after.byIdentity?.id, customer.id);
+        assert.deepEqual([after.search, after.kase, after.open, after.tagged, after.text, after.mine, after.queue], [1, 2, 1, 1, 1, 1, null]);
+        assert.deepEqual([after.seq, after.events, after.messages], [seq + 1, 1, 1]);
+        assert.equal(after.byClientId?.id, message.id);
+      });
+
+      it('refuses a tx used after its transaction ended, committed or not', async () => {
+        let committed: StoreTx | undefined;
+        await store.transaction(async (tx) => {
+          committed = tx;
+        });
+        let failed: StoreTx | undefined;
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            failed = tx;
+            throw new Error('no');
+          }),
+        );
+        for (const tx of [committed!, failed!]) {
+          await assert.rejects(tx.lastSeq(WS));
+          await assert.rejects(tx.appendEvent(makePresenceEvent()));
+          await assert.rejects(tx.insertCustomer(makeCustomer({ emails: ['late@example.com'] })));
+        }
+        assert.equal(await store.lastSeq(WS), 0);
+        assert.equal(await store.findCustomerByEmail(WS, 'late@example.com'), null);
+      });
     });
 
     describe('outbox', () => {
@@ -956,6 +1284,33 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         // The completed and the dropped item are gone for good.
         assert.deepEqual((await store.claimOutbox(at(1_000_000), 1000, 10)).map((i) => i.id), [retry.id]);
       });
+
+      it('makes a failed item due at its retry time even within its old lease, counting every attempt', async () => {
+        const item = makeOutboxItem();
+        await store.transaction((tx) => tx.enqueueOutbox(item));
+        assert.equal((await store.claimOutbox(t0, 60_000, 10)).length, 1);
+        await store.failOutbox(WS, item.id, 'first', at(1_000));
+        const [again] = await store.claimOutbox(at(1_000), 60_000, 10);
+        assert.deepEqual([again?.id, again?.attempts, again?.lastError, again?.leaseUntil], [item.id, 1, 'first', at(61_000).toISOString()]);
+        await store.failOutbox(WS, item.id, 'second', at(2_000));
+        const [third] = await store.claimOutbox(at(2_000), 60_000, 10);
+        assert.deepEqual([third?.attempts, third?.lastError], [2, 'second']);
+      });
+
+      it('claims the due items of every workspace, and completes or fails only the named workspace\'s item', async () => {
+        await seedWorkspace(store, OTHER_WS);
+        const mine = makeOutboxItem({ id: 'ob_shared' });
+        const theirs = makeOutboxItem({ id: 'ob_shared', workspaceId: OTHER_WS, nextAttemptAt: at(5).toISOString() });
+        await store.transaction(async (tx) => {
+          await tx.enqueueOutbox(mine);
+          await tx.enqueueOutbox(theirs);
+        });
+        assert.deepEqual((await store.claimOutbox(at(10), 1_000, 10)).map((i) => i.workspaceId), [WS, OTHER_WS]);
+        await store.completeOutbox(WS, 'ob_shared');
+        await store.failOutbox('ws_nowhere', 'ob_shared', 'wrong workspace', null);
+        const left = await store.claimOutbox(at(2_000), 1_000, 10);
+        assert.deepEqual(left.map((i) => [i.workspaceId, i.attempts]), [[OTHER_WS, 0]]);
+      });
     });
 
     describe('idempotency', () => {
@@ -969,6 +1324,80 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         await assert.rejects(store.transaction((tx) => tx.putIdempotent(WS, 'agent:ag_1', 'key-1', { ...response, status: 500 })), { code: 'conflict' });
         assert.deepEqual(await store.getIdempotent(WS, 'agent:ag_1', 'key-1'), response);
       });
+    });
+
+    describe('copies', () => {
+        it('returns copies: changing what went in or what came out changes nothing stored', async () => {
+          const thread = await openThread(store, seeded.web, {
+            customer: { emails: ['copy@example.com'], attributes: { plan: 'basic' } },
+            kase: { tags: ['vip'] },
+          });
+          const message = await addMessage(store, thread, { attachments: [{ name: 'a.png', contentType: 'image/png', size: 1, url: 'https://example.com/a.png' }] });
+          const response = { status: 201, body: { id: 'm_1', nested: { list: [1, 2] } }, requestHash: 'h' };
+          const appended = await store.transaction(async (tx) => {
+            await tx.putIdempotent(WS, 'agent:1', 'key-copy', response);
+            return tx.appendEvent(makeMessageEvent(message));
+          });
+          await store.transaction((tx) => tx.enqueueOutbox(makeOutboxItem({ messageId: message.id })));
+          const ids = { customer: thread.customer.id, kase: thread.kase.id, conversation: thread.conversation.id, message: message.id, channel: seeded.web.id, agent: seeded.agent.id };
+          const originals = {
+            customer: structuredClone(thread.customer),
+            kase: structuredClone(thread.kase),
+            conversation: structuredClone(thread.conversation),
+            message: structuredClone(message),
+            event: structuredClone(appended),
+            response: structuredClone(response),
+            channel: structuredClone(seeded.web),
+            agent: structuredClone(seeded.agent),
+            workspace: makeWorkspace(),
+          };
+          // What went in…
+          thread.customer.emails.push('other@example.com');
+          (thread.customer.attributes as Record<string, unknown>).plan = 'gold';
+          thread.kase.tags.push('changed');
+          thread.conversation.externalThreadId = 'changed';
+          message.attachments[0]!.name = 'changed.png';
+          response.body.nested.list.push(3);
+          seeded.web.name = 'changed';
+          seeded.agent.teams.push('changed');
+          // …and what came out.
+          const mutate = (value: unknown): void => {
+            if (Array.isArray(value)) value.push('changed');
+            else if (typeof value === 'object' && value !== null) for (const [k, inner] of Object.entries(value)) {
+              if (typeof inner === 'object' && inner !== null) mutate(inner);
+              else (value as Record<string, unknown>)[k] = 'changed';
+            }
+          };
+          mutate(appended);
+          mutate(await store.getCustomer(WS, ids.customer));
+          mutate(await store.findCustomerByEmail(WS, 'copy@example.com'));
+          mutate(await store.searchCustomers(WS, undefined, 10));
+          mutate(await store.getCase(WS, ids.kase));
+          mutate(await store.listCases(WS, { limit: 10 }));
+          mutate(await store.listConversations(WS, ids.kase));
+          mutate(await store.getMessage(WS, ids.message));
+          mutate(await store.listMessages(WS, { caseId: ids.kase, limit: 10 }));
+          mutate(await store.listEvents(WS, { after: 0, limit: 10 }));
+          mutate(await store.timeline(WS, ids.customer, 10));
+          mutate(await store.getIdempotent(WS, 'agent:1', 'key-copy'));
+          mutate(await store.listChannels(WS));
+          mutate(await store.listAgents(WS));
+          mutate(await store.getWorkspace(WS));
+          mutate(await store.claimOutbox(new Date(FIXTURE_TIME), 1, 10));
+          await store.transaction(async (tx) => mutate(await tx.getCase(WS, ids.kase)));
+          assert.deepEqual(await store.getCustomer(WS, ids.customer), originals.customer);
+          assert.deepEqual(await store.getCase(WS, ids.kase), originals.kase);
+          assert.deepEqual((await store.listCases(WS, { limit: 10 })).items, [originals.kase]);
+          assert.deepEqual(await store.getConversation(WS, ids.conversation), originals.conversation);
+          assert.deepEqual(await store.getMessage(WS, ids.message), originals.message);
+          assert.deepEqual(await store.listEvents(WS, { after: 0, limit: 10 }), [originals.event]);
+          assert.deepEqual(await store.getIdempotent(WS, 'agent:1', 'key-copy'), originals.response);
+          assert.deepEqual(await store.getChannel(WS, ids.channel), originals.channel);
+          assert.deepEqual(await store.getAgent(WS, ids.agent), originals.agent);
+          assert.deepEqual(await store.getWorkspace(WS), originals.workspace);
+          const [item] = await store.claimOutbox(new Date(Date.parse(FIXTURE_TIME) + 10), 1, 10);
+          assert.equal(item?.messageId, ids.message);
+        });
     });
   });
 }

@@ -1,4 +1,4 @@
-import type { CaseQuery } from '@casekit/core';
+import { MIN_PREFIX_LENGTH, parseCaseSearch, type CaseQuery } from '@casekit/core';
 import { CASE_STATUSES, CHANNEL_KINDS, type ChannelKind } from '@casekit/protocol';
 import { decodeCaseCursor } from './cursor.ts';
 
@@ -26,30 +26,19 @@ export function channelMask(kinds: readonly ChannelKind[]): number {
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-/**
- * The words of a text, as both the index and searches see them: diacritics dropped, lower
- * case, runs of letters and digits.
- */
-export function textTerms(text: string): string[] {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/** Words shorter than this match whole words only; longer ones also match as prefixes. */
-export const MIN_PREFIX = 3;
 /** A prefix with more known completions than this is left to FTS5's own (slower) prefix scan. */
 export const MAX_EXPANSION = 64;
 
 /**
- * A free-text search as an FTS5 query: every word must match. A word of `MIN_PREFIX` or more
+ * Search words as an FTS5 query: every word must match. A word of `MIN_PREFIX_LENGTH` or more
  * letters matches every indexed word it starts; `expand` lists those (null: too many), so the
  * query is a few exact terms that FTS5 reads lazily, newest first. Null when nothing can match.
  */
-export function ftsQuery(q: string, expand: (prefix: string) => string[] | null): string | null {
-  const words = textTerms(q);
+export function ftsQuery(words: readonly string[], expand: (prefix: string) => string[] | null): string | null {
   if (words.length === 0) return null;
   const groups: string[] = [];
-  for (const word of new Set(words.slice(0, 16))) {
-    if (word.length < MIN_PREFIX) {
+  for (const word of words) {
+    if (word.length < MIN_PREFIX_LENGTH) {
       groups.push(`"${word}"`);
       continue;
     }
@@ -59,13 +48,6 @@ export function ftsQuery(q: string, expand: (prefix: string) => string[] | null)
     else groups.push(terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(' OR ')})`);
   }
   return groups.join(' AND ');
-}
-
-/** `#123` or `123` searches the case number too. */
-export function caseNumberOf(q: string): number | null {
-  const match = /^#?(\d{1,12})$/.exec(q.trim());
-  const n = match ? Number(match[1]) : NaN;
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
 type Filter = 'status' | 'assignee' | 'team' | 'channel' | 'priority' | 'tag' | 'customer' | 'q';
@@ -85,10 +67,10 @@ export function planCaseList(ws: string, query: CaseQuery, expand: (prefix: stri
 
   let text: { match: string | null; number: number | null } | null = null;
   if (query.q !== undefined) {
-    const number = caseNumberOf(query.q);
-    const match = ftsQuery(query.q, expand);
-    if (!match && number === null) return null;
-    text = { match, number };
+    const search = parseCaseSearch(query.q);
+    const match = search && ftsQuery(search.words, expand);
+    if (!search || (!match && search.number === null)) return null;
+    text = { match, number: search.number };
   }
 
   /** Conditions for every filter the driving index does not already apply. */
