@@ -4,6 +4,10 @@ export type { ApiService, ApiServiceOptions, ApiCall, ApiAnswer } from './servic
 export { clientAddress } from './handlers.ts';
 export type { VisitorContext } from './handlers.ts';
 
+// Request bodies
+export { readJsonBody, sizeInBytes } from './body.ts';
+export type { BodySource } from './body.ts';
+
 // Auth
 export { createTokenAuth } from './auth.ts';
 export type { Auth, AuthOptions, AgentClaims, VisitorClaims, SignedToken, PasswordHasher } from './auth.ts';

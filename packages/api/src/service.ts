@@ -73,8 +73,6 @@ export interface ApiAnswer {
   json?: unknown;
   /** A file's bytes (the download route). */
   file?: AsyncIterable<Uint8Array>;
-  /** The request body was left unread: close the connection after answering. */
-  closeConnection?: boolean;
 }
 
 /** The casekit REST API without a web framework. */
@@ -200,10 +198,7 @@ export function createApiService(options: ApiServiceOptions): ApiService {
       try {
         return await run(name, call);
       } catch (error) {
-        const answer = errorAnswer(error, { route: name });
-        // A refused upload is not read to its end.
-        if ((ROUTES[name] as RouteDef).rawBody) answer.closeConnection = true;
-        return answer;
+        return errorAnswer(error, { route: name });
       }
     },
   };

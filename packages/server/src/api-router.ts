@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { createApiService, type ApiAnswer, type ApiCall, type ApiServiceOptions } from '@casekit/api';
+import { createApiService, readJsonBody, sizeInBytes, type ApiAnswer, type ApiCall, type ApiServiceOptions } from '@casekit/api';
 import { CasekitError, ROUTES, type RouteDef, type RouteName } from '@casekit/protocol';
 import { Router, type Request, type Response } from 'express';
-import { createJsonBodyReader, toCasekitError } from './internal/http.ts';
+import { toCasekitError } from './internal/http.ts';
 
 export interface ApiRouterOptions extends ApiServiceOptions {
   /** Largest accepted JSON body (bytes or a size such as "1mb"); default 1 MB. */
@@ -14,7 +14,11 @@ function send(req: Request, res: Response, answer: ApiAnswer): void {
   if (res.headersSent) return;
   res.status(answer.status);
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-  if (answer.closeConnection && !req.readableEnded) res.setHeader('Connection', 'close');
+  if (!req.readableEnded) {
+    // A refused body is not read to its end: let the client finish sending, then hang up.
+    res.setHeader('Connection', 'close');
+    req.resume();
+  }
   if (answer.file) {
     const stream = answer.file instanceof Readable ? answer.file : Readable.from(answer.file);
     stream.on('error', () => res.destroy());
@@ -38,7 +42,7 @@ function header(req: Request, name: string): string | undefined {
  */
 export function createApiRouter(options: ApiRouterOptions): Router {
   const api = createApiService(options);
-  const readJson = createJsonBodyReader(options.bodyLimit ?? 1024 * 1024);
+  const bodyLimit = sizeInBytes(options.bodyLimit, 1024 * 1024);
   const router = Router({ caseSensitive: true, strict: false });
 
   router.get('/openapi.json', (_req, res) => void res.json(api.openApiDocument));
@@ -57,10 +61,15 @@ export function createApiRouter(options: ApiRouterOptions): Router {
         header: (name) => header(req, name),
         params: req.params as Record<string, string>,
         query: req.query as Record<string, unknown>,
-        async readBody() {
-          await readJson(req, res);
-          return req.body as unknown;
-        },
+        readBody: () =>
+          readJsonBody(
+            {
+              contentType: req.headers['content-type'],
+              hasBody: req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0,
+              chunks: req,
+            },
+            bodyLimit,
+          ),
         ...(route.rawBody && { bytes: req }),
         // Behind a proxy, what `trust proxy` makes of X-Forwarded-For.
         address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
