@@ -16,7 +16,7 @@ const CLOSED: ReadonlySet<string> = new Set(['solved', 'closed']);
 export const foldDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}+/gu, '');
 
 /** The surviving id of a possibly merged-away customer (the id itself when unknown). */
-export function canonicalCustomerId(db: Tables, ws: string, id: string): string {
+function canonicalCustomerId(db: Tables, ws: string, id: string): string {
   let current = id;
   for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
     const row = db.customers.get(key(ws, current));
