@@ -23,7 +23,7 @@ function invalid(cursor: string): CasekitError {
 }
 
 /** The key a cursor of `kind` holds, checked against `valid`; throws `invalid_cursor` for anything else. */
-export function decodeCursor<K extends unknown[]>(kind: CursorKind, cursor: string, valid: (key: unknown[]) => key is K): K {
+function decodeCursor<K extends unknown[]>(kind: CursorKind, cursor: string, valid: (key: unknown[]) => key is K): K {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid(cursor);
