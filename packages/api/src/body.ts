@@ -6,8 +6,8 @@ export interface BodySource {
   contentType: string | undefined;
   /** Whether the request carries a body at all (a length above 0, or chunked). */
   hasBody: boolean;
-  /** The body's bytes. */
-  chunks: AsyncIterable<Uint8Array>;
+  /** The body's bytes, as they arrive or all at once. */
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json$/;

@@ -109,11 +109,15 @@ export interface MergeCasesOptions {
 }
 
 export interface CreateCustomerInput {
+  /** A chosen id (imports, seeds); default: a new one. */
+  id?: string;
   name: string;
   emails?: string[];
   phones?: string[];
   identities?: ChannelIdentity[];
   attributes?: Customer['attributes'];
+  /** The customer's id in Splynx, for a profile imported from it. */
+  splynxId?: string | null;
 }
 
 /**

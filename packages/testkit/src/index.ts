@@ -2,6 +2,10 @@
 export { runStoreContract } from './store-contract.ts';
 export { runEngineContract, createManualClock, seedEngineWorkspace } from './engine-contract.ts';
 
+// One scenario for every implementation of the API (the server, the mocks)
+export { runApiScenario, normalizeScenario, seedScenarioWorkspace, SCENARIO_WORKSPACE, SCENARIO_PASSWORD, SCENARIO_WEBCHAT_SECRET } from './api-scenario.ts';
+export type { ScenarioStep, ScenarioFetch } from './api-scenario.ts';
+
 // Entity fixtures
 export {
   FIXTURE_WORKSPACE,

@@ -41,13 +41,13 @@ export function createCustomer(ctx: EngineContext, actor: AgentActor | SystemAct
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
     const customer: Customer = {
-      id: newId('cu'),
+      id: input.id ?? newId('cu'),
       workspaceId,
       name: input.name,
       emails: normalizeEmails(input.emails ?? []),
       phones: unique(input.phones ?? []),
       identities: input.identities ?? [],
-      splynxId: null,
+      splynxId: input.splynxId ?? null,
       attributes: patchAttributes({}, input.attributes ?? {}),
       createdAt: at,
       updatedAt: at,

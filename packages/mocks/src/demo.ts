@@ -1,0 +1,238 @@
+import type { AgentActor, CaseUpdate, ReplyInput } from '@casekit/core';
+import type { Agent } from '@casekit/protocol';
+import type { MockApi } from './mock-api.ts';
+
+/** The password of every seeded agent. */
+export const DEMO_PASSWORD = 'casekit-demo';
+
+/** The secret of the demo's web-chat channel `ch_web`: userHash = hex HMAC-SHA256(userId, secret). */
+export const DEMO_WEBCHAT_SECRET = 'northwind-webchat-secret-for-the-demo';
+
+type NewAgent = Partial<Pick<Agent, 'role' | 'kind' | 'teams' | 'skills' | 'languages' | 'capacity' | 'presence'>> & { id: string; name: string; email: string };
+
+/** What seeds use: the engine, at a time they move along. */
+function seeder(mock: MockApi) {
+  const { engine, system } = mock;
+  return {
+    engine,
+    system,
+    async addAgent({ presence = 'online', ...input }: NewAgent): Promise<AgentActor> {
+      const agent = await engine.createAgent(system, {
+        ...input,
+        role: input.role ?? 'agent',
+        passwordHash: await mock.auth.hashPassword(DEMO_PASSWORD),
+      });
+      if (presence !== 'offline') await engine.setPresence(system, agent.id, presence);
+      return { workspaceId: mock.workspaceId, agent: { id: agent.id, name: agent.name, role: agent.role, kind: agent.kind } };
+    },
+    /** A customer writes in on a channel, as that channel would hand it over. */
+    async receive(input: { customerId: string; channel: string; text: string }) {
+      return engine.ingest({ workspaceId: mock.workspaceId, channelId: input.channel, customerId: input.customerId, from: { externalId: input.customerId }, text: input.text });
+    },
+    say: (actor: AgentActor, caseId: string, input: Omit<ReplyInput, 'caseId'>, internal: boolean) =>
+      internal ? engine.addNote(actor, { caseId, ...input }) : engine.reply(actor, { caseId, ...input }),
+    async update(actor: AgentActor, caseId: string, update: Omit<CaseUpdate, 'version'>) {
+      const kase = await mock.store.getCase(mock.workspaceId, caseId);
+      return engine.updateCase(actor, caseId, { ...update, version: kase!.version });
+    },
+  };
+}
+
+/** One admin, Ada, and a web-chat channel: the least a page needs. */
+export async function seedEmpty(mock: MockApi): Promise<void> {
+  const { engine, system, addAgent } = seeder(mock);
+  await addAgent({ id: 'a_admin', name: 'Admin', email: 'admin@example.com', role: 'admin' });
+  await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', name: 'Website chat', secret: DEMO_WEBCHAT_SECRET });
+}
+
+/**
+ * A small ISP's support desk: four agents (one a bot), five channels, six customers and seven
+ * cases over the last three days, one of them spanning web chat and WhatsApp. Everything goes
+ * through the engine, so the event log and the timeline are real.
+ */
+export async function seedDemo(mock: MockApi): Promise<void> {
+  const { engine, system, addAgent, receive, say, update } = seeder(mock);
+  let t = mock.clock.now().getTime() - 3 * 24 * 3600_000;
+  mock.clock.set(t);
+  const step = (minutes: number) => {
+    t += minutes * 60_000;
+    mock.clock.set(t);
+  };
+
+  await engine.updateSettings(system, { reopenWindowHours: 72, displayName: 'Northwind Fiber' });
+
+  const ada = await addAgent(
+    {
+      id: 'a_ada',
+      name: 'Ada Lovelace',
+      email: 'ada@northwind.example',
+      role: 'admin',
+      teams: ['support', 'billing'],
+      skills: [{ name: 'billing', level: 4 }],
+      capacity: { webchat: 3, email: 10, whatsapp: 3 },
+    },
+  );
+  const ben = await addAgent(
+    {
+      id: 'a_ben',
+      name: 'Ben Okafor',
+      email: 'ben@northwind.example',
+      teams: ['support'],
+      skills: [{ name: 'network', level: 3 }],
+      languages: ['en', 'fr'],
+      capacity: { webchat: 4, email: 10, sms: 5, whatsapp: 4 },
+    },
+  );
+  const chloe = await addAgent(
+    {
+      id: 'a_chloe',
+      name: 'Chloé Martin',
+      email: 'chloe@northwind.example',
+      role: 'supervisor',
+      teams: ['network'],
+      skills: [{ name: 'network', level: 5 }],
+      languages: ['fr', 'en'],
+      presence: 'away',
+    },
+  );
+  const sage = await addAgent(
+    { id: 'a_sage', kind: 'bot', name: 'Sage', email: 'sage-bot@northwind.example', capacity: { webchat: 100, telegram: 100 } },
+  );
+
+  const web = await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', name: 'Website chat', secret: DEMO_WEBCHAT_SECRET });
+  const email = await engine.createChannel(system, { id: 'ch_email', kind: 'email', name: 'support@northwind.example' });
+  const sms = await engine.createChannel(system, { id: 'ch_sms', kind: 'sms', name: 'SMS +1 415 555 0100' });
+  const whatsapp = await engine.createChannel(system, { id: 'ch_whatsapp', kind: 'whatsapp', name: 'WhatsApp Business' });
+  const telegram = await engine.createChannel(system, { id: 'ch_telegram', kind: 'telegram', name: '@NorthwindSupportBot' });
+
+  const maria = await engine.createCustomer(system, {
+    id: 'cu_maria',
+    name: 'María García',
+    emails: ['maria.garcia@example.com'],
+    phones: ['+34612345678'],
+    identities: [
+      { channelId: web.id, kind: 'webchat', externalId: 'user:1042' },
+      { channelId: whatsapp.id, kind: 'whatsapp', externalId: '+34612345678' },
+    ],
+    splynxId: '1042',
+    attributes: { plan: 'Fiber 500', city: 'Valencia', balance: 0 },
+  });
+  const tom = await engine.createCustomer(system, {
+    id: 'cu_tom',
+    name: 'Tom Becker',
+    emails: ['tom.becker@example.net'],
+    identities: [{ channelId: email.id, kind: 'email', externalId: 'tom.becker@example.net' }],
+    splynxId: '877',
+    attributes: { plan: 'Fiber 1000', city: 'Hamburg', balance: -39.9 },
+  });
+  const aisha = await engine.createCustomer(system, {
+    id: 'cu_aisha',
+    name: 'Aisha Khan',
+    phones: ['+447700900123'],
+    identities: [{ channelId: sms.id, kind: 'sms', externalId: '+447700900123' }],
+    splynxId: '1311',
+    attributes: { plan: 'Fiber 300', city: 'Leeds' },
+  });
+  const li = await engine.createCustomer(system, {
+    id: 'cu_li',
+    name: 'Li Wei',
+    identities: [{ channelId: telegram.id, kind: 'telegram', externalId: '583920117' }],
+    attributes: { plan: 'Fiber 500', telegram: '@liwei' },
+  });
+  const olu = await engine.createCustomer(system, {
+    id: 'cu_olu',
+    name: 'Olumide Adeyemi',
+    emails: ['olu.adeyemi@example.org'],
+    identities: [
+      { channelId: email.id, kind: 'email', externalId: 'olu.adeyemi@example.org' },
+      { channelId: web.id, kind: 'webchat', externalId: 'user:2210' },
+    ],
+    splynxId: '2210',
+    attributes: { plan: 'Business 1G', company: 'Adeyemi Design Ltd' },
+  });
+  const visitor = await engine.createCustomer(system, {
+    id: 'cu_visitor',
+    name: 'Website visitor',
+    identities: [{ channelId: web.id, kind: 'webchat', externalId: 'anon:9f3c1a' }],
+  });
+
+  // Tom's old case, solved then closed.
+  step(30);
+  const reset = await receive({ customerId: tom.id, channel: email.id, text: 'Hi, I forgot the password for the customer portal. Can you reset it?' });
+  step(22);
+  await say(ada, reset.case.id, { text: 'Done: a reset link is on its way to tom.becker@example.net. It works for 24 hours.' }, false);
+  await update(ada, reset.case.id, { status: 'solved', tags: ['account'] });
+  step(60 * 26);
+  await update(ada, reset.case.id, { status: 'closed' });
+
+  // María: evening drop-outs, on web chat then WhatsApp (one case, two channels).
+  step(120);
+  const drop = await receive({
+    customerId: maria.id,
+    channel: web.id,
+    text: 'My internet has been dropping every evening since Monday, usually around 9 pm.',
+  });
+  step(4);
+  await say(ben, drop.case.id, { text: "Sorry about that, María. I can see three short outages on your line this week. Could you restart the ONT (the white box) tonight before 9 so we can compare?" }, false);
+  await update(ben, drop.case.id, {
+    priority: 'high',
+    team: 'network',
+    tags: ['outage', 'evening'],
+  });
+  step(3);
+  await say(chloe, drop.case.id, { text: 'Same pattern on 4 lines behind OLT-7 in Ruzafa. Checking the splitter.' }, true);
+  step(60 * 20);
+  await receive({ customerId: maria.id, channel: whatsapp.id, text: 'Still dropping tonight at 21:30, even after the restart 😕' });
+
+  // Tom: double charge, waiting on him.
+  step(45);
+  const invoice = await receive({
+    customerId: tom.id,
+    channel: email.id,
+    text: 'Invoice 2024-118 was charged twice on my card. Please refund one of them.',
+  });
+  step(15);
+  await say(ada, invoice.case.id, { text: 'You are right, Tom: the second charge is a duplicate. I have started the refund of €39.90; could you confirm the last four digits of the card?' }, false);
+  await update(ada, invoice.case.id, {
+    status: 'pending',
+    team: 'billing',
+    tags: ['billing', 'refund'],
+  });
+
+  // Li: a question the bot answered.
+  step(90);
+  const upgrade = await receive({ customerId: li.id, channel: telegram.id, text: 'Can I upgrade to 1 Gbps without a new router?' });
+  step(1);
+  await say(sage, upgrade.case.id, { text: 'Yes! Fiber 1000 works with your current router (ZTE F680). Reply UPGRADE to switch from the next billing cycle.' }, false);
+  step(2);
+  await receive({ customerId: li.id, channel: telegram.id, text: 'UPGRADE' });
+  step(1);
+  await say(sage, upgrade.case.id, { text: 'Done: Fiber 1000 starts on the 1st. Anything else?' }, false);
+  await update(sage, upgrade.case.id, { status: 'solved', tags: ['upgrade'] });
+
+  // Olumide: moving house, on hold until the date is known.
+  step(200);
+  const move = await receive({
+    customerId: olu.id,
+    channel: email.id,
+    text: 'We are moving the studio next month. Can the business line move with us, and how long is the downtime?',
+  });
+  step(35);
+  await say(ada, move.case.id, { text: 'Yes, the line moves with you; the switch-over is usually under 2 hours. Send us the new address and the move date and we will book the engineer.' }, false);
+  await update(ada, move.case.id, { status: 'on_hold', tags: ['relocation'] });
+
+  // Aisha: red lights, urgent and unassigned.
+  step(60 * 18);
+  const red = await receive({ customerId: aisha.id, channel: sms.id, text: 'Router lights all red, no connection at all. I work from home, please help' });
+  await update(ada, red.case.id, { priority: 'urgent', tags: ['no-service'] });
+
+  // An anonymous visitor asking about coverage.
+  step(12);
+  await receive({ customerId: visitor.id, channel: web.id, text: 'Hi, do you cover Calle de Sueca in Ruzafa?' });
+
+  // Tom again, a new question while the refund case waits.
+  step(5);
+  await receive({ customerId: tom.id, channel: email.id, text: 'Also: can I get a static IP on Fiber 1000?' });
+
+  mock.clock.set(null);
+}

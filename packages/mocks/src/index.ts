@@ -1,0 +1,9 @@
+// The mock backend
+export { createMockApi } from './mock-api.ts';
+export type { MockApi, MockApiOptions, MockClock } from './mock-api.ts';
+
+// Seeds
+export { seedDemo, seedEmpty, DEMO_PASSWORD, DEMO_WEBCHAT_SECRET } from './demo.ts';
+
+// Passwords in the browser
+export { webCryptoPasswords } from './passwords.ts';
