@@ -153,7 +153,7 @@ const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/;
 export function normalizeScenario(steps: ScenarioStep[]): ScenarioStep[] {
   const names = new Map<string, string>();
   const name = (id: string) => {
-    if (!names.has(id)) names.set(id, `<${id.slice(0, Math.max(id.indexOf('_'), id.indexOf(':'), id.indexOf('-')))}#${names.size + 1}>`);
+    if (!names.has(id)) names.set(id, `<${/^[a-z]+/.exec(id)![0]}#${names.size + 1}>`);
     return names.get(id)!;
   };
   const walk = (value: unknown, key?: string): unknown => {
