@@ -36,6 +36,8 @@ export type Handlers = {
   ) => Promise<Routes[K] extends { fileResponse: true } ? FileAnswer : z.input<Routes[K]['response']>>;
 };
 
+const systemClock = { now: () => new Date() };
+
 /** A client address to count by: IPv6 clients by their /64, which one host usually holds whole. */
 export function clientAddress(address: string): string {
   const ip = address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -72,14 +74,15 @@ function refuseFor(wait: number, what: string): void {
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
 export function createHandlers(options: ApiServiceOptions): Handlers {
   const { store, engine, auth, workspaceId } = options;
+  const now = () => (options.clock ?? systemClock).now().getTime();
   const loginLimits = options.loginLimits ?? { perEmail: 5, perAddress: 30, windowMs: 15 * 60_000 };
-  const failedByEmail = createWindowLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs });
-  const failedByAddress = createWindowLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs });
+  const failedByEmail = createWindowLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs }, now);
+  const failedByAddress = createWindowLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs }, now);
   const visitorUploads = options.visitorUploadLimits ?? { files: 30, bytes: 100 * 1024 * 1024, windowMs: 3_600_000 };
   // Per visitor, and (three visitors' worth) per address, since a new session is free to start.
   const uploadLimiters = (share: number) => ({
-    files: createWindowLimiter({ limit: visitorUploads.files * share, windowMs: visitorUploads.windowMs }),
-    bytes: createWindowLimiter({ limit: visitorUploads.bytes * share, windowMs: visitorUploads.windowMs }),
+    files: createWindowLimiter({ limit: visitorUploads.files * share, windowMs: visitorUploads.windowMs }, now),
+    bytes: createWindowLimiter({ limit: visitorUploads.bytes * share, windowMs: visitorUploads.windowMs }, now),
   });
   const uploadsByVisitor = uploadLimiters(1);
   const uploadsByAddress = uploadLimiters(3);

@@ -1,4 +1,4 @@
-import { requireRole, type AgentRecord, type CaseEngine, type IdempotencyKey, type Store } from '@casekit/core';
+import { requireRole, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
 import { CasekitError, ROUTES, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { Auth } from './auth.ts';
@@ -41,6 +41,8 @@ export interface ApiServiceOptions {
    * and 100 MB an hour. Agents are not limited.
    */
   visitorUploadLimits?: { files: number; bytes: number; windowMs: number };
+  /** The clock limits count time by (default: the system time); give the engine's. */
+  clock?: Clock;
 }
 
 /** One request as an adapter (Express, msw, …) hands it over, already matched to its route. */

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { ErrorBody, ROUTES } from '@casekit/protocol';
+import { createManualClock } from '@casekit/testkit';
 import { PASSWORD, startTestServer, WORKSPACE, type HttpResult, type TestServer } from './internal/testing.ts';
 
 let t: TestServer;
@@ -52,7 +53,8 @@ describe('login and tokens', () => {
   });
 
   it('refuses sign-ins for a while after repeated failures, per email and per address', async () => {
-    const limited = await startTestServer({ loginLimits: { perEmail: 3, perAddress: 5, windowMs: 1500 } });
+    const clock = createManualClock(Date.now());
+    const limited = await startTestServer({ loginLimits: { perEmail: 3, perAddress: 5, windowMs: 1500 }, clock });
     try {
       const login = (email: string, password: string) => limited.request('POST', '/api/v1/auth/login', { body: { email, password } });
       for (let i = 0; i < 3; i++) assertError(await login('other@example.com', 'guess'), 401, 'unauthorized');
@@ -66,7 +68,7 @@ describe('login and tokens', () => {
       for (let i = 0; i < 2; i++) assertError(await login(`nobody${i}@example.com`, 'guess'), 401, 'unauthorized');
       assertError(await login('admin@example.com', PASSWORD), 429, 'rate_limited');
       // Once the window has passed, the right password works again.
-      await new Promise((resolve) => setTimeout(resolve, 1600));
+      clock.advance(1600);
       assert.equal((await login('other@example.com', PASSWORD)).status, 200);
       // Guesses sent all at once are counted before any is checked.
       const burst = await Promise.all(Array.from({ length: 12 }, () => login('super@example.com', 'guess')));

@@ -26,12 +26,16 @@ describe('memory store', () => {
   it('finishes the transactions queued before close, and refuses every call after it', async () => {
     const store = createMemoryStore();
     let leaked: StoreTx | undefined;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const slow = store.transaction(async (tx) => {
       leaked = tx;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await gate;
       return (await tx.appendEvent(presence('ws_x'))).seq;
     });
-    await store.close();
+    const closing = store.close();
+    release();
+    await closing;
     assert.equal(await slow, 1);
     await assert.rejects(leaked!.lastSeq('ws_x'), { code: 'internal' });
     await assert.rejects(store.lastSeq('ws_x'), { code: 'unavailable' });

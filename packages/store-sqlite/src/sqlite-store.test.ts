@@ -204,11 +204,15 @@ describe('sqlite store', () => {
     });
     await assert.rejects(leaked!.lastSeq('ws_x'), { code: 'internal' });
     // close() waits for a transaction in flight.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const slow = store.transaction(async (tx) => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await gate;
       return (await tx.appendEvent(presence('ws_x'))).seq;
     });
-    await store.close();
+    const closing = store.close();
+    release();
+    await closing;
     assert.equal(await slow, 1);
     await assert.rejects(store.getWorkspace('ws_x'), { code: 'unavailable' });
     await assert.rejects(store.transaction(async () => 1), { code: 'unavailable' });

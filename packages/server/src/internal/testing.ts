@@ -56,7 +56,7 @@ export interface TestServer {
 export interface TestServerOptions
   extends Pick<
     CasekitServerOptions,
-    'bodyLimit' | 'resumePageSize' | 'uploads' | 'publicUrl' | 'loginLimits' | 'visitorUploadLimits' | 'presenceFromConnections' | 'outbox'
+    'bodyLimit' | 'resumePageSize' | 'uploads' | 'publicUrl' | 'loginLimits' | 'visitorUploadLimits' | 'presenceFromConnections' | 'outbox' | 'clock'
   > {
   auth?: Partial<AuthOptions>;
 }
