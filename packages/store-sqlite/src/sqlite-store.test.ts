@@ -12,7 +12,7 @@ import type { CaseQuery, StoreTx } from '@casekit/core';
 import { makeCase, makeCustomer, runEngineContract, runStoreContract } from '@casekit/testkit';
 import { createSqliteStore, MIGRATIONS } from './index.ts';
 import { planCaseList } from './internal/case-list.ts';
-import { migrate } from './internal/schema.ts';
+import { migrate } from './schema.ts';
 
 let dir: string;
 let files = 0;

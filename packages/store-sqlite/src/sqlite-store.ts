@@ -30,7 +30,7 @@ import {
 } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
-import { migrate } from './internal/schema.ts';
+import { migrate } from './schema.ts';
 import { createSecretBox, type SecretBox } from './internal/secrets.ts';
 import { createWriteQueue } from './internal/write-queue.ts';
 
