@@ -14,8 +14,8 @@ function send(req: Request, res: Response, answer: ApiAnswer): void {
   if (res.headersSent) return;
   res.status(answer.status);
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-  if (!req.readableEnded) {
-    // A refused body is not read to its end: let the client finish sending, then hang up.
+  if (!req.complete) {
+    // A refused body has not all arrived: let the client finish sending, then hang up.
     res.setHeader('Connection', 'close');
     req.resume();
   }
