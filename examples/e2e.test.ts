@@ -91,6 +91,25 @@ describe('example pages against the reference backend', { timeout: 120_000 }, ()
     await site.context().close();
   });
 
+  test("the CRM page's ?mock mode signs in and shows the demo desk, every API call answered in the page by @casekit/mocks", async () => {
+    const crm = await newPage(ex, { viewport: { width: 1400, height: 860 } });
+    const answered: { path: string; inPage: boolean }[] = [];
+    crm.on('response', (res) => {
+      const { pathname } = new URL(res.url());
+      if (pathname.startsWith('/api/v1/')) answered.push({ path: pathname, inPage: res.fromServiceWorker() });
+    });
+    await crm.goto(ex.url('/examples/crm/?mock'));
+    await visibleWithText(crm.locator('#mode'), 'Mock backend · signed in as ada@northwind.example');
+    const workbench = crm.locator('casekit-workbench');
+    const row = await visibleWithText(workbench.locator('casekit-inbox [role=option]'), 'static IP on Fiber 1000');
+    await row.click();
+    await visibleWithText(workbench.locator('casekit-timeline article.inbound'), 'Invoice 2024-118 was charged twice');
+    await visibleWithText(workbench.locator('casekit-case'), 'Tom Becker');
+    assert.ok(answered.some((a) => a.path === '/api/v1/auth/login'), 'the page signed in');
+    assert.deepEqual(answered.filter((a) => !a.inPage), [], 'no API call reached the server');
+    await crm.context().close();
+  });
+
   test('markup in a visitor name and in messages shows as text on both sides and never runs', async () => {
     const img = '<img src=x onerror=window.__pwned=1>';
     const script = '<script>window.__pwned=2</script>';

@@ -37,7 +37,7 @@ async function showDesk(client: Client): Promise<void> {
 
 async function start(): Promise<void> {
   if (params.has('mock')) {
-    // No backend: the SDK's mock API runs in a service worker with a seeded support desk.
+    // No backend: @casekit/mocks runs the API in the page, served through a service worker, with a seeded support desk.
     const { startMockBackend } = await import('./mock.ts');
     const { email, password } = await startMockBackend();
     const client = createAgentClient({ baseUrl: location.origin });

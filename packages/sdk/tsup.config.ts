@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { defineConfig } from 'tsup';
 
-const entries = { index: 'src/index.ts', 'mocks/index': 'src/mocks/index.ts' };
+const entries = { index: 'src/index.ts' };
 
-// Two entries, ESM with declarations; dependencies (protocol, socket.io-client, idb, msw…) stay external.
+// ESM with declarations; dependencies (protocol, socket.io-client, idb…) stay external.
 export default defineConfig({
   entry: entries,
   format: ['esm'],

@@ -1,5 +1,5 @@
 // Browser tests for @casekit/widgets: real Chromium (Debian's), TypeScript through esbuild,
-// msw's service worker served at the root so `@casekit/sdk/mocks` can fake the REST API.
+// msw's service worker served at the root so `@casekit/mocks` can answer the REST API in the page.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';

@@ -2,14 +2,14 @@ import { expect } from '@esm-bundle/chai';
 import './case.ts';
 import type { CasekitCase } from './case.ts';
 import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
-import { agentClient, startMockApi } from '../internal/mock-api.ts';
+import { agentClient, startMockApi, storedCase, storedCases } from '../internal/mock-api.ts';
 
 describe('casekit-case', () => {
   let mock: Awaited<ReturnType<typeof startMockApi>>;
   let caseId: string;
   beforeEach(async () => {
     mock = await startMockApi();
-    caseId = [...mock.db.cases.values()].find((c) => c.customerId === 'cu_maria' && c.status !== 'closed')!.id;
+    caseId = (await storedCases(mock)).find((c) => c.customerId === 'cu_maria' && c.status !== 'closed')!.id;
   });
   afterEach(cleanup);
 
@@ -31,7 +31,7 @@ describe('casekit-case', () => {
 
   it('shows the case, the customer with every identity, and the integrations slot', async () => {
     const el = await mount();
-    const kase = mock.db.case(caseId);
+    const kase = await storedCase(mock, caseId);
     expect($(el, '[part=header]').textContent).to.contain(`#${kase.number}`);
     const customer = $(el, '[part=customer]').textContent!;
     expect(customer).to.contain('María García');
@@ -44,24 +44,26 @@ describe('casekit-case', () => {
 
   it('saves priority and assignee with the current version', async () => {
     const el = await mount();
-    const v = mock.db.case(caseId).version;
+    const v = (await storedCase(mock, caseId)).version;
     const changed = new Promise<Event>((r) => el.addEventListener('casekit-case-changed', r, { once: true }));
     await choose(el, '#case-priority', 'urgent');
     await changed;
-    expect(mock.db.case(caseId).priority).to.equal('urgent');
-    expect(mock.db.case(caseId).version).to.equal(v + 1);
+    const saved = await storedCase(mock, caseId);
+    expect(saved.priority).to.equal('urgent');
+    expect(saved.version).to.equal(v + 1);
     await el.updateComplete;
     await choose(el, '#case-assignee', 'a_ben');
-    await until(() => mock.db.case(caseId).assigneeId === 'a_ben', 'assigned');
+    await until(async () => (await storedCase(mock, caseId)).assigneeId === 'a_ben', 'assigned');
   });
 
   it('reloads and explains when someone else changed the case first', async () => {
     const el = await mount();
-    mock.db.updateCase(mock.db.agent('a_ben'), caseId, { version: mock.db.case(caseId).version, priority: 'low' });
+    await mock.engine.updateCase(await mock.actorOf('a_ben'), caseId, { version: (await storedCase(mock, caseId)).version, priority: 'low' });
     await choose(el, '#case-priority', 'high');
     await until(() => $(el, '.notice'), 'conflict notice');
     expect($(el, '.notice').textContent).to.contain('Someone else changed this case');
-    await until(() => el.case!.version === mock.db.case(caseId).version, 'reloaded version');
+    const { version } = await storedCase(mock, caseId);
+    await until(() => el.case!.version === version, 'reloaded version');
     expect(el.case!.priority).to.equal('low');
   });
 
@@ -76,15 +78,15 @@ describe('casekit-case', () => {
     await el.updateComplete;
     // The request is answered during the click: a save under way would show as busy now.
     expect($(el, '[part=fields]').getAttribute('aria-busy')).to.equal('false', 'nothing is being saved');
-    expect(mock.db.case(caseId).tags).to.include('fibre-cut');
+    expect((await storedCase(mock, caseId)).tags).to.include('fibre-cut');
     ($(el, '[aria-label="Remove tag fibre-cut"]') as HTMLButtonElement).click();
-    await until(() => !mock.db.case(caseId).tags.includes('fibre-cut'), 'tag removed');
+    await until(async () => !(await storedCase(mock, caseId)).tags.includes('fibre-cut'), 'tag removed');
   });
 
   it('only offers allowed status moves and has no accessibility violations', async () => {
     const el = await mount();
     const options = [...el.shadowRoot!.querySelectorAll<HTMLOptionElement>('#case-status option')].map((o) => o.value);
-    expect(options[0]).to.equal(mock.db.case(caseId).status);
+    expect(options[0]).to.equal((await storedCase(mock, caseId)).status);
     expect(new Set(options).size).to.equal(options.length);
     expect(await axeViolations(el)).to.deep.equal([]);
   });

@@ -8,7 +8,7 @@ import './chat.ts';
 import type { CasekitChat } from './chat.ts';
 import { QUICK_REPLY_CONTENT_TYPE } from './chat.ts';
 import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, pickFiles as pick, snapshotStyles, TINY_PNG as PNG, until } from '../internal/test-helpers.ts';
-import { startMockApi } from '../internal/mock-api.ts';
+import { startMockApi, storedCustomer, storedMessage, storedMessages, upload } from '../internal/mock-api.ts';
 
 const CHANNEL = 'ch_web';
 let clients: VisitorClient[] = [];
@@ -101,8 +101,7 @@ describe('casekit-chat', () => {
     const bubble = await until(() => $$(el, '[part~=message-own]').find((m) => m.textContent!.includes('red light')), 'own message');
     expect(bubble.querySelector('[part=status]')).to.exist;
     expect(($(el, 'textarea') as HTMLTextAreaElement).value).to.equal('');
-    const stored = [...mock.db.messages.values()].some((m: Message) => m.text === 'My router shows a red light');
-    expect(stored).to.equal(true);
+    expect(await storedMessage(mock, 'My router shows a red light')).to.exist;
   });
 
   it('lets a host veto a message with the cancelable send request', async () => {
@@ -132,10 +131,7 @@ describe('casekit-chat', () => {
     expect(pending.querySelector('.status')!.className).to.contain('pending');
     mock.worker.resetHandlers();
     window.dispatchEvent(new Event('online'));
-    await until(
-      () => [...mock.db.messages.values()].filter((m: Message) => m.text === 'sent while offline').length === 1,
-      'message stored once',
-    );
+    await until(async () => (await storedMessages(mock)).filter((m) => m.text === 'sent while offline').length === 1, 'message stored once');
     await until(() => !$$(el, '.status.pending').length, 'no pending state left');
   });
 
@@ -187,7 +183,8 @@ describe('casekit-chat', () => {
     ($(el, '#prechat-email') as HTMLInputElement).value = 'dana@example.com';
     form.requestSubmit();
     await until(() => $(el, 'textarea'), 'conversation after the form');
-    const customer = [...mock.db.customers.values()].find((c) => c.attributes['contactEmail'] === 'dana@example.com');
+    const customers = await mock.store.searchCustomers(mock.workspaceId, undefined, 1000);
+    const customer = customers.items.find((c) => c.attributes['contactEmail'] === 'dana@example.com');
     expect(customer?.name).to.equal('Dana <b>Whitfield</b>');
     el.activeClient?.close();
   });
@@ -213,7 +210,7 @@ describe('casekit-chat', () => {
     expect(buttons.map((b) => b.textContent!.trim())).to.deep.equal(['Billing', 'No internet']);
     delete (client as unknown as Record<string, unknown>)['messages'];
     buttons[1]!.click();
-    await until(() => [...mock.db.messages.values()].some((m: Message) => m.text === 'No internet'), 'quick reply sent');
+    await until(() => storedMessage(mock, 'No internet'), 'quick reply sent');
   });
 
   it('renders hostile names and text as text', async () => {
@@ -297,8 +294,8 @@ describe('casekit-chat', () => {
   });
 
   describe('waiting and leaving a message', () => {
-    function everyoneOffline(): void {
-      for (const agent of mock.db.agents.values()) mock.db.setPresence(agent.id, 'offline');
+    async function everyoneOffline(): Promise<void> {
+      for (const agent of await mock.store.listAgents(mock.workspaceId)) await mock.engine.setPresence(mock.system, agent.id, 'offline');
     }
 
     it("tells the visitor their place in line, politely, and updates it on the visitor's own case events", async () => {
@@ -308,17 +305,16 @@ describe('casekit-chat', () => {
       $(el, 'textarea')!.focus();
       await sendKeys({ type: 'Is anyone there?' });
       await sendKeys({ press: 'Enter' });
-      await until(() => mock.db.messages.some((m) => m.text === 'Is anyone there?'), 'message stored');
-      const { customerId } = el.activeClient!.session!;
-      const expected = mock.db.visitorStatus(customerId).queuePosition!;
+      await until(() => storedMessage(mock, 'Is anyone there?'), 'message stored');
+      const kase = (await mock.store.findActiveCase(mock.workspaceId, el.activeClient!.session!.customerId))!;
+      const expected = (await mock.store.queuePosition(mock.workspaceId, kase.id))!;
       expect(expected).to.be.greaterThan(0);
       const line = await until(() => ($(el, '[part=queue]')!.textContent!.includes('in line') ? $(el, '[part=queue]') : null), 'place in line');
       expect(line!.getAttribute('role')).to.equal('status', 'announced politely');
       expect(line!.textContent!.trim()).to.equal(`You are number ${expected} in line`);
 
       // An agent takes the case and answers: the visitor's own message event refreshes the line.
-      const kase = [...mock.db.cases.values()].find((c) => c.customerId === customerId)!;
-      const reply = mock.db.agentMessage(mock.db.agent('a_ben'), kase.id, { text: 'Hi, Ben here' }, false);
+      const reply = await mock.engine.reply(await mock.actorOf('a_ben'), { caseId: kase.id, text: 'Hi, Ben here' });
       (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', reply);
       await until(() => $(el, '[part=queue]')!.textContent!.trim() === '', 'no longer waiting');
       expect(await axeViolations(el)).to.deep.equal([]);
@@ -334,7 +330,7 @@ describe('casekit-chat', () => {
     });
 
     it('offers a leave-a-message form when nobody is online, with clear errors, and confirms a reply by email', async () => {
-      everyoneOffline();
+      await everyoneOffline();
       const el = await mountChat('pre-chat="name email"', null);
       el.open();
       const form = (await until(() => $(el, '[part=leave-message]'), 'leave-a-message form')) as HTMLFormElement;
@@ -357,7 +353,7 @@ describe('casekit-chat', () => {
       expect($(el, '#leave-name-error')).to.equal(null);
 
       // An agent comes online meanwhile: the form stays, with what the visitor typed.
-      mock.db.setPresence('a_ben', 'online');
+      await mock.engine.setPresence(mock.system, 'a_ben', 'online');
       (el.activeClient as unknown as { emit(n: string, s: string): void }).emit('connection', 'connected');
       await until(() => el.agentsAvailable === true, 'status refreshed');
       expect($(el, '[part=leave-message]')).to.equal(form);
@@ -367,9 +363,9 @@ describe('casekit-chat', () => {
       form.requestSubmit();
       const confirmation = await until(() => ($(el, '[part=queue]')?.textContent?.includes('by email') ? $(el, '[part=queue]') : null), 'confirmation');
       expect(confirmation!.textContent!.trim()).to.equal('Thanks! We will reply by email to lena@example.com.');
-      const stored = mock.db.messages.find((m) => m.text === 'My router reboots every night at 2 am.')!;
+      const stored = await storedMessage(mock, 'My router reboots every night at 2 am.');
       expect(stored, 'the message went through the visitor API').to.exist;
-      const customer = mock.db.customer(stored.customerId);
+      const customer = await storedCustomer(mock, stored!.customerId);
       expect(customer.name).to.equal('Lena Late');
       expect(customer.attributes['contactEmail']).to.equal('lena@example.com');
       expect($$(el, '[part~=message-own]').some((m) => m.textContent!.includes('2 am'))).to.equal(true);
@@ -377,7 +373,7 @@ describe('casekit-chat', () => {
     });
 
     it('puts the email on the profile of a visitor whose session had already started', async () => {
-      everyoneOffline();
+      await everyoneOffline();
       const el = await mountChat('', null);
       el.open();
       await until(() => el.activeClient?.session, 'session started on open');
@@ -386,15 +382,15 @@ describe('casekit-chat', () => {
       ($(el, '#leave-email') as HTMLInputElement).value = 'omar@example.com';
       ($(el, '#leave-message') as HTMLTextAreaElement).value = 'Please call me back';
       form.requestSubmit();
-      await until(() => mock.db.messages.some((m) => m.text === 'Please call me back'), 'message stored');
-      const customer = mock.db.customer(el.activeClient!.session!.customerId);
+      await until(() => storedMessage(mock, 'Please call me back'), 'message stored');
+      const customer = await storedCustomer(mock, el.activeClient!.session!.customerId);
       expect(customer.attributes['contactEmail']).to.equal('omar@example.com');
       expect(customer.name).to.equal('Omar Open');
       el.activeClient?.close();
     });
 
     it('lets the host turn the form off: the chat stays and says nobody is available', async () => {
-      everyoneOffline();
+      await everyoneOffline();
       const el = await mountChat('no-leave-message');
       el.open();
       await until(() => $(el, '[part=queue]')?.textContent?.includes('Nobody is available'), 'nobody-available line');
@@ -408,6 +404,8 @@ describe('casekit-chat', () => {
       const el = await mountChat('max-file-size="1000"');
       el.open();
       await until(() => el.activeClient?.session, 'session');
+      let uploads = 0;
+      mock.worker.use(http.post('*/api/v1/visitor/uploads', () => void uploads++));
       const attach = $(el, '[part=attach-button]')!;
       expect(attach.tagName).to.equal('BUTTON');
       expect(attach.getAttribute('aria-label')).to.equal('Attach a file');
@@ -419,7 +417,7 @@ describe('casekit-chat', () => {
       await until(() => $(el, '.attach-error')?.textContent?.includes('too large'), 'size refused');
       expect($(el, '.attach-error')!.textContent).to.contain('the limit is 1,000 B');
       expect($$(el, '[part=attachment-chip]')).to.have.length(0);
-      expect(mock.db.uploads.size).to.equal(0, 'nothing was uploaded');
+      expect(uploads).to.equal(0, 'nothing was uploaded');
     });
 
     it('uploads picked files as removable chips and sends them with the message; images show as thumbnails', async () => {
@@ -441,7 +439,7 @@ describe('casekit-chat', () => {
       $(el, 'textarea')!.focus();
       await sendKeys({ type: 'The lights look like this' });
       await sendKeys({ press: 'Enter' });
-      const stored = await until(() => mock.db.messages.find((m) => m.text === 'The lights look like this'), 'stored');
+      const stored = await until(() => storedMessage(mock, 'The lights look like this'), 'stored');
       expect(stored!.attachments.map((a) => a.name)).to.deep.equal(['lights.png']);
       await until(() => $$(el, '[part=attachment-chip]').length === 0, 'chips cleared after sending');
       const img = await until(() => el.shadowRoot!.querySelector<HTMLImageElement>('[part~=message-own] img'), 'thumbnail');
@@ -455,7 +453,7 @@ describe('casekit-chat', () => {
       const el = await mountChat();
       el.open();
       await until(() => el.activeClient?.session, 'session');
-      const pdf = mock.db.upload(new TextEncoder().encode('%PDF-1.7 invoice'), 'invoice.pdf', 'application/pdf', { kind: 'agent', id: 'a_ben' });
+      const pdf = await upload(mock, new TextEncoder().encode('%PDF-1.7 invoice'), 'invoice.pdf', 'application/pdf', { kind: 'agent', id: 'a_ben' });
       const msg = agentMessage({ text: 'Your invoice', attachments: [pdf] });
       const client = el.activeClient!;
       Object.defineProperty(client, 'messages', { configurable: true, get: () => [msg] });

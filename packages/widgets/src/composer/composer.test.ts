@@ -4,7 +4,7 @@ import type { Message } from '@casekit/protocol';
 import './composer.ts';
 import type { CasekitComposer } from './composer.ts';
 import { axeViolations, cleanup, fixture, pickFiles, until } from '../internal/test-helpers.ts';
-import { agentClient, startMockApi } from '../internal/mock-api.ts';
+import { agentClient, startMockApi, storedCases, storedMessage, storedMessages } from '../internal/mock-api.ts';
 
 async function ctrlEnter(): Promise<void> {
   await sendKeys({ down: 'Control' });
@@ -17,7 +17,7 @@ describe('casekit-composer', () => {
   let caseId: string;
   beforeEach(async () => {
     mock = await startMockApi();
-    caseId = [...mock.db.cases.values()].find((c) => c.channels.includes('sms'))!.id;
+    caseId = (await storedCases(mock)).find((c) => c.channels.includes('sms'))!.id;
   });
   afterEach(cleanup);
 
@@ -53,7 +53,7 @@ describe('casekit-composer', () => {
     const e = await sent;
     expect(e.internal).to.equal(false);
     expect(e.bubbles && e.composed).to.equal(true);
-    const stored = mock.db.messages.find((m) => m.text === 'An engineer is on the way')!;
+    const stored = (await storedMessage(mock, 'An engineer is on the way'))!;
     expect(stored.internal).to.equal(false);
     expect(stored.caseId).to.equal(caseId);
     await el.updateComplete;
@@ -71,8 +71,8 @@ describe('casekit-composer', () => {
     el.focus();
     await sendKeys({ type: 'Customer is on the priority list' });
     await ctrlEnter();
-    await until(() => mock.db.messages.find((m) => m.text === 'Customer is on the priority list'), 'note stored');
-    expect(mock.db.messages.find((m) => m.text === 'Customer is on the priority list')!.internal).to.equal(true);
+    const note = await until(() => storedMessage(mock, 'Customer is on the priority list'), 'note stored');
+    expect(note.internal).to.equal(true);
   });
 
   it('inserts a canned response at the cursor', async () => {
@@ -104,7 +104,7 @@ describe('casekit-composer', () => {
     // A send under way would have disabled the button and, once answered, emptied the box.
     expect(($(el, '[part=send-button]') as HTMLButtonElement).disabled).to.equal(false, 'nothing is being sent');
     expect(el.shadowRoot!.querySelector('textarea')!.value).to.equal('vetoed');
-    expect(mock.db.messages.some((m) => m.text === 'vetoed')).to.equal(false);
+    expect(await storedMessage(mock, 'vetoed')).to.equal(undefined);
   });
 
   it('has no accessibility violations', async () => {
@@ -129,7 +129,7 @@ describe('casekit-composer', () => {
     el.focus();
     await sendKeys({ type: 'Here is the setup guide' });
     await ctrlEnter();
-    const stored = await until(() => mock.db.messages.find((m) => m.text === 'Here is the setup guide'), 'reply stored');
+    const stored = await until(() => storedMessage(mock, 'Here is the setup guide'), 'reply stored');
     expect(stored!.attachments.map((a) => [a.name, a.contentType])).to.deep.equal([['guide.pdf', 'application/pdf']]);
     await until(() => !el.shadowRoot!.querySelector('[part=attachment-chip]'), 'chips cleared');
   });
@@ -144,7 +144,7 @@ describe('casekit-composer', () => {
     el.focus();
     await sendKeys({ type: 'Line test for the field team' });
     await ctrlEnter();
-    const stored = await until(() => mock.db.messages.find((m) => m.text === 'Line test for the field team'), 'note stored');
+    const stored = await until(() => storedMessage(mock, 'Line test for the field team'), 'note stored');
     expect(stored!.internal).to.equal(true);
     expect(stored!.attachments.map((a) => a.name)).to.deep.equal(['speedtest.txt']);
     await until(() => !el.shadowRoot!.querySelector('[part=attachment-chip]'), 'chips cleared');
@@ -155,7 +155,7 @@ describe('casekit-composer', () => {
     pickFiles(el, new File(['Line test: OK'], 'line-test.txt', { type: 'text/plain' }));
     await until(() => !($(el, '[part=send-button]') as HTMLButtonElement).disabled, 'ready to send');
     $(el, '[part=send-button]').click();
-    const stored = await until(() => mock.db.messages.find((m) => m.attachments.some((a) => a.name === 'line-test.txt')), 'reply stored');
+    const stored = await until(async () => (await storedMessages(mock)).find((m) => m.attachments.some((a) => a.name === 'line-test.txt')), 'reply stored');
     expect(stored!.text).to.equal('line-test.txt');
   });
 });

@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import './inbox.ts';
 import type { CasekitInbox } from './inbox.ts';
 import { axeViolations, cleanup, fixture, frames, HOSTILE_CSS, injectCss, makeCase, snapshotStyles, until } from '../internal/test-helpers.ts';
-import { agentClient, push, startMockApi } from '../internal/mock-api.ts';
+import { agentClient, push, startMockApi, storedCase, storedCases } from '../internal/mock-api.ts';
 
 describe('casekit-inbox with supplied cases', () => {
   afterEach(cleanup);
@@ -66,11 +66,12 @@ describe('casekit-inbox on the API', () => {
     await el.updateComplete;
     return el;
   }
+  const readsOfAda = (caseIds: string[]) => mock.store.getCaseReads(mock.workspaceId, 'a_ada', caseIds);
   const rows = (el: CasekitInbox) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role=option]')];
 
   it('lists every case with channel icons, newest activity first', async () => {
     const el = await mount();
-    expect(rows(el)).to.have.length(mock.db.cases.size);
+    expect(rows(el)).to.have.length((await storedCases(mock)).length);
     expect(rows(el)[0]!.querySelector('.channels svg')).to.exist;
     const times = el.items.map((c) => c.lastActivityAt);
     expect(times).to.deep.equal([...times].sort().reverse());
@@ -125,50 +126,59 @@ describe('casekit-inbox on the API', () => {
     first.click();
     await el.updateComplete;
     expect(rows(el)[0]!.querySelector('[part=unread]')).to.equal(null);
-    await until(() => mock.db.reads.has(`a_ada ${last.id}`), 'the read reached the server');
+    await until(async () => (await readsOfAda([last.id]))[last.id], 'the read reached the server');
   });
 
   it('shows what the agent has not read since they last did, and keeps reads on the server for every device', async () => {
-    const cases = [...mock.db.cases.values()].filter((c) => c.status !== 'closed' && c.status !== 'solved');
-    const [seen, stale] = cases;
-    mock.db.markRead('a_ada', seen!.id, seen!.lastActivityAt);
-    mock.db.markRead('a_ada', stale!.id, new Date(Date.parse(stale!.lastActivityAt) - 60_000).toISOString());
+    const [first, second] = (await storedCases(mock)).filter((c) => c.status !== 'closed' && c.status !== 'solved');
+    const ada = await mock.actorOf('a_ada');
+    await mock.engine.markCaseRead(ada, first!.id);
+    const readAt = await mock.engine.markCaseRead(ada, second!.id);
+    // A minute after Ada read the second case, a colleague added a note to it.
+    mock.clock.set(Date.parse(readAt) + 60_000);
+    await mock.engine.addNote(await mock.actorOf('a_ben'), { caseId: second!.id, text: 'Called the customer back.' });
+    mock.clock.set(null);
+    const seen = await storedCase(mock, first!.id);
+    const stale = await storedCase(mock, second!.id);
     // Tall enough that every row is drawn.
     const el = await mount(4000);
     const unreadIds = () => rows(el).filter((r) => r.getAttribute('part')!.includes('row-unread')).map((r) => r.id.replace(/^case-/, ''));
-    expect(unreadIds()).not.to.include(seen!.id);
-    expect(unreadIds()).to.include(stale!.id, 'activity after the last read');
+    expect(unreadIds()).not.to.include(seen.id);
+    expect(unreadIds()).to.include(stale.id, 'activity after the last read');
     expect(rows(el)).to.have.length(el.items.length);
     // Seeded replies count as read by their authors, as on the server.
-    const expected = el.items.filter((c) => (mock.db.reads.get(`a_ada ${c.id}`) ?? '') < c.lastActivityAt).map((c) => c.id);
+    const reads = await readsOfAda(el.items.map((c) => c.id));
+    const expected = el.items.filter((c) => (reads[c.id] ?? '') < c.lastActivityAt).map((c) => c.id);
     expect(unreadIds()).to.have.members(expected);
     expect(expected.length).to.be.greaterThan(1);
-    el.shadowRoot!.querySelector<HTMLElement>(`#case-${stale!.id}`)!.click();
+    el.shadowRoot!.querySelector<HTMLElement>(`#case-${stale.id}`)!.click();
     await el.updateComplete;
-    expect(unreadIds()).not.to.include(stale!.id);
-    await until(() => (mock.db.reads.get(`a_ada ${stale!.id}`) ?? '') >= stale!.lastActivityAt, 'the read reached the server');
+    expect(unreadIds()).not.to.include(stale.id);
+    await until(async () => ((await readsOfAda([stale.id]))[stale.id] ?? '') >= stale.lastActivityAt, 'the read reached the server');
     // Another inbox (another tab or device) shows it read from the start.
     el.remove();
     const again = await mount(4000);
-    expect(rows(again).find((r) => r.id === `case-${stale!.id}`)!.getAttribute('part')).not.to.contain('row-unread');
+    expect(rows(again).find((r) => r.id === `case-${stale.id}`)!.getAttribute('part')).not.to.contain('row-unread');
   });
 
   it('marks nothing unread for replayed history, even when it arrives before the first page', async () => {
     // An agent who has read everything.
-    for (const c of mock.db.cases.values()) mock.db.markRead('a_ada', c.id, c.lastActivityAt);
+    const cases = await storedCases(mock);
+    const ada = await mock.actorOf('a_ada');
+    for (const c of cases) await mock.engine.markCaseRead(ada, c.id);
     const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 600px"></casekit-inbox>');
     const client = await agentClient();
     el.client = client;
     await el.updateComplete;
     expect(el.loading, 'the first page is still on its way').to.equal(true);
     // What a resume from the start of the event log delivers: older snapshots of every case.
-    for (const c of mock.db.cases.values()) {
+    for (const c of cases) {
       push(client, 'case', { ...c, preview: 'Older preview', lastActivityAt: new Date(Date.parse(c.lastActivityAt) - 3_600_000).toISOString() });
       push(client, 'case', c);
     }
     await until(() => el.items.length && !el.loading, 'cases loaded');
     await el.updateComplete;
-    expect(rows(el)).to.have.length(mock.db.cases.size);
+    expect(rows(el)).to.have.length(cases.length);
     expect(rows(el).filter((r) => r.getAttribute('part')!.includes('row-unread'))).to.have.length(0);
     expect(el.items.filter((c) => c.preview === 'Older preview')).to.have.length(0);
   });

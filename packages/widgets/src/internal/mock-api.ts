@@ -1,25 +1,28 @@
-// Test-only: the SDK's in-memory REST fake, served by msw's service worker in the test page.
+// Test-only: @casekit/mocks (the real case engine over the in-memory store) answered by msw's
+// service worker in the test page. Tests read state through `mock.store` and change it through
+// `mock.engine`, as the server's own code does.
 import { setupWorker } from 'msw/browser';
-import { createMockHandlers, DEMO_PASSWORD } from '@casekit/sdk/mocks';
-import type { MockDb } from '@casekit/sdk/mocks';
+import { createMockApi, DEMO_PASSWORD, type MockApi } from '@casekit/mocks';
+import type { Attachment, Case, Customer, Message } from '@casekit/protocol';
 
 type Worker = ReturnType<typeof setupWorker>;
 let worker: Worker | undefined;
-let db: MockDb | undefined;
 
-/** Starts (once per test file) or resets the mock API with the demo seed; returns its database. */
-export async function startMockApi(): Promise<{ db: MockDb; worker: Worker; password: string }> {
-  const api = createMockHandlers({ seed: 'demo' });
-  // The SDK and this package may resolve different (identical) msw copies; the handlers fit both.
-  const handlers = api.handlers as unknown as Parameters<typeof setupWorker>;
-  db = api.db;
+/** One test's mock backend and the worker serving it. */
+export type TestMock = MockApi & { worker: Worker };
+
+/** Starts (once per test file) or resets the mock API with a fresh demo seed. */
+export async function startMockApi(): Promise<TestMock> {
+  const mock = await createMockApi({ seed: 'demo' });
+  // @casekit/mocks and this package may resolve separate (identical) copies of msw; the handlers fit both.
+  const handlers = mock.handlers as unknown as Parameters<typeof setupWorker>;
   if (!worker) {
     worker = setupWorker(...handlers);
-    await worker.start({ quiet: true, onUnhandledFrame: 'bypass' } as Parameters<Worker['start']>[0]);
+    await worker.start({ quiet: true, onUnhandledFrame: 'bypass' });
   } else {
     worker.resetHandlers(...handlers);
   }
-  return { db, worker, password: DEMO_PASSWORD };
+  return Object.assign(mock, { worker });
 }
 
 /** A signed-in agent client on the mock API (realtime off: tests push events by emitting). */
@@ -33,4 +36,50 @@ export async function agentClient(email = 'ada@northwind.example') {
 /** Emits an event on an SDK client as its realtime socket would. */
 export function push(client: unknown, name: string, ...args: unknown[]): void {
   (client as { emit(n: string, ...a: unknown[]): void }).emit(name, ...args);
+}
+
+/** Every message of the workspace, notes included, oldest first. */
+export async function storedMessages(mock: MockApi): Promise<Message[]> {
+  return (await mock.store.listMessages(mock.workspaceId, { limit: 10_000 })).items;
+}
+
+/** The first stored message with this text, if there is one yet. */
+export async function storedMessage(mock: MockApi, text: string): Promise<Message | undefined> {
+  return (await storedMessages(mock)).find((m) => m.text === text);
+}
+
+/** Every case of the workspace, most recent activity first. */
+export async function storedCases(mock: MockApi): Promise<Case[]> {
+  return (await mock.store.listCases(mock.workspaceId, { limit: 1000 })).items;
+}
+
+/** A case as stored now. */
+export async function storedCase(mock: MockApi, caseId: string): Promise<Case> {
+  const kase = await mock.store.getCase(mock.workspaceId, caseId);
+  if (!kase) throw new Error(`no case ${caseId} in the mock`);
+  return kase;
+}
+
+/** A customer profile as stored now (a merged-away id finds the surviving profile). */
+export async function storedCustomer(mock: MockApi, customerId: string): Promise<Customer> {
+  const customer = await mock.store.getCustomer(mock.workspaceId, customerId);
+  if (!customer) throw new Error(`no customer ${customerId} in the mock`);
+  return customer;
+}
+
+/** A customer writes in on a channel, as that channel would hand the message to the engine. */
+export function receive(mock: MockApi, input: { customerId: string; channel: string; text: string; attachments?: Attachment[] }) {
+  const { customerId, channel, ...message } = input;
+  return mock.engine.ingest({ workspaceId: mock.workspaceId, channelId: channel, customerId, from: { externalId: customerId }, ...message });
+}
+
+/** Stores a file as `owner`'s upload and answers it as the attachment a message carries. */
+export async function upload(mock: MockApi, bytes: Uint8Array, name: string, contentType: string, owner: { kind: 'agent' | 'customer'; id: string }): Promise<Attachment> {
+  const random = crypto.getRandomValues(new Uint8Array(18));
+  const id = `up_${btoa(String.fromCharCode(...random)).replaceAll('+', '-').replaceAll('/', '_')}`;
+  const data = (async function* () {
+    yield bytes;
+  })();
+  const info = await mock.blobs.put({ id, workspaceId: mock.workspaceId, name, contentType, owner, createdAt: new Date().toISOString() }, data);
+  return { name: info.name, contentType: info.contentType, size: info.size, url: `/api/v1/uploads/${info.id}` };
 }

@@ -55,11 +55,11 @@ export async function frames(n = 1): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((r) => requestAnimationFrame(() => r(undefined)));
 }
 
-/** Polls until `fn` returns a truthy value (or fails after `timeout` ms). */
-export async function until<T>(fn: () => T | undefined | null | false, message = 'condition', timeout = 4000): Promise<T> {
+/** Polls until `fn` returns (or resolves to) a truthy value, or fails after `timeout` ms. */
+export async function until<T>(fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, message = 'condition', timeout = 4000): Promise<T> {
   const start = performance.now();
   for (;;) {
-    const value = fn();
+    const value = await fn();
     if (value) return value;
     if (performance.now() - start > timeout) throw new Error(`Timed out waiting for ${message}`);
     await new Promise((r) => setTimeout(r, 20));

@@ -3,7 +3,7 @@ import type { CaseEvent } from '@casekit/protocol';
 import './timeline.ts';
 import type { CasekitTimeline } from './timeline.ts';
 import { axeViolations, cleanup, fixture, TINY_PNG, until } from '../internal/test-helpers.ts';
-import { agentClient, push, startMockApi } from '../internal/mock-api.ts';
+import { agentClient, push, receive, startMockApi, storedCases, storedMessages, upload } from '../internal/mock-api.ts';
 
 describe('casekit-timeline', () => {
   let mock: Awaited<ReturnType<typeof startMockApi>>;
@@ -25,7 +25,7 @@ describe('casekit-timeline', () => {
 
   it('shows messages across channels, oldest first, with changes between them', async () => {
     const el = await mount('cu_maria');
-    const kinds = new Set(mock.db.messages.filter((m) => m.customerId === 'cu_maria' && !m.internal).map((m) => m.channelKind));
+    const kinds = new Set((await storedMessages(mock)).filter((m) => m.customerId === 'cu_maria' && !m.internal).map((m) => m.channelKind));
     expect(kinds.size).to.be.greaterThan(1);
     const seqs = all(el, '[data-seq]').map((n) => Number(n.dataset['seq']));
     expect(seqs).to.deep.equal([...seqs].sort((a, b) => a - b));
@@ -38,8 +38,8 @@ describe('casekit-timeline', () => {
 
   it('styles internal notes apart and appends live events at the bottom', async () => {
     const el = await mount('cu_maria');
-    const kase = [...mock.db.cases.values()].find((c) => c.customerId === 'cu_maria')!;
-    const note = mock.db.messages.find((m) => m.caseId === kase.id)!;
+    const kase = (await storedCases(mock)).find((c) => c.customerId === 'cu_maria')!;
+    const note = (await storedMessages(mock)).find((m) => m.caseId === kase.id)!;
     const event: CaseEvent = {
       seq: 1_000_000,
       workspaceId: kase.workspaceId,
@@ -60,7 +60,7 @@ describe('casekit-timeline', () => {
   });
 
   it('loads earlier history when scrolled to the top and keeps the reading position', async () => {
-    for (let i = 0; i < 70; i++) mock.db.receive({ customerId: 'cu_maria', channel: 'ch_whatsapp', text: `Message number ${i}` });
+    for (let i = 0; i < 70; i++) await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: `Message number ${i}` });
     const el = await mount('cu_maria');
     const before = el.events.length;
     expect(el.hasMore).to.equal(true);
@@ -78,7 +78,7 @@ describe('casekit-timeline', () => {
   });
 
   it('renders hostile text as text and has no accessibility violations', async () => {
-    mock.db.receive({ customerId: 'cu_maria', channel: 'ch_email', text: '<img src=x onerror="window.__tl=1">' });
+    await receive(mock, { customerId: 'cu_maria', channel: 'ch_email', text: '<img src=x onerror="window.__tl=1">' });
     const el = await mount('cu_maria');
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
     expect((window as unknown as { __tl?: number }).__tl).to.equal(undefined);
@@ -87,9 +87,9 @@ describe('casekit-timeline', () => {
 
   it('shows image files as thumbnails with their name as alt text, and other files as links', async () => {
     const owner = { kind: 'customer' as const, id: 'cu_maria' };
-    const photo = mock.db.upload(TINY_PNG, 'router <lights>.png', 'image/png', owner);
-    const bill = mock.db.upload(new TextEncoder().encode('%PDF-1.7'), 'bill.pdf', 'application/pdf', owner);
-    mock.db.receive({ customerId: 'cu_maria', channel: 'ch_web', text: 'Photo and bill attached', attachments: [photo, bill] });
+    const photo = await upload(mock, TINY_PNG, 'router <lights>.png', 'image/png', owner);
+    const bill = await upload(mock, new TextEncoder().encode('%PDF-1.7'), 'bill.pdf', 'application/pdf', owner);
+    await receive(mock, { customerId: 'cu_maria', channel: 'ch_web', text: 'Photo and bill attached', attachments: [photo, bill] });
     const el = await mount('cu_maria');
     const img = await until(() => el.shadowRoot!.querySelector<HTMLImageElement>('[part~=message] img'), 'thumbnail');
     expect(img!.alt).to.equal('router <lights>.png');

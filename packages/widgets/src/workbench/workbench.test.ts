@@ -4,7 +4,7 @@ import './workbench.ts';
 import type { CasekitWorkbench } from './workbench.ts';
 import type { CasekitInbox } from '../inbox/inbox.ts';
 import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, until } from '../internal/test-helpers.ts';
-import { agentClient, startMockApi } from '../internal/mock-api.ts';
+import { agentClient, startMockApi, storedCase } from '../internal/mock-api.ts';
 
 describe('casekit-workbench', () => {
   let mock: Awaited<ReturnType<typeof startMockApi>>;
@@ -34,7 +34,7 @@ describe('casekit-workbench', () => {
     await sendKeys({ press: 'Enter' });
     await until(() => el.selected, 'case selected');
     await el.updateComplete;
-    const kase = mock.db.case(el.selected);
+    const kase = await storedCase(mock, el.selected);
     const timeline = el.shadowRoot!.querySelector('casekit-timeline')!;
     await until(() => timeline.events.length > 0, 'timeline loaded');
     expect(timeline.customerId).to.equal(kase.customerId);
