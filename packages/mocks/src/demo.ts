@@ -52,7 +52,8 @@ export async function seedEmpty(mock: MockApi): Promise<void> {
  */
 export async function seedDemo(mock: MockApi): Promise<void> {
   const { engine, system, addAgent, receive, say, update } = seeder(mock);
-  let t = mock.clock.now().getTime() - 3 * 24 * 3600_000;
+  // The steps below add up to about 74 hours; they end a few minutes before now.
+  let t = mock.clock.now().getTime() - 74 * 3600_000;
   mock.clock.set(t);
   const step = (minutes: number) => {
     t += minutes * 60_000;
