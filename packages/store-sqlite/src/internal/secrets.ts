@@ -27,6 +27,9 @@ export function createSecretBox(key: string | undefined): SecretBox {
   }
   const aesKey = key === undefined ? null : Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'casekit channel secrets v1', 32));
   const isSealed = (stored: string) => stored.startsWith(PREFIX);
+  // Every inbound message reads its channel: opened secrets are kept, keyed by their sealed
+  // form (which changes whenever the secret does), instead of decrypting each time.
+  const opened = new Map<string, string>();
   return {
     encrypts: aesKey !== null,
     isSealed,
@@ -42,11 +45,16 @@ export function createSecretBox(key: string | undefined): SecretBox {
       if (!aesKey) {
         throw new CasekitError('unavailable', 'This store keeps channel secrets encrypted; open it with its secret key (CASEKIT_SECRET_KEY).');
       }
+      const known = opened.get(stored);
+      if (known !== undefined) return known;
       const raw = Buffer.from(stored.slice(PREFIX.length), 'base64url');
       try {
         const decipher = createDecipheriv('aes-256-gcm', aesKey, raw.subarray(0, IV_BYTES));
         decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        if (opened.size >= 1000) opened.clear();
+        opened.set(stored, plain);
+        return plain;
       } catch (error) {
         throw new CasekitError('unavailable', 'A channel secret does not open with this secret key; start with the key it was sealed with.', { cause: error });
       }
