@@ -1,13 +1,11 @@
 import {
   CASE_TRANSITIONS,
   CasekitError,
-  DELIVERY_STATUSES,
   PERMISSIONS,
   roleAtLeast,
   type Case,
   type CaseStatus,
   type Customer,
-  type DeliveryStatus,
   type Permission,
   type Role,
 } from '@casekit/protocol';
@@ -30,13 +28,7 @@ export function assertTransition(from: CaseStatus, to: CaseStatus): void {
   }
 }
 
-/** True when `next` may replace `current`: statuses only move forward; `failed` never follows `read`. */
-export function isForwardStatus(current: DeliveryStatus, next: DeliveryStatus): boolean {
-  if (current === next) return false;
-  if (next === 'failed') return current !== 'read' && current !== 'failed';
-  if (current === 'failed') return false;
-  return DELIVERY_STATUSES.indexOf(next) > DELIVERY_STATUSES.indexOf(current);
-}
+export { isForwardStatus } from '@casekit/protocol';
 
 export const isAgentActor = (actor: Actor): actor is AgentActor => 'agent' in actor;
 export const isCustomerActor = (actor: Actor): actor is CustomerActor => 'customerId' in actor;

@@ -59,6 +59,17 @@ export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export const DELIVERY_STATUSES = ['pending', 'queued', 'sent', 'delivered', 'read', 'failed'] as const;
 
 /**
+ * True when a message's delivery status may move from `current` to `next`: statuses only move
+ * forward, and `failed` never follows `read`. The engine stores by it, and clients show by it.
+ */
+export function isForwardStatus(current: (typeof DELIVERY_STATUSES)[number], next: (typeof DELIVERY_STATUSES)[number]): boolean {
+  if (current === next) return false;
+  if (next === 'failed') return current !== 'read' && current !== 'failed';
+  if (current === 'failed') return false;
+  return DELIVERY_STATUSES.indexOf(next) > DELIVERY_STATUSES.indexOf(current);
+}
+
+/**
  * The case lifecycle: which status may follow which. `closed` is final; a customer writing
  * into a closed case opens a new one. See docs/case-lifecycle.md.
  */

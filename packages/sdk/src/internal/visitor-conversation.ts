@@ -1,12 +1,6 @@
-import type { DeliveryStatus, Message } from '@casekit/protocol';
+import { isForwardStatus, type DeliveryStatus, type Message } from '@casekit/protocol';
 import type { ChatItem, PendingMessage } from '../visitor-client.ts';
 
-const STATUS_ORDER: Record<DeliveryStatus, number> = { pending: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
-/** Statuses only move forward; `failed` may follow anything but `read`. */
-function advances(from: DeliveryStatus, to: DeliveryStatus): boolean {
-  if (from === 'read' || from === 'failed') return false;
-  return STATUS_ORDER[to] > STATUS_ORDER[from];
-}
 
 /**
  * The visitor's conversation as this page knows it: confirmed messages from history, realtime
@@ -22,7 +16,7 @@ export class VisitorConversation {
     if (this.#ids.has(message.id)) {
       const index = this.#confirmed.findIndex((m) => m.id === message.id);
       const current = this.#confirmed[index];
-      if (current && advances(current.status, message.status)) this.#confirmed[index] = message;
+      if (current && isForwardStatus(current.status, message.status)) this.#confirmed[index] = message;
       return false;
     }
     this.#ids.add(message.id);
@@ -36,7 +30,7 @@ export class VisitorConversation {
   advance(messageId: string, status: DeliveryStatus): boolean {
     const index = this.#confirmed.findIndex((m) => m.id === messageId);
     const current = this.#confirmed[index];
-    if (!current || !advances(current.status, status)) return false;
+    if (!current || !isForwardStatus(current.status, status)) return false;
     this.#confirmed[index] = { ...current, status };
     return true;
   }
