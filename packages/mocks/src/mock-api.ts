@@ -12,8 +12,9 @@ import {
 import { createCaseEngine, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, ROUTES, type CaseEvent, type RouteDef, type RouteName } from '@casekit/protocol';
 import { createMemoryStore } from '@casekit/store-memory';
-import { delay, http, HttpResponse, type RequestHandler } from 'msw';
+import { delay, http, HttpResponse, type RequestHandler, type WebSocketHandler } from 'msw';
 import { seedDemo, seedEmpty } from './demo.ts';
+import { createRealtimeHandler } from './realtime.ts';
 import { webCryptoPasswords } from './passwords.ts';
 
 /** A clock the mocks run on, which seeds and tests may move. */
@@ -43,8 +44,11 @@ export interface MockApiOptions {
 
 /** The mock backend: msw handlers over the real engine, its store and its event log. */
 export interface MockApi {
-  /** Every route of the API, plus a 404 for anything else under it. Pass them to `setupWorker` or `setupServer`. */
-  handlers: RequestHandler[];
+  /**
+   * Every route of the API, a 404 for anything else under it, and the realtime gateway over
+   * WebSocket. Pass them to `setupWorker` or `setupServer`.
+   */
+  handlers: (RequestHandler | WebSocketHandler)[];
   store: Store;
   engine: CaseEngine;
   auth: Auth;
@@ -125,7 +129,7 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
   const prefix = `${base ? base.origin : '*'}${basePath}`;
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
 
-  const handlers: RequestHandler[] = (Object.keys(ROUTES) as RouteName[]).map((name) => {
+  const handlers: (RequestHandler | WebSocketHandler)[] = (Object.keys(ROUTES) as RouteName[]).map((name) => {
     const route: RouteDef = ROUTES[name];
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
     return http[method](`${prefix}${route.path}`, async ({ request, params }) => {
@@ -145,7 +149,10 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
       return responseOf(answer);
     });
   });
+  // Every WebSocket of the origin: the gateway answers /socket.io/ and lets any other through.
+  const socketUrl = base ? `${base.origin.replace(/^http/, 'ws')}/*` : '*';
   handlers.push(
+    createRealtimeHandler(socketUrl, { store, auth, workspaceId, subscribe: (listener) => (listeners.add(listener), () => void listeners.delete(listener)) }),
     http.get(`${prefix}/openapi.json`, () => HttpResponse.json(api.openApiDocument)),
     http.all(`${prefix}/*`, ({ request }) =>
       responseOf(api.errorAnswer(new CasekitError('not_found', `No route ${request.method} ${new URL(request.url).pathname}; see ${basePath}/openapi.json.`))),
