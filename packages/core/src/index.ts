@@ -24,12 +24,14 @@ export type {
   CaseQuery,
   MessageQuery,
   EventQuery,
+  StoredEventJson,
   OutboxItem,
   IdempotentResponse,
 } from './ports.ts';
 
 // Who may see which event
 export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent } from './visibility.ts';
+export type { AgentVisibilityFields } from './visibility.ts';
 
 // Ids
 export { newId } from './ids.ts';
