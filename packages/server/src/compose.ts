@@ -10,10 +10,11 @@ import type { Auth } from './auth.ts';
 import type { BlobStore } from './blob-store.ts';
 import type { UploadLimits } from './internal/uploads.ts';
 import type { OpenApiOptions } from './openapi.ts';
-import { attachRealtime, createSocketPublisher } from './realtime.ts';
+import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
+import { createSocketPublisher } from './realtime/publisher.ts';
 import { errorText, type Logger } from './types.ts';
 
-export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'> {
+export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize'> {
   store: Store;
   auth: Auth;
   workspaceId: string;
@@ -26,8 +27,6 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
   /** Mount into this Express app instead of a new one (add your own middleware first). */
   app?: Express;
   socketOptions?: Partial<ServerOptions>;
-  /** Events per realtime `resume` answer (default 1000). */
-  resumePageSize?: number;
   openapi?: OpenApiOptions;
   /** Where uploaded files go (`createFileBlobStore(dir)`); without one, uploads answer 503. */
   blobStore?: BlobStore;

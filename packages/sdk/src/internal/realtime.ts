@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import { isErrorBody } from '@casekit/protocol';
+import { decodeEvents, isErrorBody } from '@casekit/protocol';
 import type { CaseEvent, ResumeResult } from '@casekit/protocol';
 import type { ErrorBodyShape } from '@casekit/protocol';
 import { CasekitApiError } from '../errors.ts';
@@ -108,9 +108,9 @@ export class ReplayingSocket {
     this.#setState('connecting');
 
     socket.on('connect', () => this.#onConnect(socket));
-    socket.on('event', (event: CaseEvent) => this.#onLive(event));
+    socket.on('events', (events: CaseEvent[]) => this.#onLive(events));
     socket.onAny((name: string, payload: unknown) => {
-      if (name !== 'event') this.#options.onPush?.(name, payload);
+      if (name !== 'events') this.#options.onPush?.(name, payload);
     });
     socket.on('disconnect', (reason) => {
       this.#generation++;
@@ -176,9 +176,10 @@ export class ReplayingSocket {
     this.#options.onState(state);
   }
 
-  #onLive(event: CaseEvent): void {
-    if (this.#buffer) this.#buffer.push(event);
-    else this.#deliver([event]);
+  #onLive(events: CaseEvent[]): void {
+    if (!Array.isArray(events)) return;
+    if (this.#buffer) for (const event of events) this.#buffer.push(event);
+    else this.#deliver(events);
   }
 
   #onConnect(socket: Socket): void {
@@ -191,18 +192,19 @@ export class ReplayingSocket {
     const replayed: CaseEvent[] = [];
     try {
       let after = this.#lastSeq;
+      let next = this.#resume(socket, after);
       for (let page = 0; page < 10_000; page++) {
-        const result = await this.#resume(socket, after);
+        const result = await next;
         if (generation !== this.#generation) return;
         if (after === START_FROM_NOW) {
           // The server answered with the newest seq: deliver only what comes after it.
           this.setLastSeq(result.lastSeq);
           break;
         }
-        replayed.push(...result.events);
-        const last = result.events.at(-1);
-        if (!result.hasMore || !last) break;
-        after = last.seq;
+        // Ask for the next page before reading this one: the server reads while this side parses.
+        if (result.hasMore) next = this.#resume(socket, (after = result.lastSeq));
+        for (const event of decodeEvents(result.events)) replayed.push(event);
+        if (!result.hasMore) break;
       }
     } catch (err) {
       if (generation !== this.#generation) return;
@@ -218,15 +220,22 @@ export class ReplayingSocket {
       }, delay);
       return;
     }
-    const held = this.#buffer ?? [];
+    for (const event of this.#buffer ?? []) replayed.push(event);
     this.#buffer = null;
-    this.#deliver([...replayed, ...held]);
+    this.#deliver(replayed);
     this.#serverHangups = 0;
     this.#setState('connected');
     this.#options.onSynced?.();
   }
 
-  async #resume(socket: Socket, after: number): Promise<ResumeResult> {
+  /** One `resume` call; a page asked for ahead and then not awaited fails quietly. */
+  #resume(socket: Socket, after: number): Promise<ResumeResult> {
+    const answer = this.#ask(socket, after);
+    answer.catch(() => undefined);
+    return answer;
+  }
+
+  async #ask(socket: Socket, after: number): Promise<ResumeResult> {
     const timeout = this.#options.resumeTimeoutMs ?? 10_000;
     let answer: ResumeAnswer;
     try {

@@ -4,6 +4,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
+import { encodeEvents } from '@casekit/protocol';
 import type { Case, CaseEvent, Message, ResumeResult } from '@casekit/protocol';
 
 type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: { code: string; message: string } };
@@ -42,12 +43,13 @@ export function logResume(log: () => CaseEvent[], pageSize = 1000): ResumeHandle
     const all = log().filter((e) => e.seq > after).sort((a, b) => a.seq - b.seq);
     const events = all.slice(0, pageSize);
     const newest = log().reduce((max, e) => Math.max(max, e.seq), 0);
-    return { ok: true, value: { events, lastSeq: newest, hasMore: all.length > pageSize } };
+    const hasMore = all.length > pageSize;
+    return { ok: true, value: { events: encodeEvents(events), lastSeq: hasMore ? events.at(-1)!.seq : newest, hasMore } };
   };
 }
 
 export async function startLoopbackServer(namespaces: string[] = ['/agent', '/visitor']): Promise<LoopbackServer> {
-  let resumeHandler: ResumeHandler = () => ({ ok: true, value: { events: [], lastSeq: 0, hasMore: false } });
+  let resumeHandler: ResumeHandler = () => ({ ok: true, value: { events: encodeEvents([]), lastSeq: 0, hasMore: false } });
   let httpHandler: HttpHandler = (_req, _body, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end(
       JSON.stringify({ error: { code: 'not_found', message: 'No such route.' } }),

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '@casekit/core';
-import type { Agent, CaseEvent } from '@casekit/protocol';
+import { decodeEvents, type Agent, type CaseEvent, type ResumeResult } from '@casekit/protocol';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { createAuth, type Auth, type AuthOptions } from '../auth.ts';
@@ -157,16 +157,18 @@ export function connectSocket(url: string, namespace: '/agent' | '/visitor', tok
   });
 }
 
-/** Collects `event` pushes; `waitFor` resolves when one matches. */
+/** Collects the events of `events` pushes; `waitFor` resolves when one matches. */
 export function collectEvents(socket: ClientSocket): { events: CaseEvent[]; waitFor(match: (e: CaseEvent) => boolean, ms?: number): Promise<CaseEvent> } {
   const events: CaseEvent[] = [];
   const waiters: { match: (e: CaseEvent) => boolean; resolve: (e: CaseEvent) => void }[] = [];
-  socket.on('event', (event: CaseEvent) => {
-    events.push(event);
-    for (const waiter of [...waiters]) {
-      if (waiter.match(event)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(event);
+  socket.on('events', (batch: CaseEvent[]) => {
+    for (const event of batch) {
+      events.push(event);
+      for (const waiter of [...waiters]) {
+        if (waiter.match(event)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(event);
+        }
       }
     }
   });
@@ -187,4 +189,30 @@ export function collectEvents(socket: ClientSocket): { events: CaseEvent[]; wait
       });
     },
   };
+}
+
+/** A `resume` answer with the page's events decoded. */
+export interface ResumeAnswer {
+  ok: boolean;
+  value?: Omit<ResumeResult, 'events'> & { events: CaseEvent[] };
+  error?: { code: string };
+}
+
+/** Calls `resume(after)` on a socket and decodes the page it answers. */
+export async function resume(socket: ClientSocket, afterSeq: unknown): Promise<ResumeAnswer> {
+  const answer: { ok: boolean; value?: ResumeResult; error?: { code: string } } = await socket.timeout(5000).emitWithAck('resume', afterSeq);
+  const { value, ...rest } = answer;
+  return value ? { ...rest, value: { ...value, events: decodeEvents(value.events) } } : rest;
+}
+
+/** Every event a replay after `afterSeq` gives, page after page. */
+export async function replayAll(socket: ClientSocket, afterSeq: number): Promise<CaseEvent[]> {
+  const events: CaseEvent[] = [];
+  for (let next = afterSeq; ; ) {
+    const page = await resume(socket, next);
+    if (!page.value) throw new Error(`resume(${next}) failed: ${page.error?.code}`);
+    events.push(...page.value.events);
+    if (!page.value.hasMore) return events;
+    next = page.value.lastSeq;
+  }
 }
