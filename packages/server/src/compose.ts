@@ -14,7 +14,7 @@ import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
 import { createSocketPublisher } from './realtime/publisher.ts';
 import { errorText, type Logger } from './types.ts';
 
-export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize'> {
+export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize' | 'maxQueuedBytes'> {
   store: Store;
   auth: Auth;
   workspaceId: string;

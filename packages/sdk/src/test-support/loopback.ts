@@ -1,7 +1,7 @@
 // Test support: a loopback HTTP + socket.io server the tests drive step by step, and event builders.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as connectNet, createServer as createNetServer, type AddressInfo, type Socket as NetSocket } from 'node:net';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
 import { encodeEvents } from '@casekit/protocol';
@@ -236,4 +236,46 @@ export async function waitFor(predicate: () => boolean, ms = 5000, what = 'condi
     if (Date.now() > until) throw new Error(`Timed out after ${ms} ms waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A TCP proxy in front of a server on loopback that can stop reading the server's side. */
+export interface StallingProxy {
+  url: string;
+  /** Stops reading from the server on the connections open now, as a stalled network would; later ones flow. */
+  stall(): void;
+  /** Reads again, passing on what waited. */
+  flow(): void;
+  close(): Promise<void>;
+}
+
+export async function startStallingProxy(targetPort: number): Promise<StallingProxy> {
+  const pairs = new Set<{ client: NetSocket; upstream: NetSocket }>();
+  const proxy = createNetServer((client) => {
+    const upstream = connectNet(targetPort, '127.0.0.1');
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('end', () => client.end());
+    const cut = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const side of [client, upstream]) side.on('error', cut).on('close', cut);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    stall() {
+      for (const { upstream } of pairs) upstream.pause();
+    },
+    flow() {
+      for (const { upstream } of pairs) upstream.resume();
+    },
+    close() {
+      for (const { client, upstream } of pairs) (client.destroy(), upstream.destroy());
+      return new Promise((resolve) => proxy.close(() => resolve()));
+    },
+  };
 }

@@ -44,6 +44,8 @@ export interface TestServer {
   tokens: { admin: string; supervisor: string; agent: string; other: string };
   /** Errors the server logged (a 500 would show here). */
   errors: { message: string; fields?: Record<string, unknown> }[];
+  /** Warnings the server logged. */
+  warnings: { message: string; fields?: Record<string, unknown> }[];
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
   visitorSession(body?: Record<string, unknown>): Promise<{ token: string; customerId: string; identified: boolean }>;
   lastSeq(): Promise<number>;
@@ -54,7 +56,14 @@ export interface TestServer {
 export interface TestServerOptions
   extends Pick<
     CasekitServerOptions,
-    'bodyLimit' | 'resumePageSize' | 'uploads' | 'publicUrl' | 'loginLimits' | 'visitorUploadLimits' | 'presenceFromConnections'
+    | 'bodyLimit'
+    | 'resumePageSize'
+    | 'maxQueuedBytes'
+    | 'uploads'
+    | 'publicUrl'
+    | 'loginLimits'
+    | 'visitorUploadLimits'
+    | 'presenceFromConnections'
   > {
   auth?: Partial<AuthOptions>;
 }
@@ -76,11 +85,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     other: await make('other', 'agent'),
   };
   const errors: TestServer['errors'] = [];
+  const warnings: TestServer['warnings'] = [];
   const uploadsDir = join(dir, 'uploads');
   const logger: Logger = {
     debug() {},
     info() {},
-    warn() {},
+    warn: (message, fields) => void warnings.push({ message, ...(fields && { fields }) }),
     error: (message, fields) => void errors.push({ message, ...(fields && { fields }) }),
   };
   const server = createCasekitServer({
@@ -130,6 +140,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     agents,
     tokens,
     errors,
+    warnings,
     request,
     async visitorSession(body = {}) {
       const res = await request('POST', '/api/v1/visitor/sessions', { body: { channelId: 'webchat', ...body } });
@@ -189,6 +200,14 @@ export function collectEvents(socket: ClientSocket): { events: CaseEvent[]; wait
       });
     },
   };
+}
+
+/** The TCP connection under a client's WebSocket: pausing it stops the client reading, as a stalled network would. */
+export function tcpOf(socket: ClientSocket): { pause(): void; resume(): void } {
+  const transport = socket.io.engine.transport as unknown as { ws?: { _socket?: { pause(): void; resume(): void } } };
+  const tcp = transport.ws?._socket;
+  if (!tcp) throw new Error('the socket is not on a WebSocket');
+  return tcp;
 }
 
 /** A `resume` answer with the page's events decoded. */

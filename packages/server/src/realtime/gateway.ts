@@ -3,7 +3,8 @@ import { AGENT_NAMESPACE, CasekitError, VISITOR_NAMESPACE } from '@casekit/proto
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { authenticateAgent } from '../provision.ts';
-import { defaultLogger, errorText, type CasekitDeps } from '../types.ts';
+import { defaultLogger, errorText, type CasekitDeps, type Logger } from '../types.ts';
+import { limitBacklog, MAX_QUEUED_BYTES } from './backlog.ts';
 import { followPresence, type PresenceFromConnections } from './presence.ts';
 import { readReplayPage, RESUME_PAGE_SIZE, type Reader } from './replay.ts';
 import { agentRoom, agentsRoom, customerRoom } from './rooms.ts';
@@ -15,6 +16,12 @@ export interface RealtimeOptions extends Omit<CasekitDeps, 'engine'> {
   socketOptions?: Partial<ServerOptions>;
   /** Events per `resume` answer (default `RESUME_PAGE_SIZE`). */
   resumePageSize?: number;
+  /**
+   * What this process may hold back for one socket, in bytes, while a write to it has not gone
+   * out (default 1 MB). A client that stops reading is disconnected past it, and resumes by seq
+   * when it reads again, instead of growing the server's memory.
+   */
+  maxQueuedBytes?: number;
   /**
    * Presence that follows the agent's connections: an offline agent who connects becomes online,
    * and one whose last socket has been gone for `graceMs` (default 15 s, so a page reload does not
@@ -44,15 +51,29 @@ function ackError(error: unknown) {
   return { ok: false as const, ...known.toBody() };
 }
 
+/** Drops a socket past `limit` queued bytes, saying so in the log. */
+function limitSocket(socket: Socket, limit: number, logger: Logger): void {
+  limitBacklog(socket, limit, (heldBytes) =>
+    logger.warn('dropped a realtime socket that stopped reading; it resumes by seq when it reconnects', {
+      socket: socket.id,
+      namespace: socket.nsp.name,
+      heldBytes,
+      maxQueuedBytes: limit,
+    }),
+  );
+}
+
 /**
  * Attaches the socket.io gateway (`/agent`, `/visitor`) to an HTTP server: handshake tokens,
- * rooms by permission, `resume(after)` replay and typing relays.
+ * rooms by permission, `resume(after)` replay, typing relays and a bound on what a socket that
+ * does not read may make the server hold.
  * @example const io = attachRealtime(httpServer, { store, auth, workspaceId: 'demo' })
  */
 export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions): Server {
   const { store, auth, workspaceId } = options;
   const logger = options.logger ?? defaultLogger;
   const pageSize = options.resumePageSize ?? RESUME_PAGE_SIZE;
+  const maxQueuedBytes = options.maxQueuedBytes ?? MAX_QUEUED_BYTES;
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024, ...options.socketOptions });
   const agents = io.of(AGENT_NAMESPACE) as unknown as AgentNamespace;
   const visitors = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace;
@@ -86,6 +107,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   const presence = options.presence && followPresence(io, agents, { store, workspaceId, logger, presence: options.presence });
   agents.on('connection', (socket: AgentSocket) => {
     const { agent } = socket.data;
+    limitSocket(socket, maxQueuedBytes, logger);
     void socket.join(agentsRoom(workspaceId));
     void socket.join(agentRoom(workspaceId, agent.id));
     presence?.(socket);
@@ -107,6 +129,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     }
   });
   visitors.on('connection', (socket: VisitorSocket) => {
+    limitSocket(socket, maxQueuedBytes, logger);
     void socket.join(customerRoom(workspaceId, socket.data.customerId));
     socket.on('resume', onResume(socket, () => ({ customerId: socket.data.customerId })));
     // A merge may have moved this visitor to another profile; follow it before each replay.
