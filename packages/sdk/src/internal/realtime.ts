@@ -177,7 +177,6 @@ export class ReplayingSocket {
   }
 
   #onLive(events: CaseEvent[]): void {
-    if (!Array.isArray(events)) return;
     if (this.#buffer) for (const event of events) this.#buffer.push(event);
     else this.#deliver(events);
   }
@@ -202,7 +201,8 @@ export class ReplayingSocket {
           break;
         }
         // Ask for the next page before reading this one: the server reads while this side parses.
-        if (result.hasMore) next = this.#resume(socket, (after = result.lastSeq));
+        // Should this replay be abandoned meanwhile, that page fails quietly.
+        if (result.hasMore) (next = this.#resume(socket, (after = result.lastSeq))).catch(() => undefined);
         for (const event of decodeEvents(result.events)) replayed.push(event);
         if (!result.hasMore) break;
       }
@@ -228,14 +228,7 @@ export class ReplayingSocket {
     this.#options.onSynced?.();
   }
 
-  /** One `resume` call; a page asked for ahead and then not awaited fails quietly. */
-  #resume(socket: Socket, after: number): Promise<ResumeResult> {
-    const answer = this.#ask(socket, after);
-    answer.catch(() => undefined);
-    return answer;
-  }
-
-  async #ask(socket: Socket, after: number): Promise<ResumeResult> {
+  async #resume(socket: Socket, after: number): Promise<ResumeResult> {
     const timeout = this.#options.resumeTimeoutMs ?? 10_000;
     let answer: ResumeAnswer;
     try {
