@@ -210,6 +210,12 @@ export function tcpOf(socket: ClientSocket): { pause(): void; resume(): void } {
   return tcp;
 }
 
+/** Logs that an agent read a case up to now, as the engine logs any event, and returns the event. */
+export function logReadMarker(store: Store, agentId: string, caseId: string, customerId: string): Promise<CaseEvent> {
+  const at = new Date().toISOString();
+  return store.transaction((tx) => tx.appendEvent({ type: 'case.read', workspaceId: WORKSPACE, at, actorId: agentId, caseId, customerId, data: { readAt: at } }));
+}
+
 /** A `resume` answer with the page's events decoded. */
 export interface ResumeAnswer {
   ok: boolean;

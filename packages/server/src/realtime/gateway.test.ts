@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CaseEvent } from '@casekit/protocol';
 import type { Socket } from 'socket.io-client';
-import { collectEvents, connectSocket, replayAll, resume, startTestServer, WORKSPACE, type TestServer } from '../internal/testing.ts';
+import { collectEvents, connectSocket, logReadMarker, replayAll, resume, startTestServer, WORKSPACE, type TestServer } from '../internal/testing.ts';
 import { createSocketPublisher } from './publisher.ts';
 
 let t: TestServer;
@@ -128,17 +128,7 @@ describe('live events', () => {
     const mark = await t.lastSeq();
 
     // A read marker, logged and published the way the engine does with every event.
-    const marker = await t.store.transaction((tx) =>
-      tx.appendEvent({
-        type: 'case.read',
-        workspaceId: WORKSPACE,
-        at: new Date().toISOString(),
-        actorId: t.agents.agent.id,
-        caseId: first.body.caseId,
-        customerId: mine.customerId,
-        data: { readAt: new Date().toISOString() },
-      }),
-    );
+    const marker = await logReadMarker(t.store, t.agents.agent.id, first.body.caseId, mine.customerId);
     createSocketPublisher(t.server.io).publish([marker]);
     const note = await t.request('POST', `/api/v1/cases/${first.body.caseId}/notes`, { token: t.tokens.agent, body: { text: 'Known outage, OLT-3' } });
     assert.equal(note.status, 201);

@@ -8,7 +8,7 @@ import type { AgentNamespace, VisitorNamespace } from './types.ts';
  * Pushes are at least this far apart: events that commit sooner wait and go out together. At 200
  * messages a second that is 5 events a frame instead of 1; a quiet room is pushed at once.
  */
-export const PUSH_INTERVAL_MS = 25;
+const PUSH_INTERVAL_MS = 25;
 
 interface Batch {
   push(events: CaseEvent[]): void;
