@@ -18,15 +18,20 @@ export async function postLoad(options: {
   body: (i: number) => unknown;
   headers?: (i: number) => Record<string, string>;
   onProgress?: (done: number) => void;
+  /** Paces the requests at this rate; latency then counts from when each was due, so a stall shows in full. */
+  perSecond?: number;
 }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const statuses: Record<number, number> = {};
   const latencyMs: number[] = [];
   let done = 0;
-  const one = (i: number) =>
-    new Promise<void>((resolve, reject) => {
+  let start = 0;
+  const one = async (i: number) => {
+    const due = options.perSecond ? start + (i * 1000) / options.perSecond : null;
+    if (due !== null && due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+    await new Promise<void>((resolve, reject) => {
       const payload = JSON.stringify(options.body(i));
-      const started = performance.now();
+      const started = due ?? performance.now();
       const req = http.request(
         {
           agent, host: '127.0.0.1', port: options.port, path: options.path, method: 'POST',
@@ -45,7 +50,8 @@ export async function postLoad(options: {
       req.on('error', reject);
       req.end(payload);
     });
-  const start = performance.now();
+  };
+  start = performance.now();
   await inFlight(options.total, options.concurrency, one);
   const seconds = (performance.now() - start) / 1000;
   agent.destroy();

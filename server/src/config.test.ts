@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       CASEKIT_JWT_ISSUER: 'https://idp.example.com',
       CASEKIT_BODY_LIMIT: '256kb',
       CASEKIT_UPLOAD_LIMIT: '2mb',
+      CASEKIT_REALTIME_QUEUE_LIMIT: '256kb',
       CASEKIT_UPLOAD_TYPES: 'image/png, Application/PDF',
       CASEKIT_PUBLIC_URL: 'https://support.example.com/api/v1',
       CASEKIT_CORS_ORIGINS: 'https://www.example.com, HTTP://localhost:8080/',
@@ -55,6 +56,8 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({ CASEKIT_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, ['loopback', '10.0.0.0/8']);
     assert.throws(() => loadConfig({ CASEKIT_TRUST_PROXY: 'my-proxy' }), /CASEKIT_TRUST_PROXY: must be true, a number of proxies/);
     assert.equal(config.uploadLimit, 2 * 1024 * 1024);
+    assert.equal(config.realtimeQueueLimit, 256 * 1024);
+    assert.equal(loadConfig({}).realtimeQueueLimit, 1024 * 1024);
     assert.deepEqual(config.uploadTypes, ['image/png', 'application/pdf']);
     assert.equal(config.publicUrl, 'https://support.example.com/api/v1');
     assert.equal(config.port, 0);

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, Id } from '@casekit/protocol';
-import { normalizeOrigin } from '@casekit/server';
+import { MAX_QUEUED_BYTES, normalizeOrigin } from '@casekit/server';
 import { z } from 'zod';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -25,6 +25,8 @@ export interface Config {
   bodyLimit: number;
   /** Largest accepted upload, in bytes. */
   uploadLimit: number;
+  /** What the server may hold back for one realtime socket that stopped reading before dropping it, in bytes. */
+  realtimeQueueLimit: number;
   /** Media types accepted as uploads. */
   uploadTypes: string[];
   /** Base URL of `/api/v1` as browsers reach it; links to uploads are made from it. */
@@ -85,6 +87,7 @@ const Env = z.object({
   CASEKIT_JWT_AUDIENCE: optionalText,
   CASEKIT_BODY_LIMIT: size(1024 * 1024),
   CASEKIT_UPLOAD_LIMIT: size(DEFAULT_UPLOAD_MAX_BYTES),
+  CASEKIT_REALTIME_QUEUE_LIMIT: size(MAX_QUEUED_BYTES),
   CASEKIT_UPLOAD_TYPES: z
     .string()
     .transform((text) => text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtAudience: v.CASEKIT_JWT_AUDIENCE,
     bodyLimit: v.CASEKIT_BODY_LIMIT,
     uploadLimit: v.CASEKIT_UPLOAD_LIMIT,
+    realtimeQueueLimit: v.CASEKIT_REALTIME_QUEUE_LIMIT,
     uploadTypes: v.CASEKIT_UPLOAD_TYPES,
     publicUrl: v.CASEKIT_PUBLIC_URL,
     corsOrigins: v.CASEKIT_CORS_ORIGINS,

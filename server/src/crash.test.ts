@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { CaseEvent, Message, ResumeResult } from '@casekit/protocol';
+import { decodeEvents, type CaseEvent, type Message, type ResumeResult } from '@casekit/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -85,7 +85,7 @@ describe('a server killed with SIGKILL while visitors are sending', { timeout: 1
     const live: CaseEvent[] = [];
     const watcher = connect(`${baseUrl}/visitor`, { auth: { token: visitors[0]!.token }, transports: ['websocket'], reconnection: false });
     sockets.push(watcher);
-    watcher.on('event', (event: CaseEvent) => live.push(event));
+    watcher.on('events', (events: CaseEvent[]) => live.push(...events));
     await new Promise<void>((resolve, reject) => {
       watcher.once('connect', resolve);
       watcher.once('connect_error', reject);
@@ -165,9 +165,9 @@ describe('a server killed with SIGKILL while visitors are sending', { timeout: 1
     for (;;) {
       const page: { ok: boolean; value: ResumeResult } = await reconnected.timeout(5000).emitWithAck('resume', afterSeq);
       assert.equal(page.ok, true);
-      replayed.push(...page.value.events);
-      afterSeq = page.value.events.at(-1)?.seq ?? afterSeq;
+      replayed.push(...decodeEvents(page.value.events));
       if (!page.value.hasMore) break;
+      afterSeq = page.value.lastSeq;
     }
     assert.ok(replayed.every((e) => e.seq > seenBeforeCrash && e.customerId === visitors[0]!.customerId));
     const seen = new Set(

@@ -169,6 +169,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       bodyLimit: config.bodyLimit,
       blobStore,
       uploads: { maxBytes: config.uploadLimit, contentTypes: config.uploadTypes },
+      maxQueuedBytes: config.realtimeQueueLimit,
       ...(config.publicUrl && { publicUrl: config.publicUrl }),
       corsOrigins: config.corsOrigins,
     });

@@ -38,6 +38,7 @@ export { DEFAULT_SETTINGS, DEFAULT_CAPACITY } from './defaults.ts';
 
 // Who may see which event
 export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent, publicAgent, publicChannel } from './visibility.ts';
+export type { AgentVisibilityFields } from './visibility.ts';
 
 // Ports
 export type {
@@ -51,6 +52,7 @@ export type {
   CaseQuery,
   MessageQuery,
   EventQuery,
+  StoredEventJson,
   OutboxItem,
   IdempotentResponse,
 } from './ports.ts';

@@ -13,6 +13,7 @@ import type {
   Workspace,
   WorkspaceSettings,
 } from '@casekit/protocol';
+import type { AgentVisibilityFields } from './visibility.ts';
 
 /** A channel with its secret, as the server keeps it. The secret never goes on the wire. */
 export interface ChannelRecord extends Channel {
@@ -43,6 +44,13 @@ export interface EventQuery {
   customerId?: string;
   /** Only events a visitor may see: public messages and their statuses. */
   publicOnly?: boolean;
+}
+
+/** An event's JSON as the store keeps it, beside its seq and what the agents' visibility rule reads. */
+export interface StoredEventJson extends AgentVisibilityFields {
+  seq: number;
+  /** The event `listEvents` would return, as JSON text. */
+  json: string;
 }
 
 /** One delivery job of an outbound message, claimed by one worker at a time through a lease. */
@@ -114,6 +122,11 @@ export interface StoreReader {
   listMessages(workspaceId: string, query: MessageQuery): Promise<Page<Message>>;
   /** Events with `seq > after`, oldest first. */
   listEvents(workspaceId: string, query: EventQuery): Promise<CaseEvent[]>;
+  /**
+   * The events `listEvents` returns, each as its stored JSON: for replays, which pass events on
+   * without parsing and serializing each again. Optional; without it, replay serializes `listEvents`.
+   */
+  listEventsJson?(workspaceId: string, query: EventQuery): Promise<StoredEventJson[]>;
   /** A customer's events across all cases and channels, newest first. */
   timeline(workspaceId: string, customerId: string, limit: number, cursor?: string): Promise<Page<CaseEvent>>;
   lastSeq(workspaceId: string): Promise<number>;

@@ -119,7 +119,8 @@ describe('who sees which event', () => {
     assert.equal(privateToAgent(read), 'ag_1');
     assert.equal(isVisibleToAgent(read, 'ag_1'), true);
     assert.equal(isVisibleToAgent(read, 'ag_2'), false);
-    assert.equal(isVisibleToAgent({ ...base, actorId: 'ag_1', type: 'case.updated', data: { case: kase({}), changes: {} } }, 'ag_2'), true);
+    const updated: CaseEvent = { ...base, actorId: 'ag_1', type: 'case.updated', data: { case: kase({}), changes: {} } };
+    assert.equal(isVisibleToAgent(updated, 'ag_2'), true);
   });
 
   it('never puts a password hash or a channel secret on the wire', () => {

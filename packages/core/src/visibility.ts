@@ -24,16 +24,19 @@ export function visitorView(event: CaseEvent): CaseEvent | null {
   return event;
 }
 
+/** What the agents' rule reads of an event; a store can list it beside an event's stored JSON. */
+export type AgentVisibilityFields = Pick<CaseEvent, 'type' | 'actorId'>;
+
 /**
  * The one agent an event is meant for (their own read markers), or null when every agent of
  * the workspace may see it.
  */
-export function privateToAgent(event: NewCaseEvent | CaseEvent): string | null {
+export function privateToAgent(event: AgentVisibilityFields): string | null {
   return event.type === 'case.read' ? event.actorId : null;
 }
 
 /** Whether the agent may receive the event, live or in a replay. */
-export function isVisibleToAgent(event: NewCaseEvent | CaseEvent, agentId: string): boolean {
+export function isVisibleToAgent(event: AgentVisibilityFields, agentId: string): boolean {
   const only = privateToAgent(event);
   return only === null || only === agentId;
 }

@@ -106,6 +106,7 @@ export type { RouteMeta, RouteAuth } from './route-meta.ts';
 
 // Sockets
 export { TypingPayload } from './sockets.ts';
+export { decodeEvents, encodeEvents } from './event-bytes.ts';
 export type {
   ResumeResult,
   Ack,

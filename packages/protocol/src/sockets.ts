@@ -2,13 +2,16 @@ import { z } from 'zod';
 import type { CaseEvent } from './entities.ts';
 import type { ErrorBody } from './errors.ts';
 
-
-/** The answer to `resume`: every visible event after the given seq, oldest first. */
+/**
+ * The answer to `resume`: the visible events after the given seq, oldest first, as the UTF-8 JSON
+ * of a `CaseEvent[]` (`decodeEvents` reads it). Bytes, so that the server passes events on as the
+ * store keeps them instead of parsing and serializing each again.
+ */
 export interface ResumeResult {
-  events: CaseEvent[];
-  /** The newest seq in the log when the replay was read. */
+  events: Uint8Array | ArrayBuffer;
+  /** With `hasMore`, where to resume next; otherwise the newest seq in the log when the replay was read. */
   lastSeq: number;
-  /** More events exist past `events`; call `resume` again with the last seq. */
+  /** More events may follow; call `resume(lastSeq)` again. */
   hasMore: boolean;
 }
 export type Ack<T> = (result: { ok: true; value: T } | ({ ok: false } & ErrorBody)) => void;
@@ -18,7 +21,8 @@ export type TypingPayload = z.infer<typeof TypingPayload>;
 
 /** What the server pushes to agents. */
 export interface AgentServerEvents {
-  event: (event: CaseEvent) => void;
+  /** Committed events in seq order, several to a push: everything since the server's last push. */
+  events: (events: CaseEvent[]) => void;
   typing: (payload: TypingPayload & { by: 'customer'; customerId: string }) => void;
 }
 /** What agents may ask of the server. */
@@ -29,7 +33,7 @@ export interface AgentClientEvents {
 }
 /** What the server pushes to a visitor: only their own public messages and statuses. */
 export interface VisitorServerEvents {
-  event: (event: CaseEvent) => void;
+  events: (events: CaseEvent[]) => void;
   typing: (payload: { typing: boolean; by: 'agent'; name: string }) => void;
 }
 export interface VisitorClientEvents {

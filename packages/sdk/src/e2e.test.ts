@@ -13,7 +13,7 @@ import { createAgentClient } from './agent-client.ts';
 import type { AgentClient } from './agent-client.ts';
 import { createVisitorClient } from './visitor-client.ts';
 import type { VisitorClient } from './visitor-client.ts';
-import { waitFor } from './test-support/loopback.ts';
+import { startStallingProxy, waitFor } from './test-support/loopback.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -26,6 +26,7 @@ describe('SDK against the reference backend', () => {
   const agentEvents: CaseEvent[] = [];
   const agentMessages: Array<{ message: Message; kase: Case | undefined }> = [];
   const visitorMessages: Message[] = [];
+  const warnings: string[] = [];
 
   async function start(port = 0): Promise<RunningServer> {
     return startServer({
@@ -37,6 +38,7 @@ describe('SDK against the reference backend', () => {
       logger: {
         ...quiet,
         warn(message, fields) {
+          warnings.push(message);
           // The first start creates an admin with a random password and logs it once.
           if (message.includes('first admin') && typeof fields?.password === 'string') adminPassword = fields.password;
         },
@@ -149,6 +151,38 @@ describe('SDK against the reference backend', () => {
     await waitFor(() => seen.length > 0, 5000, 'live event after connect');
     assert.ok(seen.every((seq) => seq > startedAt));
     fresh.disconnect();
+  });
+
+  it('an agent whose connection stalls is dropped by the server, then catches up: every event once, in order', async () => {
+    const proxy = await startStallingProxy(server.port);
+    const from = await server.store.lastSeq('demo');
+    const slow = createAgentClient({ baseUrl: proxy.url, token: agent.token!, lastSeq: from });
+    const seen: number[] = [];
+    const states: string[] = [];
+    slow.on('event', (e) => seen.push(e.seq));
+    slow.on('connection', (state) => states.push(state));
+    try {
+      slow.connect();
+      await waitFor(() => slow.connection === 'connected', 5000, 'connected through the proxy');
+      proxy.stall();
+      // Long messages until the server gives up on the stalled socket (past the kernel's buffers and its bound).
+      const text = 'The connection drops every evening around eight. '.repeat(180);
+      const ingest = () => server.engine.ingest({ workspaceId: 'demo', channelId: WEBCHAT_CHANNEL_ID, from: { externalId: 'anon:stalled', name: 'Stella Stall' }, text });
+      for (let sent = 0; !warnings.some((w) => w.includes('stopped reading')); sent++) {
+        assert.ok(sent < 3000, 'the server never dropped the stalled socket');
+        await ingest();
+      }
+      proxy.flow();
+      await ingest();
+      const end = await server.store.lastSeq('demo');
+      await waitFor(() => slow.lastSeq >= end && slow.connection === 'connected', 20_000, 'the stalled agent caught up');
+      const logged = (await server.store.listEvents('demo', { after: from, limit: 10_000 })).map((e) => e.seq);
+      assert.deepEqual(seen.filter((seq) => seq <= end), logged, 'every event once, in order');
+      assert.deepEqual(states, ['connecting', 'connected', 'reconnecting', 'connected']);
+    } finally {
+      slow.disconnect();
+      await proxy.close();
+    }
   });
 
   it('a visitor and an agent exchange files: uploaded, attached, seen on both sides, downloadable', async () => {

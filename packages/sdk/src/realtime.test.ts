@@ -84,19 +84,19 @@ describe('agent realtime: replay without gaps or repeats', () => {
     assert.equal(server.resumes[0]!.after, 2);
     // While the replay is in flight: new events out of order, and one the replay also carries.
     log.push(presenceEvent(6), presenceEvent(7));
-    socket.emit('event', presenceEvent(7));
-    socket.emit('event', presenceEvent(4));
-    socket.emit('event', presenceEvent(6));
-    socket.emit('event', presenceEvent(2)); // seen before this page load (lastSeq 2)
+    socket.emit('events', [presenceEvent(7)]);
+    socket.emit('events', [presenceEvent(4)]);
+    socket.emit('events', [presenceEvent(6)]);
+    socket.emit('events', [presenceEvent(2)]); // seen before this page load (lastSeq 2)
     await drained(socket, c);
     assert.deepEqual(received, [], 'nothing is shown before the replay is complete');
     answerResume();
     await waitFor(() => c.connection === 'connected', 5000, 'connected');
     assert.deepEqual(seqs(received), [3, 4, 5, 6, 7]);
     // A repeated live push after the replay is not shown again; a new one is.
-    socket.emit('event', presenceEvent(6));
+    socket.emit('events', [presenceEvent(6)]);
     log.push(presenceEvent(8));
-    socket.emit('event', presenceEvent(8));
+    socket.emit('events', [presenceEvent(8)]);
     await drained(socket, c);
     assert.deepEqual(seqs(received), [3, 4, 5, 6, 7, 8]);
     assert.equal(c.lastSeq, 8);
@@ -108,10 +108,10 @@ describe('agent realtime: replay without gaps or repeats', () => {
     const c = connect();
     const socket = await socketReady;
     await waitFor(() => c.connection === 'connected', 5000, 'connected');
-    socket.emit('event', presenceEvent(5));
-    socket.emit('event', presenceEvent(4));
-    socket.emit('event', presenceEvent(5));
-    socket.emit('event', presenceEvent(4));
+    socket.emit('events', [presenceEvent(5)]);
+    socket.emit('events', [presenceEvent(4)]);
+    socket.emit('events', [presenceEvent(5)]);
+    socket.emit('events', [presenceEvent(4)]);
     await drained(socket, c);
     assert.deepEqual(seqs(received), [1, 2, 3, 5, 4]);
     assert.equal(c.lastSeq, 5);
@@ -123,7 +123,7 @@ describe('agent realtime: replay without gaps or repeats', () => {
     const c = connect();
     let socket = await socketReady;
     await waitFor(() => c.connection === 'connected', 5000, 'connected');
-    socket.emit('event', presenceEvent(4));
+    socket.emit('events', [presenceEvent(4)]);
     log.push(presenceEvent(4));
     await waitFor(() => received.length === 4, 5000, 'event 4');
 
@@ -182,7 +182,7 @@ describe('agent realtime: replay without gaps or repeats', () => {
     server.onResume((after, socket) => {
       calls++;
       if (calls === 1) {
-        socket.emit('event', presenceEvent(3));
+        socket.emit('events', [presenceEvent(3)]);
         log.push(presenceEvent(3));
         return { ok: false, error: { code: 'internal', message: 'Replay failed; try again.' } };
       }

@@ -6,13 +6,12 @@ import type { Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter, type ApiRouterOptions } from './api-router.ts';
 import { corsMiddleware, isOriginAllowed, type CorsOrigins } from './cors.ts';
-import type { Auth, UploadLimits } from '@casekit/api';
-import type { BlobStore } from '@casekit/api';
-import type { OpenApiOptions } from '@casekit/api';
-import { attachRealtime, createSocketPublisher } from './realtime.ts';
+import type { Auth, BlobStore, OpenApiOptions, UploadLimits } from '@casekit/api';
+import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
+import { createSocketPublisher } from './realtime/publisher.ts';
 import { defaultLogger, errorText, type Logger } from './types.ts';
 
-export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'> {
+export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize' | 'maxQueuedBytes'> {
   store: Store;
   auth: Auth;
   workspaceId: string;
@@ -25,8 +24,6 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
   /** Mount into this Express app instead of a new one (add your own middleware first). */
   app?: Express;
   socketOptions?: Partial<ServerOptions>;
-  /** Events per realtime `resume` answer (default 1000). */
-  resumePageSize?: number;
   openapi?: OpenApiOptions;
   /** Where uploaded files go (`createFileBlobStore(dir)`); without one, uploads answer 503. */
   blobStore?: BlobStore;

@@ -17,8 +17,13 @@ export { corsMiddleware, isOriginAllowed, normalizeOrigin } from './cors.ts';
 export type { CorsOrigins } from './cors.ts';
 
 // Realtime
-export { attachRealtime, createSocketPublisher, agentsRoom, agentRoom, customerRoom, RESUME_PAGE_SIZE } from './realtime.ts';
-export type { RealtimeOptions } from './realtime.ts';
+export { attachRealtime } from './realtime/gateway.ts';
+export type { RealtimeOptions } from './realtime/gateway.ts';
+export { createSocketPublisher } from './realtime/publisher.ts';
+export { agentsRoom, agentRoom, customerRoom } from './realtime/rooms.ts';
+export { RESUME_PAGE_SIZE } from './realtime/replay.ts';
+export { MAX_QUEUED_BYTES } from './realtime/backlog.ts';
+export type { PresenceFromConnections } from './realtime/presence.ts';
 
 // Auth
 export { createAuth, hashPassword, verifyPassword } from './auth.ts';

@@ -981,6 +981,42 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 100, publicOnly: true })).map((e) => e.seq), [2, 4, 5]);
       });
 
+      it('lists the same events as their stored JSON, with seq, type and actor beside it (when the store offers it)', async (t) => {
+        if (!store.listEventsJson) return t.skip('listEventsJson is optional');
+        const thread = await openThread(store, seeded.web);
+        const reply = await addMessage(store, thread, { text: 'hi', direction: 'outbound', authorKind: 'agent', authorId: seeded.agent.id });
+        const note = await addMessage(store, thread, { text: 'VIP', internal: true, direction: 'outbound', authorKind: 'agent', authorId: seeded.agent.id });
+        await store.transaction(async (tx) => {
+          await tx.appendEvent(makeMessageEvent(reply));
+          await tx.appendEvent(makeMessageEvent(note));
+          await tx.appendEvent({
+            workspaceId: WS,
+            at: FIXTURE_TIME,
+            actorId: seeded.agent.id,
+            caseId: thread.kase.id,
+            customerId: thread.customer.id,
+            type: 'case.read',
+            data: { readAt: FIXTURE_TIME },
+          });
+          await tx.appendEvent(makePresenceEvent());
+        });
+        const queries = [
+          { after: 0, limit: 100 },
+          { after: 1, limit: 2 },
+          { after: 0, limit: 100, customerId: thread.customer.id },
+          { after: 0, limit: 100, customerId: thread.customer.id, publicOnly: true },
+        ];
+        for (const query of queries) {
+          const events = await store.listEvents(WS, query);
+          const stored = await store.listEventsJson(WS, query);
+          assert.deepEqual(stored.map((e) => JSON.parse(e.json) as unknown), events, JSON.stringify(query));
+          assert.deepEqual(
+            stored.map((e) => [e.seq, e.type, e.actorId]),
+            events.map((e) => [e.seq, e.type, e.actorId]),
+          );
+        }
+      });
+
       it('gives a customer\'s timeline newest first across cases, page by page', async () => {
         const a = await openThread(store, seeded.web);
         const b = await store.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import { isErrorBody } from '@casekit/protocol';
+import { decodeEvents, isErrorBody } from '@casekit/protocol';
 import type { CaseEvent, ResumeResult } from '@casekit/protocol';
 import type { ErrorBodyShape } from '@casekit/protocol';
 import { CasekitApiError } from '../errors.ts';
@@ -106,9 +106,9 @@ export class ReplayingSocket {
     this.#setState('connecting');
 
     socket.on('connect', () => this.#onConnect(socket));
-    socket.on('event', (event: CaseEvent) => this.#onLive(event));
+    socket.on('events', (events: CaseEvent[]) => this.#onLive(events));
     socket.onAny((name: string, payload: unknown) => {
-      if (name !== 'event') this.#options.onPush?.(name, payload);
+      if (name !== 'events') this.#options.onPush?.(name, payload);
     });
     socket.on('disconnect', (reason) => {
       this.#generation++;
@@ -174,9 +174,9 @@ export class ReplayingSocket {
     this.#options.onState(state);
   }
 
-  #onLive(event: CaseEvent): void {
-    if (this.#buffer) this.#buffer.push(event);
-    else this.#deliver([event]);
+  #onLive(events: CaseEvent[]): void {
+    if (this.#buffer) for (const event of events) this.#buffer.push(event);
+    else this.#deliver(events);
   }
 
   #onConnect(socket: Socket): void {
@@ -189,18 +189,20 @@ export class ReplayingSocket {
     const replayed: CaseEvent[] = [];
     try {
       let after = this.#lastSeq;
+      let next = this.#resume(socket, after);
       for (let page = 0; page < 10_000; page++) {
-        const result = await this.#resume(socket, after);
+        const result = await next;
         if (generation !== this.#generation) return;
         if (after === START_FROM_NOW) {
           // The server answered with the newest seq: deliver only what comes after it.
           this.setLastSeq(result.lastSeq);
           break;
         }
-        replayed.push(...result.events);
-        const last = result.events.at(-1);
-        if (!result.hasMore || !last) break;
-        after = last.seq;
+        // Ask for the next page before reading this one: the server reads while this side parses.
+        // Should this replay be abandoned meanwhile, that page fails quietly.
+        if (result.hasMore) (next = this.#resume(socket, (after = result.lastSeq))).catch(() => undefined);
+        for (const event of decodeEvents(result.events)) replayed.push(event);
+        if (!result.hasMore) break;
       }
     } catch (err) {
       if (generation !== this.#generation) return;
@@ -216,9 +218,9 @@ export class ReplayingSocket {
       }, delay);
       return;
     }
-    const held = this.#buffer ?? [];
+    for (const event of this.#buffer ?? []) replayed.push(event);
     this.#buffer = null;
-    this.#deliver([...replayed, ...held]);
+    this.#deliver(replayed);
     this.#serverHangups = 0;
     this.#setState('connected');
     this.#options.onSynced?.();

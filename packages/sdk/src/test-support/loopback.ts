@@ -1,9 +1,10 @@
 // Test support: a loopback HTTP + socket.io server the tests drive step by step, and event builders.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect as connectNet, createServer as createNetServer, type AddressInfo, type Socket as NetSocket } from 'node:net';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
+import { encodeEvents } from '@casekit/protocol';
 import type { Case, CaseEvent, Message, ResumeResult } from '@casekit/protocol';
 
 type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: { code: string; message: string } };
@@ -42,12 +43,13 @@ export function logResume(log: () => CaseEvent[], pageSize = 1000): ResumeHandle
     const all = log().filter((e) => e.seq > after).sort((a, b) => a.seq - b.seq);
     const events = all.slice(0, pageSize);
     const newest = log().reduce((max, e) => Math.max(max, e.seq), 0);
-    return { ok: true, value: { events, lastSeq: newest, hasMore: all.length > pageSize } };
+    const hasMore = all.length > pageSize;
+    return { ok: true, value: { events: encodeEvents(events), lastSeq: hasMore ? events.at(-1)!.seq : newest, hasMore } };
   };
 }
 
 export async function startLoopbackServer(namespaces: string[] = ['/agent', '/visitor']): Promise<LoopbackServer> {
-  let resumeHandler: ResumeHandler = () => ({ ok: true, value: { events: [], lastSeq: 0, hasMore: false } });
+  let resumeHandler: ResumeHandler = () => ({ ok: true, value: { events: encodeEvents([]), lastSeq: 0, hasMore: false } });
   let httpHandler: HttpHandler = (_req, _body, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end(
       JSON.stringify({ error: { code: 'not_found', message: 'No such route.' } }),
@@ -244,4 +246,46 @@ export function drained(sockets: Socket | Socket[], client: { once(event: 'typin
   const handled = new Promise<void>((resolve) => client.once('typing', () => resolve()));
   for (const socket of [sockets].flat()) socket.emit('typing', { typing: false });
   return handled;
+}
+
+/** A TCP proxy in front of a server on loopback that can stop reading the server's side. */
+export interface StallingProxy {
+  url: string;
+  /** Stops reading from the server on the connections open now, as a stalled network would; later ones flow. */
+  stall(): void;
+  /** Reads again, passing on what waited. */
+  flow(): void;
+  close(): Promise<void>;
+}
+
+export async function startStallingProxy(targetPort: number): Promise<StallingProxy> {
+  const pairs = new Set<{ client: NetSocket; upstream: NetSocket }>();
+  const proxy = createNetServer((client) => {
+    const upstream = connectNet(targetPort, '127.0.0.1');
+    const pair = { client, upstream };
+    pairs.add(pair);
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('end', () => client.end());
+    const cut = () => {
+      pairs.delete(pair);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const side of [client, upstream]) side.on('error', cut).on('close', cut);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    stall() {
+      for (const { upstream } of pairs) upstream.pause();
+    },
+    flow() {
+      for (const { upstream } of pairs) upstream.resume();
+    },
+    close() {
+      for (const { client, upstream } of pairs) (client.destroy(), upstream.destroy());
+      return new Promise((resolve) => proxy.close(() => resolve()));
+    },
+  };
 }

@@ -64,7 +64,7 @@ export async function startVisitorBackend(channelId = 'ch_web'): Promise<Visitor
     };
     events.push(event);
     for (const socket of server.sockets('/visitor')) {
-      if (socket.data.customerId === message.customerId) socket.emit('event', event);
+      if (socket.data.customerId === message.customerId) socket.emit('events', [event]);
     }
   }
 
@@ -183,7 +183,7 @@ export async function startVisitorBackend(channelId = 'ch_web'): Promise<Visitor
     },
     push(customerId, event) {
       for (const socket of server.sockets('/visitor')) {
-        if (socket.data.customerId === customerId) socket.emit('event', event);
+        if (socket.data.customerId === customerId) socket.emit('events', [event]);
       }
     },
     close: () => server.close(),

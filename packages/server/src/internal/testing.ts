@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaseEngine, Store } from '@casekit/core';
-import type { Agent, CaseEvent } from '@casekit/protocol';
+import { decodeEvents, type Agent, type CaseEvent, type ResumeResult } from '@casekit/protocol';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import type { Auth, AuthOptions } from '@casekit/api';
@@ -46,6 +46,8 @@ export interface TestServer {
   tokens: { admin: string; supervisor: string; agent: string; other: string };
   /** Errors the server logged (a 500 would show here). */
   errors: { message: string; fields?: Record<string, unknown> }[];
+  /** Warnings the server logged. */
+  warnings: { message: string; fields?: Record<string, unknown> }[];
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
   visitorSession(body?: Record<string, unknown>): Promise<{ token: string; customerId: string; identified: boolean }>;
   lastSeq(): Promise<number>;
@@ -56,7 +58,16 @@ export interface TestServer {
 export interface TestServerOptions
   extends Pick<
     CasekitServerOptions,
-    'bodyLimit' | 'resumePageSize' | 'uploads' | 'publicUrl' | 'loginLimits' | 'visitorUploadLimits' | 'presenceFromConnections' | 'outbox' | 'clock'
+    | 'bodyLimit'
+    | 'resumePageSize'
+    | 'maxQueuedBytes'
+    | 'uploads'
+    | 'publicUrl'
+    | 'loginLimits'
+    | 'visitorUploadLimits'
+    | 'presenceFromConnections'
+    | 'outbox'
+    | 'clock'
   > {
   auth?: Partial<AuthOptions>;
 }
@@ -67,11 +78,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const { auth: authOptions, ...serverOptions } = options;
   const auth = createAuth({ jwtSecret: JWT_SECRET, ...authOptions });
   const errors: TestServer['errors'] = [];
+  const warnings: TestServer['warnings'] = [];
   const uploadsDir = join(dir, 'uploads');
   const logger: Logger = {
     debug() {},
     info() {},
-    warn() {},
+    warn: (message, fields) => void warnings.push({ message, ...(fields && { fields }) }),
     error: (message, fields) => void errors.push({ message, ...(fields && { fields }) }),
   };
   const server = createCasekitServer({
@@ -134,6 +146,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     agents,
     tokens,
     errors,
+    warnings,
     request,
     async visitorSession(body = {}) {
       const res = await request('POST', '/api/v1/visitor/sessions', { body: { channelId: 'webchat', ...body } });
@@ -161,16 +174,18 @@ export function connectSocket(url: string, namespace: '/agent' | '/visitor', tok
   });
 }
 
-/** Collects `event` pushes; `waitFor` resolves when one matches. */
+/** Collects the events of `events` pushes; `waitFor` resolves when one matches. */
 export function collectEvents(socket: ClientSocket): { events: CaseEvent[]; waitFor(match: (e: CaseEvent) => boolean, ms?: number): Promise<CaseEvent> } {
   const events: CaseEvent[] = [];
   const waiters: { match: (e: CaseEvent) => boolean; resolve: (e: CaseEvent) => void }[] = [];
-  socket.on('event', (event: CaseEvent) => {
-    events.push(event);
-    for (const waiter of [...waiters]) {
-      if (waiter.match(event)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(event);
+  socket.on('events', (batch: CaseEvent[]) => {
+    for (const event of batch) {
+      events.push(event);
+      for (const waiter of [...waiters]) {
+        if (waiter.match(event)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(event);
+        }
       }
     }
   });
@@ -191,4 +206,44 @@ export function collectEvents(socket: ClientSocket): { events: CaseEvent[]; wait
       });
     },
   };
+}
+
+/** The TCP connection under a client's WebSocket: pausing it stops the client reading, as a stalled network would. */
+export function tcpOf(socket: ClientSocket): { pause(): void; resume(): void } {
+  const transport = socket.io.engine.transport as unknown as { ws?: { _socket?: { pause(): void; resume(): void } } };
+  const tcp = transport.ws?._socket;
+  if (!tcp) throw new Error('the socket is not on a WebSocket');
+  return tcp;
+}
+
+/** Logs that an agent read a case up to now, as the engine logs any event, and returns the event. */
+export function logReadMarker(store: Store, agentId: string, caseId: string, customerId: string): Promise<CaseEvent> {
+  const at = new Date().toISOString();
+  return store.transaction((tx) => tx.appendEvent({ type: 'case.read', workspaceId: WORKSPACE, at, actorId: agentId, caseId, customerId, data: { readAt: at } }));
+}
+
+/** A `resume` answer with the page's events decoded. */
+export interface ResumeAnswer {
+  ok: boolean;
+  value?: Omit<ResumeResult, 'events'> & { events: CaseEvent[] };
+  error?: { code: string };
+}
+
+/** Calls `resume(after)` on a socket and decodes the page it answers. */
+export async function resume(socket: ClientSocket, afterSeq: unknown): Promise<ResumeAnswer> {
+  const answer: { ok: boolean; value?: ResumeResult; error?: { code: string } } = await socket.timeout(5000).emitWithAck('resume', afterSeq);
+  const { value, ...rest } = answer;
+  return value ? { ...rest, value: { ...value, events: decodeEvents(value.events) } } : rest;
+}
+
+/** Every event a replay after `afterSeq` gives, page after page. */
+export async function replayAll(socket: ClientSocket, afterSeq: number): Promise<CaseEvent[]> {
+  const events: CaseEvent[] = [];
+  for (let next = afterSeq; ; ) {
+    const page = await resume(socket, next);
+    if (!page.value) throw new Error(`resume(${next}) failed: ${page.error?.code}`);
+    events.push(...page.value.events);
+    if (!page.value.hasMore) return events;
+    next = page.value.lastSeq;
+  }
 }

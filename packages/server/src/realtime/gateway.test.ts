@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CaseEvent, ResumeResult } from '@casekit/protocol';
+import type { CaseEvent } from '@casekit/protocol';
 import type { Socket } from 'socket.io-client';
-import { collectEvents, connectSocket, startTestServer, WORKSPACE, type TestServer } from './internal/testing.ts';
+import { collectEvents, connectSocket, logReadMarker, replayAll, resume, startTestServer, WORKSPACE, type TestServer } from '../internal/testing.ts';
+import { createSocketPublisher } from './publisher.ts';
 
 let t: TestServer;
 const sockets: Socket[] = [];
@@ -21,8 +22,8 @@ async function open(namespace: '/agent' | '/visitor', token: string): Promise<So
   return socket;
 }
 
-function resume(socket: Socket, afterSeq: unknown): Promise<{ ok: boolean; value?: ResumeResult; error?: { code: string } }> {
-  return socket.timeout(5000).emitWithAck('resume', afterSeq);
+function message(token: string, text: string, clientMessageId: string) {
+  return t.request('POST', '/api/v1/visitor/messages', { token, body: { text, clientMessageId } });
 }
 
 describe('live chat between a visitor and an agent', () => {
@@ -89,6 +90,81 @@ describe('live chat between a visitor and an agent', () => {
     assert.equal(replay.ok, true);
     assert.ok(replay.value!.events.length >= 1);
     assert.ok(replay.value!.events.every((e) => e.customerId === mine.customerId && (e.type === 'message.created' || e.type === 'message.status')));
+  });
+});
+
+describe('live events', () => {
+  it('delivers events committed together in seq order, each once, several to a push', async () => {
+    const socket = await open('/agent', t.tokens.supervisor);
+    const feed = collectEvents(socket);
+    let pushes = 0;
+    socket.on('events', () => void pushes++);
+    const visitors = await Promise.all(Array.from({ length: 8 }, () => t.visitorSession()));
+    const mark = await t.lastSeq();
+
+    const sent = await Promise.all(Array.from({ length: 40 }, (_, i) => message(visitors[i % 8]!.token, `burst ${i}`, `burst-${i}`)));
+    assert.ok(sent.every((res) => res.status === 201));
+    const end = await t.lastSeq();
+    await feed.waitFor((e) => e.seq === end);
+
+    const logged = (await t.store.listEvents(WORKSPACE, { after: mark, limit: 1000 })).map((e) => e.seq);
+    const received = feed.events.map((e) => e.seq).filter((seq) => seq > mark);
+    assert.deepEqual(received, logged, 'every event once, in seq order');
+    assert.ok(logged.length >= 48, `each first message opens a case, so there are more events (${logged.length}) than messages`);
+    assert.ok(pushes < logged.length, `${logged.length} events came in ${pushes} pushes`);
+  });
+
+  it('sends a read marker only to the agent who read, and visitors only their own public messages', async () => {
+    const reader = await open('/agent', t.tokens.agent);
+    const readerFeed = collectEvents(reader);
+    const other = await open('/agent', t.tokens.other);
+    const otherFeed = collectEvents(other);
+    const mine = await t.visitorSession({ name: 'Mira' });
+    const theirs = await t.visitorSession({ name: 'Theo' });
+    const first = await message(mine.token, 'Is the outage over?', 'vis-1');
+    assert.equal(first.status, 201);
+    const visitorSocket = await open('/visitor', mine.token);
+    const visitorFeed = collectEvents(visitorSocket);
+    const mark = await t.lastSeq();
+
+    // A read marker, logged and published the way the engine does with every event.
+    const marker = await logReadMarker(t.store, t.agents.agent.id, first.body.caseId, mine.customerId);
+    createSocketPublisher(t.server.io).publish([marker]);
+    const note = await t.request('POST', `/api/v1/cases/${first.body.caseId}/notes`, { token: t.tokens.agent, body: { text: 'Known outage, OLT-3' } });
+    assert.equal(note.status, 201);
+    assert.equal((await message(theirs.token, 'Someone else', 'vis-2')).status, 201);
+    const reply = await t.request('POST', `/api/v1/cases/${first.body.caseId}/messages`, { token: t.tokens.agent, body: { text: 'Yes, since 10:05.' } });
+    assert.equal(reply.status, 201);
+
+    // Pushes keep seq order: once the reply is in, anything sent before it would have come.
+    const isReply = (e: CaseEvent) => e.type === 'message.created' && e.data.message.id === reply.body.id;
+    await Promise.all([readerFeed.waitFor(isReply), otherFeed.waitFor(isReply), visitorFeed.waitFor(isReply)]);
+    assert.ok(readerFeed.events.some((e) => e.type === 'case.read' && e.caseId === first.body.caseId), 'the reader gets their marker');
+    assert.ok(!otherFeed.events.some((e) => e.type === 'case.read'), 'another agent does not');
+    assert.ok(otherFeed.events.some((e) => e.type === 'message.created' && e.data.message.id === note.body.id), 'agents get notes');
+
+    const visitorSaw = visitorFeed.events.filter((e) => e.seq > mark);
+    assert.deepEqual(
+      visitorSaw.map((e) => e.type === 'message.created' && e.data.message.text),
+      ['Yes, since 10:05.'],
+      'the visitor gets the reply: not the note, not another customer, not the read marker',
+    );
+    for (const e of visitorFeed.events) {
+      assert.equal(e.customerId, mine.customerId);
+      if (e.type === 'message.created') assert.equal(e.data.case, undefined, 'no case metadata');
+    }
+
+    // Replays hold to the same rules.
+    const readerReplay = await replayAll(reader, mark);
+    const otherReplay = await replayAll(other, mark);
+    const visitorReplay = await replayAll(visitorSocket, mark);
+    assert.ok(readerReplay.some((e) => e.type === 'case.read'));
+    assert.ok(!otherReplay.some((e) => e.type === 'case.read'));
+    assert.deepEqual(
+      otherReplay.map((e) => e.seq),
+      readerReplay.filter((e) => e.type !== 'case.read').map((e) => e.seq),
+    );
+    assert.deepEqual(visitorReplay, visitorSaw);
   });
 });
 
