@@ -4,6 +4,10 @@ export type { ApiService, ApiServiceOptions, ApiCall, ApiAnswer } from './servic
 export { clientAddress } from './handlers.ts';
 export type { VisitorContext } from './handlers.ts';
 
+// Realtime replay
+export { readReplayPage, RESUME_PAGE_SIZE } from './replay.ts';
+export type { Reader } from './replay.ts';
+
 // Request bodies
 export { readJsonBody, sizeInBytes } from './body.ts';
 export type { BodySource } from './body.ts';

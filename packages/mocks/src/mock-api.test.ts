@@ -205,4 +205,24 @@ describe('the mock API over the real engine, driven through the SDK', () => {
     chat.close();
     stranger.close();
   });
+
+  it("serves realtime to the SDK: an agent sees a visitor's chat arrive live, the visitor the agent's answer", async () => {
+    const ada = await signIn();
+    const arrived = new Promise<string>((resolve) =>
+      ada.on('event', (event) => {
+        if (event.type === 'message.created' && event.data.message.text === 'Anyone there?') resolve(event.data.message.caseId);
+      }),
+    );
+    ada.connect();
+    await new Promise<void>((resolve) => ada.on('connection', (state) => state === 'connected' && resolve()));
+    const chat = createVisitorClient({ baseUrl: BASE, channelId: 'ch_web', storage: 'memory', name: 'Lee' });
+    await chat.start();
+    await chat.send('Anyone there?');
+    const caseId = await arrived;
+    const answered = new Promise<void>((resolve) => chat.on('message', (m) => m.text === 'Yes, Ada here.' && resolve()));
+    await ada.reply(caseId, { text: 'Yes, Ada here.' });
+    await answered;
+    chat.close();
+    ada.disconnect();
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CaseEvent } from '@casekit/protocol';
+import { decodeEvents, type CaseEvent } from '@casekit/protocol';
 import { WebSocket as WebSocketTransport } from 'engine.io-client';
 import { setupServer } from 'msw/node';
 import { io, type Socket } from 'socket.io-client';
@@ -40,7 +40,12 @@ describe('realtime against the mocks', () => {
   }
 
   const next = (socket: Socket, match: (e: CaseEvent) => boolean) =>
-    new Promise<CaseEvent>((resolve) => socket.on('event', (e: CaseEvent) => match(e) && resolve(e)));
+    new Promise<CaseEvent>((resolve) =>
+      socket.on('events', (events: CaseEvent[]) => {
+        const found = events.find(match);
+        if (found) resolve(found);
+      }),
+    );
 
   async function agentToken(email: string) {
     const res = await fetch(`${BASE}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: DEMO_PASSWORD }) });
@@ -49,9 +54,9 @@ describe('realtime against the mocks', () => {
 
   it('replays the log and pushes what the engine commits, to agents all of it and to a visitor only their own public messages', async () => {
     const agent = await connect('/agent', await agentToken('ben@northwind.example'));
-    const replayed = (await agent.emitWithAck('resume', 0)) as { ok: true; value: { events: CaseEvent[]; lastSeq: number; hasMore: boolean } };
+    const replayed = (await agent.emitWithAck('resume', 0)) as { ok: true; value: { events: ArrayBuffer; lastSeq: number; hasMore: boolean } };
     assert.equal(replayed.ok, true);
-    assert.ok(replayed.value.events.length > 20, 'the seeded history');
+    assert.ok(decodeEvents(replayed.value.events).length > 20, 'the seeded history');
     assert.equal(replayed.value.lastSeq, await mock.store.lastSeq(mock.workspaceId));
 
     const session = await (await fetch(`${BASE}/api/v1/visitor/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: 'ch_web', name: 'Val' }) })).json();
@@ -70,7 +75,7 @@ describe('realtime against the mocks', () => {
     assert.ok(forVisitor.type === 'message.created' && !forVisitor.data.case, 'visitors get the message alone');
 
     const pushed: CaseEvent[] = [];
-    visitor.on('event', (e: CaseEvent) => pushed.push(e));
+    visitor.on('events', (events: CaseEvent[]) => pushed.push(...events));
     const ben = await mock.actorOf('a_ben');
     await mock.engine.addNote(ben, { caseId: forAgent.caseId!, text: 'internal only' });
     const reply = next(visitor, (e) => e.type === 'message.created' && e.data.message.text === 'Hi Val');

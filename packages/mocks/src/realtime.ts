@@ -1,11 +1,9 @@
-import { authenticateAgent, type Auth } from '@casekit/api';
-import { isVisibleToAgent, privateToAgent, visitorView, type Store } from '@casekit/core';
+import { authenticateAgent, readReplayPage, RESUME_PAGE_SIZE, type Auth } from '@casekit/api';
+import { isVisibleToAgent, visitorView, type Store } from '@casekit/core';
 import { AGENT_NAMESPACE, CasekitError, TypingPayload, VISITOR_NAMESPACE, type CaseEvent } from '@casekit/protocol';
 import { ws, type WebSocketHandler } from 'msw';
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 
-/** Events per `resume` answer, as the server pages them. */
-const RESUME_PAGE_SIZE = 2500;
 /** Engine.IO heartbeat: the mock pings as a server would, so clients never time out. */
 const PING_INTERVAL_MS = 25_000;
 const PING_TIMEOUT_MS = 20_000;
@@ -41,9 +39,12 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
   const { store, auth, workspaceId } = deps;
   const connections = new Set<Connection>();
 
+  // Each commit's events go out as one `events` push per socket, in seq order, as the server's
+  // publisher sends them (it also gathers commits close together; here each commit is a push).
   deps.subscribe((events) => {
+    const pushes = new Map<Connection, CaseEvent[]>();
+    const add = (c: Connection, event: CaseEvent) => (pushes.get(c) ?? pushes.set(c, []).get(c)!).push(event);
     for (const event of events) {
-      const only = privateToAgent(event);
       if (event.type === 'customer.merged') {
         // Visitors of the merged-away profile go on receiving under the surviving one.
         for (const c of connections) if (c.principal.kind === 'visitor' && c.principal.customerIds.has(event.data.sourceId)) c.principal.customerIds.add(event.data.targetId);
@@ -52,12 +53,13 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
       for (const c of connections) {
         const { principal } = c;
         if (principal.kind === 'agent') {
-          if (only === null || isVisibleToAgent(event, principal.agentId)) c.send({ type: PacketType.EVENT, data: ['event', event] });
+          if (isVisibleToAgent(event, principal.agentId)) add(c, event);
         } else if (view && event.customerId && principal.customerIds.has(event.customerId)) {
-          c.send({ type: PacketType.EVENT, data: ['event', view] });
+          add(c, view);
         }
       }
     }
+    for (const [c, batch] of pushes) c.send({ type: PacketType.EVENT, data: ['events', batch] });
   });
 
   async function authenticate(nsp: string, token: string): Promise<Principal> {
@@ -79,25 +81,11 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
     if (typeof after !== 'number' || !Number.isInteger(after) || after < -1) {
       throw new CasekitError('validation_failed', 'resume(after): after must be an integer seq, or -1 to start from now.');
     }
-    const lastSeq = await store.lastSeq(workspaceId);
-    if (after < 0) return { events: [], lastSeq, hasMore: false };
-    const visitor = principal.kind === 'visitor' ? principal : null;
-    const customerId = visitor ? (await store.getCustomer(workspaceId, [...visitor.customerIds][0]!))?.id : undefined;
-    const rows = await store.listEvents(workspaceId, {
-      after,
-      limit: RESUME_PAGE_SIZE + 1,
-      ...(visitor && { customerId: customerId ?? '', publicOnly: true }),
-    });
-    const hasMore = rows.length > RESUME_PAGE_SIZE;
-    const page = rows.slice(0, RESUME_PAGE_SIZE);
-    const events =
-      principal.kind === 'agent'
-        ? page.filter((event) => isVisibleToAgent(event, principal.agentId))
-        : page.flatMap((event) => {
-            const view = visitorView(event);
-            return view ? [view] : [];
-          });
-    return { events, lastSeq: hasMore ? (page.at(-1)?.seq ?? after) : Math.max(lastSeq, page.at(-1)?.seq ?? 0), hasMore };
+    if (principal.kind === 'agent') return readReplayPage(store, workspaceId, RESUME_PAGE_SIZE, after, { agentId: principal.agentId });
+    // A merge may have moved this visitor to another profile: replay the surviving one's.
+    const customer = await store.getCustomer(workspaceId, [...principal.customerIds][0]!);
+    if (customer) principal.customerIds.add(customer.id);
+    return readReplayPage(store, workspaceId, RESUME_PAGE_SIZE, after, { customerId: customer?.id ?? '' });
   }
 
   async function relayTyping(from: Connection, payload: unknown): Promise<void> {
@@ -133,7 +121,8 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
     const decoder = new Decoder();
     const mine = new Map<string, Connection>();
     const write = (packet: Packet) => {
-      for (const part of encoder.encode(packet)) client.send(typeof part === 'string' ? `4${part}` : (part as ArrayBuffer));
+      // Text packets travel as engine.io messages ("4…"), attachments as binary frames.
+      for (const part of encoder.encode(packet)) client.send(typeof part === 'string' ? `4${part}` : (part as Uint8Array<ArrayBuffer>));
     };
     const sid = crypto.randomUUID();
     client.send(`0${JSON.stringify({ sid, upgrades: [], pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS, maxPayload: 1_000_000 })}`);

@@ -21,7 +21,7 @@ export { attachRealtime } from './realtime/gateway.ts';
 export type { RealtimeOptions } from './realtime/gateway.ts';
 export { createSocketPublisher } from './realtime/publisher.ts';
 export { agentsRoom, agentRoom, customerRoom } from './realtime/rooms.ts';
-export { RESUME_PAGE_SIZE } from './realtime/replay.ts';
+export { RESUME_PAGE_SIZE } from '@casekit/api';
 export { MAX_QUEUED_BYTES } from './realtime/backlog.ts';
 export type { PresenceFromConnections } from './realtime/presence.ts';
 

@@ -1,3 +1,4 @@
+import { WebSocket as WebSocketTransport, XHR } from 'engine.io-client';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { decodeEvents, isErrorBody } from '@casekit/protocol';
@@ -28,6 +29,23 @@ export interface RealtimeOptions {
   /** Reconnect backoff, first delay and cap. */
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
+}
+
+/**
+ * The platform's WebSocket (browsers, Node 22), looked up when connecting rather than when this
+ * module loads, so that what a page or test installs later (msw's interception, a polyfill)
+ * applies.
+ */
+class PlatformWebSocket extends WebSocketTransport {
+  override createSocket(uri: string, protocols: string | string[] | undefined) {
+    return new globalThis.WebSocket(uri, protocols);
+  }
+  override doOpen() {
+    const opened = super.doOpen();
+    // Node's own WebSocket has no 'nodebuffer' binary type; array buffers read everywhere.
+    if (this.ws) this.ws.binaryType = 'arraybuffer';
+    return opened;
+  }
 }
 
 /** How many delivered seqs are remembered to recognise a late duplicate push. */
@@ -93,7 +111,7 @@ export class ReplayingSocket {
       path: '/socket.io',
       // WebSocket first: a replay of thousands of events over long-polling takes several times
       // longer. Polling stays as the fallback for networks that block WebSockets.
-      transports: ['websocket', 'polling'],
+      transports: [PlatformWebSocket, XHR],
       // A function, so every reconnect sends the current token.
       auth: (cb) => cb({ token: this.#options.getToken() ?? '' }),
       reconnection: true,

@@ -6,7 +6,7 @@ import { authenticateAgent } from '../provision.ts';
 import { defaultLogger, errorText, type CasekitDeps, type Logger } from '../types.ts';
 import { limitBacklog, MAX_QUEUED_BYTES } from './backlog.ts';
 import { followPresence, type PresenceFromConnections } from './presence.ts';
-import { readReplayPage, RESUME_PAGE_SIZE, type Reader } from './replay.ts';
+import { readReplayPage, RESUME_PAGE_SIZE, type Reader } from '@casekit/api';
 import { agentRoom, agentsRoom, customerRoom } from './rooms.ts';
 import { relayAgentTyping, relayVisitorTyping } from './typing.ts';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './types.ts';

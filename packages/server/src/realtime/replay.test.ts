@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Store } from '@casekit/core';
 import { decodeEvents } from '@casekit/protocol';
 import { logReadMarker, startTestServer, WORKSPACE, type TestServer } from '../internal/testing.ts';
-import { readReplayPage } from './replay.ts';
+import { readReplayPage } from '@casekit/api';
 
 let t: TestServer;
 before(async () => {
