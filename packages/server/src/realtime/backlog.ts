@@ -62,7 +62,7 @@ export function limitBacklog(socket: Socket, limit: number, onDrop: (heldBytes: 
  * backlog to drain (and then for a WebSocket close handshake behind it), which a client that
  * does not read never lets happen, so the backlog would stay in memory.
  */
-export function dropSocket(socket: Socket): void {
+function dropSocket(socket: Socket): void {
   const conn = socket.conn as unknown as Connection;
   socket.disconnect(true);
   conn.close(true);

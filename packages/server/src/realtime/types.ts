@@ -2,10 +2,10 @@ import type { AgentRecord } from '@casekit/core';
 import type { AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '@casekit/protocol';
 import type { Namespace, Socket } from 'socket.io';
 
-export interface AgentData {
+interface AgentData {
   agent: AgentRecord;
 }
-export interface VisitorData {
+interface VisitorData {
   customerId: string;
   channelId: string;
 }
