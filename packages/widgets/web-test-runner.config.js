@@ -12,10 +12,13 @@ const workerPath = require.resolve('msw/mockServiceWorker.js');
 const eventemitter3Esm = {
   name: 'casekit-eventemitter3-esm',
   transform(context) {
-    // engine.io-client's `browser` map (Node transport -> browser one) is skipped by node-resolve
-    // for packages with `exports`; apply it here as rollup.config.js does.
+    // engine.io-client's and engine.io-parser's `browser` maps (Node code -> browser code) are
+    // skipped by node-resolve for packages with `exports`; apply them here as rollup.config.js does.
     if (context.path.includes('/engine.io-client/') && context.path.endsWith('.js')) {
       return { body: context.body.replace(/(["'])(\.{1,2}\/[^"']*?)\.node\.js\1/g, '$1$2.js$1') };
+    }
+    if (context.path.includes('/engine.io-parser/build/esm/') && context.path.endsWith('.js')) {
+      return { body: context.body.replace(/(["'])\.\/(encodePacket|decodePacket)\.js\1/g, '$1./$2.browser.js$1') };
     }
     if (!/\/eventemitter3\/index\.js$/.test(context.path)) return undefined;
     return { body: `const module = { exports: {} }; const exports = module.exports;\n${context.body}\nexport default module.exports;` };

@@ -7,3 +7,6 @@ export { seedDemo, seedEmpty, DEMO_PASSWORD, DEMO_WEBCHAT_SECRET } from './demo.
 
 // Passwords in the browser
 export { webCryptoPasswords } from './passwords.ts';
+
+// msw's own helpers, from the copy the mocks run on: override a route in a test with them
+export { http, HttpResponse, delay } from 'msw';

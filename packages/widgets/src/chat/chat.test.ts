@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse } from '@casekit/mocks';
 import { createVisitorClient } from '@casekit/sdk';
 import type { VisitorClient } from '@casekit/sdk';
 import type { Message } from '@casekit/protocol';

@@ -3,7 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import './inbox.ts';
 import type { CasekitInbox } from './inbox.ts';
 import { axeViolations, cleanup, fixture, frames, HOSTILE_CSS, injectCss, makeCase, snapshotStyles, until } from '../internal/test-helpers.ts';
-import { agentClient, push, startMockApi, storedCase, storedCases } from '../internal/mock-api.ts';
+import { agentClient, push, receive, startMockApi, storedCase, storedCases } from '../internal/mock-api.ts';
 
 describe('casekit-inbox with supplied cases', () => {
   afterEach(cleanup);
@@ -68,6 +68,17 @@ describe('casekit-inbox on the API', () => {
   }
   const readsOfAda = (caseIds: string[]) => mock.store.getCaseReads(mock.workspaceId, 'a_ada', caseIds);
   const rows = (el: CasekitInbox) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role=option]')];
+
+  it('shows a customer\'s new chat live, through realtime from the mock backend', async () => {
+    const el = await mount();
+    el.client!.connect();
+    await until(() => el.client!.connection === 'connected', 'realtime connected');
+    const before = el.items.length;
+    await receive(mock, { customerId: 'cu_li', channel: 'ch_telegram', text: 'Is the outage over?' });
+    await until(() => el.items[0]?.preview === 'Is the outage over?', 'the case comes to the top');
+    expect(el.items.length).to.be.oneOf([before, before + 1]);
+    el.client!.disconnect();
+  });
 
   it('lists every case with channel icons, newest activity first', async () => {
     const el = await mount();

@@ -1,28 +1,16 @@
 // Test-only: @casekit/mocks (the real case engine over the in-memory store) answered by msw's
 // service worker in the test page. Tests read state through `mock.store` and change it through
 // `mock.engine`, as the server's own code does.
-import { setupWorker } from 'msw/browser';
-import { createMockApi, DEMO_PASSWORD, type MockApi } from '@casekit/mocks';
+import { DEMO_PASSWORD, type MockApi } from '@casekit/mocks';
+import { startMockWorker, type MockWorker } from '@casekit/mocks/browser';
 import type { Attachment, Case, Customer, Message } from '@casekit/protocol';
 
-type Worker = ReturnType<typeof setupWorker>;
-let worker: Worker | undefined;
-
 /** One test's mock backend and the worker serving it. */
-export type TestMock = MockApi & { worker: Worker };
+export type TestMock = MockWorker;
 
 /** Starts (once per test file) or resets the mock API with a fresh demo seed. */
-export async function startMockApi(): Promise<TestMock> {
-  const mock = await createMockApi({ seed: 'demo' });
-  // @casekit/mocks and this package may resolve separate (identical) copies of msw; the handlers fit both.
-  const handlers = mock.handlers as unknown as Parameters<typeof setupWorker>;
-  if (!worker) {
-    worker = setupWorker(...handlers);
-    await worker.start({ quiet: true, onUnhandledFrame: 'bypass' });
-  } else {
-    worker.resetHandlers(...handlers);
-  }
-  return Object.assign(mock, { worker });
+export function startMockApi(): Promise<TestMock> {
+  return startMockWorker({ seed: 'demo' });
 }
 
 /** A signed-in agent client on the mock API (realtime off: tests push events by emitting). */
