@@ -31,6 +31,7 @@ import {
 } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN, MAX_EXPANSION, planCaseList } from './internal/case-list.ts';
 import { decodePositionCursor, encodeCursor } from './internal/cursor.ts';
+import { assertLimit, identityKey, isConstraint, MAX_MERGE_HOPS, NUL, pageOf, parse, toMs, type Prepare, type Row, type Sync } from './internal/rows.ts';
 import { migrate } from './schema.ts';
 import { createSecretBox, type SecretBox } from './internal/secrets.ts';
 import { createWriteQueue } from './internal/write-queue.ts';
@@ -53,14 +54,7 @@ export interface SqliteStoreOptions {
   secretKey?: string;
 }
 
-type Row = Record<string, unknown>;
-type Prepare = (sql: string) => Database.Statement<unknown[], Row>;
 type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
-/** The same methods, without the promise: SQLite answers synchronously. */
-type Sync<T> = { [K in keyof T]-?: NonNullable<T[K]> extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
-
-const MAX_MERGE_HOPS = 64;
-const NUL = '\u0000';
 
 /**
  * Opens (creating and migrating when needed) a SQLite file as a casekit `Store`: WAL,
@@ -272,34 +266,6 @@ function caseColumns(kase: Case, activity: number): unknown[] {
 function conversationLinks(conversation: Conversation): unknown[] {
   return [conversation.caseId, conversation.customerId, conversation.channelId, conversation.externalThreadId];
 }
-
-const parse = <T>(json: unknown): T => JSON.parse(json as string) as T;
-
-/** An ISO timestamp as integer ms (the order columns); refuses what is not a date. */
-function toMs(iso: string, field: string): number {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) {
-    throw new CasekitError('validation_failed', `${field} must be an ISO-8601 timestamp, got "${iso}".`, {
-      details: { issues: [{ path: field, message: 'invalid timestamp' }] },
-    });
-  }
-  return ms;
-}
-
-function assertLimit(limit: number): void {
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new CasekitError('validation_failed', `limit must be a positive integer, got ${limit}.`, {
-      details: { issues: [{ path: 'limit', message: 'must be a positive integer' }] },
-    });
-  }
-}
-
-function isConstraint(error: unknown, kind?: 'UNIQUE' | 'PRIMARYKEY' | 'FOREIGNKEY'): boolean {
-  if (!(error instanceof Database.SqliteError)) return false;
-  return kind ? error.code === `SQLITE_CONSTRAINT_${kind}` : error.code.startsWith('SQLITE_CONSTRAINT');
-}
-
-const identityKey = (channelId: string, externalId: string) => `${channelId}${NUL}${externalId}`;
 
 function customerKeys(customer: Customer): [kind: string, key: string][] {
   const keys = new Map<string, [string, string]>();
@@ -558,12 +524,6 @@ function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T
 
     getIdempotent: (ws, scope, key) => one<IdempotentResponse>(s('SELECT json FROM idempotency WHERE ws = ? AND scope = ? AND key = ?').get(ws, scope, key)),
   };
-}
-
-function pageOf<T>(rows: Row[], limit: number, item: (row: Row) => T, cursorOf: (row: Row) => string): Page<T> {
-  const more = rows.length > limit;
-  const kept = more ? rows.slice(0, limit) : rows;
-  return { items: kept.map(item), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
 
 // ---- writes (inside a transaction, on the write connection) ----
