@@ -1,0 +1,248 @@
+import { customerSearchQuery } from '@casekit/core';
+import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, MessageQuery, StoreReader, StoredEventJson } from '@casekit/core';
+import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
+import { MAX_EXPANSION, planCaseList } from './case-list.ts';
+import { decodePositionCursor, encodeCursor } from './cursor.ts';
+import { assertLimit, identityKey, MAX_MERGE_HOPS, NUL, pageOf, parse, type Prepare, type Row, type Sync } from './rows.ts';
+import type { SecretBox } from './secrets.ts';
+
+type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
+
+/**
+ * The store's reads over the statements of one connection. `snapshot` runs a function that
+ * makes several reads inside one consistent view of the database.
+ */
+export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => T) => T): Sync<StoreReader> {
+  /** The surviving id of a possibly merged-away customer (the id itself when unknown). */
+  function canonicalCustomerId(ws: string, id: string): string {
+    let current = id;
+    for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+      const row = s('SELECT merged_into FROM customers WHERE ws = ? AND id = ?').get(ws, current);
+      if (!row || row.merged_into === null) return current;
+      current = row.merged_into as string;
+    }
+    return current;
+  }
+
+  function customerById(ws: string, id: string): Customer | null {
+    let current = id;
+    for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+      const row = s('SELECT merged_into, json FROM customers WHERE ws = ? AND id = ?').get(ws, current);
+      if (!row) return null;
+      if (row.merged_into === null) return parse<Customer>(row.json);
+      current = row.merged_into as string;
+    }
+    return null;
+  }
+
+  function customerByKey(ws: string, kind: 'identity' | 'email' | 'phone', key: string): Customer | null {
+    // An identity has one holder; an email or phone may have several: take the first by id.
+    const row =
+      kind === 'identity'
+        ? s(`SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = 'identity' AND key = ?`).get(ws, key)
+        : s('SELECT customer_id FROM customer_keys WHERE ws = ? AND kind = ? AND key = ? ORDER BY customer_id LIMIT 1').get(ws, kind, key);
+    return row ? customerById(ws, row.customer_id as string) : null;
+  }
+
+  const agent = (row: Row | undefined): AgentRecord | null =>
+    row ? { ...parse<AgentRecord>(row.json), passwordHash: (row.password_hash as string | null) ?? null } : null;
+  const channel = (row: Row | undefined): ChannelRecord | null =>
+    row ? { ...parse<ChannelRecord>(row.json), secret: row.secret == null ? null : box.open(row.secret as string) } : null;
+  const one = <T>(row: Row | undefined): T | null => (row ? parse<T>(row.json) : null);
+
+  /** The `columns` of the events `listEvents` lists. */
+  function eventRows(ws: string, query: EventQuery, columns: string): Row[] {
+    assertLimit(query.limit);
+    const after = Math.max(0, Math.floor(query.after));
+    const pub = query.publicOnly ? ' AND public = 1' : '';
+    if (query.customerId !== undefined) {
+      return s(`SELECT ${columns} FROM events INDEXED BY events_by_customer WHERE ws = ? AND customer_id = ? AND seq > ?${pub} ORDER BY seq LIMIT ?`).all(
+        ws,
+        canonicalCustomerId(ws, query.customerId),
+        after,
+        query.limit,
+      );
+    }
+    return s(`SELECT ${columns} FROM events WHERE ws = ? AND seq > ?${pub} ORDER BY seq LIMIT ?`).all(ws, after, query.limit);
+  }
+
+  return {
+    getWorkspace: (ws) => one<WorkspaceRecord>(s('SELECT json FROM workspaces WHERE id = ?').get(ws)),
+    getChannel: (ws, id) => channel(s('SELECT json, secret FROM channels WHERE ws = ? AND id = ?').get(ws, id)),
+    listChannels: (ws) => s('SELECT json, secret FROM channels WHERE ws = ? ORDER BY pos').all(ws).map((row) => channel(row)!),
+    getAgent: (ws, id) => agent(s('SELECT json, password_hash FROM agents WHERE ws = ? AND id = ?').get(ws, id)),
+    getAgentByEmail: (ws, email) => agent(s('SELECT json, password_hash FROM agents WHERE ws = ? AND email = ?').get(ws, email.toLowerCase())),
+    listAgents: (ws) => s('SELECT json, password_hash FROM agents WHERE ws = ? ORDER BY pos').all(ws).map((row) => agent(row)!),
+
+    getCustomer: (ws, id) => customerById(ws, id),
+    findCustomerByIdentity: (ws, channelId, externalId) => customerByKey(ws, 'identity', identityKey(channelId, externalId)),
+    findCustomerByEmail: (ws, email) => customerByKey(ws, 'email', email.toLowerCase()),
+    findCustomerByPhone: (ws, phone) => customerByKey(ws, 'phone', phone),
+
+    searchCustomers(ws, q, limit, cursor) {
+      assertLimit(limit);
+      // Normalized like the stored text: no NUL, which neither FTS5 nor LIKE can take.
+      const text = customerSearchQuery(q);
+      const before = cursor === undefined ? undefined : decodePositionCursor('customer', cursor);
+      let rows: Row[];
+      if ([...text].length >= 3) {
+        // Any part of three or more characters: the trigram index finds it, newest first. As
+        // one FTS5 string, the query's quotes doubled, no character of it is syntax.
+        const phrase = `"${text.replaceAll('"', '""')}"`;
+        rows = s(
+          `SELECT c.pos, c.json FROM customers_search AS f CROSS JOIN customers AS c
+           WHERE f.customers_search MATCH ?${before === undefined ? '' : ' AND f.rowid < ?'} AND c.pos = f.rowid AND c.ws = ? AND c.merged_into IS NULL
+           ORDER BY f.rowid DESC LIMIT ?`,
+        ).all(phrase, ...(before === undefined ? [] : [before]), ws, limit + 1);
+      } else {
+        // One or two characters (or none): walk the workspace's customers newest first.
+        const where = ['ws = ?', 'merged_into IS NULL'];
+        const params: unknown[] = [ws];
+        if (text) {
+          where.push(`search LIKE ? ESCAPE '\\'`);
+          params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        }
+        if (before !== undefined) (where.push('pos < ?'), params.push(before));
+        rows = s(`SELECT pos, json FROM customers INDEXED BY customers_by_ws WHERE ${where.join(' AND ')} ORDER BY pos DESC LIMIT ?`).all(...params, limit + 1);
+      }
+      return pageOf(rows, limit, (row) => parse<Customer>(row.json), (row) => encodeCursor('customer', [row.pos as number]));
+    },
+
+    getCase: (ws, id) => one<Case>(s('SELECT json FROM cases WHERE ws = ? AND id = ?').get(ws, id)),
+
+    listCases(ws, query: CaseQuery): Page<Case> {
+      assertLimit(query.limit);
+      const resolved = query.customerId !== undefined ? { ...query, customerId: canonicalCustomerId(ws, query.customerId) } : query;
+      const arms = planCaseList(ws, resolved, (prefix) => {
+        const terms = s('SELECT term FROM case_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?')
+          .all(prefix, `${prefix}\u{10FFFF}`, MAX_EXPANSION + 1)
+          .map((row) => row.term as string);
+        return terms.length > MAX_EXPANSION ? null : terms;
+      });
+      if (!arms) return { items: [], nextCursor: null };
+      const take = query.limit + 1;
+      const rows = snapshot(() => {
+        const all: Row[] = [];
+        const seen = new Set<unknown>();
+        for (const arm of arms) {
+          let got = s(arm.sql).all(...arm.params);
+          if (arm.ties && got.length >= take) {
+            // The walk stopped inside a group of equal activity: take that whole group.
+            const last = got[got.length - 1]!.activity as number;
+            const ties = arm.ties(last);
+            got = got.filter((row) => row.activity !== last).concat(s(ties.sql).all(...ties.params));
+          }
+          for (const row of got) if (!seen.has(row.id)) (seen.add(row.id), all.push(row));
+        }
+        return all;
+      });
+      rows.sort((a, b) => (b.activity as number) - (a.activity as number) || (a.id! < b.id! ? 1 : a.id! > b.id! ? -1 : 0));
+      return pageOf(rows, query.limit, (row) => parse<Case>(row.json), (row) => encodeCursor('case', [row.activity as number, row.id as string]));
+    },
+
+    getConversation: (ws, id) => one<Conversation>(s('SELECT json FROM conversations WHERE ws = ? AND id = ?').get(ws, id)),
+    listConversations: (ws, caseId) =>
+      s('SELECT json FROM conversations WHERE ws = ? AND case_id = ? ORDER BY pos').all(ws, caseId).map((row) => parse<Conversation>(row.json)),
+    findLatestConversation(ws, customerId, channelId) {
+      // A customer has few conversations on a channel: read their times from the index and take
+      // the latest here. The same lookup as ORDER BY … DESC LIMIT 1 measured several times slower.
+      const rows = s(
+        'SELECT pos, last_message_at FROM conversations INDEXED BY conversations_by_customer WHERE ws = ? AND customer_id = ? AND channel_id = ?',
+      ).all(ws, canonicalCustomerId(ws, customerId), channelId);
+      let latest: Row | undefined;
+      for (const row of rows) {
+        if (!latest || (row.last_message_at as number) > (latest.last_message_at as number) || (row.last_message_at === latest.last_message_at && (row.pos as number) > (latest.pos as number))) latest = row;
+      }
+      return latest ? one<Conversation>(s('SELECT json FROM conversations WHERE pos = ?').get(latest.pos)) : null;
+    },
+    findConversationByThread: (ws, channelId, externalThreadId) =>
+      one<Conversation>(
+        s('SELECT json FROM conversations WHERE ws = ? AND channel_id = ? AND thread_key = ? ORDER BY pos DESC LIMIT 1').get(ws, channelId, externalThreadId),
+      ),
+    findActiveCase: (ws, customerId) =>
+      one<Case>(
+        s(
+          `SELECT json FROM cases INDEXED BY cases_by_customer WHERE ws = ? AND customer_id = ? AND status NOT IN ('solved', 'closed')
+           ORDER BY activity DESC, id DESC LIMIT 1`,
+        ).get(ws, canonicalCustomerId(ws, customerId)),
+      ),
+    queuePosition(ws, caseId) {
+      const kase = s('SELECT pos, status, assignee_id FROM cases WHERE ws = ? AND id = ?').get(ws, caseId);
+      if (!kase || kase.assignee_id !== null || (kase.status !== 'new' && kase.status !== 'open')) return null;
+      // Every index row carries pos, so the count never reads a case row.
+      const ahead = s(
+        `SELECT count(*) AS n FROM cases INDEXED BY cases_by_assignee
+         WHERE ws = ? AND assignee_id IS NULL AND status IN ('new', 'open') AND pos < ?`,
+      ).get(ws, kase.pos);
+      return (ahead!.n as number) + 1;
+    },
+
+    getMessage: (ws, id) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, id)),
+    findMessageByProviderId: (ws, channelId, providerMessageId) =>
+      one<Message>(s('SELECT json FROM messages WHERE ws = ? AND provider_key = ?').get(ws, `${channelId}${NUL}${providerMessageId}`)),
+    findMessageByClientId(ws, scope, clientMessageId) {
+      const find = (sender: string) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, `${sender}${NUL}${clientMessageId}`));
+      // A merged-away customer's id also finds what the surviving profile sent (looked up on a miss only).
+      const found = find(scope);
+      if (found) return found;
+      const survivor = canonicalCustomerId(ws, scope);
+      return survivor === scope ? null : find(survivor);
+    },
+
+    listMessages(ws, query: MessageQuery): Page<Message> {
+      assertLimit(query.limit);
+      const where = ['ws = ?'];
+      const params: unknown[] = [ws];
+      if (query.conversationId !== undefined) (where.push('conversation_id = ?'), params.push(query.conversationId));
+      if (query.caseId !== undefined) (where.push('case_id = ?'), params.push(query.caseId));
+      if (query.customerId !== undefined) (where.push('customer_id = ?'), params.push(canonicalCustomerId(ws, query.customerId)));
+      if (query.publicOnly) where.push('internal = 0');
+      if (query.cursor !== undefined) (where.push('pos > ?'), params.push(decodePositionCursor('message', query.cursor)));
+      const rows = s(`SELECT pos, json FROM messages WHERE ${where.join(' AND ')} ORDER BY pos LIMIT ?`).all(...params, query.limit + 1);
+      return pageOf(rows, query.limit, (row) => parse<Message>(row.json), (row) => encodeCursor('message', [row.pos as number]));
+    },
+
+    listEvents(ws, query: EventQuery): CaseEvent[] {
+      return eventRows(ws, query, 'json').map((row) => parse<CaseEvent>(row.json));
+    },
+
+    listEventsJson(ws, query: EventQuery): StoredEventJson[] {
+      // The actor is parsed out only when asked for: the visibility rule reads it for few types,
+      // and reading it for every row (in SQL or here) would double the time of a replay page.
+      return eventRows(ws, query, 'seq, type, json').map((row) => ({
+        seq: row.seq as number,
+        type: row.type as CaseEvent['type'],
+        json: row.json as string,
+        get actorId() {
+          return parse<CaseEvent>(this.json).actorId;
+        },
+      }));
+    },
+
+    timeline(ws, customerId, limit, cursor): Page<CaseEvent> {
+      assertLimit(limit);
+      const before = cursor !== undefined ? decodePositionCursor('event', cursor) : Number.MAX_SAFE_INTEGER;
+      const rows = s('SELECT seq, json FROM events INDEXED BY events_by_customer WHERE ws = ? AND customer_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?').all(
+        ws,
+        canonicalCustomerId(ws, customerId),
+        before,
+        limit + 1,
+      );
+      return pageOf(rows, limit, (row) => parse<CaseEvent>(row.json), (row) => encodeCursor('event', [row.seq as number]));
+    },
+
+    lastSeq: (ws) => (s(`SELECT value FROM counters WHERE ws = ? AND name = 'seq'`).get(ws)?.value as number | undefined) ?? 0,
+
+    getCaseReads(ws, agentId, caseIds) {
+      const reads: Record<string, string> = {};
+      if (caseIds.length === 0) return reads;
+      const rows = s(
+        `SELECT case_id, read_at FROM case_reads WHERE ws = ? AND agent_id = ? AND case_id IN (SELECT value FROM json_each(?))`,
+      ).all(ws, agentId, JSON.stringify(caseIds));
+      for (const row of rows) reads[row.case_id as string] = new Date(row.read_at as number).toISOString();
+      return reads;
+    },
+
+    getIdempotent: (ws, scope, key) => one<IdempotentResponse>(s('SELECT json FROM idempotency WHERE ws = ? AND scope = ? AND key = ?').get(ws, scope, key)),
+  };
+}
