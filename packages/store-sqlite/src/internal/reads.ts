@@ -3,7 +3,7 @@ import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentRespo
 import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
-import { assertLimit, identityKey, MAX_MERGE_HOPS, NUL, pageOf, parse, type Prepare, type Row, type Sync } from './rows.ts';
+import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, type Prepare, type Row, type Sync } from './rows.ts';
 import type { SecretBox } from './secrets.ts';
 
 type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
@@ -179,9 +179,9 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
 
     getMessage: (ws, id) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, id)),
     findMessageByProviderId: (ws, channelId, providerMessageId) =>
-      one<Message>(s('SELECT json FROM messages WHERE ws = ? AND provider_key = ?').get(ws, `${channelId}${NUL}${providerMessageId}`)),
+      one<Message>(s('SELECT json FROM messages WHERE ws = ? AND provider_key = ?').get(ws, providerKey(channelId, providerMessageId))),
     findMessageByClientId(ws, scope, clientMessageId) {
-      const find = (sender: string) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, `${sender}${NUL}${clientMessageId}`));
+      const find = (sender: string) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND client_key = ?').get(ws, clientKey(sender, clientMessageId)));
       // A merged-away customer's id also finds what the surviving profile sent (looked up on a miss only).
       const found = find(scope);
       if (found) return found;

@@ -44,6 +44,10 @@ export function isConstraint(error: unknown, kind?: 'UNIQUE' | 'PRIMARYKEY' | 'F
 
 /** The `customer_keys` key of a customer's identity on a channel. */
 export const identityKey = (channelId: string, externalId: string) => `${channelId}${NUL}${externalId}`;
+/** A message's key by its provider's id: unique per channel. */
+export const providerKey = (channelId: string, providerMessageId: string) => `${channelId}${NUL}${providerMessageId}`;
+/** A message's key by its sender's own id: unique per sender (an agent, or a customer). */
+export const clientKey = (sender: string, clientMessageId: string) => `${sender}${NUL}${clientMessageId}`;
 
 /** A page of at most `limit` items from up to `limit + 1` rows: a row more means a next page. */
 export function pageOf<T>(rows: Row[], limit: number, item: (row: Row) => T, cursorOf: (row: Row) => string): Page<T> {

@@ -2,7 +2,7 @@ import { customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
 import type { IdempotentResponse, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type DeliveryStatus, type NewCaseEvent } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN } from './case-list.ts';
-import { identityKey, isConstraint, MAX_MERGE_HOPS, NUL, parse, toMs, type Prepare, type Sync } from './rows.ts';
+import { clientKey, identityKey, isConstraint, MAX_MERGE_HOPS, NUL, parse, providerKey, toMs, type Prepare, type Sync } from './rows.ts';
 import type { SecretBox } from './secrets.ts';
 
 type Writes = Sync<Omit<StoreTx, keyof StoreReader>>;
@@ -190,10 +190,10 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
       for (const table of ['cases', 'conversations', 'messages', 'events'] as const) rename(table, 'customer_id', ws, sourceId, target);
       // What the customer sent with a client id moves to the survivor's scope, so a retry after
       // the merge is still found; an id both profiles used stays with the message it names.
-      const scope = `${sourceId}${NUL}`;
+      const scope = clientKey(sourceId, '');
       const rekey = s('UPDATE OR IGNORE messages SET client_key = ? WHERE pos = ?');
       for (const row of s('SELECT pos, client_key FROM messages WHERE ws = ? AND client_key >= ? AND client_key < ?').all(ws, scope, `${sourceId}\u0001`)) {
-        rekey.run(`${target}${NUL}${(row.client_key as string).slice(scope.length)}`, row.pos);
+        rekey.run(clientKey(target, (row.client_key as string).slice(scope.length)), row.pos);
       }
       // A key both profiles hold stays once, with the target.
       s('UPDATE OR IGNORE customer_keys SET customer_id = ? WHERE ws = ? AND customer_id = ?').run(target, ws, sourceId);
@@ -302,9 +302,9 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
     },
 
     insertMessage(message) {
-      const providerKey = message.providerMessageId !== null ? `${message.channelId}${NUL}${message.providerMessageId}` : null;
+      const byProvider = message.providerMessageId !== null ? providerKey(message.channelId, message.providerMessageId) : null;
       // The client id is scoped to who sent it: the agent, or the customer.
-      const clientKey = message.clientMessageId !== null ? `${message.authorId ?? message.customerId}${NUL}${message.clientMessageId}` : null;
+      const bySender = message.clientMessageId !== null ? clientKey(message.authorId ?? message.customerId, message.clientMessageId) : null;
       try {
         s(
           `INSERT INTO messages (ws, id, case_id, conversation_id, customer_id, internal, provider_key, client_key, json)
@@ -316,8 +316,8 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
           message.conversationId,
           message.customerId,
           message.internal ? 1 : 0,
-          providerKey,
-          clientKey,
+          byProvider,
+          bySender,
           JSON.stringify(message),
         );
       } catch (error) {
