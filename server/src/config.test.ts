@@ -97,6 +97,7 @@ describe('loadConfig', () => {
     assert.match(message, /CASEKIT_CORS_ORIGINS: "example.com\/path" is not an origin/);
     assert.doesNotMatch(message, /hunter2|swordfish/);
     assert.throws(() => loadConfig({ PORT: 'abc' }), /PORT: must be a whole number/);
+    assert.throws(() => loadConfig({ CASEKIT_JWKS_URL: 'https://idp.example.com/jwks.json' }), /CASEKIT_JWT_ISSUER: must be set with CASEKIT_JWKS_URL/);
   });
 
   it('parses sizes', () => {

@@ -139,7 +139,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = env[key];
     if (value !== undefined && value.trim() !== '') input[key] = value.trim();
   }
-  const parsed = Env.safeParse(input);
+  const parsed = Env.superRefine((v, ctx) => {
+    if (v.CASEKIT_JWKS_URL && !v.CASEKIT_JWT_ISSUER) {
+      ctx.addIssue({ code: 'custom', path: ['CASEKIT_JWT_ISSUER'], message: 'must be set with CASEKIT_JWKS_URL: tokens are accepted only from that issuer' });
+    }
+  }).safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');

@@ -11,7 +11,7 @@ export interface PasswordHasher {
 export interface AuthOptions {
   /** Secret for the HS256 tokens this server signs (agents and visitors); at least 32 characters. */
   jwtSecret: string;
-  /** Expected `iss` of tokens from an external issuer (checked when `jwksUrl` is set). */
+  /** Expected `iss` of tokens from an external issuer; required with `jwksUrl`. */
   issuer?: string;
   /** JWKS of an external issuer (OIDC, Cognito, the host portal) whose tokens sign agents in. */
   jwksUrl?: string;
@@ -33,6 +33,8 @@ export interface VisitorClaims {
   workspaceId: string;
   channelId: string;
   customerId: string;
+  /** The host site vouched for the visitor (userId with its HMAC); see `sessionFollowsMerge`. */
+  verified: boolean;
 }
 
 export interface SignedToken {
@@ -74,6 +76,10 @@ function explain(error: unknown, what: string): CasekitError {
 export function createTokenAuth(options: AuthOptions & { passwords: PasswordHasher }): Auth {
   if (typeof options.jwtSecret !== 'string' || options.jwtSecret.length < 32) {
     throw new CasekitError('bad_request', 'jwtSecret must be at least 32 characters long.');
+  }
+  if (options.jwksUrl && !options.issuer) {
+    // Without it, a token from any tenant or app the JWKS also signs for would sign agents in.
+    throw new CasekitError('bad_request', 'An external issuer (jwksUrl) needs its expected issuer too; set issuer.');
   }
   const secret = new TextEncoder().encode(options.jwtSecret);
   const agentTtl = options.tokenTtlSeconds ?? 12 * 3600;
@@ -118,7 +124,7 @@ export function createTokenAuth(options: AuthOptions & { passwords: PasswordHash
     signAgentToken: (agent) => sign({ typ: 'agent', workspaceId: agent.workspaceId }, agent.id, agentTtl),
     signVisitorToken: (claims) =>
       sign(
-        { typ: 'visitor', workspaceId: claims.workspaceId, channelId: claims.channelId, customerId: claims.customerId },
+        { typ: 'visitor', workspaceId: claims.workspaceId, channelId: claims.channelId, customerId: claims.customerId, verified: claims.verified },
         claims.customerId,
         visitorTtl,
       ),
@@ -138,7 +144,8 @@ export function createTokenAuth(options: AuthOptions & { passwords: PasswordHash
           ...(options.issuer && { issuer: options.issuer }),
           ...(options.audience && { audience: options.audience }),
         });
-        const email = typeof payload.email === 'string' ? payload.email.toLowerCase() : null;
+        // Only an email the issuer vouches for: many let users put in any address unverified.
+        const email = typeof payload.email === 'string' && payload.email_verified === true ? payload.email.toLowerCase() : null;
         const subject = typeof payload.sub === 'string' ? payload.sub : null;
         if (!email && !subject) throw unauthorized('The token has neither a "sub" nor an "email" claim.');
         return { source: 'external', subject, email };
@@ -155,7 +162,7 @@ export function createTokenAuth(options: AuthOptions & { passwords: PasswordHash
         if (typeof workspaceId !== 'string' || typeof channelId !== 'string' || typeof customerId !== 'string') {
           throw unauthorized('The visitor token is incomplete.');
         }
-        return { workspaceId, channelId, customerId };
+        return { workspaceId, channelId, customerId, verified: payload.verified === true };
       } catch (error) {
         throw explain(error, 'visitor token');
       }

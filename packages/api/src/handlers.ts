@@ -1,4 +1,4 @@
-import { isVisibleToAgent, publicAgent, publicChannel, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { isVisibleToAgent, publicAgent, publicChannel, sessionFollowsMerge, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
@@ -6,14 +6,8 @@ import { sha256Hex } from './internal/crypto.ts';
 import type { ApiCall, ApiServiceOptions } from './service.ts';
 import { receiveUpload, resolveAttachments, type UploadLimits } from './uploads.ts';
 import { createVisitorSessions } from './visitor-sessions.ts';
+import { resolveVisitor, sessionEnded, type VisitorContext } from './visitor-access.ts';
 import { createWindowLimiter } from './window-limit.ts';
-
-/** A verified visitor: the token's claims. The customer id may be a merged-away one; stores resolve it. */
-export interface VisitorContext {
-  workspaceId: string;
-  channelId: string;
-  customerId: string;
-}
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface HandlerContext<R> {
@@ -55,11 +49,9 @@ function notFound(what: string, id: string): CasekitError {
   return new CasekitError('not_found', `No ${what} with id "${id}" in this workspace.`);
 }
 
-/** The token is valid but its customer or channel is gone. */
+/** The token is valid but its customer or channel is gone, or the session may not follow a merge. */
 function sessionGone(error: unknown): never {
-  if (error instanceof CasekitError && error.code === 'not_found') {
-    throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.', { cause: error });
-  }
+  if (error instanceof CasekitError && error.code === 'not_found') throw sessionEnded(error);
   throw error;
 }
 
@@ -240,8 +232,12 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
 
     listEvents: async ({ query, agent }) => {
       const lastSeq = await store.lastSeq(workspaceId);
-      const events = await store.listEvents(workspaceId, { after: query.after, limit: query.limit });
-      return { events: events.filter((event) => isVisibleToAgent(event, agent.id)), lastSeq: Math.max(lastSeq, events.at(-1)?.seq ?? 0) };
+      const rows = await store.listEvents(workspaceId, { after: query.after, limit: query.limit + 1 });
+      // Paged on the log, then filtered: a page of colleagues' read markers still moves the reader on.
+      const hasMore = rows.length > query.limit;
+      const page = rows.slice(0, query.limit);
+      const pageEnd = page.at(-1)?.seq ?? query.after;
+      return { events: page.filter((event) => isVisibleToAgent(event, agent.id)), lastSeq: hasMore ? pageEnd : Math.max(lastSeq, pageEnd), hasMore };
     },
 
     startVisitorSession: async ({ body }) => sessions.start(body),
@@ -252,7 +248,7 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
         workspaceId,
         urlOf: (id) => uploadUrl(call, id),
         // Only their own: a visitor who learned another's link cannot pass the file on as theirs.
-        mayUse: async (info) => info.owner.kind === 'customer' && (await sameCustomer(info.owner.id, visitor.customerId)),
+        mayUse: async (info) => info.owner.kind === 'customer' && (await sameCustomer(info.owner.id, (await resolveVisitor(store, visitor)).id)),
         allowQuickReplies: false,
       });
       const result = await engine
@@ -260,6 +256,8 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
           workspaceId,
           channelId: visitor.channelId,
           customerId: visitor.customerId,
+          // An unverified session writes nothing new once its profile was merged away.
+          requireCurrentCustomer: !sessionFollowsMerge(visitor),
           clientMessageId: body.clientMessageId,
           // Known customer: the engine takes the author's name from the profile.
           from: { externalId: `customer:${visitor.customerId}` },
@@ -272,13 +270,15 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       return result.message;
     },
 
-    visitorHistory: async ({ query, visitor }) =>
-      store.listMessages(workspaceId, { customerId: visitor.customerId, publicOnly: true, limit: query.limit, cursor: query.cursor }),
+    visitorHistory: async ({ query, visitor }) => {
+      const me = await resolveVisitor(store, visitor);
+      return store.listMessages(workspaceId, { customerId: me.id, publicOnly: true, limit: query.limit, cursor: query.cursor });
+    },
 
     visitorConversation: async ({ params, query, visitor }) => {
-      const [conversation, customer] = await Promise.all([store.getConversation(workspaceId, params.conversationId), store.getCustomer(workspaceId, visitor.customerId)]);
+      const [conversation, me] = await Promise.all([store.getConversation(workspaceId, params.conversationId), resolveVisitor(store, visitor)]);
       // Another customer's conversation looks exactly like one that does not exist.
-      if (!conversation || conversation.customerId !== customer?.id) throw notFound('conversation', params.conversationId);
+      if (!conversation || conversation.customerId !== me.id) throw notFound('conversation', params.conversationId);
       return store.listMessages(workspaceId, { conversationId: conversation.id, publicOnly: true, limit: query.limit, cursor: query.cursor });
     },
 
@@ -286,15 +286,16 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       const agents = await store.listAgents(workspaceId);
       const agentsAvailable = agents.some((a) => a.kind === 'human' && a.presence === 'online');
       // Only the visitor's own case, and only its place: never who else waits or for what.
-      const kase = visitor ? await store.findActiveCase(workspaceId, visitor.customerId) : null;
+      const kase = visitor ? await store.findActiveCase(workspaceId, (await resolveVisitor(store, visitor)).id) : null;
       const queuePosition = kase ? await store.queuePosition(workspaceId, kase.id) : null;
       return { agentsAvailable, queuePosition };
     },
 
     updateVisitorProfile: async ({ body, visitor }) => {
-      const actor: CustomerActor = { workspaceId, customerId: visitor.customerId };
+      const me = await resolveVisitor(store, visitor);
+      const actor: CustomerActor = { workspaceId, customerId: me.id };
       const customer = await engine
-        .updateCustomer(actor, visitor.customerId, {
+        .updateCustomer(actor, me.id, {
           ...(body.name !== undefined && { name: body.name }),
           ...(body.attributes !== undefined && { attributes: body.attributes }),
           ...(body.email !== undefined && { contactEmail: body.email }),
@@ -304,6 +305,7 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     },
 
     visitorUpload: async ({ query, visitor, call }) => {
+      await resolveVisitor(store, visitor);
       const keys: [ReturnType<typeof uploadLimiters>, string][] = [
         [uploadsByVisitor, visitor.customerId],
         [uploadsByAddress, clientAddress(call.address)],

@@ -2,10 +2,12 @@
 export { createApiService, MAX_BODY_DEPTH } from './service.ts';
 export type { ApiService, ApiServiceOptions, ApiCall, ApiAnswer } from './service.ts';
 export { clientAddress } from './handlers.ts';
-export type { VisitorContext } from './handlers.ts';
+export { verifyVisitor, resolveVisitor, authenticateVisitor, sessionEnded } from './visitor-access.ts';
+export type { VisitorContext } from './visitor-access.ts';
 
-// Realtime replay
+// Realtime: replay and what gateways decide
 export { readReplayPage, RESUME_PAGE_SIZE } from './replay.ts';
+export { parseResumeAfter, typingGate, agentTyping, visitorTyping } from './realtime.ts';
 export type { Reader } from './replay.ts';
 
 // Request bodies

@@ -57,7 +57,8 @@ export async function readReplayPage(store: Store, workspaceId: string, pageSize
     hasMore = rows.length > pageSize;
     const page = rows.slice(0, pageSize);
     pageEnd = page.at(-1)?.seq;
-    events = encodeEvents(page.flatMap((event) => (event.customerId === reader.customerId ? (visitorView(event) ?? []) : [])));
+    // The store resolves the profile (merges included) and keeps to its public events.
+    events = encodeEvents(page.flatMap((event) => visitorView(event) ?? []));
   }
   return { events, lastSeq: hasMore ? (pageEnd ?? after) : Math.max(lastSeq, pageEnd ?? 0), hasMore };
 }

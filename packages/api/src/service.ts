@@ -7,7 +7,8 @@ import { canonicalJson, illFormedPath, jsonDepth, sha256Hex } from './internal/c
 import { bearerToken, validationError } from './internal/errors.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { createOpenApiDocument, renderApiDocsPage, type OpenApiOptions } from './openapi.ts';
-import { createHandlers, type HandlerContext, type Handlers, type VisitorContext } from './handlers.ts';
+import { createHandlers, type HandlerContext, type Handlers } from './handlers.ts';
+import { verifyVisitor, type VisitorContext } from './visitor-access.ts';
 import { fileHeaders, type UploadLimits } from './uploads.ts';
 import { authenticateAgent } from './authenticate.ts';
 
@@ -119,14 +120,6 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     return { status: known.status, headers, json: known.toBody() };
   }
 
-  async function requireVisitor(call: ApiCall): Promise<VisitorContext> {
-    const claims = await auth.verifyVisitorToken(bearerToken(call.header('authorization')));
-    if (claims.workspaceId !== workspaceId) throw new CasekitError('unauthorized', 'This visitor token belongs to another workspace.');
-    // No store read here: this is the hot path of web chat, and the engine resolves the
-    // customer inside its own transaction anyway.
-    return { workspaceId, channelId: claims.channelId, customerId: claims.customerId };
-  }
-
   /** The Idempotency-Key of a create call, checked, with the hash of what the request asks for. */
   async function idempotencyOf(call: ApiCall, name: RouteName, route: RouteDef, scope: string, parsed: { params: unknown; body: unknown }): Promise<IdempotencyKey | undefined> {
     const key = call.header('idempotency-key');
@@ -147,7 +140,8 @@ export function createApiService(options: ApiServiceOptions): ApiService {
       agent = await authenticateAgent(store, auth, workspaceId, bearerToken(call.header('authorization')));
       if (route.role) requireRole({ workspaceId, agent }, route.role);
     } else if (route.auth === 'visitor' || (route.auth === 'visitor-optional' && call.header('authorization') !== undefined)) {
-      visitor = await requireVisitor(call);
+      // No store read here: this is the hot path of web chat; handlers resolve the profile.
+      visitor = await verifyVisitor(auth, workspaceId, bearerToken(call.header('authorization')));
     }
 
     const issues: FieldIssue[] = [];

@@ -1,6 +1,7 @@
 import { visitorFacts, type CaseEngine, type ChannelRecord, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, type Customer, type VisitorSessionRequest, type VisitorSessionResponse } from '@casekit/protocol';
 import type { Auth } from './auth.ts';
+import { authenticateVisitor } from './visitor-access.ts';
 import { constantTimeEqual, fromHex, hmacSha256, randomBase64Url } from './internal/crypto.ts';
 import { validationError } from './internal/errors.ts';
 
@@ -23,14 +24,6 @@ export function createVisitorSessions(deps: { store: Store; engine: CaseEngine; 
     }
   }
 
-  function createVisitorCustomer(channel: ChannelRecord, externalId: string, name: string, body: VisitorSessionRequest): Promise<Customer> {
-    return engine.createCustomer(system, {
-      name,
-      identities: [{ channelId: channel.id, kind: channel.kind, externalId }],
-      attributes: visitorFacts(body.attributes, body.email),
-    });
-  }
-
   return {
     /** Starts or resumes a session; see the route's summary in ROUTES. */
     async start(body: VisitorSessionRequest): Promise<VisitorSessionResponse> {
@@ -39,37 +32,40 @@ export function createVisitorSessions(deps: { store: Store; engine: CaseEngine; 
       if (channel.kind !== 'webchat') {
         throw validationError([{ path: 'body.channelId', message: `channel "${channel.id}" is a ${channel.kind} channel, not webchat` }]);
       }
-      const isUser = (c: Customer) => c.identities.some((i) => i.channelId === channel.id && i.externalId.startsWith('user:'));
       let resumed: Customer | null = null;
       if (body.resumeToken !== undefined) {
-        // Only a token still valid: an expired one would let whoever found it in old storage back in.
-        const claims = await auth.verifyVisitorToken(body.resumeToken).catch((error: unknown) => {
-          throw new CasekitError('unauthorized', 'resumeToken is expired or not valid; start a new session without it.', { cause: error });
-        });
-        if (claims.workspaceId !== workspaceId || claims.channelId !== channel.id) {
-          throw new CasekitError('unauthorized', 'resumeToken belongs to another channel; start a new session without it.');
-        }
-        resumed = await store.getCustomer(workspaceId, claims.customerId);
-        if (!resumed) throw new CasekitError('unauthorized', 'resumeToken names a customer that no longer exists; start a new session without it.');
+        // Only a token still valid: an expired one would let whoever found it in old storage back
+        // in. And only to a profile the session may still speak for (`resolveVisitor`).
+        resumed = await authenticateVisitor(store, auth, workspaceId, body.resumeToken).then(
+          (session) => {
+            if (session.channelId !== channel.id) throw new CasekitError('unauthorized', 'resumeToken belongs to another channel; start a new session without it.');
+            return session.customer;
+          },
+          (error: unknown) => {
+            throw new CasekitError('unauthorized', 'resumeToken is expired or not valid; start a new session without it.', { cause: error });
+          },
+        );
       }
-      let customer: Customer | null = null;
+      const facts = visitorFacts(body.attributes, body.email);
+      let customer: Customer;
       let identified = false;
       if (body.userId !== undefined && body.userHash !== undefined) {
         await verifyUserHash(channel, body.userId, body.userHash);
         identified = true;
-        const externalId = `user:${body.userId}`;
-        customer = await store.findCustomerByIdentity(workspaceId, channel.id, externalId);
-        if (!customer && resumed && !isUser(resumed)) {
-          // An anonymous visitor who signs in keeps their conversation: the profile gains the user id.
-          customer = await engine.linkIdentity(system, resumed.id, { channelId: channel.id, kind: channel.kind, externalId });
-        }
-        customer ??= await createVisitorCustomer(channel, externalId, body.name ?? body.userId, body);
+        customer = await engine.identifyVisitor(system, {
+          channel,
+          externalId: `user:${body.userId}`,
+          ...(resumed && { resumeCustomerId: resumed.id }),
+          name: body.name ?? body.userId,
+          attributes: facts,
+        });
       } else if (resumed) {
         customer = resumed;
-        identified = isUser(resumed);
+        identified = resumed.identities.some((i) => i.channelId === channel.id && i.externalId.startsWith('user:'));
+      } else {
+        customer = await engine.identifyVisitor(system, { channel, externalId: `anon:${randomBase64Url(12)}`, name: body.name ?? 'Website visitor', attributes: facts });
       }
-      customer ??= await createVisitorCustomer(channel, `anon:${randomBase64Url(12)}`, body.name ?? 'Website visitor', body);
-      const { token, expiresAt } = await auth.signVisitorToken({ workspaceId, channelId: channel.id, customerId: customer.id });
+      const { token, expiresAt } = await auth.signVisitorToken({ workspaceId, channelId: channel.id, customerId: customer.id, verified: identified });
       return { token, expiresAt, customerId: customer.id, channelId: channel.id, identified };
     },
   };

@@ -1,8 +1,9 @@
+import { DEFAULT_SETTINGS } from './defaults.ts';
 import type { Clock, Publisher, Store } from './ports.ts';
 import type { CaseEngine } from './types.ts';
 import { createContext } from './internal/context.ts';
 import { mergeCases, updateCase } from './internal/cases.ts';
-import { createCustomer, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
+import { createCustomer, identifyVisitor, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
 import { ingest } from './internal/ingest.ts';
 import { agentMessage, markCaseRead, updateDeliveryStatus } from './internal/messages.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateSettings } from './internal/workspace.ts';
@@ -13,8 +14,10 @@ export interface CaseEngineOptions {
   publisher?: Publisher;
   /** The one clock of every change (default: the system time). */
   clock?: Clock;
-  /** Reopen window used when a workspace has no settings (hours). Default 72. */
+  /** Reopen window used when a workspace has no settings (hours). Default: `DEFAULT_SETTINGS`'. */
   defaultReopenWindowHours?: number;
+  /** Hears a publisher's failure; the change it was about stays committed. Default: `console.error`. */
+  onPublishError?: (error: unknown) => void;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -25,7 +28,13 @@ const systemClock: Clock = { now: () => new Date() };
  * @example const engine = createCaseEngine({ store: await createSqliteStore({ filename }) })
  */
 export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
-  const ctx = createContext(options.store, options.clock ?? systemClock, options.publisher, options.defaultReopenWindowHours ?? 72);
+  const ctx = createContext(
+    options.store,
+    options.clock ?? systemClock,
+    options.publisher,
+    options.defaultReopenWindowHours ?? DEFAULT_SETTINGS.reopenWindowHours,
+    options.onPublishError ?? ((error) => console.error('publishing committed events failed', error)),
+  );
   return {
     ingest: (input) => ingest(ctx, input),
     reply: (actor, input, opts) => agentMessage(ctx, actor, input, false, opts),
@@ -38,6 +47,7 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     createCustomer: (actor, input) => createCustomer(ctx, actor, input),
     updateCustomer: (actor, customerId, patch) => updateCustomer(ctx, actor, customerId, patch),
     linkIdentity: (actor, customerId, identity) => linkIdentity(ctx, actor, customerId, identity),
+    identifyVisitor: (actor, input) => identifyVisitor(ctx, actor, input),
     setPresence: (actor, agentId, presence) => setPresence(ctx, actor, agentId, presence),
     ensureWorkspace: (input) => ensureWorkspace(ctx, input),
     updateSettings: (actor, patch) => updateSettings(ctx, actor, patch),

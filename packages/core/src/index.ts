@@ -17,6 +17,7 @@ export type {
   MergeCasesOptions,
   CreateCustomerInput,
   CustomerPatch,
+  IdentifyVisitorInput,
   CreateAgentInput,
   CreateChannelInput,
 } from './types.ts';
@@ -30,6 +31,7 @@ export {
   requireRole,
   assertCasesMergeable,
   visitorFacts,
+  sessionFollowsMerge,
   patchAttributes,
   MAX_ATTRIBUTES,
   VISITOR_ATTRIBUTE_PREFIX,

@@ -72,6 +72,16 @@ export function assertCasesMergeable(source: Case, target: Case, mergeCustomers:
   }
 }
 
+/**
+ * Whether a visitor's session goes on under the profile its own was merged into. Only a
+ * verified one does (the host site vouched for the user): an unverified visitor who talked an
+ * agent into a merge would otherwise read the other customer's history. An unverified session
+ * of a merged-away profile ends, and its visitor starts a new one.
+ */
+export function sessionFollowsMerge(session: { verified: boolean }): boolean {
+  return session.verified;
+}
+
 /** A customer profile holds at most this many attributes. */
 export const MAX_ATTRIBUTES = 100;
 /** Prefix of what a visitor says about themselves, apart from what agents and integrations set. */

@@ -24,8 +24,14 @@ export interface InboundMessage {
   clientMessageId?: string;
   /** Who wrote: their id on this channel, and what the channel tells about them. */
   from: { externalId: string; name?: string; email?: string; phone?: string };
-  /** Set when the caller already knows the customer (a verified web-chat visitor). */
+  /** Set when the caller already knows the customer (a web-chat visitor's session). */
   customerId?: string;
+  /**
+   * With `customerId`: write nothing new when that profile was merged into another (an
+   * unverified session, see `sessionFollowsMerge`); a repeat of a message stored before is
+   * still answered as the duplicate it is.
+   */
+  requireCurrentCustomer?: boolean;
   /** The provider's thread key (email `References` root, chat id), when it has one. */
   threadKey?: string;
   subject?: string;
@@ -120,6 +126,19 @@ export interface CreateCustomerInput {
   splynxId?: string | null;
 }
 
+/** Who a web-chat visitor is, as a session start learns it. */
+export interface IdentifyVisitorInput {
+  channel: Pick<Channel, 'id' | 'kind'>;
+  /** `user:<id>` for a visitor the host site vouches for, `anon:<random>` for anyone else. */
+  externalId: string;
+  /** The profile of the visitor's earlier anonymous session: it gains the user id instead of a new profile being made. */
+  resumeCustomerId?: string;
+  /** For a new profile. */
+  name: string;
+  /** For a new profile: what the visitor said about themselves (see `visitorFacts`). */
+  attributes?: Customer['attributes'];
+}
+
 /**
  * A change to a profile. `attributes` is merged key by key and a key set to null is removed
  * (JSON Merge Patch); `emails` and `phones` replace the lists. A visitor changing their own
@@ -172,6 +191,12 @@ export interface CaseEngine {
   updateCustomer(actor: Actor, customerId: string, patch: CustomerPatch): Promise<Customer>;
   /** Gives a profile one more channel identity; `conflict` when another profile holds it. */
   linkIdentity(actor: SystemActor, customerId: string, identity: ChannelIdentity): Promise<Customer>;
+  /**
+   * The profile of a web-chat visitor, in one transaction: the one holding the identity, else
+   * the resumed anonymous one (which gains it), else a new one. Two session starts at once for
+   * one user end on one profile.
+   */
+  identifyVisitor(actor: SystemActor, input: IdentifyVisitorInput): Promise<Customer>;
   setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent>;
   /** Moves a message's delivery status forward; a stale or backward status is ignored (null). */
   updateDeliveryStatus(actor: SystemActor, messageId: string, status: DeliveryStatus): Promise<Message | null>;

@@ -14,13 +14,14 @@ export type MockWorker = MockApi & { worker: SetupWorker };
 let running: SetupWorker | undefined;
 
 /**
- * Starts the mock backend in a page: a service worker answers the API and the realtime gateway,
- * anything else goes to the network. Called again (a test's next case), it swaps in a fresh
+ * Starts the mock backend in a page: a service worker answers the API and the realtime gateway at
+ * the page's origin (or `baseUrl`), anything else goes to the network. Called again (a test's next case), it swaps in a fresh
  * backend on the same worker.
  * @example const mock = await startMockWorker({ seed: 'demo' }); // then point the SDK or the widgets at this page's origin
  */
 export async function startMockWorker(options: MockWorkerOptions = {}): Promise<MockWorker> {
-  const mock = await createMockApi(options);
+  // This page's own origin unless told otherwise: other origins' APIs and sockets stay untouched.
+  const mock = await createMockApi({ baseUrl: location.origin, ...options });
   if (running) {
     running.resetHandlers(...mock.handlers);
   } else {

@@ -112,7 +112,17 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
   };
   const listeners = new Set<(events: readonly CaseEvent[]) => void>();
   const store = createMemoryStore();
-  const engine = createCaseEngine({ store, clock, publisher: { publish: (events) => listeners.forEach((listener) => listener(events)) } });
+  const publish = (events: readonly CaseEvent[]) => {
+    for (const listener of listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        // One listener's failure must not keep the others, the gateway among them, from hearing.
+        console.error('a mock event listener failed', error);
+      }
+    }
+  };
+  const engine = createCaseEngine({ store, clock, publisher: { publish } });
   const auth = createTokenAuth({ jwtSecret: MOCK_SECRET, passwords: webCryptoPasswords });
   const blobs = createMemoryBlobStore();
   const api = createApiService({
@@ -120,6 +130,7 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
     engine,
     auth,
     workspaceId,
+    clock,
     blobStore: blobs,
     ...(options.uploads && { uploads: options.uploads }),
     logger: { debug() {}, info() {}, warn: (message, fields) => console.warn(message, fields), error: (message, fields) => console.error(message, fields) },

@@ -1,6 +1,18 @@
-import { authenticateAgent, readReplayPage, RESUME_PAGE_SIZE, type Auth } from '@casekit/api';
-import { isVisibleToAgent, visitorView, type Store } from '@casekit/core';
-import { AGENT_NAMESPACE, CasekitError, TypingPayload, VISITOR_NAMESPACE, type CaseEvent } from '@casekit/protocol';
+import {
+  agentTyping,
+  authenticateAgent,
+  authenticateVisitor,
+  parseResumeAfter,
+  readReplayPage,
+  resolveVisitor,
+  RESUME_PAGE_SIZE,
+  typingGate,
+  visitorTyping,
+  type Auth,
+  type VisitorContext,
+} from '@casekit/api';
+import { isVisibleToAgent, sessionFollowsMerge, visitorView, type Store } from '@casekit/core';
+import { AGENT_NAMESPACE, CasekitError, VISITOR_NAMESPACE, type CaseEvent } from '@casekit/protocol';
 import { ws, type WebSocketHandler } from 'msw';
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 
@@ -8,13 +20,19 @@ import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 const PING_INTERVAL_MS = 25_000;
 const PING_TIMEOUT_MS = 20_000;
 
-type Principal = { kind: 'agent'; agentId: string; name: string } | { kind: 'visitor'; customerIds: Set<string> };
+type Principal =
+  | { kind: 'agent'; agentId: string; name: string }
+  /** `customerIds`: the profiles whose pushes the session receives (its own, and one it followed into a merge). */
+  | { kind: 'visitor'; session: VisitorContext; customerId: string; customerIds: Set<string> };
 
 interface Connection {
   /** Sends one socket.io packet on the namespace. */
   send(packet: Omit<Packet, 'nsp'>): void;
+  /** Ends the namespace connection from the server's side. */
+  end(): void;
   principal: Principal;
-  nsp: string;
+  /** Lets a typing signal through when it changed or enough time passed, as the server does. */
+  typingGate: (key: string, typing: boolean) => boolean;
 }
 
 interface GatewayDeps {
@@ -32,8 +50,8 @@ function errorData(error: unknown) {
 
 /**
  * The realtime gateway of the mocks: socket.io's protocol over msw's WebSocket interception, with
- * the server's namespaces, handshake tokens, `resume(after)` replay and typing relays. Who sees
- * what comes from `@casekit/core` (`isVisibleToAgent`, `visitorView`), as on the server.
+ * the server's namespaces, handshake tokens, `resume(after)` replay and typing relays. What it
+ * decides comes from `@casekit/api` and `@casekit/core`, as on the server; only the bytes differ.
  */
 export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocketHandler {
   const { store, auth, workspaceId } = deps;
@@ -46,8 +64,12 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
     const add = (c: Connection, event: CaseEvent) => (pushes.get(c) ?? pushes.set(c, []).get(c)!).push(event);
     for (const event of events) {
       if (event.type === 'customer.merged') {
-        // Visitors of the merged-away profile go on receiving under the surviving one.
-        for (const c of connections) if (c.principal.kind === 'visitor' && c.principal.customerIds.has(event.data.sourceId)) c.principal.customerIds.add(event.data.targetId);
+        for (const c of connections) {
+          const { principal } = c;
+          if (principal.kind !== 'visitor' || !principal.customerIds.has(event.data.sourceId)) continue;
+          if (sessionFollowsMerge(principal.session)) principal.customerIds.add(event.data.targetId);
+          else c.end();
+        }
       }
       const view = visitorView(event);
       for (const c of connections) {
@@ -68,46 +90,39 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
       return { kind: 'agent', agentId: agent.id, name: agent.name };
     }
     if (nsp === VISITOR_NAMESPACE) {
-      const claims = await auth.verifyVisitorToken(token);
-      if (claims.workspaceId !== workspaceId) throw new CasekitError('unauthorized', 'This visitor token belongs to another workspace.');
-      const customer = await store.getCustomer(workspaceId, claims.customerId);
-      if (!customer) throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.');
-      return { kind: 'visitor', customerIds: new Set([claims.customerId, customer.id]) };
+      const session = await authenticateVisitor(store, auth, workspaceId, token);
+      return { kind: 'visitor', session, customerId: session.customer.id, customerIds: new Set([session.customerId, session.customer.id]) };
     }
     throw new CasekitError('not_found', `No realtime namespace "${nsp}"; use ${AGENT_NAMESPACE} or ${VISITOR_NAMESPACE}.`);
   }
 
-  async function replay(principal: Principal, after: unknown) {
-    if (typeof after !== 'number' || !Number.isInteger(after) || after < -1) {
-      throw new CasekitError('validation_failed', 'resume(after): after must be an integer seq, or -1 to start from now.');
-    }
-    if (principal.kind === 'agent') return readReplayPage(store, workspaceId, RESUME_PAGE_SIZE, after, { agentId: principal.agentId });
-    // A merge may have moved this visitor to another profile: replay the surviving one's.
-    const customer = await store.getCustomer(workspaceId, [...principal.customerIds][0]!);
-    if (customer) principal.customerIds.add(customer.id);
-    return readReplayPage(store, workspaceId, RESUME_PAGE_SIZE, after, { customerId: customer?.id ?? '' });
+  async function replay(connection: Connection, after: unknown) {
+    const from = parseResumeAfter(after);
+    const { principal } = connection;
+    if (principal.kind === 'agent') return readReplayPage(store, workspaceId, RESUME_PAGE_SIZE, from, { agentId: principal.agentId });
+    // A merge may have moved this visitor: a session that may follow it does; one that may not has ended.
+    const customer = await resolveVisitor(store, principal.session).catch((error: unknown) => {
+      connection.end();
+      throw error;
+    });
+    principal.customerId = customer.id;
+    principal.customerIds.add(customer.id);
+    return readReplayPage(store, workspaceId, RESUME_PAGE_SIZE, from, { customerId: customer.id });
   }
 
   async function relayTyping(from: Connection, payload: unknown): Promise<void> {
-    if (from.principal.kind === 'agent') {
-      const parsed = TypingPayload.safeParse(payload);
-      if (!parsed.success) return;
-      const kase = await store.getCase(workspaceId, parsed.data.caseId);
-      if (!kase) return;
-      const name = from.principal.name;
+    const { principal } = from;
+    if (principal.kind === 'agent') {
+      const relay = await agentTyping(store, workspaceId, payload, principal.name);
+      if (!relay) return;
       for (const c of connections) {
-        if (c.principal.kind === 'visitor' && c.principal.customerIds.has(kase.customerId)) c.send({ type: PacketType.EVENT, data: ['typing', { typing: parsed.data.typing, by: 'agent', name }] });
+        if (c.principal.kind === 'visitor' && c.principal.customerIds.has(relay.customerId)) c.send({ type: PacketType.EVENT, data: ['typing', relay.push] });
       }
       return;
     }
-    const typing = payload && typeof payload === 'object' ? (payload as Record<string, unknown>).typing : undefined;
-    if (typeof typing !== 'boolean') return;
-    const customerId = [...from.principal.customerIds].at(-1)!;
-    const kase = await store.findActiveCase(workspaceId, customerId);
-    if (!kase) return;
-    for (const c of connections) {
-      if (c.principal.kind === 'agent') c.send({ type: PacketType.EVENT, data: ['typing', { caseId: kase.id, typing, by: 'customer', customerId: kase.customerId }] });
-    }
+    const relay = await visitorTyping(store, workspaceId, principal.customerId, payload);
+    if (!relay) return;
+    for (const c of connections) if (c.principal.kind === 'agent') c.send({ type: PacketType.EVENT, data: ['typing', relay] });
   }
 
   const link = ws.link(url);
@@ -120,27 +135,44 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
     const encoder = new Encoder();
     const decoder = new Decoder();
     const mine = new Map<string, Connection>();
+    let closed = false;
     const write = (packet: Packet) => {
+      if (closed) return;
       // Text packets travel as engine.io messages ("4…"), attachments as binary frames.
       for (const part of encoder.encode(packet)) client.send(typeof part === 'string' ? `4${part}` : (part as Uint8Array<ArrayBuffer>));
     };
+    const drop = (nsp: string) => {
+      const connection = mine.get(nsp);
+      if (connection) connections.delete(connection);
+      mine.delete(nsp);
+    };
     const sid = crypto.randomUUID();
     client.send(`0${JSON.stringify({ sid, upgrades: [], pingInterval: PING_INTERVAL_MS, pingTimeout: PING_TIMEOUT_MS, maxPayload: 1_000_000 })}`);
-    const heartbeat = setInterval(() => client.send('2'), PING_INTERVAL_MS);
-    const close = () => {
+    const heartbeat = setInterval(() => !closed && client.send('2'), PING_INTERVAL_MS);
+    client.addEventListener('close', () => {
+      closed = true;
       clearInterval(heartbeat);
-      for (const c of mine.values()) connections.delete(c);
-      mine.clear();
-    };
-    client.addEventListener('close', close);
+      for (const nsp of [...mine.keys()]) drop(nsp);
+    });
 
     decoder.on('decoded', (packet: Packet) => {
       const nsp = packet.nsp;
       if (packet.type === PacketType.CONNECT) {
+        drop(nsp);
         const token = packet.data && typeof packet.data === 'object' ? String((packet.data as Record<string, unknown>).token ?? '') : '';
         authenticate(nsp, token).then(
           (principal) => {
-            const connection: Connection = { nsp, principal, send: (p) => write({ ...p, nsp }) };
+            // The page may have gone, or asked again, while the token was checked.
+            if (closed || mine.has(nsp)) return;
+            const connection: Connection = {
+              principal,
+              typingGate: typingGate(),
+              send: (p) => write({ ...p, nsp }),
+              end: () => {
+                drop(nsp);
+                write({ type: PacketType.DISCONNECT, nsp });
+              },
+            };
             mine.set(nsp, connection);
             connections.add(connection);
             write({ type: PacketType.CONNECT, nsp, data: { sid: `${sid}${nsp}` } });
@@ -151,20 +183,17 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
       }
       const connection = mine.get(nsp);
       if (!connection) return;
-      if (packet.type === PacketType.DISCONNECT) {
-        connections.delete(connection);
-        mine.delete(nsp);
-        return;
-      }
+      if (packet.type === PacketType.DISCONNECT) return drop(nsp);
       if (packet.type !== PacketType.EVENT && packet.type !== PacketType.BINARY_EVENT) return;
       const [name, ...args] = (packet.data ?? []) as [string, ...unknown[]];
       if (name === 'resume' && packet.id !== undefined) {
-        replay(connection.principal, args[0]).then(
+        replay(connection, args[0]).then(
           (value) => write({ type: PacketType.ACK, nsp, id: packet.id, data: [{ ok: true, value }] }),
           (error: unknown) => write({ type: PacketType.ACK, nsp, id: packet.id, data: [{ ok: false, error: errorData(error) }] }),
         );
       } else if (name === 'typing') {
-        void relayTyping(connection, args[0]);
+        const typing = args[0] && typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : {};
+        if (connection.typingGate(String(typing.caseId ?? ''), typing.typing === true)) void relayTyping(connection, args[0]).catch(() => undefined);
       }
     });
 

@@ -188,7 +188,13 @@ export const EventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 export type EventsQuery = z.input<typeof EventsQuery>;
-export const EventsResponse = z.object({ events: z.array(CaseEvent), lastSeq: z.number().int().min(0) });
+export const EventsResponse = z.object({
+  events: z.array(CaseEvent),
+  /** With `hasMore`, where to ask from next; otherwise the newest seq in the log. */
+  lastSeq: z.number().int().min(0),
+  /** More events may follow: ask again with `after` = `lastSeq`. */
+  hasMore: z.boolean(),
+});
 export type EventsResponse = z.infer<typeof EventsResponse>;
 
 // ---- visitor (web chat) ----

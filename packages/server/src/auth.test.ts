@@ -18,8 +18,9 @@ describe('passwords', () => {
     assert.notEqual(await hashPassword('same'), await hashPassword('same'), 'salted');
   });
 
-  it('refuses a short JWT secret', () => {
+  it('refuses a short JWT secret, and an external issuer without its expected issuer', () => {
     assert.throws(() => createAuth({ jwtSecret: 'short' }), /at least 32 characters/);
+    assert.throws(() => createAuth({ jwtSecret: 'x'.repeat(40), jwksUrl: 'https://idp.example.test/jwks.json' }), /set issuer/);
   });
 });
 
@@ -59,7 +60,7 @@ describe('tokens from an external issuer (JWKS)', () => {
   }
 
   it('signs in the agent named by the email claim', async () => {
-    const token = await external({ sub: 'portal-user-77', email: 'Super@Example.com' });
+    const token = await external({ sub: 'portal-user-77', email: 'Super@Example.com', email_verified: true });
     const me = await t.request('GET', '/api/v1/me', { token });
     assert.equal(me.status, 200, me.text);
     assert.equal(me.body.id, t.agents.supervisor.id);
@@ -79,6 +80,9 @@ describe('tokens from an external issuer (JWKS)', () => {
       await external({ email: 'agent@example.com' }, { aud: 'someone-else' }),
       await external({ email: 'agent@example.com' }, { exp: Math.floor(Date.now() / 1000) - 600 }),
       await external({ email: 'stranger@example.com', sub: 'nobody' }),
+      // An address the issuer has not verified could be anybody's.
+      await external({ email: 'super@example.com', sub: 'portal-user-78' }),
+      await external({ email: 'super@example.com', email_verified: 'true', sub: 'portal-user-79' }),
     ];
     for (const token of cases) {
       const res = await t.request('GET', '/api/v1/me', { token });

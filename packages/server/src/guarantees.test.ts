@@ -2,9 +2,10 @@
 // no customer sees another's message, a retry never stores twice, bad input changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createHmac } from 'node:crypto';
 import { createFileBlobStore } from './blob-store.ts';
 import { SignJWT } from 'jose';
-import { collectEvents, connectSocket, JWT_SECRET, startTestServer, WORKSPACE, type HttpResult, type TestServer } from './internal/testing.ts';
+import { collectEvents, connectSocket, JWT_SECRET, startTestServer, WEBCHAT_SECRET, WORKSPACE, type HttpResult, type TestServer } from './internal/testing.ts';
 
 let t: TestServer;
 
@@ -37,8 +38,12 @@ before(async () => {
 after(() => t.close());
 
 describe('merging cases of two customers', () => {
+  const signedIn = (userId: string, name: string) =>
+    t.visitorSession({ name, userId, userHash: createHmac('sha256', WEBCHAT_SECRET).update(userId).digest('hex') });
+
   it('is refused for an agent and without mergeCustomers; a supervisor\'s merge makes one customer and replies reach both threads', async () => {
-    const x = await t.visitorSession({ name: 'Xavier' });
+    // X is signed in on the host site (verified), so their session follows the merge.
+    const x = await signedIn('u-xavier', 'Xavier');
     const y = await t.visitorSession({ name: 'Yvonne' });
     const fromX = await visitorSays(x.token, 'X: my router is broken');
     const fromY = await visitorSays(y.token, 'Y: bill is wrong');
@@ -79,6 +84,34 @@ describe('merging cases of two customers', () => {
       ySocket.close();
     }
   });
+
+  it('ends an unverified session whose profile was merged: it reads nothing more, live or not, and its visitor starts again', async () => {
+    // An anonymous visitor who talked an agent into a merge must not inherit the other customer's history.
+    const x = await t.visitorSession({ name: 'Mallory' });
+    const y = await signedIn('u-victor', 'Victor');
+    const fromX = await visitorSays(x.token, 'I am Victor, merge me');
+    const fromY = await visitorSays(y.token, 'My account password is hunter2');
+    const xSocket = await connectSocket(t.url, '/visitor', x.token);
+    try {
+      const dropped = new Promise<void>((resolve) => xSocket.on('disconnect', () => resolve()));
+      const merged = await t.request('POST', `/api/v1/cases/${fromX.caseId}/merge`, { token: t.tokens.supervisor, body: { targetCaseId: fromY.caseId, mergeCustomers: true } });
+      assert.equal(merged.status, 200, merged.text);
+      await dropped;
+    } finally {
+      xSocket.close();
+    }
+    for (const path of ['/api/v1/visitor/messages', `/api/v1/visitor/conversations/${fromY.conversationId}/messages`, '/api/v1/visitor/status']) {
+      assertError(await t.request('GET', path, { token: x.token }), 401, 'unauthorized');
+    }
+    assertError(await t.request('POST', '/api/v1/visitor/messages', { token: x.token, body: { text: 'more', clientMessageId: 'mal-2' } }), 401, 'unauthorized');
+    await assert.rejects(connectSocket(t.url, '/visitor', x.token));
+    const resumed = await t.request('POST', '/api/v1/visitor/sessions', { body: { channelId: 'webchat', resumeToken: x.token } });
+    assertError(resumed, 401, 'unauthorized');
+    // Starting again gives a new, empty profile.
+    const fresh = await t.visitorSession({ name: 'Mallory' });
+    const history = await t.request('GET', '/api/v1/visitor/messages', { token: fresh.token });
+    assert.deepEqual(history.body.items, []);
+  });
 });
 
 describe('retries', () => {
@@ -91,10 +124,10 @@ describe('retries', () => {
     assert.equal(merged.status, 200, merged.text);
     const seq = await t.lastSeq();
     const retry = await visitorSays(x.token, 'once only', 'cm-merge-1');
-    assert.equal(retry.id, first.id);
+    assert.equal(retry.id, first.id, 'the retry is answered with the stored message');
     assert.equal(await t.lastSeq(), seq);
-    const history = await t.request('GET', '/api/v1/visitor/messages?limit=200', { token: x.token });
-    assert.equal(history.body.items.filter((m: { text: string }) => m.text === 'once only').length, 1);
+    const stored = await t.request('GET', `/api/v1/cases/${first.caseId}/messages?limit=200`, { token: t.tokens.agent });
+    assert.equal(stored.body.items.filter((m: { text: string }) => m.text === 'once only').length, 1);
   });
 });
 

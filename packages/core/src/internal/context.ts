@@ -22,7 +22,13 @@ export interface EngineContext {
   run<T>(workspaceId: string, fn: (step: Step) => Promise<T>, idempotency?: IdempotencyKey): Promise<T>;
 }
 
-export function createContext(store: Store, clock: Clock, publisher: Publisher | undefined, defaultReopenHours: number): EngineContext {
+export function createContext(
+  store: Store,
+  clock: Clock,
+  publisher: Publisher | undefined,
+  defaultReopenHours: number,
+  onPublishError: (error: unknown) => void,
+): EngineContext {
   return {
     store,
     defaultReopenHours,
@@ -57,7 +63,14 @@ export function createContext(store: Store, clock: Clock, publisher: Publisher |
         return value;
       });
       if (replayed) idempotency?.onReplay?.();
-      if (events.length > 0) publisher?.publish(events);
+      if (events.length > 0 && publisher) {
+        // The change is committed: a receiver that fails must not turn it into a failure.
+        try {
+          publisher.publish(events);
+        } catch (error) {
+          onPublishError(error);
+        }
+      }
       return result;
     },
   };

@@ -1,7 +1,7 @@
 import { CasekitError, type ChannelIdentity, type Customer } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import { actorIdOf, authorize, isCustomerActor, patchAttributes, visitorFacts } from '../rules.ts';
-import type { Actor, AgentActor, CreateCustomerInput, CustomerPatch, SystemActor } from '../types.ts';
+import type { Actor, AgentActor, CreateCustomerInput, CustomerPatch, IdentifyVisitorInput, SystemActor } from '../types.ts';
 import { notFound, unique, type EngineContext, type Step } from './context.ts';
 
 const normalizeEmails = (emails: readonly string[]) => unique(emails.map((e) => e.toLowerCase()));
@@ -91,6 +91,39 @@ export function updateCustomer(ctx: EngineContext, actor: Actor, customerId: str
     await tx.updateCustomer(updated);
     await emit({ type: 'customer.updated', workspaceId, at, actorId: actorIdOf(actor), caseId: null, customerId: updated.id, data: { customer: updated } });
     return updated;
+  });
+}
+
+export function identifyVisitor(ctx: EngineContext, actor: SystemActor, input: IdentifyVisitorInput): Promise<Customer> {
+  const { workspaceId } = actor;
+  const identity: ChannelIdentity = { channelId: input.channel.id, kind: input.channel.kind, externalId: input.externalId };
+  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    const known = await tx.findCustomerByIdentity(workspaceId, identity.channelId, identity.externalId);
+    if (known) return known;
+    const resumed = input.resumeCustomerId ? await tx.getCustomer(workspaceId, input.resumeCustomerId) : null;
+    const signedIn = (c: Customer) => c.identities.some((i) => i.channelId === identity.channelId && i.externalId.startsWith('user:'));
+    if (resumed && !signedIn(resumed)) {
+      // An anonymous visitor who signs in keeps their conversation: the profile gains the user id.
+      const updated: Customer = { ...resumed, identities: [...resumed.identities, identity], updatedAt: at };
+      await tx.updateCustomer(updated);
+      await emit({ type: 'customer.updated', workspaceId, at, actorId: null, caseId: null, customerId: updated.id, data: { customer: updated } });
+      return updated;
+    }
+    const customer: Customer = {
+      id: newId('cu'),
+      workspaceId,
+      name: input.name,
+      emails: [],
+      phones: [],
+      identities: [identity],
+      splynxId: null,
+      attributes: patchAttributes({}, input.attributes ?? {}),
+      createdAt: at,
+      updatedAt: at,
+    };
+    await tx.insertCustomer(customer);
+    await emit({ type: 'customer.created', workspaceId, at, actorId: null, caseId: null, customerId: customer.id, data: { customer } });
+    return customer;
   });
 }
 

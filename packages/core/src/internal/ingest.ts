@@ -78,6 +78,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       const seen = await tx.findMessageByClientId(workspaceId, customer.id, input.clientMessageId);
       if (seen) return duplicateOf(seen);
     }
+    if (input.requireCurrentCustomer && input.customerId && customer.id !== input.customerId) throw notFound('customer', input.customerId);
 
     // Threading: the thread's or the channel's latest conversation while its case is active or
     // recently solved; else the customer's active case on any channel; else a new case.

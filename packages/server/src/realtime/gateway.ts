@@ -1,12 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { AGENT_NAMESPACE, CasekitError, VISITOR_NAMESPACE } from '@casekit/protocol';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
-import { z } from 'zod';
-import { authenticateAgent } from '../provision.ts';
 import { defaultLogger, errorText, type CasekitDeps, type Logger } from '../types.ts';
 import { limitBacklog, MAX_QUEUED_BYTES } from './backlog.ts';
 import { followPresence, type PresenceFromConnections } from './presence.ts';
-import { readReplayPage, RESUME_PAGE_SIZE, type Reader } from '@casekit/api';
+import { authenticateAgent, authenticateVisitor, parseResumeAfter, readReplayPage, resolveVisitor, RESUME_PAGE_SIZE, type Reader } from '@casekit/api';
 import { agentRoom, agentsRoom, customerRoom } from './rooms.ts';
 import { relayAgentTyping, relayVisitorTyping } from './typing.ts';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './types.ts';
@@ -29,9 +27,6 @@ export interface RealtimeOptions extends Omit<CasekitDeps, 'engine'> {
    */
   presence?: PresenceFromConnections;
 }
-
-/** A seq, or -1 for "from now": no replay, just the newest seq. */
-const After = z.number().int().min(-1).max(Number.MAX_SAFE_INTEGER);
 
 function handshakeToken(socket: Socket): string {
   const auth: unknown = socket.handshake.auth;
@@ -82,13 +77,15 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   function onResume(socket: Socket, reader: () => Reader) {
     return async (after: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
-      const parsed = After.safeParse(after);
-      if (!parsed.success) {
-        ack(ackError(new CasekitError('validation_failed', 'resume(after): after must be an integer seq, or -1 to start from now.')));
+      let from: number;
+      try {
+        from = parseResumeAfter(after);
+      } catch (error) {
+        ack(ackError(error));
         return;
       }
       try {
-        ack({ ok: true, value: await readReplayPage(store, workspaceId, pageSize, parsed.data, reader()) });
+        ack({ ok: true, value: await readReplayPage(store, workspaceId, pageSize, from, reader()) });
       } catch (error) {
         logger.error('resume failed', { socket: socket.id, error: errorText(error) });
         ack(ackError(error));
@@ -117,12 +114,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
 
   visitors.use(async (socket: VisitorSocket, next) => {
     try {
-      const claims = await auth.verifyVisitorToken(handshakeToken(socket));
-      if (claims.workspaceId !== workspaceId) throw new CasekitError('unauthorized', 'This visitor token belongs to another workspace.');
-      const customer = await store.getCustomer(workspaceId, claims.customerId);
-      if (!customer) throw new CasekitError('unauthorized', 'This visitor session is no longer valid; start a new one.');
-      socket.data.customerId = customer.id;
-      socket.data.channelId = claims.channelId;
+      const session = await authenticateVisitor(store, auth, workspaceId, handshakeToken(socket));
+      socket.data.session = session;
+      socket.data.customerId = session.customer.id;
+      socket.data.channelId = session.channelId;
       next();
     } catch (error) {
       next(connectError(error));
@@ -132,16 +127,21 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     limitSocket(socket, maxQueuedBytes, logger);
     void socket.join(customerRoom(workspaceId, socket.data.customerId));
     socket.on('resume', onResume(socket, () => ({ customerId: socket.data.customerId })));
-    // A merge may have moved this visitor to another profile; follow it before each replay.
+    // A merge may have moved this visitor to another profile: a session that may follow it does
+    // so before each replay; one that may not has ended (`sessionFollowsMerge`).
     socket.use(async ([name], next) => {
-      if (name === 'resume') {
-        const customer = await store.getCustomer(workspaceId, socket.data.customerId).catch(() => null);
-        if (customer && customer.id !== socket.data.customerId) {
+      if (name !== 'resume') return next();
+      try {
+        const customer = await resolveVisitor(store, socket.data.session);
+        if (customer.id !== socket.data.customerId) {
           socket.data.customerId = customer.id;
           void socket.join(customerRoom(workspaceId, customer.id));
         }
+        next();
+      } catch {
+        // Reconnecting, it is refused with the reason and starts a new session.
+        socket.disconnect(true);
       }
-      next();
     });
     relayVisitorTyping(socket, typingDeps);
   });

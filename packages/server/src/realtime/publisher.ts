@@ -1,4 +1,4 @@
-import { privateToAgent, visitorView, type Publisher } from '@casekit/core';
+import { privateToAgent, sessionFollowsMerge, visitorView, type Publisher } from '@casekit/core';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE, type CaseEvent } from '@casekit/protocol';
 import type { Server } from 'socket.io';
 import { agentRoom, agentsRoom, customerRoom } from './rooms.ts';
@@ -61,10 +61,22 @@ export function createSocketPublisher(io: Server): Publisher {
         const only = privateToAgent(event);
         toAgents(only ? agentRoom(event.workspaceId, only) : agentsRoom(event.workspaceId), event);
         if (event.type === 'customer.merged') {
-          // Visitors of the merged-away profile receive under the surviving one from here on,
-          // and not what was meant for it before the merge.
+          // Visitors of the merged-away profile whose sessions may follow the merge receive under
+          // the surviving one from here on (and not what was meant for it before); the others'
+          // sessions have ended (`sessionFollowsMerge`).
           flush();
-          visitors.in(customerRoom(event.workspaceId, event.data.sourceId)).socketsJoin(customerRoom(event.workspaceId, event.data.targetId));
+          const target = customerRoom(event.workspaceId, event.data.targetId);
+          void visitors
+            .in(customerRoom(event.workspaceId, event.data.sourceId))
+            .fetchSockets()
+            .then((sockets) => {
+              for (const socket of sockets) {
+                if (sessionFollowsMerge(socket.data.session)) socket.join(target);
+                else socket.disconnect(true);
+              }
+            })
+            // A node that cannot be asked keeps its sockets; they follow, or end, at their next resume.
+            .catch(() => undefined);
         }
         const view = visitorView(event);
         if (view && event.customerId) toVisitors(customerRoom(event.workspaceId, event.customerId), view);

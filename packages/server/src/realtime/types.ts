@@ -1,3 +1,4 @@
+import type { VisitorContext } from '@casekit/api';
 import type { AgentRecord } from '@casekit/core';
 import type { AgentClientEvents, AgentServerEvents, VisitorClientEvents, VisitorServerEvents } from '@casekit/protocol';
 import type { Namespace, Socket } from 'socket.io';
@@ -6,6 +7,9 @@ interface AgentData {
   agent: AgentRecord;
 }
 interface VisitorData {
+  /** The token's claims: whose session it is, and whether it may follow a merge. */
+  session: VisitorContext;
+  /** The profile the session speaks for now. */
   customerId: string;
   channelId: string;
 }

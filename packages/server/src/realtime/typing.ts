@@ -1,25 +1,10 @@
+import { agentTyping, typingGate, visitorTyping } from '@casekit/api';
 import type { Store } from '@casekit/core';
 import { TypingPayload } from '@casekit/protocol';
 import type { Logger } from '../types.ts';
 import { errorText } from '../types.ts';
 import { agentsRoom, customerRoom } from './rooms.ts';
 import type { AgentNamespace, AgentSocket, VisitorNamespace, VisitorSocket } from './types.ts';
-
-/** Typing signals closer together than this (with the same value) are dropped: each costs a read. */
-const TYPING_INTERVAL_MS = 250;
-
-/** A per-socket filter that lets a typing signal through when it changed or enough time passed. */
-function typingGate(): (key: string, typing: boolean) => boolean {
-  const last = new Map<string, { typing: boolean; at: number }>();
-  return (key, typing) => {
-    const now = Date.now();
-    const previous = last.get(key);
-    if (previous && previous.typing === typing && now - previous.at < TYPING_INTERVAL_MS) return false;
-    if (last.size > 100) last.clear();
-    last.set(key, { typing, at: now });
-    return true;
-  };
-}
 
 interface TypingDeps {
   store: Store;
@@ -36,9 +21,8 @@ export function relayAgentTyping(socket: AgentSocket, { store, workspaceId, logg
     const parsed = TypingPayload.safeParse(payload);
     if (!parsed.success || !gate(parsed.data.caseId, parsed.data.typing)) return;
     try {
-      const kase = await store.getCase(workspaceId, parsed.data.caseId);
-      if (!kase) return;
-      visitors.to(customerRoom(workspaceId, kase.customerId)).emit('typing', { typing: parsed.data.typing, by: 'agent', name: socket.data.agent.name });
+      const relay = await agentTyping(store, workspaceId, parsed.data, socket.data.agent.name);
+      if (relay) visitors.to(customerRoom(workspaceId, relay.customerId)).emit('typing', relay.push);
     } catch (error) {
       logger.warn('typing relay failed', { error: errorText(error) });
     }
@@ -52,9 +36,8 @@ export function relayVisitorTyping(socket: VisitorSocket, { store, workspaceId, 
     const typing = payload && typeof payload === 'object' ? (payload as Record<string, unknown>).typing : undefined;
     if (typeof typing !== 'boolean' || !gate('', typing)) return;
     try {
-      const kase = await store.findActiveCase(workspaceId, socket.data.customerId);
-      if (!kase) return;
-      agents.to(agentsRoom(workspaceId)).emit('typing', { caseId: kase.id, typing, by: 'customer', customerId: socket.data.customerId });
+      const relay = await visitorTyping(store, workspaceId, socket.data.customerId, payload);
+      if (relay) agents.to(agentsRoom(workspaceId)).emit('typing', relay);
     } catch (error) {
       logger.warn('typing relay failed', { error: errorText(error) });
     }
