@@ -2,8 +2,6 @@ import type { CaseEngine, SystemActor } from '@casekit/core';
 import { AgentCreateRequest, ChannelCreateRequest, type Agent, type Channel } from '@casekit/protocol';
 import type { Auth } from '@casekit/api';
 
-export { authenticateAgent } from '@casekit/api';
-
 const provisioning = (workspaceId: string): SystemActor => ({ workspaceId, system: 'provision' });
 
 /**
