@@ -25,6 +25,7 @@ export type {
 // Rules, each defined once
 export {
   ACTIVE_STATUSES,
+  WAITING_STATUSES,
   assertTransition,
   isForwardStatus,
   authorize,

@@ -17,6 +17,9 @@ import type { Actor, AgentActor, CustomerActor, SystemActor } from './types.ts';
 /** Statuses in which a case still takes work; a customer writing in joins such a case. */
 export const ACTIVE_STATUSES: ReadonlySet<CaseStatus> = new Set(['new', 'open', 'pending', 'on_hold']);
 
+/** Statuses in which an unassigned case waits in the queue for an agent. */
+export const WAITING_STATUSES: ReadonlySet<CaseStatus> = new Set(['new', 'open']);
+
 /** Throws `invalid_transition` unless the lifecycle allows `from` → `to`. */
 export function assertTransition(from: CaseStatus, to: CaseStatus): void {
   if (from === to) return;

@@ -1,4 +1,4 @@
-import { customerSearchQuery, type StoreReader } from '@casekit/core';
+import { ACTIVE_STATUSES, customerSearchQuery, type StoreReader } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message } from '@casekit/protocol';
 import { listCases } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
@@ -10,7 +10,6 @@ import { assertLimit, copy, pageOf, toIso } from './values.ts';
 export type Sync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
 
 const MAX_MERGE_HOPS = 64;
-const CLOSED: ReadonlySet<string> = new Set(['solved', 'closed']);
 
 /** Diacritics dropped, as SQLite's trigram index drops them, so "muller" finds "Müller". */
 export const foldDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}+/gu, '');
@@ -122,7 +121,7 @@ export function createReads(db: Tables): Sync<StoreReader> {
     },
     findActiveCase(ws, customerId): Case | null {
       const cases = db.cases.by.customer.list(key(ws, canonical(ws, customerId)));
-      for (let i = cases.length - 1; i >= 0; i--) if (!CLOSED.has(cases[i]!.value.status)) return copy(cases[i]!.value);
+      for (let i = cases.length - 1; i >= 0; i--) if (ACTIVE_STATUSES.has(cases[i]!.value.status)) return copy(cases[i]!.value);
       return null;
     },
     queuePosition(ws, caseId) {

@@ -1,5 +1,5 @@
-import type { AgentRecord, ChannelRecord, IdempotentResponse, OutboxItem } from '@casekit/core';
-import type { Case, CaseEvent, CaseStatus, Conversation, Customer, Message, Workspace, WorkspaceSettings } from '@casekit/protocol';
+import { WAITING_STATUSES, type AgentRecord, type ChannelRecord, type IdempotentResponse, type OutboxItem } from '@casekit/core';
+import type { Case, CaseEvent, Conversation, Customer, Message, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { GroupIndex, OrderedIndex, table, UniqueIndex } from './table.ts';
 
 // Every table of one copy of the store's data. Rows are frozen: a write always stores a new
@@ -67,7 +67,6 @@ const bySeq = (a: EventRow, b: EventRow) => a.value.seq - b.value.seq;
 /** Case list order, kept ascending: lastActivityAt, then id. Lists read it from the end. */
 export const byActivity = (a: CaseRow, b: CaseRow) => a.activity - b.activity || (a.value.id < b.value.id ? -1 : a.value.id > b.value.id ? 1 : 0);
 
-const WAITING: ReadonlySet<CaseStatus> = new Set(['new', 'open']);
 /** The assignee key of a case: its agent's id, or a key no id can take for none. */
 export const assigneeKey = (ws: string, assigneeId: string | null) => (assigneeId === null ? `${ws}\u0001` : key(ws, assigneeId));
 
@@ -100,7 +99,7 @@ export function createTables() {
       tag: new OrderedIndex<CaseRow>((r) => [...new Set(r.value.tags)].map((tag) => key(r.value.workspaceId, tag)), byActivity),
       term: new GroupIndex<CaseRow>((r) => r.terms.map((term) => key(r.value.workspaceId, term))),
       /** Unassigned new and open cases, in the order they were opened. */
-      waiting: new OrderedIndex<CaseRow>((r) => (r.value.assigneeId === null && WAITING.has(r.value.status) ? r.value.workspaceId : null), byPos),
+      waiting: new OrderedIndex<CaseRow>((r) => (r.value.assigneeId === null && WAITING_STATUSES.has(r.value.status) ? r.value.workspaceId : null), byPos),
     }),
     conversations: table<ConversationRow>()({
       case: new OrderedIndex<ConversationRow>((r) => key(r.value.workspaceId, r.value.caseId), byPos),

@@ -1,12 +1,17 @@
-import { customerSearchQuery } from '@casekit/core';
+import { ACTIVE_STATUSES, customerSearchQuery, WAITING_STATUSES } from '@casekit/core';
 import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, MessageQuery, StoreReader, StoredEventJson } from '@casekit/core';
-import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
+import type { Case, CaseEvent, CaseStatus, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, type Prepare, type Row, type Sync } from './rows.ts';
 import type { SecretBox } from './secrets.ts';
 
 type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
+
+/** The engine's sets of statuses as SQL lists (they are constants, so the statements stay cached). */
+const sqlList = (statuses: ReadonlySet<string>) => [...statuses].map((status) => `'${status}'`).join(', ');
+const ACTIVE_SQL = sqlList(ACTIVE_STATUSES);
+const WAITING_SQL = sqlList(WAITING_STATUSES);
 
 /**
  * The store's reads over the statements of one connection. `snapshot` runs a function that
@@ -162,17 +167,17 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
     findActiveCase: (ws, customerId) =>
       one<Case>(
         s(
-          `SELECT json FROM cases INDEXED BY cases_by_customer WHERE ws = ? AND customer_id = ? AND status NOT IN ('solved', 'closed')
+          `SELECT json FROM cases INDEXED BY cases_by_customer WHERE ws = ? AND customer_id = ? AND status IN (${ACTIVE_SQL})
            ORDER BY activity DESC, id DESC LIMIT 1`,
         ).get(ws, canonicalCustomerId(ws, customerId)),
       ),
     queuePosition(ws, caseId) {
       const kase = s('SELECT pos, status, assignee_id FROM cases WHERE ws = ? AND id = ?').get(ws, caseId);
-      if (!kase || kase.assignee_id !== null || (kase.status !== 'new' && kase.status !== 'open')) return null;
+      if (!kase || kase.assignee_id !== null || !WAITING_STATUSES.has(kase.status as CaseStatus)) return null;
       // Every index row carries pos, so the count never reads a case row.
       const ahead = s(
         `SELECT count(*) AS n FROM cases INDEXED BY cases_by_assignee
-         WHERE ws = ? AND assignee_id IS NULL AND status IN ('new', 'open') AND pos < ?`,
+         WHERE ws = ? AND assignee_id IS NULL AND status IN (${WAITING_SQL}) AND pos < ?`,
       ).get(ws, kase.pos);
       return (ahead!.n as number) + 1;
     },
