@@ -70,3 +70,22 @@ export { newId } from './ids.ts';
 // Outbox
 export { createOutboxWorker } from './outbox.ts';
 export type { OutboundSender, OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
+
+// The channel port: what every provider adapter implements
+export { ChannelConfigError, ChannelPayloadError, DeliveryError } from './channel-port.ts';
+export type {
+  ChannelAdapter,
+  ChannelCapabilities,
+  ChannelField,
+  ChannelRuntime,
+  DeliveryStatusEvent,
+  InboundAttachment,
+  InboundEvent,
+  InboundMessageEvent,
+  OutboundMessage,
+  ParsedWebhook,
+  SendResult,
+  Verification,
+  WebhookReply,
+  WebhookRequest,
+} from './channel-port.ts';
