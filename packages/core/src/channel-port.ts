@@ -157,11 +157,10 @@ export interface SendResult {
  */
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';
-  constructor(
-    message: string,
-    readonly options: { retryable: boolean; code: string; retryAfterMs?: number },
-  ) {
+  readonly options: { retryable: boolean; code: string; retryAfterMs?: number };
+  constructor(message: string, options: { retryable: boolean; code: string; retryAfterMs?: number }) {
     super(message);
+    this.options = options;
   }
   get retryable(): boolean {
     return this.options.retryable;
@@ -175,11 +174,10 @@ export class DeliveryError extends Error {
 export class ChannelConfigError extends Error {
   override readonly name = 'ChannelConfigError';
   /** `config.accountSid`, `secrets.authToken`… */
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
+  readonly field: string;
+  constructor(field: string, message: string) {
     super(message);
+    this.field = field;
   }
 }
 
