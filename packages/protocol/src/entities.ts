@@ -158,6 +158,14 @@ export const Message = z.object({
   providerMessageId: z.string().nullable(),
   clientMessageId: z.string().nullable(),
   status: DeliveryStatus,
+  /** Why delivery failed, in the provider's words; set with status `failed`. */
+  deliveryError: z.object({ code: z.string().max(100), reason: z.string().max(1000) }).optional(),
+  /** Email: the subject line. */
+  subject: z.string().max(998).optional(),
+  /** Email: the body as sanitized HTML, beside `text`. */
+  html: z.string().optional(),
+  /** Headers kept for threading (`message-id`, `in-reply-to`, `references`), names in lower case. */
+  headers: z.record(z.string(), z.string()).optional(),
   createdAt: Timestamp,
 });
 export type Message = z.infer<typeof Message>;
