@@ -77,12 +77,13 @@ describe('the reference backend', () => {
     assert.equal(session.status, 201);
     // The channel's secret is stored encrypted under the generated key, never in plain text.
     const channel = await server.store.getChannel('demo', 'webchat');
-    assert.ok(channel?.secret && channel.secret.length >= 32);
+    const secret = channel?.secrets.identitySecret;
+    assert.ok(secret && secret.length >= 32);
     for (const file of ['casekit.db', 'casekit.db-wal']) {
       const bytes = await readFile(join(dir, 'data', file)).catch(() => Buffer.alloc(0));
-      assert.ok(!bytes.includes(channel.secret), `the plain secret is not in ${file}`);
+      assert.ok(!bytes.includes(secret), `the plain secret is not in ${file}`);
     }
-    assert.ok(!JSON.stringify(lines).includes(channel.secret), 'the secret is not logged');
+    assert.ok(!JSON.stringify(lines).includes(secret), 'the secret is not logged');
     assert.ok((await readFile(join(dir, 'data', 'secret-key'), 'utf8')).trim().length >= 32);
   });
 

@@ -22,7 +22,7 @@ export async function ensureBaseline(
     id: WEBCHAT_CHANNEL_ID,
     kind: 'webchat',
     name: 'Website chat',
-    secret: randomBytes(24).toString('hex'),
+    secrets: { identitySecret: randomBytes(24).toString('hex') },
   }).catch((error: unknown) => {
     // Another process may have created it meanwhile; anything else is a real failure.
     if (!(error instanceof Error && 'code' in error && error.code === 'conflict')) throw error;

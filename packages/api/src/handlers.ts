@@ -1,7 +1,8 @@
-import { isVisibleToAgent, publicAgent, publicChannel, sessionFollowsMerge, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { isVisibleToAgent, publicAgent, sessionFollowsMerge, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
+import { createChannelKinds } from './channels.ts';
 import { sha256Hex } from './internal/crypto.ts';
 import type { ApiCall, ApiServiceOptions } from './service.ts';
 import { receiveUpload, resolveAttachments, type UploadLimits } from './uploads.ts';
@@ -66,6 +67,12 @@ function refuseFor(wait: number, what: string): void {
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
 export function createHandlers(options: ApiServiceOptions): Handlers {
   const { store, engine, auth, workspaceId } = options;
+  const channelKinds = createChannelKinds(options.channels?.adapters ?? [], options.channels?.webhookBaseUrl);
+  const requireChannel = async (channelId: string) => {
+    const channel = await store.getChannel(workspaceId, channelId);
+    if (!channel) throw notFound('channel', channelId);
+    return channel;
+  };
   const now = () => (options.clock ?? systemClock).now().getTime();
   const loginLimits = options.loginLimits ?? { perEmail: 5, perAddress: 30, windowMs: 15 * 60_000 };
   const failedByEmail = createWindowLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs }, now);
@@ -227,8 +234,34 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     getSettings: async () => (await requireWorkspace()).settings,
     updateSettings: async ({ body, agent }) => engine.updateSettings(actorOf(agent), body),
 
-    listChannels: async () => ({ items: (await store.listChannels(workspaceId)).map(publicChannel) }),
-    createChannel: async ({ body, agent, idempotency }) => engine.createChannel(actorOf(agent), body, idempotency && { idempotency }),
+    listChannels: async () => ({ items: (await store.listChannels(workspaceId)).map(channelKinds.details) }),
+    getChannel: async ({ params }) => channelKinds.details(await requireChannel(params.channelId)),
+    createChannel: async ({ body, agent, idempotency }) => {
+      const { spec, config, secrets } = channelKinds.validate(body.kind, { config: body.config, secrets: body.secrets });
+      const input = { kind: spec.kind, medium: spec.medium, name: body.name, enabled: body.enabled, config, secrets };
+      const channel = await engine.createChannel(actorOf(agent), input, idempotency && { idempotency });
+      return channelKinds.details({ ...channel, secrets });
+    },
+    updateChannel: async ({ params, body, agent }) => {
+      const current = await requireChannel(params.channelId);
+      let settings: { config: Record<string, unknown>; secrets: Record<string, string> } | undefined;
+      if (body.config !== undefined || body.secrets !== undefined) {
+        // Secrets merge by name (null removes one); the whole result is checked again.
+        const secrets: Record<string, string> = { ...current.secrets };
+        for (const [name, value] of Object.entries(body.secrets ?? {})) {
+          if (value === null) delete secrets[name];
+          else secrets[name] = value;
+        }
+        settings = channelKinds.validate(current.kind, { config: body.config ?? current.config, secrets });
+      }
+      const channel = await engine.updateChannel(actorOf(agent), current.id, {
+        name: body.name,
+        enabled: body.enabled,
+        ...(settings && { config: settings.config, secrets: settings.secrets }),
+      });
+      return channelKinds.details({ ...channel, secrets: settings?.secrets ?? current.secrets });
+    },
+    listChannelKinds: async () => ({ items: channelKinds.list() }),
 
     listEvents: async ({ query, agent }) => {
       const lastSeq = await store.lastSeq(workspaceId);

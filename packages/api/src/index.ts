@@ -2,6 +2,12 @@
 export { createApiService, MAX_BODY_DEPTH } from './service.ts';
 export type { ApiService, ApiServiceOptions, ApiCall, ApiAnswer } from './service.ts';
 export { clientAddress } from './handlers.ts';
+
+// Channels: the kinds a server runs, and the webhooks they receive
+export { createChannelKinds, WEBCHAT_KIND } from './channels.ts';
+export type { ChannelKinds, ChannelKindSpec } from './channels.ts';
+export { createWebhookRunner } from './webhooks.ts';
+export type { WebhookInput, WebhookRunner, WebhookRunnerOptions } from './webhooks.ts';
 export { verifyVisitor, resolveVisitor, authenticateVisitor, sessionEnded } from './visitor-access.ts';
 export type { VisitorContext } from './visitor-access.ts';
 

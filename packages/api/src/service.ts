@@ -1,5 +1,6 @@
 import { requireRole, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
 import { CasekitError, ROUTES, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
+import type { ChannelKindSpec } from './channels.ts';
 import type { z } from 'zod';
 import type { Auth } from './auth.ts';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
@@ -44,6 +45,12 @@ export interface ApiServiceOptions {
   visitorUploadLimits?: { files: number; bytes: number; windowMs: number };
   /** The clock limits count time by (default: the system time); give the engine's. */
   clock?: Clock;
+  /**
+   * The kinds of channel this server runs beside web chat (`@casekit/channels` adapters), and
+   * `webhookBaseUrl`, the server's public URL (`CASEKIT_PUBLIC_URL`, without `/api/v1`) that
+   * webhook URLs are made from and signatures are checked against.
+   */
+  channels?: { adapters?: readonly ChannelKindSpec[]; webhookBaseUrl?: string };
 }
 
 /** One request as an adapter (Express, msw, …) hands it over, already matched to its route. */

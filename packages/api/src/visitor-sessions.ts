@@ -14,10 +14,11 @@ export function createVisitorSessions(deps: { store: Store; engine: CaseEngine; 
   const system: SystemActor = { workspaceId, system: 'visitor-sessions' };
 
   async function verifyUserHash(channel: ChannelRecord, userId: string, userHash: string): Promise<void> {
-    if (!channel.secret) {
-      throw new CasekitError('unauthorized', `Channel "${channel.id}" has no secret, so userId/userHash cannot be verified.`);
+    const secret = channel.secrets.identitySecret;
+    if (!secret) {
+      throw new CasekitError('unauthorized', `Channel "${channel.id}" has no identity secret, so userId/userHash cannot be verified.`);
     }
-    const expected = await hmacSha256(channel.secret, userId);
+    const expected = await hmacSha256(secret, userId);
     const given = fromHex(userHash);
     if (!given || !constantTimeEqual(given, expected)) {
       throw new CasekitError('unauthorized', 'userHash does not match userId; compute it as hex HMAC-SHA256(userId, channel secret).');

@@ -1,4 +1,6 @@
-import type { Attachment, ChannelKind, Conversation, DeliveryStatus, Message } from '@casekit/protocol';
+import type { Attachment, ChannelCapabilities, ChannelField, ChannelKind, Conversation, DeliveryStatus, Message } from '@casekit/protocol';
+
+export type { ChannelCapabilities, ChannelField };
 
 // The port every channel provider plugs into. An adapter is pure protocol: it checks a webhook's
 // signature over the raw bytes, turns the body into normalized events, and sends one message
@@ -88,35 +90,6 @@ export interface ParsedWebhook {
   events: InboundEvent[];
   /** The answer the provider expects (Twilio: empty TwiML); default 200 with no body. */
   reply?: WebhookReply;
-}
-
-/** What a channel can carry; the composer shows it and replies are checked against it. */
-export interface ChannelCapabilities {
-  /** Longest text one message may carry, in characters. */
-  maxTextLength: number;
-  /** Files per message and their total size; null when the channel takes none. */
-  attachments: { maxCount: number; maxTotalBytes: number } | null;
-  /** Hours after the customer's last message in which a free-form reply is allowed; null: no window. */
-  replyWindowHours: number | null;
-  /** Receipts the provider reports. */
-  receipts: { delivered: boolean; read: boolean };
-  /** Whether we may write first to someone who has not written to us. */
-  canInitiate: boolean;
-  /** Whether messages carry a subject and HTML (email). */
-  rich: boolean;
-  /** SMS: text is split into segments of this many GSM-7 characters (UCS-2: 70 / 67). */
-  segmented?: boolean;
-}
-
-/** One field of a channel's `config` or `secrets`, for forms and validation messages. */
-export interface ChannelField {
-  name: string;
-  label: string;
-  required: boolean;
-  /** `text` by default; `object` fields take JSON. */
-  type?: 'text' | 'url' | 'email' | 'number' | 'boolean' | 'select' | 'object';
-  options?: readonly string[];
-  help?: string;
 }
 
 /** A channel as its adapter sees it: configuration and decrypted secrets. */

@@ -5,8 +5,8 @@ import { createContext } from './internal/context.ts';
 import { mergeCases, updateCase } from './internal/cases.ts';
 import { createCustomer, identifyVisitor, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
 import { ingest } from './internal/ingest.ts';
-import { agentMessage, markCaseRead, updateDeliveryStatus } from './internal/messages.ts';
-import { createAgent, createChannel, ensureWorkspace, setPresence, updateSettings } from './internal/workspace.ts';
+import { agentMessage, applyReceipt, markCaseRead, updateDeliveryStatus } from './internal/messages.ts';
+import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 
 export interface CaseEngineOptions {
   store: Store;
@@ -40,7 +40,8 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     reply: (actor, input, opts) => agentMessage(ctx, actor, input, false, opts),
     addNote: (actor, input, opts) => agentMessage(ctx, actor, input, true, opts),
     markCaseRead: (actor, caseId) => markCaseRead(ctx, actor, caseId),
-    updateDeliveryStatus: (actor, messageId, status) => updateDeliveryStatus(ctx, actor, messageId, status),
+    updateDeliveryStatus: (actor, messageId, status, details) => updateDeliveryStatus(ctx, actor, messageId, status, details),
+    applyReceipt: (actor, receipt) => applyReceipt(ctx, actor, receipt),
     updateCase: (actor, caseId, update) => updateCase(ctx, actor, caseId, update),
     mergeCases: (actor, sourceCaseId, targetCaseId, opts) => mergeCases(ctx, actor, sourceCaseId, targetCaseId, opts),
     mergeCustomers: (actor, targetId, sourceId) => mergeCustomers(ctx, actor, targetId, sourceId),
@@ -53,5 +54,6 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     updateSettings: (actor, patch) => updateSettings(ctx, actor, patch),
     createAgent: (actor, input, opts) => createAgent(ctx, actor, input, opts),
     createChannel: (actor, input, opts) => createChannel(ctx, actor, input, opts),
+    updateChannel: (actor, channelId, patch) => updateChannel(ctx, actor, channelId, patch),
   };
 }

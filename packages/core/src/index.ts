@@ -19,7 +19,9 @@ export type {
   CustomerPatch,
   IdentifyVisitorInput,
   CreateAgentInput,
+  ChannelPatch,
   CreateChannelInput,
+  DeliveryReceipt,
 } from './types.ts';
 
 // Rules, each defined once
@@ -51,6 +53,7 @@ export type {
   Publisher,
   Clock,
   ChannelRecord,
+  MessageDelivery,
   AgentRecord,
   CaseQuery,
   MessageQuery,
@@ -68,8 +71,8 @@ export type { CaseSearch } from './search.ts';
 export { newId } from './ids.ts';
 
 // Outbox
-export { createOutboxWorker } from './outbox.ts';
-export type { OutboundSender, OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
+export { createOutboxWorker, defaultBackoff } from './outbox.ts';
+export type { OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
 
 // The channel port: what every provider adapter implements
 export { ChannelConfigError, ChannelPayloadError, DeliveryError } from './channel-port.ts';

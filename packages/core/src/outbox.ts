@@ -1,26 +1,28 @@
-import type { Message } from '@casekit/protocol';
-import type { CaseEngine } from './types.ts';
+import type { Attachment, Message } from '@casekit/protocol';
+import { DeliveryError, type ChannelAdapter, type ChannelRuntime, type OutboundMessage } from './channel-port.ts';
+import type { CaseEngine, SystemActor } from './types.ts';
 import type { ChannelRecord, Clock, OutboxItem, Store } from './ports.ts';
-
-/** Sends one outbound message through its provider; throws to retry later. */
-export interface OutboundSender {
-  send(message: Message, channel: ChannelRecord): Promise<{ providerMessageId?: string }>;
-}
 
 export interface OutboxWorkerOptions {
   store: Store;
   engine: CaseEngine;
-  /** The sender for each channel kind; items of other kinds wait. */
-  senders: Partial<Record<ChannelRecord['kind'], OutboundSender>>;
+  /** The adapter of each channel kind that sends; a message on a kind without one fails. */
+  adapters: Readonly<Record<string, Pick<ChannelAdapter, 'send'>>>;
+  /** What an adapter sends with: the channel's settings, the public URL, `fetch`. */
+  runtime(channel: ChannelRecord): ChannelRuntime;
+  /** The bytes of an attachment, for providers that take uploads rather than links. */
+  loadAttachment?(attachment: Attachment): Promise<Uint8Array>;
   clock?: Clock;
-  /** How long a claimed item stays ours. Default 30 s. */
+  /** How long a claimed item stays ours. Default 60 s, longer than any send may take. */
   leaseMs?: number;
   /** Items per claim. Default 20. */
   batchSize?: number;
-  /** Attempts before the message is marked failed. Default 8. */
+  /** Attempts before a message that keeps failing is marked failed. Default 10 (about 1.5 hours). */
   maxAttempts?: number;
-  /** Delay before retry n (1-based). Default: 2^n seconds, at most 10 minutes. */
+  /** Delay before attempt n + 1 after n failures (1-based). Default: exponential from 2 s to 15 min, with jitter. */
   backoffMs?: (attempt: number) => number;
+  /** Random numbers in [0, 1) for the jitter; tests fix them. */
+  random?: () => number;
   onError?: (error: unknown, item: OutboxItem) => void;
 }
 
@@ -32,46 +34,103 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
-const system = (item: OutboxItem) => ({ workspaceId: item.workspaceId, system: 'outbox' });
-const defaultBackoff = (attempt: number) => Math.min(2 ** attempt * 1000, 600_000);
+const system = (item: OutboxItem): SystemActor => ({ workspaceId: item.workspaceId, system: 'outbox' });
+
+/** 2 s, 4 s, 8 s … up to 15 min, each drawn between half and all of it so retries of many messages spread out. */
+export function defaultBackoff(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(2 ** attempt * 1000, 900_000);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** An error as the message shows it: the provider's code and words, or what went wrong here. */
+function describe(error: unknown): { retryable: boolean; code: string; reason: string; retryAfterMs?: number } {
+  if (error instanceof DeliveryError) {
+    return { retryable: error.retryable, code: error.code, reason: error.message, ...(error.options.retryAfterMs !== undefined && { retryAfterMs: error.options.retryAfterMs }) };
+  }
+  // Anything else (a bug, a dropped connection the adapter did not name) may pass: try again.
+  return { retryable: true, code: 'error', reason: error instanceof Error ? error.message : String(error) };
+}
 
 /**
- * Delivers queued replies at least once, with backoff; leases keep two nodes from sending the
- * same item at the same time, and delivery statuses only move forward.
+ * Delivers queued replies through their channel's adapter, at least once: leases keep two
+ * nodes from sending one item at the same time, retryable failures wait with backoff and
+ * jitter, and a permanent one (or the last attempt) fails the message with the provider's
+ * reason. The provider's id is stored with the message, so receipts find it.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { store, engine, senders } = options;
+  const { store, engine, adapters } = options;
   const clock = options.clock ?? { now: () => new Date() };
-  const leaseMs = options.leaseMs ?? 30_000;
+  const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 20;
-  const maxAttempts = options.maxAttempts ?? 8;
-  const backoff = options.backoffMs ?? defaultBackoff;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const random = options.random ?? Math.random;
+  const backoff = options.backoffMs ?? ((attempt: number) => defaultBackoff(attempt, random));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = true;
+
+  /** What the adapter needs besides the message; throws a permanent DeliveryError when the message cannot be addressed. */
+  async function outboundOf(message: Message, channel: ChannelRecord): Promise<OutboundMessage> {
+    const [conversation, customer] = await Promise.all([
+      store.getConversation(message.workspaceId, message.conversationId),
+      store.getCustomer(message.workspaceId, message.customerId),
+    ]);
+    if (!conversation || !customer) throw new DeliveryError('The conversation or the customer of this message is gone.', { retryable: false, code: 'not_found' });
+    const identity = customer.identities.find((i) => i.channelId === channel.id);
+    const email = customer.emails[0];
+    const phone = customer.phones[0];
+    const externalId = identity?.externalId ?? (channel.medium === 'email' ? email : phone);
+    if (!externalId) {
+      throw new DeliveryError(`${customer.name} has no address on "${channel.name}"; reply on a channel they wrote in on.`, { retryable: false, code: 'no_address' });
+    }
+    const lastInbound = conversation.lastInboundMessageId ? await store.getMessage(message.workspaceId, conversation.lastInboundMessageId) : null;
+    return {
+      message,
+      conversation,
+      to: { externalId, name: customer.name, ...(email && { email }), ...(phone && { phone }) },
+      lastInbound,
+      ...(options.loadAttachment && { loadAttachment: options.loadAttachment }),
+    };
+  }
+
+  async function send(message: Message, channel: ChannelRecord | null) {
+    if (!channel) throw new DeliveryError('The channel of this message was removed.', { retryable: false, code: 'not_found' });
+    if (!channel.enabled) throw new DeliveryError(`The channel "${channel.name}" is disabled.`, { retryable: false, code: 'channel_disabled' });
+    const adapter = adapters[channel.kind];
+    if (!adapter) throw new DeliveryError(`This server sends nothing on ${channel.kind} channels; add its adapter.`, { retryable: false, code: 'no_adapter' });
+    return adapter.send(await outboundOf(message, channel), options.runtime(channel));
+  }
 
   async function deliver(item: OutboxItem): Promise<void> {
     const [message, channel] = await Promise.all([
       store.getMessage(item.workspaceId, item.messageId),
       store.getChannel(item.workspaceId, item.channelId),
     ]);
-    if (!message || !channel) {
+    // Gone, or already past queued (a receipt got here first): nothing left to send.
+    if (!message || (message.status !== 'queued' && message.status !== 'pending')) {
       await store.completeOutbox(item.workspaceId, item.id);
       return;
     }
-    const sender = senders[channel.kind];
     try {
-      if (!sender) throw new Error(`No sender configured for ${channel.kind} channels.`);
-      await sender.send(message, channel);
-      await engine.updateDeliveryStatus(system(item), message.id, 'sent');
+      const result = await send(message, channel);
+      await engine.updateDeliveryStatus(system(item), message.id, 'sent', {
+        providerMessageId: result.providerMessageId,
+        ...(result.headers && { headers: result.headers }),
+      });
       await store.completeOutbox(item.workspaceId, item.id);
     } catch (error) {
       options.onError?.(error, item);
+      const failure = describe(error);
       const attempt = item.attempts + 1;
-      const giveUp = attempt >= maxAttempts;
-      const retryAt = giveUp ? null : new Date(clock.now().getTime() + backoff(attempt));
-      await store.failOutbox(item.workspaceId, item.id, error instanceof Error ? error.message : String(error), retryAt);
-      if (giveUp) await engine.updateDeliveryStatus(system(item), message.id, 'failed');
+      const giveUp = !failure.retryable || attempt >= maxAttempts;
+      const wait = Math.max(backoff(attempt), failure.retryAfterMs ?? 0);
+      const retryAt = giveUp ? null : new Date(clock.now().getTime() + wait);
+      await store.failOutbox(item.workspaceId, item.id, `${failure.code}: ${failure.reason}`.slice(0, 1000), retryAt);
+      if (giveUp) {
+        await engine.updateDeliveryStatus(system(item), message.id, 'failed', {
+          deliveryError: { code: failure.code.slice(0, 100), reason: failure.reason.slice(0, 1000) },
+        });
+      }
     }
   }
 

@@ -15,9 +15,19 @@ import type {
 } from '@casekit/protocol';
 import type { AgentVisibilityFields } from './visibility.ts';
 
-/** A channel with its secret, as the server keeps it. The secret never goes on the wire. */
+/** A channel with its secrets, as the server keeps it (encrypted at rest). Secrets never go on the wire. */
 export interface ChannelRecord extends Channel {
-  secret: string | null;
+  secrets: Record<string, string>;
+}
+
+/** A change to a message's delivery: its status, and what the provider said about it. */
+export interface MessageDelivery {
+  status: DeliveryStatus;
+  /** The provider's id, learned when the message was sent; later receipts find the message by it. */
+  providerMessageId?: string;
+  /** Headers it went out with (email `message-id`). */
+  headers?: Record<string, string>;
+  deliveryError?: { code: string; reason: string };
 }
 /** An agent with the hash of its password (null: signs in through an external issuer). */
 export interface AgentRecord extends Agent {
@@ -142,6 +152,7 @@ export interface StoreReader {
 export interface StoreTx extends StoreReader {
   putWorkspace(workspace: Workspace & { settings: WorkspaceSettings }): Promise<void>;
   insertChannel(channel: ChannelRecord): Promise<void>;
+  updateChannel(channel: ChannelRecord): Promise<void>;
   insertAgent(agent: AgentRecord): Promise<void>;
   updateAgent(agent: AgentRecord): Promise<void>;
   /** Fails with `conflict` when another profile already holds one of its identities. */
@@ -162,7 +173,8 @@ export interface StoreTx extends StoreReader {
   updateConversation(conversation: Conversation): Promise<void>;
   /** Fails with `conflict` on a repeated provider id or client id (callers look first). */
   insertMessage(message: Message): Promise<void>;
-  updateMessageStatus(workspaceId: string, messageId: string, status: DeliveryStatus): Promise<void>;
+  /** Fails with `conflict` when another message of the channel already has the provider id. */
+  updateMessageDelivery(workspaceId: string, messageId: string, delivery: MessageDelivery): Promise<void>;
   /** Gives the event the next per-workspace seq and stores it. */
   appendEvent(event: NewCaseEvent): Promise<CaseEvent>;
   enqueueOutbox(item: OutboxItem): Promise<void>;

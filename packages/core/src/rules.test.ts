@@ -126,6 +126,11 @@ describe('who sees which event', () => {
   it('never puts a password hash or a channel secret on the wire', () => {
     const agent = publicAgent({ ...agentOf('agent').agent, workspaceId: 'ws', email: 'a@example.com', teams: [], skills: [], languages: [], capacity: {}, presence: 'online', createdAt: base.at, passwordHash: 'scrypt$…' });
     assert.equal('passwordHash' in agent, false);
-    assert.equal('secret' in publicChannel({ id: 'web', workspaceId: 'ws', kind: 'webchat', name: 'Web', createdAt: base.at, secret: 's3cret' }), false);
+    const channel = publicChannel({
+      id: 'web', workspaceId: 'ws', kind: 'webchat', medium: 'webchat', name: 'Web', enabled: true, config: {},
+      secretNames: [], secrets: { identitySecret: 's3cret-value' }, createdAt: base.at, updatedAt: base.at,
+    });
+    assert.equal(JSON.stringify(channel).includes('s3cret-value'), false);
+    assert.deepEqual(channel.secretNames, ['identitySecret']);
   });
 });

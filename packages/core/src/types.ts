@@ -13,6 +13,7 @@ import type {
   Workspace,
   WorkspaceSettings,
 } from '@casekit/protocol';
+import type { MessageDelivery } from './ports.ts';
 
 /** A message from a customer (or a bot speaking for one), already normalized by its channel adapter. */
 export interface InboundMessage {
@@ -32,10 +33,25 @@ export interface InboundMessage {
    * still answered as the duplicate it is.
    */
   requireCurrentCustomer?: boolean;
-  /** The provider's thread key (email `References` root, chat id), when it has one. */
+  /** The provider's thread key (a group chat's id), when it has one. */
   threadKey?: string;
+  /**
+   * Provider ids of earlier messages this one answers, nearest first (email `In-Reply-To`, then
+   * `References`): the first one stored on this channel threads it into that conversation.
+   */
+  references?: string[];
+  /** A conversation id from a reply-to address, tried when no reference threads the message. */
+  replyToken?: string;
+  /** A new topic (email with a subject of its own): when nothing threads it, it opens a case of its own. */
+  newTopic?: boolean;
+  /** An auto-reply or a bounce: it joins its thread but never reopens a case. */
+  automated?: boolean;
   subject?: string;
   text: string;
+  /** Email: sanitized HTML beside the text. */
+  html?: string;
+  /** Headers kept for threading and display, names in lower case. */
+  headers?: Record<string, string>;
   attachments?: Attachment[];
   authorKind?: Extract<AuthorKind, 'customer' | 'bot'>;
 }
@@ -128,7 +144,7 @@ export interface CreateCustomerInput {
 
 /** Who a web-chat visitor is, as a session start learns it. */
 export interface IdentifyVisitorInput {
-  channel: Pick<Channel, 'id' | 'kind'>;
+  channel: Pick<Channel, 'id' | 'medium'>;
   /** `user:<id>` for a visitor the host site vouches for, `anon:<random>` for anyone else. */
   externalId: string;
   /** The profile of the visitor's earlier anonymous session: it gains the user id instead of a new profile being made. */
@@ -167,11 +183,31 @@ export interface CreateAgentInput {
   passwordHash: string | null;
 }
 
+/** A new channel, its settings already checked by the kind's adapter. */
 export interface CreateChannelInput {
   id?: string;
   kind: Channel['kind'];
+  medium: Channel['medium'];
   name: string;
-  secret?: string | null;
+  enabled?: boolean;
+  config?: Channel['config'];
+  secrets?: Record<string, string>;
+}
+
+/** A change to a channel; `config` and `secrets` replace the stored ones whole (checked by the caller). */
+export interface ChannelPatch {
+  name?: string;
+  enabled?: boolean;
+  config?: Channel['config'];
+  secrets?: Record<string, string>;
+}
+
+/** A receipt from a provider for a message we sent, found by the id `send` returned. */
+export interface DeliveryReceipt {
+  channelId: string;
+  providerMessageId: string;
+  status: DeliveryStatus;
+  error?: { code: string; reason: string };
 }
 
 /**
@@ -198,12 +234,18 @@ export interface CaseEngine {
    */
   identifyVisitor(actor: SystemActor, input: IdentifyVisitorInput): Promise<Customer>;
   setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent>;
-  /** Moves a message's delivery status forward; a stale or backward status is ignored (null). */
-  updateDeliveryStatus(actor: SystemActor, messageId: string, status: DeliveryStatus): Promise<Message | null>;
+  /**
+   * Moves a message's delivery status forward, with what the provider said (its id once sent, an
+   * error when failed); a stale or backward status is ignored (null).
+   */
+  updateDeliveryStatus(actor: SystemActor, messageId: string, status: DeliveryStatus, details?: Omit<MessageDelivery, 'status'>): Promise<Message | null>;
+  /** A provider's receipt: moves the message it names forward; null when unknown, stale or backward. */
+  applyReceipt(actor: SystemActor, receipt: DeliveryReceipt): Promise<Message | null>;
   /** Creates the workspace when it does not exist yet; safe to call on every start. */
   ensureWorkspace(input: { id: string; name?: string; settings?: Partial<WorkspaceSettings> }): Promise<Workspace & { settings: WorkspaceSettings }>;
   updateSettings(actor: AgentActor | SystemActor, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings>;
   createAgent(actor: AgentActor | SystemActor, input: CreateAgentInput, options?: CreateOptions): Promise<Agent>;
   createChannel(actor: AgentActor | SystemActor, input: CreateChannelInput, options?: CreateOptions): Promise<Channel>;
+  updateChannel(actor: AgentActor | SystemActor, channelId: string, patch: ChannelPatch): Promise<Channel>;
 }
 

@@ -47,8 +47,8 @@ export function publicAgent(record: AgentRecord | Agent): Agent {
   return agent;
 }
 
-/** A channel as it goes on the wire: without its secret. */
+/** A channel as it goes on the wire: its secrets' names, never their values. */
 export function publicChannel(record: ChannelRecord): Channel {
-  const { secret: _secret, ...channel } = record;
-  return channel;
+  const { secrets, ...channel } = record;
+  return { ...channel, secretNames: Object.keys(secrets).sort() };
 }

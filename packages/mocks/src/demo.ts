@@ -42,7 +42,7 @@ function seeder(mock: MockApi) {
 export async function seedEmpty(mock: MockApi): Promise<void> {
   const { engine, system, addAgent } = seeder(mock);
   await addAgent({ id: 'a_admin', name: 'Admin', email: 'admin@example.com', role: 'admin' });
-  await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', name: 'Website chat', secret: DEMO_WEBCHAT_SECRET });
+  await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', medium: 'webchat', name: 'Website chat', secrets: { identitySecret: DEMO_WEBCHAT_SECRET } });
 }
 
 /**
@@ -100,11 +100,11 @@ export async function seedDemo(mock: MockApi): Promise<void> {
     { id: 'a_sage', kind: 'bot', name: 'Sage', email: 'sage-bot@northwind.example', capacity: { webchat: 100, telegram: 100 } },
   );
 
-  const web = await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', name: 'Website chat', secret: DEMO_WEBCHAT_SECRET });
-  const email = await engine.createChannel(system, { id: 'ch_email', kind: 'email', name: 'support@northwind.example' });
-  const sms = await engine.createChannel(system, { id: 'ch_sms', kind: 'sms', name: 'SMS +1 415 555 0100' });
-  const whatsapp = await engine.createChannel(system, { id: 'ch_whatsapp', kind: 'whatsapp', name: 'WhatsApp Business' });
-  const telegram = await engine.createChannel(system, { id: 'ch_telegram', kind: 'telegram', name: '@NorthwindSupportBot' });
+  const web = await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', medium: 'webchat', name: 'Website chat', secrets: { identitySecret: DEMO_WEBCHAT_SECRET } });
+  const email = await engine.createChannel(system, { id: 'ch_email', kind: 'email', medium: 'email', name: 'support@northwind.example' });
+  const sms = await engine.createChannel(system, { id: 'ch_sms', kind: 'twilio-sms', medium: 'sms', name: 'SMS +1 415 555 0100' });
+  const whatsapp = await engine.createChannel(system, { id: 'ch_whatsapp', kind: 'twilio-whatsapp', medium: 'whatsapp', name: 'WhatsApp Business' });
+  const telegram = await engine.createChannel(system, { id: 'ch_telegram', kind: 'telegram', medium: 'telegram', name: '@NorthwindSupportBot' });
 
   const maria = await engine.createCustomer(system, {
     id: 'cu_maria',

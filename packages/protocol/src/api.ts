@@ -176,11 +176,83 @@ export type PresenceRequest = z.infer<typeof PresenceRequest>;
 export const SettingsUpdateRequest = WorkspaceSettings.partial().strict();
 export type SettingsUpdateRequest = z.infer<typeof SettingsUpdateRequest>;
 
+/** What a channel can carry; the composer shows it and replies are checked against it. */
+export const ChannelCapabilities = z.object({
+  /** Longest text one message may carry, in characters. */
+  maxTextLength: z.number().int().positive(),
+  /** Files per message and their total size; null when the channel takes none. */
+  attachments: z.object({ maxCount: z.number().int().min(0), maxTotalBytes: z.number().int().min(0) }).nullable(),
+  /** Hours after the customer's last message in which a free-form reply is allowed; null: no window. */
+  replyWindowHours: z.number().positive().nullable(),
+  /** Receipts the provider reports. */
+  receipts: z.object({ delivered: z.boolean(), read: z.boolean() }),
+  /** Whether we may write first to someone who has not written to us. */
+  canInitiate: z.boolean(),
+  /** Whether messages carry a subject and HTML (email). */
+  rich: z.boolean(),
+  /** SMS: text is billed and split in segments (160 GSM-7 or 70 UCS-2 characters). */
+  segmented: z.boolean().optional(),
+});
+export type ChannelCapabilities = z.infer<typeof ChannelCapabilities>;
+
+/** One field of a channel kind's `config` or `secrets`, for forms and validation messages. */
+export const ChannelField = z.object({
+  name: z.string(),
+  label: z.string(),
+  required: z.boolean(),
+  /** `text` when absent; `object` fields take JSON. */
+  type: z.enum(['text', 'url', 'email', 'number', 'boolean', 'select', 'object']).optional(),
+  options: z.array(z.string()).readonly().optional(),
+  help: z.string().optional(),
+});
+export type ChannelField = z.infer<typeof ChannelField>;
+
+/** A kind of channel this server can run, with the fields it takes. */
+export const ChannelKindInfo = z.object({
+  kind: z.string(),
+  medium: ChannelKind,
+  capabilities: ChannelCapabilities,
+  fields: z.object({ config: z.array(ChannelField), secrets: z.array(ChannelField) }),
+  /** Whether the provider calls `webhookUrl` (web chat and bots do not). */
+  webhooks: z.boolean(),
+});
+export type ChannelKindInfo = z.infer<typeof ChannelKindInfo>;
+export const ChannelKindListResponse = z.object({ items: z.array(ChannelKindInfo) });
+
+/** A channel as the API shows it: with where its webhooks go and what it can carry. */
+export const ChannelDetails = Channel.extend({
+  /** `${CASEKIT_PUBLIC_URL}/webhooks/<id>`; give it to the provider. Null for channels without webhooks. */
+  webhookUrl: z.string().nullable(),
+  capabilities: ChannelCapabilities,
+});
+export type ChannelDetails = z.infer<typeof ChannelDetails>;
+
+const ChannelSecrets = z.record(z.string().max(100), z.string().min(1).max(10_000));
+
 export const ChannelCreateRequest = z
-  .object({ kind: ChannelKind, name: z.string().min(1).max(200), secret: z.string().min(16).max(500).optional() })
+  .object({
+    kind: z.string().min(1).max(40),
+    name: z.string().min(1).max(200),
+    /** The kind's settings; each kind names its fields (`GET /channel-kinds`). */
+    config: z.record(z.string().max(100), z.unknown()).optional(),
+    /** Tokens and keys; stored encrypted, never returned. */
+    secrets: ChannelSecrets.optional(),
+    enabled: z.boolean().optional(),
+  })
   .strict();
 export type ChannelCreateRequest = z.infer<typeof ChannelCreateRequest>;
-export const ChannelListResponse = z.object({ items: z.array(Channel) });
+
+/** `config` replaces the settings; `secrets` are merged by name (null removes one). */
+export const ChannelUpdateRequest = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    enabled: z.boolean().optional(),
+    config: z.record(z.string().max(100), z.unknown()).optional(),
+    secrets: z.record(z.string().max(100), z.string().min(1).max(10_000).nullable()).optional(),
+  })
+  .strict();
+export type ChannelUpdateRequest = z.infer<typeof ChannelUpdateRequest>;
+export const ChannelListResponse = z.object({ items: z.array(ChannelDetails) });
 
 // ---- events ----
 export const EventsQuery = z.object({

@@ -81,13 +81,23 @@ export const Agent = z.object({
 });
 export type Agent = z.infer<typeof Agent>;
 
-/** A configured inbox. Its secret never leaves the server. */
+/** A configured inbox. Its secrets never leave the server: only their names do. */
 export const Channel = z.object({
   id: Id,
   workspaceId: Id,
-  kind: ChannelKind,
+  /** Its provider: `webchat`, `email`, `twilio-sms`, `whatsapp-cloud`… (`CHANNEL_MEDIA` lists those shipped). */
+  kind: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a channel kind such as "email" or "twilio-sms"'),
+  /** What its messages travel on (`sms`, `whatsapp`…): their `channelKind`. */
+  medium: ChannelKind,
   name: z.string().min(1).max(200),
+  /** A disabled channel stores nothing its webhooks bring and sends nothing. */
+  enabled: z.boolean(),
+  /** Its settings that are not secret: addresses, account ids, the provider's API base URL. */
+  config: z.record(z.string(), z.unknown()),
+  /** Names of the secrets it holds. */
+  secretNames: z.array(z.string()),
   createdAt: Timestamp,
+  updatedAt: Timestamp,
 });
 export type Channel = z.infer<typeof Channel>;
 
@@ -128,6 +138,10 @@ export const Conversation = z.object({
   externalThreadId: z.string().nullable(),
   createdAt: Timestamp,
   lastMessageAt: Timestamp,
+  /** When the customer last wrote on it: reply windows (WhatsApp's 24 hours) count from here. */
+  lastInboundAt: Timestamp.optional(),
+  /** The customer's latest message on it: an email reply answers its headers. */
+  lastInboundMessageId: Id.optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

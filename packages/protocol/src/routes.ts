@@ -9,7 +9,10 @@ import {
   CaseMergeRequest,
   CaseUpdateRequest,
   ChannelCreateRequest,
+  ChannelDetails,
+  ChannelKindListResponse,
   ChannelListResponse,
+  ChannelUpdateRequest,
   CustomerListQuery,
   CustomerListResponse,
   CustomerMergeRequest,
@@ -51,6 +54,7 @@ export interface RouteDef extends RouteMeta {
 
 const CaseParams = z.object({ caseId: Id });
 const CustomerParams = z.object({ customerId: Id });
+const ChannelParams = z.object({ channelId: Id });
 
 /**
  * Every REST route of `/api/v1`: the server validates with it, the SDK types its calls with it,
@@ -174,10 +178,19 @@ export const ROUTES = {
   listChannels: { ...ROUTE_META.listChannels, summary: 'Configured channels', response: ChannelListResponse },
   createChannel: {
     ...ROUTE_META.createChannel,
-    summary: 'Configure a channel',
+    summary: 'Configure a channel (admins); the answer carries its webhook URL',
     body: ChannelCreateRequest,
-    response: Channel,
-    },
+    response: ChannelDetails,
+  },
+  getChannel: { ...ROUTE_META.getChannel, summary: 'One channel, with its webhook URL and capabilities', params: ChannelParams, response: ChannelDetails },
+  updateChannel: {
+    ...ROUTE_META.updateChannel,
+    summary: 'Rename, reconfigure, disable or re-enable a channel (admins)',
+    params: ChannelParams,
+    body: ChannelUpdateRequest,
+    response: ChannelDetails,
+  },
+  listChannelKinds: { ...ROUTE_META.listChannelKinds, summary: 'The kinds of channel this server runs, with their fields', response: ChannelKindListResponse },
   listEvents: {
     ...ROUTE_META.listEvents,
     summary: 'The event log after a seq, oldest first',

@@ -1,6 +1,6 @@
 // No zod here: browser bundles take the value lists and the lifecycle from this module.
 
-/** Every kind of channel a customer can write in on. */
+/** Every medium a customer can write in on: a message's and a conversation's `channelKind`. */
 export const CHANNEL_KINDS = [
   'webchat',
   'email',
@@ -13,6 +13,25 @@ export const CHANNEL_KINDS = [
   'bot',
   'api',
 ] as const;
+
+/**
+ * The channel kinds casekit ships, each with the medium its messages travel on. A channel's `kind`
+ * names its provider (`twilio-sms`); messages and conversations carry the medium (`sms`) as
+ * `channelKind`. Kinds are names, not positions: a new one can be added anywhere.
+ */
+export const CHANNEL_MEDIA = {
+  webchat: 'webchat',
+  email: 'email',
+  'twilio-sms': 'sms',
+  'twilio-whatsapp': 'whatsapp',
+  'whatsapp-cloud': 'whatsapp',
+  messenger: 'messenger',
+  instagram: 'instagram',
+  telegram: 'telegram',
+  x: 'x',
+  api: 'api',
+  bot: 'bot',
+} as const satisfies Record<string, (typeof CHANNEL_KINDS)[number]>;
 
 /** Case statuses; allowed moves between them are in `CASE_TRANSITIONS`. */
 export const CASE_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
@@ -33,6 +52,7 @@ export const PERMISSIONS = {
   setOthersPresence: 'supervisor',
   createAgent: 'admin',
   createChannel: 'admin',
+  updateChannel: 'admin',
   updateSettings: 'admin',
 } as const satisfies Record<string, (typeof ROLES)[number]>;
 
@@ -42,11 +62,6 @@ export type Permission = keyof typeof PERMISSIONS;
 /** Whether `role` is `needed` or above it. */
 export function roleAtLeast(role: (typeof ROLES)[number], needed: (typeof ROLES)[number]): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
-}
-
-/** Whether an agent of `role` may do `permission`. */
-export function mayDo(role: (typeof ROLES)[number], permission: Permission): boolean {
-  return roleAtLeast(role, PERMISSIONS[permission]);
 }
 
 export const PRESENCES = ['online', 'away', 'offline'] as const;

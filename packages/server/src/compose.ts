@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCaseEngine, createOutboxWorker, type CaseEngine, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
+import { createCaseEngine, createOutboxWorker, type CaseEngine, type ChannelAdapter, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
 import express, { type Express } from 'express';
 import type { Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter, type ApiRouterOptions } from './api-router.ts';
 import { corsMiddleware, isOriginAllowed, type CorsOrigins } from './cors.ts';
-import type { Auth, BlobStore, OpenApiOptions, UploadLimits } from '@casekit/api';
+import { createChannelKinds, createWebhookRunner, type Auth, type BlobStore, type OpenApiOptions, type UploadLimits, type WebhookRunner } from '@casekit/api';
+import type { Attachment } from '@casekit/protocol';
+import { webhookRoute } from './webhook-route.ts';
 import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
 import { createSocketPublisher } from './realtime/publisher.ts';
 import { defaultLogger, errorText, type Logger } from './types.ts';
@@ -44,13 +46,29 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    */
   presenceFromConnections?: boolean | number;
   /**
-   * Delivery of replies on channels other than web chat: the sender of each channel kind, and how
-   * often the outbox is polled (ms, default 500). The worker runs while the server listens; items
-   * are leased, so servers sharing a store never send the same reply twice. A reply on a kind
-   * with no sender fails after its retries, with the reason. `false` runs no worker here (another
-   * process delivers).
+   * The channels this server runs beside web chat: their adapters (`@casekit/channels`), and
+   * `publicUrl`, the server's public base URL (`CASEKIT_PUBLIC_URL`: origin and any mount path,
+   * without `/api/v1`). Webhooks arrive at `${publicUrl}/webhooks/<channelId>`, and signatures are
+   * checked against that URL, never the Host header. `fetch` reaches the providers' APIs.
    */
-  outbox?: { senders: OutboxWorkerOptions['senders']; intervalMs?: number } | false;
+  channels?: { adapters?: readonly ChannelAdapter[]; publicUrl?: string; fetch?: typeof fetch };
+  /**
+   * Delivery of replies on channels other than web chat, through their adapters: how often the
+   * outbox is polled (ms, default 500). The worker runs while the server listens; items are
+   * leased, so servers sharing a store never send the same reply twice. `false` runs no worker
+   * here (another process delivers).
+   */
+  outbox?: Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs'> & { intervalMs?: number } | false;
+}
+
+/** The bytes of an uploaded file a reply carries, for providers that take uploads. */
+async function loadUpload(blobs: BlobStore, attachment: Attachment): Promise<Uint8Array> {
+  const id = /\/uploads\/(up_[A-Za-z0-9_-]+)$/.exec(attachment.url)?.[1];
+  const file = id ? await blobs.open(id) : null;
+  if (!file) throw new Error(`The file "${attachment.name}" is no longer stored.`);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of file.stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 /** The composed server: an Express app with `/api/v1`, its HTTP server and the socket.io gateway. */
@@ -63,6 +81,8 @@ export interface CasekitServer {
   listen(port?: number, host?: string): Promise<AddressInfo>;
   /** Delivers queued replies; started by `listen`, stopped by `close` (absent with `outbox: false`). */
   outbox: OutboxWorker | null;
+  /** Verifies and stores what providers send; also takes mail that arrives over SMTP. */
+  webhooks: WebhookRunner;
   /** Stops accepting, disconnects sockets and closes open connections. The store stays open. */
   close(): Promise<void>;
 }
@@ -117,15 +137,35 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     },
   };
   const engine = createCaseEngine({ store: options.store, publisher, ...(options.clock && { clock: options.clock }) });
+  const adapters = options.channels?.adapters ?? [];
+  const publicUrl = (options.channels?.publicUrl ?? 'http://localhost').replace(/\/+$/, '');
+  const channels = { adapters, webhookBaseUrl: publicUrl };
+  const webhooks = createWebhookRunner({
+    store: options.store,
+    engine,
+    workspaceId: options.workspaceId,
+    kinds: createChannelKinds(adapters, publicUrl),
+    publicUrl,
+    uploadUrl: (id) => `${options.publicUrl ?? `${publicUrl}/api/v1`}/uploads/${id}`,
+    logger: logger ?? defaultLogger,
+    ...(options.blobStore && { blobStore: options.blobStore }),
+    ...(options.channels?.fetch && { fetch: options.channels.fetch }),
+    ...(options.clock && { clock: options.clock }),
+  });
+  app.all('/webhooks/:channelId', webhookRoute(webhooks, logger ?? defaultLogger));
   if (crossOrigin) app.use('/api/v1', corsMiddleware(corsOrigins));
-  app.use('/api/v1', createApiRouter({ ...options, engine, logger: options.logger ?? defaultLogger }));
+  app.use('/api/v1', createApiRouter({ ...options, channels, engine, logger: options.logger ?? defaultLogger }));
 
-  const outboxOptions = options.outbox ?? { senders: {} };
+  const outboxOptions = options.outbox ?? {};
   const outbox = outboxOptions
     ? createOutboxWorker({
         store: options.store,
         engine,
-        senders: outboxOptions.senders,
+        adapters: Object.fromEntries(adapters.map((adapter) => [adapter.kind, adapter])),
+        runtime: webhooks.runtime,
+        ...(options.blobStore && { loadAttachment: (attachment) => loadUpload(options.blobStore!, attachment) }),
+        ...(outboxOptions.maxAttempts !== undefined && { maxAttempts: outboxOptions.maxAttempts }),
+        ...(outboxOptions.backoffMs && { backoffMs: outboxOptions.backoffMs }),
         ...(options.clock && { clock: options.clock }),
         onError: (error, item) => logger?.warn('delivery failed', { messageId: item.messageId, attempt: item.attempts + 1, error: errorText(error) }),
       })
@@ -138,6 +178,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     io,
     engine,
     outbox,
+    webhooks,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);

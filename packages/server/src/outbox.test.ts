@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Message } from '@casekit/protocol';
+import type { ChannelAdapter } from '@casekit/core';
 import { collectEvents, connectSocket, startTestServer, WORKSPACE, type TestServer } from './internal/testing.ts';
 
 describe('delivery off web chat', () => {
@@ -8,19 +8,21 @@ describe('delivery off web chat', () => {
   const sent: { text: string; to: string }[] = [];
 
   before(async () => {
-    t = await startTestServer({
-      outbox: {
-        intervalMs: 20,
-        senders: {
-          email: {
-            async send(message: Message) {
-              sent.push({ text: message.text, to: message.customerId });
-              return { providerMessageId: `mail-${sent.length}` };
-            },
-          },
-        },
+    // Only `send` matters here; the email adapter's own tests cover the rest over real SMTP.
+    const email: ChannelAdapter = {
+      kind: 'email',
+      medium: 'email',
+      capabilities: { maxTextLength: 100_000, attachments: null, replyWindowHours: null, receipts: { delivered: false, read: false }, canInitiate: true, rich: true },
+      fields: { config: [], secrets: [] },
+      validate: () => ({ config: {}, secrets: {} }),
+      verify: () => ({ ok: false, status: 403, reason: 'no webhooks' }),
+      parse: () => ({ events: [] }),
+      async send({ message, to }) {
+        sent.push({ text: message.text, to: to.externalId });
+        return { providerMessageId: `<mail-${sent.length}@example.com>` };
       },
-    });
+    };
+    t = await startTestServer({ channels: { adapters: [email] }, outbox: { intervalMs: 20 } });
   });
   after(() => t.close());
 
@@ -33,8 +35,9 @@ describe('delivery off web chat', () => {
       assert.equal(reply.status, 201, reply.text);
       assert.equal(reply.body.status, 'queued');
       await events.waitFor((e) => e.type === 'message.status' && e.data.messageId === reply.body.id && e.data.status === 'sent');
-      assert.deepEqual(sent, [{ text: 'It is on its way.', to: inbound.customer.id }]);
-      assert.equal((await t.store.getMessage(WORKSPACE, reply.body.id))!.status, 'sent');
+      assert.deepEqual(sent, [{ text: 'It is on its way.', to: 'ivy@example.com' }]);
+      const stored = (await t.store.getMessage(WORKSPACE, reply.body.id))!;
+      assert.deepEqual([stored.status, stored.providerMessageId], ['sent', '<mail-1@example.com>']);
     } finally {
       socket.close();
     }

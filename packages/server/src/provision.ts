@@ -1,6 +1,6 @@
 import type { CaseEngine, SystemActor } from '@casekit/core';
-import { AgentCreateRequest, ChannelCreateRequest, type Agent, type Channel } from '@casekit/protocol';
-import type { Auth } from '@casekit/api';
+import { AgentCreateRequest, CasekitError, CHANNEL_MEDIA, ChannelCreateRequest, type Agent, type Channel, type ChannelKind } from '@casekit/protocol';
+import { createChannelKinds, type Auth, type ChannelKindSpec } from '@casekit/api';
 
 const provisioning = (workspaceId: string): SystemActor => ({ workspaceId, system: 'provision' });
 
@@ -26,10 +26,31 @@ export async function provisionAgent(
 }
 
 /**
- * Configures a channel through the engine; a repeated `id` is a `conflict`. The secret stays on the server.
- * @example await provisionChannel(engine, 'demo', { id: 'webchat', kind: 'webchat', name: 'Website chat', secret })
+ * Configures a channel through the engine; a repeated `id` is a `conflict`. Its settings are
+ * checked by its kind's adapter when `adapters` has it (web chat always); a kind without one
+ * (a seed's channel whose provider is not set up) is stored as given. Secrets stay on the server.
+ * @example await provisionChannel(engine, 'demo', { id: 'webchat', kind: 'webchat', name: 'Website chat', secrets: { identitySecret } })
  */
-export function provisionChannel(engine: CaseEngine, workspaceId: string, input: ChannelCreateRequest & { id?: string }): Promise<Channel> {
-  const { id, ...request } = input;
-  return engine.createChannel(provisioning(workspaceId), { ...ChannelCreateRequest.parse(request), ...(id && { id }) });
+export function provisionChannel(
+  engine: CaseEngine,
+  workspaceId: string,
+  input: ChannelCreateRequest & { id?: string },
+  adapters: readonly ChannelKindSpec[] = [],
+): Promise<Channel> {
+  const { id, ...rest } = input;
+  const request = ChannelCreateRequest.parse(rest);
+  const kinds = createChannelKinds(adapters, undefined);
+  const known = kinds.get(request.kind);
+  const medium = known?.medium ?? (CHANNEL_MEDIA as Record<string, ChannelKind>)[request.kind];
+  if (!medium) throw new CasekitError('validation_failed', `Unknown channel kind "${request.kind}".`);
+  const settings = known ? kinds.validate(request.kind, { config: request.config, secrets: request.secrets }) : { config: request.config ?? {}, secrets: request.secrets ?? {} };
+  return engine.createChannel(provisioning(workspaceId), {
+    kind: request.kind,
+    medium,
+    name: request.name,
+    enabled: request.enabled,
+    config: settings.config,
+    secrets: settings.secrets,
+    ...(id && { id }),
+  });
 }

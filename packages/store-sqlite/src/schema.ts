@@ -230,6 +230,17 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO customers_search (rowid, search) SELECT new.pos, new.search WHERE new.merged_into IS NULL;
   END;
   `,
+
+  /* 6: a channel names its provider (kind) apart from its medium, and has settings and an on/off switch */ `
+  UPDATE channels SET json = json_set(json,
+    '$.kind', CASE json_extract(json, '$.kind') WHEN 'sms' THEN 'twilio-sms' WHEN 'whatsapp' THEN 'twilio-whatsapp' ELSE json_extract(json, '$.kind') END,
+    '$.medium', json_extract(json, '$.kind'),
+    '$.enabled', json('true'),
+    '$.config', json('{}'),
+    '$.secretNames', CASE WHEN secret IS NULL THEN json('[]') WHEN json_extract(json, '$.kind') = 'webchat' THEN json('["identitySecret"]') ELSE json('["secret"]') END,
+    '$.updatedAt', json_extract(json, '$.createdAt'))
+  WHERE json_extract(json, '$.medium') IS NULL;
+  `,
 ];
 
 /**

@@ -283,13 +283,18 @@ describe('sqlite store', () => {
 
 describe('channel secrets at rest', () => {
   const KEY = 'k'.repeat(16) + 'another-32-character-key';
-  const channel = (id: string, secret: string | null) => ({
+  const channel = (id: string, secrets: Record<string, string>) => ({
     id,
     workspaceId: 'ws_s',
-    kind: 'webchat' as const,
+    kind: 'webchat',
+    medium: 'webchat' as const,
     name: id,
+    enabled: true,
+    config: {},
+    secretNames: Object.keys(secrets),
+    secrets,
     createdAt: T0,
-    secret,
+    updatedAt: T0,
   });
 
   it('stores secrets encrypted under a key, reads them back, and never writes the plain text', async () => {
@@ -297,17 +302,22 @@ describe('channel secrets at rest', () => {
     const store = await createSqliteStore({ filename, secretKey: KEY });
     await store.transaction(async (tx) => {
       await tx.putWorkspace(workspace('ws_s'));
-      await tx.insertChannel(channel('web', 'plain-secret-value-123'));
-      await tx.insertChannel(channel('none', null));
+      await tx.insertChannel(channel('web', { identitySecret: 'plain-secret-value-123', other: 'second-secret-456' }));
+      await tx.insertChannel(channel('none', {}));
     });
-    assert.equal((await store.getChannel('ws_s', 'web'))?.secret, 'plain-secret-value-123');
-    assert.equal((await store.getChannel('ws_s', 'none'))?.secret, null);
+    assert.deepEqual((await store.getChannel('ws_s', 'web'))?.secrets, { identitySecret: 'plain-secret-value-123', other: 'second-secret-456' });
+    assert.deepEqual((await store.getChannel('ws_s', 'none'))?.secrets, {});
+    await store.transaction((tx) => tx.updateChannel({ ...channel('web', { identitySecret: 'rotated-secret-789' }), enabled: false }));
+    const updated = await store.getChannel('ws_s', 'web');
+    assert.deepEqual([updated?.secrets, updated?.enabled], [{ identitySecret: 'rotated-secret-789' }, false]);
     await store.close();
     const raw = new Database(filename, { readonly: true });
-    const stored = raw.prepare("SELECT secret FROM channels WHERE id = 'web'").get() as { secret: string };
+    const stored = raw.prepare("SELECT secret, json FROM channels WHERE id = 'web'").get() as { secret: string; json: string };
     raw.close();
     assert.match(stored.secret, /^enc1:/);
-    assert.ok(!readFileSync(filename).includes('plain-secret-value-123'), 'the plain secret is not in the file');
+    assert.ok(!stored.json.includes('rotated-secret-789'));
+    const bytes = readFileSync(filename);
+    for (const secret of ['plain-secret-value-123', 'second-secret-456', 'rotated-secret-789']) assert.ok(!bytes.includes(secret), `${secret} is not in the file`);
   });
 
   it('seals secrets stored before a key was set, and refuses to open without the key or with another', async () => {
@@ -315,17 +325,36 @@ describe('channel secrets at rest', () => {
     const plain = await createSqliteStore({ filename });
     await plain.transaction(async (tx) => {
       await tx.putWorkspace(workspace('ws_s'));
-      await tx.insertChannel(channel('web', 'legacy-secret'));
+      await tx.insertChannel(channel('web', { identitySecret: 'legacy-secret' }));
     });
     await plain.close();
     const keyed = await createSqliteStore({ filename, secretKey: KEY });
-    assert.equal((await keyed.getChannel('ws_s', 'web'))?.secret, 'legacy-secret');
+    assert.deepEqual((await keyed.getChannel('ws_s', 'web'))?.secrets, { identitySecret: 'legacy-secret' });
     await keyed.close();
     await assert.rejects(createSqliteStore({ filename }), { code: 'unavailable', message: /secret key/ });
     await assert.rejects(createSqliteStore({ filename, secretKey: 'x'.repeat(40) }), { code: 'unavailable', message: /does not open/ });
     await assert.rejects(createSqliteStore({ filename, secretKey: 'short' }), { code: 'internal', message: /at least 32/ });
     const again = await createSqliteStore({ filename, secretKey: KEY });
-    assert.deepEqual((await again.listChannels('ws_s')).map((c) => c.secret), ['legacy-secret']);
+    assert.deepEqual((await again.listChannels('ws_s')).map((c) => c.secrets), [{ identitySecret: 'legacy-secret' }]);
     await again.close();
+  });
+
+  it('upgrades channels written before kinds named their provider, keeping their one secret', async () => {
+    const filename = freshFile();
+    const db = new Database(filename);
+    migrate(db, MIGRATIONS.slice(0, 5));
+    const old = (id: string, kind: string) => JSON.stringify({ id, workspaceId: 'ws_s', kind, name: id, createdAt: T0 });
+    db.prepare(`INSERT INTO channels (ws, id, secret, json) VALUES ('ws_s', 'web', 'web-secret-0123456789', ?)`).run(old('web', 'webchat'));
+    db.prepare(`INSERT INTO channels (ws, id, secret, json) VALUES ('ws_s', 'sms', NULL, ?)`).run(old('sms', 'sms'));
+    db.close();
+    const store = await createSqliteStore({ filename });
+    const web = await store.getChannel('ws_s', 'web');
+    const sms = await store.getChannel('ws_s', 'sms');
+    assert.deepEqual(
+      [web?.kind, web?.medium, web?.enabled, web?.secretNames, web?.secrets, web?.updatedAt],
+      ['webchat', 'webchat', true, ['identitySecret'], { identitySecret: 'web-secret-0123456789' }, T0],
+    );
+    assert.deepEqual([sms?.kind, sms?.medium, sms?.config, sms?.secrets], ['twilio-sms', 'sms', {}, {}]);
+    await store.close();
   });
 });

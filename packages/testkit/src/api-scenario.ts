@@ -24,8 +24,8 @@ export const SCENARIO_WEBCHAT_SECRET = 'scenario-webchat-secret-0123456789';
 export async function seedScenarioWorkspace(engine: CaseEngine, hashPassword: (password: string) => Promise<string>): Promise<void> {
   const system: SystemActor = { workspaceId: SCENARIO_WORKSPACE, system: 'scenario' };
   await engine.ensureWorkspace({ id: SCENARIO_WORKSPACE, name: 'Scenario ISP' });
-  await engine.createChannel(system, { id: 'webchat', kind: 'webchat', name: 'Website chat', secret: SCENARIO_WEBCHAT_SECRET });
-  await engine.createChannel(system, { id: 'email', kind: 'email', name: 'Support mail' });
+  await engine.createChannel(system, { id: 'webchat', kind: 'webchat', medium: 'webchat', name: 'Website chat', secrets: { identitySecret: SCENARIO_WEBCHAT_SECRET } });
+  await engine.createChannel(system, { id: 'email', kind: 'email', medium: 'email', name: 'Support mail' });
   const passwordHash = await hashPassword(SCENARIO_PASSWORD);
   for (const [id, role] of [['ag_admin', 'admin'], ['ag_super', 'supervisor'], ['ag_agent', 'agent']] as const) {
     await engine.createAgent(system, { id, email: `${id.slice(3)}@scenario.example`, name: id.slice(3), role, passwordHash });
@@ -123,8 +123,17 @@ export async function runApiScenario(send: ScenarioFetch): Promise<ScenarioStep[
   await call('settings by an agent', 'PATCH', '/settings', { token: agent, body: { displayName: 'Hacked' } });
   await call('settings by an admin', 'PATCH', '/settings', { token: admin, body: { displayName: 'Scenario Support', reopenWindowHours: 24 } });
   await call('channels', 'GET', '/channels', { token: agent });
-  await call('create channel', 'POST', '/channels', { token: admin, body: { kind: 'sms', name: 'SMS', secret: 'sms-secret-0123456789' }, headers: { 'idempotency-key': 'ch-1' } });
-  await call('create channel retried', 'POST', '/channels', { token: admin, body: { kind: 'sms', name: 'SMS', secret: 'sms-secret-0123456789' }, headers: { 'idempotency-key': 'ch-1' } });
+  const secondSite = { kind: 'webchat', name: 'Second site', secrets: { identitySecret: 'second-site-secret-0123456789' } };
+  const created = await call('create channel', 'POST', '/channels', { token: admin, body: secondSite, headers: { 'idempotency-key': 'ch-1' } });
+  await call('create channel retried', 'POST', '/channels', { token: admin, body: secondSite, headers: { 'idempotency-key': 'ch-1' } });
+  await call('create channel of an unknown kind', 'POST', '/channels', { token: admin, body: { kind: 'pigeon', name: 'Pigeon' } });
+  await call('create channel with a short secret', 'POST', '/channels', { token: admin, body: { ...secondSite, secrets: { identitySecret: 'short' } } });
+  await call('create channel as an agent', 'POST', '/channels', { token: agent, body: secondSite });
+  const channelId = (created as { id: string }).id;
+  await call('get channel', 'GET', `/channels/${channelId}`, { token: agent });
+  await call('disable channel as an agent', 'PATCH', `/channels/${channelId}`, { token: agent, body: { enabled: false } });
+  await call('disable channel', 'PATCH', `/channels/${channelId}`, { token: admin, body: { enabled: false } });
+  await call('channel kinds', 'GET', '/channel-kinds', { token: agent });
   await call('create agent', 'POST', '/agents', { token: admin, body: { email: 'new@scenario.example', name: 'New', password: 'a long password' } });
   await call('create agent twice', 'POST', '/agents', { token: admin, body: { email: 'NEW@scenario.example', name: 'New', password: 'a long password' } });
   await call('create agent as an agent', 'POST', '/agents', { token: agent, body: { email: 'x@scenario.example', name: 'X', password: 'a long password' } });

@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createCaseEngine, createOutboxWorker, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
+import {
+  createCaseEngine,
+  createOutboxWorker,
+  defaultBackoff,
+  DeliveryError,
+  type AgentActor,
+  type CaseEngine,
+  type ChannelAdapter,
+  type ChannelRecord,
+  type ChannelRuntime,
+  type OutboundMessage,
+  type OutboxWorkerOptions,
+  type Store,
+  type SystemActor,
+} from '@casekit/core';
 import { describeEngineGuarantees } from './engine-guarantees.ts';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema, type CaseEvent } from '@casekit/protocol';
 
@@ -17,8 +31,8 @@ export function createManualClock(start = T0) {
 export async function seedEngineWorkspace(store: Store, workspaceId = WS, createdAt = new Date(T0).toISOString()) {
   await store.transaction(async (tx) => {
     await tx.putWorkspace({ id: workspaceId, name: 'Engine test', createdAt, settings: { reopenWindowHours: 24, displayName: 'Engine test' } });
-    for (const [id, kind] of [['web', 'webchat'], ['sms', 'sms'], ['mail', 'email']] as const) {
-      await tx.insertChannel({ id, workspaceId, kind, name: id, secret: null, createdAt });
+    for (const [id, kind, medium] of [['web', 'webchat', 'webchat'], ['sms', 'twilio-sms', 'sms'], ['mail', 'email', 'email']] as const) {
+      await tx.insertChannel({ id, workspaceId, kind, medium, name: id, enabled: true, config: {}, secretNames: [], secrets: {}, createdAt, updatedAt: createdAt });
     }
     for (const [id, role] of [['ag_ann', 'agent'], ['ag_sup', 'supervisor']] as const) {
       await tx.insertAgent({
@@ -281,47 +295,107 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
 
     describe('outbox worker', () => {
       let smsCase: string;
+      const sys = { workspaceId: WS, system: 'test' };
+      const runtime = (channel: ChannelRecord): ChannelRuntime => ({
+        channel: { ...channel, secrets: channel.secrets },
+        webhookUrl: `http://127.0.0.1/webhooks/${channel.id}`,
+        publicUrl: 'http://127.0.0.1',
+        fetch,
+        now: () => clock.now(),
+      });
+      const worker = (send: Pick<ChannelAdapter, 'send'>['send'], more: Partial<OutboxWorkerOptions> = {}) =>
+        createOutboxWorker({ store, engine, clock, runtime, adapters: { 'twilio-sms': { send } }, random: () => 0.5, ...more });
       beforeEach(async () => {
-        smsCase = (await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550155' }, text: 'x' })).case.id;
+        smsCase = (await engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550155', phone: '+14155550155' }, text: 'x' })).case.id;
       });
 
-      it('retries a failed send with backoff and marks the message sent once it goes through', async () => {
+      it('retries a retryable failure with backoff, then stores the provider id so receipts find the message', async () => {
         const reply = await engine.reply(ann, { caseId: smsCase, text: 'y' });
-        let calls = 0;
-        const worker = createOutboxWorker({
-          store, engine, clock, backoffMs: () => 5_000,
-          senders: { sms: { send: async () => { calls++; if (calls === 1) throw new Error('provider 503'); return {}; } } },
-        });
-        assert.equal(await worker.runOnce(), 1);
+        const seen: OutboundMessage[] = [];
+        const w = worker(async (outbound) => {
+          seen.push(outbound);
+          if (seen.length === 1) throw new DeliveryError('Service unavailable', { retryable: true, code: '503' });
+          return { providerMessageId: 'SM-y' };
+        }, { backoffMs: () => 5_000 });
+        assert.equal(await w.runOnce(), 1);
         assert.equal((await store.getMessage(WS, reply.id))!.status, 'queued');
-        assert.equal(await worker.runOnce(), 0, 'not due before the backoff');
+        assert.equal(await w.runOnce(), 0, 'not due before the backoff');
         clock.advance(5_001);
-        assert.equal(await worker.runOnce(), 1);
-        assert.equal((await store.getMessage(WS, reply.id))!.status, 'sent');
-        assert.equal(calls, 2);
+        assert.equal(await w.runOnce(), 1);
+        const sent = (await store.getMessage(WS, reply.id))!;
+        assert.deepEqual([sent.status, sent.providerMessageId], ['sent', 'SM-y']);
+        assert.deepEqual(seen[1]!.to, { externalId: '+14155550155', name: '+14155550155', phone: '+14155550155' });
+        assert.equal(seen[1]!.lastInbound?.text, 'x', 'the customer\'s last message goes along (email answers its headers)');
+        // Receipts move it forward only, whatever order they come in.
+        assert.equal((await engine.applyReceipt(sys, { channelId: 'sms', providerMessageId: 'SM-y', status: 'read' }))?.status, 'read');
+        assert.equal(await engine.applyReceipt(sys, { channelId: 'sms', providerMessageId: 'SM-y', status: 'delivered' }), null);
+        assert.equal(await engine.applyReceipt(sys, { channelId: 'sms', providerMessageId: 'SM-unknown', status: 'delivered' }), null);
+        assert.equal((await store.getMessage(WS, reply.id))!.status, 'read');
       });
 
       it('sends each item once when two workers claim at the same time', async () => {
         for (let i = 0; i < 10; i++) await engine.reply(ann, { caseId: smsCase, text: `r${i}` });
         const sent: string[] = [];
-        const sender = { send: async (m: { id: string }) => { sent.push(m.id); await new Promise((r) => setTimeout(r, 5)); return {}; } };
-        const a = createOutboxWorker({ store, engine, clock, senders: { sms: sender }, batchSize: 6 });
-        const b = createOutboxWorker({ store, engine, clock, senders: { sms: sender }, batchSize: 6 });
+        const send = async ({ message }: OutboundMessage) => {
+          sent.push(message.id);
+          await new Promise((r) => setTimeout(r, 5));
+          return { providerMessageId: `SM-${message.id}` };
+        };
+        const a = worker(send, { batchSize: 6 });
+        const b = worker(send, { batchSize: 6 });
         await Promise.all([a.runOnce(), b.runOnce()]);
         await Promise.all([a.runOnce(), b.runOnce()]);
         assert.equal(sent.length, 10);
         assert.equal(new Set(sent).size, 10);
       });
 
-      it('marks the message failed after the last attempt', async () => {
+      it('fails a message at once on a permanent error, with the provider\'s reason, and never tries it again', async () => {
         const reply = await engine.reply(ann, { caseId: smsCase, text: 'y' });
-        const worker = createOutboxWorker({ store, engine, clock, maxAttempts: 2, backoffMs: () => 1, senders: { sms: { send: async () => { throw new Error('rejected'); } } } });
-        await worker.runOnce();
-        clock.advance(10);
-        await worker.runOnce();
-        assert.equal((await store.getMessage(WS, reply.id))!.status, 'failed');
-        clock.advance(10_000);
-        assert.equal(await worker.runOnce(), 0);
+        let calls = 0;
+        const w = worker(async () => {
+          calls++;
+          throw new DeliveryError("The 'To' number is not a valid phone number.", { retryable: false, code: '21211' });
+        });
+        await w.runOnce();
+        const failed = (await store.getMessage(WS, reply.id))!;
+        assert.deepEqual([failed.status, failed.deliveryError], ['failed', { code: '21211', reason: "The 'To' number is not a valid phone number." }]);
+        clock.advance(24 * 3_600_000);
+        assert.equal(await w.runOnce(), 0);
+        assert.equal(calls, 1);
+      });
+
+      it('gives up after the last attempt, and waits at least as long as the provider asks', async () => {
+        const reply = await engine.reply(ann, { caseId: smsCase, text: 'y' });
+        const w = worker(async () => {
+          throw new DeliveryError('Too many requests', { retryable: true, code: '429', retryAfterMs: 60_000 });
+        }, { maxAttempts: 2, backoffMs: () => 1 });
+        await w.runOnce();
+        clock.advance(59_000);
+        assert.equal(await w.runOnce(), 0, 'Retry-After is honoured');
+        clock.advance(1_001);
+        await w.runOnce();
+        const failed = (await store.getMessage(WS, reply.id))!;
+        assert.deepEqual([failed.status, failed.deliveryError?.code], ['failed', '429']);
+        clock.advance(3_600_000);
+        assert.equal(await w.runOnce(), 0);
+      });
+
+      it('fails what it cannot send: a kind without an adapter, a disabled channel', async () => {
+        const reply = await engine.reply(ann, { caseId: smsCase, text: 'y' });
+        await createOutboxWorker({ store, engine, clock, runtime, adapters: {} }).runOnce();
+        assert.equal((await store.getMessage(WS, reply.id))!.deliveryError?.code, 'no_adapter');
+        const next = await engine.reply(ann, { caseId: smsCase, text: 'z' });
+        await engine.updateChannel(sys, 'sms', { enabled: false });
+        await worker(async () => ({ providerMessageId: 'never' })).runOnce();
+        assert.equal((await store.getMessage(WS, next.id))!.deliveryError?.code, 'channel_disabled');
+        await assert.rejects(engine.reply(ann, { caseId: smsCase, text: 'after' }), { code: 'conflict', message: /disabled/ });
+        await assert.rejects(engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550155' }, text: 'in' }), { code: 'conflict' });
+      });
+
+      it('spreads retries: the default backoff doubles and draws between half and all of it', () => {
+        assert.deepEqual([1, 2, 3].map((n) => defaultBackoff(n, () => 0)), [1_000, 2_000, 4_000]);
+        assert.deepEqual([1, 2, 3].map((n) => defaultBackoff(n, () => 0.999999)), [2_000, 4_000, 8_000]);
+        assert.equal(defaultBackoff(30, () => 0.999999), 900_000);
       });
     });
 

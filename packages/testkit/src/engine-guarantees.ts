@@ -97,7 +97,7 @@ export function describeEngineGuarantees(makeStore: () => Promise<Store>): void 
         const input = { email: 'new@example.com', name: 'New', role: 'agent' as const, passwordHash: null };
         await rejectsWith(engine.createAgent(ann, input), 'forbidden', /admin/);
         await rejectsWith(engine.createAgent(sup, input), 'forbidden');
-        await rejectsWith(engine.createChannel(ann, { kind: 'sms', name: 'SMS 2' }), 'forbidden');
+        await rejectsWith(engine.createChannel(ann, { kind: 'twilio-sms', medium: 'sms', name: 'SMS 2' }), 'forbidden');
         await rejectsWith(engine.updateSettings(sup, { displayName: 'Nope' }), 'forbidden');
         const a = await fromWeb('a', 'anon:a');
         const b = await fromWeb('b', 'anon:b');
@@ -145,7 +145,7 @@ export function describeEngineGuarantees(makeStore: () => Promise<Store>): void 
         await engine.markCaseRead(ann, x.case.id);
         await engine.updateCustomer(ann, x.customer.id, { name: 'Xavier' });
         await engine.updateSettings(admin, { displayName: 'Help desk' });
-        await engine.createChannel(admin, { kind: 'email', name: 'Billing mail' });
+        await engine.createChannel(admin, { kind: 'email', medium: 'email', name: 'Billing mail' });
         await engine.createAgent(admin, { email: 'eve@example.com', name: 'Eve', role: 'agent', passwordHash: null });
         await engine.setPresence(ann, 'ag_ann', 'away');
         const events = await store.listEvents(WS, { after: before, limit: 100 });

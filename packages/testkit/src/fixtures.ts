@@ -29,9 +29,23 @@ export function makeWorkspace(overrides: Partial<Workspace & { settings: Workspa
   };
 }
 
-/** A web-chat channel with no secret. */
+/** An enabled web-chat channel with no secrets; `secretNames` follows `secrets`. */
 export function makeChannel(overrides: Partial<ChannelRecord> = {}): ChannelRecord {
-  return { id: fixtureId('ch'), workspaceId: FIXTURE_WORKSPACE, kind: 'webchat', name: 'Website chat', createdAt: FIXTURE_TIME, secret: null, ...overrides };
+  const channel: ChannelRecord = {
+    id: fixtureId('ch'),
+    workspaceId: FIXTURE_WORKSPACE,
+    kind: 'webchat',
+    medium: 'webchat',
+    name: 'Website chat',
+    enabled: true,
+    config: {},
+    secretNames: [],
+    secrets: {},
+    createdAt: FIXTURE_TIME,
+    updatedAt: FIXTURE_TIME,
+    ...overrides,
+  };
+  return { ...channel, secretNames: Object.keys(channel.secrets).sort() };
 }
 
 /** A human agent, online, in no team. */

@@ -48,7 +48,7 @@ interface Seeded {
 /** A workspace with a web-chat and an SMS channel and one agent. */
 async function seedWorkspace(store: Store, workspaceId = WS): Promise<Seeded> {
   const web = makeChannel({ workspaceId, kind: 'webchat', name: 'Web' });
-  const sms = makeChannel({ workspaceId, kind: 'sms', name: 'SMS', secret: 'twilio-auth-token' });
+  const sms = makeChannel({ workspaceId, kind: 'twilio-sms', medium: 'sms', name: 'SMS', secrets: { authToken: 'twilio-auth-token' } });
   const agent = makeAgent({ workspaceId });
   await store.transaction(async (tx) => {
     await tx.putWorkspace(makeWorkspace({ id: workspaceId }));
@@ -75,14 +75,14 @@ async function openThread(
   return store.transaction(async (tx) => {
     const customer = makeCustomer({ workspaceId, ...overrides.customer });
     await tx.insertCustomer(customer);
-    const kase = makeCase({ workspaceId, number: await tx.nextCaseNumber(workspaceId), customerId: customer.id, channels: [channel.kind], ...overrides.kase });
+    const kase = makeCase({ workspaceId, number: await tx.nextCaseNumber(workspaceId), customerId: customer.id, channels: [channel.medium], ...overrides.kase });
     await tx.insertCase(kase);
     const conversation = makeConversation({
       workspaceId,
       caseId: kase.id,
       customerId: customer.id,
       channelId: channel.id,
-      channelKind: channel.kind,
+      channelKind: channel.medium,
       ...overrides.conversation,
     });
     await tx.insertConversation(conversation);
@@ -203,6 +203,14 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.deepEqual(await store.listChannels(OTHER_WS), []);
         await assert.rejects(store.transaction((tx) => tx.insertChannel({ ...seeded.web, name: 'again' })), { code: 'conflict' });
         assert.equal((await store.getChannel(WS, seeded.web.id))?.name, 'Web');
+      });
+
+      it('updates a channel whole: settings, secrets and its switch', async () => {
+        const changed = { ...seeded.sms, name: 'Texts', enabled: false, config: { from: '+14155550100' }, secrets: { authToken: 'rotated-token' }, updatedAt: fixtureTime(5) };
+        await store.transaction((tx) => tx.updateChannel(changed));
+        assert.deepEqual(await store.getChannel(WS, seeded.sms.id), changed);
+        await assert.rejects(store.transaction((tx) => tx.updateChannel({ ...changed, id: 'ch_missing' })), { code: 'not_found' });
+        assert.equal(await store.getChannel(WS, 'ch_missing'), null);
       });
 
       it('finds agents by id and by email regardless of case, and refuses a second agent with the same email', async () => {
@@ -919,10 +927,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         const b = await openThread(store, seeded.sms);
         const ma = await addMessage(store, a, { text: 'a1' });
         const mb = await addMessage(store, b, { text: 'b1', direction: 'outbound', authorKind: 'agent', authorId: seeded.agent.id, status: 'queued' });
-        await store.transaction((tx) => tx.updateMessageStatus(WS, mb.id, 'delivered'));
-        assert.equal((await store.getMessage(WS, mb.id))?.status, 'delivered');
+        await store.transaction((tx) => tx.updateMessageDelivery(WS, mb.id, { status: 'sent', providerMessageId: 'SM-b1', headers: { 'message-id': '<b1@example.com>' } }));
+        await store.transaction((tx) => tx.updateMessageDelivery(WS, mb.id, { status: 'failed', deliveryError: { code: '30003', reason: 'Unreachable handset' } }));
+        const delivered = await store.getMessage(WS, mb.id);
+        assert.deepEqual(
+          [delivered?.status, delivered?.providerMessageId, delivered?.headers, delivered?.deliveryError],
+          ['failed', 'SM-b1', { 'message-id': '<b1@example.com>' }, { code: '30003', reason: 'Unreachable handset' }],
+        );
+        assert.equal((await store.findMessageByProviderId(WS, seeded.sms.id, 'SM-b1'))?.id, mb.id, 'a provider id learned on sending finds the message');
+        const mb2 = await addMessage(store, b, { text: 'b2', direction: 'outbound', authorKind: 'agent', authorId: seeded.agent.id, status: 'queued' });
+        await assert.rejects(store.transaction((tx) => tx.updateMessageDelivery(WS, mb2.id, { status: 'sent', providerMessageId: 'SM-b1' })), { code: 'conflict' });
+        assert.equal((await store.getMessage(WS, mb2.id))?.providerMessageId, null);
         await store.transaction((tx) => tx.moveCaseContents(WS, b.kase.id, a.kase.id));
-        assert.deepEqual((await store.listMessages(WS, { caseId: a.kase.id, limit: 10 })).items.map((m) => m.id), [ma.id, mb.id]);
+        assert.deepEqual((await store.listMessages(WS, { caseId: a.kase.id, limit: 10 })).items.map((m) => m.id), [ma.id, mb.id, mb2.id]);
         assert.equal((await store.getMessage(WS, mb.id))?.caseId, a.kase.id);
         assert.deepEqual((await store.listMessages(WS, { caseId: b.kase.id, limit: 10 })).items, []);
         assert.deepEqual((await store.listConversations(WS, a.kase.id)).map((c) => c.id), [a.conversation.id, b.conversation.id]);
@@ -1159,7 +1176,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
             await tx.updateCase({ ...a.kase, status: 'open', assigneeId: seeded.agent.id, tags: ['changed'], subject: 'Changed words', lastActivityAt: fixtureTime(99), version: 2 }, 1);
             await tx.moveCaseContents(WS, a.kase.id, b.kase.id);
             await tx.updateConversation({ ...b.conversation, externalThreadId: 'thread-new', lastMessageAt: fixtureTime(99) });
-            await tx.updateMessageStatus(WS, message.id, 'failed');
+            await tx.updateMessageDelivery(WS, message.id, { status: 'failed', providerMessageId: 'SM-rolled-back' });
+            await tx.updateChannel({ ...seeded.sms, enabled: false });
             await tx.markCaseRead(WS, seeded.agent.id, a.kase.id, fixtureTime(50));
             await tx.markCaseRead(WS, seeded.agent.id, b.kase.id, fixtureTime(50));
             await tx.appendEvent(makePresenceEvent());
@@ -1171,6 +1189,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.deepEqual(await store.transaction((tx) => snapshot(tx)), before);
         assert.equal(await store.findConversationByThread(WS, seeded.sms.id, 'thread-new'), null);
         assert.equal(await store.getAgentByEmail(WS, 'moved@example.com'), null);
+        assert.equal(await store.findMessageByProviderId(WS, seeded.sms.id, 'SM-rolled-back'), null);
+        assert.equal((await store.getChannel(WS, seeded.sms.id))?.enabled, true);
       });
 
       it('goes on past a call that failed inside it, with nothing of that call written', async () => {

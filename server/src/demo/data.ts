@@ -1,4 +1,4 @@
-import type { CaseStatus, ChannelKind, Priority, Role, Skill } from '@casekit/protocol';
+import type { CaseStatus, CHANNEL_MEDIA, ChannelKind, Priority, Role, Skill } from '@casekit/protocol';
 
 /** The demo ISP's name, shown to customers in the chat. */
 export const DEMO_COMPANY = 'FibreLink';
@@ -92,14 +92,14 @@ export const DEMO_AGENTS: DemoAgent[] = [
 
 export interface DemoChannel {
   id: string;
-  kind: ChannelKind;
+  kind: keyof typeof CHANNEL_MEDIA;
   name: string;
 }
 
 export const DEMO_CHANNELS: DemoChannel[] = [
   { id: 'email', kind: 'email', name: 'support@fibrelink.example' },
-  { id: 'sms', kind: 'sms', name: 'SMS +44 7700 900000' },
-  { id: 'whatsapp', kind: 'whatsapp', name: 'WhatsApp Business' },
+  { id: 'sms', kind: 'twilio-sms', name: 'SMS +44 7700 900000' },
+  { id: 'whatsapp', kind: 'twilio-whatsapp', name: 'WhatsApp Business' },
   { id: 'telegram', kind: 'telegram', name: 'Telegram @FibreLinkBot' },
 ];
 

@@ -210,7 +210,7 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
   return {
     agents: agents.map((agent) => ({ email: agent.email, name: agent.name, role: agent.role })),
     password: DEMO_PASSWORD,
-    webchat: { channelId: WEBCHAT_CHANNEL_ID, secret: webchat.secret },
+    webchat: { channelId: WEBCHAT_CHANNEL_ID, secret: webchat.secrets.identitySecret ?? null },
     created,
     alreadySeeded: created.agents + created.customers + created.cases + created.messages === 0,
   };

@@ -96,7 +96,7 @@ export function updateCustomer(ctx: EngineContext, actor: Actor, customerId: str
 
 export function identifyVisitor(ctx: EngineContext, actor: SystemActor, input: IdentifyVisitorInput): Promise<Customer> {
   const { workspaceId } = actor;
-  const identity: ChannelIdentity = { channelId: input.channel.id, kind: input.channel.kind, externalId: input.externalId };
+  const identity: ChannelIdentity = { channelId: input.channel.id, kind: input.channel.medium, externalId: input.externalId };
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
     const known = await tx.findCustomerByIdentity(workspaceId, identity.channelId, identity.externalId);
     if (known) return known;

@@ -1,14 +1,40 @@
-import type { Case, CaseStatus, ChannelIdentity, Conversation, Customer, Message } from '@casekit/protocol';
+import { CasekitError, type Case, type CaseStatus, type ChannelIdentity, type Conversation, type Customer, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import type { ChannelRecord, StoreReader } from '../ports.ts';
 import { ACTIVE_STATUSES } from '../rules.ts';
 import type { IngestResult, InboundMessage } from '../types.ts';
 import { diff, notFound, previewOf, unique, type EngineContext, type Step } from './context.ts';
 
+/** References tried per message: enough for any real thread, bounded against a crafted one. */
+const MAX_REFERENCES = 50;
+
 async function requireChannel(reader: StoreReader, workspaceId: string, channelId: string): Promise<ChannelRecord> {
   const channel = await reader.getChannel(workspaceId, channelId);
   if (!channel) throw notFound('channel', channelId);
+  if (!channel.enabled) throw new CasekitError('conflict', `The channel "${channel.name}" is disabled; it takes no messages until it is enabled again.`);
   return channel;
+}
+
+/**
+ * The conversation an inbound message continues: the first of its references stored on this
+ * channel, else the conversation its reply token names, else the provider's thread, else (unless
+ * it is a new topic) the customer's latest conversation on the channel.
+ */
+async function findThread(tx: StoreReader, input: InboundMessage, channel: ChannelRecord, customer: Customer): Promise<Conversation | null> {
+  const { workspaceId } = input;
+  const own = (conversation: Conversation | null) => (conversation && conversation.customerId === customer.id && conversation.channelId === channel.id ? conversation : null);
+  for (const reference of (input.references ?? []).slice(0, MAX_REFERENCES)) {
+    const earlier = await tx.findMessageByProviderId(workspaceId, channel.id, reference);
+    const conversation = earlier && own(await tx.getConversation(workspaceId, earlier.conversationId));
+    if (conversation) return conversation;
+  }
+  if (input.replyToken) {
+    const conversation = own(await tx.getConversation(workspaceId, input.replyToken));
+    if (conversation) return conversation;
+  }
+  if (input.threadKey) return own(await tx.findConversationByThread(workspaceId, channel.id, input.threadKey));
+  if (input.newTopic) return null;
+  return own(await tx.findLatestConversation(workspaceId, customer.id, channel.id));
 }
 
 /** Finds the sender by channel identity, then email, then phone; creates a profile when none matches. */
@@ -16,7 +42,7 @@ async function resolveCustomer({ tx, emit, at }: Step, input: InboundMessage, ch
   const { workspaceId } = input;
   const email = input.from.email?.toLowerCase();
   const phone = input.from.phone;
-  const identity: ChannelIdentity = { channelId: channel.id, kind: channel.kind, externalId: input.from.externalId };
+  const identity: ChannelIdentity = { channelId: channel.id, kind: channel.medium, externalId: input.from.externalId };
   const byIdentity = await tx.findCustomerByIdentity(workspaceId, channel.id, input.from.externalId);
   if (byIdentity) return byIdentity;
   const known =
@@ -80,22 +106,20 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     }
     if (input.requireCurrentCustomer && input.customerId && customer.id !== input.customerId) throw notFound('customer', input.customerId);
 
-    // Threading: the thread's or the channel's latest conversation while its case is active or
-    // recently solved; else the customer's active case on any channel; else a new case.
-    let conversation = input.threadKey
-      ? await tx.findConversationByThread(workspaceId, channel.id, input.threadKey)
-      : await tx.findLatestConversation(workspaceId, customer.id, channel.id);
-    // A thread key another customer's conversation holds is not this customer's thread.
-    if (conversation && conversation.customerId !== customer.id) conversation = null;
+    // Threading: the message's thread while its case is active or recently solved (an
+    // auto-reply stays on its thread whatever the case's status, and never reopens it); else,
+    // unless it is a new topic, the customer's active case on any channel; else a new case.
+    let conversation = await findThread(tx, input, channel, customer);
     let kase = conversation ? await tx.getCase(workspaceId, conversation.caseId) : null;
     let reopened = false;
     if (kase && (!ACTIVE_STATUSES.has(kase.status) || kase.customerId !== customer.id)) {
       const solvedRecently =
         kase.customerId === customer.id && kase.status === 'solved' && kase.solvedAt !== null && now.getTime() - Date.parse(kase.solvedAt) <= windowMs;
-      if (solvedRecently) reopened = true;
-      else kase = conversation = null;
+      const keepsThread = input.automated && kase.customerId === customer.id && kase.status !== 'closed';
+      if (solvedRecently && !input.automated) reopened = true;
+      else if (!keepsThread) kase = conversation = null;
     }
-    if (!kase) {
+    if (!kase && !input.newTopic) {
       kase = await tx.findActiveCase(workspaceId, customer.id);
       conversation = null;
     }
@@ -133,7 +157,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       caseId: kase.id,
       customerId: customer.id,
       channelId: channel.id,
-      channelKind: channel.kind,
+      channelKind: channel.medium,
       externalThreadId: input.threadKey ?? null,
       createdAt: at,
       lastMessageAt: at,
@@ -146,7 +170,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       conversationId: conversation.id,
       customerId: customer.id,
       channelId: channel.id,
-      channelKind: channel.kind,
+      channelKind: channel.medium,
       direction: 'inbound',
       authorKind: input.authorKind ?? 'customer',
       authorId: null,
@@ -157,15 +181,18 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       providerMessageId: input.providerMessageId ?? null,
       clientMessageId: input.clientMessageId ?? null,
       status: 'delivered',
+      ...(input.subject !== undefined && { subject: input.subject.slice(0, 998) }),
+      ...(input.html !== undefined && { html: input.html }),
+      ...(input.headers && { headers: input.headers }),
       createdAt: at,
     };
     const before = kase;
-    const status: CaseStatus = reopened || kase.status === 'pending' ? 'open' : kase.status;
+    const status: CaseStatus = reopened || (kase.status === 'pending' && !input.automated) ? 'open' : kase.status;
     const after: Case = {
       ...kase,
       status,
       solvedAt: status === 'solved' ? kase.solvedAt : null,
-      channels: unique([...kase.channels, channel.kind]),
+      channels: unique([...kase.channels, channel.medium]),
       preview,
       messageCount: kase.messageCount + 1,
       lastActivityAt: at,
@@ -175,8 +202,9 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     const base = { workspaceId, at, actorId: null, caseId: after.id, customerId: customer.id };
     // Parents before children: case, conversation, message.
     if (created) await tx.insertCase(after);
-    if (isNewConversation) await tx.insertConversation(conversation);
-    else await tx.updateConversation({ ...conversation, lastMessageAt: at });
+    const inbound = { lastMessageAt: at, lastInboundAt: at, lastInboundMessageId: message.id };
+    if (isNewConversation) await tx.insertConversation({ ...conversation, ...inbound });
+    else await tx.updateConversation({ ...conversation, ...inbound });
     await tx.insertMessage(message);
     if (created) {
       await emit({ ...base, type: 'case.created', data: { case: after } });

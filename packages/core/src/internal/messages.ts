@@ -1,8 +1,9 @@
 import { CasekitError, type Case, type Conversation, type DeliveryStatus, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import { isForwardStatus } from '../rules.ts';
-import type { AgentActor, CreateOptions, NoteInput, ReplyInput, SystemActor } from '../types.ts';
-import { diff, notFound, previewOf, requireCase, type EngineContext } from './context.ts';
+import type { MessageDelivery } from '../ports.ts';
+import type { AgentActor, CreateOptions, DeliveryReceipt, NoteInput, ReplyInput, SystemActor } from '../types.ts';
+import { diff, notFound, previewOf, requireCase, type EngineContext, type Step } from './context.ts';
 
 /**
  * An agent's reply (on the conversation's channel) or internal note, in one transaction with
@@ -39,6 +40,12 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
       const owner = await tx.getCustomer(workspaceId, conversation.customerId);
       if (owner?.id !== kase.customerId) {
         throw new CasekitError('conflict', `Conversation "${conversation.id}" is not with the customer of case #${kase.number}; nothing was sent.`);
+      }
+      if (!internal) {
+        const channel = await tx.getChannel(workspaceId, conversation.channelId);
+        if (channel && !channel.enabled) {
+          throw new CasekitError('conflict', `The channel "${channel.name}" is disabled; enable it or reply on another of the customer's channels. Nothing was sent.`);
+        }
       }
       const webchat = conversation.channelKind === 'webchat';
       const message: Message = {
@@ -116,22 +123,51 @@ export function markCaseRead(ctx: EngineContext, actor: AgentActor, caseId: stri
 }
 
 /** Moves a delivery status forward; a stale or backward one changes nothing and answers null. */
-export function updateDeliveryStatus(ctx: EngineContext, actor: SystemActor, messageId: string, status: DeliveryStatus): Promise<Message | null> {
+export function updateDeliveryStatus(
+  ctx: EngineContext,
+  actor: SystemActor,
+  messageId: string,
+  status: DeliveryStatus,
+  details: Omit<MessageDelivery, 'status'> = {},
+): Promise<Message | null> {
   const { workspaceId } = actor;
-  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
-    const message = await tx.getMessage(workspaceId, messageId);
+  return ctx.run(workspaceId, async (step) => {
+    const message = await step.tx.getMessage(workspaceId, messageId);
     if (!message) throw notFound('message', messageId);
-    if (!isForwardStatus(message.status, status)) return null;
-    await tx.updateMessageStatus(workspaceId, messageId, status);
-    await emit({
-      type: 'message.status',
-      workspaceId,
-      at,
-      actorId: null,
-      caseId: message.caseId,
-      customerId: message.customerId,
-      data: { messageId, status, internal: message.internal },
-    });
-    return { ...message, status };
+    return moveDelivery(step, message, { ...details, status });
   });
+}
+
+/** A provider's receipt, matched to our message by the provider's id. */
+export function applyReceipt(ctx: EngineContext, actor: SystemActor, receipt: DeliveryReceipt): Promise<Message | null> {
+  const { workspaceId } = actor;
+  return ctx.run(workspaceId, async (step) => {
+    const message = await step.tx.findMessageByProviderId(workspaceId, receipt.channelId, receipt.providerMessageId);
+    if (!message || message.direction !== 'outbound') return null;
+    return moveDelivery(step, message, { status: receipt.status, ...(receipt.error && { deliveryError: receipt.error }) });
+  });
+}
+
+/** Delivery statuses only move forward; whatever else the provider said is kept with the move. */
+async function moveDelivery({ tx, emit, at }: Step, message: Message, delivery: MessageDelivery): Promise<Message | null> {
+  if (!isForwardStatus(message.status, delivery.status)) return null;
+  await tx.updateMessageDelivery(message.workspaceId, message.id, delivery);
+  const { status } = delivery;
+  await emit({
+    type: 'message.status',
+    workspaceId: message.workspaceId,
+    at,
+    actorId: null,
+    caseId: message.caseId,
+    customerId: message.customerId,
+    data: { messageId: message.id, status, internal: message.internal },
+  });
+  const { providerMessageId, headers, deliveryError } = delivery;
+  return {
+    ...message,
+    status,
+    ...(providerMessageId !== undefined && { providerMessageId }),
+    ...(headers && { headers }),
+    ...(deliveryError && { deliveryError }),
+  };
 }

@@ -2,7 +2,7 @@ import { CasekitError, type Agent, type Channel, type Presence, type Workspace, 
 import { newId } from '../ids.ts';
 import type { AgentRecord, ChannelRecord } from '../ports.ts';
 import { actorIdOf, authorize, isAgentActor } from '../rules.ts';
-import type { AgentActor, CreateAgentInput, CreateChannelInput, CreateOptions, SystemActor } from '../types.ts';
+import type { AgentActor, ChannelPatch, CreateAgentInput, CreateChannelInput, CreateOptions, SystemActor } from '../types.ts';
 import { DEFAULT_CAPACITY, DEFAULT_SETTINGS } from '../defaults.ts';
 import { publicAgent, publicChannel } from '../visibility.ts';
 import { notFound, type EngineContext } from './context.ts';
@@ -76,13 +76,19 @@ export function createChannel(ctx: EngineContext, actor: AgentActor | SystemActo
     workspaceId,
     async ({ tx, emit, at }) => {
       authorize(actor, 'createChannel');
+      const secrets = { ...input.secrets };
       const record: ChannelRecord = {
         id: input.id ?? newId('ch'),
         workspaceId,
         kind: input.kind,
+        medium: input.medium,
         name: input.name,
+        enabled: input.enabled ?? true,
+        config: { ...input.config },
+        secretNames: Object.keys(secrets).sort(),
+        secrets,
         createdAt: at,
-        secret: input.secret ?? null,
+        updatedAt: at,
       };
       if (await tx.getChannel(workspaceId, record.id)) {
         throw new CasekitError('conflict', `A channel with id "${record.id}" already exists.`);
@@ -94,6 +100,30 @@ export function createChannel(ctx: EngineContext, actor: AgentActor | SystemActo
     },
     options?.idempotency,
   );
+}
+
+/** Renames, reconfigures, disables or re-enables a channel; its kind and medium never change. */
+export function updateChannel(ctx: EngineContext, actor: AgentActor | SystemActor, channelId: string, patch: ChannelPatch): Promise<Channel> {
+  const { workspaceId } = actor;
+  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    authorize(actor, 'updateChannel');
+    const current = await tx.getChannel(workspaceId, channelId);
+    if (!current) throw notFound('channel', channelId);
+    const secrets = patch.secrets ? { ...patch.secrets } : current.secrets;
+    const next: ChannelRecord = {
+      ...current,
+      name: patch.name ?? current.name,
+      enabled: patch.enabled ?? current.enabled,
+      config: patch.config ? { ...patch.config } : current.config,
+      secrets,
+      secretNames: Object.keys(secrets).sort(),
+      updatedAt: at,
+    };
+    await tx.updateChannel(next);
+    const channel = publicChannel(next);
+    await emit({ type: 'channel.updated', workspaceId, at, actorId: actorIdOf(actor), caseId: null, customerId: null, data: { channel } });
+    return channel;
+  });
 }
 
 /** Sets an agent's presence: their own, or anyone's for a supervisor or the system. */

@@ -63,6 +63,7 @@ export interface TestServerOptions
     | 'maxQueuedBytes'
     | 'uploads'
     | 'publicUrl'
+    | 'channels'
     | 'loginLimits'
     | 'visitorUploadLimits'
     | 'presenceFromConnections'
@@ -97,7 +98,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const { engine } = server;
   await engine.ensureWorkspace({ id: WORKSPACE, name: 'Test ISP' });
-  await provisionChannel(engine, WORKSPACE, { id: 'webchat', kind: 'webchat', name: 'Website chat', secret: WEBCHAT_SECRET });
+  await provisionChannel(engine, WORKSPACE, { id: 'webchat', kind: 'webchat', name: 'Website chat', secrets: { identitySecret: WEBCHAT_SECRET } });
   await provisionChannel(engine, WORKSPACE, { id: 'email', kind: 'email', name: 'Support email' });
   const make = (name: string, role: Agent['role']) =>
     provisionAgent(engine, auth, WORKSPACE, { email: `${name}@example.com`, name: name[0]!.toUpperCase() + name.slice(1), password: PASSWORD, role });

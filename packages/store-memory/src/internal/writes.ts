@@ -82,6 +82,13 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
       journal.write('channels', pk, { pos: nextPos(), value: frozen(record) });
     },
 
+    updateChannel(record) {
+      const pk = key(record.workspaceId, record.id);
+      const row = db.channels.get(pk);
+      if (!row) throw notFound('channel', record.id);
+      journal.write('channels', pk, { ...row, value: frozen(record) });
+    },
+
     insertAgent(record) {
       const pk = key(record.workspaceId, record.id);
       if (db.agents.get(pk)) throw agentConflict('id', record.id, record.email);
@@ -235,10 +242,23 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
       journal.write('messages', pk, { pos: nextPos(), clientKey, value: frozen(message) });
     },
 
-    updateMessageStatus(ws, messageId, status) {
+    updateMessageDelivery(ws, messageId, delivery) {
       const row = db.messages.get(key(ws, messageId));
       if (!row) throw notFound('message', messageId);
-      journal.write('messages', key(ws, messageId), { ...row, value: withFields(row.value, { status }) });
+      const { status, providerMessageId, headers, deliveryError } = delivery;
+      if (providerMessageId !== undefined) {
+        const holder = db.messages.by.provider.get(key(ws, row.value.channelId, providerMessageId));
+        if (holder !== undefined && holder !== key(ws, messageId)) {
+          throw conflict(`A message with provider message id "${providerMessageId}" on channel "${row.value.channelId}" is already stored.`, { messageId });
+        }
+      }
+      const fields = {
+        status,
+        ...(providerMessageId !== undefined && { providerMessageId }),
+        ...(headers && { headers }),
+        ...(deliveryError && { deliveryError }),
+      };
+      journal.write('messages', key(ws, messageId), { ...row, value: withFields(row.value, fields) });
     },
 
     appendEvent(event) {

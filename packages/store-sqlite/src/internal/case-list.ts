@@ -1,5 +1,5 @@
 import { MIN_PREFIX_LENGTH, parseCaseSearch, type CaseQuery } from '@casekit/core';
-import { CASE_STATUSES, CHANNEL_KINDS, type ChannelKind } from '@casekit/protocol';
+import { CASE_STATUSES, type ChannelKind } from '@casekit/protocol';
 import { decodeCaseCursor } from './cursor.ts';
 
 /** One query of a case-list plan; each returns rows already in list order. */
@@ -17,10 +17,27 @@ export interface CaseListArm {
 export const FTS_KEY_SPAN = 2 ** 21;
 const KEY = `${FTS_KEY_SPAN}`;
 
-/** The bit of each channel kind in `cases.channel_mask`. */
+/**
+ * The bit of each medium in `cases.channel_mask`, stored in the file: a bit is never reused or
+ * moved, and a new medium takes the next free one (the type makes sure none is left out).
+ */
+const CHANNEL_BITS: Readonly<Record<ChannelKind, number>> = {
+  webchat: 0,
+  email: 1,
+  sms: 2,
+  whatsapp: 3,
+  messenger: 4,
+  instagram: 5,
+  telegram: 6,
+  x: 7,
+  bot: 8,
+  api: 9,
+};
+
+/** The bits of these media in `cases.channel_mask`. */
 export function channelMask(kinds: readonly ChannelKind[]): number {
   let mask = 0;
-  for (const kind of kinds) mask |= 1 << CHANNEL_KINDS.indexOf(kind);
+  for (const kind of kinds) mask |= 1 << CHANNEL_BITS[kind];
   return mask;
 }
 

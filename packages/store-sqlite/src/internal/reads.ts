@@ -8,6 +8,12 @@ import type { SecretBox } from './secrets.ts';
 
 type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
 
+/** A channel's secrets: a JSON object, or the single secret a channel kept before schema 6. */
+function openSecrets(text: string, kind: string): Record<string, string> {
+  if (text.startsWith('{')) return JSON.parse(text) as Record<string, string>;
+  return { [kind === 'webchat' ? 'identitySecret' : 'secret']: text };
+}
+
 /** The engine's sets of statuses as SQL lists (they are constants, so the statements stay cached). */
 const sqlList = (statuses: ReadonlySet<string>) => [...statuses].map((status) => `'${status}'`).join(', ');
 const ACTIVE_SQL = sqlList(ACTIVE_STATUSES);
@@ -51,8 +57,11 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
 
   const agent = (row: Row | undefined): AgentRecord | null =>
     row ? { ...parse<AgentRecord>(row.json), passwordHash: (row.password_hash as string | null) ?? null } : null;
-  const channel = (row: Row | undefined): ChannelRecord | null =>
-    row ? { ...parse<ChannelRecord>(row.json), secret: row.secret == null ? null : box.open(row.secret as string) } : null;
+  const channel = (row: Row | undefined): ChannelRecord | null => {
+    if (!row) return null;
+    const record = parse<Omit<ChannelRecord, 'secrets'>>(row.json);
+    return { ...record, secrets: row.secret == null ? {} : openSecrets(box.open(row.secret as string), record.kind) };
+  };
   const one = <T>(row: Row | undefined): T | null => (row ? parse<T>(row.json) : null);
 
   /** The `columns` of the events `listEvents` lists. */

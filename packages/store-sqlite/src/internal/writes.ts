@@ -1,6 +1,6 @@
 import { customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
-import type { IdempotentResponse, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
-import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type DeliveryStatus, type NewCaseEvent } from '@casekit/protocol';
+import type { IdempotentResponse, MessageDelivery, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
+import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type Message, type NewCaseEvent } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN } from './case-list.ts';
 import { clientKey, identityKey, isConstraint, MAX_MERGE_HOPS, NUL, parse, providerKey, toMs, type Prepare, type Sync } from './rows.ts';
 import type { SecretBox } from './secrets.ts';
@@ -98,19 +98,28 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
     return s('SELECT value FROM counters WHERE ws = ? AND name = ?').get(ws, name)!.value as number;
   }
 
+  /** A channel's secrets as the `secret` column keeps them: one sealed JSON object, or NULL for none. */
+  const sealSecrets = (secrets: Record<string, string>) => (Object.keys(secrets).length === 0 ? null : box.seal(JSON.stringify(secrets)));
+
   return {
     putWorkspace(workspace) {
       s('INSERT INTO workspaces (id, json) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json').run(workspace.id, JSON.stringify(workspace));
     },
 
     insertChannel(record) {
-      const { secret, ...channel } = record;
+      const { secrets, ...channel } = record;
       try {
-        s('INSERT INTO channels (ws, id, secret, json) VALUES (?, ?, ?, ?)').run(channel.workspaceId, channel.id, secret === null ? null : box.seal(secret), JSON.stringify(channel));
+        s('INSERT INTO channels (ws, id, secret, json) VALUES (?, ?, ?, ?)').run(channel.workspaceId, channel.id, sealSecrets(secrets), JSON.stringify(channel));
       } catch (error) {
         if (isConstraint(error, 'UNIQUE')) throw new CasekitError('conflict', `A channel with id "${channel.id}" already exists.`, { cause: error });
         throw error;
       }
+    },
+
+    updateChannel(record) {
+      const { secrets, ...channel } = record;
+      const { changes } = s('UPDATE channels SET secret = ?, json = ? WHERE ws = ? AND id = ?').run(sealSecrets(secrets), JSON.stringify(channel), channel.workspaceId, channel.id);
+      if (changes === 0) throw notFound('channel', channel.id);
     },
 
     insertAgent(record) {
@@ -337,9 +346,27 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
       }
     },
 
-    updateMessageStatus(ws, messageId, status: DeliveryStatus) {
-      const { changes } = s(`UPDATE messages SET json = json_set(json, '$.status', ?) WHERE ws = ? AND id = ?`).run(status, ws, messageId);
-      if (changes === 0) throw notFound('message', messageId);
+    updateMessageDelivery(ws, messageId, delivery: MessageDelivery) {
+      const row = s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, messageId);
+      if (!row) throw notFound('message', messageId);
+      const message = parse<Message>(row.json);
+      const { status, providerMessageId, headers, deliveryError } = delivery;
+      const next: Message = {
+        ...message,
+        status,
+        ...(providerMessageId !== undefined && { providerMessageId }),
+        ...(headers && { headers }),
+        ...(deliveryError && { deliveryError }),
+      };
+      const byProvider = next.providerMessageId !== null ? providerKey(next.channelId, next.providerMessageId) : null;
+      try {
+        s('UPDATE messages SET provider_key = ?, json = ? WHERE ws = ? AND id = ?').run(byProvider, JSON.stringify(next), ws, messageId);
+      } catch (error) {
+        if (isConstraint(error, 'UNIQUE')) {
+          throw new CasekitError('conflict', `A message with provider message id "${providerMessageId}" on channel "${next.channelId}" is already stored.`, { cause: error });
+        }
+        throw error;
+      }
     },
 
     appendEvent(event: NewCaseEvent): CaseEvent {

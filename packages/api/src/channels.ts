@@ -1,0 +1,114 @@
+import { ChannelConfigError, publicChannel, type ChannelAdapter, type ChannelRecord } from '@casekit/core';
+import { CasekitError, type ChannelCapabilities, type ChannelDetails, type ChannelKindInfo } from '@casekit/protocol';
+
+/**
+ * What the API needs of a kind of channel to configure it: its medium, fields, capabilities and
+ * a check of its settings. Every `ChannelAdapter` is one; web chat is built in.
+ */
+export type ChannelKindSpec = Pick<ChannelAdapter, 'kind' | 'medium' | 'capabilities' | 'fields' | 'validate'> & Partial<Pick<ChannelAdapter, 'verify' | 'parse' | 'send' | 'handshake'>>;
+
+/** Web chat: the realtime connection delivers it; its one secret signs verified visitors' ids. */
+export const WEBCHAT_KIND: ChannelKindSpec = {
+  kind: 'webchat',
+  medium: 'webchat',
+  capabilities: {
+    maxTextLength: 10_000,
+    attachments: { maxCount: 10, maxTotalBytes: 50 * 1024 * 1024 },
+    replyWindowHours: null,
+    receipts: { delivered: true, read: false },
+    canInitiate: false,
+    rich: false,
+  },
+  fields: {
+    config: [],
+    secrets: [
+      {
+        name: 'identitySecret',
+        label: 'Identity secret',
+        required: false,
+        help: 'Your site signs its signed-in users\' ids with it (hex HMAC-SHA256), so their chats follow them across devices. At least 16 characters.',
+      },
+    ],
+  },
+  validate({ config, secrets }) {
+    if (config !== undefined && (typeof config !== 'object' || config === null || Object.keys(config).length > 0)) {
+      throw new ChannelConfigError('config', 'config: web chat takes no settings.');
+    }
+    const given = (secrets ?? {}) as Record<string, unknown>;
+    for (const name of Object.keys(given)) if (name !== 'identitySecret') throw new ChannelConfigError(`secrets.${name}`, `secrets.${name}: web chat has no such secret.`);
+    const secret = given.identitySecret;
+    if (secret === undefined) return { config: {}, secrets: {} as Record<string, string> };
+    if (typeof secret !== 'string' || secret.length < 16 || secret.length > 500) {
+      throw new ChannelConfigError('secrets.identitySecret', 'secrets.identitySecret: must be 16 to 500 characters.');
+    }
+    return { config: {}, secrets: { identitySecret: secret } };
+  },
+};
+
+/** Capabilities assumed for a stored channel whose kind this server no longer runs. */
+const UNKNOWN_CAPABILITIES: ChannelCapabilities = {
+  maxTextLength: 10_000,
+  attachments: null,
+  replyWindowHours: null,
+  receipts: { delivered: false, read: false },
+  canInitiate: false,
+  rich: false,
+};
+
+/** The kinds a server runs, by name, and how their channels look on the wire. */
+export interface ChannelKinds {
+  get(kind: string): ChannelKindSpec | undefined;
+  list(): ChannelKindInfo[];
+  /** A channel as the API shows it: no secrets, with its webhook URL and capabilities. */
+  details(record: ChannelRecord): ChannelDetails;
+  /** Checks a channel's settings with its kind; a bad field answers 400 naming `body.config.…`. */
+  validate(kind: string, input: { config: unknown; secrets: unknown }): { spec: ChannelKindSpec; config: Record<string, unknown>; secrets: Record<string, string> };
+}
+
+/**
+ * The registry of channel kinds: web chat plus the adapters given. `webhookBaseUrl` is the
+ * server's public URL (`CASEKIT_PUBLIC_URL`); webhook URLs are made from it alone.
+ */
+export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhookBaseUrl: string | undefined): ChannelKinds {
+  const byKind = new Map<string, ChannelKindSpec>([[WEBCHAT_KIND.kind, WEBCHAT_KIND]]);
+  for (const adapter of adapters) {
+    if (byKind.has(adapter.kind) && adapter !== byKind.get(adapter.kind)) throw new Error(`Two channel adapters for the kind "${adapter.kind}".`);
+    byKind.set(adapter.kind, adapter);
+  }
+  const base = webhookBaseUrl?.replace(/\/+$/, '');
+  const takesWebhooks = (spec: ChannelKindSpec | undefined) => Boolean(spec?.verify && spec.parse);
+  return {
+    get: (kind) => byKind.get(kind),
+    list: () =>
+      [...byKind.values()].map((spec) => ({
+        kind: spec.kind,
+        medium: spec.medium,
+        capabilities: spec.capabilities,
+        fields: { config: [...spec.fields.config], secrets: [...spec.fields.secrets] },
+        webhooks: takesWebhooks(spec),
+      })),
+    details(record) {
+      const spec = byKind.get(record.kind);
+      return {
+        ...publicChannel(record),
+        webhookUrl: takesWebhooks(spec) && base ? `${base}/webhooks/${record.id}` : null,
+        capabilities: spec?.capabilities ?? UNKNOWN_CAPABILITIES,
+      };
+    },
+    validate(kind, input) {
+      const spec = byKind.get(kind);
+      if (!spec) {
+        throw new CasekitError('validation_failed', `This server runs no channels of kind "${kind}"; it runs ${[...byKind.keys()].join(', ')}.`, {
+          details: { issues: [{ path: 'body.kind', message: `unknown channel kind "${kind}"` }] },
+        });
+      }
+      try {
+        const { config, secrets } = spec.validate(input) as { config: Record<string, unknown>; secrets: Record<string, string> };
+        return { spec, config, secrets };
+      } catch (error) {
+        if (!(error instanceof ChannelConfigError)) throw error;
+        throw new CasekitError('validation_failed', error.message, { details: { issues: [{ path: `body.${error.field}`, message: error.message }] }, cause: error });
+      }
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { ChannelPayloadError, type CaseEngine, type ChannelRecord, type ChannelRuntime, type Clock, type InboundEvent, type InboundMessageEvent, type Store, type SystemActor, type WebhookReply } from '@casekit/core';
+import { CasekitError, type Attachment } from '@casekit/protocol';
+import type { BlobStore } from './blob-store.ts';
+import type { ChannelKinds } from './channels.ts';
+import { randomBase64Url } from './internal/crypto.ts';
+import { consoleLogger, errorText, type Logger } from './logger.ts';
+
+export interface WebhookRunnerOptions {
+  store: Store;
+  engine: CaseEngine;
+  workspaceId: string;
+  kinds: ChannelKinds;
+  /** The server's public URL (`CASEKIT_PUBLIC_URL`): the webhook URL signatures are checked against is made from it, never from the Host header. */
+  publicUrl: string;
+  /** Where files that arrive inside a request (email attachments) are kept. */
+  blobStore?: BlobStore;
+  /** Link to a kept file, as agents' browsers reach it. */
+  uploadUrl(id: string): string;
+  /** HTTP for provider APIs (default: the global `fetch`). */
+  fetch?: typeof fetch;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** A webhook request as an HTTP adapter hands it over. */
+export interface WebhookInput {
+  method: string;
+  channelId: string;
+  /** The query string as received, with its `?`, or empty. */
+  search: string;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body: Uint8Array;
+}
+
+export interface WebhookRunner {
+  /** Verifies, parses and stores one webhook request; answers what the provider expects. */
+  handle(input: WebhookInput): Promise<WebhookReply>;
+  /** Stores what a channel received some other way (mail over SMTP): messages once each, receipts forward only. */
+  receive(channel: ChannelRecord, events: readonly InboundEvent[]): Promise<void>;
+  /** What an adapter works with for this channel. */
+  runtime(channel: ChannelRecord): ChannelRuntime;
+  /** `${publicUrl}/webhooks/<id>`. */
+  webhookUrl(channelId: string): string;
+}
+
+const json = (status: number, code: string, message: string): WebhookReply => ({
+  status,
+  contentType: 'application/json',
+  body: JSON.stringify({ error: { code, message } }),
+});
+
+/** A file count and size no inbound message exceeds: the rest is dropped, with a note in the log. */
+const MAX_INBOUND_FILES = 50;
+
+/**
+ * The path every provider's webhook takes: the channel's adapter checks the signature over the
+ * raw bytes first (a refused request is never parsed), then its events go to the engine, which
+ * stores each message once however often the provider repeats it.
+ */
+export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunner {
+  const { store, engine, workspaceId, kinds } = options;
+  const base = options.publicUrl.replace(/\/+$/, '');
+  const clock = options.clock ?? { now: () => new Date() };
+  const logger = options.logger ?? consoleLogger;
+  const system: SystemActor = { workspaceId, system: 'webhooks' };
+  const webhookUrl = (channelId: string) => `${base}/webhooks/${channelId}`;
+
+  const runtime = (channel: ChannelRecord): ChannelRuntime => ({
+    channel: { id: channel.id, workspaceId: channel.workspaceId, kind: channel.kind, name: channel.name, config: channel.config, secrets: channel.secrets },
+    webhookUrl: webhookUrl(channel.id),
+    publicUrl: base,
+    fetch: options.fetch ?? fetch,
+    now: () => clock.now(),
+  });
+
+  /** Files a request carried are kept in the blob store; files by reference stay links. */
+  async function attachmentsOf(channel: ChannelRecord, event: InboundMessageEvent): Promise<Attachment[]> {
+    const kept: Attachment[] = [];
+    for (const file of event.attachments.slice(0, MAX_INBOUND_FILES)) {
+      const name = (file.name || 'attachment').slice(0, 255);
+      const contentType = (file.contentType || 'application/octet-stream').slice(0, 127);
+      if (file.content) {
+        if (!options.blobStore) continue;
+        const bytes = file.content;
+        const info = await options.blobStore.put(
+          { id: `up_${randomBase64Url(18)}`, workspaceId, name, contentType, owner: { kind: 'customer', id: `channel:${channel.id}` }, createdAt: clock.now().toISOString() },
+          (async function* () {
+            yield bytes;
+          })(),
+        );
+        await options.blobStore.markAttached?.(info.id, clock.now());
+        kept.push({ name, contentType, size: info.size, url: options.uploadUrl(info.id) });
+      } else if (file.url) {
+        kept.push({ name, contentType, size: file.size ?? 0, url: file.url.slice(0, 2048) });
+      }
+    }
+    return kept;
+  }
+
+  async function receive(channel: ChannelRecord, events: readonly InboundEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'status') {
+        await engine.applyReceipt(system, {
+          channelId: channel.id,
+          providerMessageId: event.providerMessageId,
+          status: event.status,
+          ...(event.error && { error: { code: event.error.code.slice(0, 100), reason: event.error.reason.slice(0, 1000) } }),
+        });
+        continue;
+      }
+      // A repeat is answered from the store before any file is kept again.
+      if (await store.findMessageByProviderId(workspaceId, channel.id, event.providerMessageId)) continue;
+      await engine.ingest({
+        workspaceId,
+        channelId: channel.id,
+        providerMessageId: event.providerMessageId,
+        from: event.from,
+        text: event.text,
+        attachments: await attachmentsOf(channel, event),
+        ...(event.subject !== undefined && { subject: event.subject }),
+        ...(event.html !== undefined && { html: event.html }),
+        ...(event.headers && { headers: event.headers }),
+        ...(event.references && { references: event.references }),
+        ...(event.replyToken && { replyToken: event.replyToken }),
+        ...(event.threadKey && { threadKey: event.threadKey }),
+        ...(event.newTopic && { newTopic: true }),
+        ...(event.automated && { automated: true }),
+      });
+    }
+  }
+
+  async function handle(input: WebhookInput): Promise<WebhookReply> {
+    const channel = await store.getChannel(workspaceId, input.channelId);
+    const spec = channel && kinds.get(channel.kind);
+    if (!channel || !spec?.verify || !spec.parse) return json(404, 'not_found', `No channel "${input.channelId}" takes webhooks here.`);
+    if (!channel.enabled) return json(410, 'channel_disabled', `The channel "${channel.name}" is disabled; nothing was stored.`);
+    const request = { method: input.method, url: webhookUrl(channel.id) + input.search, headers: input.headers, body: input.body };
+    const context = runtime(channel);
+    if (input.method === 'GET' || input.method === 'HEAD') {
+      return spec.handshake?.(request, context) ?? json(405, 'bad_request', 'This channel answers no GET; providers POST to it.');
+    }
+    if (input.method !== 'POST') return json(405, 'bad_request', 'Providers POST to this URL.');
+    const verdict = await spec.verify(request, context);
+    if (!verdict.ok) {
+      logger.warn('webhook refused', { channelId: channel.id, kind: channel.kind, status: verdict.status, reason: verdict.reason });
+      return json(verdict.status, verdict.status === 401 ? 'unauthorized' : 'forbidden', verdict.reason);
+    }
+    let parsed;
+    try {
+      parsed = await spec.parse(request, context);
+    } catch (error) {
+      if (error instanceof ChannelPayloadError || error instanceof SyntaxError) return json(400, 'bad_request', `The payload could not be read: ${error.message}`);
+      throw error;
+    }
+    try {
+      await receive(channel, parsed.events);
+    } catch (error) {
+      // A refusal of the engine (a disabled channel meanwhile, a bad address) is the provider's to see; anything else retries.
+      if (error instanceof CasekitError && error.status < 500) return json(error.status, error.code, error.message);
+      logger.error('webhook failed', { channelId: channel.id, error: errorText(error) });
+      return json(503, 'unavailable', 'The message could not be stored now; send it again.');
+    }
+    return parsed.reply ?? { status: 200 };
+  }
+
+  return { handle, receive, runtime, webhookUrl };
+}
