@@ -293,6 +293,54 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
       assert.equal(await engine.updateDeliveryStatus(system, reply.id, 'failed'), null);
     });
 
+    describe('email threading', () => {
+      const mail = (providerMessageId: string, text: string, extra: object = {}) =>
+        engine.ingest({ workspaceId: WS, channelId: 'mail', providerMessageId, from: { externalId: 'dana@example.com', email: 'dana@example.com', name: 'Dana' }, text, ...extra });
+      const sys = { workspaceId: WS, system: 'test' };
+
+      it('threads a reply by the first of its references that is stored, whatever its subject says', async () => {
+        const first = await mail('<a@mail.example>', 'Router keeps rebooting', { subject: 'Router', newTopic: true });
+        const reply = await engine.reply(ann, { caseId: first.case.id, text: 'Try a factory reset.' });
+        await engine.updateDeliveryStatus(sys, reply.id, 'sent', { providerMessageId: '<m.out@support.example>' });
+        // Outlook keeps only References; a mailing list rewrites the subject.
+        const answer = await mail('<b@mail.example>', 'Still rebooting', { subject: '[list] Re: Something else', references: ['<unknown@x>', '<m.out@support.example>', '<a@mail.example>'] });
+        assert.equal(answer.case.id, first.case.id);
+        assert.equal(answer.message.conversationId, first.message.conversationId);
+        assert.deepEqual([answer.message.subject, answer.message.headers], ['[list] Re: Something else', undefined]);
+        const conversation = await store.getConversation(WS, first.message.conversationId);
+        assert.deepEqual([conversation?.lastInboundMessageId, conversation?.lastInboundAt], [answer.message.id, answer.message.createdAt]);
+      });
+
+      it('opens a new case for a new topic from the same sender, and threads by a reply token when references do not', async () => {
+        const first = await mail('<a@mail.example>', 'Invoice question', { subject: 'Invoice', newTopic: true });
+        const other = await mail('<c@mail.example>', 'Moving house', { subject: 'Moving', newTopic: true });
+        assert.notEqual(other.case.id, first.case.id);
+        const byToken = await mail('<d@mail.example>', 'About the invoice', { references: ['<gone@x>'], replyToken: first.message.conversationId });
+        assert.equal(byToken.case.id, first.case.id);
+        // A token naming another customer's conversation threads nothing.
+        const eve = await engine.ingest({ workspaceId: WS, channelId: 'mail', providerMessageId: '<e@mail.example>', from: { externalId: 'eve@example.com', email: 'eve@example.com' }, text: 'Hi', replyToken: first.message.conversationId, newTopic: true });
+        assert.notEqual(eve.case.id, first.case.id);
+        assert.notEqual(eve.message.conversationId, first.message.conversationId);
+      });
+
+      it('keeps an auto-reply on its thread without reopening a solved case', async () => {
+        const first = await mail('<a@mail.example>', 'Question', { subject: 'Q', newTopic: true });
+        await engine.updateCase(ann, first.case.id, { status: 'solved', version: first.case.version });
+        const auto = await mail('<ooo@mail.example>', 'I am out of office', { references: ['<a@mail.example>'], automated: true });
+        assert.equal(auto.case.id, first.case.id);
+        assert.equal(auto.case.status, 'solved');
+        const human = await mail('<f@mail.example>', 'Back now, one more thing', { references: ['<a@mail.example>'] });
+        assert.equal(human.case.status, 'open', 'a person writing back within the window does reopen it');
+      });
+
+      it('bounds the references it reads, so a crafted header cannot make one message read thousands', async () => {
+        const first = await mail('<a@mail.example>', 'Question', { subject: 'Q', newTopic: true });
+        const references = [...Array.from({ length: 5_000 }, (_, i) => `<junk-${i}@x>`), '<a@mail.example>'];
+        const late = await mail('<g@mail.example>', 'Hello?', { references, newTopic: true });
+        assert.notEqual(late.case.id, first.case.id, 'a reference past the bound threads nothing');
+      });
+    });
+
     describe('outbox worker', () => {
       let smsCase: string;
       const sys = { workspaceId: WS, system: 'test' };
