@@ -1,7 +1,8 @@
 import { DEFAULT_SETTINGS } from './defaults.ts';
 import type { Clock, Publisher, Store } from './ports.ts';
 import type { CaseEngine } from './types.ts';
-import { createContext } from './internal/context.ts';
+import type { ChannelCapabilities } from '@casekit/protocol';
+import { createContext, type EngineContext } from './internal/context.ts';
 import { mergeCases, updateCase } from './internal/cases.ts';
 import { createCustomer, identifyVisitor, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
 import { ingest } from './internal/ingest.ts';
@@ -18,6 +19,11 @@ export interface CaseEngineOptions {
   defaultReopenWindowHours?: number;
   /** Hears a publisher's failure; the change it was about stays committed. Default: `console.error`. */
   onPublishError?: (error: unknown) => void;
+  /**
+   * What each kind of channel can carry (its adapter's `capabilities`): replies are checked
+   * against it (length, files, the reply window). A kind it does not know is not checked.
+   */
+  channelCapabilities?: (kind: string) => ChannelCapabilities | undefined;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -28,13 +34,14 @@ const systemClock: Clock = { now: () => new Date() };
  * @example const engine = createCaseEngine({ store: await createSqliteStore({ filename }) })
  */
 export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
-  const ctx = createContext(
+  const base = createContext(
     options.store,
     options.clock ?? systemClock,
     options.publisher,
     options.defaultReopenWindowHours ?? DEFAULT_SETTINGS.reopenWindowHours,
     options.onPublishError ?? ((error) => console.error('publishing committed events failed', error)),
   );
+  const ctx: EngineContext = { ...base, capabilitiesOf: options.channelCapabilities ?? (() => undefined) };
   return {
     ingest: (input) => ingest(ctx, input),
     reply: (actor, input, opts) => agentMessage(ctx, actor, input, false, opts),

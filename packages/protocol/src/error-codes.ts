@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   version_conflict: 409,
   conflict: 409,
+  /** The channel's reply window (WhatsApp's 24 hours) has closed: only an approved template may go out. */
+  reply_window_closed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -136,15 +136,21 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       }
     },
   };
-  const engine = createCaseEngine({ store: options.store, publisher, ...(options.clock && { clock: options.clock }) });
   const adapters = options.channels?.adapters ?? [];
   const publicUrl = (options.channels?.publicUrl ?? 'http://localhost').replace(/\/+$/, '');
   const channels = { adapters, webhookBaseUrl: publicUrl };
+  const kinds = createChannelKinds(adapters, publicUrl);
+  const engine = createCaseEngine({
+    store: options.store,
+    publisher,
+    channelCapabilities: (kind) => kinds.get(kind)?.capabilities,
+    ...(options.clock && { clock: options.clock }),
+  });
   const webhooks = createWebhookRunner({
     store: options.store,
     engine,
     workspaceId: options.workspaceId,
-    kinds: createChannelKinds(adapters, publicUrl),
+    kinds,
     publicUrl,
     uploadUrl: (id) => `${options.publicUrl ?? `${publicUrl}/api/v1`}/uploads/${id}`,
     logger: logger ?? defaultLogger,

@@ -293,6 +293,23 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
       assert.equal(await engine.updateDeliveryStatus(system, reply.id, 'failed'), null);
     });
 
+    it('checks a reply against what its channel carries: length, files and the reply window', async () => {
+      const capabilities = { maxTextLength: 20, attachments: null, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false };
+      const checked = createCaseEngine({ store, clock, channelCapabilities: (kind) => (kind === 'twilio-sms' ? capabilities : undefined) });
+      const inbound = await checked.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550177', phone: '+14155550177' }, text: 'hi' });
+      const caseId = inbound.case.id;
+      await assert.rejects(checked.reply(ann, { caseId, text: 'x'.repeat(21) }), { code: 'validation_failed', message: /at most 20 characters/ });
+      const file = { name: 'a.png', contentType: 'image/png', size: 10, url: '/api/v1/uploads/up_x' };
+      await assert.rejects(checked.reply(ann, { caseId, text: 'see file', attachments: [file] }), { code: 'validation_failed', message: /no files/ });
+      assert.equal((await checked.reply(ann, { caseId, text: 'ok' })).status, 'queued');
+      assert.equal((await checked.addNote(ann, { caseId, text: 'x'.repeat(50) })).internal, true, 'notes never leave, so nothing limits them');
+      clock.advance(24 * 3_600_000 + 1);
+      await assert.rejects(checked.reply(ann, { caseId, text: 'late' }), { code: 'reply_window_closed', message: /24 hours.*template/ });
+      const back = await checked.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550177' }, text: 'hello again' });
+      assert.equal(back.case.id, caseId);
+      assert.equal((await checked.reply(ann, { caseId, text: 'welcome back' })).status, 'queued', 'the customer writing opens the window again');
+    });
+
     describe('email threading', () => {
       const mail = (providerMessageId: string, text: string, extra: object = {}) =>
         engine.ingest({ workspaceId: WS, channelId: 'mail', providerMessageId, from: { externalId: 'dana@example.com', email: 'dana@example.com', name: 'Dana' }, text, ...extra });

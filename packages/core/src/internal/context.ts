@@ -1,4 +1,4 @@
-import { CasekitError, type Case, type CaseChanges, type CaseEvent, type NewCaseEvent } from '@casekit/protocol';
+import { CasekitError, type Case, type CaseChanges, type CaseEvent, type ChannelCapabilities, type NewCaseEvent } from '@casekit/protocol';
 import type { Clock, Publisher, Store, StoreReader, StoreTx } from '../ports.ts';
 import type { IdempotencyKey } from '../types.ts';
 
@@ -18,6 +18,8 @@ export interface Step {
 export interface EngineContext {
   store: Store;
   defaultReopenHours: number;
+  /** What a kind of channel can carry, when the engine was told. */
+  capabilitiesOf(kind: string): ChannelCapabilities | undefined;
   /** Runs `fn` as one transaction at one time; publishes its events after the commit. */
   run<T>(workspaceId: string, fn: (step: Step) => Promise<T>, idempotency?: IdempotencyKey): Promise<T>;
 }
@@ -32,6 +34,7 @@ export function createContext(
   return {
     store,
     defaultReopenHours,
+    capabilitiesOf: () => undefined,
     async run(workspaceId, fn, idempotency) {
       const events: CaseEvent[] = [];
       const now = clock.now();

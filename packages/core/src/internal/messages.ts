@@ -1,9 +1,34 @@
-import { CasekitError, type Case, type Conversation, type DeliveryStatus, type Message } from '@casekit/protocol';
+import { CasekitError, type Case, type ChannelCapabilities, type Conversation, type DeliveryStatus, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import { isForwardStatus } from '../rules.ts';
 import type { MessageDelivery } from '../ports.ts';
 import type { AgentActor, CreateOptions, DeliveryReceipt, NoteInput, ReplyInput, SystemActor } from '../types.ts';
 import { diff, notFound, previewOf, requireCase, type EngineContext, type Step } from './context.ts';
+
+const issue = (path: string, message: string) => new CasekitError('validation_failed', message, { details: { issues: [{ path, message }] } });
+
+/** A reply must fit its channel: length, files, and the window in which free-form replies are allowed. */
+function assertFits(input: ReplyInput | NoteInput, conversation: Conversation, channelName: string, capabilities: ChannelCapabilities, now: Date): void {
+  if (input.text.length > capabilities.maxTextLength) {
+    throw issue('body.text', `${channelName} carries at most ${capabilities.maxTextLength} characters a message; this one has ${input.text.length}.`);
+  }
+  const files = input.attachments ?? [];
+  if (files.length > 0) {
+    const limits = capabilities.attachments;
+    if (!limits) throw issue('body.attachments', `${channelName} carries no files; send a link instead.`);
+    if (files.length > limits.maxCount) throw issue('body.attachments', `${channelName} carries at most ${limits.maxCount} files a message.`);
+    const total = files.reduce((sum, file) => sum + file.size, 0);
+    if (total > limits.maxTotalBytes) throw issue('body.attachments', `${channelName} carries at most ${Math.floor(limits.maxTotalBytes / 1_048_576)} MB of files a message.`);
+  }
+  const hours = capabilities.replyWindowHours;
+  if (hours !== null && conversation.lastInboundAt && now.getTime() - Date.parse(conversation.lastInboundAt) > hours * 3_600_000) {
+    throw new CasekitError(
+      'reply_window_closed',
+      `${channelName} allows free-form replies only within ${hours} hours of the customer's last message (${conversation.lastInboundAt}); send an approved template, or reach them on another channel.`,
+      { details: { lastInboundAt: conversation.lastInboundAt, windowHours: hours } },
+    );
+  }
+}
 
 /**
  * An agent's reply (on the conversation's channel) or internal note, in one transaction with
@@ -13,7 +38,7 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
   const { workspaceId, agent } = actor;
   return ctx.run(
     workspaceId,
-    async ({ tx, emit, at }) => {
+    async ({ tx, emit, at, now }) => {
       if (input.clientMessageId) {
         const seen = await tx.findMessageByClientId(workspaceId, agent.id, input.clientMessageId);
         if (seen) return seen;
@@ -46,6 +71,8 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         if (channel && !channel.enabled) {
           throw new CasekitError('conflict', `The channel "${channel.name}" is disabled; enable it or reply on another of the customer's channels. Nothing was sent.`);
         }
+        const capabilities = channel && ctx.capabilitiesOf(channel.kind);
+        if (channel && capabilities) assertFits(input, conversation, channel.name, capabilities, now);
       }
       const webchat = conversation.channelKind === 'webchat';
       const message: Message = {
