@@ -59,7 +59,9 @@ describe('loadConfig', () => {
     assert.equal(config.realtimeQueueLimit, 256 * 1024);
     assert.equal(loadConfig({}).realtimeQueueLimit, 1024 * 1024);
     assert.deepEqual(config.uploadTypes, ['image/png', 'application/pdf']);
-    assert.equal(config.publicUrl, 'https://support.example.com/api/v1');
+    assert.equal(config.publicUrl, 'https://support.example.com', 'a trailing /api/v1 is dropped');
+    assert.equal(loadConfig({ CASEKIT_PUBLIC_URL: 'https://example.com/support/' }).publicUrl, 'https://example.com/support');
+    assert.equal(loadConfig({ CASEKIT_SMTP_PORT: '2525' }).smtpPort, 2525);
     assert.equal(config.port, 0);
     assert.equal(config.workspaceId, 'acme');
     assert.equal(config.bodyLimit, 256 * 1024);

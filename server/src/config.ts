@@ -29,8 +29,13 @@ export interface Config {
   realtimeQueueLimit: number;
   /** Media types accepted as uploads. */
   uploadTypes: string[];
-  /** Base URL of `/api/v1` as browsers reach it; links to uploads are made from it. */
+  /**
+   * The server's public base URL (origin and any mount path, without `/api/v1`): webhook URLs,
+   * which signatures are checked against, and links to uploads are made from it.
+   */
   publicUrl: string | undefined;
+  /** Port of the SMTP listener that receives mail for email channels; undefined: none. */
+  smtpPort: number | undefined;
   /** Origins of host pages allowed to call the API from a browser; `'*'` for any; empty for none. */
   corsOrigins: '*' | string[];
   /** Key channel secrets are encrypted with; generated and kept in `<dataDir>/secret-key` when not set. */
@@ -93,7 +98,17 @@ const Env = z.object({
     .transform((text) => text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'must be media types separated by commas, e.g. image/png,application/pdf')).min(1))
     .default([...DEFAULT_UPLOAD_TYPES]),
-  CASEKIT_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of /api/v1 as browsers reach it' }).optional(),
+  CASEKIT_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the http(s) URL the server is reached at, e.g. https://support.example.com' })
+    // Without `/api/v1`; a value written with it (as older versions asked) still works.
+    .transform((url) => url.replace(/\/+$/, '').replace(/\/api\/v1$/, ''))
+    .optional(),
+  CASEKIT_SMTP_PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number between 0 and 65535')
+    .transform(Number)
+    .pipe(z.number().int().max(65535, 'must be a whole number between 0 and 65535'))
+    .optional(),
   CASEKIT_CORS_ORIGINS: z
     .string()
     .transform((text, ctx): '*' | string[] => {
@@ -168,6 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     realtimeQueueLimit: v.CASEKIT_REALTIME_QUEUE_LIMIT,
     uploadTypes: v.CASEKIT_UPLOAD_TYPES,
     publicUrl: v.CASEKIT_PUBLIC_URL,
+    smtpPort: v.CASEKIT_SMTP_PORT,
     corsOrigins: v.CASEKIT_CORS_ORIGINS,
     secretKey: v.CASEKIT_SECRET_KEY,
     trustProxy: v.CASEKIT_TRUST_PROXY,

@@ -170,7 +170,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       blobStore,
       uploads: { maxBytes: config.uploadLimit, contentTypes: config.uploadTypes },
       maxQueuedBytes: config.realtimeQueueLimit,
-      ...(config.publicUrl && { publicUrl: config.publicUrl }),
+      ...(config.publicUrl && { publicUrl: `${config.publicUrl}/api/v1` }),
+      channels: { ...(config.publicUrl && { publicUrl: config.publicUrl }) },
       corsOrigins: config.corsOrigins,
     });
     await ensureBaseline({ store, engine: server.engine }, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });

@@ -69,13 +69,13 @@ export interface ChannelKinds {
  * The registry of channel kinds: web chat plus the adapters given. `webhookBaseUrl` is the
  * server's public URL (`CASEKIT_PUBLIC_URL`); webhook URLs are made from it alone.
  */
-export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhookBaseUrl: string | undefined): ChannelKinds {
+export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhookBaseUrl: string | (() => string) | undefined): ChannelKinds {
   const byKind = new Map<string, ChannelKindSpec>([[WEBCHAT_KIND.kind, WEBCHAT_KIND]]);
   for (const adapter of adapters) {
     if (byKind.has(adapter.kind) && adapter !== byKind.get(adapter.kind)) throw new Error(`Two channel adapters for the kind "${adapter.kind}".`);
     byKind.set(adapter.kind, adapter);
   }
-  const base = webhookBaseUrl?.replace(/\/+$/, '');
+  const base = () => (typeof webhookBaseUrl === 'function' ? webhookBaseUrl() : webhookBaseUrl)?.replace(/\/+$/, '');
   const takesWebhooks = (spec: ChannelKindSpec | undefined) => Boolean(spec?.verify && spec.parse);
   return {
     get: (kind) => byKind.get(kind),
@@ -89,9 +89,10 @@ export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhook
       })),
     details(record) {
       const spec = byKind.get(record.kind);
+      const url = base();
       return {
         ...publicChannel(record),
-        webhookUrl: takesWebhooks(spec) && base ? `${base}/webhooks/${record.id}` : null,
+        webhookUrl: takesWebhooks(spec) && url ? `${url}/webhooks/${record.id}` : null,
         capabilities: spec?.capabilities ?? UNKNOWN_CAPABILITIES,
       };
     },

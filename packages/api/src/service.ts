@@ -50,7 +50,7 @@ export interface ApiServiceOptions {
    * `webhookBaseUrl`, the server's public URL (`CASEKIT_PUBLIC_URL`, without `/api/v1`) that
    * webhook URLs are made from and signatures are checked against.
    */
-  channels?: { adapters?: readonly ChannelKindSpec[]; webhookBaseUrl?: string };
+  channels?: { adapters?: readonly ChannelKindSpec[]; webhookBaseUrl?: string | (() => string) };
 }
 
 /** One request as an adapter (Express, msw, …) hands it over, already matched to its route. */

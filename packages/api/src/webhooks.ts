@@ -10,8 +10,12 @@ export interface WebhookRunnerOptions {
   engine: CaseEngine;
   workspaceId: string;
   kinds: ChannelKinds;
-  /** The server's public URL (`CASEKIT_PUBLIC_URL`): the webhook URL signatures are checked against is made from it, never from the Host header. */
-  publicUrl: string;
+  /**
+   * The server's public URL (`CASEKIT_PUBLIC_URL`): the webhook URL signatures are checked
+   * against is made from it, never from the Host header. A function when it is known only once
+   * the server listens.
+   */
+  publicUrl: string | (() => string);
   /** Where files that arrive inside a request (email attachments) are kept. */
   blobStore?: BlobStore;
   /** Link to a kept file, as agents' browsers reach it. */
@@ -60,16 +64,16 @@ const MAX_INBOUND_FILES = 50;
  */
 export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunner {
   const { store, engine, workspaceId, kinds } = options;
-  const base = options.publicUrl.replace(/\/+$/, '');
+  const base = () => (typeof options.publicUrl === 'function' ? options.publicUrl() : options.publicUrl).replace(/\/+$/, '');
   const clock = options.clock ?? { now: () => new Date() };
   const logger = options.logger ?? consoleLogger;
   const system: SystemActor = { workspaceId, system: 'webhooks' };
-  const webhookUrl = (channelId: string) => `${base}/webhooks/${channelId}`;
+  const webhookUrl = (channelId: string) => `${base()}/webhooks/${channelId}`;
 
   const runtime = (channel: ChannelRecord): ChannelRuntime => ({
     channel: { id: channel.id, workspaceId: channel.workspaceId, kind: channel.kind, name: channel.name, config: channel.config, secrets: channel.secrets },
     webhookUrl: webhookUrl(channel.id),
-    publicUrl: base,
+    publicUrl: base(),
     fetch: options.fetch ?? fetch,
     now: () => clock.now(),
   });

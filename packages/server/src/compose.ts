@@ -137,7 +137,9 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     },
   };
   const adapters = options.channels?.adapters ?? [];
-  const publicUrl = (options.channels?.publicUrl ?? 'http://localhost').replace(/\/+$/, '');
+  // Without a configured public URL, webhooks are made from the address this server listens on.
+  let listening = 'http://127.0.0.1';
+  const publicUrl = () => (options.channels?.publicUrl ?? listening).replace(/\/+$/, '');
   const channels = { adapters, webhookBaseUrl: publicUrl };
   const kinds = createChannelKinds(adapters, publicUrl);
   const engine = createCaseEngine({
@@ -152,7 +154,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     workspaceId: options.workspaceId,
     kinds,
     publicUrl,
-    uploadUrl: (id) => `${options.publicUrl ?? `${publicUrl}/api/v1`}/uploads/${id}`,
+    uploadUrl: (id) => `${options.publicUrl ?? `${publicUrl()}/api/v1`}/uploads/${id}`,
     logger: logger ?? defaultLogger,
     ...(options.blobStore && { blobStore: options.blobStore }),
     ...(options.channels?.fetch && { fetch: options.channels.fetch }),
@@ -190,6 +192,8 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
+          const bound = httpServer.address() as AddressInfo;
+          listening = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
           if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
           resolve(httpServer.address() as AddressInfo);
         });
