@@ -1,5 +1,5 @@
 import { ChannelConfigError, publicChannel, type ChannelAdapter, type ChannelRecord } from '@casekit/core';
-import { CasekitError, type ChannelCapabilities, type ChannelDetails, type ChannelKindInfo } from '@casekit/protocol';
+import { CasekitError, CHANNEL_CAPABILITIES, type ChannelCapabilities, type ChannelDetails, type ChannelKindInfo } from '@casekit/protocol';
 
 /**
  * What the API needs of a kind of channel to configure it: its medium, fields, capabilities and
@@ -11,14 +11,7 @@ export type ChannelKindSpec = Pick<ChannelAdapter, 'kind' | 'medium' | 'capabili
 export const WEBCHAT_KIND: ChannelKindSpec = {
   kind: 'webchat',
   medium: 'webchat',
-  capabilities: {
-    maxTextLength: 10_000,
-    attachments: { maxCount: 10, maxTotalBytes: 50 * 1024 * 1024 },
-    replyWindowHours: null,
-    receipts: { delivered: true, read: false },
-    canInitiate: false,
-    rich: false,
-  },
+  capabilities: CHANNEL_CAPABILITIES.webchat,
   fields: {
     config: [],
     secrets: [
@@ -45,19 +38,16 @@ export const WEBCHAT_KIND: ChannelKindSpec = {
   },
 };
 
-/** Capabilities assumed for a stored channel whose kind this server no longer runs. */
-const UNKNOWN_CAPABILITIES: ChannelCapabilities = {
-  maxTextLength: 10_000,
-  attachments: null,
-  replyWindowHours: null,
-  receipts: { delivered: false, read: false },
-  canInitiate: false,
-  rich: false,
-};
+/** Capabilities of a stored channel whose kind this server does not run: the shipped kind's, else the least. */
+function capabilitiesWithout(kind: string): ChannelCapabilities {
+  return (CHANNEL_CAPABILITIES as Record<string, ChannelCapabilities>)[kind] ?? CHANNEL_CAPABILITIES.bot;
+}
 
 /** The kinds a server runs, by name, and how their channels look on the wire. */
 export interface ChannelKinds {
   get(kind: string): ChannelKindSpec | undefined;
+  /** What channels of a kind carry: its adapter's word, else the shipped kind's table. */
+  capabilities(kind: string): ChannelCapabilities;
   list(): ChannelKindInfo[];
   /** A channel as the API shows it: no secrets, with its webhook URL and capabilities. */
   details(record: ChannelRecord): ChannelDetails;
@@ -79,6 +69,7 @@ export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhook
   const takesWebhooks = (spec: ChannelKindSpec | undefined) => Boolean(spec?.verify && spec.parse);
   return {
     get: (kind) => byKind.get(kind),
+    capabilities: (kind) => byKind.get(kind)?.capabilities ?? capabilitiesWithout(kind),
     list: () =>
       [...byKind.values()].map((spec) => ({
         kind: spec.kind,
@@ -93,7 +84,7 @@ export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhook
       return {
         ...publicChannel(record),
         webhookUrl: takesWebhooks(spec) && url ? `${url}/webhooks/${record.id}` : null,
-        capabilities: spec?.capabilities ?? UNKNOWN_CAPABILITIES,
+        capabilities: spec?.capabilities ?? capabilitiesWithout(record.kind),
       };
     },
     validate(kind, input) {

@@ -8,6 +8,7 @@ import {
   type Auth,
   type BlobStore,
   type UploadLimits,
+  createChannelKinds,
 } from '@casekit/api';
 import { createCaseEngine, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, ROUTES, type CaseEvent, type RouteDef, type RouteName } from '@casekit/protocol';
@@ -122,7 +123,8 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
       }
     }
   };
-  const engine = createCaseEngine({ store, clock, publisher: { publish } });
+  // Replies are checked against the shipped kinds' capabilities, as the server checks them.
+  const engine = createCaseEngine({ store, clock, publisher: { publish }, channelCapabilities: createChannelKinds([], undefined).capabilities });
   const auth = createTokenAuth({ jwtSecret: MOCK_SECRET, passwords: webCryptoPasswords });
   const blobs = createMemoryBlobStore();
   const api = createApiService({

@@ -2,6 +2,9 @@
 export {
   CHANNEL_KINDS,
   CHANNEL_MEDIA,
+  CHANNEL_CAPABILITIES,
+  smsSegments,
+  defaultReplyConversation,
   CASE_STATUSES,
   PRIORITIES,
   ROLES,

@@ -114,3 +114,67 @@ export const QUICK_REPLY_CONTENT_TYPE = 'application/vnd.casekit.quick-reply';
 
 /** An upload's id: `up_` and at least 128 random bits, URL-safe (unanchored, to build patterns from). */
 export const UPLOAD_ID_PATTERN = 'up_[A-Za-z0-9_-]{22,60}';
+
+/** What a channel of a shipped kind carries; its adapter declares the same, and the composer shows it. */
+export interface ChannelCapabilityValues {
+  maxTextLength: number;
+  attachments: { maxCount: number; maxTotalBytes: number } | null;
+  replyWindowHours: number | null;
+  receipts: { delivered: boolean; read: boolean };
+  canInitiate: boolean;
+  rich: boolean;
+  segmented?: boolean;
+}
+
+const MB = 1024 * 1024;
+const none = { delivered: false, read: false };
+
+/**
+ * The capabilities of the channel kinds casekit ships, from the providers' documented limits
+ * (`shared/reference/channels.md`): the one table adapters, the API and the composer read.
+ */
+export const CHANNEL_CAPABILITIES = {
+  webchat: { maxTextLength: 10_000, attachments: { maxCount: 10, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: false, rich: false },
+  email: { maxTextLength: 100_000, attachments: { maxCount: 20, maxTotalBytes: 10 * MB }, replyWindowHours: null, receipts: none, canInitiate: true, rich: true },
+  'twilio-sms': { maxTextLength: 1600, attachments: { maxCount: 10, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: true, rich: false, segmented: true },
+  'twilio-whatsapp': { maxTextLength: 1600, attachments: { maxCount: 10, maxTotalBytes: 5 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
+  'whatsapp-cloud': { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 16 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
+  messenger: { maxTextLength: 2000, attachments: { maxCount: 1, maxTotalBytes: 25 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
+  instagram: { maxTextLength: 1000, attachments: { maxCount: 1, maxTotalBytes: 8 * MB }, replyWindowHours: 24, receipts: { delivered: false, read: true }, canInitiate: false, rich: false },
+  telegram: { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false },
+  x: { maxTextLength: 10_000, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false },
+  api: { maxTextLength: 10_000, attachments: { maxCount: 10, maxTotalBytes: 25 * MB }, replyWindowHours: null, receipts: { delivered: true, read: true }, canInitiate: true, rich: false },
+  bot: { maxTextLength: 10_000, attachments: null, replyWindowHours: null, receipts: none, canInitiate: true, rich: false },
+} as const satisfies Record<keyof typeof CHANNEL_MEDIA, ChannelCapabilityValues>;
+
+/** GSM 03.38 basic characters (one septet each) and the extension table (two: escape + char). */
+const GSM_BASIC = new Set(
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+const GSM_EXTENDED = new Set('^{}\\[~]|€\f');
+
+/**
+ * How an SMS of this text is billed: GSM-7 when every character is in the GSM alphabet (160 in
+ * one segment, 153 each when split), else UCS-2 (70, or 67 each, counted in UTF-16 units).
+ * @example smsSegments('Hello') // { encoding: 'GSM-7', segments: 1, units: 5 }
+ */
+export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number; units: number } {
+  let septets = 0;
+  for (const char of text) {
+    if (GSM_BASIC.has(char)) septets += 1;
+    else if (GSM_EXTENDED.has(char)) septets += 2;
+    else {
+      const units = text.length;
+      return { encoding: 'UCS-2', units, segments: units === 0 ? 0 : units <= 70 ? 1 : Math.ceil(units / 67) };
+    }
+  }
+  return { encoding: 'GSM-7', units: septets, segments: septets === 0 ? 0 : septets <= 160 ? 1 : Math.ceil(septets / 153) };
+}
+
+/**
+ * The conversation a reply goes on when the agent names none: the one the customer (or anyone)
+ * wrote on last. The engine sends there; the composer shows it.
+ */
+export function defaultReplyConversation<C extends { lastMessageAt: string }>(conversations: readonly C[]): C | null {
+  return conversations.reduce<C | null>((latest, c) => (!latest || c.lastMessageAt > latest.lastMessageAt ? c : latest), null);
+}

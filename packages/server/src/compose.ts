@@ -145,7 +145,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const engine = createCaseEngine({
     store: options.store,
     publisher,
-    channelCapabilities: (kind) => kinds.get(kind)?.capabilities,
+    channelCapabilities: kinds.capabilities,
     ...(options.clock && { clock: options.clock }),
   });
   const webhooks = createWebhookRunner({

@@ -1,4 +1,4 @@
-import { CasekitError, type Case, type ChannelCapabilities, type Conversation, type DeliveryStatus, type Message } from '@casekit/protocol';
+import { CasekitError, defaultReplyConversation, type Case, type ChannelCapabilities, type Conversation, type DeliveryStatus, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import { isForwardStatus } from '../rules.ts';
 import type { MessageDelivery } from '../ports.ts';
@@ -58,7 +58,7 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         }
       } else {
         const conversations = await tx.listConversations(workspaceId, kase.id);
-        conversation = conversations.reduce<Conversation | null>((latest, c) => (!latest || c.lastMessageAt > latest.lastMessageAt ? c : latest), null);
+        conversation = defaultReplyConversation(conversations);
         if (!conversation) throw new CasekitError('conflict', `Case #${kase.number} has no conversation to reply on.`);
       }
       // A reply goes to whoever the conversation is with, and that is always the case's customer.
