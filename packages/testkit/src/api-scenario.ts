@@ -151,7 +151,8 @@ export async function runApiScenario(send: ScenarioFetch): Promise<ScenarioStep[
   return steps;
 }
 
-const ID = /\b(?:c|cu|cv|m|ag|ch|ob|up)_[0-9a-z]{26}\b|\bup_[A-Za-z0-9_-]{22,60}\b|\banon:[A-Za-z0-9_-]{16}\b|\bidempotency-[0-9a-f]{64}\b/g;
+// Random ids may end in "-", where \b finds no boundary: their ends are marked by what cannot follow.
+const ID = /\b(?:c|cu|cv|m|ag|ch|ob|up)_[0-9a-z]{26}\b|\bup_[A-Za-z0-9_-]{22,60}(?![A-Za-z0-9_-])|\banon:[A-Za-z0-9_-]{16}(?![A-Za-z0-9_-])|\bidempotency-[0-9a-f]{64}\b/g;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/;
 
