@@ -131,13 +131,13 @@ const none = { delivered: false, read: false };
 
 /**
  * The capabilities of the channel kinds casekit ships, from the providers' documented limits
- * (`shared/reference/channels.md`): the one table adapters, the API and the composer read.
+ * (each provider's own documentation): the one table adapters, the API and the composer read.
  */
 export const CHANNEL_CAPABILITIES = {
   webchat: { maxTextLength: 10_000, attachments: { maxCount: 10, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: false, rich: false },
   email: { maxTextLength: 100_000, attachments: { maxCount: 20, maxTotalBytes: 10 * MB }, replyWindowHours: null, receipts: none, canInitiate: true, rich: true },
   'twilio-sms': { maxTextLength: 1600, attachments: { maxCount: 10, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: true, rich: false, segmented: true },
-  'twilio-whatsapp': { maxTextLength: 1600, attachments: { maxCount: 10, maxTotalBytes: 5 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
+  'twilio-whatsapp': { maxTextLength: 1600, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
   'whatsapp-cloud': { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 16 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
   messenger: { maxTextLength: 2000, attachments: { maxCount: 1, maxTotalBytes: 25 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
   instagram: { maxTextLength: 1000, attachments: { maxCount: 1, maxTotalBytes: 8 * MB }, replyWindowHours: 24, receipts: { delivered: false, read: true }, canInitiate: false, rich: false },
