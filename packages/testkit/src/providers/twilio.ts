@@ -1,0 +1,384 @@
+// A faithful fake of Twilio Programmable Messaging (reference/channels.md §1): the Messages
+// endpoint with its auth, validation and error bodies, status callbacks, and signed inbound
+// webhooks. The signature is computed here from Twilio's rules, independently of any adapter.
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Form parameters; an array is a repeated parameter. */
+export type TwilioFormParams = Record<string, string | readonly string[]>;
+
+/**
+ * The `X-Twilio-Signature` for a request to `url` with `params`: base64 HMAC-SHA1 under the Auth
+ * Token of the URL, then each parameter by sorted name as name+value (repeated: distinct values sorted).
+ * @example signTwilioRequest('12345', 'https://mycompany.com/myapp.php?foo=1&bar=2', { CallSid: 'CA…' })
+ */
+export function signTwilioRequest(authToken: string, url: string, params: TwilioFormParams): string {
+  const names = Object.keys(params).sort();
+  const data = names.reduce((signed, name) => {
+    const value = params[name]!;
+    const values = typeof value === 'string' ? [value] : [...new Set(value)].sort();
+    return signed + values.map((v) => name + v).join('');
+  }, url);
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+/** A webhook the fake posted and what it was answered. */
+export interface TwilioWebhookDelivery {
+  response: Response;
+  params: Record<string, string>;
+  signature: string;
+}
+
+/** Posts `params` form-encoded and signed to `url`, with the headers Twilio sends. */
+export async function postTwilioWebhook(options: {
+  url: string;
+  authToken: string;
+  params: Record<string, string>;
+  /** Sign as if this URL had been configured (to test a URL mismatch); `url` by default. */
+  signedUrl?: string;
+  fetch?: typeof fetch;
+}): Promise<TwilioWebhookDelivery> {
+  const signature = signTwilioRequest(options.authToken, options.signedUrl ?? options.url, options.params);
+  const response = await (options.fetch ?? fetch)(options.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signature,
+      'i-twilio-idempotency-token': randomUUID(),
+      'user-agent': 'TwilioProxy/1.1',
+    },
+    body: new URLSearchParams(options.params).toString(),
+  });
+  return { response, params: options.params, signature };
+}
+
+/** A Twilio SID: its two-letter prefix and 32 hex digits. */
+function twilioSid(prefix: 'AC' | 'SM' | 'MM' | 'MG' | 'ME'): string {
+  return prefix + randomBytes(16).toString('hex');
+}
+
+interface InboundOptions {
+  /** The channel's webhook URL. */
+  url: string;
+  authToken: string;
+  accountSid?: string;
+  from?: string;
+  to?: string;
+  body?: string;
+  messageSid?: string;
+  /** Parameters to add or override (Twilio adds new ones without notice). */
+  extra?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+/** Posts an inbound SMS as Twilio does (parameter names from the Messaging webhook page). */
+export function postTwilioSms(options: InboundOptions): Promise<TwilioWebhookDelivery> {
+  const sid = options.messageSid ?? twilioSid('SM');
+  return deliver(options, {
+    ...smsBase(options, sid),
+    FromCity: 'SAN FRANCISCO',
+    FromState: 'CA',
+    FromZip: '94105',
+    FromCountry: 'US',
+    ToCity: 'SAN FRANCISCO',
+    ToState: 'CA',
+    ToZip: '94105',
+    ToCountry: 'US',
+  });
+}
+
+/** Posts an inbound MMS with `media` (MediaUrlN/MediaContentTypeN; the URLs point at Twilio's Media resources by default). */
+export function postTwilioMms(options: InboundOptions & { media?: readonly { url?: string; contentType: string }[] }): Promise<TwilioWebhookDelivery> {
+  const sid = options.messageSid ?? twilioSid('MM');
+  const accountSid = options.accountSid ?? DEFAULT_ACCOUNT;
+  const media = options.media ?? [{ contentType: 'image/jpeg' }];
+  const params: Record<string, string> = { ...smsBase(options, sid), NumMedia: String(media.length) };
+  media.forEach((item, i) => {
+    params[`MediaContentType${i}`] = item.contentType;
+    params[`MediaUrl${i}`] = item.url ?? `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Messages/${sid}/Media/${twilioSid('ME')}`;
+  });
+  return deliver(options, params);
+}
+
+/** Posts an inbound WhatsApp message: `whatsapp:` addresses, ProfileName, WaId, and optionally a reply-to or a location. */
+export function postTwilioWhatsApp(
+  options: InboundOptions & {
+    profileName?: string;
+    /** The MessageSid of the message the customer replied to. */
+    repliedTo?: string;
+    location?: { latitude: number; longitude: number; address?: string; label?: string };
+  },
+): Promise<TwilioWebhookDelivery> {
+  const sid = options.messageSid ?? twilioSid('SM');
+  const from = `whatsapp:${(options.from ?? '+16505551234').replace(/^whatsapp:/, '')}`;
+  const to = `whatsapp:${(options.to ?? '+14155238886').replace(/^whatsapp:/, '')}`;
+  const params: Record<string, string> = {
+    ...smsBase({ ...options, from, to }, sid),
+    ProfileName: options.profileName ?? 'Sheena',
+    WaId: from.replace(/^whatsapp:\+/, ''),
+    MessageType: options.location ? 'location' : 'text',
+    ReferralNumMedia: '0',
+  };
+  if (options.repliedTo) {
+    params.OriginalRepliedMessageSid = options.repliedTo;
+    params.OriginalRepliedMessageSender = to;
+  }
+  if (options.location) {
+    params.Body = options.body ?? '';
+    params.Latitude = String(options.location.latitude);
+    params.Longitude = String(options.location.longitude);
+    if (options.location.address) params.Address = options.location.address;
+    if (options.location.label) params.Label = options.location.label;
+  }
+  return deliver(options, params);
+}
+
+/** Posts a status callback for an outbound message (`sent`, `delivered`, `read`, `failed`, `undelivered`…). */
+export function postTwilioStatus(options: {
+  url: string;
+  authToken: string;
+  messageSid: string;
+  status: string;
+  errorCode?: string | number;
+  errorMessage?: string;
+  accountSid?: string;
+  from?: string;
+  to?: string;
+  fetch?: typeof fetch;
+}): Promise<TwilioWebhookDelivery> {
+  const params: Record<string, string> = {
+    AccountSid: options.accountSid ?? DEFAULT_ACCOUNT,
+    From: options.from ?? '+14155552671',
+    To: options.to ?? '+14155550123',
+    MessageSid: options.messageSid,
+    MessageStatus: options.status,
+    SmsSid: options.messageSid,
+    SmsStatus: options.status,
+    ApiVersion: '2010-04-01',
+  };
+  if (options.errorCode !== undefined) params.ErrorCode = String(options.errorCode);
+  if (options.errorMessage !== undefined) params.ErrorMessage = options.errorMessage;
+  return postTwilioWebhook({ url: options.url, authToken: options.authToken, params, ...(options.fetch && { fetch: options.fetch }) });
+}
+
+const DEFAULT_ACCOUNT = 'ACa2b0c4d4f7e1a7b2d5e9f9b3c1a2d3e4';
+
+function smsBase(options: InboundOptions, sid: string): Record<string, string> {
+  return {
+    MessageSid: sid,
+    SmsMessageSid: sid,
+    SmsSid: sid,
+    AccountSid: options.accountSid ?? DEFAULT_ACCOUNT,
+    From: options.from ?? '+14155550123',
+    To: options.to ?? '+14155552671',
+    Body: options.body ?? 'My router shows a red light since this morning',
+    NumMedia: '0',
+    NumSegments: '1',
+    SmsStatus: 'received',
+    ApiVersion: '2010-04-01',
+  };
+}
+
+function deliver(options: InboundOptions, params: Record<string, string>): Promise<TwilioWebhookDelivery> {
+  return postTwilioWebhook({ url: options.url, authToken: options.authToken, params: { ...params, ...options.extra }, ...(options.fetch && { fetch: options.fetch }) });
+}
+
+/** A message the fake accepted, as the form said it. */
+export interface TwilioFakeMessage {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string | null;
+  messagingServiceSid: string | null;
+  body: string;
+  mediaUrls: string[];
+  statusCallback: string | null;
+  /** Every form parameter, repeated ones in order. */
+  params: [string, string][];
+}
+
+/** A running fake of Twilio's REST API on loopback. */
+export interface TwilioFake {
+  /** The API base URL: give it to the channel as `apiBaseUrl`. */
+  readonly url: string;
+  readonly accountSid: string;
+  readonly authToken: string;
+  /** Messages accepted, oldest first. */
+  readonly sent: readonly TwilioFakeMessage[];
+  /** Requests answered, including refused ones. */
+  readonly requests: number;
+  /** The next `count` sends fail with `status` (500 by default) and Twilio's error body; `retryAfter` (seconds) adds that header. */
+  failNext(count: number, status?: number, options?: { retryAfter?: number }): void;
+  /** Every send fails with this Twilio error code (400) until called with null: 21211, 21610, 63016… */
+  failPermanently(code: number | null): void;
+  /**
+   * Posts a signed status callback for a sent message to its StatusCallback URL.
+   * @example await twilio.sendStatus(sid, 'undelivered', { errorCode: 30003 })
+   */
+  sendStatus(sid: string, status: string, options?: { errorCode?: number | string; errorMessage?: string }): Promise<TwilioWebhookDelivery>;
+  close(): Promise<void>;
+}
+
+// Messages of Twilio's API errors, in its words.
+const ERRORS: Record<number, { status: number; message: string }> = {
+  20003: { status: 401, message: 'Authenticate' },
+  20404: { status: 404, message: 'The requested resource was not found' },
+  20429: { status: 429, message: 'Too Many Requests' },
+  20500: { status: 500, message: 'An internal server error has occurred' },
+  20503: { status: 503, message: 'Service Unavailable' },
+  21211: { status: 400, message: "The 'To' number is not a valid phone number." },
+  21602: { status: 400, message: 'Message body is required.' },
+  21603: { status: 400, message: "A 'From' phone number is required." },
+  21604: { status: 400, message: "A 'To' phone number is required." },
+  21610: { status: 400, message: 'Attempt to send to unsubscribed recipient' },
+  21617: { status: 400, message: 'The concatenated message body exceeds the 1600 character limit.' },
+  21623: { status: 400, message: 'Number of media files exceeds allowed limit' },
+  63016: {
+    status: 400,
+    message: 'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.',
+  },
+};
+
+/**
+ * Starts a fake of Twilio's Messages API on a loopback port. Sends are checked like Twilio checks
+ * them (Basic auth, To, From or MessagingServiceSid, Body or MediaUrl) and answered with a real-shaped
+ * Message resource.
+ * @example const twilio = await startTwilioFake(); // config.apiBaseUrl = twilio.url
+ */
+export async function startTwilioFake(options: { accountSid?: string; authToken?: string } = {}): Promise<TwilioFake> {
+  const accountSid = options.accountSid ?? twilioSid('AC');
+  const authToken = options.authToken ?? randomBytes(16).toString('hex');
+  const sent: TwilioFakeMessage[] = [];
+  let failures: { count: number; status: number; retryAfter?: number } = { count: 0, status: 500 };
+  let permanent: number | null = null;
+  let requests = 0;
+
+  const server = createServer((req, res) => {
+    requests += 1;
+    void handle(req, res).catch((error: unknown) => twilioError(res, 20500, String(error)));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
+    if (!match || req.method !== 'POST') return twilioError(res, 20404, `The requested resource ${path} was not found`);
+    if (!authorized(req.headers.authorization, decodeURIComponent(match[1]!))) {
+      return twilioError(res, 20003, 'Authenticate', { detail: 'Your AccountSid or AuthToken was incorrect.' });
+    }
+    if (failures.count > 0) {
+      failures.count -= 1;
+      const code = failures.status === 429 ? 20429 : failures.status === 503 ? 20503 : 20500;
+      if (failures.retryAfter !== undefined) res.setHeader('retry-after', String(failures.retryAfter));
+      return twilioError(res, code, ERRORS[code]!.message, {}, failures.status);
+    }
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const to = form.get('To');
+    const from = form.get('From');
+    const service = form.get('MessagingServiceSid');
+    const body = form.get('Body') ?? '';
+    const mediaUrls = form.getAll('MediaUrl');
+    if (!to) return twilioError(res, 21604, ERRORS[21604]!.message);
+    if (!from && !service) return twilioError(res, 21603, ERRORS[21603]!.message);
+    if (!body && mediaUrls.length === 0 && !form.get('ContentSid')) return twilioError(res, 21602, ERRORS[21602]!.message);
+    if (!/^\+[1-9]\d{6,14}$/.test(to.replace(/^whatsapp:/, ''))) return twilioError(res, 21211, `The 'To' number ${to} is not a valid phone number.`);
+    if ([...body].length > 1600) return twilioError(res, 21617, ERRORS[21617]!.message);
+    if (mediaUrls.length > 10) return twilioError(res, 21623, ERRORS[21623]!.message);
+    if (permanent !== null) return twilioError(res, permanent, ERRORS[permanent]?.message ?? `Error ${permanent}`);
+
+    const sid = (mediaUrls.length > 0 ? 'MM' : 'SM') + randomBytes(16).toString('hex');
+    const statusCallback = form.get('StatusCallback');
+    sent.push({ sid, accountSid, to, from, messagingServiceSid: service, body, mediaUrls, statusCallback, params: [...form] });
+    const now = new Date().toUTCString().replace('GMT', '+0000');
+    const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}`;
+    json(res, 201, {
+      account_sid: accountSid,
+      api_version: '2010-04-01',
+      body,
+      date_created: now,
+      date_sent: null,
+      date_updated: now,
+      direction: 'outbound-api',
+      error_code: null,
+      error_message: null,
+      from: from ?? null,
+      messaging_service_sid: service ?? null,
+      num_media: String(mediaUrls.length),
+      num_segments: String(segments(body)),
+      price: null,
+      price_unit: 'USD',
+      sid,
+      // A send through a Messaging Service is `accepted` until a sender is picked.
+      status: service && !from ? 'accepted' : 'queued',
+      subresource_uris: { media: `${uri}/Media.json` },
+      to,
+      uri: `${uri}.json`,
+    });
+  }
+
+  function authorized(header: string | undefined, pathAccount: string): boolean {
+    const match = /^Basic (.+)$/i.exec(header ?? '');
+    if (!match) return false;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    return decoded === `${accountSid}:${authToken}` && pathAccount === accountSid;
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    accountSid,
+    authToken,
+    sent,
+    get requests() {
+      return requests;
+    },
+    failNext(count, status = 500, failOptions = {}) {
+      failures = { count, status, ...(failOptions.retryAfter !== undefined && { retryAfter: failOptions.retryAfter }) };
+    },
+    failPermanently(code) {
+      permanent = code;
+    },
+    async sendStatus(sid, status, statusOptions = {}) {
+      const message = sent.find((m) => m.sid === sid);
+      if (!message?.statusCallback) throw new Error(`The fake sent no message ${sid} with a StatusCallback URL.`);
+      return postTwilioStatus({
+        url: message.statusCallback,
+        authToken,
+        accountSid,
+        messageSid: sid,
+        status,
+        from: message.from ?? '+14155552671',
+        to: message.to,
+        ...(statusOptions.errorCode !== undefined && { errorCode: statusOptions.errorCode }),
+        ...(statusOptions.errorMessage !== undefined && { errorMessage: statusOptions.errorMessage }),
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function twilioError(res: ServerResponse, code: number, message: string, extra: Record<string, string> = {}, status?: number): void {
+  json(res, status ?? ERRORS[code]?.status ?? 400, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: status ?? ERRORS[code]?.status ?? 400, ...extra });
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+// Segments as Twilio bills them: 160/153 GSM-7 septets, else 70/67 UTF-16 units.
+function segments(body: string): number {
+  const gsm = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà\f^{}\\[~\]|€]*$/.test(body);
+  const units = gsm ? body.length + (body.match(/[\f^{}\\[~\]|€]/g)?.length ?? 0) : body.length;
+  const [single, part] = gsm ? [160, 153] : [70, 67];
+  return units <= single ? 1 : Math.ceil(units / part);
+}
