@@ -1,1 +1,7 @@
-export {};
+// Every adapter this package ships, for a server that runs them all. Import one provider's
+// subpath (`@casekit/channels/twilio`) to take only what you use.
+import type { ChannelAdapter } from '@casekit/core';
+import { twilioSms, twilioWhatsApp } from './twilio/index.ts';
+
+/** The adapters of every provider, in the order the settings view lists them. */
+export const ALL_CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [twilioSms, twilioWhatsApp];

@@ -93,7 +93,7 @@ export interface ParsedWebhook {
 }
 
 /** A channel as its adapter sees it: configuration and decrypted secrets. */
-export interface ChannelRuntime<Config = Record<string, unknown>, Secrets = Record<string, string>> {
+export interface ChannelRuntime<Config extends object = object, Secrets extends object = object> {
   channel: { id: string; workspaceId: string; kind: string; name: string; config: Config; secrets: Secrets };
   /** Where this channel's webhooks arrive: `${CASEKIT_PUBLIC_URL}/webhooks/<id>`. */
   webhookUrl: string;
@@ -155,7 +155,7 @@ export class ChannelConfigError extends Error {
 }
 
 /** One provider, one kind of channel. */
-export interface ChannelAdapter<Config = Record<string, unknown>, Secrets = Record<string, string>> {
+export interface ChannelAdapter<Config extends object = object, Secrets extends object = object> {
   /** `twilio-sms`, `whatsapp-cloud`, `email`… */
   readonly kind: string;
   /** The kind of channel its messages travel on (`sms`, `whatsapp`, `email`…). */

@@ -3,7 +3,7 @@ export {
   CHANNEL_KINDS,
   CHANNEL_MEDIA,
   CHANNEL_CAPABILITIES,
-  smsSegments,
+  countSmsSegments,
   defaultReplyConversation,
   CASE_STATUSES,
   PRIORITIES,
@@ -22,7 +22,7 @@ export {
   QUICK_REPLY_CONTENT_TYPE,
   UPLOAD_ID_PATTERN,
 } from './values.ts';
-export type { Permission } from './values.ts';
+export type { Permission, SmsSegments, ChannelCapabilityValues } from './values.ts';
 
 // Enumerations
 export {

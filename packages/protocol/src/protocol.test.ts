@@ -13,7 +13,6 @@ import {
   VisitorProfileRequest,
   VisitorSessionRequest,
   toFieldIssues,
-  smsSegments,
   defaultReplyConversation,
 } from './index.ts';
 
@@ -83,19 +82,7 @@ describe('protocol', () => {
   });
 });
 
-describe('SMS segments', () => {
-  it('counts GSM-7 septets, the extension table as two, and switches to UCS-2 for anything else', () => {
-    assert.deepEqual(smsSegments(''), { encoding: 'GSM-7', segments: 0, units: 0 });
-    assert.deepEqual(smsSegments('a'.repeat(160)), { encoding: 'GSM-7', segments: 1, units: 160 });
-    assert.deepEqual(smsSegments('a'.repeat(161)), { encoding: 'GSM-7', segments: 2, units: 161 });
-    assert.deepEqual(smsSegments('a'.repeat(306)), { encoding: 'GSM-7', segments: 2, units: 306 });
-    assert.deepEqual(smsSegments('a'.repeat(307)), { encoding: 'GSM-7', segments: 3, units: 307 });
-    assert.deepEqual(smsSegments('€'.repeat(80)), { encoding: 'GSM-7', segments: 1, units: 160 }, '€ takes an escape and a septet');
-    assert.deepEqual(smsSegments('[x]'), { encoding: 'GSM-7', segments: 1, units: 5 });
-    assert.deepEqual(smsSegments('Hi 👋'), { encoding: 'UCS-2', segments: 1, units: 5 }, 'an emoji is two UTF-16 units');
-    assert.deepEqual(smsSegments('ą'.repeat(71)), { encoding: 'UCS-2', segments: 2, units: 71 });
-  });
-
+describe('reply conversation', () => {
   it('names the conversation a reply goes on by default: the latest', () => {
     const at = (t: string) => ({ id: t, lastMessageAt: `2026-01-0${t}T00:00:00.000Z` });
     assert.equal(defaultReplyConversation([at('1'), at('3'), at('2')])?.id, '3');

@@ -147,28 +147,47 @@ export const CHANNEL_CAPABILITIES = {
   bot: { maxTextLength: 10_000, attachments: null, replyWindowHours: null, receipts: none, canInitiate: true, rich: false },
 } as const satisfies Record<keyof typeof CHANNEL_MEDIA, ChannelCapabilityValues>;
 
-/** GSM 03.38 basic characters (one septet each) and the extension table (two: escape + char). */
+// GSM 03.38: the default alphabet (one septet each) and its extension table (escape + septet).
 const GSM_BASIC = new Set(
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
 );
-const GSM_EXTENDED = new Set('^{}\\[~]|€\f');
+const GSM_EXTENSION = new Set('\f^{}\\[~]|€');
+
+/** How an SMS text is encoded and billed. */
+export interface SmsSegments {
+  encoding: 'GSM-7' | 'UCS-2';
+  /** Messages the text is split into (0 for an empty text). */
+  segments: number;
+  /** Units counted against the limits: septets for GSM-7 (extension characters count 2), UTF-16 code units for UCS-2. */
+  characters: number;
+}
 
 /**
- * How an SMS of this text is billed: GSM-7 when every character is in the GSM alphabet (160 in
- * one segment, 153 each when split), else UCS-2 (70, or 67 each, counted in UTF-16 units).
- * @example smsSegments('Hello') // { encoding: 'GSM-7', segments: 1, units: 5 }
+ * Counts the SMS segments a text is sent as: GSM-7 fits 160 septets in one message and 153 per
+ * part when split; anything outside GSM-7 switches the whole text to UCS-2 (70, then 67 per part).
+ * A character is never split across two parts.
+ * @example countSmsSegments('Your router is back online') // { encoding: 'GSM-7', segments: 1, characters: 26 }
  */
-export function smsSegments(text: string): { encoding: 'GSM-7' | 'UCS-2'; segments: number; units: number } {
-  let septets = 0;
-  for (const char of text) {
-    if (GSM_BASIC.has(char)) septets += 1;
-    else if (GSM_EXTENDED.has(char)) septets += 2;
-    else {
-      const units = text.length;
-      return { encoding: 'UCS-2', units, segments: units === 0 ? 0 : units <= 70 ? 1 : Math.ceil(units / 67) };
+export function countSmsSegments(text: string): SmsSegments {
+  const chars = Array.from(text);
+  const gsm = chars.every((c) => GSM_BASIC.has(c) || GSM_EXTENSION.has(c));
+  const widths = gsm ? chars.map((c) => (GSM_EXTENSION.has(c) ? 2 : 1)) : chars.map((c) => c.length);
+  const characters = widths.reduce((sum, width) => sum + width, 0);
+  const [single, part] = gsm ? [160, 153] : [70, 67];
+  return { encoding: gsm ? 'GSM-7' : 'UCS-2', segments: characters === 0 ? 0 : characters <= single ? 1 : split(widths, part), characters };
+}
+
+function split(widths: number[], part: number): number {
+  let segments = 1;
+  let used = 0;
+  for (const width of widths) {
+    if (used + width > part) {
+      segments += 1;
+      used = 0;
     }
+    used += width;
   }
-  return { encoding: 'GSM-7', units: septets, segments: septets === 0 ? 0 : septets <= 160 ? 1 : Math.ceil(septets / 153) };
+  return segments;
 }
 
 /**

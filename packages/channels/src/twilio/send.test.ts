@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeliveryError, type OutboundMessage } from '@casekit/core';
 import type { Attachment } from '@casekit/protocol';
-import { makeConversation, makeMessage } from '../../../testkit/src/fixtures.ts';
-import { startTwilioFake, type TwilioFake } from '../../../testkit/src/providers/twilio.ts';
+import { makeConversation, makeMessage } from '@casekit/testkit';
+import { startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
 import { twilioSms, twilioWhatsApp } from './index.ts';
 import { makeRuntime, startReceiver, type TwilioRuntime } from './internal/testing.ts';
 

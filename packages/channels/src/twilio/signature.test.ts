@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { postTwilioSms, postTwilioWebhook, signTwilioRequest } from '../../../testkit/src/providers/twilio.ts';
+import { postTwilioSms, postTwilioWebhook, signTwilioRequest } from '@casekit/testkit/providers';
 import twilio from 'twilio';
 import { twilioSms } from './index.ts';
 import { readForm, twilioSignature, verifyTwilioSignature } from './internal/signature.ts';

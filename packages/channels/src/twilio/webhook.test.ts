@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChannelPayloadError, type DeliveryStatusEvent, type InboundMessageEvent, type ParsedWebhook, type WebhookRequest } from '@casekit/core';
-import { postTwilioMms, postTwilioSms, postTwilioStatus, postTwilioWhatsApp } from '../../../testkit/src/providers/twilio.ts';
+import { postTwilioMms, postTwilioSms, postTwilioStatus, postTwilioWhatsApp } from '@casekit/testkit/providers';
 import twilio from 'twilio';
 import { twilioSms, twilioWhatsApp } from './index.ts';
 import { formRequest, loadSamples, makeRuntime, startReceiver, type TwilioSample } from './internal/testing.ts';
