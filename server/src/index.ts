@@ -13,6 +13,7 @@ import {
   type Auth,
   type Logger,
 } from '@casekit/server';
+import { ALL_CHANNEL_ADAPTERS } from '@casekit/channels';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import express, { type Express } from 'express';
 import { loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
@@ -171,7 +172,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       uploads: { maxBytes: config.uploadLimit, contentTypes: config.uploadTypes },
       maxQueuedBytes: config.realtimeQueueLimit,
       ...(config.publicUrl && { publicUrl: `${config.publicUrl}/api/v1` }),
-      channels: { ...(config.publicUrl && { publicUrl: config.publicUrl }) },
+      channels: { adapters: ALL_CHANNEL_ADAPTERS, ...(config.publicUrl && { publicUrl: config.publicUrl }) },
       corsOrigins: config.corsOrigins,
     });
     await ensureBaseline({ store, engine: server.engine }, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });
