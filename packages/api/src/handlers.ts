@@ -193,6 +193,7 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       return { ...page, readAt };
     },
 
+    retryMessage: async ({ params, agent }) => engine.retryDelivery(actorOf(agent), params.caseId, params.messageId),
     markCaseRead: async ({ params, agent }) => ({ caseId: params.caseId, readAt: await engine.markCaseRead(actorOf(agent), params.caseId) }),
 
     getCase: async ({ params }) => {

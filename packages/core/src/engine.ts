@@ -6,7 +6,7 @@ import { createContext, type EngineContext } from './internal/context.ts';
 import { mergeCases, updateCase } from './internal/cases.ts';
 import { createCustomer, identifyVisitor, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
 import { ingest } from './internal/ingest.ts';
-import { agentMessage, applyReceipt, markCaseRead, updateDeliveryStatus } from './internal/messages.ts';
+import { agentMessage, applyReceipt, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 
 export interface CaseEngineOptions {
@@ -49,6 +49,7 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     markCaseRead: (actor, caseId) => markCaseRead(ctx, actor, caseId),
     updateDeliveryStatus: (actor, messageId, status, details) => updateDeliveryStatus(ctx, actor, messageId, status, details),
     applyReceipt: (actor, receipt) => applyReceipt(ctx, actor, receipt),
+    retryDelivery: (actor, caseId, messageId) => retryDelivery(ctx, actor, caseId, messageId),
     updateCase: (actor, caseId, update) => updateCase(ctx, actor, caseId, update),
     mergeCases: (actor, sourceCaseId, targetCaseId, opts) => mergeCases(ctx, actor, sourceCaseId, targetCaseId, opts),
     mergeCustomers: (actor, targetId, sourceId) => mergeCustomers(ctx, actor, targetId, sourceId),

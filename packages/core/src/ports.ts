@@ -27,7 +27,8 @@ export interface MessageDelivery {
   providerMessageId?: string;
   /** Headers it went out with (email `message-id`). */
   headers?: Record<string, string>;
-  deliveryError?: { code: string; reason: string };
+  /** Why it failed; null clears it (a retry). */
+  deliveryError?: { code: string; reason: string } | null;
 }
 /** An agent with the hash of its password (null: signs in through an external issuer). */
 export interface AgentRecord extends Agent {

@@ -241,6 +241,8 @@ export interface CaseEngine {
   updateDeliveryStatus(actor: SystemActor, messageId: string, status: DeliveryStatus, details?: Omit<MessageDelivery, 'status'>): Promise<Message | null>;
   /** A provider's receipt: moves the message it names forward; null when unknown, stale or backward. */
   applyReceipt(actor: SystemActor, receipt: DeliveryReceipt): Promise<Message | null>;
+  /** Queues a failed reply again, clearing its error; `conflict` for anything but a failed reply. */
+  retryDelivery(actor: AgentActor, caseId: string, messageId: string): Promise<Message>;
   /** Creates the workspace when it does not exist yet; safe to call on every start. */
   ensureWorkspace(input: { id: string; name?: string; settings?: Partial<WorkspaceSettings> }): Promise<Workspace & { settings: WorkspaceSettings }>;
   updateSettings(actor: AgentActor | SystemActor, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings>;

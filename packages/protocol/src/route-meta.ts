@@ -38,6 +38,7 @@ export const ROUTE_META = {
   addNote: { method: 'POST', path: '/cases/:caseId/notes', auth: 'agent', status: 201, idempotent: true },
   mergeCase: { method: 'POST', path: '/cases/:caseId/merge', auth: 'agent', status: 200 },
   markCaseRead: { method: 'POST', path: '/cases/:caseId/read', auth: 'agent', status: 200 },
+  retryMessage: { method: 'POST', path: '/cases/:caseId/messages/:messageId/retry', auth: 'agent', status: 200 },
   listCustomers: { method: 'GET', path: '/customers', auth: 'agent', status: 200 },
   getCustomer: { method: 'GET', path: '/customers/:customerId', auth: 'agent', status: 200 },
   updateCustomer: { method: 'PATCH', path: '/customers/:customerId', auth: 'agent', status: 200 },

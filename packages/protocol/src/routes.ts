@@ -55,6 +55,7 @@ export interface RouteDef extends RouteMeta {
 const CaseParams = z.object({ caseId: Id });
 const CustomerParams = z.object({ customerId: Id });
 const ChannelParams = z.object({ channelId: Id });
+const CaseMessageParams = z.object({ caseId: Id, messageId: Id });
 
 /**
  * Every REST route of `/api/v1`: the server validates with it, the SDK types its calls with it,
@@ -115,6 +116,12 @@ export const ROUTES = {
     params: CaseParams,
     body: CaseMergeRequest,
     response: Case,
+  },
+  retryMessage: {
+    ...ROUTE_META.retryMessage,
+    summary: 'Send a reply that failed again',
+    params: CaseMessageParams,
+    response: Message,
   },
   markCaseRead: {
     ...ROUTE_META.markCaseRead,

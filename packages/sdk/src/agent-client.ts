@@ -92,6 +92,8 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   mergeCase(caseId: string, targetCaseId: string): Promise<Case>;
   /** Marks the case read by this agent up to now, on every device; `listCases` answers `readAt` per case. */
   markCaseRead(caseId: string): Promise<RouteResponse<'markCaseRead'>>;
+  /** Sends a reply that failed again; it goes back to `queued`. */
+  retryMessage(caseId: string, messageId: string): Promise<RouteResponse<'retryMessage'>>;
   listCustomers(query?: RouteQuery<'listCustomers'>): Promise<RouteResponse<'listCustomers'>>;
   getCustomer(customerId: string): Promise<Customer>;
   updateCustomer(customerId: string, body: RouteBody<'updateCustomer'>): Promise<Customer>;
@@ -223,6 +225,10 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   mergeCase(caseId: string, targetCaseId: string) {
     return this.request('mergeCase', { params: { caseId }, body: { targetCaseId } });
   }
+  retryMessage(caseId: string, messageId: string) {
+    return this.request('retryMessage', { params: { caseId, messageId } });
+  }
+
   markCaseRead(caseId: string) {
     return this.request('markCaseRead', { params: { caseId } });
   }

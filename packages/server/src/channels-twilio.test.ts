@@ -123,6 +123,15 @@ describe('Twilio channels over HTTP', () => {
       assert.ok(failed.deliveryError!.reason.length > 0);
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(twilio.requests, requests + 1, 'tried once');
+      // Once the customer can be reached again, the agent sends it again.
+      twilio.failPermanently(null);
+      const retried = await t.request('POST', `/api/v1/cases/${inbound!.caseId}/messages/${reply.body.id}/retry`, { token: t.tokens.agent });
+      assert.equal(retried.status, 200, retried.text);
+      assert.deepEqual([retried.body.status, retried.body.deliveryError], ['queued', undefined]);
+      const sent = await waitForMessage(t, reply.body.id, (m) => m.status === 'sent');
+      assert.equal(sent.deliveryError, undefined);
+      const again = await t.request('POST', `/api/v1/cases/${inbound!.caseId}/messages/${reply.body.id}/retry`, { token: t.tokens.agent });
+      assert.equal(again.status, 409, 'only a failed reply can be sent again');
     } finally {
       twilio.failPermanently(null);
     }

@@ -165,6 +165,36 @@ export function updateDeliveryStatus(
   });
 }
 
+/**
+ * Sends a failed reply again: it is queued once more, its error cleared, and the outbox takes it
+ * as a new delivery. Only an outbound message that failed can be retried.
+ */
+export function retryDelivery(ctx: EngineContext, actor: AgentActor, caseId: string, messageId: string): Promise<Message> {
+  const { workspaceId } = actor;
+  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+    const message = await tx.getMessage(workspaceId, messageId);
+    if (!message || message.caseId !== caseId) throw notFound('message', messageId);
+    if (message.direction !== 'outbound' || message.internal || message.status !== 'failed') {
+      throw new CasekitError('conflict', `Only a reply that failed can be sent again; this one is ${message.internal ? 'a note' : message.status}.`);
+    }
+    const channel = await tx.getChannel(workspaceId, message.channelId);
+    if (channel && !channel.enabled) throw new CasekitError('conflict', `The channel "${channel.name}" is disabled; enable it first.`);
+    await tx.updateMessageDelivery(workspaceId, messageId, { status: 'queued', deliveryError: null });
+    await tx.enqueueOutbox({ id: newId('ob'), workspaceId, messageId, channelId: message.channelId, attempts: 0, nextAttemptAt: at, leaseUntil: null, lastError: null });
+    await emit({
+      type: 'message.status',
+      workspaceId,
+      at,
+      actorId: actor.agent.id,
+      caseId: message.caseId,
+      customerId: message.customerId,
+      data: { messageId, status: 'queued', internal: false },
+    });
+    const { deliveryError: _cleared, ...retried } = message;
+    return { ...retried, status: 'queued' };
+  });
+}
+
 /** A provider's receipt, matched to our message by the provider's id. */
 export function applyReceipt(ctx: EngineContext, actor: SystemActor, receipt: DeliveryReceipt): Promise<Message | null> {
   const { workspaceId } = actor;

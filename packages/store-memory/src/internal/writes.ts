@@ -252,13 +252,15 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
           throw conflict(`A message with provider message id "${providerMessageId}" on channel "${row.value.channelId}" is already stored.`, { messageId });
         }
       }
+      const { deliveryError: _cleared, ...kept } = row.value;
+      const base = deliveryError === null ? kept : row.value;
       const fields = {
         status,
         ...(providerMessageId !== undefined && { providerMessageId }),
         ...(headers && { headers }),
         ...(deliveryError && { deliveryError }),
       };
-      journal.write('messages', key(ws, messageId), { ...row, value: withFields(row.value, fields) });
+      journal.write('messages', key(ws, messageId), { ...row, value: frozen({ ...base, ...fields }) });
     },
 
     appendEvent(event) {

@@ -349,7 +349,8 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
     updateMessageDelivery(ws, messageId, delivery: MessageDelivery) {
       const row = s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, messageId);
       if (!row) throw notFound('message', messageId);
-      const message = parse<Message>(row.json);
+      const { deliveryError: cleared, ...kept } = parse<Message>(row.json);
+      const message: Message = delivery.deliveryError === null ? kept : { ...kept, ...(cleared && { deliveryError: cleared }) };
       const { status, providerMessageId, headers, deliveryError } = delivery;
       const next: Message = {
         ...message,
