@@ -122,6 +122,20 @@ describe('parseMessagingWebhook', () => {
     assert.throws(() => messenger(META_WEBHOOK_SAMPLES.instagramReply.body), ChannelPayloadError);
     assert.throws(() => instagram(META_WEBHOOK_SAMPLES.messengerText.body), ChannelPayloadError);
     assert.throws(() => messenger(META_WEBHOOK_SAMPLES.whatsappText.body), /"whatsapp_business_account".*"page"/);
-    assert.throws(() => messenger('{"object":"page","entry":[{"messaging":[{"message":{"text":"no mid"}}]}]}'), ChannelPayloadError);
+    assert.throws(() => messenger('{"object":"page","entry":{"id":"1"}}'), ChannelPayloadError);
+  });
+
+  it('reads the rest of a batch around an event it cannot read, showing a customer message it cannot read as a placeholder', () => {
+    const good = { sender: { id: 'A' }, recipient: { id: PAGE }, timestamp: 1, message: { mid: 'm_ok', text: 'fine' } };
+    const odd = { sender: { id: 'B' }, recipient: { id: PAGE }, timestamp: 2, message: { mid: 'm_odd', text: 42, attachments: 'nope' } };
+    const junk = { sender: {}, message: { text: 'no mid' } };
+    const events = messenger(encodeLikeMeta({ object: 'page', entry: [{ id: PAGE, time: 1, messaging: [odd, junk, good] }] }));
+    assert.deepEqual(
+      events.map((e) => e.type === 'message' && [e.providerMessageId, e.from.externalId, /could not read/.test(e.text)]),
+      [
+        ['m_odd', 'B', true],
+        ['m_ok', 'A', false],
+      ],
+    );
   });
 });

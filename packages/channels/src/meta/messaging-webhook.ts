@@ -39,7 +39,15 @@ const MessagingEvent = z.object({
 type MessagingEvent = z.infer<typeof MessagingEvent>;
 
 const Envelope = z.object({
-  entry: z.array(z.object({ id: z.string().optional(), messaging: z.array(MessagingEvent).optional() })),
+  // Events are read one by one, so one odd event does not keep the rest of a batch from being read.
+  entry: z.array(z.object({ id: z.string().optional(), messaging: z.array(z.unknown()).optional() })),
+});
+
+/** What a customer message has; enough to show one whose content does not read. */
+const MessageHead = z.object({
+  sender: z.object({ id: z.string() }),
+  timestamp: z.number().optional(),
+  message: z.object({ mid: z.string(), is_echo: z.boolean().optional() }),
 });
 
 const FILE_TYPES: Record<string, string> = { image: 'image', audio: 'audio', video: 'video', file: 'application' };
@@ -56,7 +64,11 @@ export function parseMessagingWebhook(body: Uint8Array, options: { object: 'page
   const events: InboundEvent[] = [];
   for (const entry of envelope.entry) {
     if (options.accountId && entry.id && entry.id !== options.accountId) continue;
-    for (const event of entry.messaging ?? []) events.push(...eventsOf(event));
+    for (const item of entry.messaging ?? []) {
+      const event = MessagingEvent.safeParse(item);
+      if (event.success) events.push(...eventsOf(event.data));
+      else events.push(...unreadable(item));
+    }
   }
   return events;
 }
@@ -105,6 +117,14 @@ function messageEvent(message: Message, sender: string, sentAt: string | undefin
     ...(message.reply_to?.mid && { references: [message.reply_to.mid] }),
     ...(sentAt && { sentAt }),
   };
+}
+
+function unreadable(item: unknown): InboundMessageEvent[] {
+  const head = MessageHead.safeParse(item);
+  if (!head.success || head.data.message.is_echo) return [];
+  const sentAt = isoFromEpoch(head.data.timestamp, 'ms');
+  const text = '(A message casekit could not read; see it in the app it was sent from.)';
+  return [{ type: 'message', providerMessageId: head.data.message.mid, from: { externalId: head.data.sender.id }, text, attachments: [], ...(sentAt && { sentAt }) }];
 }
 
 /** Images, audio, video and files as attachments by their CDN URL. */

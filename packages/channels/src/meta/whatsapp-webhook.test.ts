@@ -104,6 +104,22 @@ describe('parseWhatsAppWebhook', () => {
     assert.deepEqual(reaction, []);
   });
 
+  it('reads the rest of a batch around a message or status it cannot read', () => {
+    const body = JSON.parse(whatsAppTextWebhook({ phoneNumberId: NUMBER, from: '16505551234', text: 'fine', id: 'wamid.OK' }).body);
+    const value = body.entry[0].changes[0].value;
+    value.messages.unshift({ from: '16505551234', id: 'wamid.ODD', timestamp: '1749416383', type: 'location', location: { latitude: 'north' } }, { type: 'text' });
+    value.statuses = [{ status: 'read' }, { id: 'wamid.OUT', status: 'read', recipient_id: '16505551234' }, { id: 'wamid.OUT', status: 'deleted' }];
+    const events = parse(encodeLikeMeta(body));
+    assert.deepEqual(
+      events.map((e) => (e.type === 'message' ? [e.providerMessageId, /could not read/.test(e.text)] : [e.providerMessageId, e.status])),
+      [
+        ['wamid.ODD', true],
+        ['wamid.OK', false],
+        ['wamid.OUT', 'read'],
+      ],
+    );
+  });
+
   it('reports a failed status with the window-closed code and Meta’s reason', () => {
     const body = whatsAppStatusWebhook({
       phoneNumberId: NUMBER,

@@ -58,19 +58,22 @@ const StatusError = z.object({
 const MessagesValue = z.object({
   metadata: z.object({ phone_number_id: z.string().optional() }).optional(),
   contacts: z.array(z.object({ wa_id: z.string().optional(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
-  messages: z.array(WhatsAppMessage).optional(),
-  statuses: z
-    .array(
-      z.object({
-        id: z.string(),
-        status: z.string(),
-        recipient_id: z.string().optional(),
-        errors: z.array(StatusError).optional(),
-      }),
-    )
-    .optional(),
+  // Read one by one below, so one odd item does not keep the rest of a batch from being read.
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
 });
 type MessagesValue = z.infer<typeof MessagesValue>;
+
+const Status = z.object({
+  id: z.string(),
+  status: z.string(),
+  recipient_id: z.string().optional(),
+  errors: z.array(StatusError).optional(),
+});
+type Status = z.infer<typeof Status>;
+
+/** What every message has; enough to show one whose content does not read. */
+const MessageHead = z.object({ id: z.string(), from: z.string(), type: z.string(), timestamp: z.union([z.string(), z.number()]).optional() });
 
 const Envelope = z.object({
   entry: z.array(z.object({ changes: z.array(z.object({ field: z.string().optional(), value: z.unknown() })).optional() })),
@@ -93,21 +96,31 @@ export function parseWhatsAppWebhook(body: Uint8Array, options: { phoneNumberId?
       const value = readShape(MessagesValue, change.value);
       const number = value.metadata?.phone_number_id;
       if (options.phoneNumberId && number && number !== options.phoneNumberId) continue;
-      for (const message of value.messages ?? []) {
-        const event = messageEvent(message, value);
+      for (const item of value.messages ?? []) {
+        const message = WhatsAppMessage.safeParse(item);
+        const head = message.success ? message.data : MessageHead.safeParse(item).data;
+        if (!head) continue;
+        const event = messageEvent(head, message.success ? contentOf(message.data) : UNREADABLE, value);
         if (event) events.push(event);
       }
-      for (const status of value.statuses ?? []) {
-        if (!STATUSES.has(status.status)) continue;
-        events.push(statusEvent(status));
+      for (const item of value.statuses ?? []) {
+        const status = Status.safeParse(item);
+        if (status.success && STATUSES.has(status.data.status)) events.push(statusEvent(status.data));
       }
     }
   }
   return events;
 }
 
-function messageEvent(message: WhatsAppMessage, value: MessagesValue): InboundMessageEvent | null {
-  const content = contentOf(message);
+type Content = { text: string; attachments: InboundAttachment[]; automated?: boolean };
+
+const UNREADABLE: Content = { text: '(A WhatsApp message casekit could not read; see it in the WhatsApp app.)', attachments: [] };
+
+function messageEvent(
+  message: z.infer<typeof MessageHead> & { context?: { id?: string | undefined } | undefined },
+  content: Content | null,
+  value: MessagesValue,
+): InboundMessageEvent | null {
   if (!content) return null;
   const contact = value.contacts?.find((c) => c.wa_id === message.from) ?? (value.contacts?.length === 1 ? value.contacts[0] : undefined);
   const name = contact?.profile?.name;
@@ -126,7 +139,7 @@ function messageEvent(message: WhatsAppMessage, value: MessagesValue): InboundMe
 }
 
 /** What a message says and carries; null for kinds that are not messages to answer (reactions). */
-function contentOf(message: WhatsAppMessage): { text: string; attachments: InboundAttachment[]; automated?: boolean } | null {
+function contentOf(message: WhatsAppMessage): Content | null {
   const none: InboundAttachment[] = [];
   if (message.type === 'reaction') return null;
   if (message.type === 'text' && message.text) return { text: message.text.body, attachments: none };
@@ -157,7 +170,7 @@ function contentOf(message: WhatsAppMessage): { text: string; attachments: Inbou
   return { text: `(A WhatsApp message of type "${message.type}" that casekit cannot show; see it in the WhatsApp app.)`, attachments: none };
 }
 
-function statusEvent(status: NonNullable<MessagesValue['statuses']>[number]): DeliveryStatusEvent {
+function statusEvent(status: Status): DeliveryStatusEvent {
   const event: DeliveryStatusEvent = { type: 'status', providerMessageId: status.id, status: status.status as DeliveryStatusEvent['status'] };
   const error = status.errors?.[0];
   if (status.status === 'failed' && error) {
