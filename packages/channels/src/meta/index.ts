@@ -1,7 +1,7 @@
 // Adapters: WhatsApp Cloud, Messenger and Instagram
-export { createWhatsAppCloudAdapter, whatsappCloud, WHATSAPP_CLOUD_CAPABILITIES } from './whatsapp-cloud.ts';
+export { createWhatsAppCloudAdapter, whatsappCloud } from './whatsapp-cloud.ts';
 export type { WhatsAppCloudConfig, WhatsAppCloudSecrets } from './whatsapp-cloud.ts';
-export { createMessengerAdapter, createInstagramAdapter, messenger, instagram, MESSENGER_CAPABILITIES, INSTAGRAM_CAPABILITIES } from './page-messaging.ts';
+export { createMessengerAdapter, createInstagramAdapter, messenger, instagram } from './page-messaging.ts';
 export type { PageMessagingConfig, PageMessagingSecrets } from './page-messaging.ts';
 export type { MetaAdapterOptions } from './options.ts';
 

@@ -30,7 +30,7 @@ export interface PageMessagingSecrets {
 }
 
 /** What Messenger carries: 2000 characters, one file, replies for 24 h; delivery receipts name messages, reads do not. */
-export const MESSENGER_CAPABILITIES: ChannelCapabilities = {
+const MESSENGER_CAPABILITIES: ChannelCapabilities = {
   maxTextLength: 2000,
   attachments: { maxCount: 1, maxTotalBytes: 25 * 1024 * 1024 },
   replyWindowHours: 24,
@@ -41,7 +41,7 @@ export const MESSENGER_CAPABILITIES: ChannelCapabilities = {
 };
 
 /** What Instagram carries: 1000 characters, one file (images 8 MB), replies for 24 h; it reports reads, not deliveries. */
-export const INSTAGRAM_CAPABILITIES: ChannelCapabilities = {
+const INSTAGRAM_CAPABILITIES: ChannelCapabilities = {
   maxTextLength: 1000,
   attachments: { maxCount: 1, maxTotalBytes: 8 * 1024 * 1024 },
   replyWindowHours: 24,

@@ -33,7 +33,7 @@ const settings = {
 };
 
 /** What WhatsApp carries: 4096 characters, one file, free-form replies for 24 h after the customer's last message. */
-export const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
+const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
   maxTextLength: 4096,
   // Audio and video may be 16 MB (images 5 MB, documents 100 MB); one file per message.
   attachments: { maxCount: 1, maxTotalBytes: 16 * 1024 * 1024 },

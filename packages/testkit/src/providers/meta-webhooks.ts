@@ -117,12 +117,6 @@ export function whatsAppStatusWebhook(
   return { body: whatsAppEnvelope(input, { messaging_product: 'whatsapp', metadata: metadataOf(input), statuses: [status] }), id: input.id };
 }
 
-/** A Messenger or Instagram `message` object: `mid`, `text`, `attachments`, `reply_to`, `is_echo`… */
-export interface MessagingMessage {
-  mid?: string;
-  [field: string]: unknown;
-}
-
 /**
  * A `page` (Messenger) or `instagram` webhook with one `messaging[]` event from `senderId` to
  * `recipientId` (ms timestamps); `event` is what it carries (`{ message }`, `{ delivery }`, `{ read }`).

@@ -1,7 +1,7 @@
 import { DeliveryError } from '@casekit/core';
 
 /** Graph API error object (`{"error":{…}}`) as Meta answers a failed call. */
-export interface GraphErrorBody {
+interface GraphErrorBody {
   message?: string;
   type?: string;
   code?: number;

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { baseUrl } from '../../internal/settings.ts';
 
 /** Meta's Graph API, where every send goes unless a channel points elsewhere (a test fake). */
-export const GRAPH_API_BASE = 'https://graph.facebook.com';
+const GRAPH_API_BASE = 'https://graph.facebook.com';
 /** The Graph API version sends are made with, unless a channel pins its own. */
-export const GRAPH_API_VERSION = 'v23.0';
+const GRAPH_API_VERSION = 'v23.0';
 
 /** `apiBaseUrl` and `apiVersion`, with Meta's defaults. */
 export const graphConfigFields = {
