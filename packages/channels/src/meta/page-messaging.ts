@@ -1,0 +1,130 @@
+import type { ChannelAdapter, ChannelCapabilities } from '@casekit/core';
+import { z } from 'zod';
+import { validateSettings } from '../internal/settings.ts';
+import { answerMetaHandshake } from './handshake.ts';
+import { DEFAULT_GRAPH_TIMEOUT_MS } from './internal/graph-client.ts';
+import { APP_SECRET_FIELDS, GRAPH_CONFIG_FIELDS, graphConfigFields, graphId, graphUrl, secretField } from './internal/graph-settings.ts';
+import { sendPageMessage } from './internal/page-send.ts';
+import { parseMessagingWebhook } from './messaging-webhook.ts';
+import type { MetaAdapterOptions } from './options.ts';
+import { verifyMetaSignature } from './signature.ts';
+
+/** A Messenger or Instagram channel's settings: the Page that sends and, optionally, where the Graph API is. */
+export interface PageMessagingConfig {
+  /** The Facebook Page (for Instagram: the Page linked to the Instagram account). */
+  pageId: string;
+  /** Instagram: the Instagram account ID (`entry.id`) this channel reads; empty reads every account of the app. */
+  instagramAccountId?: string;
+  apiBaseUrl?: string;
+  apiVersion?: string;
+}
+
+/** A Messenger or Instagram channel's secrets. */
+export interface PageMessagingSecrets {
+  /** Signs webhooks. */
+  appSecret: string;
+  /** A Page access token with `pages_messaging` (Instagram: `instagram_manage_messages`). */
+  pageAccessToken: string;
+  /** Answers Meta's subscription check. */
+  verifyToken: string;
+}
+
+/** What Messenger carries: 2000 characters, one file, replies for 24 h; delivery receipts name messages, reads do not. */
+const MESSENGER_CAPABILITIES: ChannelCapabilities = {
+  maxTextLength: 2000,
+  attachments: { maxCount: 1, maxTotalBytes: 25 * 1024 * 1024 },
+  replyWindowHours: 24,
+  // Messenger's read receipts are a watermark time, not message ids, so they cannot be matched.
+  receipts: { delivered: true, read: false },
+  canInitiate: false,
+  rich: false,
+};
+
+/** What Instagram carries: 1000 characters, one file (images 8 MB), replies for 24 h; it reports reads, not deliveries. */
+const INSTAGRAM_CAPABILITIES: ChannelCapabilities = {
+  maxTextLength: 1000,
+  attachments: { maxCount: 1, maxTotalBytes: 8 * 1024 * 1024 },
+  replyWindowHours: 24,
+  receipts: { delivered: false, read: true },
+  canInitiate: false,
+  rich: false,
+};
+
+const secrets = z.object({ appSecret: secretField, pageAccessToken: secretField, verifyToken: secretField });
+const messengerSettings = { config: z.object({ pageId: graphId('Page ID'), ...graphConfigFields }), secrets };
+const instagramSettings = {
+  config: z.object({ pageId: graphId('Page ID'), instagramAccountId: graphId('Instagram account ID').optional(), ...graphConfigFields }),
+  secrets,
+};
+
+const PAGE_SECRET_FIELDS = [
+  APP_SECRET_FIELDS[0]!,
+  { name: 'pageAccessToken', label: 'Page access token', required: true, help: 'A long-lived Page token with pages_messaging (and instagram_manage_messages for Instagram).' },
+  APP_SECRET_FIELDS[1]!,
+];
+
+/**
+ * The Messenger adapter (`messenger`): Meta's handshake and signature, `page` webhooks, replies
+ * through `/{pageId}/messages` as `RESPONSE` messages.
+ */
+export function createMessengerAdapter(options: MetaAdapterOptions = {}): ChannelAdapter<PageMessagingConfig, PageMessagingSecrets> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
+  return {
+    kind: 'messenger',
+    medium: 'messenger',
+    capabilities: MESSENGER_CAPABILITIES,
+    fields: {
+      config: [{ name: 'pageId', label: 'Page ID', required: true, help: 'The Facebook Page whose inbox this channel answers.' }, ...GRAPH_CONFIG_FIELDS],
+      secrets: PAGE_SECRET_FIELDS,
+    },
+    validate: (input) => validateSettings(messengerSettings, input),
+    handshake: (request, runtime) => answerMetaHandshake(request, runtime.channel.secrets.verifyToken),
+    verify: (request, runtime) => verifyMetaSignature(request, runtime.channel.secrets.appSecret),
+    parse: (request, runtime) => ({ events: parseMessagingWebhook(request.body, { object: 'page', accountId: runtime.channel.config.pageId }) }),
+    send: (outbound, runtime) => sendPageMessage(outbound, endpointOf(runtime.channel.config, runtime.channel.secrets, runtime.fetch, timeoutMs)),
+  };
+}
+
+/**
+ * The Instagram adapter (`instagram`): the same handshake and signature, `instagram` webhooks,
+ * replies through the linked Page's `/{pageId}/messages`.
+ */
+export function createInstagramAdapter(options: MetaAdapterOptions = {}): ChannelAdapter<PageMessagingConfig, PageMessagingSecrets> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
+  return {
+    kind: 'instagram',
+    medium: 'instagram',
+    capabilities: INSTAGRAM_CAPABILITIES,
+    fields: {
+      config: [
+        { name: 'pageId', label: 'Page ID', required: true, help: 'The Facebook Page linked to the Instagram professional account.' },
+        {
+          name: 'instagramAccountId',
+          label: 'Instagram account ID',
+          required: false,
+          help: 'Only this account’s messages are read; leave empty when the Meta app serves a single Instagram account.',
+        },
+        ...GRAPH_CONFIG_FIELDS,
+      ],
+      secrets: PAGE_SECRET_FIELDS,
+    },
+    validate: (input) => validateSettings(instagramSettings, input),
+    handshake: (request, runtime) => answerMetaHandshake(request, runtime.channel.secrets.verifyToken),
+    verify: (request, runtime) => verifyMetaSignature(request, runtime.channel.secrets.appSecret),
+    parse: (request, runtime) => {
+      const accountId = runtime.channel.config.instagramAccountId;
+      return { events: parseMessagingWebhook(request.body, { object: 'instagram', ...(accountId && { accountId }) }) };
+    },
+    send: (outbound, runtime) => sendPageMessage(outbound, endpointOf(runtime.channel.config, runtime.channel.secrets, runtime.fetch, timeoutMs)),
+  };
+}
+
+function endpointOf(config: PageMessagingConfig, secrets: PageMessagingSecrets, fetcher: typeof fetch, timeoutMs: number) {
+  return { messagesUrl: `${graphUrl(config, config.pageId)}/messages`, pageAccessToken: secrets.pageAccessToken, timeoutMs, fetch: fetcher };
+}
+
+/** The Messenger adapter with default options. */
+export const messenger = createMessengerAdapter();
+
+/** The Instagram adapter with default options. */
+export const instagram = createInstagramAdapter();

@@ -1,0 +1,83 @@
+import type { ChannelAdapter, ChannelCapabilities } from '@casekit/core';
+import { z } from 'zod';
+import { validateSettings } from '../internal/settings.ts';
+import { answerMetaHandshake } from './handshake.ts';
+import { DEFAULT_GRAPH_TIMEOUT_MS } from './internal/graph-client.ts';
+import { APP_SECRET_FIELDS, GRAPH_CONFIG_FIELDS, graphConfigFields, graphId, graphUrl, secretField } from './internal/graph-settings.ts';
+import { sendWhatsApp } from './internal/whatsapp-send.ts';
+import type { MetaAdapterOptions } from './options.ts';
+import { verifyMetaSignature } from './signature.ts';
+import { parseWhatsAppWebhook } from './whatsapp-webhook.ts';
+
+/** A WhatsApp Cloud channel's settings: the number it sends from and, optionally, where the Graph API is. */
+export interface WhatsAppCloudConfig {
+  /** The Phone number ID from WhatsApp Manager (not the phone number). */
+  phoneNumberId: string;
+  apiBaseUrl?: string;
+  apiVersion?: string;
+}
+
+/** A WhatsApp Cloud channel's secrets. */
+export interface WhatsAppCloudSecrets {
+  /** Signs webhooks. */
+  appSecret: string;
+  /** A system user token with `whatsapp_business_messaging`. */
+  accessToken: string;
+  /** Answers Meta's subscription check. */
+  verifyToken: string;
+}
+
+const settings = {
+  config: z.object({ phoneNumberId: graphId('Phone number ID from WhatsApp Manager (not the phone number)'), ...graphConfigFields }),
+  secrets: z.object({ appSecret: secretField, accessToken: secretField, verifyToken: secretField }),
+};
+
+/** What WhatsApp carries: 4096 characters, one file, free-form replies for 24 h after the customer's last message. */
+const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
+  maxTextLength: 4096,
+  // Audio and video may be 16 MB (images 5 MB, documents 100 MB); one file per message.
+  attachments: { maxCount: 1, maxTotalBytes: 16 * 1024 * 1024 },
+  replyWindowHours: 24,
+  receipts: { delivered: true, read: true },
+  canInitiate: false,
+  rich: false,
+};
+
+/**
+ * The WhatsApp Cloud API adapter (`whatsapp-cloud`): Meta's handshake and signature, messages and
+ * statuses from the webhook, replies through `/{phoneNumberId}/messages`.
+ * @example const adapter = createWhatsAppCloudAdapter({ timeoutMs: 5_000 });
+ */
+export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): ChannelAdapter<WhatsAppCloudConfig, WhatsAppCloudSecrets> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
+  return {
+    kind: 'whatsapp-cloud',
+    medium: 'whatsapp',
+    capabilities: WHATSAPP_CLOUD_CAPABILITIES,
+    fields: {
+      config: [
+        { name: 'phoneNumberId', label: 'Phone number ID', required: true, help: 'WhatsApp Manager › Phone numbers: the ID, not the number itself.' },
+        ...GRAPH_CONFIG_FIELDS,
+      ],
+      secrets: [
+        APP_SECRET_FIELDS[0]!,
+        { name: 'accessToken', label: 'Access token', required: true, help: 'A system user token with the whatsapp_business_messaging permission.' },
+        APP_SECRET_FIELDS[1]!,
+      ],
+    },
+    validate: (input) => validateSettings(settings, input),
+    handshake: (request, runtime) => answerMetaHandshake(request, runtime.channel.secrets.verifyToken),
+    verify: (request, runtime) => verifyMetaSignature(request, runtime.channel.secrets.appSecret),
+    parse: (request, runtime) => ({ events: parseWhatsAppWebhook(request.body, { phoneNumberId: runtime.channel.config.phoneNumberId }) }),
+    send: (outbound, runtime) =>
+      sendWhatsApp(outbound, {
+        numberUrl: graphUrl(runtime.channel.config, runtime.channel.config.phoneNumberId),
+        accessToken: runtime.channel.secrets.accessToken,
+        timeoutMs,
+        fetch: runtime.fetch,
+      }),
+  };
+}
+
+/** The WhatsApp Cloud adapter with default options. */
+export const whatsappCloud = createWhatsAppCloudAdapter();
