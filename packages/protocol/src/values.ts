@@ -139,7 +139,7 @@ export const CHANNEL_CAPABILITIES = {
   'twilio-sms': { maxTextLength: 1600, attachments: { maxCount: 10, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: true, rich: false, segmented: true },
   'twilio-whatsapp': { maxTextLength: 1600, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
   'whatsapp-cloud': { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 16 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
-  messenger: { maxTextLength: 2000, attachments: { maxCount: 1, maxTotalBytes: 25 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
+  messenger: { maxTextLength: 2000, attachments: { maxCount: 1, maxTotalBytes: 25 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: false }, canInitiate: false, rich: false },
   instagram: { maxTextLength: 1000, attachments: { maxCount: 1, maxTotalBytes: 8 * MB }, replyWindowHours: 24, receipts: { delivered: false, read: true }, canInitiate: false, rich: false },
   telegram: { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false },
   x: { maxTextLength: 10_000, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChannelPayloadError } from '@casekit/core';
-import { META_WEBHOOK_SAMPLES } from '../../../testkit/src/providers/meta-samples.ts';
+import { META_WEBHOOK_SAMPLES } from '@casekit/testkit/providers';
 import {
   encodeLikeMeta,
   instagramMessageWebhook,
@@ -10,7 +10,7 @@ import {
   messengerDeliveryWebhook,
   messengerEchoWebhook,
   messengerTextWebhook,
-} from '../../../testkit/src/providers/meta-webhooks.ts';
+} from '@casekit/testkit/providers';
 import { parseMessagingWebhook } from './messaging-webhook.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

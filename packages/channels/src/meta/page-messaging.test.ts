@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChannelConfigError, DeliveryError } from '@casekit/core';
-import { startMetaGraphFake, type MetaGraphFake } from '../../../testkit/src/providers/meta.ts';
-import { META_WEBHOOK_SAMPLES } from '../../../testkit/src/providers/meta-samples.ts';
+import { startMetaGraphFake, type MetaGraphFake } from '@casekit/testkit/providers';
+import { META_WEBHOOK_SAMPLES } from '@casekit/testkit/providers';
 import {
   instagramMessageWebhook,
   instagramSeenWebhook,
@@ -11,7 +11,7 @@ import {
   messengerTextWebhook,
   postMetaWebhook,
   sendMetaHandshake,
-} from '../../../testkit/src/providers/meta-webhooks.ts';
+} from '@casekit/testkit/providers';
 import { startTestReceiver, testOutbound, testRuntime, type TestReceiver } from './internal/test-support.ts';
 import { createInstagramAdapter, createMessengerAdapter, instagram, messenger, type PageMessagingConfig, type PageMessagingSecrets } from './page-messaging.ts';
 

@@ -1,4 +1,5 @@
-import type { ChannelAdapter, ChannelCapabilities } from '@casekit/core';
+import type { ChannelAdapter } from '@casekit/core';
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
 import { answerMetaHandshake } from './handshake.ts';
@@ -29,27 +30,6 @@ export interface PageMessagingSecrets {
   verifyToken: string;
 }
 
-/** What Messenger carries: 2000 characters, one file, replies for 24 h; delivery receipts name messages, reads do not. */
-const MESSENGER_CAPABILITIES: ChannelCapabilities = {
-  maxTextLength: 2000,
-  attachments: { maxCount: 1, maxTotalBytes: 25 * 1024 * 1024 },
-  replyWindowHours: 24,
-  // Messenger's read receipts are a watermark time, not message ids, so they cannot be matched.
-  receipts: { delivered: true, read: false },
-  canInitiate: false,
-  rich: false,
-};
-
-/** What Instagram carries: 1000 characters, one file (images 8 MB), replies for 24 h; it reports reads, not deliveries. */
-const INSTAGRAM_CAPABILITIES: ChannelCapabilities = {
-  maxTextLength: 1000,
-  attachments: { maxCount: 1, maxTotalBytes: 8 * 1024 * 1024 },
-  replyWindowHours: 24,
-  receipts: { delivered: false, read: true },
-  canInitiate: false,
-  rich: false,
-};
-
 const secrets = z.object({ appSecret: secretField, pageAccessToken: secretField, verifyToken: secretField });
 const messengerSettings = { config: z.object({ pageId: graphId('Page ID'), ...graphConfigFields }), secrets };
 const instagramSettings = {
@@ -72,7 +52,8 @@ export function createMessengerAdapter(options: MetaAdapterOptions = {}): Channe
   return {
     kind: 'messenger',
     medium: 'messenger',
-    capabilities: MESSENGER_CAPABILITIES,
+    // 2000 characters, one file, 24 h to reply; reads are a watermark time, so only deliveries match messages.
+    capabilities: CHANNEL_CAPABILITIES.messenger,
     fields: {
       config: [{ name: 'pageId', label: 'Page ID', required: true, help: 'The Facebook Page whose inbox this channel answers.' }, ...GRAPH_CONFIG_FIELDS],
       secrets: PAGE_SECRET_FIELDS,
@@ -94,7 +75,8 @@ export function createInstagramAdapter(options: MetaAdapterOptions = {}): Channe
   return {
     kind: 'instagram',
     medium: 'instagram',
-    capabilities: INSTAGRAM_CAPABILITIES,
+    // 1000 characters, one file (images 8 MB), 24 h to reply; it reports reads, not deliveries.
+    capabilities: CHANNEL_CAPABILITIES.instagram,
     fields: {
       config: [
         { name: 'pageId', label: 'Page ID', required: true, help: 'The Facebook Page linked to the Instagram professional account.' },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { META_SIGNATURE_KAT, META_WEBHOOK_SAMPLES } from '../../../testkit/src/providers/meta-samples.ts';
-import { signMetaPayload } from '../../../testkit/src/providers/meta-webhooks.ts';
+import { META_SIGNATURE_KAT, META_WEBHOOK_SAMPLES } from '@casekit/testkit/providers';
+import { signMetaPayload } from '@casekit/testkit/providers';
 import { verifyMetaSignature } from './signature.ts';
 
 const APP_SECRET = '6f1d2c3b4a5968778695a4b3c2d1e0f9';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ChannelConfigError, DeliveryError } from '@casekit/core';
-import { startMetaGraphFake, type MetaGraphFake } from '../../../testkit/src/providers/meta.ts';
-import { META_WEBHOOK_SAMPLES } from '../../../testkit/src/providers/meta-samples.ts';
-import { postMetaWebhook, sendMetaHandshake, whatsAppStatusWebhook, whatsAppTextWebhook } from '../../../testkit/src/providers/meta-webhooks.ts';
+import { startMetaGraphFake, type MetaGraphFake } from '@casekit/testkit/providers';
+import { META_WEBHOOK_SAMPLES } from '@casekit/testkit/providers';
+import { postMetaWebhook, sendMetaHandshake, whatsAppStatusWebhook, whatsAppTextWebhook } from '@casekit/testkit/providers';
 import { startTestReceiver, testOutbound, testRuntime, type TestReceiver } from './internal/test-support.ts';
 import { createWhatsAppCloudAdapter, whatsappCloud, type WhatsAppCloudConfig, type WhatsAppCloudSecrets } from './whatsapp-cloud.ts';
 

@@ -1,4 +1,5 @@
-import type { ChannelAdapter, ChannelCapabilities } from '@casekit/core';
+import type { ChannelAdapter } from '@casekit/core';
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
 import { answerMetaHandshake } from './handshake.ts';
@@ -32,17 +33,6 @@ const settings = {
   secrets: z.object({ appSecret: secretField, accessToken: secretField, verifyToken: secretField }),
 };
 
-/** What WhatsApp carries: 4096 characters, one file, free-form replies for 24 h after the customer's last message. */
-const WHATSAPP_CLOUD_CAPABILITIES: ChannelCapabilities = {
-  maxTextLength: 4096,
-  // Audio and video may be 16 MB (images 5 MB, documents 100 MB); one file per message.
-  attachments: { maxCount: 1, maxTotalBytes: 16 * 1024 * 1024 },
-  replyWindowHours: 24,
-  receipts: { delivered: true, read: true },
-  canInitiate: false,
-  rich: false,
-};
-
 /**
  * The WhatsApp Cloud API adapter (`whatsapp-cloud`): Meta's handshake and signature, messages and
  * statuses from the webhook, replies through `/{phoneNumberId}/messages`.
@@ -53,7 +43,8 @@ export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): Ch
   return {
     kind: 'whatsapp-cloud',
     medium: 'whatsapp',
-    capabilities: WHATSAPP_CLOUD_CAPABILITIES,
+    // 4096 characters, one file (audio and video 16 MB, images 5 MB), 24 h to reply.
+    capabilities: CHANNEL_CAPABILITIES['whatsapp-cloud'],
     fields: {
       config: [
         { name: 'phoneNumberId', label: 'Phone number ID', required: true, help: 'WhatsApp Manager › Phone numbers: the ID, not the number itself.' },

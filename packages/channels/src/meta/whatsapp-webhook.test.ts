@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ChannelPayloadError } from '@casekit/core';
-import { META_WEBHOOK_SAMPLES } from '../../../testkit/src/providers/meta-samples.ts';
-import { encodeLikeMeta, whatsAppMessageWebhook, whatsAppStatusWebhook, whatsAppTextWebhook } from '../../../testkit/src/providers/meta-webhooks.ts';
+import { META_WEBHOOK_SAMPLES } from '@casekit/testkit/providers';
+import { encodeLikeMeta, whatsAppMessageWebhook, whatsAppStatusWebhook, whatsAppTextWebhook } from '@casekit/testkit/providers';
 import { parseWhatsAppWebhook } from './whatsapp-webhook.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -5,3 +5,25 @@
 // Twilio (SMS, MMS, WhatsApp)
 export { startTwilioFake, signTwilioRequest, postTwilioWebhook, postTwilioSms, postTwilioMms, postTwilioWhatsApp, postTwilioStatus } from './twilio.ts';
 export type { TwilioFake, TwilioFakeMessage, TwilioFormParams, TwilioWebhookDelivery } from './twilio.ts';
+
+// Meta (WhatsApp Cloud, Messenger, Instagram)
+export { startMetaGraphFake } from './meta.ts';
+export type { MetaGraphFake, MetaGraphFakeOptions, MetaGraphSend, MetaGraphUpload, MetaGraphErrorName, MetaGraphErrorAnswer } from './meta.ts';
+export {
+  signMetaPayload,
+  encodeLikeMeta,
+  whatsAppMessageWebhook,
+  whatsAppTextWebhook,
+  whatsAppStatusWebhook,
+  messagingWebhook,
+  messengerTextWebhook,
+  messengerEchoWebhook,
+  messengerDeliveryWebhook,
+  instagramMessageWebhook,
+  instagramSeenWebhook,
+  postMetaWebhook,
+  sendMetaHandshake,
+} from './meta-webhooks.ts';
+export type { MetaSignatureHeaders, MetaWebhook, WhatsAppInboundMessage, WhatsAppEnvelope, MetaSignatureMode } from './meta-webhooks.ts';
+export { META_WEBHOOK_SAMPLES, META_SIGNATURE_KAT } from './meta-samples.ts';
+export type { MetaWebhookSample } from './meta-samples.ts';

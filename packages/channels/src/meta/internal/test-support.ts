@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A channel's runtime for tests: Node's fetch, the real clock. */
-export function testRuntime<C, S>(kind: string, config: C, secrets: S, webhookUrl = 'http://127.0.0.1/webhooks/ch_test'): ChannelRuntime<C, S> {
+export function testRuntime<C extends object, S extends object>(kind: string, config: C, secrets: S, webhookUrl = 'http://127.0.0.1/webhooks/ch_test'): ChannelRuntime<C, S> {
   return {
     channel: { id: 'ch_test', workspaceId: 'ws_test', kind, name: 'Test channel', config, secrets },
     webhookUrl,
@@ -25,7 +25,7 @@ export interface TestReceiver {
 }
 
 /** Starts the endpoint; the runtime's `webhookUrl` is the endpoint's own URL. */
-export async function startTestReceiver<C, S>(adapter: ChannelAdapter<C, S>, settings: { config: C; secrets: S }): Promise<TestReceiver> {
+export async function startTestReceiver<C extends object, S extends object>(adapter: ChannelAdapter<C, S>, settings: { config: C; secrets: S }): Promise<TestReceiver> {
   const events: InboundEvent[] = [];
   let runtime: ChannelRuntime<C, S>;
   const server = createServer(async (req, res) => {
