@@ -3,18 +3,21 @@ import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
 import { SIGNING_SECRET_HINT, isSigningSecret } from './internal/standard-webhooks.ts';
 
+// Types rather than interfaces, so the adapter also fits the plain `ChannelAdapter` (whose
+// settings are `Record<…>`) that the server keeps its adapters as.
+
 /** Where casekit posts replies for your system to deliver. */
-export interface ApiChannelConfig {
+export type ApiChannelConfig = {
   callbackUrl: string;
-}
+};
 
 /**
  * The Standard Webhooks secret both ways, `whsec_<base64 of 24–64 bytes>`. Several separated by
  * spaces rotate keys: replies carry a signature per key, inbound posts may use any of them.
  */
-export interface ApiChannelSecrets {
+export type ApiChannelSecrets = {
   signingSecret: string;
-}
+};
 
 const configSchema = z.object({
   callbackUrl: z

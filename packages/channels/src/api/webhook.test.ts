@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ChannelConfigError, ChannelPayloadError } from '@casekit/core';
-import type { ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
+import type { ChannelAdapter, ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
 import { Webhook } from 'standardwebhooks';
 import { apiChannelMessage, apiChannelWebhook, postApiChannelMessage, signApiChannelWebhook } from '../../../testkit/src/providers/api-channel.ts';
 import { apiChannelAdapter, generateSigningSecret } from './index.ts';
@@ -55,6 +55,11 @@ async function status(req: WebhookRequest, runtime = live()): Promise<number> {
 const hello = apiChannelMessage({ from: { externalId: 'user-42', name: 'Dana' }, text: 'Hello from our app' });
 
 describe('api channel settings', () => {
+  it('fits the plain ChannelAdapter the server keeps adapters as', () => {
+    const port: ChannelAdapter = apiChannelAdapter;
+    assert.deepEqual([port.kind, port.medium], ['api', 'api']);
+  });
+
   const field = (input: { config: unknown; secrets: unknown }) => {
     try {
       apiChannelAdapter.validate(input);

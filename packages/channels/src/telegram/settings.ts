@@ -2,16 +2,19 @@ import type { ChannelField } from '@casekit/core';
 import { z } from 'zod';
 import { baseUrl, validateSettings } from '../internal/settings.ts';
 
+// Types rather than interfaces, so the adapter also fits the plain `ChannelAdapter` (whose
+// settings are `Record<…>`) that the server keeps its adapters as.
+
 /** Where the Bot API is reached; tests point it at a fake. */
-export interface TelegramConfig {
+export type TelegramConfig = {
   apiBaseUrl: string;
-}
+};
 
 /** The bot's token from @BotFather and the `secret_token` given to `setWebhook`. */
-export interface TelegramSecrets {
+export type TelegramSecrets = {
   botToken: string;
   webhookSecret: string;
-}
+};
 
 const configSchema = z.object({
   apiBaseUrl: baseUrl.default('https://api.telegram.org'),

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ChannelConfigError, ChannelPayloadError } from '@casekit/core';
-import type { ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
+import type { ChannelAdapter, ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
 import { postTelegramUpdate, telegramUpdate } from '../../../testkit/src/providers/telegram.ts';
 import { telegramAdapter } from './index.ts';
 import type { TelegramConfig, TelegramSecrets } from './index.ts';
@@ -44,6 +44,11 @@ async function eventsOf(body: string | object): Promise<InboundMessageEvent[]> {
 }
 
 describe('telegram settings', () => {
+  it('fits the plain ChannelAdapter the server keeps adapters as', () => {
+    const port: ChannelAdapter = telegramAdapter;
+    assert.deepEqual([port.kind, port.medium], ['telegram', 'telegram']);
+  });
+
   it('defaults the API base to Telegram and keeps a given one without its trailing slash', () => {
     const secrets = { botToken: '123456:AAE-test-token', webhookSecret: SECRET };
     assert.equal(telegramAdapter.validate({ config: {}, secrets }).config.apiBaseUrl, 'https://api.telegram.org');

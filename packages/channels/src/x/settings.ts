@@ -2,19 +2,22 @@ import type { ChannelField } from '@casekit/core';
 import { z } from 'zod';
 import { baseUrl, validateSettings } from '../internal/settings.ts';
 
+// Types rather than interfaces, so the adapter also fits the plain `ChannelAdapter` (whose
+// settings are `Record<…>`) that the server keeps its adapters as.
+
 /** The X account that answers (its numeric user id) and where the X API is reached. */
-export interface XConfig {
+export type XConfig = {
   userId: string;
   apiBaseUrl: string;
-}
+};
 
 /** The app's consumer keys and the account's access token, for OAuth 1.0a user context. */
-export interface XSecrets {
+export type XSecrets = {
   consumerKey: string;
   consumerSecret: string;
   accessToken: string;
   accessTokenSecret: string;
-}
+};
 
 const configSchema = z.object({
   userId: z.string().regex(/^\d{1,20}$/, "must be the account's numeric user id"),

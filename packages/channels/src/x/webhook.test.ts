@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ChannelConfigError, ChannelPayloadError } from '@casekit/core';
-import type { ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
+import type { ChannelAdapter, ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
 import { getXCrc, postXActivity, xCrcResponseToken, xDirectMessageActivity, xWebhookSignature } from '../../../testkit/src/providers/x.ts';
 import { xAdapter } from './index.ts';
 import type { XConfig, XSecrets } from './index.ts';
@@ -52,6 +52,11 @@ async function eventsOf(activity: unknown): Promise<InboundMessageEvent[]> {
 }
 
 describe('x settings', () => {
+  it('fits the plain ChannelAdapter the server keeps adapters as', () => {
+    const port: ChannelAdapter = xAdapter;
+    assert.deepEqual([port.kind, port.medium], ['x', 'x']);
+  });
+
   const secrets = { consumerKey: 'ck', consumerSecret: 'cs', accessToken: 'at', accessTokenSecret: 'ats' };
   it('defaults the API base to X and needs the numeric account id', () => {
     assert.equal(xAdapter.validate({ config: { userId: ACCOUNT }, secrets }).config.apiBaseUrl, 'https://api.x.com');

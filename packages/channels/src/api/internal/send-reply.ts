@@ -3,7 +3,7 @@ import type { ChannelRuntime, OutboundMessage, SendResult } from '@casekit/core'
 import type { ApiChannelConfig, ApiChannelSecrets } from '../settings.ts';
 import { signatureHeader, signingKeys } from './standard-webhooks.ts';
 
-/** Longer than this and the outbox lease (30 s) could run out while we still wait. */
+/** Well inside the outbox's lease on the message, so a slow answer is retried rather than sent twice at once. */
 const SEND_TIMEOUT_MS = 10_000;
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { TelegramConfig, TelegramSecrets } from '../settings.ts';
 import { telegramMessageKey } from './parse-update.ts';
 
-/** Longer than this and the outbox lease (30 s) could run out while we still wait. */
+/** Well inside the outbox's lease on the message, so a slow answer is retried rather than sent twice at once. */
 const SEND_TIMEOUT_MS = 15_000;
 
 const sent = z.object({ ok: z.literal(true), result: z.object({ message_id: z.number().int(), chat: z.object({ id: z.number().int() }).optional() }) });

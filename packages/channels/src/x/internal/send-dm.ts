@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { XConfig, XSecrets } from '../settings.ts';
 import { oauth1Authorization } from './oauth1.ts';
 
-/** Longer than this and the outbox lease (30 s) could run out while we still wait. */
+/** Well inside the outbox's lease on the message, so a slow answer is retried rather than sent twice at once. */
 const SEND_TIMEOUT_MS = 15_000;
 
 const created = z.object({ data: z.object({ dm_conversation_id: z.string().optional(), dm_event_id: z.string().min(1) }) });
