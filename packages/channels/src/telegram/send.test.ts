@@ -22,11 +22,20 @@ function runtimeFor(apiBaseUrl: string, botToken = TOKEN): ChannelRuntime<Telegr
   };
 }
 
-function outbound(text: string, options: { chat?: string; lastInbound?: string } = {}): OutboundMessage {
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+const PDF = new TextEncoder().encode('%PDF-1.7 invoice');
+
+function outbound(text: string, options: { chat?: string; lastInbound?: string; file?: 'png' | 'pdf'; bytes?: boolean } = {}): OutboundMessage {
   const conversation = makeConversation({ channelKind: 'telegram', externalThreadId: options.chat ?? null });
-  const message = makeMessage({ channelKind: 'telegram', conversationId: conversation.id, direction: 'outbound', authorKind: 'agent', text, status: 'queued' });
+  const attachments = !options.file
+    ? []
+    : options.file === 'png'
+      ? [{ name: 'router.png', contentType: 'image/png', size: PNG.length, url: '/api/v1/uploads/up_router' }]
+      : [{ name: 'invoice.pdf', contentType: 'application/pdf', size: PDF.length, url: '/api/v1/uploads/up_invoice' }];
+  const message = makeMessage({ channelKind: 'telegram', conversationId: conversation.id, direction: 'outbound', authorKind: 'agent', text, attachments, status: 'queued' });
   const lastInbound = options.lastInbound ? makeMessage({ channelKind: 'telegram', providerMessageId: options.lastInbound }) : null;
-  return { message, conversation, to: { externalId: '218485655', name: 'Waffle' }, lastInbound };
+  const loadAttachment = async (file: { url: string }) => (file.url.endsWith('up_router') ? PNG : PDF);
+  return { message, conversation, to: { externalId: '218485655', name: 'Waffle' }, lastInbound, ...(options.bytes === false ? {} : { loadAttachment }) };
 }
 
 async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
@@ -68,6 +77,41 @@ describe('telegram send', () => {
   it('answers nothing in particular when the last message came from another chat', async () => {
     await telegramAdapter.send(outbound('Hello group', { chat: '-100777', lastInbound: '-100888:5' }), runtime);
     assert.equal(telegram.sent[0]?.replyTo, undefined);
+  });
+
+  it('uploads an image with sendPhoto, the text as its caption', async () => {
+    const result = await telegramAdapter.send(outbound('This is what the lights should look like', { file: 'png' }), runtime);
+    const [sent] = telegram.sent;
+    assert.equal(sent?.method, 'sendPhoto');
+    assert.equal(sent?.text, 'This is what the lights should look like');
+    assert.deepEqual(sent?.file, { kind: 'photo', name: 'router.png', contentType: 'image/png', bytes: PNG });
+    assert.equal(result.providerMessageId, `218485655:${sent?.messageId}`);
+  });
+
+  it('uploads other files with sendDocument, in a group answering the last message', async () => {
+    await telegramAdapter.send(outbound('', { file: 'pdf', chat: '-1001293752024', lastInbound: '-1001293752024:134546' }), runtime);
+    const [sent] = telegram.sent;
+    assert.equal(sent?.method, 'sendDocument');
+    assert.deepEqual([sent?.chatId, sent?.replyTo, sent?.text], [-1001293752024, 134546, '']);
+    assert.deepEqual(sent?.file, { kind: 'document', name: 'invoice.pdf', contentType: 'application/pdf', bytes: PDF });
+  });
+
+  it('sends text longer than a caption first, then the file; the id is the text’s', async () => {
+    const long = 'step '.repeat(300).trim();
+    const result = await telegramAdapter.send(outbound(long, { file: 'pdf' }), runtime);
+    assert.deepEqual(
+      telegram.sent.map((sent) => [sent.method, sent.text.length]),
+      [
+        ['sendMessage', long.length],
+        ['sendDocument', 0],
+      ],
+    );
+    assert.equal(result.providerMessageId, `218485655:${telegram.sent[0]?.messageId}`);
+  });
+
+  it('hands Telegram the file’s public URL when its bytes cannot be loaded here', async () => {
+    await telegramAdapter.send(outbound('see attached', { file: 'pdf', bytes: false }), runtime);
+    assert.deepEqual(telegram.sent[0]?.file, { kind: 'document', url: 'https://support.example.com/api/v1/uploads/up_invoice' });
   });
 
   it('retries a 500 and a proxy 502 page, then the send goes out', async () => {

@@ -1,4 +1,5 @@
 import { ChannelPayloadError } from '@casekit/core';
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import type { ChannelAdapter, Verification, WebhookRequest } from '@casekit/core';
 import { safeEqual } from '../internal/crypto.ts';
 import { parseTelegramUpdate } from './internal/parse-update.ts';
@@ -9,20 +10,15 @@ import type { TelegramConfig, TelegramSecrets } from './settings.ts';
 /**
  * A Telegram bot. Its webhook is set with `setWebhook(url, secret_token)`; Telegram echoes the
  * secret in a header and signs nothing else, so the secret is all that is checked. Messages and
- * edits in private and group chats become messages; replies go out with `sendMessage`.
+ * edits in private and group chats become messages; replies go out with `sendMessage`, a file
+ * with `sendPhoto` or `sendDocument`.
  */
 export const telegramAdapter: ChannelAdapter<TelegramConfig, TelegramSecrets> = {
   kind: 'telegram',
   medium: 'telegram',
-  capabilities: {
-    maxTextLength: 4096,
-    attachments: null,
-    replyWindowHours: null,
-    receipts: { delivered: false, read: false },
-    // A bot may only write to someone who has started a chat with it.
-    canInitiate: false,
-    rich: false,
-  },
+  // 4096 characters, one file of up to 50 MB, no receipts; a bot may only write to someone who
+  // has started a chat with it.
+  capabilities: CHANNEL_CAPABILITIES.telegram,
   fields: telegramFields,
   validate: validateTelegramSettings,
   verify: (request, runtime) => verifySecretToken(request, runtime.channel.secrets.webhookSecret),

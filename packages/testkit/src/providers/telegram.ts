@@ -2,19 +2,33 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A faithful stand-in for the Telegram Bot API (reference/channels.md §4): `sendMessage` behind
-// `/bot<token>/`, answers and errors shaped like Telegram's, and updates posted the way Telegram
+// A faithful stand-in for the Telegram Bot API (reference/channels.md §4): `sendMessage`,
+// `sendPhoto` and `sendDocument` behind `/bot<token>/` (JSON, form or multipart bodies, files
+// uploaded or by URL), answers and errors shaped like Telegram's, and updates posted the way Telegram
 // posts them, with the `secret_token` echoed in X-Telegram-Bot-Api-Secret-Token.
+
+/** A file sent with `sendPhoto` or `sendDocument`: uploaded (with its bytes) or by URL. */
+export interface TelegramSentFile {
+  kind: 'photo' | 'document';
+  name?: string;
+  contentType?: string;
+  bytes?: Uint8Array;
+  url?: string;
+}
 
 /** A message the fake accepted. */
 export interface TelegramSentMessage {
+  /** The method it came by. */
+  method: 'sendMessage' | 'sendPhoto' | 'sendDocument';
   chatId: number | string;
+  /** The text, or a file's caption ('' without one). */
   text: string;
+  file?: TelegramSentFile;
   /** `reply_parameters.message_id`, when the send answered a message. */
   replyTo?: number;
   /** The `message_id` the fake gave it. */
   messageId: number;
-  /** The request body as the fake read it. */
+  /** The request's fields as the fake read them (an uploaded file left out). */
   body: Record<string, unknown>;
 }
 
@@ -26,7 +40,7 @@ export interface TelegramFake {
   url: string;
   /** Messages accepted, in order. */
   sent: TelegramSentMessage[];
-  /** `sendMessage` calls received, accepted or not. */
+  /** Send calls received, accepted or not. */
   readonly attempts: number;
   /**
    * Answers the next `count` sends with `status`: 500 (JSON), 502 (an HTML page from the proxy),
@@ -60,29 +74,58 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? '/', 'http://fake').pathname);
     if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (match[1] !== options.botToken) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
-    if (match[2] !== 'sendMessage') return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const method = match[2];
+    if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     attempts += 1;
 
     const failure = failures.shift();
     if (failure) return fail(res, failure);
-    const body = readParams(req.headers['content-type'] ?? '', raw);
-    if (!body) return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON object" });
+    const read = await readParams(req.headers['content-type'] ?? '', raw);
+    if (!read) return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON object" });
+    const { fields: body, files } = read;
     const chatId = body.chat_id;
-    const text = body.text;
     if (chatId === undefined || chatId === '') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' });
     if (typeof chatId !== 'number' && typeof chatId !== 'string') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
-    if (typeof text !== 'string' || text.trim() === '') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
-    if ([...text].length > 4096) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+
+    let text: string;
+    let file: TelegramSentFile | undefined;
+    if (method === 'sendMessage') {
+      if (typeof body.text !== 'string' || body.text.trim() === '') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+      if ([...body.text].length > 4096) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+      text = body.text;
+    } else {
+      const kind = method === 'sendPhoto' ? 'photo' : 'document';
+      const caption = typeof body.caption === 'string' ? body.caption : '';
+      if ([...caption].length > 1024) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message caption is too long' });
+      const upload = files.get(kind);
+      const url = typeof body[kind] === 'string' ? (body[kind] as string) : undefined;
+      if (upload) {
+        const limit = kind === 'photo' ? 10 * 1024 * 1024 : 50 * 1024 * 1024;
+        if (upload.bytes.length > limit) return reply(res, kind === 'photo' ? 400 : 413, { ok: false, error_code: kind === 'photo' ? 400 : 413, description: kind === 'photo' ? 'Bad Request: file is too big' : 'Request Entity Too Large' });
+        file = { kind, ...upload };
+      } else if (url && /^https?:\/\//.test(url)) {
+        file = { kind, url };
+      } else {
+        return reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: there is no ${kind} in the request` });
+      }
+      text = caption;
+    }
     if (blocked.has(String(chatId))) return fail(res, 403);
 
     const messageId = (nextIds.get(String(chatId)) ?? 1000) + 1;
     nextIds.set(String(chatId), messageId);
     const replyParameters = body.reply_parameters as { message_id?: unknown } | undefined;
     const replyTo = typeof replyParameters?.message_id === 'number' ? replyParameters.message_id : undefined;
-    sent.push({ chatId, text, messageId, body, ...(replyTo === undefined ? {} : { replyTo }) });
+    sent.push({ method, chatId, text, messageId, body, ...(file ? { file } : {}), ...(replyTo === undefined ? {} : { replyTo }) });
     const id = Number.isSafeInteger(Number(chatId)) ? Number(chatId) : -1_001_000_000_001;
     const chat = id > 0 ? { id, first_name: 'Customer', type: 'private' } : { id, title: 'Customers', type: 'supergroup' };
-    reply(res, 200, { ok: true, result: { message_id: messageId, from: BOT, chat, date: Math.floor(Date.now() / 1000), text } });
+    const date = Math.floor(Date.now() / 1000);
+    const content = !file
+      ? { text }
+      : file.kind === 'photo'
+        ? { photo: [{ file_id: `AgACAgQ-${messageId}`, file_unique_id: `AQAD${messageId}`, file_size: file.bytes?.length ?? 48_213, width: 1280, height: 960 }], ...(text ? { caption: text } : {}) }
+        : { document: { file_name: file.name ?? 'file', mime_type: file.contentType ?? 'application/octet-stream', file_id: `BQACAgQ-${messageId}`, file_unique_id: `AgAD${messageId}`, file_size: file.bytes?.length ?? 0 }, ...(text ? { caption: text } : {}) };
+    reply(res, 200, { ok: true, result: { message_id: messageId, from: BOT, chat, date, ...content } });
   }
 
   function fail(res: ServerResponse, status: TelegramFakeFailure): void {
@@ -209,23 +252,37 @@ function user(input: TelegramUserInput): Record<string, unknown> {
   };
 }
 
-function readParams(contentType: string, raw: string): Record<string, unknown> | null {
-  if (contentType.startsWith('application/x-www-form-urlencoded')) {
-    return Object.fromEntries(new URLSearchParams(raw));
+/** The fields of a Bot API call (JSON, form or multipart, where `reply_parameters` is JSON text) and its uploads. */
+async function readParams(
+  contentType: string,
+  raw: Buffer,
+): Promise<{ fields: Record<string, unknown>; files: Map<string, { name: string; contentType: string; bytes: Uint8Array }> } | null> {
+  const files = new Map<string, { name: string; contentType: string; bytes: Uint8Array }>();
+  if (contentType.startsWith('multipart/form-data') || contentType.startsWith('application/x-www-form-urlencoded')) {
+    const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+    const fields: Record<string, unknown> = {};
+    for (const [name, value] of form) {
+      if (typeof value !== 'string') {
+        files.set(name, { name: value.name, contentType: value.type, bytes: new Uint8Array(await value.arrayBuffer()) });
+        continue;
+      }
+      fields[name] = name === 'chat_id' && /^-?\d+$/.test(value) ? Number(value) : name === 'reply_parameters' ? (JSON.parse(value) as unknown) : value;
+    }
+    return { fields, files };
   }
   try {
-    const value: unknown = JSON.parse(raw);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    const value: unknown = JSON.parse(raw.toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? { fields: value as Record<string, unknown>, files } : null;
   } catch {
     return null;
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
