@@ -28,10 +28,13 @@ function runtimeFor(apiBaseUrl: string, overrides: { secrets?: Partial<XSecrets>
   };
 }
 
-function outbound(text: string, to = CUSTOMER): OutboundMessage {
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 9, 8, 7]);
+
+function outbound(text: string, to = CUSTOMER, file?: { name: string; contentType: string; bytes: Uint8Array }): OutboundMessage {
   const conversation = makeConversation({ channelKind: 'x' });
-  const message = makeMessage({ channelKind: 'x', conversationId: conversation.id, direction: 'outbound', authorKind: 'agent', text, status: 'queued' });
-  return { message, conversation, to: { externalId: to }, lastInbound: null };
+  const attachments = file ? [{ name: file.name, contentType: file.contentType, size: file.bytes.length, url: '/api/v1/uploads/up_file' }] : [];
+  const message = makeMessage({ channelKind: 'x', conversationId: conversation.id, direction: 'outbound', authorKind: 'agent', text, attachments, status: 'queued' });
+  return { message, conversation, to: { externalId: to }, lastInbound: null, ...(file ? { loadAttachment: async () => file.bytes } : {}) };
 }
 
 async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
@@ -51,6 +54,7 @@ describe('x send', () => {
   after(() => x.close());
   beforeEach(() => {
     x.sent.length = 0;
+    x.uploads.length = 0;
     x.refusals.length = 0;
   });
 
@@ -62,6 +66,41 @@ describe('x send', () => {
       [{ participantId: CUSTOMER, text: 'Your line is back up.', dmConversationId: `${ACCOUNT}-${CUSTOMER}` }],
     );
     assert.equal(result.providerMessageId, x.sent[0]?.dmEventId);
+  });
+
+  it('uploads a picture as DM media first, then sends it with the text', async () => {
+    await xAdapter.send(outbound('Like this', CUSTOMER, { name: 'lights.png', contentType: 'image/png', bytes: PNG }), runtimeFor(x.url));
+    assert.deepEqual(x.refusals, []);
+    assert.deepEqual(
+      x.uploads.map(({ mediaType, category, bytes }) => ({ mediaType, category, bytes })),
+      [{ mediaType: 'image/png', category: 'dm_image', bytes: PNG }],
+    );
+    assert.deepEqual(
+      x.sent.map(({ text, mediaIds }) => ({ text, mediaIds })),
+      [{ text: 'Like this', mediaIds: [x.uploads[0]?.mediaId] }],
+    );
+  });
+
+  it('sends a picture alone without text', async () => {
+    await xAdapter.send(outbound('', CUSTOMER, { name: 'lights.png', contentType: 'image/png', bytes: PNG }), runtimeFor(x.url));
+    assert.deepEqual(x.sent[0]?.body, { attachments: [{ media_id: x.uploads[0]?.mediaId }] });
+  });
+
+  it('fails for good on a file X does not take with a DM, or a picture over 5 MB, uploading nothing', async () => {
+    const pdf = await deliveryError(xAdapter.send(outbound('invoice', CUSTOMER, { name: 'a.pdf', contentType: 'application/pdf', bytes: PNG }), runtimeFor(x.url)));
+    assert.deepEqual([pdf.retryable, pdf.code], [false, 'unsupported_attachment']);
+    const big = await deliveryError(xAdapter.send(outbound('big', CUSTOMER, { name: 'b.jpg', contentType: 'image/jpeg', bytes: new Uint8Array(5 * 1024 * 1024 + 1) }), runtimeFor(x.url)));
+    assert.deepEqual([big.retryable, big.code], [false, 'attachment_too_large']);
+    assert.equal(x.uploads.length + x.sent.length, 0);
+  });
+
+  it('retries a failed upload, and the retry sends the message once', async () => {
+    x.failNext(1, 503);
+    const file = { name: 'lights.png', contentType: 'image/png', bytes: PNG };
+    const error = await deliveryError(xAdapter.send(outbound('Like this', CUSTOMER, file), runtimeFor(x.url)));
+    assert.deepEqual([error.retryable, error.code, x.uploads.length], [true, '503', 0]);
+    await xAdapter.send(outbound('Like this', CUSTOMER, file), runtimeFor(x.url));
+    assert.deepEqual([x.uploads.length, x.sent.length], [1, 1]);
   });
 
   it('signs every attempt afresh: a retry after a 500 or 503 goes out, not refused as a replayed nonce', async () => {

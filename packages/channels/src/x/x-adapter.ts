@@ -1,4 +1,5 @@
 import { ChannelPayloadError } from '@casekit/core';
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import type { ChannelAdapter } from '@casekit/core';
 import { parseAccountActivity } from './internal/parse-activity.ts';
 import { sendXDirectMessage } from './internal/send-dm.ts';
@@ -8,21 +9,16 @@ import type { XConfig, XSecrets } from './settings.ts';
 
 /**
  * Direct Messages of one X account through the Account Activity API: the webhook answers X's CRC
- * and checks each delivery's HMAC over the raw body; replies go out with X API v2 under OAuth 1.0a.
- * The signature carries no timestamp, so a replay is only caught by the message id.
+ * and checks each delivery's HMAC over the raw body; replies (with a picture uploaded first) go out
+ * with X API v2 under OAuth 1.0a. The signature carries no timestamp, so a replayed delivery is
+ * caught only by its message id.
  */
 export const xAdapter: ChannelAdapter<XConfig, XSecrets> = {
   kind: 'x',
   medium: 'x',
-  capabilities: {
-    maxTextLength: 10_000,
-    attachments: null,
-    replyWindowHours: null,
-    receipts: { delivered: false, read: false },
-    // Whether a user takes DMs from anyone is their setting; we answer only those who wrote.
-    canInitiate: false,
-    rich: false,
-  },
+  // 10,000 characters and one picture of up to 5 MB. Whether someone takes DMs from anyone is
+  // their setting, so we only answer those who wrote.
+  capabilities: CHANNEL_CAPABILITIES.x,
   fields: xFields,
   validate: validateXSettings,
   handshake: (request, runtime) => answerCrc(request, runtime.channel.secrets.consumerSecret),

@@ -3,8 +3,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// A faithful stand-in for X (reference/channels.md §5): the v2 Direct Message endpoint behind
-// OAuth 1.0a, which it checks by computing the signature itself, and Account Activity deliveries
+// A faithful stand-in for X (reference/channels.md §5): the v2 Direct Message and media upload
+// endpoints behind OAuth 1.0a, which it checks by computing the signature itself, and Account Activity deliveries
 // signed the way X signs them, with the CRC answer X expects.
 
 /** The keys the fake's app and account hold. */
@@ -15,10 +15,21 @@ export interface XFakeCredentials {
   accessTokenSecret: string;
 }
 
+/** A picture uploaded for a Direct Message. */
+export interface XUploadedMedia {
+  mediaId: string;
+  mediaType: string;
+  category: string;
+  bytes: Uint8Array;
+}
+
 /** A Direct Message the fake accepted. */
 export interface XSentDirectMessage {
   participantId: string;
+  /** Its text ('' when it carries media alone). */
   text: string;
+  /** The uploaded media it carries. */
+  mediaIds: string[];
   dmEventId: string;
   dmConversationId: string;
   /** The JSON body as the fake read it. */
@@ -33,12 +44,14 @@ export interface XFake {
   url: string;
   /** Messages accepted, in order. */
   sent: XSentDirectMessage[];
+  /** Media uploaded, in order. */
+  uploads: XUploadedMedia[];
   /** Why each refused request was refused (`signature`, `nonce reused`…), in order. */
   refusals: string[];
-  /** DM requests received, accepted or not. */
+  /** API requests received (DMs and uploads), accepted or not. */
   readonly attempts: number;
   /**
-   * Answers the next `count` sends with `status`: 500 or 503 (X's problem JSON), 429 (rate limit
+   * Answers the next `count` API requests with `status`: 500 or 503 (X's problem JSON), 429 (rate limit
    * headers, reset in 60 s), 403 (not allowed to message this user) or 400 (invalid request).
    */
   failNext(count: number, status?: XFakeFailure): void;
@@ -52,6 +65,7 @@ export interface XFake {
 export async function startXFake(options: XFakeCredentials & { userId: string; now?: () => Date }): Promise<XFake> {
   const now = options.now ?? (() => new Date());
   const sent: XSentDirectMessage[] = [];
+  const uploads: XUploadedMedia[] = [];
   const refusals: string[] = [];
   const failures: XFakeFailure[] = [];
   const nonces = new Set<string>();
@@ -65,8 +79,9 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const target = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const match = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(target.pathname);
-    if (req.method !== 'POST' || !match) return problem(res, 404, 'Not Found Error', 'Could not find the requested resource.');
+    const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(target.pathname);
+    const upload = target.pathname === '/2/media/upload';
+    if (req.method !== 'POST' || (!dm && !upload)) return problem(res, 404, 'Not Found Error', 'Could not find the requested resource.');
     attempts += 1;
 
     const refusal = checkOAuth(req.method, target, req.headers.authorization);
@@ -83,17 +98,37 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
     } catch {
       return invalid(res, 'Request body is not valid JSON.');
     }
-    const participantId = decodeURIComponent(match[1] ?? '');
-    const text = body.text;
+    if (upload) return acceptUpload(res, body);
+    const participantId = decodeURIComponent(dm?.[1] ?? '');
+    const text = body.text ?? '';
+    const attachments = Array.isArray(body.attachments) ? (body.attachments as Array<{ media_id?: unknown }>) : [];
+    const mediaIds = attachments.map((attachment) => String(attachment.media_id));
     if (!/^\d+$/.test(participantId)) return invalid(res, `The \`participant_id\` query parameter value [${participantId}] is not valid`);
-    if (typeof text !== 'string' || text.length === 0) return invalid(res, 'Text or attachments must be provided.');
+    if (typeof text !== 'string' || (text.length === 0 && mediaIds.length === 0)) return invalid(res, 'Text or attachments must be provided.');
     if ([...text].length > 10_000) return invalid(res, 'Text is too long.');
+    if (mediaIds.length > 1) return invalid(res, 'Only one attachment is allowed.');
+    const unknown = mediaIds.find((id) => !uploads.some((media) => media.mediaId === id && media.category.startsWith('dm_')));
+    if (unknown) return invalid(res, `Media id ${unknown} is not a DM media this user uploaded.`);
 
     nextEvent += 1n;
     const ids = [participantId, options.userId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-    const message = { participantId, text, dmEventId: String(nextEvent), dmConversationId: ids.join('-'), body };
+    const message = { participantId, text, mediaIds, dmEventId: String(nextEvent), dmConversationId: ids.join('-'), body };
     sent.push(message);
     reply(res, 201, { data: { dm_conversation_id: message.dmConversationId, dm_event_id: message.dmEventId } });
+  }
+
+  function acceptUpload(res: ServerResponse, body: Record<string, unknown>): void {
+    const { media, media_category: category, media_type: mediaType } = body;
+    if (typeof media !== 'string' || media === '') return invalid(res, 'The `media` field is required.');
+    if (category !== 'tweet_image' && category !== 'dm_image' && category !== 'subtitles') return invalid(res, `The \`media_category\` value [${String(category)}] is not one of [tweet_image,dm_image,subtitles].`);
+    const types = ['image/jpeg', 'image/bmp', 'image/png', 'image/webp', 'image/pjpeg', 'image/tiff', 'text/srt', 'text/vtt'];
+    if (typeof mediaType !== 'string' || !types.includes(mediaType)) return invalid(res, `The \`media_type\` value [${String(mediaType)}] is not supported.`);
+    const bytes = new Uint8Array(Buffer.from(media, 'base64'));
+    if (bytes.length > 5 * 1024 * 1024) return invalid(res, 'File size exceeds 5242880 bytes.');
+    nextEvent += 1n;
+    const mediaId = String(nextEvent);
+    uploads.push({ mediaId, mediaType, category, bytes });
+    reply(res, 200, { data: { id: mediaId, media_key: `3_${mediaId}`, size: bytes.length, expires_after_secs: 86_400, processing_info: { state: 'succeeded', progress_percent: 100 } } });
   }
 
   function checkOAuth(method: string, target: URL, header: string | undefined): string | undefined {
@@ -148,6 +183,7 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
+    uploads,
     refusals,
     get attempts() {
       return attempts;

@@ -1,72 +1,45 @@
-import { randomBytes } from 'node:crypto';
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage, SendResult } from '@casekit/core';
+import type { Attachment } from '@casekit/protocol';
 import { z } from 'zod';
 import type { XConfig, XSecrets } from '../settings.ts';
-import { oauth1Authorization } from './oauth1.ts';
+import { postToX } from './x-api.ts';
 
-/** Well inside the outbox's lease on the message, so a slow answer is retried rather than sent twice at once. */
-const SEND_TIMEOUT_MS = 15_000;
+/** What the one-request media upload takes for a DM (`dm_image`); GIFs and videos need the chunked upload. */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/pjpeg', 'image/png', 'image/webp', 'image/bmp', 'image/tiff']);
+const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 
 const created = z.object({ data: z.object({ dm_conversation_id: z.string().optional(), dm_event_id: z.string().min(1) }) });
-const problem = z.object({
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  type: z.string().optional(),
-  errors: z.array(z.object({ message: z.string().optional() })).optional(),
-});
+const uploaded = z.object({ data: z.object({ id: z.string().min(1) }) });
 
 /**
- * Sends the reply as a Direct Message to the customer (X API v2, OAuth 1.0a user context). Its
- * `dm_event_id` is the id the same message carries when the webhook echoes it back.
+ * Sends the reply as a Direct Message to the customer (X API v2, OAuth 1.0a user context), with
+ * its picture uploaded first when it has one. Its `dm_event_id` is the id the same message
+ * carries when the webhook echoes it back.
  */
 export async function sendXDirectMessage(outbound: OutboundMessage, runtime: ChannelRuntime<XConfig, XSecrets>): Promise<SendResult> {
-  const { config, secrets } = runtime.channel;
-  const url = `${config.apiBaseUrl}/2/dm_conversations/with/${encodeURIComponent(outbound.to.externalId)}/messages`;
-  const authorization = oauth1Authorization(
-    { method: 'POST', url },
-    { consumerKey: secrets.consumerKey, consumerSecret: secrets.consumerSecret, token: secrets.accessToken, tokenSecret: secrets.accessTokenSecret },
-    // A fresh nonce on every attempt: X refuses one it has seen.
-    { nonce: randomBytes(16).toString('hex'), timestamp: Math.floor(runtime.now().getTime() / 1000) },
-  );
+  const { text, attachments } = outbound.message;
+  const file = attachments[0];
+  const mediaId = file ? await uploadImage(file, outbound, runtime) : undefined;
+  const body = { ...(text.trim() === '' && mediaId ? {} : { text }), ...(mediaId ? { attachments: [{ media_id: mediaId }] } : {}) };
+  const answer = created.safeParse(await postToX(`/2/dm_conversations/with/${encodeURIComponent(outbound.to.externalId)}/messages`, body, runtime));
+  if (!answer.success) throw new DeliveryError('X answered without the sent message', { retryable: false, code: 'invalid_response' });
+  return { providerMessageId: answer.data.data.dm_event_id };
+}
 
-  let response: Response;
-  try {
-    response = await runtime.fetch(url, {
-      method: 'POST',
-      headers: { authorization, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: outbound.message.text }),
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+/** Uploads a DM picture (`POST /2/media/upload`, base64 in JSON) and answers its media id. */
+async function uploadImage(file: Attachment, outbound: OutboundMessage, runtime: ChannelRuntime<XConfig, XSecrets>): Promise<string> {
+  if (!IMAGE_TYPES.has(file.contentType)) {
+    throw new DeliveryError(`X takes a picture (JPEG, PNG, WebP, BMP or TIFF) with a Direct Message, not ${file.contentType}; share the file as a link.`, {
+      retryable: false,
+      code: 'unsupported_attachment',
     });
-  } catch (error) {
-    throw unreachable(error);
   }
-  const payload: unknown = await response.json().catch(() => undefined);
-
-  const ok = created.safeParse(payload);
-  if (response.ok && ok.success) return { providerMessageId: ok.data.data.dm_event_id };
-  throw refusal(response, payload, runtime.now());
-}
-
-function refusal(response: Response, payload: unknown, now: Date): DeliveryError {
-  const { status } = response;
-  const details = problem.safeParse(payload);
-  const said = details.success ? (details.data.errors?.[0]?.message ?? details.data.detail ?? details.data.title) : undefined;
-  const reason = said ?? `X answered HTTP ${status}`;
-  if (status === 429) {
-    // x-rate-limit-reset is the unix second the window opens again.
-    const reset = Number(response.headers.get('x-rate-limit-reset'));
-    const retryAfterMs = Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now.getTime()) : undefined;
-    return new DeliveryError(reason, { retryable: true, code: '429', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-  }
-  if (status >= 500) return new DeliveryError(reason, { retryable: true, code: String(status) });
-  if (response.ok) return new DeliveryError('X answered without the sent message', { retryable: false, code: 'invalid_response' });
-  return new DeliveryError(reason, { retryable: false, code: String(status) });
-}
-
-function unreachable(error: unknown): DeliveryError {
-  const timedOut = error instanceof Error && error.name === 'TimeoutError';
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-  const reason = timedOut ? `X did not answer within ${SEND_TIMEOUT_MS / 1000} s` : `X could not be reached: ${cause}`;
-  return new DeliveryError(reason, { retryable: true, code: timedOut ? 'timeout' : 'network' });
+  if (!outbound.loadAttachment) throw new DeliveryError('X needs the picture uploaded, and this server cannot read its files.', { retryable: false, code: 'attachment_unavailable' });
+  const bytes = await outbound.loadAttachment(file);
+  if (bytes.length > IMAGE_MAX_BYTES) throw new DeliveryError('X takes pictures of up to 5 MB with a Direct Message.', { retryable: false, code: 'attachment_too_large' });
+  const body = { media: Buffer.from(bytes).toString('base64'), media_category: 'dm_image', media_type: file.contentType, shared: false };
+  const answer = uploaded.safeParse(await postToX('/2/media/upload', body, runtime));
+  if (!answer.success) throw new DeliveryError('X answered the upload without a media id', { retryable: false, code: 'invalid_response' });
+  return answer.data.data.id;
 }
