@@ -1,29 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { ChannelPayloadError } from '@casekit/core';
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import type { ChannelAdapter } from '@casekit/core';
-import { parseApiMessage } from './internal/parse-message.ts';
+import { parseApiEvent } from './internal/parse-event.ts';
 import { sendApiReply } from './internal/send-reply.ts';
 import { signingKeys, verifyStandardWebhook } from './internal/standard-webhooks.ts';
 import { apiChannelFields, validateApiChannelSettings } from './settings.ts';
 import type { ApiChannelConfig, ApiChannelSecrets } from './settings.ts';
 
 /**
- * Bring your own channel: your system posts customers' messages to the channel's webhook and
- * receives replies at `callbackUrl`, both signed with Standard Webhooks (any of its libraries
- * verifies and signs them). Each post's `webhook-id` is its message id, so retries are stored once.
+ * Bring your own channel: your system posts customers' messages (`message.created`) and what
+ * became of replies (`message.status`) to the channel's webhook, and receives replies at
+ * `callbackUrl`; both ways are signed with Standard Webhooks, so any of its libraries verifies and
+ * signs them. A message's `webhook-id` is its id, so a retried post is stored once.
  */
 export const apiChannelAdapter: ChannelAdapter<ApiChannelConfig, ApiChannelSecrets> = {
   kind: 'api',
   medium: 'api',
-  capabilities: {
-    maxTextLength: 10_000,
-    // Attachments travel as URLs for your system to fetch.
-    attachments: { maxCount: 10, maxTotalBytes: 25 * 1024 * 1024 },
-    replyWindowHours: null,
-    receipts: { delivered: false, read: false },
-    canInitiate: true,
-    rich: false,
-  },
+  // 10,000 characters, ten files by URL (25 MB in all), delivery and read receipts your system
+  // posts back, and it may write first.
+  capabilities: CHANNEL_CAPABILITIES.api,
   fields: apiChannelFields,
   validate: validateApiChannelSettings,
   verify: (request, runtime) => verifyStandardWebhook(request, signingKeys(runtime.channel.secrets.signingSecret), runtime.now()),
@@ -36,7 +32,7 @@ export const apiChannelAdapter: ChannelAdapter<ApiChannelConfig, ApiChannelSecre
     } catch {
       throw new ChannelPayloadError('The body is not JSON');
     }
-    return { events: parseApiMessage(body, webhookId) };
+    return { events: parseApiEvent(body, webhookId) };
   },
   send: sendApiReply,
 };

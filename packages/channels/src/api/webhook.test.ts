@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { ChannelConfigError, ChannelPayloadError } from '@casekit/core';
 import type { ChannelAdapter, ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
 import { Webhook } from 'standardwebhooks';
-import { apiChannelMessage, apiChannelWebhook, postApiChannelMessage, signApiChannelWebhook } from '../../../testkit/src/providers/api-channel.ts';
+import { apiChannelMessage, apiChannelStatus, apiChannelWebhook, postApiChannelMessage, signApiChannelWebhook } from '../../../testkit/src/providers/api-channel.ts';
 import { apiChannelAdapter, generateSigningSecret } from './index.ts';
 import type { ApiChannelConfig, ApiChannelSecrets } from './index.ts';
 
@@ -150,7 +150,7 @@ describe('api channel verification', () => {
     const req = request(SPEC_EXAMPLE.body, { 'webhook-id': SPEC_EXAMPLE.msgId, 'webhook-timestamp': String(SPEC_EXAMPLE.timestamp), 'webhook-signature': signature });
     assert.equal(signature, signApiChannelWebhook(VECTOR.secret, SPEC_EXAMPLE.msgId, SPEC_EXAMPLE.timestamp, SPEC_EXAMPLE.body)['webhook-signature']);
     assert.equal(await status(req, runtimeAt(SPEC_EXAMPLE.timestamp, VECTOR.secret)), 200);
-    await assert.rejects(async () => apiChannelAdapter.parse(req, runtimeAt(SPEC_EXAMPLE.timestamp, VECTOR.secret)), /Not a message.created event: type/);
+    await assert.rejects(async () => apiChannelAdapter.parse(req, runtimeAt(SPEC_EXAMPLE.timestamp, VECTOR.secret)), /Not a message.created or message.status event: type/);
   });
 });
 
@@ -198,6 +198,25 @@ describe('api channel messages', () => {
     for (const [envelope, message] of cases) await assert.rejects(eventsOf(envelope), (error: unknown) => error instanceof ChannelPayloadError && message.test(error.message));
     const notJson = signed(hello);
     await assert.rejects(async () => apiChannelAdapter.parse({ ...notJson, body: new TextEncoder().encode('{"type":') }, live()), ChannelPayloadError);
+  });
+});
+
+describe('api channel receipts', () => {
+  async function eventsOf(envelope: unknown) {
+    return (await apiChannelAdapter.parse(signed(envelope), live())).events;
+  }
+
+  it('moves a reply forward: delivered, read, or failed with your code and reason', async () => {
+    assert.deepEqual(await eventsOf(apiChannelStatus({ messageId: 'ext_1', status: 'delivered' })), [{ type: 'status', providerMessageId: 'ext_1', status: 'delivered' }]);
+    assert.deepEqual(await eventsOf(apiChannelStatus({ messageId: 'ext_1', status: 'read' })), [{ type: 'status', providerMessageId: 'ext_1', status: 'read' }]);
+    assert.deepEqual(await eventsOf(apiChannelStatus({ messageId: 'm_1', status: 'failed', error: { code: 'unreachable', reason: 'The app is uninstalled' } })), [
+      { type: 'status', providerMessageId: 'm_1', status: 'failed', error: { code: 'unreachable', reason: 'The app is uninstalled' } },
+    ]);
+  });
+
+  it('refuses a status it does not know', async () => {
+    await assert.rejects(eventsOf({ ...apiChannelStatus({ messageId: 'ext_1', status: 'read' }), data: { messageId: 'ext_1', status: 'seen' } }), /data\.status/);
+    await assert.rejects(eventsOf({ ...apiChannelStatus({ messageId: 'ext_1', status: 'read' }), data: { status: 'read' } }), /data\.messageId/);
   });
 });
 

@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // The other side of casekit's API channel ("bring your own channel", reference/channels.md §7):
-// a system that receives replies at its callback URL and posts customers' messages, both signed
+// a system that receives replies at its callback URL and posts customers' messages and replies'
+// receipts, both signed
 // the Standard Webhooks way: webhook-id, webhook-timestamp (unix s) and
 // webhook-signature "v1,<base64 HMAC-SHA256(key, id.ts.body)>" with key = base64 after whsec_.
 
@@ -137,6 +138,18 @@ export function apiChannelMessage(input: ApiChannelMessageInput): Record<string,
   const data: Record<string, unknown> = { from: input.from, text: input.text };
   if (input.attachments) data.attachments = input.attachments;
   return { type: 'message.created', timestamp: input.timestamp ?? new Date().toISOString(), data };
+}
+
+/** The `message.status` envelope: what became of a reply (`messageId` is the id the callback answered, else casekit's). */
+export function apiChannelStatus(input: {
+  messageId: string;
+  status: 'delivered' | 'read' | 'failed';
+  error?: { code: string; reason: string };
+  timestamp?: string;
+}): Record<string, unknown> {
+  const data: Record<string, unknown> = { messageId: input.messageId, status: input.status };
+  if (input.error) data.error = input.error;
+  return { type: 'message.status', timestamp: input.timestamp ?? new Date().toISOString(), data };
 }
 
 /** The three Standard Webhooks headers for `body`, signed with every key of `signingSecret`. */
