@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { Webhook } from 'standardwebhooks';
-import { makeConversation, makeMessage } from '../../../testkit/src/fixtures.ts';
+import { makeConversation, makeMessage } from '@casekit/testkit';
 import { startApiChannelReceiver } from '../../../testkit/src/providers/api-channel.ts';
 import type { ApiChannelFailure, ApiChannelReceiver } from '../../../testkit/src/providers/api-channel.ts';
 import { apiChannelAdapter } from './index.ts';

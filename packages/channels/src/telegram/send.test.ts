@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
-import { makeConversation, makeMessage } from '../../../testkit/src/fixtures.ts';
+import { makeConversation, makeMessage } from '@casekit/testkit';
 import { startTelegramFake } from '../../../testkit/src/providers/telegram.ts';
 import type { TelegramFake } from '../../../testkit/src/providers/telegram.ts';
 import { telegramAdapter } from './index.ts';

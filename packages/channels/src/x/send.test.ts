@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
-import { makeConversation, makeMessage } from '../../../testkit/src/fixtures.ts';
+import { makeConversation, makeMessage } from '@casekit/testkit';
 import { startXFake } from '../../../testkit/src/providers/x.ts';
 import type { XFake } from '../../../testkit/src/providers/x.ts';
 import { xAdapter } from './index.ts';

@@ -159,7 +159,10 @@ describe('x direct message events', () => {
 
   it('refuses a body that is not an Account Activity delivery', async () => {
     await assert.rejects(eventsOf('{"direct_message_events":'), ChannelPayloadError);
-    await assert.rejects(eventsOf({ for_user_id: ACCOUNT, direct_message_events: [{ type: 'message_create', id: '1', message_create: { sender_id: '2' } }] }), ChannelPayloadError);
+    await assert.rejects(
+      eventsOf({ for_user_id: ACCOUNT, direct_message_events: [{ type: 'message_create', id: '1', message_create: { sender_id: '2' } }] }),
+      (error: unknown) => error instanceof ChannelPayloadError && /direct_message_events\.0\.message_create\.target/.test(error.message),
+    );
   });
 });
 

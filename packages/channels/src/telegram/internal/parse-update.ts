@@ -18,7 +18,10 @@ export function telegramMessageKey(chatId: number | string, messageId: number | 
  */
 export function parseTelegramUpdate(raw: unknown): InboundMessageEvent[] {
   const result = telegramUpdate.safeParse(raw);
-  if (!result.success) throw new ChannelPayloadError(`Not a Telegram update: ${result.error.issues[0]?.message ?? 'unreadable'}`);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ChannelPayloadError(`Not a Telegram update: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'unreadable'}`);
+  }
   const update = result.data;
   if (update.message) return toEvent(update.message, false);
   if (update.edited_message) return toEvent(update.edited_message, true);

@@ -10,7 +10,10 @@ import type { XMedia } from './activity-schema.ts';
  */
 export function parseAccountActivity(raw: unknown, userId: string): InboundMessageEvent[] {
   const result = accountActivity.safeParse(raw);
-  if (!result.success) throw new ChannelPayloadError(`Not an Account Activity delivery: ${result.error.issues[0]?.message ?? 'unreadable'}`);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ChannelPayloadError(`Not an Account Activity delivery: ${issue?.path.length ? `${issue.path.join('.')}: ` : ''}${issue?.message ?? 'unreadable'}`);
+  }
   const activity = result.data;
   if (activity.for_user_id !== undefined && activity.for_user_id !== userId) return [];
 
