@@ -6,8 +6,8 @@ import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { Webhook } from 'standardwebhooks';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startApiChannelReceiver } from '../../../testkit/src/providers/api-channel.ts';
-import type { ApiChannelFailure, ApiChannelReceiver } from '../../../testkit/src/providers/api-channel.ts';
+import { startApiChannelReceiver } from '@casekit/testkit/providers';
+import type { ApiChannelFailure, ApiChannelReceiver } from '@casekit/testkit/providers';
 import { apiChannelAdapter } from './index.ts';
 import type { ApiChannelConfig, ApiChannelSecrets } from './index.ts';
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { ChannelConfigError, ChannelPayloadError } from '@casekit/core';
 import type { ChannelAdapter, ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
 import { Webhook } from 'standardwebhooks';
-import { apiChannelMessage, apiChannelStatus, apiChannelWebhook, postApiChannelMessage, signApiChannelWebhook } from '../../../testkit/src/providers/api-channel.ts';
+import { apiChannelMessage, apiChannelStatus, apiChannelWebhook, postApiChannelMessage, signApiChannelWebhook } from '@casekit/testkit/providers';
 import { apiChannelAdapter, generateSigningSecret } from './index.ts';
 import type { ApiChannelConfig, ApiChannelSecrets } from './index.ts';
 

@@ -3,8 +3,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startTelegramFake } from '../../../testkit/src/providers/telegram.ts';
-import type { TelegramFake } from '../../../testkit/src/providers/telegram.ts';
+import { startTelegramFake } from '@casekit/testkit/providers';
+import type { TelegramFake } from '@casekit/testkit/providers';
 import { telegramAdapter } from './index.ts';
 import type { TelegramConfig, TelegramSecrets } from './index.ts';
 

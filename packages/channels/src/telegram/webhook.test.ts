@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ChannelConfigError, ChannelPayloadError } from '@casekit/core';
 import type { ChannelAdapter, ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
-import { postTelegramUpdate, telegramUpdate } from '../../../testkit/src/providers/telegram.ts';
+import { postTelegramUpdate, telegramUpdate } from '@casekit/testkit/providers';
 import { telegramAdapter } from './index.ts';
 import type { TelegramConfig, TelegramSecrets } from './index.ts';
 

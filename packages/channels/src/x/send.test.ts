@@ -3,8 +3,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startXFake } from '../../../testkit/src/providers/x.ts';
-import type { XFake } from '../../../testkit/src/providers/x.ts';
+import { startXFake } from '@casekit/testkit/providers';
+import type { XFake } from '@casekit/testkit/providers';
 import { xAdapter } from './index.ts';
 import type { XConfig, XSecrets } from './index.ts';
 

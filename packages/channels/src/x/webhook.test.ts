@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ChannelConfigError, ChannelPayloadError } from '@casekit/core';
 import type { ChannelAdapter, ChannelRuntime, InboundMessageEvent, WebhookRequest } from '@casekit/core';
-import { getXCrc, postXActivity, xCrcResponseToken, xDirectMessageActivity, xWebhookSignature } from '../../../testkit/src/providers/x.ts';
+import { getXCrc, postXActivity, xCrcResponseToken, xDirectMessageActivity, xWebhookSignature } from '@casekit/testkit/providers';
 import { xAdapter } from './index.ts';
 import type { XConfig, XSecrets } from './index.ts';
 

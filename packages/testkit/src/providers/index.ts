@@ -27,3 +27,15 @@ export {
 export type { MetaSignatureHeaders, MetaWebhook, WhatsAppInboundMessage, WhatsAppEnvelope, MetaSignatureMode } from './meta-webhooks.ts';
 export { META_WEBHOOK_SAMPLES, META_SIGNATURE_KAT } from './meta-samples.ts';
 export type { MetaWebhookSample } from './meta-samples.ts';
+
+// Telegram
+export { startTelegramFake, telegramUpdate, telegramWebhook, postTelegramUpdate } from './telegram.ts';
+export type { TelegramFake, TelegramSentMessage, TelegramSentFile, TelegramFakeFailure, TelegramUpdateInput, TelegramUserInput } from './telegram.ts';
+
+// X (Direct Messages)
+export { startXFake, xCrcResponseToken, getXCrc, xDirectMessageActivity, xWebhookSignature, xWebhook, postXActivity } from './x.ts';
+export type { XFake, XFakeCredentials, XSentDirectMessage, XUploadedMedia, XFakeFailure, XDirectMessageInput } from './x.ts';
+
+// The signed API channel (Standard Webhooks)
+export { startApiChannelReceiver, apiChannelMessage, apiChannelStatus, signApiChannelWebhook, apiChannelWebhook, postApiChannelMessage } from './api-channel.ts';
+export type { ApiChannelReceiver, ApiChannelDelivery, ApiChannelFailure, ApiChannelMessageInput } from './api-channel.ts';
