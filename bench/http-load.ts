@@ -17,6 +17,10 @@ export async function postLoad(options: {
   concurrency: number;
   body: (i: number) => unknown;
   headers?: (i: number) => Record<string, string>;
+  /** Sends these bytes and headers as they are instead of `body` as JSON (signed webhooks). */
+  raw?: (i: number) => { body: string; headers: Record<string, string> };
+  /** Where each request goes, when not all to `path`. */
+  pathOf?: (i: number) => string;
   onProgress?: (done: number) => void;
   /** Paces the requests at this rate; latency then counts from when each was due, so a stall shows in full. */
   perSecond?: number;
@@ -30,12 +34,13 @@ export async function postLoad(options: {
     const due = options.perSecond ? start + (i * 1000) / options.perSecond : null;
     if (due !== null && due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     await new Promise<void>((resolve, reject) => {
-      const payload = JSON.stringify(options.body(i));
+      const raw = options.raw?.(i);
+      const payload = raw ? raw.body : JSON.stringify(options.body(i));
       const started = due ?? performance.now();
       const req = http.request(
         {
-          agent, host: '127.0.0.1', port: options.port, path: options.path, method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...options.headers?.(i) },
+          agent, host: '127.0.0.1', port: options.port, path: options.pathOf?.(i) ?? options.path, method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...options.headers?.(i), ...raw?.headers },
         },
         (res) => {
           res.resume();
