@@ -1,4 +1,4 @@
-import { isVisibleToAgent, publicAgent, sessionFollowsMerge, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
@@ -218,6 +218,11 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     listCustomers: async ({ query }) => store.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
     getCustomer: async ({ params }) => requireCustomer(params.customerId),
     updateCustomer: async ({ params, body, agent }) => engine.updateCustomer(actorOf(agent), params.customerId, body),
+    mergeSuggestions: async ({ params }) => {
+      const customer = await store.getCustomer(workspaceId, params.customerId);
+      if (!customer) throw notFound('customer', params.customerId);
+      return { items: await suggestMerges(store, workspaceId, customer) };
+    },
     timeline: async ({ params, query }) => {
       const customer = await requireCustomer(params.customerId);
       return store.timeline(workspaceId, customer.id, query.limit, query.cursor);

@@ -72,6 +72,7 @@ export { newId } from './ids.ts';
 
 // Outbox
 export { createOutboxWorker, defaultBackoff } from './outbox.ts';
+export { suggestMerges } from './merge-suggestions.ts';
 export type { OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
 
 // The channel port: what every provider adapter implements

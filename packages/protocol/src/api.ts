@@ -154,6 +154,15 @@ export type TimelineQuery = z.input<typeof TimelineQuery>;
 export const TimelineResponse = page(CaseEvent);
 
 export const CustomerMergeRequest = z.object({ sourceCustomerId: Id }).strict();
+
+/** Another profile that may be the same person, and why it looks so. */
+export const MergeSuggestion = z.object({
+  customer: Customer,
+  /** What they share: the same email, phone number or name. */
+  reasons: z.array(z.enum(['email', 'phone', 'name'])),
+});
+export type MergeSuggestion = z.infer<typeof MergeSuggestion>;
+export const MergeSuggestionsResponse = z.object({ items: z.array(MergeSuggestion) });
 export type CustomerMergeRequest = z.infer<typeof CustomerMergeRequest>;
 
 // ---- agents ----

@@ -79,6 +79,8 @@ export {
   TimelineQuery,
   TimelineResponse,
   CustomerMergeRequest,
+  MergeSuggestion,
+  MergeSuggestionsResponse,
   AgentCreateRequest,
   AgentListResponse,
   PresenceRequest,

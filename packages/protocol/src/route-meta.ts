@@ -43,6 +43,7 @@ export const ROUTE_META = {
   getCustomer: { method: 'GET', path: '/customers/:customerId', auth: 'agent', status: 200 },
   updateCustomer: { method: 'PATCH', path: '/customers/:customerId', auth: 'agent', status: 200 },
   timeline: { method: 'GET', path: '/customers/:customerId/timeline', auth: 'agent', status: 200 },
+  mergeSuggestions: { method: 'GET', path: '/customers/:customerId/merge-suggestions', auth: 'agent', status: 200 },
   mergeCustomer: { method: 'POST', path: '/customers/:customerId/merge', auth: 'agent', role: PERMISSIONS.mergeCustomers, status: 200 },
   listAgents: { method: 'GET', path: '/agents', auth: 'agent', status: 200 },
   createAgent: { method: 'POST', path: '/agents', auth: 'agent', role: PERMISSIONS.createAgent, status: 201, idempotent: true },

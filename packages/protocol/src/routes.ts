@@ -16,6 +16,7 @@ import {
   CustomerListQuery,
   CustomerListResponse,
   CustomerMergeRequest,
+  MergeSuggestionsResponse,
   CustomerUpdateRequest,
   EventsQuery,
   EventsResponse,
@@ -154,6 +155,12 @@ export const ROUTES = {
     params: CustomerParams,
     query: TimelineQuery,
     response: TimelineResponse,
+  },
+  mergeSuggestions: {
+    ...ROUTE_META.mergeSuggestions,
+    summary: 'Other profiles that may be the same person (the same email, phone or name), to merge',
+    params: CustomerParams,
+    response: MergeSuggestionsResponse,
   },
   mergeCustomer: {
     ...ROUTE_META.mergeCustomer,

@@ -98,6 +98,8 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   getCustomer(customerId: string): Promise<Customer>;
   updateCustomer(customerId: string, body: RouteBody<'updateCustomer'>): Promise<Customer>;
   timeline(customerId: string, query?: RouteQuery<'timeline'>): Promise<RouteResponse<'timeline'>>;
+  /** Other profiles that may be the same person (same email, phone or name), for a supervisor to merge. */
+  mergeSuggestions(customerId: string): Promise<RouteResponse<'mergeSuggestions'>>;
   /** Merges `sourceId` into `targetId` (supervisors); the source id keeps resolving to the target. */
   mergeCustomer(targetId: string, sourceId: string): Promise<Customer>;
   listAgents(): Promise<RouteResponse<'listAgents'>>;
@@ -243,6 +245,9 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   timeline(customerId: string, query?: RouteQuery<'timeline'>) {
     return this.request('timeline', { params: { customerId }, query });
+  }
+  mergeSuggestions(customerId: string) {
+    return this.request('mergeSuggestions', { params: { customerId } });
   }
   mergeCustomer(targetId: string, sourceId: string) {
     return this.request('mergeCustomer', { params: { customerId: targetId }, body: { sourceCustomerId: sourceId } });

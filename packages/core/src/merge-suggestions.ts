@@ -1,0 +1,36 @@
+import type { Customer, MergeSuggestion } from '@casekit/protocol';
+import type { StoreReader } from './ports.ts';
+
+/** A name as people compare them: case, accents and spacing aside. */
+const foldName = (name: string) => name.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** Whether the profile has a name of its own, not just the address it wrote from. */
+function hasRealName(customer: Customer): boolean {
+  const name = foldName(customer.name);
+  if (name.length < 3) return false;
+  const addresses = [...customer.emails, ...customer.phones, ...customer.identities.map((i) => i.externalId)].map(foldName);
+  return !addresses.includes(name);
+}
+
+/**
+ * Other profiles that may be the same person: one holding the same email or phone number, or one
+ * with the same full name (a customer who wrote on WhatsApp and then by email). Merging stays a
+ * supervisor's decision; nothing is merged here.
+ */
+export async function suggestMerges(reader: StoreReader, workspaceId: string, customer: Customer, limit = 10): Promise<MergeSuggestion[]> {
+  const found = new Map<string, MergeSuggestion>();
+  const add = (other: Customer | null, reason: MergeSuggestion['reasons'][number]) => {
+    if (!other || other.id === customer.id) return;
+    const entry = found.get(other.id) ?? { customer: other, reasons: [] };
+    if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
+    found.set(other.id, entry);
+  };
+  for (const email of customer.emails) add(await reader.findCustomerByEmail(workspaceId, email), 'email');
+  for (const phone of customer.phones) add(await reader.findCustomerByPhone(workspaceId, phone), 'phone');
+  if (hasRealName(customer)) {
+    const name = foldName(customer.name);
+    const page = await reader.searchCustomers(workspaceId, customer.name, 50);
+    for (const other of page.items) if (foldName(other.name) === name && hasRealName(other)) add(other, 'name');
+  }
+  return [...found.values()].slice(0, limit);
+}
