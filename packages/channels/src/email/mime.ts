@@ -129,6 +129,6 @@ function toAttachment(attachment: ParsedMail['attachments'][number], index: numb
 function usesOnlyUtf7(raw: Buffer): boolean {
   const source = raw.toString('latin1');
   if (!/utf-?7/i.test(source)) return false;
-  const charsets = [...source.matchAll(/content-type:[ \t]*text\/(?:plain|html)(?:[^\n]|\n[ \t])*?charset[ \t]*=[ \t]*"?([\w.:-]+)/gi)].map((match) => match[1]!.toLowerCase());
+  const charsets = [...source.matchAll(/content-type:[ \t]*text\/(?:plain|html)(?:[^\n]|\n[ \t]){0,500}?charset[ \t]*=[ \t]*"?([\w.:-]+)/gi)].map((match) => match[1]!.toLowerCase());
   return charsets.length > 0 && charsets.every((charset) => /^(?:(?:cs)?unicode-1-1-)?utf-?7$/.test(charset));
 }

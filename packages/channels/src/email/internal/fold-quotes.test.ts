@@ -82,3 +82,13 @@ describe('foldQuotedText', () => {
     assert.equal(foldQuotedText('\r\n\r\nHello\r\n\r\n\r\n\r\nWorld  \r\n\r\n'), 'Hello\n\nWorld');
   });
 });
+
+describe('foldQuotedText on hostile input', () => {
+  it('stays fast on a huge line full of attribution words', () => {
+    const line = ' schrieb'.repeat(200_000);
+    const started = performance.now();
+    const folded = foldQuotedText(`${line}\n> quote`);
+    assert.ok(folded === line, 'the trailing quote is folded, the long line kept');
+    assert.ok(performance.now() - started < 1000, `took ${performance.now() - started} ms`);
+  });
+});

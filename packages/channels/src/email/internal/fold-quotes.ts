@@ -30,8 +30,9 @@ const MAX_SIGNATURE_LINES = 20;
 const MOBILE_SIGNATURE =
   /^(?:sent from my .{1,40}|sent from (?:mail|outlook) for .{1,30}|get outlook for .{1,30}|sent from yahoo mail.{0,40}|envoyé de mon .{1,30}|von meinem .{1,30} gesendet|enviado desde mi .{1,30}|enviado do meu .{1,30}|inviato da(?:l mio)? .{1,30}|verzonden vanaf mijn .{1,30}|skickat från min .{1,30})$/i;
 
-/** How many lines an attribution may be wrapped over. */
+/** How many lines an attribution may be wrapped over, and how long one of its lines may be. */
 const MAX_ATTRIBUTION_LINES = 3;
+const MAX_ATTRIBUTION_LINE_LENGTH = 400;
 
 export interface FoldOptions {
   /** The message is a forward (`Fwd:` subject): what follows a header block is its content. */
@@ -124,10 +125,11 @@ function quoteBlocks(lines: string[]): { start: number; end: number }[] {
 
 /** The first line of an attribution (wrapped over up to three lines) that ends on line `i`. */
 function attributionEndingAt(lines: string[], i: number): number | undefined {
-  if (!ATTRIBUTION_END.test(lines[i]!) || isQuoted(lines[i]!)) return undefined;
+  const last = lines[i]!;
+  if (last.length > MAX_ATTRIBUTION_LINE_LENGTH || isQuoted(last) || !ATTRIBUTION_END.test(last)) return undefined;
   for (let k = 0; k < MAX_ATTRIBUTION_LINES && i - k >= 0; k += 1) {
     const first = lines[i - k]!;
-    if (isBlank(first) || isQuoted(first)) return undefined;
+    if (isBlank(first) || isQuoted(first) || first.length > MAX_ATTRIBUTION_LINE_LENGTH) return undefined;
     if (ATTRIBUTION_START.test(first.trim())) return i - k;
   }
   return undefined;

@@ -41,3 +41,12 @@ describe('textToHtml', () => {
     assert.equal(escapeHtml(`"'<>&`), '&quot;&#39;&lt;&gt;&amp;');
   });
 });
+
+describe('htmlToText on hostile input', () => {
+  it('stays fast on thousands of unterminated tags', () => {
+    const html = '<br<li<div'.repeat(50_000);
+    const started = performance.now();
+    htmlToText(html);
+    assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+  });
+});

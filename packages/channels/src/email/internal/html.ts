@@ -52,14 +52,15 @@ const QUOTE_CLOSE = '\u0002';
  * `<blockquote>` content becomes `> ` lines, so quoted history folds the same way as in plain text.
  */
 export function htmlToText(html: string): string {
+  // `[^<>]*` rather than `[^>]*`: an unterminated tag stops at the next `<`, so the scan stays linear.
   const marked = html
     .replace(/[\u0001\u0002]/g, '')
     .replace(/\s+/g, ' ')
-    .replace(/<br\b[^>]*>/gi, '\n')
-    .replace(/<blockquote\b[^>]*>/gi, `\n${QUOTE_OPEN}\n`)
+    .replace(/<br\b[^<>]*>/gi, '\n')
+    .replace(/<blockquote\b[^<>]*>/gi, `\n${QUOTE_OPEN}\n`)
     .replace(/<\/blockquote\s*>/gi, `\n${QUOTE_CLOSE}\n`)
-    .replace(/<li\b[^>]*>/gi, '\n- ')
-    .replace(/<\/?(?:p|div|tr|h[1-6]|ul|ol|dl|dt|dd|table|pre|hr|section|article|header|footer|address)\b[^>]*>/gi, '\n')
+    .replace(/<li\b[^<>]*>/gi, '\n- ')
+    .replace(/<\/?(?:p|div|tr|h[1-6]|ul|ol|dl|dt|dd|table|pre|hr|section|article|header|footer|address)\b[^<>]*>/gi, '\n')
     .replace(/<\/t[dh]\s*>/gi, ' ');
   const stripped = sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {}, nonTextTags: TAGS_WITHOUT_TEXT });
   const text = decodeBasicEntities(stripped);
