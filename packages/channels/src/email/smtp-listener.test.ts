@@ -116,6 +116,27 @@ describe('createSmtpListener', () => {
     assert.equal(event.automated, true);
   });
 
+  it('takes a message a plain SMTP client builds from fields, attachment and all', async () => {
+    const delivery = await sendSmtp(listener.port, {
+      from: 'dana@customer.example',
+      to: ['support@acme.example'],
+      mail: {
+        from: { email: 'dana@customer.example', name: 'Dana Kundin' },
+        to: ['support@acme.example'],
+        subject: 'Störung seit Montag',
+        text: 'Das Internet geht nicht.\n.\nPunkt am Zeilenanfang.',
+        messageId: '<fields-1@customer.example>',
+        attachments: [{ name: 'speedtest.png', contentType: 'image/png', content: Uint8Array.from([0x89, 0x50, 0x4e, 0x47]) }],
+      },
+    });
+    assert.equal(delivery.accepted, true, delivery.reply);
+    const event = await parseMime(stored[0]!.raw);
+    assert.equal(event.subject, 'Störung seit Montag');
+    assert.equal(event.from.name, 'Dana Kundin');
+    assert.equal(event.text, 'Das Internet geht nicht.\n.\nPunkt am Zeilenanfang.');
+    assert.deepEqual(event.attachments.map((file) => [file.name, file.size]), [['speedtest.png', 4]]);
+  });
+
   it('reports refused recipients to a plain SMTP client', async () => {
     const delivery = await sendSmtp(listener.port, { from: 'dana@customer.example', to: ['ghost@acme.example'], raw: 'Subject: x\r\n\r\nx\r\n' });
     assert.equal(delivery.accepted, false);

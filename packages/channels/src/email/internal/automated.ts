@@ -8,7 +8,7 @@ const AUTOMATED_SUBJECT =
 /** Local parts of the addresses that bounces come from. */
 const BOUNCE_SENDER = /^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
 
-export interface AutomatedSignals {
+interface AutomatedSignals {
   /** Header values by lower-case name. */
   headers: ReadonlyMap<string, string>;
   /** The sender's address, lower case. */

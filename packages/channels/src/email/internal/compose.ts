@@ -12,7 +12,7 @@ export const MAX_OUTBOUND_REFERENCES = 20;
 const REPLY_PREFIX = /^\s*(?:re|aw|sv|vs|r|antw|odp|ynt|res|rif)\s*(?:\[\d+\])?\s*:/i;
 
 /** A reply as it goes on the wire, before the transport adds the date and encodes it. */
-export interface ComposedEmail {
+interface ComposedEmail {
   from: { name: string; address: string };
   to: string;
   subject: string;

@@ -34,7 +34,7 @@ const MOBILE_SIGNATURE =
 const MAX_ATTRIBUTION_LINES = 3;
 const MAX_ATTRIBUTION_LINE_LENGTH = 400;
 
-export interface FoldOptions {
+interface FoldOptions {
   /** The message is a forward (`Fwd:` subject): what follows a header block is its content. */
   forward?: boolean;
 }

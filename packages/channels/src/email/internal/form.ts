@@ -6,7 +6,7 @@ import type { z } from 'zod';
 // must reach the MIME parser unchanged, and SendGrid names each text field's charset separately.
 
 /** One form field or file. */
-export interface FormPart {
+interface FormPart {
   name: string;
   data: Uint8Array;
   filename?: string;
@@ -44,7 +44,7 @@ function toForm(parts: FormPart[]): Form {
 }
 
 /** Bytes as text in a named charset, UTF-8 when it is unknown. */
-export function decodeText(data: Uint8Array, charset?: string): string {
+function decodeText(data: Uint8Array, charset?: string): string {
   try {
     return new TextDecoder(charset || 'utf-8').decode(data);
   } catch {

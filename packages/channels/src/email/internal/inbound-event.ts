@@ -6,7 +6,7 @@ import { htmlToText, sanitizeEmailHtml, textToHtml } from './html.ts';
 import { MAX_REFERENCES, normalizeMessageId, parseMessageIds, threadReferences } from './message-ids.ts';
 
 /** One received email, whichever way it arrived (raw MIME, or an inbound-parse provider's fields). */
-export interface MailContent {
+interface MailContent {
   from?: { address: string; name?: string } | undefined;
   subject?: string | undefined;
   text?: string | undefined;
@@ -25,7 +25,7 @@ export interface MailContent {
   fallbackId: string;
 }
 
-export interface BuildOptions {
+interface BuildOptions {
   /** The channel's support address: only `reply+<token>@` at its domain carries a conversation id. */
   address?: string | undefined;
   /** When it was received; a Date header more than a day later is a broken clock, not a send time. */
@@ -83,7 +83,7 @@ export function buildInboundEvent(mail: MailContent, options: BuildOptions = {})
 }
 
 /** The conversation id of the first `reply+<id>@` recipient at the channel's domain. */
-export function replyTokenOf(recipients: readonly string[], address: string | undefined): string | undefined {
+function replyTokenOf(recipients: readonly string[], address: string | undefined): string | undefined {
   const domain = address ? domainOf(address) : undefined;
   for (const recipient of recipients) {
     const match = REPLY_TOKEN.exec(recipient.trim());
