@@ -1,0 +1,13 @@
+// The adapter and its settings
+export { emailAdapter, emailCapabilities } from './adapter.ts';
+export { emailFields, validateEmailSettings, EMAIL_INBOUND } from './settings.ts';
+export type { EmailConfig, EmailSecrets, EmailInbound } from './settings.ts';
+
+// Mail over SMTP: the listener hands raw messages to parseMime
+export { createSmtpListener } from './smtp-listener.ts';
+export type { SmtpListener, SmtpListenerOptions, SmtpEnvelope } from './smtp-listener.ts';
+export { parseMime } from './mime.ts';
+export type { ParseMimeOptions } from './mime.ts';
+
+// Outbound (also the adapter's send)
+export { sendEmail } from './send.ts';
