@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { postMailgunInbound } from '../../../testkit/src/providers/email.ts';
+import { postMailgunInbound } from '@casekit/testkit/providers';
 import { emailAdapter } from './adapter.ts';
 import { emailRuntime, startWebhookEndpoint } from './internal/fixtures.ts';
 

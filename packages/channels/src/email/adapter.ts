@@ -1,20 +1,11 @@
-import type { ChannelAdapter, ChannelCapabilities, ChannelRuntime, ParsedWebhook, Verification, WebhookRequest } from '@casekit/core';
+import type { ChannelAdapter, ChannelRuntime, ParsedWebhook, Verification, WebhookRequest } from '@casekit/core';
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { parseMailgun, verifyMailgun } from './mailgun.ts';
 import { parsePostmark, verifyPostmark } from './postmark.ts';
 import { parseSendgrid, verifySendgrid } from './sendgrid.ts';
-import { EMAIL_MAX_ATTACHMENT_BYTES, EMAIL_MAX_ATTACHMENTS, sendEmail } from './send.ts';
+import { sendEmail } from './send.ts';
 import { emailFields, validateEmailSettings } from './settings.ts';
 import type { EmailConfig, EmailSecrets } from './settings.ts';
-
-/** Email carries long rich messages with files, has no reply window and reports no receipts. */
-export const emailCapabilities: ChannelCapabilities = {
-  maxTextLength: 100_000,
-  attachments: { maxCount: EMAIL_MAX_ATTACHMENTS, maxTotalBytes: EMAIL_MAX_ATTACHMENT_BYTES },
-  replyWindowHours: null,
-  receipts: { delivered: false, read: false },
-  canInitiate: true,
-  rich: true,
-};
 
 type EmailRuntime = ChannelRuntime<EmailConfig, EmailSecrets>;
 
@@ -26,7 +17,8 @@ type EmailRuntime = ChannelRuntime<EmailConfig, EmailSecrets>;
 export const emailAdapter: ChannelAdapter<EmailConfig, EmailSecrets> = {
   kind: 'email',
   medium: 'email',
-  capabilities: emailCapabilities,
+  // Long rich messages with files (20, 10 MB in all), no reply window, no receipts.
+  capabilities: CHANNEL_CAPABILITIES.email,
   fields: emailFields,
   validate: validateEmailSettings,
   verify(request: WebhookRequest, runtime: EmailRuntime): Verification {

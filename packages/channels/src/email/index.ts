@@ -1,5 +1,5 @@
 // The adapter and its settings
-export { emailAdapter, emailCapabilities } from './adapter.ts';
+export { emailAdapter } from './adapter.ts';
 export { emailFields, validateEmailSettings, EMAIL_INBOUND } from './settings.ts';
 export type { EmailConfig, EmailSecrets, EmailInbound } from './settings.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InboundMessageEvent } from '@casekit/core';
-import { postMailgunInbound } from '../../../testkit/src/providers/email.ts';
-import type { InboundMail } from '../../../testkit/src/providers/email.ts';
+import { postMailgunInbound } from '@casekit/testkit/providers';
+import type { InboundMail } from '@casekit/testkit/providers';
 import { emailAdapter } from './adapter.ts';
 import { emailRuntime, startWebhookEndpoint } from './internal/fixtures.ts';
 import type { WebhookEndpoint } from './internal/fixtures.ts';

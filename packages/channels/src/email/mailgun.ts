@@ -13,7 +13,7 @@ import { parseMime } from './mime.ts';
 // signature is a field of that form: `hex(HMAC-SHA256(signing key, timestamp + token))`.
 
 /** How far a Mailgun timestamp may be from our clock before the post counts as a replay. */
-export const MAILGUN_MAX_SKEW_MS = 5 * 60 * 1000;
+const MAILGUN_MAX_SKEW_MS = 5 * 60 * 1000;
 
 /**
  * Checks a Mailgun inbound post: missing fields → 401; wrong signature or a timestamp more than

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { EMAIL_SAMPLE_NAMES, emailSample } from '@casekit/testkit/providers';
 import { describe, it } from 'node:test';
 import { parseMime } from './mime.ts';
 
-// The 25 real messages of shared/reference/email-samples (their README and manifest name the
+// The 25 real messages of the testkit's email samples (their README and manifest name the
 // client, charset and quirk of each). Every one is parsed and checked for what an agent would see.
-const SAMPLES = new URL('../../../../../shared/reference/email-samples/', import.meta.url);
 
 function sample(file: string): Buffer {
-  return readFileSync(new URL(file, SAMPLES));
+  return emailSample(file);
 }
 
 interface Expected {
@@ -140,7 +139,7 @@ const EXPECTED: Record<string, Expected> = {
 
 describe('parseMime on the 25 reference samples', () => {
   it('has an expectation for every sample', () => {
-    const files = readdirSync(SAMPLES).filter((file) => file.endsWith('.eml'));
+    const files = [...EMAIL_SAMPLE_NAMES];
     assert.equal(files.length, 25);
     assert.deepEqual(files.sort(), Object.keys(EXPECTED).sort());
   });

@@ -1,3 +1,4 @@
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage, SendResult } from '@casekit/core';
 import { createTransport } from 'nodemailer';
@@ -9,8 +10,8 @@ import type { EmailConfig, EmailSecrets } from './settings.ts';
 // picks up a changed password at once, and nothing stays open to be shut down or to go stale.
 
 /** Files per message and their total size, as the composer is told in the capabilities. */
-export const EMAIL_MAX_ATTACHMENTS = 20;
-export const EMAIL_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const EMAIL_MAX_ATTACHMENTS = CHANNEL_CAPABILITIES.email.attachments.maxCount;
+const EMAIL_MAX_ATTACHMENT_BYTES = CHANNEL_CAPABILITIES.email.attachments.maxTotalBytes;
 
 const SMTP_TIMEOUTS = { connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 };
 

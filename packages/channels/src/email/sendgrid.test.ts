@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { InboundMessageEvent } from '@casekit/core';
-import { postSendgridInbound } from '../../../testkit/src/providers/email.ts';
-import type { InboundMail } from '../../../testkit/src/providers/email.ts';
+import { emailSample, postSendgridInbound } from '@casekit/testkit/providers';
+import type { InboundMail } from '@casekit/testkit/providers';
 import { emailAdapter } from './adapter.ts';
 import { emailRuntime, startWebhookEndpoint } from './internal/fixtures.ts';
 import type { WebhookEndpoint } from './internal/fixtures.ts';
@@ -47,7 +46,7 @@ describe('SendGrid inbound', () => {
   });
 
   it('parses the raw MIME of "send raw" mode, 8-bit bytes untouched', async () => {
-    const raw = readFileSync(new URL('../../../../../shared/reference/email-samples/066-mail-shift-jis-8bit.eml', import.meta.url));
+    const raw = emailSample('066-mail-shift-jis-8bit.eml');
     await postSendgridInbound(endpoint.url, AUTH, { ...mail, raw }, { raw: true });
     const event = last();
     assert.equal(event.providerMessageId, '<xxxxx@docomo.ne.jp>');

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createTransport } from 'nodemailer';
-import { sendSmtp } from '../../../testkit/src/providers/email.ts';
+import { emailSample, sendSmtp } from '@casekit/testkit/providers';
 import { parseMime } from './mime.ts';
 import { createSmtpListener } from './smtp-listener.ts';
 import type { SmtpEnvelope, SmtpListener } from './smtp-listener.ts';
@@ -105,7 +104,7 @@ describe('createSmtpListener', () => {
   });
 
   it('takes a real sample byte for byte from a plain SMTP client, null sender included', async () => {
-    const raw = readFileSync(new URL('../../../../../shared/reference/email-samples/072-chatwoot-autoreply-arabic-b64.eml', import.meta.url));
+    const raw = emailSample('072-chatwoot-autoreply-arabic-b64.eml');
     const delivery = await sendSmtp(listener.port, { from: '', to: ['reply+6bdc3f4d-0bec-4515-a284-5d916fdde489@acme.example'], raw });
     assert.equal(delivery.accepted, true, delivery.reply);
     const asSent = Buffer.from(raw.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { OutboundMessage } from '@casekit/core';
+import { emailSample } from '@casekit/testkit/providers';
 import type { Message } from '@casekit/protocol';
 import { composeEmail } from './internal/compose.ts';
 import { parseMime } from './mime.ts';
@@ -10,8 +10,7 @@ import type { EmailConfig } from './settings.ts';
 // Threading is decided by references (nearest first) and the reply token, never by the subject.
 // These checks run on the real samples and on a round trip through our own outgoing headers.
 
-const SAMPLES = new URL('../../../../../shared/reference/email-samples/', import.meta.url);
-const sample = (file: string): string => readFileSync(new URL(file, SAMPLES), 'latin1');
+const sample = (file: string): string => emailSample(file).toString('latin1');
 const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 /** The replies among the samples, with the In-Reply-To each carries. */

@@ -3,7 +3,7 @@ import { buildMime, headerPairs, mailbox, messageIdOf } from './email-mime.ts';
 import type { InboundMail } from './email-mime.ts';
 
 // Inbound-parse posts shaped like Mailgun's, Postmark's and SendGrid's (field names as in
-// shared/reference/channels.md §6), signed or authenticated independently of the adapter.
+// the providers' inbound-parse documentation), signed or authenticated independently of the adapter.
 
 type Fetch = typeof fetch;
 

@@ -39,3 +39,8 @@ export type { XFake, XFakeCredentials, XSentDirectMessage, XUploadedMedia, XFake
 // The signed API channel (Standard Webhooks)
 export { startApiChannelReceiver, apiChannelMessage, apiChannelStatus, signApiChannelWebhook, apiChannelWebhook, postApiChannelMessage } from './api-channel.ts';
 export type { ApiChannelReceiver, ApiChannelDelivery, ApiChannelFailure, ApiChannelMessageInput } from './api-channel.ts';
+
+// Email: an SMTP sink for replies, inbound-parse posts, an SMTP client, and real sample messages
+export { startSmtpSink, sendSmtp, postMailgunInbound, postPostmarkInbound, postSendgridInbound, buildMime } from './email.ts';
+export type { SmtpSink, SinkMessage, SmtpDelivery, InboundAuth, InboundMail } from './email.ts';
+export { EMAIL_SAMPLE_NAMES, emailSample } from './email-samples.ts';
