@@ -10,8 +10,11 @@ import { startServer } from './index.ts';
 const USAGE = `Usage: casekit <command> [options]
 
 Commands:
-  start [--demo]   Start the server (--demo seeds the demo workspace first)
+  start [--demo]   Start the server (--demo seeds the demo workspace first, runs fakes of
+                   Twilio and an SMTP relay, and takes mail on CASEKIT_SMTP_PORT, default 2525)
   seed --demo      Seed the demo workspace into the data directory and exit
+  simulate [--count 6] [--url http://127.0.0.1:3000]
+                   Send believable SMS, WhatsApp and email messages into a running demo
   help             Show this help
 
 Environment: PORT (3000), HOST (127.0.0.1), CASEKIT_DATA_DIR (./data), CASEKIT_JWT_SECRET,
@@ -74,12 +77,35 @@ async function seed(config: Config): Promise<void> {
   }
 }
 
+/** Asks a running demo to send `count` customer messages through its providers' real paths. */
+async function simulate(url: string, count: number): Promise<void> {
+  const bar = progressBar('Simulating customers');
+  let sent = 0;
+  const byChannel: Record<string, number> = {};
+  // In batches, so the bar moves and each batch is one request.
+  while (sent < count) {
+    const batch = Math.min(10, count - sent);
+    const res = await fetch(`${url.replace(/\/+$/, '')}/demo/simulate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: batch }) });
+    if (res.status === 404) throw new Error(`${url} is not a casekit demo; start one with "casekit start --demo".`);
+    if (!res.ok) throw new Error(`the demo answered ${res.status}: ${await res.text()}`);
+    const result = (await res.json()) as { byChannel: Record<string, number> };
+    for (const [kind, n] of Object.entries(result.byChannel)) byChannel[kind] = (byChannel[kind] ?? 0) + n;
+    sent += batch;
+    bar.update(sent, count);
+  }
+  bar.finish();
+  process.stderr.write(`Sent ${sent} messages: ${Object.entries(byChannel).map(([kind, n]) => `${n} ${kind}`).join(', ')}. They are in the inbox now.\n`);
+}
+
 async function start(config: Config, demo: boolean): Promise<void> {
   const bar = progressBar('Seeding demo data');
-  const server = await startServer({ ...config, demo, onSeedProgress: bar.update });
+  const server = await startServer({ ...config, ...(demo && config.smtpPort === undefined && { smtpPort: 2525 }), demo, onSeedProgress: bar.update });
   if (server.seed) {
     bar.finish();
     printLogins(server.seed, server.url);
+    if (server.smtpPort !== null) {
+      process.stderr.write(`\nMail for support@fibrelink.example is taken over SMTP on 127.0.0.1:${server.smtpPort}; SMS and WhatsApp go through a Twilio fake.\nSend customers' messages in with: casekit simulate --count 10 --url ${server.url}\n`);
+    }
   }
   let stopping = false;
   const stop = (signal: string) => {
@@ -103,7 +129,11 @@ async function start(config: Config, demo: boolean): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, count: { type: 'string', default: '6' }, url: { type: 'string' } },
+    });
   } catch (error) {
     process.stderr.write(`${errorText(error)}\n\n${USAGE}`);
     process.exit(2);
@@ -124,6 +154,14 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   if (command === 'start') return start(config, parsed.values.demo === true);
+  if (command === 'simulate') {
+    const count = Number(parsed.values.count);
+    if (!Number.isInteger(count) || count < 1 || count > 1000) {
+      process.stderr.write('casekit simulate: --count must be a whole number from 1 to 1000.\n');
+      process.exit(2);
+    }
+    return simulate(parsed.values.url ?? `http://127.0.0.1:${config.port}`, count);
+  }
   if (command === 'seed') {
     if (!parsed.values.demo) {
       process.stderr.write('casekit seed: only the demo data set exists; run "casekit seed --demo".\n');

@@ -14,9 +14,11 @@ import {
   type Logger,
 } from '@casekit/server';
 import { ALL_CHANNEL_ADAPTERS } from '@casekit/channels';
+import { startMailroom } from '@casekit/channels/email';
 import { createSqliteStore } from '@casekit/store-sqlite';
 import express, { type Express } from 'express';
 import { loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
+import { startDemoProviders } from './demo/providers.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { createLogger } from './logger.ts';
 import { ensureBaseline } from './setup.ts';
@@ -43,6 +45,8 @@ export interface StartOptions extends Partial<Config> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The port of the SMTP listener for email channels; null when none runs. */
+  smtpPort: number | null;
   store: Store;
   engine: CaseEngine;
   auth: Auth;
@@ -189,15 +193,33 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     } else {
       await ensureFirstAdmin(store, server.engine, auth, workspaceId, logger);
     }
+    // The demo's SMS, WhatsApp and email go through fakes of the providers on loopback.
+    const providers = demo ? await startDemoProviders() : null;
+    if (providers) await providers.configure(server.engine, store, workspaceId);
     const address = await server.listen(config.port, config.host);
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`;
-    logger.info('listening', { url, port: address.port, workspaceId, dataDir: config.dataDir });
+    const mailroom =
+      config.smtpPort === undefined
+        ? null
+        : await startMailroom({ port: config.smtpPort, host: config.host, channels: () => store.listChannels(workspaceId), receive: server.webhooks.receive });
+    if (providers) {
+      // The demo's "simulate" control: believable customer messages through the providers' real paths.
+      app.post('/demo/simulate', express.json(), (req, res) => {
+        const count = Math.min(Math.max(Number((req.body as { count?: unknown } | undefined)?.count ?? 6) || 6, 1), 100);
+        providers.simulate({ origin: url, smtpPort: mailroom?.port ?? null, store, workspaceId }, count).then(
+          (result) => res.json(result),
+          (error: unknown) => res.status(503).json({ error: { code: 'unavailable', message: errorText(error) } }),
+        );
+      });
+    }
+    logger.info('listening', { url, port: address.port, workspaceId, dataDir: config.dataDir, ...(mailroom && { smtpPort: mailroom.port }) });
 
     let closing: Promise<void> | undefined;
     return {
       url,
       port: address.port,
+      smtpPort: mailroom?.port ?? null,
       store,
       engine: server.engine,
       auth,
@@ -206,7 +228,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       close() {
         closing ??= (async () => {
           clearInterval(sweeper);
+          await mailroom?.close();
           await server.close();
+          await providers?.close();
           if (ownsStore) await store.close();
           logger.info('stopped');
         })();
