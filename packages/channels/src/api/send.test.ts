@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { Webhook } from 'standardwebhooks';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startApiChannelReceiver } from '@casekit/testkit/providers';
+import { startApiChannelReceiver, expectDeliveryError } from '@casekit/testkit/providers';
 import type { ApiChannelFailure, ApiChannelReceiver } from '@casekit/testkit/providers';
 import { apiChannelAdapter } from './index.ts';
 import type { ApiChannelConfig, ApiChannelSecrets } from './index.ts';
@@ -38,16 +37,6 @@ function outbound(text: string, attachments: OutboundMessage['message']['attachm
     status: 'queued',
   });
   return { message, conversation, to: { externalId: 'user-42', name: 'Dana' }, lastInbound: null };
-}
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the send went out');
 }
 
 describe('api channel send', () => {
@@ -107,7 +96,7 @@ describe('api channel send', () => {
     const statuses: ApiChannelFailure[] = [500, 502, 503, 408, 429];
     for (const status of statuses) receiver.failNext(1, status);
     for (const status of statuses) {
-      const error = await deliveryError(apiChannelAdapter.send(reply, runtimeFor(receiver.url)));
+      const error = await expectDeliveryError(apiChannelAdapter.send(reply, runtimeFor(receiver.url)));
       assert.deepEqual([error.retryable, error.code], [true, String(status)]);
       if (status === 429) assert.equal(error.options.retryAfterMs, 3000);
     }
@@ -123,14 +112,14 @@ describe('api channel send', () => {
   it('fails for good on other 4xx answers, with what the callback said', async () => {
     for (const status of [400, 404, 410, 422] as const) {
       receiver.failNext(1, status);
-      const error = await deliveryError(apiChannelAdapter.send(outbound('nope'), runtimeFor(receiver.url)));
+      const error = await expectDeliveryError(apiChannelAdapter.send(outbound('nope'), runtimeFor(receiver.url)));
       assert.deepEqual([error.retryable, error.code], [false, String(status)]);
       assert.match(error.message, new RegExp(`HTTP ${status}: .*refused with ${status}`));
     }
   });
 
   it('fails for good when the callback cannot verify us (another secret)', async () => {
-    const error = await deliveryError(apiChannelAdapter.send(outbound('hi'), runtimeFor(receiver.url, NEXT)));
+    const error = await expectDeliveryError(apiChannelAdapter.send(outbound('hi'), runtimeFor(receiver.url, NEXT)));
     assert.deepEqual([error.retryable, error.code], [false, '401']);
     assert.deepEqual(receiver.refusals, ['signature']);
   });
@@ -149,7 +138,7 @@ describe('api channel send', () => {
     });
     await new Promise<void>((resolve) => mover.listen(0, '127.0.0.1', resolve));
     try {
-      const error = await deliveryError(apiChannelAdapter.send(outbound('hi'), runtimeFor(`http://127.0.0.1:${(mover.address() as AddressInfo).port}/old`)));
+      const error = await expectDeliveryError(apiChannelAdapter.send(outbound('hi'), runtimeFor(`http://127.0.0.1:${(mover.address() as AddressInfo).port}/old`)));
       assert.deepEqual([error.retryable, error.code, redirected, receiver.deliveries.length], [false, '307', 1, 0]);
     } finally {
       await new Promise<void>((resolve) => mover.close(() => resolve()));
@@ -159,11 +148,11 @@ describe('api channel send', () => {
   it('retries when the callback cannot be reached or does not answer in time', async () => {
     const closed = await startApiChannelReceiver({ signingSecret: SECRET });
     await closed.close();
-    const refused = await deliveryError(apiChannelAdapter.send(outbound('hi'), runtimeFor(closed.url)));
+    const refused = await expectDeliveryError(apiChannelAdapter.send(outbound('hi'), runtimeFor(closed.url)));
     assert.deepEqual([refused.retryable, refused.code], [true, 'network']);
 
     const slow = { ...runtimeFor(receiver.url), fetch: async () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) };
-    const timedOut = await deliveryError(apiChannelAdapter.send(outbound('hi'), slow));
+    const timedOut = await expectDeliveryError(apiChannelAdapter.send(outbound('hi'), slow));
     assert.deepEqual([timedOut.retryable, timedOut.code], [true, 'timeout']);
   });
 });

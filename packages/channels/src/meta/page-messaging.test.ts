@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChannelConfigError, DeliveryError } from '@casekit/core';
-import { startMetaGraphFake, type MetaGraphFake } from '@casekit/testkit/providers';
+import { ChannelConfigError } from '@casekit/core';
+import { startMetaGraphFake, type MetaGraphFake, expectDeliveryError } from '@casekit/testkit/providers';
 import { META_WEBHOOK_SAMPLES } from '@casekit/testkit/providers';
 import {
   instagramMessageWebhook,
@@ -19,16 +19,6 @@ const APP_SECRET = '0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const VERIFY_TOKEN = 'page-verify-31';
 const PSID = '6543219876543210';
 const IG_ACCOUNT = '17841400000000000';
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the send was expected to fail');
-}
 
 describe('messenger and instagram validate', () => {
   const secrets = { appSecret: APP_SECRET, pageAccessToken: 'EAAJpage', verifyToken: VERIFY_TOKEN };
@@ -175,12 +165,12 @@ describe('messenger and instagram send', () => {
 
   it('fails for good outside the 24 h window, on Messenger (2018278) and Instagram (2534022)', async () => {
     graph.rejectNext('window_closed');
-    const closed = await rejection(adapters.messenger.send(testOutbound('messenger', PSID, 'Checking in'), runtime()));
+    const closed = await expectDeliveryError(adapters.messenger.send(testOutbound('messenger', PSID, 'Checking in'), runtime()));
     assert.deepEqual([closed.retryable, closed.code], [false, 'window_closed']);
     assert.match(closed.message, /24 hours/);
     assert.match(closed.message, /10\/2018278/);
     graph.rejectNext('instagram_window_closed');
-    const ig = await rejection(adapters.instagram.send(testOutbound('instagram', 'IGSID_77', 'Checking in'), runtime()));
+    const ig = await expectDeliveryError(adapters.instagram.send(testOutbound('instagram', 'IGSID_77', 'Checking in'), runtime()));
     assert.deepEqual([ig.retryable, ig.code], [false, 'window_closed']);
     assert.equal(graph.sent.length, 0);
   });
@@ -191,10 +181,10 @@ describe('messenger and instagram send', () => {
     graph.rejectNext('user_unavailable');
     const outcomes: Array<[boolean, string]> = [];
     for (let i = 0; i < 3; i++) {
-      const error = await rejection(adapters.messenger.send(testOutbound('messenger', PSID, 'x'), runtime()));
+      const error = await expectDeliveryError(adapters.messenger.send(testOutbound('messenger', PSID, 'x'), runtime()));
       outcomes.push([error.retryable, error.code]);
     }
-    const token = await rejection(adapters.messenger.send(testOutbound('messenger', PSID, 'x'), runtime({ pageAccessToken: 'EAAJold' })));
+    const token = await expectDeliveryError(adapters.messenger.send(testOutbound('messenger', PSID, 'x'), runtime({ pageAccessToken: 'EAAJold' })));
     outcomes.push([token.retryable, token.code]);
     assert.deepEqual(outcomes, [
       [true, 'rate_limited'],
@@ -206,7 +196,7 @@ describe('messenger and instagram send', () => {
 
   it('gives up on a hanging send with a retryable timeout', async () => {
     graph.stallNext();
-    const error = await rejection(adapters.instagram.send(testOutbound('instagram', 'IGSID_77', 'slow'), runtime()));
+    const error = await expectDeliveryError(adapters.instagram.send(testOutbound('instagram', 'IGSID_77', 'slow'), runtime()));
     assert.deepEqual([error.retryable, error.code], [true, 'timeout']);
   });
 });

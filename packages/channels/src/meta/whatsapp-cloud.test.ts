@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ChannelConfigError, DeliveryError } from '@casekit/core';
-import { startMetaGraphFake, type MetaGraphFake } from '@casekit/testkit/providers';
+import { ChannelConfigError } from '@casekit/core';
+import { startMetaGraphFake, type MetaGraphFake, expectDeliveryError } from '@casekit/testkit/providers';
 import { META_WEBHOOK_SAMPLES } from '@casekit/testkit/providers';
 import { postMetaWebhook, sendMetaHandshake, whatsAppStatusWebhook, whatsAppTextWebhook } from '@casekit/testkit/providers';
 import { startTestReceiver, testOutbound, testRuntime, type TestReceiver } from './internal/test-support.ts';
@@ -10,16 +10,6 @@ import { createWhatsAppCloudAdapter, whatsappCloud, type WhatsAppCloudConfig, ty
 const APP_SECRET = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 const VERIFY_TOKEN = 'casekit-verify-7d1f';
 const CUSTOMER = '16505551234';
-
-async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the send was expected to fail');
-}
 
 describe('whatsappCloud.validate', () => {
   const secrets = { appSecret: APP_SECRET, accessToken: 'EAAJtoken', verifyToken: VERIFY_TOKEN };
@@ -151,7 +141,7 @@ describe('whatsappCloud.send', () => {
     graph.failNext(2, 500);
     graph.failNext(1, 429);
     for (const expected of ['2', '2', 'rate_limited']) {
-      const error = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'retry me'), runtime()));
+      const error = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'retry me'), runtime()));
       assert.deepEqual([error.retryable, error.code], [true, expected]);
     }
     assert.equal(graph.sent.length, 0);
@@ -161,7 +151,7 @@ describe('whatsappCloud.send', () => {
 
   it('fails for good outside the 24 h window, saying a template is needed', async () => {
     graph.rejectNext('window_closed');
-    const error = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'Following up'), runtime()));
+    const error = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'Following up'), runtime()));
     assert.equal(error.retryable, false);
     assert.equal(error.code, 'window_closed');
     assert.match(error.message, /template/);
@@ -170,15 +160,15 @@ describe('whatsappCloud.send', () => {
 
   it('treats WhatsApp throughput limits as retryable and a revoked token as a permanent auth failure', async () => {
     graph.rejectNext('rate_limited');
-    const limited = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime()));
+    const limited = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime()));
     assert.deepEqual([limited.retryable, limited.code], [true, 'rate_limited']);
-    const refused = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime({ accessToken: 'EAAJrevoked' })));
+    const refused = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime({ accessToken: 'EAAJrevoked' })));
     assert.deepEqual([refused.retryable, refused.code], [false, 'auth']);
     assert.match(refused.message, /access token/);
   });
 
   it("fails for good with Meta's code when the phone number id is not the app's", async () => {
-    const error = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime({ phoneNumberId: '999' })));
+    const error = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime({ phoneNumberId: '999' })));
     assert.deepEqual([error.retryable, error.code], [false, '100']);
     assert.match(error.message, /does not exist/);
   });
@@ -186,7 +176,7 @@ describe('whatsappCloud.send', () => {
   it('gives up on a send that hangs and lets it be retried', async () => {
     graph.stallNext();
     const started = Date.now();
-    const error = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'slow'), runtime()));
+    const error = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'slow'), runtime()));
     assert.deepEqual([error.retryable, error.code], [true, 'timeout']);
     assert.ok(Date.now() - started < 3000);
   });
@@ -194,7 +184,7 @@ describe('whatsappCloud.send', () => {
   it('reports an unreachable API as a retryable network error', async () => {
     const closed = await startMetaGraphFake();
     await closed.close();
-    const error = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime({ apiBaseUrl: closed.url })));
+    const error = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'x'), runtime({ apiBaseUrl: closed.url })));
     assert.deepEqual([error.retryable, error.code], [true, 'network']);
   });
 
@@ -231,7 +221,7 @@ describe('whatsappCloud.send', () => {
 
   it('fails for good when a file has no public URL and cannot be loaded', async () => {
     const shot = { name: 'screenshot.png', contentType: 'image/png', size: 10, url: '/api/v1/uploads/up_abc' };
-    const error = await rejection(adapter.send(testOutbound('whatsapp', CUSTOMER, 'Here', { attachments: [shot] }), runtime()));
+    const error = await expectDeliveryError(adapter.send(testOutbound('whatsapp', CUSTOMER, 'Here', { attachments: [shot] }), runtime()));
     assert.deepEqual([error.retryable, error.code], [false, 'attachment_unavailable']);
     assert.equal(graph.sent.length, 0);
   });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startTelegramFake } from '@casekit/testkit/providers';
+import { startTelegramFake, expectDeliveryError } from '@casekit/testkit/providers';
 import type { TelegramFake } from '@casekit/testkit/providers';
 import { telegramAdapter } from './index.ts';
 import type { TelegramConfig, TelegramSecrets } from './index.ts';
@@ -36,16 +35,6 @@ function outbound(text: string, options: { chat?: string; lastInbound?: string; 
   const lastInbound = options.lastInbound ? makeMessage({ channelKind: 'telegram', providerMessageId: options.lastInbound }) : null;
   const loadAttachment = async (file: { url: string }) => (file.url.endsWith('up_router') ? PNG : PDF);
   return { message, conversation, to: { externalId: '218485655', name: 'Waffle' }, lastInbound, ...(options.bytes === false ? {} : { loadAttachment }) };
-}
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the send went out');
 }
 
 describe('telegram send', () => {
@@ -117,9 +106,9 @@ describe('telegram send', () => {
   it('retries a 500 and a proxy 502 page, then the send goes out', async () => {
     telegram.failNext(1, 500);
     telegram.failNext(1, 502);
-    const first = await deliveryError(telegramAdapter.send(outbound('retry me'), runtime));
+    const first = await expectDeliveryError(telegramAdapter.send(outbound('retry me'), runtime));
     assert.deepEqual([first.retryable, first.code], [true, '500']);
-    const second = await deliveryError(telegramAdapter.send(outbound('retry me'), runtime));
+    const second = await expectDeliveryError(telegramAdapter.send(outbound('retry me'), runtime));
     assert.deepEqual([second.retryable, second.code], [true, '502']);
     await telegramAdapter.send(outbound('retry me'), runtime);
     assert.equal(telegram.sent.length, 1);
@@ -127,7 +116,7 @@ describe('telegram send', () => {
 
   it('waits as long as a 429 says', async () => {
     telegram.failNext(1, 429);
-    const error = await deliveryError(telegramAdapter.send(outbound('slow down'), runtime));
+    const error = await expectDeliveryError(telegramAdapter.send(outbound('slow down'), runtime));
     assert.deepEqual([error.retryable, error.code, error.options.retryAfterMs], [true, '429', 7000]);
   });
 
@@ -135,31 +124,31 @@ describe('telegram send', () => {
     telegram.blockChat(555);
     const message = outbound('anyone there?');
     message.to.externalId = '555';
-    const error = await deliveryError(telegramAdapter.send(message, runtime));
+    const error = await expectDeliveryError(telegramAdapter.send(message, runtime));
     assert.deepEqual([error.retryable, error.code, error.message], [false, 'blocked', 'Forbidden: bot was blocked by the user']);
   });
 
   it('fails for good on a 400, with Telegram’s description', async () => {
     telegram.failNext(1, 400);
-    const error = await deliveryError(telegramAdapter.send(outbound('where to?'), runtime));
+    const error = await expectDeliveryError(telegramAdapter.send(outbound('where to?'), runtime));
     assert.deepEqual([error.retryable, error.code, error.message], [false, '400', 'Bad Request: chat not found']);
-    const empty = await deliveryError(telegramAdapter.send(outbound(''), runtime));
+    const empty = await expectDeliveryError(telegramAdapter.send(outbound(''), runtime));
     assert.deepEqual([empty.retryable, empty.message], [false, 'Bad Request: message text is empty']);
   });
 
   it('fails for good with a revoked token, without writing the token in the reason', async () => {
-    const error = await deliveryError(telegramAdapter.send(outbound('hi'), runtimeFor(telegram.url, '123456:revoked')));
+    const error = await expectDeliveryError(telegramAdapter.send(outbound('hi'), runtimeFor(telegram.url, '123456:revoked')));
     assert.deepEqual([error.retryable, error.code, error.message], [false, '401', 'Unauthorized']);
   });
 
   it('retries when Telegram cannot be reached or does not answer in time', async () => {
     const closed = await startTelegramFake({ botToken: TOKEN });
     await closed.close();
-    const refused = await deliveryError(telegramAdapter.send(outbound('hi'), runtimeFor(closed.url)));
+    const refused = await expectDeliveryError(telegramAdapter.send(outbound('hi'), runtimeFor(closed.url)));
     assert.deepEqual([refused.retryable, refused.code], [true, 'network']);
 
     const slow = { ...runtime, fetch: async () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) };
-    const timedOut = await deliveryError(telegramAdapter.send(outbound('hi'), slow));
+    const timedOut = await expectDeliveryError(telegramAdapter.send(outbound('hi'), slow));
     assert.deepEqual([timedOut.retryable, timedOut.code], [true, 'timeout']);
     assert.ok(!timedOut.message.includes(TOKEN));
   });

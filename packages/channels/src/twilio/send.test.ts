@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeliveryError, type OutboundMessage } from '@casekit/core';
+import type { OutboundMessage } from '@casekit/core';
 import type { Attachment } from '@casekit/protocol';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
+import { startTwilioFake, type TwilioFake, expectDeliveryError } from '@casekit/testkit/providers';
 import { twilioSms, twilioWhatsApp } from './index.ts';
 import { makeRuntime, startReceiver, type TwilioRuntime } from './internal/testing.ts';
 
@@ -17,16 +17,6 @@ function outbound(text: string, options: { attachments?: Attachment[]; to?: Outb
     to: options.to ?? { externalId: '+14155550123', phone: '+14155550123' },
     lastInbound: null,
   };
-}
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `a DeliveryError, not ${String(error)}`);
-    return error;
-  }
-  assert.fail('the send should have failed');
 }
 
 describe('Twilio send against the fake', () => {
@@ -91,20 +81,20 @@ describe('Twilio send against the fake', () => {
 
   it('nothing to send (no text, no usable attachment) fails permanently without calling Twilio', async () => {
     const before = fake.requests;
-    const error = await deliveryError(twilioSms.send(outbound('  ', { attachments: [{ name: 'x', contentType: 'image/png', size: 1, url: '/api/v1/uploads/up_x' }] }), sms));
+    const error = await expectDeliveryError(twilioSms.send(outbound('  ', { attachments: [{ name: 'x', contentType: 'image/png', size: 1, url: '/api/v1/uploads/up_x' }] }), sms));
     assert.deepEqual([error.retryable, error.code], [false, 'empty_message']);
     assert.equal(fake.requests, before);
   });
 
   it('WhatsApp takes one attachment per message: two fail permanently rather than one being dropped', async () => {
     const file = (n: number): Attachment => ({ name: `${n}.jpg`, contentType: 'image/jpeg', size: 10, url: `https://cdn.example.com/${n}.jpg` });
-    const error = await deliveryError(twilioWhatsApp.send(outbound('photos', { attachments: [file(1), file(2)] }), wa));
+    const error = await expectDeliveryError(twilioWhatsApp.send(outbound('photos', { attachments: [file(1), file(2)] }), wa));
     assert.deepEqual([error.retryable, error.code], [false, 'too_many_attachments']);
   });
 
   it('500 with Twilio\'s error body is retryable, and the next try goes through', async () => {
     fake.failNext(1, 500);
-    const error = await deliveryError(twilioSms.send(outbound('retry me'), sms));
+    const error = await expectDeliveryError(twilioSms.send(outbound('retry me'), sms));
     assert.deepEqual([error.retryable, error.code, error.options.retryAfterMs], [true, '20500', undefined]);
     assert.match(error.message, /500 \(error 20500\): An internal server error has occurred; the message will be tried again/);
     const result = await twilioSms.send(outbound('retry me'), sms);
@@ -113,40 +103,40 @@ describe('Twilio send against the fake', () => {
 
   it('429 and 503 are retryable and Retry-After is honoured', async () => {
     fake.failNext(1, 429, { retryAfter: 7 });
-    const limited = await deliveryError(twilioSms.send(outbound('slow down'), sms));
+    const limited = await expectDeliveryError(twilioSms.send(outbound('slow down'), sms));
     assert.deepEqual([limited.retryable, limited.code, limited.options.retryAfterMs], [true, '20429', 7000]);
     fake.failNext(1, 503);
-    const down = await deliveryError(twilioSms.send(outbound('down'), sms));
+    const down = await expectDeliveryError(twilioSms.send(outbound('down'), sms));
     assert.deepEqual([down.retryable, down.code], [true, '20503']);
   });
 
   it('a wrong Auth Token is permanent (20003) and says what to check', async () => {
     const runtime = makeRuntime(twilioSms, { config: { accountSid: fake.accountSid, from: '+14155552671', apiBaseUrl: fake.url }, secrets: { authToken: 'wrong' } }, WEBHOOK);
-    const error = await deliveryError(twilioSms.send(outbound('hello'), runtime));
+    const error = await expectDeliveryError(twilioSms.send(outbound('hello'), runtime));
     assert.deepEqual([error.retryable, error.code], [false, '20003']);
     assert.match(error.message, /secrets\.authToken/);
   });
 
   it('an invalid To (21211) and an unsubscribed recipient (21610) are permanent with Twilio\'s code', async () => {
-    const invalid = await deliveryError(twilioSms.send(outbound('hi', { to: { externalId: 'not-a-number' } }), sms));
+    const invalid = await expectDeliveryError(twilioSms.send(outbound('hi', { to: { externalId: 'not-a-number' } }), sms));
     assert.deepEqual([invalid.retryable, invalid.code], [false, '21211']);
     assert.match(invalid.message, /not a valid phone number/);
     fake.failPermanently(21610);
-    const stopped = await deliveryError(twilioSms.send(outbound('hi'), sms));
+    const stopped = await expectDeliveryError(twilioSms.send(outbound('hi'), sms));
     assert.deepEqual([stopped.retryable, stopped.code], [false, '21610']);
     assert.match(stopped.message, /unsubscribed recipient\. See https:\/\/www\.twilio\.com\/docs\/errors\/21610/);
   });
 
   it('63016 outside the WhatsApp window is window_closed and says a template (ContentSid) is needed', async () => {
     fake.failPermanently(63016);
-    const error = await deliveryError(twilioWhatsApp.send(outbound('are you there?'), wa));
+    const error = await expectDeliveryError(twilioWhatsApp.send(outbound('are you there?'), wa));
     assert.deepEqual([error.retryable, error.code], [false, 'window_closed']);
     assert.match(error.message, /24-hour/);
     assert.match(error.message, /template \(ContentSid\)/);
   });
 
   it('a body over 1600 characters is refused by Twilio (21617), permanently', async () => {
-    const error = await deliveryError(twilioSms.send(outbound('x'.repeat(1601)), sms));
+    const error = await expectDeliveryError(twilioSms.send(outbound('x'.repeat(1601)), sms));
     assert.deepEqual([error.retryable, error.code], [false, '21617']);
   });
 });
@@ -162,7 +152,7 @@ describe('Twilio send when Twilio cannot be reached', () => {
       { config: { accountSid: `AC${'0'.repeat(32)}`, from: '+14155552671', apiBaseUrl: `http://127.0.0.1:${port}` }, secrets: { authToken: 't' } },
       WEBHOOK,
     );
-    const error = await deliveryError(twilioSms.send(outbound('hi'), runtime));
+    const error = await expectDeliveryError(twilioSms.send(outbound('hi'), runtime));
     assert.deepEqual([error.retryable, error.code], [true, 'network']);
   });
 
@@ -173,7 +163,7 @@ describe('Twilio send when Twilio cannot be reached', () => {
       throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     };
     const runtime = makeRuntime(twilioSms, { config: { accountSid: `AC${'0'.repeat(32)}`, from: '+14155552671' }, secrets: { authToken: 't' } }, WEBHOOK, slow);
-    const error = await deliveryError(twilioSms.send(outbound('hi'), runtime));
+    const error = await expectDeliveryError(twilioSms.send(outbound('hi'), runtime));
     assert.deepEqual([error.retryable, error.code], [true, 'timeout']);
     assert.ok(signal instanceof AbortSignal);
     assert.match(error.message, /15 s/);
@@ -186,9 +176,9 @@ describe('Twilio send when Twilio cannot be reached', () => {
       new Response('nope', { status: 400 }),
     ];
     const runtime = { ...makeRuntime(twilioSms, { config: { accountSid: `AC${'0'.repeat(32)}`, from: '+14155552671' }, secrets: { authToken: 't' } }, WEBHOOK, async () => answers.shift()!), now: () => now };
-    const gateway = await deliveryError(twilioSms.send(outbound('hi'), runtime));
+    const gateway = await expectDeliveryError(twilioSms.send(outbound('hi'), runtime));
     assert.deepEqual([gateway.retryable, gateway.code, gateway.options.retryAfterMs], [true, 'http_502', 30_000]);
-    const bad = await deliveryError(twilioSms.send(outbound('hi'), runtime));
+    const bad = await expectDeliveryError(twilioSms.send(outbound('hi'), runtime));
     assert.deepEqual([bad.retryable, bad.code], [false, 'http_400']);
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startXFake } from '@casekit/testkit/providers';
+import { startXFake, expectDeliveryError } from '@casekit/testkit/providers';
 import type { XFake } from '@casekit/testkit/providers';
 import { xAdapter } from './index.ts';
 import type { XConfig, XSecrets } from './index.ts';
@@ -35,16 +34,6 @@ function outbound(text: string, to = CUSTOMER, file?: { name: string; contentTyp
   const attachments = file ? [{ name: file.name, contentType: file.contentType, size: file.bytes.length, url: '/api/v1/uploads/up_file' }] : [];
   const message = makeMessage({ channelKind: 'x', conversationId: conversation.id, direction: 'outbound', authorKind: 'agent', text, attachments, status: 'queued' });
   return { message, conversation, to: { externalId: to }, lastInbound: null, ...(file ? { loadAttachment: async () => file.bytes } : {}) };
-}
-
-async function deliveryError(promise: Promise<unknown>): Promise<DeliveryError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof DeliveryError, `expected a DeliveryError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the send went out');
 }
 
 describe('x send', () => {
@@ -87,9 +76,9 @@ describe('x send', () => {
   });
 
   it('fails for good on a file X does not take with a DM, or a picture over 5 MB, uploading nothing', async () => {
-    const pdf = await deliveryError(xAdapter.send(outbound('invoice', CUSTOMER, { name: 'a.pdf', contentType: 'application/pdf', bytes: PNG }), runtimeFor(x.url)));
+    const pdf = await expectDeliveryError(xAdapter.send(outbound('invoice', CUSTOMER, { name: 'a.pdf', contentType: 'application/pdf', bytes: PNG }), runtimeFor(x.url)));
     assert.deepEqual([pdf.retryable, pdf.code], [false, 'unsupported_attachment']);
-    const big = await deliveryError(xAdapter.send(outbound('big', CUSTOMER, { name: 'b.jpg', contentType: 'image/jpeg', bytes: new Uint8Array(5 * 1024 * 1024 + 1) }), runtimeFor(x.url)));
+    const big = await expectDeliveryError(xAdapter.send(outbound('big', CUSTOMER, { name: 'b.jpg', contentType: 'image/jpeg', bytes: new Uint8Array(5 * 1024 * 1024 + 1) }), runtimeFor(x.url)));
     assert.deepEqual([big.retryable, big.code], [false, 'attachment_too_large']);
     assert.equal(x.uploads.length + x.sent.length, 0);
   });
@@ -97,7 +86,7 @@ describe('x send', () => {
   it('retries a failed upload, and the retry sends the message once', async () => {
     x.failNext(1, 503);
     const file = { name: 'lights.png', contentType: 'image/png', bytes: PNG };
-    const error = await deliveryError(xAdapter.send(outbound('Like this', CUSTOMER, file), runtimeFor(x.url)));
+    const error = await expectDeliveryError(xAdapter.send(outbound('Like this', CUSTOMER, file), runtimeFor(x.url)));
     assert.deepEqual([error.retryable, error.code, x.uploads.length], [true, '503', 0]);
     await xAdapter.send(outbound('Like this', CUSTOMER, file), runtimeFor(x.url));
     assert.deepEqual([x.uploads.length, x.sent.length], [1, 1]);
@@ -106,9 +95,9 @@ describe('x send', () => {
   it('signs every attempt afresh: a retry after a 500 or 503 goes out, not refused as a replayed nonce', async () => {
     x.failNext(1, 500);
     x.failNext(1, 503);
-    const first = await deliveryError(xAdapter.send(outbound('retry me'), runtimeFor(x.url)));
+    const first = await expectDeliveryError(xAdapter.send(outbound('retry me'), runtimeFor(x.url)));
     assert.deepEqual([first.retryable, first.code], [true, '500']);
-    const second = await deliveryError(xAdapter.send(outbound('retry me'), runtimeFor(x.url)));
+    const second = await expectDeliveryError(xAdapter.send(outbound('retry me'), runtimeFor(x.url)));
     assert.deepEqual([second.retryable, second.code], [true, '503']);
     await xAdapter.send(outbound('retry me'), runtimeFor(x.url));
     assert.deepEqual(x.refusals, []);
@@ -117,7 +106,7 @@ describe('x send', () => {
 
   it('waits for the rate-limit window X names in x-rate-limit-reset', async () => {
     x.failNext(1, 429);
-    const error = await deliveryError(xAdapter.send(outbound('slow down'), runtimeFor(x.url)));
+    const error = await expectDeliveryError(xAdapter.send(outbound('slow down'), runtimeFor(x.url)));
     assert.deepEqual([error.retryable, error.code], [true, '429']);
     const wait = error.options.retryAfterMs ?? 0;
     assert.ok(wait > 58_000 && wait <= 60_000, `waits ${wait} ms`);
@@ -125,21 +114,21 @@ describe('x send', () => {
 
   it('fails for good when X forbids the message or finds the request invalid', async () => {
     x.failNext(1, 403);
-    const forbidden = await deliveryError(xAdapter.send(outbound('hello?'), runtimeFor(x.url)));
+    const forbidden = await expectDeliveryError(xAdapter.send(outbound('hello?'), runtimeFor(x.url)));
     assert.deepEqual([forbidden.retryable, forbidden.code, forbidden.message], [false, '403', 'You are not permitted to send a Direct Message to this user.']);
-    const invalid = await deliveryError(xAdapter.send(outbound('hello?', 'not-a-user-id'), runtimeFor(x.url)));
+    const invalid = await expectDeliveryError(xAdapter.send(outbound('hello?', 'not-a-user-id'), runtimeFor(x.url)));
     assert.deepEqual([invalid.retryable, invalid.code], [false, '400']);
     assert.match(invalid.message, /participant_id/);
   });
 
   it('fails for good when the keys are wrong, and the API saw a bad signature', async () => {
-    const error = await deliveryError(xAdapter.send(outbound('hi'), runtimeFor(x.url, { secrets: { accessTokenSecret: 'revoked' } })));
+    const error = await expectDeliveryError(xAdapter.send(outbound('hi'), runtimeFor(x.url, { secrets: { accessTokenSecret: 'revoked' } })));
     assert.deepEqual([error.retryable, error.code, error.message], [false, '401', 'Unauthorized']);
     assert.deepEqual(x.refusals, ['signature']);
   });
 
   it('signs with the time it is given: a clock far off is refused', async () => {
-    const error = await deliveryError(xAdapter.send(outbound('hi'), runtimeFor(x.url, { now: () => new Date(Date.now() - 3_600_000) })));
+    const error = await expectDeliveryError(xAdapter.send(outbound('hi'), runtimeFor(x.url, { now: () => new Date(Date.now() - 3_600_000) })));
     assert.equal(error.code, '401');
     assert.deepEqual(x.refusals, ['timestamp']);
   });
@@ -147,11 +136,11 @@ describe('x send', () => {
   it('retries when X cannot be reached or does not answer in time', async () => {
     const closed = await startXFake({ ...KEYS, userId: ACCOUNT });
     await closed.close();
-    const refused = await deliveryError(xAdapter.send(outbound('hi'), runtimeFor(closed.url)));
+    const refused = await expectDeliveryError(xAdapter.send(outbound('hi'), runtimeFor(closed.url)));
     assert.deepEqual([refused.retryable, refused.code], [true, 'network']);
 
     const slow = { ...runtimeFor(x.url), fetch: async () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) };
-    const timedOut = await deliveryError(xAdapter.send(outbound('hi'), slow));
+    const timedOut = await expectDeliveryError(xAdapter.send(outbound('hi'), slow));
     assert.deepEqual([timedOut.retryable, timedOut.code], [true, 'timeout']);
   });
 });

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './internal/http.ts';
 
 // The other side of casekit's API channel ("bring your own channel", reference/channels.md §7):
 // a system that receives replies at its callback URL and posts customers' messages and replies'
@@ -60,7 +61,7 @@ export async function startApiChannelReceiver(options: { signingSecret: string; 
   let attempts = 0;
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(() => answer(res, 500, { error: 'internal error' }));
+    void handle(req, res).catch(() => sendJson(res, 500, { error: 'internal error' }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -70,12 +71,12 @@ export async function startApiChannelReceiver(options: { signingSecret: string; 
     const refusal = check(headers, raw);
     if (refusal) {
       refusals.push(refusal);
-      return answer(res, 401, { error: `invalid signature: ${refusal}` });
+      return sendJson(res, 401, { error: `invalid signature: ${refusal}` });
     }
     const failure = failures.shift();
     if (failure) {
       if (failure === 429) res.setHeader('retry-after', '3');
-      return answer(res, failure, { error: failure >= 500 ? 'temporarily unavailable' : `refused with ${failure}` });
+      return sendJson(res, failure, { error: failure >= 500 ? 'temporarily unavailable' : `refused with ${failure}` });
     }
     const webhookId = headers['webhook-id']!;
     let id = ids.get(webhookId);
@@ -85,7 +86,7 @@ export async function startApiChannelReceiver(options: { signingSecret: string; 
       deliveries.push({ webhookId, timestamp: Number(headers['webhook-timestamp']), headers, raw: raw.toString('utf8'), body: JSON.parse(raw.toString('utf8')) as ApiChannelDelivery['body'] });
     }
     if (options.answerId === false) return void res.writeHead(204).end();
-    answer(res, 200, { id });
+    sendJson(res, 200, { id });
   }
 
   function check(headers: Record<string, string>, raw: Buffer): string | undefined {
@@ -198,16 +199,4 @@ function secretKeys(signingSecret: string): Buffer[] {
     .map((secret) => Buffer.from(secret.replace(/^whsec_/, ''), 'base64'));
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}

@@ -44,3 +44,6 @@ export type { ApiChannelReceiver, ApiChannelDelivery, ApiChannelFailure, ApiChan
 export { startSmtpSink, sendSmtp, postMailgunInbound, postPostmarkInbound, postSendgridInbound, buildMime } from './email.ts';
 export type { SmtpSink, SinkMessage, SmtpDelivery, InboundAuth, InboundMail } from './email.ts';
 export { EMAIL_SAMPLE_NAMES, emailSample } from './email-samples.ts';
+
+// Assertions shared by adapter tests
+export { expectDeliveryError } from './delivery.ts';

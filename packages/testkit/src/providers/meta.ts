@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './internal/http.ts';
 
 /** Who the fake serves: one WhatsApp number and one Page, each with the token it accepts. */
 export interface MetaGraphFakeOptions {
@@ -174,7 +175,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     if (!file) return graphError(response, missing('file'));
     const id = digits(16);
     fake.uploads.push({ id, type: String(fields.values.type ?? file.contentType), name: file.name, bytes: file.bytes });
-    json(response, 200, { id });
+    sendJson(response, 200, { id });
   }
 
   function sendWhatsApp(response: ServerResponse, version: string, fields: Fields): void {
@@ -202,7 +203,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     }
     const id = `wamid.HBgL${randomBytes(30).toString('base64')}`;
     fake.sent.push({ api: 'whatsapp', version, objectId: phoneNumberId, body, id });
-    json(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to.replace(/\D/g, '') }], messages: [{ id }] });
+    sendJson(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to.replace(/\D/g, '') }], messages: [{ id }] });
   }
 
   function sendPage(response: ServerResponse, version: string, fields: Fields): void {
@@ -228,7 +229,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const id = `m_${randomBytes(48).toString('base64url')}`;
     const file = fields.files.filedata;
     fake.sent.push({ api: 'page', version, objectId: pageId, body, ...(file && { file }), id });
-    json(response, 200, { recipient_id: recipient.id, message_id: id });
+    sendJson(response, 200, { recipient_id: recipient.id, message_id: id });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -264,7 +265,7 @@ function namedError(error: MetaGraphErrorName | MetaGraphErrorAnswer, api: 'what
 }
 
 function graphError(response: ServerResponse, spec: GraphErrorSpec): void {
-  json(response, spec.status, {
+  sendJson(response, spec.status, {
     error: {
       message: spec.message,
       type: spec.type ?? 'OAuthException',
@@ -281,11 +282,6 @@ function missing(parameter: string): GraphErrorSpec {
   return { status: 400, code: 100, message: `(#100) The parameter ${parameter} is required.` };
 }
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
 
 function bearerOf(request: IncomingMessage): string | null {
   const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
@@ -296,11 +292,6 @@ function digits(count: number): string {
   return Array.from(randomBytes(count), (b) => String(b % 10)).join('');
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 interface Fields {
   values: Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './internal/http.ts';
 
 // A faithful stand-in for the Telegram Bot API (reference/channels.md §4): `sendMessage`,
 // `sendPhoto` and `sendDocument` behind `/bot<token>/` (JSON, form or multipart bodies, files
@@ -66,47 +67,47 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
   let attempts = 0;
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(() => reply(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' }));
+    void handle(req, res).catch(() => sendJson(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? '/', 'http://fake').pathname);
-    if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
-    if (match[1] !== options.botToken) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (!match) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (match[1] !== options.botToken) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2];
-    if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     attempts += 1;
 
     const failure = failures.shift();
     if (failure) return fail(res, failure);
     const read = await readParams(req.headers['content-type'] ?? '', raw);
-    if (!read) return reply(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON object" });
+    if (!read) return sendJson(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON object" });
     const { fields: body, files } = read;
     const chatId = body.chat_id;
-    if (chatId === undefined || chatId === '') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' });
-    if (typeof chatId !== 'number' && typeof chatId !== 'string') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
+    if (chatId === undefined || chatId === '') return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' });
+    if (typeof chatId !== 'number' && typeof chatId !== 'string') return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
 
     let text: string;
     let file: TelegramSentFile | undefined;
     if (method === 'sendMessage') {
-      if (typeof body.text !== 'string' || body.text.trim() === '') return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
-      if ([...body.text].length > 4096) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+      if (typeof body.text !== 'string' || body.text.trim() === '') return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty' });
+      if ([...body.text].length > 4096) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
       text = body.text;
     } else {
       const kind = method === 'sendPhoto' ? 'photo' : 'document';
       const caption = typeof body.caption === 'string' ? body.caption : '';
-      if ([...caption].length > 1024) return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message caption is too long' });
+      if ([...caption].length > 1024) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message caption is too long' });
       const upload = files.get(kind);
       const url = typeof body[kind] === 'string' ? (body[kind] as string) : undefined;
       if (upload) {
         const limit = kind === 'photo' ? 10 * 1024 * 1024 : 50 * 1024 * 1024;
-        if (upload.bytes.length > limit) return reply(res, kind === 'photo' ? 400 : 413, { ok: false, error_code: kind === 'photo' ? 400 : 413, description: kind === 'photo' ? 'Bad Request: file is too big' : 'Request Entity Too Large' });
+        if (upload.bytes.length > limit) return sendJson(res, kind === 'photo' ? 400 : 413, { ok: false, error_code: kind === 'photo' ? 400 : 413, description: kind === 'photo' ? 'Bad Request: file is too big' : 'Request Entity Too Large' });
         file = { kind, ...upload };
       } else if (url && /^https?:\/\//.test(url)) {
         file = { kind, url };
       } else {
-        return reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: there is no ${kind} in the request` });
+        return sendJson(res, 400, { ok: false, error_code: 400, description: `Bad Request: there is no ${kind} in the request` });
       }
       text = caption;
     }
@@ -125,7 +126,7 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
       : file.kind === 'photo'
         ? { photo: [{ file_id: `AgACAgQ-${messageId}`, file_unique_id: `AQAD${messageId}`, file_size: file.bytes?.length ?? 48_213, width: 1280, height: 960 }], ...(text ? { caption: text } : {}) }
         : { document: { file_name: file.name ?? 'file', mime_type: file.contentType ?? 'application/octet-stream', file_id: `BQACAgQ-${messageId}`, file_unique_id: `AgAD${messageId}`, file_size: file.bytes?.length ?? 0 }, ...(text ? { caption: text } : {}) };
-    reply(res, 200, { ok: true, result: { message_id: messageId, from: BOT, chat, date, ...content } });
+    sendJson(res, 200, { ok: true, result: { message_id: messageId, from: BOT, chat, date, ...content } });
   }
 
   function fail(res: ServerResponse, status: TelegramFakeFailure): void {
@@ -140,7 +141,7 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
       429: 'Too Many Requests: retry after 7',
       500: 'Internal Server Error',
     }[status];
-    reply(res, status, { ok: false, error_code: status, description, ...(status === 429 ? { parameters: { retry_after: 7 } } : {}) });
+    sendJson(res, status, { ok: false, error_code: status, description, ...(status === 429 ? { parameters: { retry_after: 7 } } : {}) });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -278,16 +279,4 @@ async function readParams(
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}

@@ -4,6 +4,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendJson } from './internal/http.ts';
 
 /** Form parameters; an array is a repeated parameter. */
 export type TwilioFormParams = Record<string, string | readonly string[]>;
@@ -293,7 +294,7 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     sent.push({ sid, accountSid, to, from, messagingServiceSid: service, body, mediaUrls, statusCallback, params: [...form] });
     const now = new Date().toUTCString().replace('GMT', '+0000');
     const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}`;
-    json(res, 201, {
+    sendJson(res, 201, {
       account_sid: accountSid,
       api_version: '2010-04-01',
       body,
@@ -366,14 +367,9 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
 }
 
 function twilioError(res: ServerResponse, code: number, message: string, extra: Record<string, string> = {}, status?: number): void {
-  json(res, status ?? ERRORS[code]?.status ?? 400, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: status ?? ERRORS[code]?.status ?? 400, ...extra });
+  sendJson(res, status ?? ERRORS[code]?.status ?? 400, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status: status ?? ERRORS[code]?.status ?? 400, ...extra });
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 // Segments as Twilio bills them: 160/153 GSM-7 septets, else 70/67 UTF-16 units.
 function segments(body: string): number {

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sendJson } from './internal/http.ts';
 
 // A faithful stand-in for X (reference/channels.md §5): the v2 Direct Message and media upload
 // endpoints behind OAuth 1.0a, which it checks by computing the signature itself, and Account Activity deliveries
@@ -77,7 +78,7 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = (await readBody(req)).toString('utf8');
     const target = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(target.pathname);
     const upload = target.pathname === '/2/media/upload';
@@ -114,7 +115,7 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
     const ids = [participantId, options.userId].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     const message = { participantId, text, mediaIds, dmEventId: String(nextEvent), dmConversationId: ids.join('-'), body };
     sent.push(message);
-    reply(res, 201, { data: { dm_conversation_id: message.dmConversationId, dm_event_id: message.dmEventId } });
+    sendJson(res, 201, { data: { dm_conversation_id: message.dmConversationId, dm_event_id: message.dmEventId } });
   }
 
   function acceptUpload(res: ServerResponse, body: Record<string, unknown>): void {
@@ -128,7 +129,7 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
     nextEvent += 1n;
     const mediaId = String(nextEvent);
     uploads.push({ mediaId, mediaType, category, bytes });
-    reply(res, 200, { data: { id: mediaId, media_key: `3_${mediaId}`, size: bytes.length, expires_after_secs: 86_400, processing_info: { state: 'succeeded', progress_percent: 100 } } });
+    sendJson(res, 200, { data: { id: mediaId, media_key: `3_${mediaId}`, size: bytes.length, expires_after_secs: 86_400, processing_info: { state: 'succeeded', progress_percent: 100 } } });
   }
 
   function checkOAuth(method: string, target: URL, header: string | undefined): string | undefined {
@@ -311,11 +312,11 @@ function rfc3986(value: string): string {
 }
 
 function problem(res: ServerResponse, status: number, title: string, detail: string): void {
-  reply(res, status, { title, detail, type: 'about:blank', status });
+  sendJson(res, status, { title, detail, type: 'about:blank', status });
 }
 
 function invalid(res: ServerResponse, message: string): void {
-  reply(res, 400, {
+  sendJson(res, 400, {
     errors: [{ parameters: {}, message }],
     title: 'Invalid Request',
     detail: 'One or more parameters to your request was invalid.',
@@ -323,16 +324,4 @@ function invalid(res: ServerResponse, message: string): void {
   });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
