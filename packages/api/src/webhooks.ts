@@ -38,6 +38,11 @@ export interface WebhookInput {
 }
 
 export interface WebhookRunner {
+  /**
+   * How many body bytes a webhook of this channel may carry (mail with attachments gets more than
+   * a chat message); null when no channel of that id takes webhooks, so nothing need be read.
+   */
+  bodyLimit(channelId: string): Promise<number | null>;
   /** Verifies, parses and stores one webhook request; answers what the provider expects. */
   handle(input: WebhookInput): Promise<WebhookReply>;
   /** Stores what a channel received some other way (mail over SMTP): messages once each, receipts forward only. */
@@ -53,6 +58,10 @@ const json = (status: number, code: string, message: string): WebhookReply => ({
   contentType: 'application/json',
   body: JSON.stringify({ error: { code, message } }),
 });
+
+/** Largest webhook body: an email with its attachments, or any other provider's payload. */
+const MAIL_BODY_LIMIT = 30 * 1024 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 
 /** A file count and size no inbound message exceeds: the rest is dropped, with a note in the log. */
 const MAX_INBOUND_FILES = 50;
@@ -168,5 +177,12 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
     return parsed.reply ?? { status: 200 };
   }
 
-  return { handle, receive, runtime, webhookUrl };
+  async function bodyLimit(channelId: string): Promise<number | null> {
+    const channel = await store.getChannel(workspaceId, channelId);
+    const spec = channel && kinds.get(channel.kind);
+    if (!channel || !spec?.verify) return null;
+    return spec.medium === 'email' ? MAIL_BODY_LIMIT : BODY_LIMIT;
+  }
+
+  return { bodyLimit, handle, receive, runtime, webhookUrl };
 }

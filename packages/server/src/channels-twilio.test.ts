@@ -81,6 +81,8 @@ describe('Twilio channels over HTTP', () => {
     const afterAll = await t.lastSeq();
     const missing = await postTwilioSms({ url: `${t.url}/webhooks/ch_missing`, authToken: twilio.authToken, body: 'x' });
     assert.equal(missing.response.status, 404);
+    const huge = await fetch(sms.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' }, body: `Body=${'a'.repeat(2 * 1024 * 1024)}` });
+    assert.equal(huge.status, 413, 'a body past the limit is refused before it is checked');
     assert.equal(await t.lastSeq(), afterAll);
   });
 

@@ -2,19 +2,31 @@ import type { Request, RequestHandler } from 'express';
 import type { WebhookRunner } from '@casekit/api';
 import { errorText, type Logger } from './types.ts';
 
-/** Webhook bodies past this are refused with 413 (an email with attachments fits). */
-const DEFAULT_LIMIT = 30 * 1024 * 1024;
-
-/** The body's bytes exactly as they arrived, or null past `limit`. */
-async function rawBody(req: Request, limit: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The body's bytes exactly as they arrived, or null past `limit`. Past it, the rest is read and
+ * dropped rather than the stream torn down, so the client still hears the answer.
+ */
+function rawBody(req: Request, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
 }
 
 /** Header names in lower case; a repeated header joined with ", ". */
@@ -26,15 +38,23 @@ function headersOf(req: Request): Record<string, string> {
 
 /**
  * `/webhooks/:channelId` for Express: hands the raw bytes to the runner, which verifies before
- * anything is parsed. Mount it before any body parser.
+ * anything is parsed; bodies past the channel's limit (1 MB, 30 MB for email) answer 413. Mount it
+ * before any body parser.
  */
-export function webhookRoute(runner: WebhookRunner, logger: Logger, limit = DEFAULT_LIMIT): RequestHandler {
+export function webhookRoute(runner: WebhookRunner, logger: Logger): RequestHandler {
   return (req, res) => {
     void (async () => {
+      // An unknown channel is answered before a byte of the body is read.
+      const limit = await runner.bodyLimit(String(req.params.channelId));
+      if (limit === null) {
+        res.status(404).json({ error: { code: 'not_found', message: `No channel "${String(req.params.channelId)}" takes webhooks here.` } });
+        req.resume();
+        return;
+      }
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await rawBody(req, limit);
       if (body === null) {
-        res.status(413).json({ error: { code: 'payload_too_large', message: `Webhook bodies are limited to ${limit} bytes.` } });
-        req.resume();
+        // The connection closes after the answer, so the rest of a huge upload is not waited for.
+        res.set('connection', 'close').status(413).json({ error: { code: 'payload_too_large', message: `Webhook bodies of this channel are limited to ${limit} bytes.` } });
         return;
       }
       const query = req.originalUrl.indexOf('?');
