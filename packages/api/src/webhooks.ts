@@ -53,6 +53,17 @@ export interface WebhookRunner {
   webhookUrl(channelId: string): string;
 }
 
+/** Control characters have no place in an id; a provider never sends them. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Every adapter's messages meet the same bar before the engine sees them: a readable sender and id. */
+function assertReadable(event: InboundMessageEvent): void {
+  const sender = event.from.externalId;
+  if (!sender || sender.length > 320 || CONTROL.test(sender)) throw new ChannelPayloadError('The sender\'s id is missing or unreadable.');
+  const id = event.providerMessageId;
+  if (!id || id.length > 998 || CONTROL.test(id)) throw new ChannelPayloadError('The message\'s id is missing or unreadable.');
+}
+
 const json = (status: number, code: string, message: string): WebhookReply => ({
   status,
   contentType: 'application/json',
@@ -112,6 +123,7 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
   }
 
   async function receive(channel: ChannelRecord, events: readonly InboundEvent[]): Promise<void> {
+    for (const event of events) if (event.type === 'message') assertReadable(event);
     for (const event of events) {
       if (event.type === 'status') {
         await engine.applyReceipt(system, {
@@ -169,6 +181,7 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
     try {
       await receive(channel, parsed.events);
     } catch (error) {
+      if (error instanceof ChannelPayloadError) return json(400, 'bad_request', `The payload could not be read: ${error.message}`);
       // A refusal of the engine (a disabled channel meanwhile, a bad address) is the provider's to see; anything else retries.
       if (error instanceof CasekitError && error.status < 500) return json(error.status, error.code, error.message);
       logger.error('webhook failed', { channelId: channel.id, error: errorText(error) });

@@ -96,10 +96,10 @@ describe('Twilio channels over HTTP', () => {
     assert.ok(out, 'Twilio received it');
     assert.deepEqual([out.to, out.from, out.statusCallback], [customer, '+14155550100', sms.webhookUrl]);
     assert.equal(sent.providerMessageId, out.sid);
-    assert.equal((await postTwilioStatus({ url: sms.webhookUrl, authToken: twilio.authToken, messageSid: out.sid, status: 'delivered' })).response.status, 200);
+    assert.equal((await postTwilioStatus({ url: sms.webhookUrl, authToken: twilio.authToken, accountSid: twilio.accountSid, messageSid: out.sid, status: 'delivered' })).response.status, 200);
     await waitForMessage(t, reply.body.id, (m) => m.status === 'delivered');
     // A late "sent" callback does not move it back.
-    await postTwilioStatus({ url: sms.webhookUrl, authToken: twilio.authToken, messageSid: out.sid, status: 'sent' });
+    await postTwilioStatus({ url: sms.webhookUrl, authToken: twilio.authToken, accountSid: twilio.accountSid, messageSid: out.sid, status: 'sent' });
     assert.equal((await t.store.getMessage(WORKSPACE, reply.body.id))!.status, 'delivered');
   });
 

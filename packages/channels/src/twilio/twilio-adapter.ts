@@ -23,7 +23,7 @@ function createTwilioAdapter(kind: string, medium: 'sms' | 'whatsapp', capabilit
         signature: request.headers['x-twilio-signature'],
         body: request.body,
       }),
-    parse: (request) => parseTwilioWebhook(request, medium),
+    parse: (request, runtime) => parseTwilioWebhook(request, medium, runtime.channel.config.accountSid),
     send: (outbound, runtime) => sendTwilioMessage(outbound, runtime, medium),
   };
 }

@@ -25,7 +25,7 @@ function signed(sample: TwilioSample): WebhookRequest {
 }
 
 async function parseSms(params: Record<string, string>): Promise<ParsedWebhook> {
-  return twilioSms.parse(formRequest(smsRuntime.webhookUrl, params), smsRuntime);
+  return twilioSms.parse(formRequest(smsRuntime.webhookUrl, { AccountSid: ACCOUNT, ...params }), smsRuntime);
 }
 
 const samples = loadSamples();
@@ -104,19 +104,20 @@ describe('Twilio webhooks: every sample', () => {
 
 describe('Twilio webhooks: inbound details', () => {
   it('WhatsApp: the whatsapp: prefix is stripped from the sender; externalId and phone are the E.164 number', async () => {
-    const event = message(await twilioWhatsApp.parse(formRequest(waRuntime.webhookUrl, { MessageSid: 'SM1', From: 'whatsapp:+447911123456', Body: 'hi', NumMedia: '0' }), waRuntime));
+    const event = message(await twilioWhatsApp.parse(formRequest(waRuntime.webhookUrl, { AccountSid: ACCOUNT, MessageSid: 'SM00000000000000000000000000000001', From: 'whatsapp:+447911123456', Body: 'hi', NumMedia: '0' }), waRuntime));
     assert.deepEqual(event.from, { externalId: '+447911123456', phone: '+447911123456' });
   });
 
   it('a sender that is not a phone number (a short code) keeps its address as externalId, with no phone', async () => {
-    const event = message(await parseSms({ MessageSid: 'SM2', From: '72345', Body: 'STOP' }));
+    const event = message(await parseSms({ MessageSid: 'SM00000000000000000000000000000002', From: '72345', Body: 'STOP' }));
     assert.deepEqual(event.from, { externalId: '72345' });
   });
 
   it('a WhatsApp location message becomes text with the place and a map link', async () => {
     const parsed = await twilioWhatsApp.parse(
       formRequest(waRuntime.webhookUrl, {
-        MessageSid: 'SM3',
+        AccountSid: ACCOUNT,
+        MessageSid: 'SM00000000000000000000000000000003',
         From: 'whatsapp:+16505551234',
         MessageType: 'location',
         Body: '',
@@ -134,7 +135,7 @@ describe('Twilio webhooks: inbound details', () => {
   it('a button press without a Body is the button text', async () => {
     const event = message(
       await twilioWhatsApp.parse(
-        formRequest(waRuntime.webhookUrl, { MessageSid: 'SM4', From: 'whatsapp:+16505551234', ButtonText: 'Yes, call me', ButtonPayload: 'call', NumMedia: '0' }),
+        formRequest(waRuntime.webhookUrl, { AccountSid: ACCOUNT, MessageSid: 'SM00000000000000000000000000000004', From: 'whatsapp:+16505551234', ButtonText: 'Yes, call me', ButtonPayload: 'call', NumMedia: '0' }),
         waRuntime,
       ),
     );
@@ -144,7 +145,7 @@ describe('Twilio webhooks: inbound details', () => {
   it('media counts follow NumMedia; a content type with parameters gets a sensible file extension', async () => {
     const event = message(
       await parseSms({
-        MessageSid: 'MM5',
+        MessageSid: 'MM00000000000000000000000000000005',
         From: '+14155550123',
         Body: '',
         NumMedia: '2',
@@ -163,25 +164,25 @@ describe('Twilio webhooks: inbound details', () => {
   });
 
   it('a WhatsApp message at an SMS channel, or an SMS at a WhatsApp channel, is refused with what to change', async () => {
-    await assert.rejects(async () => parseSms({ MessageSid: 'SM6', From: 'whatsapp:+16505551234', Body: 'hi' }), /twilio-whatsapp channel/);
+    await assert.rejects(async () => parseSms({ MessageSid: 'SM00000000000000000000000000000006', From: 'whatsapp:+16505551234', Body: 'hi' }), /twilio-whatsapp channel/);
     await assert.rejects(
-      async () => twilioWhatsApp.parse(formRequest(waRuntime.webhookUrl, { MessageSid: 'SM7', From: '+16505551234', Body: 'hi' }), waRuntime),
+      async () => twilioWhatsApp.parse(formRequest(waRuntime.webhookUrl, { AccountSid: ACCOUNT, MessageSid: 'SM00000000000000000000000000000007', From: '+16505551234', Body: 'hi' }), waRuntime),
       /twilio-sms channel/,
     );
   });
 
   it('a message without From is a payload error', async () => {
-    await assert.rejects(async () => parseSms({ MessageSid: 'SM8', Body: 'hi' }), ChannelPayloadError);
+    await assert.rejects(async () => parseSms({ MessageSid: 'SM00000000000000000000000000000008', Body: 'hi' }), ChannelPayloadError);
   });
 });
 
 describe('Twilio webhooks: status callbacks', () => {
   const status = async (params: Record<string, string>): Promise<DeliveryStatusEvent[]> =>
-    (await parseSms({ AccountSid: ACCOUNT, MessageSid: 'SMabc', SmsSid: 'SMabc', To: '+14155550123', From: '+14155552671', ...params })).events as DeliveryStatusEvent[];
+    (await parseSms({ AccountSid: ACCOUNT, MessageSid: 'SM00000000000000000000000000000abc', SmsSid: 'SM00000000000000000000000000000abc', To: '+14155550123', From: '+14155552671', ...params })).events as DeliveryStatusEvent[];
 
   it('sent, delivered and read become events of the same name', async () => {
     for (const s of ['sent', 'delivered', 'read'] as const) {
-      assert.deepEqual(await status({ MessageStatus: s }), [{ type: 'status', providerMessageId: 'SMabc', status: s }]);
+      assert.deepEqual(await status({ MessageStatus: s }), [{ type: 'status', providerMessageId: 'SM00000000000000000000000000000abc', status: s }]);
     }
   });
 
@@ -189,7 +190,7 @@ describe('Twilio webhooks: status callbacks', () => {
     assert.deepEqual(await status({ MessageStatus: 'undelivered', ErrorCode: '30003' }), [
       {
         type: 'status',
-        providerMessageId: 'SMabc',
+        providerMessageId: 'SM00000000000000000000000000000abc',
         status: 'failed',
         error: { code: '30003', reason: 'Unreachable destination handset. See https://www.twilio.com/docs/api/errors/30003' },
       },
@@ -257,12 +258,12 @@ describe('Twilio webhooks posted by the fake over loopback', () => {
   });
 
   it('a status callback', async () => {
-    const { response } = await postTwilioStatus({ url: sms.webhookUrl, authToken: TOKEN, messageSid: 'SMfeed', status: 'undelivered', errorCode: 30005 });
+    const { response } = await postTwilioStatus({ url: sms.webhookUrl, authToken: TOKEN, messageSid: 'SM0000000000000000000000000000feed', status: 'undelivered', errorCode: 30005 });
     assert.equal(response.status, 200);
     assert.deepEqual(sms.received.at(-1)!.parsed!.events, [
       {
         type: 'status',
-        providerMessageId: 'SMfeed',
+        providerMessageId: 'SM0000000000000000000000000000feed',
         status: 'failed',
         error: { code: '30005', reason: 'Unknown destination handset: the number does not exist. See https://www.twilio.com/docs/api/errors/30005' },
       },
@@ -272,5 +273,15 @@ describe('Twilio webhooks posted by the fake over loopback', () => {
   it('a parameter Twilio adds later is signed and passes', async () => {
     const { response } = await postTwilioSms({ url: sms.webhookUrl, authToken: TOKEN, extra: { ChannelMetadata: '{"type":"sms"}', AddOns: '{"status":"successful"}' } });
     assert.equal(response.status, 200);
+  });
+});
+
+describe('Twilio webhooks: what is refused however it is signed', () => {
+  it('a malformed MessageSid, or another account\'s webhook', async () => {
+    await assert.rejects(parseSms({ MessageSid: 'SM', From: '+14155550100', Body: 'x' }), /is not a Twilio MessageSid/);
+    await assert.rejects(
+      async () => twilioSms.parse(formRequest(smsRuntime.webhookUrl, { AccountSid: `AC${'b'.repeat(32)}`, MessageSid: `SM${'1'.repeat(32)}`, From: '+14155550100', Body: 'x' }), smsRuntime),
+      /another Twilio account/,
+    );
   });
 });

@@ -38,8 +38,14 @@ const EXTENSIONS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
-/** Turns a verified Twilio webhook (an inbound message or a status callback) into events. */
-export function parseTwilioWebhook(request: WebhookRequest, medium: 'sms' | 'whatsapp'): ParsedWebhook {
+/** A Message resource's id: SM or MM and 32 hex digits. */
+const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
+
+/**
+ * Turns a verified Twilio webhook (an inbound message or a status callback) into events. A webhook
+ * of another account than the channel's, or with a malformed MessageSid, is refused however it is signed.
+ */
+export function parseTwilioWebhook(request: WebhookRequest, medium: 'sms' | 'whatsapp', accountSid?: string): ParsedWebhook {
   if (/[?&]bodySHA256=/.test(request.url)) {
     throw new ChannelPayloadError('A JSON webhook arrived; only Messaging webhooks (inbound messages and status callbacks) belong on this channel.');
   }
@@ -52,6 +58,10 @@ export function parseTwilioWebhook(request: WebhookRequest, medium: 'sms' | 'wha
     throw new ChannelPayloadError(
       'The request has no MessageSid: it is not a Messaging webhook. Point only a number\'s or Messaging Service\'s messaging URL at this channel.',
     );
+  }
+  if (!MESSAGE_SID.test(messageSid)) throw new ChannelPayloadError(`"${messageSid.slice(0, 40)}" is not a Twilio MessageSid.`);
+  if (accountSid !== undefined && get('AccountSid') !== accountSid) {
+    throw new ChannelPayloadError('The webhook is for another Twilio account than this channel\'s (AccountSid differs).');
   }
   const status = get('MessageStatus');
   if (status && status !== 'received' && status !== 'receiving') {
