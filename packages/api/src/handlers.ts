@@ -3,6 +3,7 @@ import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type Rout
 import type { z } from 'zod';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
 import { createChannelKinds } from './channels.ts';
+import { consoleLogger, errorText } from './logger.ts';
 import { sha256Hex } from './internal/crypto.ts';
 import type { ApiCall, ApiServiceOptions } from './service.ts';
 import { receiveUpload, resolveAttachments, type UploadLimits } from './uploads.ts';
@@ -67,6 +68,7 @@ function refuseFor(wait: number, what: string): void {
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
 export function createHandlers(options: ApiServiceOptions): Handlers {
   const { store, engine, auth, workspaceId } = options;
+  const logger = options.logger ?? consoleLogger;
   const channelKinds = createChannelKinds(options.channels?.adapters ?? [], options.channels?.webhookBaseUrl);
   const requireChannel = async (channelId: string) => {
     const channel = await store.getChannel(workspaceId, channelId);
@@ -120,11 +122,15 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
   /** Link to an upload: under `publicUrl` when set, else under the path the API is mounted at. */
   const uploadUrl = (call: ApiCall, id: string) => `${publicUrl ?? call.basePath}/uploads/${id}`;
 
-  /** Marks a stored message's uploads as kept; only after the message committed, so a refused one leaves them to the sweep. */
+  /**
+   * Marks a stored message's uploads as kept; only after the message committed, so a refused one
+   * leaves them to the sweep. The message is stored whatever happens here: a failure is logged.
+   */
   async function keepUploads(uploadIds: string[]): Promise<void> {
     if (uploadIds.length === 0) return;
-    const now = new Date();
-    await Promise.all(uploadIds.map((id) => blobs?.markAttached?.(id, now)));
+    const at = new Date(now());
+    const marked = await Promise.allSettled(uploadIds.map((id) => blobs?.markAttached?.(id, at)));
+    for (const result of marked) if (result.status === 'rejected') logger.warn('an upload could not be marked kept', { error: errorText(result.reason) });
   }
 
   /** Whether two customer ids name the same profile (a merge may have moved one). */
@@ -140,7 +146,7 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       { contentType: call.header('content-type'), contentLength: call.header('content-length') },
       requireBlobs(),
       uploadLimits,
-      { workspaceId, name, owner, createdAt: new Date().toISOString() },
+      { workspaceId, name, owner, createdAt: new Date(now()).toISOString() },
     );
     return { name: info.name, contentType: info.contentType, size: info.size, url: uploadUrl(call, info.id) };
   }
