@@ -43,7 +43,7 @@ export type { ApiChannelReceiver, ApiChannelDelivery, ApiChannelFailure, ApiChan
 // Email: an SMTP sink for replies, inbound-parse posts, an SMTP client, and real sample messages
 export { startSmtpSink, sendSmtp, postMailgunInbound, postPostmarkInbound, postSendgridInbound, buildMime } from './email.ts';
 export type { SmtpSink, SinkMessage, SmtpDelivery, InboundAuth, InboundMail } from './email.ts';
-export { EMAIL_SAMPLE_NAMES, emailSample } from './email-samples.ts';
+export { emailSampleNames, emailSample } from './email-samples.ts';
 
 // Assertions shared by adapter tests
 export { expectDeliveryError } from './delivery.ts';
