@@ -206,6 +206,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (providers) {
       // The demo's "simulate" control: believable customer messages through the providers' real paths.
       app.post('/demo/simulate', express.json(), (req, res) => {
+        // JSON only: a form another site posts cannot start it.
+        if (!req.is('application/json')) {
+          res.status(415).json({ error: { code: 'unsupported_media_type', message: 'Send {"count": n} as application/json.' } });
+          return;
+        }
         const count = Math.min(Math.max(Number((req.body as { count?: unknown } | undefined)?.count ?? 6) || 6, 1), 100);
         providers.simulate({ origin: url, smtpPort: mailroom?.port ?? null, store, workspaceId }, count).then(
           (result) => res.json(result),

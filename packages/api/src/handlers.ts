@@ -65,6 +65,15 @@ function refuseFor(wait: number, what: string): void {
   });
 }
 
+/** The places a channel's config sends it (URLs, hosts, ports), as one comparable text. */
+function destinationsOf(config: unknown, path = ''): string {
+  if (typeof config !== 'object' || config === null) return '';
+  return Object.entries(config)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, value]) => (typeof value === 'object' ? destinationsOf(value, `${path}${key}.`) : /(url|host|port)$/i.test(key) ? `${path}${key}=${String(value)};` : ''))
+    .join('');
+}
+
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
 export function createHandlers(options: ApiServiceOptions): Handlers {
   const { store, engine, auth, workspaceId } = options;
@@ -258,8 +267,12 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       const current = await requireChannel(params.channelId);
       let settings: { config: Record<string, unknown>; secrets: Record<string, string> } | undefined;
       if (body.config !== undefined || body.secrets !== undefined) {
-        // Secrets merge by name (null removes one); the whole result is checked again.
-        const secrets: Record<string, string> = { ...current.secrets };
+        // Secrets merge by name (null removes one); the whole result is checked again. When the
+        // config sends the channel somewhere else (an API base URL, a callback, an SMTP host),
+        // the stored secrets are not carried over: they must be given again, or a changed URL
+        // would hand them to whoever is at the new address.
+        const moved = body.config !== undefined && destinationsOf(body.config) !== destinationsOf(current.config);
+        const secrets: Record<string, string> = moved ? {} : { ...current.secrets };
         for (const [name, value] of Object.entries(body.secrets ?? {})) {
           if (value === null) delete secrets[name];
           else secrets[name] = value;

@@ -39,10 +39,10 @@ export interface WebhookInput {
 
 export interface WebhookRunner {
   /**
-   * How many body bytes a webhook of this channel may carry (mail with attachments gets more than
-   * a chat message); null when no channel of that id takes webhooks, so nothing need be read.
+   * Before a byte of the body is read: how many bytes a webhook of this channel may carry (mail
+   * with attachments gets more than a chat message), or the answer for an unknown or disabled one.
    */
-  bodyLimit(channelId: string): Promise<number | null>;
+  admit(channelId: string): Promise<{ limit: number } | { reply: WebhookReply }>;
   /** Verifies, parses and stores one webhook request; answers what the provider expects. */
   handle(input: WebhookInput): Promise<WebhookReply>;
   /** Stores what a channel received some other way (mail over SMTP): messages once each, receipts forward only. */
@@ -98,9 +98,13 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
     now: () => clock.now(),
   });
 
-  /** Files a request carried are kept in the blob store; files by reference stay links. */
-  async function attachmentsOf(channel: ChannelRecord, event: InboundMessageEvent): Promise<Attachment[]> {
+  /**
+   * Files a request carried go to the blob store (marked kept only once their message is stored,
+   * so a refused or repeated one leaves them to the sweep); files by reference stay links.
+   */
+  async function attachmentsOf(channel: ChannelRecord, event: InboundMessageEvent): Promise<{ attachments: Attachment[]; uploadIds: string[] }> {
     const kept: Attachment[] = [];
+    const uploadIds: string[] = [];
     for (const file of event.attachments.slice(0, MAX_INBOUND_FILES)) {
       const name = (file.name || 'attachment').slice(0, 255);
       const contentType = (file.contentType || 'application/octet-stream').slice(0, 127);
@@ -113,13 +117,13 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
             yield bytes;
           })(),
         );
-        await options.blobStore.markAttached?.(info.id, clock.now());
+        uploadIds.push(info.id);
         kept.push({ name, contentType, size: info.size, url: options.uploadUrl(info.id) });
       } else if (file.url) {
         kept.push({ name, contentType, size: file.size ?? 0, url: file.url.slice(0, 2048) });
       }
     }
-    return kept;
+    return { attachments: kept, uploadIds };
   }
 
   async function receive(channel: ChannelRecord, events: readonly InboundEvent[]): Promise<void> {
@@ -136,13 +140,14 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
       }
       // A repeat is answered from the store before any file is kept again.
       if (await store.findMessageByProviderId(workspaceId, channel.id, event.providerMessageId)) continue;
-      await engine.ingest({
+      const { attachments, uploadIds } = await attachmentsOf(channel, event);
+      const result = await engine.ingest({
         workspaceId,
         channelId: channel.id,
         providerMessageId: event.providerMessageId,
         from: event.from,
         text: event.text,
-        attachments: await attachmentsOf(channel, event),
+        attachments,
         ...(event.subject !== undefined && { subject: event.subject }),
         ...(event.html !== undefined && { html: event.html }),
         ...(event.headers && { headers: event.headers }),
@@ -152,6 +157,7 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
         ...(event.newTopic && { newTopic: true }),
         ...(event.automated && { automated: true }),
       });
+      if (!result.duplicate) for (const id of uploadIds) await options.blobStore?.markAttached?.(id, clock.now());
     }
   }
 
@@ -190,12 +196,13 @@ export function createWebhookRunner(options: WebhookRunnerOptions): WebhookRunne
     return parsed.reply ?? { status: 200 };
   }
 
-  async function bodyLimit(channelId: string): Promise<number | null> {
+  async function admit(channelId: string): Promise<{ limit: number } | { reply: WebhookReply }> {
     const channel = await store.getChannel(workspaceId, channelId);
     const spec = channel && kinds.get(channel.kind);
-    if (!channel || !spec?.verify) return null;
-    return spec.medium === 'email' ? MAIL_BODY_LIMIT : BODY_LIMIT;
+    if (!channel || !spec?.verify) return { reply: json(404, 'not_found', `No channel "${channelId}" takes webhooks here.`) };
+    if (!channel.enabled) return { reply: json(410, 'channel_disabled', `The channel "${channel.name}" is disabled; nothing was stored.`) };
+    return { limit: spec.medium === 'email' ? MAIL_BODY_LIMIT : BODY_LIMIT };
   }
 
-  return { bodyLimit, handle, receive, runtime, webhookUrl };
+  return { admit, handle, receive, runtime, webhookUrl };
 }

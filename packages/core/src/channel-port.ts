@@ -143,7 +143,7 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Thrown by `validate` for a bad `config` or `secrets` field; the API answers 422 naming it. */
+/** Thrown by `validate` for a bad `config` or `secrets` field; the API answers 400 naming it. */
 export class ChannelConfigError extends Error {
   override readonly name = 'ChannelConfigError';
   /** `config.accountSid`, `secrets.authToken`… */

@@ -25,11 +25,19 @@ export async function suggestMerges(reader: StoreReader, workspaceId: string, cu
     if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
     found.set(other.id, entry);
   };
-  for (const email of customer.emails) add(await reader.findCustomerByEmail(workspaceId, email), 'email');
-  for (const phone of customer.phones) add(await reader.findCustomerByPhone(workspaceId, phone), 'phone');
+  // Every other holder of the same email or phone, found through search (a lookup by email
+  // answers one holder only, which may be this profile itself).
+  for (const email of customer.emails) {
+    for (const other of (await reader.searchCustomers(workspaceId, email, 50)).items) if (other.emails.includes(email)) add(other, 'email');
+  }
+  for (const phone of customer.phones) {
+    for (const other of (await reader.searchCustomers(workspaceId, phone, 50)).items) if (other.phones.includes(phone)) add(other, 'phone');
+  }
   if (hasRealName(customer)) {
     const name = foldName(customer.name);
-    const page = await reader.searchCustomers(workspaceId, customer.name, 50);
+    // Searched by its longest word, so spacing and case between the two names do not matter.
+    const word = name.split(' ').reduce((longest, w) => (w.length > longest.length ? w : longest), '');
+    const page = await reader.searchCustomers(workspaceId, word, 50);
     for (const other of page.items) if (foldName(other.name) === name && hasRealName(other)) add(other, 'name');
   }
   return [...found.values()].slice(0, limit);

@@ -1,5 +1,5 @@
 import type { Attachment, Message } from '@casekit/protocol';
-import { DeliveryError, type ChannelAdapter, type ChannelRuntime, type OutboundMessage } from './channel-port.ts';
+import { DeliveryError, type ChannelAdapter, type ChannelRuntime, type OutboundMessage, type SendResult } from './channel-port.ts';
 import type { CaseEngine, SystemActor } from './types.ts';
 import type { ChannelRecord, Clock, OutboxItem, Store } from './ports.ts';
 
@@ -36,9 +36,12 @@ export interface OutboxWorker {
 
 const system = (item: OutboxItem): SystemActor => ({ workspaceId: item.workspaceId, system: 'outbox' });
 
+/** The longest wait before a retry, whatever a provider asks for. */
+const MAX_WAIT_MS = 900_000;
+
 /** 2 s, 4 s, 8 s … up to 15 min, each drawn between half and all of it so retries of many messages spread out. */
 export function defaultBackoff(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(2 ** attempt * 1000, 900_000);
+  const ceiling = Math.min(2 ** attempt * 1000, MAX_WAIT_MS);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
@@ -106,31 +109,48 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       store.getMessage(item.workspaceId, item.messageId),
       store.getChannel(item.workspaceId, item.channelId),
     ]);
-    // Gone, or already past queued (a receipt got here first): nothing left to send.
+    // Gone, or no longer waiting to be sent (an agent cannot change a reply once queued): done.
     if (!message || (message.status !== 'queued' && message.status !== 'pending')) {
       await store.completeOutbox(item.workspaceId, item.id);
       return;
     }
+    let result: SendResult;
     try {
-      const result = await send(message, channel);
+      result = await send(message, channel);
+    } catch (error) {
+      await failed(item, message, error);
+      return;
+    }
+    // It went out: whatever happens from here, it is never sent again.
+    try {
       await engine.updateDeliveryStatus(system(item), message.id, 'sent', {
         providerMessageId: result.providerMessageId,
         ...(result.headers && { headers: result.headers }),
       });
-      await store.completeOutbox(item.workspaceId, item.id);
     } catch (error) {
+      // The provider's id clashes with a stored one (a callback answering the same id twice):
+      // the message is still sent; receipts for it will not find it.
       options.onError?.(error, item);
-      const failure = describe(error);
-      const attempt = item.attempts + 1;
-      const giveUp = !failure.retryable || attempt >= maxAttempts;
-      const wait = Math.max(backoff(attempt), failure.retryAfterMs ?? 0);
-      const retryAt = giveUp ? null : new Date(clock.now().getTime() + wait);
-      await store.failOutbox(item.workspaceId, item.id, `${failure.code}: ${failure.reason}`.slice(0, 1000), retryAt);
-      if (giveUp) {
-        await engine.updateDeliveryStatus(system(item), message.id, 'failed', {
-          deliveryError: { code: failure.code.slice(0, 100), reason: failure.reason.slice(0, 1000) },
-        });
-      }
+      await engine.updateDeliveryStatus(system(item), message.id, 'sent', result.headers ? { headers: result.headers } : {});
+    }
+    await store.completeOutbox(item.workspaceId, item.id);
+  }
+
+  /** A send that failed: tried again later if it may be, else the message fails with the reason. */
+  async function failed(item: OutboxItem, message: Message, error: unknown): Promise<void> {
+    options.onError?.(error, item);
+    const failure = describe(error);
+    const attempt = item.attempts + 1;
+    const giveUp = !failure.retryable || attempt >= maxAttempts;
+    // A provider's Retry-After is honoured up to the longest backoff; a wild one would make an invalid date.
+    const asked = Number.isFinite(failure.retryAfterMs) ? Math.min(failure.retryAfterMs!, MAX_WAIT_MS) : 0;
+    const wait = Math.max(backoff(attempt), asked);
+    const retryAt = giveUp ? null : new Date(clock.now().getTime() + wait);
+    await store.failOutbox(item.workspaceId, item.id, `${failure.code}: ${failure.reason}`.slice(0, 1000), retryAt);
+    if (giveUp) {
+      await engine.updateDeliveryStatus(system(item), message.id, 'failed', {
+        deliveryError: { code: failure.code.slice(0, 100), reason: failure.reason.slice(0, 1000) },
+      });
     }
   }
 

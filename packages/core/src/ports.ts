@@ -23,8 +23,8 @@ export interface ChannelRecord extends Channel {
 /** A change to a message's delivery: its status, and what the provider said about it. */
 export interface MessageDelivery {
   status: DeliveryStatus;
-  /** The provider's id, learned when the message was sent; later receipts find the message by it. */
-  providerMessageId?: string;
+  /** The provider's id, learned when the message was sent; later receipts find the message by it. Null clears it (a retry). */
+  providerMessageId?: string | null;
   /** Headers it went out with (email `message-id`). */
   headers?: Record<string, string>;
   /** Why it failed; null clears it (a retry). */

@@ -159,6 +159,16 @@ describe('Twilio channels over HTTP', () => {
     assert.equal(taken.response.status, 200);
   });
 
+  it('asks for the secrets again when the channel is pointed somewhere else, so a changed URL cannot take them', async () => {
+    const moved = await t.request('PATCH', `/api/v1/channels/${sms.id}`, { token: t.tokens.admin, body: { config: { accountSid: twilio.accountSid, from: '+14155550100', apiBaseUrl: 'https://collector.example' } } });
+    assert.equal(moved.status, 400, moved.text);
+    assert.equal(moved.body.error.details.issues[0].path, 'body.secrets.authToken');
+    assert.equal((await t.store.getChannel(WORKSPACE, sms.id))?.config.apiBaseUrl, twilio.url, 'nothing changed');
+    const renamed = await t.request('PATCH', `/api/v1/channels/${sms.id}`, { token: t.tokens.admin, body: { config: { accountSid: twilio.accountSid, from: '+14155550100', apiBaseUrl: twilio.url }, name: 'SMS' } });
+    assert.equal(renamed.status, 200, 'the same destinations keep the secrets');
+    assert.deepEqual(renamed.body.secretNames, ['authToken']);
+  });
+
   it('rotates the auth token: the old one no longer verifies', async () => {
     const rotated = await t.request('PATCH', `/api/v1/channels/${sms.id}`, { token: t.tokens.admin, body: { secrets: { authToken: 'rotated-token-0123456789' } } });
     assert.equal(rotated.status, 200, rotated.text);

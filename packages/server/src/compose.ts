@@ -54,8 +54,9 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
   channels?: { adapters?: readonly ChannelAdapter[]; publicUrl?: string; fetch?: typeof fetch };
   /**
    * Delivery of replies on channels other than web chat, through their adapters: how often the
-   * outbox is polled (ms, default 500). The worker runs while the server listens; items are
-   * leased, so servers sharing a store never send the same reply twice. `false` runs no worker
+   * outbox is polled (ms, default 500). The worker runs while the server listens; delivery is at
+   * least once, and items are leased (60 s), so servers sharing a store do not send one reply at the
+   * same time. `false` runs no worker
    * here (another process delivers).
    */
   outbox?: Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs'> & { intervalMs?: number } | false;
@@ -154,7 +155,8 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     workspaceId: options.workspaceId,
     kinds,
     publicUrl,
-    uploadUrl: (id) => `${options.publicUrl ?? `${publicUrl()}/api/v1`}/uploads/${id}`,
+    // Like agents' uploads: under the configured public URL, else a path the SDK resolves.
+    uploadUrl: (id) => `${options.publicUrl ?? (options.channels?.publicUrl ? `${publicUrl()}/api/v1` : '/api/v1')}/uploads/${id}`,
     logger: logger ?? defaultLogger,
     ...(options.blobStore && { blobStore: options.blobStore }),
     ...(options.channels?.fetch && { fetch: options.channels.fetch }),

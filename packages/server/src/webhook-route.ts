@@ -44,13 +44,16 @@ function headersOf(req: Request): Record<string, string> {
 export function webhookRoute(runner: WebhookRunner, logger: Logger): RequestHandler {
   return (req, res) => {
     void (async () => {
-      // An unknown channel is answered before a byte of the body is read.
-      const limit = await runner.bodyLimit(String(req.params.channelId));
-      if (limit === null) {
-        res.status(404).json({ error: { code: 'not_found', message: `No channel "${String(req.params.channelId)}" takes webhooks here.` } });
-        req.resume();
+      // An unknown or disabled channel is answered before a byte of the body is read.
+      const admitted = await runner.admit(String(req.params.channelId));
+      if ('reply' in admitted) {
+        const { reply } = admitted;
+        res.set('connection', 'close').status(reply.status);
+        if (reply.contentType) res.type(reply.contentType);
+        res.send(reply.body ?? '');
         return;
       }
+      const { limit } = admitted;
       const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await rawBody(req, limit);
       if (body === null) {
         // The connection closes after the answer, so the rest of a huge upload is not waited for.

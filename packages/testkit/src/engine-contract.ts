@@ -4,6 +4,7 @@ import {
   createCaseEngine,
   createOutboxWorker,
   defaultBackoff,
+  suggestMerges,
   DeliveryError,
   type AgentActor,
   type CaseEngine,
@@ -310,6 +311,20 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
       assert.equal((await checked.reply(ann, { caseId, text: 'welcome back' })).status, 'queued', 'the customer writing opens the window again');
     });
 
+    it('suggests merges both ways: the same email, phone or full name, never the profile itself', async () => {
+      const a = await engine.createCustomer(system, { name: 'Dana Reyes', emails: ['dana@example.com'] });
+      const b = await engine.createCustomer(system, { name: 'D. R.', emails: ['dana@example.com'], phones: ['+14155550199'] });
+      const c = await engine.createCustomer(system, { name: 'dana  REYES', phones: ['+14155550199'] });
+      const d = await engine.createCustomer(system, { name: '+14155550100', phones: ['+14155550100'] });
+      const e = await engine.createCustomer(system, { name: '+14155550100' });
+      const of = async (id: string) => Object.fromEntries((await suggestMerges(store, WS, (await store.getCustomer(WS, id))!)).map((s) => [s.customer.id, s.reasons]));
+      assert.deepEqual(await of(a.id), { [b.id]: ['email'], [c.id]: ['name'] });
+      assert.deepEqual(await of(b.id), { [a.id]: ['email'], [c.id]: ['phone'] });
+      assert.deepEqual(await of(c.id), { [b.id]: ['phone'], [a.id]: ['name'] });
+      assert.deepEqual(await of(d.id), {}, 'a profile named after its own number suggests nobody by name');
+      assert.deepEqual(await of(e.id), {});
+    });
+
     describe('email threading', () => {
       const mail = (providerMessageId: string, text: string, extra: object = {}) =>
         engine.ingest({ workspaceId: WS, channelId: 'mail', providerMessageId, from: { externalId: 'dana@example.com', email: 'dana@example.com', name: 'Dana' }, text, ...extra });
@@ -455,6 +470,41 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
         assert.equal((await store.getMessage(WS, next.id))!.deliveryError?.code, 'channel_disabled');
         await assert.rejects(engine.reply(ann, { caseId: smsCase, text: 'after' }), { code: 'conflict', message: /disabled/ });
         await assert.rejects(engine.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550155' }, text: 'in' }), { code: 'conflict' });
+      });
+
+      it('never sends a reply twice once it went out: a provider id that clashes, a wild Retry-After, a late receipt after a retry', async () => {
+        const first = await engine.reply(ann, { caseId: smsCase, text: 'one' });
+        const second = await engine.reply(ann, { caseId: smsCase, text: 'two' });
+        let sends = 0;
+        // The provider answers the same id twice (a callback that returns its thread id).
+        const same = worker(async () => (sends++, { providerMessageId: 'SM-same' }));
+        await same.runOnce();
+        clock.advance(3_600_000);
+        await same.runOnce();
+        assert.equal(sends, 2, 'each reply went out once');
+        assert.deepEqual([(await store.getMessage(WS, first.id))!.status, (await store.getMessage(WS, second.id))!.status], ['sent', 'sent']);
+
+        const third = await engine.reply(ann, { caseId: smsCase, text: 'three' });
+        const wild = worker(async () => {
+          throw new DeliveryError('slow down', { retryable: true, code: '429', retryAfterMs: 1e17 });
+        }, { backoffMs: () => 1 });
+        await wild.runOnce();
+        clock.advance(900_001);
+        assert.equal(await wild.runOnce(), 1, 'a wild Retry-After waits 15 minutes at most');
+
+        const permanent = worker(async () => {
+          throw new DeliveryError('unreachable', { retryable: false, code: '30003' });
+        });
+        clock.advance(900_001);
+        await permanent.runOnce();
+        assert.equal((await store.getMessage(WS, third.id))!.status, 'failed');
+        // The provider reports the first reply failed; the agent sends it again; a late receipt of
+        // the first send must not pass for the resend.
+        await engine.applyReceipt(sys, { channelId: 'sms', providerMessageId: 'SM-same', status: 'failed', error: { code: '30003', reason: 'Unreachable' } });
+        const retried = await engine.retryDelivery(ann, smsCase, first.id);
+        assert.deepEqual([retried.status, retried.providerMessageId], ['queued', null]);
+        assert.equal(await engine.applyReceipt(sys, { channelId: 'sms', providerMessageId: 'SM-same', status: 'delivered' }), null);
+        assert.equal((await store.getMessage(WS, first.id))!.status, 'queued');
       });
 
       it('spreads retries: the default backoff doubles and draws between half and all of it', () => {

@@ -1,3 +1,4 @@
+import { ChannelPayloadError } from '@casekit/core';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
@@ -41,6 +42,13 @@ export interface SmtpListener {
 
 interface RoutedSession extends SMTPServerSession {
   routes?: Map<unknown, { channel: unknown; recipients: string[] }>;
+}
+
+/** Whether storing failed for a reason a retry cannot cure: an unreadable message, or a refusal (4xx) of the engine. */
+function isPermanent(error: unknown): boolean {
+  if (error instanceof ChannelPayloadError) return true;
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /**
@@ -94,7 +102,13 @@ export async function createSmtpListener<Channel>(options: SmtpListenerOptions<C
           routes.map((route) => options.onMessage(route.channel as Channel, raw, { from, to: route.recipients, remoteAddress: session.remoteAddress })),
         ).then(
           () => callback(),
-          () => callback(smtpError(451, '4.3.0 The message could not be stored, try again later')),
+          // A message that can never be read or taken is refused for good; anything else may pass.
+          (error: unknown) =>
+            callback(
+              isPermanent(error)
+                ? smtpError(554, `5.6.0 The message was refused: ${error instanceof Error ? error.message.slice(0, 200) : 'unreadable'}`)
+                : smtpError(451, '4.3.0 The message could not be stored, try again later'),
+            ),
         );
       });
     },

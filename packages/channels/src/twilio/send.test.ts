@@ -65,7 +65,7 @@ describe('Twilio send against the fake', () => {
     assert.deepEqual([sent.from, sent.messagingServiceSid], [null, 'MG9752274e9e519418a7406176694466fa']);
   });
 
-  it('attachments go as repeated MediaUrl, only those with an absolute http(s) URL', async () => {
+  it('attachments go as repeated MediaUrl: http(s) links, and this server\'s uploads made absolute with its public URL', async () => {
     const file = (url: string): Attachment => ({ name: 'f.png', contentType: 'image/png', size: 10, url });
     await twilioSms.send(
       outbound('two photos', {
@@ -73,7 +73,7 @@ describe('Twilio send against the fake', () => {
       }),
       sms,
     );
-    assert.deepEqual(fake.sent.at(-1)!.mediaUrls, ['https://cdn.example.com/a.png', 'http://cdn.example.com/b.png']);
+    assert.deepEqual(fake.sent.at(-1)!.mediaUrls, ['https://cdn.example.com/a.png', `${sms.publicUrl}/api/v1/uploads/up_x`, 'http://cdn.example.com/b.png']);
     const mediaOnly = await twilioSms.send(outbound('', { attachments: [file('https://cdn.example.com/c.png')] }), sms);
     assert.match(mediaOnly.providerMessageId, /^MM/);
     assert.equal(fake.sent.at(-1)!.params.some(([name]) => name === 'Body'), false, 'no empty Body');
@@ -81,7 +81,7 @@ describe('Twilio send against the fake', () => {
 
   it('nothing to send (no text, no usable attachment) fails permanently without calling Twilio', async () => {
     const before = fake.requests;
-    const error = await expectDeliveryError(twilioSms.send(outbound('  ', { attachments: [{ name: 'x', contentType: 'image/png', size: 1, url: '/api/v1/uploads/up_x' }] }), sms));
+    const error = await expectDeliveryError(twilioSms.send(outbound('  ', { attachments: [{ name: 'x', contentType: 'image/png', size: 1, url: 'ftp://files.example/x.png' }] }), sms));
     assert.deepEqual([error.retryable, error.code], [false, 'empty_message']);
     assert.equal(fake.requests, before);
   });

@@ -115,7 +115,8 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     if (kase && (!ACTIVE_STATUSES.has(kase.status) || kase.customerId !== customer.id)) {
       const solvedRecently =
         kase.customerId === customer.id && kase.status === 'solved' && kase.solvedAt !== null && now.getTime() - Date.parse(kase.solvedAt) <= windowMs;
-      const keepsThread = input.automated && kase.customerId === customer.id && kase.status !== 'closed';
+      // An auto-reply or bounce stays with what it answers, even a closed case, and changes nothing there.
+      const keepsThread = input.automated === true && kase.customerId === customer.id;
       if (solvedRecently && !input.automated) reopened = true;
       else if (!keepsThread) kase = conversation = null;
     }

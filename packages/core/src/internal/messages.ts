@@ -179,7 +179,8 @@ export function retryDelivery(ctx: EngineContext, actor: AgentActor, caseId: str
     }
     const channel = await tx.getChannel(workspaceId, message.channelId);
     if (channel && !channel.enabled) throw new CasekitError('conflict', `The channel "${channel.name}" is disabled; enable it first.`);
-    await tx.updateMessageDelivery(workspaceId, messageId, { status: 'queued', deliveryError: null });
+    // The earlier send's id goes: a late receipt for it must not pass for one of the resend.
+    await tx.updateMessageDelivery(workspaceId, messageId, { status: 'queued', deliveryError: null, providerMessageId: null });
     await tx.enqueueOutbox({ id: newId('ob'), workspaceId, messageId, channelId: message.channelId, attempts: 0, nextAttemptAt: at, leaseUntil: null, lastError: null });
     await emit({
       type: 'message.status',
@@ -191,7 +192,7 @@ export function retryDelivery(ctx: EngineContext, actor: AgentActor, caseId: str
       data: { messageId, status: 'queued', internal: false },
     });
     const { deliveryError: _cleared, ...retried } = message;
-    return { ...retried, status: 'queued' };
+    return { ...retried, status: 'queued', providerMessageId: null };
   });
 }
 
@@ -200,7 +201,8 @@ export function applyReceipt(ctx: EngineContext, actor: SystemActor, receipt: De
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async (step) => {
     const message = await step.tx.findMessageByProviderId(workspaceId, receipt.channelId, receipt.providerMessageId);
-    if (!message || message.direction !== 'outbound') return null;
+    // A receipt is for a send; a message waiting to be sent (again) has none yet.
+    if (!message || message.direction !== 'outbound' || message.status === 'queued' || message.status === 'pending') return null;
     return moveDelivery(step, message, { status: receipt.status, ...(receipt.error && { deliveryError: receipt.error }) });
   });
 }

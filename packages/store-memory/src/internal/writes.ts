@@ -246,7 +246,7 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
       const row = db.messages.get(key(ws, messageId));
       if (!row) throw notFound('message', messageId);
       const { status, providerMessageId, headers, deliveryError } = delivery;
-      if (providerMessageId !== undefined) {
+      if (providerMessageId !== undefined && providerMessageId !== null) {
         const holder = db.messages.by.provider.get(key(ws, row.value.channelId, providerMessageId));
         if (holder !== undefined && holder !== key(ws, messageId)) {
           throw conflict(`A message with provider message id "${providerMessageId}" on channel "${row.value.channelId}" is already stored.`, { messageId });

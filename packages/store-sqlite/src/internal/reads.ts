@@ -10,7 +10,14 @@ type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
 
 /** A channel's secrets: a JSON object, or the single secret a channel kept before schema 6. */
 function openSecrets(text: string, kind: string): Record<string, string> {
-  if (text.startsWith('{')) return JSON.parse(text) as Record<string, string>;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string')) {
+      return parsed as Record<string, string>;
+    }
+  } catch {
+    // an earlier plain secret
+  }
   return { [kind === 'webchat' ? 'identitySecret' : 'secret']: text };
 }
 

@@ -29,7 +29,7 @@ export async function sendTwilioMessage(
   if (config.messagingServiceSid) form.set('MessagingServiceSid', config.messagingServiceSid);
   const text = outbound.message.text;
   if (text.trim()) form.set('Body', text);
-  const media = mediaUrls(outbound);
+  const media = mediaUrls(outbound, runtime.publicUrl);
   if (!text.trim() && media.length === 0) {
     throw new DeliveryError('The message has no text and no attachment Twilio can fetch by URL; there is nothing to send.', {
       retryable: false,
@@ -88,18 +88,19 @@ function recipient(to: OutboundMessage['to'], medium: 'sms' | 'whatsapp'): strin
   return medium === 'whatsapp' ? `whatsapp:${number}` : number;
 }
 
-// Twilio fetches media itself, so only attachments with an absolute http(s) URL can go.
-function mediaUrls(outbound: OutboundMessage): string[] {
-  return outbound.message.attachments
-    .map((attachment) => attachment.url)
-    .filter((url) => {
-      try {
-        const { protocol } = new URL(url);
-        return protocol === 'https:' || protocol === 'http:';
-      } catch {
-        return false;
-      }
-    });
+// Twilio fetches media itself: links to this server's uploads are made absolute with its public
+// URL (upload links are capabilities, readable without a login); anything not http(s) stays home.
+function mediaUrls(outbound: OutboundMessage, publicUrl: string): string[] {
+  const urls: string[] = [];
+  for (const attachment of outbound.message.attachments) {
+    try {
+      const url = attachment.url.startsWith('/') ? new URL(`${publicUrl}${attachment.url}`) : new URL(attachment.url);
+      if (url.protocol === 'https:' || url.protocol === 'http:') urls.push(url.href);
+    } catch {
+      // not a URL at all
+    }
+  }
+  return urls;
 }
 
 function failure(response: Response, body: TwilioErrorBody | null, now: Date): DeliveryError {
