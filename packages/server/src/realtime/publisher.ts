@@ -35,8 +35,15 @@ export function createSocketPublisher(io: Server): Publisher {
     if (batch) batch.events.push(event);
     else batches.set(key, { push, events: [event] });
   }
+  /** The agent room the last event went to. */
+  let lastAgentKey: string | null = null;
   function toAgents(room: string, event: CaseEvent): void {
-    add(`agent ${room}`, (events) => agents.to(room).emit('events', events), event);
+    const key = `agent ${room}`;
+    // An agent's socket is in the workspace's room and in its own: when events switch between
+    // the two, what waits goes out first, so that socket still receives in seq order.
+    if (lastAgentKey !== null && lastAgentKey !== key && batches.has(lastAgentKey)) flush();
+    lastAgentKey = key;
+    add(key, (events) => agents.to(room).emit('events', events), event);
   }
   function toVisitors(room: string, event: CaseEvent): void {
     add(`visitor ${room}`, (events) => visitors.to(room).emit('events', events), event);
