@@ -172,6 +172,18 @@ export interface ChannelAdapter<Config extends object = object, Secrets extends 
   parse(request: WebhookRequest, runtime: ChannelRuntime<Config, Secrets>): ParsedWebhook | Promise<ParsedWebhook>;
   /** Sends one message; throws `DeliveryError` saying whether to try again. */
   send(outbound: OutboundMessage, runtime: ChannelRuntime<Config, Secrets>): Promise<SendResult>;
+  /**
+   * Fetches a file a customer's message carries by reference (the `url` its `parse` gave: Twilio's
+   * MediaUrl, `meta-media:<id>`, `telegram-file:<id>`) with the channel's credentials, so agents
+   * can open it. Throws `DeliveryError` (`retryable` as for sends) when the provider refuses.
+   */
+  fetchAttachment?(url: string, runtime: ChannelRuntime<Config, Secrets>): Promise<FetchedAttachment>;
+}
+
+/** A file fetched from a provider. */
+export interface FetchedAttachment {
+  bytes: Uint8Array;
+  contentType: string;
 }
 
 /** A verified body the adapter cannot read: the webhook answers 400 and stores nothing. */

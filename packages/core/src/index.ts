@@ -83,6 +83,7 @@ export type {
   ChannelField,
   ChannelRuntime,
   DeliveryStatusEvent,
+  FetchedAttachment,
   InboundAttachment,
   InboundEvent,
   InboundMessageEvent,
