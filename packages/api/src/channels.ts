@@ -5,7 +5,8 @@ import { CasekitError, CHANNEL_CAPABILITIES, type ChannelCapabilities, type Chan
  * What the API needs of a kind of channel to configure it: its medium, fields, capabilities and
  * a check of its settings. Every `ChannelAdapter` is one; web chat is built in.
  */
-export type ChannelKindSpec = Pick<ChannelAdapter, 'kind' | 'medium' | 'capabilities' | 'fields' | 'validate'> & Partial<Pick<ChannelAdapter, 'verify' | 'parse' | 'send' | 'handshake'>>;
+export type ChannelKindSpec = Pick<ChannelAdapter, 'kind' | 'medium' | 'capabilities' | 'fields' | 'validate'> &
+  Partial<Pick<ChannelAdapter, 'verify' | 'parse' | 'send' | 'handshake' | 'fetchAttachment'>>;
 
 /** Web chat: the realtime connection delivers it; its one secret signs verified visitors' ids. */
 export const WEBCHAT_KIND: ChannelKindSpec = {

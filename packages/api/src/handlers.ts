@@ -1,4 +1,4 @@
-import { isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
@@ -6,7 +6,7 @@ import { createChannelKinds } from './channels.ts';
 import { consoleLogger, errorText } from './logger.ts';
 import { sha256Hex } from './internal/crypto.ts';
 import type { ApiCall, ApiServiceOptions } from './service.ts';
-import { receiveUpload, resolveAttachments, type UploadLimits } from './uploads.ts';
+import { receiveUpload, resolveAttachments, uploadIdOf, type UploadLimits } from './uploads.ts';
 import { createVisitorSessions } from './visitor-sessions.ts';
 import { resolveVisitor, sessionEnded, type VisitorContext } from './visitor-access.ts';
 import { createWindowLimiter } from './window-limit.ts';
@@ -389,6 +389,37 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     },
     upload: async ({ query, agent, call }) => upload(call, query.name, { kind: 'agent', id: agent.id }),
 
+    attachment: async ({ params }) => {
+      const message = await store.getMessage(workspaceId, params.messageId);
+      if (!message || message.caseId !== params.caseId) throw notFound('message', params.messageId);
+      const file = message.attachments[params.index];
+      if (!file) throw new CasekitError('not_found', `Message "${message.id}" has no file number ${params.index}.`);
+      const uploadId = uploadIdOf(file.url);
+      if (uploadId) {
+        const kept = await requireBlobs().open(uploadId);
+        if (!kept || kept.info.workspaceId !== workspaceId) throw notFound('upload', uploadId);
+        return kept;
+      }
+      // Kept by the provider: fetched with the channel's credentials, never stored here.
+      const channel = await store.getChannel(workspaceId, message.channelId);
+      const spec = channel && channelKinds.get(channel.kind);
+      const runtime = options.channels?.runtime;
+      if (!channel || !spec?.fetchAttachment || !runtime) {
+        throw new CasekitError('not_found', `"${file.name}" is kept by the provider, and this server cannot fetch it from there.`);
+      }
+      let fetched;
+      try {
+        fetched = await spec.fetchAttachment(file.url, runtime(channel));
+      } catch (error) {
+        if (!(error instanceof DeliveryError)) throw error;
+        throw error.retryable
+          ? new CasekitError('unavailable', `The provider did not hand "${file.name}" over now; try again. (${error.message})`, { cause: error })
+          : new CasekitError('not_found', `The provider no longer has "${file.name}": ${error.message}`, { cause: error });
+      }
+      const { bytes, contentType } = fetched;
+      const info = { id: `${message.id}-${params.index}`, workspaceId, name: file.name, contentType: contentType || file.contentType, size: bytes.byteLength, owner: { kind: 'customer' as const, id: message.customerId }, createdAt: message.createdAt };
+      return { info, stream: (async function* () { yield bytes; })() };
+    },
     download: async ({ params }) => {
       const file = await requireBlobs().open(params.uploadId);
       // Another workspace's file looks exactly like a missing one.

@@ -1,4 +1,4 @@
-import { requireRole, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
+import { requireRole, type ChannelRecord, type ChannelRuntime, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
 import { CasekitError, ROUTES, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
 import type { ChannelKindSpec } from './channels.ts';
 import type { z } from 'zod';
@@ -50,7 +50,12 @@ export interface ApiServiceOptions {
    * `webhookBaseUrl`, the server's public URL (`CASEKIT_PUBLIC_URL`, without `/api/v1`) that
    * webhook URLs are made from and signatures are checked against.
    */
-  channels?: { adapters?: readonly ChannelKindSpec[]; webhookBaseUrl?: string | (() => string) };
+  channels?: {
+    adapters?: readonly ChannelKindSpec[];
+    webhookBaseUrl?: string | (() => string);
+    /** What an adapter works with for a channel (the webhook runner's `runtime`): to fetch files kept by a provider. */
+    runtime?: (channel: ChannelRecord) => ChannelRuntime<object, object>;
+  };
 }
 
 /** One request as an adapter (Express, msw, …) hands it over, already matched to its route. */

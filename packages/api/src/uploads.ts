@@ -142,7 +142,7 @@ export function fileHeaders(info: BlobInfo): Record<string, string> {
 const UPLOAD_URL = new RegExp(`/uploads/(${UPLOAD_ID_PATTERN})$`);
 
 /** The id in an upload URL (`…/uploads/up_…`), absolute or not; null for anything else. */
-function uploadIdOf(url: string): string | null {
+export function uploadIdOf(url: string): string | null {
   let path: string;
   try {
     path = new URL(url, 'http://casekit.invalid').pathname;

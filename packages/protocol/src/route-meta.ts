@@ -65,6 +65,7 @@ export const ROUTE_META = {
   visitorUpload: { method: 'POST', path: '/visitor/uploads', auth: 'visitor', status: 201, rawBody: true },
   upload: { method: 'POST', path: '/uploads', auth: 'agent', status: 201, rawBody: true },
   download: { method: 'GET', path: '/uploads/:uploadId', auth: 'none', status: 200, fileResponse: true },
+  attachment: { method: 'GET', path: '/cases/:caseId/messages/:messageId/attachments/:index', auth: 'agent', status: 200, fileResponse: true },
 } as const satisfies Record<string, RouteMeta>;
 
 /** Socket.io namespaces. */

@@ -259,6 +259,12 @@ export const ROUTES = {
     query: UploadQuery,
     response: Attachment,
   },
+  attachment: {
+    ...ROUTE_META.attachment,
+    summary: "A file of a message, whether kept here or by the provider (fetched with the channel's credentials)",
+    params: z.object({ caseId: Id, messageId: Id, index: z.coerce.number().int().min(0).max(99) }),
+    response: FileBytes,
+  },
   download: {
     ...ROUTE_META.download,
     summary: 'An uploaded file; its unguessable id is the key, so it works as an <img> or link',

@@ -10,7 +10,7 @@ import type {
   Message,
   Presence,
 } from '@casekit/protocol';
-import { CasekitApiError } from './errors.ts';
+import { CasekitApiError, errorFromResponse } from './errors.ts';
 import { createRequest, resolveUrl } from './internal/http.ts';
 import type { HttpOptions } from './internal/http.ts';
 import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './requests.ts';
@@ -94,6 +94,11 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   markCaseRead(caseId: string): Promise<RouteResponse<'markCaseRead'>>;
   /** Sends a reply that failed again; it goes back to `queued`. */
   retryMessage(caseId: string, messageId: string): Promise<RouteResponse<'retryMessage'>>;
+  /**
+   * A message's file number `index` as a Blob, whether kept by casekit or by the provider (a
+   * WhatsApp photo, an MMS): show it with `URL.createObjectURL(blob)`.
+   */
+  fetchAttachment(caseId: string, messageId: string, index: number): Promise<Blob>;
   listCustomers(query?: RouteQuery<'listCustomers'>): Promise<RouteResponse<'listCustomers'>>;
   getCustomer(customerId: string): Promise<Customer>;
   updateCustomer(customerId: string, body: RouteBody<'updateCustomer'>): Promise<Customer>;
@@ -229,6 +234,27 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   retryMessage(caseId: string, messageId: string) {
     return this.request('retryMessage', { params: { caseId, messageId } });
+  }
+
+  async fetchAttachment(caseId: string, messageId: string, index: number): Promise<Blob> {
+    const what = 'GET /cases/:caseId/messages/:messageId/attachments/:index';
+    const url = resolveUrl(this.#baseUrl, `/api/v1/cases/${encodeURIComponent(caseId)}/messages/${encodeURIComponent(messageId)}/attachments/${index}`);
+    const doFetch: typeof fetch = this.#http.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    let response: Response;
+    try {
+      response = await doFetch(url, { headers: this.#token ? { authorization: `Bearer ${this.#token}` } : {} });
+    } catch (err) {
+      throw new CasekitApiError('unavailable', `${what}: could not reach the server (${err instanceof Error ? err.message : String(err)}).`, { status: 0, cause: err });
+    }
+    if (response.ok) return response.blob();
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    throw errorFromResponse(response.status, body, what);
   }
 
   markCaseRead(caseId: string) {

@@ -110,6 +110,26 @@ describe('email over SMTP and inbound-parse webhooks', () => {
     assert.match(failed.deliveryError!.reason, /Mailbox does not exist/);
   });
 
+  it('keeps a mail\'s attachment, which an agent then opens through the message', async () => {
+    const log = Buffer.from('router log: reboot at 20:01\n'.repeat(50));
+    const delivered = await sendSmtp(mailroom.port, {
+      from: 'ivy@example.com',
+      to: [address],
+      mail: { from: { email: 'ivy@example.com', name: 'Ivy' }, to: [address], subject: 'Log attached', text: 'See the log.', messageId: '<log@mail.example.com>', attachments: [{ name: 'router.log', contentType: 'text/plain', content: log }] },
+    });
+    assert.equal(delivered.accepted, true);
+    const message = (await messagesOn(t, mail.id)).find((m) => m.providerMessageId === '<log@mail.example.com>')!;
+    assert.deepEqual(message.attachments.map((a) => [a.name, a.size]), [['router.log', log.byteLength]]);
+    const file = await fetch(`${t.url}/api/v1/cases/${message.caseId}/messages/${message.id}/attachments/0`, { headers: { authorization: `Bearer ${t.tokens.agent}` } });
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-disposition') ?? '', /attachment/);
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), log);
+    const anonymous = await fetch(`${t.url}/api/v1/cases/${message.caseId}/messages/${message.id}/attachments/0`);
+    assert.equal(anonymous.status, 401);
+    const missing = await fetch(`${t.url}/api/v1/cases/${message.caseId}/messages/${message.id}/attachments/3`, { headers: { authorization: `Bearer ${t.tokens.agent}` } });
+    assert.equal(missing.status, 404);
+  });
+
   it('takes Postmark\'s inbound webhook only with its credentials', async () => {
     const postmark = await createChannel(t, {
       kind: 'email',

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCaseEngine, createOutboxWorker, type CaseEngine, type ChannelAdapter, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
+import { createCaseEngine, createOutboxWorker, type CaseEngine, type ChannelAdapter, type ChannelRecord, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
 import express, { type Express } from 'express';
 import type { Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
@@ -141,7 +141,8 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   // Without a configured public URL, webhooks are made from the address this server listens on.
   let listening = 'http://127.0.0.1';
   const publicUrl = () => (options.channels?.publicUrl ?? listening).replace(/\/+$/, '');
-  const channels = { adapters, webhookBaseUrl: publicUrl };
+  // The webhook runner is made below; the API only asks it for a runtime when serving a file.
+  const channels = { adapters, webhookBaseUrl: publicUrl, runtime: (channel: ChannelRecord) => webhooks.runtime(channel) };
   const kinds = createChannelKinds(adapters, publicUrl);
   const engine = createCaseEngine({
     store: options.store,
