@@ -175,7 +175,6 @@ export class CasekitWorkbench extends LitElement {
   protected override render() {
     if (!this.provided) return html`<div class="root" lang=${this.locale}>${this.renderSignIn()}</div>`;
     const kase = this.current;
-    const channel = kase?.channels[kase.channels.length - 1] ?? '';
     const closed = kase?.status === 'closed';
     return html`<div class="root" lang=${this.locale}>
       <div class="layout" data-view=${kase ? 'case' : 'list'} data-tab=${this.tab}>
@@ -203,7 +202,7 @@ export class CasekitWorkbench extends LitElement {
                 </div>
                 <div class="thread">
                   <casekit-timeline .theme=${this.theme} customer-id=${kase.customerId} case-id=${kase.id}></casekit-timeline>
-                  <casekit-composer .theme=${this.theme} case-id=${kase.id} channel=${channel} .canned=${this.canned} ?disabled=${closed}></casekit-composer>
+                  <casekit-composer .theme=${this.theme} case-id=${kase.id} .canned=${this.canned} ?disabled=${closed}></casekit-composer>
                 </div>`
             : html`<p class="placeholder">${this.t('case.none')}</p>`}
         </section>
