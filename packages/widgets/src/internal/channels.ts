@@ -7,10 +7,13 @@ const directories = new WeakMap<AgentClient, Promise<Map<string, ChannelDetails>
 export function channelDirectory(client: AgentClient): Promise<Map<string, ChannelDetails>> {
   let dir = directories.get(client);
   if (!dir) {
-    dir = client.listChannels().then((r) => new Map(r.items.map((c) => [c.id, c])));
+    const fetched = client.listChannels().then((r) => new Map(r.items.map((c) => [c.id, c])));
     // A failed fetch is not kept: the next widget asks again.
-    dir.catch(() => directories.delete(client));
-    directories.set(client, dir);
+    fetched.catch(() => {
+      if (directories.get(client) === fetched) directories.delete(client);
+    });
+    directories.set(client, fetched);
+    dir = fetched;
   }
   return dir;
 }
