@@ -152,6 +152,8 @@ export class CasekitComposer extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.locale = resolveLang(this);
+    // Moved back into the page: the reply window's countdown starts again with a render.
+    if (this.hasUpdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
