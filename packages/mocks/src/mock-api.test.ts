@@ -2,7 +2,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setupServer } from 'msw/node';
 import { CasekitApiError, createAgentClient, createVisitorClient } from '@casekit/sdk';
-import { createMockApi, DEMO_PASSWORD, type MockApi } from './index.ts';
+import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
+import { ChannelConfigError, createMockApi, DEMO_PASSWORD, type ChannelKindSpec, type MockApi } from './index.ts';
 
 const BASE = 'https://support.example.test';
 
@@ -133,6 +134,44 @@ describe('the mock API over the real engine, driven through the SDK', () => {
     const ada = await signIn();
     assert.equal((await ada.updateSettings({ displayName: 'Northwind' })).displayName, 'Northwind');
     assert.equal((await ben.getSettings()).displayName, 'Northwind');
+  });
+
+  it('runs the channel kinds it is given: their fields, their checks, their webhook URL', async () => {
+    const twilioSms: ChannelKindSpec = {
+      kind: 'twilio-sms',
+      medium: 'sms',
+      capabilities: CHANNEL_CAPABILITIES['twilio-sms'],
+      fields: {
+        config: [{ name: 'accountSid', label: 'Account SID', required: true }],
+        secrets: [{ name: 'authToken', label: 'Auth token', required: true }],
+      },
+      validate({ config, secrets }) {
+        const sid = (config as { accountSid?: unknown } | undefined)?.accountSid;
+        if (typeof sid !== 'string' || !sid.startsWith('AC')) throw new ChannelConfigError('config.accountSid', 'config.accountSid: must start with AC.');
+        return { config: { accountSid: sid }, secrets: secrets as Record<string, string> };
+      },
+      verify: () => ({ ok: true }),
+      parse: () => ({ events: [] }),
+    };
+    api = await createMockApi({ baseUrl: BASE, channelKinds: [twilioSms] });
+    server.resetHandlers(...api.handlers);
+    const ada = await signIn();
+    const kinds = await ada.listChannelKinds();
+    assert.deepEqual(kinds.items.map((k) => [k.kind, k.webhooks]), [['webchat', false], ['twilio-sms', true]]);
+    assert.equal(kinds.items[1]!.fields.config[0]!.label, 'Account SID');
+
+    await assert.rejects(ada.createChannel({ kind: 'twilio-sms', name: 'SMS', config: { accountSid: 'nope' }, secrets: { authToken: 't' } }), {
+      status: 400,
+      details: { issues: [{ path: 'body.config.accountSid', message: 'config.accountSid: must start with AC.' }] },
+    });
+    const created = await ada.createChannel({ kind: 'twilio-sms', name: 'SMS', config: { accountSid: 'AC123' }, secrets: { authToken: 't' } });
+    assert.equal(created.webhookUrl, `${BASE}/webhooks/${created.id}`);
+    assert.deepEqual(created.secretNames, ['authToken']);
+    const disabled = await ada.updateChannel(created.id, { enabled: false });
+    assert.equal(disabled.enabled, false);
+    assert.equal((await ada.getChannel(created.id)).enabled, false);
+    const ben = await signIn('ben@northwind.example');
+    await assert.rejects(ben.updateChannel(created.id, { enabled: true }), { code: 'forbidden', status: 403 });
   });
 
   it('searches and merges customers; the merged id keeps resolving', async () => {

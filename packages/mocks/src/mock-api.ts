@@ -9,6 +9,7 @@ import {
   type BlobStore,
   type UploadLimits,
   createChannelKinds,
+  type ChannelKindSpec,
 } from '@casekit/api';
 import { createCaseEngine, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, ROUTES, type CaseEvent, type RouteDef, type RouteName } from '@casekit/protocol';
@@ -41,6 +42,13 @@ export interface MockApiOptions {
   uploads?: Partial<UploadLimits>;
   /** Largest JSON body in bytes (default 1 MB, as the server). */
   bodyLimit?: number;
+  /**
+   * Kinds of channel the mock runs beside web chat (default: none), as a server runs its adapters:
+   * `GET /channel-kinds` lists their fields, new channels are checked by their `validate`, replies
+   * by their capabilities. Kinds with `verify` and `parse` get a webhook URL on `baseUrl`.
+   * @example createMockApi({ channelKinds: [{ kind: 'twilio-sms', medium: 'sms', capabilities, fields, validate }] })
+   */
+  channelKinds?: readonly ChannelKindSpec[];
 }
 
 /** The mock backend: msw handlers over the real engine, its store and its event log. */
@@ -123,8 +131,10 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
       }
     }
   };
-  // Replies are checked against the shipped kinds' capabilities, as the server checks them.
-  const engine = createCaseEngine({ store, clock, publisher: { publish }, channelCapabilities: createChannelKinds([], undefined).capabilities });
+  const base = options.baseUrl ? new URL(options.baseUrl) : null;
+  const channels = { adapters: options.channelKinds ?? [], ...(base && { webhookBaseUrl: base.href }) };
+  // Replies are checked against the kinds' capabilities (the shipped table for the rest), as the server checks them.
+  const engine = createCaseEngine({ store, clock, publisher: { publish }, channelCapabilities: createChannelKinds(channels.adapters, undefined).capabilities });
   const auth = createTokenAuth({ jwtSecret: MOCK_SECRET, passwords: webCryptoPasswords });
   const blobs = createMemoryBlobStore();
   const api = createApiService({
@@ -135,9 +145,9 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
     clock,
     blobStore: blobs,
     ...(options.uploads && { uploads: options.uploads }),
+    channels,
     logger: { debug() {}, info() {}, warn: (message, fields) => console.warn(message, fields), error: (message, fields) => console.error(message, fields) },
   });
-  const base = options.baseUrl ? new URL(options.baseUrl) : null;
   const basePath = `${base ? base.pathname.replace(/\/+$/, '') : ''}/api/v1`;
   const prefix = `${base ? base.origin : '*'}${basePath}`;
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;

@@ -117,6 +117,12 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
     body: RouteBody<'createChannel'>,
     options?: { idempotencyKey?: string },
   ): Promise<RouteResponse<'createChannel'>>;
+  /** One channel, with its webhook URL and capabilities. */
+  getChannel(channelId: string): Promise<RouteResponse<'getChannel'>>;
+  /** Renames, reconfigures, disables or re-enables a channel (admins); `secrets` merge by name, null removes one. */
+  updateChannel(channelId: string, body: RouteBody<'updateChannel'>): Promise<RouteResponse<'updateChannel'>>;
+  /** The kinds of channel this server runs, with the fields each one takes. */
+  listChannelKinds(): Promise<RouteResponse<'listChannelKinds'>>;
   listEvents(query?: RouteQuery<'listEvents'>): Promise<RouteResponse<'listEvents'>>;
   /**
    * Uploads a file to attach to a reply: pass the answer in `reply(caseId, { attachments })`.
@@ -298,6 +304,15 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   createChannel(body: RouteBody<'createChannel'>, options: { idempotencyKey?: string } = {}) {
     return this.request('createChannel', { body, ...withKey(options) });
+  }
+  getChannel(channelId: string) {
+    return this.request('getChannel', { params: { channelId } });
+  }
+  updateChannel(channelId: string, body: RouteBody<'updateChannel'>) {
+    return this.request('updateChannel', { params: { channelId }, body });
+  }
+  listChannelKinds() {
+    return this.request('listChannelKinds', {});
   }
   listEvents(query?: RouteQuery<'listEvents'>) {
     return this.request('listEvents', { query });

@@ -6,6 +6,8 @@ import type {
   CaseDetail,
   CaseEvent,
   CaseStatus,
+  ChannelDetails,
+  ChannelKindInfo,
   Customer,
   ErrorCode,
   LoginResponse,
@@ -40,6 +42,9 @@ export type Tests = [
   Expect<Equal<Resolved<AgentClient['login']>, LoginResponse>>,
   Expect<Equal<Resolved<AgentClient['timeline']>, Page<CaseEvent>>>,
   Expect<Equal<Resolved<AgentClient['listAgents']>, { items: Agent[] }>>,
+  Expect<Equal<Resolved<AgentClient['getChannel']>, ChannelDetails>>,
+  Expect<Equal<Resolved<AgentClient['updateChannel']>, ChannelDetails>>,
+  Expect<Equal<Resolved<AgentClient['listChannelKinds']>['items'], ChannelKindInfo[]>>,
   Expect<Equal<Resolved<VisitorClient['start']>, VisitorSessionResponse>>,
   Expect<Equal<Resolved<VisitorClient['send']>, Message | PendingMessage>>,
   Expect<Equal<Resolved<VisitorClient['history']>, Page<Message>>>,
@@ -83,6 +88,8 @@ void agent.listCases({ status: ['open', 'pending'], assignee: 'me' });
 void agent.listCases({ status: ['archived'] });
 // @ts-expect-error getCase needs its caseId param
 void agent.request('getCase', {});
+// @ts-expect-error a secret is a string, or null to remove it
+void agent.updateChannel('ch_1', { secrets: { authToken: 42 } });
 // @ts-expect-error updateCase needs the version
 void agent.updateCase('c_1', { status: 'open' });
 // @ts-expect-error the 'message' listener receives a Message, not a number

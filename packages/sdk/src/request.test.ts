@@ -82,6 +82,21 @@ describe('request', () => {
     assert.deepEqual(JSON.parse(req.body), { text: 'Hello', clientMessageId: 'cm_1' });
   });
 
+  it('reads, changes and lists channels and their kinds on the channel routes', async () => {
+    const client = createAgentClient({ baseUrl, token: 'tok_1' });
+    rec.json(200, { id: 'ch_1' });
+    await client.getChannel('ch_1');
+    assert.deepEqual([rec.seen.at(-1)!.method, rec.seen.at(-1)!.url], ['GET', '/api/v1/channels/ch_1']);
+    rec.json(200, { id: 'ch_1', enabled: false });
+    await client.updateChannel('ch_1', { enabled: false, secrets: { authToken: null } });
+    const patch = rec.seen.at(-1)!;
+    assert.deepEqual([patch.method, patch.url], ['PATCH', '/api/v1/channels/ch_1']);
+    assert.deepEqual(JSON.parse(patch.body), { enabled: false, secrets: { authToken: null } });
+    rec.json(200, { items: [] });
+    assert.deepEqual(await client.listChannelKinds(), { items: [] });
+    assert.deepEqual([rec.seen.at(-1)!.method, rec.seen.at(-1)!.url], ['GET', '/api/v1/channel-kinds']);
+  });
+
   it('keeps the token returned by login and leaves it off public routes', async () => {
     rec.json(200, { token: 'tok_new', expiresAt: '2030-01-01T00:00:00.000Z', agent: { id: 'a_1' } });
     const client = createAgentClient({ baseUrl, token: 'old' });

@@ -1,4 +1,4 @@
-import type { Case, Message } from '@casekit/protocol';
+import type { Case, ChannelDetails, Message } from '@casekit/protocol';
 import type { PendingMessage } from '@casekit/sdk';
 
 const init = { bubbles: true, composed: true } as const;
@@ -100,6 +100,19 @@ export class CaseChangedEvent extends Event {
   }
 }
 
+/** `<casekit-channel-settings>` created a channel or changed one; `channel` is the server's answer. */
+export class ChannelSavedEvent extends Event {
+  static readonly eventName = 'casekit-channel-saved';
+  readonly channel: ChannelDetails;
+  /** True for a new channel, false for a change (enabled or disabled). */
+  readonly created: boolean;
+  constructor(channel: ChannelDetails, created: boolean) {
+    super(ChannelSavedEvent.eventName, init);
+    this.channel = channel;
+    this.created = created;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'casekit-chat-opened': ChatOpenedEvent;
@@ -110,5 +123,6 @@ declare global {
     'casekit-case-select': CaseSelectEvent;
     'casekit-case-change-request': CaseChangeRequestEvent;
     'casekit-case-changed': CaseChangedEvent;
+    'casekit-channel-saved': ChannelSavedEvent;
   }
 }

@@ -7,6 +7,7 @@ export { CasekitTimeline } from './timeline/timeline.ts';
 export { CasekitComposer } from './composer/composer.ts';
 export type { CannedResponse } from './composer/composer.ts';
 export { CasekitCase } from './case/case.ts';
+export { CasekitChannelSettings } from './channel-settings/channel-settings.ts';
 export { CasekitWorkbench, SignedInEvent } from './workbench/workbench.ts';
 
 // Events
@@ -19,6 +20,7 @@ export {
   CaseSelectEvent,
   CaseChangeRequestEvent,
   CaseChangedEvent,
+  ChannelSavedEvent,
 } from './events.ts';
 
 // Context and the SDK controller

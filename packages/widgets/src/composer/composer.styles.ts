@@ -51,6 +51,56 @@ export const composerStyles = css`
     color: var(--_muted);
     font-size: 0.84em;
   }
+  .via.pick {
+    flex: 1 1 auto;
+    min-inline-size: 0;
+  }
+  .via.pick label {
+    white-space: nowrap;
+  }
+  .via.pick select {
+    inline-size: auto;
+    min-inline-size: 0;
+    max-inline-size: 100%;
+    padding-block: 3px;
+    font-size: 1em;
+    color: var(--_text);
+  }
+  .via svg,
+  .window svg,
+  .notice svg {
+    flex: none;
+  }
+  .window {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
+    color: var(--_muted);
+    font-size: 0.8em;
+    white-space: nowrap;
+  }
+  .window.soon {
+    color: var(--_warning);
+    font-weight: 600;
+  }
+  .notice {
+    display: flex;
+    align-items: flex-start;
+    gap: 8px;
+    padding: 8px 10px;
+    border-radius: var(--_radius-sm);
+    background: var(--_warning-bg);
+    color: var(--_text);
+    border: 1px solid var(--_note-border);
+    font-size: 0.86em;
+  }
+  .notice svg {
+    margin-block-start: 2px;
+    color: var(--_warning);
+  }
+  .notice strong {
+    display: block;
+  }
   .canned {
     max-inline-size: 220px;
     padding-block: 4px;
@@ -87,8 +137,13 @@ export const composerStyles = css`
     font-weight: 600;
   }
   .error {
+    margin: 0;
     color: var(--_danger);
     font-size: 0.86em;
+  }
+  .attach[aria-disabled='true'] {
+    opacity: 0.55;
+    cursor: not-allowed;
   }
   .attach {
     display: inline-flex;

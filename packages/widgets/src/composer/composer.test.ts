@@ -1,10 +1,11 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
+import { http, HttpResponse } from '@casekit/mocks';
 import type { Message } from '@casekit/protocol';
 import './composer.ts';
 import type { CasekitComposer } from './composer.ts';
 import { axeViolations, cleanup, fixture, pickFiles, until } from '../internal/test-helpers.ts';
-import { agentClient, startMockApi, storedCases, storedMessage, storedMessages } from '../internal/mock-api.ts';
+import { agentClient, receive, startMockApi, storedCases, storedMessage, storedMessages } from '../internal/mock-api.ts';
 
 async function ctrlEnter(): Promise<void> {
   await sendKeys({ down: 'Control' });
@@ -21,27 +22,151 @@ describe('casekit-composer', () => {
   });
   afterEach(cleanup);
 
-  async function mount(attrs = ''): Promise<CasekitComposer> {
-    const el = await fixture<CasekitComposer>(`<casekit-composer case-id="${caseId}" channel="sms" ${attrs}></casekit-composer>`);
+  async function mount(attrs = '', forCase = caseId): Promise<CasekitComposer> {
+    const el = await fixture<CasekitComposer>(`<casekit-composer case-id="${forCase}" ${attrs}></casekit-composer>`);
     el.client = await agentClient();
+    await until(() => el.conversations.length > 0 && el.channels.size > 0, 'conversations and channels loaded');
     await el.updateComplete;
     return el;
   }
   const $ = (el: CasekitComposer, sel: string) => el.shadowRoot!.querySelector<HTMLElement>(sel)!;
-
-  it('shows the channel and its limit, and blocks a reply too long for SMS', async () => {
-    const el = await mount();
-    expect($(el, '.via').textContent).to.contain('SMS');
-    expect($(el, '[part=counter]').textContent).to.contain('1,600');
-    el.shadowRoot!.querySelector('textarea')!.value = 'x'.repeat(1605);
-    el.shadowRoot!.querySelector('textarea')!.dispatchEvent(new InputEvent('input'));
+  const sendButton = (el: CasekitComposer) => $(el, '[part=send-button]') as HTMLButtonElement;
+  async function write(el: CasekitComposer, text: string): Promise<void> {
+    const box = el.shadowRoot!.querySelector('textarea')!;
+    box.value = text;
+    box.dispatchEvent(new InputEvent('input'));
     await el.updateComplete;
+  }
+  /** María's case: web chat first, then WhatsApp (the last she wrote on, more than 24 hours ago). */
+  async function mariasCase(): Promise<string> {
+    return (await storedCases(mock)).find((c) => c.customerId === 'cu_maria' && c.channels.includes('whatsapp'))!.id;
+  }
+
+  it("shows the channel the reply goes on, with its length limit, and blocks a reply too long for SMS", async () => {
+    const el = await mount();
+    expect($(el, '.via').textContent).to.contain('via SMS +1 415 555 0100');
+    expect(el.shadowRoot!.querySelector('[part=reply-via]'), 'one conversation: nothing to pick').to.equal(null);
+    expect($(el, '[part=counter]').textContent).to.contain('1,600');
+    await write(el, 'x'.repeat(1605));
     expect($(el, '[part=counter]').textContent).to.contain('by 5 characters');
-    expect(($(el, '[part=send-button]') as HTMLButtonElement).disabled).to.equal(true);
+    expect(sendButton(el).disabled).to.equal(true);
+    await write(el, 'x'.repeat(1600));
+    expect(sendButton(el).disabled).to.equal(false);
+  });
+
+  it('counts the SMS a reply is sent as: 160 GSM characters in one, fewer once it needs Unicode', async () => {
+    const el = await mount();
+    expect(el.shadowRoot!.querySelector('.segments'), 'nothing written, no count').to.equal(null);
+    await write(el, 'x'.repeat(160));
+    expect($(el, '.segments').textContent).to.equal('1 SMS');
+    await write(el, 'x'.repeat(161));
+    expect($(el, '.segments').textContent).to.equal('2 SMS');
+    await write(el, `${'x'.repeat(69)}😕`);
+    expect($(el, '.segments').textContent).to.equal('2 SMS');
+    expect($(el, '.segments').title).to.contain('UCS-2');
+  });
+
+  it('replies by default on the conversation the customer wrote on last, and on the one the agent picks', async () => {
+    const maria = await mariasCase();
+    await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: 'Any news?' });
+    const el = await mount('', maria);
+    const picker = $(el, '[part=reply-via]') as HTMLSelectElement;
+    expect(picker.labels![0]!.textContent).to.contain('Reply via');
+    expect([...picker.options].map((o) => o.textContent)).to.deep.equal(['Website chat · Web chat', 'WhatsApp Business · WhatsApp']);
+    expect(picker.selectedOptions[0]!.textContent).to.equal('WhatsApp Business · WhatsApp');
+    expect($(el, '[part=window]').textContent).to.contain('Window closes in 23 h');
+
+    await write(el, 'Checking the line now');
+    sendButton(el).click();
+    const onWhatsapp = await until(() => storedMessage(mock, 'Checking the line now'), 'reply stored');
+    expect(onWhatsapp.channelKind).to.equal('whatsapp');
+    expect(onWhatsapp.conversationId).to.equal(el.conversations.find((c) => c.channelKind === 'whatsapp')!.id);
+    await until(() => !el.sending, 'the answer is in');
+
+    picker.value = el.conversations.find((c) => c.channelKind === 'webchat')!.id;
+    picker.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part=window]'), 'web chat has no window').to.equal(null);
+    expect($(el, '[part=counter]').textContent).to.contain('10,000');
+    await write(el, 'Also here in the chat');
+    sendButton(el).click();
+    const onChat = await until(() => storedMessage(mock, 'Also here in the chat'), 'reply stored');
+    expect(onChat.channelKind).to.equal('webchat');
+    expect(onChat.conversationId).to.equal(picker.value);
+  });
+
+  it('turns sending off once the reply window has closed, and says what to do instead', async () => {
+    const el = await mount('', await mariasCase());
+    const notice = $(el, '[part=window]');
+    expect(notice.textContent).to.contain('Reply window closed');
+    expect(notice.textContent).to.contain('WhatsApp Business');
+    expect(notice.textContent).to.contain('approved template');
+    await write(el, 'Hello again');
+    expect(sendButton(el).disabled).to.equal(true);
+    expect(el.shadowRoot!.querySelector('textarea')!.getAttribute('aria-describedby')).to.contain('composer-window');
+    expect(await el.send()).to.equal(false);
+    expect(await storedMessage(mock, 'Hello again')).to.equal(undefined);
+    // An internal note is not a reply: it can still be written.
+    el.mode = 'note';
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part=window]')).to.equal(null);
+    expect(sendButton(el).disabled).to.equal(false);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it("shows the same notice when the server answers that the window has closed", async () => {
+    const maria = await mariasCase();
+    await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: 'Still down' });
+    const el = await mount('', maria);
+    expect($(el, '[part=window]').textContent).to.contain('Window closes in');
+    // The server's clock is a day ahead of this page's: it refuses what the page thought was open.
+    mock.clock.set(Date.now() + 25 * 3_600_000);
+    await write(el, 'Too late for WhatsApp');
+    expect(await el.send()).to.equal(false);
+    await el.updateComplete;
+    expect($(el, '[part=window]').textContent).to.contain('Reply window closed');
+    expect(el.shadowRoot!.querySelector('.error'), 'no generic error').to.equal(null);
+    expect(sendButton(el).disabled).to.equal(true);
+  });
+
+  it('falls back to the channel attribute when the conversations cannot be loaded', async () => {
+    mock.worker.use(http.get('*/api/v1/cases/:caseId', () => HttpResponse.json({ error: { code: 'unavailable', message: 'down' } }, { status: 503 })));
+    const el = await fixture<CasekitComposer>(`<casekit-composer case-id="${caseId}" channel="sms"></casekit-composer>`);
+    el.client = await agentClient();
+    await until(() => el.channels.size > 0, 'channels loaded');
+    await el.updateComplete;
+    expect(el.conversations).to.deep.equal([]);
+    expect($(el, '.via').textContent).to.contain('via SMS');
+    expect($(el, '[part=counter]').textContent).to.contain('1,600');
     el.channel = 'whatsapp';
     await el.updateComplete;
     expect($(el, '[part=counter]').textContent).to.contain('4,096');
-    expect(($(el, '[part=send-button]') as HTMLButtonElement).disabled).to.equal(false);
+  });
+
+  it("holds files beyond what the channel carries, and turns the attach button off where it carries none", async () => {
+    const maria = await mariasCase();
+    await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: 'Photo coming' });
+    const el = await mount('', maria);
+    pickFiles(el, new File(['a'], 'one.txt', { type: 'text/plain' }), new File(['b'], 'two.txt', { type: 'text/plain' }));
+    await until(() => el.shadowRoot!.querySelectorAll('[part=attachment-chip]').length === 2 && !el.shadowRoot!.textContent!.includes('Uploading'), 'uploaded');
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).to.contain('Too many files for WhatsApp Business: it takes at most 1 a message.');
+    expect(sendButton(el).disabled).to.equal(true);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.chip-remove')!.click();
+    await el.updateComplete;
+    expect(sendButton(el).disabled).to.equal(false);
+
+    // A channel whose kind carries no files at all.
+    await mock.engine.createChannel(mock.system, { id: 'ch_bot', kind: 'bot', medium: 'bot', name: 'Status bot' });
+    const { case: botCase } = await receive(mock, { customerId: 'cu_li', channel: 'ch_bot', text: 'status?' });
+    const bot = await mount('', botCase.id);
+    const attach = $(bot, '[part=attach-button]') as HTMLButtonElement;
+    expect(attach.getAttribute('aria-disabled')).to.equal('true');
+    expect($(bot, `#${attach.getAttribute('aria-describedby')}`).textContent).to.equal('Status bot carries no files.');
+    let chooser = false;
+    bot.shadowRoot!.querySelector('input[type=file]')!.addEventListener('click', () => (chooser = true));
+    attach.click();
+    expect(chooser, 'no file chooser').to.equal(false);
   });
 
   it('sends a reply with Ctrl+Enter and fires casekit-message-sent', async () => {
@@ -110,6 +235,11 @@ describe('casekit-composer', () => {
   it('has no accessibility violations', async () => {
     const el = await mount();
     el.canned = [{ title: 'Greeting', text: 'Hello!' }];
+    await el.updateComplete;
+    expect(await axeViolations(el)).to.deep.equal([]);
+    await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: 'Hi' });
+    el.caseId = await mariasCase();
+    await until(() => el.conversations.length === 2, 'the picker');
     await el.updateComplete;
     expect(await axeViolations(el)).to.deep.equal([]);
   });

@@ -18,3 +18,17 @@ export function agentDirectory(client: AgentClient): Promise<Map<string, Agent>>
   }
   return dir;
 }
+
+const signedIn = new WeakMap<AgentClient, { token: string | null; agent: Promise<Agent> }>();
+
+/** The signed-in agent, fetched once per client and token and shared by every widget. */
+export function currentAgent(client: AgentClient): Promise<Agent> {
+  const known = signedIn.get(client);
+  if (known && known.token === client.token) return known.agent;
+  const agent = client.me();
+  agent.catch(() => {
+    if (signedIn.get(client)?.agent === agent) signedIn.delete(client);
+  });
+  signedIn.set(client, { token: client.token, agent });
+  return agent;
+}

@@ -2,15 +2,15 @@
 // service worker in the test page. Tests read state through `mock.store` and change it through
 // `mock.engine`, as the server's own code does.
 import { DEMO_PASSWORD, type MockApi } from '@casekit/mocks';
-import { startMockWorker, type MockWorker } from '@casekit/mocks/browser';
+import { startMockWorker, type MockWorker, type MockWorkerOptions } from '@casekit/mocks/browser';
 import type { Attachment, Case, Customer, Message } from '@casekit/protocol';
 
 /** One test's mock backend and the worker serving it. */
 export type TestMock = MockWorker;
 
-/** Starts (once per test file) or resets the mock API with a fresh demo seed. */
-export function startMockApi(): Promise<TestMock> {
-  return startMockWorker({ seed: 'demo' });
+/** Starts (once per test file) or resets the mock API with a fresh demo seed (or the options given). */
+export function startMockApi(options: MockWorkerOptions = {}): Promise<TestMock> {
+  return startMockWorker({ seed: 'demo', ...options });
 }
 
 /** A signed-in agent client on the mock API (realtime off: tests push events by emitting). */

@@ -101,13 +101,54 @@ export const timelineStyles = css`
     color: var(--_warning);
   }
   .status {
+    display: inline-flex;
+    align-items: center;
+    gap: 4px;
     font-size: 0.74em;
     color: var(--_muted);
     margin-block-start: 2px;
     margin-inline: 4px;
   }
+  .status svg {
+    inline-size: 14px;
+    block-size: 14px;
+    flex: none;
+  }
+  .status.read {
+    color: var(--_accent);
+  }
   .status.failed {
     color: var(--_danger);
+  }
+  .status:focus {
+    outline: none;
+  }
+  .delivery-failed {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: flex-end;
+    gap: 4px 8px;
+    max-inline-size: 100%;
+  }
+  .delivery-failed .status {
+    font-size: 0.8em;
+    overflow-wrap: anywhere;
+  }
+  .delivery-failed .status strong {
+    font-weight: 650;
+  }
+  .retry {
+    min-block-size: 26px;
+    padding-block: 2px;
+    padding-inline: 10px;
+    font-size: 0.8em;
+  }
+  .retry-error {
+    flex-basis: 100%;
+    text-align: end;
+    color: var(--_danger);
+    font-size: 0.8em;
   }
   .change,
   .divider {

@@ -77,6 +77,89 @@ describe('casekit-timeline', () => {
     expect(scroller.scrollTop).to.be.greaterThan(0);
   });
 
+  /** Hands every event the mock commits to the client, as its realtime socket would. */
+  function live(client: unknown): () => void {
+    return mock.subscribe((events) => events.forEach((e) => push(client, 'event', e)));
+  }
+  async function aishasReply(text: string) {
+    const kase = (await storedCases(mock)).find((c) => c.customerId === 'cu_aisha')!;
+    return mock.engine.reply(await mock.actorOf('a_ben'), { caseId: kase.id, text });
+  }
+  const statusOf = (el: CasekitTimeline, messageId: string) => el.shadowRoot!.querySelector<HTMLElement>(`[data-message="${messageId}"] [part~=status]`)!;
+
+  it('shows how far each reply got, live, with an accessible name', async () => {
+    const reply = await aishasReply('An engineer is on the way');
+    const el = await mount('cu_aisha');
+    const stop = live(el.client);
+    try {
+      expect(statusOf(el, reply.id).textContent!.trim()).to.equal('Queued');
+      expect(statusOf(el, reply.id).title).to.equal('Queued');
+      expect(statusOf(el, reply.id).querySelector('svg')).to.exist;
+      await mock.engine.updateDeliveryStatus(mock.system, reply.id, 'sent');
+      await until(() => statusOf(el, reply.id).textContent!.trim() === 'Sent', 'sent');
+      await mock.engine.updateDeliveryStatus(mock.system, reply.id, 'delivered');
+      await until(() => statusOf(el, reply.id).textContent!.trim() === 'Delivered', 'delivered');
+      // Inbound messages and notes have no delivery to show.
+      const inbound = all(el, '[part~=message].inbound');
+      expect(inbound.length).to.be.greaterThan(0);
+      expect(inbound.every((n) => !n.querySelector('[part~=status]'))).to.equal(true);
+    } finally {
+      stop();
+    }
+  });
+
+  it('shows a reply that was not delivered with the reason, and "Send again" queues it and follows it to sent', async () => {
+    const reply = await aishasReply('Please restart the router');
+    await mock.engine.updateDeliveryStatus(mock.system, reply.id, 'failed', {
+      deliveryError: { code: '30007', reason: 'Message filtered by the carrier' },
+    });
+    const el = await mount('cu_aisha');
+    const stop = live(el.client);
+    try {
+      const failed = await until(
+        () => el.shadowRoot!.querySelector<HTMLElement>(`[data-message="${reply.id}"] [part=delivery-failed]`)?.textContent?.includes('filtered') &&
+          el.shadowRoot!.querySelector<HTMLElement>(`[data-message="${reply.id}"] [part=delivery-failed]`),
+        'the reason',
+      );
+      expect(failed.textContent).to.contain('Not delivered: Message filtered by the carrier');
+      expect(statusOf(el, reply.id).title).to.contain('30007');
+      expect(await axeViolations(el)).to.deep.equal([]);
+
+      const again = failed.querySelector<HTMLButtonElement>('[part=retry-button]')!;
+      expect(again.textContent!.trim()).to.equal('Send again');
+      again.focus();
+      again.click();
+      await until(() => statusOf(el, reply.id).textContent!.trim() === 'Queued', 'queued');
+      expect(el.shadowRoot!.querySelector(`[data-message="${reply.id}"] [part=delivery-failed]`)).to.equal(null);
+      // The button is gone: focus moves to the reply's status once the server has answered.
+      await until(() => el.shadowRoot!.activeElement === statusOf(el, reply.id), 'focus on the reply');
+      const stored = (await storedMessages(mock)).find((m) => m.id === reply.id)!;
+      expect(stored.status).to.equal('queued');
+      expect(stored.deliveryError).to.equal(undefined);
+
+      await mock.engine.updateDeliveryStatus(mock.system, reply.id, 'sent');
+      await until(() => statusOf(el, reply.id).textContent!.trim() === 'Sent', 'sent');
+
+      // It fails once more, live: the new reason shows.
+      await mock.engine.updateDeliveryStatus(mock.system, reply.id, 'failed', { deliveryError: { code: '30003', reason: 'Unreachable handset' } });
+      await until(() => el.shadowRoot!.querySelector(`[data-message="${reply.id}"] [part=delivery-failed]`)?.textContent?.includes('Unreachable handset'), 'the new reason');
+    } finally {
+      stop();
+    }
+  });
+
+  it('says why "Send again" did not work', async () => {
+    const reply = await aishasReply('Retry me');
+    await mock.engine.updateDeliveryStatus(mock.system, reply.id, 'failed', { deliveryError: { code: 'x', reason: 'Rejected' } });
+    const el = await mount('cu_aisha');
+    await mock.engine.updateChannel(mock.system, 'ch_sms', { enabled: false });
+    const again = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>(`[data-message="${reply.id}"] [part=retry-button]`), 'the button');
+    again.click();
+    const alert = await until(() => el.shadowRoot!.querySelector(`[data-message="${reply.id}"] [role=alert]`), 'the error');
+    expect(alert.textContent).to.contain('Not sent again');
+    expect(alert.textContent).to.contain('disabled');
+  });
+
   it('renders hostile text as text and has no accessibility violations', async () => {
     await receive(mock, { customerId: 'cu_maria', channel: 'ch_email', text: '<img src=x onerror="window.__tl=1">' });
     const el = await mount('cu_maria');

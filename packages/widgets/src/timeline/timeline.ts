@@ -18,6 +18,8 @@ import { channelIcon } from '../internal/channel-icons.ts';
 import * as icons from '../internal/icons.ts';
 
 const PAGE_SIZE = 50;
+/** Pages of a case's messages read at most to find why replies failed. */
+const REASON_PAGES = 10;
 /** Events the timeline draws; the rest (customer and presence changes) are left out. */
 const SHOWN = new Set<CaseEvent['type']>(['message.created', 'case.created', 'case.updated']);
 /** Fields of `case.updated` changes worth a line in the timeline. */
@@ -27,10 +29,16 @@ const CHANGE_FIELDS = ['status', 'priority', 'assigneeId', 'tags'] as const;
  * Everything that happened with a customer, across cases and channels, oldest at the top and
  * newest at the bottom: messages, internal notes (styled apart) and status, priority,
  * assignment and tag changes. Scrolling to the top loads earlier history; new events arrive live.
+ * Replies show how far delivery got (queued, sent, delivered, read); one the provider did not
+ * deliver says "Not delivered" with the provider's reason (its code in the tooltip) and a
+ * "Send again" button, after which it moves through queued and sent again as the statuses arrive.
  *
  * @csspart scroller - The scrolling area.
  * @csspart message - A message; also `note` for internal notes.
  * @csspart bubble - A message's text.
+ * @csspart status - How far a reply's delivery got: an icon, its name for screen readers and in the tooltip.
+ * @csspart delivery-failed - "Not delivered", the provider's reason and the retry button.
+ * @csspart retry-button - "Send again" on a reply that was not delivered.
  * @csspart attachment - A file on a message: an image thumbnail (alt text: its name) or a link.
  * @csspart change - A status / priority / assignment line.
  * @csspart load-earlier - The "Load earlier" button.
@@ -61,11 +69,20 @@ export class CasekitTimeline extends LitElement {
   @state() accessor hasMore = false;
   @state() accessor agents = new Map<string, Agent>();
   @state() accessor locale = 'en';
+  /** Replies being sent again. */
+  @state() accessor retrying = new Set<string>();
+  /** Why sending a reply again failed, by message id. */
+  @state() accessor retryErrors = new Map<string, string>();
 
   @query('.scroller') accessor scroller: HTMLElement | null = null;
 
   private cursor: string | null = null;
-  private statuses = new Map<string, DeliveryStatus>();
+  /** The latest delivery status known of each message, with the seq it came with. */
+  private statuses = new Map<string, { status: DeliveryStatus; seq: number }>();
+  /** Why delivery failed, by message id (read from the case's messages: status events carry no reason). */
+  private deliveryErrors = new Map<string, NonNullable<Message['deliveryError']>>();
+  /** Failed messages whose reason has been asked for. */
+  private reasonsAsked = new Set<string>();
   private caseNumbers = new Map<string, number>();
   private loadToken = 0;
   private stickToBottom = true;
@@ -90,6 +107,7 @@ export class CasekitTimeline extends LitElement {
   }
 
   protected override updated(): void {
+    this.askForReasons();
     const el = this.scroller;
     if (!el) return;
     if (this.restoreFromBottom !== null) {
@@ -111,6 +129,9 @@ export class CasekitTimeline extends LitElement {
     this.cursor = null;
     this.hasMore = false;
     this.statuses.clear();
+    this.deliveryErrors.clear();
+    this.reasonsAsked.clear();
+    this.retryErrors = new Map();
     if (!client || !this.customerId) return;
     this.loading = true;
     this.error = '';
@@ -159,8 +180,18 @@ export class CasekitTimeline extends LitElement {
     this.events = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
+  /** Keeps a status unless a later one (by seq) is known: earlier pages arrive after later ones. */
+  private setStatus(messageId: string, status: DeliveryStatus, seq: number): void {
+    const known = this.statuses.get(messageId);
+    if (!known || seq > known.seq) this.statuses.set(messageId, { status, seq });
+  }
+
+  private statusOf(m: Message): DeliveryStatus {
+    return this.statuses.get(m.id)?.status ?? m.status;
+  }
+
   private learn(e: CaseEvent): void {
-    if (e.type === 'message.status') this.statuses.set(e.data.messageId, e.data.status);
+    if (e.type === 'message.status') this.setStatus(e.data.messageId, e.data.status, e.seq);
     if (e.type === 'case.created' || e.type === 'case.updated') this.caseNumbers.set(e.data.case.id, e.data.case.number);
     if (e.type === 'message.created' && e.data.case) this.caseNumbers.set(e.data.case.id, e.data.case.number);
   }
@@ -168,13 +199,77 @@ export class CasekitTimeline extends LitElement {
   private onEvent(e: CaseEvent): void {
     if (!this.customerId || e.customerId !== this.customerId) return;
     if (e.type === 'message.status') {
-      this.statuses.set(e.data.messageId, e.data.status);
+      this.setStatus(e.data.messageId, e.data.status, e.seq);
+      // A reply that failed (again): its reason is the newest one.
+      if (e.data.status === 'failed') {
+        this.deliveryErrors.delete(e.data.messageId);
+        this.reasonsAsked.delete(e.data.messageId);
+      }
       this.requestUpdate();
       return;
     }
     const el = this.scroller;
     this.stickToBottom = !el || el.scrollHeight - el.scrollTop - el.clientHeight < 60;
     this.merge([e]);
+  }
+
+  /** Reads the reasons of failed replies shown without one, a case at a time. */
+  private askForReasons(): void {
+    const cases = new Set<string>();
+    for (const e of this.events) {
+      if (e.type !== 'message.created') continue;
+      const m = e.data.message;
+      if (m.direction !== 'outbound' || m.internal || this.statusOf(m) !== 'failed') continue;
+      if (m.deliveryError || this.deliveryErrors.has(m.id) || this.reasonsAsked.has(m.id)) continue;
+      this.reasonsAsked.add(m.id);
+      cases.add(m.caseId);
+    }
+    for (const caseId of cases) void this.readReasons(caseId);
+  }
+
+  private async readReasons(caseId: string): Promise<void> {
+    const client = this.conn.client;
+    if (!client) return;
+    const token = this.loadToken;
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < REASON_PAGES; page++) {
+        const { items, nextCursor } = await client.listMessages(caseId, { limit: 200, ...(cursor && { cursor }) });
+        if (token !== this.loadToken) return;
+        for (const m of items) if (m.deliveryError) this.deliveryErrors.set(m.id, m.deliveryError);
+        if (!nextCursor) break;
+        cursor = nextCursor;
+      }
+    } catch {
+      // Without its reason the reply still says it was not delivered and can be sent again.
+    }
+    this.requestUpdate();
+  }
+
+  /** Sends a failed reply again; it shows as queued, then moves on as its statuses arrive. */
+  async retry(message: Message): Promise<void> {
+    const client = this.conn.client;
+    if (!client || this.retrying.has(message.id)) return;
+    this.retrying = new Set(this.retrying).add(message.id);
+    const errors = new Map(this.retryErrors);
+    errors.delete(message.id);
+    this.retryErrors = errors;
+    try {
+      const queued = await client.retryMessage(message.caseId, message.id);
+      // Just after the failure it replaces, before any status the retry brings.
+      const failedAt = this.statuses.get(message.id)?.seq ?? 0;
+      if (this.statusOf(message) === 'failed') this.statuses.set(message.id, { status: queued.status, seq: failedAt + 0.5 });
+      this.deliveryErrors.delete(message.id);
+    } catch (err) {
+      this.retryErrors = new Map(this.retryErrors).set(message.id, this.t('timeline.retryError', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      const retrying = new Set(this.retrying);
+      retrying.delete(message.id);
+      this.retrying = retrying;
+    }
+    await this.updateComplete;
+    // The button is gone: keep focus on the reply it belonged to.
+    if (!this.retryErrors.has(message.id)) this.renderRoot.querySelector<HTMLElement>(`[data-message="${message.id}"] [part=status]`)?.focus();
   }
 
   private onScroll(): void {
@@ -202,14 +297,35 @@ export class CasekitTimeline extends LitElement {
     return html`<span class="case-ref ${caseId === this.caseId ? '' : 'other'}">${this.t('timeline.case', { number })}</span>`;
   }
 
+  private renderDelivery(m: Message, status: DeliveryStatus) {
+    if (status === 'failed') {
+      const failure = m.deliveryError ?? this.deliveryErrors.get(m.id);
+      const busy = this.retrying.has(m.id);
+      const retryError = this.retryErrors.get(m.id);
+      return html`<div part="delivery-failed" class="delivery-failed">
+        <span part="status" class="status failed" tabindex="-1" title=${failure ? this.t('timeline.failed.code', { code: failure.code }) : nothing}
+          >${icons.alert}<strong>${this.t('timeline.failed')}</strong>${failure ? html`<span class="reason">: ${failure.reason}</span>` : nothing}</span
+        >
+        <button part="retry-button" class="btn retry" type="button" ?disabled=${busy} @click=${() => this.retry(m)}>
+          ${busy ? this.t('timeline.retrying') : this.t('timeline.retry')}
+        </button>
+        ${retryError ? html`<span class="retry-error" role="alert">${retryError}</span>` : nothing}
+      </div>`;
+    }
+    const icon = status === 'pending' || status === 'queued' ? icons.clock : status === 'sent' ? icons.check : icons.checks;
+    const label = this.t(`status.${status}` as MessageKey);
+    return html`<span part="status" class="status ${status}" tabindex="-1" title=${label}>${icon}<span class="visually-hidden">${label}</span></span>`;
+  }
+
   private renderMessage(e: CaseEvent & { type: 'message.created' }) {
     const m: Message = e.data.message;
-    const status = this.statuses.get(m.id) ?? m.status;
+    const status = this.statusOf(m);
     const outbound = m.direction === 'outbound';
     return html`<article
       part=${m.internal ? 'message note' : 'message'}
       class="item ${outbound ? 'outbound' : 'inbound'} ${m.internal ? 'note' : ''}"
       data-seq=${e.seq}
+      data-message=${m.id}
       aria-label=${m.internal ? `${this.t('timeline.note')}: ${m.authorName}` : m.authorName}
     >
       <div class="head">
@@ -225,9 +341,7 @@ export class CasekitTimeline extends LitElement {
         (url) => this.conn.client?.resolveUrl(url) ?? url,
         this.locale,
       )}</div>
-      ${outbound && !m.internal
-        ? html`<span class="status ${status}">${this.t(`status.${status}` as MessageKey)}</span>`
-        : nothing}
+      ${outbound && !m.internal ? this.renderDelivery(m, status) : nothing}
     </article>`;
   }
 

@@ -23,6 +23,41 @@ export const workbenchStyles = css`
   .inbox {
     grid-area: inbox;
     min-block-size: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .inbox casekit-inbox {
+    flex: 1;
+    min-block-size: 0;
+  }
+  .inbox-foot {
+    padding: 8px 10px;
+    border-block-start: 1px solid var(--_border);
+    border-inline-end: 1px solid var(--_border);
+    background: var(--_bg);
+  }
+  .settings-button {
+    inline-size: 100%;
+    justify-content: flex-start;
+  }
+  .settings-button[aria-pressed='true'] {
+    background: var(--_surface-2);
+  }
+  .main > [hidden] {
+    display: none !important;
+  }
+  .bar h2:focus {
+    outline: none;
+  }
+  casekit-channel-settings {
+    flex: 1;
+    min-block-size: 0;
+  }
+  .layout[data-view='settings'] .main {
+    grid-column: 2 / -1;
+  }
+  .layout[data-view='settings'] .side {
+    display: none !important;
   }
   .main {
     grid-area: main;
@@ -64,7 +99,11 @@ export const workbenchStyles = css`
   .tabs {
     display: none;
   }
-  .back {
+  .close {
+    display: grid;
+  }
+  .back,
+  .close {
     border: 0;
     background: transparent;
     inline-size: 34px;
@@ -74,7 +113,8 @@ export const workbenchStyles = css`
     place-items: center;
     flex: none;
   }
-  .back:hover {
+  .back:hover,
+  .close:hover {
     background: var(--_surface);
   }
   :host(:dir(rtl)) .back svg {
@@ -174,8 +214,12 @@ export const workbenchStyles = css`
     .layout[data-view='list'] .side {
       display: none;
     }
-    .layout[data-view='case'] .inbox {
+    .layout[data-view='case'] .inbox,
+    .layout[data-view='settings'] .inbox {
       display: none;
+    }
+    .layout[data-view='settings'] .main {
+      grid-column: auto;
     }
     .back {
       display: grid;

@@ -5,6 +5,7 @@ import type { CasekitWorkbench } from './workbench.ts';
 import type { CasekitInbox } from '../inbox/inbox.ts';
 import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, until } from '../internal/test-helpers.ts';
 import { agentClient, startMockApi, storedCase } from '../internal/mock-api.ts';
+import { currentAgent } from '../internal/agents.ts';
 
 describe('casekit-workbench', () => {
   let mock: Awaited<ReturnType<typeof startMockApi>>;
@@ -13,9 +14,9 @@ describe('casekit-workbench', () => {
   });
   afterEach(cleanup);
 
-  async function mount(width: number): Promise<CasekitWorkbench> {
+  async function mount(width: number, email?: string): Promise<CasekitWorkbench> {
     const el = await fixture<CasekitWorkbench>(`<casekit-workbench style="height: 640px; width: ${width}px"></casekit-workbench>`);
-    el.client = await agentClient();
+    el.client = await agentClient(email);
     await el.updateComplete;
     await until(() => inbox(el).items.length > 0, 'inbox loaded');
     return el;
@@ -62,6 +63,53 @@ describe('casekit-workbench', () => {
     expect(visible(el, '.side')).to.equal(false);
     el.shadowRoot!.querySelector<HTMLElement>('.back')!.click();
     await until(() => visible(el, '.inbox'), 'back to the inbox');
+  });
+
+  it('lets admins open the channel settings in place of the case, and come back to the reply they were writing', async () => {
+    const el = await mount(1280);
+    inbox(el).shadowRoot!.querySelector<HTMLElement>('[role=option]')!.click();
+    const composer = await until(() => el.shadowRoot!.querySelector('casekit-composer'), 'case open');
+    await composer.updateComplete;
+    const box = composer.shadowRoot!.querySelector('textarea')!;
+    box.value = 'Half-written reply';
+    box.dispatchEvent(new InputEvent('input'));
+
+    const open = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=settings-button]'), 'the settings button');
+    expect(open.textContent).to.contain('Channel settings');
+    open.click();
+    const settings = await until(() => el.shadowRoot!.querySelector('casekit-channel-settings'), 'settings open');
+    await until(() => settings.channels.length > 0, 'channels listed');
+    expect(settings.canEdit).to.equal(true);
+    expect(visible(el, 'casekit-channel-settings')).to.equal(true);
+    expect(visible(el, '.side') || visible(el, 'casekit-composer'), 'the case makes way').to.equal(false);
+    expect(el.shadowRoot!.activeElement?.id).to.equal('wb-settings-title');
+    expect(el.shadowRoot!.querySelector('.main')!.getAttribute('aria-label')).to.equal('Channel settings');
+    expect(await axeViolations(el)).to.deep.equal([]);
+
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.close')!.click();
+    await until(() => visible(el, 'casekit-composer'), 'back to the case');
+    expect(el.shadowRoot!.querySelector('casekit-channel-settings')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('casekit-composer')!.shadowRoot!.querySelector('textarea')!.value).to.equal('Half-written reply');
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('settings-button');
+  });
+
+  it('shows the channel settings as the one pane in a 360px side panel', async () => {
+    const el = await mount(360);
+    const open = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=settings-button]'), 'the settings button');
+    open.click();
+    await until(() => visible(el, 'casekit-channel-settings'), 'settings pane');
+    expect(visible(el, '.inbox')).to.equal(false);
+    expect(el.shadowRoot!.querySelector('.main')!.getBoundingClientRect().width).to.be.closeTo(358, 4);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.close')!.click();
+    await until(() => visible(el, '.inbox'), 'back to the inbox');
+  });
+
+  it('gives agents who are not admins no channel settings', async () => {
+    const el = await mount(1280, 'ben@northwind.example');
+    await currentAgent(el.client!);
+    await el.updateComplete;
+    expect(el.canEditChannels).to.equal(false);
+    expect(el.shadowRoot!.querySelector('[part=settings-button]')).to.equal(null);
   });
 
   it('keeps its layout under hostile page CSS', async () => {

@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { createAgentClient } from '@casekit/sdk';
 import type { AgentClient } from '@casekit/sdk';
+import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
 import type { Case } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { workbenchStyles } from './workbench.styles.ts';
@@ -12,11 +13,13 @@ import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import * as icons from '../internal/icons.ts';
+import { currentAgent } from '../internal/agents.ts';
 import type { CaseSelectEvent } from '../events.ts';
 import '../inbox/inbox.ts';
 import '../timeline/timeline.ts';
 import '../composer/composer.ts';
 import '../case/case.ts';
+import '../channel-settings/channel-settings.ts';
 import type { CannedResponse } from '../composer/composer.ts';
 import type { CasekitComposer } from '../composer/composer.ts';
 
@@ -34,6 +37,8 @@ export class SignedInEvent extends Event {
  * The agent workbench: unified inbox, the case's cross-channel timeline and composer, and the
  * case details, in one element. Three columns on a wide page, tabs on a medium one, and one pane
  * at a time in a side panel down to about 360px. Provides the agent client to everything inside.
+ * Admins also get a "Channel settings" button under the inbox, which opens
+ * `<casekit-channel-settings>` in place of the case.
  *
  * @example
  * <casekit-workbench base-url="https://casekit.example.com" token="…"></casekit-workbench>
@@ -43,10 +48,12 @@ export class SignedInEvent extends Event {
  * @event casekit-case-select - A case was opened (bubbles from the inbox).
  * @event casekit-message-sent - A reply or note was sent (bubbles from the composer).
  * @event casekit-signed-in - The built-in sign-in form succeeded; `event.token`.
+ * @event casekit-channel-saved - An admin created a channel or enabled / disabled one (bubbles from the channel settings).
  *
  * @csspart inbox - The inbox column.
  * @csspart main - The conversation column.
  * @csspart side - The case details column.
+ * @csspart settings-button - "Channel settings", under the inbox (admins).
  *
  * @cssproperty --casekit-workbench-inbox-width - Width of the inbox column (default 340px).
  * @cssproperty --casekit-workbench-side-width - Width of the details column (default 320px).
@@ -74,6 +81,10 @@ export class CasekitWorkbench extends LitElement {
 
   @state() accessor current: Case | undefined;
   @state() accessor tab: 'conversation' | 'details' = 'conversation';
+  /** The cases, or the channel settings (admins) in place of the open case. */
+  @state() accessor view: 'cases' | 'settings' = 'cases';
+  /** Whether the signed-in agent may change channels (admins). */
+  @state() accessor canEditChannels = false;
   @state() accessor signInError = '';
   @state() accessor signingIn = false;
   @state() accessor locale = 'en';
@@ -92,6 +103,13 @@ export class CasekitWorkbench extends LitElement {
     attached: (client) => {
       // Realtime of a host's own client is the host's call; a client made here connects itself.
       if (client === this.ownClient && client.token && client.connection === 'idle') client.connect();
+      this.canEditChannels = false;
+      void currentAgent(client).then(
+        (me) => {
+          if (this.conn.client === client) this.canEditChannels = roleAtLeast(me.role, PERMISSIONS.updateChannel);
+        },
+        () => undefined,
+      );
     },
   });
 
@@ -127,6 +145,28 @@ export class CasekitWorkbench extends LitElement {
     this.current = e.case;
     this.selected = e.caseId;
     this.tab = 'conversation';
+    this.view = 'cases';
+  }
+
+  /** Opens the channel settings in place of the case. */
+  openSettings(): void {
+    this.view = 'settings';
+    this.tab = 'conversation';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#wb-settings-title')?.focus());
+  }
+
+  /** Goes back from the channel settings to the case (or the inbox). */
+  closeSettings(): void {
+    this.view = 'cases';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=settings-button]')?.focus());
+  }
+
+  private renderSettings() {
+    return html`<div class="bar">
+        <h2 id="wb-settings-title" tabindex="-1">${this.t('workbench.settings')}</h2>
+        <button class="close" type="button" aria-label=${this.t('workbench.closeSettings')} @click=${this.closeSettings}>${icons.close}</button>
+      </div>
+      <casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`;
   }
 
   private back(): void {
@@ -175,10 +215,10 @@ export class CasekitWorkbench extends LitElement {
   protected override render() {
     if (!this.provided) return html`<div class="root" lang=${this.locale}>${this.renderSignIn()}</div>`;
     const kase = this.current;
-    const channel = kase?.channels[kase.channels.length - 1] ?? '';
     const closed = kase?.status === 'closed';
+    const settings = this.view === 'settings' && this.canEditChannels;
     return html`<div class="root" lang=${this.locale}>
-      <div class="layout" data-view=${kase ? 'case' : 'list'} data-tab=${this.tab}>
+      <div class="layout" data-view=${settings ? 'settings' : kase ? 'case' : 'list'} data-tab=${this.tab}>
         <div part="inbox" class="inbox">
           <casekit-inbox
             .theme=${this.theme}
@@ -186,10 +226,22 @@ export class CasekitWorkbench extends LitElement {
             .selected=${this.selected}
             @casekit-case-select=${this.onSelect}
           ></casekit-inbox>
+          ${this.canEditChannels
+            ? html`<div class="inbox-foot">
+                <button part="settings-button" class="btn settings-button" type="button" aria-pressed=${settings ? 'true' : 'false'} @click=${() => (settings ? this.closeSettings() : this.openSettings())}>
+                  ${icons.settings}${this.t('workbench.settings')}
+                </button>
+              </div>`
+            : nothing}
         </div>
-        <section part="main" class="main" aria-label=${kase ? `#${kase.number} ${kase.subject}` : this.t('case.none')}>
+        <section
+          part="main"
+          class="main"
+          aria-label=${settings ? this.t('workbench.settings') : kase ? `#${kase.number} ${kase.subject}` : this.t('case.none')}
+        >
+          ${settings ? this.renderSettings() : nothing}
           ${kase
-            ? html`<div class="bar">
+            ? html`<div class="bar" ?hidden=${settings}>
                   <button class="back" type="button" aria-label=${this.t('workbench.back')} @click=${this.back}>${icons.back}</button>
                   <h2><span class="number">#${kase.number}</span>${kase.subject}</h2>
                   <div class="tabs" role="tablist">
@@ -201,11 +253,14 @@ export class CasekitWorkbench extends LitElement {
                     </button>
                   </div>
                 </div>
-                <div class="thread">
+                <!-- Kept while the settings are open, so a reply being written is still there after. -->
+                <div class="thread" ?hidden=${settings}>
                   <casekit-timeline .theme=${this.theme} customer-id=${kase.customerId} case-id=${kase.id}></casekit-timeline>
-                  <casekit-composer .theme=${this.theme} case-id=${kase.id} channel=${channel} .canned=${this.canned} ?disabled=${closed}></casekit-composer>
+                  <casekit-composer .theme=${this.theme} case-id=${kase.id} .canned=${this.canned} ?disabled=${closed}></casekit-composer>
                 </div>`
-            : html`<p class="placeholder">${this.t('case.none')}</p>`}
+            : settings
+              ? nothing
+              : html`<p class="placeholder">${this.t('case.none')}</p>`}
         </section>
         <aside part="side" class="side">
           ${kase ? html`<casekit-case .theme=${this.theme} case-id=${kase.id}><slot name="integrations" slot="integrations"></slot></casekit-case>` : nothing}

@@ -1,0 +1,519 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { consume } from '@lit/context';
+import type { AgentClient } from '@casekit/sdk';
+import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
+import type { CaseEvent, Channel, ChannelDetails, ChannelField, ChannelKindInfo } from '@casekit/protocol';
+import { themeStyles } from '../internal/theme.ts';
+import { channelSettingsStyles } from './channel-settings.styles.ts';
+import { ClientController } from '../client-controller.ts';
+import { agentClientContext } from '../context.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import '../internal/messages-chat.ts';
+import '../internal/messages-agent.ts';
+import { channelIcon } from '../internal/channel-icons.ts';
+import * as icons from '../internal/icons.ts';
+import { currentAgent } from '../internal/agents.ts';
+import { rememberChannel, withChannel } from '../internal/channels.ts';
+import { ChannelSavedEvent } from '../events.ts';
+
+type FieldGroup = 'config' | 'secrets';
+
+/** How long "Copied" shows on a copy button. */
+const COPIED_MS = 2000;
+
+/** An id for a form control from a field's name (names are free text from the server). */
+function controlId(group: FieldGroup, name: string): string {
+  return `field-${group}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/** The field an API issue names: `body.config.accountSid` → `config.accountSid`. */
+function fieldOfIssue(path: string): string {
+  return path.replace(/^body\./, '');
+}
+
+/** The field issues of an SDK error (`CasekitApiError.details.issues`), if it has any. */
+function issuesOf(err: unknown): { path: string; message: string }[] {
+  const details = typeof err === 'object' && err !== null && 'details' in err ? (err.details as { issues?: unknown } | undefined) : undefined;
+  return Array.isArray(details?.issues) ? (details.issues as { path: string; message: string }[]) : [];
+}
+
+/**
+ * The workspace's channels, for admins to set up: each with its kind and medium, an enabled
+ * switch, the webhook URL to give its provider (with a copy button) and which of its secrets are
+ * set (never their values). "Add channel" opens a form built from the kinds this server runs
+ * (`GET /channel-kinds`): each kind's settings and secrets with their labels, help, required
+ * marks and an input per type (secrets as password fields, `object` settings as JSON). Problems
+ * the server finds show next to the field they name; a new channel's webhook URL shows once it
+ * is created, ready to paste into the provider's console. Agents who are not admins see the
+ * list, read-only.
+ *
+ * @event casekit-channel-saved - A channel was created or enabled / disabled; `event.channel`, `event.created`.
+ *
+ * @csspart list - The list of channels.
+ * @csspart channel - One channel of the list.
+ * @csspart switch - A channel's enabled switch (admins).
+ * @csspart webhook - A webhook URL with its copy button.
+ * @csspart add-button - The "Add channel" button (admins).
+ * @csspart form - The "Add channel" form.
+ * @csspart created - What shows after a channel was created: its webhook URL to copy.
+ *
+ * @cssproperty --casekit-channel-settings-max-width - Widest the content grows (default 760px).
+ */
+@customElement('casekit-channel-settings')
+export class CasekitChannelSettings extends LitElement {
+  static override styles = [themeStyles, channelSettingsStyles];
+
+  /** The agent client; defaults to the one provided by an ancestor. */
+  @property({ attribute: false }) accessor client: AgentClient | undefined;
+  /** `light` or `dark` to pin the colour scheme. */
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
+
+  @consume({ context: agentClientContext, subscribe: true })
+  @state()
+  accessor contextClient: AgentClient | undefined;
+
+  @state() accessor channels: ChannelDetails[] = [];
+  @state() accessor kinds: ChannelKindInfo[] = [];
+  /** Whether the signed-in agent may change channels. */
+  @state() accessor canEdit = false;
+  @state() accessor loading = false;
+  @state() accessor error = '';
+  @state() accessor locale = 'en';
+
+  @state() private accessor adding = false;
+  @state() private accessor kind = '';
+  @state() private accessor fieldErrors = new Map<string, string>();
+  @state() private accessor formError = '';
+  @state() private accessor submitting = false;
+  @state() private accessor created: ChannelDetails | null = null;
+  @state() private accessor toggling = new Set<string>();
+  @state() private accessor rowErrors = new Map<string, string>();
+  @state() private accessor copied = '';
+  @state() private accessor announcement = '';
+
+  private loadToken = 0;
+  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly conn = new ClientController<AgentClient>(this, {
+    client: () => this.client ?? this.contextClient,
+    on: { event: (e: CaseEvent) => this.onEvent(e) },
+    attached: () => void this.reload(),
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.locale = resolveLang(this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.copiedTimer);
+  }
+
+  /** Loads the channels, the kinds this server runs and whether the agent may change them. */
+  async reload(): Promise<void> {
+    const client = this.conn.client;
+    const token = ++this.loadToken;
+    if (!client) return;
+    this.loading = true;
+    this.error = '';
+    try {
+      const [me, channels, kinds] = await Promise.all([currentAgent(client), client.listChannels(), client.listChannelKinds()]);
+      if (token !== this.loadToken) return;
+      this.canEdit = roleAtLeast(me.role, PERMISSIONS.createChannel);
+      this.channels = channels.items;
+      this.kinds = kinds.items;
+    } catch (err) {
+      if (token === this.loadToken) this.error = this.t('channels.error', { message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      if (token === this.loadToken) this.loading = false;
+    }
+  }
+
+  private onEvent(e: CaseEvent): void {
+    if (e.type !== 'channel.created' && e.type !== 'channel.updated') return;
+    const channel: Channel = e.data.channel;
+    const known = this.channels.find((c) => c.id === channel.id);
+    if (known) {
+      this.channels = this.channels.map((c) => (c.id === channel.id ? (withChannel(c, channel) ?? c) : c));
+      return;
+    }
+    // Made elsewhere: its details (webhook URL, capabilities) come from the API.
+    void this.conn.client?.getChannel(channel.id).then((details) => this.upsert(details), () => undefined);
+  }
+
+  private upsert(channel: ChannelDetails): void {
+    this.channels = this.channels.some((c) => c.id === channel.id)
+      ? this.channels.map((c) => (c.id === channel.id ? channel : c))
+      : [...this.channels, channel];
+  }
+
+  private kindInfo(kind: string): ChannelKindInfo | undefined {
+    return this.kinds.find((k) => k.kind === kind);
+  }
+
+  private t(key: MessageKey, vars?: Record<string, string | number>): string {
+    return translate(this.locale, key, vars);
+  }
+
+  private medium(medium: string): string {
+    return this.t(`channel.${medium}` as MessageKey);
+  }
+
+  // ---- the list ----
+
+  private async toggle(channel: ChannelDetails): Promise<void> {
+    const client = this.conn.client;
+    if (!client || !this.canEdit || this.toggling.has(channel.id)) return;
+    this.toggling = new Set(this.toggling).add(channel.id);
+    const errors = new Map(this.rowErrors);
+    errors.delete(channel.id);
+    this.rowErrors = errors;
+    try {
+      const saved = await client.updateChannel(channel.id, { enabled: !channel.enabled });
+      this.upsert(saved);
+      rememberChannel(client, saved);
+      this.dispatchEvent(new ChannelSavedEvent(saved, false));
+    } catch (err) {
+      this.rowErrors = new Map(this.rowErrors).set(channel.id, this.t('channels.saveError', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      const toggling = new Set(this.toggling);
+      toggling.delete(channel.id);
+      this.toggling = toggling;
+    }
+  }
+
+  /** Copies a webhook URL; where the clipboard is refused, selects it for Ctrl+C instead. */
+  private async copy(key: string, url: string, input: HTMLInputElement | null): Promise<void> {
+    let done = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      done = true;
+    } catch {
+      input?.focus();
+      input?.select();
+      done = document.execCommand?.('copy') ?? false;
+    }
+    if (!done) return;
+    this.copied = key;
+    this.announcement = this.t('channels.copied');
+    clearTimeout(this.copiedTimer);
+    this.copiedTimer = setTimeout(() => {
+      this.copied = '';
+      this.announcement = '';
+    }, COPIED_MS);
+  }
+
+  private renderWebhook(key: string, name: string, url: string) {
+    const inputId = `webhook-${key}`;
+    return html`<span part="webhook" class="webhook">
+      <input id=${inputId} class="field" readonly .value=${url} aria-label=${this.t('channels.webhookOf', { name })} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />
+      <button
+        type="button"
+        class="btn copy"
+        aria-label=${this.t('channels.copyOf', { name })}
+        @click=${() => this.copy(key, url, this.renderRoot.querySelector<HTMLInputElement>(`#${CSS.escape(inputId)}`))}
+      >
+        ${this.copied === key ? icons.check : icons.copy}<span aria-hidden="true">${this.copied === key ? this.t('channels.copied') : this.t('channels.copy')}</span>
+      </button>
+    </span>`;
+  }
+
+  /** Which secrets are set: the kind's secret fields by label, and any other names it holds. Never values. */
+  private renderSecrets(channel: ChannelDetails) {
+    const fields = this.kindInfo(channel.kind)?.fields.secrets ?? [];
+    const rows = [
+      ...fields.map((f) => ({ label: f.label, set: channel.secretNames.includes(f.name) })),
+      ...channel.secretNames.filter((n) => !fields.some((f) => f.name === n)).map((n) => ({ label: n, set: true })),
+    ];
+    if (!rows.length) return html`<span class="muted">${this.t('channels.none')}</span>`;
+    return html`<ul class="secrets">
+      ${rows.map(
+        (r) => html`<li class=${r.set ? 'set' : 'missing'}>
+          ${r.set ? icons.check : icons.alert}<span>${r.label}: ${r.set ? this.t('channels.secretSet') : this.t('channels.secretMissing')}</span>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  private renderChannel(channel: ChannelDetails) {
+    const busy = this.toggling.has(channel.id);
+    const state = channel.enabled ? this.t('channels.enabled') : this.t('channels.disabled');
+    const rowError = this.rowErrors.get(channel.id);
+    return html`<li part="channel" class="channel ${channel.enabled ? '' : 'off'}" data-channel=${channel.id}>
+      <div class="head">
+        <span class="icon" title=${this.medium(channel.medium)}>${channelIcon(channel.medium)}</span>
+        <span class="title">
+          <strong>${channel.name}</strong>
+          <span class="muted">${channel.kind} · ${this.medium(channel.medium)}</span>
+        </span>
+        ${this.canEdit
+          ? html`<button
+              part="switch"
+              class="switch"
+              type="button"
+              role="switch"
+              aria-checked=${channel.enabled ? 'true' : 'false'}
+              aria-label=${this.t('channels.toggle', { name: channel.name })}
+              ?disabled=${busy}
+              @click=${() => this.toggle(channel)}
+            >
+              <span class="track" aria-hidden="true"><span class="thumb"></span></span><span class="state" aria-hidden="true">${state}</span>
+            </button>`
+          : html`<span class="state ${channel.enabled ? 'on' : ''}">${state}</span>`}
+      </div>
+      <dl>
+        ${channel.webhookUrl
+          ? html`<dt>${this.t('channels.webhook')}</dt>
+              <dd>${this.renderWebhook(channel.id, channel.name, channel.webhookUrl)}</dd>`
+          : nothing}
+        <dt>${this.t('channels.secrets')}</dt>
+        <dd>${this.renderSecrets(channel)}</dd>
+      </dl>
+      ${rowError ? html`<p class="error" role="alert">${rowError}</p>` : nothing}
+    </li>`;
+  }
+
+  // ---- the form ----
+
+  private openForm(): void {
+    this.adding = true;
+    this.created = null;
+    this.formError = '';
+    this.fieldErrors = new Map();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#field-kind')?.focus());
+  }
+
+  private closeForm(): void {
+    this.adding = false;
+    this.kind = '';
+    this.formError = '';
+    this.fieldErrors = new Map();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=add-button]')?.focus());
+  }
+
+  private onKind(e: Event): void {
+    this.kind = (e.target as HTMLSelectElement).value;
+    this.fieldErrors = new Map();
+    this.formError = '';
+  }
+
+  /** Reads one field of the form; an error message instead when its value cannot be used. */
+  private readField(form: HTMLFormElement, group: FieldGroup, field: ChannelField): { value?: unknown; error?: string } {
+    const control = form.elements.namedItem(`${group}.${field.name}`) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
+    if (!control) return {};
+    if (group === 'config' && field.type === 'boolean') return { value: (control as HTMLInputElement).checked };
+    const raw = group === 'secrets' ? control.value : control.value.trim();
+    if (!raw.trim()) return field.required ? { error: this.t('channels.missing') } : {};
+    if (group === 'secrets') return { value: raw };
+    if (field.type === 'number') {
+      const n = Number(raw);
+      return Number.isFinite(n) ? { value: n } : { error: this.t('channels.notNumber') };
+    }
+    if (field.type === 'object') {
+      try {
+        return { value: JSON.parse(raw) as unknown };
+      } catch (err) {
+        return { error: this.t('channels.invalidJson', { message: err instanceof Error ? err.message : String(err) }) };
+      }
+    }
+    return { value: raw };
+  }
+
+  private async submit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const client = this.conn.client;
+    const info = this.kindInfo(this.kind);
+    const form = e.target as HTMLFormElement;
+    if (!client || this.submitting) return;
+    const errors = new Map<string, string>();
+    if (!info) errors.set('kind', this.t('channels.missing'));
+    const name = (form.elements.namedItem('name') as HTMLInputElement).value.trim();
+    if (!name) errors.set('name', this.t('channels.missing'));
+    const body = { kind: this.kind, name, config: {} as Record<string, unknown>, secrets: {} as Record<string, string> };
+    for (const group of ['config', 'secrets'] as const) {
+      for (const field of info?.fields[group] ?? []) {
+        const { value, error } = this.readField(form, group, field);
+        if (error) errors.set(`${group}.${field.name}`, error);
+        else if (value !== undefined) (body[group] as Record<string, unknown>)[field.name] = value;
+      }
+    }
+    if (errors.size) return this.showErrors(errors, '');
+    this.submitting = true;
+    this.formError = '';
+    this.fieldErrors = new Map();
+    try {
+      const channel = await client.createChannel(body);
+      this.upsert(channel);
+      rememberChannel(client, channel);
+      this.adding = false;
+      this.kind = '';
+      this.created = channel;
+      this.dispatchEvent(new ChannelSavedEvent(channel, true));
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('[part=created]')?.focus();
+    } catch (err) {
+      const shown = new Map<string, string>();
+      let other = '';
+      for (const issue of issuesOf(err)) {
+        const key = fieldOfIssue(issue.path);
+        if (this.renderRoot.querySelector(`[name="${CSS.escape(key)}"]`)) shown.set(key, issue.message);
+        else other = issue.message;
+      }
+      this.showErrors(shown, shown.size ? other : other || this.t('channels.saveError', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  private showErrors(errors: Map<string, string>, other: string): void {
+    this.fieldErrors = errors;
+    this.formError = errors.size ? [this.t('channels.fixErrors'), other].filter(Boolean).join(' ') : other;
+    // The first field in error takes focus, so its message is read out with it.
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus());
+  }
+
+  /** A label, the control for the field's type, its help and its error, tied together for screen readers. */
+  private renderControl(key: string, id: string, label: string, field: Pick<ChannelField, 'required' | 'type' | 'options' | 'help'>, secret: boolean) {
+    const error = this.fieldErrors.get(key);
+    const helpId = field.help ? `${id}-help` : '';
+    const errorId = error ? `${id}-error` : '';
+    const describedBy = [errorId, helpId].filter(Boolean).join(' ') || nothing;
+    const invalid = error ? 'true' : 'false';
+    const mark = field.required ? html`<span class="required" aria-hidden="true">*</span>` : nothing;
+    const type = secret ? 'password' : (field.type ?? 'text');
+    const labelled = html`<label for=${id}>${label}${mark}</label>`;
+    let control;
+    switch (type) {
+      case 'boolean':
+        return html`<div class="control check">
+          <input id=${id} name=${key} type="checkbox" aria-invalid=${invalid} aria-describedby=${describedBy} />${labelled}
+          ${this.renderHelp(helpId, field.help, errorId, error)}
+        </div>`;
+      case 'select':
+        control = html`<select id=${id} name=${key} class="field" ?required=${field.required} aria-invalid=${invalid} aria-describedby=${describedBy}>
+          ${field.required ? nothing : html`<option value=""></option>`} ${(field.options ?? []).map((o) => html`<option value=${o}>${o}</option>`)}
+        </select>`;
+        break;
+      case 'object':
+        control = html`<textarea
+          id=${id}
+          name=${key}
+          class="field json"
+          spellcheck="false"
+          placeholder="{ }"
+          ?required=${field.required}
+          aria-invalid=${invalid}
+          aria-describedby=${describedBy}
+        ></textarea>`;
+        break;
+      default:
+        control = html`<input
+          id=${id}
+          name=${key}
+          class="field"
+          type=${type}
+          autocomplete=${secret ? 'new-password' : 'off'}
+          spellcheck="false"
+          ?required=${field.required}
+          aria-invalid=${invalid}
+          aria-describedby=${describedBy}
+        />`;
+    }
+    return html`<div class="control">${labelled}${control}${this.renderHelp(helpId, field.help, errorId, error)}</div>`;
+  }
+
+  private renderHelp(helpId: string, help: string | undefined, errorId: string, error: string | undefined) {
+    return html`${error ? html`<p class="field-error" id=${errorId}>${icons.alert}<span>${error}</span></p>` : nothing}${help
+      ? html`<p class="help" id=${helpId}>${help}</p>`
+      : nothing}`;
+  }
+
+  private renderForm() {
+    const info = this.kindInfo(this.kind);
+    const kindError = this.fieldErrors.get('kind');
+    return html`<form part="form" class="form" novalidate aria-labelledby="form-title" @submit=${this.submit}>
+      <h3 id="form-title">${this.t('channels.add')}</h3>
+      ${this.formError ? html`<p class="error" role="alert">${this.formError}</p>` : nothing}
+      <div class="control">
+        <label for="field-kind">${this.t('channels.kind')}<span class="required" aria-hidden="true">*</span></label>
+        <select
+          id="field-kind"
+          name="kind"
+          class="field"
+          required
+          aria-invalid=${kindError ? 'true' : 'false'}
+          aria-describedby=${kindError ? 'field-kind-error' : nothing}
+          @change=${this.onKind}
+        >
+          <option value="" ?selected=${!this.kind}>${this.t('channels.chooseKind')}</option>
+          ${this.kinds.map((k) => html`<option value=${k.kind} ?selected=${k.kind === this.kind}>${k.kind} · ${this.medium(k.medium)}</option>`)}
+        </select>
+        ${kindError ? html`<p class="field-error" id="field-kind-error">${icons.alert}<span>${kindError}</span></p>` : nothing}
+      </div>
+      ${this.renderControl('name', 'field-name', this.t('channels.name'), { required: true }, false)}
+      ${info && info.fields.config.length
+        ? html`<fieldset>
+            <legend>${this.t('channels.settings')}</legend>
+            ${info.fields.config.map((f) => this.renderControl(`config.${f.name}`, controlId('config', f.name), f.label, f, false))}
+          </fieldset>`
+        : nothing}
+      ${info && info.fields.secrets.length
+        ? html`<fieldset aria-describedby="secrets-help">
+            <legend>${this.t('channels.secrets')}</legend>
+            <p class="help" id="secrets-help">${this.t('channels.secretsHelp')}</p>
+            ${info.fields.secrets.map((f) => this.renderControl(`secrets.${f.name}`, controlId('secrets', f.name), f.label, f, true))}
+          </fieldset>`
+        : nothing}
+      <div class="actions">
+        <button class="btn" type="button" @click=${this.closeForm}>${this.t('channels.cancel')}</button>
+        <button class="btn primary" type="submit" ?disabled=${this.submitting}>
+          ${this.submitting ? this.t('channels.creating') : this.t('channels.create')}
+        </button>
+      </div>
+    </form>`;
+  }
+
+  private renderCreated(channel: ChannelDetails) {
+    return html`<div part="created" class="created" role="status" tabindex="-1">
+      <p>${icons.check}<strong>${this.t('channels.created', { name: channel.name })}</strong></p>
+      ${channel.webhookUrl
+        ? html`<p>${this.t('channels.createdWebhook')}</p>
+            ${this.renderWebhook(`created-${channel.id}`, channel.name, channel.webhookUrl)}`
+        : nothing}
+    </div>`;
+  }
+
+  protected override render() {
+    return html`<div class="root" lang=${this.locale}>
+      <section aria-labelledby="channels-title" aria-busy=${this.loading ? 'true' : 'false'}>
+        <header>
+          <h2 id="channels-title">${this.t('channels.label')}</h2>
+          ${this.canEdit && !this.adding
+            ? html`<button part="add-button" class="btn primary" type="button" @click=${this.openForm}>
+                ${this.t('channels.add')}
+              </button>`
+            : nothing}
+        </header>
+        ${!this.canEdit && !this.loading && !this.error ? html`<p class="muted">${this.t('channels.readOnly')}</p>` : nothing}
+        ${this.created ? this.renderCreated(this.created) : nothing} ${this.adding ? this.renderForm() : nothing}
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${this.loading && !this.channels.length ? html`<p class="muted" role="status">${this.t('channels.loading')}</p>` : nothing}
+        ${!this.loading && !this.error && !this.channels.length ? html`<p class="muted">${this.t('channels.empty')}</p>` : nothing}
+        ${this.channels.length
+          ? html`<ul part="list" class="list" aria-label=${this.t('channels.label')}>
+              ${repeat(this.channels, (c) => c.id, (c) => this.renderChannel(c))}
+            </ul>`
+          : nothing}
+      </section>
+      <div class="sr-live" role="status" aria-live="polite">${this.announcement}</div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'casekit-channel-settings': CasekitChannelSettings;
+  }
+}
