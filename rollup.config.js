@@ -27,7 +27,7 @@ for (const dir of [join(widgets, 'dist/cdn'), join(widgets, 'dist/chunks'), join
 
 const tsconfig = join(widgets, 'tsconfig.json');
 const source = (...p) => join(widgets, 'src', ...p);
-const ELEMENTS = ['chat', 'inbox', 'timeline', 'composer', 'case', 'workbench'];
+const ELEMENTS = ['chat', 'inbox', 'timeline', 'composer', 'case', 'workbench', 'channel-settings'];
 
 /**
  * Applies a package's `browser` map to its own relative imports: node-resolve skips it for
