@@ -66,6 +66,15 @@ export async function download(url: URL, context: DownloadContext, options: Down
 }
 
 /**
+ * GETs a provider's JSON API (Meta's media lookup, Telegram's getFile) without following
+ * redirects: the status and the body as text, for the provider's own error reading.
+ */
+export async function getText(url: URL | string, context: DownloadContext, headers?: Record<string, string>): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  const response = await request(url, context, headers);
+  return { status: response.status, text: await readText(response, context), retryAfter: response.headers.get('retry-after') };
+}
+
+/**
  * The `DeliveryError` for an HTTP refusal: 404/410 `not_found` and 401/403 `auth` are permanent,
  * 429 `rate_limited`, 408 and 5xx are tried again, any other 4xx is permanent (`http_<status>`).
  */
@@ -106,7 +115,7 @@ export function httpUrl(value: string, provider: string): URL {
 }
 
 /** Fails with a permanent `too_large` error when a declared size is over the limit. */
-function refuseOversize(provider: string, size: number | undefined): void {
+export function refuseOversize(provider: string, size: number | undefined): void {
   if (size !== undefined && size > DOWNLOAD_MAX_BYTES) {
     throw new DeliveryError(`The file ${provider} holds is ${size} bytes, over the ${DOWNLOAD_MAX_BYTES / 1024 / 1024} MB casekit fetches.`, { retryable: false, code: 'too_large' });
   }
