@@ -3,6 +3,7 @@ import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
 import { answerMetaHandshake } from './handshake.ts';
+import { fetchPageAttachment } from './internal/fetch-media.ts';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from './internal/graph-client.ts';
 import { APP_SECRET_FIELDS, GRAPH_CONFIG_FIELDS, graphConfigFields, graphId, graphUrl, secretField } from './internal/graph-settings.ts';
 import { sendPageMessage } from './internal/page-send.ts';
@@ -45,7 +46,7 @@ const PAGE_SECRET_FIELDS = [
 
 /**
  * The Messenger adapter (`messenger`): Meta's handshake and signature, `page` webhooks, replies
- * through `/{pageId}/messages` as `RESPONSE` messages.
+ * through `/{pageId}/messages` as `RESPONSE` messages; attachments fetched from their CDN URL.
  */
 export function createMessengerAdapter(options: MetaAdapterOptions = {}): ChannelAdapter<PageMessagingConfig, PageMessagingSecrets> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_GRAPH_TIMEOUT_MS;
@@ -63,6 +64,7 @@ export function createMessengerAdapter(options: MetaAdapterOptions = {}): Channe
     verify: (request, runtime) => verifyMetaSignature(request, runtime.channel.secrets.appSecret),
     parse: (request, runtime) => ({ events: parseMessagingWebhook(request.body, { object: 'page', accountId: runtime.channel.config.pageId }) }),
     send: (outbound, runtime) => sendPageMessage(outbound, endpointOf(runtime.channel.config, runtime.channel.secrets, runtime.fetch, timeoutMs)),
+    fetchAttachment: (url, runtime) => fetchPageAttachment(url, { config: runtime.channel.config, fetch: runtime.fetch, timeoutMs }),
   };
 }
 
@@ -98,6 +100,7 @@ export function createInstagramAdapter(options: MetaAdapterOptions = {}): Channe
       return { events: parseMessagingWebhook(request.body, { object: 'instagram', ...(accountId && { accountId }) }) };
     },
     send: (outbound, runtime) => sendPageMessage(outbound, endpointOf(runtime.channel.config, runtime.channel.secrets, runtime.fetch, timeoutMs)),
+    fetchAttachment: (url, runtime) => fetchPageAttachment(url, { config: runtime.channel.config, fetch: runtime.fetch, timeoutMs }),
   };
 }
 

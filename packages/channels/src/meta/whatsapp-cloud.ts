@@ -3,6 +3,7 @@ import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
 import { answerMetaHandshake } from './handshake.ts';
+import { fetchWhatsAppMedia } from './internal/fetch-media.ts';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from './internal/graph-client.ts';
 import { APP_SECRET_FIELDS, GRAPH_CONFIG_FIELDS, graphConfigFields, graphId, graphUrl, secretField } from './internal/graph-settings.ts';
 import { sendWhatsApp } from './internal/whatsapp-send.ts';
@@ -35,7 +36,8 @@ const settings = {
 
 /**
  * The WhatsApp Cloud API adapter (`whatsapp-cloud`): Meta's handshake and signature, messages and
- * statuses from the webhook, replies through `/{phoneNumberId}/messages`.
+ * statuses from the webhook, replies through `/{phoneNumberId}/messages`, and a customer's media
+ * fetched by its id.
  * @example const adapter = createWhatsAppCloudAdapter({ timeoutMs: 5_000 });
  */
 export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): ChannelAdapter<WhatsAppCloudConfig, WhatsAppCloudSecrets> {
@@ -66,6 +68,14 @@ export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): Ch
         accessToken: runtime.channel.secrets.accessToken,
         timeoutMs,
         fetch: runtime.fetch,
+      }),
+    fetchAttachment: (url, runtime) =>
+      fetchWhatsAppMedia(url, {
+        config: runtime.channel.config,
+        accessToken: runtime.channel.secrets.accessToken,
+        phoneNumberId: runtime.channel.config.phoneNumberId,
+        fetch: runtime.fetch,
+        timeoutMs,
       }),
   };
 }

@@ -2,6 +2,7 @@ import { ChannelPayloadError } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import type { ChannelAdapter, Verification, WebhookRequest } from '@casekit/core';
 import { safeEqual } from '../internal/crypto.ts';
+import { fetchTelegramFile } from './internal/get-file.ts';
 import { parseTelegramUpdate } from './internal/parse-update.ts';
 import { sendTelegramMessage } from './internal/send-message.ts';
 import { telegramFields, validateTelegramSettings } from './settings.ts';
@@ -11,7 +12,7 @@ import type { TelegramConfig, TelegramSecrets } from './settings.ts';
  * A Telegram bot. Its webhook is set with `setWebhook(url, secret_token)`; Telegram echoes the
  * secret in a header and signs nothing else, so the secret is all that is checked. Messages and
  * edits in private and group chats become messages; replies go out with `sendMessage`, a file
- * with `sendPhoto` or `sendDocument`.
+ * with `sendPhoto` or `sendDocument`. A customer's files are fetched with `getFile`.
  */
 export const telegramAdapter: ChannelAdapter<TelegramConfig, TelegramSecrets> = {
   kind: 'telegram',
@@ -32,6 +33,7 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig, TelegramSecrets> = 
     return { events: parseTelegramUpdate(body) };
   },
   send: sendTelegramMessage,
+  fetchAttachment: fetchTelegramFile,
 };
 
 function verifySecretToken(request: WebhookRequest, secret: string): Verification {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startMetaGraphFake, type MetaGraphFake } from './meta.ts';
 import { META_SIGNATURE_KAT, META_WEBHOOK_SAMPLES } from './meta-samples.ts';
@@ -87,5 +88,56 @@ describe('startMetaGraphFake', () => {
     assert.deepEqual([closed.status, closed.json.error.code], [400, 131047]);
     assert.match(closed.json.error.error_data.details, /24 hours/);
     assert.equal((await post(`/v23.0/${graph.phoneNumberId}/messages`, text('1', 'x'))).status, 200);
+  });
+});
+
+describe('startMetaGraphFake: inbound files', () => {
+  let graph: MetaGraphFake;
+  const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x34]);
+  const get = (url: string, token: string | null) => fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  before(async () => {
+    graph = await startMetaGraphFake();
+  });
+  after(() => graph.close());
+
+  it('answers GET /{media-id} with the Cloud API shape, and its URL serves the bytes to the same Bearer token only', async () => {
+    const id = graph.addMedia('application/pdf', bytes);
+    assert.match(id, /^\d{16}$/);
+    const answer = await get(`${graph.url}/v23.0/${id}?phone_number_id=${graph.phoneNumberId}`, graph.accessToken);
+    const json = (await answer.json()) as Record<string, unknown>;
+    assert.equal(answer.status, 200);
+    assert.deepEqual(Object.keys(json).sort(), ['file_size', 'id', 'messaging_product', 'mime_type', 'sha256', 'url']);
+    assert.deepEqual([json.id, json.mime_type, json.file_size, json.messaging_product], [id, 'application/pdf', 8, 'whatsapp']);
+    assert.equal(json.sha256, createHash('sha256').update(bytes).digest('hex'));
+    const file = await get(String(json.url), graph.accessToken);
+    assert.deepEqual([file.status, file.headers.get('content-type'), new Uint8Array(await file.arrayBuffer())], [200, 'application/pdf', bytes]);
+    assert.equal((await get(String(json.url), null)).status, 401);
+  });
+
+  it('refuses a wrong token with 190 and an unknown id (or another number\'s) with 100/33', async () => {
+    const id = graph.addMedia('image/png', bytes);
+    const wrong = await get(`${graph.url}/v23.0/${id}`, 'EAAJwrong');
+    assert.deepEqual([wrong.status, ((await wrong.json()) as { error: { code: number } }).error.code], [401, 190]);
+    for (const path of [`/v23.0/999`, `/v23.0/${id}?phone_number_id=1`]) {
+      const unknown = await get(`${graph.url}${path}`, graph.accessToken);
+      const { error } = (await unknown.json()) as { error: { code: number; error_subcode: number; type: string } };
+      assert.deepEqual([unknown.status, error.code, error.error_subcode, error.type], [400, 100, 33, 'GraphMethodException'], path);
+    }
+  });
+
+  it('serves a page attachment at a CDN-like URL without credentials; a mangled one is 404', async () => {
+    const url = graph.addPageAttachment('image/jpeg', bytes);
+    assert.match(url, /\/v\/t1\.15752-9\/\d+_\d+_\d+_n\.jpg\?_nc_cat=\d+&_nc_sid=[0-9a-f]+&oh=[0-9a-f]+&oe=[0-9A-F]+$/);
+    const file = await get(url, null);
+    assert.deepEqual([file.status, file.headers.get('content-type')], [200, 'image/jpeg']);
+    assert.equal((await get(url.replace('_n.jpg', '_m.jpg'), null)).status, 404);
+  });
+
+  it('fails the next look-ups as told', async () => {
+    const id = graph.addMedia('image/png', bytes);
+    graph.failDownloadsNext(1, 503);
+    const failed = await get(`${graph.url}/v23.0/${id}`, graph.accessToken);
+    assert.deepEqual([failed.status, ((await failed.json()) as { error: { is_transient: boolean } }).error.is_transient], [503, true]);
+    assert.equal((await get(`${graph.url}/v23.0/${id}`, graph.accessToken)).status, 200);
   });
 });

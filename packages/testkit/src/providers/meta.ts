@@ -1,7 +1,9 @@
 // A faithful stand-in for Meta's Graph API send endpoints (WhatsApp Cloud `/{phone-number-id}/messages`
 // and `/media`, the Messenger/Instagram Send API `/{page-id}/messages` and `/me/messages`), built from
 // the team's channel reference: Bearer tokens checked, real-shaped answers and Graph error bodies.
-import { randomBytes } from 'node:crypto';
+// Inbound files too: WhatsApp media by id (`GET /{media-id}`, then its URL, both with the Bearer
+// token) and the plain CDN URLs Messenger and Instagram attachments carry.
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, sendJson } from './internal/http.ts';
@@ -71,6 +73,16 @@ export interface MetaGraphFake {
   rejectNext(error: MetaGraphErrorName | MetaGraphErrorAnswer, count?: number): void;
   /** The next `count` sends never answer, until `close()`: for timeouts. */
   stallNext(count?: number): void;
+  /**
+   * Keeps a file as WhatsApp media a customer sent and answers its id, as a webhook carries it:
+   * `GET /{version}/{id}` with the Bearer token gives its URL, which needs the token too.
+   * @example const id = graph.addMedia('image/jpeg', jpeg); // the attachment url is `meta-media:${id}`
+   */
+  addMedia(contentType: string, bytes: Uint8Array): string;
+  /** Keeps a file as a Messenger/Instagram attachment and answers its CDN URL (fetched without credentials). */
+  addPageAttachment(contentType: string, bytes: Uint8Array): string;
+  /** The next `count` media look-ups (`GET /{media-id}`) answer `status` (default 500) with Graph's error body. */
+  failDownloadsNext(count: number, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -94,6 +106,16 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   const pageAccessToken = options.pageAccessToken ?? 'EAAJpageAccessToken';
   const plan: Planned[] = [];
   const stalled = new Set<ServerResponse>();
+  const downloadFailures: MetaGraphErrorAnswer[] = [];
+  // WhatsApp media by id (received or uploaded), the same files by their CDN `mid`, and page attachments by path.
+  const media = new Map<string, { contentType: string; bytes: Uint8Array; mid: string }>();
+  const mediaByMid = new Map<string, string>();
+  const pageFiles = new Map<string, { contentType: string; bytes: Uint8Array }>();
+  const keepMedia = (id: string, contentType: string, bytes: Uint8Array) => {
+    const mid = randomBytes(24).toString('base64url');
+    media.set(id, { contentType, bytes, mid });
+    mediaByMid.set(mid, id);
+  };
 
   const fake: MetaGraphFake = {
     url: '',
@@ -119,6 +141,23 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     stallNext(count = 1) {
       for (let i = 0; i < count; i++) plan.push({ kind: 'stall' });
     },
+    addMedia(contentType, bytes) {
+      const id = digits(16);
+      keepMedia(id, contentType, new Uint8Array(bytes));
+      return id;
+    },
+    addPageAttachment(contentType, bytes) {
+      const path = `/v/t1.15752-9/${digits(9)}_${digits(16)}_${digits(19)}_n.${extensionOf(contentType)}`;
+      pageFiles.set(path, { contentType, bytes: new Uint8Array(bytes) });
+      return `${fake.url}${path}?_nc_cat=${digits(3)}&_nc_sid=${randomBytes(3).toString('hex')}&oh=${randomBytes(16).toString('hex')}&oe=${Math.floor(Date.now() / 1000 + 3 * 86_400).toString(16).toUpperCase()}`;
+    },
+    failDownloadsNext(count, status = 500) {
+      const error: MetaGraphErrorAnswer =
+        status === 429
+          ? { status, code: 4, message: '(#4) Application request limit reached', transient: true }
+          : { status, code: 2, message: 'An unexpected error has occurred. Please retry your request later.', transient: true };
+      for (let i = 0; i < count; i++) downloadFailures.push(error);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of stalled) response.destroy();
@@ -135,6 +174,7 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (request.method === 'GET') return serveFile(request, response, url);
     const match = /^\/(v\d+\.\d+)\/([^/]+)\/(messages|media)$/.exec(url.pathname);
     if (request.method !== 'POST' || !match) {
       return graphError(response, { status: 400, code: 2500, message: `Unknown path components: ${url.pathname}` });
@@ -169,12 +209,54 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     return api === 'whatsapp' ? sendWhatsApp(response, version, fields) : sendPage(response, version, fields);
   }
 
+  // GET: a media look-up, the media CDN (Bearer token needed), or a page attachment's CDN URL (no credentials).
+  function serveFile(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    const page = pageFiles.get(url.pathname);
+    if (page) return sendBytes(response, page.contentType, page.bytes);
+    if (url.pathname.startsWith('/v/')) return sendText(response, 404, 'text/html', '<html><body>URL signature mismatch or file not found</body></html>');
+    const token = bearerOf(request) ?? url.searchParams.get('access_token');
+    const invalidToken = { status: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' };
+    if (url.pathname === '/whatsapp_business/attachments/') {
+      if (token !== accessToken) return graphError(response, invalidToken);
+      const id = mediaByMid.get(url.searchParams.get('mid') ?? '');
+      const file = id === undefined ? undefined : media.get(id);
+      return file ? sendBytes(response, file.contentType, file.bytes) : sendText(response, 404, 'text/plain', 'Not Found');
+    }
+    const match = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(url.pathname);
+    if (!match) return graphError(response, { status: 400, code: 2500, message: `Unknown path components: ${url.pathname}` });
+    if (token !== accessToken) return graphError(response, invalidToken);
+    const failure = downloadFailures.shift();
+    if (failure) return graphError(response, failure);
+    const id = decodeURIComponent(match[2]!);
+    const file = media.get(id);
+    const owner = url.searchParams.get('phone_number_id');
+    if (!file || (owner !== null && owner !== phoneNumberId)) {
+      return graphError(response, {
+        status: 400,
+        code: 100,
+        subcode: 33,
+        message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+        type: 'GraphMethodException',
+      });
+    }
+    const ext = Math.floor(Date.now() / 1000);
+    sendJson(response, 200, {
+      url: `${fake.url}/whatsapp_business/attachments/?mid=${file.mid}&ext=${ext}&hash=${randomBytes(16).toString('base64url')}`,
+      mime_type: file.contentType,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+      file_size: file.bytes.byteLength,
+      id,
+      messaging_product: 'whatsapp',
+    });
+  }
+
   function upload(response: ServerResponse, fields: Fields): void {
     const file = fields.files.file;
     if (fields.values.messaging_product !== 'whatsapp') return graphError(response, missing('messaging_product'));
     if (!file) return graphError(response, missing('file'));
     const id = digits(16);
     fake.uploads.push({ id, type: String(fields.values.type ?? file.contentType), name: file.name, bytes: file.bytes });
+    keepMedia(id, String(fields.values.type ?? file.contentType), file.bytes);
     sendJson(response, 200, { id });
   }
 
@@ -282,6 +364,22 @@ function missing(parameter: string): GraphErrorSpec {
   return { status: 400, code: 100, message: `(#100) The parameter ${parameter} is required.` };
 }
 
+
+function sendBytes(response: ServerResponse, contentType: string, bytes: Uint8Array): void {
+  response.writeHead(200, { 'content-type': contentType, 'content-length': bytes.byteLength });
+  response.end(bytes);
+}
+
+function sendText(response: ServerResponse, status: number, contentType: string, text: string): void {
+  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'video/mp4': 'mp4', 'audio/mp4': 'm4a', 'application/pdf': 'pdf' };
+
+function extensionOf(contentType: string): string {
+  return EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()] ?? 'bin';
+}
 
 function bearerOf(request: IncomingMessage): string | null {
   const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,8 +6,9 @@ import { readBody, sendJson } from './internal/http.ts';
 
 // A faithful stand-in for the Telegram Bot API (reference/channels.md §4): `sendMessage`,
 // `sendPhoto` and `sendDocument` behind `/bot<token>/` (JSON, form or multipart bodies, files
-// uploaded or by URL), answers and errors shaped like Telegram's, and updates posted the way Telegram
-// posts them, with the `secret_token` echoed in X-Telegram-Bot-Api-Secret-Token.
+// uploaded or by URL), `getFile` and downloads from `/file/bot<token>/<file_path>`, answers and
+// errors shaped like Telegram's, and updates posted the way Telegram posts them, with the
+// `secret_token` echoed in X-Telegram-Bot-Api-Secret-Token.
 
 /** A file sent with `sendPhoto` or `sendDocument`: uploaded (with its bytes) or by URL. */
 export interface TelegramSentFile {
@@ -50,6 +52,14 @@ export interface TelegramFake {
   failNext(count: number, status?: TelegramFakeFailure): void;
   /** Every later send to this chat answers 403 "bot was blocked by the user". */
   blockChat(chatId: number | string): void;
+  /**
+   * Keeps a file a customer sent at `path` (`photos/file_12.jpg`) and answers its `file_id`:
+   * `getFile` gives its `file_path`, downloaded from `/file/bot<token>/<file_path>`.
+   * @example const fileId = telegram.addFile(jpeg, 'photos/file_12.jpg'); // the attachment url is `telegram-file:${fileId}`
+   */
+  addFile(bytes: Uint8Array, path: string): string;
+  /** Answers the next `count` getFile calls with `status`, as `failNext` does for sends. */
+  failDownloadsNext(count: number, status?: TelegramFakeFailure): void;
   close(): Promise<void>;
 }
 
@@ -64,7 +74,11 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
   const blocked = new Set<string>();
   const nextIds = new Map<string, number>();
   const failures: TelegramFakeFailure[] = [];
+  const downloadFailures: TelegramFakeFailure[] = [];
   let attempts = 0;
+  // Files by file_id, and the same files by file_path.
+  const files = new Map<string, { uniqueId: string; path: string; bytes: Uint8Array }>();
+  const paths = new Map<string, Uint8Array>();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => sendJson(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' }));
@@ -72,10 +86,14 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
-    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(new URL(req.url ?? '/', 'http://fake').pathname);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (download) return serveFile(res, download[1]!, decodeURIComponent(download[2]!));
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!match) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (match[1] !== options.botToken) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2];
+    if (method === 'getFile') return getFile(res, url, req.headers['content-type'] ?? '', raw);
     if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     attempts += 1;
 
@@ -129,6 +147,28 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
     sendJson(res, 200, { ok: true, result: { message_id: messageId, from: BOT, chat, date, ...content } });
   }
 
+  // getFile: the file_id from the query string or the body; the path to download it from.
+  async function getFile(res: ServerResponse, url: URL, contentType: string, raw: Buffer): Promise<void> {
+    const failure = downloadFailures.shift();
+    if (failure) return fail(res, failure);
+    const fields = raw.length > 0 ? ((await readParams(contentType, raw))?.fields ?? {}) : {};
+    const fileId = url.searchParams.get('file_id') ?? fields.file_id;
+    if (typeof fileId !== 'string' || fileId === '') return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: file_id not specified' });
+    const file = files.get(fileId);
+    if (!file) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+    if (file.bytes.length > 20 * 1024 * 1024) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: file is too big' });
+    sendJson(res, 200, { ok: true, result: { file_id: fileId, file_unique_id: file.uniqueId, file_size: file.bytes.length, file_path: file.path } });
+  }
+
+  // The file server: the token in the path, the bytes as a plain octet stream.
+  function serveFile(res: ServerResponse, token: string, path: string): void {
+    if (token !== options.botToken) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const bytes = paths.get(path);
+    if (!bytes) return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+    res.end(bytes);
+  }
+
   function fail(res: ServerResponse, status: TelegramFakeFailure): void {
     if (status === 502) {
       res.writeHead(502, { 'content-type': 'text/html' });
@@ -157,6 +197,16 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
     },
     blockChat(chatId) {
       blocked.add(String(chatId));
+    },
+    addFile(bytes, path) {
+      const fileId = `BQACAgQAAxkBAA${randomBytes(24).toString('base64url')}`;
+      const copy = new Uint8Array(bytes);
+      files.set(fileId, { uniqueId: `AgAD${randomBytes(6).toString('base64url')}`, path, bytes: copy });
+      paths.set(path, copy);
+      return fileId;
+    },
+    failDownloadsNext(count, status = 500) {
+      for (let i = 0; i < count; i += 1) downloadFailures.push(status);
     },
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

@@ -1,6 +1,7 @@
 // A faithful fake of Twilio Programmable Messaging (reference/channels.md §1): the Messages
-// endpoint with its auth, validation and error bodies, status callbacks, and signed inbound
-// webhooks. The signature is computed here from Twilio's rules, independently of any adapter.
+// endpoint with its auth, validation and error bodies, status callbacks, signed inbound
+// webhooks, and inbound media behind Basic auth and a redirect to a CDN. The signature is
+// computed here from Twilio's rules, independently of any adapter.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -218,6 +219,14 @@ export interface TwilioFake {
    * @example await twilio.sendStatus(sid, 'undelivered', { errorCode: 30003 })
    */
   sendStatus(sid: string, status: string, options?: { errorCode?: number | string; errorMessage?: string }): Promise<TwilioWebhookDelivery>;
+  /**
+   * Keeps a file as the media of an inbound message and answers its MediaUrl, as Twilio puts it in
+   * the webhook: GET it with Basic auth and it redirects (307) to the fake's CDN, which serves the bytes.
+   * @example postTwilioMms({ url, authToken, accountSid: twilio.accountSid, media: [{ url: twilio.addMedia('image/jpeg', jpeg), contentType: 'image/jpeg' }] })
+   */
+  addMedia(contentType: string, bytes: Uint8Array): string;
+  /** The next `count` media requests (the MediaUrl, not the CDN) fail with `status` (500 by default) and Twilio's error body. */
+  failDownloadsNext(count: number, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -254,6 +263,10 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
   let failures: { count: number; status: number; retryAfter?: number } = { count: 0, status: 500 };
   let permanent: number | null = null;
   let requests = 0;
+  let downloadFailures: { count: number; status: number } = { count: 0, status: 500 };
+  // Media by ME sid, and the same files by their CDN key.
+  const media = new Map<string, { messageSid: string; contentType: string; bytes: Uint8Array; cdnKey: string }>();
+  const cdn = new Map<string, { contentType: string; bytes: Uint8Array }>();
 
   const server = createServer((req, res) => {
     requests += 1;
@@ -264,6 +277,9 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (req.method === 'GET' && path.startsWith('/cdn/')) return serveCdn(req, res, path);
+    const mediaMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/.exec(path);
+    if (mediaMatch && req.method === 'GET') return serveMedia(req, res, path, mediaMatch as unknown as [string, string, string, string]);
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
     if (!match || req.method !== 'POST') return twilioError(res, 20404, `The requested resource ${path} was not found`);
     if (!authorized(req.headers.authorization, decodeURIComponent(match[1]!))) {
@@ -319,6 +335,38 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     });
   }
 
+  // The Media resource: Basic auth as for every API call, then a redirect to a signed CDN URL.
+  function serveMedia(req: IncomingMessage, res: ServerResponse, path: string, [, account, messageSid, mediaSid]: [string, string, string, string]): void {
+    if (!authorized(req.headers.authorization, decodeURIComponent(account))) {
+      return twilioError(res, 20003, 'Authenticate', { detail: 'Your AccountSid or AuthToken was incorrect.' });
+    }
+    if (downloadFailures.count > 0) {
+      downloadFailures.count -= 1;
+      const code = downloadFailures.status === 429 ? 20429 : downloadFailures.status === 503 ? 20503 : 20500;
+      return twilioError(res, code, ERRORS[code]!.message, {}, downloadFailures.status);
+    }
+    const file = media.get(decodeURIComponent(mediaSid));
+    if (!file || file.messageSid !== decodeURIComponent(messageSid)) return twilioError(res, 20404, `The requested resource ${path} was not found`);
+    const expires = Math.floor(Date.now() / 1000) + 300;
+    res.writeHead(307, { location: `${base}/cdn/${accountSid}/${file.cdnKey}?Expires=${expires}&Signature=${randomBytes(24).toString('base64url')}`, 'content-length': '0' });
+    res.end();
+  }
+
+  // The CDN behind it, like a presigned S3 URL: the signature is in the query, so an Authorization header is refused.
+  function serveCdn(req: IncomingMessage, res: ServerResponse, path: string): void {
+    const xml = (status: number, code: string, message: string) => {
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+      res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
+    };
+    if (req.headers.authorization) {
+      return xml(400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified');
+    }
+    const file = cdn.get(path.slice(path.lastIndexOf('/') + 1));
+    if (!file) return xml(404, 'NoSuchKey', 'The specified key does not exist.');
+    res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.byteLength });
+    res.end(file.bytes);
+  }
+
   function authorized(header: string | undefined, pathAccount: string): boolean {
     const match = /^Basic (.+)$/i.exec(header ?? '');
     if (!match) return false;
@@ -328,9 +376,10 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: base,
     accountSid,
     authToken,
     sent,
@@ -357,6 +406,18 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
         ...(statusOptions.errorCode !== undefined && { errorCode: statusOptions.errorCode }),
         ...(statusOptions.errorMessage !== undefined && { errorMessage: statusOptions.errorMessage }),
       });
+    },
+    addMedia(contentType, bytes) {
+      const messageSid = twilioSid('MM');
+      const mediaSid = twilioSid('ME');
+      const cdnKey = randomBytes(20).toString('hex');
+      const copy = new Uint8Array(bytes);
+      media.set(mediaSid, { messageSid, contentType, bytes: copy, cdnKey });
+      cdn.set(cdnKey, { contentType, bytes: copy });
+      return `${base}/2010-04-01/Accounts/${accountSid}/Messages/${messageSid}/Media/${mediaSid}`;
+    },
+    failDownloadsNext(count, status = 500) {
+      downloadFailures = { count, status };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

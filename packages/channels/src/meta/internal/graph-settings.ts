@@ -45,3 +45,8 @@ export function graphUrl(config: { apiBaseUrl?: string | undefined; apiVersion?:
   const base = (config.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '');
   return `${base}/${config.apiVersion ?? GRAPH_API_VERSION}/${encodeURIComponent(objectId)}`;
 }
+
+/** The origin of a channel's Graph API: in tests, the fake's, where plain http is allowed too. */
+export function graphOrigin(config: { apiBaseUrl?: string | undefined }): string {
+  return new URL(config.apiBaseUrl ?? GRAPH_API_BASE).origin;
+}
