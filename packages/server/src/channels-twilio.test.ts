@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { twilioSms, twilioWhatsApp } from '@casekit/channels/twilio';
-import { postTwilioSms, postTwilioStatus, postTwilioWebhook, postTwilioWhatsApp, startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
+import { postTwilioMms, postTwilioSms, postTwilioStatus, postTwilioWebhook, postTwilioWhatsApp, startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
 import { createChannel, messagesOn, waitForMessage } from './internal/channel-testing.ts';
 import { startTestServer, WORKSPACE, type TestServer } from './internal/testing.ts';
 
@@ -58,6 +58,18 @@ describe('Twilio channels over HTTP', () => {
     assert.ok(await t.lastSeq() > before);
   });
 
+  it('lets an agent open a photo the customer sent by MMS, fetched from Twilio with the channel\'s credentials', async () => {
+    const photo = Buffer.from('\xff\xd8\xff\xe0 a small jpeg', 'latin1');
+    const mms = await postTwilioMms({ url: sms.webhookUrl, authToken: twilio.authToken, accountSid: twilio.accountSid, from: customer, to: '+14155550100', body: 'The router', media: [{ url: twilio.addMedia('image/jpeg', photo), contentType: 'image/jpeg' }] });
+    assert.equal(mms.response.status, 200);
+    const message = (await messagesOn(t, sms.id)).find((m) => m.providerMessageId === mms.params.MessageSid)!;
+    assert.equal(message.attachments.length, 1);
+    const file = await fetch(`${t.url}/api/v1/cases/${message.caseId}/messages/${message.id}/attachments/0`, { headers: { authorization: `Bearer ${t.tokens.agent}` } });
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), 'image/jpeg');
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), photo);
+  });
+
   it('stores one message when Twilio delivers the same one ten times at once', async () => {
     const params = { MessageSid: `SM${'c'.repeat(32)}`, AccountSid: twilio.accountSid, From: '+14155550124', To: '+14155550100', Body: 'all at once', NumMedia: '0' };
     const answers = await Promise.all(Array.from({ length: 10 }, () => postTwilioWebhook({ url: sms.webhookUrl, authToken: twilio.authToken, params })));
@@ -83,7 +95,7 @@ describe('Twilio channels over HTTP', () => {
     const elsewhere = await postTwilioWebhook({ url: sms.webhookUrl, signedUrl: 'https://attacker.example/webhooks/x', authToken: twilio.authToken, params: { ...params, MessageSid: 'SM' + 'e'.repeat(32) } });
     assert.equal(elsewhere.response.status, 403);
     // The signed one went through; nothing else did.
-    assert.deepEqual((await messagesOn(t, sms.id)).filter((m) => !['My fibre is down', 'all at once'].includes(m.text)).map((m) => m.text), ['forged']);
+    assert.deepEqual((await messagesOn(t, sms.id)).filter((m) => !['My fibre is down', 'all at once', 'The router'].includes(m.text)).map((m) => m.text), ['forged']);
     assert.ok(await t.lastSeq() > seq);
     const afterAll = await t.lastSeq();
     const missing = await postTwilioSms({ url: `${t.url}/webhooks/ch_missing`, authToken: twilio.authToken, body: 'x' });

@@ -10,15 +10,27 @@ export function adoptLate(root: Element | DocumentFragment, styles: CSSResult): 
   }
 }
 
+/** Whether casekit keeps the file (an upload link); otherwise the provider does (a WhatsApp photo, an MMS). */
+const keptHere = (url: string) => /\/uploads\/up_[A-Za-z0-9_-]+$/.test(url);
+
 /**
  * A message's files: images as thumbnails (alt text: the file name) that open the full picture,
  * everything else as a link with its size; a bot's quick replies as plain labels.
- * `resolve` turns the server's links into absolute ones (the SDK client's `resolveUrl`).
+ * `resolve` turns the server's links into absolute ones (the SDK client's `resolveUrl`). A file
+ * the provider keeps has no link of its own: with `open`, it is a button that fetches it.
  */
-export function renderAttachments(attachments: readonly Attachment[] | undefined, resolve: (url: string) => string, lang: string) {
+export function renderAttachments(
+  attachments: readonly Attachment[] | undefined,
+  resolve: (url: string) => string,
+  lang: string,
+  open?: (index: number) => void,
+) {
   if (!attachments?.length) return nothing;
-  return html`<span class="files">${attachments.map((file) => {
+  return html`<span class="files">${attachments.map((file, index) => {
     if (file.contentType === QUICK_REPLY_CONTENT_TYPE) return html`<span class="choice">${file.name}</span>`;
+    if (!keptHere(file.url) && open) {
+      return html`<button part="attachment" type="button" class="file remote" @click=${() => open(index)}>${file.name}${file.size ? html` <span class="size">${formatBytes(file.size, lang)}</span>` : nothing}</button>`;
+    }
     const href = safeUrl(resolve(file.url));
     return (INLINE_IMAGE_TYPES as readonly string[]).includes(file.contentType)
       ? html`<a part="attachment" class="thumb" href=${href} target="_blank" rel="noopener noreferrer"
@@ -55,6 +67,14 @@ export const attachmentStyles = css`
     color: inherit;
     text-decoration: underline;
     overflow-wrap: anywhere;
+  }
+  .file.remote {
+    font: inherit;
+    background: none;
+    border: 0;
+    padding: 0;
+    cursor: pointer;
+    text-align: start;
   }
   .choice {
     padding: 1px 8px;

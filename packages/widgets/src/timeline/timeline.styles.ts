@@ -120,6 +120,11 @@ export const timelineStyles = css`
   .status.failed {
     color: var(--_danger);
   }
+  .file-error {
+    margin: 4px 0 0;
+    color: var(--_danger);
+    font-size: 0.86em;
+  }
   .status:focus {
     outline: none;
   }

@@ -23,6 +23,19 @@ describe('casekit-timeline', () => {
   }
   const all = (el: CasekitTimeline, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
 
+  it('shows a file the provider keeps as a button that fetches it through casekit, and says why when it cannot', async () => {
+    await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: 'Photo of the router', attachments: [{ name: 'router.jpg', contentType: 'image/jpeg', size: 2048, url: 'meta-media:1234567890' }] });
+    const el = await mount('cu_maria');
+    await until(() => all(el, 'button[part=attachment]').length > 0, 'the file button');
+    const button = all(el, 'button[part=attachment]')[0]!;
+    expect(button.textContent!.includes('router.jpg')).to.equal(true);
+    button.click();
+    // The mock server runs no WhatsApp adapter, so it cannot fetch the file: the timeline says so.
+    await until(() => all(el, '.file-error').length > 0, 'the reason');
+    expect(all(el, '.file-error')[0]!.textContent!.includes('kept by the provider')).to.equal(true);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
   it('shows messages across channels, oldest first, with changes between them', async () => {
     const el = await mount('cu_maria');
     const kinds = new Set((await storedMessages(mock)).filter((m) => m.customerId === 'cu_maria' && !m.internal).map((m) => m.channelKind));

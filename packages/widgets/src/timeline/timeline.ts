@@ -73,6 +73,8 @@ export class CasekitTimeline extends LitElement {
   @state() accessor retrying = new Set<string>();
   /** Why sending a reply again failed, by message id. */
   @state() accessor retryErrors = new Map<string, string>();
+  /** Why a file the provider keeps could not be opened, by message id. */
+  @state() accessor fileErrors = new Map<string, string>();
 
   @query('.scroller') accessor scroller: HTMLElement | null = null;
 
@@ -247,6 +249,24 @@ export class CasekitTimeline extends LitElement {
   }
 
   /** Sends a failed reply again; it shows as queued, then moves on as its statuses arrive. */
+  /** Opens a file the provider keeps (a WhatsApp photo, an MMS): fetched through casekit, shown in a new tab. */
+  async openProviderFile(message: Message, index: number): Promise<void> {
+    const client = this.conn.client;
+    if (!client) return;
+    // Opened at once, so the browser allows the tab; filled when the file is here.
+    const tab = window.open('', '_blank');
+    try {
+      const blob = await client.fetchAttachment(message.caseId, message.id, index);
+      const url = URL.createObjectURL(blob);
+      if (tab) tab.location.href = url;
+      else window.open(url, '_blank');
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      tab?.close();
+      this.fileErrors = new Map(this.fileErrors).set(message.id, err instanceof Error ? err.message : String(err));
+    }
+  }
+
   async retry(message: Message): Promise<void> {
     const client = this.conn.client;
     if (!client || this.retrying.has(message.id)) return;
@@ -340,7 +360,9 @@ export class CasekitTimeline extends LitElement {
         m.attachments,
         (url) => this.conn.client?.resolveUrl(url) ?? url,
         this.locale,
+        (index) => void this.openProviderFile(m, index),
       )}</div>
+      ${this.fileErrors.has(m.id) ? html`<p class="file-error" role="alert">${this.fileErrors.get(m.id)}</p>` : nothing}
       ${outbound && !m.internal ? this.renderDelivery(m, status) : nothing}
     </article>`;
   }
