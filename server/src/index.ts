@@ -219,6 +219,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
     }
     logger.info('listening', { url, port: address.port, workspaceId, dataDir: config.dataDir, ...(mailroom && { smtpPort: mailroom.port }) });
+    if (!config.publicUrl && !demo) {
+      logger.warn('CASEKIT_PUBLIC_URL is not set: channels\' webhook URLs use this address, which providers on the internet cannot reach', { url });
+    }
 
     let closing: Promise<void> | undefined;
     return {

@@ -196,7 +196,9 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
         httpServer.listen(port, host, () => {
           httpServer.off('error', reject);
           const bound = httpServer.address() as AddressInfo;
-          listening = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+          // Bound to every interface: loopback is the one address that surely reaches it.
+          const address = bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
+          listening = `http://${bound.family === 'IPv6' && address !== '127.0.0.1' ? `[${address}]` : address}:${bound.port}`;
           if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
           resolve(httpServer.address() as AddressInfo);
         });
