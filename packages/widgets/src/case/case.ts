@@ -33,6 +33,8 @@ type CaseChange = Omit<CaseUpdateRequest, 'version'>;
  * @csspart header - Case number and subject.
  * @csspart fields - Status, priority, assignee and tags.
  * @csspart customer - The customer profile.
+ * @csspart identities - The customer's emails, phones and channel identities, one line each.
+ * @csspart details - The customer's attributes under human labels.
  */
 @customElement('casekit-case')
 export class CasekitCase extends LitElement {
