@@ -42,6 +42,8 @@ describe('i18n', () => {
     expect(errorMessage('es', apiError('unauthorized', 'Wrong email or password.'), { unauthorized: 'workbench.signInFailed' })).to.equal(
       'Correo electrónico o contraseña incorrectos.',
     );
+    expect(errorMessage('en', apiError('conflict', 'Channel "SMS" is disabled.'))).to.equal('Channel "SMS" is disabled.', 'the reason only the server knows');
+    expect(errorMessage('es', apiError('not_found', '"bill.pdf" is kept by the provider.'))).to.equal('No se encontró ("bill.pdf" is kept by the provider.)');
     expect(errorMessage('es', apiError('teapot', 'I am a teapot.'))).to.equal('I am a teapot.', 'a code this version does not know');
     expect(errorMessage('es', new Error('plain'))).to.equal('plain');
   });

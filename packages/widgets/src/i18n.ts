@@ -99,13 +99,14 @@ function codeOf(err: unknown): string | undefined {
 
 /**
  * What to tell the reader about a failed call: the localized text for its error code
- * (`error.<code>`, or the key `overrides` names for that code), else the error's own message.
+ * (`error.<code>`, or the key `overrides` names for that code), with the server's own message in
+ * its `{message}` slot where it has one; the server's message alone for a code without text.
  * @example errorMessage('es', err, { unauthorized: 'workbench.signInFailed' })
  */
 export function errorMessage(lang: string, err: unknown, overrides: Partial<Record<string, MessageKey>> = {}): string {
+  const message = err instanceof Error ? err.message : String(err);
   const code = codeOf(err);
   const key = code === undefined ? undefined : (overrides[code] ?? (`error.${code}` as MessageKey));
   const text = key === undefined ? undefined : lookup(lang, key);
-  if (text !== undefined) return text;
-  return err instanceof Error ? err.message : String(err);
+  return text === undefined ? message : fill(text, { message });
 }
