@@ -93,6 +93,27 @@ describe('example pages against the reference backend', { timeout: 120_000 }, ()
     await page.context().close();
   });
 
+  test('the CRM in Spanish signs in in Spanish, and says a wrong password in Spanish', async () => {
+    const crm = await newPage(ex);
+    await crm.goto(ex.url('/examples/crm/?lang=es'));
+    const workbench = crm.locator('casekit-workbench');
+    assert.equal(await workbench.locator('label[for=wb-email]').innerText(), 'Correo electrónico');
+    assert.equal(await workbench.locator('label[for=wb-password]').innerText(), 'Contraseña');
+    await workbench.locator('#wb-email').fill(ex.agent('agent').email);
+    await workbench.locator('#wb-password').fill('not the password');
+    await workbench.locator('button[type=submit]').click();
+    await visibleWithText(workbench.locator('.signin [role=alert]'), 'Correo electrónico o contraseña incorrectos.');
+    // The refused sign-in is the one failed request, as expected.
+    assert.deepEqual(
+      takeProblems().filter((p) => !p.includes('401')),
+      [],
+    );
+    await workbench.locator('#wb-password').fill(ex.agent('agent').password);
+    await workbench.locator('button[type=submit]').click();
+    await visibleWithText(workbench.locator('casekit-inbox .summary'), 'casos');
+    await crm.context().close();
+  });
+
   test('a customer chat reaches the agent inbox live; the agent replies from the CRM; the customer sees the reply', async () => {
     const agent = ex.agent('agent');
     const crm = await newPage(ex, { viewport: { width: 1400, height: 860 } });
