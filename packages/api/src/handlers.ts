@@ -1,4 +1,4 @@
-import { DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { ChannelConfigError, DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
@@ -294,6 +294,13 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       if (!spec?.check || !runtime) {
         const message = channel.kind === 'webchat' ? 'Web chat runs on this server alone: there is no provider to check.' : `This server has no check for channels of kind "${channel.kind}".`;
         return { ok: false, error: { code: 'unsupported', message, retryable: false } };
+      }
+      // A channel provisioned from outside the API may lack a setting: say which before calling anyone.
+      try {
+        spec.validate({ config: channel.config, secrets: channel.secrets });
+      } catch (error) {
+        if (!(error instanceof ChannelConfigError)) throw error;
+        return { ok: false, error: { code: 'misconfigured', message: `The channel's settings are incomplete: ${error.message}`, field: error.field, retryable: false } };
       }
       let result;
       try {
