@@ -33,7 +33,7 @@ export function signingKeys(secret: string): Buffer[] {
 }
 
 /** The `webhook-signature` header for a message: one `v1,` entry per key. */
-export function signatureHeader(keys: readonly Buffer[], id: string, timestamp: number, body: Uint8Array): string {
+function signatureHeader(keys: readonly Buffer[], id: string, timestamp: number, body: Uint8Array): string {
   return keys.map((key) => `v1,${signature(key, id, String(timestamp), body)}`).join(' ');
 }
 

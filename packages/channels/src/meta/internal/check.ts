@@ -20,7 +20,7 @@ export interface GraphProbe {
  * Graph's codes decide: 190 the token, 100/33 (and 803) an id the token cannot reach, 10 and
  * 200 a missing permission, throttling and transient errors worth another try.
  */
-export async function readGraphObject(input: GraphProbe): Promise<Record<string, unknown> | ChannelTestResult> {
+async function readGraphObject(input: GraphProbe): Promise<Record<string, unknown> | ChannelTestResult> {
   const url = `${graphUrl(input.config, input.objectId)}?fields=${input.fields.map(encodeURIComponent).join(',')}`;
   const answer = await probe('Meta', input.fetch, url, { headers: { authorization: `Bearer ${input.token}`, accept: 'application/json' }, field: 'config.apiBaseUrl' });
   if (isCheckResult(answer)) return answer;
