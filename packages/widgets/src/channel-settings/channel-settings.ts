@@ -205,8 +205,8 @@ export class CasekitChannelSettings extends LitElement {
 
   /** Asks the server to check the channel with its provider; the answer shows under the channel. */
   private test(channel: ChannelDetails): Promise<void> {
-    this.results = without(this.results, channel.id);
     return this.rowRequest(channel, 'testing', 'channels.testError', async (client) => {
+      this.results = without(this.results, channel.id);
       const result = await client.testChannel(channel.id);
       this.results = new Map(this.results).set(channel.id, result);
     });
