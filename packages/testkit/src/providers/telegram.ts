@@ -101,7 +101,7 @@ export async function startTelegramFake(options: { botToken: string; username?: 
     if (match[1] !== options.botToken) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2];
     if (method === 'getFile') return getFile(res, url, req.headers['content-type'] ?? '', raw);
-    if (method === 'getMe') return sendJson(res, 200, { ok: true, result: bot });
+    if (method === 'getMe') return sendJson(res, 200, { ok: true, result: { ...bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } });
     if (method === 'getWebhookInfo') return sendJson(res, 200, { ok: true, result: webhookInfo() });
     if (method === 'setWebhook' || method === 'deleteWebhook') return setWebhook(res, method, url, req.headers['content-type'] ?? '', raw);
     if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
