@@ -28,7 +28,7 @@ describe('POST /api/v1/channels/:id/test over HTTP', () => {
 
   before(async () => {
     [twilio, telegram, relay] = await Promise.all([
-      startTwilioFake({ friendlyName: 'Northwind ISP' }),
+      startTwilioFake({ friendlyName: 'Northwind ISP', phoneNumbers: ['+14155550100'] }),
       startTelegramFake({ botToken: BOT_TOKEN, username: 'northwind_help_bot' }),
       startSmtpSink({ user: 'support@northwind.example', password: 'relay-pass-1' }),
     ]);

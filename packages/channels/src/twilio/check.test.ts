@@ -8,7 +8,7 @@ describe('Twilio check: the Account resource on the fake', () => {
   let fake: TwilioFake;
   const settings = (authToken: string, apiBaseUrl = fake.url) => ({ config: { accountSid: fake.accountSid, from: '+14155552671', apiBaseUrl }, secrets: { authToken } });
   before(async () => {
-    fake = await startTwilioFake({ friendlyName: 'Northwind ISP' });
+    fake = await startTwilioFake({ friendlyName: 'Northwind ISP', phoneNumbers: ['+14155552671'] });
   });
   after(() => fake.close());
 
@@ -18,6 +18,16 @@ describe('Twilio check: the Account resource on the fake', () => {
     const whatsapp = await twilioWhatsApp.check!(makeRuntime(twilioWhatsApp, { config: { accountSid: fake.accountSid, from: '+14155238886', apiBaseUrl: fake.url }, secrets: { authToken: fake.authToken } }));
     assert.match(whatsapp.detail!, /sending from whatsapp:\+14155238886\.$/);
     assert.ok(!JSON.stringify([result, whatsapp]).includes(fake.authToken));
+  });
+
+  it("blames the sender when the account has no such number (SMS), and leaves WhatsApp senders and Messaging Services alone", async () => {
+    const other = { ...settings(fake.authToken), config: { ...settings(fake.authToken).config, from: '+14155550999' } };
+    const result = await twilioSms.check!(makeRuntime(twilioSms, other));
+    assert.match(expectCheckFailure(result, 'not_found', 'config.from'), /has no number \+14155550999/);
+    assert.match(result.detail!, /Northwind ISP/);
+    const service = { ...other, config: { accountSid: fake.accountSid, messagingServiceSid: `MG${'0'.repeat(32)}`, apiBaseUrl: fake.url } };
+    assert.equal((await twilioSms.check!(makeRuntime(twilioSms, service))).ok, true);
+    assert.equal((await twilioWhatsApp.check!(makeRuntime(twilioWhatsApp, { ...other, config: { ...other.config, from: '+14155238886' } }))).ok, true);
   });
 
   it('blames the Auth Token when Twilio refuses the credentials', async () => {

@@ -28,7 +28,7 @@ function createTwilioAdapter(kind: string, medium: 'sms' | 'whatsapp', capabilit
     parse: (request, runtime) => parseTwilioWebhook(request, medium, runtime.channel.config.accountSid),
     send: (outbound, runtime) => sendTwilioMessage(outbound, runtime, medium),
     fetchAttachment: (url, runtime) => fetchTwilioMedia(url, runtime),
-    check: checkTwilioAccount,
+    check: (runtime) => checkTwilioAccount(runtime, medium),
   };
 }
 

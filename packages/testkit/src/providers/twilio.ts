@@ -255,13 +255,15 @@ const ERRORS: Record<number, { status: number; message: string }> = {
 /**
  * Starts a fake of Twilio's Messages API on a loopback port. Sends are checked like Twilio checks
  * them (Basic auth, To, From or MessagingServiceSid, Body or MediaUrl) and answered with a real-shaped
- * Message resource; the Account resource (`GET /Accounts/{AccountSid}.json`) answers with `friendlyName`.
+ * Message resource; the Account resource (`GET /Accounts/{AccountSid}.json`) answers with `friendlyName`,
+ * and `GET /Accounts/{AccountSid}/IncomingPhoneNumbers.json` lists `phoneNumbers` (E.164).
  * @example const twilio = await startTwilioFake(); // config.apiBaseUrl = twilio.url
  */
-export async function startTwilioFake(options: { accountSid?: string; authToken?: string; friendlyName?: string } = {}): Promise<TwilioFake> {
+export async function startTwilioFake(options: { accountSid?: string; authToken?: string; friendlyName?: string; phoneNumbers?: readonly string[] } = {}): Promise<TwilioFake> {
   const accountSid = options.accountSid ?? twilioSid('AC');
   const friendlyName = options.friendlyName ?? 'Northwind Support';
   let accountStatus: 'active' | 'suspended' | 'closed' = 'active';
+  const numbers = (options.phoneNumbers ?? []).map((number) => ({ number, sid: `PN${randomBytes(16).toString('hex')}` }));
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const sent: TwilioFakeMessage[] = [];
   let failures: { count: number; status: number; retryAfter?: number } = { count: 0, status: 500 };
@@ -282,6 +284,8 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     if (req.method === 'GET' && path.startsWith('/cdn/')) return serveCdn(req, res, path);
+    const numbersMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\.json$/.exec(path);
+    if (numbersMatch && req.method === 'GET') return listNumbers(req, res, decodeURIComponent(numbersMatch[1]!), new URL(req.url ?? '/', 'http://fake').searchParams);
     const accountMatch = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(path);
     if (accountMatch && req.method === 'GET') return serveAccount(req, res, decodeURIComponent(accountMatch[1]!));
     const mediaMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/.exec(path);
@@ -361,6 +365,39 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
       },
       type: 'Full',
       uri: `${uri}.json`,
+    });
+  }
+
+  // The account's numbers, filtered by PhoneNumber as Twilio filters them, in one page.
+  function listNumbers(req: IncomingMessage, res: ServerResponse, sid: string, query: URLSearchParams): void {
+    if (!authorized(req.headers.authorization, sid)) return twilioError(res, 20003, 'Authenticate', { detail: 'Your AccountSid or AuthToken was incorrect.' });
+    const wanted = query.get('PhoneNumber');
+    const uri = `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json`;
+    const items = numbers
+      .filter((n) => wanted === null || n.number === wanted)
+      .map((n) => ({
+        account_sid: accountSid,
+        api_version: '2010-04-01',
+        capabilities: { fax: false, mms: true, sms: true, voice: true },
+        friendly_name: n.number,
+        phone_number: n.number,
+        sid: n.sid,
+        sms_application_sid: '',
+        sms_method: 'POST',
+        sms_url: '',
+        status: 'in-use',
+        uri: `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers/${n.sid}.json`,
+      }));
+    sendJson(res, 200, {
+      end: Math.max(0, items.length - 1),
+      first_page_uri: `${uri}?PageSize=50&Page=0`,
+      incoming_phone_numbers: items,
+      next_page_uri: null,
+      page: 0,
+      page_size: 50,
+      previous_page_uri: null,
+      start: 0,
+      uri: `${uri}?PageSize=50&Page=0`,
     });
   }
 

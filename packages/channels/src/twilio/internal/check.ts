@@ -4,9 +4,10 @@ import type { TwilioConfig, TwilioSecrets } from '../settings.ts';
 
 /**
  * Reads the channel's account (`GET /2010-04-01/Accounts/{AccountSid}.json`, Basic auth): its
- * friendly name and status. The answer carries the account's Auth Token, which stays here.
+ * friendly name and status, then, for SMS from a number, that the number is the account's. The
+ * account's answer carries its Auth Token, which stays here.
  */
-export async function checkTwilioAccount(runtime: ChannelRuntime<TwilioConfig, TwilioSecrets>): Promise<ChannelTestResult> {
+export async function checkTwilioAccount(runtime: ChannelRuntime<TwilioConfig, TwilioSecrets>, medium: 'sms' | 'whatsapp'): Promise<ChannelTestResult> {
   const { config, secrets } = runtime.channel;
   const answer = await probe('Twilio', runtime.fetch, `${config.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}.json`, {
     headers: { authorization: `Basic ${Buffer.from(`${config.accountSid}:${secrets.authToken}`).toString('base64')}`, accept: 'application/json' },
@@ -24,6 +25,8 @@ export async function checkTwilioAccount(runtime: ChannelRuntime<TwilioConfig, T
         detail,
       });
     }
+    // An SMS sender must be one of the account's numbers; WhatsApp senders and Messaging Services live elsewhere.
+    if (medium === 'sms' && config.from && !config.messagingServiceSid) return checkSender(runtime, config.from, detail);
     return passed(detail);
   }
   const code = typeof body.code === 'number' || typeof body.code === 'string' ? String(body.code) : undefined;
@@ -39,4 +42,24 @@ export async function checkTwilioAccount(runtime: ChannelRuntime<TwilioConfig, T
     authField: 'secrets.authToken',
     idField: 'config.accountSid',
   });
+}
+
+// `GET /IncomingPhoneNumbers.json?PhoneNumber=…`: an empty page means the account has no such number.
+async function checkSender(runtime: ChannelRuntime<TwilioConfig, TwilioSecrets>, from: string, detail: string): Promise<ChannelTestResult> {
+  const { config, secrets } = runtime.channel;
+  const url = `${config.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/IncomingPhoneNumbers.json?PhoneNumber=${encodeURIComponent(from)}`;
+  const answer = await probe('Twilio', runtime.fetch, url, {
+    headers: { authorization: `Basic ${Buffer.from(`${config.accountSid}:${secrets.authToken}`).toString('base64')}`, accept: 'application/json' },
+    field: 'config.apiBaseUrl',
+  });
+  if (isCheckResult(answer)) return answer;
+  const list = (answer.body as { incoming_phone_numbers?: unknown } | null)?.incoming_phone_numbers;
+  if (answer.status !== 200 || !Array.isArray(list)) return refusalByStatus('Twilio', answer.status, undefined, { authField: 'secrets.authToken' });
+  if (list.length === 0) {
+    return failed('not_found', `The Twilio account has no number ${from}: set the sender to one of its numbers (Phone Numbers › Active numbers), or use a Messaging Service.`, {
+      field: 'config.from',
+      detail,
+    });
+  }
+  return passed(detail);
 }
