@@ -42,4 +42,16 @@ describe('the demo with simulated customers', () => {
     for (let i = 0; i < 200 && (await server.store.getMessage('demo', id))?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 25));
     assert.equal((await server.store.getMessage('demo', id))?.status, 'sent', 'the reply went out through the Twilio fake');
   });
+
+  it("passes an admin's Test of the SMS, WhatsApp and email channels, against the fakes", async () => {
+    const admin = (await server.store.listAgents('demo')).find((a) => a.role === 'admin')!;
+    const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: admin.email, password: DEMO_PASSWORD }) });
+    const { token } = (await login.json()) as { token: string };
+    for (const kind of ['twilio-sms', 'twilio-whatsapp', 'email']) {
+      const channel = (await server.store.listChannels('demo')).find((c) => c.kind === kind)!;
+      const res = await fetch(`${server.url}/api/v1/channels/${channel.id}/test`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const result = (await res.json()) as { ok: boolean; detail?: string; error?: { message: string } };
+      assert.equal(result.ok, true, `${kind}: ${result.error?.message}`);
+    }
+  });
 });

@@ -1,12 +1,12 @@
 import { ChannelConfigError, publicChannel, type ChannelAdapter, type ChannelRecord } from '@casekit/core';
-import { CasekitError, CHANNEL_CAPABILITIES, type ChannelCapabilities, type ChannelDetails, type ChannelKindInfo } from '@casekit/protocol';
+import { CasekitError, CHANNEL_CAPABILITIES, type ChannelCapabilities, type ChannelDetails, type ChannelKindInfo, type ChannelTestResult } from '@casekit/protocol';
 
 /**
  * What the API needs of a kind of channel to configure it: its medium, fields, capabilities and
  * a check of its settings. Every `ChannelAdapter` is one; web chat is built in.
  */
 export type ChannelKindSpec = Pick<ChannelAdapter, 'kind' | 'medium' | 'capabilities' | 'fields' | 'validate'> &
-  Partial<Pick<ChannelAdapter, 'verify' | 'parse' | 'send' | 'handshake' | 'fetchAttachment'>>;
+  Partial<Pick<ChannelAdapter, 'verify' | 'parse' | 'send' | 'handshake' | 'fetchAttachment' | 'check'>>;
 
 /** Web chat: the realtime connection delivers it; its one secret signs verified visitors' ids. */
 export const WEBCHAT_KIND: ChannelKindSpec = {
@@ -103,5 +103,19 @@ export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhook
         throw new CasekitError('validation_failed', error.message, { details: { issues: [{ path: `body.${error.field}`, message: error.message }] }, cause: error });
       }
     },
+  };
+}
+
+/**
+ * A check's result as the API answers it: any secret of the channel that a provider's words (or
+ * an adapter's slip) put in a message is blanked out, whatever the adapter promised.
+ */
+export function withoutSecrets(result: ChannelTestResult, secrets: Record<string, string>): ChannelTestResult {
+  const values = Object.values(secrets).filter((value) => value.length >= 6);
+  const blank = (text: string) => values.reduce((out, value) => out.split(value).join('••••'), text);
+  return {
+    ok: result.ok,
+    ...(result.detail !== undefined && { detail: blank(result.detail) }),
+    ...(result.error && { error: { ...result.error, message: blank(result.error.message) } }),
   };
 }

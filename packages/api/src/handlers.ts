@@ -1,8 +1,8 @@
-import { DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { ChannelConfigError, DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
-import { createChannelKinds } from './channels.ts';
+import { createChannelKinds, withoutSecrets } from './channels.ts';
 import { consoleLogger, errorText } from './logger.ts';
 import { sha256Hex } from './internal/crypto.ts';
 import type { ApiCall, ApiServiceOptions } from './service.ts';
@@ -287,6 +287,31 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       return channelKinds.details({ ...channel, secrets: settings?.secrets ?? current.secrets });
     },
     listChannelKinds: async () => ({ items: channelKinds.list() }),
+    testChannel: async ({ params }) => {
+      const channel = await requireChannel(params.channelId);
+      const spec = channelKinds.get(channel.kind);
+      const runtime = options.channels?.runtime;
+      if (!spec?.check || !runtime) {
+        const message = channel.kind === 'webchat' ? 'Web chat runs on this server alone: there is no provider to check.' : `This server has no check for channels of kind "${channel.kind}".`;
+        return { ok: false, error: { code: 'unsupported', message, retryable: false } };
+      }
+      // A channel provisioned from outside the API may lack a setting: say which before calling anyone.
+      try {
+        spec.validate({ config: channel.config, secrets: channel.secrets });
+      } catch (error) {
+        if (!(error instanceof ChannelConfigError)) throw error;
+        return { ok: false, error: { code: 'misconfigured', message: `The channel's settings are incomplete: ${error.message}`, field: error.field, retryable: false } };
+      }
+      let result;
+      try {
+        result = await spec.check(runtime(channel));
+      } catch (error) {
+        // An adapter answers failures; one that throws has a fault of its own, logged for the team.
+        logger.error('channel check failed', { channelId: channel.id, kind: channel.kind, error: errorText(error) });
+        result = { ok: false, error: { code: 'rejected' as const, message: `The check could not finish: ${errorText(error)}`, retryable: false } };
+      }
+      return withoutSecrets(result, channel.secrets);
+    },
 
     listEvents: async ({ query, agent }) => {
       const lastSeq = await store.lastSeq(workspaceId);

@@ -1,6 +1,6 @@
-import type { Attachment, ChannelCapabilities, ChannelField, ChannelKind, Conversation, DeliveryStatus, Message } from '@casekit/protocol';
+import type { Attachment, ChannelCapabilities, ChannelField, ChannelKind, ChannelTestResult, Conversation, DeliveryStatus, Message } from '@casekit/protocol';
 
-export type { ChannelCapabilities, ChannelField };
+export type { ChannelCapabilities, ChannelField, ChannelTestResult };
 
 // The port every channel provider plugs into. An adapter is pure protocol: it checks a webhook's
 // signature over the raw bytes, turns the body into normalized events, and sends one message
@@ -178,6 +178,13 @@ export interface ChannelAdapter<Config extends object = object, Secrets extends 
    * can open it. Throws `DeliveryError` (`retryable` as for sends) when the provider refuses.
    */
   fetchAttachment?(url: string, runtime: ChannelRuntime<Config, Secrets>): Promise<FetchedAttachment>;
+  /**
+   * Checks the channel's credentials and setup with one harmless authenticated call to the
+   * provider (Twilio's account, the bot's `getMe`…), so an admin learns of a bad token before a
+   * customer does. Never throws for the provider's answer: a failure is `ok: false`, naming the
+   * field to fix; no message carries a secret.
+   */
+  check?(runtime: ChannelRuntime<Config, Secrets>): Promise<ChannelTestResult>;
 }
 
 /** A file fetched from a provider. */

@@ -82,6 +82,7 @@ export type {
   ChannelCapabilities,
   ChannelField,
   ChannelRuntime,
+  ChannelTestResult,
   DeliveryStatusEvent,
   FetchedAttachment,
   InboundAttachment,

@@ -11,7 +11,7 @@ import {
   createChannelKinds,
   type ChannelKindSpec,
 } from '@casekit/api';
-import { createCaseEngine, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
+import { createCaseEngine, type AgentActor, type CaseEngine, type ChannelRecord, type ChannelRuntime, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, ROUTES, type CaseEvent, type RouteDef, type RouteName } from '@casekit/protocol';
 import { createMemoryStore } from '@casekit/store-memory';
 import { delay, http, HttpResponse, type RequestHandler, type WebSocketHandler } from 'msw';
@@ -132,7 +132,16 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
     }
   };
   const base = options.baseUrl ? new URL(options.baseUrl) : null;
-  const channels = { adapters: options.channelKinds ?? [], ...(base && { webhookBaseUrl: base.href }) };
+  // Adapters reach their providers with the page's fetch, as the server's do with its own.
+  const webhookBase = (base?.href ?? 'http://localhost/').replace(/\/+$/, '');
+  const runtime = (channel: ChannelRecord): ChannelRuntime<object, object> => ({
+    channel: { id: channel.id, workspaceId: channel.workspaceId, kind: channel.kind, name: channel.name, config: channel.config, secrets: channel.secrets },
+    webhookUrl: `${webhookBase}/webhooks/${channel.id}`,
+    publicUrl: webhookBase,
+    fetch: (input, init) => globalThis.fetch(input, init),
+    now: () => clock.now(),
+  });
+  const channels = { adapters: options.channelKinds ?? [], runtime, ...(base && { webhookBaseUrl: base.href }) };
   // Replies are checked against the kinds' capabilities (the shipped table for the rest), as the server checks them.
   const engine = createCaseEngine({ store, clock, publisher: { publish }, channelCapabilities: createChannelKinds(channels.adapters, undefined).capabilities });
   const auth = createTokenAuth({ jwtSecret: MOCK_SECRET, passwords: webCryptoPasswords });

@@ -263,6 +263,37 @@ export const ChannelUpdateRequest = z
 export type ChannelUpdateRequest = z.infer<typeof ChannelUpdateRequest>;
 export const ChannelListResponse = z.object({ items: z.array(ChannelDetails) });
 
+/**
+ * Why a channel's check failed: `auth` the provider refused a secret, `not_found` an id in the
+ * config names nothing those credentials reach, `unreachable` the provider did not answer (try
+ * again), `rate_limited` it asked to wait, `misconfigured` the credentials work but the setup is
+ * wrong (a webhook pointing elsewhere, a suspended account), `rejected` any other refusal, and
+ * `unsupported` a kind with nothing to check.
+ */
+export const CHANNEL_CHECK_CODES = ['auth', 'not_found', 'unreachable', 'rate_limited', 'misconfigured', 'rejected', 'unsupported'] as const;
+export const ChannelCheckCode = z.enum(CHANNEL_CHECK_CODES);
+export type ChannelCheckCode = z.infer<typeof ChannelCheckCode>;
+
+/**
+ * What `POST /channels/:id/test` found: `ok` with what the provider said about the account (its
+ * name, the bot's username, the number's display number) in `detail`, or the failure with the
+ * field to fix (`secrets.authToken`, `config.phoneNumberId`) and whether trying again may help.
+ */
+export const ChannelTestResult = z.object({
+  ok: z.boolean(),
+  detail: z.string().optional(),
+  error: z
+    .object({
+      code: ChannelCheckCode,
+      message: z.string(),
+      /** `config.<name>` or `secrets.<name>`, as the channel's fields are named. */
+      field: z.string().optional(),
+      retryable: z.boolean(),
+    })
+    .optional(),
+});
+export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
+
 // ---- events ----
 export const EventsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),

@@ -54,6 +54,7 @@ export const ROUTE_META = {
   createChannel: { method: 'POST', path: '/channels', auth: 'agent', role: PERMISSIONS.createChannel, status: 201, idempotent: true },
   getChannel: { method: 'GET', path: '/channels/:channelId', auth: 'agent', status: 200 },
   updateChannel: { method: 'PATCH', path: '/channels/:channelId', auth: 'agent', role: PERMISSIONS.updateChannel, status: 200 },
+  testChannel: { method: 'POST', path: '/channels/:channelId/test', auth: 'agent', role: PERMISSIONS.testChannel, status: 200 },
   listChannelKinds: { method: 'GET', path: '/channel-kinds', auth: 'agent', status: 200 },
   listEvents: { method: 'GET', path: '/events', auth: 'agent', status: 200 },
   startVisitorSession: { method: 'POST', path: '/visitor/sessions', auth: 'none', status: 201 },

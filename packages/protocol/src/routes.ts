@@ -12,6 +12,7 @@ import {
   ChannelDetails,
   ChannelKindListResponse,
   ChannelListResponse,
+  ChannelTestResult,
   ChannelUpdateRequest,
   CustomerListQuery,
   CustomerListResponse,
@@ -203,6 +204,12 @@ export const ROUTES = {
     params: ChannelParams,
     body: ChannelUpdateRequest,
     response: ChannelDetails,
+  },
+  testChannel: {
+    ...ROUTE_META.testChannel,
+    summary: "Check a channel's credentials and setup with the provider (admins); a failed check is answered 200 with ok: false",
+    params: ChannelParams,
+    response: ChannelTestResult,
   },
   listChannelKinds: { ...ROUTE_META.listChannelKinds, summary: 'The kinds of channel this server runs, with their fields', response: ChannelKindListResponse },
   listEvents: {

@@ -53,6 +53,8 @@ export const PERMISSIONS = {
   createAgent: 'admin',
   createChannel: 'admin',
   updateChannel: 'admin',
+  /** Checking a channel's credentials with its provider: it uses them. */
+  testChannel: 'admin',
   updateSettings: 'admin',
 } as const satisfies Record<string, (typeof ROLES)[number]>;
 

@@ -123,6 +123,12 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   updateChannel(channelId: string, body: RouteBody<'updateChannel'>): Promise<RouteResponse<'updateChannel'>>;
   /** The kinds of channel this server runs, with the fields each one takes. */
   listChannelKinds(): Promise<RouteResponse<'listChannelKinds'>>;
+  /**
+   * Checks a channel's credentials and setup with its provider (admins). A failed check resolves
+   * with `ok: false` and `error.field` naming the setting to fix; only a missing channel rejects.
+   * @example const { ok, detail, error } = await client.testChannel('ch_sms');
+   */
+  testChannel(channelId: string): Promise<RouteResponse<'testChannel'>>;
   listEvents(query?: RouteQuery<'listEvents'>): Promise<RouteResponse<'listEvents'>>;
   /**
    * Uploads a file to attach to a reply: pass the answer in `reply(caseId, { attachments })`.
@@ -313,6 +319,9 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   listChannelKinds() {
     return this.request('listChannelKinds', {});
+  }
+  testChannel(channelId: string) {
+    return this.request('testChannel', { params: { channelId } });
   }
   listEvents(query?: RouteQuery<'listEvents'>) {
     return this.request('listEvents', { query });

@@ -8,6 +8,7 @@ import type {
   CaseStatus,
   ChannelDetails,
   ChannelKindInfo,
+  ChannelCheckCode,
   Customer,
   ErrorCode,
   LoginResponse,
@@ -45,6 +46,7 @@ export type Tests = [
   Expect<Equal<Resolved<AgentClient['getChannel']>, ChannelDetails>>,
   Expect<Equal<Resolved<AgentClient['updateChannel']>, ChannelDetails>>,
   Expect<Equal<Resolved<AgentClient['listChannelKinds']>['items'], ChannelKindInfo[]>>,
+  Expect<Equal<Resolved<AgentClient['testChannel']>, { ok: boolean; detail?: string | undefined; error?: { code: ChannelCheckCode; message: string; field?: string | undefined; retryable: boolean } | undefined }>>,
   Expect<Equal<Resolved<VisitorClient['start']>, VisitorSessionResponse>>,
   Expect<Equal<Resolved<VisitorClient['send']>, Message | PendingMessage>>,
   Expect<Equal<Resolved<VisitorClient['history']>, Page<Message>>>,
@@ -90,6 +92,10 @@ void agent.listCases({ status: ['archived'] });
 void agent.request('getCase', {});
 // @ts-expect-error a secret is a string, or null to remove it
 void agent.updateChannel('ch_1', { secrets: { authToken: 42 } });
+// @ts-expect-error testChannel takes the channel's id
+void agent.testChannel();
+// @ts-expect-error the check's code is one of CHANNEL_CHECK_CODES
+void agent.testChannel('ch_1').then((result) => result.error?.code === 'timeout');
 // @ts-expect-error updateCase needs the version
 void agent.updateCase('c_1', { status: 'open' });
 // @ts-expect-error the 'message' listener receives a Message, not a number

@@ -104,7 +104,7 @@ export class CaseChangedEvent extends Event {
 export class ChannelSavedEvent extends Event {
   static readonly eventName = 'casekit-channel-saved';
   readonly channel: ChannelDetails;
-  /** True for a new channel, false for a change (enabled or disabled). */
+  /** True for a new channel, false for a change (an edit, or enabled / disabled). */
   readonly created: boolean;
   constructor(channel: ChannelDetails, created: boolean) {
     super(ChannelSavedEvent.eventName, init);

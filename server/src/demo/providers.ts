@@ -28,7 +28,8 @@ const LINES = [
 
 /** Starts the fakes. */
 export async function startDemoProviders(): Promise<DemoProviders> {
-  const twilio = await startTwilioFake();
+  // The demo's SMS number is the fake account's own and a valid UK mobile, so "Test" on the SMS channel passes.
+  const twilio = await startTwilioFake({ phoneNumbers: ['+447911123456'] });
   const relay = await startSmtpSink();
   const channelId = (kind: string) => DEMO_CHANNELS.find((c) => c.kind === kind)?.id;
   const people = demoCustomers();
@@ -40,8 +41,8 @@ export async function startDemoProviders(): Promise<DemoProviders> {
       const system = { workspaceId, system: 'demo' };
       const settings: Record<string, { config: Record<string, unknown>; secrets: Record<string, string> }> = {
         email: { config: { address: EMAIL_ADDRESS, inbound: 'smtp', fromName: 'FibreLink Support', smtp: { host: '127.0.0.1', port: relay.port, secure: false } }, secrets: {} },
-        'twilio-sms': { config: { accountSid: twilio.accountSid, from: '+447700900000', apiBaseUrl: twilio.url }, secrets: { authToken: twilio.authToken } },
-        'twilio-whatsapp': { config: { accountSid: twilio.accountSid, from: 'whatsapp:+447700900001', apiBaseUrl: twilio.url }, secrets: { authToken: twilio.authToken } },
+        'twilio-sms': { config: { accountSid: twilio.accountSid, from: '+447911123456', apiBaseUrl: twilio.url }, secrets: { authToken: twilio.authToken } },
+        'twilio-whatsapp': { config: { accountSid: twilio.accountSid, from: 'whatsapp:+447911123457', apiBaseUrl: twilio.url }, secrets: { authToken: twilio.authToken } },
       };
       for (const [kind, { config, secrets }] of Object.entries(settings)) {
         const id = channelId(kind);
@@ -68,8 +69,8 @@ export async function startDemoProviders(): Promise<DemoProviders> {
           const options = { url, authToken: twilio.authToken, accountSid: twilio.accountSid, body: text };
           const sent =
             kind === 'twilio-sms'
-              ? await postTwilioSms({ ...options, from: phone, to: '+447700900000' })
-              : await postTwilioWhatsApp({ ...options, from: `whatsapp:${phone}`, to: 'whatsapp:+447700900001', extra: { ProfileName: person.name } });
+              ? await postTwilioSms({ ...options, from: phone, to: '+447911123456' })
+              : await postTwilioWhatsApp({ ...options, from: `whatsapp:${phone}`, to: 'whatsapp:+447911123457', extra: { ProfileName: person.name } });
           if (sent.response.status !== 200) throw new Error(`the ${kind} webhook answered ${sent.response.status}: ${await sent.response.text()}`);
         }
         byChannel[kind] = (byChannel[kind] ?? 0) + 1;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ChannelPayloadError } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import type { ChannelAdapter } from '@casekit/core';
+import { checkCallback } from './internal/check.ts';
 import { parseApiEvent } from './internal/parse-event.ts';
 import { sendApiReply } from './internal/send-reply.ts';
 import { signingKeys, verifyStandardWebhook } from './internal/standard-webhooks.ts';
@@ -12,7 +13,8 @@ import type { ApiChannelConfig, ApiChannelSecrets } from './settings.ts';
  * Bring your own channel: your system posts customers' messages (`message.created`) and what
  * became of replies (`message.status`) to the channel's webhook, and receives replies at
  * `callbackUrl`; both ways are signed with Standard Webhooks, so any of its libraries verifies and
- * signs them. A message's `webhook-id` is its id, so a retried post is stored once.
+ * signs them. A message's `webhook-id` is its id, so a retried post is stored once. The check posts
+ * a signed `channel.test` event, which your system answers with any 2xx.
  */
 export const apiChannelAdapter: ChannelAdapter<ApiChannelConfig, ApiChannelSecrets> = {
   kind: 'api',
@@ -35,6 +37,7 @@ export const apiChannelAdapter: ChannelAdapter<ApiChannelConfig, ApiChannelSecre
     return { events: parseApiEvent(body, webhookId) };
   },
   send: sendApiReply,
+  check: checkCallback,
 };
 
 /** A new random signing secret for an API channel (`whsec_` and 32 bytes in base64). */

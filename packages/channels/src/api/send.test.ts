@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { Webhook } from 'standardwebhooks';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startApiChannelReceiver, expectDeliveryError } from '@casekit/testkit/providers';
+import { startApiChannelReceiver, expectCheckFailure, expectDeliveryError, unreachableUrl } from '@casekit/testkit/providers';
 import type { ApiChannelFailure, ApiChannelReceiver } from '@casekit/testkit/providers';
 import { apiChannelAdapter } from './index.ts';
 import type { ApiChannelConfig, ApiChannelSecrets } from './index.ts';
@@ -154,5 +154,45 @@ describe('api channel send', () => {
     const slow = { ...runtimeFor(receiver.url), fetch: async () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) };
     const timedOut = await expectDeliveryError(apiChannelAdapter.send(outbound('hi'), slow));
     assert.deepEqual([timedOut.retryable, timedOut.code], [true, 'timeout']);
+  });
+});
+
+describe('API channel check: a signed channel.test event to the callback', () => {
+  let receiver: ApiChannelReceiver;
+  before(async () => {
+    receiver = await startApiChannelReceiver({ signingSecret: SECRET });
+  });
+  after(() => receiver.close());
+
+  it('passes when the callback verifies the event and answers 2xx; the event carries no message', async () => {
+    assert.deepEqual(await apiChannelAdapter.check!(runtimeFor(receiver.url)), { ok: true, detail: 'The callback answered HTTP 204 to a signed channel.test event.' });
+    const [event] = receiver.events;
+    assert.equal(event?.type, 'channel.test');
+    assert.match(event!.webhookId, /^test_[0-9a-f]{24}$/);
+    assert.deepEqual(JSON.parse(event!.raw).data, { channelId: 'ch_api' });
+    assert.equal(receiver.deliveries.length, 0, 'nothing to deliver to a customer');
+  });
+
+  it('is signed so that the Standard Webhooks library verifies it', async () => {
+    const seen: { headers: Record<string, string>; body: string }[] = [];
+    const capture: typeof fetch = async (_url, init) => {
+      seen.push({ headers: init!.headers as Record<string, string>, body: new TextDecoder().decode(init!.body as Uint8Array) });
+      return new Response(null, { status: 200 });
+    };
+    const result = await apiChannelAdapter.check!({ ...runtimeFor('https://app.example.com/casekit'), fetch: capture });
+    assert.equal(result.ok, true);
+    const verified = new Webhook(SECRET.slice('whsec_'.length)).verify(seen[0]!.body, seen[0]!.headers) as { type: string };
+    assert.equal(verified.type, 'channel.test');
+  });
+
+  it('blames the signing secret when the callback refuses the signature', async () => {
+    expectCheckFailure(await apiChannelAdapter.check!(runtimeFor(receiver.url, NEXT)), 'auth', 'secrets.signingSecret');
+    assert.equal(receiver.refusals.at(-1), 'signature');
+  });
+
+  it('says the callback is down or unreachable, worth another try', async () => {
+    receiver.failNext(1, 503);
+    expectCheckFailure(await apiChannelAdapter.check!(runtimeFor(receiver.url)), 'unreachable', 'config.callbackUrl');
+    expectCheckFailure(await apiChannelAdapter.check!(runtimeFor(`${await unreachableUrl()}/casekit/replies`)), 'unreachable', 'config.callbackUrl');
   });
 });

@@ -1,5 +1,6 @@
 import type { ChannelAdapter, ChannelRuntime, ParsedWebhook, Verification, WebhookRequest } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
+import { checkSmtpRelay } from './check.ts';
 import { parseMailgun, verifyMailgun } from './mailgun.ts';
 import { parsePostmark, verifyPostmark } from './postmark.ts';
 import { parseSendgrid, verifySendgrid } from './sendgrid.ts';
@@ -12,7 +13,8 @@ type EmailRuntime = ChannelRuntime<EmailConfig, EmailSecrets>;
 /**
  * The email channel: replies go out through the channel's SMTP relay; mail comes in over the SMTP
  * listener (`createSmtpListener` + `parseMime`) or an inbound-parse webhook of Mailgun, Postmark
- * or SendGrid, picked by `config.inbound`. A channel on `smtp` refuses webhooks.
+ * or SendGrid, picked by `config.inbound`. A channel on `smtp` refuses webhooks. The check logs in
+ * to the relay without sending.
  */
 export const emailAdapter: ChannelAdapter<EmailConfig, EmailSecrets> = {
   kind: 'email',
@@ -49,4 +51,5 @@ export const emailAdapter: ChannelAdapter<EmailConfig, EmailSecrets> = {
     }
   },
   send: sendEmail,
+  check: checkSmtpRelay,
 };

@@ -30,14 +30,7 @@ export async function sendEmail(outbound: OutboundMessage, runtime: ChannelRunti
   const attachments = await loadAttachments(outbound);
   const mail = composeEmail(outbound, config, to);
 
-  const transport = createTransport({
-    host: config.smtp.host,
-    port: config.smtp.port,
-    secure: config.smtp.secure,
-    ...(config.smtp.user ? { auth: { user: config.smtp.user, pass: secrets.smtpPassword ?? '' } } : {}),
-    name: domainOf(config.address),
-    ...SMTP_TIMEOUTS,
-  });
+  const transport = smtpTransport(config, secrets);
   try {
     await transport.sendMail({
       from: mail.from,
@@ -58,6 +51,19 @@ export async function sendEmail(outbound: OutboundMessage, runtime: ChannelRunti
     transport.close();
   }
   return { providerMessageId: mail.messageId, headers: mail.headers };
+}
+
+/** A transport to the channel's relay: TLS from the start on `secure`, else STARTTLS when offered; its login when `smtp.user` is set. */
+export function smtpTransport(config: EmailConfig, secrets: EmailSecrets, timeouts: Partial<typeof SMTP_TIMEOUTS> = {}) {
+  return createTransport({
+    host: config.smtp.host,
+    port: config.smtp.port,
+    secure: config.smtp.secure,
+    ...(config.smtp.user ? { auth: { user: config.smtp.user, pass: secrets.smtpPassword ?? '' } } : {}),
+    name: domainOf(config.address),
+    ...SMTP_TIMEOUTS,
+    ...timeouts,
+  });
 }
 
 async function loadAttachments(outbound: OutboundMessage): Promise<{ filename: string; contentType: string; content: Buffer }[]> {

@@ -3,6 +3,7 @@ import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
 import { answerMetaHandshake } from './handshake.ts';
+import { checkPage } from './internal/check.ts';
 import { fetchPageAttachment } from './internal/fetch-media.ts';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from './internal/graph-client.ts';
 import { APP_SECRET_FIELDS, GRAPH_CONFIG_FIELDS, graphConfigFields, graphId, graphUrl, secretField } from './internal/graph-settings.ts';
@@ -65,6 +66,7 @@ export function createMessengerAdapter(options: MetaAdapterOptions = {}): Channe
     parse: (request, runtime) => ({ events: parseMessagingWebhook(request.body, { object: 'page', accountId: runtime.channel.config.pageId }) }),
     send: (outbound, runtime) => sendPageMessage(outbound, endpointOf(runtime.channel.config, runtime.channel.secrets, runtime.fetch, timeoutMs)),
     fetchAttachment: (url, runtime) => fetchPageAttachment(url, { config: runtime.channel.config, fetch: runtime.fetch, timeoutMs }),
+    check: (runtime) => checkPage({ config: runtime.channel.config, fetch: runtime.fetch, pageId: runtime.channel.config.pageId, token: runtime.channel.secrets.pageAccessToken }),
   };
 }
 
@@ -101,6 +103,14 @@ export function createInstagramAdapter(options: MetaAdapterOptions = {}): Channe
     },
     send: (outbound, runtime) => sendPageMessage(outbound, endpointOf(runtime.channel.config, runtime.channel.secrets, runtime.fetch, timeoutMs)),
     fetchAttachment: (url, runtime) => fetchPageAttachment(url, { config: runtime.channel.config, fetch: runtime.fetch, timeoutMs }),
+    check: (runtime) =>
+      checkPage({
+        config: runtime.channel.config,
+        fetch: runtime.fetch,
+        pageId: runtime.channel.config.pageId,
+        token: runtime.channel.secrets.pageAccessToken,
+        instagram: { accountId: runtime.channel.config.instagramAccountId },
+      }),
   };
 }
 

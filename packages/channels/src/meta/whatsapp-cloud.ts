@@ -3,6 +3,7 @@ import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
 import { answerMetaHandshake } from './handshake.ts';
+import { checkWhatsAppNumber } from './internal/check.ts';
 import { fetchWhatsAppMedia } from './internal/fetch-media.ts';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from './internal/graph-client.ts';
 import { APP_SECRET_FIELDS, GRAPH_CONFIG_FIELDS, graphConfigFields, graphId, graphUrl, secretField } from './internal/graph-settings.ts';
@@ -77,6 +78,8 @@ export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): Ch
         fetch: runtime.fetch,
         timeoutMs,
       }),
+    check: (runtime) =>
+      checkWhatsAppNumber({ config: runtime.channel.config, fetch: runtime.fetch, phoneNumberId: runtime.channel.config.phoneNumberId, token: runtime.channel.secrets.accessToken }),
   };
 }
 

@@ -2,6 +2,7 @@ import { ChannelPayloadError } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import type { ChannelAdapter, Verification, WebhookRequest } from '@casekit/core';
 import { safeEqual } from '../internal/crypto.ts';
+import { checkTelegramBot } from './internal/check.ts';
 import { fetchTelegramFile } from './internal/get-file.ts';
 import { parseTelegramUpdate } from './internal/parse-update.ts';
 import { sendTelegramMessage } from './internal/send-message.ts';
@@ -12,7 +13,8 @@ import type { TelegramConfig, TelegramSecrets } from './settings.ts';
  * A Telegram bot. Its webhook is set with `setWebhook(url, secret_token)`; Telegram echoes the
  * secret in a header and signs nothing else, so the secret is all that is checked. Messages and
  * edits in private and group chats become messages; replies go out with `sendMessage`, a file
- * with `sendPhoto` or `sendDocument`. A customer's files are fetched with `getFile`.
+ * with `sendPhoto` or `sendDocument`. A customer's files are fetched with `getFile`;
+ * the check reads `getMe` and `getWebhookInfo`.
  */
 export const telegramAdapter: ChannelAdapter<TelegramConfig, TelegramSecrets> = {
   kind: 'telegram',
@@ -34,6 +36,7 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig, TelegramSecrets> = 
   },
   send: sendTelegramMessage,
   fetchAttachment: fetchTelegramFile,
+  check: checkTelegramBot,
 };
 
 function verifySecretToken(request: WebhookRequest, secret: string): Verification {

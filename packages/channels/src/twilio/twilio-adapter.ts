@@ -1,6 +1,7 @@
 import type { ChannelAdapter, ChannelCapabilities } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { validateSettings } from '../internal/settings.ts';
+import { checkTwilioAccount } from './internal/check.ts';
 import { fetchTwilioMedia } from './internal/media.ts';
 import { parseTwilioWebhook } from './internal/parse.ts';
 import { sendTwilioMessage } from './internal/send.ts';
@@ -27,6 +28,7 @@ function createTwilioAdapter(kind: string, medium: 'sms' | 'whatsapp', capabilit
     parse: (request, runtime) => parseTwilioWebhook(request, medium, runtime.channel.config.accountSid),
     send: (outbound, runtime) => sendTwilioMessage(outbound, runtime, medium),
     fetchAttachment: (url, runtime) => fetchTwilioMedia(url, runtime),
+    check: (runtime) => checkTwilioAccount(runtime, medium),
   };
 }
 

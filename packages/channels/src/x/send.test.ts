@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { ChannelRuntime, OutboundMessage } from '@casekit/core';
 import { makeConversation, makeMessage } from '@casekit/testkit';
-import { startXFake, expectDeliveryError } from '@casekit/testkit/providers';
+import { startXFake, expectCheckFailure, expectDeliveryError, unreachableUrl } from '@casekit/testkit/providers';
 import type { XFake } from '@casekit/testkit/providers';
 import { xAdapter } from './index.ts';
 import type { XConfig, XSecrets } from './index.ts';
@@ -142,5 +142,34 @@ describe('x send', () => {
     const slow = { ...runtimeFor(x.url), fetch: async () => Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError')) };
     const timedOut = await expectDeliveryError(xAdapter.send(outbound('hi'), slow));
     assert.deepEqual([timedOut.retryable, timedOut.code], [true, 'timeout']);
+  });
+});
+
+describe('X check: GET /2/users/me on the fake', () => {
+  let account: XFake;
+  before(async () => {
+    account = await startXFake({ ...KEYS, userId: ACCOUNT, username: 'northwind_help', name: 'Northwind Help' });
+  });
+  after(() => account.close());
+
+  it('names the account the access token is for', async () => {
+    assert.deepEqual(await xAdapter.check!(runtimeFor(account.url)), { ok: true, detail: `X account @northwind_help (“Northwind Help”), user id ${ACCOUNT}.` });
+  });
+
+  it('says when the token is another account than the user id the channel answers for', async () => {
+    const runtime = runtimeFor(account.url);
+    runtime.channel.config.userId = '99887766';
+    const message = expectCheckFailure(await xAdapter.check!(runtime), 'misconfigured', 'config.userId');
+    assert.match(message, new RegExp(`@northwind_help's \\(user id ${ACCOUNT}\\), but the channel answers user id 99887766`));
+  });
+
+  it('refuses a wrong secret as X does (the signature does not match), without naming a key it cannot know', async () => {
+    const message = expectCheckFailure(await xAdapter.check!(runtimeFor(account.url, { secrets: { accessTokenSecret: 'not-the-secret' } })), 'auth', undefined);
+    assert.equal(account.refusals.at(-1), 'signature');
+    assert.ok(!message.includes('not-the-secret') && !message.includes(KEYS.consumerSecret));
+  });
+
+  it('says X cannot be reached, worth another try', async () => {
+    expectCheckFailure(await xAdapter.check!(runtimeFor(await unreachableUrl())), 'unreachable', 'config.apiBaseUrl');
   });
 });

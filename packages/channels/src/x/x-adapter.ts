@@ -1,6 +1,7 @@
 import { ChannelPayloadError } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import type { ChannelAdapter } from '@casekit/core';
+import { checkXAccount } from './internal/check.ts';
 import { parseAccountActivity } from './internal/parse-activity.ts';
 import { sendXDirectMessage } from './internal/send-dm.ts';
 import { answerCrc, verifyXSignature } from './internal/signature.ts';
@@ -33,4 +34,5 @@ export const xAdapter: ChannelAdapter<XConfig, XSecrets> = {
     return { events: parseAccountActivity(body, runtime.channel.config.userId) };
   },
   send: sendXDirectMessage,
+  check: checkXAccount,
 };

@@ -37,6 +37,8 @@ export interface ApiChannelReceiver {
   url: string;
   /** Replies accepted, one per `webhook-id`, in order. */
   deliveries: ApiChannelDelivery[];
+  /** Verified events of other types (`channel.test`), answered 204 and kept here, in order. */
+  events: { webhookId: string; type: string; raw: string }[];
   /** Why each refused request was refused (`missing headers`, `stale`, `signature`…), in order. */
   refusals: string[];
   /** Requests received, accepted or not. */
@@ -55,6 +57,7 @@ export async function startApiChannelReceiver(options: { signingSecret: string; 
   const now = options.now ?? (() => new Date());
   const keys = secretKeys(options.signingSecret);
   const deliveries: ApiChannelDelivery[] = [];
+  const events: { webhookId: string; type: string; raw: string }[] = [];
   const refusals: string[] = [];
   const failures: ApiChannelFailure[] = [];
   const ids = new Map<string, string>();
@@ -79,6 +82,12 @@ export async function startApiChannelReceiver(options: { signingSecret: string; 
       return sendJson(res, failure, { error: failure >= 500 ? 'temporarily unavailable' : `refused with ${failure}` });
     }
     const webhookId = headers['webhook-id']!;
+    const event = JSON.parse(raw.toString('utf8')) as { type?: unknown };
+    // Event types a receiver does not handle are answered 2xx, as Standard Webhooks receivers do.
+    if (event.type !== 'message.created') {
+      events.push({ webhookId, type: String(event.type), raw: raw.toString('utf8') });
+      return void res.writeHead(204).end();
+    }
     let id = ids.get(webhookId);
     if (!id) {
       id = `ext_${ids.size + 1}`;
@@ -114,6 +123,7 @@ export async function startApiChannelReceiver(options: { signingSecret: string; 
   return {
     url: `http://127.0.0.1:${port}/casekit/replies`,
     deliveries,
+    events,
     refusals,
     get attempts() {
       return attempts;

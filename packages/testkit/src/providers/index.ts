@@ -46,4 +46,4 @@ export type { SmtpSink, SinkMessage, SmtpDelivery, InboundAuth, InboundMail } fr
 export { emailSampleNames, emailSample } from './email-samples.ts';
 
 // Assertions shared by adapter tests
-export { expectDeliveryError } from './delivery.ts';
+export { expectDeliveryError, expectCheckFailure, unreachableUrl } from './delivery.ts';

@@ -14,6 +14,12 @@ export interface MetaGraphFakeOptions {
   accessToken?: string;
   pageId?: string;
   pageAccessToken?: string;
+  /** What `GET /{phone-number-id}` answers: `display_phone_number` and `verified_name`. */
+  displayPhoneNumber?: string;
+  verifiedName?: string;
+  /** What `GET /{page-id}` answers: `name`, and the linked `instagram_business_account` (null: none linked). */
+  pageName?: string;
+  instagramAccountId?: string | null;
 }
 
 /** A message the fake accepted, as it was posted. */
@@ -104,6 +110,10 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   const accessToken = options.accessToken ?? 'EAAJwhatsappSystemUserToken';
   const pageId = options.pageId ?? '104857600012345';
   const pageAccessToken = options.pageAccessToken ?? 'EAAJpageAccessToken';
+  const displayPhoneNumber = options.displayPhoneNumber ?? '+1 555-078-3881';
+  const verifiedName = options.verifiedName ?? 'Northwind Support';
+  const pageName = options.pageName ?? 'Northwind Support';
+  const instagramAccountId = options.instagramAccountId === undefined ? '17841400000000001' : options.instagramAccountId;
   const plan: Planned[] = [];
   const stalled = new Set<ServerResponse>();
   const downloadFailures: MetaGraphErrorAnswer[] = [];
@@ -224,21 +234,17 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     }
     const match = /^\/(v\d+\.\d+)\/([^/]+)$/.exec(url.pathname);
     if (!match) return graphError(response, { status: 400, code: 2500, message: `Unknown path components: ${url.pathname}` });
-    if (token !== accessToken) return graphError(response, invalidToken);
+    const node = decodeURIComponent(match[2]!);
+    if (node === phoneNumberId || node === pageId) return serveNode(response, url, node, token);
+    if (token !== accessToken && token !== pageAccessToken) return graphError(response, invalidToken);
+    // A valid token that is not the number's reaches no media: Graph says the object is not there.
+    if (token !== accessToken) return graphError(response, unsupportedGet(node));
     const failure = downloadFailures.shift();
     if (failure) return graphError(response, failure);
-    const id = decodeURIComponent(match[2]!);
+    const id = node;
     const file = media.get(id);
     const owner = url.searchParams.get('phone_number_id');
-    if (!file || (owner !== null && owner !== phoneNumberId)) {
-      return graphError(response, {
-        status: 400,
-        code: 100,
-        subcode: 33,
-        message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
-        type: 'GraphMethodException',
-      });
-    }
+    if (!file || (owner !== null && owner !== phoneNumberId)) return graphError(response, unsupportedGet(id));
     const ext = Math.floor(Date.now() / 1000);
     sendJson(response, 200, {
       url: `${fake.url}/whatsapp_business/attachments/?mid=${file.mid}&ext=${ext}&hash=${randomBytes(16).toString('base64url')}`,
@@ -248,6 +254,28 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       id,
       messaging_product: 'whatsapp',
     });
+  }
+
+  // The phone number and the Page as Graph nodes: any valid token passes the first check, only the
+  // object's own token reads it, and only the fields asked for come back (with the id).
+  function serveNode(response: ServerResponse, url: URL, id: string, token: string | null): void {
+    if (token !== accessToken && token !== pageAccessToken) {
+      return graphError(response, { status: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
+    }
+    const isNumber = id === phoneNumberId;
+    if (token !== (isNumber ? accessToken : pageAccessToken)) return graphError(response, unsupportedGet(id));
+    const node: Record<string, unknown> = isNumber
+      ? { display_phone_number: displayPhoneNumber, verified_name: verifiedName, quality_rating: 'GREEN', code_verification_status: 'VERIFIED', platform_type: 'CLOUD_API' }
+      : { name: pageName, ...(instagramAccountId && { instagram_business_account: { id: instagramAccountId } }), category: 'Internet Service Provider' };
+    const known = isNumber ? NUMBER_FIELDS : PAGE_FIELDS;
+    const asked = (url.searchParams.get('fields') ?? (isNumber ? 'display_phone_number,verified_name' : 'name')).split(',').filter(Boolean);
+    const unknown = asked.find((field) => !known.includes(field));
+    if (unknown) {
+      return graphError(response, { status: 400, code: 100, message: `(#100) Tried accessing nonexisting field (${unknown}) on node type (${isNumber ? 'WhatsAppBusinessPhoneNumber' : 'Page'})` });
+    }
+    const answer: Record<string, unknown> = {};
+    for (const field of asked) if (node[field] !== undefined) answer[field] = node[field];
+    sendJson(response, 200, { ...answer, id });
   }
 
   function upload(response: ServerResponse, fields: Fields): void {
@@ -358,6 +386,19 @@ function graphError(response: ServerResponse, spec: GraphErrorSpec): void {
       fbtrace_id: randomBytes(8).toString('base64url'),
     },
   });
+}
+
+const NUMBER_FIELDS = ['id', 'display_phone_number', 'verified_name', 'quality_rating', 'code_verification_status', 'platform_type'];
+const PAGE_FIELDS = ['id', 'name', 'instagram_business_account', 'category'];
+
+function unsupportedGet(id: string): GraphErrorSpec {
+  return {
+    status: 400,
+    code: 100,
+    subcode: 33,
+    message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+    type: 'GraphMethodException',
+  };
 }
 
 function missing(parameter: string): GraphErrorSpec {

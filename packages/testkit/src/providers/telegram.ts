@@ -4,11 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, sendJson } from './internal/http.ts';
 
-// A faithful stand-in for the Telegram Bot API (reference/channels.md §4): `sendMessage`,
-// `sendPhoto` and `sendDocument` behind `/bot<token>/` (JSON, form or multipart bodies, files
-// uploaded or by URL), `getFile` and downloads from `/file/bot<token>/<file_path>`, answers and
-// errors shaped like Telegram's, and updates posted the way Telegram posts them, with the
-// `secret_token` echoed in X-Telegram-Bot-Api-Secret-Token.
+// A faithful stand-in for the Telegram Bot API (reference/channels.md §4): `getMe`, `setWebhook`,
+// `deleteWebhook` and `getWebhookInfo`; `sendMessage`, `sendPhoto` and `sendDocument` behind
+// `/bot<token>/` (JSON, form or multipart bodies, files uploaded or by URL), `getFile` and
+// downloads from `/file/bot<token>/<file_path>`, answers and errors shaped like Telegram's, and
+// updates posted the way Telegram posts them, with the `secret_token` echoed in
+// X-Telegram-Bot-Api-Secret-Token.
 
 /** A file sent with `sendPhoto` or `sendDocument`: uploaded (with its bytes) or by URL. */
 export interface TelegramSentFile {
@@ -60,6 +61,10 @@ export interface TelegramFake {
   addFile(bytes: Uint8Array, path: string): string;
   /** Answers the next `count` getFile calls with `status`, as `failNext` does for sends. */
   failDownloadsNext(count: number, status?: TelegramFakeFailure): void;
+  /** The webhook `setWebhook` set (`url` '' when none), as `getWebhookInfo` reports it. */
+  readonly webhook: { url: string; secretToken?: string };
+  /** Records a failed delivery to the webhook, which `getWebhookInfo` then reports (`last_error_message`). */
+  webhookFailed(message: string): void;
   close(): Promise<void>;
 }
 
@@ -69,13 +74,15 @@ const BOT = { id: 7_000_000_001, is_bot: true, first_name: 'Casekit Support', us
  * Starts the fake Bot API on 127.0.0.1 for the bot with `botToken`; any other token answers 401.
  * @example const telegram = await startTelegramFake({ botToken: '123:abc' }); // config.apiBaseUrl = telegram.url
  */
-export async function startTelegramFake(options: { botToken: string }): Promise<TelegramFake> {
+export async function startTelegramFake(options: { botToken: string; username?: string; firstName?: string }): Promise<TelegramFake> {
   const sent: TelegramSentMessage[] = [];
   const blocked = new Set<string>();
   const nextIds = new Map<string, number>();
   const failures: TelegramFakeFailure[] = [];
   const downloadFailures: TelegramFakeFailure[] = [];
   let attempts = 0;
+  const bot = { ...BOT, ...(options.username && { username: options.username }), ...(options.firstName && { first_name: options.firstName }) };
+  let webhook: { url: string; secretToken?: string; lastError?: { date: number; message: string } } = { url: '' };
   // Files by file_id, and the same files by file_path.
   const files = new Map<string, { uniqueId: string; path: string; bytes: Uint8Array }>();
   const paths = new Map<string, Uint8Array>();
@@ -94,6 +101,9 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
     if (match[1] !== options.botToken) return sendJson(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2];
     if (method === 'getFile') return getFile(res, url, req.headers['content-type'] ?? '', raw);
+    if (method === 'getMe') return sendJson(res, 200, { ok: true, result: { ...bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false } });
+    if (method === 'getWebhookInfo') return sendJson(res, 200, { ok: true, result: webhookInfo() });
+    if (method === 'setWebhook' || method === 'deleteWebhook') return setWebhook(res, method, url, req.headers['content-type'] ?? '', raw);
     if (method !== 'sendMessage' && method !== 'sendPhoto' && method !== 'sendDocument') return sendJson(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     attempts += 1;
 
@@ -145,6 +155,40 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
         ? { photo: [{ file_id: `AgACAgQ-${messageId}`, file_unique_id: `AQAD${messageId}`, file_size: file.bytes?.length ?? 48_213, width: 1280, height: 960 }], ...(text ? { caption: text } : {}) }
         : { document: { file_name: file.name ?? 'file', mime_type: file.contentType ?? 'application/octet-stream', file_id: `BQACAgQ-${messageId}`, file_unique_id: `AgAD${messageId}`, file_size: file.bytes?.length ?? 0 }, ...(text ? { caption: text } : {}) };
     sendJson(res, 200, { ok: true, result: { message_id: messageId, from: BOT, chat, date, ...content } });
+  }
+
+  // setWebhook as Telegram checks it: an https URL on 443, 80, 88 or 8443, a secret of allowed characters.
+  async function setWebhook(res: ServerResponse, method: 'setWebhook' | 'deleteWebhook', url: URL, contentType: string, raw: Buffer): Promise<void> {
+    const fields = { ...Object.fromEntries(url.searchParams), ...(raw.length > 0 ? ((await readParams(contentType, raw))?.fields ?? {}) : {}) };
+    const target = method === 'deleteWebhook' ? '' : typeof fields.url === 'string' ? fields.url : '';
+    const secret = typeof fields.secret_token === 'string' ? fields.secret_token : undefined;
+    if (target) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(target);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed?.protocol !== 'https:') return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook' });
+      if (!['', '443', '80', '88', '8443'].includes(parsed.port)) {
+        return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443' });
+      }
+      if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) return sendJson(res, 400, { ok: false, error_code: 400, description: 'Bad Request: secret token contains unallowed characters' });
+    }
+    const had = webhook.url;
+    webhook = { url: target, ...(target && secret !== undefined && { secretToken: secret }) };
+    const description = method === 'deleteWebhook' ? (had ? 'Webhook was deleted' : 'Webhook is already deleted') : target ? (had === target ? 'Webhook is already set' : 'Webhook was set') : 'Webhook was deleted';
+    sendJson(res, 200, { ok: true, result: true, description });
+  }
+
+  function webhookInfo(): Record<string, unknown> {
+    return {
+      url: webhook.url,
+      has_custom_certificate: false,
+      pending_update_count: 0,
+      ...(webhook.url && { max_connections: 40, ip_address: '149.154.167.220' }),
+      ...(webhook.lastError && { last_error_date: webhook.lastError.date, last_error_message: webhook.lastError.message }),
+    };
   }
 
   // getFile: the file_id from the query string or the body; the path to download it from.
@@ -207,6 +251,12 @@ export async function startTelegramFake(options: { botToken: string }): Promise<
     },
     failDownloadsNext(count, status = 500) {
       for (let i = 0; i < count; i += 1) downloadFailures.push(status);
+    },
+    get webhook() {
+      return { url: webhook.url, ...(webhook.secretToken !== undefined && { secretToken: webhook.secretToken }) };
+    },
+    webhookFailed(message) {
+      webhook = { ...webhook, lastError: { date: Math.floor(Date.now() / 1000), message } };
     },
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };

@@ -227,6 +227,8 @@ export interface TwilioFake {
   addMedia(contentType: string, bytes: Uint8Array): string;
   /** The next `count` media requests (the MediaUrl, not the CDN) fail with `status` (500 by default) and Twilio's error body. */
   failDownloadsNext(count: number, status?: number): void;
+  /** What `GET /Accounts/{AccountSid}.json` reports as the account's status (`active` until told otherwise). */
+  setAccountStatus(status: 'active' | 'suspended' | 'closed'): void;
   close(): Promise<void>;
 }
 
@@ -253,11 +255,15 @@ const ERRORS: Record<number, { status: number; message: string }> = {
 /**
  * Starts a fake of Twilio's Messages API on a loopback port. Sends are checked like Twilio checks
  * them (Basic auth, To, From or MessagingServiceSid, Body or MediaUrl) and answered with a real-shaped
- * Message resource.
+ * Message resource; the Account resource (`GET /Accounts/{AccountSid}.json`) answers with `friendlyName`,
+ * and `GET /Accounts/{AccountSid}/IncomingPhoneNumbers.json` lists `phoneNumbers` (E.164).
  * @example const twilio = await startTwilioFake(); // config.apiBaseUrl = twilio.url
  */
-export async function startTwilioFake(options: { accountSid?: string; authToken?: string } = {}): Promise<TwilioFake> {
+export async function startTwilioFake(options: { accountSid?: string; authToken?: string; friendlyName?: string; phoneNumbers?: readonly string[] } = {}): Promise<TwilioFake> {
   const accountSid = options.accountSid ?? twilioSid('AC');
+  const friendlyName = options.friendlyName ?? 'Northwind Support';
+  let accountStatus: 'active' | 'suspended' | 'closed' = 'active';
+  const numbers = (options.phoneNumbers ?? []).map((number) => ({ number, sid: `PN${randomBytes(16).toString('hex')}` }));
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const sent: TwilioFakeMessage[] = [];
   let failures: { count: number; status: number; retryAfter?: number } = { count: 0, status: 500 };
@@ -278,6 +284,10 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     if (req.method === 'GET' && path.startsWith('/cdn/')) return serveCdn(req, res, path);
+    const numbersMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/IncomingPhoneNumbers\.json$/.exec(path);
+    if (numbersMatch && req.method === 'GET') return listNumbers(req, res, decodeURIComponent(numbersMatch[1]!), new URL(req.url ?? '/', 'http://fake').searchParams);
+    const accountMatch = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(path);
+    if (accountMatch && req.method === 'GET') return serveAccount(req, res, decodeURIComponent(accountMatch[1]!));
     const mediaMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/.exec(path);
     if (mediaMatch && req.method === 'GET') return serveMedia(req, res, path, mediaMatch as unknown as [string, string, string, string]);
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
@@ -332,6 +342,62 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
       subresource_uris: { media: `${uri}/Media.json` },
       to,
       uri: `${uri}.json`,
+    });
+  }
+
+  // The Account resource, as Twilio answers it: its Auth Token included, which is why a client must not pass it on.
+  function serveAccount(req: IncomingMessage, res: ServerResponse, sid: string): void {
+    if (!authorized(req.headers.authorization, sid)) return twilioError(res, 20003, 'Authenticate', { detail: 'Your AccountSid or AuthToken was incorrect.' });
+    const created = new Date(Date.UTC(2024, 2, 5, 9, 30)).toUTCString().replace('GMT', '+0000');
+    const uri = `/2010-04-01/Accounts/${accountSid}`;
+    sendJson(res, 200, {
+      auth_token: authToken,
+      date_created: created,
+      date_updated: created,
+      friendly_name: friendlyName,
+      owner_account_sid: accountSid,
+      sid: accountSid,
+      status: accountStatus,
+      subresource_uris: {
+        incoming_phone_numbers: `${uri}/IncomingPhoneNumbers.json`,
+        messages: `${uri}/Messages.json`,
+        balance: `${uri}/Balance.json`,
+      },
+      type: 'Full',
+      uri: `${uri}.json`,
+    });
+  }
+
+  // The account's numbers, filtered by PhoneNumber as Twilio filters them, in one page.
+  function listNumbers(req: IncomingMessage, res: ServerResponse, sid: string, query: URLSearchParams): void {
+    if (!authorized(req.headers.authorization, sid)) return twilioError(res, 20003, 'Authenticate', { detail: 'Your AccountSid or AuthToken was incorrect.' });
+    const wanted = query.get('PhoneNumber');
+    const uri = `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers.json`;
+    const items = numbers
+      .filter((n) => wanted === null || n.number === wanted)
+      .map((n) => ({
+        account_sid: accountSid,
+        api_version: '2010-04-01',
+        capabilities: { fax: false, mms: true, sms: true, voice: true },
+        friendly_name: n.number,
+        phone_number: n.number,
+        sid: n.sid,
+        sms_application_sid: '',
+        sms_method: 'POST',
+        sms_url: '',
+        status: 'in-use',
+        uri: `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers/${n.sid}.json`,
+      }));
+    sendJson(res, 200, {
+      end: Math.max(0, items.length - 1),
+      first_page_uri: `${uri}?PageSize=50&Page=0`,
+      incoming_phone_numbers: items,
+      next_page_uri: null,
+      page: 0,
+      page_size: 50,
+      previous_page_uri: null,
+      start: 0,
+      uri: `${uri}?PageSize=50&Page=0`,
     });
   }
 
@@ -418,6 +484,9 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     },
     failDownloadsNext(count, status = 500) {
       downloadFailures = { count, status };
+    },
+    setAccountStatus(status) {
+      accountStatus = status;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

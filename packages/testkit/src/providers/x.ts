@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readBody, sendJson } from './internal/http.ts';
 
 // A faithful stand-in for X (reference/channels.md §5): the v2 Direct Message and media upload
-// endpoints behind OAuth 1.0a, which it checks by computing the signature itself, and Account Activity deliveries
+// endpoints and `GET /2/users/me` behind OAuth 1.0a, which it checks by computing the signature itself, and Account Activity deliveries
 // signed the way X signs them, with the CRC answer X expects.
 
 /** The keys the fake's app and account hold. */
@@ -63,7 +63,7 @@ export interface XFake {
  * Starts the fake X API on 127.0.0.1 for one account (`userId`) of one app. Requests must carry
  * a valid OAuth 1.0a signature with a fresh nonce and a timestamp within 15 minutes of `now`.
  */
-export async function startXFake(options: XFakeCredentials & { userId: string; now?: () => Date }): Promise<XFake> {
+export async function startXFake(options: XFakeCredentials & { userId: string; username?: string; name?: string; now?: () => Date }): Promise<XFake> {
   const now = options.now ?? (() => new Date());
   const sent: XSentDirectMessage[] = [];
   const uploads: XUploadedMedia[] = [];
@@ -80,6 +80,7 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = (await readBody(req)).toString('utf8');
     const target = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (target.pathname === '/2/users/me') return usersMe(req, res, target);
     const dm = /^\/2\/dm_conversations\/with\/([^/]+)\/messages$/.exec(target.pathname);
     const upload = target.pathname === '/2/media/upload';
     if (req.method !== 'POST' || (!dm && !upload)) return problem(res, 404, 'Not Found Error', 'Could not find the requested resource.');
@@ -116,6 +117,17 @@ export async function startXFake(options: XFakeCredentials & { userId: string; n
     const message = { participantId, text, mediaIds, dmEventId: String(nextEvent), dmConversationId: ids.join('-'), body };
     sent.push(message);
     sendJson(res, 201, { data: { dm_conversation_id: message.dmConversationId, dm_event_id: message.dmEventId } });
+  }
+
+  // The account the access token belongs to, under the same OAuth 1.0a check as every call.
+  function usersMe(req: IncomingMessage, res: ServerResponse, target: URL): void {
+    if (req.method !== 'GET') return problem(res, 404, 'Not Found Error', 'Could not find the requested resource.');
+    const refusal = checkOAuth('GET', target, req.headers.authorization);
+    if (refusal) {
+      refusals.push(refusal);
+      return problem(res, 401, 'Unauthorized', 'Unauthorized');
+    }
+    sendJson(res, 200, { data: { id: options.userId, name: options.name ?? 'Northwind Support', username: options.username ?? 'northwind_help' } });
   }
 
   function acceptUpload(res: ServerResponse, body: Record<string, unknown>): void {

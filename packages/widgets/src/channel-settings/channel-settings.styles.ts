@@ -277,4 +277,43 @@ export const channelSettingsStyles = css`
     justify-content: flex-end;
     gap: 8px;
   }
+  .row-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+  }
+  .row-actions .btn[aria-disabled='true'] {
+    opacity: 0.7;
+    cursor: progress;
+  }
+  .test-result {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-start;
+    gap: 6px 8px;
+    padding: 8px 10px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius-sm);
+    font-size: 0.9em;
+  }
+  .test-result p {
+    flex: 1;
+    min-inline-size: 12em;
+    overflow-wrap: anywhere;
+  }
+  .test-result.ok {
+    border-color: var(--_success);
+  }
+  .test-result.ok svg {
+    color: var(--_success);
+  }
+  .test-result.failed {
+    border-color: var(--_danger);
+  }
+  .test-result.failed svg {
+    color: var(--_danger);
+  }
+  .test-result .fix {
+    flex: none;
+  }
 `;

@@ -8,6 +8,8 @@ import type { ChannelSavedEvent } from '../events.ts';
 import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
 import { agentClient, startMockApi } from '../internal/mock-api.ts';
 
+const RIGHT_TOKEN = 'tw-right-token';
+
 /** A Twilio SMS kind as a server would run it, with a field of each type and a checked account SID. */
 const twilioSms: ChannelKindSpec = {
   kind: 'twilio-sms',
@@ -34,6 +36,14 @@ const twilioSms: ChannelKindSpec = {
   },
   verify: () => ({ ok: true }),
   parse: () => ({ events: [] }),
+  // Stands in for Twilio's account look-up: only the right token passes.
+  check: async (runtime) => {
+    const { config, secrets } = runtime.channel as { config: Record<string, unknown>; secrets: Record<string, string> };
+    if (secrets.authToken !== RIGHT_TOKEN) {
+      return { ok: false, error: { code: 'auth', message: 'Twilio refused the Account SID and Auth Token (error 20003).', field: 'secrets.authToken', retryable: false } };
+    }
+    return { ok: true, detail: `Twilio account “Northwind” (${String(config.accountSid)}).` };
+  },
 };
 
 describe('casekit-channel-settings', () => {
@@ -197,11 +207,105 @@ describe('casekit-channel-settings', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
+  it('tests a channel from the keyboard: a failure is an alert with a button to the field to fix, a pass a status', async () => {
+    const el = await mount();
+    const test = row(el, 'ch_sms').querySelector<HTMLButtonElement>('[part=test-button]')!;
+    expect(test.getAttribute('aria-label')).to.equal('Test SMS +1 415 555 0100 with its provider');
+    test.focus();
+    await sendKeys({ press: 'Enter' });
+
+    // The demo channel has no settings yet: the server names the first one missing.
+    const unset = await until(() => row(el, 'ch_sms').querySelector<HTMLElement>('[part=test-result]'), 'the result');
+    expect(unset.getAttribute('role')).to.equal('alert');
+    expect(unset.textContent).to.contain('The check failed.');
+    expect(unset.textContent).to.contain('config.accountSid');
+    expect(await axeViolations(el)).to.deep.equal([]);
+    unset.querySelector<HTMLButtonElement>('button.fix')!.click();
+    const sid = await until(() => el.shadowRoot!.querySelector<HTMLInputElement>('form [name="config.accountSid"]'), 'the edit form');
+    await until(() => el.shadowRoot!.activeElement === sid, 'focus on the field the check blamed');
+    expect(sid.getAttribute('aria-invalid')).to.equal('true');
+    expect(describedBy(el, sid)[0]).to.contain('config.accountSid');
+    expect(row(el, 'ch_sms').querySelector('[part=edit-button]')!.getAttribute('aria-expanded')).to.equal('true');
+
+    fill(el, { 'config.accountSid': 'AC0123456789', 'config.from': '+14155550100', 'secrets.authToken': 'tw-wrong-token' });
+    $<HTMLFormElement>(el, 'form').requestSubmit();
+    await until(() => !el.shadowRoot!.querySelector('form'), 'saved');
+    expect((await mock.store.getChannel(mock.workspaceId, 'ch_sms'))!.secretNames).to.deep.equal(['authToken']);
+
+    test.click();
+    const refused = await until(() => row(el, 'ch_sms').querySelector<HTMLElement>('[part=test-result][role=alert]'), 'the refusal');
+    expect(refused.textContent).to.contain('error 20003');
+    expect(refused.querySelector('button.fix')!.textContent).to.contain('Fix Auth token');
+    refused.querySelector<HTMLButtonElement>('button.fix')!.click();
+    const token = await until(() => el.shadowRoot!.querySelector<HTMLInputElement>('form [name="secrets.authToken"]'), 'the edit form');
+    expect(token.getAttribute('aria-invalid')).to.equal('true');
+    expect(token.value, 'a secret is never shown again').to.equal('');
+    expect(describedBy(el, token)).to.include('Saved; leave empty to keep it.');
+    fill(el, { 'secrets.authToken': RIGHT_TOKEN });
+    $<HTMLFormElement>(el, 'form').requestSubmit();
+    await until(() => !el.shadowRoot!.querySelector('form'), 'saved');
+    expect(row(el, 'ch_sms').querySelector('[part=test-result]'), 'an old result goes with the settings it was about').to.equal(null);
+
+    test.click();
+    const passed = await until(() => row(el, 'ch_sms').querySelector<HTMLElement>('[part=test-result][role=status]'), 'the pass');
+    expect(passed.textContent).to.contain('Works.');
+    expect(passed.textContent).to.contain('Twilio account “Northwind” (AC0123456789).');
+    expect(el.shadowRoot!.textContent).not.to.contain(RIGHT_TOKEN);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it("edits a channel's name and settings, with the server's field errors next to the field; empty secrets are kept", async () => {
+    await mock.engine.updateChannel(
+      mock.system,
+      'ch_sms',
+      { config: { accountSid: 'AC0123456789', from: '+14155550100', region: 'ie1', smartEncoding: true, routing: { '+44': 'uk-pool' } }, secrets: { authToken: 'tw-saved-token' } },
+    );
+    const el = await mount();
+    const saved: ChannelSavedEvent[] = [];
+    el.addEventListener('casekit-channel-saved', (e) => saved.push(e));
+    const edit = row(el, 'ch_sms').querySelector<HTMLButtonElement>('[part=edit-button]')!;
+    expect(edit.getAttribute('aria-label')).to.equal('Edit SMS +1 415 555 0100');
+    edit.click();
+    const name = await until(() => el.shadowRoot!.querySelector<HTMLInputElement>('form [name=name]'), 'the edit form');
+    await until(() => el.shadowRoot!.activeElement === name, 'focus on the name');
+    expect($(el, 'form h3').textContent).to.equal('Edit SMS +1 415 555 0100');
+    expect(el.shadowRoot!.querySelector('#field-kind'), 'the kind stays').to.equal(null);
+    expect(name.value).to.equal('SMS +1 415 555 0100');
+    expect($<HTMLInputElement>(el, '[name="config.accountSid"]').value).to.equal('AC0123456789');
+    expect($<HTMLSelectElement>(el, '[name="config.region"]').value).to.equal('ie1');
+    expect($<HTMLInputElement>(el, '[name="config.smartEncoding"]').checked).to.equal(true);
+    expect(JSON.parse($<HTMLTextAreaElement>(el, '[name="config.routing"]').value)).to.deep.equal({ '+44': 'uk-pool' });
+    expect($<HTMLInputElement>(el, '[name="secrets.authToken"]').required, 'a saved secret need not be given again').to.equal(false);
+    expect(await axeViolations(el)).to.deep.equal([]);
+
+    fill(el, { name: 'UK SMS', 'config.accountSid': 'nope' });
+    $<HTMLFormElement>(el, 'form').requestSubmit();
+    const sid = $<HTMLInputElement>(el, '[name="config.accountSid"]');
+    await until(() => sid.getAttribute('aria-invalid') === 'true', 'the field error');
+    expect(describedBy(el, sid)[0]).to.equal('config.accountSid: must start with AC (it is on the Twilio console).');
+    expect($(el, 'form [role=alert]').textContent).to.contain('The channel was not saved');
+    expect((await mock.store.getChannel(mock.workspaceId, 'ch_sms'))!.name).to.equal('SMS +1 415 555 0100');
+
+    fill(el, { 'config.accountSid': 'AC9876543210' });
+    $<HTMLFormElement>(el, 'form').requestSubmit();
+    await until(() => !el.shadowRoot!.querySelector('form'), 'saved');
+    const stored = (await mock.store.getChannel(mock.workspaceId, 'ch_sms'))!;
+    expect(stored.name).to.equal('UK SMS');
+    expect(stored.config).to.deep.equal({ accountSid: 'AC9876543210', from: '+14155550100', region: 'ie1', smartEncoding: true, routing: { '+44': 'uk-pool' } });
+    expect(stored.secrets).to.deep.equal({ authToken: 'tw-saved-token' });
+    expect(row(el, 'ch_sms').textContent).to.contain('UK SMS');
+    expect(saved.map((e) => [e.channel.id, e.channel.name, e.created])).to.deep.equal([['ch_sms', 'UK SMS', false]]);
+    await until(() => el.shadowRoot!.activeElement === edit, 'focus back on Edit');
+    expect($(el, '.sr-live').textContent).to.contain('UK SMS saved.');
+  });
+
   it('shows agents who are not admins a read-only list', async () => {
     const el = await mount('ben@northwind.example');
     expect(el.canEdit).to.equal(false);
     expect(el.shadowRoot!.querySelector('[part=add-button]')).to.equal(null);
     expect(el.shadowRoot!.querySelector('[role=switch]')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part=test-button]')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part=edit-button]')).to.equal(null);
     expect(el.shadowRoot!.textContent).to.contain('Only admins can change channels.');
     expect(row(el, 'ch_sms').textContent).to.contain('Enabled');
     expect(await axeViolations(el)).to.deep.equal([]);

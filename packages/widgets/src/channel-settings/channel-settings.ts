@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
-import type { CaseEvent, Channel, ChannelDetails, ChannelField, ChannelKindInfo } from '@casekit/protocol';
+import type { CaseEvent, Channel, ChannelDetails, ChannelField, ChannelKindInfo, ChannelTestResult } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { channelSettingsStyles } from './channel-settings.styles.ts';
 import { ClientController } from '../client-controller.ts';
@@ -28,6 +28,13 @@ function controlId(group: FieldGroup, name: string): string {
   return `field-${group}-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+/** A copy of a set or map without `key`, for a state that must change identity to re-render. */
+function without<T extends Set<string> | Map<string, unknown>>(collection: T, key: string): T {
+  const copy = (collection instanceof Set ? new Set(collection) : new Map(collection)) as T;
+  copy.delete(key);
+  return copy;
+}
+
 /** The field an API issue names: `body.config.accountSid` → `config.accountSid`. */
 function fieldOfIssue(path: string): string {
   return path.replace(/^body\./, '');
@@ -46,17 +53,22 @@ function issuesOf(err: unknown): { path: string; message: string }[] {
  * (`GET /channel-kinds`): each kind's settings and secrets with their labels, help, required
  * marks and an input per type (secrets as password fields, `object` settings as JSON). Problems
  * the server finds show next to the field they name; a new channel's webhook URL shows once it
- * is created, ready to paste into the provider's console. Agents who are not admins see the
- * list, read-only.
+ * is created, ready to paste into the provider's console. "Test" checks a channel's credentials
+ * and setup with its provider and shows what it found (a status) or what failed (an alert), with a
+ * button to the field to fix; "Edit" changes a channel's name and settings and replaces secrets
+ * (left empty, a saved secret is kept). Agents who are not admins see the list, read-only.
  *
- * @event casekit-channel-saved - A channel was created or enabled / disabled; `event.channel`, `event.created`.
+ * @event casekit-channel-saved - A channel was created, edited, or enabled / disabled; `event.channel`, `event.created`.
  *
  * @csspart list - The list of channels.
  * @csspart channel - One channel of the list.
  * @csspart switch - A channel's enabled switch (admins).
+ * @csspart test-button - A channel's "Test" button (admins).
+ * @csspart edit-button - A channel's "Edit" button (admins).
+ * @csspart test-result - What a channel's check found, or why it failed.
  * @csspart webhook - A webhook URL with its copy button.
  * @csspart add-button - The "Add channel" button (admins).
- * @csspart form - The "Add channel" form.
+ * @csspart form - The "Add channel" form, or a channel's edit form.
  * @csspart created - What shows after a channel was created: its webhook URL to copy.
  *
  * @cssproperty --casekit-channel-settings-max-width - Widest the content grows (default 760px).
@@ -83,6 +95,10 @@ export class CasekitChannelSettings extends LitElement {
   @state() accessor locale = 'en';
 
   @state() private accessor adding = false;
+  /** The id of the channel whose edit form is open. */
+  @state() private accessor editing = '';
+  @state() private accessor testing = new Set<string>();
+  @state() private accessor results = new Map<string, ChannelTestResult>();
   @state() private accessor kind = '';
   @state() private accessor fieldErrors = new Map<string, string>();
   @state() private accessor formError = '';
@@ -163,25 +179,65 @@ export class CasekitChannelSettings extends LitElement {
 
   // ---- the list ----
 
-  private async toggle(channel: ChannelDetails): Promise<void> {
+  /** Runs one request of a row: the row is busy meanwhile, and a failure shows as its error. */
+  private async rowRequest(channel: ChannelDetails, busy: 'toggling' | 'testing', failure: MessageKey, request: (client: AgentClient) => Promise<void>): Promise<void> {
     const client = this.conn.client;
-    if (!client || !this.canEdit || this.toggling.has(channel.id)) return;
-    this.toggling = new Set(this.toggling).add(channel.id);
-    const errors = new Map(this.rowErrors);
-    errors.delete(channel.id);
-    this.rowErrors = errors;
+    if (!client || !this.canEdit || this[busy].has(channel.id)) return;
+    this[busy] = new Set(this[busy]).add(channel.id);
+    this.rowErrors = without(this.rowErrors, channel.id);
     try {
+      await request(client);
+    } catch (err) {
+      this.rowErrors = new Map(this.rowErrors).set(channel.id, this.t(failure, { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      this[busy] = without(this[busy], channel.id);
+    }
+  }
+
+  private toggle(channel: ChannelDetails): Promise<void> {
+    return this.rowRequest(channel, 'toggling', 'channels.saveError', async (client) => {
       const saved = await client.updateChannel(channel.id, { enabled: !channel.enabled });
       this.upsert(saved);
       rememberChannel(client, saved);
       this.dispatchEvent(new ChannelSavedEvent(saved, false));
-    } catch (err) {
-      this.rowErrors = new Map(this.rowErrors).set(channel.id, this.t('channels.saveError', { message: err instanceof Error ? err.message : String(err) }));
-    } finally {
-      const toggling = new Set(this.toggling);
-      toggling.delete(channel.id);
-      this.toggling = toggling;
-    }
+    });
+  }
+
+  /** Asks the server to check the channel with its provider; the answer shows under the channel. */
+  private test(channel: ChannelDetails): Promise<void> {
+    return this.rowRequest(channel, 'testing', 'channels.testError', async (client) => {
+      this.results = without(this.results, channel.id);
+      const result = await client.testChannel(channel.id);
+      this.results = new Map(this.results).set(channel.id, result);
+    });
+  }
+
+  /** The kind's field a check or an issue names (`secrets.authToken`), if the form has it. */
+  private fieldOf(kind: string, key: string): ChannelField | undefined {
+    const [group, name] = key.split('.', 2) as [string, string | undefined];
+    if ((group !== 'config' && group !== 'secrets') || !name) return undefined;
+    return this.kindInfo(kind)?.fields[group].find((f) => f.name === name);
+  }
+
+  /** Opens a channel's edit form; `problem` marks the field a check blamed, which takes focus. */
+  private openEdit(channel: ChannelDetails, problem?: { field: string; message: string }): void {
+    this.adding = false;
+    this.created = null;
+    this.editing = channel.id;
+    this.formError = '';
+    this.fieldErrors = problem ? new Map([[problem.field, problem.message]]) : new Map();
+    void this.updateComplete.then(() => {
+      const target = problem ? `form [name="${CSS.escape(problem.field)}"]` : 'form [name=name]';
+      this.renderRoot.querySelector<HTMLElement>(target)?.focus();
+    });
+  }
+
+  private closeEdit(): void {
+    const id = this.editing;
+    this.editing = '';
+    this.formError = '';
+    this.fieldErrors = new Map();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-channel="${CSS.escape(id)}"] [part=edit-button]`)?.focus());
   }
 
   /** Copies a webhook URL; where the clipboard is refused, selects it for Ctrl+C instead. */
@@ -271,13 +327,66 @@ export class CasekitChannelSettings extends LitElement {
         <dt>${this.t('channels.secrets')}</dt>
         <dd>${this.renderSecrets(channel)}</dd>
       </dl>
-      ${rowError ? html`<p class="error" role="alert">${rowError}</p>` : nothing}
+      ${this.canEdit ? this.renderRowActions(channel) : nothing} ${this.renderResult(channel)}
+      ${rowError ? html`<p class="error" role="alert">${rowError}</p>` : nothing} ${this.editing === channel.id ? this.renderForm(channel) : nothing}
     </li>`;
+  }
+
+  private renderRowActions(channel: ChannelDetails) {
+    const testing = this.testing.has(channel.id);
+    return html`<div class="row-actions">
+      <button
+        part="test-button"
+        class="btn"
+        type="button"
+        aria-label=${this.t('channels.testOf', { name: channel.name })}
+        aria-disabled=${testing ? 'true' : 'false'}
+        @click=${() => this.test(channel)}
+      >
+        ${testing ? this.t('channels.testing') : this.t('channels.test')}
+      </button>
+      <button
+        part="edit-button"
+        class="btn"
+        type="button"
+        aria-label=${this.t('channels.editOf', { name: channel.name })}
+        aria-expanded=${this.editing === channel.id ? 'true' : 'false'}
+        @click=${() => (this.editing === channel.id ? this.closeEdit() : this.openEdit(channel))}
+      >
+        ${this.t('channels.edit')}
+      </button>
+    </div>`;
+  }
+
+  /** A passed check is a status; a failed one an alert, with a button to the field it blames. */
+  private renderResult(channel: ChannelDetails) {
+    const result = this.results.get(channel.id);
+    if (!result) return nothing;
+    if (result.ok) {
+      return html`<div part="test-result" class="test-result ok" role="status">
+        ${icons.check}<p><strong>${this.t('channels.testPassed')}</strong> ${result.detail ?? ''}</p>
+      </div>`;
+    }
+    const error = result.error;
+    const field = error?.field ? this.fieldOf(channel.kind, error.field) : undefined;
+    return html`<div part="test-result" class="test-result failed" role="alert">
+      ${icons.alert}
+      <p>
+        <strong>${this.t('channels.testFailed')}</strong> ${error?.message ?? ''} ${result.detail ? html`<span class="muted">${result.detail}</span>` : nothing}
+        ${error?.retryable ? html`<span class="muted">${this.t('channels.testRetry')}</span>` : nothing}
+      </p>
+      ${field && error?.field
+        ? html`<button class="btn fix" type="button" @click=${() => this.openEdit(channel, { field: error.field!, message: error.message })}>
+            ${this.t('channels.fix', { field: field.label })}
+          </button>`
+        : nothing}
+    </div>`;
   }
 
   // ---- the form ----
 
   private openForm(): void {
+    this.editing = '';
     this.adding = true;
     this.created = null;
     this.formError = '';
@@ -300,12 +409,12 @@ export class CasekitChannelSettings extends LitElement {
   }
 
   /** Reads one field of the form; an error message instead when its value cannot be used. */
-  private readField(form: HTMLFormElement, group: FieldGroup, field: ChannelField): { value?: unknown; error?: string } {
+  private readField(form: HTMLFormElement, group: FieldGroup, field: ChannelField, saved = false): { value?: unknown; error?: string } {
     const control = form.elements.namedItem(`${group}.${field.name}`) as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement | null;
     if (!control) return {};
     if (group === 'config' && field.type === 'boolean') return { value: (control as HTMLInputElement).checked };
     const raw = group === 'secrets' ? control.value : control.value.trim();
-    if (!raw.trim()) return field.required ? { error: this.t('channels.missing') } : {};
+    if (!raw.trim()) return field.required && !saved ? { error: this.t('channels.missing') } : {};
     if (group === 'secrets') return { value: raw };
     if (field.type === 'number') {
       const n = Number(raw);
@@ -324,19 +433,21 @@ export class CasekitChannelSettings extends LitElement {
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const client = this.conn.client;
-    const info = this.kindInfo(this.kind);
+    const editing = this.channels.find((c) => c.id === this.editing);
+    const info = this.kindInfo(editing ? editing.kind : this.kind);
     const form = e.target as HTMLFormElement;
     if (!client || this.submitting) return;
     const errors = new Map<string, string>();
     if (!info) errors.set('kind', this.t('channels.missing'));
     const name = (form.elements.namedItem('name') as HTMLInputElement).value.trim();
     if (!name) errors.set('name', this.t('channels.missing'));
-    const body = { kind: this.kind, name, config: {} as Record<string, unknown>, secrets: {} as Record<string, string> };
+    const settings = { config: {} as Record<string, unknown>, secrets: {} as Record<string, string> };
     for (const group of ['config', 'secrets'] as const) {
       for (const field of info?.fields[group] ?? []) {
-        const { value, error } = this.readField(form, group, field);
+        const saved = group === 'secrets' && Boolean(editing?.secretNames.includes(field.name));
+        const { value, error } = this.readField(form, group, field, saved);
         if (error) errors.set(`${group}.${field.name}`, error);
-        else if (value !== undefined) (body[group] as Record<string, unknown>)[field.name] = value;
+        else if (value !== undefined) (settings[group] as Record<string, unknown>)[field.name] = value;
       }
     }
     if (errors.size) return this.showErrors(errors, '');
@@ -344,7 +455,14 @@ export class CasekitChannelSettings extends LitElement {
     this.formError = '';
     this.fieldErrors = new Map();
     try {
-      const channel = await client.createChannel(body);
+      if (editing) {
+        // Config is replaced as a whole; secrets left empty are kept as they are.
+        const secrets = Object.keys(settings.secrets).length ? { secrets: settings.secrets } : {};
+        const channel = await client.updateChannel(editing.id, { name, config: settings.config, ...secrets });
+        this.saved(client, channel);
+        return;
+      }
+      const channel = await client.createChannel({ kind: this.kind, name, ...settings });
       this.upsert(channel);
       rememberChannel(client, channel);
       this.adding = false;
@@ -358,7 +476,7 @@ export class CasekitChannelSettings extends LitElement {
       let other = '';
       for (const issue of issuesOf(err)) {
         const key = fieldOfIssue(issue.path);
-        if (this.renderRoot.querySelector(`[name="${CSS.escape(key)}"]`)) shown.set(key, issue.message);
+        if (this.renderRoot.querySelector(`form [name="${CSS.escape(key)}"]`)) shown.set(key, issue.message);
         else other = issue.message;
       }
       this.showErrors(shown, shown.size ? other : other || this.t('channels.saveError', { message: err instanceof Error ? err.message : String(err) }));
@@ -367,15 +485,26 @@ export class CasekitChannelSettings extends LitElement {
     }
   }
 
+  /** An edit went through: the row shows it, its last check no longer applies, focus goes back to its Edit button. */
+  private saved(client: AgentClient, channel: ChannelDetails): void {
+    this.upsert(channel);
+    rememberChannel(client, channel);
+    this.results = without(this.results, channel.id);
+    this.dispatchEvent(new ChannelSavedEvent(channel, false));
+    this.announcement = this.t('channels.saved', { name: channel.name });
+    this.closeEdit();
+  }
+
   private showErrors(errors: Map<string, string>, other: string): void {
     this.fieldErrors = errors;
-    this.formError = errors.size ? [this.t('channels.fixErrors'), other].filter(Boolean).join(' ') : other;
+    const fix = this.editing ? this.t('channels.fixErrorsEdit') : this.t('channels.fixErrors');
+    this.formError = errors.size ? [fix, other].filter(Boolean).join(' ') : other;
     // The first field in error takes focus, so its message is read out with it.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus());
   }
 
   /** A label, the control for the field's type, its help and its error, tied together for screen readers. */
-  private renderControl(key: string, id: string, label: string, field: Pick<ChannelField, 'required' | 'type' | 'options' | 'help'>, secret: boolean) {
+  private renderControl(key: string, id: string, label: string, field: Pick<ChannelField, 'required' | 'type' | 'options' | 'help'>, secret: boolean, value?: unknown) {
     const error = this.fieldErrors.get(key);
     const helpId = field.help ? `${id}-help` : '';
     const errorId = error ? `${id}-error` : '';
@@ -388,12 +517,12 @@ export class CasekitChannelSettings extends LitElement {
     switch (type) {
       case 'boolean':
         return html`<div class="control check">
-          <input id=${id} name=${key} type="checkbox" aria-invalid=${invalid} aria-describedby=${describedBy} />${labelled}
+          <input id=${id} name=${key} type="checkbox" .checked=${value === true} aria-invalid=${invalid} aria-describedby=${describedBy} />${labelled}
           ${this.renderHelp(helpId, field.help, errorId, error)}
         </div>`;
       case 'select':
         control = html`<select id=${id} name=${key} class="field" ?required=${field.required} aria-invalid=${invalid} aria-describedby=${describedBy}>
-          ${field.required ? nothing : html`<option value=""></option>`} ${(field.options ?? []).map((o) => html`<option value=${o}>${o}</option>`)}
+          ${field.required ? nothing : html`<option value=""></option>`} ${(field.options ?? []).map((o) => html`<option value=${o} ?selected=${o === value}>${o}</option>`)}
         </select>`;
         break;
       case 'object':
@@ -403,6 +532,7 @@ export class CasekitChannelSettings extends LitElement {
           class="field json"
           spellcheck="false"
           placeholder="{ }"
+          .value=${value === undefined ? '' : JSON.stringify(value, null, 2)}
           ?required=${field.required}
           aria-invalid=${invalid}
           aria-describedby=${describedBy}
@@ -414,6 +544,7 @@ export class CasekitChannelSettings extends LitElement {
           name=${key}
           class="field"
           type=${type}
+          .value=${value === undefined || value === null ? '' : String(value)}
           autocomplete=${secret ? 'new-password' : 'off'}
           spellcheck="false"
           ?required=${field.required}
@@ -430,46 +561,61 @@ export class CasekitChannelSettings extends LitElement {
       : nothing}`;
   }
 
-  private renderForm() {
-    const info = this.kindInfo(this.kind);
+  /** The "Add channel" form, or `channel`'s edit form: its kind fixed, its settings filled in, secrets kept unless replaced. */
+  private renderForm(channel?: ChannelDetails) {
+    const info = this.kindInfo(channel ? channel.kind : this.kind);
     const kindError = this.fieldErrors.get('kind');
+    const config = (channel?.config ?? {}) as Record<string, unknown>;
+    const secretField = (f: ChannelField) => {
+      const saved = Boolean(channel?.secretNames.includes(f.name));
+      const help = saved ? [this.t('channels.secretKept'), f.help].filter(Boolean).join(' ') : f.help;
+      return { ...f, required: f.required && !saved, ...(help !== undefined && { help }) };
+    };
     return html`<form part="form" class="form" novalidate aria-labelledby="form-title" @submit=${this.submit}>
-      <h3 id="form-title">${this.t('channels.add')}</h3>
+      <h3 id="form-title">${channel ? this.t('channels.editTitle', { name: channel.name }) : this.t('channels.add')}</h3>
       ${this.formError ? html`<p class="error" role="alert">${this.formError}</p>` : nothing}
-      <div class="control">
-        <label for="field-kind">${this.t('channels.kind')}<span class="required" aria-hidden="true">*</span></label>
-        <select
-          id="field-kind"
-          name="kind"
-          class="field"
-          required
-          aria-invalid=${kindError ? 'true' : 'false'}
-          aria-describedby=${kindError ? 'field-kind-error' : nothing}
-          @change=${this.onKind}
-        >
-          <option value="" ?selected=${!this.kind}>${this.t('channels.chooseKind')}</option>
-          ${this.kinds.map((k) => html`<option value=${k.kind} ?selected=${k.kind === this.kind}>${k.kind} · ${this.medium(k.medium)}</option>`)}
-        </select>
-        ${kindError ? html`<p class="field-error" id="field-kind-error">${icons.alert}<span>${kindError}</span></p>` : nothing}
-      </div>
-      ${this.renderControl('name', 'field-name', this.t('channels.name'), { required: true }, false)}
+      ${channel
+        ? nothing
+        : html`<div class="control">
+            <label for="field-kind">${this.t('channels.kind')}<span class="required" aria-hidden="true">*</span></label>
+            <select
+              id="field-kind"
+              name="kind"
+              class="field"
+              required
+              aria-invalid=${kindError ? 'true' : 'false'}
+              aria-describedby=${kindError ? 'field-kind-error' : nothing}
+              @change=${this.onKind}
+            >
+              <option value="" ?selected=${!this.kind}>${this.t('channels.chooseKind')}</option>
+              ${this.kinds.map((k) => html`<option value=${k.kind} ?selected=${k.kind === this.kind}>${k.kind} · ${this.medium(k.medium)}</option>`)}
+            </select>
+            ${kindError ? html`<p class="field-error" id="field-kind-error">${icons.alert}<span>${kindError}</span></p>` : nothing}
+          </div>`}
+      ${this.renderControl('name', 'field-name', this.t('channels.name'), { required: true }, false, channel?.name)}
       ${info && info.fields.config.length
         ? html`<fieldset>
             <legend>${this.t('channels.settings')}</legend>
-            ${info.fields.config.map((f) => this.renderControl(`config.${f.name}`, controlId('config', f.name), f.label, f, false))}
+            ${info.fields.config.map((f) => this.renderControl(`config.${f.name}`, controlId('config', f.name), f.label, f, false, config[f.name]))}
           </fieldset>`
         : nothing}
       ${info && info.fields.secrets.length
         ? html`<fieldset aria-describedby="secrets-help">
             <legend>${this.t('channels.secrets')}</legend>
             <p class="help" id="secrets-help">${this.t('channels.secretsHelp')}</p>
-            ${info.fields.secrets.map((f) => this.renderControl(`secrets.${f.name}`, controlId('secrets', f.name), f.label, f, true))}
+            ${info.fields.secrets.map((f) => this.renderControl(`secrets.${f.name}`, controlId('secrets', f.name), f.label, secretField(f), true))}
           </fieldset>`
         : nothing}
       <div class="actions">
-        <button class="btn" type="button" @click=${this.closeForm}>${this.t('channels.cancel')}</button>
+        <button class="btn" type="button" @click=${channel ? this.closeEdit : this.closeForm}>${this.t('channels.cancel')}</button>
         <button class="btn primary" type="submit" ?disabled=${this.submitting}>
-          ${this.submitting ? this.t('channels.creating') : this.t('channels.create')}
+          ${channel
+            ? this.submitting
+              ? this.t('channels.saving')
+              : this.t('channels.save')
+            : this.submitting
+              ? this.t('channels.creating')
+              : this.t('channels.create')}
         </button>
       </div>
     </form>`;

@@ -1,7 +1,7 @@
 import { DeliveryError } from '@casekit/core';
 import type { ChannelRuntime, OutboundMessage, SendResult } from '@casekit/core';
 import type { ApiChannelConfig, ApiChannelSecrets } from '../settings.ts';
-import { signatureHeader, signingKeys } from './standard-webhooks.ts';
+import { postSigned } from './standard-webhooks.ts';
 
 /** Well inside the outbox's lease on the message, so a slow answer is retried rather than sent twice at once. */
 const SEND_TIMEOUT_MS = 10_000;
@@ -30,23 +30,9 @@ export async function sendApiReply(outbound: OutboundMessage, runtime: ChannelRu
       },
     }),
   );
-  const timestamp = Math.floor(runtime.now().getTime() / 1000);
-
   let response: Response;
   try {
-    response = await runtime.fetch(runtime.channel.config.callbackUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': message.id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(signingKeys(runtime.channel.secrets.signingSecret), message.id, timestamp, body),
-      },
-      body,
-      // A webhook is not followed elsewhere: the signed request goes where it was configured.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
-    });
+    response = await postSigned(runtime, message.id, body, SEND_TIMEOUT_MS);
   } catch (error) {
     throw unreachable(error);
   }

@@ -1,4 +1,5 @@
-import type { Verification, WebhookRequest } from '@casekit/core';
+import type { ChannelRuntime, Verification, WebhookRequest } from '@casekit/core';
+import type { ApiChannelConfig, ApiChannelSecrets } from '../settings.ts';
 import { hmac, safeEqual } from '../../internal/crypto.ts';
 
 // Standard Webhooks signing: `webhook-signature: v1,<base64 HMAC-SHA256(key, "{id}.{ts}.{body}")>`,
@@ -32,8 +33,28 @@ export function signingKeys(secret: string): Buffer[] {
 }
 
 /** The `webhook-signature` header for a message: one `v1,` entry per key. */
-export function signatureHeader(keys: readonly Buffer[], id: string, timestamp: number, body: Uint8Array): string {
+function signatureHeader(keys: readonly Buffer[], id: string, timestamp: number, body: Uint8Array): string {
   return keys.map((key) => `v1,${signature(key, id, String(timestamp), body)}`).join(' ');
+}
+
+/**
+ * POSTs a JSON body to the channel's `callbackUrl`, signed with every key and timestamped now.
+ * Redirects are not followed: the signed request goes where it was configured, or nowhere.
+ */
+export function postSigned(runtime: ChannelRuntime<ApiChannelConfig, ApiChannelSecrets>, webhookId: string, body: Uint8Array<ArrayBuffer>, timeoutMs: number): Promise<Response> {
+  const timestamp = Math.floor(runtime.now().getTime() / 1000);
+  return runtime.fetch(runtime.channel.config.callbackUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': webhookId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(signingKeys(runtime.channel.secrets.signingSecret), webhookId, timestamp, body),
+    },
+    body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(timeoutMs),
+  });
 }
 
 /**
