@@ -29,7 +29,7 @@ function seeder(mock: MockApi) {
     async receive(input: { customerId: string; channel: string; text: string }) {
       return engine.ingest({ workspaceId: mock.workspaceId, channelId: input.channel, customerId: input.customerId, from: { externalId: input.customerId }, text: input.text });
     },
-    say: (actor: AgentActor, caseId: string, input: Omit<ReplyInput, 'caseId'>, internal: boolean) =>
+    say: (actor: AgentActor, caseId: string, input: Omit<ReplyInput, 'caseId'> & { text: string }, internal: boolean) =>
       internal ? engine.addNote(actor, { caseId, ...input }) : engine.reply(actor, { caseId, ...input }),
     async update(actor: AgentActor, caseId: string, update: Omit<CaseUpdate, 'version'>) {
       const kase = await mock.store.getCase(mock.workspaceId, caseId);
