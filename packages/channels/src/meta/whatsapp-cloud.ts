@@ -2,6 +2,8 @@ import type { ChannelAdapter } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
+import { templatesField, templatesSetting } from '../internal/templates.ts';
+import type { MessageTemplate } from '@casekit/protocol';
 import { answerMetaHandshake } from './handshake.ts';
 import { fetchWhatsAppMedia } from './internal/fetch-media.ts';
 import { DEFAULT_GRAPH_TIMEOUT_MS } from './internal/graph-client.ts';
@@ -17,6 +19,8 @@ export interface WhatsAppCloudConfig {
   phoneNumberId: string;
   apiBaseUrl?: string;
   apiVersion?: string;
+  /** The approved templates agents may send outside the 24-hour window. */
+  templates?: Omit<MessageTemplate, 'contentSid'>[] | undefined;
 }
 
 /** A WhatsApp Cloud channel's secrets. */
@@ -30,7 +34,11 @@ export interface WhatsAppCloudSecrets {
 }
 
 const settings = {
-  config: z.object({ phoneNumberId: graphId('Phone number ID from WhatsApp Manager (not the phone number)'), ...graphConfigFields }),
+  config: z.object({
+    phoneNumberId: graphId('Phone number ID from WhatsApp Manager (not the phone number)'),
+    ...graphConfigFields,
+    templates: templatesSetting.cloud,
+  }),
   secrets: z.object({ appSecret: secretField, accessToken: secretField, verifyToken: secretField }),
 };
 
@@ -51,6 +59,7 @@ export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): Ch
       config: [
         { name: 'phoneNumberId', label: 'Phone number ID', required: true, help: 'WhatsApp Manager › Phone numbers: the ID, not the number itself.' },
         ...GRAPH_CONFIG_FIELDS,
+        templatesField({ contentSid: false }),
       ],
       secrets: [
         APP_SECRET_FIELDS[0]!,
@@ -63,7 +72,7 @@ export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): Ch
     verify: (request, runtime) => verifyMetaSignature(request, runtime.channel.secrets.appSecret),
     parse: (request, runtime) => ({ events: parseWhatsAppWebhook(request.body, { phoneNumberId: runtime.channel.config.phoneNumberId }) }),
     send: (outbound, runtime) =>
-      sendWhatsApp(outbound, {
+      sendWhatsApp(outbound, runtime.channel.config.templates, {
         numberUrl: graphUrl(runtime.channel.config, runtime.channel.config.phoneNumberId),
         accessToken: runtime.channel.secrets.accessToken,
         timeoutMs,
