@@ -35,7 +35,7 @@ export function customerAddressOn(customer: Customer, channel: Pick<Channel, 'id
 }
 
 /** The approved templates a channel lists in `config.templates`, when its kind sends templates. */
-export function templatesOf(channel: Pick<Channel, 'config'>, capabilities: ChannelCapabilities | undefined): MessageTemplate[] {
+function templatesOf(channel: Pick<Channel, 'config'>, capabilities: ChannelCapabilities | undefined): MessageTemplate[] {
   if (!capabilities?.templates) return [];
   const parsed = Templates.safeParse(channel.config.templates ?? []);
   return parsed.success ? parsed.data : [];
