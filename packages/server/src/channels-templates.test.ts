@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { whatsappCloud } from '@casekit/channels/meta';
 import { twilioSms, twilioWhatsApp } from '@casekit/channels/twilio';
-import { postTwilioWhatsApp, startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
+import {
+  postMetaWebhook,
+  postTwilioWhatsApp,
+  startMetaGraphFake,
+  startTwilioFake,
+  whatsAppStatusWebhook,
+  whatsAppTextWebhook,
+  type MetaGraphFake,
+  type TwilioFake,
+} from '@casekit/testkit/providers';
 import type { CaseDetail } from '@casekit/protocol';
 import { createChannel, messagesOn, waitForMessage } from './internal/channel-testing.ts';
 import { startTestServer, type TestServer } from './internal/testing.ts';
@@ -128,5 +138,62 @@ describe('WhatsApp templates and replies on any channel, over HTTP', () => {
     const twice = await reply(message!.caseId, { channelId: sms.id, conversationId: message!.conversationId, text: 'hello' });
     assert.equal(twice.status, 400);
     assert.equal(await t.lastSeq(), seq);
+  });
+});
+
+describe('WhatsApp Cloud templates over HTTP', () => {
+  let t: TestServer;
+  let graph: MetaGraphFake;
+  let wa: { id: string; webhookUrl: string };
+  let offset = 0;
+  const appSecret = 'meta-app-secret-0123456789';
+  const customer = '14155550177';
+  const template = { name: 'appointment_reminder', language: 'en_US', body: 'Hi {{1}}, a technician visits you on {{2}}.' };
+
+  before(async () => {
+    graph = await startMetaGraphFake();
+    graph.addTemplate(template);
+    t = await startTestServer({ channels: { adapters: [whatsappCloud] }, outbox: { intervalMs: 10, backoffMs: () => 30 }, clock: { now: () => new Date(Date.now() + offset) } });
+    wa = await createChannel(t, {
+      kind: 'whatsapp-cloud',
+      name: 'WhatsApp',
+      config: { phoneNumberId: graph.phoneNumberId, apiBaseUrl: graph.url, templates: [template] },
+      secrets: { appSecret, accessToken: graph.accessToken, verifyToken: 'verify' },
+    });
+  });
+  after(async () => {
+    await t?.close();
+    await graph?.close();
+  });
+
+  it('refuses free text a day after the customer wrote, sends the template as type template, and follows its statuses', async () => {
+    offset = -DAY_MS - 60_000;
+    graph.customerWrote(customer, new Date(Date.now() + offset));
+    const hook = whatsAppTextWebhook({ phoneNumberId: graph.phoneNumberId, from: customer, name: 'Lee', text: 'When does the technician come?' });
+    assert.equal((await postMetaWebhook(wa.webhookUrl, hook.body, { appSecret })).status, 200);
+    offset = 0;
+    const [inbound] = await messagesOn(t, wa.id);
+    const caseId = inbound!.caseId;
+
+    const late = await t.request('POST', `/api/v1/cases/${caseId}/messages`, { token: t.tokens.agent, body: { text: 'Tomorrow at 9' } });
+    assert.deepEqual([late.status, late.body.error.code, late.body.error.details.templates], [409, 'reply_window_closed', ['appointment_reminder']]);
+
+    const sent = await t.request('POST', `/api/v1/cases/${caseId}/messages`, {
+      token: t.tokens.agent,
+      body: { template: { name: 'appointment_reminder', variables: ['Lee', 'Friday 9:00'] } },
+    });
+    assert.equal(sent.status, 201, sent.text);
+    assert.equal(sent.body.text, 'Hi Lee, a technician visits you on Friday 9:00.');
+    const stored = await waitForMessage(t, sent.body.id, (m) => m.status === 'sent');
+    const out = graph.sent.at(-1)!;
+    assert.equal(out.id, stored.providerMessageId);
+    assert.deepEqual(out.body.template, {
+      name: 'appointment_reminder',
+      language: { code: 'en_US' },
+      components: [{ type: 'body', parameters: [{ type: 'text', text: 'Lee' }, { type: 'text', text: 'Friday 9:00' }] }],
+    });
+    const delivered = whatsAppStatusWebhook({ phoneNumberId: graph.phoneNumberId, id: out.id, status: 'delivered', recipientId: customer });
+    assert.equal((await postMetaWebhook(wa.webhookUrl, delivered.body, { appSecret })).status, 200);
+    await waitForMessage(t, sent.body.id, (m) => m.status === 'delivered');
   });
 });

@@ -346,6 +346,9 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
         const issueOf = (path: string) => (error: { code: string; details: { issues: { path: string }[] } }) => error.code === 'validation_failed' && error.details.issues[0]!.path === path;
         await assert.rejects(checked.reply(ann, { caseId, template: { name: 'nope' } }), issueOf('body.template.name'));
         await assert.rejects(checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana'] } }), issueOf('body.template.variables'));
+        await assert.rejects(checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana', ' '] } }), issueOf('body.template.variables'));
+        const file = { name: 'a.pdf', contentType: 'application/pdf', size: 10, url: '/api/v1/uploads/up_x' };
+        await assert.rejects(checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana', '#1'] }, attachments: [file] }), issueOf('body.attachments'));
         assert.equal((await store.getCase(WS, caseId))!.messageCount, before, 'a refused reply stores nothing');
 
         const sent = await checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana', '#4411'] } });

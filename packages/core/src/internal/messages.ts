@@ -102,6 +102,7 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
           });
         }
         if (reply.template) {
+          if (reply.attachments?.length) throw issue('body.attachments', 'A template carries no files; send them after the customer answers.');
           ({ text, template } = renderTemplateReply(target, reply.template));
         } else {
           if (capabilities) assertFits(text, reply.attachments ?? [], channel.name, capabilities);

@@ -138,6 +138,7 @@ export function renderTemplateReply(target: ReplyTarget, request: { name: string
     throw issue('body.template.name', `${channel.name} has no template "${request.name}"; ${known.length ? `it has ${known.join(', ')}` : 'an admin lists its approved templates in the channel settings'}.`);
   }
   const variables = request.variables ?? [];
+  if (variables.some((value) => !value.trim())) throw issue('body.template.variables', 'Every value of a template must have text: WhatsApp refuses an empty one.');
   const count = templateVariableCount(template.body);
   if (variables.length !== count) {
     const takes = count === 0 ? 'no variables' : count === 1 ? 'one variable ({{1}})' : `${count} variables ({{1}}…{{${count}}})`;
