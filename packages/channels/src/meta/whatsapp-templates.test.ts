@@ -35,7 +35,7 @@ describe('whatsappCloud templates', () => {
 
   describe('send against the fake', () => {
     let graph: MetaGraphFake;
-    const adapter = createWhatsAppCloudAdapter({ timeoutMs: 300 });
+    const adapter = createWhatsAppCloudAdapter({ timeoutMs: 10_000 });
     const runtime = () =>
       testRuntime<WhatsAppCloudConfig, WhatsAppCloudSecrets>('whatsapp-cloud', { phoneNumberId: graph.phoneNumberId, apiBaseUrl: graph.url, templates: [ORDER] }, { ...secrets, accessToken: graph.accessToken });
     before(async () => {
