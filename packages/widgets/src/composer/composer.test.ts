@@ -180,6 +180,10 @@ describe('casekit-composer', () => {
     expect(stored.channelKind).to.equal('email');
     expect(stored.channelId).to.equal('ch_email');
     await until(() => el.conversations.some((c) => c.channelId === 'ch_email'), 'the new conversation shows');
+    await el.updateComplete;
+    const viaNow = $(el, '[part=reply-via]') as HTMLSelectElement;
+    expect(viaNow.value).to.equal(stored.conversationId, 'the pick follows the conversation it started');
+    expect(viaNow.selectedOptions[0]!.textContent).to.equal('support@northwind.example · Email');
     expect((await storedCase(mock, maria)).channels).to.include('email');
   });
 

@@ -315,6 +315,9 @@ export class CasekitComposer extends LitElement {
     if (detail.status === 'fulfilled') {
       this.conversations = detail.value.conversations;
       this.replyChannels = detail.value.replyChannels ?? [];
+      // A reply started a conversation on the picked channel: the pick is that conversation now.
+      const started = this.picked.startsWith('channel:') ? defaultReplyConversation(this.conversations.filter((c) => `channel:${c.channelId}` === this.picked)) : null;
+      if (started) this.picked = started.id;
     }
     // A failed load is tried again on the next case or client.
     else this.loadedFor = undefined;
