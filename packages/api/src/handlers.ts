@@ -174,7 +174,7 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     const clientMessageId = body.clientMessageId ?? (idempotency && `idempotency-${await sha256Hex(`${params.caseId}\n${idempotency.key}`)}`);
     const input = { caseId: params.caseId, ...body, ...(clientMessageId && { clientMessageId }), ...(attachments && { attachments }) };
     const options = idempotency && { idempotency };
-    const message = internal ? await engine.addNote(actorOf(agent), input, options) : await engine.reply(actorOf(agent), input, options);
+    const message = internal ? await engine.addNote(actorOf(agent), { ...input, text: input.text ?? '' }, options) : await engine.reply(actorOf(agent), input, options);
     await keepUploads(uploadIds);
     return message;
   }
@@ -211,11 +211,15 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     retryMessage: async ({ params, agent }) => engine.retryDelivery(actorOf(agent), params.caseId, params.messageId),
     markCaseRead: async ({ params, agent }) => ({ caseId: params.caseId, readAt: await engine.markCaseRead(actorOf(agent), params.caseId) }),
 
-    getCase: async ({ params }) => {
+    getCase: async ({ params, agent }) => {
       const kase = await requireCase(params.caseId);
-      const [customer, conversations] = await Promise.all([store.getCustomer(workspaceId, kase.customerId), store.listConversations(workspaceId, kase.id)]);
+      const [customer, conversations, replyChannels] = await Promise.all([
+        store.getCustomer(workspaceId, kase.customerId),
+        store.listConversations(workspaceId, kase.id),
+        engine.replyChannels(actorOf(agent), kase.id),
+      ]);
       if (!customer) throw notFound('customer', kase.customerId);
-      return { case: kase, customer, conversations };
+      return { case: kase, customer, conversations, replyChannels };
     },
 
     updateCase: async ({ params, body, agent }) => engine.updateCase(actorOf(agent), params.caseId, body),

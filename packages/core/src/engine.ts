@@ -6,7 +6,7 @@ import { createContext, type EngineContext } from './internal/context.ts';
 import { mergeCases, updateCase } from './internal/cases.ts';
 import { createCustomer, identifyVisitor, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
 import { ingest } from './internal/ingest.ts';
-import { agentMessage, applyReceipt, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
+import { agentMessage, applyReceipt, listReplyChannels, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 
 export interface CaseEngineOptions {
@@ -46,6 +46,7 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     ingest: (input) => ingest(ctx, input),
     reply: (actor, input, opts) => agentMessage(ctx, actor, input, false, opts),
     addNote: (actor, input, opts) => agentMessage(ctx, actor, input, true, opts),
+    replyChannels: (actor, caseId) => listReplyChannels(ctx, actor, caseId),
     markCaseRead: (actor, caseId) => markCaseRead(ctx, actor, caseId),
     updateDeliveryStatus: (actor, messageId, status, details) => updateDeliveryStatus(ctx, actor, messageId, status, details),
     applyReceipt: (actor, receipt) => applyReceipt(ctx, actor, receipt),

@@ -2,6 +2,7 @@ import type { Attachment, Message } from '@casekit/protocol';
 import { DeliveryError, type ChannelAdapter, type ChannelRuntime, type OutboundMessage, type SendResult } from './channel-port.ts';
 import type { CaseEngine, SystemActor } from './types.ts';
 import type { ChannelRecord, Clock, OutboxItem, Store } from './ports.ts';
+import { customerAddressOn } from './internal/reply-targets.ts';
 
 export interface OutboxWorkerOptions {
   store: Store;
@@ -79,10 +80,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       store.getCustomer(message.workspaceId, message.customerId),
     ]);
     if (!conversation || !customer) throw new DeliveryError('The conversation or the customer of this message is gone.', { retryable: false, code: 'not_found' });
-    const identity = customer.identities.find((i) => i.channelId === channel.id);
     const email = customer.emails[0];
     const phone = customer.phones[0];
-    const externalId = identity?.externalId ?? (channel.medium === 'email' ? email : phone);
+    const externalId = customerAddressOn(customer, channel);
     if (!externalId) {
       throw new DeliveryError(`${customer.name} has no address on "${channel.name}"; reply on a channel they wrote in on.`, { retryable: false, code: 'no_address' });
     }

@@ -10,6 +10,7 @@ import type {
   DeliveryStatus,
   Message,
   Presence,
+  ReplyChannel,
   Workspace,
   WorkspaceSettings,
 } from '@casekit/protocol';
@@ -106,8 +107,13 @@ export interface CreateOptions {
 
 export interface ReplyInput {
   caseId: string;
-  text: string;
+  /** Free text; or `template` instead. */
+  text?: string;
+  /** One of the channel's approved templates, with the values of its `{{1}}`… in order. */
+  template?: { name: string; variables?: string[] | undefined };
   conversationId?: string;
+  /** Reply on this channel: the case's conversation on it, or a new one to the customer's address there. */
+  channelId?: string;
   attachments?: Attachment[];
   clientMessageId?: string;
 }
@@ -217,6 +223,11 @@ export interface DeliveryReceipt {
 export interface CaseEngine {
   ingest(input: InboundMessage): Promise<IngestResult>;
   reply(actor: AgentActor, input: ReplyInput, options?: CreateOptions): Promise<Message>;
+  /**
+   * Where a reply on the case can go: every channel that reaches its customer, with the case's
+   * conversation on it, whether free text may go now, and the templates that may go otherwise.
+   */
+  replyChannels(actor: AgentActor, caseId: string): Promise<ReplyChannel[]>;
   addNote(actor: AgentActor, input: NoteInput, options?: CreateOptions): Promise<Message>;
   /** Records that the agent has read the case up to now (for unread markers); returns that time. */
   markCaseRead(actor: AgentActor, caseId: string): Promise<string>;

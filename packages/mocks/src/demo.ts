@@ -29,7 +29,7 @@ function seeder(mock: MockApi) {
     async receive(input: { customerId: string; channel: string; text: string }) {
       return engine.ingest({ workspaceId: mock.workspaceId, channelId: input.channel, customerId: input.customerId, from: { externalId: input.customerId }, text: input.text });
     },
-    say: (actor: AgentActor, caseId: string, input: Omit<ReplyInput, 'caseId'>, internal: boolean) =>
+    say: (actor: AgentActor, caseId: string, input: Omit<ReplyInput, 'caseId'> & { text: string }, internal: boolean) =>
       internal ? engine.addNote(actor, { caseId, ...input }) : engine.reply(actor, { caseId, ...input }),
     async update(actor: AgentActor, caseId: string, update: Omit<CaseUpdate, 'version'>) {
       const kase = await mock.store.getCase(mock.workspaceId, caseId);
@@ -103,7 +103,19 @@ export async function seedDemo(mock: MockApi): Promise<void> {
   const web = await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', medium: 'webchat', name: 'Website chat', secrets: { identitySecret: DEMO_WEBCHAT_SECRET } });
   const email = await engine.createChannel(system, { id: 'ch_email', kind: 'email', medium: 'email', name: 'support@northwind.example' });
   const sms = await engine.createChannel(system, { id: 'ch_sms', kind: 'twilio-sms', medium: 'sms', name: 'SMS +1 415 555 0100' });
-  const whatsapp = await engine.createChannel(system, { id: 'ch_whatsapp', kind: 'twilio-whatsapp', medium: 'whatsapp', name: 'WhatsApp Business' });
+  const whatsapp = await engine.createChannel(system, {
+    id: 'ch_whatsapp',
+    kind: 'twilio-whatsapp',
+    medium: 'whatsapp',
+    name: 'WhatsApp Business',
+    // Approved templates: what agents may send once the 24-hour window has closed.
+    config: {
+      templates: [
+        { name: 'case_update', language: 'en', body: 'Hello {{1}}, there is news on your case {{2}}. Reply to this message to continue.', contentSid: 'HX8f3b1c2d4e5f60718293a4b5c6d7e8f9' },
+        { name: 'visit_confirmed', language: 'en', body: 'Hi {{1}}, your technician visit is confirmed for {{2}}.', contentSid: 'HX0a1b2c3d4e5f60718293a4b5c6d7e8f9' },
+      ],
+    },
+  });
   const telegram = await engine.createChannel(system, { id: 'ch_telegram', kind: 'telegram', medium: 'telegram', name: '@NorthwindSupportBot' });
 
   const maria = await engine.createCustomer(system, {

@@ -15,6 +15,7 @@ import {
   Email,
   Id,
   Message,
+  MessageTemplate,
   Skill,
   WorkspaceSettings,
 } from './entities.ts';
@@ -75,7 +76,64 @@ export type CaseListResponse = z.infer<typeof CaseListResponse>;
 export const CaseReadResponse = z.object({ caseId: Id, readAt: Timestamp });
 export type CaseReadResponse = z.infer<typeof CaseReadResponse>;
 
-export const CaseDetail = z.object({ case: Case, customer: Customer, conversations: z.array(Conversation) });
+/** What a channel can carry; the composer shows it and replies are checked against it. */
+export const ChannelCapabilities = z.object({
+  /** Longest text one message may carry, in characters. */
+  maxTextLength: z.number().int().positive(),
+  /** Files per message and their total size; null when the channel takes none. */
+  attachments: z.object({ maxCount: z.number().int().min(0), maxTotalBytes: z.number().int().min(0) }).nullable(),
+  /** Hours after the customer's last message in which a free-form reply is allowed; null: no window. */
+  replyWindowHours: z.number().positive().nullable(),
+  /** Receipts the provider reports. */
+  receipts: z.object({ delivered: z.boolean(), read: z.boolean() }),
+  /** Whether we may write first to someone who has not written to us. */
+  canInitiate: z.boolean(),
+  /** Whether messages carry a subject and HTML (email). */
+  rich: z.boolean(),
+  /** SMS: text is billed and split in segments (160 GSM-7 or 70 UCS-2 characters). */
+  segmented: z.boolean().optional(),
+  /** Whether it sends the approved templates its config lists (WhatsApp); absent: no. */
+  templates: z.boolean().optional(),
+});
+export type ChannelCapabilities = z.infer<typeof ChannelCapabilities>;
+
+/** A template as the composer offers it. */
+export const TemplateSummary = MessageTemplate.pick({ name: true, language: true, body: true });
+export type TemplateSummary = z.infer<typeof TemplateSummary>;
+
+/**
+ * A channel a reply on the case can go on, as the engine decides it: where it goes, whether free
+ * text may go now, and the templates that may go when it may not.
+ */
+export const ReplyChannel = z.object({
+  channelId: Id,
+  name: z.string(),
+  kind: z.string(),
+  medium: ChannelKind,
+  enabled: z.boolean(),
+  /** The case's conversation a reply on this channel joins; null: a new conversation is started. */
+  conversationId: Id.nullable(),
+  /** The customer's address the reply goes to (their email, number or id on the channel). */
+  address: z.string(),
+  /** Whether free text may go now; otherwise only a template (or nothing, without templates). */
+  freeForm: z.boolean(),
+  /** When free text stops being allowed (the reply window's end); null when it does not run out. */
+  windowClosesAt: Timestamp.nullable(),
+  /** When the customer last wrote on this channel, in any conversation; null: never. */
+  lastInboundAt: Timestamp.nullable(),
+  templates: z.array(TemplateSummary),
+  /** What the channel carries; null for a kind this server does not run. */
+  capabilities: ChannelCapabilities.nullable(),
+});
+export type ReplyChannel = z.infer<typeof ReplyChannel>;
+
+export const CaseDetail = z.object({
+  case: Case,
+  customer: Customer,
+  conversations: z.array(Conversation),
+  /** Every channel a reply can go on, the case's own conversations first: the composer's "Reply via". */
+  replyChannels: z.array(ReplyChannel),
+});
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
 export const CaseUpdateRequest = z
@@ -99,16 +157,40 @@ export const MessageListResponse = page(Message);
 const MessageText = z.string().trim().min(1, 'must not be empty').max(10_000);
 const ClientMessageId = z.string().min(1).max(100);
 
+/** An approved template of the channel to send, by name, with the values of its `{{1}}`, `{{2}}`… in order. */
+export const TemplateReply = z
+  .object({
+    name: z.string().min(1).max(512),
+    variables: z.array(z.string().trim().min(1, 'must not be empty: WhatsApp refuses an empty variable').max(1024)).max(100).optional(),
+  })
+  .strict();
+export type TemplateReply = z.infer<typeof TemplateReply>;
+
 export const ReplyRequest = z
   .object({
-    text: MessageText,
+    /** Free text; or send `template` instead. */
+    text: MessageText.optional(),
+    /** An approved template of the channel (the one way to write outside WhatsApp's 24 hours). */
+    template: TemplateReply.optional(),
     /** Reply on this conversation; default: the case's most recent one. */
     conversationId: Id.optional(),
+    /**
+     * Reply on this channel instead: the case's conversation on it, or a new one addressed to the
+     * customer's identity there (see `replyChannels` of the case).
+     */
+    channelId: Id.optional(),
     attachments: z.array(Attachment).max(10).optional(),
     /** Retrying with the same id never sends twice. */
     clientMessageId: ClientMessageId.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.text === undefined) === (value.template === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['text'], message: 'send either text or a template' });
+    }
+    if (value.template && value.attachments?.length) ctx.addIssue({ code: 'custom', path: ['attachments'], message: 'a template carries no files' });
+    if (value.conversationId && value.channelId) ctx.addIssue({ code: 'custom', path: ['channelId'], message: 'give conversationId or channelId, not both' });
+  });
 export type ReplyRequest = z.infer<typeof ReplyRequest>;
 
 export const NoteRequest = z
@@ -185,24 +267,6 @@ export type PresenceRequest = z.infer<typeof PresenceRequest>;
 export const SettingsUpdateRequest = WorkspaceSettings.partial().strict();
 export type SettingsUpdateRequest = z.infer<typeof SettingsUpdateRequest>;
 
-/** What a channel can carry; the composer shows it and replies are checked against it. */
-export const ChannelCapabilities = z.object({
-  /** Longest text one message may carry, in characters. */
-  maxTextLength: z.number().int().positive(),
-  /** Files per message and their total size; null when the channel takes none. */
-  attachments: z.object({ maxCount: z.number().int().min(0), maxTotalBytes: z.number().int().min(0) }).nullable(),
-  /** Hours after the customer's last message in which a free-form reply is allowed; null: no window. */
-  replyWindowHours: z.number().positive().nullable(),
-  /** Receipts the provider reports. */
-  receipts: z.object({ delivered: z.boolean(), read: z.boolean() }),
-  /** Whether we may write first to someone who has not written to us. */
-  canInitiate: z.boolean(),
-  /** Whether messages carry a subject and HTML (email). */
-  rich: z.boolean(),
-  /** SMS: text is billed and split in segments (160 GSM-7 or 70 UCS-2 characters). */
-  segmented: z.boolean().optional(),
-});
-export type ChannelCapabilities = z.infer<typeof ChannelCapabilities>;
 
 /** One field of a channel kind's `config` or `secrets`, for forms and validation messages. */
 export const ChannelField = z.object({

@@ -9,6 +9,7 @@ import {
   Priority,
   Role,
 } from './enums.ts';
+import { templateVariableCount } from './values.ts';
 
 /** Opaque identifier: letters, digits, `_` and `-`, at most 64 characters. */
 export const Id = z
@@ -145,6 +146,38 @@ export const Conversation = z.object({
 });
 export type Conversation = z.infer<typeof Conversation>;
 
+/** Longest template body WhatsApp takes (Twilio error 63021, Meta's body component). */
+export const MAX_TEMPLATE_LENGTH = 1024;
+
+/**
+ * A pre-approved template a channel may send outside the reply window, as an admin lists it in the
+ * channel's `config.templates`: the name and language it was approved under, its body with `{{1}}`…
+ * placeholders, and for Twilio its Content SID.
+ */
+export const MessageTemplate = z.object({
+  name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be the template name as approved: lower-case letters, digits and "_"'),
+  language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a language code as approved, such as en or en_US'),
+  body: z
+    .string()
+    .min(1, 'must be the approved text, with {{1}}, {{2}}… where the variables go')
+    .max(MAX_TEMPLATE_LENGTH, `must be at most ${MAX_TEMPLATE_LENGTH} characters, as WhatsApp allows`)
+    .refine((body) => {
+      const count = templateVariableCount(body);
+      return Array.from({ length: count }, (_, i) => i + 1).every((n) => new RegExp(`\\{\\{\\s*${n}\\s*\\}\\}`).test(body));
+    }, 'must number its placeholders from {{1}} without gaps'),
+  /** Twilio: the Content SID of the approved template (`HX` and 32 hex digits). */
+  contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID: "HX" and 32 hexadecimal characters, as the Twilio Content Template Builder shows it').optional(),
+});
+export type MessageTemplate = z.infer<typeof MessageTemplate>;
+
+/** The template a message was sent as: which one, and the values of its `{{n}}` in order. */
+export const MessageTemplateRef = z.object({
+  name: z.string().min(1).max(512),
+  language: z.string().min(2).max(10),
+  variables: z.array(z.string()),
+});
+export type MessageTemplateRef = z.infer<typeof MessageTemplateRef>;
+
 export const Attachment = z.object({
   name: z.string().min(1).max(255),
   contentType: z.string().min(1).max(127),
@@ -180,6 +213,8 @@ export const Message = z.object({
   html: z.string().optional(),
   /** Headers kept for threading (`message-id`, `in-reply-to`, `references`), names in lower case. */
   headers: z.record(z.string(), z.string()).optional(),
+  /** Sent as this approved template; `text` is what it read once filled in. */
+  template: MessageTemplateRef.optional(),
   createdAt: Timestamp,
 });
 export type Message = z.infer<typeof Message>;

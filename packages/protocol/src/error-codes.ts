@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_cursor: 400,
   invalid_transition: 422,
+  /** The customer has no address the chosen channel can send to (no identity of its medium). */
+  unreachable_customer: 422,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

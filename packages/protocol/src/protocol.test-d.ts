@@ -11,6 +11,7 @@ import type {
   Message,
   NewCaseEvent,
   Page,
+  ReplyChannel,
   ROUTES,
 } from './index.ts';
 
@@ -34,6 +35,14 @@ export type Tests = [
   Expect<Equal<z.output<(typeof ROUTES)['listCases']['response']>['readAt'], Record<string, string>>>,
   Expect<Equal<z.output<(typeof ROUTES)['markCaseRead']['response']>, { caseId: string; readAt: string }>>,
   Expect<Equal<z.output<(typeof ROUTES)['reply']['response']>, Message>>,
+  // A reply is free text or a template, on a conversation or a channel; the case lists where it can go.
+  Expect<Equal<z.input<(typeof ROUTES)['reply']['body']>['template'], { name: string; variables?: string[] | undefined } | undefined>>,
+  Expect<Equal<z.input<(typeof ROUTES)['reply']['body']>['text'], string | undefined>>,
+  Expect<Equal<z.input<(typeof ROUTES)['reply']['body']>['channelId'], string | undefined>>,
+  Expect<Equal<z.output<(typeof ROUTES)['getCase']['response']>['replyChannels'], ReplyChannel[]>>,
+  Expect<Equal<ReplyChannel['templates'][number], { name: string; language: string; body: string }>>,
+  Expect<Equal<Message['template'], { name: string; language: string; variables: string[] } | undefined>>,
+  Expect<Equal<'reply_window_closed' | 'unreachable_customer' extends ErrorCode ? true : false, true>>,
   Expect<Equal<'version_conflict' extends ErrorCode ? true : false, true>>,
   // Uploads answer with the attachment to put on a message; the status is counts and booleans only.
   Expect<Equal<z.output<(typeof ROUTES)['upload']['response']>, Attachment>>,

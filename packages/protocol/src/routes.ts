@@ -80,7 +80,7 @@ export const ROUTES = {
   },
   getCase: {
     ...ROUTE_META.getCase,
-    summary: 'A case with its customer and conversations',
+    summary: 'A case with its customer, its conversations and the channels a reply can go on',
     params: CaseParams,
     response: CaseDetail,
   },
@@ -100,7 +100,7 @@ export const ROUTES = {
   },
   reply: {
     ...ROUTE_META.reply,
-    summary: "Reply to the customer on the conversation's channel",
+    summary: 'Reply to the customer in text or with an approved template, on a conversation of the case or another of their channels',
     params: CaseParams,
     body: ReplyRequest,
     response: Message,

@@ -126,6 +126,8 @@ export interface ChannelCapabilityValues {
   canInitiate: boolean;
   rich: boolean;
   segmented?: boolean;
+  /** Whether the channel sends pre-approved templates (its config lists them), the one way to write outside the reply window. */
+  templates?: boolean;
 }
 
 const MB = 1024 * 1024;
@@ -136,17 +138,17 @@ const none = { delivered: false, read: false };
  * (each provider's own documentation): the one table adapters, the API and the composer read.
  */
 export const CHANNEL_CAPABILITIES = {
-  webchat: { maxTextLength: 10_000, attachments: { maxCount: 10, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: false, rich: false },
-  email: { maxTextLength: 100_000, attachments: { maxCount: 20, maxTotalBytes: 10 * MB }, replyWindowHours: null, receipts: none, canInitiate: true, rich: true },
-  'twilio-sms': { maxTextLength: 1600, attachments: { maxCount: 10, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: true, rich: false, segmented: true },
-  'twilio-whatsapp': { maxTextLength: 1600, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
-  'whatsapp-cloud': { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 16 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false },
-  messenger: { maxTextLength: 2000, attachments: { maxCount: 1, maxTotalBytes: 25 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: false }, canInitiate: false, rich: false },
-  instagram: { maxTextLength: 1000, attachments: { maxCount: 1, maxTotalBytes: 8 * MB }, replyWindowHours: 24, receipts: { delivered: false, read: true }, canInitiate: false, rich: false },
-  telegram: { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false },
-  x: { maxTextLength: 10_000, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false },
-  api: { maxTextLength: 10_000, attachments: { maxCount: 10, maxTotalBytes: 25 * MB }, replyWindowHours: null, receipts: { delivered: true, read: true }, canInitiate: true, rich: false },
-  bot: { maxTextLength: 10_000, attachments: null, replyWindowHours: null, receipts: none, canInitiate: true, rich: false },
+  webchat: { maxTextLength: 10_000, attachments: { maxCount: 10, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: false, rich: false, templates: false },
+  email: { maxTextLength: 100_000, attachments: { maxCount: 20, maxTotalBytes: 10 * MB }, replyWindowHours: null, receipts: none, canInitiate: true, rich: true, templates: false },
+  'twilio-sms': { maxTextLength: 1600, attachments: { maxCount: 10, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: { delivered: true, read: false }, canInitiate: true, rich: false, segmented: true, templates: false },
+  'twilio-whatsapp': { maxTextLength: 1600, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false, templates: true },
+  'whatsapp-cloud': { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 16 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: true }, canInitiate: false, rich: false, templates: true },
+  messenger: { maxTextLength: 2000, attachments: { maxCount: 1, maxTotalBytes: 25 * MB }, replyWindowHours: 24, receipts: { delivered: true, read: false }, canInitiate: false, rich: false, templates: false },
+  instagram: { maxTextLength: 1000, attachments: { maxCount: 1, maxTotalBytes: 8 * MB }, replyWindowHours: 24, receipts: { delivered: false, read: true }, canInitiate: false, rich: false, templates: false },
+  telegram: { maxTextLength: 4096, attachments: { maxCount: 1, maxTotalBytes: 50 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false, templates: false },
+  x: { maxTextLength: 10_000, attachments: { maxCount: 1, maxTotalBytes: 5 * MB }, replyWindowHours: null, receipts: none, canInitiate: false, rich: false, templates: false },
+  api: { maxTextLength: 10_000, attachments: { maxCount: 10, maxTotalBytes: 25 * MB }, replyWindowHours: null, receipts: { delivered: true, read: true }, canInitiate: true, rich: false, templates: false },
+  bot: { maxTextLength: 10_000, attachments: null, replyWindowHours: null, receipts: none, canInitiate: true, rich: false, templates: false },
 } as const satisfies Record<keyof typeof CHANNEL_MEDIA, ChannelCapabilityValues>;
 
 // GSM 03.38: the default alphabet (one septet each) and its extension table (escape + septet).
@@ -190,6 +192,28 @@ function split(widths: number[], part: number): number {
     used += width;
   }
   return segments;
+}
+
+/** The `{{n}}` placeholders of a template's body, as written. */
+const PLACEHOLDER = /\{\{\s*(\d+)\s*\}\}/g;
+
+/**
+ * How many variables a template's body takes: its highest `{{n}}` (they run from `{{1}}` up).
+ * @example templateVariableCount('Hi {{1}}, your order {{2}} shipped') // 2
+ */
+export function templateVariableCount(body: string): number {
+  let highest = 0;
+  for (const match of body.matchAll(PLACEHOLDER)) highest = Math.max(highest, Number(match[1]));
+  return highest;
+}
+
+/**
+ * A template's body with `{{n}}` replaced by the n-th variable: the text the customer receives.
+ * The engine stores it as the message's text; the composer shows it as the preview.
+ * @example renderTemplate('Hi {{1}}', ['Dana']) // 'Hi Dana'
+ */
+export function renderTemplate(body: string, variables: readonly string[]): string {
+  return body.replace(PLACEHOLDER, (whole, n: string) => variables[Number(n) - 1] ?? whole);
 }
 
 /**

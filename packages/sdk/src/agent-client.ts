@@ -87,6 +87,11 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   getCase(caseId: string): Promise<RouteResponse<'getCase'>>;
   updateCase(caseId: string, body: RouteBody<'updateCase'>): Promise<Case>;
   listMessages(caseId: string, query?: RouteQuery<'listMessages'>): Promise<RouteResponse<'listMessages'>>;
+  /**
+   * Replies to the case's customer: free `text`, or one of the channel's approved `template`s (the
+   * one way past WhatsApp's 24 hours); on a `conversationId`, on a `channelId` of `getCase(id).replyChannels`, or by default on the latest conversation.
+   * @example await client.reply(caseId, { channelId, template: { name: 'order_update', variables: ['Dana', '#4411'] } });
+   */
   reply(caseId: string, body: RouteBody<'reply'>, options?: { idempotencyKey?: string }): Promise<Message>;
   addNote(caseId: string, body: RouteBody<'addNote'>, options?: { idempotencyKey?: string }): Promise<Message>;
   mergeCase(caseId: string, targetCaseId: string): Promise<Case>;

@@ -17,7 +17,7 @@ import {
   type SystemActor,
 } from '@casekit/core';
 import { describeEngineGuarantees } from './engine-guarantees.ts';
-import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema, type CaseEvent } from '@casekit/protocol';
+import { Case as CaseSchema, CaseEvent as CaseEventSchema, CHANNEL_CAPABILITIES, Message as MessageSchema, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
 
 const WS = 'ws_engine';
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
@@ -309,6 +309,101 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
       const back = await checked.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550177' }, text: 'hello again' });
       assert.equal(back.case.id, caseId);
       assert.equal((await checked.reply(ann, { caseId, text: 'welcome back' })).status, 'queued', 'the customer writing opens the window again');
+    });
+
+    describe('templates and replies on any of the customer\'s channels', () => {
+      let checked: CaseEngine;
+      const templates = [
+        { name: 'order_update', language: 'en_US', body: 'Hi {{1}}, your order {{2}} has shipped.' },
+        { name: 'follow_up', language: 'en', body: 'We have news about your case. Reply to continue.' },
+      ];
+      const addChannel = (id: string, kind: string, medium: ChannelRecord['medium'], config: Record<string, unknown> = {}) =>
+        store.transaction((tx) =>
+          tx.insertChannel({ id, workspaceId: WS, kind, medium, name: id, enabled: true, config, secretNames: [], secrets: {}, createdAt: new Date(T0).toISOString(), updatedAt: new Date(T0).toISOString() }),
+        );
+      const fromWhatsApp = (text: string) =>
+        checked.ingest({ workspaceId: WS, channelId: 'wa', from: { externalId: '16505551234', phone: '+16505551234', name: 'Dana' }, text });
+
+      beforeEach(async () => {
+        checked = createCaseEngine({ store, clock, channelCapabilities: (kind) => (CHANNEL_CAPABILITIES as Record<string, ChannelCapabilityValues>)[kind] });
+        await addChannel('wa', 'whatsapp-cloud', 'whatsapp', { phoneNumberId: '106540352242922', templates });
+        await addChannel('wa2', 'whatsapp-cloud', 'whatsapp', { phoneNumberId: '106540352242923', templates: [templates[1]] });
+      });
+
+      it('refuses free text after the window with the templates to offer, and sends a template in its place', async () => {
+        const inbound = await fromWhatsApp('Where is my order?');
+        const caseId = inbound.case.id;
+        assert.equal((await checked.reply(ann, { caseId, text: 'Looking into it' })).status, 'queued');
+        clock.advance(25 * 3_600_000);
+        await assert.rejects(checked.reply(ann, { caseId, text: 'It shipped' }), (error: { code: string; status: number; details: Record<string, unknown> }) => {
+          assert.equal(error.code, 'reply_window_closed');
+          assert.equal(error.status, 409);
+          assert.deepEqual(error.details.templates, ['order_update', 'follow_up']);
+          assert.equal(error.details.channelId, 'wa');
+          return true;
+        });
+        const before = (await store.getCase(WS, caseId))!.messageCount;
+        const issueOf = (path: string) => (error: { code: string; details: { issues: { path: string }[] } }) => error.code === 'validation_failed' && error.details.issues[0]!.path === path;
+        await assert.rejects(checked.reply(ann, { caseId, template: { name: 'nope' } }), issueOf('body.template.name'));
+        await assert.rejects(checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana'] } }), issueOf('body.template.variables'));
+        await assert.rejects(checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana', ' '] } }), issueOf('body.template.variables'));
+        const file = { name: 'a.pdf', contentType: 'application/pdf', size: 10, url: '/api/v1/uploads/up_x' };
+        await assert.rejects(checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana', '#1'] }, attachments: [file] }), issueOf('body.attachments'));
+        assert.equal((await store.getCase(WS, caseId))!.messageCount, before, 'a refused reply stores nothing');
+
+        const sent = await checked.reply(ann, { caseId, template: { name: 'order_update', variables: ['Dana', '#4411'] } });
+        assert.equal(sent.text, 'Hi Dana, your order #4411 has shipped.', 'the timeline reads what the customer got');
+        assert.deepEqual(sent.template, { name: 'order_update', language: 'en_US', variables: ['Dana', '#4411'] });
+        assert.equal(sent.status, 'queued');
+        MessageSchema.parse(sent);
+        const stored = await store.getMessage(WS, sent.id);
+        assert.deepEqual(stored!.template, sent.template);
+        const items = await store.claimOutbox(clock.now(), 60_000, 10);
+        assert.ok(items.some((item) => item.messageId === sent.id), 'the template goes out through the outbox');
+
+        const sms = await checked.ingest({ workspaceId: WS, channelId: 'sms', from: { externalId: '+14155550188', phone: '+14155550188' }, text: 'hi' });
+        await assert.rejects(checked.reply(ann, { caseId: sms.case.id, template: { name: 'order_update', variables: ['a', 'b'] } }), issueOf('body.template'));
+      });
+
+      it('lists the channels that reach the customer and starts a conversation on one the case has none on', async () => {
+        const inbound = await fromWhatsApp('My router is down');
+        const caseId = inbound.case.id;
+        await checked.updateCustomer(system, inbound.customer.id, { emails: ['dana@example.com'] });
+        const channels = await checked.replyChannels(ann, caseId);
+        assert.deepEqual(
+          channels.map((c) => [c.channelId, c.conversationId !== null, c.freeForm, c.address]),
+          [
+            ['wa', true, true, '16505551234'],
+            ['mail', false, true, 'dana@example.com'],
+            ['sms', false, true, '+16505551234'],
+            ['wa2', false, false, '+16505551234'],
+          ],
+          'the case\'s own conversation first; web chat cannot reach her; the other WhatsApp number never heard from her',
+        );
+        assert.equal(channels[0]!.windowClosesAt, new Date(T0 + 24 * 3_600_000).toISOString());
+        assert.deepEqual(channels.find((c) => c.channelId === 'wa2')!.templates.map((t) => t.name), ['follow_up']);
+
+        const email = await checked.reply(ann, { caseId, channelId: 'mail', text: 'Details by email' });
+        assert.equal(email.channelKind, 'email');
+        assert.notEqual(email.conversationId, inbound.message.conversationId);
+        const conversation = await store.getConversation(WS, email.conversationId);
+        assert.equal(conversation!.caseId, caseId);
+        assert.equal(conversation!.channelId, 'mail');
+        assert.deepEqual((await store.getCase(WS, caseId))!.channels, ['whatsapp', 'email']);
+        const again = await checked.reply(ann, { caseId, channelId: 'mail', text: 'And one more' });
+        assert.equal(again.conversationId, email.conversationId, 'the next reply on that channel joins the conversation started');
+
+        const conversations = (await store.listConversations(WS, caseId)).length;
+        await assert.rejects(checked.reply(ann, { caseId, channelId: 'wa2', text: 'hello' }), { code: 'reply_window_closed' });
+        assert.equal((await store.listConversations(WS, caseId)).length, conversations, 'a refused reply starts nothing');
+        const opened = await checked.reply(ann, { caseId, channelId: 'wa2', template: { name: 'follow_up' } });
+        assert.equal(opened.channelId, 'wa2');
+        assert.equal(opened.text, templates[1]!.body);
+
+        const other = await checked.ingest({ workspaceId: WS, channelId: 'wa', from: { externalId: '16505550000', phone: '+16505550000' }, text: 'hi' });
+        await assert.rejects(checked.reply(ann, { caseId: other.case.id, channelId: 'mail', text: 'x' }), { code: 'unreachable_customer', status: 422 });
+        await assert.rejects(checked.reply(ann, { caseId: other.case.id, channelId: 'nope', text: 'x' }), { code: 'not_found' });
+      });
     });
 
     it('suggests merges both ways: the same email, phone or full name, never the profile itself', async () => {

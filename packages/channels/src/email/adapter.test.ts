@@ -15,6 +15,7 @@ describe('emailAdapter', () => {
       receipts: { delivered: false, read: false },
       canInitiate: true,
       rich: true,
+      templates: false,
     });
     assert.deepEqual(
       emailAdapter.fields.config.map((field) => field.name),

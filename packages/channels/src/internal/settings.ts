@@ -16,7 +16,8 @@ function check<T extends z.ZodType>(part: 'config' | 'secrets', schema: T, value
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = [part, ...issue.path.map(String)].join('.');
+  // `config.templates[0].contentSid`: list positions in brackets, as a form or a JSON path names them.
+  const field = issue.path.reduce<string>((path, key) => (typeof key === 'number' ? `${path}[${key}]` : `${path}.${String(key)}`), part);
   throw new ChannelConfigError(field, `${field}: ${issue.message}`);
 }
 

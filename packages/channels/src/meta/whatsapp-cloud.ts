@@ -2,6 +2,8 @@ import type { ChannelAdapter } from '@casekit/core';
 import { CHANNEL_CAPABILITIES } from '@casekit/protocol';
 import { z } from 'zod';
 import { validateSettings } from '../internal/settings.ts';
+import { templatesField, templatesSetting } from '../internal/templates.ts';
+import type { MessageTemplate } from '@casekit/protocol';
 import { answerMetaHandshake } from './handshake.ts';
 import { checkWhatsAppNumber } from './internal/check.ts';
 import { fetchWhatsAppMedia } from './internal/fetch-media.ts';
@@ -18,6 +20,8 @@ export interface WhatsAppCloudConfig {
   phoneNumberId: string;
   apiBaseUrl?: string;
   apiVersion?: string;
+  /** The approved templates agents may send outside the 24-hour window. */
+  templates?: Omit<MessageTemplate, 'contentSid'>[] | undefined;
 }
 
 /** A WhatsApp Cloud channel's secrets. */
@@ -31,7 +35,11 @@ export interface WhatsAppCloudSecrets {
 }
 
 const settings = {
-  config: z.object({ phoneNumberId: graphId('Phone number ID from WhatsApp Manager (not the phone number)'), ...graphConfigFields }),
+  config: z.object({
+    phoneNumberId: graphId('Phone number ID from WhatsApp Manager (not the phone number)'),
+    ...graphConfigFields,
+    templates: templatesSetting.cloud,
+  }),
   secrets: z.object({ appSecret: secretField, accessToken: secretField, verifyToken: secretField }),
 };
 
@@ -52,6 +60,7 @@ export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): Ch
       config: [
         { name: 'phoneNumberId', label: 'Phone number ID', required: true, help: 'WhatsApp Manager › Phone numbers: the ID, not the number itself.' },
         ...GRAPH_CONFIG_FIELDS,
+        templatesField({ contentSid: false }),
       ],
       secrets: [
         APP_SECRET_FIELDS[0]!,
@@ -64,7 +73,7 @@ export function createWhatsAppCloudAdapter(options: MetaAdapterOptions = {}): Ch
     verify: (request, runtime) => verifyMetaSignature(request, runtime.channel.secrets.appSecret),
     parse: (request, runtime) => ({ events: parseWhatsAppWebhook(request.body, { phoneNumberId: runtime.channel.config.phoneNumberId }) }),
     send: (outbound, runtime) =>
-      sendWhatsApp(outbound, {
+      sendWhatsApp(outbound, runtime.channel.config.templates, {
         numberUrl: graphUrl(runtime.channel.config, runtime.channel.config.phoneNumberId),
         accessToken: runtime.channel.secrets.accessToken,
         timeoutMs,

@@ -2,6 +2,8 @@ import type { ChannelField } from '@casekit/core';
 import { z } from 'zod';
 import { toE164 } from '../internal/phone.ts';
 import { baseUrl } from '../internal/settings.ts';
+import { templatesField, templatesSetting } from '../internal/templates.ts';
+import type { MessageTemplate } from '@casekit/protocol';
 
 const sid = (prefix: 'AC' | 'MG', what: string) =>
   z
@@ -34,8 +36,12 @@ export function twilioSchemas(medium: 'sms' | 'whatsapp') {
         from: sender(medium).optional(),
         messagingServiceSid: sid('MG', 'a Messaging Service SID').optional(),
         apiBaseUrl: baseUrl.default('https://api.twilio.com'),
+        templates: templatesSetting.twilio,
       })
       .superRefine((value, ctx) => {
+        if (medium === 'sms' && value.templates !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['templates'], message: 'is for WhatsApp: SMS has no reply window and sends no templates' });
+        }
         if (!value.from && !value.messagingServiceSid) {
           ctx.addIssue({ code: 'custom', path: ['from'], message: 'is required unless messagingServiceSid is set: give the sender number or a Messaging Service SID' });
         }
@@ -57,6 +63,8 @@ export interface TwilioConfig {
   messagingServiceSid?: string | undefined;
   /** `https://api.twilio.com` unless a regional edge or a test double is used. */
   apiBaseUrl: string;
+  /** WhatsApp: the approved templates agents may send outside the 24-hour window, each with its Content SID. */
+  templates?: (MessageTemplate & { contentSid: string })[] | undefined;
 }
 
 /** A Twilio channel's `secrets`. */
@@ -74,6 +82,7 @@ export function twilioFields(medium: 'sms' | 'whatsapp'): { config: readonly Cha
         : { name: 'from', label: 'Sender number', required: false, help: 'E.164, like +14155550100. Give this or a Messaging Service SID.' },
       { name: 'messagingServiceSid', label: 'Messaging Service SID', required: false, help: "Starts with MG; sends from the service's senders." },
       { name: 'apiBaseUrl', label: 'API base URL', required: false, type: 'url', help: 'https://api.twilio.com unless you use a regional edge.' },
+      ...(medium === 'whatsapp' ? [templatesField({ contentSid: true })] : []),
     ],
     secrets: [{ name: 'authToken', label: 'Auth Token', required: true, help: 'The Twilio Console shows it under Account Info.' }],
   };

@@ -27,6 +27,7 @@ describe('Twilio adapters: kinds and capabilities', () => {
       canInitiate: true,
       rich: false,
       segmented: true,
+      templates: false,
     });
   });
 
@@ -39,10 +40,11 @@ describe('Twilio adapters: kinds and capabilities', () => {
       receipts: { delivered: true, read: true },
       canInitiate: false,
       rich: false,
+      templates: true,
     });
   });
 
-  it('fields name the settings exactly: accountSid, from, messagingServiceSid, apiBaseUrl; authToken secret', () => {
+  it('fields name the settings exactly: accountSid, from, messagingServiceSid, apiBaseUrl (and templates on WhatsApp); authToken secret', () => {
     for (const adapter of [twilioSms, twilioWhatsApp]) {
       assert.deepEqual(
         adapter.fields.config.map((f) => [f.name, f.required]),
@@ -51,6 +53,7 @@ describe('Twilio adapters: kinds and capabilities', () => {
           ['from', false],
           ['messagingServiceSid', false],
           ['apiBaseUrl', false],
+          ...(adapter === twilioWhatsApp ? [['templates', false]] : []),
         ],
       );
       assert.deepEqual(adapter.fields.secrets.map((f) => [f.name, f.required]), [['authToken', true]]);

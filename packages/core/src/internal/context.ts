@@ -20,6 +20,8 @@ export interface EngineContext {
   defaultReopenHours: number;
   /** What a kind of channel can carry, when the engine was told. */
   capabilitiesOf(kind: string): ChannelCapabilities | undefined;
+  /** The engine's clock, for reads that decide by the time (reply windows). */
+  now(): Date;
   /** Runs `fn` as one transaction at one time; publishes its events after the commit. */
   run<T>(workspaceId: string, fn: (step: Step) => Promise<T>, idempotency?: IdempotencyKey): Promise<T>;
 }
@@ -35,6 +37,7 @@ export function createContext(
     store,
     defaultReopenHours,
     capabilitiesOf: () => undefined,
+    now: () => clock.now(),
     async run(workspaceId, fn, idempotency) {
       const events: CaseEvent[] = [];
       const now = clock.now();

@@ -1,18 +1,29 @@
-import { CasekitError, defaultReplyConversation, type Case, type ChannelCapabilities, type Conversation, type DeliveryStatus, type Message } from '@casekit/protocol';
+import {
+  CasekitError,
+  defaultReplyConversation,
+  type Attachment,
+  type Case,
+  type ChannelCapabilities,
+  type Conversation,
+  type DeliveryStatus,
+  type Message,
+  type MessageTemplateRef,
+  type ReplyChannel,
+} from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import { isForwardStatus } from '../rules.ts';
-import type { MessageDelivery } from '../ports.ts';
+import type { ChannelRecord, MessageDelivery, StoreTx } from '../ports.ts';
 import type { AgentActor, CreateOptions, DeliveryReceipt, NoteInput, ReplyInput, SystemActor } from '../types.ts';
-import { diff, notFound, previewOf, requireCase, type EngineContext, type Step } from './context.ts';
+import { diff, notFound, previewOf, requireCase, unique, type EngineContext, type Step } from './context.ts';
+import { renderTemplateReply, replyTargetOn, toReplyChannel, windowClosed, type ReplyTarget } from './reply-targets.ts';
 
 const issue = (path: string, message: string) => new CasekitError('validation_failed', message, { details: { issues: [{ path, message }] } });
 
-/** A reply must fit its channel: length, files, and the window in which free-form replies are allowed. */
-function assertFits(input: ReplyInput | NoteInput, conversation: Conversation, channelName: string, capabilities: ChannelCapabilities, now: Date): void {
-  if (input.text.length > capabilities.maxTextLength) {
-    throw issue('body.text', `${channelName} carries at most ${capabilities.maxTextLength} characters a message; this one has ${input.text.length}.`);
+/** A reply must fit its channel: its length and its files. */
+function assertFits(text: string, files: readonly Attachment[], channelName: string, capabilities: ChannelCapabilities): void {
+  if (text.length > capabilities.maxTextLength) {
+    throw issue('body.text', `${channelName} carries at most ${capabilities.maxTextLength} characters a message; this one has ${text.length}.`);
   }
-  const files = input.attachments ?? [];
   if (files.length > 0) {
     const limits = capabilities.attachments;
     if (!limits) throw issue('body.attachments', `${channelName} carries no files; send a link instead.`);
@@ -20,19 +31,39 @@ function assertFits(input: ReplyInput | NoteInput, conversation: Conversation, c
     const total = files.reduce((sum, file) => sum + file.size, 0);
     if (total > limits.maxTotalBytes) throw issue('body.attachments', `${channelName} carries at most ${Math.floor(limits.maxTotalBytes / 1_048_576)} MB of files a message.`);
   }
-  const hours = capabilities.replyWindowHours;
-  if (hours !== null && conversation.lastInboundAt && now.getTime() - Date.parse(conversation.lastInboundAt) > hours * 3_600_000) {
-    throw new CasekitError(
-      'reply_window_closed',
-      `${channelName} allows free-form replies only within ${hours} hours of the customer's last message (${conversation.lastInboundAt}); send an approved template, or reach them on another channel.`,
-      { details: { lastInboundAt: conversation.lastInboundAt, windowHours: hours } },
-    );
+}
+
+/** Where a reply or note goes: the named conversation, the case's one on the named channel (or none yet), or the latest. */
+async function conversationFor(tx: StoreTx, kase: Case, input: ReplyInput | NoteInput, caseConversations: Conversation[]): Promise<{ conversation: Conversation | null; channel: ChannelRecord | null }> {
+  const { workspaceId } = kase;
+  const conversationId = 'conversationId' in input ? input.conversationId : undefined;
+  const channelId = 'channelId' in input ? input.channelId : undefined;
+  if (conversationId) {
+    const conversation = caseConversations.find((c) => c.id === conversationId);
+    if (!conversation) {
+      throw new CasekitError('not_found', `No conversation with id "${conversationId}" in case #${kase.number}.`, {
+        details: { issues: [{ path: 'body.conversationId', message: 'not a conversation of this case' }] },
+      });
+    }
+    return { conversation, channel: await tx.getChannel(workspaceId, conversation.channelId) };
   }
+  if (channelId) {
+    const channel = await tx.getChannel(workspaceId, channelId);
+    if (!channel) {
+      throw new CasekitError('not_found', `No channel with id "${channelId}" in this workspace.`, { details: { issues: [{ path: 'body.channelId', message: 'no such channel' }] } });
+    }
+    return { conversation: defaultReplyConversation(caseConversations.filter((c) => c.channelId === channelId)), channel };
+  }
+  const conversation = defaultReplyConversation(caseConversations);
+  if (!conversation) throw new CasekitError('conflict', `Case #${kase.number} has no conversation to reply on; name a channel (channelId) to start one.`);
+  return { conversation, channel: await tx.getChannel(workspaceId, conversation.channelId) };
 }
 
 /**
- * An agent's reply (on the conversation's channel) or internal note, in one transaction with
- * the case moving along and, off web chat, the outbox item that delivers it.
+ * An agent's reply or internal note, in one transaction with the case moving along and, off web
+ * chat, the outbox item that delivers it. A reply goes on a conversation of the case, or on a
+ * channel of the customer's where the case has none yet (a new conversation is started), in free
+ * text or as one of the channel's approved templates.
  */
 export function agentMessage(ctx: EngineContext, actor: AgentActor, input: ReplyInput | NoteInput, internal: boolean, options?: CreateOptions): Promise<Message> {
   const { workspaceId, agent } = actor;
@@ -47,32 +78,43 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
       if (!internal && kase.status === 'closed') {
         throw new CasekitError('invalid_transition', `Case #${kase.number} is closed; replies go to a new case.`);
       }
-      const conversationId = 'conversationId' in input ? input.conversationId : undefined;
-      let conversation: Conversation | null;
-      if (conversationId) {
-        conversation = await tx.getConversation(workspaceId, conversationId);
-        if (!conversation || conversation.caseId !== kase.id) {
-          throw new CasekitError('not_found', `No conversation with id "${conversationId}" in case #${kase.number}.`, {
-            details: { issues: [{ path: 'body.conversationId', message: 'not a conversation of this case' }] },
-          });
-        }
-      } else {
-        const conversations = await tx.listConversations(workspaceId, kase.id);
-        conversation = defaultReplyConversation(conversations);
-        if (!conversation) throw new CasekitError('conflict', `Case #${kase.number} has no conversation to reply on.`);
-      }
+      const caseConversations = await tx.listConversations(workspaceId, kase.id);
+      const found = await conversationFor(tx, kase, internal ? { caseId: kase.id, text: '' } : input, caseConversations);
+      const { channel } = found;
+      let conversation = found.conversation;
       // A reply goes to whoever the conversation is with, and that is always the case's customer.
-      const owner = await tx.getCustomer(workspaceId, conversation.customerId);
-      if (owner?.id !== kase.customerId) {
-        throw new CasekitError('conflict', `Conversation "${conversation.id}" is not with the customer of case #${kase.number}; nothing was sent.`);
+      const owner = await tx.getCustomer(workspaceId, conversation?.customerId ?? kase.customerId);
+      if (!owner || owner.id !== kase.customerId) {
+        throw new CasekitError('conflict', `Conversation "${conversation?.id}" is not with the customer of case #${kase.number}; nothing was sent.`);
       }
-      if (!internal) {
-        const channel = await tx.getChannel(workspaceId, conversation.channelId);
-        if (channel && !channel.enabled) {
+      const reply = internal ? null : (input as ReplyInput);
+      let text = reply?.template ? '' : (input.text ?? '');
+      let template: MessageTemplateRef | undefined;
+      if (reply && channel) {
+        if (!channel.enabled) {
           throw new CasekitError('conflict', `The channel "${channel.name}" is disabled; enable it or reply on another of the customer's channels. Nothing was sent.`);
         }
-        const capabilities = channel && ctx.capabilitiesOf(channel.kind);
-        if (channel && capabilities) assertFits(input, conversation, channel.name, capabilities, now);
+        const capabilities = ctx.capabilitiesOf(channel.kind);
+        const target = await replyTargetOn(tx, { kase, customer: owner, channel, caseConversations, capabilities, now });
+        if (!target.address) {
+          throw new CasekitError('unreachable_customer', `${owner.name || 'The customer'} has no address "${channel.name}" can send to (no ${channel.medium} identity); reply on a channel they can be reached on.`, {
+            details: { channelId: channel.id, issues: [{ path: reply.channelId ? 'body.channelId' : 'body.conversationId', message: `the customer has no ${channel.medium} address` }] },
+          });
+        }
+        if (reply.template) {
+          if (reply.attachments?.length) throw issue('body.attachments', 'A template carries no files; send them after the customer answers.');
+          ({ text, template } = renderTemplateReply(target, reply.template));
+        } else {
+          if (capabilities) assertFits(text, reply.attachments ?? [], channel.name, capabilities);
+          if (!target.freeForm) throw windowClosed(target);
+        }
+      }
+      if (!text) throw issue('body.text', 'A reply needs text or a template.');
+      if (!conversation) {
+        // Only a reply naming a channel gets here: the case's first conversation on it.
+        const on = channel!;
+        conversation = { id: newId('cv'), workspaceId, caseId: kase.id, customerId: owner.id, channelId: on.id, channelKind: on.medium, externalThreadId: null, createdAt: at, lastMessageAt: at };
+        await tx.insertConversation(conversation);
       }
       const webchat = conversation.channelKind === 'webchat';
       const message: Message = {
@@ -88,12 +130,13 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         authorId: agent.id,
         authorName: agent.name,
         internal,
-        text: input.text,
+        text,
         attachments: input.attachments ?? [],
         providerMessageId: null,
         clientMessageId: input.clientMessageId ?? null,
         // Web chat is delivered by the realtime push itself; other channels go through the outbox.
         status: internal || webchat ? 'sent' : 'queued',
+        ...(template && { template }),
         createdAt: at,
       };
       await tx.insertMessage(message);
@@ -116,7 +159,8 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         ...kase,
         status: !internal && kase.status === 'new' ? 'open' : kase.status,
         assigneeId: !internal && kase.assigneeId === null && agent.kind === 'human' ? agent.id : kase.assigneeId,
-        preview: internal ? kase.preview : previewOf(input.text),
+        channels: unique([...kase.channels, conversation.channelKind]),
+        preview: internal ? kase.preview : previewOf(text),
         messageCount: kase.messageCount + 1,
         lastActivityAt: at,
         updatedAt: at,
@@ -124,7 +168,7 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
       };
       await tx.updateCase(after, kase.version);
       const base = { workspaceId, at, actorId: agent.id, caseId: kase.id, customerId: kase.customerId };
-      const changes = diff(kase, after, ['status', 'assigneeId']);
+      const changes = diff(kase, after, ['status', 'assigneeId', 'channels']);
       if (Object.keys(changes).length > 0) await emit({ ...base, type: 'case.updated', data: { case: after, changes } });
       await emit({ ...base, type: 'message.created', data: { message, case: after } });
       // Writing in a case means having read it: the author's own message never shows as unread.
@@ -134,6 +178,30 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
     },
     options?.idempotency,
   );
+}
+
+/**
+ * The channels a reply on the case can go on, with where it goes and what may go there now:
+ * the case's own conversations' channels first, then every other channel that can reach the customer.
+ */
+export async function listReplyChannels(ctx: EngineContext, actor: AgentActor, caseId: string): Promise<ReplyChannel[]> {
+  const { store } = ctx;
+  const { workspaceId } = actor;
+  const kase = await requireCase(store, workspaceId, caseId);
+  const [customer, caseConversations, channels] = await Promise.all([
+    store.getCustomer(workspaceId, kase.customerId),
+    store.listConversations(workspaceId, kase.id),
+    store.listChannels(workspaceId),
+  ]);
+  if (!customer) throw notFound('customer', kase.customerId);
+  const now = ctx.now();
+  const targets = await Promise.all(
+    channels.map((channel) => replyTargetOn(store, { kase, customer, channel, caseConversations, capabilities: ctx.capabilitiesOf(channel.kind), now })),
+  );
+  const reachable = targets.filter((t): t is ReplyTarget & { address: string } => t.address !== null);
+  const latest = (t: ReplyTarget) => t.conversation?.lastMessageAt ?? '';
+  reachable.sort((a, b) => (latest(a) === latest(b) ? a.channel.name.localeCompare(b.channel.name) : latest(a) > latest(b) ? -1 : 1));
+  return reachable.map(toReplyChannel);
 }
 
 /** Records that the agent read the case up to now (or its last activity, if a clock ran ahead). */

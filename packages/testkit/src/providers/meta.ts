@@ -89,6 +89,18 @@ export interface MetaGraphFake {
   addPageAttachment(contentType: string, bytes: Uint8Array): string;
   /** The next `count` media look-ups (`GET /{media-id}`) answer `status` (default 500) with Graph's error body. */
   failDownloadsNext(count: number, status?: number): void;
+  /**
+   * Approves a WhatsApp template: sends of `type: template` name it and its language, with one
+   * body text parameter per `{{n}}`.
+   * @example graph.addTemplate({ name: 'order_update', language: 'en_US', body: 'Hi {{1}}, your order {{2}} has shipped.' });
+   */
+  addTemplate(template: { name: string; language: string; body: string }): void;
+  /**
+   * Records that a WhatsApp customer (their wa_id or number) wrote at `at` (default now): a message
+   * other than a template to them later than 24 hours after answers 131047, as Meta does.
+   * Customers never recorded are not checked.
+   */
+  customerWrote(waId: string, at?: Date): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +133,9 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
   const media = new Map<string, { contentType: string; bytes: Uint8Array; mid: string }>();
   const mediaByMid = new Map<string, string>();
   const pageFiles = new Map<string, { contentType: string; bytes: Uint8Array }>();
+  const templates = new Map<string, string>();
+  const lastInbound = new Map<string, number>();
+  const waDigits = (id: string) => id.replace(/\D/g, '');
   const keepMedia = (id: string, contentType: string, bytes: Uint8Array) => {
     const mid = randomBytes(24).toString('base64url');
     media.set(id, { contentType, bytes, mid });
@@ -167,6 +182,12 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
           ? { status, code: 4, message: '(#4) Application request limit reached', transient: true }
           : { status, code: 2, message: 'An unexpected error has occurred. Please retry your request later.', transient: true };
       for (let i = 0; i < count; i++) downloadFailures.push(error);
+    },
+    addTemplate(template) {
+      templates.set(`${template.name}/${template.language}`, template.body);
+    },
+    customerWrote(waId, at = new Date()) {
+      lastInbound.set(waDigits(waId), at.getTime());
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -300,6 +321,13 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
       if (typeof text !== 'string' || !text) return graphError(response, missing("text['body']"));
       if (text.length > WA_TEXT_LIMIT) return graphError(response, { status: 400, code: 100, message: `(#100) Param text['body'] must be at most ${WA_TEXT_LIMIT} characters long.` });
     }
+    if (type === 'template') {
+      const refused = checkTemplate(content);
+      if (refused) return graphError(response, refused);
+    } else {
+      const wrote = lastInbound.get(waDigits(body.to));
+      if (wrote !== undefined && Date.now() - wrote > 24 * 3_600_000) return graphError(response, namedError('window_closed', 'whatsapp'));
+    }
     if (MEDIA_TYPES.has(type)) {
       if (!content || (typeof content.link !== 'string' && typeof content.id !== 'string')) {
         return graphError(response, { status: 400, code: 100, message: `(#100) Param ${type} must contain either 'id' or 'link'` });
@@ -314,6 +342,34 @@ export async function startMetaGraphFake(options: MetaGraphFakeOptions = {}): Pr
     const id = `wamid.HBgL${randomBytes(30).toString('base64')}`;
     fake.sent.push({ api: 'whatsapp', version, objectId: phoneNumberId, body, id });
     sendJson(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to.replace(/\D/g, '') }], messages: [{ id }] });
+  }
+
+  // A template send as Meta checks it: an approved name in that language, one text parameter per variable.
+  function checkTemplate(content: Record<string, unknown> | undefined): GraphErrorSpec | null {
+    const name = content?.name;
+    const code = (content?.language as { code?: unknown } | undefined)?.code;
+    if (typeof name !== 'string' || !name) return missing("template['name']");
+    if (typeof code !== 'string' || !code) return missing("template['language']['code']");
+    const approved = templates.get(`${name}/${code}`);
+    if (approved === undefined) {
+      return { status: 400, code: 132001, message: '(#132001) Template name does not exist in the translation', details: `template name (${name}) does not exist in ${code}` };
+    }
+    const components = Array.isArray(content?.components) ? (content.components as Array<{ type?: unknown; parameters?: unknown }>) : [];
+    const bodyParameters = components.find((c) => c.type === 'body')?.parameters;
+    const parameters = Array.isArray(bodyParameters) ? (bodyParameters as Array<{ type?: unknown; text?: unknown }>) : [];
+    const expected = new Set([...approved.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => m[1])).size;
+    if (parameters.length !== expected) {
+      return {
+        status: 400,
+        code: 132000,
+        message: '(#132000) Number of parameters does not match the expected number of params',
+        details: `body: number of localizable_params (${parameters.length}) does not match the expected number of params (${expected})`,
+      };
+    }
+    if (parameters.some((p) => p.type !== 'text' || typeof p.text !== 'string' || !p.text.trim())) {
+      return { status: 400, code: 131008, message: '(#131008) Required parameter is missing', details: 'body: a text parameter has no text' };
+    }
+    return null;
   }
 
   function sendPage(response: ServerResponse, version: string, fields: Fields): void {

@@ -196,6 +196,9 @@ export interface TwilioFakeMessage {
   body: string;
   mediaUrls: string[];
   statusCallback: string | null;
+  /** The Content SID of a template send, and its variables as sent (`{"1": "…"}`). */
+  contentSid: string | null;
+  contentVariables: Record<string, string> | null;
   /** Every form parameter, repeated ones in order. */
   params: [string, string][];
 }
@@ -229,6 +232,18 @@ export interface TwilioFake {
   failDownloadsNext(count: number, status?: number): void;
   /** What `GET /Accounts/{AccountSid}.json` reports as the account's status (`active` until told otherwise). */
   setAccountStatus(status: 'active' | 'suspended' | 'closed'): void;
+  /**
+   * Approves a WhatsApp template (a Content resource) with this body, `{{1}}`… for its variables,
+   * and answers its Content SID. Sends name it by `ContentSid` with `ContentVariables`.
+   * @example const contentSid = twilio.addTemplate('Hi {{1}}, your order {{2}} has shipped.');
+   */
+  addTemplate(body: string): string;
+  /**
+   * Records that a WhatsApp customer (`+E.164`) wrote at `at` (default now): a free-form message to
+   * them later than 24 hours after answers 63016, as Twilio does; templates still go. Customers
+   * never recorded are not checked.
+   */
+  customerWrote(number: string, at?: Date): void;
   close(): Promise<void>;
 }
 
@@ -246,6 +261,9 @@ const ERRORS: Record<number, { status: number; message: string }> = {
   21610: { status: 400, message: 'Attempt to send to unsubscribed recipient' },
   21617: { status: 400, message: 'The concatenated message body exceeds the 1600 character limit.' },
   21623: { status: 400, message: 'Number of media files exceeds allowed limit' },
+  21654: { status: 400, message: 'A ContentSid must be specified if ContentVariables are provided in the request.' },
+  21655: { status: 400, message: 'The ContentSid is Invalid' },
+  21656: { status: 400, message: 'The ContentVariables Parameter is invalid' },
   63016: {
     status: 400,
     message: 'Failed to send freeform message because you are outside the allowed window. If you are using WhatsApp, please use a Message Template.',
@@ -273,6 +291,9 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
   // Media by ME sid, and the same files by their CDN key.
   const media = new Map<string, { messageSid: string; contentType: string; bytes: Uint8Array; cdnKey: string }>();
   const cdn = new Map<string, { contentType: string; bytes: Uint8Array }>();
+  // Approved templates by Content SID, and when each WhatsApp customer last wrote.
+  const templates = new Map<string, string>();
+  const lastInbound = new Map<string, number>();
 
   const server = createServer((req, res) => {
     requests += 1;
@@ -305,19 +326,33 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     const to = form.get('To');
     const from = form.get('From');
     const service = form.get('MessagingServiceSid');
-    const body = form.get('Body') ?? '';
+    let body = form.get('Body') ?? '';
     const mediaUrls = form.getAll('MediaUrl');
+    const contentSid = form.get('ContentSid');
+    const rawVariables = form.get('ContentVariables');
     if (!to) return twilioError(res, 21604, ERRORS[21604]!.message);
     if (!from && !service) return twilioError(res, 21603, ERRORS[21603]!.message);
-    if (!body && mediaUrls.length === 0 && !form.get('ContentSid')) return twilioError(res, 21602, ERRORS[21602]!.message);
+    if (rawVariables !== null && !contentSid) return twilioError(res, 21654, ERRORS[21654]!.message);
+    let contentVariables: Record<string, string> | null = null;
+    if (contentSid) {
+      const template = templates.get(contentSid);
+      if (!/^HX[0-9a-fA-F]{32}$/.test(contentSid) || template === undefined) return twilioError(res, 21655, ERRORS[21655]!.message);
+      contentVariables = contentVariablesOf(rawVariables);
+      const rendered = contentVariables && fill(template, contentVariables);
+      if (rendered === null || rendered === undefined) return twilioError(res, 21656, ERRORS[21656]!.message);
+      body = rendered;
+    } else if (!body && mediaUrls.length === 0) return twilioError(res, 21602, ERRORS[21602]!.message);
     if (!/^\+[1-9]\d{6,14}$/.test(to.replace(/^whatsapp:/, ''))) return twilioError(res, 21211, `The 'To' number ${to} is not a valid phone number.`);
     if ([...body].length > 1600) return twilioError(res, 21617, ERRORS[21617]!.message);
     if (mediaUrls.length > 10) return twilioError(res, 21623, ERRORS[21623]!.message);
     if (permanent !== null) return twilioError(res, permanent, ERRORS[permanent]?.message ?? `Error ${permanent}`);
+    // WhatsApp's customer service window: free-form only within 24 hours of the customer's last message.
+    const wrote = lastInbound.get(to.replace(/^whatsapp:/, ''));
+    if (!contentSid && to.startsWith('whatsapp:') && wrote !== undefined && Date.now() - wrote > WINDOW_MS) return twilioError(res, 63016, ERRORS[63016]!.message);
 
     const sid = (mediaUrls.length > 0 ? 'MM' : 'SM') + randomBytes(16).toString('hex');
     const statusCallback = form.get('StatusCallback');
-    sent.push({ sid, accountSid, to, from, messagingServiceSid: service, body, mediaUrls, statusCallback, params: [...form] });
+    sent.push({ sid, accountSid, to, from, messagingServiceSid: service, body, mediaUrls, statusCallback, contentSid, contentVariables, params: [...form] });
     const now = new Date().toUTCString().replace('GMT', '+0000');
     const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}`;
     sendJson(res, 201, {
@@ -488,12 +523,46 @@ export async function startTwilioFake(options: { accountSid?: string; authToken?
     setAccountStatus(status) {
       accountStatus = status;
     },
+    addTemplate(templateBody) {
+      const contentSid = `HX${randomBytes(16).toString('hex')}`;
+      templates.set(contentSid, templateBody);
+      return contentSid;
+    },
+    customerWrote(number, at = new Date()) {
+      lastInbound.set(number.replace(/^whatsapp:/, ''), at.getTime());
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+const WINDOW_MS = 24 * 3_600_000;
+
+// ContentVariables: a JSON object of non-empty strings (21656 otherwise).
+function contentVariablesOf(raw: string | null): Record<string, string> | null {
+  if (raw === null) return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    const entries = Object.entries(value);
+    return entries.every(([, v]) => typeof v === 'string' && v !== '') ? (Object.fromEntries(entries) as Record<string, string>) : null;
+  } catch {
+    return null;
+  }
+}
+
+// The template's text with its variables; null when one it uses was not given.
+function fill(template: string, variables: Record<string, string>): string | null {
+  let missing = false;
+  const text = template.replace(/\{\{\s*(\d+)\s*\}\}/g, (_, n: string) => {
+    const value = variables[n];
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  return missing ? null : text;
 }
 
 function twilioError(res: ServerResponse, code: number, message: string, extra: Record<string, string> = {}, status?: number): void {

@@ -32,6 +32,9 @@ const twilioSms: ChannelKindSpec = {
     if (typeof given.accountSid !== 'string' || !given.accountSid.startsWith('AC')) {
       throw new ChannelConfigError('config.accountSid', 'config.accountSid: must start with AC (it is on the Twilio console).');
     }
+    if (Array.isArray(given.routing) && given.routing.some((rule) => typeof (rule as { pool?: unknown }).pool !== 'string')) {
+      throw new ChannelConfigError('config.routing[0].pool', 'config.routing[0].pool: must name a sender pool.');
+    }
     return { config: given, secrets: (secrets ?? {}) as Record<string, string> };
   },
   verify: () => ({ ok: true }),
@@ -297,6 +300,16 @@ describe('casekit-channel-settings', () => {
     expect(saved.map((e) => [e.channel.id, e.channel.name, e.created])).to.deep.equal([['ch_sms', 'UK SMS', false]]);
     await until(() => el.shadowRoot!.activeElement === edit, 'focus back on Edit');
     expect($(el, '.sr-live').textContent).to.contain('UK SMS saved.');
+  });
+
+  it('shows an error inside a JSON field, such as one entry of a list, next to that field', async () => {
+    const el = await mount();
+    const form = await openForm(el, 'twilio-sms');
+    fill(el, { name: 'UK SMS', 'config.accountSid': 'AC0123456789', 'config.from': '+447700900000', 'config.routing': '[{"prefix": "+44"}]', 'secrets.authToken': 'tw-token-1' });
+    form.requestSubmit();
+    const routing = $<HTMLTextAreaElement>(el, '[name="config.routing"]');
+    await until(() => routing.getAttribute('aria-invalid') === 'true', 'the field error');
+    expect(describedBy(el, routing)[0]).to.equal('config.routing[0].pool: must name a sender pool.');
   });
 
   it('shows agents who are not admins a read-only list', async () => {

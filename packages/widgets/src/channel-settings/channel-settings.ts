@@ -475,8 +475,11 @@ export class CasekitChannelSettings extends LitElement {
       const shown = new Map<string, string>();
       let other = '';
       for (const issue of issuesOf(err)) {
-        const key = fieldOfIssue(issue.path);
-        if (this.renderRoot.querySelector(`form [name="${CSS.escape(key)}"]`)) shown.set(key, issue.message);
+        // An issue inside a JSON field (`config.templates[0].contentSid`) shows next to that field.
+        const key = [fieldOfIssue(issue.path), fieldOfIssue(issue.path).replace(/^((?:config|secrets)\.[^.[]+).*$/, '$1')].find((name) =>
+          this.renderRoot.querySelector(`form [name="${CSS.escape(name)}"]`),
+        );
+        if (key) shown.set(key, issue.message);
         else other = issue.message;
       }
       this.showErrors(shown, shown.size ? other : other || this.t('channels.saveError', { message: err instanceof Error ? err.message : String(err) }));

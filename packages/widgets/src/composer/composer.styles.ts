@@ -165,4 +165,44 @@ export const composerStyles = css`
     border-color: var(--_warning);
     color: var(--_bg);
   }
+  .limits {
+    color: var(--_muted);
+    font-size: 0.9em;
+    white-space: nowrap;
+  }
+  .templates {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    align-items: center;
+    gap: 6px 10px;
+    margin: 0;
+    padding: 10px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius-sm);
+  }
+  .templates legend {
+    padding-inline: 4px;
+    font-weight: 600;
+    font-size: 0.9em;
+  }
+  .templates label,
+  .templates .preview-label {
+    margin: 0;
+    font-size: 0.86em;
+    color: var(--_muted);
+  }
+  .template-preview {
+    margin: 0;
+    padding: 8px 10px;
+    border-radius: var(--_radius-sm);
+    background: var(--_surface, transparent);
+    white-space: pre-wrap;
+  }
+  .templates button {
+    grid-column: 2;
+    justify-self: end;
+  }
+  .templates .error {
+    grid-column: 1 / -1;
+  }
 `;

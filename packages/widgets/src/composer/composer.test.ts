@@ -5,7 +5,7 @@ import type { Message } from '@casekit/protocol';
 import './composer.ts';
 import type { CasekitComposer } from './composer.ts';
 import { axeViolations, cleanup, fixture, pickFiles, until } from '../internal/test-helpers.ts';
-import { agentClient, receive, startMockApi, storedCases, storedMessage, storedMessages } from '../internal/mock-api.ts';
+import { agentClient, receive, startMockApi, storedCase, storedCases, storedMessage, storedMessages } from '../internal/mock-api.ts';
 
 async function ctrlEnter(): Promise<void> {
   await sendKeys({ down: 'Control' });
@@ -44,8 +44,12 @@ describe('casekit-composer', () => {
 
   it("shows the channel the reply goes on, with its length limit, and blocks a reply too long for SMS", async () => {
     const el = await mount();
-    expect($(el, '.via').textContent).to.contain('via SMS +1 415 555 0100');
-    expect(el.shadowRoot!.querySelector('[part=reply-via]'), 'one conversation: nothing to pick').to.equal(null);
+    expect($(el, '.via').textContent).to.contain('SMS +1 415 555 0100');
+    const picker = $(el, '[part=reply-via]') as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent), 'her number reaches WhatsApp too, where only a template may start').to.deep.equal([
+      'SMS +1 415 555 0100 · SMS',
+      'WhatsApp Business · WhatsApp · new conversation · templates only',
+    ]);
     expect($(el, '[part=counter]').textContent).to.contain('1,600');
     await write(el, 'x'.repeat(1605));
     expect($(el, '[part=counter]').textContent).to.contain('by 5 characters');
@@ -72,7 +76,12 @@ describe('casekit-composer', () => {
     const el = await mount('', maria);
     const picker = $(el, '[part=reply-via]') as HTMLSelectElement;
     expect(picker.labels![0]!.textContent).to.contain('Reply via');
-    expect([...picker.options].map((o) => o.textContent)).to.deep.equal(['Website chat · Web chat', 'WhatsApp Business · WhatsApp']);
+    expect([...picker.options].map((o) => o.textContent)).to.deep.equal([
+      'Website chat · Web chat',
+      'WhatsApp Business · WhatsApp',
+      'SMS +1 415 555 0100 · SMS · new conversation',
+      'support@northwind.example · Email · new conversation',
+    ]);
     expect(picker.selectedOptions[0]!.textContent).to.equal('WhatsApp Business · WhatsApp');
     expect($(el, '[part=window]').textContent).to.contain('Window closes in 23 h');
 
@@ -101,9 +110,8 @@ describe('casekit-composer', () => {
     expect(notice.textContent).to.contain('Reply window closed');
     expect(notice.textContent).to.contain('WhatsApp Business');
     expect(notice.textContent).to.contain('approved template');
-    await write(el, 'Hello again');
-    expect(sendButton(el).disabled).to.equal(true);
-    expect(el.shadowRoot!.querySelector('textarea')!.getAttribute('aria-describedby')).to.contain('composer-window');
+    expect(el.shadowRoot!.querySelector('textarea'), 'no free text: the templates instead').to.equal(null);
+    el.text = 'Hello again';
     expect(await el.send()).to.equal(false);
     expect(await storedMessage(mock, 'Hello again')).to.equal(undefined);
     // An internal note is not a reply: it can still be written.
@@ -112,6 +120,71 @@ describe('casekit-composer', () => {
     expect(el.shadowRoot!.querySelector('[part=window]')).to.equal(null);
     expect(sendButton(el).disabled).to.equal(false);
     expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('offers the approved templates once the window has closed: pick one, fill it in, see it, send it', async () => {
+    const maria = await mariasCase();
+    const el = await mount('', maria);
+    const templates = $(el, '[part=templates]');
+    expect(templates.tagName).to.equal('FIELDSET');
+    const pick = $(el, '#composer-template') as HTMLSelectElement;
+    expect(pick.labels![0]!.textContent).to.contain('Template');
+    expect([...pick.options].map((o) => o.value)).to.deep.equal(['', 'case_update', 'visit_confirmed']);
+    const send = () => $(el, '[part=templates] [part=send-button]') as HTMLButtonElement;
+    expect(send().disabled, 'no template picked').to.equal(true);
+
+    // Keyboard: the template picker takes focus and the arrow keys choose.
+    pick.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    pick.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.templateName).to.equal('case_update');
+    const first = $(el, '#composer-template-1') as HTMLInputElement;
+    const second = $(el, '#composer-template-2') as HTMLInputElement;
+    expect(first.labels![0]!.textContent).to.contain('{{1}}');
+    expect($(el, '[part=template-preview]').textContent).to.equal('Hello {{1}}, there is news on your case {{2}}. Reply to this message to continue.');
+    first.focus();
+    await sendKeys({ type: 'María' });
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement).to.equal(second);
+    await sendKeys({ type: '#1042' });
+    await el.updateComplete;
+    expect($(el, '[part=template-preview]').textContent).to.equal('Hello María, there is news on your case #1042. Reply to this message to continue.');
+    expect(await axeViolations(el)).to.deep.equal([]);
+
+    const sent = new Promise<Message>((resolve) => el.addEventListener('casekit-message-sent', (e) => resolve((e as unknown as { message: Message }).message), { once: true }));
+    send().click();
+    const message = await sent;
+    expect(message.text).to.equal('Hello María, there is news on your case #1042. Reply to this message to continue.');
+    expect(message.template).to.deep.equal({ name: 'case_update', language: 'en', variables: ['María', '#1042'] });
+    expect(message.channelKind).to.equal('whatsapp');
+    const stored = await until(() => storedMessage(mock, message.text), 'template stored');
+    expect(stored.status).to.equal('queued');
+  });
+
+  it("lists the customer's other channels in Reply via, with their limits, and starts a conversation on the one picked", async () => {
+    const maria = await mariasCase();
+    const el = await mount('', maria);
+    const picker = $(el, '[part=reply-via]') as HTMLSelectElement;
+    expect($(el, '[part=limits]').textContent).to.contain('24-hour reply window');
+    expect(picker.getAttribute('aria-describedby')).to.equal('composer-limits');
+    picker.value = 'channel:ch_email';
+    picker.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part=templates]'), 'email has no window').to.equal(null);
+    expect($(el, '[part=limits]').textContent).to.contain('100,000 characters');
+    expect($(el, '.via').textContent).to.contain('support@northwind.example');
+    await write(el, 'Sending the details by email');
+    sendButton(el).click();
+    const stored = await until(() => storedMessage(mock, 'Sending the details by email'), 'reply stored');
+    expect(stored.channelKind).to.equal('email');
+    expect(stored.channelId).to.equal('ch_email');
+    await until(() => el.conversations.some((c) => c.channelId === 'ch_email'), 'the new conversation shows');
+    await el.updateComplete;
+    const viaNow = $(el, '[part=reply-via]') as HTMLSelectElement;
+    expect(viaNow.value).to.equal(stored.conversationId, 'the pick follows the conversation it started');
+    expect(viaNow.selectedOptions[0]!.textContent).to.equal('support@northwind.example · Email');
+    expect((await storedCase(mock, maria)).channels).to.include('email');
   });
 
   it("shows the same notice when the server answers that the window has closed", async () => {

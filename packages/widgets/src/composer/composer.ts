@@ -2,8 +2,8 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { countSmsSegments, defaultReplyConversation, DEFAULT_UPLOAD_MAX_BYTES } from '@casekit/protocol';
-import type { CaseEvent, ChannelDetails, ChannelKind, Conversation, Message } from '@casekit/protocol';
+import { countSmsSegments, defaultReplyConversation, DEFAULT_UPLOAD_MAX_BYTES, renderTemplate, templateVariableCount } from '@casekit/protocol';
+import type { CaseEvent, ChannelDetails, ChannelKind, Conversation, Message, ReplyChannel, TemplateSummary } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { composerStyles } from './composer.styles.ts';
 import { ClientController } from '../client-controller.ts';
@@ -44,19 +44,33 @@ function errorCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
 
+/** What the writing area needs from a render. */
+interface WritingState {
+  note: boolean;
+  channelName: string;
+  limits: ReplyLimits;
+  over: number;
+  noFiles: boolean;
+  segments: ReturnType<typeof countSmsSegments> | null;
+  canSend: boolean;
+  describedBy: string;
+}
+
 function newClientMessageId(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
 /**
  * Where agents write: a reply that goes back on the customer's channel, or an internal note.
- * It loads the case's conversations and the workspace's channels and shows the one the reply
- * really goes on: by default the conversation the customer wrote on last, the rule the server
- * applies; with more than one, a "Reply via" picker chooses another, and the reply names it.
+ * It loads the case (its conversations and the server's list of channels that reach the customer)
+ * and shows the channel the reply really goes on: by default the conversation the customer wrote
+ * on last, the rule the server applies; with more than one, a "Reply via" picker chooses another,
+ * including a channel the case has no conversation on yet (a new one is started), each with its limits.
  * The picked channel's capabilities set the limits: its length (a counter, with the SMS count on
  * SMS), its files (the attach button is off where the channel takes none), and its reply window
- * (WhatsApp's 24 hours): the time left shows, and once it has closed sending is off and a notice
- * says why. Ctrl+Enter (⌘+Enter) sends. Replies and internal notes can carry files (the paperclip
+ * (WhatsApp's 24 hours): the time left shows, and once it has closed free text is off, a notice
+ * says why, and the channel's approved templates are offered instead: pick one, fill in its
+ * values, see what the customer receives, send. Ctrl+Enter (⌘+Enter) sends. Replies and internal notes can carry files (the paperclip
  * button), checked against `accept` and `max-file-size` before they upload; a note's files stay
  * internal like the note.
  *
@@ -66,6 +80,9 @@ function newClientMessageId(): string {
  * @csspart modes - The reply / note switch.
  * @csspart reply-via - The "Reply via" picker of the conversation to reply on (with two or more).
  * @csspart window - The reply window: the time left, or the notice once it has closed.
+ * @csspart limits - What the picked channel carries (length, files, window).
+ * @csspart templates - The approved templates offered once the window has closed.
+ * @csspart template-preview - The picked template filled in, as the customer receives it.
  * @csspart input - The text area.
  * @csspart canned - The canned responses picker.
  * @csspart counter - The length counter (and the SMS count on SMS).
@@ -118,10 +135,15 @@ export class CasekitComposer extends LitElement {
   /** The case's conversations; empty until loaded, or when they could not be. */
   @state() accessor conversations: Conversation[] = [];
   @state() accessor channels = new Map<string, ChannelDetails>();
-  /** The conversation the agent picked in "Reply via" ('' : none picked). */
+  /** Where the server says a reply on the case can go, with each channel's window and templates. */
+  @state() accessor replyChannels: ReplyChannel[] = [];
+  /** What the agent picked in "Reply via": a conversation id, or `channel:<id>` for a channel the case has none on ('' : none picked). */
   @state() accessor picked = '';
-  /** Conversations the server refused a reply on for a closed window. */
+  /** Conversations (or `channel:<id>`) the server refused a free-form reply on for a closed window. */
   @state() accessor windowClosedBy = new Set<string>();
+  /** The approved template picked once the window has closed, and the values of its `{{n}}`. */
+  @state() accessor templateName = '';
+  @state() accessor templateValues: string[] = [];
 
   @query('textarea') accessor textarea: HTMLTextAreaElement | null = null;
 
@@ -129,6 +151,7 @@ export class CasekitComposer extends LitElement {
   private windowTimer: ReturnType<typeof setTimeout> | undefined;
   private typingCase = '';
   private loadedFor: { client: AgentClient; caseId: string } | undefined;
+  private shownCase = '';
   private loadToken = 0;
   private readonly conn = new ClientController<AgentClient>(this, {
     client: () => this.client ?? this.contextClient,
@@ -169,6 +192,7 @@ export class CasekitComposer extends LitElement {
       this.text = '';
       this.error = '';
       this.picked = '';
+      this.clearTemplate();
       this.files.clear();
       void this.loadConversations();
     }
@@ -181,16 +205,29 @@ export class CasekitComposer extends LitElement {
     if (left !== null && left > 0) this.windowTimer = setTimeout(() => this.requestUpdate(), Math.min(60_000, left + 50));
   }
 
-  /** The conversation the reply goes on: the agent's pick, else `conversation-id`, else the server's default. */
+  /** The conversation the reply goes on (null: a new one on the picked channel): the agent's pick, else `conversation-id`, else the server's default. */
   get replyConversation(): Conversation | null {
+    if (this.picked.startsWith('channel:')) return null;
     const list = this.conversations;
     return list.find((c) => c.id === this.picked) ?? list.find((c) => c.id === this.conversationId) ?? defaultReplyConversation(list);
   }
 
+  /** The server's word on the channel the reply goes on: its window, its templates, whether a conversation is started. */
+  get replyTarget(): ReplyChannel | undefined {
+    const channelId = this.picked.startsWith('channel:') ? this.picked.slice('channel:'.length) : this.replyConversation?.channelId;
+    return this.replyChannels.find((c) => c.channelId === channelId);
+  }
+
   /** The channel the reply goes on, when it is known. */
   get replyChannel(): ChannelDetails | undefined {
-    const conversation = this.replyConversation;
-    return conversation ? this.channels.get(conversation.channelId) : undefined;
+    const channelId = this.replyTarget?.channelId ?? this.replyConversation?.channelId;
+    return channelId ? this.channels.get(channelId) : undefined;
+  }
+
+  /** What the window state is kept under: the conversation, or the channel a conversation would start on. */
+  private targetKey(): string {
+    const target = this.replyTarget;
+    return this.replyConversation?.id ?? (target ? `channel:${target.channelId}` : this.conversationId);
   }
 
   /** The most characters the current mode and channel allow. */
@@ -200,7 +237,7 @@ export class CasekitComposer extends LitElement {
 
   private limits(): ReplyLimits {
     if (this.mode === 'note') return { maxTextLength: 10000, attachments: undefined, replyWindowHours: null, segmented: false };
-    const capabilities = this.replyChannel?.capabilities;
+    const capabilities = this.replyTarget?.capabilities ?? this.replyChannel?.capabilities;
     if (capabilities) {
       return {
         maxTextLength: capabilities.maxTextLength,
@@ -215,7 +252,7 @@ export class CasekitComposer extends LitElement {
 
   /** What the reply travels on (`sms`, `whatsapp`…): the conversation's, else the `channel` fallback. */
   private medium(): string {
-    return this.replyConversation?.channelKind ?? this.channel;
+    return this.replyConversation?.channelKind ?? this.replyTarget?.medium ?? this.channel;
   }
 
   /** The channel's name as agents know it ("WhatsApp Business"), else its medium's. */
@@ -226,17 +263,35 @@ export class CasekitComposer extends LitElement {
 
   /** Milliseconds until the reply window closes (≤ 0: closed); null when the channel has none. */
   private windowLeft(): number | null {
+    if (this.mode === 'note') return null;
+    const target = this.replyTarget;
+    // The server decides where the window stands; this only counts down to the end it gave.
+    if (target) return target.windowClosesAt ? Date.parse(target.windowClosesAt) - Date.now() : null;
     const hours = this.limits().replyWindowHours;
     const since = this.replyConversation?.lastInboundAt;
-    if (this.mode === 'note' || hours === null || !since) return null;
+    if (hours === null || !since) return null;
     return Date.parse(since) + hours * HOUR_MS - Date.now();
   }
 
-  /** True when free-form replies are no longer possible on the picked conversation. */
+  /** True when free-form replies are no longer possible where the reply goes. */
   private windowClosed(): boolean {
     if (this.mode === 'note') return false;
     const left = this.windowLeft();
-    return (left !== null && left <= 0) || this.windowClosedBy.has(this.replyConversation?.id ?? this.conversationId);
+    return this.replyTarget?.freeForm === false || (left !== null && left <= 0) || this.windowClosedBy.has(this.targetKey());
+  }
+
+  /** The approved templates that may go where the reply goes, once free text may not. */
+  private offeredTemplates(): TemplateSummary[] {
+    return this.windowClosed() ? (this.replyTarget?.templates ?? []) : [];
+  }
+
+  private pickedTemplate(): TemplateSummary | undefined {
+    return this.offeredTemplates().find((t) => t.name === this.templateName);
+  }
+
+  private clearTemplate(): void {
+    this.templateName = '';
+    this.templateValues = [];
   }
 
   /** Loads the case's conversations and the channels; keeps the `channel` fallback when they cannot be. */
@@ -245,14 +300,26 @@ export class CasekitComposer extends LitElement {
     const caseId = this.caseId;
     if (!client || !caseId) return;
     if (this.loadedFor?.client === client && this.loadedFor.caseId === caseId) return;
+    // Loading the same case again (a new conversation, the window moved) keeps what shows until the answer is in.
+    const again = this.loadedFor === undefined && this.shownCase === caseId;
     this.loadedFor = { client, caseId };
+    this.shownCase = caseId;
     const token = ++this.loadToken;
-    this.conversations = [];
-    this.windowClosedBy = new Set();
+    if (!again) {
+      this.conversations = [];
+      this.replyChannels = [];
+      this.windowClosedBy = new Set();
+    }
     const [detail, channels] = await Promise.allSettled([client.getCase(caseId), channelDirectory(client)]);
     if (token !== this.loadToken) return;
     if (channels.status === 'fulfilled') this.channels = new Map(channels.value);
-    if (detail.status === 'fulfilled') this.conversations = detail.value.conversations;
+    if (detail.status === 'fulfilled') {
+      this.conversations = detail.value.conversations;
+      this.replyChannels = detail.value.replyChannels ?? [];
+      // A reply started a conversation on the picked channel: the pick is that conversation now.
+      const started = this.picked.startsWith('channel:') ? defaultReplyConversation(this.conversations.filter((c) => `channel:${c.channelId}` === this.picked)) : null;
+      if (started) this.picked = started.id;
+    }
     // A failed load is tried again on the next case or client.
     else this.loadedFor = undefined;
   }
@@ -272,9 +339,10 @@ export class CasekitComposer extends LitElement {
         ? { ...c, lastMessageAt: m.createdAt > c.lastMessageAt ? m.createdAt : c.lastMessageAt, ...(inbound && { lastInboundAt: m.createdAt }) }
         : c,
     );
-    if (inbound && this.windowClosedBy.has(m.conversationId)) {
-      // The customer wrote again: the window is open again.
+    if (inbound) {
+      // The customer wrote again: the server reopens the window, and says until when.
       this.windowClosedBy = new Set([...this.windowClosedBy].filter((id) => id !== m.conversationId));
+      this.reload();
     }
   }
 
@@ -287,6 +355,63 @@ export class CasekitComposer extends LitElement {
   private onPick(e: Event): void {
     this.picked = (e.target as HTMLSelectElement).value;
     this.error = '';
+    this.clearTemplate();
+  }
+
+  /** Loads the case again: the server's view of the conversations and the reply channels. */
+  private reload(): void {
+    this.loadedFor = undefined;
+    void this.loadConversations();
+  }
+
+  private onTemplate(e: Event): void {
+    this.templateName = (e.target as HTMLSelectElement).value;
+    const template = this.pickedTemplate();
+    this.templateValues = template ? Array.from({ length: templateVariableCount(template.body) }, () => '') : [];
+    this.error = '';
+  }
+
+  private onTemplateValue(index: number, e: Event): void {
+    const values = [...this.templateValues];
+    values[index] = (e.target as HTMLInputElement).value;
+    this.templateValues = values;
+  }
+
+  /** Where the reply goes, as the request names it: the conversation, or the channel to start one on. */
+  private destination(): { conversationId?: string; channelId?: string } {
+    const conversation = this.replyConversation;
+    if (conversation) return { conversationId: conversation.id };
+    const target = this.replyTarget;
+    if (target) return { channelId: target.channelId };
+    return this.conversationId ? { conversationId: this.conversationId } : {};
+  }
+
+  /** Sends the picked template, filled in; resolves true when it was sent. */
+  async sendTemplate(): Promise<boolean> {
+    const client = this.conn.client;
+    const template = this.pickedTemplate();
+    const variables = this.templateValues.map((v) => v.trim());
+    if (!client || !template || this.sending || this.disabled || variables.some((v) => !v)) return false;
+    const key = this.targetKey();
+    this.sending = true;
+    this.error = '';
+    try {
+      const message = await client.reply(this.caseId, {
+        template: { name: template.name, ...(variables.length ? { variables } : {}) },
+        clientMessageId: newClientMessageId(),
+        ...this.destination(),
+      });
+      this.clearTemplate();
+      this.onMessage(message);
+      this.dispatchEvent(new MessageSentEvent(message, { caseId: this.caseId, internal: false }));
+      return true;
+    } catch (err) {
+      this.error = this.t('composer.error', { message: err instanceof Error ? err.message : String(err) });
+      if (errorCode(err) === 'reply_window_closed') this.windowClosedBy = new Set(this.windowClosedBy).add(key);
+      return false;
+    } finally {
+      this.sending = false;
+    }
   }
 
   /** Why the files picked cannot go on the picked channel, or ''. */
@@ -317,7 +442,8 @@ export class CasekitComposer extends LitElement {
     if (!client || !this.caseId || !text || this.sending || this.disabled) return false;
     if (text.length > this.limit || this.files.busy) return false;
     if (!internal && (this.windowClosed() || this.replyChannel?.enabled === false || this.filesProblem())) return false;
-    const conversationId = internal ? '' : (this.replyConversation?.id ?? this.conversationId);
+    const key = this.targetKey();
+    const destination = internal ? {} : this.destination();
     const request = new MessageSendRequestEvent(text, { caseId: this.caseId, internal });
     if (!this.dispatchEvent(request)) return false;
     const body = request.text.trim();
@@ -333,7 +459,7 @@ export class CasekitComposer extends LitElement {
         : await client.reply(this.caseId, {
             text: body,
             clientMessageId,
-            ...(conversationId ? { conversationId } : {}),
+            ...destination,
             ...(attachments.length ? { attachments } : {}),
           });
       // Whatever the agent typed while it was sending stays.
@@ -343,8 +469,11 @@ export class CasekitComposer extends LitElement {
       this.dispatchEvent(new MessageSentEvent(message, { caseId: this.caseId, internal }));
       return true;
     } catch (err) {
-      if (errorCode(err) === 'reply_window_closed') this.windowClosedBy = new Set(this.windowClosedBy).add(conversationId);
-      else this.error = this.t('composer.error', { message: errorMessage(this.locale, err) });
+      if (errorCode(err) === 'reply_window_closed') {
+        // The server's clock says the window has closed: take its word, and its templates.
+        this.windowClosedBy = new Set(this.windowClosedBy).add(key);
+        this.reload();
+      } else this.error = this.t('composer.error', { message: errorMessage(this.locale, err) });
       return false;
     } finally {
       this.sending = false;
@@ -421,29 +550,85 @@ export class CasekitComposer extends LitElement {
     return translate(this.locale, key, vars);
   }
 
-  private renderVia() {
+  /** The choices of "Reply via": the case's conversations, then the customer's other channels the server lists. */
+  private viaOptions(): { value: string; channelId: string; medium: string; label: string }[] {
     const conversations = this.conversations;
-    const target = this.replyConversation;
+    const repeated = new Set(conversations.filter((c, i) => conversations.findIndex((o) => o.channelId === c.channelId) !== i).map((c) => c.channelId));
+    const label = (channelId: string, medium: string, extra: string[]) => {
+      const channel = this.channels.get(channelId);
+      const target = this.replyChannels.find((c) => c.channelId === channelId);
+      const name = channel?.name ?? target?.name;
+      const parts = [name ?? this.t(`channel.${medium}` as MessageKey)];
+      if (name) parts.push(this.t(`channel.${medium}` as MessageKey));
+      parts.push(...extra);
+      if (target && !target.freeForm) parts.push(this.t(target.templates.length ? 'composer.via.templatesOnly' : 'composer.via.unavailable'));
+      return parts.join(' · ') + ((channel?.enabled ?? target?.enabled) === false ? ` (${this.t('composer.channelOff')})` : '');
+    };
+    const options = conversations.map((c) => ({
+      value: c.id,
+      channelId: c.channelId,
+      medium: c.channelKind,
+      label: label(c.channelId, c.channelKind, repeated.has(c.channelId) ? [formatTime(c.lastMessageAt, this.locale)] : []),
+    }));
+    for (const target of this.replyChannels) {
+      if (target.conversationId || conversations.some((c) => c.channelId === target.channelId)) continue;
+      options.push({ value: `channel:${target.channelId}`, channelId: target.channelId, medium: target.medium, label: label(target.channelId, target.medium, [this.t('composer.via.new')]) });
+    }
+    return options;
+  }
+
+  private renderVia() {
+    const options = this.viaOptions();
     const medium = this.medium();
-    if (conversations.length > 1 && target) {
-      const repeated = new Set(conversations.filter((c, i) => conversations.findIndex((o) => o.channelId === c.channelId) !== i).map((c) => c.channelId));
+    const selected = this.replyConversation?.id ?? (this.replyTarget ? `channel:${this.replyTarget.channelId}` : '');
+    if (options.length > 1 && selected) {
       return html`<span class="via pick">
         <label for="composer-via">${this.t('composer.replyVia')}</label>
-        ${channelIcon(target.channelKind)}
-        <select id="composer-via" part="reply-via" class="field" @change=${this.onPick}>
-          ${conversations.map((c) => {
-            const channel = this.channels.get(c.channelId);
-            const parts = [channel?.name ?? this.t(`channel.${c.channelKind}` as MessageKey)];
-            if (channel) parts.push(this.t(`channel.${c.channelKind}` as MessageKey));
-            if (repeated.has(c.channelId)) parts.push(formatTime(c.lastMessageAt, this.locale));
-            const label = parts.join(' · ') + (channel?.enabled === false ? ` (${this.t('composer.channelOff')})` : '');
-            return html`<option value=${c.id} ?selected=${c.id === target.id}>${label}</option>`;
-          })}
+        ${channelIcon(medium)}
+        <select id="composer-via" part="reply-via" class="field" aria-describedby="composer-limits" @change=${this.onPick}>
+          ${options.map((o) => html`<option value=${o.value} ?selected=${o.value === selected}>${o.label}</option>`)}
         </select>
+        ${this.renderLimits()}
       </span>`;
     }
     if (!medium) return nothing;
     return html`<span class="via">${channelIcon(medium)}${this.t('composer.via', { channel: this.channelName() })}</span>`;
+  }
+
+  /** What the picked channel carries, in words: its length, its files, its window. */
+  private renderLimits() {
+    const limits = this.limits();
+    const parts = [this.t('composer.limits.chars', { max: formatCount(limits.maxTextLength, this.locale) })];
+    if (limits.attachments === null) parts.push(this.t('composer.limits.noFiles'));
+    else if (limits.attachments) parts.push(this.t('composer.limits.files', { count: limits.attachments.maxCount, size: formatBytes(limits.attachments.maxTotalBytes, this.locale) }));
+    if (limits.replyWindowHours !== null) parts.push(this.t('composer.limits.window', { hours: limits.replyWindowHours }));
+    return html`<span part="limits" class="limits" id="composer-limits">${parts.join(' · ')}</span>`;
+  }
+
+  /** The channel's approved templates, offered once free text may not go: pick, fill in, preview, send. */
+  private renderTemplates(templates: TemplateSummary[]) {
+    const template = this.pickedTemplate();
+    const values = this.templateValues;
+    const preview = template ? renderTemplate(template.body, values.map((v, i) => v.trim() || `{{${i + 1}}}`)) : '';
+    const ready = Boolean(template) && values.every((v) => v.trim()) && !this.sending && !this.disabled;
+    return html`<fieldset part="templates" class="templates">
+      <legend>${this.t('composer.template.legend')}</legend>
+      <label for="composer-template">${this.t('composer.template.pick')}</label>
+      <select id="composer-template" class="field" .value=${this.templateName} @change=${this.onTemplate}>
+        <option value="" ?selected=${!template}>—</option>
+        ${templates.map((t) => html`<option value=${t.name} ?selected=${t.name === this.templateName}>${t.name} (${t.language})</option>`)}
+      </select>
+      ${values.map(
+        (value, i) => html`<label for=${`composer-template-${i + 1}`}>${this.t('composer.template.variable', { placeholder: `{{${i + 1}}}` })}</label>
+          <input id=${`composer-template-${i + 1}`} class="field" .value=${value} required aria-required="true" @input=${(e: Event) => this.onTemplateValue(i, e)} />`,
+      )}
+      ${template
+        ? html`<p class="preview-label" id="composer-template-preview-label">${this.t('composer.template.preview')}</p>
+            <p part="template-preview" class="template-preview" aria-labelledby="composer-template-preview-label" aria-live="polite">${preview}</p>`
+        : nothing}
+      ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      <button part="send-button" class="btn primary" type="button" ?disabled=${!ready} @click=${() => void this.sendTemplate()}>${this.t('composer.template.send')}</button>
+    </fieldset>`;
   }
 
   /** The time left in the reply window, or the notice once it has closed. */
@@ -451,9 +636,13 @@ export class CasekitComposer extends LitElement {
     const channel = this.channelName();
     const hours = this.limits().replyWindowHours;
     if (closed) {
+      const text = this.offeredTemplates().length
+        ? this.t('composer.window.templates', { channel })
+        : hours === null
+          ? this.t('composer.window.closedServer', { channel })
+          : this.t('composer.window.closedText', { channel, hours });
       return html`<div part="window" class="notice window-closed" id="composer-window" role="status">
-        ${icons.clock}<span><strong>${this.t('composer.window.closed')}</strong>
-        ${hours === null ? this.t('composer.window.closedServer', { channel }) : this.t('composer.window.closedText', { channel, hours })}</span>
+        ${icons.clock}<span><strong>${this.t('composer.window.closed')}</strong> ${text}</span>
       </div>`;
     }
     const left = this.windowLeft();
@@ -475,6 +664,7 @@ export class CasekitComposer extends LitElement {
     const over = length - limits.maxTextLength;
     const files = this.files.ready;
     const closed = this.windowClosed();
+    const templates = note || !closed ? [] : this.offeredTemplates();
     const channelOff = !note && this.replyChannel?.enabled === false;
     const filesProblem = note ? '' : this.filesProblem();
     const noFiles = !note && limits.attachments === null;
@@ -525,7 +715,15 @@ export class CasekitComposer extends LitElement {
       ${channelOff
         ? html`<div class="notice" id="composer-channel-off" role="status">${icons.alert}<span>${this.t('composer.channelDisabled', { channel: channelName })}</span></div>`
         : nothing}
-      <label class="visually-hidden" for="composer-input">${note ? this.t('composer.note') : this.t('composer.reply')}</label>
+      ${templates.length ? this.renderTemplates(templates) : this.renderWriting({ note, channelName, limits, over, noFiles, segments, canSend, describedBy })}
+    </div>`;
+  }
+
+  /** The text area and what goes with it: files, the counter, the send button. */
+  private renderWriting({ note, channelName, limits, over, noFiles, segments, canSend, describedBy }: WritingState) {
+    const filesProblem = note ? '' : this.filesProblem();
+    const length = this.text.length;
+    return html`<label class="visually-hidden" for="composer-input">${note ? this.t('composer.note') : this.t('composer.reply')}</label>
       <textarea
         part="input"
         id="composer-input"
@@ -575,8 +773,7 @@ export class CasekitComposer extends LitElement {
             ${note ? this.t('composer.addNote') : this.t('composer.send')}
           </button>
         </span>
-      </div>
-    </div>`;
+      </div>`;
   }
 }
 

@@ -4,6 +4,7 @@ import type { Attachment } from '@casekit/protocol';
 import { postGraph } from './graph-client.ts';
 import { bareMediaType } from './media.ts';
 import { fileBlob, mediaSourceOf } from './outbound-media.ts';
+import { templateOfMessage } from '../../internal/templates.ts';
 
 /** Where and how to call the WhatsApp Cloud API for one phone number. */
 export interface WhatsAppEndpoint {
@@ -22,12 +23,23 @@ const VIDEO_TYPES = new Set(['video/mp4', 'video/3gpp']);
 type MediaKind = 'image' | 'video' | 'audio' | 'document';
 
 /**
- * Sends a reply as WhatsApp messages: the text, or each file with the text as the first caption
- * when it fits (audio takes none, so the text then goes first on its own). The first message's
- * `wamid` is returned.
+ * Sends a reply as WhatsApp messages: an approved template (`type: template`, its variables as the
+ * body's text parameters), the text, or each file with the text as the first caption when it fits
+ * (audio takes none, so the text then goes first on its own). The first message's `wamid` is returned.
  */
-export async function sendWhatsApp(outbound: OutboundMessage, endpoint: WhatsAppEndpoint): Promise<SendResult> {
+export async function sendWhatsApp(
+  outbound: OutboundMessage,
+  templates: readonly { name: string; language: string }[] | undefined,
+  endpoint: WhatsAppEndpoint,
+): Promise<SendResult> {
   const to = outbound.to.externalId;
+  const approved = templateOfMessage(outbound, templates);
+  if (approved) {
+    const { template, variables } = approved;
+    const components = variables.length > 0 ? [{ type: 'body', parameters: variables.map((text) => ({ type: 'text', text })) }] : [];
+    const body = { name: template.name, language: { code: template.language }, ...(components.length > 0 && { components }) };
+    return { providerMessageId: await post(endpoint, { to, type: 'template', template: body }) };
+  }
   const { text, attachments } = outbound.message;
   if (!text.trim() && attachments.length === 0) {
     throw new DeliveryError('The message has neither text nor files; WhatsApp has nothing to send.', { retryable: false, code: 'empty_message' });

@@ -3,6 +3,7 @@ import type { ChannelRuntime, OutboundMessage, SendResult } from '@casekit/core'
 import { toE164 } from '../../internal/phone.ts';
 import { describeTwilioError, WINDOW_CLOSED } from './errors.ts';
 import type { TwilioConfig, TwilioSecrets } from '../settings.ts';
+import { templateOfMessage } from '../../internal/templates.ts';
 
 /** How long one call to Twilio's API may take before it is given up and tried again later. */
 const SEND_TIMEOUT_MS = 15_000;
@@ -27,6 +28,14 @@ export async function sendTwilioMessage(
   const form = new URLSearchParams({ To: recipient(outbound.to, medium) });
   if (config.from) form.set('From', config.from);
   if (config.messagingServiceSid) form.set('MessagingServiceSid', config.messagingServiceSid);
+  const approved = medium === 'whatsapp' ? templateOfMessage(outbound, config.templates) : null;
+  if (approved) {
+    // A template goes by its Content SID alone: with a Body it would be a free-form message.
+    form.set('ContentSid', approved.template.contentSid);
+    form.set('ContentVariables', JSON.stringify(Object.fromEntries(approved.variables.map((value, i) => [String(i + 1), value]))));
+    form.set('StatusCallback', runtime.webhookUrl);
+    return createMessage(form, runtime);
+  }
   const text = outbound.message.text;
   if (text.trim()) form.set('Body', text);
   const media = mediaUrls(outbound, runtime.publicUrl);
@@ -44,7 +53,11 @@ export async function sendTwilioMessage(
   }
   for (const url of media) form.append('MediaUrl', url);
   form.set('StatusCallback', runtime.webhookUrl);
+  return createMessage(form, runtime);
+}
 
+async function createMessage(form: URLSearchParams, runtime: ChannelRuntime<TwilioConfig, TwilioSecrets>): Promise<SendResult> {
+  const { config, secrets } = runtime.channel;
   const endpoint = `${config.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
   let response: Response;
   let body: unknown;
