@@ -16,6 +16,7 @@ const run = promisify(execFile);
 // npm and tsc run on the workspace's Node 22, whatever `node` the shell has.
 const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
 const TSC = join(ROOT, 'node_modules/.bin/tsc');
+const ESBUILD = join(ROOT, 'packages/widgets/node_modules/.bin/esbuild');
 
 /** A Node older than 22.12 on this machine, outside node_modules (Debian's Node 20 here), if any. */
 async function findOldNode(): Promise<string | null> {
@@ -133,6 +134,26 @@ describe('the packed packages installed into a fresh project', { timeout: 300_00
       { author: 'agent', text: 'Sorry Dana, a technician is on the way.' },
     ]);
     assert.deepEqual(result.warnings, []);
+  });
+
+  it('bundles browser entries for the browser, and refuses server-only ones with an error that names them', async () => {
+    const bundle = (page: string) =>
+      run(ESBUILD, ['--bundle', '--platform=browser', '--format=esm', '--log-level=error', '--outfile=/dev/null', page], { cwd: dir, env }).then(
+        () => '',
+        (error: { stderr: string }) => error.stderr,
+      );
+    await writeFile(join(dir, 'page.js'), "import '@casekit/widgets/chat';\nimport { createVisitorClient } from '@casekit/sdk';\nconsole.log(createVisitorClient);\n");
+    assert.equal(await bundle('page.js'), '');
+    const serverOnly = packed.flatMap((pkg) =>
+      Object.entries(pkg.published.exports ?? {})
+        .filter(([, target]) => typeof target === 'object' && target !== null && 'browser' in target && target.browser === null)
+        .map(([subpath]) => `${pkg.manifest.name}${subpath.slice(1)}`),
+    );
+    assert.ok(serverOnly.includes('@casekit/server') && serverOnly.includes('@casekit/store-sqlite') && serverOnly.includes('@casekit/mocks/node'), serverOnly.join());
+    for (const specifier of serverOnly) {
+      await writeFile(join(dir, 'server-page.js'), `import * as entry from '${specifier}';\nconsole.log(entry);\n`);
+      assert.match(await bundle('server-page.js'), new RegExp(`Could not resolve "${specifier}"[\\s\\S]*explicitly disabled`), specifier);
+    }
   });
 
   it('says which Node it needs on an older one, instead of crashing', { skip: oldNode ? false : 'no Node older than 22.12 on this machine' }, async () => {
