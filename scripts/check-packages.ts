@@ -25,6 +25,8 @@ function problemsOf(pkg: PackedPackage, license: string): string[] {
   if (!isDeepStrictEqual(manifest.publishConfig?.exports, expected)) {
     problems.push(`publishConfig.exports must be \`exports\` without the casekit-source conditions:\n${JSON.stringify(expected, null, 2)}`);
   }
+  // A scoped package is published private (and refused without a paid plan) unless it says public.
+  if (manifest.publishConfig?.access !== 'public') problems.push('publishConfig.access must be "public"');
   const text = JSON.stringify(published);
   if (text.includes('casekit-source')) problems.push('the published package.json still names casekit-source');
   if (text.includes('workspace:')) problems.push('the published package.json still has a workspace: range');

@@ -13,7 +13,7 @@ export interface Manifest {
   version: string;
   private?: boolean;
   exports?: Record<string, unknown>;
-  publishConfig?: { exports?: Record<string, unknown> };
+  publishConfig?: { access?: string; exports?: Record<string, unknown> };
   repository?: { type?: string; url?: string; directory?: string };
   homepage?: string;
   bugs?: { url?: string };
