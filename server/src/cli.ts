@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuth, errorText } from '@casekit/server';
-import { createSqliteStore } from '@casekit/store-sqlite';
+import { assertSupportedNode, createSqliteStore } from '@casekit/store-sqlite';
 import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { startServer } from './index.ts';
@@ -127,6 +127,13 @@ async function start(config: Config, demo: boolean): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // On Node 20 the SQLite store would end the process with a segmentation fault: say why instead.
+  try {
+    assertSupportedNode();
+  } catch (error) {
+    process.stderr.write(`${errorText(error)}\n`);
+    process.exit(1);
+  }
   let parsed;
   try {
     parsed = parseArgs({

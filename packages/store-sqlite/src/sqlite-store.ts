@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OutboxItem, Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
+import { assertSupportedNode } from './node-version.ts';
 import { migrate } from './schema.ts';
 import { createReads } from './internal/reads.ts';
 import type { Prepare, Row, Sync } from './internal/rows.ts';
@@ -33,9 +34,12 @@ export interface SqliteStoreOptions {
  * Opens (creating and migrating when needed) a SQLite file as a casekit `Store`: WAL,
  * serialized write transactions with group commit, reads from a separate connection that only
  * sees commits. Never await another transaction inside a transaction callback.
+ * Rejects with `UnsupportedNodeError` on Node older than 22.12.
  * @example const store = await createSqliteStore({ filename: './data/casekit.db' })
  */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  // better-sqlite3 loads its native binary on the first open; on Node 20 that crashes the process.
+  assertSupportedNode();
   const memory = options.filename.trim() === ':memory:';
   // Two connections cannot share a ':memory:' database, so "memory" is a private temporary file.
   const tempDir = memory ? mkdtempSync(join(tmpdir(), 'casekit-sqlite-')) : null;
