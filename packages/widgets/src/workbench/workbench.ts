@@ -277,4 +277,10 @@ declare global {
   interface HTMLElementEventMap {
     'casekit-signed-in': SignedInEvent;
   }
+  interface DocumentEventMap {
+    'casekit-signed-in': SignedInEvent;
+  }
+  interface WindowEventMap {
+    'casekit-signed-in': SignedInEvent;
+  }
 }
