@@ -13,6 +13,7 @@ import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import * as icons from '../internal/icons.ts';
+import { placeFixed } from '../internal/top-layer.ts';
 import { FormFields, type FormField } from './form-fields.ts';
 import type { LeaveMessage } from './leave-message.ts';
 import { preChatFields, renderPreChat, type PreChatField } from './pre-chat.ts';
@@ -272,6 +273,10 @@ export class CasekitChat extends LitElement {
     this.langObserver = new MutationObserver(() => (this.locale = resolveLang(this)));
     this.langObserver.observe(this, { attributes: true, attributeFilter: ['lang'] });
     document.addEventListener('visibilitychange', this.onVisibility);
+    if (this.hasUpdated) {
+      delete this.renderRoot.querySelector<HTMLElement>('.root')?.dataset['placed'];
+      this.requestUpdate();
+    }
     // A returning or identified visitor reconnects at once so replies raise the unread badge.
     if (this.activeClient || this.hasIdentity() || this.hasPastSession()) void this.ensureStarted();
   }
@@ -316,6 +321,13 @@ export class CasekitChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    // Placed when first drawn, after a move in the page, and on every open (the page may have
+    // transformed an ancestor since).
+    const root = this.renderRoot.querySelector<HTMLElement>('.root');
+    if (root && (root.dataset['placed'] === undefined || (changed.has('opened') && this.opened))) {
+      root.dataset['placed'] = '';
+      placeFixed(root, this);
+    }
     if (changed.has('items') || changed.has('typingName') || (changed.has('opened') && this.opened)) this.scrollToEnd();
     if (this.queue.agentsAvailable === false && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
   }
