@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { AGENT_NAMESPACE } from '@casekit/protocol';
+import { AGENT_NAMESPACE, API_PATH } from '@casekit/protocol';
 import type {
   Agent,
   Attachment,
@@ -11,7 +11,7 @@ import type {
   Presence,
 } from '@casekit/protocol';
 import { CasekitApiError, errorFromResponse } from './errors.ts';
-import { createRequest, mountedBaseUrl, resolveUrl } from './internal/http.ts';
+import { createRequest, mountedBaseUrl, resolveUrl, splitBaseUrl } from './internal/http.ts';
 import type { HttpOptions } from './internal/http.ts';
 import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './requests.ts';
 import type { UploadOptions } from './upload-options.ts';
@@ -252,7 +252,8 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
 
   async fetchAttachment(caseId: string, messageId: string, index: number): Promise<Blob> {
     const what = 'GET /cases/:caseId/messages/:messageId/attachments/:index';
-    const url = resolveUrl(this.#baseUrl, `/api/v1/cases/${encodeURIComponent(caseId)}/messages/${encodeURIComponent(messageId)}/attachments/${index}`);
+    // Under the mount path: `/api/v1` alone would resolve to the origin's root.
+    const url = resolveUrl(this.#baseUrl, `${splitBaseUrl(this.#baseUrl).mountPath}${API_PATH}/cases/${encodeURIComponent(caseId)}/messages/${encodeURIComponent(messageId)}/attachments/${index}`);
     const doFetch: typeof fetch = this.#http.fetch ?? ((input, init) => globalThis.fetch(input, init));
     let response: Response;
     try {

@@ -50,6 +50,21 @@ describe('realtime under a mount path', () => {
     assert.deepEqual([...byOption.errors, ...byBaseUrl.errors], []);
   });
 
+  it('sends REST calls and file downloads under the path', async () => {
+    const server = await startLoopbackServer(['/agent'], { mountPath: '/support' });
+    servers.push(server);
+    const seen: string[] = [];
+    server.onHttp((req, _body, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.url?.includes('/attachments/')) return void res.writeHead(200, { 'content-type': 'text/plain' }).end('file');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', uptimeSeconds: 1, lastSeq: 0 }));
+    });
+    const client = createAgentClient({ baseUrl: server.url, path: 'support/', token: 'tok_agent' });
+    await client.request('health', {});
+    assert.equal(await (await client.fetchAttachment('c_1', 'm_1', 0)).text(), 'file');
+    assert.deepEqual(seen, ['GET /support/api/v1/health', 'GET /support/api/v1/cases/c_1/messages/m_1/attachments/0']);
+  });
+
   it('says wrong_path, with what to set, when casekit is mounted elsewhere', async () => {
     const server = await startLoopbackServer(['/agent'], { mountPath: '/support' });
     servers.push(server);
