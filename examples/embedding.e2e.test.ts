@@ -71,6 +71,7 @@ describe('casekit embedded in a host site', { timeout: 120_000 }, () => {
       '<style>#overlay{position:fixed;inset:0;z-index:2147483646;background:rgb(0 0 0/.3)}</style>',
       '<div id="overlay"></div>',
     );
+    pages['/workbench'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>crm</title></head><body><casekit-workbench base-url="${casekitOrigin}/support"></casekit-workbench><script src="${casekitOrigin}/support/widgets/casekit-workbench.js"></script></body></html>`;
     pages['/transformed'] = page('<style>body{margin:0;transform:translateZ(0);min-block-size:3000px}</style>', '<h1>A page-transition library put a transform on body</h1>');
 
     browser = await chromium.launch({ executablePath: process.env['CHROME_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
@@ -104,6 +105,18 @@ describe('casekit embedded in a host site', { timeout: 120_000 }, () => {
     assert.deepEqual(failures, [], 'the chat loaded from the other origin without errors');
     return tab;
   }
+
+  test('the CDN workbench is a classic script: a plain <script src> from another origin defines the element', async () => {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const failures: string[] = [];
+    tab.on('pageerror', (error) => failures.push(error.message));
+    await tab.goto(`${host.origin}/workbench`);
+    await tab.waitForFunction(() => customElements.get('casekit-workbench'), undefined, { timeout: LIVE_MS });
+    await tab.locator('casekit-workbench #wb-email').waitFor({ timeout: LIVE_MS });
+    assert.deepEqual(failures, []);
+    await context.close();
+  });
 
   test('the existing app keeps its own routes', async () => {
     assert.equal(await (await fetch(`${casekitOrigin}/`)).text(), 'portal home');
