@@ -171,22 +171,22 @@ export class CasekitChat extends LitElement {
 
   @consume({ context: visitorClientContext, subscribe: true })
   @state()
-  accessor contextClient: VisitorClient | undefined;
+  private accessor contextClient: VisitorClient | undefined;
 
-  @state() accessor ownClient: VisitorClient | undefined;
-  @state() accessor items: ChatItem[] = [];
-  @state() accessor connection: ConnectionState = 'idle';
-  @state() accessor unread = 0;
-  @state() accessor typingName: string | null = null;
-  @state() accessor needsPreChat = false;
-  @state() accessor starting = false;
-  @state() accessor startError = '';
-  @state() accessor draft = '';
-  @state() accessor locale = 'en';
+  @state() private accessor ownClient: VisitorClient | undefined;
+  @state() private accessor items: ChatItem[] = [];
+  @state() private accessor connection: ConnectionState = 'idle';
+  @state() private accessor unread = 0;
+  @state() private accessor typingName: string | null = null;
+  @state() private accessor needsPreChat = false;
+  @state() private accessor starting = false;
+  @state() private accessor startError = '';
+  @state() private accessor draft = '';
+  @state() private accessor locale = 'en';
 
-  @query('.messages') accessor messagesEl: HTMLElement | null = null;
-  @query('textarea') accessor inputEl: HTMLTextAreaElement | null = null;
-  @query('.launcher') accessor launcherEl: HTMLButtonElement | null = null;
+  @query('.messages') private accessor messagesEl: HTMLElement | null = null;
+  @query('textarea') private accessor inputEl: HTMLTextAreaElement | null = null;
+  @query('.launcher') private accessor launcherEl: HTMLButtonElement | null = null;
 
   private identity: ChatIdentity | undefined;
   private visitorAttributes: ChatAttributes = {};
@@ -213,6 +213,7 @@ export class CasekitChat extends LitElement {
     },
     t: this.t,
     resolveUrl: (url) => this.activeClient?.resolveUrl(url) ?? url,
+    locale: () => this.locale,
   });
 
   private readonly conn = new ClientController<VisitorClient>(this, {
@@ -294,7 +295,8 @@ export class CasekitChat extends LitElement {
     }
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  // Untyped keys: the private state is not among `keyof this`.
+  protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('client') || changed.has('contextClient')) {
       if (this.activeClient && this.activeClient !== this.ownClient) {
         this.started = false;
@@ -320,7 +322,7 @@ export class CasekitChat extends LitElement {
     }
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(changed: PropertyValues): void {
     // Placed when first drawn, after a move in the page, and on every open (the page may have
     // transformed an ancestor since).
     const root = this.renderRoot.querySelector<HTMLElement>('.root');

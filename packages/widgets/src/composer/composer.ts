@@ -108,21 +108,21 @@ export class CasekitComposer extends LitElement {
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()
-  accessor contextClient: AgentClient | undefined;
+  private accessor contextClient: AgentClient | undefined;
 
-  @state() accessor text = '';
-  @state() accessor sending = false;
-  @state() accessor error = '';
-  @state() accessor locale = 'en';
+  @state() private accessor text = '';
+  @state() private accessor sending = false;
+  @state() private accessor error = '';
+  @state() private accessor locale = 'en';
   /** The case's conversations; empty until loaded, or when they could not be. */
-  @state() accessor conversations: Conversation[] = [];
-  @state() accessor channels = new Map<string, ChannelDetails>();
+  @state() private accessor conversations: Conversation[] = [];
+  @state() private accessor channels = new Map<string, ChannelDetails>();
   /** The conversation the agent picked in "Reply via" ('' : none picked). */
-  @state() accessor picked = '';
+  @state() private accessor picked = '';
   /** Conversations the server refused a reply on for a closed window. */
-  @state() accessor windowClosedBy = new Set<string>();
+  @state() private accessor windowClosedBy = new Set<string>();
 
-  @query('textarea') accessor textarea: HTMLTextAreaElement | null = null;
+  @query('textarea') private accessor textarea: HTMLTextAreaElement | null = null;
 
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private windowTimer: ReturnType<typeof setTimeout> | undefined;
