@@ -142,7 +142,7 @@ describe('casekit embedded in a host site', { timeout: 120_000 }, () => {
 
   test('the chat panel stays above a host overlay when the host sets --casekit-z-index', async () => {
     const tab = await openHostPage('/overlay');
-    await tab.evaluate(() => document.querySelector('casekit-chat')!.open());
+    await tab.evaluate(() => (document.querySelector('casekit-chat') as HTMLElement & { open(): void }).open());
     const panel = tab.locator('casekit-chat [part=panel]');
     await panel.waitFor();
     const hit = async () => {

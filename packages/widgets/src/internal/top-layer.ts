@@ -27,7 +27,7 @@ function holdsFixed(el: Element): boolean {
 }
 
 /** True when a fixed box inside `host` would not be placed against the viewport. */
-export function fixedIsTrapped(host: Element): boolean {
+function fixedIsTrapped(host: Element): boolean {
   for (let el: Element | null = parentOf(host); el; el = parentOf(el)) {
     if (el === document.documentElement) return false;
     if (holdsFixed(el)) return true;
