@@ -131,8 +131,8 @@ export function quickRepliesOf(message: Message): QuickReply[] {
 @customElement('casekit-chat')
 export class CasekitChat extends LitElement {
   static override styles = [themeStyles, chatStyles];
+
   /** Origin of the casekit server, and its mount path if any: `https://support.example.com`, `https://www.example.com/support` (default: this page's origin). */
-  /** Origin of the casekit server, e.g. `https://support.example.com` (default: this page's origin). */
   @property({ attribute: 'base-url' }) accessor baseUrl = '';
   /** The web-chat channel this widget talks to. */
   @property({ attribute: 'channel-id' }) accessor channelId = '';
