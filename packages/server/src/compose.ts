@@ -181,7 +181,9 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   app.all(`${mount}/webhooks/:channelId`, webhookRoute(webhooks, logger ?? defaultLogger));
   // Also without allowed origins: a preflight from another origin then gets the 403 that says why.
   app.use(`${mount}${API_PATH}`, corsMiddleware(corsOrigins));
-  app.use(`${mount}${API_PATH}`, createApiRouter({ ...options, channels, engine, logger: options.logger ?? defaultLogger }));
+  // The OpenAPI document names the API where it is mounted, so its try-it calls reach it.
+  const openapi = { ...options.openapi, serverUrl: options.openapi?.serverUrl ?? `${mount}${API_PATH}` };
+  app.use(`${mount}${API_PATH}`, createApiRouter({ ...options, openapi, channels, engine, logger: options.logger ?? defaultLogger }));
   if (options.widgetsDir) {
     // The chat's loader imports the full chat as a module: another origin needs CORS for that.
     app.use(`${mount}${WIDGETS_PATH}`, staticCorsHeaders(corsOrigins), express.static(options.widgetsDir, { fallthrough: false, index: false }));

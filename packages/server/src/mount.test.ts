@@ -57,6 +57,12 @@ describe('mounted under /support in an existing Express app', () => {
     assert.match(await mounted.text(), /"code":0/);
   });
 
+  it('names the mounted API in its OpenAPI document', async () => {
+    const res = await t.request('GET', '/support/api/v1/openapi.json');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.servers, [{ url: '/support/api/v1' }]);
+  });
+
   it('takes webhooks under the path', async () => {
     const res = await t.request('POST', '/support/webhooks/nope', { body: {} });
     assert.equal(res.status, 404);
