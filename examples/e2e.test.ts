@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { newPage, replyFromCrm, sendFromChat, signInCrm, startChat, startExamples, type Examples } from './harness.ts';
+import { newPage, replyFromCrm, sendFromChat, signInCrm, startChat, startExamples, takeProblems, type Examples } from './harness.ts';
 
 const LIVE_MS = 10_000;
 
@@ -55,6 +55,63 @@ describe('example pages against the reference backend', { timeout: 120_000 }, ()
 
   after(async () => {
     await ex?.close();
+  });
+
+  afterEach(() => {
+    assert.deepEqual(takeProblems(), [], 'no console error, uncaught exception, dialog or failed request on the pages');
+  });
+
+  test('/ is the start page: it links the example pages and says how to sign in to the demo; every page loads its favicon and logs no error', async () => {
+    const page = await newPage(ex);
+    const icons: string[] = [];
+    page.on('response', (r) => void (new URL(r.url()).pathname.startsWith('/favicon') && icons.push(`${r.status()} ${new URL(r.url()).pathname}`)));
+    await page.goto(ex.url('/'));
+    assert.equal(await page.title(), 'casekit examples');
+    const agent = ex.agent('agent');
+    const signIn = page.locator('section.server');
+    const hints = await signIn.innerText();
+    assert.ok(hints.includes(agent.email) && hints.includes(agent.password), `sign-in hints: ${hints}`);
+    await page.locator('a.card[href="crm/"]').click();
+    await page.waitForURL(ex.url('/examples/crm/'));
+    await page.locator('casekit-workbench #wb-email').waitFor();
+
+    for (const path of ['/examples/', '/examples/crm/?mock', '/examples/support-site/']) {
+      await page.goto(ex.url(path));
+      await page.waitForLoadState('networkidle');
+    }
+    assert.ok(icons.length >= 1 && icons.every((i) => i.startsWith('200 ')), `favicons: ${icons.join(', ')}`);
+
+    // "Sign in as Dana" explains in the page what it needs, then signs her in from the start page's link.
+    await page.locator('#signin').click();
+    await visibleWithText(page.locator('#demo-note[role=status]'), 'web chat secret');
+    await page.goto(ex.url('/'));
+    await page.locator('section.server a[href^="support-site/?secret="]').click();
+    await page.waitForFunction(() => customElements.get('casekit-chat'), undefined, { timeout: 10_000 });
+    await page.locator('#signin').click();
+    await visibleWithText(page.locator('#demo-note'), 'Signed in as Dana Whitfield');
+    await page.locator('casekit-chat textarea').waitFor({ timeout: LIVE_MS });
+    await page.context().close();
+  });
+
+  test('the CRM in Spanish signs in in Spanish, and says a wrong password in Spanish', async () => {
+    const crm = await newPage(ex);
+    await crm.goto(ex.url('/examples/crm/?lang=es'));
+    const workbench = crm.locator('casekit-workbench');
+    assert.equal(await workbench.locator('label[for=wb-email]').innerText(), 'Correo electrónico');
+    assert.equal(await workbench.locator('label[for=wb-password]').innerText(), 'Contraseña');
+    await workbench.locator('#wb-email').fill(ex.agent('agent').email);
+    await workbench.locator('#wb-password').fill('not the password');
+    await workbench.locator('button[type=submit]').click();
+    await visibleWithText(workbench.locator('.signin [role=alert]'), 'Correo electrónico o contraseña incorrectos.');
+    // The refused sign-in is the one failed request, as expected.
+    assert.deepEqual(
+      takeProblems().filter((p) => !p.includes('401')),
+      [],
+    );
+    await workbench.locator('#wb-password').fill(ex.agent('agent').password);
+    await workbench.locator('button[type=submit]').click();
+    await visibleWithText(workbench.locator('casekit-inbox .summary'), 'casos');
+    await crm.context().close();
   });
 
   test('a customer chat reaches the agent inbox live; the agent replies from the CRM; the customer sees the reply', async () => {

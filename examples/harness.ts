@@ -64,10 +64,29 @@ export async function startExamples(): Promise<Examples> {
   }
 }
 
-/** A page in its own browser context (own storage, so each visitor is a new customer). */
+const problems: string[] = [];
+
+/**
+ * What went wrong on the pages opened since the last call, and forgets it: console errors,
+ * uncaught exceptions, dialogs (`alert()`) and answers of 400 or more (a missing favicon too).
+ */
+export function takeProblems(): string[] {
+  return problems.splice(0);
+}
+
+/** A page in its own browser context (own storage, so each visitor is a new customer), watched for problems. */
 export async function newPage(ex: Examples, options: BrowserContextOptions = {}): Promise<Page> {
   const context = await ex.browser.newContext(options);
-  return context.newPage();
+  const page = await context.newPage();
+  const where = () => new URL(page.url()).pathname;
+  page.on('console', (m) => void (m.type() === 'error' && problems.push(`console error on ${where()}: ${m.text()}`)));
+  page.on('pageerror', (e) => void problems.push(`uncaught on ${where()}: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`${d.type()}() on ${where()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('response', (r) => void (r.status() >= 400 && problems.push(`${r.status()} for ${r.request().method()} ${new URL(r.url()).pathname} on ${where()}`)));
+  return page;
 }
 
 /** Opens the support site, opens the chat, fills the pre-chat form and waits for the composer. */

@@ -18,6 +18,7 @@ workbench.canned = [
 ];
 
 type Client = ReturnType<typeof createAgentClient>;
+const plural = new Intl.PluralRules('en');
 let countTimer: ReturnType<typeof setInterval> | undefined;
 
 /** The CRM's own chrome: the signed-in agent's initials and the open-case count in the nav. */
@@ -27,8 +28,9 @@ async function showDesk(client: Client): Promise<void> {
   avatar.title = me.name;
   const count = async () => {
     const page = await client.listCases({ status: ['new', 'open'], limit: 100 });
+    const shown = page.nextCursor ? 'other' : plural.select(page.items.length);
     openCount.textContent = `${page.items.length}${page.nextCursor ? '+' : ''}`;
-    openCount.title = `${openCount.textContent} open cases`;
+    openCount.title = `${openCount.textContent} ${shown === 'one' ? 'open case' : 'open cases'}`;
   };
   await count();
   clearInterval(countTimer);

@@ -9,12 +9,25 @@ const whenReady = (fn) => {
 
 document.getElementById('open-chat').addEventListener('click', () => whenReady((el) => el.open()));
 
+const note = document.getElementById('demo-note');
+/** Says something in the demo bar (a polite live region): text, then an optional link. */
+const say = (text, link) => {
+  const parts = [text];
+  if (link) {
+    const a = document.createElement('a');
+    a.href = link.href;
+    a.textContent = link.text;
+    parts.push(' ', a, '.');
+  }
+  note.replaceChildren(...parts);
+};
+
 document.getElementById('signin').addEventListener('click', async () => {
   // A real site computes userHash on its server: hex HMAC-SHA256(userId, channel secret).
-  // The demo server prints the secret; paste it in the query string as ?secret=... to try this.
+  // The demo server prints the secret, and its start page links here with it as ?secret=...
   const secret = new URLSearchParams(location.search).get('secret');
   if (!secret) {
-    alert('Start the demo server and open this page with ?secret=<web chat secret printed at startup>.');
+    say('Signing Dana in needs the web chat secret of the demo server: run pnpm start and follow the support-site link on its', { href: '/', text: 'start page' });
     return;
   }
   const userId = 'dana-42';
@@ -26,9 +39,13 @@ document.getElementById('signin').addEventListener('click', async () => {
     el.setAttributes({ plan: 'Fibre 500', accountNumber: 'FL-104233' });
     el.open();
   });
+  say('Signed in as Dana Whitfield: the chat is identified.');
 });
 
-document.getElementById('signout').addEventListener('click', () => whenReady((el) => el.reset()));
+document.getElementById('signout').addEventListener('click', () => {
+  whenReady((el) => el.reset());
+  say('Signed out: the next chat starts anonymous.');
+});
 
 document.getElementById('lang').addEventListener('click', (e) => {
   const es = document.documentElement.lang !== 'es';

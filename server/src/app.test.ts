@@ -60,6 +60,16 @@ describe('the reference backend', () => {
     assert.equal(escape.status, 404);
   });
 
+  it('serves an SVG favicon where pages link it and where browsers look on their own', async () => {
+    for (const path of ['/favicon.svg', '/favicon.ico']) {
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
+      assert.match(await res.text(), /^<svg /);
+    }
+    assert.match(await (await fetch(`${server.url}/`)).text(), /<link rel="icon" href="\/favicon.svg"/);
+  });
+
   it('creates a first admin and the webchat channel on first start', async () => {
     const created = lines.find((l) => l.msg === 'created the first admin; sign in and change it');
     assert.ok(created);

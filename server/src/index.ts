@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaseEngine, Store } from '@casekit/core';
@@ -22,6 +22,7 @@ import { startDemoProviders } from './demo/providers.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { createLogger } from './logger.ts';
 import { ensureBaseline } from './setup.ts';
+import { FAVICON_SVG, startPage } from './start-page.ts';
 
 export { loadConfig, resolveJwtSecret, resolveSecretKey, parseSize, ConfigError, LOG_LEVELS } from './config.ts';
 export type { Config, LogLevel } from './config.ts';
@@ -81,27 +82,10 @@ function requestLog(logger: Logger): express.RequestHandler {
   };
 }
 
-async function startPage(examplesDir: string | null): Promise<string> {
-  const links = [
-    ['/api/v1/docs', 'API reference'],
-    ['/api/v1/openapi.json', 'OpenAPI document'],
-    ['/healthz', 'Health'],
-  ];
-  if (examplesDir && existsSync(examplesDir)) {
-    for (const entry of await readdir(examplesDir, { withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.html')) links.push([`/examples/${entry.name}`, entry.name]);
-      if (entry.isDirectory() && existsSync(join(examplesDir, entry.name, 'index.html'))) links.push([`/examples/${entry.name}/`, entry.name]);
-    }
-  }
-  const items = links.map(([href, label]) => `<li><a href="${href}">${label}</a></li>`).join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>casekit</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 20px}</style></head>
-<body><h1>casekit</h1><p>The reference backend is running.</p><ul>${items}</ul></body></html>`;
-}
-
-/** Serves `/` (a start page) and `/examples/*` from the examples folder when it exists. */
-function mountStatic(app: Express, examplesDir: string | null): void {
-  app.get('/', async (_req, res) => void res.type('html').send(await startPage(examplesDir)));
+/** Serves `/` (the start page), the favicon, and `/examples/*` from the examples folder when it exists. */
+function mountStatic(app: Express, examplesDir: string | null, seed: () => SeedResult | undefined): void {
+  app.get('/', async (_req, res) => void res.type('html').send(await startPage(examplesDir, seed())));
+  app.get(['/favicon.svg', '/favicon.ico'], (_req, res) => void res.type('image/svg+xml').set('cache-control', 'public, max-age=86400').send(FAVICON_SVG));
   if (examplesDir && existsSync(examplesDir)) app.use('/examples', express.static(examplesDir, { fallthrough: true }));
 }
 
@@ -153,7 +137,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         res.status(503).json({ error: { code: 'unavailable', message: 'The store is not answering.' } });
       }
     });
-    mountStatic(app, givenExamples === undefined ? DEFAULT_EXAMPLES_DIR : givenExamples);
+    let seed: SeedResult | undefined;
+    mountStatic(app, givenExamples === undefined ? DEFAULT_EXAMPLES_DIR : givenExamples, () => seed);
 
     const widgetsDir = givenWidgets === undefined ? DEFAULT_WIDGETS_DIR : givenWidgets;
     const blobStore = createFileBlobStore(join(config.dataDir, 'uploads'));
@@ -192,7 +177,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         if (agent.presence === 'online') await server.engine.setPresence({ workspaceId, system: 'startup' }, agent.id, 'offline');
       }
     }
-    let seed: SeedResult | undefined;
     if (demo) {
       seed = await seedDemo({ store, auth, workspaceId, ...(onSeedProgress && { onProgress: onSeedProgress }) });
     } else {

@@ -21,8 +21,11 @@ export {
   INLINE_IMAGE_TYPES,
   QUICK_REPLY_CONTENT_TYPE,
   UPLOAD_ID_PATTERN,
+  ANONYMOUS_VISITOR_NAME,
+  anonymousVisitorTag,
+  visitorDisplayName,
 } from './values.ts';
-export type { Permission, SmsSegments, ChannelCapabilityValues } from './values.ts';
+export type { Permission, SmsSegments, ChannelCapabilityValues, VisitorNameSource } from './values.ts';
 
 // Enumerations
 export {

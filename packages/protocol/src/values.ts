@@ -197,3 +197,43 @@ function split(widths: number[], part: number): number {
 export function defaultReplyConversation<C extends { lastMessageAt: string }>(conversations: readonly C[]): C | null {
   return conversations.reduce<C | null>((latest, c) => (!latest || c.lastMessageAt > latest.lastMessageAt ? c : latest), null);
 }
+
+/** The name the server gives an anonymous web-chat visitor who typed none. */
+export const ANONYMOUS_VISITOR_NAME = 'Website visitor';
+
+/** The fields of a customer profile a display name is made from. */
+export interface VisitorNameSource {
+  name: string;
+  emails: readonly string[];
+  phones: readonly string[];
+  identities: readonly { externalId: string }[];
+}
+
+/**
+ * A short tag for an anonymous web-chat identity (`anon:3YjyFTMKu1NYQeXQ` → `3YJY`), or null
+ * for any other identity: enough to tell two visitors apart at a glance.
+ */
+export function anonymousVisitorTag(externalId: string): string | null {
+  const match = /^anon:([A-Za-z0-9_-]{4})/.exec(externalId);
+  return match ? match[1]!.toUpperCase() : null;
+}
+
+/**
+ * The name to show for a customer: their own name, else an email, a phone, `Visitor 3YJY` for an
+ * anonymous visitor, or a signed-in visitor's user id. The inbox, the profile panel and the
+ * timeline all name customers by it; pass `visitor` to word the anonymous case in another language.
+ * @example visitorDisplayName({ name: '', emails: [], phones: [], identities: [{ externalId: 'anon:3YjyFTMK' }] }) // 'Visitor 3YJY'
+ */
+export function visitorDisplayName(customer: VisitorNameSource, visitor: (tag: string) => string = (tag) => `Visitor ${tag}`): string {
+  const name = customer.name.trim();
+  if (name && name !== ANONYMOUS_VISITOR_NAME) return name;
+  const contact = customer.emails[0] ?? customer.phones[0];
+  if (contact) return contact;
+  for (const { externalId } of customer.identities) {
+    const tag = anonymousVisitorTag(externalId);
+    if (tag) return visitor(tag);
+  }
+  const user = customer.identities.find((i) => i.externalId.startsWith('user:'));
+  if (user) return user.externalId.slice('user:'.length);
+  return name || visitor('');
+}

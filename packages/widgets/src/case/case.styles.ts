@@ -137,16 +137,27 @@ export const caseStyles = css`
     gap: 8px;
     align-items: center;
     min-inline-size: 0;
-    overflow-wrap: anywhere;
+  }
+  /* Identities are one line each, cut with an ellipsis; the full value is in the title. */
+  .ellipsis {
+    min-inline-size: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .customer-name {
+    min-inline-size: 0;
   }
   li svg {
     flex: none;
     color: var(--_muted);
   }
   .kind {
+    flex: none;
     color: var(--_muted);
     font-size: 0.8em;
     margin-inline-start: auto;
+    padding-inline-start: 4px;
   }
   .notice {
     margin: 10px 16px 0;
@@ -165,15 +176,20 @@ export const caseStyles = css`
   dl {
     margin: 0;
     display: grid;
-    grid-template-columns: max-content 1fr;
+    grid-template-columns: fit-content(45%) minmax(0, 1fr);
     gap: 4px 12px;
     font-size: 0.88em;
   }
   dt {
     color: var(--_muted);
   }
+  dl {
+    margin-block-start: 10px;
+  }
   dd {
     margin: 0;
-    overflow-wrap: anywhere;
+    min-inline-size: 0;
+    /* Long values break between words, and inside one only where nothing else fits. */
+    overflow-wrap: break-word;
   }
 `;

@@ -13,9 +13,9 @@ describe('casekit-case', () => {
   });
   afterEach(cleanup);
 
-  async function mount(): Promise<CasekitCase> {
+  async function mount(id = caseId, lang = 'en'): Promise<CasekitCase> {
     const el = await fixture<CasekitCase>(
-      `<casekit-case case-id="${caseId}"><div slot="integrations" id="billing">Balance €0.00</div></casekit-case>`,
+      `<casekit-case lang="${lang}" case-id="${id}"><div slot="integrations" id="billing">Balance €0.00</div></casekit-case>`,
     );
     el.client = await agentClient();
     await until(() => el.case && el['agents'].size, 'case loaded');
@@ -37,7 +37,7 @@ describe('casekit-case', () => {
     expect(customer).to.contain('María García');
     expect(customer).to.contain('maria.garcia@example.com');
     expect(customer).to.contain('+34612345678');
-    expect(customer).to.contain('user:1042');
+    expect($(el, '[part=identities] [title="user:1042"]').textContent).to.equal('1042');
     const slot = el.shadowRoot!.querySelector<HTMLSlotElement>('slot[name=integrations]')!;
     expect(slot.assignedElements()[0]!.id).to.equal('billing');
   });
@@ -89,5 +89,54 @@ describe('casekit-case', () => {
     expect(options[0]).to.equal((await storedCase(mock, caseId)).status);
     expect(new Set(options).size).to.equal(options.length);
     expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  const caseOf = async (customerId: string) => (await storedCases(mock)).find((c) => c.customerId === customerId)!.id;
+  const identities = (el: CasekitCase) =>
+    [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part=identities] li')].map((li) => li.querySelector('.value')!.textContent!.trim());
+  const details = (el: CasekitCase) =>
+    Object.fromEntries([...el.shadowRoot!.querySelectorAll('[part=details] dt')].map((dt) => [dt.textContent!.trim(), dt.nextElementSibling!.textContent!.trim()]));
+
+  it('lists an email once when it is both a profile email and an email identity, and a typed contact email that repeats it not at all', async () => {
+    await mock.engine.updateCustomer(await mock.actorOf('a_ben'), 'cu_olu', { attributes: { contactEmail: 'olu.adeyemi@example.org', accountNumber: 'FL-10433' } });
+    const el = await mount(await caseOf('cu_olu'));
+    expect(identities(el).filter((v) => v === 'olu.adeyemi@example.org')).to.have.length(1);
+    expect(el.shadowRoot!.querySelector('[part=customer]')!.textContent!.match(/olu\.adeyemi@example\.org/g)).to.have.length(1);
+    expect(details(el)).to.not.have.property('Contact email');
+  });
+
+  it('labels attributes for people, in the reader\'s language, with unknown keys humanized', async () => {
+    await mock.engine.updateCustomer(await mock.actorOf('a_ben'), 'cu_olu', {
+      attributes: { contactEmail: 'olu@home.example', accountNumber: 'FL-10433', last_speed_test: '480 Mbps', vip: true },
+    });
+    const en = details(await mount(await caseOf('cu_olu')));
+    expect(en).to.include({ 'Contact email': 'olu@home.example', 'Account number': 'FL-10433', 'Last speed test': '480 Mbps', VIP: 'Yes', Company: 'Adeyemi Design Ltd' });
+    expect(Object.keys(en)).to.not.include.members(['contactEmail', 'accountNumber']);
+    await cleanup();
+    const es = details(await mount(await caseOf('cu_olu'), 'es'));
+    expect(es).to.include({ 'Correo de contacto': 'olu@home.example', 'Número de cuenta': 'FL-10433', VIP: 'Sí', Empresa: 'Adeyemi Design Ltd' });
+  });
+
+  it('names an anonymous visitor "Visitor 9F3C", keeping the raw id only in the title, and cuts long identities with an ellipsis', async () => {
+    const el = await mount(await caseOf('cu_visitor'));
+    const panel = $(el, '[part=customer]');
+    expect(panel.querySelector('strong')!.textContent).to.equal('Visitor 9F3C');
+    expect(panel.textContent).to.not.contain('anon:');
+    const chat = panel.querySelector<HTMLElement>('[title="anon:9f3c1a"]')!;
+    expect(chat.textContent).to.equal('Visitor 9F3C');
+    expect(chat.closest('li')!.getAttribute('aria-label')).to.equal('Web chat: anon:9f3c1a');
+    await cleanup();
+    const es = await mount(await caseOf('cu_visitor'), 'es');
+    expect($(es, '[part=customer] strong').textContent).to.equal('Visitante 9F3C');
+
+    await cleanup();
+    const long = 'a.very.long.mailbox.name.that.does.not.fit@some-long-domain.example';
+    await mock.engine.updateCustomer(await mock.actorOf('a_ben'), 'cu_olu', { emails: ['olu.adeyemi@example.org', long] });
+    const narrow = await mount(await caseOf('cu_olu'));
+    narrow.style.inlineSize = '260px';
+    const value = narrow.shadowRoot!.querySelector<HTMLElement>(`[part=identities] [title="${long}"]`)!;
+    expect(value.getClientRects()).to.have.length(1, 'one line, not wrapped mid-word');
+    expect(value.scrollWidth).to.be.greaterThan(value.clientWidth, 'cut with an ellipsis');
+    expect(getComputedStyle(value).textOverflow).to.equal('ellipsis');
   });
 });

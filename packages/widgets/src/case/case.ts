@@ -8,10 +8,12 @@ import { caseStyles } from './case.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
 import { agentDirectory } from '../internal/agents.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
+import '../internal/messages-errors.ts';
 import { initials } from '../internal/format.ts';
+import { contactKinds, contactPoints, customerName, profileDetails } from '../internal/profile.ts';
 import { channelIcon } from '../internal/channel-icons.ts';
 import * as icons from '../internal/icons.ts';
 import { CASE_TRANSITIONS, PRIORITIES } from '../internal/labels.ts';
@@ -31,6 +33,8 @@ type CaseChange = Omit<CaseUpdateRequest, 'version'>;
  * @csspart header - Case number and subject.
  * @csspart fields - Status, priority, assignee and tags.
  * @csspart customer - The customer profile.
+ * @csspart identities - The customer's emails, phones and channel identities, one line each.
+ * @csspart details - The customer's attributes under human labels.
  */
 @customElement('casekit-case')
 export class CasekitCase extends LitElement {
@@ -98,7 +102,7 @@ export class CasekitCase extends LitElement {
       const detail = await client.getCase(this.caseId);
       if (token === this.loadToken) this.detail = detail;
     } catch (err) {
-      if (token === this.loadToken) this.notice = err instanceof Error ? err.message : String(err);
+      if (token === this.loadToken) this.notice = errorMessage(this.locale, err);
     } finally {
       if (token === this.loadToken) this.loading = false;
     }
@@ -131,7 +135,7 @@ export class CasekitCase extends LitElement {
         this.notice = this.t('case.conflict');
         await this.reload();
       } else {
-        this.notice = this.t('case.saveError', { message: err instanceof Error ? err.message : String(err) });
+        this.notice = this.t('case.saveError', { message: errorMessage(this.locale, err) });
         this.requestUpdate();
       }
       return false;
@@ -209,28 +213,29 @@ export class CasekitCase extends LitElement {
   }
 
   private renderCustomer(customer: Customer) {
-    const attrs = Object.entries(customer.attributes);
+    const name = customerName(customer, this.locale);
+    const details = profileDetails(customer, this.locale);
     return html`<section part="customer" aria-labelledby="customer-title">
       <h3 id="customer-title">${this.t('case.customer')}</h3>
       <div class="customer">
-        <span class="avatar" aria-hidden="true">${initials(customer.name || customer.emails[0] || '?')}</span>
-        <span>
-          <strong>${customer.name || customer.emails[0] || customer.phones[0] || customer.id}</strong>
-          ${customer.splynxId ? html`<span class="muted">Splynx #${customer.splynxId}</span>` : nothing}
+        <span class="avatar" aria-hidden="true">${initials(name)}</span>
+        <span class="customer-name">
+          <strong class="ellipsis" title=${name}>${name}</strong>
+          ${customer.splynxId ? html`<span class="muted">${this.t('case.splynx', { id: customer.splynxId })}</span>` : nothing}
         </span>
       </div>
-      <ul aria-label=${this.t('case.identities')}>
-        ${customer.emails.map((e) => html`<li>${channelIcon('email')}<span>${e}</span><span class="kind">${this.t('case.emails')}</span></li>`)}
-        ${customer.phones.map((p) => html`<li>${channelIcon('sms')}<span dir="ltr">${p}</span><span class="kind">${this.t('case.phones')}</span></li>`)}
-        ${customer.identities.map(
-          (i) => html`<li>
-            ${channelIcon(i.kind)}<span>${i.externalId}</span><span class="kind">${this.t(`channel.${i.kind}` as MessageKey)}</span>
-          </li>`,
-        )}
+      <ul part="identities" aria-label=${this.t('case.identities')}>
+        ${contactPoints(customer, this.locale).map((point) => {
+          const kinds = contactKinds(point, this.locale);
+          return html`<li aria-label=${`${kinds}: ${point.full}`}>
+            ${channelIcon(point.kinds[0]!)}<span class="value ellipsis" dir=${point.kinds[0] === 'sms' || point.kinds[0] === 'whatsapp' ? 'ltr' : nothing} title=${point.full}>${point.value}</span
+            ><span class="kind">${kinds}</span>
+          </li>`;
+        })}
       </ul>
-      ${attrs.length
-        ? html`<dl style="margin-block-start: 10px">
-            ${attrs.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null ? '—' : String(v)}</dd>`)}
+      ${details.length
+        ? html`<dl part="details" aria-label=${this.t('case.details')}>
+            ${details.map((d) => html`<dt>${d.label}</dt><dd>${d.value}</dd>`)}
           </dl>`
         : nothing}
     </section>`;

@@ -161,11 +161,13 @@ describe('casekit-chat', () => {
     await el.updateComplete;
     const received = new Promise<Event & { message: Message }>((r) => el.addEventListener('casekit-message-received', (e) => r(e as never), { once: true }));
     (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', agentMessage());
-    (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', agentMessage({ text: 'Second' }));
     expect((await received).message.text).to.equal('Hello from support');
     await el.updateComplete;
+    expect($(el, '.sr-live')!.textContent).to.equal('1 unread message');
+    (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', agentMessage({ text: 'Second' }));
+    await el.updateComplete;
     expect($(el, '[part=badge]')!.textContent!.trim()).to.equal('2');
-    expect($(el, '.sr-live')!.textContent).to.contain('2 unread');
+    expect($(el, '.sr-live')!.textContent).to.equal('2 unread messages');
     el.open();
     await el.updateComplete;
     expect($(el, '[part=badge]')).to.equal(null);

@@ -9,7 +9,7 @@ import { themeStyles } from '../internal/theme.ts';
 import { chatStyles } from './chat.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { visitorClientContext } from '../context.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { resolveLang, translate, translatePlural, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import * as icons from '../internal/icons.ts';
@@ -820,7 +820,7 @@ export class CasekitChat extends LitElement {
           ? html`<span part="badge" class="badge" aria-hidden="true">${this.unread > 99 ? '99+' : this.unread}</span>`
           : nothing}
       </button>
-      <span class="sr-live" role="status">${this.unread > 0 && !this.opened ? this.t('chat.unread', { count: this.unread }) : ''}</span>
+      <span class="sr-live" role="status">${this.unread > 0 && !this.opened ? translatePlural(this.locale, 'chat.unread', this.unread) : ''}</span>
     </div>`;
   }
 }

@@ -75,7 +75,8 @@ function prepare(el: Stubbed): void {
   const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
   root.innerHTML = PLACEHOLDER;
   const button = root.querySelector('button')!;
-  const label = el.getAttribute('lang')?.toLowerCase().startsWith('es') ? 'Abrir chat' : 'Open chat';
+  const lang = el.closest('[lang]')?.getAttribute('lang') ?? navigator.language;
+  const label = lang.toLowerCase().startsWith('es') ? 'Abrir chat' : 'Open chat';
   button.setAttribute('aria-label', label);
   placeFixed(button, el);
   button.addEventListener('pointerenter', () => void load(), { once: true });

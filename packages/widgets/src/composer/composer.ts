@@ -8,9 +8,10 @@ import { themeStyles } from '../internal/theme.ts';
 import { composerStyles } from './composer.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, resolveLang, translate, translatePlural, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
+import '../internal/messages-errors.ts';
 import { channelIcon } from '../internal/channel-icons.ts';
 import * as icons from '../internal/icons.ts';
 import { channelLimit } from '../internal/labels.ts';
@@ -343,7 +344,7 @@ export class CasekitComposer extends LitElement {
       return true;
     } catch (err) {
       if (errorCode(err) === 'reply_window_closed') this.windowClosedBy = new Set(this.windowClosedBy).add(conversationId);
-      else this.error = this.t('composer.error', { message: err instanceof Error ? err.message : String(err) });
+      else this.error = this.t('composer.error', { message: errorMessage(this.locale, err) });
       return false;
     } finally {
       this.sending = false;
@@ -563,7 +564,7 @@ export class CasekitComposer extends LitElement {
         <span class="actions">
           <span part="counter" id="composer-count" class="count ${over > 0 ? 'over' : ''}" aria-live="polite">
             ${over > 0
-              ? this.t('composer.tooLong', { channel: channelName || this.t('composer.reply'), count: over })
+              ? translatePlural(this.locale, 'composer.tooLong', over, { channel: channelName || this.t('composer.reply') })
               : this.t('composer.limit', { count: formatCount(length, this.locale), max: formatCount(limits.maxTextLength, this.locale) })}${segments
               ? html` · <span class="segments" title=${this.t('composer.segments.title', { count: segments.segments, encoding: segments.encoding })}
                   >${this.t('composer.segments', { count: segments.segments })}</span

@@ -8,6 +8,21 @@ import { agentClient, push, receive, startMockApi, storedCase, storedCases } fro
 describe('casekit-inbox with supplied cases', () => {
   afterEach(cleanup);
 
+  it('counts cases with the plural rules of its language: "1 case", "2 cases", "1 caso"', async () => {
+    const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 300px" no-toolbar></casekit-inbox>');
+    el.cases = [makeCase(1)];
+    await el.updateComplete;
+    const summary = () => el.shadowRoot!.querySelector('.summary')!.textContent!.trim();
+    expect(summary()).to.equal('1 case');
+    el.cases = [makeCase(1), makeCase(2)];
+    await el.updateComplete;
+    expect(summary()).to.equal('2 cases');
+    const es = await fixture<CasekitInbox>('<casekit-inbox lang="es" style="height: 300px" no-toolbar></casekit-inbox>');
+    es.cases = [makeCase(1)];
+    await es.updateComplete;
+    expect(es.shadowRoot!.querySelector('.summary')!.textContent!.trim()).to.equal('1 caso');
+  });
+
   it('renders only the visible rows of 10,000 cases and scrolls to the last one', async () => {
     const el = await fixture<CasekitInbox>('<casekit-inbox style="height: 600px" no-toolbar></casekit-inbox>');
     el.cases = Array.from({ length: 10_000 }, (_, i) => makeCase(i + 1));

@@ -8,9 +8,10 @@ import { themeStyles } from '../internal/theme.ts';
 import { inboxStyles } from './inbox.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, resolveLang, translate, translatePlural, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
+import '../internal/messages-errors.ts';
 import { formatCount, formatFull, formatTime, initials } from '../internal/format.ts';
 import { channelIcon } from '../internal/channel-icons.ts';
 import * as icons from '../internal/icons.ts';
@@ -222,7 +223,7 @@ export class CasekitInbox extends LitElement {
       this.activeIndex = Math.min(this.activeIndex, this.items.length - 1);
       if (this.viewport) this.viewport.scrollTop = 0;
     } catch (err) {
-      if (token === this.loadToken) this.error = err instanceof Error ? err.message : String(err);
+      if (token === this.loadToken) this.error = errorMessage(this.locale, err);
     } finally {
       if (token === this.loadToken) {
         this.loading = false;
@@ -249,7 +250,7 @@ export class CasekitInbox extends LitElement {
       this.unread = new Set([...this.unread, ...unreadOf(page.items.filter((c) => !seen.has(c.id)), page.readAt)]);
       this.rememberTags(page.items);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(this.locale, err);
     } finally {
       if (token === this.loadToken) this.loading = false;
     }
@@ -516,7 +517,7 @@ export class CasekitInbox extends LitElement {
     return html`<div class="root" lang=${this.locale}>
       ${this.noToolbar ? nothing : this.renderToolbar()}
       <div class="summary" role="status">
-        <span>${this.loading && !this.items.length ? this.t('inbox.loading') : this.t('inbox.count', { count: formatCount(this.items.length, this.locale) + (this.nextCursor ? '+' : '') })}</span>
+        <span>${this.loading && !this.items.length ? this.t('inbox.loading') : translatePlural(this.locale, 'inbox.count', this.items.length, { count: formatCount(this.items.length, this.locale) + (this.nextCursor ? '+' : '') })}</span>
       </div>
       ${this.error ? html`<div class="message error" role="alert">${this.t('inbox.error')} ${this.error}</div>` : nothing}
       ${!this.loading && !this.error && this.items.length === 0

@@ -2,7 +2,8 @@ import { css, html, nothing, type ReactiveController, type ReactiveControllerHos
 import { DEFAULT_UPLOAD_TYPES, type Attachment } from '@casekit/protocol';
 import { adoptLate, formatBytes } from './attachments.ts';
 import './messages-attach.ts';
-import type { MessageKey } from '../i18n.ts';
+import './messages-errors.ts';
+import { errorMessage, type MessageKey } from '../i18n.ts';
 
 /** What the widget accepts before anything is uploaded (the server checks again). */
 export interface AttachmentLimits {
@@ -100,7 +101,7 @@ export class AttachmentDrafts implements ReactiveController {
           (attachment) => (draft.attachment = attachment),
           (err: unknown) => {
             draft.failed = true;
-            this.error = t('attach.error.upload', { name: file.name, message: err instanceof Error ? err.message : String(err) });
+            this.error = t('attach.error.upload', { name: file.name, message: errorMessage(this.options.locale(), err) });
           },
         )
         .finally(() => this.host.requestUpdate());

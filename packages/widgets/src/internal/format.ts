@@ -1,18 +1,23 @@
+/** One Intl object per language, made once; English where the language tag is not valid. */
+function perLanguage<T>(map: Map<string, T>, lang: string, make: (lang: string) => T): T {
+  let f = map.get(lang);
+  if (!f) {
+    try {
+      f = make(lang);
+    } catch {
+      f = make('en');
+    }
+    map.set(lang, f);
+  }
+  return f;
+}
+
 /** Short, locale-aware times for message lists. */
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 function cached(map: Map<string, Intl.DateTimeFormat>, lang: string, options: Intl.DateTimeFormatOptions) {
-  let f = map.get(lang);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat(lang, options);
-    } catch {
-      f = new Intl.DateTimeFormat('en', options);
-    }
-    map.set(lang, f);
-  }
-  return f;
+  return perLanguage(map, lang, (l) => new Intl.DateTimeFormat(l, options));
 }
 
 /** `14:05` today, `12 Mar` before. */
@@ -56,14 +61,12 @@ const numberFormats = new Map<string, Intl.NumberFormat>();
 
 /** `10,000` / `10.000`: a count in the reader's language (formatters are cached). */
 export function formatCount(n: number, lang: string): string {
-  let f = numberFormats.get(lang);
-  if (!f) {
-    try {
-      f = new Intl.NumberFormat(lang);
-    } catch {
-      f = new Intl.NumberFormat('en');
-    }
-    numberFormats.set(lang, f);
-  }
-  return f.format(n);
+  return perLanguage(numberFormats, lang, (l) => new Intl.NumberFormat(l)).format(n);
+}
+
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The plural category (`one`, `few`, `other`…) `lang` puts the count `n` in. */
+export function pluralCategory(n: number, lang: string): Intl.LDMLPluralRule {
+  return perLanguage(pluralRules, lang, (l) => new Intl.PluralRules(l)).select(n);
 }

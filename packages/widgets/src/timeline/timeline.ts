@@ -9,9 +9,10 @@ import { timelineStyles } from './timeline.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
 import { agentDirectory } from '../internal/agents.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
+import '../internal/messages-errors.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import { attachmentStyles, renderAttachments } from '../internal/attachments.ts';
 import { channelIcon } from '../internal/channel-icons.ts';
@@ -145,7 +146,7 @@ export class CasekitTimeline extends LitElement {
       this.cursor = page.nextCursor;
       this.hasMore = page.nextCursor !== null;
     } catch (err) {
-      if (token === this.loadToken) this.error = err instanceof Error ? err.message : String(err);
+      if (token === this.loadToken) this.error = errorMessage(this.locale, err);
     } finally {
       if (token === this.loadToken) this.loading = false;
     }
@@ -167,7 +168,7 @@ export class CasekitTimeline extends LitElement {
       this.cursor = page.nextCursor;
       this.hasMore = page.nextCursor !== null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(this.locale, err);
     } finally {
       if (token === this.loadToken) this.loading = false;
     }
@@ -263,7 +264,7 @@ export class CasekitTimeline extends LitElement {
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (err) {
       tab?.close();
-      this.fileErrors = new Map(this.fileErrors).set(message.id, err instanceof Error ? err.message : String(err));
+      this.fileErrors = new Map(this.fileErrors).set(message.id, errorMessage(this.locale, err));
     }
   }
 
@@ -281,7 +282,7 @@ export class CasekitTimeline extends LitElement {
       if (this.statusOf(message) === 'failed') this.statuses.set(message.id, { status: queued.status, seq: failedAt + 0.5 });
       this.deliveryErrors.delete(message.id);
     } catch (err) {
-      this.retryErrors = new Map(this.retryErrors).set(message.id, this.t('timeline.retryError', { message: err instanceof Error ? err.message : String(err) }));
+      this.retryErrors = new Map(this.retryErrors).set(message.id, this.t('timeline.retryError', { message: errorMessage(this.locale, err) }));
     } finally {
       const retrying = new Set(this.retrying);
       retrying.delete(message.id);

@@ -27,6 +27,35 @@ describe('casekit-workbench', () => {
     return Boolean(node && node.getBoundingClientRect().width > 0);
   };
 
+  it('signs in in Spanish with lang="es": labels, and the server\'s refusal by its error code', async () => {
+    const el = await fixture<CasekitWorkbench>('<casekit-workbench lang="es" style="height: 640px; width: 900px"></casekit-workbench>');
+    const form = el.shadowRoot!.querySelector<HTMLFormElement>('form.signin')!;
+    expect(form.querySelector('label[for=wb-email]')!.textContent).to.equal('Correo electrónico');
+    expect(form.querySelector('label[for=wb-password]')!.textContent).to.equal('Contraseña');
+    expect(form.querySelector('button[type=submit]')!.textContent!.trim()).to.equal('Iniciar sesión');
+    form.querySelector<HTMLInputElement>('#wb-email')!.value = 'ada@northwind.example';
+    form.querySelector<HTMLInputElement>('#wb-password')!.value = 'not the password';
+    form.requestSubmit();
+    await until(() => el.shadowRoot!.querySelector('.signin [role=alert]'), 'refusal shown');
+    expect(el.shadowRoot!.querySelector('.signin [role=alert]')!.textContent).to.equal('Correo electrónico o contraseña incorrectos.');
+  });
+
+  it('shows a server error by its code in the reader\'s language, not in the server\'s English', async () => {
+    const el = await fixture<CasekitWorkbench>('<casekit-workbench lang="es" style="height: 640px; width: 900px"></casekit-workbench>');
+    const original = window.fetch;
+    window.fetch = async () => Response.json({ error: { code: 'unavailable', message: 'Down for maintenance until 02:00.' } }, { status: 503 });
+    try {
+      const form = el.shadowRoot!.querySelector<HTMLFormElement>('form.signin')!;
+      form.querySelector<HTMLInputElement>('#wb-email')!.value = 'ada@northwind.example';
+      form.querySelector<HTMLInputElement>('#wb-password')!.value = 'x';
+      form.requestSubmit();
+      await until(() => el.shadowRoot!.querySelector('.signin [role=alert]'), 'error shown');
+      expect(el.shadowRoot!.querySelector('.signin [role=alert]')!.textContent).to.equal('No se pudo conectar con el servidor. Comprueba la conexión e inténtalo de nuevo.');
+    } finally {
+      window.fetch = original;
+    }
+  });
+
   it('hands its client to every widget inside and opens a case from the keyboard', async () => {
     const el = await mount(1280);
     const list = inbox(el).shadowRoot!.querySelector<HTMLElement>('[role=listbox]')!;

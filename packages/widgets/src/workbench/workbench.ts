@@ -9,9 +9,10 @@ import { themeStyles } from '../internal/theme.ts';
 import { workbenchStyles } from './workbench.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
+import '../internal/messages-errors.ts';
 import * as icons from '../internal/icons.ts';
 import { currentAgent } from '../internal/agents.ts';
 import type { CaseSelectEvent } from '../events.ts';
@@ -189,7 +190,7 @@ export class CasekitWorkbench extends LitElement {
       this.provided = client;
       this.dispatchEvent(new SignedInEvent(res.token));
     } catch (err) {
-      this.signInError = err instanceof Error ? err.message : String(err);
+      this.signInError = errorMessage(this.locale, err, { unauthorized: 'workbench.signInFailed' });
     } finally {
       this.signingIn = false;
     }
@@ -202,9 +203,9 @@ export class CasekitWorkbench extends LitElement {
   private renderSignIn() {
     return html`<form class="signin" @submit=${this.signIn}>
       <h2>${this.t('workbench.signIn')}</h2>
-      <div><label for="wb-email">Email</label><input class="field" id="wb-email" name="email" type="email" autocomplete="username" required /></div>
+      <div><label for="wb-email">${this.t('workbench.email')}</label><input class="field" id="wb-email" name="email" type="email" autocomplete="username" required /></div>
       <div>
-        <label for="wb-password">Password</label
+        <label for="wb-password">${this.t('workbench.password')}</label
         ><input class="field" id="wb-password" name="password" type="password" autocomplete="current-password" required />
       </div>
       ${this.signInError ? html`<div class="error" role="alert">${this.signInError}</div>` : nothing}
