@@ -3,7 +3,7 @@
 //   packages/widgets/dist/cdn/            self-contained files for a <script> tag:
 //     casekit-chat.js        tiny loader: placeholder launcher, imports the full chat on use or idle
 //     casekit-chat.full.js   the full chat (Lit, SDK, realtime), and the chunks it loads on use
-//     casekit-workbench.js   the agent workbench
+//     casekit-workbench.js   the agent workbench, a classic script (also fine with type="module")
 //   examples/dist/                        the CRM example bundle and copies of the CDN files
 // Every output's gzipped size is printed at the end of the build.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -76,7 +76,8 @@ const cjs = () => commonjs({ include: /node_modules/ });
 const compile = () => esbuild({ target: 'es2022', tsconfig, minify: false, legalComments: 'none' });
 // Lit's `svg` tag only builds a template object: icons nobody draws are dropped from each bundle.
 const treeshake = { manualPureFunctions: ['svg'] };
-const minify = () => terser({ ecma: 2022, module: true, compress: { passes: 2 }, format: { comments: false } });
+// `module: false` for a script whose top-level name is its interface (it must not be dropped or renamed).
+const minify = ({ module = true } = {}) => terser({ ecma: 2022, module, compress: { passes: 2 }, format: { comments: false } });
 
 const sizes = [];
 /** Records the raw and gzip -9 size of every chunk written. */
@@ -167,11 +168,12 @@ export default [
     treeshake,
     onwarn,
   },
-  // The workbench in one self-contained file for hosts without a bundler.
+  // The workbench in one self-contained file for hosts without a bundler: an IIFE, so a plain
+  // <script src> works; its exports land on the global `casekitWorkbench`.
   {
     input: source('workbench', 'workbench.ts'),
-    plugins: [resolve(), cjs(), compile(), minify(), reportSizes()],
-    output: { file: join(widgets, 'dist/cdn/casekit-workbench.js'), format: 'es', inlineDynamicImports: true },
+    plugins: [resolve(), cjs(), compile(), minify({ module: false }), reportSizes()],
+    output: { file: join(widgets, 'dist/cdn/casekit-workbench.js'), format: 'iife', name: 'casekitWorkbench', inlineDynamicImports: true },
     treeshake,
     onwarn,
   },

@@ -41,6 +41,8 @@ export interface StartOptions extends Partial<Config> {
   onSeedProgress?: (done: number, total: number) => void;
   /** Folder served at `/examples` (default: the repository's `examples/` when it exists). */
   examplesDir?: string | null;
+  /** The CDN widget files served at `/widgets/` (default: `packages/widgets/dist/cdn` when built). */
+  widgetsDir?: string | null;
 }
 
 export interface RunningServer {
@@ -62,6 +64,7 @@ export interface RunningServer {
 export const UNATTACHED_UPLOAD_MS = 24 * 3_600_000;
 
 const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../../examples', import.meta.url));
+const DEFAULT_WIDGETS_DIR = fileURLToPath(new URL('../../packages/widgets/dist/cdn', import.meta.url));
 
 /** Logs one line per request: method, path (no query, no upload ids), status and milliseconds. */
 function requestLog(logger: Logger): express.RequestHandler {
@@ -105,7 +108,7 @@ async function ensureFirstAdmin(store: Store, engine: CaseEngine, auth: Auth, wo
  * @example const server = await startServer({ port: 0, dataDir: tmp }); await server.close()
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { store: givenStore, logger: givenLogger, demo, onSeedProgress, examplesDir: givenExamples, ...overrides } = options;
+  const { store: givenStore, logger: givenLogger, demo, onSeedProgress, examplesDir: givenExamples, widgetsDir: givenWidgets, ...overrides } = options;
   const config: Config = { ...loadConfig(process.env), ...overrides };
   const logger = givenLogger ?? createLogger(config.logLevel);
   await mkdir(config.dataDir, { recursive: true });
@@ -137,6 +140,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     let seed: SeedResult | undefined;
     mountStatic(app, givenExamples === undefined ? DEFAULT_EXAMPLES_DIR : givenExamples, () => seed);
 
+    const widgetsDir = givenWidgets === undefined ? DEFAULT_WIDGETS_DIR : givenWidgets;
     const blobStore = createFileBlobStore(join(config.dataDir, 'uploads'));
     // Files uploaded but never sent with a message go after a day; the check runs hourly.
     const sweepUploads = async () => {
@@ -163,6 +167,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(config.publicUrl && { publicUrl: `${config.publicUrl}/api/v1` }),
       channels: { adapters: ALL_CHANNEL_ADAPTERS, ...(config.publicUrl && { publicUrl: config.publicUrl }) },
       corsOrigins: config.corsOrigins,
+      ...(widgetsDir && existsSync(widgetsDir) && { widgetsDir }),
     });
     await ensureBaseline({ store, engine: server.engine }, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });
     if (ownsStore) {

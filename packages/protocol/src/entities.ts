@@ -29,7 +29,7 @@ export const Workspace = z.object({
   name: z.string().min(1).max(200),
   createdAt: Timestamp,
 });
-export type Workspace = z.infer<typeof Workspace>;
+export interface Workspace extends z.infer<typeof Workspace> {}
 
 /** Settings an admin may change. */
 export const WorkspaceSettings = z.object({
@@ -38,7 +38,7 @@ export const WorkspaceSettings = z.object({
   /** Business name shown to customers in the chat. */
   displayName: z.string().min(1).max(200),
 });
-export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
+export interface WorkspaceSettings extends z.infer<typeof WorkspaceSettings> {}
 
 /** How one channel knows a customer: unique per channel. */
 export const ChannelIdentity = z.object({
@@ -46,7 +46,7 @@ export const ChannelIdentity = z.object({
   kind: ChannelKind,
   externalId: z.string().min(1).max(320),
 });
-export type ChannelIdentity = z.infer<typeof ChannelIdentity>;
+export interface ChannelIdentity extends z.infer<typeof ChannelIdentity> {}
 
 export const Customer = z.object({
   id: Id,
@@ -60,10 +60,10 @@ export const Customer = z.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-export type Customer = z.infer<typeof Customer>;
+export interface Customer extends z.infer<typeof Customer> {}
 
 export const Skill = z.object({ name: z.string().min(1).max(60), level: z.number().int().min(1).max(5) });
-export type Skill = z.infer<typeof Skill>;
+export interface Skill extends z.infer<typeof Skill> {}
 
 export const Agent = z.object({
   id: Id,
@@ -80,7 +80,7 @@ export const Agent = z.object({
   presence: Presence,
   createdAt: Timestamp,
 });
-export type Agent = z.infer<typeof Agent>;
+export interface Agent extends z.infer<typeof Agent> {}
 
 /** A configured inbox. Its secrets never leave the server: only their names do. */
 export const Channel = z.object({
@@ -100,7 +100,7 @@ export const Channel = z.object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
-export type Channel = z.infer<typeof Channel>;
+export interface Channel extends z.infer<typeof Channel> {}
 
 export const Case = z.object({
   id: Id,
@@ -126,7 +126,7 @@ export const Case = z.object({
   /** Increases on every change; send it back to update (optimistic concurrency). */
   version: z.number().int().positive(),
 });
-export type Case = z.infer<typeof Case>;
+export interface Case extends z.infer<typeof Case> {}
 
 export const Conversation = z.object({
   id: Id,
@@ -144,7 +144,7 @@ export const Conversation = z.object({
   /** The customer's latest message on it: an email reply answers its headers. */
   lastInboundMessageId: Id.optional(),
 });
-export type Conversation = z.infer<typeof Conversation>;
+export interface Conversation extends z.infer<typeof Conversation> {}
 
 /** Longest template body WhatsApp takes (Twilio error 63021, Meta's body component). */
 export const MAX_TEMPLATE_LENGTH = 1024;
@@ -184,7 +184,7 @@ export const Attachment = z.object({
   size: z.number().int().min(0),
   url: z.string().max(2048),
 });
-export type Attachment = z.infer<typeof Attachment>;
+export interface Attachment extends z.infer<typeof Attachment> {}
 
 export const Message = z.object({
   id: Id,
@@ -217,11 +217,11 @@ export const Message = z.object({
   template: MessageTemplateRef.optional(),
   createdAt: Timestamp,
 });
-export type Message = z.infer<typeof Message>;
+export interface Message extends z.infer<typeof Message> {}
 
 /** What moved on a case: field name to [before, after]. */
 export const CaseChanges = z.record(z.string(), z.tuple([z.unknown(), z.unknown()]));
-export type CaseChanges = z.infer<typeof CaseChanges>;
+export interface CaseChanges extends z.infer<typeof CaseChanges> {}
 
 const eventBase = {
   seq: z.number().int().positive(),

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** The client looks for casekit (API or realtime) at a path where it is not mounted: set the SDK's `path`. */
+  wrong_path: 404,
   version_conflict: 409,
   conflict: 409,
   /** The channel's reply window (WhatsApp's 24 hours) has closed: only an approved template may go out. */

@@ -129,6 +129,9 @@ export type { RouteDef, Routes, RouteName } from './routes.ts';
 export { ROUTE_META, AGENT_NAMESPACE, VISITOR_NAMESPACE } from './route-meta.ts';
 export type { RouteMeta, RouteAuth } from './route-meta.ts';
 
+// Mounting under a path
+export { API_PATH, SOCKET_IO_PATH, WIDGETS_PATH, normalizeMountPath, socketIoPath } from './mount-path.ts';
+
 // Sockets
 export { TypingPayload } from './sockets.ts';
 export { decodeEvents, encodeEvents } from './event-bytes.ts';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import { AGENT_NAMESPACE } from '@casekit/protocol';
+import { AGENT_NAMESPACE, API_PATH } from '@casekit/protocol';
 import type {
   Agent,
   Attachment,
@@ -11,7 +11,7 @@ import type {
   Presence,
 } from '@casekit/protocol';
 import { CasekitApiError, errorFromResponse } from './errors.ts';
-import { createRequest, resolveUrl } from './internal/http.ts';
+import { createRequest, mountedBaseUrl, resolveUrl, splitBaseUrl } from './internal/http.ts';
 import type { HttpOptions } from './internal/http.ts';
 import type { RequestFn, RouteBody, RouteQuery, RouteResponse } from './requests.ts';
 import type { UploadOptions } from './upload-options.ts';
@@ -23,6 +23,12 @@ import type { TypedEmitter } from './typed-emitter.ts';
 export interface AgentClientOptions {
   /** Origin of the casekit server, e.g. `https://support.example.com` ('' for the page's own origin). */
   baseUrl: string;
+  /**
+   * Where casekit is mounted on that origin, e.g. `/support`: the server's `path` option. REST
+   * calls go to `<path>/api/v1` and realtime to `<path>/socket.io`. Default: the root (a path at
+   * the end of `baseUrl` counts too).
+   */
+  path?: string;
   /** A token you already have (from your portal's issuer, or an earlier `login`). */
   token?: string;
   /** Your own fetch (for tests, proxies, or adding headers). */
@@ -60,7 +66,7 @@ export type AgentClientEvents = {
   typing: (typing: AgentTyping) => void;
   /** The realtime connection changed state. */
   connection: (state: ConnectionState) => void;
-  /** Something failed in the background (realtime handshake, replay). */
+  /** Something failed in the background (replay, realtime); a realtime connection that fails is a `CasekitRealtimeError` with a `reason`. */
   error: (error: CasekitApiError) => void;
 };
 
@@ -172,8 +178,9 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   #baseUrl: string;
   readonly request: RequestFn;
 
-  constructor(options: AgentClientOptions) {
+  constructor(given: AgentClientOptions) {
     super();
+    const options = { ...given, baseUrl: mountedBaseUrl(given.baseUrl, given.path) };
     this.#token = options.token ?? null;
     this.#autoConnect = options.realtime ?? false;
     this.#baseUrl = options.baseUrl;
@@ -187,6 +194,7 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
     this.#socket = new ReplayingSocket({
       baseUrl: options.baseUrl,
       namespace: AGENT_NAMESPACE,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
       getToken: () => this.#token,
       lastSeq: options.lastSeq ?? START_FROM_NOW,
       onEvent: (event) => this.#dispatch(event),
@@ -255,7 +263,8 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
 
   async fetchAttachment(caseId: string, messageId: string, index: number): Promise<Blob> {
     const what = 'GET /cases/:caseId/messages/:messageId/attachments/:index';
-    const url = resolveUrl(this.#baseUrl, `/api/v1/cases/${encodeURIComponent(caseId)}/messages/${encodeURIComponent(messageId)}/attachments/${index}`);
+    // Under the mount path: `/api/v1` alone would resolve to the origin's root.
+    const url = resolveUrl(this.#baseUrl, `${splitBaseUrl(this.#baseUrl).mountPath}${API_PATH}/cases/${encodeURIComponent(caseId)}/messages/${encodeURIComponent(messageId)}/attachments/${index}`);
     const doFetch: typeof fetch = this.#http.fetch ?? ((input, init) => globalThis.fetch(input, init));
     let response: Response;
     try {

@@ -32,6 +32,28 @@ export class CasekitApiError extends Error {
   }
 }
 
+/**
+ * Why the realtime connection failed: `unreachable`, nothing answered (server down, network,
+ * or a cross-origin page the server does not allow); `wrong_path`, something answered but casekit
+ * is not mounted there (set the client's `path`); `refused`, the server turned the handshake down
+ * (a token it does not accept).
+ */
+export type RealtimeFailureReason = 'unreachable' | 'wrong_path' | 'refused';
+
+/**
+ * The `error` event's payload when realtime cannot connect. An unreachable server is reported
+ * once after the first failed attempt; the client keeps retrying and emits `connection` states.
+ * @example client.on('error', (e) => { if (e instanceof CasekitRealtimeError && e.reason === 'wrong_path') console.warn(e.message); });
+ */
+export class CasekitRealtimeError extends CasekitApiError {
+  readonly reason: RealtimeFailureReason;
+
+  constructor(reason: RealtimeFailureReason, code: ErrorCode, message: string, options: { status?: number; details?: ApiErrorDetails; cause?: unknown } = {}) {
+    super(code, message, options);
+    this.reason = reason;
+  }
+}
+
 /** Builds the error for a non-2xx answer, from its `{ error }` body when there is one. */
 export function errorFromResponse(status: number, body: unknown, what: string): CasekitApiError {
   if (isErrorBody(body)) {

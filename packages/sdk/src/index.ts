@@ -31,5 +31,5 @@ export type { ConnectionState } from './connection-state.ts';
 export type { TypedEmitter } from './typed-emitter.ts';
 
 // Errors
-export { CasekitApiError } from './errors.ts';
-export type { ApiErrorDetails } from './errors.ts';
+export { CasekitApiError, CasekitRealtimeError } from './errors.ts';
+export type { ApiErrorDetails, RealtimeFailureReason } from './errors.ts';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { VISITOR_NAMESPACE } from '@casekit/protocol';
 import type { Attachment, DeliveryStatus, Message, Page, VisitorSessionResponse, VisitorStatusResponse } from '@casekit/protocol';
 import { CasekitApiError, toApiError } from './errors.ts';
-import { createRequest, resolveUrl } from './internal/http.ts';
+import { createRequest, mountedBaseUrl, resolveUrl } from './internal/http.ts';
 import type { HttpOptions } from './internal/http.ts';
 import type { RequestFn, RouteBody, RouteQuery } from './requests.ts';
 import type { UploadOptions } from './upload-options.ts';
@@ -27,6 +27,12 @@ export interface VisitorIdentity {
 export interface VisitorClientOptions {
   /** Origin of the casekit server ('' for the page's own origin). */
   baseUrl: string;
+  /**
+   * Where casekit is mounted on that origin, e.g. `/support`: the server's `path` option. REST
+   * calls go to `<path>/api/v1` and realtime to `<path>/socket.io`. Default: the root (a path at
+   * the end of `baseUrl` counts too).
+   */
+  path?: string;
   /** The web-chat channel this widget belongs to. */
   channelId: string;
   fetch?: typeof fetch;
@@ -68,7 +74,7 @@ export type VisitorClientEvents = {
   typing: (typing: { typing: boolean; name: string }) => void;
   /** The realtime connection changed state. */
   connection: (state: ConnectionState) => void;
-  /** Something failed in the background (sending, replay, handshake). */
+  /** Something failed in the background (sending, replay, realtime); a realtime connection that fails is a `CasekitRealtimeError` with a `reason`. */
   error: (error: CasekitApiError) => void;
   /** The local view (`messages`) changed; handy for re-rendering. */
   change: (messages: ReadonlyArray<ChatItem>) => void;
@@ -174,8 +180,9 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #retryDelay = 0;
 
-  constructor(options: VisitorClientOptions) {
+  constructor(given: VisitorClientOptions) {
     super();
+    const options = { ...given, baseUrl: mountedBaseUrl(given.baseUrl, given.path) };
     this.#options = options;
     this.#realtime = options.realtime ?? true;
     const scope = `${options.baseUrl}|${options.channelId}`;
@@ -198,6 +205,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
     this.#socket = new ReplayingSocket({
       baseUrl: options.baseUrl,
       namespace: VISITOR_NAMESPACE,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
       getToken: () => this.#session.token,
       lastSeq: 0,
       onEvent: (event) => {

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { createCaseEngine, createOutboxWorker, type CaseEngine, type ChannelAdapter, type ChannelRecord, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
 import express, { type Express } from 'express';
-import type { Presence } from '@casekit/protocol';
+import { API_PATH, normalizeMountPath, socketIoPath, WIDGETS_PATH, type Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter, type ApiRouterOptions } from './api-router.ts';
-import { corsMiddleware, isOriginAllowed, type CorsOrigins } from './cors.ts';
+import { corsMiddleware, isOriginAllowed, staticCorsHeaders, type CorsOrigins } from './cors.ts';
 import { createChannelKinds, createWebhookRunner, type Auth, type BlobStore, type OpenApiOptions, type UploadLimits, type WebhookRunner } from '@casekit/api';
 import type { Attachment } from '@casekit/protocol';
 import { webhookRoute } from './webhook-route.ts';
@@ -25,6 +25,18 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
   publishers?: Publisher[];
   /** Mount into this Express app instead of a new one (add your own middleware first). */
   app?: Express;
+  /**
+   * Where casekit lives in the app, e.g. `/support`: the API at `<path>/api/v1`, webhooks at
+   * `<path>/webhooks/<channelId>`, widget files at `<path>/widgets/` and socket.io at
+   * `<path>/socket.io`. Clients pass the same `path` (or a `baseUrl` that ends with it).
+   * Default: the root.
+   */
+  path?: string;
+  /**
+   * A folder of the CDN widget files (`@casekit/widgets`' `dist/cdn`) to serve at `<path>/widgets/`,
+   * with CORS headers for `corsOrigins`, so host pages on other origins can load the chat from here.
+   */
+  widgetsDir?: string;
   socketOptions?: Partial<ServerOptions>;
   openapi?: OpenApiOptions;
   /** Where uploaded files go (`createFileBlobStore(dir)`); without one, uploads answer 503. */
@@ -96,6 +108,7 @@ export interface CasekitServer {
 export function createCasekitServer(options: CasekitServerOptions): CasekitServer {
   const app = options.app ?? express();
   app.disable('x-powered-by');
+  const mount = normalizeMountPath(options.path);
   const httpServer = createServer(app);
   const corsOrigins = options.corsOrigins ?? [];
   const crossOrigin = corsOrigins === '*' || corsOrigins.length > 0;
@@ -120,6 +133,8 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
           callback(null, origin === undefined || sameHost || isOriginAllowed(corsOrigins, origin));
         },
       }),
+      // The SDK derives the same from its `path`; a `path` in socketOptions overrides both.
+      path: socketIoPath(mount),
       ...options.socketOptions,
     },
   });
@@ -157,15 +172,22 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     kinds,
     publicUrl,
     // Like agents' uploads: under the configured public URL, else a path the SDK resolves.
-    uploadUrl: (id) => `${options.publicUrl ?? (options.channels?.publicUrl ? `${publicUrl()}/api/v1` : '/api/v1')}/uploads/${id}`,
+    uploadUrl: (id) => `${options.publicUrl ?? (options.channels?.publicUrl ? `${publicUrl()}${API_PATH}` : `${mount}${API_PATH}`)}/uploads/${id}`,
     logger: logger ?? defaultLogger,
     ...(options.blobStore && { blobStore: options.blobStore }),
     ...(options.channels?.fetch && { fetch: options.channels.fetch }),
     ...(options.clock && { clock: options.clock }),
   });
-  app.all('/webhooks/:channelId', webhookRoute(webhooks, logger ?? defaultLogger));
-  if (crossOrigin) app.use('/api/v1', corsMiddleware(corsOrigins));
-  app.use('/api/v1', createApiRouter({ ...options, channels, engine, logger: options.logger ?? defaultLogger }));
+  app.all(`${mount}/webhooks/:channelId`, webhookRoute(webhooks, logger ?? defaultLogger));
+  // Also without allowed origins: a preflight from another origin then gets the 403 that says why.
+  app.use(`${mount}${API_PATH}`, corsMiddleware(corsOrigins));
+  // The OpenAPI document names the API where it is mounted, so its try-it calls reach it.
+  const openapi = { ...options.openapi, serverUrl: options.openapi?.serverUrl ?? `${mount}${API_PATH}` };
+  app.use(`${mount}${API_PATH}`, createApiRouter({ ...options, openapi, channels, engine, logger: options.logger ?? defaultLogger }));
+  if (options.widgetsDir) {
+    // The chat's loader imports the full chat as a module: another origin needs CORS for that.
+    app.use(`${mount}${WIDGETS_PATH}`, staticCorsHeaders(corsOrigins), express.static(options.widgetsDir, { fallthrough: false, index: false }));
+  }
 
   const outboxOptions = options.outbox ?? {};
   const outbox = outboxOptions

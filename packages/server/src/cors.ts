@@ -65,3 +65,23 @@ export function corsMiddleware(origins: CorsOrigins): RequestHandler {
     res.status(204).end();
   };
 }
+
+/**
+ * CORS for static files (the CDN widget files): listed origins, or any with `'*'`, may read them,
+ * which a module `import()` from a host page on another origin needs. Preflights are not needed
+ * for a plain GET and are left to the next handler.
+ */
+export function staticCorsHeaders(origins: CorsOrigins): RequestHandler {
+  const allowed = origins === '*' ? '*' : origins.map((origin) => normalizeOrigin(origin) ?? origin);
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (allowed === '*') res.setHeader('Access-Control-Allow-Origin', '*');
+    else {
+      res.vary('Origin');
+      if (typeof origin === 'string' && isOriginAllowed(allowed, origin)) res.setHeader('Access-Control-Allow-Origin', origin);
+    }
+    // Hosts that isolate themselves (COEP) may still embed these files.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    next();
+  };
+}

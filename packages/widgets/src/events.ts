@@ -113,16 +113,26 @@ export class ChannelSavedEvent extends Event {
   }
 }
 
+/**
+ * Every event the widgets fire, by name: typed on elements, `document` and `window` alike, so a
+ * listener anywhere up the tree gets the event's fields.
+ * @example document.addEventListener('casekit-message-sent', (e) => console.log(e.caseId));
+ */
+export interface CasekitEventMap {
+  'casekit-chat-opened': ChatOpenedEvent;
+  'casekit-chat-closed': ChatClosedEvent;
+  'casekit-message-received': MessageReceivedEvent;
+  'casekit-message-sent': MessageSentEvent;
+  'casekit-message-send-request': MessageSendRequestEvent;
+  'casekit-case-select': CaseSelectEvent;
+  'casekit-case-change-request': CaseChangeRequestEvent;
+  'casekit-case-changed': CaseChangedEvent;
+  'casekit-channel-saved': ChannelSavedEvent;
+}
+
+// The events bubble and are composed, so they reach `document` and `window` too.
 declare global {
-  interface HTMLElementEventMap {
-    'casekit-chat-opened': ChatOpenedEvent;
-    'casekit-chat-closed': ChatClosedEvent;
-    'casekit-message-received': MessageReceivedEvent;
-    'casekit-message-sent': MessageSentEvent;
-    'casekit-message-send-request': MessageSendRequestEvent;
-    'casekit-case-select': CaseSelectEvent;
-    'casekit-case-change-request': CaseChangeRequestEvent;
-    'casekit-case-changed': CaseChangedEvent;
-    'casekit-channel-saved': ChannelSavedEvent;
-  }
+  interface HTMLElementEventMap extends CasekitEventMap {}
+  interface DocumentEventMap extends CasekitEventMap {}
+  interface WindowEventMap extends CasekitEventMap {}
 }

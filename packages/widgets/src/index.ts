@@ -22,6 +22,7 @@ export {
   CaseChangedEvent,
   ChannelSavedEvent,
 } from './events.ts';
+export type { CasekitEventMap } from './events.ts';
 
 // Context and the SDK controller
 export { agentClientContext, visitorClientContext } from './context.ts';

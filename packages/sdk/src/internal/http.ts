@@ -1,4 +1,4 @@
-import { ROUTE_META } from '@casekit/protocol';
+import { normalizeMountPath, ROUTE_META } from '@casekit/protocol';
 import type { RouteName } from '@casekit/protocol';
 import { CasekitApiError, errorFromResponse } from '../errors.ts';
 import type { RequestFn, RequestInput, RouteResponse } from '../requests.ts';
@@ -14,6 +14,21 @@ export interface HttpOptions {
 /** Strips trailing slashes so `${base}/api/v1` never doubles them. */
 export function normalizeBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
+}
+
+/**
+ * The base URL with the mount path appended: `('https://x.example', '/support')` →
+ * `https://x.example/support`. A path already in `baseUrl` counts as part of the mount.
+ */
+export function mountedBaseUrl(baseUrl: string, path: string | undefined): string {
+  return normalizeBaseUrl(baseUrl) + normalizeMountPath(path);
+}
+
+/** Splits a base URL into its origin (`''` for a relative one) and its path: where casekit is mounted. */
+export function splitBaseUrl(baseUrl: string): { origin: string; mountPath: string } {
+  const base = normalizeBaseUrl(baseUrl);
+  const origin = /^(?:[a-z][a-z0-9+.-]*:)?\/\/[^/?#]*/i.exec(base)?.[0] ?? '';
+  return { origin, mountPath: normalizeMountPath(base.slice(origin.length)) };
 }
 
 /** Substitutes `:name` segments with encoded values; a missing one is a caller error. */

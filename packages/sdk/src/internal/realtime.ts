@@ -1,18 +1,21 @@
 import { WebSocket as WebSocketTransport, XHR } from 'engine.io-client';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
-import { decodeEvents, isErrorBody } from '@casekit/protocol';
+import { decodeEvents, isErrorBody, socketIoPath } from '@casekit/protocol';
 import type { CaseEvent, ResumeResult } from '@casekit/protocol';
 import type { ErrorBodyShape } from '@casekit/protocol';
-import { CasekitApiError } from '../errors.ts';
-import { normalizeBaseUrl } from './http.ts';
+import { CasekitApiError, CasekitRealtimeError } from '../errors.ts';
+import { splitBaseUrl } from './http.ts';
 import type { ConnectionState } from '../connection-state.ts';
 
 type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: unknown };
 
 /** Options of a replaying socket; the callbacks are how the clients learn what happened. */
 export interface RealtimeOptions {
+  /** Origin and mount path (`https://x.example/support`); socket.io's path follows from the latter. */
   baseUrl: string;
+  /** For the one request that tells an unreachable server from a wrong path. */
+  fetch?: typeof fetch;
   namespace: string;
   getToken: () => string | null;
   /** Events with a seq at or below this were seen before (e.g. restored from storage). */
@@ -75,6 +78,8 @@ export class ReplayingSocket {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** Server hang-ups in a row, for the backoff; reset once a replay succeeds. */
   #serverHangups = 0;
+  /** Whether this outage was reported already (once, after the first failed attempt). */
+  #failureReported = false;
 
   constructor(options: RealtimeOptions) {
     this.#options = options;
@@ -106,9 +111,10 @@ export class ReplayingSocket {
       if (!this.#socket.connected && !this.#socket.active) this.#socket.connect();
       return;
     }
-    const url = normalizeBaseUrl(this.#options.baseUrl) + this.#options.namespace;
-    const socket = io(url, {
-      path: '/socket.io',
+    const { origin, mountPath } = splitBaseUrl(this.#options.baseUrl);
+    const path = socketIoPath(mountPath);
+    const socket = io(origin + this.#options.namespace, {
+      path,
       // WebSocket first: a replay of thousands of events over long-polling takes several times
       // longer. Polling stays as the fallback for networks that block WebSockets.
       transports: [PlatformWebSocket, XHR],
@@ -123,7 +129,10 @@ export class ReplayingSocket {
     this.#socket = socket;
     this.#setState('connecting');
 
-    socket.on('connect', () => this.#onConnect(socket));
+    socket.on('connect', () => {
+      this.#failureReported = false;
+      this.#onConnect(socket);
+    });
     socket.on('events', (events: CaseEvent[]) => this.#onLive(events));
     socket.onAny((name: string, payload: unknown) => {
       if (name !== 'events') this.#options.onPush?.(name, payload);
@@ -149,11 +158,16 @@ export class ReplayingSocket {
     socket.on('connect_error', (err: Error & { data?: unknown }) => {
       if (socket.active) {
         this.#setState(this.#state === 'connecting' ? 'connecting' : 'reconnecting');
+        // socket.io keeps trying; the client hears once per outage why it does not get through.
+        if (!this.#failureReported) {
+          this.#failureReported = true;
+          void this.#reportFailure(socket, `${origin}${path}/`, err);
+        }
         return;
       }
       // The server refused the handshake (bad token): retrying would not help.
       this.#setState('offline');
-      this.#options.onError(handshakeError(err));
+      this.#options.onError(handshakeError(err, `${origin}${path}/`, this.#options.namespace));
     });
     socket.io.on('reconnect_attempt', () => this.#setState('reconnecting'));
   }
@@ -184,6 +198,39 @@ export class ReplayingSocket {
   /** Sends a client event when connected; dropped silently otherwise (typing is best effort). */
   emit(name: string, payload: unknown): void {
     if (this.#socket?.connected) this.#socket.emit(name, payload);
+  }
+
+  /**
+   * Reports a failed attempt as `unreachable` or, when something other than socket.io answers
+   * where it should be, `wrong_path`: engine.io answers an unknown transport with 400 and
+   * `{"code":0}` before opening any session, so that question costs the server nothing.
+   */
+  async #reportFailure(socket: Socket, socketUrl: string, err: Error): Promise<void> {
+    let answered: number | null = null;
+    try {
+      const doFetch = this.#options.fetch ?? globalThis.fetch;
+      const res = await doFetch(`${socketUrl}?EIO=4&transport=casekit-probe`, { cache: 'no-store' });
+      const body = await res.text();
+      if (!(res.status === 400 && /"code":\s*0\b/.test(body))) answered = res.status;
+    } catch {
+      // Nothing answered (or the browser withheld the answer from this origin).
+    }
+    if (this.#socket !== socket || socket.connected) return;
+    this.#options.onError(
+      answered === null
+        ? new CasekitRealtimeError(
+            'unreachable',
+            'unavailable',
+            `The realtime server at ${socketUrl} cannot be reached (${err.message}); still trying. Check that it runs and, for a page on another origin, that it allows this origin (corsOrigins).`,
+            { status: 0, cause: err },
+          )
+        : new CasekitRealtimeError(
+            'wrong_path',
+            'wrong_path',
+            `Nothing serves casekit's realtime at ${socketUrl} (HTTP ${answered}): set the client's \`path\` to where the server is mounted (its \`path\` option, e.g. '/support').`,
+            { cause: err },
+          ),
+    );
   }
 
   #setState(state: ConnectionState): void {
@@ -282,11 +329,23 @@ export class ReplayingSocket {
 }
 
 /** Reads `{ code, message }` (or `{ error: { … } }`) off a refused handshake's `data`. */
-function handshakeError(err: Error & { data?: unknown }): CasekitApiError {
+function handshakeError(err: Error & { data?: unknown }, socketUrl: string, namespace: string): CasekitRealtimeError {
   const data = err.data;
   const wrapped = data && typeof data === 'object' && !('error' in data) ? { error: data } : data;
-  if (isErrorBody(wrapped)) return apiErrorFromBody(wrapped, err);
-  return new CasekitApiError('unauthorized', `The realtime server refused the connection: ${err.message}`, {
+  if (isErrorBody(wrapped)) {
+    const { code, message, details } = wrapped.error;
+    return new CasekitRealtimeError('refused', code, message, { ...(details ? { details } : {}), cause: err });
+  }
+  if (err.message === 'Invalid namespace') {
+    // A socket.io server that is not casekit's (the host's own, say) answers at this path.
+    return new CasekitRealtimeError(
+      'wrong_path',
+      'wrong_path',
+      `The socket.io server at ${socketUrl} has no casekit namespace ${namespace}: casekit is mounted elsewhere; set the client's \`path\` to the server's \`path\` option (e.g. '/support').`,
+      { cause: err },
+    );
+  }
+  return new CasekitRealtimeError('refused', 'unauthorized', `The realtime server refused the connection: ${err.message}`, {
     status: 401,
     cause: err,
   });

@@ -4,7 +4,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import { connect as connectNet, createServer as createNetServer, type AddressInfo, type Socket as NetSocket } from 'node:net';
 import { Server } from 'socket.io';
 import type { Socket } from 'socket.io';
-import { encodeEvents } from '@casekit/protocol';
+import { encodeEvents, socketIoPath } from '@casekit/protocol';
 import type { Case, CaseEvent, Message, ResumeResult } from '@casekit/protocol';
 
 type ResumeAnswer = { ok: true; value: ResumeResult } | { ok: false; error: { code: string; message: string } };
@@ -48,7 +48,8 @@ export function logResume(log: () => CaseEvent[], pageSize = 1000): ResumeHandle
   };
 }
 
-export async function startLoopbackServer(namespaces: string[] = ['/agent', '/visitor']): Promise<LoopbackServer> {
+export async function startLoopbackServer(namespaces: string[] = ['/agent', '/visitor'], options: { mountPath?: string } = {}): Promise<LoopbackServer> {
+  const path = socketIoPath(options.mountPath);
   let resumeHandler: ResumeHandler = () => ({ ok: true, value: { events: encodeEvents([]), lastSeq: 0, hasMore: false } });
   let httpHandler: HttpHandler = (_req, _body, res) => {
     res.writeHead(404, { 'content-type': 'application/json' }).end(
@@ -61,12 +62,12 @@ export async function startLoopbackServer(namespaces: string[] = ['/agent', '/vi
   const tokens: LoopbackServer['tokens'] = [];
 
   const http = createServer((req, res) => {
-    if (req.url?.startsWith('/socket.io')) return;
+    if (req.url?.startsWith(`${path}/`)) return;
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => void httpHandler(req, body, res));
   });
-  const io = new Server(http, { serveClient: false, pingInterval: 1000, pingTimeout: 1000 });
+  const io = new Server(http, { serveClient: false, pingInterval: 1000, pingTimeout: 1000, path });
   for (const name of namespaces) {
     const nsp = io.of(name);
     nsp.use((socket, next) => {

@@ -69,6 +69,10 @@ export interface TestServerOptions
     | 'presenceFromConnections'
     | 'outbox'
     | 'clock'
+    | 'app'
+    | 'path'
+    | 'widgetsDir'
+    | 'corsOrigins'
   > {
   auth?: Partial<AuthOptions>;
 }
@@ -150,7 +154,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     warnings,
     request,
     async visitorSession(body = {}) {
-      const res = await request('POST', '/api/v1/visitor/sessions', { body: { channelId: 'webchat', ...body } });
+      const res = await request('POST', `${options.path ?? ''}/api/v1/visitor/sessions`, { body: { channelId: 'webchat', ...body } });
       if (res.status !== 201) throw new Error(`visitor session failed: ${res.status} ${res.text}`);
       return res.body;
     },
@@ -164,8 +168,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 /** Connects a socket.io client and resolves once connected (rejects with the connect_error). */
-export function connectSocket(url: string, namespace: '/agent' | '/visitor', token: string): Promise<ClientSocket> {
-  const socket = connect(`${url}${namespace}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+export function connectSocket(url: string, namespace: '/agent' | '/visitor', token: string, path = '/socket.io'): Promise<ClientSocket> {
+  const socket = connect(`${url}${namespace}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, path });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {

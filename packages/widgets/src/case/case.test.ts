@@ -18,7 +18,7 @@ describe('casekit-case', () => {
       `<casekit-case lang="${lang}" case-id="${id}"><div slot="integrations" id="billing">Balance €0.00</div></casekit-case>`,
     );
     el.client = await agentClient();
-    await until(() => el.case && el.agents.size, 'case loaded');
+    await until(() => el.case && el['agents'].size, 'case loaded');
     await el.updateComplete;
     return el;
   }

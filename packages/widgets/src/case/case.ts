@@ -49,14 +49,14 @@ export class CasekitCase extends LitElement {
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()
-  accessor contextClient: AgentClient | undefined;
+  private accessor contextClient: AgentClient | undefined;
 
-  @state() accessor detail: CaseDetail | undefined;
-  @state() accessor agents = new Map<string, Agent>();
-  @state() accessor loading = false;
-  @state() accessor saving = false;
-  @state() accessor notice = '';
-  @state() accessor locale = 'en';
+  @state() private accessor detail: CaseDetail | undefined;
+  @state() private accessor agents = new Map<string, Agent>();
+  @state() private accessor loading = false;
+  @state() private accessor saving = false;
+  @state() private accessor notice = '';
+  @state() private accessor locale = 'en';
 
   private loadToken = 0;
 

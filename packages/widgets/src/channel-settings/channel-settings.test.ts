@@ -59,7 +59,7 @@ describe('casekit-channel-settings', () => {
   async function mount(email?: string): Promise<CasekitChannelSettings> {
     const el = await fixture<CasekitChannelSettings>('<casekit-channel-settings></casekit-channel-settings>');
     el.client = await agentClient(email);
-    await until(() => el.channels.length > 0 && !el.loading, 'channels loaded');
+    await until(() => el['channels'].length > 0 && !el['loading'], 'channels loaded');
     await el.updateComplete;
     return el;
   }
@@ -82,7 +82,7 @@ describe('casekit-channel-settings', () => {
 
   it('lists each channel with its kind, state, webhook URL and which secrets are set, never their values', async () => {
     const el = await mount();
-    expect(el.channels.map((c) => c.id)).to.include.members(['ch_web', 'ch_email', 'ch_sms', 'ch_whatsapp', 'ch_telegram']);
+    expect(el['channels'].map((c) => c.id)).to.include.members(['ch_web', 'ch_email', 'ch_sms', 'ch_whatsapp', 'ch_telegram']);
     const sms = row(el, 'ch_sms');
     expect(sms.textContent).to.contain('SMS +1 415 555 0100');
     expect(sms.textContent).to.contain('twilio-sms · SMS');
@@ -314,7 +314,7 @@ describe('casekit-channel-settings', () => {
 
   it('shows agents who are not admins a read-only list', async () => {
     const el = await mount('ben@northwind.example');
-    expect(el.canEdit).to.equal(false);
+    expect(el['canEdit']).to.equal(false);
     expect(el.shadowRoot!.querySelector('[part=add-button]')).to.equal(null);
     expect(el.shadowRoot!.querySelector('[role=switch]')).to.equal(null);
     expect(el.shadowRoot!.querySelector('[part=test-button]')).to.equal(null);

@@ -84,15 +84,15 @@ export class CasekitChannelSettings extends LitElement {
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()
-  accessor contextClient: AgentClient | undefined;
+  private accessor contextClient: AgentClient | undefined;
 
-  @state() accessor channels: ChannelDetails[] = [];
-  @state() accessor kinds: ChannelKindInfo[] = [];
+  @state() private accessor channels: ChannelDetails[] = [];
+  @state() private accessor kinds: ChannelKindInfo[] = [];
   /** Whether the signed-in agent may change channels. */
-  @state() accessor canEdit = false;
-  @state() accessor loading = false;
-  @state() accessor error = '';
-  @state() accessor locale = 'en';
+  @state() private accessor canEdit = false;
+  @state() private accessor loading = false;
+  @state() private accessor error = '';
+  @state() private accessor locale = 'en';
 
   @state() private accessor adding = false;
   /** The id of the channel whose edit form is open. */

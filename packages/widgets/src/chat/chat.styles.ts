@@ -12,6 +12,16 @@ export const chatStyles = css`
   .root {
     position: fixed;
     z-index: var(--casekit-z-index, 2147483000);
+    /* On a page that traps fixed boxes this is a popover in the top layer: none of its UA look. */
+    inset: auto;
+    margin: 0;
+    border: 0;
+    padding: 0;
+    overflow: visible;
+    background: transparent;
+    color: inherit;
+    inline-size: auto;
+    block-size: auto;
     inset-block-end: var(--_offset-block);
     inset-inline-end: var(--_offset-inline);
     display: flex;

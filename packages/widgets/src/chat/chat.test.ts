@@ -88,6 +88,24 @@ describe('casekit-chat', () => {
     expect(events).to.deep.equal(['casekit-chat-opened:true', 'casekit-chat-closed:true']);
   });
 
+  it('stays in the viewport corner inside a transformed ancestor (top layer), and is a plain fixed box elsewhere', async () => {
+    const plain = await mountChat();
+    expect($(plain, '.root')!.matches(':popover-open')).to.equal(false);
+    expect(getComputedStyle($(plain, '.root')!).zIndex).to.equal('2147483000');
+    const wrapper = document.createElement('div');
+    wrapper.className = 'fixture';
+    wrapper.style.cssText = 'transform: translateY(0); margin-block-start: 3000px; block-size: 10px';
+    document.body.append(wrapper);
+    const el = await fixture<CasekitChat>(`<casekit-chat channel-id="${CHANNEL}"></casekit-chat>`, wrapper);
+    el.client = visitor();
+    await el.updateComplete;
+    const root = $(el, '.root')!;
+    expect(root.matches(':popover-open')).to.equal(true);
+    const launcher = $(el, '.launcher')!.getBoundingClientRect();
+    expect(launcher.bottom).to.be.at.most(innerHeight);
+    expect(launcher.right).to.be.at.most(innerWidth);
+  });
+
   it('sends with Enter, shows the delivery state and stores the message', async () => {
     const el = await mountChat();
     el.open();

@@ -13,6 +13,7 @@ import { resolveLang, translate, translatePlural, type MessageKey } from '../i18
 import '../internal/messages-chat.ts';
 import { formatFull, formatTime } from '../internal/format.ts';
 import * as icons from '../internal/icons.ts';
+import { placeFixed } from '../internal/top-layer.ts';
 import { FormFields, type FormField } from './form-fields.ts';
 import type { LeaveMessage } from './leave-message.ts';
 import { preChatFields, renderPreChat, type PreChatField } from './pre-chat.ts';
@@ -131,7 +132,7 @@ export function quickRepliesOf(message: Message): QuickReply[] {
 export class CasekitChat extends LitElement {
   static override styles = [themeStyles, chatStyles];
 
-  /** Origin of the casekit server, e.g. `https://support.example.com` (default: this page's origin). */
+  /** Origin of the casekit server, and its mount path if any: `https://support.example.com`, `https://www.example.com/support` (default: this page's origin). */
   @property({ attribute: 'base-url' }) accessor baseUrl = '';
   /** The web-chat channel this widget talks to. */
   @property({ attribute: 'channel-id' }) accessor channelId = '';
@@ -170,22 +171,22 @@ export class CasekitChat extends LitElement {
 
   @consume({ context: visitorClientContext, subscribe: true })
   @state()
-  accessor contextClient: VisitorClient | undefined;
+  private accessor contextClient: VisitorClient | undefined;
 
-  @state() accessor ownClient: VisitorClient | undefined;
-  @state() accessor items: ChatItem[] = [];
-  @state() accessor connection: ConnectionState = 'idle';
-  @state() accessor unread = 0;
-  @state() accessor typingName: string | null = null;
-  @state() accessor needsPreChat = false;
-  @state() accessor starting = false;
-  @state() accessor startError = '';
-  @state() accessor draft = '';
-  @state() accessor locale = 'en';
+  @state() private accessor ownClient: VisitorClient | undefined;
+  @state() private accessor items: ChatItem[] = [];
+  @state() private accessor connection: ConnectionState = 'idle';
+  @state() private accessor unread = 0;
+  @state() private accessor typingName: string | null = null;
+  @state() private accessor needsPreChat = false;
+  @state() private accessor starting = false;
+  @state() private accessor startError = '';
+  @state() private accessor draft = '';
+  @state() private accessor locale = 'en';
 
-  @query('.messages') accessor messagesEl: HTMLElement | null = null;
-  @query('textarea') accessor inputEl: HTMLTextAreaElement | null = null;
-  @query('.launcher') accessor launcherEl: HTMLButtonElement | null = null;
+  @query('.messages') private accessor messagesEl: HTMLElement | null = null;
+  @query('textarea') private accessor inputEl: HTMLTextAreaElement | null = null;
+  @query('.launcher') private accessor launcherEl: HTMLButtonElement | null = null;
 
   private identity: ChatIdentity | undefined;
   private visitorAttributes: ChatAttributes = {};
@@ -212,6 +213,7 @@ export class CasekitChat extends LitElement {
     },
     t: this.t,
     resolveUrl: (url) => this.activeClient?.resolveUrl(url) ?? url,
+    locale: () => this.locale,
   });
 
   private readonly conn = new ClientController<VisitorClient>(this, {
@@ -272,6 +274,10 @@ export class CasekitChat extends LitElement {
     this.langObserver = new MutationObserver(() => (this.locale = resolveLang(this)));
     this.langObserver.observe(this, { attributes: true, attributeFilter: ['lang'] });
     document.addEventListener('visibilitychange', this.onVisibility);
+    if (this.hasUpdated) {
+      delete this.renderRoot.querySelector<HTMLElement>('.root')?.dataset['placed'];
+      this.requestUpdate();
+    }
     // A returning or identified visitor reconnects at once so replies raise the unread badge.
     if (this.activeClient || this.hasIdentity() || this.hasPastSession()) void this.ensureStarted();
   }
@@ -289,7 +295,8 @@ export class CasekitChat extends LitElement {
     }
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  // Untyped keys: the private state is not among `keyof this`.
+  protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('client') || changed.has('contextClient')) {
       if (this.activeClient && this.activeClient !== this.ownClient) {
         this.started = false;
@@ -315,7 +322,14 @@ export class CasekitChat extends LitElement {
     }
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(changed: PropertyValues): void {
+    // Placed when first drawn, after a move in the page, and on every open (the page may have
+    // transformed an ancestor since).
+    const root = this.renderRoot.querySelector<HTMLElement>('.root');
+    if (root && (root.dataset['placed'] === undefined || (changed.has('opened') && this.opened))) {
+      root.dataset['placed'] = '';
+      placeFixed(root, this);
+    }
     if (changed.has('items') || changed.has('typingName') || (changed.has('opened') && this.opened)) this.scrollToEnd();
     if (this.queue.agentsAvailable === false && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
   }

@@ -6,6 +6,8 @@
  * <script src="https://cdn.example.com/casekit-chat.js" data-channel-id="ch_web" async></script>
  */
 
+import { placeFixed } from '../internal/top-layer.ts';
+
 type Stubbed = HTMLElement & { __casekitQueue?: [string, unknown[]][] } & Record<string, unknown>;
 
 const TAG = 'casekit-chat';
@@ -76,6 +78,7 @@ function prepare(el: Stubbed): void {
   const lang = el.closest('[lang]')?.getAttribute('lang') ?? navigator.language;
   const label = lang.toLowerCase().startsWith('es') ? 'Abrir chat' : 'Open chat';
   button.setAttribute('aria-label', label);
+  placeFixed(button, el);
   button.addEventListener('pointerenter', () => void load(), { once: true });
   button.addEventListener('focus', () => void load(), { once: true });
   button.addEventListener('click', () => {
@@ -111,4 +114,3 @@ if (!customElements.get(TAG)) {
   else addEventListener('load', whenIdle, { once: true });
 }
 
-export {};

@@ -11,7 +11,6 @@ type Host = ReactiveControllerHost &
     /** The `accept` and `max-file-size` attributes. */
     accept: string;
     maxFileSize: number;
-    locale: string;
   };
 
 /** What the chat's files need from the chat. */
@@ -21,6 +20,8 @@ export interface ChatUploadsOptions {
   t(key: MessageKey, vars?: Record<string, string | number>): string;
   /** An absolute URL for a link the server gave. */
   resolveUrl(url: string): string;
+  /** The chat's current language, for sizes and dates. */
+  locale(): string;
 }
 
 /**
@@ -50,7 +51,7 @@ export class ChatUploads {
         upload: options.upload,
         limits: () => uploadLimits(host.accept, host.maxFileSize),
         t: options.t,
-        locale: () => host.locale,
+        locale: options.locale,
         focusAfterRemove: () => host.renderRoot.querySelector<HTMLElement>('.attach')?.focus(),
       }));
     }));
@@ -81,7 +82,7 @@ export class ChatUploads {
   renderFiles(attachments: Attachment[] | undefined) {
     const files = attachments?.filter((a) => a.contentType !== QUICK_REPLY_CONTENT_TYPE);
     if (!files?.length) return nothing;
-    if (this.fileView) return this.fileView.renderAttachments(files, this.options.resolveUrl, this.host.locale);
+    if (this.fileView) return this.fileView.renderAttachments(files, this.options.resolveUrl, this.options.locale());
     if (!this.fileViewLoading) {
       this.fileViewLoading = true;
       void import('../internal/attachments.ts').then((view) => {

@@ -25,7 +25,7 @@ describe('casekit-composer', () => {
   async function mount(attrs = '', forCase = caseId): Promise<CasekitComposer> {
     const el = await fixture<CasekitComposer>(`<casekit-composer case-id="${forCase}" ${attrs}></casekit-composer>`);
     el.client = await agentClient();
-    await until(() => el.conversations.length > 0 && el.channels.size > 0, 'conversations and channels loaded');
+    await until(() => el['conversations'].length > 0 && el['channels'].size > 0, 'conversations and channels loaded');
     await el.updateComplete;
     return el;
   }
@@ -89,10 +89,10 @@ describe('casekit-composer', () => {
     sendButton(el).click();
     const onWhatsapp = await until(() => storedMessage(mock, 'Checking the line now'), 'reply stored');
     expect(onWhatsapp.channelKind).to.equal('whatsapp');
-    expect(onWhatsapp.conversationId).to.equal(el.conversations.find((c) => c.channelKind === 'whatsapp')!.id);
-    await until(() => !el.sending, 'the answer is in');
+    expect(onWhatsapp.conversationId).to.equal(el['conversations'].find((c) => c.channelKind === 'whatsapp')!.id);
+    await until(() => !el['sending'], 'the answer is in');
 
-    picker.value = el.conversations.find((c) => c.channelKind === 'webchat')!.id;
+    picker.value = el['conversations'].find((c) => c.channelKind === 'webchat')!.id;
     picker.dispatchEvent(new Event('change'));
     await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part=window]'), 'web chat has no window').to.equal(null);
@@ -111,7 +111,7 @@ describe('casekit-composer', () => {
     expect(notice.textContent).to.contain('WhatsApp Business');
     expect(notice.textContent).to.contain('approved template');
     expect(el.shadowRoot!.querySelector('textarea'), 'no free text: the templates instead').to.equal(null);
-    el.text = 'Hello again';
+    el['text'] = 'Hello again';
     expect(await el.send()).to.equal(false);
     expect(await storedMessage(mock, 'Hello again')).to.equal(undefined);
     // An internal note is not a reply: it can still be written.
@@ -138,7 +138,7 @@ describe('casekit-composer', () => {
     await sendKeys({ press: 'ArrowDown' });
     pick.dispatchEvent(new Event('change'));
     await el.updateComplete;
-    expect(el.templateName).to.equal('case_update');
+    expect(el['templateName']).to.equal('case_update');
     const first = $(el, '#composer-template-1') as HTMLInputElement;
     const second = $(el, '#composer-template-2') as HTMLInputElement;
     expect(first.labels![0]!.textContent).to.contain('{{1}}');
@@ -179,7 +179,7 @@ describe('casekit-composer', () => {
     const stored = await until(() => storedMessage(mock, 'Sending the details by email'), 'reply stored');
     expect(stored.channelKind).to.equal('email');
     expect(stored.channelId).to.equal('ch_email');
-    await until(() => el.conversations.some((c) => c.channelId === 'ch_email'), 'the new conversation shows');
+    await until(() => el['conversations'].some((c) => c.channelId === 'ch_email'), 'the new conversation shows');
     await el.updateComplete;
     const viaNow = $(el, '[part=reply-via]') as HTMLSelectElement;
     expect(viaNow.value).to.equal(stored.conversationId, 'the pick follows the conversation it started');
@@ -206,9 +206,9 @@ describe('casekit-composer', () => {
     mock.worker.use(http.get('*/api/v1/cases/:caseId', () => HttpResponse.json({ error: { code: 'unavailable', message: 'down' } }, { status: 503 })));
     const el = await fixture<CasekitComposer>(`<casekit-composer case-id="${caseId}" channel="sms"></casekit-composer>`);
     el.client = await agentClient();
-    await until(() => el.channels.size > 0, 'channels loaded');
+    await until(() => el['channels'].size > 0, 'channels loaded');
     await el.updateComplete;
-    expect(el.conversations).to.deep.equal([]);
+    expect(el['conversations']).to.deep.equal([]);
     expect($(el, '.via').textContent).to.contain('via SMS');
     expect($(el, '[part=counter]').textContent).to.contain('1,600');
     el.channel = 'whatsapp';
@@ -312,7 +312,7 @@ describe('casekit-composer', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
     await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: 'Hi' });
     el.caseId = await mariasCase();
-    await until(() => el.conversations.length === 2, 'the picker');
+    await until(() => el['conversations'].length === 2, 'the picker');
     await el.updateComplete;
     expect(await axeViolations(el)).to.deep.equal([]);
   });

@@ -126,26 +126,26 @@ export class CasekitComposer extends LitElement {
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()
-  accessor contextClient: AgentClient | undefined;
+  private accessor contextClient: AgentClient | undefined;
 
-  @state() accessor text = '';
-  @state() accessor sending = false;
-  @state() accessor error = '';
-  @state() accessor locale = 'en';
+  @state() private accessor text = '';
+  @state() private accessor sending = false;
+  @state() private accessor error = '';
+  @state() private accessor locale = 'en';
   /** The case's conversations; empty until loaded, or when they could not be. */
-  @state() accessor conversations: Conversation[] = [];
-  @state() accessor channels = new Map<string, ChannelDetails>();
+  @state() private accessor conversations: Conversation[] = [];
+  @state() private accessor channels = new Map<string, ChannelDetails>();
   /** Where the server says a reply on the case can go, with each channel's window and templates. */
-  @state() accessor replyChannels: ReplyChannel[] = [];
+  @state() private accessor replyChannels: ReplyChannel[] = [];
   /** What the agent picked in "Reply via": a conversation id, or `channel:<id>` for a channel the case has none on ('' : none picked). */
-  @state() accessor picked = '';
+  @state() private accessor picked = '';
   /** Conversations (or `channel:<id>`) the server refused a free-form reply on for a closed window. */
-  @state() accessor windowClosedBy = new Set<string>();
+  @state() private accessor windowClosedBy = new Set<string>();
   /** The approved template picked once the window has closed, and the values of its `{{n}}`. */
-  @state() accessor templateName = '';
-  @state() accessor templateValues: string[] = [];
+  @state() private accessor templateName = '';
+  @state() private accessor templateValues: string[] = [];
 
-  @query('textarea') accessor textarea: HTMLTextAreaElement | null = null;
+  @query('textarea') private accessor textarea: HTMLTextAreaElement | null = null;
 
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private windowTimer: ReturnType<typeof setTimeout> | undefined;

@@ -77,7 +77,7 @@ describe('casekit-inbox on the API', () => {
   async function mount(height = 600): Promise<CasekitInbox> {
     const el = await fixture<CasekitInbox>(`<casekit-inbox style="height: ${height}px"></casekit-inbox>`);
     el.client = await agentClient();
-    await until(() => el.items.length && el.agents.size, 'cases loaded');
+    await until(() => el['items'].length && el['agents'].size, 'cases loaded');
     await el.updateComplete;
     return el;
   }
@@ -88,10 +88,10 @@ describe('casekit-inbox on the API', () => {
     const el = await mount();
     el.client!.connect();
     await until(() => el.client!.connection === 'connected', 'realtime connected');
-    const before = el.items.length;
+    const before = el['items'].length;
     await receive(mock, { customerId: 'cu_li', channel: 'ch_telegram', text: 'Is the outage over?' });
-    await until(() => el.items[0]?.preview === 'Is the outage over?', 'the case comes to the top');
-    expect(el.items.length).to.be.oneOf([before, before + 1]);
+    await until(() => el['items'][0]?.preview === 'Is the outage over?', 'the case comes to the top');
+    expect(el['items'].length).to.be.oneOf([before, before + 1]);
     el.client!.disconnect();
   });
 
@@ -99,7 +99,7 @@ describe('casekit-inbox on the API', () => {
     const el = await mount();
     expect(rows(el)).to.have.length((await storedCases(mock)).length);
     expect(rows(el)[0]!.querySelector('.channels svg')).to.exist;
-    const times = el.items.map((c) => c.lastActivityAt);
+    const times = el['items'].map((c) => c.lastActivityAt);
     expect(times).to.deep.equal([...times].sort().reverse());
   });
 
@@ -110,38 +110,38 @@ describe('casekit-inbox on the API', () => {
       s.value = value;
       s.dispatchEvent(new Event('change'));
       await el.updateComplete;
-      await until(() => !el.loading, 'reloaded');
+      await until(() => !el['loading'], 'reloaded');
       await el.updateComplete;
     };
     await pick('Channel', 'sms');
-    expect(el.items.length).to.be.greaterThan(0);
-    expect(el.items.every((c) => c.channels.includes('sms'))).to.equal(true);
+    expect(el['items'].length).to.be.greaterThan(0);
+    expect(el['items'].every((c) => c.channels.includes('sms'))).to.equal(true);
     await pick('Channel', '');
     await pick('Assignee', 'me');
-    expect(el.items.every((c) => c.assigneeId === 'a_ada')).to.equal(true);
+    expect(el['items'].every((c) => c.assigneeId === 'a_ada')).to.equal(true);
     await pick('Assignee', 'unassigned');
-    expect(el.items.every((c) => c.assigneeId === null)).to.equal(true);
+    expect(el['items'].every((c) => c.assigneeId === null)).to.equal(true);
     await pick('Assignee', '');
     await pick('Priority', 'urgent');
-    expect(el.items.map((c) => c.priority)).to.deep.equal(el.items.map(() => 'urgent'));
+    expect(el['items'].map((c) => c.priority)).to.deep.equal(el['items'].map(() => 'urgent'));
     await pick('Priority', '');
     await pick('Team', 'billing');
-    expect(el.items.length).to.be.greaterThan(0);
-    expect(el.items.every((c) => c.team === 'billing')).to.equal(true);
+    expect(el['items'].length).to.be.greaterThan(0);
+    expect(el['items'].every((c) => c.team === 'billing')).to.equal(true);
     await pick('Team', '');
     const search = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=search]')!;
     search.value = 'router';
     search.dispatchEvent(new InputEvent('input'));
-    await until(() => el.filter.q === 'router' && !el.loading, 'search applied');
+    await until(() => el.filter.q === 'router' && !el['loading'], 'search applied');
     await el.updateComplete;
-    expect(el.items.length).to.be.greaterThan(0);
-    expect(el.items.every((c) => `${c.subject} ${c.preview}`.toLowerCase().includes('router'))).to.equal(true);
+    expect(el['items'].length).to.be.greaterThan(0);
+    expect(el['items'].every((c) => `${c.subject} ${c.preview}`.toLowerCase().includes('router'))).to.equal(true);
   });
 
   it('moves a case with live activity to the top and marks it unread', async () => {
     const el = await mount();
-    const last = el.items.at(-1)!;
-    const newest = Math.max(...el.items.map((c) => Date.parse(c.lastActivityAt)));
+    const last = el['items'].at(-1)!;
+    const newest = Math.max(...el['items'].map((c) => Date.parse(c.lastActivityAt)));
     const updated = { ...last, lastActivityAt: new Date(newest + 60_000).toISOString(), preview: 'New message', version: last.version + 1 };
     push(el.client, 'case', updated);
     await el.updateComplete;
@@ -171,10 +171,10 @@ describe('casekit-inbox on the API', () => {
     const unreadIds = () => rows(el).filter((r) => r.getAttribute('part')!.includes('row-unread')).map((r) => r.id.replace(/^case-/, ''));
     expect(unreadIds()).not.to.include(seen.id);
     expect(unreadIds()).to.include(stale.id, 'activity after the last read');
-    expect(rows(el)).to.have.length(el.items.length);
+    expect(rows(el)).to.have.length(el['items'].length);
     // Seeded replies count as read by their authors, as on the server.
-    const reads = await readsOfAda(el.items.map((c) => c.id));
-    const expected = el.items.filter((c) => (reads[c.id] ?? '') < c.lastActivityAt).map((c) => c.id);
+    const reads = await readsOfAda(el['items'].map((c) => c.id));
+    const expected = el['items'].filter((c) => (reads[c.id] ?? '') < c.lastActivityAt).map((c) => c.id);
     expect(unreadIds()).to.have.members(expected);
     expect(expected.length).to.be.greaterThan(1);
     el.shadowRoot!.querySelector<HTMLElement>(`#case-${stale.id}`)!.click();
@@ -196,17 +196,17 @@ describe('casekit-inbox on the API', () => {
     const client = await agentClient();
     el.client = client;
     await el.updateComplete;
-    expect(el.loading, 'the first page is still on its way').to.equal(true);
+    expect(el['loading'], 'the first page is still on its way').to.equal(true);
     // What a resume from the start of the event log delivers: older snapshots of every case.
     for (const c of cases) {
       push(client, 'case', { ...c, preview: 'Older preview', lastActivityAt: new Date(Date.parse(c.lastActivityAt) - 3_600_000).toISOString() });
       push(client, 'case', c);
     }
-    await until(() => el.items.length && !el.loading, 'cases loaded');
+    await until(() => el['items'].length && !el['loading'], 'cases loaded');
     await el.updateComplete;
     expect(rows(el)).to.have.length(cases.length);
     expect(rows(el).filter((r) => r.getAttribute('part')!.includes('row-unread'))).to.have.length(0);
-    expect(el.items.filter((c) => c.preview === 'Older preview')).to.have.length(0);
+    expect(el['items'].filter((c) => c.preview === 'Older preview')).to.have.length(0);
   });
 
   it('renders hostile subjects as text and is unchanged by hostile page CSS', async () => {

@@ -106,18 +106,18 @@ export class CasekitInbox extends LitElement {
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()
-  accessor contextClient: AgentClient | undefined;
+  private accessor contextClient: AgentClient | undefined;
 
-  @state() accessor items: Case[] = [];
-  @state() accessor loading = false;
-  @state() accessor error = '';
-  @state() accessor range: [number, number] = [0, 0];
-  @state() accessor activeIndex = -1;
-  @state() accessor unread = new Set<string>();
-  @state() accessor agents = new Map<string, Agent>();
-  @state() accessor locale = 'en';
+  @state() private accessor items: Case[] = [];
+  @state() private accessor loading = false;
+  @state() private accessor error = '';
+  @state() private accessor range: [number, number] = [0, 0];
+  @state() private accessor activeIndex = -1;
+  @state() private accessor unread = new Set<string>();
+  @state() private accessor agents = new Map<string, Agent>();
+  @state() private accessor locale = 'en';
 
-  @query('.viewport') accessor viewport: HTMLElement | null = null;
+  @query('.viewport') private accessor viewport: HTMLElement | null = null;
 
   private myId: string | null = null;
   private nextCursor: string | null = null;
@@ -160,7 +160,8 @@ export class CasekitInbox extends LitElement {
     if (this.viewport) this.resizeObserver.observe(this.viewport);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  // Untyped keys: the private state is not among `keyof this`.
+  protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('cases') && this.cases) {
       this.items = this.cases.filter((c) => matchesFilter(c, this.filter, this.myId)).sort(byActivity);
       this.nextCursor = null;

@@ -17,7 +17,7 @@ describe('casekit-timeline', () => {
       `<casekit-timeline style="height: 480px" customer-id="${customerId}" case-id="${caseId}"></casekit-timeline>`,
     );
     el.client = await agentClient();
-    await until(() => el.events.length > 0, 'timeline loaded');
+    await until(() => el['events'].length > 0, 'timeline loaded');
     await el.updateComplete;
     return el;
   }
@@ -75,14 +75,14 @@ describe('casekit-timeline', () => {
   it('loads earlier history when scrolled to the top and keeps the reading position', async () => {
     for (let i = 0; i < 70; i++) await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: `Message number ${i}` });
     const el = await mount('cu_maria');
-    const before = el.events.length;
-    expect(el.hasMore).to.equal(true);
+    const before = el['events'].length;
+    expect(el['hasMore']).to.equal(true);
     const scroller = el.shadowRoot!.querySelector<HTMLElement>('[part=scroller]')!;
     const anchor = all(el, '[data-seq]')[0]!;
     scroller.scrollTop = 0;
     scroller.dispatchEvent(new Event('scroll'));
     const heightBefore = scroller.scrollHeight;
-    await until(() => el.events.length > before, 'earlier page');
+    await until(() => el['events'].length > before, 'earlier page');
     await el.updateComplete;
     expect(scroller.scrollHeight).to.be.greaterThan(heightBefore);
     expect(anchor.isConnected).to.equal(true);

@@ -62,22 +62,22 @@ export class CasekitTimeline extends LitElement {
 
   @consume({ context: agentClientContext, subscribe: true })
   @state()
-  accessor contextClient: AgentClient | undefined;
+  private accessor contextClient: AgentClient | undefined;
 
-  @state() accessor events: CaseEvent[] = [];
-  @state() accessor loading = false;
-  @state() accessor error = '';
-  @state() accessor hasMore = false;
-  @state() accessor agents = new Map<string, Agent>();
-  @state() accessor locale = 'en';
+  @state() private accessor events: CaseEvent[] = [];
+  @state() private accessor loading = false;
+  @state() private accessor error = '';
+  @state() private accessor hasMore = false;
+  @state() private accessor agents = new Map<string, Agent>();
+  @state() private accessor locale = 'en';
   /** Replies being sent again. */
-  @state() accessor retrying = new Set<string>();
+  @state() private accessor retrying = new Set<string>();
   /** Why sending a reply again failed, by message id. */
-  @state() accessor retryErrors = new Map<string, string>();
+  @state() private accessor retryErrors = new Map<string, string>();
   /** Why a file the provider keeps could not be opened, by message id. */
-  @state() accessor fileErrors = new Map<string, string>();
+  @state() private accessor fileErrors = new Map<string, string>();
 
-  @query('.scroller') accessor scroller: HTMLElement | null = null;
+  @query('.scroller') private accessor scroller: HTMLElement | null = null;
 
   private cursor: string | null = null;
   /** The latest delivery status known of each message, with the seq it came with. */

@@ -18,7 +18,7 @@ describe('casekit-workbench', () => {
     const el = await fixture<CasekitWorkbench>(`<casekit-workbench style="height: 640px; width: ${width}px"></casekit-workbench>`);
     el.client = await agentClient(email);
     await el.updateComplete;
-    await until(() => inbox(el).items.length > 0, 'inbox loaded');
+    await until(() => inbox(el)['items'].length > 0, 'inbox loaded');
     return el;
   }
   const inbox = (el: CasekitWorkbench) => el.shadowRoot!.querySelector<CasekitInbox>('casekit-inbox')!;
@@ -66,7 +66,7 @@ describe('casekit-workbench', () => {
     await el.updateComplete;
     const kase = await storedCase(mock, el.selected);
     const timeline = el.shadowRoot!.querySelector('casekit-timeline')!;
-    await until(() => timeline.events.length > 0, 'timeline loaded');
+    await until(() => timeline['events'].length > 0, 'timeline loaded');
     expect(timeline.customerId).to.equal(kase.customerId);
     const casePanel = el.shadowRoot!.querySelector('casekit-case')!;
     await until(() => casePanel.case, 'case panel loaded');
@@ -107,8 +107,8 @@ describe('casekit-workbench', () => {
     expect(open.textContent).to.contain('Channel settings');
     open.click();
     const settings = await until(() => el.shadowRoot!.querySelector('casekit-channel-settings'), 'settings open');
-    await until(() => settings.channels.length > 0, 'channels listed');
-    expect(settings.canEdit).to.equal(true);
+    await until(() => settings['channels'].length > 0, 'channels listed');
+    expect(settings['canEdit']).to.equal(true);
     expect(visible(el, 'casekit-channel-settings')).to.equal(true);
     expect(visible(el, '.side') || visible(el, 'casekit-composer'), 'the case makes way').to.equal(false);
     expect(el.shadowRoot!.activeElement?.id).to.equal('wb-settings-title');
@@ -137,7 +137,7 @@ describe('casekit-workbench', () => {
     const el = await mount(1280, 'ben@northwind.example');
     await currentAgent(el.client!);
     await el.updateComplete;
-    expect(el.canEditChannels).to.equal(false);
+    expect(el['canEditChannels']).to.equal(false);
     expect(el.shadowRoot!.querySelector('[part=settings-button]')).to.equal(null);
   });
 

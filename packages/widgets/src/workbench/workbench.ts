@@ -78,19 +78,19 @@ export class CasekitWorkbench extends LitElement {
 
   @provide({ context: agentClientContext })
   @state()
-  accessor provided: AgentClient | undefined;
+  private accessor provided: AgentClient | undefined;
 
-  @state() accessor current: Case | undefined;
-  @state() accessor tab: 'conversation' | 'details' = 'conversation';
+  @state() private accessor current: Case | undefined;
+  @state() private accessor tab: 'conversation' | 'details' = 'conversation';
   /** The cases, or the channel settings (admins) in place of the open case. */
-  @state() accessor view: 'cases' | 'settings' = 'cases';
+  @state() private accessor view: 'cases' | 'settings' = 'cases';
   /** Whether the signed-in agent may change channels (admins). */
-  @state() accessor canEditChannels = false;
-  @state() accessor signInError = '';
-  @state() accessor signingIn = false;
-  @state() accessor locale = 'en';
+  @state() private accessor canEditChannels = false;
+  @state() private accessor signInError = '';
+  @state() private accessor signingIn = false;
+  @state() private accessor locale = 'en';
 
-  @query('casekit-composer') accessor composer: CasekitComposer | null = null;
+  @query('casekit-composer') private accessor composer: CasekitComposer | null = null;
 
   private ownClient: AgentClient | undefined;
 
@@ -276,6 +276,12 @@ declare global {
     'casekit-workbench': CasekitWorkbench;
   }
   interface HTMLElementEventMap {
+    'casekit-signed-in': SignedInEvent;
+  }
+  interface DocumentEventMap {
+    'casekit-signed-in': SignedInEvent;
+  }
+  interface WindowEventMap {
     'casekit-signed-in': SignedInEvent;
   }
 }
