@@ -1,5 +1,5 @@
 import { visitorFacts, type CaseEngine, type ChannelRecord, type Store, type SystemActor } from '@casekit/core';
-import { CasekitError, type Customer, type VisitorSessionRequest, type VisitorSessionResponse } from '@casekit/protocol';
+import { ANONYMOUS_VISITOR_NAME, CasekitError, type Customer, type VisitorSessionRequest, type VisitorSessionResponse } from '@casekit/protocol';
 import type { Auth } from './auth.ts';
 import { authenticateVisitor } from './visitor-access.ts';
 import { constantTimeEqual, fromHex, hmacSha256, randomBase64Url } from './internal/crypto.ts';
@@ -64,7 +64,7 @@ export function createVisitorSessions(deps: { store: Store; engine: CaseEngine; 
         customer = resumed;
         identified = resumed.identities.some((i) => i.channelId === channel.id && i.externalId.startsWith('user:'));
       } else {
-        customer = await engine.identifyVisitor(system, { channel, externalId: `anon:${randomBase64Url(12)}`, name: body.name ?? 'Website visitor', attributes: facts });
+        customer = await engine.identifyVisitor(system, { channel, externalId: `anon:${randomBase64Url(12)}`, name: body.name ?? ANONYMOUS_VISITOR_NAME, attributes: facts });
       }
       const { token, expiresAt } = await auth.signVisitorToken({ workspaceId, channelId: channel.id, customerId: customer.id, verified: identified });
       return { token, expiresAt, customerId: customer.id, channelId: channel.id, identified };

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   invalid_transition: 422,
   unauthorized: 401,
   forbidden: 403,
+  /** The agent was deactivated by an admin: sign-in is refused and their tokens stop working. */
+  agent_deactivated: 403,
   not_found: 404,
   version_conflict: 409,
   conflict: 409,

@@ -11,6 +11,8 @@ export {
   PERMISSIONS,
   roleAtLeast,
   PRESENCES,
+  ANONYMOUS_VISITOR_NAME,
+  customerDisplayName,
   AUTHOR_KINDS,
   DIRECTIONS,
   DELIVERY_STATUSES,
@@ -22,7 +24,7 @@ export {
   QUICK_REPLY_CONTENT_TYPE,
   UPLOAD_ID_PATTERN,
 } from './values.ts';
-export type { Permission, SmsSegments, ChannelCapabilityValues } from './values.ts';
+export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
 
 // Enumerations
 export {
@@ -64,6 +66,9 @@ export {
   page,
   LoginRequest,
   LoginResponse,
+  PasswordChangeRequest,
+  PasswordChangeResponse,
+  SignOutResponse,
   CaseListQuery,
   CaseListResponse,
   CaseDetail,
@@ -83,6 +88,8 @@ export {
   MergeSuggestionsResponse,
   AgentCreateRequest,
   AgentListResponse,
+  AgentUpdateRequest,
+  PasswordResetResponse,
   PresenceRequest,
   SettingsUpdateRequest,
   ChannelCapabilities,

@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   /** Setting another agent's presence. */
   setOthersPresence: 'supervisor',
   createAgent: 'admin',
+  /** Editing, deactivating and reactivating agents, and resetting their passwords. */
+  manageAgents: 'admin',
   createChannel: 'admin',
   updateChannel: 'admin',
   updateSettings: 'admin',
@@ -65,6 +67,35 @@ export function roleAtLeast(role: (typeof ROLES)[number], needed: (typeof ROLES)
 }
 
 export const PRESENCES = ['online', 'away', 'offline'] as const;
+
+/** The name a web-chat visitor who gave none is stored under; `customerDisplayName` shows a readable one instead. */
+export const ANONYMOUS_VISITOR_NAME = 'Website visitor';
+
+/** What `customerDisplayName` reads of a customer profile. */
+export interface DisplayNameSource {
+  id: string;
+  name: string;
+  emails: readonly string[];
+  phones: readonly string[];
+  identities: readonly { externalId: string }[];
+}
+
+/**
+ * How a customer is shown to agents (inbox rows, the profile panel): their name, else their
+ * first email or phone, else for an anonymous web-chat visitor "Visitor" and four letters of
+ * their visitor id, which stay the same for that visitor.
+ * @example customerDisplayName({ id: 'cu_1', name: 'Website visitor', emails: [], phones: [], identities: [{ externalId: 'anon:3YjyFTMKu1NYQeXQ' }] }) // 'Visitor 3YJY'
+ */
+export function customerDisplayName(customer: DisplayNameSource): string {
+  const name = customer.name.trim();
+  const anonymous = customer.identities.find((identity) => identity.externalId.startsWith('anon:'));
+  if (name && !(anonymous && name === ANONYMOUS_VISITOR_NAME)) return name;
+  const contact = customer.emails[0] ?? customer.phones[0];
+  if (contact) return contact;
+  const tag = (anonymous?.externalId.slice('anon:'.length) ?? customer.id.replace(/^[a-z]+_/, '')).replace(/[^A-Za-z0-9]/g, '').slice(0, 4).toUpperCase();
+  if (anonymous) return `Visitor ${tag}`;
+  return name || `Customer ${tag}`;
+}
 
 export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
 

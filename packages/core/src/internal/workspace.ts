@@ -58,6 +58,7 @@ export function createAgent(ctx: EngineContext, actor: AgentActor | SystemActor,
         languages: input.languages ?? ['en'],
         capacity: input.capacity ?? DEFAULT_CAPACITY,
         presence: 'offline',
+        active: true,
         createdAt: at,
         passwordHash: input.passwordHash,
       };
