@@ -46,6 +46,11 @@ export interface AgentRecord extends Agent {
   tokenGeneration?: number;
   /** Tokens signed out before they expire (absent: none). */
   revokedTokens?: RevokedToken[];
+  /**
+   * True when a person set the presence (the agent, a supervisor), false or absent when it
+   * followed the agent's connections: a chosen offline is not undone by the next connection.
+   */
+  presenceChosen?: boolean;
 }
 
 /** Case list filter with `assignee: "me"` already resolved to an id. */

@@ -242,7 +242,11 @@ export interface CaseEngine {
    * one user end on one profile.
    */
   identifyVisitor(actor: SystemActor, input: IdentifyVisitorInput): Promise<Customer>;
-  setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent>;
+  /**
+   * Sets an agent's presence. `automatic` marks presence that follows the agent's connections
+   * (see `AgentRecord.presenceChosen`); anything else is a person's choice.
+   */
+  setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence, options?: { automatic?: boolean }): Promise<Agent>;
   /**
    * Moves a message's delivery status forward, with what the provider said (its id once sent, an
    * error when failed); a stale or backward status is ignored (null).

@@ -94,6 +94,18 @@ export function describeAccountsAndCustomerSearch(makeStore: () => Promise<Store
       assert.equal(reset.tokenGeneration, 1);
     });
 
+    it('tells a chosen presence from one that follows connections, logging only changes of presence', async () => {
+      await engine.setPresence(ann, 'ag_ann', 'offline');
+      assert.equal((await record('ag_ann')).presenceChosen, true);
+      published.length = 0;
+      await engine.setPresence(system, 'ag_ann', 'offline', { automatic: true });
+      assert.equal((await record('ag_ann')).presenceChosen, false);
+      assert.equal(published.length, 0, 'nobody else needs to know who set it');
+      await engine.setPresence(system, 'ag_ann', 'online', { automatic: true });
+      assert.deepEqual(published.map((e) => e.type), ['agent.presence']);
+      assert.equal('presenceChosen' in (await engine.setPresence(sup, 'ag_ann', 'away')), false, 'never on the wire');
+    });
+
     it('signs one token out until it expires, and the agent goes offline', async () => {
       await engine.revokeToken(ann, 'ag_ann', { id: 'tok-a', expiresAt: new Date(clock.now().getTime() + HOUR).toISOString() });
       let ann1 = await record('ag_ann');

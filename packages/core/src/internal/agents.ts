@@ -100,7 +100,8 @@ export function setAgentPassword(ctx: EngineContext, actor: Actor, agentId: stri
 
 /**
  * Signs one token out: it is refused from now until it expires, on every server that shares the
- * store. The agent goes offline too: signing out is leaving.
+ * store. The agent goes offline too, as leaving does (not as a choice: signing in again puts
+ * them online).
  */
 export function revokeToken(ctx: EngineContext, actor: Actor, agentId: string, token: RevokedToken): Promise<Agent> {
   const { workspaceId } = actor;
@@ -111,8 +112,8 @@ export function revokeToken(ctx: EngineContext, actor: Actor, agentId: string, t
     const kept = (current.revokedTokens ?? []).filter((r) => r.expiresAt > step.at && r.id !== token.id);
     const next: AgentRecord =
       kept.length >= MAX_REVOKED
-        ? { ...current, revokedTokens: [], tokenGeneration: (current.tokenGeneration ?? 0) + 1, presence: 'offline' }
-        : { ...current, revokedTokens: [...kept, { id: token.id, expiresAt: token.expiresAt }], presence: 'offline' };
+        ? { ...current, revokedTokens: [], tokenGeneration: (current.tokenGeneration ?? 0) + 1, presence: 'offline', presenceChosen: false }
+        : { ...current, revokedTokens: [...kept, { id: token.id, expiresAt: token.expiresAt }], presence: 'offline', presenceChosen: false };
     return save(step, actor, current, next);
   });
 }

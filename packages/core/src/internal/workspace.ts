@@ -127,16 +127,28 @@ export function updateChannel(ctx: EngineContext, actor: AgentActor | SystemActo
   });
 }
 
-/** Sets an agent's presence: their own, or anyone's for a supervisor or the system. */
-export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
+/**
+ * Sets an agent's presence: their own, or anyone's for a supervisor or the system; `automatic`
+ * when it follows the agent's connections rather than a person's choice.
+ */
+export function setPresence(
+  ctx: EngineContext,
+  actor: AgentActor | SystemActor,
+  agentId: string,
+  presence: Presence,
+  options: { automatic?: boolean } = {},
+): Promise<Agent> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
     if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
     const agent = await tx.getAgent(workspaceId, agentId);
     if (!agent) throw notFound('agent', agentId);
-    if (agent.presence === presence) return publicAgent(agent);
-    const updated = { ...agent, presence };
+    const presenceChosen = !options.automatic;
+    if (agent.presence === presence && (agent.presenceChosen ?? false) === presenceChosen) return publicAgent(agent);
+    const updated = { ...agent, presence, presenceChosen };
     await tx.updateAgent(updated);
+    // Who set it is not news to the others: only a change of presence is.
+    if (agent.presence === presence) return publicAgent(updated);
     await emit({ type: 'agent.presence', workspaceId, at, actorId: actorIdOf(actor) ?? agentId, caseId: null, customerId: null, data: { agentId, presence } });
     return publicAgent(updated);
   });
