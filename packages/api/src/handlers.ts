@@ -208,6 +208,9 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     me: async ({ agent }) => publicAgent(agent),
 
     changePassword: async ({ body, agent, call }) => {
+      if (agent.passwordHash === null) {
+        throw new CasekitError('conflict', 'This account signs in through your organisation’s identity provider; change the password there.');
+      }
       // Counted like sign-ins, with them: a stolen session must not become a way to guess the password.
       const address = clientAddress(call.address);
       refuseFor(Math.max(failedByEmail.blockedFor(agent.email), failedByAddress.blockedFor(address)), 'Too many wrong passwords');
