@@ -58,7 +58,7 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     updateCustomer: (actor, customerId, patch) => updateCustomer(ctx, actor, customerId, patch),
     linkIdentity: (actor, customerId, identity) => linkIdentity(ctx, actor, customerId, identity),
     identifyVisitor: (actor, input) => identifyVisitor(ctx, actor, input),
-    setPresence: (actor, agentId, presence, opts) => setPresence(ctx, actor, agentId, presence, opts),
+    setPresence: (actor, agentId, presence) => setPresence(ctx, actor, agentId, presence),
     ensureWorkspace: (input) => ensureWorkspace(ctx, input),
     updateSettings: (actor, patch) => updateSettings(ctx, actor, patch),
     createAgent: (actor, input, opts) => createAgent(ctx, actor, input, opts),

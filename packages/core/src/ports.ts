@@ -47,8 +47,9 @@ export interface AgentRecord extends Agent {
   /** Tokens signed out before they expire (absent: none). */
   revokedTokens?: RevokedToken[];
   /**
-   * True when a person set the presence (the agent, a supervisor), false or absent when it
-   * followed the agent's connections: a chosen offline is not undone by the next connection.
+   * True when a person set the presence (the agent, a supervisor), false or absent when the
+   * system did (following the agent's connections): a chosen offline is not undone by the next
+   * connection.
    */
   presenceChosen?: boolean;
 }

@@ -243,10 +243,10 @@ export interface CaseEngine {
    */
   identifyVisitor(actor: SystemActor, input: IdentifyVisitorInput): Promise<Customer>;
   /**
-   * Sets an agent's presence. `automatic` marks presence that follows the agent's connections
-   * (see `AgentRecord.presenceChosen`); anything else is a person's choice.
+   * Sets an agent's presence. An agent's call is a person's choice; the system's (presence that
+   * follows connections) is not (see `AgentRecord.presenceChosen`).
    */
-  setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence, options?: { automatic?: boolean }): Promise<Agent>;
+  setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent>;
   /**
    * Moves a message's delivery status forward, with what the provider said (its id once sent, an
    * error when failed); a stale or backward status is ignored (null).

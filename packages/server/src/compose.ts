@@ -106,7 +106,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     ...(followPresence !== false && {
       presence: {
         // The engine is made below; sockets only connect once the server listens.
-        setPresence: (workspaceId: string, agentId: string, presence: Presence) => engine.setPresence({ workspaceId, system: 'presence' }, agentId, presence, { automatic: true }),
+        setPresence: (workspaceId: string, agentId: string, presence: Presence) => engine.setPresence({ workspaceId, system: 'presence' }, agentId, presence),
         ...(typeof followPresence === 'number' && { graceMs: followPresence }),
       },
     }),

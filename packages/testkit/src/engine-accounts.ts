@@ -94,14 +94,14 @@ export function describeAccountsAndCustomerSearch(makeStore: () => Promise<Store
       assert.equal(reset.tokenGeneration, 1);
     });
 
-    it('tells a chosen presence from one that follows connections, logging only changes of presence', async () => {
+    it('tells a presence an agent chose from one the system set, logging only changes of presence', async () => {
       await engine.setPresence(ann, 'ag_ann', 'offline');
       assert.equal((await record('ag_ann')).presenceChosen, true);
       published.length = 0;
-      await engine.setPresence(system, 'ag_ann', 'offline', { automatic: true });
+      await engine.setPresence(system, 'ag_ann', 'offline');
       assert.equal((await record('ag_ann')).presenceChosen, false);
       assert.equal(published.length, 0, 'nobody else needs to know who set it');
-      await engine.setPresence(system, 'ag_ann', 'online', { automatic: true });
+      await engine.setPresence(system, 'ag_ann', 'online');
       assert.deepEqual(published.map((e) => e.type), ['agent.presence']);
       assert.equal('presenceChosen' in (await engine.setPresence(sup, 'ag_ann', 'away')), false, 'never on the wire');
     });

@@ -128,22 +128,16 @@ export function updateChannel(ctx: EngineContext, actor: AgentActor | SystemActo
 }
 
 /**
- * Sets an agent's presence: their own, or anyone's for a supervisor or the system; `automatic`
- * when it follows the agent's connections rather than a person's choice.
+ * Sets an agent's presence: their own, or anyone's for a supervisor or the system. What an agent
+ * sets is a person's choice; what the system sets (following connections) is not.
  */
-export function setPresence(
-  ctx: EngineContext,
-  actor: AgentActor | SystemActor,
-  agentId: string,
-  presence: Presence,
-  options: { automatic?: boolean } = {},
-): Promise<Agent> {
+export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
     if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
     const agent = await tx.getAgent(workspaceId, agentId);
     if (!agent) throw notFound('agent', agentId);
-    const presenceChosen = !options.automatic;
+    const presenceChosen = isAgentActor(actor);
     if (agent.presence === presence && (agent.presenceChosen ?? false) === presenceChosen) return publicAgent(agent);
     const updated = { ...agent, presence, presenceChosen };
     await tx.updateAgent(updated);
