@@ -71,7 +71,7 @@ describe('the reference backend', () => {
   });
 
   it('creates a first admin and the webchat channel on first start', async () => {
-    const created = lines.find((l) => l.msg === 'created the first admin; sign in and change it');
+    const created = lines.find((l) => l.msg === "created the first admin; sign in and change the password from the workbench's account menu (or POST /api/v1/me/password)");
     assert.ok(created);
     const login = await fetch(`${server.url}/api/v1/auth/login`, {
       method: 'POST',
@@ -79,6 +79,20 @@ describe('the reference backend', () => {
       body: JSON.stringify({ email: created.email, password: created.password }),
     });
     assert.equal(login.status, 200);
+    // As the log says: the generated password is changed, and only the new one signs in after.
+    const { token } = (await login.json()) as { token: string };
+    const changed = await fetch(`${server.url}/api/v1/me/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ currentPassword: created.password, newPassword: 'my own admin passphrase' }),
+    });
+    assert.equal(changed.status, 200);
+    const again = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: created.email, password: 'my own admin passphrase' }),
+    });
+    assert.equal(again.status, 200);
     const session = await fetch(`${server.url}/api/v1/visitor/sessions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -99,7 +99,7 @@ async function ensureFirstAdmin(store: Store, engine: CaseEngine, auth: Auth, wo
     password,
     role: 'admin',
   });
-  logger.warn('created the first admin; sign in and change it', { email: agent.email, password });
+  logger.warn("created the first admin; sign in and change the password from the workbench's account menu (or POST /api/v1/me/password)", { email: agent.email, password });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { CasekitError } from '@casekit/protocol';
+import { randomBase64Url, sha256Hex } from './internal/crypto.ts';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
 /** Hashes and checks agents' passwords (scrypt on a server; the mocks bring their own). */
@@ -23,10 +24,17 @@ export interface AuthOptions {
   visitorTokenTtlSeconds?: number;
 }
 
+/** What every verified agent token says of itself: its id, when it expires, and (signed here) its generation. */
+export interface AgentTokenFacts {
+  /** Its `jti`; an external token without one is known by a digest of itself. */
+  tokenId: string;
+  expiresAt: string;
+}
+
 /** What a verified agent token says: an agent id signed here, or an external subject and email. */
 export type AgentClaims =
-  | { source: 'builtin'; workspaceId: string; agentId: string }
-  | { source: 'external'; subject: string | null; email: string | null };
+  | ({ source: 'builtin'; workspaceId: string; agentId: string; generation: number } & AgentTokenFacts)
+  | ({ source: 'external'; subject: string | null; email: string | null } & AgentTokenFacts);
 
 /** What a visitor token holds; signed by this server only. */
 export interface VisitorClaims {
@@ -44,7 +52,8 @@ export interface SignedToken {
 
 /** Password hashing and token signing/verification for agents and visitors. */
 export interface Auth extends PasswordHasher {
-  signAgentToken(agent: { id: string; workspaceId: string }): Promise<SignedToken>;
+  /** Signs a token in the agent's current `tokenGeneration` (see `@casekit/core`'s `AgentRecord`). */
+  signAgentToken(agent: { id: string; workspaceId: string; tokenGeneration?: number }): Promise<SignedToken>;
   signVisitorToken(claims: VisitorClaims): Promise<SignedToken>;
   /** Throws `unauthorized` for a missing, forged, expired or foreign token. */
   verifyAgentToken(token: string): Promise<AgentClaims>;
@@ -121,7 +130,7 @@ export function createTokenAuth(options: AuthOptions & { passwords: PasswordHash
   return {
     hashPassword: (password) => options.passwords.hashPassword(password),
     verifyPassword: (password, hash) => options.passwords.verifyPassword(password, hash),
-    signAgentToken: (agent) => sign({ typ: 'agent', workspaceId: agent.workspaceId }, agent.id, agentTtl),
+    signAgentToken: (agent) => sign({ typ: 'agent', workspaceId: agent.workspaceId, gen: agent.tokenGeneration ?? 0, jti: randomBase64Url(16) }, agent.id, agentTtl),
     signVisitorToken: (claims) =>
       sign(
         { typ: 'visitor', workspaceId: claims.workspaceId, channelId: claims.channelId, customerId: claims.customerId, verified: claims.verified },
@@ -136,7 +145,15 @@ export function createTokenAuth(options: AuthOptions & { passwords: PasswordHash
         if (header.alg === 'HS256') {
           const payload = await verifyBuiltin(token, 'agent');
           if (typeof payload.sub !== 'string' || typeof payload.workspaceId !== 'string') throw unauthorized('The token names no agent.');
-          return { source: 'builtin', workspaceId: payload.workspaceId, agentId: payload.sub };
+          return {
+            source: 'builtin',
+            workspaceId: payload.workspaceId,
+            agentId: payload.sub,
+            // Tokens from before generations and ids existed count as generation 0, known by their digest.
+            generation: typeof payload.gen === 'number' ? payload.gen : 0,
+            tokenId: typeof payload.jti === 'string' ? payload.jti : await sha256Hex(token),
+            expiresAt: new Date((payload.exp ?? 0) * 1000).toISOString(),
+          };
         }
         if (!jwks) throw unauthorized(`Tokens signed with ${String(header.alg)} are not accepted here (no JWKS configured).`);
         const { payload } = await jwtVerify(token, jwks, {
@@ -148,7 +165,8 @@ export function createTokenAuth(options: AuthOptions & { passwords: PasswordHash
         const email = typeof payload.email === 'string' && payload.email_verified === true ? payload.email.toLowerCase() : null;
         const subject = typeof payload.sub === 'string' ? payload.sub : null;
         if (!email && !subject) throw unauthorized('The token has neither a "sub" nor an "email" claim.');
-        return { source: 'external', subject, email };
+        const tokenId = typeof payload.jti === 'string' && payload.jti.length <= 200 ? `ext:${payload.jti}` : `ext:${await sha256Hex(token)}`;
+        return { source: 'external', subject, email, tokenId, expiresAt: new Date((payload.exp ?? 0) * 1000).toISOString() };
       } catch (error) {
         throw explain(error, 'agent token');
       }

@@ -1,10 +1,12 @@
 import { ChannelConfigError, DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
+import type { AgentTokenFacts } from './auth.ts';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
 import { createChannelKinds, withoutSecrets } from './channels.ts';
 import { consoleLogger, errorText } from './logger.ts';
-import { sha256Hex } from './internal/crypto.ts';
+import { randomBase64Url, sha256Hex } from './internal/crypto.ts';
+import { validationError } from './internal/errors.ts';
 import type { ApiCall, ApiServiceOptions } from './service.ts';
 import { receiveUpload, resolveAttachments, uploadIdOf, type UploadLimits } from './uploads.ts';
 import { createVisitorSessions } from './visitor-sessions.ts';
@@ -17,6 +19,8 @@ export interface HandlerContext<R> {
   query: R extends { query: infer Q } ? Output<Q> : undefined;
   body: R extends { body: infer B } ? Output<B> : undefined;
   agent: R extends { auth: 'agent' } ? AgentRecord : undefined;
+  /** The token the agent signed in with. */
+  token: R extends { auth: 'agent' } ? AgentTokenFacts : undefined;
   visitor: R extends { auth: 'visitor' } ? VisitorContext : R extends { auth: 'visitor-optional' } ? VisitorContext | undefined : undefined;
   call: ApiCall;
   /** Headers to answer with. */
@@ -195,17 +199,47 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       if (!agent || !ok) throw new CasekitError('unauthorized', 'Wrong email or password.');
       failedByEmail.clear(email);
       failedByAddress.record(address, -1);
+      // Said only to whoever knows the password: nobody else learns the account exists.
+      if (!agent.active) throw new CasekitError('agent_deactivated', 'This account is deactivated; an admin of this workspace can reactivate it.');
       const { token, expiresAt } = await auth.signAgentToken(agent);
       return { token, expiresAt, agent: publicAgent(agent) };
     },
 
     me: async ({ agent }) => publicAgent(agent),
 
+    changePassword: async ({ body, agent, call }) => {
+      if (agent.passwordHash === null) {
+        throw new CasekitError('conflict', 'This account signs in through your organisation’s identity provider; change the password there.');
+      }
+      // Counted like sign-ins, with them: a stolen session must not become a way to guess the password.
+      const address = clientAddress(call.address);
+      refuseFor(Math.max(failedByEmail.blockedFor(agent.email), failedByAddress.blockedFor(address)), 'Too many wrong passwords');
+      failedByEmail.record(agent.email);
+      failedByAddress.record(address);
+      if (!(await auth.verifyPassword(body.currentPassword, agent.passwordHash))) {
+        throw validationError([{ path: 'body.currentPassword', message: 'is not your current password' }]);
+      }
+      failedByEmail.clear(agent.email);
+      failedByAddress.record(address, -1);
+      const record = await engine.setAgentPassword(actorOf(agent), agent.id, await auth.hashPassword(body.newPassword));
+      const { token, expiresAt } = await auth.signAgentToken(record);
+      return { token, expiresAt, agent: publicAgent(record) };
+    },
+
+    signOut: async ({ agent, token }) => {
+      await engine.revokeToken(actorOf(agent), agent.id, { id: token.tokenId, expiresAt: token.expiresAt });
+      return { signedOut: true };
+    },
+
     listCases: async ({ query, agent }) => {
       const assignee = query.assignee === 'me' ? agent.id : query.assignee;
       const page = await store.listCases(workspaceId, { ...query, assignee });
-      const readAt = await store.getCaseReads(workspaceId, agent.id, page.items.map((kase) => kase.id));
-      return { ...page, readAt };
+      const customerIds = [...new Set(page.items.map((kase) => kase.customerId))];
+      const [readAt, customers] = await Promise.all([
+        store.getCaseReads(workspaceId, agent.id, page.items.map((kase) => kase.id)),
+        Promise.all(customerIds.map((id) => store.getCustomer(workspaceId, id))),
+      ]);
+      return { ...page, readAt, customers: Object.fromEntries(customers.flatMap((customer, i) => (customer ? [[customerIds[i]!, customer]] : []))) };
     },
 
     retryMessage: async ({ params, agent }) => engine.retryDelivery(actorOf(agent), params.caseId, params.messageId),
@@ -255,6 +289,15 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       return engine.createAgent(actorOf(agent), { ...rest, passwordHash }, idempotency && { idempotency });
     },
     setPresence: async ({ body, agent }) => engine.setPresence(actorOf(agent), agent.id, body.presence),
+    updateAgent: async ({ params, body, agent }) => engine.updateAgent(actorOf(agent), params.agentId, body),
+    deactivateAgent: async ({ params, agent }) => engine.deactivateAgent(actorOf(agent), params.agentId),
+    reactivateAgent: async ({ params, agent }) => engine.reactivateAgent(actorOf(agent), params.agentId),
+    resetAgentPassword: async ({ params, agent }) => {
+      // 96 random bits, shown once to the admin, who hands it over; the agent then changes it.
+      const password = randomBase64Url(12);
+      const record = await engine.setAgentPassword(actorOf(agent), params.agentId, await auth.hashPassword(password));
+      return { agent: publicAgent(record), password };
+    },
 
     getSettings: async () => (await requireWorkspace()).settings,
     updateSettings: async ({ body, agent }) => engine.updateSettings(actorOf(agent), body),

@@ -22,8 +22,9 @@ export type { BodySource } from './body.ts';
 
 // Auth
 export { createTokenAuth } from './auth.ts';
-export type { Auth, AuthOptions, AgentClaims, VisitorClaims, SignedToken, PasswordHasher } from './auth.ts';
-export { authenticateAgent } from './authenticate.ts';
+export type { Auth, AuthOptions, AgentClaims, AgentTokenFacts, VisitorClaims, SignedToken, PasswordHasher } from './auth.ts';
+export { authenticateAgent, authenticateAgentSession } from './authenticate.ts';
+export type { AgentSession } from './authenticate.ts';
 
 // Uploads
 export { createMemoryBlobStore } from './blob-store.ts';

@@ -11,7 +11,7 @@ import { createOpenApiDocument, renderApiDocsPage, type OpenApiOptions } from '.
 import { createHandlers, type HandlerContext, type Handlers } from './handlers.ts';
 import { verifyVisitor, type VisitorContext } from './visitor-access.ts';
 import { fileHeaders, type UploadLimits } from './uploads.ts';
-import { authenticateAgent } from './authenticate.ts';
+import { authenticateAgentSession, type AgentSession } from './authenticate.ts';
 
 export interface ApiServiceOptions {
   store: Store;
@@ -147,9 +147,11 @@ export function createApiService(options: ApiServiceOptions): ApiService {
   async function run(name: RouteName, call: ApiCall): Promise<ApiAnswer> {
     const route: RouteDef = ROUTES[name];
     let agent: AgentRecord | undefined;
+    let session: AgentSession | undefined;
     let visitor: VisitorContext | undefined;
     if (route.auth === 'agent') {
-      agent = await authenticateAgent(store, auth, workspaceId, bearerToken(call.header('authorization')));
+      session = await authenticateAgentSession(store, auth, workspaceId, bearerToken(call.header('authorization')));
+      agent = session.agent;
       if (route.role) requireRole({ workspaceId, agent }, route.role);
     } else if (route.auth === 'visitor' || (route.auth === 'visitor-optional' && call.header('authorization') !== undefined)) {
       // No store read here: this is the hot path of web chat; handlers resolve the profile.
@@ -182,7 +184,7 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     const headers: Record<string, string> = {};
     const idempotency = agent ? await idempotencyOf(call, name, route, `agent:${agent.id}`, { params, body }) : undefined;
     if (idempotency) idempotency.onReplay = () => void (headers['idempotent-replayed'] = 'true');
-    const ctx = { params, query, body, agent, visitor, call, headers, idempotency } as HandlerContext<RouteDef>;
+    const ctx = { params, query, body, agent, token: session?.token, visitor, call, headers, idempotency } as HandlerContext<RouteDef>;
     const handler = handlers[name] as (ctx: HandlerContext<RouteDef>) => Promise<unknown>;
     const result = await handler(ctx);
     if (route.fileResponse) {

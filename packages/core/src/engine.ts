@@ -7,6 +7,7 @@ import { mergeCases, updateCase } from './internal/cases.ts';
 import { createCustomer, identifyVisitor, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
 import { ingest } from './internal/ingest.ts';
 import { agentMessage, applyReceipt, listReplyChannels, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
+import { deactivateAgent, reactivateAgent, revokeToken, setAgentPassword, updateAgent } from './internal/agents.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 
 export interface CaseEngineOptions {
@@ -62,6 +63,11 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     ensureWorkspace: (input) => ensureWorkspace(ctx, input),
     updateSettings: (actor, patch) => updateSettings(ctx, actor, patch),
     createAgent: (actor, input, opts) => createAgent(ctx, actor, input, opts),
+    updateAgent: (actor, agentId, patch) => updateAgent(ctx, actor, agentId, patch),
+    deactivateAgent: (actor, agentId) => deactivateAgent(ctx, actor, agentId),
+    reactivateAgent: (actor, agentId) => reactivateAgent(ctx, actor, agentId),
+    setAgentPassword: (actor, agentId, passwordHash) => setAgentPassword(ctx, actor, agentId, passwordHash),
+    revokeToken: (actor, agentId, token) => revokeToken(ctx, actor, agentId, token),
     createChannel: (actor, input, opts) => createChannel(ctx, actor, input, opts),
     updateChannel: (actor, channelId, patch) => updateChannel(ctx, actor, channelId, patch),
   };

@@ -19,6 +19,7 @@ export type {
   CustomerPatch,
   IdentifyVisitorInput,
   CreateAgentInput,
+  AgentPatch,
   ChannelPatch,
   CreateChannelInput,
   DeliveryReceipt,
@@ -33,6 +34,8 @@ export {
   authorize,
   requireRole,
   assertCasesMergeable,
+  assertAdminRemains,
+  tokenRefusal,
   visitorFacts,
   sessionFollowsMerge,
   patchAttributes,
@@ -44,6 +47,7 @@ export { DEFAULT_SETTINGS, DEFAULT_CAPACITY } from './defaults.ts';
 // Who may see which event
 export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent, publicAgent, publicChannel } from './visibility.ts';
 export type { AgentVisibilityFields } from './visibility.ts';
+export type { TokenFacts } from './rules.ts';
 
 // Ports
 export type {
@@ -55,6 +59,7 @@ export type {
   ChannelRecord,
   MessageDelivery,
   AgentRecord,
+  RevokedToken,
   CaseQuery,
   MessageQuery,
   EventQuery,
@@ -64,7 +69,7 @@ export type {
 } from './ports.ts';
 
 // How searches match (stores index and query through these)
-export { customerSearchText, customerSearchQuery, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH } from './search.ts';
+export { customerSearchText, customerSearchQuery, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH, MIN_CUSTOMER_MATCH } from './search.ts';
 export type { CaseSearch } from './search.ts';
 
 // Ids

@@ -30,9 +30,28 @@ export interface MessageDelivery {
   /** Why it failed; null clears it (a retry). */
   deliveryError?: { code: string; reason: string } | null;
 }
+/** A token signed out before it expired: refused until then, forgotten after. */
+export interface RevokedToken {
+  id: string;
+  expiresAt: string;
+}
+
 /** An agent with the hash of its password (null: signs in through an external issuer). */
 export interface AgentRecord extends Agent {
   passwordHash: string | null;
+  /**
+   * Tokens signed here carry the generation they were signed in; a password change or reset and
+   * a deactivation move it on, so every earlier token is refused. Absent: 0.
+   */
+  tokenGeneration?: number;
+  /** Tokens signed out before they expire (absent: none). */
+  revokedTokens?: RevokedToken[];
+  /**
+   * True when a person set the presence (the agent, a supervisor), false or absent when the
+   * system did (following the agent's connections): a chosen offline is not undone by the next
+   * connection.
+   */
+  presenceChosen?: boolean;
 }
 
 /** Case list filter with `assignee: "me"` already resolved to an id. */

@@ -124,8 +124,10 @@ describe('who sees which event', () => {
   });
 
   it('never puts a password hash or a channel secret on the wire', () => {
-    const agent = publicAgent({ ...agentOf('agent').agent, workspaceId: 'ws', email: 'a@example.com', teams: [], skills: [], languages: [], capacity: {}, presence: 'online', createdAt: base.at, passwordHash: 'scrypt$…' });
+    const agent = publicAgent({ ...agentOf('agent').agent, workspaceId: 'ws', email: 'a@example.com', teams: [], skills: [], languages: [], capacity: {}, presence: 'online', active: true, createdAt: base.at, passwordHash: 'scrypt$…', tokenGeneration: 2, revokedTokens: [{ id: 'jti', expiresAt: base.at }] });
     assert.equal('passwordHash' in agent, false);
+    assert.equal('tokenGeneration' in agent, false);
+    assert.equal('revokedTokens' in agent, false);
     const channel = publicChannel({
       id: 'web', workspaceId: 'ws', kind: 'webchat', medium: 'webchat', name: 'Web', enabled: true, config: {},
       secretNames: [], secrets: { identitySecret: 's3cret-value' }, createdAt: base.at, updatedAt: base.at,

@@ -5,10 +5,12 @@ import {
   roleAtLeast,
   type Case,
   type CaseStatus,
+  type Agent,
   type Customer,
   type Permission,
   type Role,
 } from '@casekit/protocol';
+import type { AgentRecord } from './ports.ts';
 import type { Actor, AgentActor, CustomerActor, SystemActor } from './types.ts';
 
 // The engine's rules, each written once. The API, the stores and the mocks all go through the
@@ -117,4 +119,45 @@ export function patchAttributes(current: Customer['attributes'], patch: Customer
     });
   }
   return next;
+}
+
+/** What a verified agent token says about itself, for `tokenRefusal`. */
+export interface TokenFacts {
+  /** Its id (`jti`, or a digest of an external token that has none). */
+  id: string;
+  /** The generation it was signed in (see `AgentRecord.tokenGeneration`); null for an external issuer's token. */
+  generation: number | null;
+}
+
+/**
+ * Why a verified token no longer speaks for its agent: the agent was deactivated, the token was
+ * signed out, or the password changed or was reset since it was signed. Null when it still does.
+ * The API and the realtime gateway both ask this, on every request and socket.
+ */
+export function tokenRefusal(agent: AgentRecord, token: TokenFacts): CasekitError | null {
+  if (agent.active === false) {
+    return new CasekitError('agent_deactivated', 'This account is deactivated; an admin of this workspace can reactivate it.');
+  }
+  if (token.generation !== null && token.generation !== (agent.tokenGeneration ?? 0)) {
+    return new CasekitError('unauthorized', 'This sign-in ended when the password was changed; sign in again.');
+  }
+  if (agent.revokedTokens?.some((revoked) => revoked.id === token.id)) {
+    return new CasekitError('unauthorized', 'This token was signed out; sign in again.');
+  }
+  return null;
+}
+
+/**
+ * Throws `conflict` when a change to an agent (a role, deactivation) would leave a workspace that
+ * has an active human admin without one: someone must still be able to manage agents and channels.
+ */
+export function assertAdminRemains(agents: readonly Agent[], before: Agent, after: Pick<Agent, 'role' | 'active'>): void {
+  const isAdmin = (a: Pick<Agent, 'role' | 'active'>) => a.active && a.role === 'admin';
+  if (before.kind !== 'human' || !isAdmin(before) || isAdmin(after)) return;
+  const others = agents.some((a) => a.id !== before.id && a.kind === 'human' && isAdmin(a));
+  if (!others) {
+    throw new CasekitError('conflict', `${before.name} is the only active admin; make another agent admin first.`, {
+      details: { agentId: before.id },
+    });
+  }
 }

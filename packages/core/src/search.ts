@@ -37,21 +37,31 @@ export function searchTerms(text: string): string[] {
   return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** A free-text case search: words that must all match subject or preview, or the case number it names. */
+/** A customer part of a case search shorter than this (in characters) is not looked for: it would match nearly everyone. */
+export const MIN_CUSTOMER_MATCH = 3;
+
+/**
+ * A free-text case search. A case matches when its subject or preview holds all the words, when
+ * it has the number named, or when its customer's `customerSearchText` holds `customer`.
+ */
 export interface CaseSearch {
   /** Distinct words, from the first 16 of the query. */
   words: string[];
   /** `#123` or `123` also finds case number 123. */
   number: number | null;
+  /** The query as a customer search (`customerSearchQuery`), when it has `MIN_CUSTOMER_MATCH` characters or more. */
+  customer: string | null;
 }
 
-/** Parses a case search; null when it can match nothing (no words and no number). */
+/** Parses a case search; null when it can match nothing (no words, no number, too short for a customer). */
 export function parseCaseSearch(q: string): CaseSearch | null {
   const words = [...new Set(searchTerms(q).slice(0, MAX_SEARCH_WORDS))];
   const match = /^#?(\d{1,12})$/.exec(q.trim());
   const n = match ? Number(match[1]) : NaN;
   const number = Number.isSafeInteger(n) && n > 0 ? n : null;
-  return words.length === 0 && number === null ? null : { words, number };
+  const text = customerSearchQuery(q);
+  const customer = [...text].length >= MIN_CUSTOMER_MATCH ? text : null;
+  return words.length === 0 && number === null && customer === null ? null : { words, number, customer };
 }
 
 /** Whether a search word matches one indexed word of a case. */

@@ -14,7 +14,7 @@ import type {
   Workspace,
   WorkspaceSettings,
 } from '@casekit/protocol';
-import type { MessageDelivery } from './ports.ts';
+import type { AgentRecord, MessageDelivery, RevokedToken } from './ports.ts';
 
 /** A message from a customer (or a bot speaking for one), already normalized by its channel adapter. */
 export interface InboundMessage {
@@ -189,6 +189,15 @@ export interface CreateAgentInput {
   passwordHash: string | null;
 }
 
+/** An admin's change to an agent; fields left out stay as they are. */
+export interface AgentPatch {
+  name?: string;
+  role?: Agent['role'];
+  teams?: string[];
+  skills?: Agent['skills'];
+  languages?: string[];
+}
+
 /** A new channel, its settings already checked by the kind's adapter. */
 export interface CreateChannelInput {
   id?: string;
@@ -244,6 +253,10 @@ export interface CaseEngine {
    * one user end on one profile.
    */
   identifyVisitor(actor: SystemActor, input: IdentifyVisitorInput): Promise<Customer>;
+  /**
+   * Sets an agent's presence. An agent's call is a person's choice; the system's (presence that
+   * follows connections) is not (see `AgentRecord.presenceChosen`).
+   */
   setPresence(actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent>;
   /**
    * Moves a message's delivery status forward, with what the provider said (its id once sent, an
@@ -258,6 +271,19 @@ export interface CaseEngine {
   ensureWorkspace(input: { id: string; name?: string; settings?: Partial<WorkspaceSettings> }): Promise<Workspace & { settings: WorkspaceSettings }>;
   updateSettings(actor: AgentActor | SystemActor, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings>;
   createAgent(actor: AgentActor | SystemActor, input: CreateAgentInput, options?: CreateOptions): Promise<Agent>;
+  /** An admin changes an agent's name, role, teams, skills or languages; never the last active admin's role. */
+  updateAgent(actor: AgentActor | SystemActor, agentId: string, patch: AgentPatch): Promise<Agent>;
+  /** An admin deactivates an agent: no sign-in, no token works, offline; their cases stay. Not oneself, nor the last active admin. */
+  deactivateAgent(actor: AgentActor | SystemActor, agentId: string): Promise<Agent>;
+  /** An admin lets a deactivated agent sign in again; tokens from before stay refused. */
+  reactivateAgent(actor: AgentActor | SystemActor, agentId: string): Promise<Agent>;
+  /**
+   * Sets a new password hash (the agent's own change, or an admin's reset) and ends every token
+   * of the agent; sign new ones with the returned record's `tokenGeneration`.
+   */
+  setAgentPassword(actor: AgentActor | SystemActor, agentId: string, passwordHash: string): Promise<AgentRecord>;
+  /** Signs one token of the agent out until it expires, and sets them offline (their own, or the system's call). */
+  revokeToken(actor: AgentActor | SystemActor, agentId: string, token: RevokedToken): Promise<Agent>;
   createChannel(actor: AgentActor | SystemActor, input: CreateChannelInput, options?: CreateOptions): Promise<Channel>;
   updateChannel(actor: AgentActor | SystemActor, channelId: string, patch: ChannelPatch): Promise<Channel>;
 }

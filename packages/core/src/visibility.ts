@@ -41,10 +41,10 @@ export function isVisibleToAgent(event: AgentVisibilityFields, agentId: string):
   return only === null || only === agentId;
 }
 
-/** An agent as it goes on the wire: without its password hash. */
+/** An agent as it goes on the wire: without its password hash or what its tokens are checked by. */
 export function publicAgent(record: AgentRecord | Agent): Agent {
-  const { passwordHash: _hash, ...agent } = record as AgentRecord;
-  return agent;
+  const { passwordHash: _hash, tokenGeneration: _generation, revokedTokens: _revoked, presenceChosen: _chosen, ...agent } = record as AgentRecord;
+  return { ...agent, active: agent.active ?? true };
 }
 
 /** A channel as it goes on the wire: its secrets' names, never their values. */

@@ -84,6 +84,26 @@ describe('realtime against the mocks', () => {
     assert.deepEqual(pushed.filter((e) => e.type !== 'message.created' || e.data.message.internal).map((e) => e.type), [], 'no note, no case event');
   });
 
+  it('ends the socket of a signed-out token and of a deactivated agent, as the server does', async () => {
+    const token = await agentToken('chloe@northwind.example');
+    const socket = await connect('/agent', token);
+    const ended = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const out = await fetch(`${BASE}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(out.status, 200);
+    assert.equal(await ended, 'io server disconnect');
+    await assert.rejects(connect('/agent', token), (error: Error & { data?: { code?: string } }) => error.data?.code === 'unauthorized');
+
+    const benToken = await agentToken('ben@northwind.example');
+    const ben = await connect('/agent', benToken);
+    const benEnded = new Promise<string>((resolve) => ben.once('disconnect', resolve));
+    const ada = await agentToken('ada@northwind.example');
+    const off = await fetch(`${BASE}/api/v1/agents/a_ben/deactivate`, { method: 'POST', headers: { authorization: `Bearer ${ada}` } });
+    assert.equal(off.status, 200);
+    assert.equal(await benEnded, 'io server disconnect');
+    await assert.rejects(connect('/agent', benToken), (error: Error & { data?: { code?: string } }) => error.data?.code === 'agent_deactivated');
+    await fetch(`${BASE}/api/v1/agents/a_ben/reactivate`, { method: 'POST', headers: { authorization: `Bearer ${ada}` } });
+  });
+
   it('refuses a bad token with the reason, so the client stops instead of retrying', async () => {
     await assert.rejects(connect('/agent', 'not-a-token'), (error: Error & { data?: { code?: string } }) => {
       assert.equal(error.data?.code, 'unauthorized');

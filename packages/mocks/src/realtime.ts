@@ -21,7 +21,8 @@ const PING_INTERVAL_MS = 25_000;
 const PING_TIMEOUT_MS = 20_000;
 
 type Principal =
-  | { kind: 'agent'; agentId: string; name: string }
+  /** `token`: the handshake's, checked again whenever the agent changes. */
+  | { kind: 'agent'; agentId: string; name: string; token: string }
   /** `customerIds`: the profiles whose pushes the session receives (its own, and one it followed into a merge). */
   | { kind: 'visitor'; session: VisitorContext; customerId: string; customerIds: Set<string> };
 
@@ -82,12 +83,19 @@ export function createRealtimeHandler(url: string, deps: GatewayDeps): WebSocket
       }
     }
     for (const [c, batch] of pushes) c.send({ type: PacketType.EVENT, data: ['events', batch] });
+    // As the server's session guard: a changed agent's sockets end once their token no longer holds.
+    const changed = new Set(events.flatMap((event) => (event.type === 'agent.updated' ? [event.data.agent.id] : [])));
+    for (const c of connections) {
+      const { principal } = c;
+      if (principal.kind !== 'agent' || !changed.has(principal.agentId)) continue;
+      authenticateAgent(store, auth, workspaceId, principal.token).catch(() => c.end());
+    }
   });
 
   async function authenticate(nsp: string, token: string): Promise<Principal> {
     if (nsp === AGENT_NAMESPACE) {
       const agent = await authenticateAgent(store, auth, workspaceId, token);
-      return { kind: 'agent', agentId: agent.id, name: agent.name };
+      return { kind: 'agent', agentId: agent.id, name: agent.name, token };
     }
     if (nsp === VISITOR_NAMESPACE) {
       const session = await authenticateVisitor(store, auth, workspaceId, token);

@@ -78,6 +78,8 @@ export const Agent = z.object({
   /** How many open cases of each channel kind the agent takes at once. */
   capacity: z.partialRecord(ChannelKind, z.number().int().min(0).max(100)),
   presence: Presence,
+  /** False once an admin deactivated the agent: they cannot sign in, and their cases stay as they are. */
+  active: z.boolean().default(true),
   createdAt: Timestamp,
 });
 export interface Agent extends z.infer<typeof Agent> {}

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   unreachable_customer: 422,
   unauthorized: 401,
   forbidden: 403,
+  /** The agent was deactivated by an admin: sign-in is refused and their tokens stop working. */
+  agent_deactivated: 403,
   not_found: 404,
   /** The client looks for casekit (API or realtime) at a path where it is not mounted: set the SDK's `path`. */
   wrong_path: 404,

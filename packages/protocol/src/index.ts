@@ -13,6 +13,8 @@ export {
   PERMISSIONS,
   roleAtLeast,
   PRESENCES,
+  ANONYMOUS_VISITOR_NAME,
+  customerDisplayName,
   AUTHOR_KINDS,
   DIRECTIONS,
   DELIVERY_STATUSES,
@@ -23,11 +25,9 @@ export {
   INLINE_IMAGE_TYPES,
   QUICK_REPLY_CONTENT_TYPE,
   UPLOAD_ID_PATTERN,
-  ANONYMOUS_VISITOR_NAME,
   anonymousVisitorTag,
-  visitorDisplayName,
 } from './values.ts';
-export type { Permission, SmsSegments, ChannelCapabilityValues, VisitorNameSource } from './values.ts';
+export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
 
 // Enumerations
 export {
@@ -72,6 +72,9 @@ export {
   page,
   LoginRequest,
   LoginResponse,
+  PasswordChangeRequest,
+  PasswordChangeResponse,
+  SignOutResponse,
   CaseListQuery,
   CaseListResponse,
   CaseDetail,
@@ -94,6 +97,8 @@ export {
   MergeSuggestionsResponse,
   AgentCreateRequest,
   AgentListResponse,
+  AgentUpdateRequest,
+  PasswordResetResponse,
   PresenceRequest,
   SettingsUpdateRequest,
   ChannelCapabilities,

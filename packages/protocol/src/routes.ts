@@ -2,6 +2,11 @@ import { z } from 'zod';
 import {
   AgentCreateRequest,
   AgentListResponse,
+  AgentUpdateRequest,
+  PasswordChangeRequest,
+  PasswordChangeResponse,
+  PasswordResetResponse,
+  SignOutResponse,
   CaseDetail,
   CaseListQuery,
   CaseListResponse,
@@ -57,6 +62,7 @@ export interface RouteDef extends RouteMeta {
 const CaseParams = z.object({ caseId: Id });
 const CustomerParams = z.object({ customerId: Id });
 const ChannelParams = z.object({ channelId: Id });
+const AgentParams = z.object({ agentId: Id });
 const CaseMessageParams = z.object({ caseId: Id, messageId: Id });
 
 /**
@@ -182,6 +188,42 @@ export const ROUTES = {
     summary: 'Set your presence',
     body: PresenceRequest,
     response: Agent,
+  },
+  changePassword: {
+    ...ROUTE_META.changePassword,
+    summary: 'Change your password with the current one; your other tokens stop working and the answer carries a new one',
+    body: PasswordChangeRequest,
+    response: PasswordChangeResponse,
+  },
+  signOut: {
+    ...ROUTE_META.signOut,
+    summary: 'Sign out: the token sent stops working, on every server',
+    response: SignOutResponse,
+  },
+  updateAgent: {
+    ...ROUTE_META.updateAgent,
+    summary: "Change an agent's name, role, teams, skills or languages (admins)",
+    params: AgentParams,
+    body: AgentUpdateRequest,
+    response: Agent,
+  },
+  deactivateAgent: {
+    ...ROUTE_META.deactivateAgent,
+    summary: 'Deactivate an agent (admins): sign-in is refused, their tokens and sockets stop, their cases stay',
+    params: AgentParams,
+    response: Agent,
+  },
+  reactivateAgent: {
+    ...ROUTE_META.reactivateAgent,
+    summary: 'Let a deactivated agent sign in again (admins)',
+    params: AgentParams,
+    response: Agent,
+  },
+  resetAgentPassword: {
+    ...ROUTE_META.resetAgentPassword,
+    summary: "Give an agent a new generated password, shown once (admins); their tokens stop working",
+    params: AgentParams,
+    response: PasswordResetResponse,
   },
   getSettings: { ...ROUTE_META.getSettings, summary: 'Workspace settings', response: WorkspaceSettings },
   updateSettings: {

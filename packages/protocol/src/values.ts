@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   /** Setting another agent's presence. */
   setOthersPresence: 'supervisor',
   createAgent: 'admin',
+  /** Editing, deactivating and reactivating agents, and resetting their passwords. */
+  manageAgents: 'admin',
   createChannel: 'admin',
   updateChannel: 'admin',
   /** Checking a channel's credentials with its provider: it uses them. */
@@ -224,11 +226,12 @@ export function defaultReplyConversation<C extends { lastMessageAt: string }>(co
   return conversations.reduce<C | null>((latest, c) => (!latest || c.lastMessageAt > latest.lastMessageAt ? c : latest), null);
 }
 
-/** The name the server gives an anonymous web-chat visitor who typed none. */
+/** The name the server gives an anonymous web-chat visitor who typed none; `customerDisplayName` shows a readable one instead. */
 export const ANONYMOUS_VISITOR_NAME = 'Website visitor';
 
 /** The fields of a customer profile a display name is made from. */
-export interface VisitorNameSource {
+export interface DisplayNameSource {
+  id?: string;
   name: string;
   emails: readonly string[];
   phones: readonly string[];
@@ -237,7 +240,7 @@ export interface VisitorNameSource {
 
 /**
  * A short tag for an anonymous web-chat identity (`anon:3YjyFTMKu1NYQeXQ` → `3YJY`), or null
- * for any other identity: enough to tell two visitors apart at a glance.
+ * for any other identity: enough to tell two visitors apart at a glance, and the same for that visitor.
  */
 export function anonymousVisitorTag(externalId: string): string | null {
   const match = /^anon:([A-Za-z0-9_-]{4})/.exec(externalId);
@@ -245,12 +248,13 @@ export function anonymousVisitorTag(externalId: string): string | null {
 }
 
 /**
- * The name to show for a customer: their own name, else an email, a phone, `Visitor 3YJY` for an
- * anonymous visitor, or a signed-in visitor's user id. The inbox, the profile panel and the
- * timeline all name customers by it; pass `visitor` to word the anonymous case in another language.
- * @example visitorDisplayName({ name: '', emails: [], phones: [], identities: [{ externalId: 'anon:3YjyFTMK' }] }) // 'Visitor 3YJY'
+ * How a customer is shown to agents everywhere (inbox rows, the profile panel, search): their own
+ * name, else an email, a phone, `Visitor 3YJY` for an anonymous visitor, a signed-in visitor's
+ * user id, or `Customer` and four letters of their id. Pass `visitor` to word the anonymous case
+ * in another language.
+ * @example customerDisplayName({ name: 'Website visitor', emails: [], phones: [], identities: [{ externalId: 'anon:3YjyFTMK' }] }) // 'Visitor 3YJY'
  */
-export function visitorDisplayName(customer: VisitorNameSource, visitor: (tag: string) => string = (tag) => `Visitor ${tag}`): string {
+export function customerDisplayName(customer: DisplayNameSource, visitor: (tag: string) => string = (tag) => `Visitor ${tag}`): string {
   const name = customer.name.trim();
   if (name && name !== ANONYMOUS_VISITOR_NAME) return name;
   const contact = customer.emails[0] ?? customer.phones[0];
@@ -261,5 +265,6 @@ export function visitorDisplayName(customer: VisitorNameSource, visitor: (tag: s
   }
   const user = customer.identities.find((i) => i.externalId.startsWith('user:'));
   if (user) return user.externalId.slice('user:'.length);
-  return name || visitor('');
+  const tag = (customer.id ?? '').replace(/^[a-z]+_/, '').replace(/[^A-Za-z0-9]/g, '').slice(0, 4).toUpperCase();
+  return name || (tag ? `Customer ${tag}` : visitor(''));
 }

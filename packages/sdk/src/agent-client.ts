@@ -62,6 +62,8 @@ export type AgentClientEvents = {
   customer: (customer: Customer) => void;
   /** An agent's presence changed. */
   presence: (change: { agentId: string; presence: Presence }) => void;
+  /** An agent was added or changed (name, role, teams, deactivated or reactivated). */
+  agent: (agent: Agent) => void;
   /** A customer started or stopped typing. */
   typing: (typing: AgentTyping) => void;
   /** The realtime connection changed state. */
@@ -85,6 +87,17 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   login(email: string, password: string): Promise<LoginResponse>;
   /** Replaces the token (null: signed out); a live socket reconnects with the new one. */
   setToken(token: string | null): void;
+  /**
+   * Signs out: the server refuses the token from now on (on every device that holds it), the
+   * agent goes offline, and the client forgets the token and closes its socket, even when the
+   * server could not be reached.
+   */
+  signOut(): Promise<void>;
+  /**
+   * Changes the signed-in agent's password. Every token of the agent stops working; the client
+   * carries on with the new one the server answers with (its socket reconnects with it).
+   */
+  changePassword(currentPassword: string, newPassword: string): Promise<RouteResponse<'changePassword'>>;
   /** Calls any route of the API by name, typed from ROUTES. */
   request: RequestFn;
 
@@ -121,6 +134,14 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   listAgents(): Promise<RouteResponse<'listAgents'>>;
   createAgent(body: RouteBody<'createAgent'>, options?: { idempotencyKey?: string }): Promise<Agent>;
   setPresence(presence: Presence): Promise<Agent>;
+  /** Changes an agent's name, role, teams, skills or languages (admins). */
+  updateAgent(agentId: string, body: RouteBody<'updateAgent'>): Promise<Agent>;
+  /** Deactivates an agent (admins): they cannot sign in, their tokens and sockets stop; their cases stay. */
+  deactivateAgent(agentId: string): Promise<Agent>;
+  /** Lets a deactivated agent sign in again (admins). */
+  reactivateAgent(agentId: string): Promise<Agent>;
+  /** Gives an agent a new generated password, answered once (admins); their tokens stop working. */
+  resetAgentPassword(agentId: string): Promise<RouteResponse<'resetAgentPassword'>>;
   getSettings(): Promise<RouteResponse<'getSettings'>>;
   updateSettings(body: RouteBody<'updateSettings'>): Promise<RouteResponse<'updateSettings'>>;
   listChannels(): Promise<RouteResponse<'listChannels'>>;
@@ -233,6 +254,20 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
     else if (this.#autoConnect) this.connect();
   }
 
+  async signOut(): Promise<void> {
+    try {
+      if (this.#token) await this.request('signOut', {});
+    } finally {
+      this.setToken(null);
+    }
+  }
+
+  async changePassword(currentPassword: string, newPassword: string) {
+    const result = await this.request('changePassword', { body: { currentPassword, newPassword } });
+    this.setToken(result.token);
+    return result;
+  }
+
   me() {
     return this.request('me', {});
   }
@@ -313,6 +348,18 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   setPresence(presence: Presence) {
     return this.request('setPresence', { body: { presence } });
   }
+  updateAgent(agentId: string, body: RouteBody<'updateAgent'>) {
+    return this.request('updateAgent', { params: { agentId }, body });
+  }
+  deactivateAgent(agentId: string) {
+    return this.request('deactivateAgent', { params: { agentId } });
+  }
+  reactivateAgent(agentId: string) {
+    return this.request('reactivateAgent', { params: { agentId } });
+  }
+  resetAgentPassword(agentId: string) {
+    return this.request('resetAgentPassword', { params: { agentId } });
+  }
   getSettings() {
     return this.request('getSettings', {});
   }
@@ -381,6 +428,10 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
         break;
       case 'agent.presence':
         this.emit('presence', { agentId: event.data.agentId, presence: event.data.presence });
+        break;
+      case 'agent.created':
+      case 'agent.updated':
+        this.emit('agent', event.data.agent);
         break;
       default:
         break;

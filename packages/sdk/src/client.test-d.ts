@@ -36,6 +36,12 @@ export type Tests = [
   // Convenience wrappers resolve to the protocol's types.
   Expect<Equal<Resolved<AgentClient['listCases']>['items'], Page<Case>['items']>>,
   Expect<Equal<Resolved<AgentClient['listCases']>['readAt'], Record<string, string>>>,
+  Expect<Equal<Resolved<AgentClient['listCases']>['customers'], Record<string, Customer>>>,
+  Expect<Equal<Resolved<AgentClient['changePassword']>, LoginResponse>>,
+  Expect<Equal<Resolved<AgentClient['resetAgentPassword']>, { agent: Agent; password: string }>>,
+  Expect<Equal<Resolved<AgentClient['deactivateAgent']>, Agent>>,
+  Expect<Equal<Resolved<AgentClient['signOut']>, void>>,
+  Expect<Equal<Parameters<AgentClient['updateAgent']>[1]['role'], 'agent' | 'supervisor' | 'admin' | undefined>>,
   Expect<Equal<Resolved<AgentClient['getCase']>, CaseDetail>>,
   Expect<Equal<Resolved<AgentClient['markCaseRead']>, { caseId: string; readAt: string }>>,
   Expect<Equal<Resolved<AgentClient['reply']>, Message>>,

@@ -247,6 +247,44 @@ describe('SDK against the reference backend', () => {
     laterPage.close();
   });
 
+  it('an agent changes their password and carries on live with the new token; signing out and deactivation end the sign-in', async () => {
+    const admin = createAgentClient({ baseUrl: server.url });
+    await admin.login('admin@casekit.local', adminPassword);
+    const created = await admin.createAgent({ email: 'kim@casekit.local', name: 'Kim', password: 'first password 1' });
+    const kim = createAgentClient({ baseUrl: server.url });
+    await kim.login('kim@casekit.local', 'first password 1');
+    const before = kim.token!;
+    const seen: CaseEvent[] = [];
+    const errors: string[] = [];
+    kim.on('event', (e) => seen.push(e));
+    kim.on('error', (e) => errors.push(e.code));
+    kim.connect();
+    await waitFor(() => kim.connection === 'connected', 5000, 'kim connected');
+
+    const changed = await kim.changePassword('first password 1', 'second password 2');
+    assert.notEqual(kim.token, before);
+    assert.equal(changed.token, kim.token);
+    await assert.rejects(createAgentClient({ baseUrl: server.url, token: before }).me(), { code: 'unauthorized' });
+    await waitFor(() => kim.connection === 'connected', 5000, 'reconnected with the new token');
+    await admin.updateAgent(created.id, { teams: ['billing'] });
+    await waitFor(() => seen.some((e) => e.type === 'agent.updated' && e.data.agent.teams.includes('billing')), 5000, 'live after the change');
+
+    const other = createAgentClient({ baseUrl: server.url });
+    await other.login('kim@casekit.local', 'second password 2');
+    const otherToken = other.token!;
+    await other.signOut();
+    assert.equal(other.token, null);
+    await assert.rejects(createAgentClient({ baseUrl: server.url, token: otherToken }).me(), { code: 'unauthorized' });
+    assert.equal((await kim.me()).id, created.id, 'signing out one device leaves the others signed in');
+
+    await admin.deactivateAgent(created.id);
+    await waitFor(() => errors.includes('agent_deactivated'), 5000, 'the live client is told why it was ended');
+    assert.equal(kim.connection, 'offline');
+    await assert.rejects(kim.me(), { code: 'agent_deactivated' });
+    kim.disconnect();
+    admin.disconnect();
+  });
+
   it('a message sent while the server restarts waits in the outbox and arrives exactly once', async () => {
     const port = server.port;
     await server.close();

@@ -91,6 +91,20 @@ describe('tokens from an external issuer (JWKS)', () => {
     }
   });
 
+  it('signs an external token out, with or without a jti, and sends password changes to the issuer', async () => {
+    const sso = await t.engine.createAgent({ workspaceId: 'ws_test', system: 'test' }, { email: 'sso@example.com', name: 'Sso', role: 'agent', passwordHash: null });
+    const withId = await external({ sub: sso.id, jti: 'session-1' });
+    const withoutId = await external({ sub: sso.id, nonce: 'b' });
+    const change = await t.request('POST', '/api/v1/me/password', { token: withId, body: { currentPassword: 'x', newPassword: 'long enough password' } });
+    assert.equal(change.status, 409);
+    assert.match(change.body.error.message, /identity provider/);
+    for (const token of [withId, withoutId]) {
+      assert.equal((await t.request('POST', '/api/v1/auth/logout', { token })).status, 200);
+      assert.equal((await t.request('GET', '/api/v1/me', { token })).status, 401);
+    }
+    assert.equal((await t.request('GET', '/api/v1/me', { token: await external({ sub: sso.id, jti: 'session-2' }) })).status, 200, 'a new sign-in at the issuer works');
+  });
+
   it('still accepts its own HS256 tokens', async () => {
     const me = await t.request('GET', '/api/v1/me', { token: t.tokens.admin });
     assert.equal(me.status, 200);

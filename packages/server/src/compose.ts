@@ -10,6 +10,7 @@ import { createChannelKinds, createWebhookRunner, type Auth, type BlobStore, typ
 import type { Attachment } from '@casekit/protocol';
 import { webhookRoute } from './webhook-route.ts';
 import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
+import { createSessionGuard } from './realtime/sessions.ts';
 import { createSocketPublisher } from './realtime/publisher.ts';
 import { defaultLogger, errorText, type Logger } from './types.ts';
 
@@ -141,9 +142,10 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const sockets = createSocketPublisher(io);
   const extra = options.publishers ?? [];
   const logger = options.logger;
+  const sessions = createSessionGuard(io, { store: options.store, auth: options.auth, workspaceId: options.workspaceId, logger: logger ?? defaultLogger });
   const publisher: Publisher = {
     publish(events) {
-      for (const target of [sockets, ...extra]) {
+      for (const target of [sockets, sessions, ...extra]) {
         try {
           target.publish(events);
         } catch (error) {

@@ -20,6 +20,7 @@ export type { CorsOrigins } from './cors.ts';
 export { attachRealtime } from './realtime/gateway.ts';
 export type { RealtimeOptions } from './realtime/gateway.ts';
 export { createSocketPublisher } from './realtime/publisher.ts';
+export { createSessionGuard } from './realtime/sessions.ts';
 export { agentsRoom, agentRoom, customerRoom } from './realtime/rooms.ts';
 export { RESUME_PAGE_SIZE } from '@casekit/api';
 export { MAX_QUEUED_BYTES } from './realtime/backlog.ts';
@@ -27,7 +28,7 @@ export type { PresenceFromConnections } from './realtime/presence.ts';
 
 // Auth
 export { createAuth, hashPassword, verifyPassword } from './auth.ts';
-export { authenticateAgent } from '@casekit/api';
+export { authenticateAgent, authenticateAgentSession } from '@casekit/api';
 export type { Auth, AuthOptions, AgentClaims, VisitorClaims, SignedToken } from '@casekit/api';
 
 // Provisioning (through the engine)

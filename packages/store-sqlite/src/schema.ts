@@ -241,6 +241,10 @@ export const MIGRATIONS: readonly string[] = [
     '$.updatedAt', json_extract(json, '$.createdAt'))
   WHERE json_extract(json, '$.medium') IS NULL;
   `,
+
+  /* 7: agents can be deactivated; every agent stored before is active */ `
+  UPDATE agents SET json = json_set(json, '$.active', json('true')) WHERE json_extract(json, '$.active') IS NULL;
+  `,
 ];
 
 /**

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { CaseQuery, StoreTx } from '@casekit/core';
 import { makeCase, makeCustomer, runEngineContract, runStoreContract } from '@casekit/testkit';
 import { createSqliteStore, MIGRATIONS } from './index.ts';
-import { planCaseList } from './internal/case-list.ts';
+import { MAX_CUSTOMER_WALKS, planCaseList } from './internal/case-list.ts';
 import { migrate } from './schema.ts';
 
 let dir: string;
@@ -98,6 +98,41 @@ describe('sqlite store', () => {
     for (const q of ['fibre', 'INSTALL', 'technician came', '#7']) {
       assert.deepEqual((await store.listCases('ws_up', { q, limit: 5 })).items.map((c) => c.id), ['c_old'], q);
     }
+    await store.close();
+  });
+
+  it('upgrades agents stored before deactivation existed to active ones', async () => {
+    const filename = freshFile();
+    const db = new Database(filename);
+    migrate(db, MIGRATIONS.slice(0, 6));
+    const old = { id: 'ag_old', workspaceId: 'ws_up', kind: 'human', email: 'old@example.com', name: 'Old', role: 'admin', teams: [], skills: [], languages: ['en'], capacity: {}, presence: 'online', createdAt: T0 };
+    db.prepare(`INSERT INTO agents (ws, id, email, password_hash, json) VALUES ('ws_up', 'ag_old', 'old@example.com', 'h', ?)`).run(JSON.stringify(old));
+    db.close();
+    const store = await createSqliteStore({ filename });
+    const agent = await store.getAgent('ws_up', 'ag_old');
+    assert.deepEqual([agent?.active, agent?.passwordHash], [true, 'h']);
+    await store.close();
+  });
+
+  it('finds the cases of more customers than it walks one by one, newest first across pages', async () => {
+    const store = await createSqliteStore({ filename: freshFile() });
+    const count = MAX_CUSTOMER_WALKS + 6;
+    await store.transaction(async (tx) => {
+      await tx.putWorkspace(workspace('ws_many'));
+      for (let i = 0; i < count; i++) {
+        await tx.insertCustomer(makeCustomer({ id: `cu_${i}`, workspaceId: 'ws_many', name: `Acme branch ${i}` }));
+        const at = new Date(Date.parse(T0) + i * 1000).toISOString();
+        await tx.insertCase(makeCase({ id: `c_${i}`, workspaceId: 'ws_many', number: i + 1, customerId: `cu_${i}`, subject: 'Line down', lastActivityAt: at }));
+      }
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listCases('ws_many', { q: 'acme', limit: 30, ...(cursor && { cursor }) });
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    assert.deepEqual(seen, Array.from({ length: count }, (_, i) => `c_${count - 1 - i}`));
     await store.close();
   });
 
@@ -269,9 +304,10 @@ describe('sqlite store', () => {
       { q: 'router', limit: 50 },
       { q: '#12 router', status: ['open'], cursor: Buffer.from(JSON.stringify(['case', 1, 'c_1'])).toString('base64url'), limit: 50 },
       { q: '12', assignee: 'ag_1', limit: 50 },
+      { q: 'dana@example.com', status: ['open', 'new'], limit: 50 },
     ];
     for (const query of queries) {
-      for (const arm of planCaseList('ws', query, (prefix) => [prefix, `${prefix}s`])!) {
+      for (const arm of planCaseList('ws', query, (prefix) => [prefix, `${prefix}s`], () => ['cu_1', 'cu_2'])!) {
         const plan = db.prepare(`EXPLAIN QUERY PLAN ${arm.sql}`).all(...arm.params).map((row) => (row as { detail: string }).detail).join(' | ');
         assert.doesNotMatch(plan, /TEMP B-TREE/, `${JSON.stringify(query)}: ${plan}`);
         assert.match(plan, /^(SEARCH (c|t) USING (INDEX|PRIMARY KEY)|SCAN f VIRTUAL TABLE)/, `${JSON.stringify(query)}: ${plan}`);

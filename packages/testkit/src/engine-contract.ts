@@ -17,6 +17,7 @@ import {
   type SystemActor,
 } from '@casekit/core';
 import { describeEngineGuarantees } from './engine-guarantees.ts';
+import { describeAccountsAndCustomerSearch } from './engine-accounts.ts';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, CHANNEL_CAPABILITIES, Message as MessageSchema, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
 
 const WS = 'ws_engine';
@@ -38,7 +39,7 @@ export async function seedEngineWorkspace(store: Store, workspaceId = WS, create
     for (const [id, role] of [['ag_ann', 'agent'], ['ag_sup', 'supervisor']] as const) {
       await tx.insertAgent({
         id, workspaceId, kind: 'human', email: `${id}@example.com`, name: id, role, teams: [], skills: [], languages: ['en'],
-        capacity: {}, presence: 'online', createdAt, passwordHash: null,
+        capacity: {}, presence: 'online', active: true, createdAt, passwordHash: null,
       });
     }
   });
@@ -610,5 +611,6 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     });
 
     describeEngineGuarantees(makeStore);
+    describeAccountsAndCustomerSearch(makeStore);
   });
 }

@@ -63,6 +63,7 @@ export function makeAgent(overrides: Partial<AgentRecord> = {}): AgentRecord {
     languages: ['en'],
     capacity: {},
     presence: 'online',
+    active: true,
     createdAt: FIXTURE_TIME,
     passwordHash: null,
     ...overrides,

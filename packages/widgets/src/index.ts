@@ -8,7 +8,8 @@ export { CasekitComposer } from './composer/composer.ts';
 export type { CannedResponse } from './composer/composer.ts';
 export { CasekitCase } from './case/case.ts';
 export { CasekitChannelSettings } from './channel-settings/channel-settings.ts';
-export { CasekitWorkbench, SignedInEvent } from './workbench/workbench.ts';
+export { CasekitAgents, AgentSavedEvent } from './agents/agents.ts';
+export { CasekitWorkbench, SignedInEvent, SignedOutEvent } from './workbench/workbench.ts';
 
 // Events
 export {

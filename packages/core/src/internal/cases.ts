@@ -21,6 +21,11 @@ export function updateCase(ctx: EngineContext, actor: AgentActor | SystemActor, 
           details: { issues: [{ path: 'body.assigneeId', message: 'unknown agent' }] },
         });
       }
+      if (!assignee.active && update.assigneeId !== kase.assigneeId) {
+        throw new CasekitError('validation_failed', `${assignee.name} is deactivated; assign the case to an active agent.`, {
+          details: { issues: [{ path: 'body.assigneeId', message: 'deactivated agent' }] },
+        });
+      }
     }
     const next: Case = {
       ...kase,

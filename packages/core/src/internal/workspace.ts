@@ -58,6 +58,7 @@ export function createAgent(ctx: EngineContext, actor: AgentActor | SystemActor,
         languages: input.languages ?? ['en'],
         capacity: input.capacity ?? DEFAULT_CAPACITY,
         presence: 'offline',
+        active: true,
         createdAt: at,
         passwordHash: input.passwordHash,
       };
@@ -126,16 +127,22 @@ export function updateChannel(ctx: EngineContext, actor: AgentActor | SystemActo
   });
 }
 
-/** Sets an agent's presence: their own, or anyone's for a supervisor or the system. */
+/**
+ * Sets an agent's presence: their own, or anyone's for a supervisor or the system. What an agent
+ * sets is a person's choice; what the system sets (following connections) is not.
+ */
 export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
     if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
     const agent = await tx.getAgent(workspaceId, agentId);
     if (!agent) throw notFound('agent', agentId);
-    if (agent.presence === presence) return publicAgent(agent);
-    const updated = { ...agent, presence };
+    const presenceChosen = isAgentActor(actor);
+    if (agent.presence === presence && (agent.presenceChosen ?? false) === presenceChosen) return publicAgent(agent);
+    const updated = { ...agent, presence, presenceChosen };
     await tx.updateAgent(updated);
+    // Who set it is not news to the others: only a change of presence is.
+    if (agent.presence === presence) return publicAgent(updated);
     await emit({ type: 'agent.presence', workspaceId, at, actorId: actorIdOf(actor) ?? agentId, caseId: null, customerId: null, data: { agentId, presence } });
     return publicAgent(updated);
   });

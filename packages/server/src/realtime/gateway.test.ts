@@ -310,4 +310,35 @@ describe('presence from connections', () => {
       await p.close();
     }
   });
+
+  it('keeps an agent offline who chose it while connected, until their connections have been gone a while', async () => {
+    const p = await startTestServer({ presenceFromConnections: 150 });
+    const opened: Socket[] = [];
+    const presence = async () => (await p.store.getAgent(WORKSPACE, p.agents.agent.id))!.presence;
+    const until = async (want: string) => {
+      for (let i = 0; i < 100 && (await presence()) !== want; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await presence(), want);
+    };
+    try {
+      const first = await connectSocket(p.url, '/agent', p.tokens.agent);
+      opened.push(first);
+      await until('online');
+      const chosen = await p.request('PUT', '/api/v1/me/presence', { token: p.tokens.agent, body: { presence: 'offline' } });
+      assert.equal(chosen.body.presence, 'offline');
+      // A reload or a network blip reconnects: the choice holds.
+      first.close();
+      opened.push(await connectSocket(p.url, '/agent', p.tokens.agent));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await presence(), 'offline');
+      // Gone past the grace period, the choice ends with the session: the next connection is online.
+      for (const socket of opened) socket.close();
+      await new Promise((r) => setTimeout(r, 400));
+      opened.push(await connectSocket(p.url, '/agent', p.tokens.agent));
+      await until('online');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      for (const socket of opened) socket.close();
+      await p.close();
+    }
+  });
 });

@@ -95,7 +95,9 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
 
   agents.use(async (socket: AgentSocket, next) => {
     try {
-      socket.data.agent = await authenticateAgent(store, auth, workspaceId, handshakeToken(socket));
+      const token = handshakeToken(socket);
+      socket.data.agent = await authenticateAgent(store, auth, workspaceId, token);
+      socket.data.token = token;
       next();
     } catch (error) {
       next(connectError(error));

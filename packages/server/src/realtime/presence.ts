@@ -14,8 +14,9 @@ export interface PresenceFromConnections {
 }
 
 /**
- * Presence that follows an agent's connections: online on connection (unless away), offline once
- * the last one has been gone for the grace period. Returns what to call on each agent connection.
+ * Presence that follows an agent's connections: online on connection (unless away, or offline by
+ * the agent's own choice), offline once the last one has been gone for the grace period. Returns
+ * what to call on each agent connection.
  */
 export function followPresence(
   io: Server,
@@ -49,7 +50,7 @@ export function followPresence(
     // Read now, not at the handshake: a grace timer may have written offline in between.
     void store
       .getAgent(workspaceId, agent.id)
-      .then((fresh) => (fresh && fresh.presence !== 'away' ? setPresence(agent.id, 'online') : undefined))
+      .then((fresh) => (fresh && fresh.presence !== 'away' && !(fresh.presence === 'offline' && fresh.presenceChosen) ? setPresence(agent.id, 'online') : undefined))
       .catch((error: unknown) => logger.warn('presence read failed', { agentId: agent.id, error: errorText(error) }));
     socket.on('disconnect', () => {
       clearTimeout(leaving.get(agent.id));

@@ -5,6 +5,8 @@ import type { Namespace, Socket } from 'socket.io';
 
 interface AgentData {
   agent: AgentRecord;
+  /** The handshake's token: checked again when the agent changes (`createSessionGuard`). */
+  token: string;
 }
 interface VisitorData {
   /** The token's claims: whose session it is, and whether it may follow a merge. */

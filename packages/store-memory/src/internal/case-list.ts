@@ -3,16 +3,26 @@ import type { Case, Page } from '@casekit/protocol';
 import { decodeCaseCursor, encodeCursor } from './cursor.ts';
 import { lowerBound } from './table.ts';
 import { assigneeKey, byActivity, key, type CaseRow, type Tables } from './tables.ts';
-import { assertLimit, copy, pageOf } from './values.ts';
+import { assertLimit, copy, foldDiacritics, pageOf } from './values.ts';
 
 /** Text matches are gathered and sorted only when they are at most this share of the cases; else the list is walked. */
 const SORT_SHARE = 0.25;
 
 const newestFirst = (a: CaseRow, b: CaseRow) => byActivity(b, a);
 
-function matchesText(row: CaseRow, search: CaseSearch): boolean {
-  if (search.number === row.value.number) return true;
+/** A case search, with the customers its customer part finds. */
+type TextSearch = CaseSearch & { customers: ReadonlySet<string> };
+
+function matchesText(row: CaseRow, search: TextSearch): boolean {
+  if (search.number === row.value.number || search.customers.has(row.value.customerId)) return true;
   return search.words.length > 0 && search.words.every((word) => row.terms.some((term) => matchesTerm(word, term)));
+}
+
+/** The profiles (not merged away) whose search text holds the search's customer part. */
+function matchingCustomers(db: Tables, ws: string, search: CaseSearch): Set<string> {
+  if (search.customer === null) return new Set();
+  const text = foldDiacritics(search.customer);
+  return new Set(db.customers.by.listed.list(ws).filter((row) => row.search.includes(text)).map((row) => row.value.id));
 }
 
 /**
@@ -25,10 +35,11 @@ function matchesText(row: CaseRow, search: CaseSearch): boolean {
 export function listCases(db: Tables, ws: string, query: CaseQuery): Page<Case> {
   assertLimit(query.limit);
   const cursor = query.cursor === undefined ? null : decodeCaseCursor(query.cursor);
-  let search: CaseSearch | null = null;
+  let search: TextSearch | null = null;
   if (query.q !== undefined) {
-    search = parseCaseSearch(query.q);
-    if (!search) return { items: [], nextCursor: null };
+    const parsed = parseCaseSearch(query.q);
+    if (!parsed) return { items: [], nextCursor: null };
+    search = { ...parsed, customers: matchingCustomers(db, ws, parsed) };
   }
   const statuses = query.status && new Set<string>(query.status);
   const priorities = query.priority && new Set<string>(query.priority);
@@ -84,8 +95,11 @@ function drivingLists(db: Tables, ws: string, query: CaseQuery): (readonly CaseR
   return options.reduce((best, option) => (size(option) < size(best) ? option : best));
 }
 
-/** The cases holding the search's rarest word, and the case its number names: their count first, the set when asked. */
-function textCandidates(db: Tables, ws: string, search: CaseSearch): { size: number; pks: () => Set<string> } {
+/**
+ * The cases holding the search's rarest word, the case its number names and the cases of the
+ * customers it finds: their count first, the set when asked.
+ */
+function textCandidates(db: Tables, ws: string, search: TextSearch): { size: number; pks: () => Set<string> } {
   const numbered = search.number === null ? undefined : db.cases.by.number.get(key(ws, search.number));
   let rarest: ReadonlySet<string>[] = [];
   let fewest = Number.POSITIVE_INFINITY;
@@ -94,11 +108,13 @@ function textCandidates(db: Tables, ws: string, search: CaseSearch): { size: num
     const count = holders.reduce((n, set) => n + set.size, 0);
     if (count < fewest) (rarest = holders), (fewest = count);
   }
+  const customerCases = [...search.customers].map((id) => db.cases.by.customer.list(key(ws, id)));
   return {
-    size: (numbered === undefined ? 0 : 1) + rarest.reduce((n, set) => n + set.size, 0),
+    size: (numbered === undefined ? 0 : 1) + rarest.reduce((n, set) => n + set.size, 0) + customerCases.reduce((n, list) => n + list.length, 0),
     pks: () => {
       const pks = new Set<string>(numbered === undefined ? [] : [numbered]);
       for (const set of rarest) for (const pk of set) pks.add(pk);
+      for (const list of customerCases) for (const row of list) pks.add(key(ws, row.value.id));
       return pks;
     },
   };

@@ -4,15 +4,13 @@ import { listCases } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { lowerBound } from './table.ts';
 import { key, type ConversationRow, type CustomerKeyRow, type CustomerRow, type MessageRow, type Tables } from './tables.ts';
-import { assertLimit, copy, pageOf, toIso } from './values.ts';
+import { assertLimit, copy, foldDiacritics, pageOf, toIso } from './values.ts';
 
 /** The same methods, without the promise: this store answers synchronously. */
 export type Sync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
 
 const MAX_MERGE_HOPS = 64;
 
-/** Diacritics dropped, as SQLite's trigram index drops them, so "muller" finds "Müller". */
-export const foldDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}+/gu, '');
 
 /** The surviving id of a possibly merged-away customer (the id itself when unknown). */
 function canonicalCustomerId(db: Tables, ws: string, id: string): string {

@@ -61,3 +61,6 @@ export function pageOf<R, T>(rows: readonly R[], limit: number, item: (row: R) =
   const kept = more ? rows.slice(0, limit) : rows;
   return { items: kept.map(item), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
+
+/** Diacritics dropped, as SQLite's trigram index drops them, so "muller" finds "Müller". */
+export const foldDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}+/gu, '');

@@ -46,6 +46,9 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 /** A prefix with more known completions than this is left to FTS5's own (slower) prefix scan. */
 export const MAX_EXPANSION = 64;
 
+/** A search that finds more customers than this reads all their cases in one walk and sorts them. */
+export const MAX_CUSTOMER_WALKS = 64;
+
 /**
  * Search words as an FTS5 query: every word must match. A word of `MIN_PREFIX_LENGTH` or more
  * letters matches every indexed word it starts; `expand` lists those (null: too many), so the
@@ -76,18 +79,25 @@ type Filter = 'status' | 'assignee' | 'team' | 'channel' | 'priority' | 'tag' | 
  * statuses becomes one walk per status, so no walk ever needs a sort; text walks the
  * full-text index, which is keyed by recency. Returns null when nothing can match.
  */
-export function planCaseList(ws: string, query: CaseQuery, expand: (prefix: string) => string[] | null): CaseListArm[] | null {
+export function planCaseList(
+  ws: string,
+  query: CaseQuery,
+  expand: (prefix: string) => string[] | null,
+  /** The ids of the customers a trigram phrase finds; null when there are more than `MAX_CUSTOMER_WALKS`. */
+  customers: (phrase: string) => string[] | null,
+): CaseListArm[] | null {
   const cursor = query.cursor ? decodeCaseCursor(query.cursor) : null;
   const take = query.limit + 1;
   const order = 'ORDER BY c.activity DESC, c.id DESC LIMIT ?';
   const select = 'SELECT c.json AS json, c.activity AS activity, c.id AS id';
 
-  let text: { match: string | null; number: number | null } | null = null;
+  let text: TextSearch | null = null;
   if (query.q !== undefined) {
     const search = parseCaseSearch(query.q);
     const match = search && ftsQuery(search.words, expand);
-    if (!search || (!match && search.number === null)) return null;
-    text = { match, number: search.number };
+    if (!search || (!match && search.number === null && search.customer === null)) return null;
+    const phrase = search.customer === null ? null : ftsPhrase(search.customer);
+    text = { match, number: search.number, customer: phrase === null ? null : { phrase, ids: customers(phrase) } };
   }
 
   /** Conditions for every filter the driving index does not already apply. */
@@ -116,7 +126,7 @@ export function planCaseList(ws: string, query: CaseQuery, expand: (prefix: stri
     }
     if (text && !skip.has('q')) {
       where.push(textCondition(text));
-      params.push(...textParams(text));
+      params.push(...textParams(text, ws));
     }
     if (cursor && keyset) (where.push('(c.activity, c.id) < (?, ?)'), params.push(cursor.activity, cursor.id));
     return { sql: where.map((w) => ` AND ${w}`).join(''), params };
@@ -146,6 +156,17 @@ export function planCaseList(ws: string, query: CaseQuery, expand: (prefix: stri
     }
     if (text.number !== null) {
       arms.push({ sql: `${select} FROM cases AS c WHERE c.ws = ? AND c.number = ?${r.sql} ${order}`, params: [ws, text.number, ...r.params, take] });
+    }
+    const found = text.customer;
+    if (found?.ids) {
+      // The cases of each customer the trigram index found: one walk each, newest first.
+      const sql = `${select} FROM cases AS c INDEXED BY cases_by_customer WHERE c.ws = ? AND c.customer_id = ?${r.sql} ${order}`;
+      for (const id of found.ids) arms.push({ sql, params: [ws, id, ...r.params, take] });
+    } else if (found) {
+      arms.push({
+        sql: `${select} FROM cases AS c INDEXED BY cases_by_customer WHERE c.ws = ? AND c.customer_id IN (${CUSTOMER_MATCH})${r.sql} ${order}`,
+        params: [ws, found.phrase, ws, ...r.params, take],
+      });
     }
     return arms;
   }
@@ -186,13 +207,33 @@ export function planCaseList(ws: string, query: CaseQuery, expand: (prefix: stri
   return statuses.map((status) => ({ sql, params: [ws, ...leadParams, status, ...r.params, take] }));
 }
 
-/** The text filter as a per-row test, for walks driven by another index. */
-function textCondition(text: { match: string | null; number: number | null }): string {
-  const match = 'EXISTS (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ? AND rowid = c.fts_key)';
-  if (text.match === null) return 'c.number = ?';
-  return text.number !== null ? `(c.number = ? OR ${match})` : match;
+/** A case search as SQL: an FTS5 query of its words, the number it names, and its customer part as one trigram phrase. */
+interface TextSearch {
+  match: string | null;
+  number: number | null;
+  /** The customer part as a trigram phrase, with the ids it finds (null: too many to list). */
+  customer: { phrase: string; ids: string[] | null } | null;
 }
 
-function textParams(text: { match: string | null; number: number | null }): unknown[] {
-  return [...(text.number !== null ? [text.number] : []), ...(text.match !== null ? [text.match] : [])];
+/** Ids of the profiles (not merged away) whose search text holds a phrase; parameters: the phrase, then the workspace. */
+export const CUSTOMER_MATCH =
+  'SELECT cu.id FROM customers_search AS cf CROSS JOIN customers AS cu WHERE cf.customers_search MATCH ? AND cu.pos = cf.rowid AND cu.ws = ? AND cu.merged_into IS NULL';
+
+/** Text as one FTS5 string, its quotes doubled, so that none of it is syntax. */
+export function ftsPhrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+/** The text filter as a per-row test, for walks driven by another index. */
+function textCondition(text: TextSearch): string {
+  const tests = [
+    ...(text.number !== null ? ['c.number = ?'] : []),
+    ...(text.match !== null ? ['EXISTS (SELECT 1 FROM cases_fts WHERE cases_fts MATCH ? AND rowid = c.fts_key)'] : []),
+    ...(text.customer?.ids ? [`c.customer_id IN (${placeholders(text.customer.ids.length)})`] : text.customer ? [`c.customer_id IN (${CUSTOMER_MATCH})`] : []),
+  ];
+  return tests.length === 1 ? tests[0]! : `(${tests.join(' OR ')})`;
+}
+
+function textParams(text: TextSearch, ws: string): unknown[] {
+  return [...(text.number !== null ? [text.number] : []), ...(text.match !== null ? [text.match] : []), ...(text.customer?.ids ?? (text.customer ? [text.customer.phrase, ws] : []))];
 }

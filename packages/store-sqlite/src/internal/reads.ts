@@ -1,7 +1,7 @@
 import { ACTIVE_STATUSES, customerSearchQuery, WAITING_STATUSES } from '@casekit/core';
 import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, MessageQuery, StoreReader, StoredEventJson } from '@casekit/core';
 import type { Case, CaseEvent, CaseStatus, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
-import { MAX_EXPANSION, planCaseList } from './case-list.ts';
+import { CUSTOMER_MATCH, ftsPhrase, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, type Prepare, type Row, type Sync } from './rows.ts';
 import type { SecretBox } from './secrets.ts';
@@ -109,7 +109,7 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
       if ([...text].length >= 3) {
         // Any part of three or more characters: the trigram index finds it, newest first. As
         // one FTS5 string, the query's quotes doubled, no character of it is syntax.
-        const phrase = `"${text.replaceAll('"', '""')}"`;
+        const phrase = ftsPhrase(text);
         rows = s(
           `SELECT c.pos, c.json FROM customers_search AS f CROSS JOIN customers AS c
            WHERE f.customers_search MATCH ?${before === undefined ? '' : ' AND f.rowid < ?'} AND c.pos = f.rowid AND c.ws = ? AND c.merged_into IS NULL
@@ -139,6 +139,9 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
           .all(prefix, `${prefix}\u{10FFFF}`, MAX_EXPANSION + 1)
           .map((row) => row.term as string);
         return terms.length > MAX_EXPANSION ? null : terms;
+      }, (phrase) => {
+        const ids = s(`${CUSTOMER_MATCH} LIMIT ?`).all(phrase, ws, MAX_CUSTOMER_WALKS + 1).map((row) => row.id as string);
+        return ids.length > MAX_CUSTOMER_WALKS ? null : ids;
       });
       if (!arms) return { items: [], nextCursor: null };
       const take = query.limit + 1;

@@ -132,6 +132,10 @@ export const inboxStyles = css`
     white-space: nowrap;
     min-inline-size: 0;
   }
+  .preview .customer {
+    color: var(--_text);
+    font-weight: 550;
+  }
   .preview {
     grid-column: 2;
     color: var(--_muted);

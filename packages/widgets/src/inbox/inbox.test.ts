@@ -95,6 +95,39 @@ describe('casekit-inbox on the API', () => {
     el.client!.disconnect();
   });
 
+  it('shows the customer on each row, an anonymous visitor by a readable name', async () => {
+    const el = await mount();
+    const rowOf = (customerId: string) => rows(el).find((row) => el['items'][Number(row.dataset['index'])]!.customerId === customerId)!;
+    expect(rowOf('cu_maria').querySelector('[part=customer]')!.textContent).to.equal('María García');
+    expect(rowOf('cu_visitor').querySelector('[part=customer]')!.textContent).to.equal('Visitor 9F3C');
+    expect(rowOf('cu_visitor').textContent).not.to.contain('anon:');
+  });
+
+  it('finds a case by its customer’s name, email or phone', async () => {
+    const el = await mount();
+    const search = async (q: string) => {
+      const box = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=search]')!;
+      box.focus();
+      box.select();
+      await sendKeys({ type: q });
+      await until(() => el.filter.q === q && !el['loading'], `search ${q} applied`);
+      await el.updateComplete;
+      return new Set(el['items'].map((c) => c.customerId));
+    };
+    expect([...(await search('maria.garcia@'))]).to.deep.equal(['cu_maria']);
+    expect([...(await search('+4477009'))]).to.deep.equal(['cu_aisha']);
+    expect([...(await search('Becker'))]).to.deep.equal(['cu_tom']);
+    expect(rows(el)[0]!.querySelector('[part=customer]')!.textContent).to.equal('Tom Becker');
+  });
+
+  it('names the customer of a case that arrives live, fetching a customer it has not seen', async () => {
+    const el = await mount();
+    const customer = await mock.engine.createCustomer({ workspaceId: mock.workspaceId, system: 'test' }, { name: 'Nadia Haddad', emails: ['nadia@example.com'] });
+    const { case: kase } = await mock.engine.ingest({ workspaceId: mock.workspaceId, channelId: 'ch_email', customerId: customer.id, from: { externalId: 'nadia@example.com' }, text: 'New here' });
+    push(el.client, 'case', kase);
+    await until(() => el.shadowRoot!.querySelector(`#case-${kase.id} [part=customer]`)?.textContent === 'Nadia Haddad', 'the new customer is named');
+  });
+
   it('lists every case with channel icons, newest activity first', async () => {
     const el = await mount();
     expect(rows(el)).to.have.length((await storedCases(mock)).length);

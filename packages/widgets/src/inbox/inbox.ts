@@ -3,7 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import type { Agent, Case, CaseStatus, ChannelKind, Priority } from '@casekit/protocol';
+import { customerDisplayName } from '@casekit/protocol';
+import type { Agent, Case, CaseStatus, ChannelKind, Customer, Priority } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { inboxStyles } from './inbox.styles.ts';
 import { ClientController } from '../client-controller.ts';
@@ -18,6 +19,7 @@ import * as icons from '../internal/icons.ts';
 import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts';
 import { CaseSelectEvent } from '../events.ts';
 import { agentDirectory } from '../internal/agents.ts';
+import { customerName } from '../internal/profile.ts';
 
 /** What the inbox is filtered by; empty fields do not filter. */
 export interface InboxFilter {
@@ -44,8 +46,13 @@ function unreadOf(cases: readonly Case[], readAt: Readonly<Record<string, string
   return new Set(cases.filter((c) => { const at = readAt[c.id]; return at === undefined || at < c.lastActivityAt; }).map((c) => c.id));
 }
 
+/** What a search finds a case's customer by: the name shown, and their name, emails and phones. */
+function customerText(customer: Customer | undefined): string {
+  return customer ? [customerDisplayName(customer), customer.name, ...customer.emails, ...customer.phones].join(' ') : '';
+}
+
 /** Whether a case passes the filter (the same rules the server applies to `listCases`). */
-export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | null): boolean {
+export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | null, customer?: Customer): boolean {
   if (filter.status && kase.status !== filter.status) return false;
   if (filter.channel && !kase.channels.includes(filter.channel)) return false;
   if (filter.priority && kase.priority !== filter.priority) return false;
@@ -60,7 +67,7 @@ export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | nu
   }
   if (filter.q) {
     const q = filter.q.toLowerCase().replace(/^#/, '');
-    const hay = `${kase.number} ${kase.subject} ${kase.preview}`.toLowerCase();
+    const hay = `${kase.number} ${kase.subject} ${kase.preview} ${customerText(customer)}`.toLowerCase();
     if (!hay.includes(q)) return false;
   }
   return true;
@@ -68,7 +75,9 @@ export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | nu
 
 /**
  * The unified inbox: every case across channels, filtered and searchable, updated live from
- * the agent client's `case` events (call `client.connect()` for realtime). Rows are virtualized (fixed height), so ten thousand cases
+ * the agent client's `case` events (call `client.connect()` for realtime). Each row shows the
+ * customer (`customerDisplayName`), and the search finds a case by the customer's name, email or
+ * phone too. Rows are virtualized (fixed height), so ten thousand cases
  * scroll smoothly. Arrow keys, Home/End and Page keys move; Enter or Space selects.
  *
  * @event casekit-case-select - A case was chosen; `event.caseId`, `event.case`.
@@ -80,6 +89,7 @@ export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | nu
  * @csspart filters - The filter row.
  * @csspart list - The scrolling listbox.
  * @csspart row - One case row; also `row-selected` and `row-unread`.
+ * @csspart customer - The customer's name in a row.
  * @csspart unread - The new-activity dot.
  *
  * @cssproperty --casekit-inbox-row-height - Row height; must match the `row-height` property (default 76px).
@@ -93,6 +103,8 @@ export class CasekitInbox extends LitElement {
   @property({ attribute: false }) accessor client: AgentClient | undefined;
   /** Supply cases yourself (the inbox then does not fetch; live updates still apply). */
   @property({ attribute: false }) accessor cases: Case[] | undefined;
+  /** The customers of supplied `cases`, by id (fetched cases bring their own). */
+  @property({ attribute: false }) accessor customers: Record<string, Customer> | undefined;
   /** Id of the selected case. */
   @property({ reflect: true }) accessor selected = '';
   /** Current filter; changing it reloads. */
@@ -115,6 +127,7 @@ export class CasekitInbox extends LitElement {
   @state() private accessor activeIndex = -1;
   @state() private accessor unread = new Set<string>();
   @state() private accessor agents = new Map<string, Agent>();
+  @state() private accessor known = new Map<string, Customer>();
   @state() private accessor locale = 'en';
 
   @query('.viewport') private accessor viewport: HTMLElement | null = null;
@@ -132,9 +145,16 @@ export class CasekitInbox extends LitElement {
   /** Case events that arrived before the first page did; applied once it is in. */
   private early: Case[] | null = null;
 
+  /** Customers asked for once, so a burst of events for one new customer fetches it once. */
+  private asked = new Set<string>();
+
   private readonly conn = new ClientController<AgentClient>(this, {
     client: () => this.client ?? this.contextClient,
-    on: { case: (c: Case) => this.onCaseEvent(c) },
+    on: {
+      case: (c: Case) => this.onCaseEvent(c),
+      customer: (c: Customer) => this.rememberCustomers([c]),
+      agent: (a: Agent) => (this.agents = new Map(this.agents).set(a.id, a)),
+    },
     attached: (client) => {
       void this.loadMeta(client);
       if (!this.cases) void this.reload();
@@ -162,20 +182,43 @@ export class CasekitInbox extends LitElement {
 
   // Untyped keys: the private state is not among `keyof this`.
   protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('customers') && this.customers) this.rememberCustomers(Object.values(this.customers));
     if (changed.has('cases') && this.cases) {
-      this.items = this.cases.filter((c) => matchesFilter(c, this.filter, this.myId)).sort(byActivity);
+      this.items = this.cases.filter((c) => this.passes(c)).sort(byActivity);
       this.nextCursor = null;
       this.rememberTags(this.items);
       this.noteActivity(this.cases);
     }
     if (changed.has('filter') && changed.get('filter') !== undefined) {
-      if (this.cases) this.items = this.cases.filter((c) => matchesFilter(c, this.filter, this.myId)).sort(byActivity);
+      if (this.cases) this.items = this.cases.filter((c) => this.passes(c)).sort(byActivity);
       else void this.reload();
     }
     if (changed.has('items') || changed.has('rowHeight')) this.computeRange();
   }
 
   // ---- data ----
+
+  private passes(kase: Case): boolean {
+    return matchesFilter(kase, this.filter, this.myId, this.known.get(kase.customerId));
+  }
+
+  private rememberCustomers(customers: readonly Customer[]): void {
+    if (customers.length === 0) return;
+    const next = new Map(this.known);
+    for (const c of customers) next.set(c.id, c);
+    this.known = next;
+  }
+
+  /** Fetches the customer of a case that arrived live, when the inbox does not know them yet. */
+  private learnCustomer(customerId: string): void {
+    const client = this.conn.client;
+    if (!client || this.known.has(customerId) || this.asked.has(customerId)) return;
+    this.asked.add(customerId);
+    client.getCustomer(customerId).then(
+      (customer) => this.rememberCustomers([customer]),
+      () => this.asked.delete(customerId),
+    );
+  }
 
   private async loadMeta(client: AgentClient): Promise<void> {
     try {
@@ -212,6 +255,7 @@ export class CasekitInbox extends LitElement {
     try {
       const page = await client.listCases(this.query() as Parameters<AgentClient['listCases']>[0]);
       if (token !== this.loadToken) return;
+      this.rememberCustomers(Object.values(page.customers ?? {}));
       this.items = page.items;
       this.nextCursor = page.nextCursor;
       this.unread = unreadOf(page.items, page.readAt);
@@ -245,6 +289,7 @@ export class CasekitInbox extends LitElement {
       const page = await client.listCases({ ...this.query(), cursor: this.nextCursor } as Parameters<AgentClient['listCases']>[0]);
       if (token !== this.loadToken) return;
       const seen = new Set(this.items.map((c) => c.id));
+      this.rememberCustomers(Object.values(page.customers ?? {}));
       this.items = [...this.items, ...page.items.filter((c) => !seen.has(c.id))];
       this.nextCursor = page.nextCursor;
       this.unread = new Set([...this.unread, ...unreadOf(page.items.filter((c) => !seen.has(c.id)), page.readAt)]);
@@ -276,7 +321,8 @@ export class CasekitInbox extends LitElement {
     }
     const activeId = this.items[this.activeIndex]?.id;
     const next = this.items.filter((c) => c.id !== kase.id);
-    if (matchesFilter(kase, this.filter, this.myId)) {
+    this.learnCustomer(kase.customerId);
+    if (this.passes(kase)) {
       next.push(kase);
       next.sort(byActivity);
       const isNewActivity = kase.lastActivityAt > (prev ? prev.lastActivityAt : this.newestActivity);
@@ -477,6 +523,7 @@ export class CasekitInbox extends LitElement {
     const selected = kase.id === this.selected;
     const unread = this.unread.has(kase.id);
     const assignee = kase.assigneeId ? this.agents.get(kase.assigneeId) : undefined;
+    const customer = this.known.get(kase.customerId);
     const status = this.t(`case.status.${kase.status}`);
     return html`<div
       part="row${selected ? ' row-selected' : ''}${unread ? ' row-unread' : ''}"
@@ -498,7 +545,9 @@ export class CasekitInbox extends LitElement {
         ${unread ? html`<span part="unread" class="dot" title=${this.t('inbox.unread')}></span><span class="visually-hidden">${this.t('inbox.unread')}</span>` : nothing}
         <time datetime=${kase.lastActivityAt} title=${formatFull(kase.lastActivityAt, this.locale)}>${formatTime(kase.lastActivityAt, this.locale)}</time>
       </span>
-      <span class="preview ellipsis">${kase.preview}</span>
+      <span class="preview ellipsis">${customer
+          ? html`<span part="customer" class="customer">${customerName(customer, this.locale)}</span><span aria-hidden="true"> · </span>`
+          : nothing}${kase.preview}</span>
       <span class="assignee" title=${assignee?.name ?? this.t('case.unassigned')} aria-hidden="true">${assignee ? initials(assignee.name) : '–'}</span>
       <span class="chips">
         <span class="chip status-${kase.status}">${status}</span>

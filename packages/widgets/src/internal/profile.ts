@@ -1,4 +1,4 @@
-import { anonymousVisitorTag, visitorDisplayName, type ChannelKind, type Customer } from '@casekit/protocol';
+import { anonymousVisitorTag, customerDisplayName, type ChannelKind, type Customer } from '@casekit/protocol';
 import { translate, translateIfKnown, type MessageKey } from '../i18n.ts';
 
 /** One way to reach a customer, once: an email, a phone or a channel identity, with every channel it is known on. */
@@ -27,7 +27,7 @@ const digits = (phone: string) => phone.replace(/\D/g, '');
 
 /** The name the profile shows: the protocol's rule, with "Visitor" in the reader's language. */
 export function customerName(customer: Customer, lang: string): string {
-  return visitorDisplayName(customer, (tag) => translate(lang, 'case.visitor', { tag }).trim());
+  return customerDisplayName(customer, (tag) => translate(lang, 'case.visitor', { tag }).trim());
 }
 
 /**

@@ -92,6 +92,20 @@ export const themeStyles = css`
     outline: 2px solid var(--_focus);
     outline-offset: 2px;
   }
+  /* An agent's presence (online, away, offline) as a coloured dot. */
+  .presence-dot {
+    inline-size: 9px;
+    block-size: 9px;
+    flex: none;
+    border-radius: 50%;
+    background: var(--_muted);
+  }
+  .presence-dot.online {
+    background: var(--_success);
+  }
+  .presence-dot.away {
+    background: var(--_warning);
+  }
   .visually-hidden {
     position: absolute;
     inline-size: 1px;

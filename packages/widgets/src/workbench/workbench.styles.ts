@@ -12,10 +12,105 @@ export const workbenchStyles = css`
     border: 1px solid var(--_border);
     border-radius: var(--casekit-workbench-radius, 0);
     overflow: hidden;
+    display: flex;
+    flex-direction: column;
+  }
+  .header {
+    display: flex;
+    align-items: center;
+    justify-content: flex-end;
+    gap: 10px;
+    min-block-size: 44px;
+    padding-inline: 10px;
+    border-block-end: 1px solid var(--_border);
+    background: var(--_surface);
+  }
+  .header:empty {
+    display: none;
+  }
+  .presence {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+  }
+  .presence select {
+    padding-block: 4px;
+  }
+  .account {
+    position: relative;
+  }
+  .account-button {
+    max-inline-size: 220px;
+  }
+  .account-button span {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .menu {
+    position: absolute;
+    inset-inline-end: 0;
+    inset-block-start: calc(100% + 4px);
+    z-index: var(--casekit-workbench-menu-z-index, 10);
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    min-inline-size: 200px;
+    padding: 4px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius-sm);
+    background: var(--_bg);
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.16);
+  }
+  .menu[hidden] {
+    display: none;
+  }
+  .menu .btn {
+    justify-content: flex-start;
+    border-color: transparent;
+  }
+  .menu .btn[aria-pressed='true'] {
+    background: var(--_surface-2);
+  }
+  dialog {
+    max-inline-size: min(400px, 92vw);
+    padding: 0;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius-sm);
+    background: var(--_bg);
+    color: var(--_text);
+  }
+  .password-form {
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+    padding: 20px;
+  }
+  .password-form h2 {
+    margin: 0;
+    font-size: 1.1em;
+  }
+  .control {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .control label {
+    font-weight: 550;
+  }
+  .help {
+    color: var(--_muted);
+    font-size: 0.84em;
+  }
+  .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 8px;
   }
   .layout {
     display: grid;
-    block-size: 100%;
+    flex: 1;
+    min-block-size: 0;
     grid-template-columns: var(--casekit-workbench-inbox-width, 340px) minmax(0, 1fr) var(--casekit-workbench-side-width, 320px);
     grid-template-rows: minmax(0, 1fr);
     grid-template-areas: 'inbox main side';
@@ -49,7 +144,8 @@ export const workbenchStyles = css`
   .bar h2:focus {
     outline: none;
   }
-  casekit-channel-settings {
+  casekit-channel-settings,
+  casekit-agents {
     flex: 1;
     min-block-size: 0;
   }

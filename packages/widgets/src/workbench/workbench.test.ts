@@ -111,7 +111,7 @@ describe('casekit-workbench', () => {
     expect(settings['canEdit']).to.equal(true);
     expect(visible(el, 'casekit-channel-settings')).to.equal(true);
     expect(visible(el, '.side') || visible(el, 'casekit-composer'), 'the case makes way').to.equal(false);
-    expect(el.shadowRoot!.activeElement?.id).to.equal('wb-settings-title');
+    expect(el.shadowRoot!.activeElement?.id).to.equal('wb-panel-title');
     expect(el.shadowRoot!.querySelector('.main')!.getAttribute('aria-label')).to.equal('Channel settings');
     expect(await axeViolations(el)).to.deep.equal([]);
 
@@ -148,6 +148,131 @@ describe('casekit-workbench', () => {
     injectCss(HOSTILE_CSS);
     await el.updateComplete;
     expect(box()).to.deep.equal(before);
+  });
+
+  describe('header', () => {
+    const header = (el: CasekitWorkbench) => el.shadowRoot!.querySelector<HTMLElement>('[part=header]')!;
+    const accountButton = (el: CasekitWorkbench) => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=account-button]')!;
+    const menuItem = (el: CasekitWorkbench, text: string) =>
+      [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part=account-menu] button')].find((b) => b.textContent!.trim() === text);
+    const ready = async (email?: string) => {
+      const el = await mount(1280, email);
+      await until(() => el.shadowRoot!.querySelector('[part=account-button]'), 'header');
+      return el;
+    };
+
+    it('sets presence from the header, stored on the server and followed when it changes elsewhere', async () => {
+      const el = await ready();
+      const select = header(el).querySelector<HTMLSelectElement>('[part=presence]')!;
+      expect(select.getAttribute('aria-label')).to.equal('Presence');
+      expect(select.value).to.equal('online');
+      select.focus();
+      await sendKeys({ press: 'ArrowDown' });
+      select.dispatchEvent(new Event('change'));
+      await until(async () => (await mock.store.getAgent(mock.workspaceId, 'a_ada'))?.presence === 'away', 'stored as away');
+      (el.client as unknown as { emit(n: string, v: unknown): void }).emit('presence', { agentId: 'a_ada', presence: 'offline' });
+      await until(() => select.value === 'offline', 'follows a change made elsewhere');
+      expect(await axeViolations(el)).to.deep.equal([]);
+    });
+
+    it('opens the account menu from the keyboard and closes it with Escape, back on its button', async () => {
+      const el = await ready();
+      const button = accountButton(el);
+      expect(button.getAttribute('aria-label')).to.equal('Account: Ada Lovelace');
+      expect(button.getAttribute('aria-expanded')).to.equal('false');
+      button.focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => button.getAttribute('aria-expanded') === 'true', 'menu open');
+      expect(['Change password', 'Agents', 'Sign out'].map((t) => Boolean(menuItem(el, t)))).to.deep.equal([true, true, true]);
+      expect(el.shadowRoot!.activeElement).to.equal(menuItem(el, 'Change password'));
+      expect(await axeViolations(el)).to.deep.equal([]);
+      await sendKeys({ press: 'Escape' });
+      await until(() => button.getAttribute('aria-expanded') === 'false', 'menu closed');
+      expect(el.shadowRoot!.activeElement).to.equal(button);
+    });
+
+    it('changes the password in a dialog, with errors next to their fields', async () => {
+      const el = await ready();
+      const signedIn = new Promise<string>((resolve) => el.addEventListener('casekit-signed-in', (e) => resolve(e.token), { once: true }));
+      accountButton(el).click();
+      await el.updateComplete;
+      menuItem(el, 'Change password')!.click();
+      const dialog = el.shadowRoot!.querySelector<HTMLDialogElement>('[part=password-dialog]')!;
+      await until(() => dialog.open, 'dialog open');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('wb-currentPassword');
+      const fill = async (current: string, next: string, confirm: string) => {
+        for (const [id, value] of [['wb-currentPassword', current], ['wb-newPassword', next], ['wb-confirmPassword', confirm]] as const) {
+          el.shadowRoot!.querySelector<HTMLInputElement>(`#${id}`)!.value = value;
+        }
+        el.shadowRoot!.querySelector<HTMLButtonElement>('[part=password-dialog] [type=submit]')!.click();
+        await el.updateComplete;
+      };
+      await fill('casekit-demo', 'a long new passphrase', 'a different one');
+      expect(el.shadowRoot!.querySelector('#wb-confirmPassword-error')!.textContent).to.equal('The two new passwords differ.');
+      await fill('not my password', 'a long new passphrase', 'a long new passphrase');
+      const current = el.shadowRoot!.querySelector<HTMLInputElement>('#wb-currentPassword')!;
+      await until(() => current.getAttribute('aria-invalid') === 'true', 'current password refused');
+      expect(el.shadowRoot!.querySelector('#wb-currentPassword-error')!.textContent).to.equal('is not your current password');
+      expect(await axeViolations(el)).to.deep.equal([]);
+      await fill('casekit-demo', 'a long new passphrase', 'a long new passphrase');
+      const token = await signedIn;
+      await until(() => !dialog.open, 'dialog closed');
+      expect(el.client!.token).to.equal(token);
+      expect((await el.client!.me()).id).to.equal('a_ada');
+      const { createAgentClient } = await import('@casekit/sdk');
+      const fresh = createAgentClient({ baseUrl: location.origin });
+      await fresh.login('ada@northwind.example', 'a long new passphrase');
+    });
+
+    it('signs out: the token is refused from then on and the sign-in form shows', async () => {
+      const el = await ready();
+      const client = el.client!;
+      const token = client.token!;
+      const out = new Promise<string>((resolve) => el.addEventListener('casekit-signed-out', (e) => resolve(e.reason), { once: true }));
+      accountButton(el).click();
+      await el.updateComplete;
+      menuItem(el, 'Sign out')!.click();
+      expect(await out).to.equal('sign-out');
+      await until(() => el.shadowRoot!.querySelector('form.signin'), 'sign-in form');
+      expect(el.shadowRoot!.querySelector('[role=status]')!.textContent).to.contain('You are signed out.');
+      const { createAgentClient } = await import('@casekit/sdk');
+      const stale = createAgentClient({ baseUrl: location.origin, token });
+      let code = '';
+      await stale.me().catch((e: { code: string }) => (code = e.code));
+      expect(code).to.equal('unauthorized');
+      expect((await mock.store.getAgent(mock.workspaceId, 'a_ada'))!.presence).to.equal('offline');
+    });
+
+    it('returns to the sign-in form with the reason when the server ends the sign-in', async () => {
+      const el = await ready();
+      const { CasekitApiError } = await import('@casekit/sdk');
+      const out = new Promise<string>((resolve) => el.addEventListener('casekit-signed-out', (e) => resolve(e.reason), { once: true }));
+      (el.client as unknown as { emit(n: string, v: unknown): void }).emit('error', new CasekitApiError('agent_deactivated', 'This account is deactivated.', { status: 403 }));
+      expect(await out).to.equal('agent_deactivated');
+      await until(() => el.shadowRoot!.querySelector('form.signin [role=alert]'), 'reason shown');
+      expect(el.shadowRoot!.querySelector('form.signin [role=alert]')!.textContent).to.contain('deactivated');
+    });
+
+    it('opens the agents for admins in place of the case; others have no such item', async () => {
+      const el = await ready();
+      accountButton(el).click();
+      await el.updateComplete;
+      menuItem(el, 'Agents')!.click();
+      const agents = await until(() => el.shadowRoot!.querySelector('casekit-agents'), 'agents open');
+      await until(() => agents.shadowRoot!.querySelectorAll('[part=row]').length > 0, 'agents listed');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('wb-panel-title');
+      expect(el.shadowRoot!.querySelector('.main')!.getAttribute('aria-label')).to.equal('Agents');
+      el.shadowRoot!.querySelector<HTMLButtonElement>('.close')!.click();
+      await until(() => !el.shadowRoot!.querySelector('casekit-agents'), 'closed');
+      expect(el.shadowRoot!.activeElement).to.equal(accountButton(el));
+
+      cleanup();
+      const ben = await ready('ben@northwind.example');
+      accountButton(ben).click();
+      await ben.updateComplete;
+      expect(menuItem(ben, 'Agents')).to.equal(undefined);
+      expect(menuItem(ben, 'Sign out')).to.exist;
+    });
   });
 
   it('shows a sign-in form without a client or token', async () => {

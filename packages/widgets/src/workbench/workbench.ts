@@ -3,8 +3,9 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { provide } from '@lit/context';
 import { createAgentClient } from '@casekit/sdk';
 import type { AgentClient } from '@casekit/sdk';
-import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
-import type { Case } from '@casekit/protocol';
+import { PERMISSIONS, PRESENCES, roleAtLeast } from '@casekit/protocol';
+import type { Agent, Case, Presence } from '@casekit/protocol';
+import type { CasekitApiError } from '@casekit/sdk';
 import { themeStyles } from '../internal/theme.ts';
 import { workbenchStyles } from './workbench.styles.ts';
 import { ClientController } from '../client-controller.ts';
@@ -15,12 +16,14 @@ import '../internal/messages-agent.ts';
 import '../internal/messages-errors.ts';
 import * as icons from '../internal/icons.ts';
 import { currentAgent } from '../internal/agents.ts';
+import { fieldErrorsOf } from '../internal/field-errors.ts';
 import type { CaseSelectEvent } from '../events.ts';
 import '../inbox/inbox.ts';
 import '../timeline/timeline.ts';
 import '../composer/composer.ts';
 import '../case/case.ts';
 import '../channel-settings/channel-settings.ts';
+import '../agents/agents.ts';
 import type { CannedResponse } from '../composer/composer.ts';
 import type { CasekitComposer } from '../composer/composer.ts';
 
@@ -34,12 +37,32 @@ export class SignedInEvent extends Event {
   }
 }
 
+/** Fired when the agent signed out from the workbench, or their sign-in ended (deactivated, signed out elsewhere); `event.reason`. */
+export class SignedOutEvent extends Event {
+  static readonly eventName = 'casekit-signed-out';
+  /** `sign-out` when the agent chose to; otherwise the error code that ended the sign-in (`unauthorized`, `agent_deactivated`). */
+  readonly reason: string;
+  constructor(reason: string) {
+    super(SignedOutEvent.eventName, { bubbles: true, composed: true });
+    this.reason = reason;
+  }
+}
+
+/** Error codes that mean the sign-in has ended and only signing in again helps. */
+const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
+
 /**
  * The agent workbench: unified inbox, the case's cross-channel timeline and composer, and the
  * case details, in one element. Three columns on a wide page, tabs on a medium one, and one pane
  * at a time in a side panel down to about 360px. Provides the agent client to everything inside.
  * Admins also get a "Channel settings" button under the inbox, which opens
  * `<casekit-channel-settings>` in place of the case.
+ *
+ * The header holds the agent's presence (online, away, offline: stored on the server and shown
+ * to the other agents) and an account menu: change password, sign out (the token is revoked on
+ * the server, then the sign-in form shows), and for admins "Agents", which opens
+ * `<casekit-agents>` in place of the case. When the server ends the sign-in (the agent was
+ * deactivated or signed out elsewhere), the sign-in form shows with the reason.
  *
  * @example
  * <casekit-workbench base-url="https://casekit.example.com" token="…"></casekit-workbench>
@@ -48,13 +71,19 @@ export class SignedInEvent extends Event {
  *
  * @event casekit-case-select - A case was opened (bubbles from the inbox).
  * @event casekit-message-sent - A reply or note was sent (bubbles from the composer).
- * @event casekit-signed-in - The built-in sign-in form succeeded; `event.token`.
+ * @event casekit-signed-in - The built-in sign-in form succeeded, or the password was changed (which replaces the token); `event.token`.
+ * @event casekit-signed-out - The agent signed out, or the server ended the sign-in; `event.reason`.
  * @event casekit-channel-saved - An admin created a channel or enabled / disabled one (bubbles from the channel settings).
  *
  * @csspart inbox - The inbox column.
  * @csspart main - The conversation column.
  * @csspart side - The case details column.
  * @csspart settings-button - "Channel settings", under the inbox (admins).
+ * @csspart header - The top bar with presence and the account menu.
+ * @csspart presence - The presence select.
+ * @csspart account-button - The button that opens the account menu.
+ * @csspart account-menu - The account menu.
+ * @csspart password-dialog - The change-password dialog.
  *
  * @cssproperty --casekit-workbench-inbox-width - Width of the inbox column (default 340px).
  * @cssproperty --casekit-workbench-side-width - Width of the details column (default 320px).
@@ -82,11 +111,18 @@ export class CasekitWorkbench extends LitElement {
 
   @state() private accessor current: Case | undefined;
   @state() private accessor tab: 'conversation' | 'details' = 'conversation';
-  /** The cases, or the channel settings (admins) in place of the open case. */
-  @state() private accessor view: 'cases' | 'settings' = 'cases';
+  /** The cases, or the channel settings or the agents (admins) in place of the open case. */
+  @state() private accessor view: 'cases' | 'settings' | 'agents' = 'cases';
   /** Whether the signed-in agent may change channels (admins). */
   @state() private accessor canEditChannels = false;
   @state() private accessor signInError = '';
+  /** The signed-in agent, as the header shows them. */
+  @state() private accessor me: Agent | undefined;
+  @state() private accessor menuOpen = false;
+  @state() private accessor presenceError = '';
+  @state() private accessor passwordErrors = new Map<string, string>();
+  @state() private accessor passwordBusy = false;
+  @state() private accessor announcement = '';
   @state() private accessor signingIn = false;
   @state() private accessor locale = 'en';
 
@@ -100,16 +136,29 @@ export class CasekitWorkbench extends LitElement {
       case: (c: Case) => {
         if (this.current && c.id === this.current.id && c.version >= this.current.version) this.current = c;
       },
+      presence: ({ agentId, presence }: { agentId: string; presence: Presence }) => {
+        if (this.me?.id === agentId) this.me = { ...this.me, presence };
+      },
+      agent: (agent: Agent) => {
+        if (this.me?.id === agent.id) this.setMe(agent);
+      },
+      error: (error: CasekitApiError) => {
+        if (SIGNED_OUT_CODES.has(error.code)) this.endSession(error.code, error.message);
+      },
     },
     attached: (client) => {
       // Realtime of a host's own client is the host's call; a client made here connects itself.
       if (client === this.ownClient && client.token && client.connection === 'idle') client.connect();
       this.canEditChannels = false;
+      this.me = undefined;
       void currentAgent(client).then(
         (me) => {
-          if (this.conn.client === client) this.canEditChannels = roleAtLeast(me.role, PERMISSIONS.updateChannel);
+          if (this.conn.client === client) this.setMe(me);
         },
-        () => undefined,
+        (error: unknown) => {
+          const code = (error as { code?: unknown }).code;
+          if (this.conn.client === client && typeof code === 'string' && SIGNED_OUT_CODES.has(code)) this.endSession(code, (error as Error).message);
+        },
       );
     },
   });
@@ -142,6 +191,124 @@ export class CasekitWorkbench extends LitElement {
     }
   }
 
+  private setMe(me: Agent): void {
+    this.me = me;
+    this.canEditChannels = roleAtLeast(me.role, PERMISSIONS.updateChannel);
+  }
+
+  /** Back to the sign-in form, saying why. */
+  private endSession(reason: string, message: string): void {
+    if (!this.provided) return;
+    this.ownClient?.disconnect();
+    this.provided = undefined;
+    this.me = undefined;
+    this.menuOpen = false;
+    this.view = 'cases';
+    this.current = undefined;
+    this.selected = '';
+    this.signInError = message;
+    this.dispatchEvent(new SignedOutEvent(reason));
+  }
+
+  /** Signs out: the server refuses the token from now on; the sign-in form shows. */
+  async signOut(): Promise<void> {
+    const client = this.provided;
+    if (!client) return;
+    try {
+      await client.signOut();
+    } catch {
+      // The client forgot the token anyway; a server that cannot be reached lets it expire.
+    }
+    this.endSession('sign-out', '');
+    this.token = '';
+    this.announcement = this.t('workbench.signedOut');
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('#wb-email')?.focus());
+  }
+
+  private async setPresence(e: Event): Promise<void> {
+    const select = e.target as HTMLSelectElement;
+    const client = this.provided;
+    if (!client || !this.me) return;
+    const previous = this.me.presence;
+    const presence = select.value as Presence;
+    this.presenceError = '';
+    // Shown at once; what realtime says afterwards (another tab, a supervisor) wins over the answer.
+    this.me = { ...this.me, presence };
+    try {
+      await client.setPresence(presence);
+    } catch (err) {
+      if (this.me?.presence === presence) this.me = { ...this.me, presence: previous };
+      this.presenceError = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  private toggleMenu(open = !this.menuOpen): void {
+    this.menuOpen = open;
+    if (open) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=account-menu] button')?.focus());
+  }
+
+  private closeMenu(focusButton: boolean): void {
+    this.menuOpen = false;
+    if (focusButton) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=account-button]')?.focus());
+  }
+
+  private onMenuKey(e: KeyboardEvent): void {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      this.closeMenu(true);
+    }
+  }
+
+  private onMenuFocusOut(e: FocusEvent): void {
+    const next = e.relatedTarget as Node | null;
+    const account = this.renderRoot.querySelector('.account');
+    if (next && account && !account.contains(next)) this.menuOpen = false;
+  }
+
+  private openPasswordDialog(): void {
+    this.menuOpen = false;
+    this.passwordErrors = new Map();
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('[part=password-dialog]');
+    dialog?.querySelector('form')?.reset();
+    dialog?.showModal();
+  }
+
+  private async changePassword(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const client = this.provided;
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const current = String(data.get('currentPassword') ?? '');
+    const next = String(data.get('newPassword') ?? '');
+    if (next !== String(data.get('confirmPassword') ?? '')) {
+      this.passwordErrors = new Map([['confirmPassword', this.t('workbench.passwordMismatch')]]);
+      return;
+    }
+    if (!client) return;
+    this.passwordBusy = true;
+    this.passwordErrors = new Map();
+    try {
+      const res = await client.changePassword(current, next);
+      this.me = res.agent;
+      form.closest('dialog')?.close();
+      this.announcement = this.t('workbench.passwordChanged');
+      this.dispatchEvent(new SignedInEvent(res.token));
+    } catch (err) {
+      const fields = fieldErrorsOf(err);
+      this.passwordErrors = fields.size ? fields : new Map([['form', err instanceof Error ? err.message : String(err)]]);
+    } finally {
+      this.passwordBusy = false;
+    }
+  }
+
+  /** Opens the agents (admins) in place of the case. */
+  openAgents(): void {
+    this.menuOpen = false;
+    this.view = 'agents';
+    this.tab = 'conversation';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#wb-panel-title')?.focus());
+  }
+
   private onSelect(e: CaseSelectEvent): void {
     this.current = e.case;
     this.selected = e.caseId;
@@ -153,21 +320,76 @@ export class CasekitWorkbench extends LitElement {
   openSettings(): void {
     this.view = 'settings';
     this.tab = 'conversation';
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#wb-settings-title')?.focus());
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#wb-panel-title')?.focus());
   }
 
-  /** Goes back from the channel settings to the case (or the inbox). */
+  /** Goes back from the channel settings or the agents to the case (or the inbox). */
   closeSettings(): void {
+    const from = this.view;
     this.view = 'cases';
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=settings-button]')?.focus());
+    const back = from === 'agents' ? '[part=account-button]' : '[part=settings-button]';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(back)?.focus());
   }
 
-  private renderSettings() {
+  private renderPanel() {
+    const agents = this.view === 'agents';
     return html`<div class="bar">
-        <h2 id="wb-settings-title" tabindex="-1">${this.t('workbench.settings')}</h2>
-        <button class="close" type="button" aria-label=${this.t('workbench.closeSettings')} @click=${this.closeSettings}>${icons.close}</button>
+        <h2 id="wb-panel-title" tabindex="-1">${this.t(agents ? 'workbench.agents' : 'workbench.settings')}</h2>
+        <button class="close" type="button" aria-label=${this.t(agents ? 'workbench.closeAgents' : 'workbench.closeSettings')} @click=${this.closeSettings}>${icons.close}</button>
       </div>
-      <casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`;
+      ${agents ? html`<casekit-agents .theme=${this.theme}></casekit-agents>` : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
+  }
+
+  private renderHeader() {
+    const me = this.me;
+    if (!me) return html`<header part="header" class="header"></header>`;
+    const isAdmin = roleAtLeast(me.role, PERMISSIONS.manageAgents);
+    const field = (name: string, label: string, autocomplete: string, help?: string) => {
+      const error = this.passwordErrors.get(name);
+      const described = [help ? `wb-${name}-help` : '', error ? `wb-${name}-error` : ''].filter(Boolean).join(' ');
+      return html`<div class="control">
+        <label for="wb-${name}">${label}</label>
+        <input class="field" id="wb-${name}" name=${name} type="password" autocomplete=${autocomplete} required
+          minlength=${name === 'currentPassword' ? 1 : 10} maxlength="200" aria-invalid=${error ? 'true' : 'false'} aria-describedby=${described || nothing} />
+        ${help ? html`<span class="help" id="wb-${name}-help">${help}</span>` : nothing}
+        ${error ? html`<span class="error" id="wb-${name}-error">${error}</span>` : nothing}
+      </div>`;
+    };
+    return html`<header part="header" class="header">
+      <div class="visually-hidden" role="status">${this.announcement}</div>
+      <label class="presence">
+        <span class="presence-dot ${me.presence}" aria-hidden="true"></span>
+        <span class="visually-hidden">${this.t('workbench.presence')}</span>
+        <select part="presence" class="field" aria-label=${this.t('workbench.presence')} .value=${me.presence} @change=${this.setPresence}>
+          ${PRESENCES.map((p) => html`<option value=${p} ?selected=${me.presence === p}>${this.t(`presence.${p}`)}</option>`)}
+        </select>
+      </label>
+      ${this.presenceError ? html`<span class="error" role="alert">${this.presenceError}</span>` : nothing}
+      <div class="account" @keydown=${this.onMenuKey} @focusout=${this.onMenuFocusOut}>
+        <button part="account-button" class="btn account-button" type="button" aria-haspopup="true" aria-expanded=${this.menuOpen ? 'true' : 'false'}
+          aria-controls="wb-account-menu" aria-label=${this.t('workbench.account', { name: me.name })} @click=${() => this.toggleMenu()}>
+          <span aria-hidden="true">${me.name}</span>
+        </button>
+        <div part="account-menu" id="wb-account-menu" class="menu" ?hidden=${!this.menuOpen}>
+          <button class="btn" type="button" @click=${this.openPasswordDialog}>${this.t('workbench.changePassword')}</button>
+          ${isAdmin ? html`<button class="btn" type="button" aria-pressed=${this.view === 'agents' ? 'true' : 'false'} @click=${this.openAgents}>${this.t('workbench.agents')}</button>` : nothing}
+          <button class="btn" type="button" @click=${this.signOut}>${this.t('workbench.signOut')}</button>
+        </div>
+      </div>
+      <dialog part="password-dialog" aria-labelledby="wb-password-title" @close=${() => this.renderRoot.querySelector<HTMLElement>('[part=account-button]')?.focus()}>
+        <form class="password-form" @submit=${this.changePassword} novalidate>
+          <h2 id="wb-password-title">${this.t('workbench.changePassword')}</h2>
+          ${field('currentPassword', this.t('workbench.currentPassword'), 'current-password')}
+          ${field('newPassword', this.t('workbench.newPassword'), 'new-password', this.t('workbench.newPasswordHelp'))}
+          ${field('confirmPassword', this.t('workbench.confirmPassword'), 'new-password')}
+          ${this.passwordErrors.get('form') ? html`<p class="error" role="alert">${this.passwordErrors.get('form')}</p>` : nothing}
+          <div class="actions">
+            <button class="btn" type="button" @click=${(e: Event) => (e.target as HTMLElement).closest('dialog')?.close()}>${this.t('workbench.cancel')}</button>
+            <button class="btn primary" type="submit" ?disabled=${this.passwordBusy}>${this.t('workbench.save')}</button>
+          </div>
+        </form>
+      </dialog>
+    </header>`;
   }
 
   private back(): void {
@@ -187,6 +409,7 @@ export class CasekitWorkbench extends LitElement {
     this.signInError = '';
     try {
       const res = await client.login(String(data.get('email') ?? ''), String(data.get('password') ?? ''));
+      this.announcement = '';
       this.provided = client;
       this.dispatchEvent(new SignedInEvent(res.token));
     } catch (err) {
@@ -214,11 +437,19 @@ export class CasekitWorkbench extends LitElement {
   }
 
   protected override render() {
-    if (!this.provided) return html`<div class="root" lang=${this.locale}>${this.renderSignIn()}</div>`;
+    if (!this.provided) {
+      return html`<div class="root" lang=${this.locale}>
+        <div class="visually-hidden" role="status">${this.announcement}</div>
+        ${this.renderSignIn()}
+      </div>`;
+    }
     const kase = this.current;
     const closed = kase?.status === 'closed';
-    const settings = this.view === 'settings' && this.canEditChannels;
+    const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageAgents) : false;
+    const settings = (this.view === 'settings' && this.canEditChannels) || (this.view === 'agents' && isAdmin);
+    const panelTitle = this.t(this.view === 'agents' ? 'workbench.agents' : 'workbench.settings');
     return html`<div class="root" lang=${this.locale}>
+      ${this.renderHeader()}
       <div class="layout" data-view=${settings ? 'settings' : kase ? 'case' : 'list'} data-tab=${this.tab}>
         <div part="inbox" class="inbox">
           <casekit-inbox
@@ -229,7 +460,7 @@ export class CasekitWorkbench extends LitElement {
           ></casekit-inbox>
           ${this.canEditChannels
             ? html`<div class="inbox-foot">
-                <button part="settings-button" class="btn settings-button" type="button" aria-pressed=${settings ? 'true' : 'false'} @click=${() => (settings ? this.closeSettings() : this.openSettings())}>
+                <button part="settings-button" class="btn settings-button" type="button" aria-pressed=${settings && this.view === 'settings' ? 'true' : 'false'} @click=${() => (settings && this.view === 'settings' ? this.closeSettings() : this.openSettings())}>
                   ${icons.settings}${this.t('workbench.settings')}
                 </button>
               </div>`
@@ -238,9 +469,9 @@ export class CasekitWorkbench extends LitElement {
         <section
           part="main"
           class="main"
-          aria-label=${settings ? this.t('workbench.settings') : kase ? `#${kase.number} ${kase.subject}` : this.t('case.none')}
+          aria-label=${settings ? panelTitle : kase ? `#${kase.number} ${kase.subject}` : this.t('case.none')}
         >
-          ${settings ? this.renderSettings() : nothing}
+          ${settings ? this.renderPanel() : nothing}
           ${kase
             ? html`<div class="bar" ?hidden=${settings}>
                   <button class="back" type="button" aria-label=${this.t('workbench.back')} @click=${this.back}>${icons.back}</button>
@@ -277,6 +508,7 @@ declare global {
   }
   interface HTMLElementEventMap {
     'casekit-signed-in': SignedInEvent;
+    'casekit-signed-out': SignedOutEvent;
   }
   interface DocumentEventMap {
     'casekit-signed-in': SignedInEvent;

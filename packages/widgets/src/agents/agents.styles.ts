@@ -1,0 +1,134 @@
+import { css } from 'lit';
+
+export const agentsStyles = css`
+  :host {
+    display: block;
+    block-size: 100%;
+  }
+  .root {
+    block-size: 100%;
+    overflow-y: auto;
+    background: var(--_bg);
+  }
+  section {
+    display: flex;
+    flex-direction: column;
+    gap: 12px;
+    max-inline-size: var(--casekit-agents-max-width, 900px);
+    padding: 16px;
+  }
+  h2 {
+    margin: 0;
+    font-size: 1.1em;
+    font-weight: 650;
+  }
+  p {
+    margin: 0;
+  }
+  .muted {
+    color: var(--_muted);
+  }
+  .error {
+    color: var(--_danger);
+  }
+  .notice,
+  .password {
+    padding: 10px 12px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius-sm);
+    background: var(--_surface);
+  }
+  .password {
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .secret {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  code {
+    padding: 4px 8px;
+    border-radius: var(--_radius-sm);
+    background: var(--_surface-2);
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    user-select: all;
+  }
+  table {
+    inline-size: 100%;
+    border-collapse: collapse;
+    font-size: 0.92em;
+  }
+  th,
+  td {
+    padding: 8px 6px;
+    border-block-end: 1px solid var(--_border);
+    text-align: start;
+    vertical-align: middle;
+  }
+  thead th {
+    color: var(--_muted);
+    font-weight: 600;
+  }
+  tbody th {
+    font-weight: 550;
+  }
+  .name,
+  .email {
+    display: block;
+    overflow-wrap: anywhere;
+  }
+  .email {
+    font-weight: 400;
+    font-size: 0.9em;
+  }
+  tr.off > * {
+    color: var(--_muted);
+  }
+  .presence-dot {
+    display: inline-block;
+    margin-inline-end: 6px;
+  }
+  .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .btn.danger {
+    color: var(--_danger);
+  }
+  .form {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));
+    gap: 10px 12px;
+    padding: 10px;
+    border-radius: var(--_radius-sm);
+    background: var(--_surface);
+  }
+  .control {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .control label {
+    font-weight: 550;
+  }
+  .help {
+    color: var(--_muted);
+    font-size: 0.84em;
+  }
+  .field-error {
+    color: var(--_danger);
+    font-size: 0.86em;
+  }
+  .field[aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+  .actions {
+    grid-column: 1 / -1;
+    display: flex;
+    justify-content: flex-end;
+    gap: 8px;
+  }
+`;

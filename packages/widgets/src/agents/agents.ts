@@ -1,0 +1,280 @@
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { consume } from '@lit/context';
+import type { AgentClient } from '@casekit/sdk';
+import { PERMISSIONS, ROLES, roleAtLeast } from '@casekit/protocol';
+import type { Agent, Presence, Role } from '@casekit/protocol';
+import { themeStyles } from '../internal/theme.ts';
+import { agentsStyles } from './agents.styles.ts';
+import { ClientController } from '../client-controller.ts';
+import { agentClientContext } from '../context.ts';
+import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import '../internal/messages-chat.ts';
+import '../internal/messages-agent.ts';
+import { currentAgent } from '../internal/agents.ts';
+import { fieldErrorsOf } from '../internal/field-errors.ts';
+
+/** `<casekit-agents>` changed an agent; `agent` is the server's answer. */
+export class AgentSavedEvent extends Event {
+  static readonly eventName = 'casekit-agent-saved';
+  readonly agent: Agent;
+  constructor(agent: Agent) {
+    super(AgentSavedEvent.eventName, { bubbles: true, composed: true });
+    this.agent = agent;
+  }
+}
+
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The workspace's agents, for admins to manage: each with role, teams, presence and whether they
+ * may sign in. Admins edit an agent's name, role and teams in place, deactivate one (signed out
+ * everywhere; their cases stay as they are) or reactivate them, and reset a password to a
+ * generated one, shown once to hand over. Presence and changes made elsewhere show live. Agents
+ * who are not admins see the list, read-only.
+ *
+ * @event casekit-agent-saved - An agent was edited, deactivated, reactivated or given a new password; `event.agent`.
+ *
+ * @csspart list - The table of agents.
+ * @csspart row - One agent's row.
+ * @csspart form - The edit form of an agent.
+ * @csspart password - The generated password after a reset, with its copy button.
+ *
+ * @cssproperty --casekit-agents-max-width - Widest the content grows (default 900px).
+ */
+@customElement('casekit-agents')
+export class CasekitAgents extends LitElement {
+  static override styles = [themeStyles, agentsStyles];
+
+  /** The agent client; defaults to the one provided by an ancestor. */
+  @property({ attribute: false }) accessor client: AgentClient | undefined;
+  /** `light` or `dark` to pin the colour scheme. */
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
+
+  @consume({ context: agentClientContext, subscribe: true })
+  @state()
+  private accessor contextClient: AgentClient | undefined;
+
+  @state() private accessor agents: Agent[] = [];
+  @state() private accessor meId = '';
+  @state() private accessor canManage = false;
+  @state() private accessor loading = false;
+  @state() private accessor error = '';
+  @state() private accessor locale = 'en';
+  @state() private accessor editing = '';
+  @state() private accessor fieldErrors = new Map<string, string>();
+  @state() private accessor busy = new Set<string>();
+  @state() private accessor announcement = '';
+  @state() private accessor failure = '';
+  @state() private accessor revealed: { name: string; password: string } | null = null;
+
+  private loadToken = 0;
+  private readonly conn = new ClientController<AgentClient>(this, {
+    client: () => this.client ?? this.contextClient,
+    on: {
+      agent: (agent: Agent) => this.remember(agent),
+      presence: ({ agentId, presence }: { agentId: string; presence: Presence }) =>
+        (this.agents = this.agents.map((a) => (a.id === agentId ? { ...a, presence } : a))),
+    },
+    attached: () => void this.reload(),
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.locale = resolveLang(this);
+  }
+
+  /** Loads the agents and whether the signed-in agent may manage them. */
+  async reload(): Promise<void> {
+    const client = this.conn.client;
+    const token = ++this.loadToken;
+    if (!client) return;
+    this.loading = true;
+    this.error = '';
+    try {
+      const [me, list] = await Promise.all([currentAgent(client), client.listAgents()]);
+      if (token !== this.loadToken) return;
+      this.meId = me.id;
+      this.canManage = roleAtLeast(me.role, PERMISSIONS.manageAgents);
+      this.agents = list.items;
+    } catch (err) {
+      if (token === this.loadToken) this.error = this.t('agents.error', { message: messageOf(err) });
+    } finally {
+      if (token === this.loadToken) this.loading = false;
+    }
+  }
+
+  private remember(agent: Agent): void {
+    const known = this.agents.some((a) => a.id === agent.id);
+    this.agents = known ? this.agents.map((a) => (a.id === agent.id ? agent : a)) : [...this.agents, agent];
+  }
+
+  private t(key: MessageKey, vars?: Record<string, string | number>): string {
+    return translate(this.locale, key, vars);
+  }
+
+  /** Runs one change of one agent, with its button busy, and says how it went. */
+  private async change(agent: Agent, run: (client: AgentClient) => Promise<Agent>, done: MessageKey): Promise<boolean> {
+    const client = this.conn.client;
+    if (!client) return false;
+    this.busy = new Set(this.busy).add(agent.id);
+    this.failure = '';
+    this.announcement = '';
+    try {
+      const saved = await run(client);
+      this.remember(saved);
+      this.announcement = this.t(done, { name: saved.name });
+      this.dispatchEvent(new AgentSavedEvent(saved));
+      return true;
+    } catch (err) {
+      this.fieldErrors = fieldErrorsOf(err);
+      this.failure = this.t('agents.failed', { message: messageOf(err) });
+      return false;
+    } finally {
+      const next = new Set(this.busy);
+      next.delete(agent.id);
+      this.busy = next;
+    }
+  }
+
+  private startEdit(agent: Agent): void {
+    this.editing = agent.id;
+    this.fieldErrors = new Map();
+    this.failure = '';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('#agent-name')?.focus());
+  }
+
+  private cancelEdit(): void {
+    const id = this.editing;
+    this.editing = '';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-edit="${id}"]`)?.focus());
+  }
+
+  private async save(agent: Agent, e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const data = new FormData(e.target as HTMLFormElement);
+    const teams = String(data.get('teams') ?? '').split(',').map((team) => team.trim()).filter(Boolean);
+    const body = { name: String(data.get('name') ?? '').trim(), role: String(data.get('role')) as Role, teams };
+    if (await this.change(agent, (client) => client.updateAgent(agent.id, body), 'agents.saved')) this.cancelEdit();
+  }
+
+  private async reset(agent: Agent): Promise<void> {
+    let password = '';
+    const ok = await this.change(
+      agent,
+      async (client) => {
+        const result = await client.resetAgentPassword(agent.id);
+        password = result.password;
+        return result.agent;
+      },
+      'agents.resetDone',
+    );
+    this.revealed = ok ? { name: agent.name, password } : null;
+    if (ok) this.announcement = '';
+    if (ok) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part=password] code')?.focus());
+  }
+
+  private renderForm(agent: Agent) {
+    const error = (field: string) => this.fieldErrors.get(field);
+    const control = (field: string, label: string, input: unknown, help?: string) =>
+      html`<div class="control">
+        <label for="agent-${field}">${label}</label>
+        ${input}
+        ${help ? html`<span class="help" id="agent-${field}-help">${help}</span>` : nothing}
+        ${error(field) ? html`<span class="field-error" id="agent-${field}-error">${error(field)}</span>` : nothing}
+      </div>`;
+    const described = (field: string, help = false) =>
+      [help ? `agent-${field}-help` : '', error(field) ? `agent-${field}-error` : ''].filter(Boolean).join(' ') || nothing;
+    return html`<form part="form" class="form" aria-label=${this.t('agents.editOf', { name: agent.name })} @submit=${(e: SubmitEvent) => this.save(agent, e)}
+      @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.cancelEdit()}>
+      ${control('name', this.t('agents.name'), html`<input class="field" id="agent-name" name="name" required maxlength="200" .value=${agent.name}
+        aria-invalid=${error('name') ? 'true' : 'false'} aria-describedby=${described('name')} />`)}
+      ${control('role', this.t('agents.role'), html`<select class="field" id="agent-role" name="role" aria-invalid=${error('role') ? 'true' : 'false'} aria-describedby=${described('role')}>
+        ${ROLES.map((role) => html`<option value=${role} ?selected=${agent.role === role}>${this.t(`role.${role}`)}</option>`)}
+      </select>`)}
+      ${control('teams', this.t('agents.teams'), html`<input class="field" id="agent-teams" name="teams" .value=${agent.teams.join(', ')}
+        aria-invalid=${error('teams') ? 'true' : 'false'} aria-describedby=${described('teams', true)} />`, this.t('agents.teamsHelp'))}
+      <div class="actions">
+        <button class="btn" type="button" @click=${this.cancelEdit}>${this.t('agents.cancel')}</button>
+        <button class="btn primary" type="submit" ?disabled=${this.busy.has(agent.id)}>${this.t('agents.save')}</button>
+      </div>
+    </form>`;
+  }
+
+  private renderRow(agent: Agent) {
+    const busy = this.busy.has(agent.id);
+    const self = agent.id === this.meId;
+    const human = agent.kind === 'human';
+    return html`<tr part="row" class=${agent.active ? '' : 'off'}>
+        <th scope="row">
+          <span class="name">${agent.name}</span>${self ? html` <span class="muted">${this.t('agents.you')}</span>` : nothing}
+          <span class="muted email">${agent.email}</span>
+        </th>
+        <td>${this.t(`role.${agent.role}`)}${human ? nothing : html` · ${this.t('agents.bot')}`}</td>
+        <td>${agent.teams.join(', ') || '–'}</td>
+        <td><span class="presence-dot ${agent.presence}" aria-hidden="true"></span>${this.t(`presence.${agent.presence}`)}</td>
+        <td>${agent.active ? this.t('agents.active') : this.t('agents.deactivated')}</td>
+        ${this.canManage
+          ? html`<td class="buttons">
+              <button class="btn" type="button" data-edit=${agent.id} aria-label=${this.t('agents.editOf', { name: agent.name })} ?disabled=${busy}
+                aria-expanded=${this.editing === agent.id ? 'true' : 'false'} @click=${() => (this.editing === agent.id ? this.cancelEdit() : this.startEdit(agent))}>${this.t('agents.edit')}</button>
+              ${self
+                ? nothing
+                : agent.active
+                  ? html`<button class="btn danger" type="button" aria-label=${this.t('agents.deactivateOf', { name: agent.name })} ?disabled=${busy}
+                      @click=${() => this.change(agent, (client) => client.deactivateAgent(agent.id), 'agents.deactivatedDone')}>${this.t('agents.deactivate')}</button>`
+                  : html`<button class="btn" type="button" aria-label=${this.t('agents.reactivateOf', { name: agent.name })} ?disabled=${busy}
+                      @click=${() => this.change(agent, (client) => client.reactivateAgent(agent.id), 'agents.reactivatedDone')}>${this.t('agents.reactivate')}</button>`}
+              ${human && !self
+                ? html`<button class="btn" type="button" aria-label=${this.t('agents.resetOf', { name: agent.name })} ?disabled=${busy} @click=${() => this.reset(agent)}>${this.t('agents.reset')}</button>`
+                : nothing}
+            </td>`
+          : nothing}
+      </tr>
+      ${this.editing === agent.id ? html`<tr class="editing"><td colspan="6">${this.renderForm(agent)}</td></tr>` : nothing}`;
+  }
+
+  protected override render() {
+    return html`<div class="root" lang=${this.locale}>
+      <section>
+        <h2>${this.t('agents.label')}</h2>
+        <div class="visually-hidden" role="status">${this.announcement}</div>
+        ${this.announcement ? html`<p class="notice" aria-hidden="true">${this.announcement}</p>` : nothing}
+        ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : nothing}
+        ${this.revealed
+          ? html`<div part="password" class="password">
+              <p>${this.t('agents.resetDone', { name: this.revealed.name })}</p>
+              <p class="secret"><code tabindex="-1">${this.revealed.password}</code>
+                <button class="btn" type="button" @click=${() => void navigator.clipboard?.writeText(this.revealed?.password ?? '').catch(() => undefined)}>${this.t('agents.copy')}</button></p>
+            </div>`
+          : nothing}
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${this.loading && this.agents.length === 0 ? html`<p class="muted">${this.t('agents.loading')}</p>` : nothing}
+        <table part="list" aria-label=${this.t('agents.label')}>
+          <thead>
+            <tr>
+              <th scope="col">${this.t('agents.name')}</th>
+              <th scope="col">${this.t('agents.role')}</th>
+              <th scope="col">${this.t('agents.teams')}</th>
+              <th scope="col">${this.t('agents.presence')}</th>
+              <th scope="col">${this.t('agents.status')}</th>
+              ${this.canManage ? html`<th scope="col">${this.t('agents.actions')}</th>` : nothing}
+            </tr>
+          </thead>
+          <tbody>${repeat(this.agents, (agent) => agent.id, (agent) => this.renderRow(agent))}</tbody>
+        </table>
+      </section>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'casekit-agents': CasekitAgents;
+  }
+  interface HTMLElementEventMap {
+    'casekit-agent-saved': AgentSavedEvent;
+  }
+}
