@@ -1,4 +1,5 @@
-import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, ErrorBody, ROUTES, type RouteDef } from '@casekit/protocol';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES } from '@casekit/protocol';
+import { ErrorBody, ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { z } from 'zod';
 
 export interface OpenApiOptions {

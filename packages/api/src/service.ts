@@ -1,5 +1,6 @@
 import { requireRole, type ChannelRecord, type ChannelRuntime, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
-import { CasekitError, ROUTES, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
+import { CasekitError, type FieldIssue, type RouteName } from '@casekit/protocol';
+import { ROUTES, toFieldIssues, type RouteDef } from '@casekit/protocol/schemas';
 import type { ChannelKindSpec } from './channels.ts';
 import type { z } from 'zod';
 import type { Auth } from './auth.ts';

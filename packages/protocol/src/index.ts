@@ -1,4 +1,7 @@
-// Value lists and the case lifecycle (no zod)
+// The package root carries no zod: constants, error codes, capability tables, route metadata and
+// the inferred types, for browser bundles. The schemas are in `@casekit/protocol/schemas`.
+
+// Value lists and the case lifecycle
 export {
   CHANNEL_KINDS,
   CHANNEL_MEDIA,
@@ -24,25 +27,11 @@ export {
 } from './values.ts';
 export type { Permission, SmsSegments, ChannelCapabilityValues } from './values.ts';
 
-// Enumerations
-export {
-  ChannelKind,
-  CaseStatus,
-  Priority,
-  Role,
-  Presence,
-  AuthorKind,
-  Direction,
-  DeliveryStatus,
-} from './enums.ts';
+// Enumerations (types; the lists above are their values)
+export type { ChannelKind, CaseStatus, Priority, Role, Presence, AuthorKind, Direction, DeliveryStatus } from './enums.ts';
 
 // Entities
-export {
-  Id,
-  Timestamp,
-  E164,
-  Email,
-  Attributes,
+export type {
   Workspace,
   WorkspaceSettings,
   ChannelIdentity,
@@ -56,43 +45,39 @@ export {
   Message,
   CaseChanges,
   CaseEvent,
+  CaseEventType,
+  NewCaseEvent,
 } from './entities.ts';
-export type { CaseEventType, NewCaseEvent } from './entities.ts';
 
 // REST bodies
-export {
-  page,
+export type {
+  Page,
+  CaseListFilter,
   LoginRequest,
   LoginResponse,
   CaseListQuery,
   CaseListResponse,
+  CaseReadResponse,
   CaseDetail,
   CaseUpdateRequest,
   MessageListQuery,
-  MessageListResponse,
   ReplyRequest,
   NoteRequest,
   CaseMergeRequest,
   CustomerListQuery,
-  CustomerListResponse,
   CustomerUpdateRequest,
   TimelineQuery,
-  TimelineResponse,
-  CustomerMergeRequest,
   MergeSuggestion,
-  MergeSuggestionsResponse,
+  CustomerMergeRequest,
   AgentCreateRequest,
-  AgentListResponse,
   PresenceRequest,
   SettingsUpdateRequest,
   ChannelCapabilities,
   ChannelField,
   ChannelKindInfo,
-  ChannelKindListResponse,
   ChannelDetails,
   ChannelCreateRequest,
   ChannelUpdateRequest,
-  ChannelListResponse,
   EventsQuery,
   EventsResponse,
   VisitorSessionRequest,
@@ -102,25 +87,19 @@ export {
   VisitorProfileRequest,
   VisitorProfileResponse,
   UploadQuery,
-  UploadId,
-  FileBytes,
-  HealthResponse,
-  VisitorAttributes,
 } from './api.ts';
-export type { Page, CaseListFilter } from './api.ts';
 
 // Routes
-export { ROUTES } from './routes.ts';
-export type { RouteDef, Routes, RouteName } from './routes.ts';
+export type { Routes, RouteName } from './routes.ts';
 export { ROUTE_META, AGENT_NAMESPACE, VISITOR_NAMESPACE } from './route-meta.ts';
 export type { RouteMeta, RouteAuth } from './route-meta.ts';
 
 // Sockets
-export { TypingPayload } from './sockets.ts';
 export { decodeEvents, encodeEvents } from './event-bytes.ts';
 export type {
   ResumeResult,
   Ack,
+  TypingPayload,
   AgentServerEvents,
   AgentClientEvents,
   VisitorServerEvents,
@@ -129,6 +108,6 @@ export type {
 } from './sockets.ts';
 
 // Errors
-export { ErrorCode, FieldIssue, ErrorBody, toFieldIssues } from './errors.ts';
 export { ERROR_STATUS, CasekitError, isErrorBody } from './error-codes.ts';
-export type { ErrorBodyShape } from './error-codes.ts';
+export type { ErrorCode, ErrorBodyShape } from './error-codes.ts';
+export type { FieldIssue, ErrorBody } from './errors.ts';

@@ -11,8 +11,8 @@ import type {
   Message,
   NewCaseEvent,
   Page,
-  ROUTES,
 } from './index.ts';
+import type { ROUTES } from './schemas.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { ErrorBody, ROUTES } from '@casekit/protocol';
+import { ErrorBody, ROUTES } from '@casekit/protocol/schemas';
 import { createManualClock } from '@casekit/testkit';
 import { PASSWORD, startTestServer, WORKSPACE, type HttpResult, type TestServer } from './internal/testing.ts';
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { createApiService, readJsonBody, sizeInBytes, type ApiAnswer, type ApiCall, type ApiServiceOptions } from '@casekit/api';
-import { CasekitError, ROUTES, type RouteDef, type RouteName } from '@casekit/protocol';
+import { CasekitError, type RouteName } from '@casekit/protocol';
+import { ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { Router, type Request, type Response } from 'express';
 import { toCasekitError } from './internal/http.ts';
 

@@ -17,7 +17,8 @@ import {
   type SystemActor,
 } from '@casekit/core';
 import { describeEngineGuarantees } from './engine-guarantees.ts';
-import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema, type CaseEvent } from '@casekit/protocol';
+import type { CaseEvent } from '@casekit/protocol';
+import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema } from '@casekit/protocol/schemas';
 
 const WS = 'ws_engine';
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
