@@ -19,7 +19,6 @@ import '../inbox/inbox.ts';
 import '../timeline/timeline.ts';
 import '../composer/composer.ts';
 import '../case/case.ts';
-import '../channel-settings/channel-settings.ts';
 import type { CannedResponse } from '../composer/composer.ts';
 import type { CasekitComposer } from '../composer/composer.ts';
 
@@ -150,9 +149,14 @@ export class CasekitWorkbench extends LitElement {
 
   /** Opens the channel settings in place of the case. */
   openSettings(): void {
-    this.view = 'settings';
-    this.tab = 'conversation';
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#wb-settings-title')?.focus());
+    // Loaded on first use: only admins open the settings, so agents' pages never carry them.
+    void import('../channel-settings/channel-settings.ts')
+      .then(() => {
+        this.view = 'settings';
+        this.tab = 'conversation';
+        return this.updateComplete;
+      })
+      .then(() => this.renderRoot.querySelector<HTMLElement>('#wb-settings-title')?.focus());
   }
 
   /** Goes back from the channel settings to the case (or the inbox). */
