@@ -42,6 +42,7 @@ export {
   LoginResponse,
   CaseListQuery,
   CaseListResponse,
+  CaseReadResponse,
   CaseDetail,
   CaseUpdateRequest,
   MessageListQuery,
