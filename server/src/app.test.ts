@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROUTES } from '@casekit/protocol';
+import { ROUTES } from '@casekit/protocol/schemas';
 import { io as ioClient } from 'socket.io-client';
 import type { Logger } from '@casekit/server';
 import { createLogger } from './logger.ts';

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, Id } from '@casekit/protocol';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES } from '@casekit/protocol';
+import { Id } from '@casekit/protocol/schemas';
 import { MAX_QUEUED_BYTES, normalizeOrigin } from '@casekit/server';
 import { z } from 'zod';
 

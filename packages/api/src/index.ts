@@ -36,7 +36,7 @@ export { createWindowLimiter } from './window-limit.ts';
 export type { WindowLimiter, WindowLimit } from './window-limit.ts';
 
 // OpenAPI
-export { createOpenApiDocument, renderApiDocsPage } from './openapi.ts';
+export { createOpenApiDocument } from './openapi.ts';
 export type { OpenApiOptions } from './openapi.ts';
 
 // Logging

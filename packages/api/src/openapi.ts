@@ -1,5 +1,8 @@
-import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, ErrorBody, ROUTES, type RouteDef } from '@casekit/protocol';
+import { DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName } from '@casekit/protocol';
+import * as schemas from '@casekit/protocol/schemas';
+import { ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { z } from 'zod';
+import { OPERATION_EXAMPLES } from './openapi-examples.ts';
 
 export interface OpenApiOptions {
   title?: string;
@@ -81,20 +84,116 @@ function securityOf(route: RouteDef): Record<string, string[]>[] {
   }
 }
 
+const COMPONENTS = '#/components/schemas/';
+const ref = (id: string) => ({ $ref: `${COMPONENTS}${id}` });
+
 /**
- * The OpenAPI 3.1 document of `/api/v1`, generated from `ROUTES` (request shapes as accepted,
- * response shapes as sent).
+ * The shared schemas: every object, enum and union the protocol exports (by its export name), and
+ * any route body or response it does not name. Scalars and records stay inline, where a reader
+ * sees their pattern; query and path schemas become parameters.
+ */
+function componentRegistry(): { registry: z.core.$ZodRegistry<{ id: string }>; idOf: Map<z.ZodType, string> } {
+  const registry = z.registry<{ id: string }>();
+  const idOf = new Map<z.ZodType, string>();
+  const add = (schema: z.ZodType, id: string) => {
+    if (idOf.has(schema)) return;
+    registry.add(schema, { id });
+    idOf.set(schema, id);
+  };
+  for (const [name, value] of Object.entries(schemas)) {
+    if (name.endsWith('Query') || !(value instanceof z.ZodObject || value instanceof z.ZodEnum || value instanceof z.ZodUnion)) continue;
+    add(value, name);
+  }
+  const title = (name: string) => name[0]!.toUpperCase() + name.slice(1);
+  for (const [name, route] of Object.entries(ROUTES) as [RouteName, RouteDef][]) {
+    if (route.body) add(route.body, `${title(name)}Request`);
+    if (!route.fileResponse) add(route.response, `${title(name)}Response`);
+  }
+  return { registry, idOf };
+}
+
+/** The `$ref`s a JSON schema holds, as component ids. */
+function refsIn(json: unknown): string[] {
+  const text = JSON.stringify(json);
+  return [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+}
+
+/** Everything reachable from `roots` through `$ref`s in `defs`. */
+function reachable(roots: Iterable<string>, defs: Record<string, unknown>): Set<string> {
+  const seen = new Set<string>();
+  const visit = (id: string) => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const next of refsIn(defs[id])) visit(next);
+  };
+  for (const id of roots) visit(id);
+  return seen;
+}
+
+/**
+ * Component schemas, written once: responses as sent, request bodies as accepted. A schema that
+ * reads differently as input (defaults, unknown keys allowed) and is used both ways gets a second
+ * component named `…Input`. Schemas no route uses are left out.
+ */
+function buildComponents(): { components: Record<string, JsonSchema>; idOf: Map<z.ZodType, string>; inputIdOf: (id: string) => string } {
+  const { registry, idOf } = componentRegistry();
+  const convert = (io: 'input' | 'output', uri: (id: string) => string) => {
+    const { schemas: defs } = z.toJSONSchema(registry, { io, target: 'draft-2020-12', unrepresentable: 'any', uri });
+    for (const def of Object.values(defs) as JsonSchema[]) {
+      delete def.$schema;
+      delete def.$id;
+    }
+    return defs as Record<string, JsonSchema>;
+  };
+  const output = convert('output', (id) => `${COMPONENTS}${id}`);
+  const plainInput = convert('input', (id) => `${COMPONENTS}${id}`);
+  const bodies = new Set(Object.values(ROUTES).flatMap((route: RouteDef) => (route.body ? [idOf.get(route.body)!] : [])));
+  const responses = new Set(Object.values(ROUTES).flatMap((route: RouteDef) => (route.fileResponse ? [] : [idOf.get(route.response)!])));
+  // Every error answer is an ErrorBody.
+  const sent = reachable([...responses, 'ErrorBody'], output);
+  const accepted = reachable(bodies, plainInput);
+  // A schema reads differently as input when its own JSON differs or it refers to one that does.
+  const differs = new Set([...accepted].filter((id) => JSON.stringify(output[id]) !== JSON.stringify(plainInput[id])));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const id of accepted) {
+      if (differs.has(id) || !refsIn(plainInput[id]).some((r) => differs.has(r))) continue;
+      differs.add(id);
+      grew = true;
+    }
+  }
+  const inputIdOf = (id: string) => (differs.has(id) && sent.has(id) ? `${id}Input` : id);
+  const input = convert('input', (id) => `${COMPONENTS}${inputIdOf(id)}`);
+  const components: Record<string, JsonSchema> = {};
+  for (const id of Object.keys(output).sort()) {
+    if (sent.has(id)) components[id] = output[id]!;
+    if (accepted.has(id)) components[inputIdOf(id)] = input[id]!;
+  }
+  return { components, idOf, inputIdOf };
+}
+
+/** A JSON body: its schema and, where the route has one, its example. */
+function jsonContent(schema: JsonSchema, example: unknown): Record<string, unknown> {
+  return { 'application/json': { schema, ...(example !== undefined && { example }) } };
+}
+
+/**
+ * The OpenAPI 3.1 document of `/api/v1`, generated from `ROUTES`: entities and bodies are shared
+ * components (`#/components/schemas/Case`, …), request shapes as accepted and responses as sent,
+ * and every operation carries a worked example.
  * @example res.json(createOpenApiDocument({ serverUrl: 'https://support.example.com/api/v1' }))
  */
 export function createOpenApiDocument(options: OpenApiOptions = {}): Record<string, unknown> {
+  const { components, idOf, inputIdOf } = buildComponents();
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, def] of Object.entries(ROUTES)) {
+  for (const [name, def] of Object.entries(ROUTES) as [RouteName, RouteDef][]) {
     const route: RouteDef = def;
+    const example: { params?: Record<string, unknown>; query?: Record<string, unknown>; request?: unknown; response?: unknown } = OPERATION_EXAMPLES[name];
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [
-      ['path', route.params],
-      ['query', route.query],
+    for (const [where, schema, values] of [
+      ['path', route.params, example.params],
+      ['query', route.query, example.query],
     ] as const) {
       if (!schema) continue;
       const json = toSchema(schema, 'input');
@@ -107,6 +206,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): Record<stri
           required: where === 'path' || (required.has(param) && !('default' in paramSchema)),
           schema: paramSchema,
           ...(typeof paramSchema.description === 'string' && { description: paramSchema.description }),
+          ...(values?.[param] !== undefined && { example: values[param] }),
         });
       }
     }
@@ -126,15 +226,12 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): Record<stri
             description: `${route.summary}. Images are sent inline, other files as attachments; always with nosniff.`,
             content: { '*/*': { schema: {} } },
           }
-        : {
-            description: route.summary,
-            content: { 'application/json': { schema: toSchema(route.response, 'output') } },
-          },
+        : { description: route.summary, content: jsonContent(ref(idOf.get(route.response)!), example.response) },
     };
     for (const code of errorCodesFor(route)) {
       responses[String(code)] = {
         description: (route.rawBody && UPLOAD_ERROR_DESCRIPTIONS[code]) || ERROR_DESCRIPTIONS[code] || 'Error',
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+        content: { 'application/json': { schema: ref('ErrorBody') } },
       };
     }
     const operation: Record<string, unknown> = {
@@ -143,7 +240,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): Record<stri
       tags: [route.path.split('/')[1] ?? 'default'],
       ...(parameters.length > 0 && { parameters }),
       ...(route.body && {
-        requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } },
+        requestBody: { required: true, content: jsonContent(ref(inputIdOf(idOf.get(route.body)!)), example.request) },
       }),
       ...(route.rawBody && {
         requestBody: {
@@ -169,127 +266,11 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): Record<stri
     servers: [{ url: options.serverUrl ?? '/api/v1' }],
     paths,
     components: {
-      schemas: { ErrorBody: toSchema(ErrorBody, 'output') },
+      schemas: components,
       securitySchemes: {
         agentToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /auth/login or your identity provider' },
         visitorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /visitor/sessions' },
       },
     },
   };
-}
-
-/** A self-contained HTML page that renders the OpenAPI document at `specUrl` (no external assets). */
-export function renderApiDocsPage(specUrl = 'openapi.json'): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>casekit API reference</title>
-<style>
-  :root { color-scheme: light dark; --fg: #1c2330; --muted: #5b6473; --line: #d9dee7; --bg: #fff; --code: #f4f6fa; }
-  @media (prefers-color-scheme: dark) { :root { --fg: #e6e9ef; --muted: #9aa3b2; --line: #323a48; --bg: #141922; --code: #1d2430; } }
-  body { font: 15px/1.5 system-ui, sans-serif; margin: 0; color: var(--fg); background: var(--bg); }
-  header, main { max-width: 980px; margin: 0 auto; padding: 16px 20px; }
-  h1 { margin: 8px 0 4px; font-size: 24px; }
-  p.lead { color: var(--muted); margin: 0 0 8px; }
-  input[type=search] { width: 100%; padding: 8px 10px; font: inherit; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
-  h2 { font-size: 17px; margin: 24px 0 8px; text-transform: capitalize; }
-  details { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; }
-  summary { cursor: pointer; padding: 8px 10px; display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; }
-  .method { font: 600 12px ui-monospace, monospace; padding: 2px 6px; border-radius: 4px; color: #fff; min-width: 48px; text-align: center; }
-  .GET { background: #2f6fdb; } .POST { background: #1f8a4c; } .PATCH { background: #b26b00; } .PUT { background: #7a4fd1; } .DELETE { background: #c0392b; }
-  .path { font-family: ui-monospace, monospace; }
-  .summary { color: var(--muted); }
-  .badge { font-size: 12px; border: 1px solid var(--line); border-radius: 10px; padding: 0 8px; color: var(--muted); }
-  .body { padding: 0 12px 12px; }
-  pre { background: var(--code); padding: 10px; border-radius: 6px; overflow: auto; font-size: 12.5px; max-height: 420px; }
-  table { border-collapse: collapse; width: 100%; font-size: 14px; }
-  td, th { text-align: left; border-bottom: 1px solid var(--line); padding: 4px 6px; vertical-align: top; }
-  code { font-family: ui-monospace, monospace; }
-</style>
-</head>
-<body>
-<header>
-  <h1 id="title">casekit API</h1>
-  <p class="lead" id="description">Loading the OpenAPI document…</p>
-  <label for="filter" class="summary">Filter operations</label>
-  <input id="filter" type="search" placeholder="e.g. cases, visitor, POST" autocomplete="off">
-</header>
-<main id="ops" aria-live="polite"></main>
-<script>
-(async () => {
-  const main = document.getElementById('ops');
-  const el = (tag, attrs = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    for (const child of children) node.append(child);
-    return node;
-  };
-  const json = (value) => el('pre', {}, JSON.stringify(value, null, 2));
-  let doc;
-  try {
-    const res = await fetch(${JSON.stringify(specUrl)});
-    if (!res.ok) throw new Error('HTTP ' + res.status);
-    doc = await res.json();
-  } catch (error) {
-    document.getElementById('description').textContent = 'Could not load the OpenAPI document: ' + error.message;
-    return;
-  }
-  document.getElementById('title').textContent = doc.info.title + ' ' + doc.info.version;
-  const description = document.getElementById('description');
-  description.textContent = '';
-  // Backticks in the description mark code.
-  (doc.info.description + ' Base URL: \x60' + doc.servers[0].url + '\x60').split('\x60').forEach((part, i) => description.append(i % 2 ? el('code', {}, part) : part));
-  const groups = new Map();
-  for (const [path, ops] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(ops)) {
-      const tag = (op.tags && op.tags[0]) || 'other';
-      if (!groups.has(tag)) groups.set(tag, []);
-      groups.get(tag).push({ path, method: method.toUpperCase(), op });
-    }
-  }
-  for (const [tag, ops] of groups) {
-    const section = el('section', { 'data-tag': tag }, el('h2', {}, tag));
-    for (const { path, method, op } of ops) {
-      const auth = op.security && op.security.length ? Object.keys(op.security[0])[0] : 'public';
-      const summary = el('summary', {},
-        el('span', { class: 'method ' + method }, method),
-        el('span', { class: 'path' }, path),
-        el('span', { class: 'summary' }, op.summary),
-        el('span', { class: 'badge' }, op['x-casekit-role'] ? auth + ' · ' + op['x-casekit-role'] : auth));
-      const body = el('div', { class: 'body' });
-      if (op.parameters) {
-        const table = el('table', {}, el('tr', {}, el('th', {}, 'Parameter'), el('th', {}, 'In'), el('th', {}, 'Required'), el('th', {}, 'Schema')));
-        for (const p of op.parameters) {
-          table.append(el('tr', {}, el('td', {}, el('code', {}, p.name)), el('td', {}, p.in), el('td', {}, p.required ? 'yes' : 'no'), el('td', {}, el('code', {}, JSON.stringify(p.schema)))));
-        }
-        body.append(el('h3', {}, 'Parameters'), table);
-      }
-      // JSON bodies show their schema; file bodies their media types.
-      const shown = (content) => (content['application/json'] ? json(content['application/json'].schema) : el('p', {}, Object.keys(content).join(', ')));
-      if (op.requestBody) body.append(el('h3', {}, 'Request body'), ...(op.requestBody.description ? [el('p', {}, op.requestBody.description)] : []), shown(op.requestBody.content));
-      for (const [status, response] of Object.entries(op.responses)) {
-        if (response.content && !response.content['application/json']) {
-          body.append(el('h3', {}, status + ' — ' + response.description), shown(response.content));
-          continue;
-        }
-        const schema = response.content && response.content['application/json'].schema;
-        body.append(el('h3', {}, status + ' — ' + response.description), json(schema && schema.$ref ? doc.components.schemas.ErrorBody : schema));
-      }
-      const details = el('details', { 'data-search': (method + ' ' + path + ' ' + op.summary + ' ' + tag).toLowerCase() }, summary, body);
-      section.append(details);
-    }
-    main.append(section);
-  }
-  document.getElementById('filter').addEventListener('input', (event) => {
-    const q = event.target.value.trim().toLowerCase();
-    for (const details of main.querySelectorAll('details')) details.hidden = q !== '' && !details.dataset.search.includes(q);
-    for (const section of main.querySelectorAll('section')) section.hidden = !section.querySelector('details:not([hidden])');
-  });
-})();
-</script>
-</body>
-</html>
-`;
 }

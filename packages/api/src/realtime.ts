@@ -1,5 +1,6 @@
 import type { Store } from '@casekit/core';
-import { CasekitError, TypingPayload } from '@casekit/protocol';
+import { CasekitError } from '@casekit/protocol';
+import { TypingPayload } from '@casekit/protocol/schemas';
 
 // What realtime gateways decide, whatever carries the bytes: the server's socket.io gateway
 // and the mocks' one over msw both call these.

@@ -1,5 +1,6 @@
 import { requireRole, type ChannelRecord, type ChannelRuntime, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
-import { CasekitError, ROUTES, toFieldIssues, type FieldIssue, type RouteDef, type RouteName } from '@casekit/protocol';
+import { CasekitError, type FieldIssue, type RouteName } from '@casekit/protocol';
+import { ROUTES, toFieldIssues, type RouteDef } from '@casekit/protocol/schemas';
 import type { ChannelKindSpec } from './channels.ts';
 import type { z } from 'zod';
 import type { Auth } from './auth.ts';
@@ -7,7 +8,7 @@ import type { BlobInfo, BlobStore } from './blob-store.ts';
 import { canonicalJson, illFormedPath, jsonDepth, sha256Hex } from './internal/crypto.ts';
 import { bearerToken, validationError } from './internal/errors.ts';
 import { consoleLogger, type Logger } from './logger.ts';
-import { createOpenApiDocument, renderApiDocsPage, type OpenApiOptions } from './openapi.ts';
+import { createOpenApiDocument, type OpenApiOptions } from './openapi.ts';
 import { createHandlers, type HandlerContext, type Handlers } from './handlers.ts';
 import { verifyVisitor, type VisitorContext } from './visitor-access.ts';
 import { fileHeaders, type UploadLimits } from './uploads.ts';
@@ -98,8 +99,6 @@ export interface ApiService {
   errorAnswer(error: unknown, context?: Record<string, unknown>): ApiAnswer;
   /** The OpenAPI 3.1 document of every route. */
   openApiDocument: Record<string, unknown>;
-  /** A browsable page of the API reference that loads `openapi.json` next to it. */
-  docsPage: string;
 }
 
 /** JSON bodies nesting deeper than this are refused before anything looks at them. */
@@ -202,7 +201,6 @@ export function createApiService(options: ApiServiceOptions): ApiService {
   const openApiDocument = createOpenApiDocument(options.openapi) as Record<string, unknown>;
   return {
     openApiDocument,
-    docsPage: renderApiDocsPage('openapi.json'),
     errorAnswer,
     async handle(name, call) {
       try {

@@ -12,7 +12,8 @@ import {
   type ChannelKindSpec,
 } from '@casekit/api';
 import { createCaseEngine, type AgentActor, type CaseEngine, type ChannelRecord, type ChannelRuntime, type Store, type SystemActor } from '@casekit/core';
-import { CasekitError, ROUTES, type CaseEvent, type RouteDef, type RouteName } from '@casekit/protocol';
+import { CasekitError, type CaseEvent, type RouteName } from '@casekit/protocol';
+import { ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { createMemoryStore } from '@casekit/store-memory';
 import { delay, http, HttpResponse, type RequestHandler, type WebSocketHandler } from 'msw';
 import { seedDemo, seedEmpty } from './demo.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CaseStatus, ChannelKind, Presence, Priority, Role } from './enums.ts';
-import { UPLOAD_ID_PATTERN } from './values.ts';
+import { CHANNEL_CHECK_CODES, UPLOAD_ID_PATTERN } from './values.ts';
 import {
   Agent,
   Attachment,
@@ -378,7 +378,6 @@ export const ChannelListResponse = z.object({ items: z.array(ChannelDetails) });
  * wrong (a webhook pointing elsewhere, a suspended account), `rejected` any other refusal, and
  * `unsupported` a kind with nothing to check.
  */
-export const CHANNEL_CHECK_CODES = ['auth', 'not_found', 'unreachable', 'rate_limited', 'misconfigured', 'rejected', 'unsupported'] as const;
 export const ChannelCheckCode = z.enum(CHANNEL_CHECK_CODES);
 export type ChannelCheckCode = z.infer<typeof ChannelCheckCode>;
 

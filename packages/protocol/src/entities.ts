@@ -9,7 +9,7 @@ import {
   Priority,
   Role,
 } from './enums.ts';
-import { templateVariableCount } from './values.ts';
+import { MAX_TEMPLATE_LENGTH, templateVariableCount } from './values.ts';
 
 /** Opaque identifier: letters, digits, `_` and `-`, at most 64 characters. */
 export const Id = z
@@ -147,9 +147,6 @@ export const Conversation = z.object({
   lastInboundMessageId: Id.optional(),
 });
 export interface Conversation extends z.infer<typeof Conversation> {}
-
-/** Longest template body WhatsApp takes (Twilio error 63021, Meta's body component). */
-export const MAX_TEMPLATE_LENGTH = 1024;
 
 /**
  * A pre-approved template a channel may send outside the reply window, as an admin lists it in the

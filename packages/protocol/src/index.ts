@@ -1,4 +1,7 @@
-// Value lists and the case lifecycle (no zod)
+// The package root carries no zod: constants, error codes, capability tables, route metadata and
+// the inferred types, for browser bundles. The schemas are in `@casekit/protocol/schemas`.
+
+// Value lists and the case lifecycle
 export {
   CHANNEL_KINDS,
   CHANNEL_MEDIA,
@@ -26,28 +29,16 @@ export {
   QUICK_REPLY_CONTENT_TYPE,
   UPLOAD_ID_PATTERN,
   anonymousVisitorTag,
+  CHANNEL_CHECK_CODES,
+  MAX_TEMPLATE_LENGTH,
 } from './values.ts';
 export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
 
-// Enumerations
-export {
-  ChannelKind,
-  CaseStatus,
-  Priority,
-  Role,
-  Presence,
-  AuthorKind,
-  Direction,
-  DeliveryStatus,
-} from './enums.ts';
+// Enumerations (types; the lists above are their values)
+export type { ChannelKind, CaseStatus, Priority, Role, Presence, AuthorKind, Direction, DeliveryStatus } from './enums.ts';
 
 // Entities
-export {
-  Id,
-  Timestamp,
-  E164,
-  Email,
-  Attributes,
+export type {
   Workspace,
   WorkspaceSettings,
   ChannelIdentity,
@@ -61,15 +52,16 @@ export {
   Message,
   MessageTemplate,
   MessageTemplateRef,
-  MAX_TEMPLATE_LENGTH,
   CaseChanges,
   CaseEvent,
+  CaseEventType,
+  NewCaseEvent,
 } from './entities.ts';
-export type { CaseEventType, NewCaseEvent } from './entities.ts';
 
 // REST bodies
-export {
-  page,
+export type {
+  Page,
+  CaseListFilter,
   LoginRequest,
   LoginResponse,
   PasswordChangeRequest,
@@ -77,24 +69,21 @@ export {
   SignOutResponse,
   CaseListQuery,
   CaseListResponse,
+  CaseReadResponse,
   CaseDetail,
   ReplyChannel,
   TemplateReply,
   TemplateSummary,
   CaseUpdateRequest,
   MessageListQuery,
-  MessageListResponse,
   ReplyRequest,
   NoteRequest,
   CaseMergeRequest,
   CustomerListQuery,
-  CustomerListResponse,
   CustomerUpdateRequest,
   TimelineQuery,
-  TimelineResponse,
-  CustomerMergeRequest,
   MergeSuggestion,
-  MergeSuggestionsResponse,
+  CustomerMergeRequest,
   AgentCreateRequest,
   AgentListResponse,
   AgentUpdateRequest,
@@ -104,14 +93,12 @@ export {
   ChannelCapabilities,
   ChannelField,
   ChannelKindInfo,
-  ChannelKindListResponse,
   ChannelDetails,
   ChannelCreateRequest,
   ChannelUpdateRequest,
   ChannelListResponse,
   ChannelTestResult,
   ChannelCheckCode,
-  CHANNEL_CHECK_CODES,
   EventsQuery,
   EventsResponse,
   VisitorSessionRequest,
@@ -121,16 +108,10 @@ export {
   VisitorProfileRequest,
   VisitorProfileResponse,
   UploadQuery,
-  UploadId,
-  FileBytes,
-  HealthResponse,
-  VisitorAttributes,
 } from './api.ts';
-export type { Page, CaseListFilter } from './api.ts';
 
 // Routes
-export { ROUTES } from './routes.ts';
-export type { RouteDef, Routes, RouteName } from './routes.ts';
+export type { Routes, RouteName } from './routes.ts';
 export { ROUTE_META, AGENT_NAMESPACE, VISITOR_NAMESPACE } from './route-meta.ts';
 export type { RouteMeta, RouteAuth } from './route-meta.ts';
 
@@ -138,11 +119,11 @@ export type { RouteMeta, RouteAuth } from './route-meta.ts';
 export { API_PATH, SOCKET_IO_PATH, WIDGETS_PATH, normalizeMountPath, socketIoPath } from './mount-path.ts';
 
 // Sockets
-export { TypingPayload } from './sockets.ts';
 export { decodeEvents, encodeEvents } from './event-bytes.ts';
 export type {
   ResumeResult,
   Ack,
+  TypingPayload,
   AgentServerEvents,
   AgentClientEvents,
   VisitorServerEvents,
@@ -151,6 +132,6 @@ export type {
 } from './sockets.ts';
 
 // Errors
-export { ErrorCode, FieldIssue, ErrorBody, toFieldIssues } from './errors.ts';
 export { ERROR_STATUS, CasekitError, isErrorBody } from './error-codes.ts';
-export type { ErrorBodyShape } from './error-codes.ts';
+export type { ErrorCode, ErrorBodyShape } from './error-codes.ts';
+export type { FieldIssue, ErrorBody } from './errors.ts';

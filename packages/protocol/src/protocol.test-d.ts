@@ -12,8 +12,8 @@ import type {
   NewCaseEvent,
   Page,
   ReplyChannel,
-  ROUTES,
 } from './index.ts';
+import type { ROUTES } from './schemas.ts';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Expect<T extends true> = T;

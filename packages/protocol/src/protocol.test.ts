@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { CASE_STATUSES, CASE_TRANSITIONS, CasekitError, ERROR_STATUS, defaultReplyConversation } from './index.ts';
 import {
-  CASE_STATUSES,
-  CASE_TRANSITIONS,
   CaseListQuery,
   CaseUpdateRequest,
-  CasekitError,
-  ERROR_STATUS,
   ROUTES,
   UploadId,
   UploadQuery,
   VisitorProfileRequest,
   VisitorSessionRequest,
   toFieldIssues,
-  defaultReplyConversation,
-} from './index.ts';
+} from './schemas.ts';
 
 describe('protocol', () => {
   it('parses list queries from strings, with comma lists and defaults', () => {

@@ -268,3 +268,9 @@ export function customerDisplayName(customer: DisplayNameSource, visitor: (tag: 
   const tag = (customer.id ?? '').replace(/^[a-z]+_/, '').replace(/[^A-Za-z0-9]/g, '').slice(0, 4).toUpperCase();
   return name || (tag ? `Customer ${tag}` : visitor(''));
 }
+
+/** Longest template body WhatsApp takes (Twilio error 63021, Meta's body component). */
+export const MAX_TEMPLATE_LENGTH = 1024;
+
+/** Why a channel's check failed (see `ChannelCheckCode`). */
+export const CHANNEL_CHECK_CODES = ['auth', 'not_found', 'unreachable', 'rate_limited', 'misconfigured', 'rejected', 'unsupported'] as const;

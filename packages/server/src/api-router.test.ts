@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { ErrorBody, ROUTES } from '@casekit/protocol';
+import { ErrorBody, ROUTES } from '@casekit/protocol/schemas';
 import { createManualClock } from '@casekit/testkit';
 import { PASSWORD, startTestServer, WORKSPACE, type HttpResult, type TestServer } from './internal/testing.ts';
 
@@ -404,7 +404,7 @@ describe('OpenAPI', () => {
       const ok = operation.responses[String(('status' in route && route.status) || 200)];
       if ('fileResponse' in route) assert.ok(ok.content['*/*'], `${name} answers a file`);
       else assert.ok(ok.content['application/json'].schema);
-      if ('body' in route) assert.ok(operation.requestBody.content['application/json'].schema.type, `${name} has a typed body`);
+      if ('body' in route) assert.ok(operation.requestBody.content['application/json'].schema.$ref, `${name} has a typed body`);
       if ('rawBody' in route) assert.ok(operation.requestBody.content['image/png'] && operation.responses['415'], `${name} takes a file`);
     }
     assert.deepEqual(res.body.paths['/visitor/status'].get.security, [{}, { visitorToken: [] }], 'the visitor token is optional');
@@ -418,5 +418,11 @@ describe('OpenAPI', () => {
     assert.match(docs.headers.get('content-type') ?? '', /text\/html/);
     assert.match(docs.text, /openapi\.json/);
     assert.doesNotMatch(docs.text, /https?:\/\/(?!127)/, 'no external assets');
+    assert.match(docs.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const script = docs.text.match(/<script src="([^"]+)"/)?.[1];
+    assert.equal(script, 'docs/scalar.js', 'Scalar is served by this server');
+    const bundle = await t.request('GET', `/api/v1/${script}`);
+    assert.equal(bundle.status, 200);
+    assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
   });
 });

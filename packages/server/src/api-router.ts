@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
 import { createApiService, readJsonBody, sizeInBytes, type ApiAnswer, type ApiCall, type ApiServiceOptions } from '@casekit/api';
-import { CasekitError, ROUTES, type RouteDef, type RouteName } from '@casekit/protocol';
+import { CasekitError, type RouteName } from '@casekit/protocol';
+import { ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { Router, type Request, type Response } from 'express';
+import { createApiDocsRouter } from './api-docs.ts';
 import { toCasekitError } from './internal/http.ts';
 
 export interface ApiRouterOptions extends ApiServiceOptions {
@@ -46,12 +48,7 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   const router = Router({ caseSensitive: true, strict: false });
 
   router.get('/openapi.json', (_req, res) => void res.json(api.openApiDocument));
-  router.get('/docs', (req, res) => {
-    // Relative links resolve against /api/v1/docs/ otherwise.
-    if (req.originalUrl.split('?')[0]?.endsWith('/')) return void res.redirect(301, `${req.baseUrl}/docs`);
-    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'");
-    res.type('html').send(api.docsPage);
-  });
+  router.use(createApiDocsRouter());
 
   for (const name of Object.keys(ROUTES) as RouteName[]) {
     const route: RouteDef = ROUTES[name];

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ROUTES, type RouteDef, type RouteName } from '@casekit/protocol';
+import type { RouteName } from '@casekit/protocol';
+import { ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { startTestServer, type TestServer } from './internal/testing.ts';
 
 let t: TestServer;

@@ -36,7 +36,7 @@ export { provisionAgent, provisionChannel } from './provision.ts';
 export { publicAgent, publicChannel, DEFAULT_SETTINGS } from '@casekit/core';
 
 // OpenAPI
-export { createOpenApiDocument, renderApiDocsPage } from '@casekit/api';
+export { createOpenApiDocument } from '@casekit/api';
 export type { OpenApiOptions } from '@casekit/api';
 
 // Shared types

@@ -1,5 +1,6 @@
 import type { CaseEngine, SystemActor } from '@casekit/core';
-import { AgentCreateRequest, CasekitError, CHANNEL_MEDIA, ChannelCreateRequest, type Agent, type Channel, type ChannelKind } from '@casekit/protocol';
+import { CasekitError, CHANNEL_MEDIA, type Agent, type Channel, type ChannelKind } from '@casekit/protocol';
+import { AgentCreateRequest, ChannelCreateRequest } from '@casekit/protocol/schemas';
 import { createChannelKinds, type Auth, type ChannelKindSpec } from '@casekit/api';
 
 const provisioning = (workspaceId: string): SystemActor => ({ workspaceId, system: 'provision' });

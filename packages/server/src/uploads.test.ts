@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ErrorBody } from '@casekit/protocol';
+import { ErrorBody } from '@casekit/protocol/schemas';
 import { createFileBlobStore } from './blob-store.ts';
 import { startTestServer, type HttpResult, type TestServer } from './internal/testing.ts';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createCaseEngine, tokenRefusal, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
-import { Agent as AgentSchema, customerDisplayName, type CaseEvent } from '@casekit/protocol';
+import { customerDisplayName, type CaseEvent } from '@casekit/protocol';
+import { Agent as AgentSchema } from '@casekit/protocol/schemas';
 import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
 
 const WS = 'ws_engine';

@@ -18,7 +18,8 @@ import {
 } from '@casekit/core';
 import { describeEngineGuarantees } from './engine-guarantees.ts';
 import { describeAccountsAndCustomerSearch } from './engine-accounts.ts';
-import { Case as CaseSchema, CaseEvent as CaseEventSchema, CHANNEL_CAPABILITIES, Message as MessageSchema, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
+import { CHANNEL_CAPABILITIES, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
+import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema } from '@casekit/protocol/schemas';
 
 const WS = 'ws_engine';
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');

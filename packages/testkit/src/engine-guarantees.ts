@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createCaseEngine, type AgentActor, type CaseEngine, type CustomerActor, type Store, type SystemActor } from '@casekit/core';
-import { CaseEvent as CaseEventSchema, CasekitError, type CaseEvent } from '@casekit/protocol';
+import { CasekitError, type CaseEvent } from '@casekit/protocol';
+import { CaseEvent as CaseEventSchema } from '@casekit/protocol/schemas';
 import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
 import { runVisibilityProperty } from './visibility-property.ts';
 

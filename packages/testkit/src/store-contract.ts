@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { AgentRecord, CaseQuery, ChannelRecord, Store, StoreReader, StoreTx } from '@casekit/core';
+import { CASE_STATUSES, PRIORITIES, type Case, type ChannelKind, type Conversation, type Customer, type Message, type Page } from '@casekit/protocol';
 import {
   Agent as AgentSchema,
-  CASE_STATUSES,
   Case as CaseSchema,
   CaseEvent as CaseEventSchema,
   Channel as ChannelSchema,
   Conversation as ConversationSchema,
   Customer as CustomerSchema,
   Message as MessageSchema,
-  PRIORITIES,
   Workspace as WorkspaceSchema,
   WorkspaceSettings as WorkspaceSettingsSchema,
-  type Case,
-  type ChannelKind,
-  type Conversation,
-  type Customer,
-  type Message,
-  type Page,
-} from '@casekit/protocol';
+} from '@casekit/protocol/schemas';
 import {
   FIXTURE_TIME,
   FIXTURE_WORKSPACE,

@@ -1,5 +1,5 @@
 import { DeliveryError, type ChannelField, type OutboundMessage } from '@casekit/core';
-import { MessageTemplate } from '@casekit/protocol';
+import { MessageTemplate } from '@casekit/protocol/schemas';
 import { z } from 'zod';
 
 /** A list of approved templates, each name once. */

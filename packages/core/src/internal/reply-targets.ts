@@ -1,8 +1,8 @@
+import { MessageTemplate } from '@casekit/protocol/schemas';
 import {
   CasekitError,
   defaultReplyConversation,
   MAX_TEMPLATE_LENGTH,
-  MessageTemplate,
   renderTemplate,
   templateVariableCount,
   type Case,

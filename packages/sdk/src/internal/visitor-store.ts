@@ -1,4 +1,3 @@
-import { openDB } from 'idb';
 import type { DBSchema, IDBPDatabase } from 'idb';
 import type { Attachment } from '@casekit/protocol';
 
@@ -80,14 +79,17 @@ export const IDB_NAME = 'casekit-visitor';
 /** The session and outbox in IndexedDB, so both survive a reload or a closed tab. */
 export function createIndexedDbStore(scope: string): VisitorStore {
   let db: Promise<IDBPDatabase<CasekitDb>> | undefined;
+  // idb loads on first use, so pages that bundle only the agent client never carry it.
   const open = () =>
-    (db ??= openDB<CasekitDb>(IDB_NAME, 1, {
-      upgrade(database) {
-        database.createObjectStore('sessions', { keyPath: 'scope' });
-        const outbox = database.createObjectStore('outbox', { keyPath: 'clientMessageId' });
-        outbox.createIndex('scope', 'scope');
-      },
-    }));
+    (db ??= import('idb').then(({ openDB }) =>
+      openDB<CasekitDb>(IDB_NAME, 1, {
+        upgrade(database) {
+          database.createObjectStore('sessions', { keyPath: 'scope' });
+          const outbox = database.createObjectStore('outbox', { keyPath: 'clientMessageId' });
+          outbox.createIndex('scope', 'scope');
+        },
+      }),
+    ));
   return {
     async getSession() {
       return (await open()).get('sessions', scope);

@@ -1,6 +1,6 @@
 import { agentTyping, typingGate, visitorTyping } from '@casekit/api';
 import type { Store } from '@casekit/core';
-import { TypingPayload } from '@casekit/protocol';
+import { TypingPayload } from '@casekit/protocol/schemas';
 import type { Logger } from '../types.ts';
 import { errorText } from '../types.ts';
 import { agentsRoom, customerRoom } from './rooms.ts';

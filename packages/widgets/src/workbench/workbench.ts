@@ -22,8 +22,6 @@ import '../inbox/inbox.ts';
 import '../timeline/timeline.ts';
 import '../composer/composer.ts';
 import '../case/case.ts';
-import '../channel-settings/channel-settings.ts';
-import '../agents/agents.ts';
 import type { CannedResponse } from '../composer/composer.ts';
 import type { CasekitComposer } from '../composer/composer.ts';
 
@@ -304,9 +302,21 @@ export class CasekitWorkbench extends LitElement {
   /** Opens the agents (admins) in place of the case. */
   openAgents(): void {
     this.menuOpen = false;
-    this.view = 'agents';
-    this.tab = 'conversation';
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#wb-panel-title')?.focus());
+    this.showPanel('agents', () => import('../agents/agents.ts'));
+  }
+
+  /**
+   * Shows an admin panel in place of the case, its element loaded on first use: only admins open
+   * them, so agents' pages never carry them.
+   */
+  private showPanel(view: 'settings' | 'agents', load: () => Promise<unknown>): void {
+    void load()
+      .then(() => {
+        this.view = view;
+        this.tab = 'conversation';
+        return this.updateComplete;
+      })
+      .then(() => this.renderRoot.querySelector<HTMLElement>('#wb-panel-title')?.focus());
   }
 
   private onSelect(e: CaseSelectEvent): void {
@@ -318,9 +328,7 @@ export class CasekitWorkbench extends LitElement {
 
   /** Opens the channel settings in place of the case. */
   openSettings(): void {
-    this.view = 'settings';
-    this.tab = 'conversation';
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#wb-panel-title')?.focus());
+    this.showPanel('settings', () => import('../channel-settings/channel-settings.ts'));
   }
 
   /** Goes back from the channel settings or the agents to the case (or the inbox). */

@@ -1,0 +1,256 @@
+// One worked example per operation for the OpenAPI document: a small ISP help desk, typed by the
+// routes' own schemas (and parsed by them in openapi.test.ts), so an example cannot drift.
+import {
+  CHANNEL_CAPABILITIES,
+  type Agent,
+  type Attachment,
+  type Case,
+  type CaseEvent,
+  type Channel,
+  type ChannelDetails,
+  type Conversation,
+  type Customer,
+  type Message,
+  type ReplyChannel,
+  type RouteName,
+  type Routes,
+} from '@casekit/protocol';
+import type { z } from 'zod';
+
+type BodyOf<K extends RouteName> = Routes[K] extends { body: z.ZodType } ? z.input<Routes[K]['body']> : never;
+type ResponseOf<K extends RouteName> = Routes[K] extends { fileResponse: true } ? never : z.output<Routes[K]['response']>;
+
+/** What an operation's example shows: its path and query values, the JSON it sends and the JSON it gets. */
+export interface OperationExample<K extends RouteName> {
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number>;
+  request?: BodyOf<K>;
+  response?: ResponseOf<K>;
+}
+
+const ws = 'ws_fibrelink';
+const opened = '2026-11-30T08:02:11.000Z';
+const at = '2026-11-30T09:14:37.000Z';
+const uploadId = 'up_Q3vY8nM2kP7xT1sL9wR4bA';
+
+const agent: Agent = {
+  id: 'ag_dana',
+  workspaceId: ws,
+  kind: 'human',
+  email: 'dana@fibrelink.example',
+  name: 'Dana Kim',
+  role: 'agent',
+  teams: ['support'],
+  skills: [{ name: 'billing', level: 3 }],
+  languages: ['en', 'es'],
+  capacity: { webchat: 4, email: 10 },
+  presence: 'online',
+  active: true,
+  createdAt: '2026-01-12T10:00:00.000Z',
+};
+
+const customer: Customer = {
+  id: 'cu_maria',
+  workspaceId: ws,
+  name: 'Maria Lopez',
+  emails: ['maria.lopez@mail.example'],
+  phones: ['+14155550100'],
+  identities: [{ channelId: 'ch_web', kind: 'webchat', externalId: 'v_91c2e7' }],
+  splynxId: '1042',
+  attributes: { plan: 'Fibre 500', 'visitor.page': '/account/billing' },
+  createdAt: opened,
+  updatedAt: at,
+};
+
+const kase: Case = {
+  id: 'c_router1042',
+  workspaceId: ws,
+  number: 1042,
+  subject: 'Router keeps dropping the connection',
+  status: 'open',
+  priority: 'high',
+  customerId: customer.id,
+  assigneeId: agent.id,
+  team: 'support',
+  skills: [],
+  tags: ['outage'],
+  channels: ['webchat'],
+  preview: 'Could you unplug the router for 30 seconds and plug it back in?',
+  messageCount: 3,
+  createdAt: opened,
+  updatedAt: at,
+  lastActivityAt: at,
+  solvedAt: null,
+  version: 4,
+};
+
+const conversation: Conversation = {
+  id: 'cv_web1042',
+  workspaceId: ws,
+  caseId: kase.id,
+  customerId: customer.id,
+  channelId: 'ch_web',
+  channelKind: 'webchat',
+  externalThreadId: null,
+  createdAt: opened,
+  lastMessageAt: at,
+  lastInboundAt: '2026-11-30T09:10:02.000Z',
+};
+
+const attachment: Attachment = { name: 'router-lights.jpg', contentType: 'image/jpeg', size: 182_044, url: `/api/v1/uploads/${uploadId}` };
+
+const message: Message = {
+  id: 'm_reply3',
+  workspaceId: ws,
+  caseId: kase.id,
+  conversationId: conversation.id,
+  customerId: customer.id,
+  channelId: 'ch_web',
+  channelKind: 'webchat',
+  direction: 'outbound',
+  authorKind: 'agent',
+  authorId: agent.id,
+  authorName: agent.name,
+  internal: false,
+  text: kase.preview,
+  attachments: [],
+  providerMessageId: null,
+  clientMessageId: 'cm_7f3a2c',
+  status: 'delivered',
+  createdAt: at,
+};
+
+const visitorMessage: Message = {
+  ...message,
+  id: 'm_visitor2',
+  direction: 'inbound',
+  authorKind: 'customer',
+  authorId: customer.id,
+  authorName: customer.name,
+  text: 'The light on the router is blinking red again.',
+  attachments: [attachment],
+  clientMessageId: 'cm_v81d0e',
+  status: 'sent',
+  createdAt: '2026-11-30T09:10:02.000Z',
+};
+
+const channel: Channel = {
+  id: 'ch_sms',
+  workspaceId: ws,
+  kind: 'twilio-sms',
+  medium: 'sms',
+  name: 'Support SMS',
+  enabled: true,
+  config: { accountSid: 'AC00000000000000000000000000000001', from: '+14155550199' },
+  secretNames: ['authToken'],
+  createdAt: opened,
+  updatedAt: opened,
+};
+const channelDetails: ChannelDetails = { ...channel, webhookUrl: 'https://support.fibrelink.example/webhooks/ch_sms', capabilities: CHANNEL_CAPABILITIES['twilio-sms'] };
+
+const replyChannels: ReplyChannel[] = [
+  {
+    channelId: 'ch_web', name: 'Web chat', kind: 'webchat', medium: 'webchat', enabled: true, conversationId: conversation.id, address: 'v_91c2e7',
+    freeForm: true, windowClosesAt: null, lastInboundAt: conversation.lastInboundAt ?? null, templates: [], capabilities: CHANNEL_CAPABILITIES.webchat,
+  },
+  {
+    channelId: channel.id, name: channel.name, kind: channel.kind, medium: 'sms', enabled: true, conversationId: null, address: customer.phones[0]!,
+    freeForm: true, windowClosesAt: null, lastInboundAt: null, templates: [], capabilities: CHANNEL_CAPABILITIES['twilio-sms'],
+  },
+];
+
+const settings = { reopenWindowHours: 72, displayName: 'FibreLink Support' };
+const event: CaseEvent = { seq: 1207, workspaceId: ws, at, actorId: agent.id, caseId: kase.id, customerId: customer.id, type: 'message.created', data: { message, case: kase } };
+const page = { limit: 50 };
+const caseParams = { caseId: kase.id };
+const customerParams = { customerId: customer.id };
+
+/** An example for every route of `ROUTES`, by name. */
+export const OPERATION_EXAMPLES: { [K in RouteName]: OperationExample<K> } = {
+  health: { response: { status: 'ok', uptimeSeconds: 86_400 } },
+  login: {
+    request: { email: agent.email, password: 'correct horse battery' },
+    response: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ19kYW5hIn0.c2lnbmF0dXJl', expiresAt: '2026-11-30T21:14:37.000Z', agent },
+  },
+  me: { response: agent },
+  listCases: { query: { status: 'new,open', assignee: 'me', limit: 50 }, response: { items: [kase], nextCursor: null, readAt: { [kase.id]: at }, customers: { [customer.id]: customer } } },
+  getCase: { params: caseParams, response: { case: kase, customer, conversations: [conversation], replyChannels } },
+  updateCase: { params: caseParams, request: { version: 4, status: 'pending', tags: ['outage', 'engineer-visit'] }, response: { ...kase, status: 'pending', tags: ['outage', 'engineer-visit'], version: 5 } },
+  listMessages: { params: caseParams, query: page, response: { items: [visitorMessage, message], nextCursor: null } },
+  reply: { params: caseParams, request: { text: message.text, clientMessageId: 'cm_7f3a2c' }, response: { ...message, status: 'pending' } },
+  addNote: {
+    params: caseParams,
+    request: { text: 'Line test shows packet loss on port 14; booked an engineer.' },
+    response: { ...message, id: 'm_note4', internal: true, text: 'Line test shows packet loss on port 14; booked an engineer.', clientMessageId: null, status: 'sent' },
+  },
+  mergeCase: { params: { caseId: 'c_dup1043' }, request: { targetCaseId: kase.id }, response: { ...kase, messageCount: 5, version: 5 } },
+  markCaseRead: { params: caseParams, response: { caseId: kase.id, readAt: at } },
+  retryMessage: { params: { caseId: kase.id, messageId: message.id }, response: { ...message, status: 'queued' } },
+  listCustomers: { query: { q: 'maria', limit: 20 }, response: { items: [customer], nextCursor: null } },
+  getCustomer: { params: customerParams, response: customer },
+  updateCustomer: { params: customerParams, request: { phones: ['+14155550100', '+14155550142'] }, response: { ...customer, phones: ['+14155550100', '+14155550142'] } },
+  timeline: { params: customerParams, query: page, response: { items: [event], nextCursor: 'eyJzZXEiOjEyMDZ9' } },
+  mergeSuggestions: {
+    params: customerParams,
+    response: { items: [{ customer: { ...customer, id: 'cu_mlopez', identities: [], splynxId: null, attributes: {} }, reasons: ['email', 'name'] }] },
+  },
+  mergeCustomer: { params: customerParams, request: { sourceCustomerId: 'cu_mlopez' }, response: customer },
+  listAgents: { response: { items: [agent] } },
+  createAgent: {
+    request: { email: 'sam@fibrelink.example', name: 'Sam Ortiz', password: 'a long first password', role: 'agent', teams: ['support'], languages: ['en'] },
+    response: { ...agent, id: 'ag_sam', email: 'sam@fibrelink.example', name: 'Sam Ortiz', skills: [], languages: ['en'], capacity: {}, presence: 'offline' },
+  },
+  setPresence: { request: { presence: 'away' }, response: { ...agent, presence: 'away' } },
+  changePassword: {
+    request: { currentPassword: 'correct horse battery', newPassword: 'a longer passphrase of mine' },
+    response: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ19kYW5hIiwidiI6Mn0.c2lnbmF0dXJl', expiresAt: '2026-11-30T21:20:00.000Z', agent },
+  },
+  signOut: { response: { signedOut: true } },
+  updateAgent: { params: { agentId: 'ag_sam' }, request: { role: 'supervisor', teams: ['support', 'billing'] }, response: { ...agent, id: 'ag_sam', role: 'supervisor', teams: ['support', 'billing'] } },
+  deactivateAgent: { params: { agentId: 'ag_sam' }, response: { ...agent, id: 'ag_sam', active: false, presence: 'offline' } },
+  reactivateAgent: { params: { agentId: 'ag_sam' }, response: { ...agent, id: 'ag_sam', active: true, presence: 'offline' } },
+  resetAgentPassword: { params: { agentId: 'ag_sam' }, response: { agent: { ...agent, id: 'ag_sam' }, password: 'plum-river-42-quiet-lamp' } },
+  getSettings: { response: settings },
+  updateSettings: { request: { reopenWindowHours: 48 }, response: { ...settings, reopenWindowHours: 48 } },
+  listChannels: { response: { items: [channelDetails] } },
+  createChannel: {
+    request: { kind: 'twilio-sms', name: 'Support SMS', config: channel.config, secrets: { authToken: 'your Twilio auth token' } },
+    response: channelDetails,
+  },
+  getChannel: { params: { channelId: channel.id }, response: channelDetails },
+  updateChannel: { params: { channelId: channel.id }, request: { enabled: false }, response: { ...channelDetails, enabled: false } },
+  testChannel: { params: { channelId: channel.id }, response: { ok: true, detail: 'Twilio account “FibreLink” (AC00000000000000000000000000000001) is active.' } },
+  listChannelKinds: {
+    response: {
+      items: [
+        {
+          kind: 'twilio-sms',
+          medium: 'sms',
+          capabilities: CHANNEL_CAPABILITIES['twilio-sms'],
+          fields: {
+            config: [
+              { name: 'accountSid', label: 'Account SID', required: true },
+              { name: 'from', label: 'Sending number', required: true, help: 'An E.164 number of your Twilio account' },
+            ],
+            secrets: [{ name: 'authToken', label: 'Auth token', required: true }],
+          },
+          webhooks: true,
+        },
+      ],
+    },
+  },
+  listEvents: { query: { after: 1206, limit: 1000 }, response: { events: [event], lastSeq: 1207, hasMore: false } },
+  startVisitorSession: {
+    request: { channelId: 'ch_web', name: customer.name, email: 'maria.lopez@mail.example', attributes: { plan: 'Fibre 500' } },
+    response: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjdV9tYXJpYSJ9.c2lnbmF0dXJl', customerId: customer.id, channelId: 'ch_web', identified: false, expiresAt: '2026-12-30T08:02:11.000Z' },
+  },
+  visitorSend: { request: { text: visitorMessage.text, clientMessageId: 'cm_v81d0e', attachments: [attachment] }, response: visitorMessage },
+  visitorHistory: { query: page, response: { items: [visitorMessage, message], nextCursor: null } },
+  visitorConversation: { params: { conversationId: conversation.id }, query: page, response: { items: [visitorMessage, message], nextCursor: null } },
+  visitorStatus: { response: { agentsAvailable: true, queuePosition: 2 } },
+  updateVisitorProfile: { request: { name: 'Maria Lopez', email: 'maria.lopez@mail.example' }, response: { name: 'Maria Lopez' } },
+  visitorUpload: { query: { name: 'router-lights.jpg' }, response: attachment },
+  upload: { query: { name: 'line-test.pdf' }, response: { name: 'line-test.pdf', contentType: 'application/pdf', size: 48_310, url: '/api/v1/uploads/up_L7cD2qW9eR3tY6uI1oP5aZ' } },
+  download: { params: { uploadId } },
+  attachment: { params: { caseId: kase.id, messageId: visitorMessage.id, index: 0 } },
+};

@@ -1,0 +1,108 @@
+// The zod schemas: what validating code (the API server, stores, tests) imports. Browser code
+// takes values and types from the package root, which carries no zod.
+
+// Enumerations
+export {
+  ChannelKind,
+  CaseStatus,
+  Priority,
+  Role,
+  Presence,
+  AuthorKind,
+  Direction,
+  DeliveryStatus,
+} from './enums.ts';
+
+// Entities
+export {
+  Id,
+  Timestamp,
+  E164,
+  Email,
+  Attributes,
+  Workspace,
+  WorkspaceSettings,
+  ChannelIdentity,
+  Customer,
+  Skill,
+  Agent,
+  Channel,
+  Case,
+  Conversation,
+  Attachment,
+  Message,
+  MessageTemplate,
+  MessageTemplateRef,
+  CaseChanges,
+  CaseEvent,
+} from './entities.ts';
+
+// REST bodies
+export {
+  page,
+  LoginRequest,
+  LoginResponse,
+  PasswordChangeRequest,
+  PasswordChangeResponse,
+  SignOutResponse,
+  CaseListQuery,
+  CaseListResponse,
+  CaseReadResponse,
+  CaseDetail,
+  ReplyChannel,
+  TemplateReply,
+  TemplateSummary,
+  CaseUpdateRequest,
+  MessageListQuery,
+  MessageListResponse,
+  ReplyRequest,
+  NoteRequest,
+  CaseMergeRequest,
+  CustomerListQuery,
+  CustomerListResponse,
+  CustomerUpdateRequest,
+  TimelineQuery,
+  TimelineResponse,
+  CustomerMergeRequest,
+  MergeSuggestion,
+  MergeSuggestionsResponse,
+  AgentCreateRequest,
+  AgentListResponse,
+  AgentUpdateRequest,
+  PasswordResetResponse,
+  PresenceRequest,
+  SettingsUpdateRequest,
+  ChannelCapabilities,
+  ChannelField,
+  ChannelKindInfo,
+  ChannelKindListResponse,
+  ChannelDetails,
+  ChannelCreateRequest,
+  ChannelUpdateRequest,
+  ChannelListResponse,
+  ChannelTestResult,
+  ChannelCheckCode,
+  EventsQuery,
+  EventsResponse,
+  VisitorSessionRequest,
+  VisitorSessionResponse,
+  VisitorSendRequest,
+  VisitorStatusResponse,
+  VisitorProfileRequest,
+  VisitorProfileResponse,
+  UploadQuery,
+  UploadId,
+  FileBytes,
+  HealthResponse,
+  VisitorAttributes,
+} from './api.ts';
+
+// Routes with their schemas
+export { ROUTES } from './routes.ts';
+export type { RouteDef } from './routes.ts';
+
+// Sockets
+export { TypingPayload } from './sockets.ts';
+
+// Errors
+export { ErrorCode, FieldIssue, ErrorBody, toFieldIssues } from './errors.ts';
