@@ -46,9 +46,9 @@ function listOf<T extends z.ZodType>(item: T) {
 
 // ---- auth ----
 export const LoginRequest = z.object({ email: Email, password: z.string().min(1).max(200) });
-export type LoginRequest = z.infer<typeof LoginRequest>;
+export interface LoginRequest extends z.infer<typeof LoginRequest> {}
 export const LoginResponse = z.object({ token: z.string(), expiresAt: z.string(), agent: Agent });
-export type LoginResponse = z.infer<typeof LoginResponse>;
+export interface LoginResponse extends z.infer<typeof LoginResponse> {}
 
 const NewPassword = z.string().min(10, 'must be at least 10 characters').max(200);
 
@@ -60,14 +60,14 @@ export const PasswordChangeRequest = z
   .object({ currentPassword: z.string().min(1).max(200), newPassword: NewPassword })
   .strict()
   .refine((v) => v.currentPassword !== v.newPassword, { message: 'must differ from the current password', path: ['newPassword'] });
-export type PasswordChangeRequest = z.infer<typeof PasswordChangeRequest>;
+export interface PasswordChangeRequest extends z.infer<typeof PasswordChangeRequest> {}
 /** The answer to a password change: a new token for this session, like a sign-in's. */
 export const PasswordChangeResponse = LoginResponse.extend({});
-export type PasswordChangeResponse = z.infer<typeof PasswordChangeResponse>;
+export interface PasswordChangeResponse extends z.infer<typeof PasswordChangeResponse> {}
 
 /** Signing out: the token sent is refused from then on, on every server. */
 export const SignOutResponse = z.object({ signedOut: z.literal(true) });
-export type SignOutResponse = z.infer<typeof SignOutResponse>;
+export interface SignOutResponse extends z.infer<typeof SignOutResponse> {}
 
 // ---- cases ----
 export const CaseListQuery = z.object({
@@ -95,10 +95,10 @@ export const CaseListResponse = page(Case).extend({
   /** The customer of each listed case, by customer id (show them with `customerDisplayName`). */
   customers: z.record(z.string(), Customer),
 });
-export type CaseListResponse = z.infer<typeof CaseListResponse>;
+export interface CaseListResponse extends z.infer<typeof CaseListResponse> {}
 
 export const CaseReadResponse = z.object({ caseId: Id, readAt: Timestamp });
-export type CaseReadResponse = z.infer<typeof CaseReadResponse>;
+export interface CaseReadResponse extends z.infer<typeof CaseReadResponse> {}
 
 /** What a channel can carry; the composer shows it and replies are checked against it. */
 export const ChannelCapabilities = z.object({
@@ -119,11 +119,11 @@ export const ChannelCapabilities = z.object({
   /** Whether it sends the approved templates its config lists (WhatsApp); absent: no. */
   templates: z.boolean().optional(),
 });
-export type ChannelCapabilities = z.infer<typeof ChannelCapabilities>;
+export interface ChannelCapabilities extends z.infer<typeof ChannelCapabilities> {}
 
 /** A template as the composer offers it. */
 export const TemplateSummary = MessageTemplate.pick({ name: true, language: true, body: true });
-export type TemplateSummary = z.infer<typeof TemplateSummary>;
+export interface TemplateSummary extends z.infer<typeof TemplateSummary> {}
 
 /**
  * A channel a reply on the case can go on, as the engine decides it: where it goes, whether free
@@ -149,7 +149,7 @@ export const ReplyChannel = z.object({
   /** What the channel carries; null for a kind this server does not run. */
   capabilities: ChannelCapabilities.nullable(),
 });
-export type ReplyChannel = z.infer<typeof ReplyChannel>;
+export interface ReplyChannel extends z.infer<typeof ReplyChannel> {}
 
 export const CaseDetail = z.object({
   case: Case,
@@ -158,7 +158,7 @@ export const CaseDetail = z.object({
   /** Every channel a reply can go on, the case's own conversations first: the composer's "Reply via". */
   replyChannels: z.array(ReplyChannel),
 });
-export type CaseDetail = z.infer<typeof CaseDetail>;
+export interface CaseDetail extends z.infer<typeof CaseDetail> {}
 
 export const CaseUpdateRequest = z
   .object({
@@ -172,7 +172,7 @@ export const CaseUpdateRequest = z
     subject: z.string().min(1).max(300).optional(),
   })
   .strict();
-export type CaseUpdateRequest = z.infer<typeof CaseUpdateRequest>;
+export interface CaseUpdateRequest extends z.infer<typeof CaseUpdateRequest> {}
 
 export const MessageListQuery = z.object({ limit: Limit, cursor: Cursor });
 export type MessageListQuery = z.input<typeof MessageListQuery>;
@@ -188,7 +188,7 @@ export const TemplateReply = z
     variables: z.array(z.string().trim().min(1, 'must not be empty: WhatsApp refuses an empty variable').max(1024)).max(100).optional(),
   })
   .strict();
-export type TemplateReply = z.infer<typeof TemplateReply>;
+export interface TemplateReply extends z.infer<typeof TemplateReply> {}
 
 export const ReplyRequest = z
   .object({
@@ -215,12 +215,12 @@ export const ReplyRequest = z
     if (value.template && value.attachments?.length) ctx.addIssue({ code: 'custom', path: ['attachments'], message: 'a template carries no files' });
     if (value.conversationId && value.channelId) ctx.addIssue({ code: 'custom', path: ['channelId'], message: 'give conversationId or channelId, not both' });
   });
-export type ReplyRequest = z.infer<typeof ReplyRequest>;
+export interface ReplyRequest extends z.infer<typeof ReplyRequest> {}
 
 export const NoteRequest = z
   .object({ text: MessageText, attachments: z.array(Attachment).max(10).optional(), clientMessageId: ClientMessageId.optional() })
   .strict();
-export type NoteRequest = z.infer<typeof NoteRequest>;
+export interface NoteRequest extends z.infer<typeof NoteRequest> {}
 
 export const CaseMergeRequest = z
   .object({
@@ -233,7 +233,7 @@ export const CaseMergeRequest = z
     mergeCustomers: z.boolean().optional(),
   })
   .strict();
-export type CaseMergeRequest = z.infer<typeof CaseMergeRequest>;
+export interface CaseMergeRequest extends z.infer<typeof CaseMergeRequest> {}
 
 // ---- customers ----
 export const CustomerListQuery = z.object({ q: z.string().min(1).max(200).optional(), limit: Limit, cursor: Cursor });
@@ -248,7 +248,7 @@ export const CustomerUpdateRequest = z
     attributes: Attributes.optional(),
   })
   .strict();
-export type CustomerUpdateRequest = z.infer<typeof CustomerUpdateRequest>;
+export interface CustomerUpdateRequest extends z.infer<typeof CustomerUpdateRequest> {}
 
 /** One entry of a customer's timeline: a message or an event, in `seq` order. */
 export const TimelineQuery = z.object({
@@ -267,9 +267,10 @@ export const MergeSuggestion = z.object({
   /** What they share: the same email, phone number or name. */
   reasons: z.array(z.enum(['email', 'phone', 'name'])),
 });
-export type MergeSuggestion = z.infer<typeof MergeSuggestion>;
+export interface MergeSuggestion extends z.infer<typeof MergeSuggestion> {}
 export const MergeSuggestionsResponse = z.object({ items: z.array(MergeSuggestion) });
-export type CustomerMergeRequest = z.infer<typeof CustomerMergeRequest>;
+export interface MergeSuggestionsResponse extends z.infer<typeof MergeSuggestionsResponse> {}
+export interface CustomerMergeRequest extends z.infer<typeof CustomerMergeRequest> {}
 
 // ---- agents ----
 export const AgentCreateRequest = z
@@ -285,6 +286,7 @@ export const AgentCreateRequest = z
   .strict();
 export type AgentCreateRequest = z.input<typeof AgentCreateRequest>;
 export const AgentListResponse = z.object({ items: z.array(Agent) });
+export interface AgentListResponse extends z.infer<typeof AgentListResponse> {}
 
 /** What an admin may change of an agent; fields left out stay as they are. */
 export const AgentUpdateRequest = z
@@ -297,19 +299,19 @@ export const AgentUpdateRequest = z
   })
   .strict()
   .refine((v) => Object.values(v).some((value) => value !== undefined), { message: 'send at least one of name, role, teams, skills or languages' });
-export type AgentUpdateRequest = z.infer<typeof AgentUpdateRequest>;
+export interface AgentUpdateRequest extends z.infer<typeof AgentUpdateRequest> {}
 
 /**
  * A reset password: generated by the server, shown once to the admin to hand over. The agent's
  * tokens stop working; they sign in with it and change it from the workbench.
  */
 export const PasswordResetResponse = z.object({ agent: Agent, password: z.string() });
-export type PasswordResetResponse = z.infer<typeof PasswordResetResponse>;
+export interface PasswordResetResponse extends z.infer<typeof PasswordResetResponse> {}
 export const PresenceRequest = z.object({ presence: Presence }).strict();
-export type PresenceRequest = z.infer<typeof PresenceRequest>;
+export interface PresenceRequest extends z.infer<typeof PresenceRequest> {}
 
 export const SettingsUpdateRequest = WorkspaceSettings.partial().strict();
-export type SettingsUpdateRequest = z.infer<typeof SettingsUpdateRequest>;
+export interface SettingsUpdateRequest extends z.infer<typeof SettingsUpdateRequest> {}
 
 
 /** One field of a channel kind's `config` or `secrets`, for forms and validation messages. */
@@ -322,7 +324,7 @@ export const ChannelField = z.object({
   options: z.array(z.string()).readonly().optional(),
   help: z.string().optional(),
 });
-export type ChannelField = z.infer<typeof ChannelField>;
+export interface ChannelField extends z.infer<typeof ChannelField> {}
 
 /** A kind of channel this server can run, with the fields it takes. */
 export const ChannelKindInfo = z.object({
@@ -333,8 +335,9 @@ export const ChannelKindInfo = z.object({
   /** Whether the provider calls `webhookUrl` (web chat and bots do not). */
   webhooks: z.boolean(),
 });
-export type ChannelKindInfo = z.infer<typeof ChannelKindInfo>;
+export interface ChannelKindInfo extends z.infer<typeof ChannelKindInfo> {}
 export const ChannelKindListResponse = z.object({ items: z.array(ChannelKindInfo) });
+export interface ChannelKindListResponse extends z.infer<typeof ChannelKindListResponse> {}
 
 /** A channel as the API shows it: with where its webhooks go and what it can carry. */
 export const ChannelDetails = Channel.extend({
@@ -342,7 +345,7 @@ export const ChannelDetails = Channel.extend({
   webhookUrl: z.string().nullable(),
   capabilities: ChannelCapabilities,
 });
-export type ChannelDetails = z.infer<typeof ChannelDetails>;
+export interface ChannelDetails extends z.infer<typeof ChannelDetails> {}
 
 const ChannelSecrets = z.record(z.string().max(100), z.string().min(1).max(10_000));
 
@@ -357,7 +360,7 @@ export const ChannelCreateRequest = z
     enabled: z.boolean().optional(),
   })
   .strict();
-export type ChannelCreateRequest = z.infer<typeof ChannelCreateRequest>;
+export interface ChannelCreateRequest extends z.infer<typeof ChannelCreateRequest> {}
 
 /** `config` replaces the settings; `secrets` are merged by name (null removes one). */
 export const ChannelUpdateRequest = z
@@ -368,8 +371,9 @@ export const ChannelUpdateRequest = z
     secrets: z.record(z.string().max(100), z.string().min(1).max(10_000).nullable()).optional(),
   })
   .strict();
-export type ChannelUpdateRequest = z.infer<typeof ChannelUpdateRequest>;
+export interface ChannelUpdateRequest extends z.infer<typeof ChannelUpdateRequest> {}
 export const ChannelListResponse = z.object({ items: z.array(ChannelDetails) });
+export interface ChannelListResponse extends z.infer<typeof ChannelListResponse> {}
 
 /**
  * Why a channel's check failed: `auth` the provider refused a secret, `not_found` an id in the
@@ -399,7 +403,7 @@ export const ChannelTestResult = z.object({
     })
     .optional(),
 });
-export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
+export interface ChannelTestResult extends z.infer<typeof ChannelTestResult> {}
 
 // ---- events ----
 export const EventsQuery = z.object({
@@ -414,7 +418,7 @@ export const EventsResponse = z.object({
   /** More events may follow: ask again with `after` = `lastSeq`. */
   hasMore: z.boolean(),
 });
-export type EventsResponse = z.infer<typeof EventsResponse>;
+export interface EventsResponse extends z.infer<typeof EventsResponse> {}
 
 // ---- visitor (web chat) ----
 export const VisitorSessionRequest = z
@@ -434,7 +438,7 @@ export const VisitorSessionRequest = z
     message: 'userId and userHash go together',
     path: ['userHash'],
   });
-export type VisitorSessionRequest = z.infer<typeof VisitorSessionRequest>;
+export interface VisitorSessionRequest extends z.infer<typeof VisitorSessionRequest> {}
 export const VisitorSessionResponse = z.object({
   token: z.string(),
   customerId: Id,
@@ -442,12 +446,12 @@ export const VisitorSessionResponse = z.object({
   identified: z.boolean(),
   expiresAt: z.string(),
 });
-export type VisitorSessionResponse = z.infer<typeof VisitorSessionResponse>;
+export interface VisitorSessionResponse extends z.infer<typeof VisitorSessionResponse> {}
 
 export const VisitorSendRequest = z
   .object({ text: MessageText, clientMessageId: ClientMessageId, attachments: z.array(Attachment).max(10).optional() })
   .strict();
-export type VisitorSendRequest = z.infer<typeof VisitorSendRequest>;
+export interface VisitorSendRequest extends z.infer<typeof VisitorSendRequest> {}
 
 /** Where the visitor stands: whether anybody can answer now, and their place in the queue. */
 export const VisitorStatusResponse = z.object({
@@ -456,7 +460,7 @@ export const VisitorStatusResponse = z.object({
   /** 1-based place of the visitor's waiting case among unassigned cases; null when not waiting (or no token was sent). */
   queuePosition: z.number().int().positive().nullable(),
 });
-export type VisitorStatusResponse = z.infer<typeof VisitorStatusResponse>;
+export interface VisitorStatusResponse extends z.infer<typeof VisitorStatusResponse> {}
 
 /** Contact details and facts a visitor gives about themselves after the session started. */
 export const VisitorProfileRequest = z
@@ -470,9 +474,9 @@ export const VisitorProfileRequest = z
   .refine((v) => v.name !== undefined || v.email !== undefined || v.attributes !== undefined, {
     message: 'send at least one of name, email or attributes',
   });
-export type VisitorProfileRequest = z.infer<typeof VisitorProfileRequest>;
+export interface VisitorProfileRequest extends z.infer<typeof VisitorProfileRequest> {}
 export const VisitorProfileResponse = z.object({ name: z.string() });
-export type VisitorProfileResponse = z.infer<typeof VisitorProfileResponse>;
+export interface VisitorProfileResponse extends z.infer<typeof VisitorProfileResponse> {}
 
 // ---- uploads ----
 /** The last path segment of a file name, without control or direction-changing characters. */
@@ -497,3 +501,4 @@ export const UploadId = z.string().regex(new RegExp(`^${UPLOAD_ID_PATTERN}$`), '
 export const FileBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'the file itself');
 
 export const HealthResponse = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });
+export interface HealthResponse extends z.infer<typeof HealthResponse> {}

@@ -167,7 +167,7 @@ export const MessageTemplate = z.object({
   /** Twilio: the Content SID of the approved template (`HX` and 32 hex digits). */
   contentSid: z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID: "HX" and 32 hexadecimal characters, as the Twilio Content Template Builder shows it').optional(),
 });
-export type MessageTemplate = z.infer<typeof MessageTemplate>;
+export interface MessageTemplate extends z.infer<typeof MessageTemplate> {}
 
 /** The template a message was sent as: which one, and the values of its `{{n}}` in order. */
 export const MessageTemplateRef = z.object({
@@ -175,7 +175,7 @@ export const MessageTemplateRef = z.object({
   language: z.string().min(2).max(10),
   variables: z.array(z.string()),
 });
-export type MessageTemplateRef = z.infer<typeof MessageTemplateRef>;
+export interface MessageTemplateRef extends z.infer<typeof MessageTemplateRef> {}
 
 export const Attachment = z.object({
   name: z.string().min(1).max(255),

@@ -83,6 +83,7 @@ export type {
   CustomerUpdateRequest,
   TimelineQuery,
   MergeSuggestion,
+  MergeSuggestionsResponse,
   CustomerMergeRequest,
   AgentCreateRequest,
   AgentListResponse,
@@ -93,6 +94,7 @@ export type {
   ChannelCapabilities,
   ChannelField,
   ChannelKindInfo,
+  ChannelKindListResponse,
   ChannelDetails,
   ChannelCreateRequest,
   ChannelUpdateRequest,
@@ -108,6 +110,7 @@ export type {
   VisitorProfileRequest,
   VisitorProfileResponse,
   UploadQuery,
+  HealthResponse,
 } from './api.ts';
 
 // Routes

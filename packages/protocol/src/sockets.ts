@@ -17,7 +17,7 @@ export interface ResumeResult {
 export type Ack<T> = (result: { ok: true; value: T } | ({ ok: false } & ErrorBody)) => void;
 
 export const TypingPayload = z.object({ caseId: z.string().min(1).max(64), typing: z.boolean() });
-export type TypingPayload = z.infer<typeof TypingPayload>;
+export interface TypingPayload extends z.infer<typeof TypingPayload> {}
 
 /** What the server pushes to agents. */
 export interface AgentServerEvents {

@@ -2,13 +2,27 @@ import { EventEmitter } from 'eventemitter3';
 import { AGENT_NAMESPACE, API_PATH } from '@casekit/protocol';
 import type {
   Agent,
+  AgentListResponse,
   Attachment,
   Case,
+  CaseDetail,
   CaseEvent,
+  CaseListResponse,
+  CaseReadResponse,
+  ChannelDetails,
+  ChannelKindListResponse,
+  ChannelListResponse,
+  ChannelTestResult,
   Customer,
+  EventsResponse,
   LoginResponse,
+  MergeSuggestionsResponse,
   Message,
+  Page,
+  PasswordChangeResponse,
+  PasswordResetResponse,
   Presence,
+  WorkspaceSettings,
 } from '@casekit/protocol';
 import { CasekitApiError, errorFromResponse } from './errors.ts';
 import { createRequest, mountedBaseUrl, resolveUrl, splitBaseUrl } from './internal/http.ts';
@@ -97,15 +111,15 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
    * Changes the signed-in agent's password. Every token of the agent stops working; the client
    * carries on with the new one the server answers with (its socket reconnects with it).
    */
-  changePassword(currentPassword: string, newPassword: string): Promise<RouteResponse<'changePassword'>>;
+  changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResponse>;
   /** Calls any route of the API by name, typed from ROUTES. */
   request: RequestFn;
 
   me(): Promise<Agent>;
-  listCases(query?: RouteQuery<'listCases'>): Promise<RouteResponse<'listCases'>>;
-  getCase(caseId: string): Promise<RouteResponse<'getCase'>>;
+  listCases(query?: RouteQuery<'listCases'>): Promise<CaseListResponse>;
+  getCase(caseId: string): Promise<CaseDetail>;
   updateCase(caseId: string, body: RouteBody<'updateCase'>): Promise<Case>;
-  listMessages(caseId: string, query?: RouteQuery<'listMessages'>): Promise<RouteResponse<'listMessages'>>;
+  listMessages(caseId: string, query?: RouteQuery<'listMessages'>): Promise<Page<Message>>;
   /**
    * Replies to the case's customer: free `text`, or one of the channel's approved `template`s (the
    * one way past WhatsApp's 24 hours); on a `conversationId`, on a `channelId` of `getCase(id).replyChannels`, or by default on the latest conversation.
@@ -115,23 +129,23 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   addNote(caseId: string, body: RouteBody<'addNote'>, options?: { idempotencyKey?: string }): Promise<Message>;
   mergeCase(caseId: string, targetCaseId: string): Promise<Case>;
   /** Marks the case read by this agent up to now, on every device; `listCases` answers `readAt` per case. */
-  markCaseRead(caseId: string): Promise<RouteResponse<'markCaseRead'>>;
+  markCaseRead(caseId: string): Promise<CaseReadResponse>;
   /** Sends a reply that failed again; it goes back to `queued`. */
-  retryMessage(caseId: string, messageId: string): Promise<RouteResponse<'retryMessage'>>;
+  retryMessage(caseId: string, messageId: string): Promise<Message>;
   /**
    * A message's file number `index` as a Blob, whether kept by casekit or by the provider (a
    * WhatsApp photo, an MMS): show it with `URL.createObjectURL(blob)`.
    */
   fetchAttachment(caseId: string, messageId: string, index: number): Promise<Blob>;
-  listCustomers(query?: RouteQuery<'listCustomers'>): Promise<RouteResponse<'listCustomers'>>;
+  listCustomers(query?: RouteQuery<'listCustomers'>): Promise<Page<Customer>>;
   getCustomer(customerId: string): Promise<Customer>;
   updateCustomer(customerId: string, body: RouteBody<'updateCustomer'>): Promise<Customer>;
-  timeline(customerId: string, query?: RouteQuery<'timeline'>): Promise<RouteResponse<'timeline'>>;
+  timeline(customerId: string, query?: RouteQuery<'timeline'>): Promise<Page<CaseEvent>>;
   /** Other profiles that may be the same person (same email, phone or name), for a supervisor to merge. */
-  mergeSuggestions(customerId: string): Promise<RouteResponse<'mergeSuggestions'>>;
+  mergeSuggestions(customerId: string): Promise<MergeSuggestionsResponse>;
   /** Merges `sourceId` into `targetId` (supervisors); the source id keeps resolving to the target. */
   mergeCustomer(targetId: string, sourceId: string): Promise<Customer>;
-  listAgents(): Promise<RouteResponse<'listAgents'>>;
+  listAgents(): Promise<AgentListResponse>;
   createAgent(body: RouteBody<'createAgent'>, options?: { idempotencyKey?: string }): Promise<Agent>;
   setPresence(presence: Presence): Promise<Agent>;
   /** Changes an agent's name, role, teams, skills or languages (admins). */
@@ -141,27 +155,27 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   /** Lets a deactivated agent sign in again (admins). */
   reactivateAgent(agentId: string): Promise<Agent>;
   /** Gives an agent a new generated password, answered once (admins); their tokens stop working. */
-  resetAgentPassword(agentId: string): Promise<RouteResponse<'resetAgentPassword'>>;
-  getSettings(): Promise<RouteResponse<'getSettings'>>;
-  updateSettings(body: RouteBody<'updateSettings'>): Promise<RouteResponse<'updateSettings'>>;
-  listChannels(): Promise<RouteResponse<'listChannels'>>;
+  resetAgentPassword(agentId: string): Promise<PasswordResetResponse>;
+  getSettings(): Promise<WorkspaceSettings>;
+  updateSettings(body: RouteBody<'updateSettings'>): Promise<WorkspaceSettings>;
+  listChannels(): Promise<ChannelListResponse>;
   createChannel(
     body: RouteBody<'createChannel'>,
     options?: { idempotencyKey?: string },
-  ): Promise<RouteResponse<'createChannel'>>;
+  ): Promise<ChannelDetails>;
   /** One channel, with its webhook URL and capabilities. */
-  getChannel(channelId: string): Promise<RouteResponse<'getChannel'>>;
+  getChannel(channelId: string): Promise<ChannelDetails>;
   /** Renames, reconfigures, disables or re-enables a channel (admins); `secrets` merge by name, null removes one. */
-  updateChannel(channelId: string, body: RouteBody<'updateChannel'>): Promise<RouteResponse<'updateChannel'>>;
+  updateChannel(channelId: string, body: RouteBody<'updateChannel'>): Promise<ChannelDetails>;
   /** The kinds of channel this server runs, with the fields each one takes. */
-  listChannelKinds(): Promise<RouteResponse<'listChannelKinds'>>;
+  listChannelKinds(): Promise<ChannelKindListResponse>;
   /**
    * Checks a channel's credentials and setup with its provider (admins). A failed check resolves
    * with `ok: false` and `error.field` naming the setting to fix; only a missing channel rejects.
    * @example const { ok, detail, error } = await client.testChannel('ch_sms');
    */
-  testChannel(channelId: string): Promise<RouteResponse<'testChannel'>>;
-  listEvents(query?: RouteQuery<'listEvents'>): Promise<RouteResponse<'listEvents'>>;
+  testChannel(channelId: string): Promise<ChannelTestResult>;
+  listEvents(query?: RouteQuery<'listEvents'>): Promise<EventsResponse>;
   /**
    * Uploads a file to attach to a reply: pass the answer in `reply(caseId, { attachments })`.
    * `name` defaults to the File's own; `onProgress` reports bytes sent.

@@ -1,5 +1,6 @@
 // Type tests: checked by `pnpm typecheck`; a wrong inference fails the build. Nothing here runs.
 import type {
+  AgentListResponse,
   Agent,
   Attachment,
   Case,
@@ -48,7 +49,8 @@ export type Tests = [
   Expect<Equal<Resolved<AgentClient['me']>, Agent>>,
   Expect<Equal<Resolved<AgentClient['login']>, LoginResponse>>,
   Expect<Equal<Resolved<AgentClient['timeline']>, Page<CaseEvent>>>,
-  Expect<Equal<Resolved<AgentClient['listAgents']>, { items: Agent[] }>>,
+  Expect<Equal<Resolved<AgentClient['listAgents']>, AgentListResponse>>,
+  Expect<Equal<Resolved<AgentClient['listAgents']>['items'], Agent[]>>,
   Expect<Equal<Resolved<AgentClient['getChannel']>, ChannelDetails>>,
   Expect<Equal<Resolved<AgentClient['updateChannel']>, ChannelDetails>>,
   Expect<Equal<Resolved<AgentClient['listChannelKinds']>['items'], ChannelKindInfo[]>>,

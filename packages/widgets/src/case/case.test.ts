@@ -56,6 +56,16 @@ describe('casekit-case', () => {
     await until(async () => (await storedCase(mock, caseId)).assigneeId === 'a_ben', 'assigned');
   });
 
+  it('offers only active agents to assign', async () => {
+    await mock.engine.deactivateAgent(await mock.actorOf('a_ada'), 'a_chloe');
+    const el = await mount();
+    const options = () => [...($(el, '#case-assignee') as HTMLSelectElement).options].map((o) => o.value);
+    expect(options()).to.include('a_ben');
+    expect(options()).not.to.include('a_chloe');
+    await choose(el, '#case-assignee', 'a_ben');
+    await until(async () => (await storedCase(mock, caseId)).assigneeId === 'a_ben', 'assigned');
+  });
+
   it('reloads and explains when someone else changed the case first', async () => {
     const el = await mount();
     await mock.engine.updateCase(await mock.actorOf('a_ben'), caseId, { version: (await storedCase(mock, caseId)).version, priority: 'low' });

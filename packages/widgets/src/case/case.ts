@@ -161,7 +161,7 @@ export class CasekitCase extends LitElement {
 
   private renderFields(kase: Case) {
     const statuses = [kase.status, ...CASE_TRANSITIONS[kase.status]];
-    const humans = [...this.agents.values()].filter((a) => a.kind === 'human' || a.id === kase.assigneeId);
+    const humans = [...this.agents.values()].filter((a) => (a.kind === 'human' && a.active !== false) || a.id === kase.assigneeId);
     return html`<section part="fields" aria-busy=${this.saving ? 'true' : 'false'}>
       <div class="grid">
         <label for="case-status">${this.t('case.status')}</label>
