@@ -2,6 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { catalogKeys, errorMessage, registerMessages, translatePlural } from './i18n.ts';
 import './internal/messages-chat.ts';
 import './internal/messages-agent.ts';
+import './internal/messages-admin.ts';
 import './internal/messages-attach.ts';
 import './internal/messages-errors.ts';
 

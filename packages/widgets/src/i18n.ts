@@ -2,17 +2,18 @@ import type { ChatMessageKey } from './internal/messages-chat.ts';
 import type { AgentMessageKey } from './internal/messages-agent.ts';
 import type { AttachMessageKey } from './internal/messages-attach.ts';
 import type { ErrorMessageKey } from './internal/messages-errors.ts';
+import type { AdminMessageKey } from './internal/messages-admin.ts';
 import { formatCount, pluralCategory } from './internal/format.ts';
 
 /**
  * A tiny message catalog. Each widget reads its language from its own `lang` attribute,
  * then the nearest ancestor's, then the browser's; hosts add languages with `registerMessages`.
- * English and Spanish ship in messages-chat.ts and messages-agent.ts, so the customer chat
+ * English and Spanish ship in messages-chat.ts, messages-agent.ts and messages-admin.ts, so the customer chat
  * does not carry the agent widgets' strings.
  */
 
 /** Message keys every catalog provides. */
-export type MessageKey = ChatMessageKey | AgentMessageKey | AttachMessageKey | ErrorMessageKey;
+export type MessageKey = ChatMessageKey | AgentMessageKey | AttachMessageKey | ErrorMessageKey | AdminMessageKey;
 
 /**
  * Keys of strings with a count in them. Each has a `.other` form and whichever other plural

@@ -1,5 +1,3 @@
-import { WebSocket as WebSocketTransport, XHR } from 'engine.io-client';
-import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { decodeEvents, isErrorBody, socketIoPath } from '@casekit/protocol';
 import type { CaseEvent, ResumeResult } from '@casekit/protocol';
@@ -35,21 +33,11 @@ export interface RealtimeOptions {
 }
 
 /**
- * The platform's WebSocket (browsers, Node 22), looked up when connecting rather than when this
- * module loads, so that what a page or test installs later (msw's interception, a polyfill)
- * applies.
+ * socket.io's client, loaded when a client first connects rather than with the page: a page shows
+ * its sign-in or its first list over REST while the transport loads beside it.
  */
-class PlatformWebSocket extends WebSocketTransport {
-  override createSocket(uri: string, protocols: string | string[] | undefined) {
-    return new globalThis.WebSocket(uri, protocols);
-  }
-  override doOpen() {
-    const opened = super.doOpen();
-    // Node's own WebSocket has no 'nodebuffer' binary type; array buffers read everywhere.
-    if (this.ws) this.ws.binaryType = 'arraybuffer';
-    return opened;
-  }
-}
+let transport: Promise<typeof import('./socket-transport.ts')> | undefined;
+const loadTransport = () => (transport ??= import('./socket-transport.ts'));
 
 /** How many delivered seqs are remembered to recognise a late duplicate push. */
 const SEEN_WINDOW = 2048;
@@ -65,6 +53,8 @@ export const START_FROM_NOW = -1;
 export class ReplayingSocket {
   #options: RealtimeOptions;
   #socket: Socket | null = null;
+  /** The transport being loaded for a `connect()`; cleared by `disconnect()` to call it off. */
+  #loading: Promise<void> | undefined;
   #state: ConnectionState = 'idle';
   #lastSeq: number;
   /** Every seq at or below the floor counts as delivered (restored, or too old to track). */
@@ -96,7 +86,7 @@ export class ReplayingSocket {
   }
 
   get active(): boolean {
-    return this.#socket !== null;
+    return this.#socket !== null || this.#loading !== undefined;
   }
 
   /** Sets where the next replay starts (only before connecting, or after a reset). */
@@ -111,13 +101,34 @@ export class ReplayingSocket {
       if (!this.#socket.connected && !this.#socket.active) this.#socket.connect();
       return;
     }
+    if (this.#loading) return;
+    this.#setState('connecting');
+    const loading: Promise<void> = loadTransport().then(
+      (loaded) => {
+        if (this.#loading !== loading) return; // disconnected meanwhile
+        this.#loading = undefined;
+        this.#open(loaded);
+      },
+      (err: unknown) => {
+        if (this.#loading !== loading) return;
+        this.#loading = undefined;
+        transport = undefined; // the next connect() tries the download again
+        this.#setState('offline');
+        const cause = err instanceof Error ? err : new Error(String(err));
+        this.#options.onError(
+          new CasekitRealtimeError('unreachable', 'unavailable', `casekit's realtime client could not be loaded (${cause.message}); call connect() to try again.`, { status: 0, cause }),
+        );
+      },
+    );
+    this.#loading = loading;
+  }
+
+  #open({ io, transports }: Awaited<ReturnType<typeof loadTransport>>): void {
     const { origin, mountPath } = splitBaseUrl(this.#options.baseUrl);
     const path = socketIoPath(mountPath);
     const socket = io(origin + this.#options.namespace, {
       path,
-      // WebSocket first: a replay of thousands of events over long-polling takes several times
-      // longer. Polling stays as the fallback for networks that block WebSockets.
-      transports: [PlatformWebSocket, XHR],
+      transports,
       // A function, so every reconnect sends the current token.
       auth: (cb) => cb({ token: this.#options.getToken() ?? '' }),
       reconnection: true,
@@ -176,6 +187,7 @@ export class ReplayingSocket {
   disconnect(): void {
     const socket = this.#socket;
     this.#socket = null;
+    this.#loading = undefined;
     this.#generation++;
     this.#buffer = null;
     clearTimeout(this.#retryTimer);
@@ -190,7 +202,7 @@ export class ReplayingSocket {
 
   /** Reconnects with a fresh handshake (e.g. after the token changed), resuming from lastSeq. */
   reconnect(): void {
-    if (!this.#socket) return;
+    if (!this.#socket && !this.#loading) return;
     this.disconnect();
     this.connect();
   }

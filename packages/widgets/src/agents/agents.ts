@@ -12,6 +12,7 @@ import { agentClientContext } from '../context.ts';
 import { resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
+import '../internal/messages-admin.ts';
 import { currentAgent } from '../internal/agents.ts';
 import { fieldErrorsOf } from '../internal/field-errors.ts';
 
