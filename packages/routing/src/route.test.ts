@@ -15,6 +15,8 @@ test('least-loaded gives the case to the agent with the fewest open cases, ties 
   const decisions = route(state(agents, [waiting('c1')]), T0);
   assert.deepEqual(pairs(decisions), [['c1', 'cy']]);
   assert.equal(decisions.assignments[0]!.reason, 'least-loaded');
+  // Equal load and idle time: the first by id, whatever the input order.
+  assert.deepEqual(pairs(route(state([agent('zoe'), agent('abe')], [waiting('c1')]), T0)), [['c1', 'abe']]);
 });
 
 test('least-loaded spreads a burst evenly over agents of equal capacity', () => {
