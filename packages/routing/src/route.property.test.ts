@@ -163,6 +163,15 @@ function checkInvariants(state: RoutingState) {
       assert.ok(!(free > 0 && eligible(a, w, state.policies)), `${w.id} waits while ${a.id} is eligible with ${free} free`);
     }
   }
+  // Sticky: a case whose last agent is eligible and still has room after the pass went to them.
+  for (const c of state.queue) {
+    const p = policyOf(state.policies, c);
+    const last = c.lastAgentId === null ? undefined : agents.get(c.lastAgentId);
+    if (p.mode !== 'auto' || !p.sticky || !last || !eligible(last, c, state.policies)) continue;
+    if ((last.capacity[c.channel] ?? 0) - (load.get(last.id)![c.channel] ?? 0) <= 0) continue;
+    const assignment = decisions.assignments.find((a) => a.caseId === c.id);
+    assert.deepEqual([assignment?.agentId, assignment?.reason], [last.id, 'sticky'], `${c.id} did not stick to ${last.id}`);
+  }
   // Positions count 1, 2, 3… within each team and channel.
   const seen = new Map<string, number>();
   for (const q of decisions.queue) {
@@ -174,7 +183,7 @@ function checkInvariants(state: RoutingState) {
   return decisions;
 }
 
-test('never over capacity, only eligible agents, priority then waiting time, no case waits beside a free eligible agent', () => {
+test('never over capacity, only eligible agents, priority then waiting time, no case waits beside a free eligible agent, sticky when the last agent can', () => {
   fc.assert(fc.property(stateArb, (state) => void checkInvariants(state)), { numRuns: 500 });
 });
 
