@@ -252,3 +252,29 @@ test('an agent going offline gets their cases reassigned per policy, and none of
     { numRuns: 300 },
   );
 });
+
+test('at equal capacity and no requirements, least-loaded and round-robin keep load spread within 1', () => {
+  const spreadArb = fc.record({
+    agents: fc.integer({ min: 1, max: 12 }),
+    capacity: fc.integer({ min: 1, max: 6 }),
+    cases: fc.integer({ min: 0, max: 80 }),
+    selection: fc.constantFrom('least-loaded', 'round-robin'),
+    cursor: fc.integer({ min: 0, max: 12 }),
+  });
+  fc.assert(
+    fc.property(spreadArb, ({ agents: agentCount, capacity, cases, selection, cursor }) => {
+      const agents: RoutingAgent[] = Array.from({ length: agentCount }, (_, i) => ({
+        id: `a${String(i).padStart(2, '0')}`, presence: 'online', teams: [], skills: [], languages: [], capacity: { webchat: capacity }, load: {}, idleSince: NOW - i * 1000,
+      }));
+      const queue = Array.from({ length: cases }, (_, i): WaitingCase => ({
+        id: `c${i}`, priority: 'normal', channel: 'webchat', skills: [], language: null, team: null, enqueuedAt: NOW - i, lastAgentId: null,
+      }));
+      const only: RoutingPolicy = { id: 'p', mode: 'auto', selection, sticky: false, widening: [{ afterSeconds: 0, minLevel: 'case', language: true, team: true }], onAgentOffline: 'reassign' };
+      const decisions = route({ agents, queue, policies: { default: only }, roundRobin: { p: `a${String(cursor).padStart(2, '0')}` } }, NOW);
+      const counts = agents.map((a) => decisions.assignments.filter((x) => x.agentId === a.id).length);
+      assert.equal(decisions.assignments.length, Math.min(cases, agentCount * capacity));
+      assert.ok(Math.max(...counts) - Math.min(...counts) <= 1, `spread ${counts.join(',')}`);
+    }),
+    { numRuns: 300 },
+  );
+});
