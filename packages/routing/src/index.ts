@@ -1,0 +1,32 @@
+// Routing: pure decisions over plain data, no I/O and no clock of its own.
+export { route } from './route.ts';
+export { agentWentOffline } from './offline.ts';
+export type { OfflineDecisions } from './offline.ts';
+
+// Inputs and outputs
+export { SELECTIONS, OFFLINE_ACTIONS } from './types.ts';
+export type {
+  Millis,
+  RoutingAgent,
+  SkillRequirement,
+  WaitingCase,
+  WideningStep,
+  Selection,
+  OfflineAction,
+  RoutingPolicy,
+  PolicySet,
+  RoundRobinState,
+  RoutingState,
+  Assignment,
+  QueuedCase,
+  RoutingDecisions,
+} from './types.ts';
+
+// Configuration from JSON: policies and declarative rules
+export { parsePolicies } from './policies.ts';
+export { parseRules, applyRules } from './rules.ts';
+export type { Rule, RuleInput, RuleCondition, RuleFacts, RuleOutcome } from './rules.ts';
+
+// Errors
+export { RoutingConfigError, ROUTING_CONFIG_ERROR_CODES } from './errors.ts';
+export type { RoutingConfigErrorCode } from './errors.ts';
