@@ -158,4 +158,24 @@ describe('agent accounts over HTTP and sockets', () => {
     assert.ok(Number(blocked.headers.get('retry-after')) > 0);
     assert.equal((await login('other@example.com', 'a brand new passphrase')).status, 429, 'sign-in of that email is blocked too');
   });
+
+  it('ends a socket whose token was signed out while its handshake was being accepted', async () => {
+    const token = (await login('agent@example.com')).body.token as string;
+    // Holds each handshake after its token was checked and before the socket joins its rooms.
+    let held: (() => void) | undefined;
+    const checked = new Promise<void>((resolve) => {
+      t.server.io.of('/agent').use((_socket, next) => {
+        if (held) return next();
+        held = next;
+        resolve();
+      });
+    });
+    const connecting = connectSocket(t.url, '/agent', token);
+    await checked;
+    assert.equal((await t.request('POST', '/api/v1/auth/logout', { token })).status, 200);
+    held!();
+    const socket = await connecting.catch(() => null);
+    const ended = socket && (socket.connected ? hungUp(socket, 3000) : Promise.resolve('io server disconnect'));
+    if (ended) assert.equal(await ended, 'io server disconnect', 'a signed-out token keeps no socket');
+  });
 });
