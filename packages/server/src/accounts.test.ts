@@ -179,3 +179,29 @@ describe('agent accounts over HTTP and sockets', () => {
     if (ended) assert.equal(await ended, 'io server disconnect', 'a signed-out token keeps no socket');
   });
 });
+
+describe('agent management racing a change of the admin who asks', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+
+  it('refuses an admin action whose admin was demoted while the request was under way', async () => {
+    const created = await t.request('POST', '/api/v1/agents', {
+      token: t.tokens.admin,
+      body: { email: 'second@example.com', name: 'Second', role: 'admin', password: 'second admin passphrase' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const second = (await t.request('POST', '/api/v1/auth/login', { body: { email: 'second@example.com', password: 'second admin passphrase' } })).body.token as string;
+    // The reset is signed in as an admin at once, then spends a while hashing the new password:
+    // meanwhile the other admin demotes its sender.
+    const reset = t.request('POST', `/api/v1/agents/${t.agents.admin.id}/reset-password`, { token: second });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const demoted = await t.request('PATCH', `/api/v1/agents/${created.body.id}`, { token: t.tokens.admin, body: { role: 'agent' } });
+    assert.equal(demoted.status, 200, demoted.text);
+    const answer = await reset;
+    assert.equal(answer.status, 403, 'a demoted admin takes over no account');
+    assert.equal((await t.request('GET', '/api/v1/me', { token: t.tokens.admin })).status, 200, 'the admin stays signed in');
+  });
+});
