@@ -3,7 +3,7 @@ import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type Rout
 import type { z } from 'zod';
 import type { AgentTokenFacts } from './auth.ts';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
-import { createChannelKinds, withoutSecrets } from './channels.ts';
+import { createChannelKinds, blankSecrets, withoutSecrets } from './channels.ts';
 import { consoleLogger, errorText } from './logger.ts';
 import { randomBase64Url, sha256Hex } from './internal/crypto.ts';
 import { validationError } from './internal/errors.ts';
@@ -354,7 +354,8 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
         result = await spec.check(runtime(channel));
       } catch (error) {
         // An adapter answers failures; one that throws has a fault of its own, logged for the team.
-        logger.error('channel check failed', { channelId: channel.id, kind: channel.kind, error: errorText(error) });
+        // Its words may carry a secret (a URL with a bot token): blanked like the answer's.
+        logger.error('channel check failed', { channelId: channel.id, kind: channel.kind, error: blankSecrets(errorText(error), channel.secrets) });
         result = { ok: false, error: { code: 'rejected' as const, message: `The check could not finish: ${errorText(error)}`, retryable: false } };
       }
       return withoutSecrets(result, channel.secrets);
