@@ -205,3 +205,36 @@ describe('agent management racing a change of the admin who asks', () => {
     assert.equal((await t.request('GET', '/api/v1/me', { token: t.tokens.admin })).status, 200, 'the admin stays signed in');
   });
 });
+
+describe('presence that follows connections, for an agent deactivated while connecting', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ presenceFromConnections: 50 });
+  });
+  after(() => t.close());
+
+  it('never shows a deactivated agent online', async () => {
+    const token = (await t.request('POST', '/api/v1/auth/login', { body: { email: 'agent@example.com', password: PASSWORD } })).body.token as string;
+    const watcher = await connectSocket(t.url, '/agent', t.tokens.admin);
+    const seen = collectEvents(watcher);
+    let held: (() => void) | undefined;
+    const checked = new Promise<void>((resolve) => {
+      t.server.io.of('/agent').use((_socket, next) => {
+        if (held) return next();
+        held = next;
+        resolve();
+      });
+    });
+    const connecting = connectSocket(t.url, '/agent', token).catch(() => null);
+    await checked;
+    assert.equal((await t.request('POST', `/api/v1/agents/${t.agents.agent.id}/deactivate`, { token: t.tokens.admin })).status, 200);
+    held!();
+    (await connecting)?.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const online = seen.events.filter((e) => e.type === 'agent.presence' && e.data.agentId === t.agents.agent.id && e.data.presence === 'online');
+    assert.deepEqual(online, [], 'nobody sees a deactivated agent come online');
+    const listed = (await t.request('GET', '/api/v1/agents', { token: t.tokens.admin })).body.items.find((a: { id: string }) => a.id === t.agents.agent.id);
+    assert.deepEqual([listed.active, listed.presence], [false, 'offline']);
+    watcher.close();
+  });
+});

@@ -139,6 +139,10 @@ export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor,
     if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
     const agent = await tx.getAgent(workspaceId, agentId);
     if (!agent) throw notFound('agent', agentId);
+    // A connection accepted just before the deactivation must not bring them back online.
+    if (agent.active === false && presence !== 'offline') {
+      throw new CasekitError('conflict', `${agent.name} is deactivated and stays offline; an admin can reactivate them.`);
+    }
     const presenceChosen = isAgentActor(actor);
     if (agent.presence === presence && (agent.presenceChosen ?? false) === presenceChosen) return publicAgent(agent);
     const updated = { ...agent, presence, presenceChosen };
