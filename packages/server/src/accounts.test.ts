@@ -14,6 +14,22 @@ function hungUp(socket: ClientSocket, ms = 5000): Promise<string> {
   });
 }
 
+/**
+ * Holds the next agent handshake after its token was checked and before the socket joins its
+ * rooms: `checked` resolves once it is held, `release` lets it go on.
+ */
+function holdNextHandshake(t: TestServer): { checked: Promise<void>; release: () => void } {
+  let held: (() => void) | undefined;
+  const checked = new Promise<void>((resolve) => {
+    t.server.io.of('/agent').use((_socket, next) => {
+      if (held) return next();
+      held = next;
+      resolve();
+    });
+  });
+  return { checked, release: () => held!() };
+}
+
 describe('agent accounts over HTTP and sockets', () => {
   let t: TestServer;
   const login = (email: string, password = PASSWORD) => t.request('POST', '/api/v1/auth/login', { body: { email, password } });
@@ -161,19 +177,11 @@ describe('agent accounts over HTTP and sockets', () => {
 
   it('ends a socket whose token was signed out while its handshake was being accepted', async () => {
     const token = (await login('agent@example.com')).body.token as string;
-    // Holds each handshake after its token was checked and before the socket joins its rooms.
-    let held: (() => void) | undefined;
-    const checked = new Promise<void>((resolve) => {
-      t.server.io.of('/agent').use((_socket, next) => {
-        if (held) return next();
-        held = next;
-        resolve();
-      });
-    });
+    const { checked, release } = holdNextHandshake(t);
     const connecting = connectSocket(t.url, '/agent', token);
     await checked;
     assert.equal((await t.request('POST', '/api/v1/auth/logout', { token })).status, 200);
-    held!();
+    release();
     const socket = await connecting.catch(() => null);
     const ended = socket && (socket.connected ? hungUp(socket, 3000) : Promise.resolve('io server disconnect'));
     if (ended) assert.equal(await ended, 'io server disconnect', 'a signed-out token keeps no socket');
@@ -217,18 +225,11 @@ describe('presence that follows connections, for an agent deactivated while conn
     const token = (await t.request('POST', '/api/v1/auth/login', { body: { email: 'agent@example.com', password: PASSWORD } })).body.token as string;
     const watcher = await connectSocket(t.url, '/agent', t.tokens.admin);
     const seen = collectEvents(watcher);
-    let held: (() => void) | undefined;
-    const checked = new Promise<void>((resolve) => {
-      t.server.io.of('/agent').use((_socket, next) => {
-        if (held) return next();
-        held = next;
-        resolve();
-      });
-    });
+    const { checked, release } = holdNextHandshake(t);
     const connecting = connectSocket(t.url, '/agent', token).catch(() => null);
     await checked;
     assert.equal((await t.request('POST', `/api/v1/agents/${t.agents.agent.id}/deactivate`, { token: t.tokens.admin })).status, 200);
-    held!();
+    release();
     (await connecting)?.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const online = seen.events.filter((e) => e.type === 'agent.presence' && e.data.agentId === t.agents.agent.id && e.data.presence === 'online');
