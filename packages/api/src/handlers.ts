@@ -293,6 +293,10 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     deactivateAgent: async ({ params, agent }) => engine.deactivateAgent(actorOf(agent), params.agentId),
     reactivateAgent: async ({ params, agent }) => engine.reactivateAgent(actorOf(agent), params.agentId),
     resetAgentPassword: async ({ params, agent }) => {
+      // Else a stolen session would take over its own account without knowing the password.
+      if (params.agentId === agent.id) {
+        throw new CasekitError('conflict', 'You cannot reset your own password; change it with your current one (POST /me/password).');
+      }
       // 96 random bits, shown once to the admin, who hands it over; the agent then changes it.
       const password = randomBase64Url(12);
       const record = await engine.setAgentPassword(actorOf(agent), params.agentId, await auth.hashPassword(password));

@@ -164,6 +164,16 @@ describe('agent accounts over HTTP and sockets', () => {
     assert.equal((await t.request('POST', `/api/v1/agents/${t.agents.admin.id}/reset-password`, { token: (await login('super@example.com', reset.body.password)).body.token })).status, 403, 'only admins reset');
   });
 
+  it("refuses an admin's reset of their own password: their own change needs the current one", async () => {
+    const token = (await login('admin@example.com')).body.token as string;
+    const reset = await t.request('POST', `/api/v1/agents/${t.agents.admin.id}/reset-password`, { token });
+    assert.equal(reset.status, 409, reset.text);
+    assert.match(reset.body.error.message, /me\/password/);
+    assert.equal('password' in reset.body, false);
+    assert.equal((await me(token)).status, 200, 'their sign-in goes on');
+    assert.equal((await login('admin@example.com')).status, 200, 'their password is unchanged');
+  });
+
   it('counts wrong current passwords like failed sign-ins', async () => {
     const { token } = (await login('other@example.com', 'a brand new passphrase')).body;
     for (let i = 0; i < 3; i++) {
