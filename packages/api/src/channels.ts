@@ -111,11 +111,17 @@ export function createChannelKinds(adapters: readonly ChannelKindSpec[], webhook
  * an adapter's slip) put in a message is blanked out, whatever the adapter promised.
  */
 export function withoutSecrets(result: ChannelTestResult, secrets: Record<string, string>): ChannelTestResult {
-  const values = Object.values(secrets).filter((value) => value.length >= 6);
-  const blank = (text: string) => values.reduce((out, value) => out.split(value).join('••••'), text);
+  const blank = (text: string) => blankSecrets(text, secrets);
   return {
     ok: result.ok,
     ...(result.detail !== undefined && { detail: blank(result.detail) }),
     ...(result.error && { error: { ...result.error, message: blank(result.error.message) } }),
   };
+}
+
+/** `text` with every secret of a channel (of 6 characters or more) blanked out: for answers and logs alike. */
+export function blankSecrets(text: string, secrets: Record<string, string>): string {
+  return Object.values(secrets)
+    .filter((value) => value.length >= 6)
+    .reduce((out, value) => out.split(value).join('••••'), text);
 }

@@ -3,7 +3,7 @@ import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type Rout
 import type { z } from 'zod';
 import type { AgentTokenFacts } from './auth.ts';
 import type { BlobInfo, BlobStore } from './blob-store.ts';
-import { createChannelKinds, withoutSecrets } from './channels.ts';
+import { createChannelKinds, blankSecrets, withoutSecrets } from './channels.ts';
 import { consoleLogger, errorText } from './logger.ts';
 import { randomBase64Url, sha256Hex } from './internal/crypto.ts';
 import { validationError } from './internal/errors.ts';
@@ -293,6 +293,10 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     deactivateAgent: async ({ params, agent }) => engine.deactivateAgent(actorOf(agent), params.agentId),
     reactivateAgent: async ({ params, agent }) => engine.reactivateAgent(actorOf(agent), params.agentId),
     resetAgentPassword: async ({ params, agent }) => {
+      // Else a stolen session would take over its own account without knowing the password.
+      if (params.agentId === agent.id) {
+        throw new CasekitError('conflict', 'You cannot reset your own password; change it with your current one (POST /me/password).');
+      }
       // 96 random bits, shown once to the admin, who hands it over; the agent then changes it.
       const password = randomBase64Url(12);
       const record = await engine.setAgentPassword(actorOf(agent), params.agentId, await auth.hashPassword(password));
@@ -354,7 +358,8 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
         result = await spec.check(runtime(channel));
       } catch (error) {
         // An adapter answers failures; one that throws has a fault of its own, logged for the team.
-        logger.error('channel check failed', { channelId: channel.id, kind: channel.kind, error: errorText(error) });
+        // Its words may carry a secret (a URL with a bot token): blanked like the answer's.
+        logger.error('channel check failed', { channelId: channel.id, kind: channel.kind, error: blankSecrets(errorText(error), channel.secrets) });
         result = { ok: false, error: { code: 'rejected' as const, message: `The check could not finish: ${errorText(error)}`, retryable: false } };
       }
       return withoutSecrets(result, channel.secrets);

@@ -14,6 +14,22 @@ function hungUp(socket: ClientSocket, ms = 5000): Promise<string> {
   });
 }
 
+/**
+ * Holds the next agent handshake after its token was checked and before the socket joins its
+ * rooms: `checked` resolves once it is held, `release` lets it go on.
+ */
+function holdNextHandshake(t: TestServer): { checked: Promise<void>; release: () => void } {
+  let held: (() => void) | undefined;
+  const checked = new Promise<void>((resolve) => {
+    t.server.io.of('/agent').use((_socket, next) => {
+      if (held) return next();
+      held = next;
+      resolve();
+    });
+  });
+  return { checked, release: () => held!() };
+}
+
 describe('agent accounts over HTTP and sockets', () => {
   let t: TestServer;
   const login = (email: string, password = PASSWORD) => t.request('POST', '/api/v1/auth/login', { body: { email, password } });
@@ -148,6 +164,16 @@ describe('agent accounts over HTTP and sockets', () => {
     assert.equal((await t.request('POST', `/api/v1/agents/${t.agents.admin.id}/reset-password`, { token: (await login('super@example.com', reset.body.password)).body.token })).status, 403, 'only admins reset');
   });
 
+  it("refuses an admin's reset of their own password: their own change needs the current one", async () => {
+    const token = (await login('admin@example.com')).body.token as string;
+    const reset = await t.request('POST', `/api/v1/agents/${t.agents.admin.id}/reset-password`, { token });
+    assert.equal(reset.status, 409, reset.text);
+    assert.match(reset.body.error.message, /me\/password/);
+    assert.equal('password' in reset.body, false);
+    assert.equal((await me(token)).status, 200, 'their sign-in goes on');
+    assert.equal((await login('admin@example.com')).status, 200, 'their password is unchanged');
+  });
+
   it('counts wrong current passwords like failed sign-ins', async () => {
     const { token } = (await login('other@example.com', 'a brand new passphrase')).body;
     for (let i = 0; i < 3; i++) {
@@ -157,5 +183,69 @@ describe('agent accounts over HTTP and sockets', () => {
     assert.equal(blocked.status, 429);
     assert.ok(Number(blocked.headers.get('retry-after')) > 0);
     assert.equal((await login('other@example.com', 'a brand new passphrase')).status, 429, 'sign-in of that email is blocked too');
+  });
+
+  it('ends a socket whose token was signed out while its handshake was being accepted', async () => {
+    const token = (await login('agent@example.com')).body.token as string;
+    const { checked, release } = holdNextHandshake(t);
+    const connecting = connectSocket(t.url, '/agent', token);
+    await checked;
+    assert.equal((await t.request('POST', '/api/v1/auth/logout', { token })).status, 200);
+    release();
+    const socket = await connecting.catch(() => null);
+    const ended = socket && (socket.connected ? hungUp(socket, 3000) : Promise.resolve('io server disconnect'));
+    if (ended) assert.equal(await ended, 'io server disconnect', 'a signed-out token keeps no socket');
+  });
+});
+
+describe('agent management racing a change of the admin who asks', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+
+  it('refuses an admin action whose admin was demoted while the request was under way', async () => {
+    const created = await t.request('POST', '/api/v1/agents', {
+      token: t.tokens.admin,
+      body: { email: 'second@example.com', name: 'Second', role: 'admin', password: 'second admin passphrase' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const second = (await t.request('POST', '/api/v1/auth/login', { body: { email: 'second@example.com', password: 'second admin passphrase' } })).body.token as string;
+    // The reset is signed in as an admin at once, then spends a while hashing the new password:
+    // meanwhile the other admin demotes its sender.
+    const reset = t.request('POST', `/api/v1/agents/${t.agents.admin.id}/reset-password`, { token: second });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const demoted = await t.request('PATCH', `/api/v1/agents/${created.body.id}`, { token: t.tokens.admin, body: { role: 'agent' } });
+    assert.equal(demoted.status, 200, demoted.text);
+    const answer = await reset;
+    assert.equal(answer.status, 403, 'a demoted admin takes over no account');
+    assert.equal((await t.request('GET', '/api/v1/me', { token: t.tokens.admin })).status, 200, 'the admin stays signed in');
+  });
+});
+
+describe('presence that follows connections, for an agent deactivated while connecting', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ presenceFromConnections: 50 });
+  });
+  after(() => t.close());
+
+  it('never shows a deactivated agent online', async () => {
+    const token = (await t.request('POST', '/api/v1/auth/login', { body: { email: 'agent@example.com', password: PASSWORD } })).body.token as string;
+    const watcher = await connectSocket(t.url, '/agent', t.tokens.admin);
+    const seen = collectEvents(watcher);
+    const { checked, release } = holdNextHandshake(t);
+    const connecting = connectSocket(t.url, '/agent', token).catch(() => null);
+    await checked;
+    assert.equal((await t.request('POST', `/api/v1/agents/${t.agents.agent.id}/deactivate`, { token: t.tokens.admin })).status, 200);
+    release();
+    (await connecting)?.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const online = seen.events.filter((e) => e.type === 'agent.presence' && e.data.agentId === t.agents.agent.id && e.data.presence === 'online');
+    assert.deepEqual(online, [], 'nobody sees a deactivated agent come online');
+    const listed = (await t.request('GET', '/api/v1/agents', { token: t.tokens.admin })).body.items.find((a: { id: string }) => a.id === t.agents.agent.id);
+    assert.deepEqual([listed.active, listed.presence], [false, 'offline']);
+    watcher.close();
   });
 });

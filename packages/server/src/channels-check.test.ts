@@ -18,6 +18,15 @@ const careless: ChannelAdapter = {
   check: async (runtime) => ({ ok: false, error: { code: 'auth', message: `token ${(runtime.channel.secrets as { authToken: string }).authToken} refused`, retryable: false } }),
 };
 
+/** An adapter whose check throws with its token in the message, as a URL with a bot token in its path would. */
+const throwing: ChannelAdapter = {
+  ...twilioSms,
+  kind: 'throwing',
+  check: async (runtime) => {
+    throw new Error(`GET https://provider.example/bot${(runtime.channel.secrets as { authToken: string }).authToken}/me failed`);
+  },
+};
+
 // "Test this channel" end to end: the real server over loopback, each provider faked.
 describe('POST /api/v1/channels/:id/test over HTTP', () => {
   let t: TestServer;
@@ -32,7 +41,7 @@ describe('POST /api/v1/channels/:id/test over HTTP', () => {
       startTelegramFake({ botToken: BOT_TOKEN, username: 'northwind_help_bot' }),
       startSmtpSink({ user: 'support@northwind.example', password: 'relay-pass-1' }),
     ]);
-    t = await startTestServer({ channels: { adapters: [twilioSms, telegramAdapter, emailAdapter, careless], publicUrl: PUBLIC_URL }, outbox: false });
+    t = await startTestServer({ channels: { adapters: [twilioSms, telegramAdapter, emailAdapter, careless, throwing], publicUrl: PUBLIC_URL }, outbox: false });
   });
   after(async () => {
     await t?.close();
@@ -113,5 +122,16 @@ describe('POST /api/v1/channels/:id/test over HTTP', () => {
     const answer = await test(channel.id);
     assert.equal(answer.body.error.message, 'token •••• refused');
     assert.ok(!answer.text.includes(token));
+  });
+
+  it("keeps a channel's secret out of the answer and the server's log when an adapter's check throws", async () => {
+    const token = 'throwing-token-654321';
+    const channel = await createChannel(t, { kind: 'throwing', name: 'Throwing', config: { accountSid: `AC${'2'.repeat(32)}`, from: '+14155550100' }, secrets: { authToken: token } });
+    const answer = await test(channel.id);
+    assert.equal(answer.body.error.code, 'rejected');
+    assert.ok(!answer.text.includes(token));
+    const logged = t.errors.find((entry) => entry.message === 'channel check failed');
+    assert.ok(logged, 'the fault is logged for the team');
+    assert.ok(!JSON.stringify(logged).includes(token), 'the log names no secret');
   });
 });

@@ -1,4 +1,4 @@
-import { CasekitError, type Agent, type CaseEvent, type NewCaseEvent } from '@casekit/protocol';
+import { CasekitError, type Agent, type CaseEvent, type NewCaseEvent, type Permission } from '@casekit/protocol';
 import type { AgentRecord, RevokedToken } from '../ports.ts';
 import { actorIdOf, assertAdminRemains, authorize, isAgentActor } from '../rules.ts';
 import type { AgentActor, AgentPatch, SystemActor } from '../types.ts';
@@ -14,6 +14,18 @@ type Actor = AgentActor | SystemActor;
 const MAX_REVOKED = 200;
 
 const isSelf = (actor: Actor, agentId: string) => isAgentActor(actor) && actor.agent.id === agentId;
+
+/**
+ * Authorizes the actor as the store has them now, inside the transaction: a request signed in
+ * before its agent was demoted or deactivated must not act on the role it had then.
+ */
+export async function authorizeCurrent(step: Step, actor: Actor, permission: Permission): Promise<void> {
+  if (!isAgentActor(actor)) return authorize(actor, permission);
+  const current = await step.tx.getAgent(actor.workspaceId, actor.agent.id);
+  if (!current) throw new CasekitError('forbidden', 'Your account no longer exists in this workspace.');
+  if (current.active === false) throw new CasekitError('agent_deactivated', 'This account is deactivated; an admin of this workspace can reactivate it.');
+  authorize({ ...actor, agent: current }, permission);
+}
 
 async function requireAgent(step: Step, workspaceId: string, agentId: string): Promise<AgentRecord> {
   const agent = await step.tx.getAgent(workspaceId, agentId);
@@ -37,7 +49,7 @@ async function save(step: Step, actor: Actor, before: AgentRecord, next: AgentRe
 export function updateAgent(ctx: EngineContext, actor: Actor, agentId: string, patch: AgentPatch): Promise<Agent> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async (step) => {
-    authorize(actor, 'manageAgents');
+    await authorizeCurrent(step, actor, 'manageAgents');
     const current = await requireAgent(step, workspaceId, agentId);
     const next: AgentRecord = {
       ...current,
@@ -60,7 +72,7 @@ export function updateAgent(ctx: EngineContext, actor: Actor, agentId: string, p
 export function deactivateAgent(ctx: EngineContext, actor: Actor, agentId: string): Promise<Agent> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async (step) => {
-    authorize(actor, 'manageAgents');
+    await authorizeCurrent(step, actor, 'manageAgents');
     if (isSelf(actor, agentId)) throw new CasekitError('conflict', 'You cannot deactivate your own account; ask another admin.');
     const current = await requireAgent(step, workspaceId, agentId);
     if (!current.active) return publicAgent(current);
@@ -74,7 +86,7 @@ export function deactivateAgent(ctx: EngineContext, actor: Actor, agentId: strin
 export function reactivateAgent(ctx: EngineContext, actor: Actor, agentId: string): Promise<Agent> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async (step) => {
-    authorize(actor, 'manageAgents');
+    await authorizeCurrent(step, actor, 'manageAgents');
     const current = await requireAgent(step, workspaceId, agentId);
     if (current.active) return publicAgent(current);
     return save(step, actor, current, { ...current, active: true });
@@ -89,7 +101,7 @@ export function reactivateAgent(ctx: EngineContext, actor: Actor, agentId: strin
 export function setAgentPassword(ctx: EngineContext, actor: Actor, agentId: string, passwordHash: string): Promise<AgentRecord> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async (step) => {
-    if (!isSelf(actor, agentId)) authorize(actor, 'manageAgents');
+    if (!isSelf(actor, agentId)) await authorizeCurrent(step, actor, 'manageAgents');
     const current = await requireAgent(step, workspaceId, agentId);
     if (current.kind !== 'human') throw new CasekitError('conflict', `${current.name} is a bot; bots sign in with tokens, not passwords.`);
     const next: AgentRecord = { ...current, passwordHash, tokenGeneration: (current.tokenGeneration ?? 0) + 1, revokedTokens: [] };

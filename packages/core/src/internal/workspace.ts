@@ -6,6 +6,7 @@ import type { AgentActor, ChannelPatch, CreateAgentInput, CreateChannelInput, Cr
 import { DEFAULT_CAPACITY, DEFAULT_SETTINGS } from '../defaults.ts';
 import { publicAgent, publicChannel } from '../visibility.ts';
 import { notFound, type EngineContext } from './context.ts';
+import { authorizeCurrent } from './agents.ts';
 
 export function ensureWorkspace(
   ctx: EngineContext,
@@ -38,8 +39,9 @@ export function createAgent(ctx: EngineContext, actor: AgentActor | SystemActor,
   const { workspaceId } = actor;
   return ctx.run(
     workspaceId,
-    async ({ tx, emit, at }) => {
-      authorize(actor, 'createAgent');
+    async (step) => {
+      const { tx, emit, at } = step;
+      await authorizeCurrent(step, actor, 'createAgent');
       const email = input.email.toLowerCase();
       if (await tx.getAgentByEmail(workspaceId, email)) {
         throw new CasekitError('conflict', `An agent with email "${email}" already exists.`, {
@@ -137,6 +139,10 @@ export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor,
     if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
     const agent = await tx.getAgent(workspaceId, agentId);
     if (!agent) throw notFound('agent', agentId);
+    // A connection accepted just before the deactivation must not bring them back online.
+    if (agent.active === false && presence !== 'offline') {
+      throw new CasekitError('conflict', `${agent.name} is deactivated and stays offline; an admin can reactivate them.`);
+    }
     const presenceChosen = isAgentActor(actor);
     if (agent.presence === presence && (agent.presenceChosen ?? false) === presenceChosen) return publicAgent(agent);
     const updated = { ...agent, presence, presenceChosen };

@@ -109,6 +109,12 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     limitSocket(socket, maxQueuedBytes, logger);
     void socket.join(agentsRoom(workspaceId));
     void socket.join(agentRoom(workspaceId, agent.id));
+    // A sign-out, deactivation or new password committed after the handshake's check but before
+    // the socket joined its agent's room was missed by the session guard: check once more.
+    authenticateAgent(store, auth, workspaceId, socket.data.token).then(
+      (current) => void (socket.data.agent = current),
+      () => socket.disconnect(true),
+    );
     presence?.(socket);
     socket.on('resume', onResume(socket, () => ({ agentId: agent.id })));
     relayAgentTyping(socket, typingDeps);

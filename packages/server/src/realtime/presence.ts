@@ -50,7 +50,7 @@ export function followPresence(
     // Read now, not at the handshake: a grace timer may have written offline in between.
     void store
       .getAgent(workspaceId, agent.id)
-      .then((fresh) => (fresh && fresh.presence !== 'away' && !(fresh.presence === 'offline' && fresh.presenceChosen) ? setPresence(agent.id, 'online') : undefined))
+      .then((fresh) => (fresh && fresh.active !== false && fresh.presence !== 'away' && !(fresh.presence === 'offline' && fresh.presenceChosen) ? setPresence(agent.id, 'online') : undefined))
       .catch((error: unknown) => logger.warn('presence read failed', { agentId: agent.id, error: errorText(error) }));
     socket.on('disconnect', () => {
       clearTimeout(leaving.get(agent.id));
