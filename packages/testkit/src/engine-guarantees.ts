@@ -42,6 +42,8 @@ export function describeEngineGuarantees(makeStore: () => Promise<Store>): void 
       published = [];
       engine = createCaseEngine({ store, clock, publisher: { publish: (events) => void published.push(...events) } });
       await seedEngineWorkspace(store);
+      // The admin these tests act as exists, as the engine checks the acting agent as stored.
+      await engine.createAgent({ workspaceId: WS, system: 'test' }, { id: 'ag_admin', email: 'ag_admin@example.com', name: 'Ada', role: 'admin', passwordHash: null });
     });
     afterEach(async () => store?.close());
 
@@ -142,6 +144,7 @@ export function describeEngineGuarantees(makeStore: () => Promise<Store>): void 
       it('logs every kind of change at the engine\'s clock, each a valid event, and publishes each once after its commit', async () => {
         clock.set(Date.parse('2026-05-01T10:00:00.000Z'));
         const before = await store.lastSeq(WS);
+        published.length = 0;
         const x = await fromWeb('hello', 'anon:x');
         await engine.markCaseRead(ann, x.case.id);
         await engine.updateCustomer(ann, x.customer.id, { name: 'Xavier' });
