@@ -69,12 +69,15 @@ function refuseFor(wait: number, what: string): void {
   });
 }
 
-/** The places a channel's config sends it (URLs, hosts, ports), as one comparable text. */
+/**
+ * The places a channel's config sends it (URLs, hosts, ports) and how (`secure`: TLS to the SMTP
+ * relay, so turning it off would send the stored password in the clear), as one comparable text.
+ */
 function destinationsOf(config: unknown, path = ''): string {
   if (typeof config !== 'object' || config === null) return '';
   return Object.entries(config)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([key, value]) => (typeof value === 'object' ? destinationsOf(value, `${path}${key}.`) : /(url|host|port)$/i.test(key) ? `${path}${key}=${String(value)};` : ''))
+    .map(([key, value]) => (typeof value === 'object' ? destinationsOf(value, `${path}${key}.`) : /(url|host|port|secure)$/i.test(key) ? `${path}${key}=${String(value)};` : ''))
     .join('');
 }
 

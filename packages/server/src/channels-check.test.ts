@@ -94,6 +94,15 @@ describe('POST /api/v1/channels/:id/test over HTTP', () => {
     assert.deepEqual([refused.body.ok, refused.body.error.code, refused.body.error.field], [false, 'auth', 'secrets.smtpPassword']);
     assert.ok(!refused.text.includes('not-the-password'));
 
+    // Secure on and then off: the password would go out in the clear, so it must be given again.
+    const tls = await t.request('PATCH', `/api/v1/channels/${mail.id}`, { token: t.tokens.admin, body: { config: { address: 'support@northwind.example', inbound: 'smtp', smtp: { ...smtp, secure: true } }, secrets: { smtpPassword: 'relay-pass-1' } } });
+    assert.equal(tls.status, 200, tls.text);
+    const plain = await t.request('PATCH', `/api/v1/channels/${mail.id}`, { token: t.tokens.admin, body: { config: { address: 'support@northwind.example', inbound: 'smtp', smtp } } });
+    assert.equal(plain.status, 400, plain.text);
+    assert.match(plain.text, /secrets\.smtpPassword/);
+    const kept = await t.request('GET', `/api/v1/channels/${mail.id}`, { token: t.tokens.admin });
+    assert.deepEqual([kept.body.config.smtp.secure, kept.body.secretNames], [true, ['smtpPassword']], 'nothing changed');
+
     const port = Number(new URL(await unreachableUrl()).port);
     const moved = await t.request('PATCH', `/api/v1/channels/${mail.id}`, { token: t.tokens.admin, body: { config: { address: 'support@northwind.example', inbound: 'smtp', smtp: { ...smtp, port } }, secrets: { smtpPassword: 'relay-pass-1' } } });
     assert.equal(moved.status, 200, moved.text);
