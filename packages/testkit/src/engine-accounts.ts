@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createCaseEngine, tokenRefusal, type AgentActor, type CaseEngine, type Store, type SystemActor } from '@casekit/core';
+import { createCaseEngine, tokenRefusal, type CaseEngine, type Store } from '@casekit/core';
 import { customerDisplayName, type CaseEvent } from '@casekit/protocol';
 import { Agent as AgentSchema } from '@casekit/protocol/schemas';
 import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
+import { ENGINE_ACTORS, WS } from './engine-actors.ts';
 
-const WS = 'ws_engine';
 const HOUR = 3_600_000;
 
 /**
@@ -18,10 +18,7 @@ export function describeAccountsAndCustomerSearch(makeStore: () => Promise<Store
     let engine: CaseEngine;
     let clock: ReturnType<typeof createManualClock>;
     let published: CaseEvent[];
-    const system: SystemActor = { workspaceId: WS, system: 'test' };
-    const ann: AgentActor = { workspaceId: WS, agent: { id: 'ag_ann', name: 'Ann', role: 'agent', kind: 'human' } };
-    const sup: AgentActor = { workspaceId: WS, agent: { id: 'ag_sup', name: 'Sam', role: 'supervisor', kind: 'human' } };
-    const admin: AgentActor = { workspaceId: WS, agent: { id: 'ag_admin', name: 'Ada', role: 'admin', kind: 'human' } };
+    const { system, ann, sup, admin } = ENGINE_ACTORS;
     const record = async (id: string) => (await store.getAgent(WS, id))!;
 
     beforeEach(async () => {
@@ -125,8 +122,7 @@ export function describeAccountsAndCustomerSearch(makeStore: () => Promise<Store
   describe('case search by customer', () => {
     let store: Store;
     let engine: CaseEngine;
-    const system: SystemActor = { workspaceId: WS, system: 'test' };
-    const sup: AgentActor = { workspaceId: WS, agent: { id: 'ag_sup', name: 'Sam', role: 'supervisor', kind: 'human' } };
+    const { system, sup } = ENGINE_ACTORS;
     const numbers = async (q: string, extra: object = {}) =>
       (await store.listCases(WS, { q, limit: 50, ...extra })).items.map((c) => c.number).sort((a, b) => a - b);
 

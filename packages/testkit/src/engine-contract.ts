@@ -14,14 +14,13 @@ import {
   type OutboundMessage,
   type OutboxWorkerOptions,
   type Store,
-  type SystemActor,
 } from '@casekit/core';
 import { describeEngineGuarantees } from './engine-guarantees.ts';
 import { describeAccountsAndCustomerSearch } from './engine-accounts.ts';
 import { CHANNEL_CAPABILITIES, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema } from '@casekit/protocol/schemas';
+import { ENGINE_ACTORS, WS } from './engine-actors.ts';
 
-const WS = 'ws_engine';
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
 
 /** A clock the test moves by hand. */
@@ -56,9 +55,7 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     let engine: CaseEngine;
     let clock: ReturnType<typeof createManualClock>;
     let published: CaseEvent[];
-    const system: SystemActor = { workspaceId: WS, system: 'test' };
-    const ann: AgentActor = { workspaceId: WS, agent: { id: 'ag_ann', name: 'Ann', role: 'agent', kind: 'human' } };
-    const sup: AgentActor = { workspaceId: WS, agent: { id: 'ag_sup', name: 'Sam', role: 'supervisor', kind: 'human' } };
+    const { system, ann, sup } = ENGINE_ACTORS;
     const fromWeb = (text: string, externalId = 'anon:1', extra: object = {}) =>
       engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId, name: 'Dana' }, text, ...extra });
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createCaseEngine, type AgentActor, type CaseEngine, type CustomerActor, type Store, type SystemActor } from '@casekit/core';
+import { createCaseEngine, type CaseEngine, type CustomerActor, type Store } from '@casekit/core';
 import { CasekitError, type CaseEvent } from '@casekit/protocol';
 import { CaseEvent as CaseEventSchema } from '@casekit/protocol/schemas';
 import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
 import { runVisibilityProperty } from './visibility-property.ts';
+import { ENGINE_ACTORS, WS } from './engine-actors.ts';
 
-const WS = 'ws_engine';
 
 /** Rejects with a CasekitError of `code`. */
 async function rejectsWith(promise: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
@@ -29,10 +29,7 @@ export function describeEngineGuarantees(makeStore: () => Promise<Store>): void 
     let engine: CaseEngine;
     let clock: ReturnType<typeof createManualClock>;
     let published: CaseEvent[];
-    const system: SystemActor = { workspaceId: WS, system: 'test' };
-    const ann: AgentActor = { workspaceId: WS, agent: { id: 'ag_ann', name: 'Ann', role: 'agent', kind: 'human' } };
-    const sup: AgentActor = { workspaceId: WS, agent: { id: 'ag_sup', name: 'Sam', role: 'supervisor', kind: 'human' } };
-    const admin: AgentActor = { workspaceId: WS, agent: { id: 'ag_admin', name: 'Ada', role: 'admin', kind: 'human' } };
+    const { system, ann, sup, admin } = ENGINE_ACTORS;
     const fromWeb = (text: string, externalId: string, extra: object = {}) =>
       engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId, name: externalId }, text, ...extra });
 
