@@ -106,18 +106,6 @@ export const agentsStyles = css`
     border-radius: var(--_radius-sm);
     background: var(--_surface);
   }
-  .control {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-  }
-  .control label {
-    font-weight: 550;
-  }
-  .help {
-    color: var(--_muted);
-    font-size: 0.84em;
-  }
   .field-error {
     color: var(--_danger);
     font-size: 0.86em;

@@ -5,7 +5,7 @@ import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import { PERMISSIONS, ROLES, roleAtLeast } from '@casekit/protocol';
 import type { Agent, Presence, Role } from '@casekit/protocol';
-import { themeStyles } from '../internal/theme.ts';
+import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { agentsStyles } from './agents.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
@@ -47,7 +47,7 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
  */
 @customElement('casekit-agents')
 export class CasekitAgents extends LitElement {
-  static override styles = [themeStyles, agentsStyles];
+  static override styles = [themeStyles, formControlStyles, agentsStyles];
 
   /** The agent client; defaults to the one provided by an ancestor. */
   @property({ attribute: false }) accessor client: AgentClient | undefined;

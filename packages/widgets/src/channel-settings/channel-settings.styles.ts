@@ -230,14 +230,6 @@ export const channelSettingsStyles = css`
     padding-inline: 4px;
     font-weight: 600;
   }
-  .control {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-  }
-  .control label {
-    font-weight: 550;
-  }
   .control.check {
     flex-direction: row;
     flex-wrap: wrap;
@@ -251,10 +243,6 @@ export const channelSettingsStyles = css`
   .required {
     color: var(--_danger);
     margin-inline-start: 2px;
-  }
-  .help {
-    color: var(--_muted);
-    font-size: 0.84em;
   }
   .field[aria-invalid='true'] {
     border-color: var(--_danger);

@@ -177,3 +177,19 @@ export const themeStyles = css`
     }
   }
 `;
+
+/** A labelled form field (`.control` around a label and its input) and its help text, as the admin views and the workbench's dialogs lay them out. */
+export const formControlStyles = css`
+  .control {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .control label {
+    font-weight: 550;
+  }
+  .help {
+    color: var(--_muted);
+    font-size: 0.84em;
+  }
+`;

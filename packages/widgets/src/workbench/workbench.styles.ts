@@ -90,18 +90,6 @@ export const workbenchStyles = css`
     margin: 0;
     font-size: 1.1em;
   }
-  .control {
-    display: flex;
-    flex-direction: column;
-    gap: 4px;
-  }
-  .control label {
-    font-weight: 550;
-  }
-  .help {
-    color: var(--_muted);
-    font-size: 0.84em;
-  }
   .actions {
     display: flex;
     justify-content: flex-end;

@@ -6,7 +6,7 @@ import type { AgentClient } from '@casekit/sdk';
 import { PERMISSIONS, PRESENCES, roleAtLeast } from '@casekit/protocol';
 import type { Agent, Case, Presence } from '@casekit/protocol';
 import type { CasekitApiError } from '@casekit/sdk';
-import { themeStyles } from '../internal/theme.ts';
+import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { workbenchStyles } from './workbench.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
@@ -88,7 +88,7 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  */
 @customElement('casekit-workbench')
 export class CasekitWorkbench extends LitElement {
-  static override styles = [themeStyles, workbenchStyles];
+  static override styles = [themeStyles, formControlStyles, workbenchStyles];
 
   /** Origin of the casekit server (used when no `client` is given). */
   @property({ attribute: 'base-url' }) accessor baseUrl = '';
