@@ -33,6 +33,12 @@ async function requireAgent(step: Step, workspaceId: string, agentId: string): P
   return agent;
 }
 
+/** Saves a change of role or activity, refused when it would leave the workspace without an active admin. */
+async function saveKeepingAnAdmin(step: Step, actor: Actor, current: AgentRecord, next: AgentRecord): Promise<Agent> {
+  assertAdminRemains((await step.tx.listAgents(current.workspaceId)).map(publicAgent), publicAgent(current), publicAgent(next));
+  return save(step, actor, current, next);
+}
+
 /** Writes the agent and tells everyone: `agent.updated`, and `agent.presence` when that moved. */
 async function save(step: Step, actor: Actor, before: AgentRecord, next: AgentRecord): Promise<Agent> {
   await step.tx.updateAgent(next);
@@ -60,8 +66,7 @@ export function updateAgent(ctx: EngineContext, actor: Actor, agentId: string, p
       ...(patch.languages !== undefined && { languages: [...new Set(patch.languages)] }),
     };
     if (Object.keys(diff(current, next, ['name', 'role', 'teams', 'skills', 'languages'])).length === 0) return publicAgent(current);
-    assertAdminRemains((await step.tx.listAgents(workspaceId)).map(publicAgent), publicAgent(current), publicAgent(next));
-    return save(step, actor, current, next);
+    return saveKeepingAnAdmin(step, actor, current, next);
   });
 }
 
@@ -77,8 +82,7 @@ export function deactivateAgent(ctx: EngineContext, actor: Actor, agentId: strin
     const current = await requireAgent(step, workspaceId, agentId);
     if (!current.active) return publicAgent(current);
     const next: AgentRecord = { ...current, active: false, presence: 'offline', tokenGeneration: (current.tokenGeneration ?? 0) + 1, revokedTokens: [] };
-    assertAdminRemains((await step.tx.listAgents(workspaceId)).map(publicAgent), publicAgent(current), publicAgent(next));
-    return save(step, actor, current, next);
+    return saveKeepingAnAdmin(step, actor, current, next);
   });
 }
 
