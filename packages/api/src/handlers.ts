@@ -285,6 +285,7 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     },
     mergeCustomer: async ({ params, body, agent }) => engine.mergeCustomers(actorOf(agent), params.customerId, body.sourceCustomerId),
 
+    getQueue: async ({ agent }) => engine.queue(actorOf(agent)),
     listAgents: async () => ({ items: (await store.listAgents(workspaceId)).map(publicAgent) }),
     createAgent: async ({ body, agent, idempotency }) => {
       const { password, ...rest } = body;
@@ -425,8 +426,8 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       const agentsAvailable = agents.some((a) => a.kind === 'human' && a.presence === 'online');
       // Only the visitor's own case, and only its place: never who else waits or for what.
       const kase = visitor ? await store.findActiveCase(workspaceId, (await resolveVisitor(store, visitor)).id) : null;
-      const queuePosition = kase ? await store.queuePosition(workspaceId, kase.id) : null;
-      return { agentsAvailable, queuePosition };
+      const place = kase ? await engine.placeInQueue(workspaceId, kase.id) : null;
+      return { agentsAvailable, queuePosition: place?.position ?? null, estimatedWaitSeconds: place?.estimatedWaitSeconds ?? null };
     },
 
     updateVisitorProfile: async ({ body, visitor }) => {

@@ -195,6 +195,22 @@ export const OPERATION_EXAMPLES: { [K in RouteName]: OperationExample<K> } = {
     response: { items: [{ customer: { ...customer, id: 'cu_mlopez', identities: [], splynxId: null, attributes: {} }, reasons: ['email', 'name'] }] },
   },
   mergeCustomer: { params: customerParams, request: { sourceCustomerId: 'cu_mlopez' }, response: customer },
+  getQueue: {
+    response: {
+      at: '2026-03-02T09:15:00.000Z',
+      cases: [
+        {
+          case: { ...kase, assigneeId: null, priority: 'high', skills: [{ name: 'billing', minLevel: 3 }], queuedAt: '2026-03-02T09:12:00.000Z' },
+          channel: 'webchat',
+          waitingSince: '2026-03-02T09:12:00.000Z',
+          position: 1,
+          estimatedWaitSeconds: 300,
+          policyId: 'default',
+        },
+      ],
+      agents: [{ agentId: agent.id, presence: 'online', load: { webchat: 3, email: 4 }, capacity: { webchat: 3, email: 10 } }],
+    },
+  },
   listAgents: { response: { items: [agent] } },
   createAgent: {
     request: { email: 'sam@fibrelink.example', name: 'Sam Ortiz', password: 'a long first password', role: 'agent', teams: ['support'], languages: ['en'] },
@@ -247,7 +263,7 @@ export const OPERATION_EXAMPLES: { [K in RouteName]: OperationExample<K> } = {
   visitorSend: { request: { text: visitorMessage.text, clientMessageId: 'cm_v81d0e', attachments: [attachment] }, response: visitorMessage },
   visitorHistory: { query: page, response: { items: [visitorMessage, message], nextCursor: null } },
   visitorConversation: { params: { conversationId: conversation.id }, query: page, response: { items: [visitorMessage, message], nextCursor: null } },
-  visitorStatus: { response: { agentsAvailable: true, queuePosition: 2 } },
+  visitorStatus: { response: { agentsAvailable: true, queuePosition: 2, estimatedWaitSeconds: 300 } },
   updateVisitorProfile: { request: { name: 'Maria Lopez', email: 'maria.lopez@mail.example' }, response: { name: 'Maria Lopez' } },
   visitorUpload: { query: { name: 'router-lights.jpg' }, response: attachment },
   upload: { query: { name: 'line-test.pdf' }, response: { name: 'line-test.pdf', contentType: 'application/pdf', size: 48_310, url: '/api/v1/uploads/up_L7cD2qW9eR3tY6uI1oP5aZ' } },

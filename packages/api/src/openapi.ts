@@ -101,7 +101,7 @@ function componentRegistry(): { registry: z.core.$ZodRegistry<{ id: string }>; i
     idOf.set(schema, id);
   };
   for (const [name, value] of Object.entries(schemas)) {
-    if (name.endsWith('Query') || !(value instanceof z.ZodObject || value instanceof z.ZodEnum || value instanceof z.ZodUnion)) continue;
+    if (name.endsWith('Query') || !(value instanceof z.ZodObject || value instanceof z.ZodEnum || value instanceof z.ZodUnion || value instanceof z.ZodLazy)) continue;
     add(value, name);
   }
   const title = (name: string) => name[0]!.toUpperCase() + name.slice(1);

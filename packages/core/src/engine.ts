@@ -6,6 +6,7 @@ import { createContext, type EngineContext } from './internal/context.ts';
 import { mergeCases, updateCase } from './internal/cases.ts';
 import { createCustomer, identifyVisitor, linkIdentity, mergeCustomers, updateCustomer } from './internal/customers.ts';
 import { ingest } from './internal/ingest.ts';
+import { createRoutingMemory, placeInQueue, queueView, routeWaitingCases } from './internal/assignment.ts';
 import { agentMessage, applyReceipt, listReplyChannels, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
 import { deactivateAgent, reactivateAgent, revokeToken, setAgentPassword, updateAgent } from './internal/agents.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
@@ -43,6 +44,7 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     options.onPublishError ?? ((error) => console.error('publishing committed events failed', error)),
   );
   const ctx: EngineContext = { ...base, capabilitiesOf: options.channelCapabilities ?? (() => undefined) };
+  const routing = createRoutingMemory();
   return {
     ingest: (input) => ingest(ctx, input),
     reply: (actor, input, opts) => agentMessage(ctx, actor, input, false, opts),
@@ -70,5 +72,8 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     revokeToken: (actor, agentId, token) => revokeToken(ctx, actor, agentId, token),
     createChannel: (actor, input, opts) => createChannel(ctx, actor, input, opts),
     updateChannel: (actor, channelId, patch) => updateChannel(ctx, actor, channelId, patch),
+    routeWaitingCases: (actor) => routeWaitingCases(ctx, routing, actor),
+    placeInQueue: (workspaceId, caseId) => placeInQueue(ctx, routing, workspaceId, caseId),
+    queue: (actor) => queueView(ctx, routing, actor),
   };
 }

@@ -75,6 +75,10 @@ export type { CaseSearch } from './search.ts';
 // Ids
 export { newId } from './ids.ts';
 
+// Routing: passes run when what they depend on changes
+export { createRouter } from './router.ts';
+export type { Router, RouterOptions } from './router.ts';
+
 // Outbox
 export { createOutboxWorker, defaultBackoff } from './outbox.ts';
 export { suggestMerges } from './merge-suggestions.ts';

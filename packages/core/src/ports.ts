@@ -52,6 +52,8 @@ export interface AgentRecord extends Agent {
    * connection.
    */
   presenceChosen?: boolean;
+  /** When routing last gave them a case: least-loaded ties go to who waited longest. */
+  lastAssignedAt?: string;
 }
 
 /** Case list filter with `assignee: "me"` already resolved to an id. */

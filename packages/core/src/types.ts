@@ -10,10 +10,12 @@ import type {
   DeliveryStatus,
   Message,
   Presence,
+  QueueResponse,
   ReplyChannel,
   Workspace,
   WorkspaceSettings,
 } from '@casekit/protocol';
+import type { Assignment, QueuedCase } from '@casekit/routing';
 import type { AgentRecord, MessageDelivery, RevokedToken } from './ports.ts';
 
 /** A message from a customer (or a bot speaking for one), already normalized by its channel adapter. */
@@ -196,6 +198,7 @@ export interface AgentPatch {
   teams?: string[];
   skills?: Agent['skills'];
   languages?: string[];
+  capacity?: Agent['capacity'];
 }
 
 /** A new channel, its settings already checked by the kind's adapter. */
@@ -271,7 +274,7 @@ export interface CaseEngine {
   ensureWorkspace(input: { id: string; name?: string; settings?: Partial<WorkspaceSettings> }): Promise<Workspace & { settings: WorkspaceSettings }>;
   updateSettings(actor: AgentActor | SystemActor, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings>;
   createAgent(actor: AgentActor | SystemActor, input: CreateAgentInput, options?: CreateOptions): Promise<Agent>;
-  /** An admin changes an agent's name, role, teams, skills or languages; never the last active admin's role. */
+  /** An admin changes an agent's name, role, teams, skills, languages or capacity; never the last active admin's role. */
   updateAgent(actor: AgentActor | SystemActor, agentId: string, patch: AgentPatch): Promise<Agent>;
   /** An admin deactivates an agent: no sign-in, no token works, offline; their cases stay. Not oneself, nor the last active admin. */
   deactivateAgent(actor: AgentActor | SystemActor, agentId: string): Promise<Agent>;
@@ -286,5 +289,24 @@ export interface CaseEngine {
   revokeToken(actor: AgentActor | SystemActor, agentId: string, token: RevokedToken): Promise<Agent>;
   createChannel(actor: AgentActor | SystemActor, input: CreateChannelInput, options?: CreateOptions): Promise<Channel>;
   updateChannel(actor: AgentActor | SystemActor, channelId: string, patch: ChannelPatch): Promise<Channel>;
+  /**
+   * One routing pass: gives waiting cases to eligible agents with free slots under the
+   * workspace's policies (see docs/routing.md). Run it whenever the queue, presence or load changed.
+   */
+  routeWaitingCases(actor: SystemActor): Promise<RoutingPass>;
+  /** Where a waiting case stands (its place and a rough wait), for the customer; null when it is not waiting. */
+  placeInQueue(workspaceId: string, caseId: string): Promise<QueuedCase | null>;
+  /** The live queue and every agent's load, for supervisors. */
+  queue(actor: AgentActor): Promise<QueueResponse>;
+}
+
+/** What one routing pass did. */
+export interface RoutingPass {
+  /** The cases it gave out, in the order it did. */
+  assignments: Assignment[];
+  /** How many cases still wait. */
+  waiting: number;
+  /** When a waiting case's requirements widen next: run a pass then. */
+  nextWideningAt?: string;
 }
 

@@ -11,7 +11,7 @@ import {
   createChannelKinds,
   type ChannelKindSpec,
 } from '@casekit/api';
-import { createCaseEngine, type AgentActor, type CaseEngine, type ChannelRecord, type ChannelRuntime, type Store, type SystemActor } from '@casekit/core';
+import { createCaseEngine, createRouter, type AgentActor, type CaseEngine, type ChannelRecord, type ChannelRuntime, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, type CaseEvent, type RouteName } from '@casekit/protocol';
 import { ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { createMemoryStore } from '@casekit/store-memory';
@@ -122,7 +122,10 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
   };
   const listeners = new Set<(events: readonly CaseEvent[]) => void>();
   const store = createMemoryStore();
+  // Routing runs as on the server: cases go to online agents with room as soon as they wait.
+  const router = createRouter({ engine: () => engine, onError: (error) => console.error('a mock routing pass failed', error) });
   const publish = (events: readonly CaseEvent[]) => {
+    router.publish(events);
     for (const listener of listeners) {
       try {
         listener(events);
@@ -217,5 +220,6 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
   if (seed === 'demo') await seedDemo(mock);
   else if (seed === 'empty') await seedEmpty(mock);
   else await seed(mock);
+  router.start([workspaceId]);
   return mock;
 }

@@ -282,6 +282,8 @@ export const AgentCreateRequest = z
     teams: z.array(z.string().min(1).max(60)).max(20).default([]),
     skills: z.array(Skill).max(50).default([]),
     languages: z.array(z.string().min(2).max(10)).max(20).default(['en']),
+    /** Open cases of each channel kind routing gives them at once; default 5 of each messaging kind and 10 emails. */
+    capacity: z.partialRecord(ChannelKind, z.number().int().min(0).max(100)).optional(),
   })
   .strict();
 export type AgentCreateRequest = z.input<typeof AgentCreateRequest>;
@@ -296,9 +298,11 @@ export const AgentUpdateRequest = z
     teams: z.array(z.string().trim().min(1).max(60)).max(20).optional(),
     skills: z.array(Skill).max(50).optional(),
     languages: z.array(z.string().min(2).max(10)).max(20).optional(),
+    /** Open cases of each channel kind routing gives them at once; a kind left out gets none. */
+    capacity: z.partialRecord(ChannelKind, z.number().int().min(0).max(100)).optional(),
   })
   .strict()
-  .refine((v) => Object.values(v).some((value) => value !== undefined), { message: 'send at least one of name, role, teams, skills or languages' });
+  .refine((v) => Object.values(v).some((value) => value !== undefined), { message: 'send at least one of name, role, teams, skills, languages or capacity' });
 export interface AgentUpdateRequest extends z.infer<typeof AgentUpdateRequest> {}
 
 /**
@@ -459,6 +463,8 @@ export const VisitorStatusResponse = z.object({
   agentsAvailable: z.boolean(),
   /** 1-based place of the visitor's waiting case among unassigned cases; null when not waiting (or no token was sent). */
   queuePosition: z.number().int().positive().nullable(),
+  /** Rough seconds until an agent takes the case; null when not waiting or nobody who could take it is online. */
+  estimatedWaitSeconds: z.number().int().min(0).nullable(),
 });
 export interface VisitorStatusResponse extends z.infer<typeof VisitorStatusResponse> {}
 
@@ -502,3 +508,32 @@ export const FileBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 't
 
 export const HealthResponse = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });
 export interface HealthResponse extends z.infer<typeof HealthResponse> {}
+
+// ---- queue ----
+/** A waiting case in routing order, with its place among cases of its team and channel kind. */
+export const QueueEntry = z.object({
+  case: Case,
+  /** The channel kind it is routed on. */
+  channel: ChannelKind,
+  /** Since when it waits (its place in line counts from here). */
+  waitingSince: Timestamp,
+  position: z.number().int().positive(),
+  /** Rough seconds until an agent takes it; 0 when routing is giving it out now, null when nobody who could is online. */
+  estimatedWaitSeconds: z.number().int().min(0).nullable(),
+  /** The routing policy that applies to it. */
+  policyId: z.string(),
+});
+export interface QueueEntry extends z.infer<typeof QueueEntry> {}
+
+/** An agent's open cases and capacity per channel kind. */
+export const AgentLoad = z.object({
+  agentId: Id,
+  presence: Presence,
+  load: z.partialRecord(ChannelKind, z.number().int().min(0)),
+  capacity: z.partialRecord(ChannelKind, z.number().int().min(0)),
+});
+export interface AgentLoad extends z.infer<typeof AgentLoad> {}
+
+/** The live queue: waiting cases in routing order (highest priority, then longest waiting), and each routable agent's load. */
+export const QueueResponse = z.object({ at: Timestamp, cases: z.array(QueueEntry), agents: z.array(AgentLoad) });
+export interface QueueResponse extends z.infer<typeof QueueResponse> {}

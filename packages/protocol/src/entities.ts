@@ -9,7 +9,8 @@ import {
   Priority,
   Role,
 } from './enums.ts';
-import { MAX_TEMPLATE_LENGTH, templateVariableCount } from './values.ts';
+import { RoutingSettings, SkillRequirement } from './routing.ts';
+import { MAX_TEMPLATE_LENGTH, ROUTING_SELECTIONS, templateVariableCount } from './values.ts';
 
 /** Opaque identifier: letters, digits, `_` and `-`, at most 64 characters. */
 export const Id = z
@@ -37,6 +38,8 @@ export const WorkspaceSettings = z.object({
   reopenWindowHours: z.number().int().min(0).max(24 * 90),
   /** Business name shown to customers in the chat. */
   displayName: z.string().min(1).max(200),
+  /** How new cases are prioritized and given to agents; absent: the built-in defaults (docs/routing.md). */
+  routing: RoutingSettings.optional(),
 });
 export interface WorkspaceSettings extends z.infer<typeof WorkspaceSettings> {}
 
@@ -115,7 +118,14 @@ export const Case = z.object({
   customerId: Id,
   assigneeId: Id.nullable(),
   team: z.string().nullable(),
-  skills: z.array(z.string()),
+  /** Skills an agent needs to take it, each with the lowest level that will do (set by routing rules). */
+  skills: z.array(SkillRequirement),
+  /** The language the customer writes in, when known: routing prefers agents who speak it. */
+  language: z.string().min(2).max(10).nullable().optional(),
+  /** Since when it waits for an agent: set when it starts waiting, kept while assigned so a released case keeps its place. */
+  queuedAt: Timestamp.nullable().optional(),
+  /** The agent who last served this customer when the case opened: sticky routing offers it to them first. */
+  previousAgentId: Id.nullable().optional(),
   tags: z.array(z.string().min(1).max(60)),
   /** Channel kinds this case has conversations on, first one first. */
   channels: z.array(ChannelKind),
@@ -231,6 +241,15 @@ const eventBase = {
   customerId: Id.nullable(),
 };
 
+/** Why routing changed a case: the policy, and the reason (how the agent was chosen, or that its agent went offline). */
+export const RoutingNote = z.object({
+  policyId: z.string(),
+  reason: z.enum(['sticky', ...ROUTING_SELECTIONS, 'agent-offline']),
+  /** The widening step that made the agent eligible (0 for a release). */
+  step: z.number().int().min(0),
+});
+export interface RoutingNote extends z.infer<typeof RoutingNote> {}
+
 /** Every state change, in per-workspace `seq` order. The log feeds realtime, timeline and replay. */
 export const CaseEvent = z.discriminatedUnion('type', [
   z.object({
@@ -245,7 +264,12 @@ export const CaseEvent = z.discriminatedUnion('type', [
     data: z.object({ messageId: Id, status: DeliveryStatus, internal: z.boolean() }),
   }),
   z.object({ ...eventBase, type: z.literal('case.created'), data: z.object({ case: Case }) }),
-  z.object({ ...eventBase, type: z.literal('case.updated'), data: z.object({ case: Case, changes: CaseChanges }) }),
+  z.object({
+    ...eventBase,
+    type: z.literal('case.updated'),
+    /** `routing`: routing made this change, under which policy and why. */
+    data: z.object({ case: Case, changes: CaseChanges, routing: RoutingNote.optional() }),
+  }),
   z.object({ ...eventBase, type: z.literal('case.merged'), data: z.object({ sourceCaseId: Id, targetCaseId: Id }) }),
   z.object({ ...eventBase, type: z.literal('customer.created'), data: z.object({ customer: Customer }) }),
   z.object({ ...eventBase, type: z.literal('customer.updated'), data: z.object({ customer: Customer }) }),

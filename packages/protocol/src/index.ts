@@ -16,6 +16,8 @@ export {
   PERMISSIONS,
   roleAtLeast,
   PRESENCES,
+  ROUTING_SELECTIONS,
+  ROUTING_OFFLINE_ACTIONS,
   ANONYMOUS_VISITOR_NAME,
   customerDisplayName,
   AUTHOR_KINDS,
@@ -53,10 +55,24 @@ export type {
   MessageTemplate,
   MessageTemplateRef,
   CaseChanges,
+  RoutingNote,
   CaseEvent,
   CaseEventType,
   NewCaseEvent,
 } from './entities.ts';
+
+// Routing configuration
+export type {
+  SkillRequirement,
+  WideningStep,
+  RoutingPolicy,
+  RoutingPolicySet,
+  RoutingCondition,
+  RoutingRule,
+  RoutingRuleInput,
+  RoutingSettings,
+  RoutingSettingsInput,
+} from './routing.ts';
 
 // REST bodies
 export type {
@@ -107,6 +123,9 @@ export type {
   VisitorSessionResponse,
   VisitorSendRequest,
   VisitorStatusResponse,
+  QueueEntry,
+  AgentLoad,
+  QueueResponse,
   VisitorProfileRequest,
   VisitorProfileResponse,
   UploadQuery,

@@ -55,6 +55,7 @@ export const ROUTE_META = {
   reactivateAgent: { method: 'POST', path: '/agents/:agentId/reactivate', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },
   resetAgentPassword: { method: 'POST', path: '/agents/:agentId/reset-password', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },
   getSettings: { method: 'GET', path: '/settings', auth: 'agent', status: 200 },
+  getQueue: { method: 'GET', path: '/queue', auth: 'agent', role: PERMISSIONS.viewQueue, status: 200 },
   updateSettings: { method: 'PATCH', path: '/settings', auth: 'agent', role: PERMISSIONS.updateSettings, status: 200 },
   listChannels: { method: 'GET', path: '/channels', auth: 'agent', status: 200 },
   createChannel: { method: 'POST', path: '/channels', auth: 'agent', role: PERMISSIONS.createChannel, status: 201, idempotent: true },

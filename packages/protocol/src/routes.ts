@@ -44,6 +44,7 @@ import {
   VisitorProfileResponse,
   VisitorSendRequest,
   VisitorStatusResponse,
+  QueueResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
 } from './api.ts';
@@ -176,6 +177,7 @@ export const ROUTES = {
     body: CustomerMergeRequest,
     response: Customer,
   },
+  getQueue: { ...ROUTE_META.getQueue, summary: 'The live queue: waiting cases in routing order and agents\' load', response: QueueResponse },
   listAgents: { ...ROUTE_META.listAgents, summary: 'Agents and their presence', response: AgentListResponse },
   createAgent: {
     ...ROUTE_META.createAgent,

@@ -34,8 +34,12 @@ export {
   MessageTemplate,
   MessageTemplateRef,
   CaseChanges,
+  RoutingNote,
   CaseEvent,
 } from './entities.ts';
+
+// Routing configuration
+export { SkillRequirement, WideningStep, RoutingPolicy, RoutingPolicySet, RoutingCondition, RoutingRule, RoutingSettings } from './routing.ts';
 
 // REST bodies
 export {
@@ -88,6 +92,9 @@ export {
   VisitorSessionResponse,
   VisitorSendRequest,
   VisitorStatusResponse,
+  QueueEntry,
+  AgentLoad,
+  QueueResponse,
   VisitorProfileRequest,
   VisitorProfileResponse,
   UploadQuery,

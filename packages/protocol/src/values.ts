@@ -58,6 +58,8 @@ export const PERMISSIONS = {
   /** Checking a channel's credentials with its provider: it uses them. */
   testChannel: 'admin',
   updateSettings: 'admin',
+  /** The live queue: every waiting case with its place, and every agent's load. */
+  viewQueue: 'supervisor',
 } as const satisfies Record<string, (typeof ROLES)[number]>;
 
 /** An operation with a role requirement in `PERMISSIONS`. */
@@ -69,6 +71,11 @@ export function roleAtLeast(role: (typeof ROLES)[number], needed: (typeof ROLES)
 }
 
 export const PRESENCES = ['online', 'away', 'offline'] as const;
+
+/** How a routing policy chooses among eligible agents. */
+export const ROUTING_SELECTIONS = ['least-loaded', 'round-robin'] as const;
+/** What happens to an agent's open cases when they go offline, per routing policy. */
+export const ROUTING_OFFLINE_ACTIONS = ['reassign', 'keep'] as const;
 
 export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
 

@@ -2,6 +2,7 @@
 export { route } from './route.ts';
 export { agentWentOffline } from './offline.ts';
 export type { OfflineDecisions } from './offline.ts';
+export { policyFor } from './internal/eligibility.ts';
 
 // Inputs and outputs
 export { SELECTIONS, OFFLINE_ACTIONS } from './types.ts';

@@ -1,62 +1,11 @@
-import { z } from 'zod';
-import { ChannelKind as ChannelKindSchema, Priority as PrioritySchema, toFieldIssues } from '@casekit/protocol/schemas';
-import type { ChannelKind, Priority } from '@casekit/protocol';
+import { RoutingRule, toFieldIssues } from '@casekit/protocol/schemas';
+import type { ChannelKind, Priority, RoutingCondition, RoutingRule as Rule, RoutingRuleInput as RuleInput } from '@casekit/protocol';
 import { RoutingConfigError } from './errors.ts';
 import type { SkillRequirement } from './types.ts';
 
 /** A condition on an incoming case; `all`, `any` and `not` combine others. */
-export type RuleCondition =
-  | { kind: 'channel'; in: ChannelKind[] }
-  | { kind: 'keywords'; any: string[] }
-  | { kind: 'language'; in: string[] }
-  | { kind: 'attribute'; name: string; equals?: string | number | boolean; atLeast?: number; exists?: boolean }
-  | { kind: 'all'; of: RuleCondition[] }
-  | { kind: 'any'; of: RuleCondition[] }
-  | { kind: 'not'; condition: RuleCondition };
-
-const SkillRequirementSchema = z.strictObject({ name: z.string().min(1).max(60), minLevel: z.number().int().min(1).max(5) });
-
-const ConditionSchema: z.ZodType<RuleCondition> = z.lazy(() =>
-  z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('channel'), in: z.array(ChannelKindSchema).min(1) }),
-    z.strictObject({ kind: z.literal('keywords'), any: z.array(z.string().trim().min(1)).min(1) }),
-    z.strictObject({ kind: z.literal('language'), in: z.array(z.string().min(2).max(10)).min(1) }),
-    z
-      .strictObject({
-        kind: z.literal('attribute'),
-        name: z.string().min(1),
-        equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
-        atLeast: z.number().optional(),
-        exists: z.boolean().optional(),
-      })
-      .refine((c) => [c.equals, c.atLeast, c.exists].filter((v) => v !== undefined).length === 1, {
-        message: 'give exactly one of "equals", "atLeast" or "exists"',
-      }),
-    z.strictObject({ kind: z.literal('all'), of: z.array(ConditionSchema).min(1) }),
-    z.strictObject({ kind: z.literal('any'), of: z.array(ConditionSchema).min(1) }),
-    z.strictObject({ kind: z.literal('not'), condition: ConditionSchema }),
-  ]),
-);
-
-const RuleSchema = z.strictObject({
-  name: z.string().min(1).max(100),
-  when: ConditionSchema,
-  set: z
-    .strictObject({
-      priority: PrioritySchema.optional(),
-      team: z.string().min(1).max(60).optional(),
-      skills: z.array(SkillRequirementSchema).optional(),
-      tags: z.array(z.string().min(1).max(60)).optional(),
-    })
-    .refine((set) => Object.keys(set).length > 0, { message: 'set at least one of priority, team, skills or tags' }),
-  /** Stop evaluating the rules after this one matches. */
-  stop: z.boolean().default(false),
-});
-
-/** A declarative rule: when the condition holds, set what `set` says. */
-export type Rule = z.output<typeof RuleSchema>;
-/** A rule as written, before defaults (`stop` may be left out). */
-export type RuleInput = z.input<typeof RuleSchema>;
+export type RuleCondition = RoutingCondition;
+export type { Rule, RuleInput };
 
 /** What rules look at. `attributes` are the customer's (`vip`, `overdueInvoices`…). */
 export interface RuleFacts {
@@ -86,7 +35,7 @@ export interface RuleOutcome {
  * const rules = parseRules([{ name: 'vip', when: { kind: 'attribute', name: 'vip', equals: true }, set: { priority: 'high' } }]);
  */
 export function parseRules(input: unknown): Rule[] {
-  const result = z.array(RuleSchema).safeParse(input);
+  const result = RoutingRule.array().safeParse(input);
   if (!result.success) throw new RoutingConfigError('invalid_rules', toFieldIssues(result.error, 'rules'), { cause: result.error });
   return result.data;
 }

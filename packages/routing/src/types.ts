@@ -1,4 +1,4 @@
-import type { Agent, ChannelKind, Priority } from '@casekit/protocol';
+import { ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS, type Agent, type ChannelKind, type Priority } from '@casekit/protocol';
 
 /** Times are milliseconds since the epoch (`Date.now()`), so routing never parses dates. */
 export type Millis = number;
@@ -47,11 +47,11 @@ export interface WideningStep {
 }
 
 /** How an eligible agent is chosen. */
-export const SELECTIONS = ['least-loaded', 'round-robin'] as const;
+export const SELECTIONS = ROUTING_SELECTIONS;
 export type Selection = (typeof SELECTIONS)[number];
 
 /** What happens to an agent's open cases when they go offline. */
-export const OFFLINE_ACTIONS = ['reassign', 'keep'] as const;
+export const OFFLINE_ACTIONS = ROUTING_OFFLINE_ACTIONS;
 export type OfflineAction = (typeof OFFLINE_ACTIONS)[number];
 
 /** How cases of one team or channel are routed. */

@@ -3,6 +3,7 @@ import { AGENT_NAMESPACE, API_PATH } from '@casekit/protocol';
 import type {
   Agent,
   AgentListResponse,
+  QueueResponse,
   Attachment,
   Case,
   CaseDetail,
@@ -146,6 +147,8 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   /** Merges `sourceId` into `targetId` (supervisors); the source id keeps resolving to the target. */
   mergeCustomer(targetId: string, sourceId: string): Promise<Customer>;
   listAgents(): Promise<AgentListResponse>;
+  /** The live queue (supervisors): waiting cases in routing order with their place and wait, and every agent's load. */
+  getQueue(): Promise<QueueResponse>;
   createAgent(body: RouteBody<'createAgent'>, options?: { idempotencyKey?: string }): Promise<Agent>;
   setPresence(presence: Presence): Promise<Agent>;
   /** Changes an agent's name, role, teams, skills or languages (admins). */
@@ -355,6 +358,9 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   listAgents() {
     return this.request('listAgents', {});
+  }
+  getQueue() {
+    return this.request('getQueue', {});
   }
   createAgent(body: RouteBody<'createAgent'>, options: { idempotencyKey?: string } = {}) {
     return this.request('createAgent', { body, ...withKey(options) });

@@ -217,13 +217,18 @@ describe('SDK against the reference backend', () => {
     const other = createVisitorClient({ baseUrl: server.url, channelId: WEBCHAT_CHANNEL_ID, storage: 'memory', realtime: false });
     // The agent client's live connection made its agent online; step away for a moment.
     await agent.setPresence('offline');
-    assert.deepEqual(await other.status(), { agentsAvailable: false, queuePosition: null }, 'anonymous, before any session');
-    await agent.setPresence('online');
+    assert.deepEqual(await other.status(), { agentsAvailable: false, queuePosition: null, estimatedWaitSeconds: null }, 'anonymous, before any session');
+    await agent.setPresence('away');
     await other.updateProfile({ name: 'Quinn Queue', email: 'quinn@example.com' });
     await other.send('Hello, anyone?');
     const status = await other.status();
-    assert.equal(status.agentsAvailable, true);
+    assert.equal(status.agentsAvailable, false);
     assert.ok(status.queuePosition !== null && status.queuePosition >= 1, `a place in the queue: ${JSON.stringify(status)}`);
+    // Back online with room for chats, the agent is given the waiting case: the visitor waits no more.
+    await agent.setPresence('online');
+    let later = await other.status();
+    for (let i = 0; i < 50 && later.queuePosition !== null; i++) later = await new Promise((r) => setTimeout(r, 20)).then(() => other.status());
+    assert.deepEqual(later, { agentsAvailable: true, queuePosition: null, estimatedWaitSeconds: null });
     const customer = await agent.getCustomer(other.session!.customerId);
     assert.equal(customer.name, 'Quinn Queue');
     assert.equal(customer.attributes.contactEmail, 'quinn@example.com');

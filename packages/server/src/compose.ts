@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCaseEngine, createOutboxWorker, type CaseEngine, type ChannelAdapter, type ChannelRecord, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
+import { createCaseEngine, createOutboxWorker, createRouter, type Router, type CaseEngine, type ChannelAdapter, type ChannelRecord, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
 import express, { type Express } from 'express';
 import { API_PATH, normalizeMountPath, socketIoPath, WIDGETS_PATH, type Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
@@ -53,11 +53,19 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    */
   corsOrigins?: CorsOrigins;
   /**
-   * Whether agents' presence follows their realtime connections (online while connected,
-   * offline a grace period after the last socket closes). Default true; turn it off when your
-   * own system sets presence. A number sets the grace period in ms (default 15,000).
+   * Whether agents' presence follows their realtime connections: online while connected; away
+   * (no new cases) `awayAfterMs` after the last socket closed (default 15,000), offline (their
+   * cases go back to the queue where the routing policy says so) `offlineAfterMs` after it
+   * (default 300,000). Default true; turn it off when your own system sets presence. A number
+   * sets `awayAfterMs`.
    */
-  presenceFromConnections?: boolean | number;
+  presenceFromConnections?: boolean | number | { awayAfterMs?: number; offlineAfterMs?: number };
+  /**
+   * Routing (`docs/routing.md`): a pass gives waiting cases to agents whenever cases, presence,
+   * load or settings change, and every `intervalMs` (default 30,000) besides. `false` turns
+   * automatic assignment off: cases then wait for agents to take them.
+   */
+  routing?: { intervalMs?: number } | false;
   /**
    * The channels this server runs beside web chat: their adapters (`@casekit/channels`), and
    * `publicUrl`, the server's public base URL (`CASEKIT_PUBLIC_URL`: origin and any mount path,
@@ -93,6 +101,8 @@ export interface CasekitServer {
   engine: CaseEngine;
   /** Listens on loopback by default; resolves with the bound address (port 0 picks a free port). */
   listen(port?: number, host?: string): Promise<AddressInfo>;
+  /** Gives waiting cases to agents; started by `listen`, stopped by `close` (absent with `routing: false`). */
+  router: Router | null;
   /** Delivers queued replies; started by `listen`, stopped by `close` (absent with `outbox: false`). */
   outbox: OutboxWorker | null;
   /** Verifies and stores what providers send; also takes mail that arrives over SMTP. */
@@ -120,7 +130,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       presence: {
         // The engine is made below; sockets only connect once the server listens.
         setPresence: (workspaceId: string, agentId: string, presence: Presence) => engine.setPresence({ workspaceId, system: 'presence' }, agentId, presence),
-        ...(typeof followPresence === 'number' && { graceMs: followPresence }),
+        ...(typeof followPresence === 'number' ? { awayAfterMs: followPresence } : typeof followPresence === 'object' && followPresence),
       },
     }),
     socketOptions: {
@@ -143,9 +153,18 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const extra = options.publishers ?? [];
   const logger = options.logger;
   const sessions = createSessionGuard(io, { store: options.store, auth: options.auth, workspaceId: options.workspaceId, logger: logger ?? defaultLogger });
+  const routingOptions = options.routing ?? {};
+  const router = routingOptions
+    ? createRouter({
+        // The engine is made below; the router only runs once events arrive or the server listens.
+        engine: () => engine,
+        ...(routingOptions.intervalMs !== undefined && { intervalMs: routingOptions.intervalMs }),
+        onError: (error) => logger?.warn('routing pass failed', { error: errorText(error) }),
+      })
+    : null;
   const publisher: Publisher = {
     publish(events) {
-      for (const target of [sockets, sessions, ...extra]) {
+      for (const target of [sockets, sessions, ...(router ? [router] : []), ...extra]) {
         try {
           target.publish(events);
         } catch (error) {
@@ -213,6 +232,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     io,
     engine,
     outbox,
+    router,
     webhooks,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
@@ -224,6 +244,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
           const address = bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
           listening = `http://${bound.family === 'IPv6' && address !== '127.0.0.1' ? `[${address}]` : address}:${bound.port}`;
           if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
+          router?.start([options.workspaceId]);
           resolve(httpServer.address() as AddressInfo);
         });
       });
@@ -231,7 +252,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     close() {
       closing ??= (async () => {
         // A batch being delivered finishes before the store may close.
-        await outbox?.stop();
+        await Promise.all([outbox?.stop(), router?.stop()]);
         await new Promise<void>((resolve) => {
           io.disconnectSockets(true);
           // io.close() also closes the HTTP server; idle keep-alive connections must go too.

@@ -13,7 +13,7 @@ after(() => t.close());
 async function status(token?: string) {
   const res = await t.request('GET', '/api/v1/visitor/status', token ? { token } : {});
   assert.equal(res.status, 200, res.text);
-  return res.body as { agentsAvailable: boolean; queuePosition: number | null };
+  return res.body as { agentsAvailable: boolean; queuePosition: number | null; estimatedWaitSeconds: number | null };
 }
 
 async function say(token: string, text: string) {
@@ -24,7 +24,7 @@ async function say(token: string, text: string) {
 
 describe('visitor status', () => {
   it('tells anybody whether a human agent is online, counting no bot', async () => {
-    assert.deepEqual(await status(), { agentsAvailable: false, queuePosition: null });
+    assert.deepEqual(await status(), { agentsAvailable: false, queuePosition: null, estimatedWaitSeconds: null });
     const bot = await provisionAgent(t.engine, t.auth, WORKSPACE, { email: 'bot@example.com', name: 'Helper bot', password: 'a long password', kind: 'bot' });
     await t.server.engine.setPresence({ workspaceId: WORKSPACE, system: 'test' }, bot.id, 'online');
     assert.equal((await status()).agentsAvailable, false, 'a bot is not somebody to talk to');
@@ -43,7 +43,8 @@ describe('visitor status', () => {
     const firstCase = await say(first.token, 'My line is down');
     await say(second.token, 'Mine too');
     const answer = await status(second.token);
-    assert.deepEqual(Object.keys(answer).sort(), ['agentsAvailable', 'queuePosition']);
+    assert.deepEqual(Object.keys(answer).sort(), ['agentsAvailable', 'estimatedWaitSeconds', 'queuePosition']);
+    assert.equal(answer.estimatedWaitSeconds, null, 'nobody who could take it is online: no estimate');
     assert.equal((await status(first.token)).queuePosition, 1);
     assert.equal(answer.queuePosition, 2);
     assert.equal((await status()).queuePosition, null, 'without a token there is no place to tell');
@@ -53,6 +54,11 @@ describe('visitor status', () => {
     assert.equal(reply.status, 201, reply.text);
     assert.equal((await status(first.token)).queuePosition, null);
     assert.equal((await status(second.token)).queuePosition, 1);
+
+    // The agent comes back online with room for chats: routing gives them the waiting case.
+    await t.request('PUT', '/api/v1/me/presence', { token: t.tokens.agent, body: { presence: 'online' } });
+    for (let i = 0; i < 50 && (await status(second.token)).queuePosition !== null; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(await status(second.token), { agentsAvailable: true, queuePosition: null, estimatedWaitSeconds: null });
   });
 
   it('refuses a token that is not a good visitor token instead of answering as anonymous', async () => {

@@ -64,8 +64,9 @@ export function updateAgent(ctx: EngineContext, actor: Actor, agentId: string, p
       ...(patch.teams !== undefined && { teams: [...new Set(patch.teams)] }),
       ...(patch.skills !== undefined && { skills: patch.skills.map((skill) => ({ ...skill })) }),
       ...(patch.languages !== undefined && { languages: [...new Set(patch.languages)] }),
+      ...(patch.capacity !== undefined && { capacity: { ...patch.capacity } }),
     };
-    if (Object.keys(diff(current, next, ['name', 'role', 'teams', 'skills', 'languages'])).length === 0) return publicAgent(current);
+    if (Object.keys(diff(current, next, ['name', 'role', 'teams', 'skills', 'languages', 'capacity'])).length === 0) return publicAgent(current);
     return saveKeepingAnAdmin(step, actor, current, next);
   });
 }

@@ -3,6 +3,7 @@ import { actorIdOf, assertCasesMergeable, assertTransition } from '../rules.ts';
 import type { AgentActor, CaseUpdate, MergeCasesOptions, SystemActor } from '../types.ts';
 import { diff, requireCase, unique, type EngineContext } from './context.ts';
 import { mergeCustomersIn } from './customers.ts';
+import { stampQueue } from './routing.ts';
 
 export function updateCase(ctx: EngineContext, actor: AgentActor | SystemActor, caseId: string, update: CaseUpdate): Promise<Case> {
   const { workspaceId } = actor;
@@ -39,7 +40,7 @@ export function updateCase(ctx: EngineContext, actor: AgentActor | SystemActor, 
     if (next.status !== kase.status) next.solvedAt = next.status === 'solved' ? at : next.status === 'closed' ? kase.solvedAt : null;
     const changes = diff(kase, next, ['status', 'priority', 'assigneeId', 'team', 'tags', 'subject']);
     if (Object.keys(changes).length === 0) return kase;
-    const after: Case = { ...next, updatedAt: at, version: kase.version + 1 };
+    const after: Case = stampQueue(kase, { ...next, updatedAt: at, version: kase.version + 1 }, at);
     await tx.updateCase(after, kase.version);
     await emit({ type: 'case.updated', workspaceId, at, actorId: actorIdOf(actor), caseId, customerId: kase.customerId, data: { case: after, changes } });
     return after;

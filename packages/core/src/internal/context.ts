@@ -22,6 +22,8 @@ export interface EngineContext {
   capabilitiesOf(kind: string): ChannelCapabilities | undefined;
   /** The engine's clock, for reads that decide by the time (reply windows). */
   now(): Date;
+  /** Moves on each time a transaction of the workspace commits events: cached reads compare it. */
+  generation(workspaceId: string): number;
   /** Runs `fn` as one transaction at one time; publishes its events after the commit. */
   run<T>(workspaceId: string, fn: (step: Step) => Promise<T>, idempotency?: IdempotencyKey): Promise<T>;
 }
@@ -33,9 +35,11 @@ export function createContext(
   defaultReopenHours: number,
   onPublishError: (error: unknown) => void,
 ): EngineContext {
+  const generations = new Map<string, number>();
   return {
     store,
     defaultReopenHours,
+    generation: (workspaceId) => generations.get(workspaceId) ?? 0,
     capabilitiesOf: () => undefined,
     now: () => clock.now(),
     async run(workspaceId, fn, idempotency) {
@@ -69,6 +73,7 @@ export function createContext(
         return value;
       });
       if (replayed) idempotency?.onReplay?.();
+      if (events.length > 0) generations.set(workspaceId, (generations.get(workspaceId) ?? 0) + 1);
       if (events.length > 0 && publisher) {
         // The change is committed: a receiver that fails must not turn it into a failure.
         try {

@@ -1,9 +1,11 @@
 import { CasekitError, type Case, type CaseStatus, type ChannelIdentity, type Conversation, type Customer, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
+import { DEFAULT_ROUTING } from '../defaults.ts';
 import type { ChannelRecord, StoreReader } from '../ports.ts';
 import { ACTIVE_STATUSES } from '../rules.ts';
 import type { IngestResult, InboundMessage } from '../types.ts';
 import { diff, notFound, previewOf, unique, type EngineContext, type Step } from './context.ts';
+import { previousAgentOf, routeNewCase, stampQueue } from './routing.ts';
 
 /** References tried per message: enough for any real thread, bounded against a crafted one. */
 const MAX_REFERENCES = 50;
@@ -129,18 +131,22 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     let created = false;
     if (!kase) {
       created = true;
+      // Rules see what the case looks like when it opens: its channel, first words and customer.
+      const routed = routeNewCase(workspace?.settings.routing ?? DEFAULT_ROUTING, customer, channel.medium, [input.subject, input.text].filter(Boolean).join('\n'));
       kase = {
         id: newId('c'),
         workspaceId,
         number: await tx.nextCaseNumber(workspaceId),
         subject: (input.subject?.trim() || preview).slice(0, 300),
         status: 'new',
-        priority: 'normal',
+        priority: routed.priority,
         customerId: customer.id,
         assigneeId: null,
-        team: null,
-        skills: [],
-        tags: [],
+        team: routed.team,
+        skills: routed.skills,
+        language: routed.language,
+        previousAgentId: await previousAgentOf(tx, workspaceId, customer.id),
+        tags: routed.tags,
         channels: [],
         preview,
         messageCount: 0,
@@ -189,7 +195,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     };
     const before = kase;
     const status: CaseStatus = reopened || (kase.status === 'pending' && !input.automated) ? 'open' : kase.status;
-    const after: Case = {
+    const after: Case = stampQueue(created ? null : kase, {
       ...kase,
       status,
       solvedAt: status === 'solved' ? kase.solvedAt : null,
@@ -199,7 +205,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       lastActivityAt: at,
       updatedAt: at,
       version: created ? 1 : kase.version + 1,
-    };
+    }, at);
     const base = { workspaceId, at, actorId: null, caseId: after.id, customerId: customer.id };
     // Parents before children: case, conversation, message.
     if (created) await tx.insertCase(after);
@@ -211,7 +217,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       await emit({ ...base, type: 'case.created', data: { case: after } });
     } else {
       await tx.updateCase(after, before.version);
-      const changes = diff(before, after, ['status', 'solvedAt']);
+      const changes = diff(before, after, ['status', 'solvedAt', 'queuedAt']);
       if (Object.keys(changes).length > 0) await emit({ ...base, type: 'case.updated', data: { case: after, changes } });
     }
     await emit({ ...base, type: 'message.created', data: { message, case: after } });

@@ -7,6 +7,7 @@ import { DEFAULT_CAPACITY, DEFAULT_SETTINGS } from '../defaults.ts';
 import { publicAgent, publicChannel } from '../visibility.ts';
 import { notFound, type EngineContext } from './context.ts';
 import { authorizeCurrent } from './agents.ts';
+import { releaseCasesOf } from './assignment.ts';
 
 export function ensureWorkspace(
   ctx: EngineContext,
@@ -135,7 +136,8 @@ export function updateChannel(ctx: EngineContext, actor: AgentActor | SystemActo
  */
 export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
   const { workspaceId } = actor;
-  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+  return ctx.run(workspaceId, async (step) => {
+    const { tx, emit, at } = step;
     if (isAgentActor(actor) && actor.agent.id !== agentId) authorize(actor, 'setOthersPresence');
     const agent = await tx.getAgent(workspaceId, agentId);
     if (!agent) throw notFound('agent', agentId);
@@ -150,6 +152,8 @@ export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor,
     // Who set it is not news to the others: only a change of presence is.
     if (agent.presence === presence) return publicAgent(updated);
     await emit({ type: 'agent.presence', workspaceId, at, actorId: actorIdOf(actor) ?? agentId, caseId: null, customerId: null, data: { agentId, presence } });
+    // Nobody is left holding a case for someone who is gone: their policy may give it back.
+    if (presence === 'offline' && agent.kind === 'human') await releaseCasesOf(step, workspaceId, agentId);
     return publicAgent(updated);
   });
 }

@@ -269,8 +269,8 @@ describe('handshake and typing', () => {
 });
 
 describe('presence from connections', () => {
-  it('puts an agent online while any of their sockets is connected, and offline a grace period after the last one', async () => {
-    const p = await startTestServer({ presenceFromConnections: 150 });
+  it('puts an agent online while any of their sockets is connected, away a grace period after the last one, then offline', async () => {
+    const p = await startTestServer({ presenceFromConnections: { awayAfterMs: 150, offlineAfterMs: 600 } });
     const opened: Socket[] = [];
     try {
       const presence = async () => (await p.store.getAgent(WORKSPACE, p.agents.agent.id))!.presence;
@@ -297,9 +297,12 @@ describe('presence from connections', () => {
       const changes = (await p.store.listEvents(WORKSPACE, { after: mark, limit: 100 })).filter((e) => e.type === 'agent.presence');
       assert.deepEqual(changes, [], 'no presence was written');
       reloaded.close();
+      await until('away');
       await until('offline');
-      // Away stays away while connected.
-      await p.server.engine.setPresence({ workspaceId: WORKSPACE, system: 'test' }, p.agents.other.id, 'away');
+      const steps = (await p.store.listEvents(WORKSPACE, { after: mark, limit: 100 })).filter((e) => e.type === 'agent.presence');
+      assert.deepEqual(steps.map((e) => e.type === 'agent.presence' && e.data.presence), ['away', 'offline']);
+      // An away the agent chose stays away while connected.
+      await p.request('PUT', '/api/v1/me/presence', { token: p.tokens.other, body: { presence: 'away' } });
       const away = await connectSocket(p.url, '/agent', p.tokens.other);
       opened.push(away);
       await new Promise((r) => setTimeout(r, 100));
@@ -312,7 +315,7 @@ describe('presence from connections', () => {
   });
 
   it('keeps an agent offline who chose it while connected, until their connections have been gone a while', async () => {
-    const p = await startTestServer({ presenceFromConnections: 150 });
+    const p = await startTestServer({ presenceFromConnections: { awayAfterMs: 100, offlineAfterMs: 150 } });
     const opened: Socket[] = [];
     const presence = async () => (await p.store.getAgent(WORKSPACE, p.agents.agent.id))!.presence;
     const until = async (want: string) => {

@@ -21,9 +21,10 @@ export interface RealtimeOptions extends Omit<CasekitDeps, 'engine'> {
    */
   maxQueuedBytes?: number;
   /**
-   * Presence that follows the agent's connections: an offline agent who connects becomes online,
-   * and one whose last socket has been gone for `graceMs` (default 15 s, so a page reload does not
-   * count) becomes offline. An agent who set themselves away stays away while connected.
+   * Presence that follows the agent's connections: an agent who connects becomes online (unless
+   * they chose away or offline); one whose last socket has been gone for `awayAfterMs` (default
+   * 15 s, so a page reload does not count) becomes away, and after `offlineAfterMs` (default
+   * 5 minutes) offline.
    */
   presence?: PresenceFromConnections;
 }

@@ -9,14 +9,21 @@ import type { AgentNamespace, AgentSocket } from './types.ts';
 /** Where presence that follows connections is written, and how long a reload may take. */
 export interface PresenceFromConnections {
   setPresence(workspaceId: string, agentId: string, presence: Presence): Promise<unknown>;
-  /** How long after an agent's last socket closed they become offline (default 15 s). */
-  graceMs?: number;
+  /** How long after an agent's last socket closed an online agent becomes away: no new cases (default 15 s, so a reload does not count). */
+  awayAfterMs?: number;
+  /** How long after the last socket closed they become offline, and routing may give their cases to others (default 5 minutes). */
+  offlineAfterMs?: number;
 }
 
+/** The defaults of `PresenceFromConnections`. */
+const AWAY_AFTER_MS = 15_000;
+const OFFLINE_AFTER_MS = 300_000;
+
 /**
- * Presence that follows an agent's connections: online on connection (unless away, or offline by
- * the agent's own choice), offline once the last one has been gone for the grace period. Returns
- * what to call on each agent connection.
+ * Presence that follows an agent's connections: online on connection (unless away or offline by
+ * the agent's own choice); once the last one has been gone a while, away (routing gives them no
+ * new cases), and later offline (routing may give their cases to others). Returns what to call
+ * on each agent connection.
  */
 export function followPresence(
   io: Server,
@@ -50,23 +57,32 @@ export function followPresence(
     // Read now, not at the handshake: a grace timer may have written offline in between.
     void store
       .getAgent(workspaceId, agent.id)
-      .then((fresh) => (fresh && fresh.active !== false && fresh.presence !== 'away' && !(fresh.presence === 'offline' && fresh.presenceChosen) ? setPresence(agent.id, 'online') : undefined))
+      .then((fresh) => (fresh && fresh.active !== false && !(fresh.presence !== 'online' && fresh.presenceChosen) ? setPresence(agent.id, 'online') : undefined))
       .catch((error: unknown) => logger.warn('presence read failed', { agentId: agent.id, error: errorText(error) }));
     socket.on('disconnect', () => {
       clearTimeout(leaving.get(agent.id));
       const atDisconnect = connects.get(agent.id);
-      const timer = setTimeout(async () => {
-        leaving.delete(agent.id);
-        try {
-          // Across every node: with the Redis adapter, a socket on another server counts too.
-          const remaining = await agents.in(agentRoom(workspaceId, agent.id)).fetchSockets();
-          if (remaining.length === 0 && connects.get(agent.id) === atDisconnect) await setPresence(agent.id, 'offline');
-        } catch (error) {
-          logger.warn('presence check failed', { agentId: agent.id, error: errorText(error) });
-        }
-      }, presence.graceMs ?? 15_000);
-      timer.unref();
-      leaving.set(agent.id, timer);
+      const awayAfter = presence.awayAfterMs ?? AWAY_AFTER_MS;
+      const offlineAfter = Math.max(awayAfter, presence.offlineAfterMs ?? OFFLINE_AFTER_MS);
+      /** Still gone everywhere? Across every node: with the Redis adapter, a socket on another server counts too. */
+      const stillGone = async () => connects.get(agent.id) === atDisconnect && (await agents.in(agentRoom(workspaceId, agent.id)).fetchSockets()).length === 0;
+      const later = (ms: number, step: () => Promise<void>) => {
+        const timer = setTimeout(() => {
+          leaving.delete(agent.id);
+          step().catch((error: unknown) => logger.warn('presence check failed', { agentId: agent.id, error: errorText(error) }));
+        }, ms);
+        timer.unref();
+        leaving.set(agent.id, timer);
+      };
+      later(awayAfter, async () => {
+        if (!(await stillGone())) return;
+        const fresh = await store.getAgent(workspaceId, agent.id);
+        // Only an online agent steps away; a chosen away or offline stays as chosen.
+        if (fresh?.presence === 'online') await setPresence(agent.id, 'away');
+        later(offlineAfter - awayAfter, async () => {
+          if (await stillGone()) await setPresence(agent.id, 'offline');
+        });
+      });
     });
   };
 }

@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createCaseEngine, createRouter, type CaseEngine, type Router, type Store } from '@casekit/core';
+import type { Agent, Case, CaseEvent, RoutingSettingsInput } from '@casekit/protocol';
+import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
+import { ENGINE_ACTORS, WS } from './engine-actors.ts';
+
+const SECOND = 1000;
+
+const policy = (overrides: object = {}) => ({
+  id: 'default',
+  mode: 'auto' as const,
+  selection: 'least-loaded' as const,
+  sticky: true,
+  widening: [
+    { afterSeconds: 0, minLevel: 'case' as const, language: false, team: true },
+    { afterSeconds: 60, minLevel: 1, language: false, team: true },
+  ],
+  onAgentOffline: 'reassign' as const,
+  ...overrides,
+});
+
+/**
+ * Routing through the engine: rules on new cases, passes that give waiting cases to agents with
+ * room, releases when an agent goes offline, the customer's place in line: run for every store.
+ */
+export function describeEngineRouting(makeStore: () => Promise<Store>): void {
+  describe('routing through the engine', () => {
+    let store: Store;
+    let engine: CaseEngine;
+    let clock: ReturnType<typeof createManualClock>;
+    let published: CaseEvent[];
+    const { system, ann, sup } = ENGINE_ACTORS;
+    const route = () => engine.routeWaitingCases({ workspaceId: WS, system: 'routing' });
+    const fromWeb = (text: string, externalId: string) => engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId, name: externalId }, text });
+    const addAgent = async (id: string, fields: Partial<Agent>) => {
+      await engine.createAgent(system, { id, email: `${id}@example.com`, name: id, role: 'agent', passwordHash: null, capacity: { webchat: 2 }, ...fields });
+      await engine.setPresence(system, id, fields.presence ?? 'online');
+    };
+    const routing = (settings: Partial<RoutingSettingsInput>) =>
+      engine.updateSettings(system, { routing: { policies: { default: policy() }, rules: [], ...settings } as never });
+    const assignee = async (caseId: string) => (await store.getCase(WS, caseId))!.assigneeId;
+
+    beforeEach(async () => {
+      store = await makeStore();
+      clock = createManualClock();
+      published = [];
+      engine = createCaseEngine({ store, clock, publisher: { publish: (events) => void published.push(...events) } });
+      await seedEngineWorkspace(store);
+      // The seeded agents take no cases automatically (no capacity): these tests add their own.
+    });
+    afterEach(async () => store?.close());
+
+    it('sets priority, team, skills, tags and language on a new case from the rules', async () => {
+      await routing({
+        rules: [
+          { name: 'billing', when: { kind: 'keywords', any: ['invoice', 'refund'] }, set: { team: 'billing', skills: [{ name: 'billing', minLevel: 3 }], tags: ['billing'] } },
+          { name: 'vip', when: { kind: 'attribute', name: 'vip', equals: true }, set: { priority: 'urgent', tags: ['vip'] } },
+        ],
+      });
+      const customer = await engine.createCustomer(system, { name: 'Vera', attributes: { vip: true, language: 'ES' } });
+      const kase = (await engine.ingest({ workspaceId: WS, channelId: 'web', customerId: customer.id, from: { externalId: 'vera' }, text: 'Where is my Invoice?' })).case;
+      assert.deepEqual(
+        { priority: kase.priority, team: kase.team, skills: kase.skills, tags: kase.tags, language: kase.language, queuedAt: kase.queuedAt },
+        { priority: 'urgent', team: 'billing', skills: [{ name: 'billing', minLevel: 3 }], tags: ['billing', 'vip'], language: 'es', queuedAt: clock.now().toISOString() },
+      );
+      const plain = (await fromWeb('hello there', 'anon:2')).case;
+      assert.deepEqual([plain.priority, plain.team, plain.tags], ['normal', null, []]);
+    });
+
+    it('gives waiting cases to online agents with room, never over capacity, and tells why', async () => {
+      await addAgent('ag_a', {});
+      await addAgent('ag_b', { presence: 'away' });
+      const cases: Case[] = [];
+      for (let i = 0; i < 3; i++) {
+        cases.push((await fromWeb(`help ${i}`, `anon:${i}`)).case);
+        clock.advance(SECOND);
+      }
+      published = [];
+      const pass = await route();
+      assert.deepEqual(pass.assignments.map((a) => [a.caseId, a.agentId]), [[cases[0]!.id, 'ag_a'], [cases[1]!.id, 'ag_a']]);
+      assert.equal(pass.waiting, 1);
+      assert.equal(await assignee(cases[2]!.id), null, 'capacity 2 holds: the third waits, and the away agent gets none');
+      const event = published.find((e) => e.type === 'case.updated' && e.caseId === cases[0]!.id);
+      assert.ok(event?.type === 'case.updated');
+      assert.deepEqual(event.data.changes, { assigneeId: [null, 'ag_a'] });
+      assert.deepEqual(event.data.routing, { policyId: 'default', reason: 'least-loaded', step: 0 });
+      assert.equal(event.actorId, null);
+      assert.deepEqual(await engine.placeInQueue(WS, cases[2]!.id), { caseId: cases[2]!.id, policyId: 'default', position: 1, estimatedWaitSeconds: 300 });
+      assert.equal(await engine.placeInQueue(WS, cases[0]!.id), null, 'an assigned case is not in line');
+      assert.equal((await route()).assignments.length, 0, 'a second pass with nothing new changes nothing');
+
+      // Solving one frees a slot: the next pass gives the waiting case out.
+      const held = (await store.getCase(WS, cases[0]!.id))!;
+      await engine.updateCase(ann, held.id, { version: held.version, status: 'solved' });
+      assert.deepEqual((await route()).assignments.map((a) => a.caseId), [cases[2]!.id]);
+    });
+
+    it('takes the highest priority first, then the longest waiting', async () => {
+      await routing({ rules: [{ name: 'urgent', when: { kind: 'keywords', any: ['outage'] }, set: { priority: 'urgent' } }] });
+      const first = (await fromWeb('question', 'anon:1')).case;
+      clock.advance(SECOND);
+      const second = (await fromWeb('another question', 'anon:2')).case;
+      clock.advance(SECOND);
+      const urgent = (await fromWeb('total outage here', 'anon:3')).case;
+      assert.deepEqual(
+        await Promise.all([urgent, first, second].map(async (c) => (await engine.placeInQueue(WS, c.id))?.position)),
+        [1, 2, 3],
+        'the customer sees the urgent case ahead of older ones while nobody is online',
+      );
+      await addAgent('ag_a', { capacity: { webchat: 2 } });
+      assert.deepEqual((await route()).assignments.map((a) => a.caseId), [urgent.id, first.id]);
+    });
+
+    it('offers a returning customer their last agent first (sticky)', async () => {
+      await addAgent('ag_a', {});
+      await addAgent('ag_b', {});
+      const first = (await fromWeb('hi', 'anon:1')).case;
+      await route();
+      const chosen = (await assignee(first.id))!;
+      const held = (await store.getCase(WS, first.id))!;
+      await engine.updateCase(ann, held.id, { version: held.version, status: 'solved' });
+      const held2 = (await store.getCase(WS, first.id))!;
+      await engine.updateCase(ann, held2.id, { version: held2.version, status: 'closed' });
+      // The other agent is now less loaded (both 0) and idle longer; sticky still wins.
+      const again = (await fromWeb('me again', 'anon:1')).case;
+      assert.notEqual(again.id, first.id);
+      assert.equal(again.previousAgentId, chosen);
+      const [assignment] = (await route()).assignments;
+      assert.deepEqual([assignment?.agentId, assignment?.reason], [chosen, 'sticky']);
+    });
+
+    it('widens skills after the policy timeout: level 3 first, any level after 60 s', async () => {
+      await routing({ rules: [{ name: 'billing', when: { kind: 'keywords', any: ['invoice'] }, set: { skills: [{ name: 'billing', minLevel: 3 }] } }] });
+      await addAgent('ag_junior', { skills: [{ name: 'billing', level: 1 }] });
+      const kase = (await fromWeb('my invoice is wrong', 'anon:1')).case;
+      const pass = await route();
+      assert.equal(pass.assignments.length, 0, 'only level ≥ 3 for the first minute');
+      clock.advance(61 * SECOND);
+      const [assignment] = (await route()).assignments;
+      assert.deepEqual([assignment?.caseId, assignment?.agentId, assignment?.step], [kase.id, 'ag_junior', 1]);
+    });
+
+    it('gives an offline agent’s cases back, keeping their place, and routes them to someone else', async () => {
+      await addAgent('ag_a', {});
+      const early = (await fromWeb('first', 'anon:1')).case;
+      await route();
+      assert.equal(await assignee(early.id), 'ag_a');
+      clock.advance(10 * SECOND);
+      await addAgent('ag_b', { capacity: { webchat: 1 } });
+      const later = (await fromWeb('second', 'anon:2')).case;
+      await route();
+      assert.equal(await assignee(later.id), 'ag_b');
+      // ag_b steps away (keeping its case); then ag_a leaves.
+      await engine.setPresence(system, 'ag_b', 'away');
+      clock.advance(SECOND);
+      await engine.setPresence(system, 'ag_a', 'offline');
+      const released = (await store.getCase(WS, early.id))!;
+      assert.equal(released.assigneeId, null);
+      assert.equal(released.queuedAt, early.queuedAt, 'it keeps the time it first queued');
+      const event = published.findLast((e) => e.type === 'case.updated' && e.caseId === early.id);
+      assert.ok(event?.type === 'case.updated');
+      assert.equal(event.data.routing?.reason, 'agent-offline');
+      await engine.setPresence(system, 'ag_b', 'online');
+      const third = (await fromWeb('third', 'anon:3')).case;
+      assert.deepEqual(
+        (await route()).assignments.map((a) => a.caseId),
+        [],
+        'ag_b is full with its own case; nobody else is online',
+      );
+      assert.equal((await engine.placeInQueue(WS, early.id))?.position, 1, 'the released case is ahead of the newer one');
+      assert.equal((await engine.placeInQueue(WS, third.id))?.position, 2);
+    });
+
+    it('keeps an offline agent’s cases when the policy says keep', async () => {
+      await routing({ policies: { default: policy({ onAgentOffline: 'keep' }) } });
+      await addAgent('ag_a', {});
+      const kase = (await fromWeb('hi', 'anon:1')).case;
+      await route();
+      await engine.setPresence(system, 'ag_a', 'offline');
+      assert.equal(await assignee(kase.id), 'ag_a');
+    });
+
+    it('queues only under a manual policy', async () => {
+      await routing({ policies: { default: policy({ mode: 'manual' }) } });
+      await addAgent('ag_a', {});
+      const kase = (await fromWeb('hi', 'anon:1')).case;
+      assert.deepEqual((await route()).assignments, []);
+      assert.deepEqual(await engine.placeInQueue(WS, kase.id), { caseId: kase.id, policyId: 'default', position: 1, estimatedWaitSeconds: null });
+    });
+
+    it('shows supervisors the live queue and every agent’s load', async () => {
+      await addAgent('ag_a', { capacity: { webchat: 1 } });
+      const held = (await fromWeb('one', 'anon:1')).case;
+      await route();
+      const waiting = (await fromWeb('two', 'anon:2')).case;
+      const view = await engine.queue(sup);
+      assert.deepEqual(view.cases.map((c) => [c.case.id, c.position, c.channel]), [[waiting.id, 1, 'webchat']]);
+      assert.deepEqual(view.agents.find((a) => a.agentId === 'ag_a'), { agentId: 'ag_a', presence: 'online', load: { webchat: 1 }, capacity: { webchat: 1 } });
+      assert.ok(held);
+      await assert.rejects(engine.queue(ann), { code: 'forbidden' });
+    });
+
+    describe('the router', () => {
+      let router: Router;
+      beforeEach(() => {
+        router = createRouter({ engine: () => engine, onError: (error) => assert.fail(String(error)) });
+        engine = createCaseEngine({ store, clock, publisher: router });
+        router.start([WS]);
+      });
+      afterEach(() => router.stop());
+
+      it('routes when a case arrives, an agent comes online, or a slot frees', async () => {
+        const first = (await fromWeb('hi', 'anon:1')).case;
+        await router.idle();
+        assert.equal(await assignee(first.id), null, 'nobody online yet');
+        await addAgent('ag_a', { capacity: { webchat: 1 } });
+        await router.idle();
+        assert.equal(await assignee(first.id), 'ag_a', 'an agent coming online takes the waiting case');
+        const second = (await fromWeb('hello', 'anon:2')).case;
+        await router.idle();
+        assert.equal(await assignee(second.id), null, 'full');
+        const held = (await store.getCase(WS, first.id))!;
+        await engine.updateCase(ann, held.id, { version: held.version, status: 'pending' });
+        await router.idle();
+        assert.equal(await assignee(second.id), 'ag_a', 'a pending case frees its slot');
+      });
+    });
+  });
+}
