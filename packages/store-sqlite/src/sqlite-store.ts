@@ -201,14 +201,16 @@ function buildStore(writer: Database.Database, reader: Database.Database, box: S
         const at = now.getTime();
         const leaseUntil = at + leaseMs;
         // Claimable timers are exactly those with run_at <= now: a range read of the index, no scan.
-        const rows = w('SELECT * FROM timers INDEXED BY timers_by_run_at WHERE run_at <= ? ORDER BY run_at, version LIMIT ?').all(at, limit);
-        if (rows.length === 0) return [];
-        w('UPDATE timers SET run_at = ?, lease_until = ? WHERE version IN (SELECT value FROM json_each(?))').run(
+        const order = w('SELECT version FROM timers INDEXED BY timers_by_run_at WHERE run_at <= ? ORDER BY run_at, version LIMIT ?').all(at, limit);
+        if (order.length === 0) return [];
+        const place = new Map(order.map((row, i) => [row.version as number, i]));
+        const rows = w('UPDATE timers SET run_at = ?, lease_until = ? WHERE version IN (SELECT value FROM json_each(?)) RETURNING *').all(
           leaseUntil,
           leaseUntil,
-          JSON.stringify(rows.map((row) => row.version)),
+          JSON.stringify([...place.keys()]),
         );
-        return rows.map((row) => timerOf({ ...row, run_at: leaseUntil, lease_until: leaseUntil }));
+        rows.sort((a, b) => place.get(a.version as number)! - place.get(b.version as number)!);
+        return rows.map(timerOf);
       });
     },
 
