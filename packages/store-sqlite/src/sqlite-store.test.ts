@@ -62,7 +62,7 @@ describe('sqlite store', () => {
     assert.equal(raw.pragma('user_version', { simple: true }), MIGRATIONS.length);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     const tables = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => (r as { name: string }).name);
-    for (const table of ['workspaces', 'counters', 'customers', 'customer_keys', 'cases', 'case_tags', 'cases_fts', 'conversations', 'messages', 'events', 'outbox', 'idempotency']) {
+    for (const table of ['workspaces', 'counters', 'customers', 'customer_keys', 'cases', 'case_tags', 'cases_fts', 'conversations', 'messages', 'events', 'outbox', 'idempotency', 'timers']) {
       assert.ok(tables.includes(table), `table ${table}`);
     }
     raw.close();
