@@ -107,7 +107,8 @@ export function createTimerWorker(options: TimerWorkerOptions): TimerWorker {
   let stopped = true;
 
   async function run(timer: DurableTimer): Promise<void> {
-    const { workspaceId, key, version } = timer;
+    // Read before the handler runs: what it does to its copy changes nothing here.
+    const { workspaceId, key, version, attempts } = timer;
     const handler = Object.hasOwn(handlers, timer.kind) ? handlers[timer.kind] : undefined;
     if (!handler) {
       const message = `No handler for timer kind "${timer.kind}" (key "${key}"); the timer is dropped.`;
@@ -118,7 +119,7 @@ export function createTimerWorker(options: TimerWorkerOptions): TimerWorker {
     try {
       await handler(timer);
     } catch (error) {
-      const attempt = timer.attempts + 1;
+      const attempt = attempts + 1;
       const dropped = attempt >= maxAttempts;
       const retryAt = dropped ? null : new Date(clock.now().getTime() + backoff(attempt));
       await store.failTimer(workspaceId, key, version, reason(error).slice(0, 1000), retryAt);
