@@ -66,6 +66,8 @@ export type {
   StoredEventJson,
   OutboxItem,
   IdempotentResponse,
+  TimerInput,
+  DurableTimer,
 } from './ports.ts';
 
 // How searches match (stores index and query through these)
@@ -83,6 +85,10 @@ export type { Router, RouterOptions } from './router.ts';
 export { createOutboxWorker, defaultBackoff } from './outbox.ts';
 export { suggestMerges } from './merge-suggestions.ts';
 export type { OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
+
+// Durable timers
+export { createTimerWorker, checkTimerInput, TimerRunError, MAX_TIMER_PAYLOAD_BYTES } from './timers.ts';
+export type { TimerWorker, TimerWorkerOptions, TimerHandler, TimerErrorCode } from './timers.ts';
 
 // The channel port: what every provider adapter implements
 export { ChannelConfigError, ChannelPayloadError, DeliveryError } from './channel-port.ts';

@@ -97,6 +97,31 @@ export interface OutboxItem {
   lastError: string | null;
 }
 
+/** What a caller schedules: at `dueAt`, the timer worker runs the handler named `kind` with `payload`. */
+export interface TimerInput {
+  workspaceId: string;
+  /** One timer per key in a workspace, e.g. `sla:<caseId>`; setting it again reschedules it. */
+  key: string;
+  /** The handler that runs it, e.g. `sla`. */
+  kind: string;
+  /** ISO-8601 time it is due. */
+  dueAt: string;
+  /** Small JSON the handler reads (at most 8 KB serialized). */
+  payload: Record<string, unknown>;
+}
+
+/** A scheduled timer as stored, claimed by one worker at a time through a lease. */
+export interface DurableTimer extends TimerInput {
+  /** New on every `setTimer`, never reused for the key: completing a claim with an older one leaves a rescheduled timer alone. */
+  version: number;
+  /** When a claim may take it next: `dueAt`, a retry's time, or the end of the lease it is under. */
+  runAt: string;
+  /** Failed runs so far. */
+  attempts: number;
+  leaseUntil: string | null;
+  lastError: string | null;
+}
+
 /** A stored answer to a create call, replayed for a repeated `Idempotency-Key`. */
 export interface IdempotentResponse {
   status: number;
@@ -165,6 +190,7 @@ export interface StoreReader {
   /** When the agent last read each of these cases; cases never read are left out. */
   getCaseReads(workspaceId: string, agentId: string, caseIds: readonly string[]): Promise<Record<string, string>>;
   getIdempotent(workspaceId: string, scope: string, key: string): Promise<IdempotentResponse | null>;
+  getTimer(workspaceId: string, key: string): Promise<DurableTimer | null>;
 }
 
 /**
@@ -203,6 +229,13 @@ export interface StoreTx extends StoreReader {
   /** Records that the agent read the case at `at`; an earlier time than the stored one is ignored. */
   markCaseRead(workspaceId: string, agentId: string, caseId: string, at: string): Promise<void>;
   putIdempotent(workspaceId: string, scope: string, key: string, response: IdempotentResponse): Promise<void>;
+  /**
+   * Schedules the timer of `key`, replacing any earlier one (a new version, no lease, no
+   * attempts); refuses a bad field with `validation_failed` naming it.
+   */
+  setTimer(timer: TimerInput): Promise<void>;
+  /** Removes the timer of `key`, if any; a claim of it still running then completes as a no-op. */
+  clearTimer(workspaceId: string, key: string): Promise<void>;
 }
 
 /**
@@ -218,6 +251,17 @@ export interface Store extends StoreReader {
   completeOutbox(workspaceId: string, itemId: string): Promise<void>;
   /** Records a failed attempt; the item becomes due again at `retryAt` (its lease ends), or is dropped when null. */
   failOutbox(workspaceId: string, itemId: string, error: string, retryAt: Date | null): Promise<void>;
+  /**
+   * Claims up to `limit` timers of any workspace that are due and not leased (or whose lease ran
+   * out), earliest first, and leases them for `leaseMs`; no other claim gets them meanwhile.
+   */
+  claimTimers(now: Date, leaseMs: number, limit: number): Promise<DurableTimer[]>;
+  /** Removes a timer that ran, if it is still the `version` claimed; a rescheduled one stays. */
+  completeTimer(workspaceId: string, key: string, version: number): Promise<void>;
+  /** Records a failed run of `version`: due again at `retryAt` (its lease ends), or removed when null. */
+  failTimer(workspaceId: string, key: string, version: number, error: string, retryAt: Date | null): Promise<void>;
+  /** When the next claim may find a timer (a due time, or a lease's end), or null when none is stored. */
+  nextTimerAt(): Promise<Date | null>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,23 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCaseEngine, createOutboxWorker, createRouter, type Router, type CaseEngine, type ChannelAdapter, type ChannelRecord, type Clock, type OutboxWorker, type OutboxWorkerOptions, type Publisher, type Store } from '@casekit/core';
+import {
+  createCaseEngine,
+  createOutboxWorker,
+  createRouter,
+  createTimerWorker,
+  type Router,
+  type CaseEngine,
+  type ChannelAdapter,
+  type ChannelRecord,
+  type Clock,
+  type OutboxWorker,
+  type OutboxWorkerOptions,
+  type Publisher,
+  type Store,
+  type TimerHandler,
+  type TimerWorker,
+  type TimerWorkerOptions,
+} from '@casekit/core';
 import express, { type Express } from 'express';
 import { API_PATH, normalizeMountPath, socketIoPath, WIDGETS_PATH, type Presence } from '@casekit/protocol';
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
@@ -81,6 +98,12 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    * here (another process delivers).
    */
   outbox?: Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs'> & { intervalMs?: number } | false;
+  /**
+   * Durable timers (`tx.setTimer`): the handler of each kind, made with this server's engine. The
+   * worker runs while the server listens; timers are leased (60 s), so servers sharing a store
+   * run each once. Absent or `false`: no timers run here.
+   */
+  timers?: (Pick<TimerWorkerOptions, 'pollMs' | 'maxAttempts'> & { handlers: (engine: CaseEngine) => Readonly<Record<string, TimerHandler>> }) | false;
 }
 
 /** The bytes of an uploaded file a reply carries, for providers that take uploads. */
@@ -105,6 +128,8 @@ export interface CasekitServer {
   router: Router | null;
   /** Delivers queued replies; started by `listen`, stopped by `close` (absent with `outbox: false`). */
   outbox: OutboxWorker | null;
+  /** Runs due timers; started by `listen`, stopped by `close` (absent without `timers`). */
+  timers: TimerWorker | null;
   /** Verifies and stores what providers send; also takes mail that arrives over SMTP. */
   webhooks: WebhookRunner;
   /** Stops accepting, disconnects sockets and closes open connections. The store stays open. */
@@ -225,6 +250,22 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       })
     : null;
 
+  const timerOptions = options.timers;
+  const timers = timerOptions
+    ? createTimerWorker({
+        store: options.store,
+        handlers: timerOptions.handlers(engine),
+        ...(timerOptions.pollMs !== undefined && { pollMs: timerOptions.pollMs }),
+        ...(timerOptions.maxAttempts !== undefined && { maxAttempts: timerOptions.maxAttempts }),
+        ...(options.clock && { clock: options.clock }),
+        onError: (error, timer) => {
+          const fields = { key: timer?.key, kind: timer?.kind, code: error.code, error: errorText(error) };
+          if (error.dropped) logger?.error('timer dropped', fields);
+          else logger?.warn('timer failed', fields);
+        },
+      })
+    : null;
+
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -233,6 +274,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     engine,
     outbox,
     router,
+    timers,
     webhooks,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
@@ -245,14 +287,15 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
           listening = `http://${bound.family === 'IPv6' && address !== '127.0.0.1' ? `[${address}]` : address}:${bound.port}`;
           if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
           router?.start([options.workspaceId]);
+          timers?.start();
           resolve(httpServer.address() as AddressInfo);
         });
       });
     },
     close() {
       closing ??= (async () => {
-        // A batch being delivered finishes before the store may close.
-        await Promise.all([outbox?.stop(), router?.stop()]);
+        // A batch being delivered, a routing pass and timers being run finish before the store may close.
+        await Promise.all([outbox?.stop(), router?.stop(), timers?.stop()]);
         await new Promise<void>((resolve) => {
           io.disconnectSockets(true);
           // io.close() also closes the HTTP server; idle keep-alive connections must go too.

@@ -36,7 +36,7 @@ export function createMemoryStore(): Store {
   const journal = new Journal(working);
   let lastPos = 0;
   const writes = createWrites(working, journal, () => ++lastPos);
-  const { claimOutbox, completeOutbox, failOutbox, ...txWrites } = writes;
+  const { claimOutbox, completeOutbox, failOutbox, claimTimers, completeTimer, failTimer, ...txWrites } = writes;
   const txMethods = Object.entries({ ...createReads(working), ...txWrites }) as [string, Method][];
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
@@ -95,6 +95,14 @@ export function createMemoryStore(): Store {
     claimOutbox: (now, leaseMs, limit) => exclusive(() => claimOutbox(now, leaseMs, limit)),
     completeOutbox: (workspaceId, itemId) => exclusive(() => completeOutbox(workspaceId, itemId)),
     failOutbox: (workspaceId, itemId, error, retryAt) => exclusive(() => failOutbox(workspaceId, itemId, error, retryAt)),
+    claimTimers: (now, leaseMs, limit) => exclusive(() => claimTimers(now, leaseMs, limit)),
+    completeTimer: (workspaceId, timerKey, version) => exclusive(() => completeTimer(workspaceId, timerKey, version)),
+    failTimer: (workspaceId, timerKey, version, error, retryAt) => exclusive(() => failTimer(workspaceId, timerKey, version, error, retryAt)),
+    nextTimerAt() {
+      if (closed) return Promise.reject(closedError());
+      const first = committed.timers.by.runAt.list('')[0];
+      return Promise.resolve(first ? new Date(first.runAt) : null);
+    },
 
     async close(): Promise<void> {
       // Writes already queued still run and commit; new calls are refused.

@@ -245,6 +245,24 @@ export const MIGRATIONS: readonly string[] = [
   /* 7: agents can be deactivated; every agent stored before is active */ `
   UPDATE agents SET json = json_set(json, '$.active', json('true')) WHERE json_extract(json, '$.active') IS NULL;
   `,
+
+  /* 8: durable timers, one per (ws, key); run_at is when a claim may take one (due, retry or lease end) */ `
+  -- version is the rowid: a reschedule replaces the row, and AUTOINCREMENT never reuses a value.
+  CREATE TABLE timers (
+    version INTEGER PRIMARY KEY AUTOINCREMENT,
+    ws TEXT NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due_at INTEGER NOT NULL,
+    run_at INTEGER NOT NULL,
+    lease_until INTEGER,
+    attempts INTEGER NOT NULL,
+    last_error TEXT,
+    payload TEXT NOT NULL,
+    UNIQUE (ws, key)
+  );
+  CREATE INDEX timers_by_run_at ON timers (run_at);
+  `,
 ];
 
 /**

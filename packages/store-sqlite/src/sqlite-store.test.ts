@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import type { CaseQuery, StoreTx } from '@casekit/core';
+import { createTimerWorker, type CaseQuery, type DurableTimer, type StoreTx } from '@casekit/core';
 import { makeCase, makeCustomer, runEngineContract, runStoreContract } from '@casekit/testkit';
 import { createSqliteStore, MIGRATIONS } from './index.ts';
 import { MAX_CUSTOMER_WALKS, planCaseList } from './internal/case-list.ts';
@@ -62,7 +62,7 @@ describe('sqlite store', () => {
     assert.equal(raw.pragma('user_version', { simple: true }), MIGRATIONS.length);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     const tables = raw.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all().map((r) => (r as { name: string }).name);
-    for (const table of ['workspaces', 'counters', 'customers', 'customer_keys', 'cases', 'case_tags', 'cases_fts', 'conversations', 'messages', 'events', 'outbox', 'idempotency']) {
+    for (const table of ['workspaces', 'counters', 'customers', 'customer_keys', 'cases', 'case_tags', 'cases_fts', 'conversations', 'messages', 'events', 'outbox', 'idempotency', 'timers']) {
       assert.ok(tables.includes(table), `table ${table}`);
     }
     raw.close();
@@ -392,5 +392,88 @@ describe('channel secrets at rest', () => {
     );
     assert.deepEqual([sms?.kind, sms?.medium, sms?.config, sms?.secrets], ['twilio-sms', 'sms', {}, {}]);
     await store.close();
+  });
+});
+
+describe('durable timers on a file', () => {
+  const timer = (key: string, dueAt: string) => ({ workspaceId: 'ws_t', key, kind: 'sla', dueAt, payload: { key } });
+  const core = import.meta.resolve('@casekit/core');
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('keeps every timer a killed process had committed', async () => {
+    const filename = freshFile();
+    const writer = child(`
+      const store = await createSqliteStore({ filename: ${JSON.stringify(filename)} });
+      for (let i = 1; ; i++) {
+        await store.transaction((tx) => tx.setTimer({ workspaceId: 'ws_t', key: 't' + i, kind: 'sla', dueAt: new Date(Date.parse(${JSON.stringify(T0)}) + i).toISOString(), payload: { i } }));
+        console.log(String(i));
+      }
+    `);
+    let reported = 0;
+    while (reported < 200) reported = Number(await nextLine(writer.lines));
+    writer.kill('SIGKILL');
+    await once(writer, 'exit');
+    const store = await createSqliteStore({ filename });
+    const due = await store.claimTimers(new Date(Date.parse(T0) + 1_000_000), 1000, 100_000);
+    assert.ok(due.length >= reported, `${due.length} timers after ${reported} reported commits`);
+    assert.deepEqual(due.map((t) => t.payload.i), Array.from({ length: due.length }, (_, i) => i + 1), 'in due order, none missing');
+    await store.close();
+  });
+
+  it('runs a timer again after the lease when its process died inside the handler, and exactly once more', async () => {
+    const filename = freshFile();
+    const seed = await createSqliteStore({ filename });
+    await seed.transaction((tx) => tx.setTimer(timer('sla:c_1', new Date().toISOString())));
+    await seed.close();
+    const dying = child(`
+      const { createTimerWorker } = await import(${JSON.stringify(core)});
+      const store = await createSqliteStore({ filename: ${JSON.stringify(filename)} });
+      const worker = createTimerWorker({ store, leaseMs: 400, pollMs: 20, handlers: { sla: () => { console.log('running'); return new Promise(() => {}); } } });
+      worker.start();
+    `);
+    assert.equal(await nextLine(dying.lines), 'running');
+    dying.kill('SIGKILL');
+    await once(dying, 'exit');
+
+    const store = await createSqliteStore({ filename });
+    const claimed = (await store.getTimer('ws_t', 'sla:c_1'))!;
+    assert.ok(claimed.leaseUntil !== null, 'the dead process had claimed it');
+    const runs: DurableTimer[] = [];
+    const worker = createTimerWorker({ store, leaseMs: 400, pollMs: 20, handlers: { sla: async (t) => void runs.push(t) } });
+    assert.equal(await worker.runOnce(), 0, 'not before the lease ends');
+    worker.start();
+    try {
+      const until = Date.parse(claimed.leaseUntil) + 2000;
+      while (runs.length === 0 && Date.now() < until) await sleep(10);
+      assert.equal(runs.length, 1, 'ran once the lease ran out');
+      assert.ok(Date.now() >= Date.parse(claimed.leaseUntil));
+      await sleep(600);
+      assert.equal(runs.length, 1, 'and only once');
+      assert.deepEqual([runs[0]!.version, runs[0]!.payload], [claimed.version, { key: 'sla:c_1' }]);
+      assert.equal(await store.getTimer('ws_t', 'sla:c_1'), null);
+    } finally {
+      await worker.stop();
+      await store.close();
+    }
+  });
+
+  it('runs each timer once when workers on two connections to one file claim at the same time', async () => {
+    const filename = freshFile();
+    const [a, b] = [await createSqliteStore({ filename }), await createSqliteStore({ filename })];
+    const now = new Date().toISOString();
+    await a.transaction(async (tx) => {
+      for (let i = 0; i < 60; i++) await tx.setTimer(timer(`sla:c_${i}`, now));
+    });
+    const runs = new Map<string, number>();
+    const handlers = { sla: async (t: DurableTimer) => void runs.set(t.key, (runs.get(t.key) ?? 0) + 1) };
+    const workers = [a, b].map((store) => createTimerWorker({ store, handlers, batchSize: 7, pollMs: 10 }));
+    for (const worker of workers) worker.start();
+    const until = Date.now() + 5000;
+    while (runs.size < 60 && Date.now() < until) await sleep(10);
+    await sleep(100);
+    await Promise.all(workers.map((worker) => worker.stop()));
+    assert.equal(runs.size, 60);
+    assert.ok([...runs.values()].every((n) => n === 1), 'no timer ran twice');
+    await Promise.all([a.close(), b.close()]);
   });
 });

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { OutboxItem, Store, StoreReader, StoreTx } from '@casekit/core';
+import type { DurableTimer, OutboxItem, Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import { assertSupportedNode } from './node-version.ts';
 import { migrate } from './schema.ts';
 import { createReads } from './internal/reads.ts';
-import type { Prepare, Row, Sync } from './internal/rows.ts';
+import { timerOf, type Prepare, type Row, type Sync } from './internal/rows.ts';
 import { createSecretBox, type SecretBox } from './internal/secrets.ts';
 import { createWriteQueue } from './internal/write-queue.ts';
 import { createWrites, MAX_KNOWN_TERMS, type TermCache } from './internal/writes.ts';
@@ -194,6 +194,49 @@ function buildStore(writer: Database.Database, reader: Database.Database, box: S
           );
         }
       });
+    },
+
+    claimTimers(now: Date, leaseMs: number, limit: number): Promise<DurableTimer[]> {
+      return exclusive(() => {
+        const at = now.getTime();
+        const leaseUntil = at + leaseMs;
+        // Claimable timers are exactly those with run_at <= now: a range read of the index, no scan.
+        const order = w('SELECT version FROM timers INDEXED BY timers_by_run_at WHERE run_at <= ? ORDER BY run_at, version LIMIT ?').all(at, limit);
+        if (order.length === 0) return [];
+        const place = new Map(order.map((row, i) => [row.version as number, i]));
+        const rows = w('UPDATE timers SET run_at = ?, lease_until = ? WHERE version IN (SELECT value FROM json_each(?)) RETURNING *').all(
+          leaseUntil,
+          leaseUntil,
+          JSON.stringify([...place.keys()]),
+        );
+        rows.sort((a, b) => place.get(a.version as number)! - place.get(b.version as number)!);
+        return rows.map(timerOf);
+      });
+    },
+
+    completeTimer(workspaceId: string, key: string, version: number): Promise<void> {
+      return exclusive(() => void w('DELETE FROM timers WHERE ws = ? AND key = ? AND version = ?').run(workspaceId, key, version));
+    },
+
+    failTimer(workspaceId: string, key: string, version: number, error: string, retryAt: Date | null): Promise<void> {
+      return exclusive(() => {
+        if (retryAt === null) w('DELETE FROM timers WHERE ws = ? AND key = ? AND version = ?').run(workspaceId, key, version);
+        else {
+          w('UPDATE timers SET attempts = attempts + 1, last_error = ?, run_at = ?, lease_until = NULL WHERE ws = ? AND key = ? AND version = ?').run(
+            error.slice(0, 2000),
+            retryAt.getTime(),
+            workspaceId,
+            key,
+            version,
+          );
+        }
+      });
+    },
+
+    async nextTimerAt(): Promise<Date | null> {
+      if (closed) throw closedError();
+      const row = r('SELECT MIN(run_at) AS at FROM timers').get();
+      return row?.at == null ? null : new Date(row.at as number);
     },
 
     async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { AgentRecord, CaseQuery, ChannelRecord, Store, StoreReader, StoreTx } from '@casekit/core';
+import type { AgentRecord, CaseQuery, ChannelRecord, Store, StoreReader, StoreTx, TimerInput } from '@casekit/core';
 import { CASE_STATUSES, PRIORITIES, type Case, type ChannelKind, type Conversation, type Customer, type Message, type Page } from '@casekit/protocol';
 import {
   Agent as AgentSchema,
@@ -1359,6 +1359,185 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         await store.failOutbox('ws_nowhere', 'ob_shared', 'wrong workspace', null);
         const left = await store.claimOutbox(at(2_000), 1_000, 10);
         assert.deepEqual(left.map((i) => [i.workspaceId, i.attempts]), [[OTHER_WS, 0]]);
+      });
+    });
+
+    describe('timers', () => {
+      const t0 = new Date(FIXTURE_TIME);
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      const timer = (overrides: Partial<TimerInput> = {}): TimerInput => ({
+        workspaceId: WS,
+        key: 'sla:c_1',
+        kind: 'sla',
+        dueAt: at(0).toISOString(),
+        payload: { caseId: 'c_1', clock: 'firstResponse' },
+        ...overrides,
+      });
+      const set = (...timers: TimerInput[]) =>
+        store.transaction(async (tx) => {
+          for (const input of timers) await tx.setTimer(input);
+        });
+      const keys = (timers: readonly { key: string }[]) => timers.map((t) => t.key);
+
+      it('stores a timer with the transaction that sets it, and reads it back', async () => {
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.setTimer(timer());
+            assert.equal((await tx.getTimer(WS, 'sla:c_1'))?.kind, 'sla', 'visible inside its transaction');
+            throw new Error('rolled back');
+          }),
+          /rolled back/,
+        );
+        assert.equal(await store.getTimer(WS, 'sla:c_1'), null, 'a rolled-back transaction schedules nothing');
+        assert.equal(await store.nextTimerAt(), null);
+        await set(timer({ dueAt: '2026-03-02T09:00:00Z' }));
+        const stored = await store.getTimer(WS, 'sla:c_1');
+        assert.ok(stored && Number.isSafeInteger(stored.version));
+        assert.deepEqual(stored, {
+          ...timer(),
+          dueAt: '2026-03-02T09:00:00.000Z',
+          runAt: '2026-03-02T09:00:00.000Z',
+          version: stored.version,
+          attempts: 0,
+          leaseUntil: null,
+          lastError: null,
+        });
+        assert.equal(await store.getTimer(WS, 'sla:c_2'), null);
+        assert.equal(await store.getTimer(OTHER_WS, 'sla:c_1'), null);
+      });
+
+      it('refuses a bad timer naming the field, and keeps the transaction going with nothing stored', async () => {
+        const bad: [Partial<TimerInput>, string][] = [
+          [{ dueAt: 'tomorrow' }, 'dueAt'],
+          [{ key: '' }, 'key'],
+          [{ key: 'k'.repeat(201) }, 'key'],
+          [{ kind: 'has space' }, 'kind'],
+          [{ payload: [] as unknown as Record<string, unknown> }, 'payload'],
+          [{ payload: { big: 'x'.repeat(9000) } }, 'payload'],
+        ];
+        await store.transaction(async (tx) => {
+          for (const [overrides, path] of bad) {
+            await assert.rejects(tx.setTimer(timer({ key: `bad:${path}`, ...overrides })), (error: { code?: string; details?: { issues?: { path: string }[] } }) => {
+              assert.equal(error.code, 'validation_failed');
+              assert.equal(error.details?.issues?.[0]?.path, path);
+              return true;
+            });
+          }
+          await tx.setTimer(timer());
+        });
+        assert.deepEqual(keys(await store.claimTimers(at(0), 1000, 10)), ['sla:c_1']);
+      });
+
+      it('reschedules a key as a new timer: new due time and payload, new version, no lease', async () => {
+        await set(timer());
+        const first = (await store.claimTimers(at(0), 60_000, 10))[0]!;
+        await set(timer({ dueAt: at(500).toISOString(), payload: { caseId: 'c_1', clock: 'resolution' } }));
+        const second = (await store.getTimer(WS, 'sla:c_1'))!;
+        assert.ok(second.version > first.version);
+        assert.deepEqual([second.dueAt, second.runAt, second.leaseUntil, second.payload], [at(500).toISOString(), at(500).toISOString(), null, { caseId: 'c_1', clock: 'resolution' }]);
+        assert.deepEqual(await store.claimTimers(at(499), 60_000, 10), [], 'the old due time is gone');
+        assert.deepEqual((await store.claimTimers(at(500), 60_000, 10)).map((t) => t.version), [second.version], 'one timer per key, claimable despite the old lease');
+      });
+
+      it('clears a timer; clearing one that is not there does nothing', async () => {
+        await set(timer(), timer({ key: 'sla:c_2' }));
+        await store.transaction(async (tx) => {
+          await tx.clearTimer(WS, 'sla:c_1');
+          await tx.clearTimer(WS, 'sla:nowhere');
+        });
+        assert.equal(await store.getTimer(WS, 'sla:c_1'), null);
+        assert.deepEqual(keys(await store.claimTimers(at(1_000), 1000, 10)), ['sla:c_2']);
+      });
+
+      it('claims only due timers, earliest first, up to the limit, and leases them', async () => {
+        await set(...[30, 0, 20, 10, 60_000].map((ms) => timer({ key: `t${ms}`, dueAt: at(ms).toISOString() })));
+        assert.equal((await store.nextTimerAt())?.toISOString(), at(0).toISOString());
+        const claimed = await store.claimTimers(at(25), 5_000, 2);
+        assert.deepEqual(keys(claimed), ['t0', 't10']);
+        assert.ok(claimed.every((t) => t.leaseUntil === at(5_025).toISOString() && t.runAt === t.leaseUntil));
+        assert.deepEqual(keys(await store.claimTimers(at(25), 5_000, 10)), ['t20'], 'not yet due and already leased timers are left');
+        assert.equal((await store.getTimer(WS, 't0'))?.leaseUntil, at(5_025).toISOString());
+        assert.equal((await store.nextTimerAt())?.toISOString(), at(30).toISOString());
+      });
+
+      it('claims a leased timer again only once its lease has run out', async () => {
+        await set(timer());
+        const [first] = await store.claimTimers(at(0), 5_000, 10);
+        assert.deepEqual(await store.claimTimers(at(4_999), 5_000, 10), []);
+        const [again] = await store.claimTimers(at(5_000), 5_000, 10);
+        assert.deepEqual([again?.version, again?.attempts, again?.leaseUntil], [first?.version, 0, at(10_000).toISOString()]);
+      });
+
+      it('completes only the version claimed: a timer rescheduled while it ran is kept', async () => {
+        await set(timer());
+        const [claimed] = await store.claimTimers(at(0), 60_000, 10);
+        await set(timer({ dueAt: at(1_000).toISOString() }));
+        await store.completeTimer(WS, 'sla:c_1', claimed!.version);
+        await store.failTimer(WS, 'sla:c_1', claimed!.version, 'stale', null);
+        const kept = await store.getTimer(WS, 'sla:c_1');
+        assert.deepEqual([kept?.dueAt, kept?.attempts, kept?.lastError], [at(1_000).toISOString(), 0, null]);
+        const [next] = await store.claimTimers(at(1_000), 60_000, 10);
+        await store.completeTimer(WS, 'sla:c_1', next!.version);
+        assert.equal(await store.getTimer(WS, 'sla:c_1'), null);
+        assert.equal(await store.nextTimerAt(), null);
+      });
+
+      it('a timer cleared and set again while its claim ran is not completed by that claim', async () => {
+        await set(timer());
+        const [claimed] = await store.claimTimers(at(0), 60_000, 10);
+        await store.transaction((tx) => tx.clearTimer(WS, 'sla:c_1'));
+        await set(timer({ dueAt: at(2_000).toISOString() }));
+        await store.completeTimer(WS, 'sla:c_1', claimed!.version);
+        assert.equal((await store.getTimer(WS, 'sla:c_1'))?.dueAt, at(2_000).toISOString());
+      });
+
+      it('makes a failed timer due again at its retry time, counting attempts, and drops it with no retry', async () => {
+        await set(timer(), timer({ key: 'drop' }));
+        const claimed = await store.claimTimers(at(0), 60_000, 10);
+        const version = (k: string) => claimed.find((t) => t.key === k)!.version;
+        await store.failTimer(WS, 'sla:c_1', version('sla:c_1'), 'engine unavailable', at(2_000));
+        await store.failTimer(WS, 'drop', version('drop'), 'no handler', null);
+        assert.equal(await store.getTimer(WS, 'drop'), null);
+        assert.deepEqual(await store.claimTimers(at(1_999), 60_000, 10), []);
+        const [again] = await store.claimTimers(at(2_000), 60_000, 10);
+        assert.deepEqual(
+          [again?.key, again?.attempts, again?.lastError, again?.dueAt, again?.version],
+          ['sla:c_1', 1, 'engine unavailable', at(0).toISOString(), version('sla:c_1')],
+          'the due time stays the scheduled one',
+        );
+        await store.failTimer(WS, 'sla:c_1', again!.version, 'again', at(3_000));
+        assert.equal((await store.getTimer(WS, 'sla:c_1'))?.attempts, 2);
+      });
+
+      it('gives concurrent claims disjoint timers', async () => {
+        await set(...Array.from({ length: 10 }, (_, i) => timer({ key: `k${i}` })));
+        const [a, b, c] = await Promise.all([store.claimTimers(t0, 1000, 4), store.claimTimers(t0, 1000, 4), store.claimTimers(t0, 1000, 4)]);
+        const claimed = keys([...a!, ...b!, ...c!]);
+        assert.equal(claimed.length, 10);
+        assert.equal(new Set(claimed).size, 10);
+      });
+
+      it('keeps workspaces apart: one key is two timers, each claimed, completed and cleared alone', async () => {
+        await set(timer({ dueAt: at(10).toISOString() }), timer({ workspaceId: OTHER_WS, dueAt: at(5).toISOString(), payload: { theirs: true } }));
+        const claimed = await store.claimTimers(at(10), 1_000, 10);
+        assert.deepEqual(claimed.map((t) => t.workspaceId), [OTHER_WS, WS]);
+        const mine = claimed.find((t) => t.workspaceId === WS)!;
+        await store.completeTimer(WS, 'sla:c_1', mine.version);
+        await store.failTimer('ws_nowhere', 'sla:c_1', mine.version, 'wrong workspace', null);
+        await store.transaction((tx) => tx.clearTimer('ws_nowhere', 'sla:c_1'));
+        assert.equal(await store.getTimer(WS, 'sla:c_1'), null);
+        assert.deepEqual((await store.getTimer(OTHER_WS, 'sla:c_1'))?.payload, { theirs: true });
+      });
+
+      it('returns copies: changing what went in or came out changes nothing stored', async () => {
+        const input = timer({ payload: { nested: { list: [1] } } });
+        await set(input);
+        (input.payload.nested as { list: number[] }).list.push(2);
+        const [claimed] = await store.claimTimers(at(0), 1_000, 10);
+        (claimed!.payload.nested as { list: number[] }).list.push(3);
+        claimed!.leaseUntil = null;
+        const stored = await store.getTimer(WS, 'sla:c_1');
+        assert.deepEqual([stored?.payload, stored?.leaseUntil], [{ nested: { list: [1] } }, at(1_000).toISOString()]);
       });
     });
 

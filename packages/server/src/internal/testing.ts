@@ -68,6 +68,7 @@ export interface TestServerOptions
     | 'visitorUploadLimits'
     | 'presenceFromConnections'
     | 'outbox'
+    | 'timers'
     | 'clock'
     | 'app'
     | 'path'

@@ -206,5 +206,10 @@ export function createReads(db: Tables): Sync<StoreReader> {
       const response = db.idempotency.get(key(ws, scope, idempotencyKey));
       return response ? copy(response) : null;
     },
+
+    getTimer: (ws, timerKey) => {
+      const row = db.timers.get(key(ws, timerKey));
+      return row ? copy(row.value) : null;
+    },
   };
 }

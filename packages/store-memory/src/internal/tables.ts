@@ -1,4 +1,4 @@
-import { WAITING_STATUSES, type AgentRecord, type ChannelRecord, type IdempotentResponse, type OutboxItem } from '@casekit/core';
+import { WAITING_STATUSES, type AgentRecord, type ChannelRecord, type DurableTimer, type IdempotentResponse, type OutboxItem } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { GroupIndex, OrderedIndex, table, UniqueIndex } from './table.ts';
 
@@ -60,6 +60,12 @@ export interface OutboxRow extends Positioned {
   readonly due: number;
   readonly leaseUntil: number | null;
   readonly value: OutboxItem;
+}
+
+export interface TimerRow {
+  /** `runAt` in ms: the claim order. */
+  readonly runAt: number;
+  readonly value: DurableTimer;
 }
 
 const byPos = (a: Positioned, b: Positioned) => a.pos - b.pos;
@@ -126,6 +132,10 @@ export function createTables() {
     outbox: table<OutboxRow>()({
       /** Every workspace's items by due time. */
       due: new OrderedIndex<OutboxRow>(() => '', (a, b) => a.due - b.due || a.pos - b.pos),
+    }),
+    timers: table<TimerRow>()({
+      /** Every workspace's timers by when a claim may take them; versions are unique, so the order is total. */
+      runAt: new OrderedIndex<TimerRow>(() => '', (a, b) => a.runAt - b.runAt || a.value.version - b.value.version),
     }),
     /** When an agent last read a case, in ms. */
     caseReads: table<number>()({}),

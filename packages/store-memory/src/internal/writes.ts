@@ -1,4 +1,4 @@
-import { customerSearchText, isPublicEvent, searchTerms, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
+import { checkTimerInput, customerSearchText, isPublicEvent, searchTerms, type DurableTimer, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Customer } from '@casekit/protocol';
 import type { Journal } from './journal.ts';
 import type { Sync } from './reads.ts';
@@ -7,11 +7,14 @@ import { conflict, copy, frozen, notFound, toIso, toMs, withFields, foldDiacriti
 
 export type TxWrites = Sync<Omit<StoreTx, keyof StoreReader>>;
 
-/** The outbox calls of the port, each run on its own as a write. */
-export interface OutboxWrites {
+/** The outbox and timer calls of the port, each run on its own as a write. */
+export interface WorkerWrites {
   claimOutbox(now: Date, leaseMs: number, limit: number): OutboxItem[];
   completeOutbox(workspaceId: string, itemId: string): void;
   failOutbox(workspaceId: string, itemId: string, error: string, retryAt: Date | null): void;
+  claimTimers(now: Date, leaseMs: number, limit: number): DurableTimer[];
+  completeTimer(workspaceId: string, key: string, version: number): void;
+  failTimer(workspaceId: string, key: string, version: number, error: string, retryAt: Date | null): void;
 }
 
 const MAX_MERGE_HOPS = 64;
@@ -33,7 +36,7 @@ const caseTerms = (kase: Case): readonly string[] => Object.freeze([...new Set(s
  * Every write of the port, on the transaction's copy of the tables through `journal`. Each one
  * checks before it writes, so a write that throws has changed nothing.
  */
-export function createWrites(db: Tables, journal: Journal, nextPos: () => number): TxWrites & OutboxWrites {
+export function createWrites(db: Tables, journal: Journal, nextPos: () => number): TxWrites & WorkerWrites {
   function assertIdentitiesFree(customer: Customer): void {
     for (const identity of customer.identities) {
       for (const pk of db.customerKeys.by.lookup.get(key(customer.workspaceId, 'identity', key(identity.channelId, identity.externalId)))) {
@@ -292,6 +295,17 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
       journal.write('idempotency', pk, frozen(response));
     },
 
+    setTimer(timer) {
+      const { dueAt } = checkTimerInput(timer);
+      const { workspaceId, key: timerKey, kind, payload } = timer;
+      const value = frozen({ workspaceId, key: timerKey, kind, dueAt: toIso(dueAt), payload, version: nextPos(), runAt: toIso(dueAt), attempts: 0, leaseUntil: null, lastError: null });
+      journal.write('timers', key(workspaceId, timerKey), { runAt: dueAt, value });
+    },
+
+    clearTimer(ws, timerKey) {
+      if (db.timers.get(key(ws, timerKey))) journal.write('timers', key(ws, timerKey), undefined);
+    },
+
     claimOutbox(now, leaseMs, limit) {
       const at = now.getTime();
       const leaseUntil = at + leaseMs;
@@ -323,6 +337,38 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
       const due = retryAt.getTime();
       const value = withFields(row.value, { attempts: row.value.attempts + 1, lastError: error.slice(0, MAX_ERROR_LENGTH), nextAttemptAt: toIso(due), leaseUntil: null });
       journal.write('outbox', pk, { ...row, due, leaseUntil: null, value });
+    },
+
+    claimTimers(now, leaseMs, limit) {
+      const at = now.getTime();
+      const leaseUntil = at + leaseMs;
+      // Claimable timers are exactly the head of the list; a claim moves each past `at`.
+      const list = db.timers.by.runAt.list('');
+      const due = [];
+      for (let i = 0; i < list.length && list[i]!.runAt <= at && due.length < limit; i++) due.push(list[i]!);
+      return due.map((row) => {
+        const value = withFields(row.value, { runAt: toIso(leaseUntil), leaseUntil: toIso(leaseUntil) });
+        journal.write('timers', key(value.workspaceId, value.key), { runAt: leaseUntil, value });
+        return copy(value);
+      });
+    },
+
+    completeTimer(ws, timerKey, version) {
+      const pk = key(ws, timerKey);
+      if (db.timers.get(pk)?.value.version === version) journal.write('timers', pk, undefined);
+    },
+
+    failTimer(ws, timerKey, version, error, retryAt) {
+      const pk = key(ws, timerKey);
+      const row = db.timers.get(pk);
+      if (row?.value.version !== version) return;
+      if (retryAt === null) {
+        journal.write('timers', pk, undefined);
+        return;
+      }
+      const runAt = retryAt.getTime();
+      const value = withFields(row.value, { attempts: row.value.attempts + 1, lastError: error.slice(0, MAX_ERROR_LENGTH), runAt: toIso(runAt), leaseUntil: null });
+      journal.write('timers', pk, { runAt, value });
     },
   };
 }

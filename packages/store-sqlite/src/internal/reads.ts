@@ -3,7 +3,7 @@ import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentRespo
 import type { Case, CaseEvent, CaseStatus, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { CUSTOMER_MATCH, ftsPhrase, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
-import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, type Prepare, type Row, type Sync } from './rows.ts';
+import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, timerOf, type Prepare, type Row, type Sync } from './rows.ts';
 import type { SecretBox } from './secrets.ts';
 
 type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
@@ -268,5 +268,9 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
     },
 
     getIdempotent: (ws, scope, key) => one<IdempotentResponse>(s('SELECT json FROM idempotency WHERE ws = ? AND scope = ? AND key = ?').get(ws, scope, key)),
+    getTimer: (ws, key) => {
+      const row = s('SELECT * FROM timers WHERE ws = ? AND key = ?').get(ws, key);
+      return row ? timerOf(row) : null;
+    },
   };
 }

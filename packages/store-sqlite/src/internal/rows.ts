@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import type { DurableTimer } from '@casekit/core';
 import { CasekitError, type Page } from '@casekit/protocol';
 
 /** A row as the statements return it: columns by name. */
@@ -54,4 +55,22 @@ export function pageOf<T>(rows: Row[], limit: number, item: (row: Row) => T, cur
   const more = rows.length > limit;
   const kept = more ? rows.slice(0, limit) : rows;
   return { items: kept.map(item), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
+}
+
+const isoOrNull = (ms: unknown) => (ms === null ? null : new Date(ms as number).toISOString());
+
+/** A `timers` row as the port's timer. */
+export function timerOf(row: Row): DurableTimer {
+  return {
+    workspaceId: row.ws as string,
+    key: row.key as string,
+    kind: row.kind as string,
+    dueAt: new Date(row.due_at as number).toISOString(),
+    payload: parse<Record<string, unknown>>(row.payload),
+    version: row.version as number,
+    runAt: new Date(row.run_at as number).toISOString(),
+    attempts: row.attempts as number,
+    leaseUntil: isoOrNull(row.lease_until),
+    lastError: (row.last_error as string | null) ?? null,
+  };
 }

@@ -1,4 +1,4 @@
-import { customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
+import { checkTimerInput, customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
 import type { IdempotentResponse, MessageDelivery, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type Message, type NewCaseEvent } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN } from './case-list.ts';
@@ -420,6 +420,19 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
         if (isConstraint(error)) throw new CasekitError('conflict', `A response for Idempotency-Key "${key}" is already stored.`, { cause: error });
         throw error;
       }
+    },
+
+    setTimer(timer) {
+      const { dueAt, payload } = checkTimerInput(timer);
+      // REPLACE deletes the earlier row, so the timer gets a new version (rowid).
+      s(
+        `INSERT OR REPLACE INTO timers (ws, key, kind, due_at, run_at, lease_until, attempts, last_error, payload)
+         VALUES (?, ?, ?, ?, ?, NULL, 0, NULL, ?)`,
+      ).run(timer.workspaceId, timer.key, timer.kind, dueAt, dueAt, payload);
+    },
+
+    clearTimer(ws, key) {
+      s('DELETE FROM timers WHERE ws = ? AND key = ?').run(ws, key);
     },
   };
 }
