@@ -10,10 +10,12 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
-const TimeSchema = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'use "HH:MM" from 00:00 to 24:00' });
+const TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const TimeSchema = z.string().regex(TIME, { message: 'use "HH:MM" from 00:00 to 24:00' });
 
 const DayHoursSchema = z.array(z.tuple([TimeSchema, TimeSchema])).superRefine((intervals, ctx) => {
   intervals.forEach(([start, end], i) => {
+    if (!TIME.test(start) || !TIME.test(end)) return;
     if (minutesOf(end) <= minutesOf(start)) ctx.addIssue({ code: 'custom', path: [i, 1], message: 'must be after the start' });
     else if (i > 0 && minutesOf(start) < minutesOf(intervals[i - 1]![1])) {
       ctx.addIssue({ code: 'custom', path: [i, 0], message: 'must not be before the end of the interval before' });
