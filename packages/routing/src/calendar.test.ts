@@ -139,7 +139,7 @@ test('property: businessSecondsBetween undoes addBusinessTime, and addBusinessTi
       const back = addBusinessTime(calendar, a, businessSecondsBetween(calendar, a, b));
       assert.ok(back <= b);
       assert.equal(businessSecondsBetween(calendar, back, b), 0);
-      assert.equal(businessSecondsBetween(calendar, b, a), -businessSecondsBetween(calendar, a, b));
+      assert.equal(businessSecondsBetween(calendar, b, a) + businessSecondsBetween(calendar, a, b), 0);
     }),
     { numRuns: 300 },
   );

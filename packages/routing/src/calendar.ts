@@ -64,6 +64,7 @@ interface Compiled {
   holidays: Set<number>;
   sortedHolidays: number[];
   alwaysOpen: boolean;
+  scratch: number[];
 }
 
 const compiled = new WeakMap<BusinessCalendar, Compiled>();
@@ -82,6 +83,7 @@ function compile(calendar: BusinessCalendar): Compiled {
     holidays: new Set(sortedHolidays),
     sortedHolidays,
     alwaysOpen: sortedHolidays.length === 0 && week.every((day) => openMinutes(day) === 1440),
+    scratch: [],
   };
   compiled.set(calendar, done);
   return done;
@@ -95,15 +97,22 @@ function openMinutes(day: readonly number[]): number {
 
 const weekdayOf = (day: number): number => (((day + 3) % 7) + 7) % 7; // day 0, 1970-01-01, was a Thursday
 
-/** The open intervals of one local day as flat `[start, end…]` instants. */
-function openIntervals(cal: Compiled, day: number): number[] {
+/**
+ * The open intervals of one local day as flat `[start, end…]` instants in `cal.scratch`; returns how
+ * many numbers it wrote. The buffer is reused, so read it before the next call.
+ */
+function openIntervals(cal: Compiled, day: number): number {
   const minutes = cal.week[weekdayOf(day)]!;
-  if (minutes.length === 0 || cal.holidays.has(day)) return [];
+  if (minutes.length === 0 || cal.holidays.has(day)) return 0;
   const start = cal.zone.dayStart(day);
   const next = cal.zone.dayStart(day + 1);
-  if (next - start === DAY) return minutes.map((minute) => start + minute * MINUTE);
-  // The clocks change on this day: place each boundary by its wall time.
-  return minutes.map((minute) => (minute === 1440 ? next : cal.zone.instantOf(day, minute)));
+  const plain = next - start === DAY;
+  for (let i = 0; i < minutes.length; i++) {
+    const minute = minutes[i]!;
+    // On the day the clocks change, each boundary is placed by its wall time.
+    cal.scratch[i] = plain ? start + minute * MINUTE : minute === 1440 ? next : cal.zone.instantOf(day, minute);
+  }
+  return minutes.length;
 }
 
 /** Whether the week from local day `day` is a plain one: no holiday and no clock change. */
@@ -136,8 +145,9 @@ function addOpenMillis(cal: Compiled, start: Millis, millis: number): Millis {
   let day = cal.zone.dayOf(start);
   let from = start;
   for (;;) {
-    const intervals = openIntervals(cal, day);
-    for (let i = 0; i < intervals.length; i += 2) {
+    const count = openIntervals(cal, day);
+    const intervals = cal.scratch;
+    for (let i = 0; i < count; i += 2) {
       const begin = Math.max(intervals[i]!, from);
       const available = intervals[i + 1]! - begin;
       if (available <= 0) continue;
@@ -162,14 +172,15 @@ export function businessSecondsBetween(calendar: BusinessCalendar, a: Millis, b:
 }
 
 function openMillisBetween(cal: Compiled, a: Millis, b: Millis): number {
-  if (b < a) return -openMillisBetween(cal, b, a);
+  if (b < a) return 0 - openMillisBetween(cal, b, a);
   if (cal.alwaysOpen) return b - a;
   let sum = 0;
   let day = cal.zone.dayOf(a);
   let from = a;
   while (from < b) {
-    const intervals = openIntervals(cal, day);
-    for (let i = 0; i < intervals.length; i += 2) {
+    const count = openIntervals(cal, day);
+    const intervals = cal.scratch;
+    for (let i = 0; i < count; i += 2) {
       const overlap = Math.min(intervals[i + 1]!, b) - Math.max(intervals[i]!, from);
       if (overlap > 0) sum += overlap;
     }
