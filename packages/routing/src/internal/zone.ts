@@ -39,18 +39,32 @@ export function zoneFor(timeZone: string): Zone {
 
 function createZone(timeZone: string): Zone {
   const format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
-  // Offsets change only on whole minutes, so one lookup per minute serves every instant in it.
-  const offsets = new Map<number, number>();
+  // Offsets change at most once a day and only on whole minutes: one lookup per UTC day serves the
+  // days without a change, and one per minute the days with one.
+  const dayOffsets = new Map<number, number | null>();
+  const minuteOffsets = new Map<number, number>();
   const dayStarts = new Map<number, number>();
 
-  const offsetAt = (instant: number): number => {
+  const minuteOffset = (instant: number): number => {
     const key = Math.floor(instant / MINUTE);
-    let offset = offsets.get(key);
+    let offset = minuteOffsets.get(key);
     if (offset === undefined) {
-      if (offsets.size >= MEMO_LIMIT) offsets.clear();
-      offsets.set(key, (offset = readOffset(format, key * MINUTE)));
+      if (minuteOffsets.size >= MEMO_LIMIT) minuteOffsets.clear();
+      minuteOffsets.set(key, (offset = readOffset(format, key * MINUTE)));
     }
     return offset;
+  };
+
+  const offsetAt = (instant: number): number => {
+    const key = Math.floor(instant / DAY);
+    let offset = dayOffsets.get(key);
+    if (offset === undefined) {
+      if (dayOffsets.size >= MEMO_LIMIT) dayOffsets.clear();
+      const first = readOffset(format, key * DAY);
+      offset = first === readOffset(format, key * DAY + DAY - MINUTE) ? first : null;
+      dayOffsets.set(key, offset);
+    }
+    return offset ?? minuteOffset(instant);
   };
 
   const instantOf = (day: number, minute: number): number => {
