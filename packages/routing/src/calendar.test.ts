@@ -82,6 +82,8 @@ test('a calendar never open, an unknown zone or a negative amount is refused wit
   const nowhere = { ...madrid, timeZone: 'Europe/Atlantis' };
   assert.throws(() => businessSecondsBetween(nowhere, 0, 60), (error: unknown) => error instanceof RoutingConfigError && error.issues[0]!.path === 'calendar.timeZone');
   assert.throws(() => addBusinessTime(madrid, 0, -1), RangeError);
+  assert.throws(() => addBusinessTime(madrid, Number.NaN, 60), RangeError);
+  assert.throws(() => businessSecondsBetween(madrid, 0, Number.POSITIVE_INFINITY), RangeError);
 });
 
 // Property tests over random calendars. Interval boundaries avoid 01:00–04:00, where clock changes

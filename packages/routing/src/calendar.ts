@@ -135,7 +135,8 @@ function isPlainWeek(cal: Compiled, day: number): boolean {
  * @example addBusinessTime(madrid, Date.parse('2026-03-06T15:30:00Z'), 3600) // Friday 16:30 + 1 h → Monday 09:30 local
  */
 export function addBusinessTime(calendar: BusinessCalendar, start: Millis, seconds: number): Millis {
-  if (!(seconds >= 0)) throw new RangeError(`seconds must be 0 or more, got ${seconds}`);
+  if (!Number.isFinite(start)) throw new RangeError(`start must be epoch milliseconds, got ${start}`);
+  if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new RangeError(`seconds must be a finite number, 0 or more, got ${seconds}`);
   return addOpenMillis(compile(calendar), start, Math.round(seconds * 1000));
 }
 
@@ -168,6 +169,7 @@ function addOpenMillis(cal: Compiled, start: Millis, millis: number): Millis {
  * @example businessSecondsBetween(madrid, fridayAt16_30, mondayAt09_30) // 3600
  */
 export function businessSecondsBetween(calendar: BusinessCalendar, a: Millis, b: Millis): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RangeError(`a and b must be epoch milliseconds, got ${a} and ${b}`);
   return openMillisBetween(compile(calendar), a, b) / 1000;
 }
 

@@ -139,6 +139,9 @@ test('solving without a reply leaves the response clocks paused; a policy withou
   // 10 min on a Saturday, warned with a quarter of the target left.
   assert.equal(open.firstResponse.dueAt, created + 600_000);
   assert.equal(open.firstResponse.warnAt, created + 450_000);
+  // Asked before the case existed, the clocks count from its creation.
+  const early = slaClocks(vip.policy, vip.calendar, { createdAt: created, priority: 'normal', happenings: [] }, created - HOUR * 1000);
+  assert.equal(early.firstResponse.dueAt, created + 600_000);
 });
 
 test('the policy is the team\'s, else the channel kind\'s, else the default', () => {

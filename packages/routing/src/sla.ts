@@ -93,7 +93,10 @@ export function parseSlaConfig(input: unknown): SlaConfig {
   return result.data;
 }
 
-/** The policy for a case and the calendar its clocks count, `ALWAYS_OPEN` when the policy names none. */
+/**
+ * The policy for a case and the calendar its clocks count, `ALWAYS_OPEN` when the policy names none.
+ * `config` comes from `parseSlaConfig`, which has checked every id it refers to.
+ */
 export function slaPolicyFor(config: SlaConfig, of: { team: string | null; channel: ChannelKind }): { policy: SlaPolicy; calendar: BusinessCalendar } {
   const id = (of.team !== null ? config.teams?.[of.team] : undefined) ?? config.channels?.[of.channel] ?? config.default;
   const policy = config.policies.find((candidate) => candidate.id === id)!;
@@ -132,6 +135,7 @@ export interface SlaClock {
   metAt: Millis | null;
 }
 
+/** A case's three clocks, as `slaClocks` returns them and `nextSlaDeadline` reads them. */
 export type SlaClocks = Record<SlaMetric, SlaClock>;
 
 /** The clocks run only in these statuses; `pending` and `on_hold` pause them, as do `solved` and `closed`. */
@@ -157,6 +161,7 @@ const TARGET_FIELD = { firstResponse: 'firstResponseSeconds', nextResponse: 'nex
  */
 export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: SlaFacts, now: Millis): SlaClocks {
   const time = openTime(calendar);
+  const until = Math.max(now, facts.createdAt); // nothing counts before the case exists
   const cycles: Record<SlaMetric, Cycle> = { firstResponse: idle(), nextResponse: idle(), resolution: idle() };
   let priority = facts.priority;
   let status: CaseStatus = 'new';
@@ -202,7 +207,7 @@ export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: 
   let clock = facts.createdAt;
   for (const happening of chronological(facts.happenings)) {
     const at = Math.max(happening.at, facts.createdAt);
-    if (at > now) break;
+    if (at > until) break;
     advance(clock, at);
     clock = at;
     switch (happening.kind) {
@@ -229,7 +234,7 @@ export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: 
         break;
     }
   }
-  advance(clock, now);
+  advance(clock, until);
   const running = RUNNING.has(status);
   const report = (metric: SlaMetric): SlaClock => {
     const cycle = cycles[metric];
@@ -249,9 +254,9 @@ export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: 
     else if (!running) clock.state = 'paused';
     else {
       clock.state = 'running';
-      clock.dueAt = time.add(now, target - cycle.elapsed);
+      clock.dueAt = time.add(until, target - cycle.elapsed);
       const warn = warnOf(target);
-      if (clock.warnAt === null && warn > 0) clock.warnAt = time.add(now, target - warn - cycle.elapsed);
+      if (clock.warnAt === null && warn > 0) clock.warnAt = time.add(until, target - warn - cycle.elapsed);
     }
     return clock;
   };
@@ -278,12 +283,14 @@ export interface SlaDeadline {
  */
 export function nextSlaDeadline(clocks: SlaClocks, now: Millis): SlaDeadline | null {
   let next: SlaDeadline | null = null;
+  const consider = (at: Millis | null, kind: SlaDeadline['kind'], metric: SlaMetric) => {
+    if (at !== null && at > now && (next === null || at < next.at)) next = { at, kind, metric };
+  };
   for (const metric of SLA_METRICS) {
     const clock = clocks[metric];
     if (clock.state !== 'running') continue;
-    const candidates: SlaDeadline[] = [{ at: clock.dueAt!, kind: 'breach', metric }];
-    if (clock.warnAt !== null && clock.warnAt > now) candidates.unshift({ at: clock.warnAt, kind: 'warning', metric });
-    for (const candidate of candidates) if (candidate.at > now && (next === null || candidate.at < next.at)) next = candidate;
+    consider(clock.warnAt, 'warning', metric);
+    consider(clock.dueAt, 'breach', metric);
   }
   return next;
 }
