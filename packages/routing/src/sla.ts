@@ -170,36 +170,35 @@ export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: 
     const seconds = policy.targets[priority]?.[TARGET_FIELD[metric]];
     return seconds === undefined ? null : seconds * 1000;
   };
-  const warnOf = (target: number): number =>
-    policy.warnBeforeFraction !== undefined ? Math.round(target * policy.warnBeforeFraction) : (policy.warnBeforeSeconds ?? 0) * 1000;
-  // A threshold already behind the clock (a new cycle under a large warning, a priority raised) is reached now.
-  const reachNow = (at: Millis) => {
+  // How far into the cycle the warning comes, or null for no warning.
+  const warnMarkOf = (target: number): number | null => {
+    const before = policy.warnBeforeFraction !== undefined ? Math.round(target * policy.warnBeforeFraction) : (policy.warnBeforeSeconds ?? 0) * 1000;
+    return before > 0 ? Math.max(0, target - before) : null;
+  };
+  // The moment a cycle reaches `mark` if it does within `open` more milliseconds from `from`, else null.
+  const reached = (cycle: Cycle, mark: number, from: Millis, open: number): Millis | null =>
+    cycle.elapsed + open < mark ? null : mark <= cycle.elapsed ? from : time.add(from, mark - cycle.elapsed);
+  // Records warnings and breaches reached while running `open` milliseconds from `from`; with 0, those
+  // already behind the clock (a cycle started under a large warning, a priority raised) are reached at `from`.
+  const notice = (from: Millis, open: number) => {
     for (const metric of SLA_METRICS) {
       const cycle = cycles[metric];
       const target = targetOf(metric);
       if (!cycle.active || target === null) continue;
-      if (cycle.breachedAt === null && cycle.elapsed >= target) cycle.breachedAt = at;
-      if (cycle.warnedAt === null && warnOf(target) > 0 && cycle.elapsed >= target - warnOf(target)) cycle.warnedAt = at;
+      const warnMark = warnMarkOf(target);
+      if (cycle.warnedAt === null && warnMark !== null) cycle.warnedAt = reached(cycle, warnMark, from, open);
+      if (cycle.breachedAt === null) cycle.breachedAt = reached(cycle, target, from, open);
     }
   };
   const start = (metric: SlaMetric, at: Millis) => {
     cycles[metric] = { ...idle(), started: true, active: true };
-    reachNow(at);
+    notice(at, 0);
   };
   const advance = (from: Millis, to: Millis) => {
     if (to <= from || !RUNNING.has(status)) return;
     const open = time.between(from, to);
-    for (const metric of SLA_METRICS) {
-      const cycle = cycles[metric];
-      if (!cycle.active) continue;
-      const target = targetOf(metric);
-      if (target !== null) {
-        const warnAt = target - warnOf(target);
-        if (cycle.warnedAt === null && warnAt < target && cycle.elapsed + open >= warnAt) cycle.warnedAt = time.add(from, Math.max(0, warnAt - cycle.elapsed));
-        if (cycle.breachedAt === null && cycle.elapsed + open >= target) cycle.breachedAt = time.add(from, target - cycle.elapsed);
-      }
-      cycle.elapsed += open;
-    }
+    notice(from, open);
+    for (const metric of SLA_METRICS) if (cycles[metric].active) cycles[metric].elapsed += open;
   };
 
   start('firstResponse', facts.createdAt);
@@ -230,7 +229,7 @@ export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: 
       }
       case 'priority':
         priority = happening.priority;
-        reachNow(at);
+        notice(at, 0);
         break;
     }
   }
@@ -255,8 +254,8 @@ export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: 
     else {
       clock.state = 'running';
       clock.dueAt = time.add(until, target - cycle.elapsed);
-      const warn = warnOf(target);
-      if (clock.warnAt === null && warn > 0) clock.warnAt = time.add(until, target - warn - cycle.elapsed);
+      const warnMark = warnMarkOf(target);
+      if (clock.warnAt === null && warnMark !== null) clock.warnAt = time.add(until, warnMark - cycle.elapsed);
     }
     return clock;
   };
