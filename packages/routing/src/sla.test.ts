@@ -250,3 +250,109 @@ test('property: the same facts always give the same clocks, and a due time is in
     { numRuns: 300 },
   );
 });
+
+/**
+ * The oracle: the semantics of docs/sla.md re-done minute by minute, for whole-minute facts in March
+ * 2026 before the clock change, when the Madrid calendar is open at 09:00–17:00 UTC+1 on weekdays but the 10th.
+ */
+function clocksMinuteByMinute(facts: SlaFacts, now: number) {
+  const MIN = 60_000;
+  const isOpen = (t: number) => {
+    const local = new Date(t + 3600_000);
+    return local.getUTCDay() >= 1 && local.getUTCDay() <= 5 && local.getUTCHours() >= 9 && local.getUTCHours() < 17 && local.getUTCDate() !== 10;
+  };
+  type Cycle = { started: boolean; active: boolean; elapsed: number; warnedAt: number | null; breachedAt: number | null; metAt: number | null };
+  const fresh = (started: boolean): Cycle => ({ started, active: started, elapsed: 0, warnedAt: null, breachedAt: null, metAt: null });
+  const cycles: Record<SlaMetric, Cycle> = { firstResponse: fresh(true), nextResponse: fresh(false), resolution: fresh(true) };
+  let priority = facts.priority;
+  let status = 'new';
+  let replied = false;
+  const target = (metric: SlaMetric) => {
+    const field = ({ firstResponse: 'firstResponseSeconds', nextResponse: 'nextResponseSeconds', resolution: 'resolutionSeconds' } as const)[metric];
+    return policy.targets[priority]?.[field] ?? null;
+  };
+  const check = (at: number) => {
+    for (const metric of METRICS) {
+      const cycle = cycles[metric];
+      const seconds = target(metric);
+      if (!cycle.active || seconds === null) continue;
+      if (cycle.warnedAt === null && cycle.elapsed >= seconds - 900) cycle.warnedAt = at;
+      if (cycle.breachedAt === null && cycle.elapsed >= seconds) cycle.breachedAt = at;
+    }
+  };
+  const tick = (t: number) => {
+    if ((status !== 'new' && status !== 'open') || !isOpen(t)) return;
+    for (const metric of METRICS) if (cycles[metric].active) cycles[metric].elapsed += 60;
+    check(t + MIN);
+  };
+  const pending = [...facts.happenings];
+  for (let t = facts.createdAt; t <= now; t += MIN) {
+    while (pending.length > 0 && pending[0]!.at <= t) {
+      const happening = pending.shift()!;
+      if (happening.kind === 'customer_message' && replied && !cycles.nextResponse.active) cycles.nextResponse = fresh(true);
+      if (happening.kind === 'agent_reply') {
+        const answered = [cycles.firstResponse, cycles.nextResponse].find((cycle) => cycle.active);
+        if (answered) Object.assign(answered, { active: false, metAt: t });
+        replied = true;
+      }
+      if (happening.kind === 'status') {
+        const done = (s: string) => s === 'solved' || s === 'closed';
+        if (done(happening.status) && cycles.resolution.active) Object.assign(cycles.resolution, { active: false, metAt: t });
+        if (done(status) && !done(happening.status)) Object.assign(cycles.resolution, { active: true, metAt: null });
+        status = happening.status;
+      }
+      if (happening.kind === 'priority') priority = happening.priority;
+      check(t);
+    }
+    if (t < now) tick(t);
+  }
+  // What is due later: run on from now with nothing more happening.
+  const running = status === 'new' || status === 'open';
+  const future = (metric: SlaMetric, mark: number | null) => {
+    const cycle = cycles[metric];
+    if (!running || !cycle.active || mark === null) return null;
+    let elapsed = cycle.elapsed;
+    for (let t = now; ; t += MIN) if (isOpen(t) && (elapsed += 60) >= mark) return t + MIN;
+  };
+  return Object.fromEntries(
+    METRICS.map((metric) => {
+      const cycle = cycles[metric];
+      const seconds = target(metric);
+      const state = cycle.breachedAt !== null ? 'breached' : seconds === null || !cycle.started ? 'none' : !cycle.active ? 'met' : running ? 'running' : 'paused';
+      return [
+        metric,
+        {
+          state,
+          targetSeconds: seconds,
+          elapsedSeconds: cycle.elapsed,
+          dueAt: state === 'running' ? future(metric, seconds) : null,
+          warnAt: cycle.warnedAt ?? (state === 'running' ? future(metric, seconds! - 900) : null),
+          breachedAt: cycle.breachedAt,
+          metAt: cycle.metAt,
+        },
+      ];
+    }),
+  );
+}
+
+test('property: the clocks match the semantics replayed minute by minute', () => {
+  const minute = (min: number, max: number) => fc.integer({ min: min / 60_000, max: max / 60_000 }).map((m) => m * 60_000);
+  const when = minute(START, START + 5 * 86_400_000);
+  const happening: fc.Arbitrary<CaseHappening> = fc.oneof(
+    fc.record({ at: when, kind: fc.constantFrom('customer_message' as const, 'agent_reply' as const) }),
+    fc.record({ at: when, kind: fc.constant('status' as const), status: fc.constantFrom('open' as const, 'pending' as const, 'on_hold' as const, 'solved' as const) }),
+    fc.record({ at: when, kind: fc.constant('priority' as const), priority: fc.constantFrom(...PRIORITIES) }),
+  );
+  const minuteFacts = fc.record({
+    createdAt: minute(START, START + 2 * 86_400_000),
+    priority: fc.constantFrom(...PRIORITIES),
+    happenings: fc.array(happening, { maxLength: 15 }),
+  });
+  fc.assert(
+    fc.property(minuteFacts, minute(START, START + 6 * 86_400_000), (facts, now) => {
+      const sorted: SlaFacts = { ...facts, happenings: facts.happenings.map((h) => ({ ...h, at: Math.max(h.at, facts.createdAt) })).sort((a, b) => a.at - b.at) };
+      assert.deepEqual(slaClocks(policy, calendar, sorted, now), clocksMinuteByMinute(sorted, Math.max(now, facts.createdAt)));
+    }),
+    { numRuns: 150 },
+  );
+});
