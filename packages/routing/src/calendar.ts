@@ -43,7 +43,7 @@ export const CalendarSchema = z
 
 /**
  * Business hours in one time zone: per weekday, `[start, end)` wall-clock intervals ("09:00"–"17:00",
- * "24:00" ends at midnight), and holidays (`YYYY-MM-DD` in that zone) on which it stays closed.
+ * "24:00" ends at midnight), and holidays (`YYYY-MM-DD` in that zone). Compiled once per object: do not mutate.
  */
 export type BusinessCalendar = z.output<typeof CalendarSchema>;
 
@@ -202,7 +202,7 @@ interface OpenTime {
   between(a: Millis, b: Millis): number;
 }
 
-/** Validates the calendar once (cached per object) and returns its millisecond arithmetic. */
+/** Validates the calendar once (cached per object, so treat it as immutable) and returns its millisecond arithmetic. */
 export function openTime(calendar: BusinessCalendar): OpenTime {
   const cal = compile(calendar);
   return { add: (start, millis) => addOpenMillis(cal, start, millis), between: (a, b) => openMillisBetween(cal, a, b) };
