@@ -18,6 +18,7 @@ export {
   PRESENCES,
   ROUTING_SELECTIONS,
   ROUTING_OFFLINE_ACTIONS,
+  AUTOMATION_TRIGGERS,
   ANONYMOUS_VISITOR_NAME,
   customerDisplayName,
   AUTHOR_KINDS,
@@ -72,6 +73,8 @@ export type {
   RoutingRuleInput,
   RoutingSettings,
   RoutingSettingsInput,
+  AutomationAction,
+  Automation,
 } from './routing.ts';
 
 // REST bodies

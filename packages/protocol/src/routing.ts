@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChannelKind, Priority } from './enums.ts';
-import { ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS } from './values.ts';
+import { AUTOMATION_TRIGGERS, ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS } from './values.ts';
 
 // Routing configuration as a workspace keeps it and the API takes it. `@casekit/routing` parses
 // with these same schemas, so the API and the library refuse exactly the same input.
@@ -105,10 +105,34 @@ export type RoutingRule = z.output<typeof RoutingRule>;
 /** A rule as written (`stop` may be left out). */
 export type RoutingRuleInput = z.input<typeof RoutingRule>;
 
-/** A workspace's routing: its policies, the rules applied to new cases, and wait-estimate inputs. */
+/** What an automation does, in order. */
+export const AutomationAction = z.discriminatedUnion('kind', [
+  /** Moves the case to a team; routing then looks for an agent in it. */
+  z.strictObject({ kind: z.literal('set_team'), team: z.string().min(1).max(60) }),
+  z.strictObject({ kind: z.literal('add_tags'), tags: z.array(z.string().min(1).max(60)).min(1).max(20) }),
+  /** Answers the customer on the conversation they wrote on, as the workspace (a canned reply). */
+  z.strictObject({ kind: z.literal('reply'), text: z.string().trim().min(1).max(2000) }),
+  /** Raises the priority: to `priority` when given and higher, else one step. */
+  z.strictObject({ kind: z.literal('escalate'), priority: Priority.optional() }),
+  /** Leaves an internal note for the agents. */
+  z.strictObject({ kind: z.literal('note'), text: z.string().trim().min(1).max(2000) }),
+]);
+export type AutomationAction = z.infer<typeof AutomationAction>;
+
+/** On an event, when the condition holds (always when left out), do the actions. */
+export const Automation = z.strictObject({
+  name: z.string().min(1).max(100),
+  on: z.enum(AUTOMATION_TRIGGERS),
+  when: RoutingCondition.optional(),
+  actions: z.array(AutomationAction).min(1).max(10),
+});
+export interface Automation extends z.infer<typeof Automation> {}
+
+/** A workspace's routing: its policies, the rules applied to new cases, automations, and wait-estimate inputs. */
 export const RoutingSettings = z.strictObject({
   policies: RoutingPolicySet,
   rules: z.array(RoutingRule).max(200),
+  automations: z.array(Automation).max(100).optional(),
   /** Average seconds an agent spends on one case, per channel kind, for customers' wait estimates (default 300). */
   handleSeconds: z.partialRecord(ChannelKind, z.number().int().min(1).max(7 * 24 * 3600)).optional(),
 });

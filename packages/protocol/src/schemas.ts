@@ -39,7 +39,7 @@ export {
 } from './entities.ts';
 
 // Routing configuration
-export { SkillRequirement, WideningStep, RoutingPolicy, RoutingPolicySet, RoutingCondition, RoutingRule, RoutingSettings } from './routing.ts';
+export { SkillRequirement, WideningStep, RoutingPolicy, RoutingPolicySet, RoutingCondition, RoutingRule, RoutingSettings, AutomationAction, Automation } from './routing.ts';
 
 // REST bodies
 export {

@@ -76,6 +76,8 @@ export const PRESENCES = ['online', 'away', 'offline'] as const;
 export const ROUTING_SELECTIONS = ['least-loaded', 'round-robin'] as const;
 /** What happens to an agent's open cases when they go offline, per routing policy. */
 export const ROUTING_OFFLINE_ACTIONS = ['reassign', 'keep'] as const;
+/** When an automation runs: a case opens, a customer writes on an open case, or a solved case reopens. */
+export const AUTOMATION_TRIGGERS = ['case.created', 'message.received', 'case.reopened'] as const;
 
 export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
 

@@ -25,7 +25,7 @@ export type {
 
 // Configuration from JSON: policies and declarative rules
 export { parsePolicies } from './policies.ts';
-export { parseRules, applyRules } from './rules.ts';
+export { parseRules, applyRules, conditionHolds } from './rules.ts';
 export type { Rule, RuleInput, RuleCondition, RuleFacts, RuleOutcome } from './rules.ts';
 
 // Errors

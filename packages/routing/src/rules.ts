@@ -49,7 +49,7 @@ const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, ur
  */
 export function applyRules(rules: readonly Rule[], facts: RuleFacts): RuleOutcome {
   const outcome: RuleOutcome = { priority: null, team: null, skills: [], tags: [], matched: [] };
-  const words = new Set(facts.firstMessage.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  const words = wordsOf(facts.firstMessage);
   for (const rule of rules) {
     if (!holds(rule.when, facts, words)) continue;
     outcome.matched.push(rule.name);
@@ -65,6 +65,17 @@ export function applyRules(rules: readonly Rule[], facts: RuleFacts): RuleOutcom
     if (rule.stop) break;
   }
   return outcome;
+}
+
+const wordsOf = (text: string) => new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+
+/**
+ * Whether one condition holds on a case's facts (`firstMessage` is then the message at hand):
+ * what automations test, by the same rule as `applyRules`.
+ * @example conditionHolds({ kind: 'keywords', any: ['refund'] }, { channel: 'email', firstMessage: 'A refund, please', language: null, attributes: {} })
+ */
+export function conditionHolds(condition: RuleCondition, facts: RuleFacts): boolean {
+  return holds(condition, facts, wordsOf(facts.firstMessage));
 }
 
 function holds(condition: RuleCondition, facts: RuleFacts, words: Set<string>): boolean {

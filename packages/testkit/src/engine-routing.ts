@@ -201,6 +201,50 @@ export function describeEngineRouting(makeStore: () => Promise<Store>): void {
       await assert.rejects(engine.queue(ann), { code: 'forbidden' });
     });
 
+    it('runs automations on the customer’s message in its transaction: team, tags, escalation, a canned reply and a note, once', async () => {
+      await routing({
+        automations: [
+          {
+            name: 'outage',
+            on: 'case.created',
+            when: { kind: 'keywords', any: ['outage', 'no internet'] },
+            actions: [
+              { kind: 'set_team', team: 'network' },
+              { kind: 'add_tags', tags: ['outage'] },
+              { kind: 'escalate' },
+              { kind: 'reply', text: 'We know about an outage in your area and are on it.' },
+              { kind: 'note', text: 'Check the outage map before answering.' },
+            ],
+          },
+          { name: 'chaser', on: 'message.received', actions: [{ kind: 'escalate', priority: 'urgent' }] },
+          { name: 'never', on: 'case.created', when: { kind: 'channel', in: ['email'] }, actions: [{ kind: 'add_tags', tags: ['email'] }] },
+        ],
+      });
+      published = [];
+      const input = { workspaceId: WS, channelId: 'sms', providerMessageId: 'SM1', from: { externalId: '+34600000001', phone: '+34600000001' }, text: 'Total outage since 9' };
+      const result = await engine.ingest(input);
+      assert.deepEqual([result.case.team, result.case.tags, result.case.priority, result.case.messageCount], ['network', ['outage'], 'high', 3]);
+      const messages = (await store.listMessages(WS, { caseId: result.case.id, limit: 10 })).items;
+      assert.deepEqual(
+        messages.map((m) => [m.direction, m.authorKind, m.internal, m.status, m.text]),
+        [
+          ['inbound', 'customer', false, 'delivered', 'Total outage since 9'],
+          ['outbound', 'system', false, 'queued', 'We know about an outage in your area and are on it.'],
+          ['outbound', 'system', true, 'sent', 'Check the outage map before answering.'],
+        ],
+      );
+      assert.equal(messages[1]!.authorName, 'Engine test', 'the workspace answers');
+      const claimed = await store.claimOutbox(new Date(clock.now().getTime() + 1000), 60_000, 10);
+      assert.deepEqual(claimed.map((item) => item.messageId), [messages[1]!.id], 'the SMS reply goes through the outbox, the note nowhere');
+      assert.deepEqual(published.filter((e) => e.type === 'message.created').length, 3);
+
+      assert.equal((await engine.ingest(input)).duplicate, true);
+      assert.equal((await store.listMessages(WS, { caseId: result.case.id, limit: 10 })).items.length, 3, 'a provider retry runs nothing twice');
+
+      const again = await engine.ingest({ ...input, providerMessageId: 'SM2', text: 'Still nothing!' });
+      assert.deepEqual([again.case.priority, again.case.tags], ['urgent', ['outage']], 'the follow-up escalates; case.created automations do not run again');
+    });
+
     describe('the router', () => {
       let router: Router;
       beforeEach(() => {

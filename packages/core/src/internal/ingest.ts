@@ -1,11 +1,13 @@
 import { CasekitError, type Case, type CaseStatus, type ChannelIdentity, type Conversation, type Customer, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
-import { DEFAULT_ROUTING } from '../defaults.ts';
+import { DEFAULT_ROUTING, DEFAULT_SETTINGS } from '../defaults.ts';
 import type { ChannelRecord, StoreReader } from '../ports.ts';
 import { ACTIVE_STATUSES } from '../rules.ts';
 import type { IngestResult, InboundMessage } from '../types.ts';
 import { diff, notFound, previewOf, unique, type EngineContext, type Step } from './context.ts';
 import { previousAgentOf, routeNewCase, stampQueue } from './routing.ts';
+import { runAutomations } from './automations.ts';
+import { queueDelivery } from './messages.ts';
 
 /** References tried per message: enough for any real thread, bounded against a crafted one. */
 const MAX_REFERENCES = 50;
@@ -195,7 +197,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     };
     const before = kase;
     const status: CaseStatus = reopened || (kase.status === 'pending' && !input.automated) ? 'open' : kase.status;
-    const after: Case = stampQueue(created ? null : kase, {
+    const received: Case = stampQueue(created ? null : kase, {
       ...kase,
       status,
       solvedAt: status === 'solved' ? kase.solvedAt : null,
@@ -206,10 +208,25 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       updatedAt: at,
       version: created ? 1 : kase.version + 1,
     }, at);
+    const inbound = { lastMessageAt: at, lastInboundAt: at, lastInboundMessageId: message.id };
+    // Automations act on what the customer wrote, in this transaction: a repeated message runs none twice.
+    const automations = workspace?.settings.routing?.automations ?? [];
+    const trigger = input.automated ? null : created ? 'case.created' : reopened ? 'case.reopened' : 'message.received';
+    const automated =
+      trigger && automations.length > 0
+        ? runAutomations(automations, {
+            trigger,
+            kase: received,
+            facts: { channel: channel.medium, firstMessage: [input.subject, input.text].filter(Boolean).join('\n'), language: received.language ?? null, attributes: customer.attributes },
+            conversation: { ...conversation, ...inbound },
+            sender: workspace?.settings.displayName ?? DEFAULT_SETTINGS.displayName,
+            at,
+          })
+        : null;
+    const after = automated?.kase ?? received;
     const base = { workspaceId, at, actorId: null, caseId: after.id, customerId: customer.id };
     // Parents before children: case, conversation, message.
     if (created) await tx.insertCase(after);
-    const inbound = { lastMessageAt: at, lastInboundAt: at, lastInboundMessageId: message.id };
     if (isNewConversation) await tx.insertConversation({ ...conversation, ...inbound });
     else await tx.updateConversation({ ...conversation, ...inbound });
     await tx.insertMessage(message);
@@ -217,10 +234,15 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       await emit({ ...base, type: 'case.created', data: { case: after } });
     } else {
       await tx.updateCase(after, before.version);
-      const changes = diff(before, after, ['status', 'solvedAt', 'queuedAt']);
+      const changes = diff(before, after, ['status', 'solvedAt', 'queuedAt', 'priority', 'team', 'tags']);
       if (Object.keys(changes).length > 0) await emit({ ...base, type: 'case.updated', data: { case: after, changes } });
     }
     await emit({ ...base, type: 'message.created', data: { message, case: after } });
+    for (const reply of automated?.messages ?? []) {
+      await tx.insertMessage(reply);
+      await queueDelivery(tx, reply, at);
+      await emit({ ...base, type: 'message.created', data: { message: reply, case: after } });
+    }
     return { message, case: after, customer, duplicate: false };
   });
 }

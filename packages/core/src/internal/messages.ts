@@ -4,6 +4,7 @@ import {
   type Attachment,
   type Case,
   type ChannelCapabilities,
+  type ChannelKind,
   type Conversation,
   type DeliveryStatus,
   type Message,
@@ -57,6 +58,15 @@ async function conversationFor(tx: StoreTx, kase: Case, input: ReplyInput | Note
   const conversation = defaultReplyConversation(caseConversations);
   if (!conversation) throw new CasekitError('conflict', `Case #${kase.number} has no conversation to reply on; name a channel (channelId) to start one.`);
   return { conversation, channel: await tx.getChannel(workspaceId, conversation.channelId) };
+}
+
+/** Web chat is delivered by the realtime push itself; other channels go through the outbox. */
+export const outboundStatus = (internal: boolean, kind: ChannelKind): Message['status'] => (internal || kind === 'webchat' ? 'sent' : 'queued');
+
+/** Queues a public outbound message for its channel's adapter (the outbox), unless web chat's push delivers it. */
+export async function queueDelivery(tx: StoreTx, message: Message, at: string): Promise<void> {
+  if (message.internal || message.status !== 'queued') return;
+  await tx.enqueueOutbox({ id: newId('ob'), workspaceId: message.workspaceId, messageId: message.id, channelId: message.channelId, attempts: 0, nextAttemptAt: at, leaseUntil: null, lastError: null });
 }
 
 /**
@@ -116,7 +126,6 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         conversation = { id: newId('cv'), workspaceId, caseId: kase.id, customerId: owner.id, channelId: on.id, channelKind: on.medium, externalThreadId: null, createdAt: at, lastMessageAt: at };
         await tx.insertConversation(conversation);
       }
-      const webchat = conversation.channelKind === 'webchat';
       const message: Message = {
         id: newId('m'),
         workspaceId,
@@ -134,26 +143,14 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         attachments: input.attachments ?? [],
         providerMessageId: null,
         clientMessageId: input.clientMessageId ?? null,
-        // Web chat is delivered by the realtime push itself; other channels go through the outbox.
-        status: internal || webchat ? 'sent' : 'queued',
+        status: outboundStatus(internal, conversation.channelKind),
         ...(template && { template }),
         createdAt: at,
       };
       await tx.insertMessage(message);
       if (!internal) {
         await tx.updateConversation({ ...conversation, lastMessageAt: at });
-        if (!webchat) {
-          await tx.enqueueOutbox({
-            id: newId('ob'),
-            workspaceId,
-            messageId: message.id,
-            channelId: conversation.channelId,
-            attempts: 0,
-            nextAttemptAt: at,
-            leaseUntil: null,
-            lastError: null,
-          });
-        }
+        await queueDelivery(tx, message, at);
       }
       const after: Case = {
         ...kase,
