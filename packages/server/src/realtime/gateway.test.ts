@@ -4,6 +4,7 @@ import type { CaseEvent } from '@casekit/protocol';
 import type { Socket } from 'socket.io-client';
 import { collectEvents, connectSocket, logReadMarker, replayAll, resume, startTestServer, WORKSPACE, type TestServer } from '../internal/testing.ts';
 import { createSocketPublisher } from './publisher.ts';
+import { createCasekitServer } from '../compose.ts';
 
 let t: TestServer;
 const sockets: Socket[] = [];
@@ -310,6 +311,32 @@ describe('presence from connections', () => {
       assert.deepEqual(p.errors, []);
     } finally {
       for (const socket of opened) socket.close();
+      await p.close();
+    }
+  });
+
+  it('after a restart, steps away and then offline the agents shown present who do not connect again', async () => {
+    const p = await startTestServer();
+    try {
+      await p.request('PUT', '/api/v1/me/presence', { token: p.tokens.agent, body: { presence: 'online' } });
+      await p.request('PUT', '/api/v1/me/presence', { token: p.tokens.other, body: { presence: 'away' } });
+      // A new server on the same store: nobody is connected to it, and nobody disconnects from it.
+      const restarted = createCasekitServer({ store: p.store, auth: p.auth, workspaceId: WORKSPACE, presenceFromConnections: { awayAfterMs: 100, offlineAfterMs: 250 }, outbox: false });
+      try {
+        const presence = async (id: string) => (await p.store.getAgent(WORKSPACE, id))!.presence;
+        const until = async (id: string, want: string) => {
+          for (let i = 0; i < 100 && (await presence(id)) !== want; i++) await new Promise((r) => setTimeout(r, 10));
+          assert.equal(await presence(id), want);
+        };
+        await until(p.agents.agent.id, 'away');
+        assert.equal(await presence(p.agents.other.id), 'away');
+        await until(p.agents.agent.id, 'offline');
+        await until(p.agents.other.id, 'offline');
+        assert.equal(await presence(p.agents.admin.id), 'offline', 'an offline agent is left as it is');
+      } finally {
+        await restarted.close();
+      }
+    } finally {
       await p.close();
     }
   });

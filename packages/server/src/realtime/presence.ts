@@ -39,6 +39,45 @@ export function followPresence(
       (error: unknown) => logger.warn('presence update failed', { agentId, presence: value, error: errorText(error) }),
     );
   }
+  const awayAfter = presence.awayAfterMs ?? AWAY_AFTER_MS;
+  const offlineAfter = Math.max(awayAfter, presence.offlineAfterMs ?? OFFLINE_AFTER_MS);
+
+  /** An agent's connections are gone from here: away after a while, offline later, unless one comes back. */
+  function leave(agentId: string): void {
+    clearTimeout(leaving.get(agentId));
+    const atDisconnect = connects.get(agentId);
+    /** Still gone everywhere? Across every node: with the Redis adapter, a socket on another server counts too. */
+    const stillGone = async () => connects.get(agentId) === atDisconnect && (await agents.in(agentRoom(workspaceId, agentId)).fetchSockets()).length === 0;
+    const later = (ms: number, step: () => Promise<void>) => {
+      const timer = setTimeout(() => {
+        leaving.delete(agentId);
+        step().catch((error: unknown) => logger.warn('presence check failed', { agentId, error: errorText(error) }));
+      }, ms);
+      timer.unref();
+      leaving.set(agentId, timer);
+    };
+    later(awayAfter, async () => {
+      if (!(await stillGone())) return;
+      const fresh = await store.getAgent(workspaceId, agentId);
+      // Only an online agent steps away; a chosen away or offline stays as chosen.
+      if (fresh?.presence === 'online') await setPresence(agentId, 'away');
+      later(offlineAfter - awayAfter, async () => {
+        if (await stillGone()) await setPresence(agentId, 'offline');
+      });
+    });
+  }
+
+  // After a restart nobody disconnects: agents shown present from before, who do not connect
+  // again, step away and go offline as if their last socket had just closed.
+  void store
+    .listAgents(workspaceId)
+    .then((all) => {
+      for (const agent of all) {
+        if (agent.kind === 'human' && agent.presence !== 'offline' && !connects.has(agent.id) && !leaving.has(agent.id)) leave(agent.id);
+      }
+    })
+    .catch((error: unknown) => logger.warn('presence sweep failed', { error: errorText(error) }));
+
   // A closing server leaves presence to whichever node the agents reconnect to.
   const close = io.close.bind(io);
   io.close = (fn) => {
@@ -59,30 +98,6 @@ export function followPresence(
       .getAgent(workspaceId, agent.id)
       .then((fresh) => (fresh && fresh.active !== false && !(fresh.presence !== 'online' && fresh.presenceChosen) ? setPresence(agent.id, 'online') : undefined))
       .catch((error: unknown) => logger.warn('presence read failed', { agentId: agent.id, error: errorText(error) }));
-    socket.on('disconnect', () => {
-      clearTimeout(leaving.get(agent.id));
-      const atDisconnect = connects.get(agent.id);
-      const awayAfter = presence.awayAfterMs ?? AWAY_AFTER_MS;
-      const offlineAfter = Math.max(awayAfter, presence.offlineAfterMs ?? OFFLINE_AFTER_MS);
-      /** Still gone everywhere? Across every node: with the Redis adapter, a socket on another server counts too. */
-      const stillGone = async () => connects.get(agent.id) === atDisconnect && (await agents.in(agentRoom(workspaceId, agent.id)).fetchSockets()).length === 0;
-      const later = (ms: number, step: () => Promise<void>) => {
-        const timer = setTimeout(() => {
-          leaving.delete(agent.id);
-          step().catch((error: unknown) => logger.warn('presence check failed', { agentId: agent.id, error: errorText(error) }));
-        }, ms);
-        timer.unref();
-        leaving.set(agent.id, timer);
-      };
-      later(awayAfter, async () => {
-        if (!(await stillGone())) return;
-        const fresh = await store.getAgent(workspaceId, agent.id);
-        // Only an online agent steps away; a chosen away or offline stays as chosen.
-        if (fresh?.presence === 'online') await setPresence(agent.id, 'away');
-        later(offlineAfter - awayAfter, async () => {
-          if (await stillGone()) await setPresence(agent.id, 'offline');
-        });
-      });
-    });
+    socket.on('disconnect', () => leave(agent.id));
   };
 }
