@@ -162,12 +162,6 @@ export interface StoreReader {
   findConversationByThread(workspaceId: string, channelId: string, externalThreadId: string): Promise<Conversation | null>;
   /** The customer's most recently active case that is not solved or closed. */
   findActiveCase(workspaceId: string, customerId: string): Promise<Case | null>;
-  /**
-   * Where the case stands in the waiting queue: 1 when no unassigned new or open case was
-   * opened before it, 2 when one was, and so on; null when the case is assigned, pending,
-   * solved, closed or unknown.
-   */
-  queuePosition(workspaceId: string, caseId: string): Promise<number | null>;
   getMessage(workspaceId: string, messageId: string): Promise<Message | null>;
   findMessageByProviderId(workspaceId: string, channelId: string, providerMessageId: string): Promise<Message | null>;
   /**

@@ -566,54 +566,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.deepEqual(await store.getCaseReads(WS, 'ag_1', []), {});
         assert.deepEqual(await store.getCaseReads('ws_other', 'ag_1', [kase.id]), {});
       });
-
-      it('numbers the waiting queue: unassigned new and open cases, oldest first', async () => {
-        const customer = makeCustomer();
-        const mk = (number: number, overrides: Partial<Case> = {}) => makeCase({ customerId: customer.id, number, ...overrides });
-        const first = mk(1, { status: 'open' });
-        const assigned = mk(2, { status: 'open', assigneeId: 'ag_1' });
-        const pending = mk(3, { status: 'pending' });
-        const second = mk(4);
-        const third = mk(5, { status: 'open', lastActivityAt: fixtureTime(1) });
-        await store.transaction(async (tx) => {
-          await tx.insertCustomer(customer);
-          for (const c of [first, assigned, pending, second, third]) await tx.insertCase(c);
-        });
-        assert.deepEqual(
-          await Promise.all([first, assigned, pending, second, third].map((c) => store.queuePosition(WS, c.id))),
-          [1, null, null, 2, 3],
-        );
-        // Taking the first case moves everyone behind it up.
-        await store.transaction((tx) => tx.updateCase({ ...first, assigneeId: 'ag_1', version: 2 }, 1));
-        assert.equal(await store.queuePosition(WS, first.id), null);
-        assert.equal(await store.queuePosition(WS, third.id), 2);
-        assert.equal(await store.queuePosition(WS, 'c_unknown'), null);
-      });
-
-      it('keeps on-hold, solved and closed cases and other workspaces out of the waiting queue, and a case its place in it', async () => {
-        await seedWorkspace(store, OTHER_WS);
-        const stranger = makeCustomer({ workspaceId: OTHER_WS });
-        const customer = makeCustomer();
-        const mk = (number: number, overrides: Partial<Case> = {}) => makeCase({ customerId: customer.id, number, ...overrides });
-        const first = mk(1);
-        const [onHold, solved, closed] = [mk(2, { status: 'on_hold' }), mk(3, { status: 'solved' }), mk(4, { status: 'closed' })];
-        const second = mk(5, { status: 'open' });
-        const third = mk(6);
-        await store.transaction(async (tx) => {
-          await tx.insertCustomer(stranger);
-          await tx.insertCase(makeCase({ workspaceId: OTHER_WS, customerId: stranger.id, number: 1 }));
-          await tx.insertCustomer(customer);
-          for (const c of [first, onHold, solved, closed, second, third]) await tx.insertCase(c);
-        });
-        const positions = () => Promise.all([first, onHold, solved, closed, second, third].map((c) => store.queuePosition(WS, c.id)));
-        assert.deepEqual(await positions(), [1, null, null, null, 2, 3]);
-        // Waiting on the customer leaves the queue; their answer brings the case back to where it was.
-        await store.transaction((tx) => tx.updateCase({ ...second, status: 'pending', version: 2 }, 1));
-        assert.deepEqual(await positions(), [1, null, null, null, null, 2]);
-        await store.transaction((tx) => tx.updateCase({ ...second, status: 'open', lastActivityAt: fixtureTime(900), version: 3 }, 2));
-        assert.deepEqual(await positions(), [1, null, null, null, 2, 3]);
-        assert.equal(await store.queuePosition(OTHER_WS, first.id), null);
-      });
     });
 
     describe('case lists', () => {
@@ -1155,7 +1107,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           events: await reader.listEvents(WS, { after: 0, limit: 10 }),
           timeline: await reader.timeline(WS, a.customer.id, 10),
           reads: await reader.getCaseReads(WS, seeded.agent.id, [a.kase.id, b.kase.id]),
-          queue: await Promise.all([a.kase.id, b.kase.id].map((id) => reader.queuePosition(WS, id))),
         });
         const before = await snapshot();
         const failure = new Error('changed my mind');
@@ -1234,7 +1185,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           tagged: (await store.listCases(WS, { tag: 'hidden', limit: 10 })).items.length,
           text: (await store.listCases(WS, { q: 'hidden', limit: 10 })).items.length,
           mine: (await store.listCases(WS, { assignee: seeded.agent.id, limit: 10 })).items.length,
-          queue: await store.queuePosition(WS, a.kase.id),
           seq: await store.lastSeq(WS),
           events: (await store.listEvents(WS, { after: seq, limit: 10 })).length,
           reads: await store.getCaseReads(WS, seeded.agent.id, [a.kase.id]),
@@ -1256,7 +1206,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         const after = await outside();
         assert.equal(after.byEmail?.id, customer.id);
         assert.equal(after.byIdentity?.id, customer.id);
-        assert.deepEqual([after.search, after.kase, after.open, after.tagged, after.text, after.mine, after.queue], [1, 2, 1, 1, 1, 1, null]);
+        assert.deepEqual([after.search, after.kase, after.open, after.tagged, after.text, after.mine], [1, 2, 1, 1, 1, 1]);
         assert.deepEqual([after.seq, after.events, after.messages], [seq + 1, 1, 1]);
         assert.equal(after.byClientId?.id, message.id);
       });

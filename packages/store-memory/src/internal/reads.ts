@@ -122,13 +122,6 @@ export function createReads(db: Tables): Sync<StoreReader> {
       for (let i = cases.length - 1; i >= 0; i--) if (ACTIVE_STATUSES.has(cases[i]!.value.status)) return copy(cases[i]!.value);
       return null;
     },
-    queuePosition(ws, caseId) {
-      const row = db.cases.get(key(ws, caseId));
-      const waiting = db.cases.by.waiting.list(ws);
-      if (!row) return null;
-      const at = lowerBound(waiting, (other) => other.pos < row.pos);
-      return waiting[at] === row ? at + 1 : null;
-    },
 
     getMessage: (ws, id) => {
       const row = db.messages.get(key(ws, id));

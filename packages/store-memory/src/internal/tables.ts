@@ -1,4 +1,4 @@
-import { WAITING_STATUSES, type AgentRecord, type ChannelRecord, type DurableTimer, type IdempotentResponse, type OutboxItem } from '@casekit/core';
+import type { AgentRecord, ChannelRecord, DurableTimer, IdempotentResponse, OutboxItem } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { GroupIndex, OrderedIndex, table, UniqueIndex } from './table.ts';
 
@@ -105,7 +105,6 @@ export function createTables() {
       tag: new OrderedIndex<CaseRow>((r) => [...new Set(r.value.tags)].map((tag) => key(r.value.workspaceId, tag)), byActivity),
       term: new GroupIndex<CaseRow>((r) => r.terms.map((term) => key(r.value.workspaceId, term))),
       /** Unassigned new and open cases, in the order they were opened. */
-      waiting: new OrderedIndex<CaseRow>((r) => (r.value.assigneeId === null && WAITING_STATUSES.has(r.value.status) ? r.value.workspaceId : null), byPos),
     }),
     conversations: table<ConversationRow>()({
       case: new OrderedIndex<ConversationRow>((r) => key(r.value.workspaceId, r.value.caseId), byPos),

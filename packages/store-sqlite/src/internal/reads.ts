@@ -1,6 +1,6 @@
-import { ACTIVE_STATUSES, customerSearchQuery, WAITING_STATUSES } from '@casekit/core';
+import { ACTIVE_STATUSES, customerSearchQuery } from '@casekit/core';
 import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, MessageQuery, StoreReader, StoredEventJson } from '@casekit/core';
-import type { Case, CaseEvent, CaseStatus, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
+import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { CUSTOMER_MATCH, ftsPhrase, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, timerOf, type Prepare, type Row, type Sync } from './rows.ts';
@@ -24,7 +24,6 @@ function openSecrets(text: string, kind: string): Record<string, string> {
 /** The engine's sets of statuses as SQL lists (they are constants, so the statements stay cached). */
 const sqlList = (statuses: ReadonlySet<string>) => [...statuses].map((status) => `'${status}'`).join(', ');
 const ACTIVE_SQL = sqlList(ACTIVE_STATUSES);
-const WAITING_SQL = sqlList(WAITING_STATUSES);
 
 /**
  * The store's reads over the statements of one connection. `snapshot` runs a function that
@@ -190,17 +189,6 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
            ORDER BY activity DESC, id DESC LIMIT 1`,
         ).get(ws, canonicalCustomerId(ws, customerId)),
       ),
-    queuePosition(ws, caseId) {
-      const kase = s('SELECT pos, status, assignee_id FROM cases WHERE ws = ? AND id = ?').get(ws, caseId);
-      if (!kase || kase.assignee_id !== null || !WAITING_STATUSES.has(kase.status as CaseStatus)) return null;
-      // Every index row carries pos, so the count never reads a case row.
-      const ahead = s(
-        `SELECT count(*) AS n FROM cases INDEXED BY cases_by_assignee
-         WHERE ws = ? AND assignee_id IS NULL AND status IN (${WAITING_SQL}) AND pos < ?`,
-      ).get(ws, kase.pos);
-      return (ahead!.n as number) + 1;
-    },
-
     getMessage: (ws, id) => one<Message>(s('SELECT json FROM messages WHERE ws = ? AND id = ?').get(ws, id)),
     findMessageByProviderId: (ws, channelId, providerMessageId) =>
       one<Message>(s('SELECT json FROM messages WHERE ws = ? AND provider_key = ?').get(ws, providerKey(channelId, providerMessageId))),
