@@ -1,7 +1,52 @@
-import type { CaseStatus, CHANNEL_MEDIA, ChannelKind, Priority, Role, Skill } from '@casekit/protocol';
+import type { CaseStatus, CHANNEL_MEDIA, ChannelKind, Priority, Role, RoutingSettings, Skill } from '@casekit/protocol';
 
 /** The demo ISP's name, shown to customers in the chat. */
 export const DEMO_COMPANY = 'FibreLink';
+
+/**
+ * The demo's routing: billing questions to the billing team, outages to the technical team at
+ * high priority with an automatic first answer, VIP customers first; least-loaded and sticky.
+ */
+export const DEMO_ROUTING: RoutingSettings = {
+  policies: {
+    default: {
+      id: 'default',
+      mode: 'auto',
+      selection: 'least-loaded',
+      sticky: true,
+      widening: [
+        { afterSeconds: 0, minLevel: 'case', language: true, team: true },
+        { afterSeconds: 60, minLevel: 1, language: false, team: true },
+        { afterSeconds: 300, minLevel: 1, language: false, team: false },
+      ],
+      onAgentOffline: 'reassign',
+    },
+  },
+  rules: [
+    {
+      name: 'Billing questions',
+      when: { kind: 'keywords', any: ['invoice', 'bill', 'refund', 'charged', 'payment'] },
+      set: { team: 'billing', skills: [{ name: 'billing', minLevel: 3 }], tags: ['billing'] },
+      stop: false,
+    },
+    {
+      name: 'Outages',
+      when: { kind: 'keywords', any: ['outage', 'internet down', 'no internet', 'no connection'] },
+      set: { team: 'technical', priority: 'high', skills: [{ name: 'networking', minLevel: 3 }], tags: ['outage'] },
+      stop: false,
+    },
+    { name: 'VIP customers', when: { kind: 'attribute', name: 'vip', equals: true }, set: { priority: 'urgent', tags: ['vip'] }, stop: false },
+  ],
+  automations: [
+    {
+      name: 'Outage first answer',
+      on: 'case.created',
+      when: { kind: 'keywords', any: ['outage', 'internet down', 'no internet'] },
+      actions: [{ kind: 'reply', text: 'Thanks for letting us know. We are checking the network in your area and a technician will answer here shortly.' }],
+    },
+  ],
+  handleSeconds: { webchat: 420, email: 1800, sms: 600, whatsapp: 600 },
+};
 
 export interface DemoAgent {
   id: string;
