@@ -42,7 +42,7 @@ export {
   MAX_ATTRIBUTES,
   VISITOR_ATTRIBUTE_PREFIX,
 } from './rules.ts';
-export { DEFAULT_SETTINGS, DEFAULT_CAPACITY } from './defaults.ts';
+export { DEFAULT_SETTINGS, DEFAULT_CAPACITY, DEFAULT_ROUTING } from './defaults.ts';
 
 // Who may see which event
 export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent, publicAgent, publicChannel } from './visibility.ts';
