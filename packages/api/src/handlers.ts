@@ -1,4 +1,4 @@
-import { ChannelConfigError, DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { botView, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { AgentTokenFacts } from './auth.ts';
@@ -12,6 +12,7 @@ import { receiveUpload, resolveAttachments, uploadIdOf, type UploadLimits } from
 import { createVisitorSessions } from './visitor-sessions.ts';
 import { resolveVisitor, sessionEnded, type VisitorContext } from './visitor-access.ts';
 import { createWindowLimiter } from './window-limit.ts';
+import { newBotToken } from './authenticate.ts';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface HandlerContext<R> {
@@ -79,6 +80,11 @@ function destinationsOf(config: unknown, path = ''): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, value]) => (typeof value === 'object' ? destinationsOf(value, `${path}${key}.`) : /(url|host|port|secure)$/i.test(key) ? `${path}${key}=${String(value)};` : ''))
     .join('');
+}
+
+/** A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
+function newSigningSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 }
 
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
@@ -506,5 +512,41 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       if (!file || file.info.workspaceId !== workspaceId) throw notFound('upload', params.uploadId);
       return file;
     },
+
+    handoff: async ({ params, body, agent }) =>
+      engine.handoff(actorOf(agent), params.caseId, { reason: body.reason ?? 'bot', ...(body.fields && { fields: body.fields }), ...(body.summary && { summary: body.summary }) }),
+    listBots: async () => ({ items: (await store.listAgents(workspaceId)).filter((a) => a.kind === 'bot').map(botView) }),
+    createBot: async ({ body, agent }) => {
+      const { name, email, ...settings } = body;
+      const id = newId('ag');
+      // An external bot calls the API with its token, and checks our posts with the signing secret.
+      const token = settings.external ? await newBotToken(id) : null;
+      const signingSecret = settings.external ? newSigningSecret() : null;
+      const bot = await engine.createBot(actorOf(agent), {
+        id,
+        name,
+        email: email ?? `${id}@bots.casekit.invalid`,
+        settings,
+        ...(token && { tokenHash: token.hash }),
+        ...(signingSecret && { secrets: { signingSecret } }),
+      });
+      return { bot, token: token?.token ?? null, signingSecret };
+    },
+    updateBot: async ({ params, body, agent }) => {
+      const { name, ...settings } = body;
+      const current = await store.getAgent(workspaceId, params.agentId);
+      // A bot that becomes external gets the secret its posts are signed with (see `createBot`'s answer for a new one).
+      const needsSecret = settings.external !== undefined && !current?.secrets?.signingSecret;
+      return engine.updateBot(actorOf(agent), params.agentId, {
+        ...(name !== undefined && { name }),
+        settings,
+        ...(needsSecret && { secrets: { signingSecret: newSigningSecret() } }),
+      });
+    },
+    issueBotToken: async ({ params, agent }) => {
+      const { token, hash } = await newBotToken(params.agentId);
+      return { bot: await engine.setBotToken(actorOf(agent), params.agentId, hash), token };
+    },
+    revokeBotToken: async ({ params, agent }) => engine.setBotToken(actorOf(agent), params.agentId, null),
   };
 }

@@ -9,6 +9,8 @@ import { ingest } from './internal/ingest.ts';
 import { agentMessage, applyReceipt, listReplyChannels, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
 import { deactivateAgent, reactivateAgent, revokeToken, setAgentPassword, updateAgent } from './internal/agents.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
+import { handoff } from './internal/handoff.ts';
+import { createBot, setBotToken, updateBot } from './internal/bots.ts';
 
 export interface CaseEngineOptions {
   store: Store;
@@ -70,5 +72,9 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     revokeToken: (actor, agentId, token) => revokeToken(ctx, actor, agentId, token),
     createChannel: (actor, input, opts) => createChannel(ctx, actor, input, opts),
     updateChannel: (actor, channelId, patch) => updateChannel(ctx, actor, channelId, patch),
+    handoff: (actor, caseId, input) => handoff(ctx, actor, caseId, input),
+    createBot: (actor, input, opts) => createBot(ctx, actor, input, opts),
+    updateBot: (actor, agentId, patch) => updateBot(ctx, actor, agentId, patch),
+    setBotToken: (actor, agentId, tokenHash) => setBotToken(ctx, actor, agentId, tokenHash),
   };
 }

@@ -23,6 +23,10 @@ export type {
   ChannelPatch,
   CreateChannelInput,
   DeliveryReceipt,
+  HandoffInput,
+  HandoffResult,
+  CreateBotInput,
+  BotPatch,
 } from './types.ts';
 
 // Rules, each defined once
@@ -41,6 +45,7 @@ export {
   patchAttributes,
   MAX_ATTRIBUTES,
   VISITOR_ATTRIBUTE_PREFIX,
+  assertMayHandOff,
 } from './rules.ts';
 export { DEFAULT_SETTINGS, DEFAULT_CAPACITY } from './defaults.ts';
 
@@ -74,6 +79,10 @@ export type { CaseSearch } from './search.ts';
 
 // Ids
 export { newId } from './ids.ts';
+
+// Bots
+export { HANDOFF_NOTICE } from './internal/handoff.ts';
+export { botView } from './internal/bots.ts';
 
 // Outbox
 export { createOutboxWorker, defaultBackoff } from './outbox.ts';

@@ -18,6 +18,9 @@ import {
   MessageTemplate,
   Skill,
   WorkspaceSettings,
+  Bot,
+  BotSettingsFields,
+  CollectedFields,
 } from './entities.ts';
 
 /** A page of results; pass `nextCursor` back as `cursor` for the next page (null: no more). */
@@ -502,3 +505,48 @@ export const FileBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 't
 
 export const HealthResponse = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });
 export interface HealthResponse extends z.infer<typeof HealthResponse> {}
+
+// ---- bots ----
+/**
+ * A bot (the one holding the case) or a supervisor gives the case to people: it is unassigned so
+ * routing gives it to an agent, with what the bot collected. `reason` defaults to `bot`.
+ */
+export const HandoffRequest = z
+  .object({
+    reason: z.enum(['requested', 'bot']).optional(),
+    fields: CollectedFields.optional(),
+    /** A line for the agent on what the bot learned or why it stopped. */
+    summary: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict();
+export interface HandoffRequest extends z.infer<typeof HandoffRequest> {}
+/** The case after a handoff; `handedOff` is false when no bot held it (a repeat changes nothing). */
+export const HandoffResponse = z.object({ case: Case, handedOff: z.boolean() });
+export interface HandoffResponse extends z.infer<typeof HandoffResponse> {}
+
+/** A new bot agent. Without `email` it gets an address of its own that nobody receives mail at. */
+export const BotCreateRequest = BotSettingsFields.extend({ name: z.string().trim().min(1).max(200), email: Email.optional() })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.rules === undefined) === (value.external === undefined)) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'give either rules or external' });
+  });
+export type BotCreateRequest = z.input<typeof BotCreateRequest>;
+/** A change to a bot; fields left out stay. Giving `rules` or `external` replaces the other. */
+export const BotUpdateRequest = BotSettingsFields.partial()
+  .extend({ name: z.string().trim().min(1).max(200).optional() })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.rules !== undefined && value.external !== undefined) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'give rules or external, not both' });
+  });
+export type BotUpdateRequest = z.input<typeof BotUpdateRequest>;
+/**
+ * A created bot, with what is shown once: an external bot's API `token` (it replies and hands off
+ * with it) and the `signingSecret` casekit signs what it posts to the bot with. Null for a rules bot.
+ */
+export const BotCreateResponse = z.object({ bot: Bot, token: z.string().nullable(), signingSecret: z.string().nullable() });
+export interface BotCreateResponse extends z.infer<typeof BotCreateResponse> {}
+export const BotListResponse = z.object({ items: z.array(Bot) });
+export interface BotListResponse extends z.infer<typeof BotListResponse> {}
+/** A new API token of a bot, shown once; the bot's earlier token stops working. */
+export const BotTokenResponse = z.object({ bot: Bot, token: z.string() });
+export interface BotTokenResponse extends z.infer<typeof BotTokenResponse> {}

@@ -31,6 +31,9 @@ export {
   anonymousVisitorTag,
   CHANNEL_CHECK_CODES,
   MAX_TEMPLATE_LENGTH,
+  HANDOFF_REASONS,
+  DEFAULT_HANDOFF_KEYWORDS,
+  BOT_FIELD_KINDS,
 } from './values.ts';
 export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
 
@@ -56,6 +59,15 @@ export type {
   CaseEvent,
   CaseEventType,
   NewCaseEvent,
+  HandoffReason,
+  MessageHandoff,
+  CollectedFields,
+  BotFaq,
+  BotField,
+  RulesBotConfig,
+  ExternalBotConfig,
+  BotSettings,
+  Bot,
 } from './entities.ts';
 
 // REST bodies
@@ -111,6 +123,13 @@ export type {
   VisitorProfileResponse,
   UploadQuery,
   HealthResponse,
+  HandoffRequest,
+  HandoffResponse,
+  BotCreateRequest,
+  BotUpdateRequest,
+  BotCreateResponse,
+  BotListResponse,
+  BotTokenResponse,
 } from './api.ts';
 
 // Routes

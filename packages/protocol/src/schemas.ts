@@ -35,6 +35,16 @@ export {
   MessageTemplateRef,
   CaseChanges,
   CaseEvent,
+  HandoffReason,
+  MessageHandoff,
+  CollectedFields,
+  BotFaq,
+  BotField,
+  RulesBotConfig,
+  ExternalBotConfig,
+  BotSettingsFields,
+  BotSettings,
+  Bot,
 } from './entities.ts';
 
 // REST bodies
@@ -95,6 +105,13 @@ export {
   FileBytes,
   HealthResponse,
   VisitorAttributes,
+  HandoffRequest,
+  HandoffResponse,
+  BotCreateRequest,
+  BotUpdateRequest,
+  BotCreateResponse,
+  BotListResponse,
+  BotTokenResponse,
 } from './api.ts';
 
 // Routes with their schemas

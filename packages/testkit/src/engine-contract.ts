@@ -17,6 +17,7 @@ import {
 } from '@casekit/core';
 import { describeEngineGuarantees } from './engine-guarantees.ts';
 import { describeAccountsAndCustomerSearch } from './engine-accounts.ts';
+import { describeBotsAndHandoff } from './engine-handoff.ts';
 import { CHANNEL_CAPABILITIES, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema } from '@casekit/protocol/schemas';
 import { ENGINE_ACTORS, WS } from './engine-actors.ts';
@@ -610,5 +611,6 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
 
     describeEngineGuarantees(makeStore);
     describeAccountsAndCustomerSearch(makeStore);
+    describeBotsAndHandoff(makeStore);
   });
 }

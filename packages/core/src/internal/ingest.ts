@@ -4,6 +4,7 @@ import type { ChannelRecord, StoreReader } from '../ports.ts';
 import { ACTIVE_STATUSES } from '../rules.ts';
 import type { IngestResult, InboundMessage } from '../types.ts';
 import { diff, notFound, previewOf, unique, type EngineContext, type Step } from './context.ts';
+import { botTakingNewCases } from './bots.ts';
 
 /** References tried per message: enough for any real thread, bounded against a crafted one. */
 const MAX_REFERENCES = 50;
@@ -137,7 +138,8 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
         status: 'new',
         priority: 'normal',
         customerId: customer.id,
-        assigneeId: null,
+        // A channel's bot takes its new cases first (see bots.ts); routing then skips them.
+        assigneeId: await botTakingNewCases(tx, workspaceId, channel.id),
         team: null,
         skills: [],
         tags: [],
