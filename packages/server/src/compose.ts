@@ -13,6 +13,7 @@ import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
 import { createSessionGuard } from './realtime/sessions.ts';
 import { createSocketPublisher } from './realtime/publisher.ts';
 import { defaultLogger, errorText, type Logger } from './types.ts';
+import { createBotRunner, type BotRunner } from './bots/bot-runner.ts';
 
 export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize' | 'maxQueuedBytes'> {
   store: Store;
@@ -73,6 +74,11 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    * here (another process delivers).
    */
   outbox?: Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs'> & { intervalMs?: number } | false;
+  /**
+   * Bots answering customers on the cases they hold (see docs/bots.md): on by default; `fetch`
+   * reaches external bots. `false` runs none here (another process answers for them).
+   */
+  bots?: { fetch?: typeof fetch } | false;
 }
 
 /** The bytes of an uploaded file a reply carries, for providers that take uploads. */
@@ -97,6 +103,8 @@ export interface CasekitServer {
   outbox: OutboxWorker | null;
   /** Verifies and stores what providers send; also takes mail that arrives over SMTP. */
   webhooks: WebhookRunner;
+  /** Answers customers on the cases bots hold (absent with `bots: false`). */
+  bots: BotRunner | null;
   /** Stops accepting, disconnects sockets and closes open connections. The store stays open. */
   close(): Promise<void>;
 }
@@ -140,7 +148,22 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     },
   });
   const sockets = createSocketPublisher(io);
-  const extra = options.publishers ?? [];
+  // The engine is made below; bots answer only once events are published.
+  const bots =
+    options.bots === false
+      ? null
+      : createBotRunner({
+          store: options.store,
+          get engine() {
+            return engine;
+          },
+          workspaceId: options.workspaceId,
+          logger: options.logger ?? defaultLogger,
+          apiUrl: () => (options.channels?.publicUrl ? `${publicUrl()}${API_PATH}` : `${listening}${mount}${API_PATH}`),
+          ...(options.bots?.fetch && { fetch: options.bots.fetch }),
+          ...(options.clock && { clock: options.clock }),
+        });
+  const extra = [...(bots ? [bots] : []), ...(options.publishers ?? [])];
   const logger = options.logger;
   const sessions = createSessionGuard(io, { store: options.store, auth: options.auth, workspaceId: options.workspaceId, logger: logger ?? defaultLogger });
   const publisher: Publisher = {
@@ -214,6 +237,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     engine,
     outbox,
     webhooks,
+    bots,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -232,6 +256,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       closing ??= (async () => {
         // A batch being delivered finishes before the store may close.
         await outbox?.stop();
+        bots?.close();
         await new Promise<void>((resolve) => {
           io.disconnectSockets(true);
           // io.close() also closes the HTTP server; idle keep-alive connections must go too.
