@@ -233,6 +233,31 @@ describe('casekit-chat', () => {
     await until(() => storedMessage(mock, 'No internet'), 'quick reply sent');
   });
 
+  it("shows a bot's messages as the bot's, and says a person is coming once it hands off, until one writes", async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    const client = el.activeClient!;
+    const show = async (messages: Message[]) => {
+      Object.defineProperty(client, 'messages', { configurable: true, get: () => messages });
+      (client as unknown as { emit(n: string, m: Message): void }).emit('change', messages.at(-1)!);
+      await el.updateComplete;
+    };
+    const greeting = agentMessage({ authorKind: 'bot', authorName: 'Sage', text: 'Hi! How can I help?' });
+    await show([greeting]);
+    expect($(el, '[part~=message-bot] .author')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Sage · Automated assistant');
+    expect($(el, '[part=queue]')!.textContent!.trim()).to.equal('');
+    const notice = agentMessage({ authorKind: 'system', authorName: 'Sage', text: 'Connecting you to a person…', handoff: { reason: 'requested', fields: {} } });
+    await show([greeting, notice]);
+    expect($(el, '[part=notice]')!.textContent!.trim()).to.equal('Connecting you to a person…');
+    expect($(el, '[part=queue]')!.getAttribute('role')).to.equal('status');
+    expect($(el, '[part=queue]')!.textContent!.trim()).to.match(/^Connecting you to a person…/);
+    expect(await axeViolations(el)).to.deep.equal([]);
+    await show([greeting, notice, agentMessage({ text: 'Hi, Ben here.' })]);
+    expect($(el, '[part=queue]')!.textContent!.trim()).to.not.match(/Connecting/);
+    delete (client as unknown as Record<string, unknown>)['messages'];
+  });
+
   it('renders hostile names and text as text', async () => {
     const el = await mountChat();
     el.open();
