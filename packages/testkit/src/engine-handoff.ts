@@ -100,6 +100,15 @@ export function describeBotsAndHandoff(makeStore: () => Promise<Store>): void {
       assert.deepEqual(published, [], 'a second handoff writes nothing');
     });
 
+    it("gives the case to a person who replies in the bot's conversation; a note alone leaves it with the bot", async () => {
+      const { case: kase } = await fromWeb('hello');
+      await engine.addNote(ann, { caseId: kase.id, text: 'watching this one' });
+      assert.equal((await store.getCase(WS, kase.id))!.assigneeId, 'ag_faq');
+      await engine.reply(ann, { caseId: kase.id, text: 'Hi, Ann here.' });
+      assert.equal((await store.getCase(WS, kase.id))!.assigneeId, 'ag_ann');
+      assert.equal((await engine.handoff(faqBot, kase.id, { reason: 'bot' })).handedOff, false, 'the bot has nothing left to hand off');
+    });
+
     it('lets only the bot holding the case, supervisors, admins and the system hand it off', async () => {
       const { case: kase } = await fromWeb('hello');
       await engine.createBot(admin, { id: 'ag_other', name: 'Other', email: 'other@bots.example', settings: { channelIds: [], rules: RULES } });
