@@ -535,13 +535,17 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     updateBot: async ({ params, body, agent }) => {
       const { name, ...settings } = body;
       const current = await store.getAgent(workspaceId, params.agentId);
-      // A bot that becomes external gets the secret its posts are signed with (see `createBot`'s answer for a new one).
-      const needsSecret = settings.external !== undefined && !current?.secrets?.signingSecret;
-      return engine.updateBot(actorOf(agent), params.agentId, {
+      // A bot made external gets what it lacks of its credentials, shown in this answer once.
+      const external = settings.external !== undefined && current?.kind === 'bot';
+      const signingSecret = external && !current.secrets?.signingSecret ? newSigningSecret() : null;
+      const token = external && current.botTokenHash === undefined ? await newBotToken(current.id) : null;
+      const bot = await engine.updateBot(actorOf(agent), params.agentId, {
         ...(name !== undefined && { name }),
         settings,
-        ...(needsSecret && { secrets: { signingSecret: newSigningSecret() } }),
+        ...(signingSecret && { secrets: { signingSecret } }),
       });
+      if (token) return { bot: await engine.setBotToken(actorOf(agent), params.agentId, token.hash), token: token.token, signingSecret };
+      return { bot, token: null, signingSecret };
     },
     issueBotToken: async ({ params, agent }) => {
       const { token, hash } = await newBotToken(params.agentId);

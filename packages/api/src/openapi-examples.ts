@@ -284,7 +284,11 @@ export const OPERATION_EXAMPLES: { [K in RouteName]: OperationExample<K> } = {
     request: { name: 'Order bot', channelIds: ['ch_web'], external: { url: 'https://bots.fibrelink.example/casekit', timeoutSeconds: 15 } },
     response: { bot: externalBot, token: 'ckb_ag_orderbot.Vq3L8xN2cR7tY1pW5kD9mB4zH6sJ0aFgE2uQ', signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
   },
-  updateBot: { params: { agentId: rulesBot.agent.id }, request: { channelIds: ['ch_web', 'ch_sms'] }, response: { ...rulesBot, settings: { ...rulesBot.settings, channelIds: ['ch_web', 'ch_sms'] } } },
+  updateBot: {
+    params: { agentId: rulesBot.agent.id },
+    request: { channelIds: ['ch_web', 'ch_sms'] },
+    response: { bot: { ...rulesBot, settings: { ...rulesBot.settings, channelIds: ['ch_web', 'ch_sms'] } }, token: null, signingSecret: null },
+  },
   issueBotToken: { params: { agentId: externalBot.agent.id }, response: { bot: externalBot, token: 'ckb_ag_orderbot.P0oI9uY8tR7eW6qA5sD4fG3hJ2kL1zXcV' } },
   revokeBotToken: { params: { agentId: externalBot.agent.id }, response: { ...externalBot, hasToken: false } },
 };

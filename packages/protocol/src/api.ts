@@ -540,8 +540,9 @@ export const BotUpdateRequest = BotSettingsFields.partial()
   });
 export type BotUpdateRequest = z.input<typeof BotUpdateRequest>;
 /**
- * A created bot, with what is shown once: an external bot's API `token` (it replies and hands off
- * with it) and the `signingSecret` casekit signs what it posts to the bot with. Null for a rules bot.
+ * A created or changed bot, with the credentials made for it, shown once: an external bot's API
+ * `token` (it replies and hands off with it) and the `signingSecret` casekit signs what it posts
+ * to the bot with. Null when none was made (a rules bot, or one that already had them).
  */
 export const BotCreateResponse = z.object({ bot: Bot, token: z.string().nullable(), signingSecret: z.string().nullable() });
 export interface BotCreateResponse extends z.infer<typeof BotCreateResponse> {}

@@ -341,7 +341,13 @@ export const ROUTES = {
     body: BotCreateRequest,
     response: BotCreateResponse,
   },
-  updateBot: { ...ROUTE_META.updateBot, summary: "Change a bot's name, channels or configuration (admins)", params: AgentParams, body: BotUpdateRequest, response: Bot },
+  updateBot: {
+    ...ROUTE_META.updateBot,
+    summary: "Change a bot's name, channels or configuration (admins); a bot made external gets its token and signing secret in the answer, once",
+    params: AgentParams,
+    body: BotUpdateRequest,
+    response: BotCreateResponse,
+  },
   issueBotToken: {
     ...ROUTE_META.issueBotToken,
     summary: 'Give a bot a new API token, shown once (admins); its earlier token stops working',

@@ -99,6 +99,18 @@ describe('bots over HTTP', () => {
     assert.deepEqual((await t.request('GET', '/api/v1/bots', { token: t.tokens.agent })).body.items, []);
   });
 
+  it('gives a rules bot made external its token and signing secret in the answer, once', async () => {
+    const { bot } = await createBot({ name: 'Becomes external', channelIds: [], rules: RULES });
+    const path = `/api/v1/bots/${bot.agent.id}`;
+    const changed = await t.request('PATCH', path, { token: t.tokens.admin, body: { external: { url: 'https://bot.example/hook' } } });
+    assert.equal(changed.status, 200, changed.text);
+    assert.deepEqual([changed.body.bot.settings.rules, changed.body.bot.settings.external], [undefined, { url: 'https://bot.example/hook', timeoutSeconds: 15 }]);
+    assert.match(changed.body.signingSecret, /^whsec_/);
+    assert.equal((await t.request('GET', '/api/v1/me', { token: changed.body.token })).body.id, bot.agent.id);
+    const again = await t.request('PATCH', path, { token: t.tokens.admin, body: { external: { url: 'https://bot.example/other', timeoutSeconds: 5 } } });
+    assert.deepEqual([again.body.token, again.body.signingSecret], [null, null], 'credentials it has are never shown again');
+  });
+
   describe('the rules bot', () => {
     let botId: string;
     before(async () => {

@@ -5,7 +5,7 @@ import type { BotField, CollectedFields, RulesBotConfig } from '@casekit/protoco
 // conversation instead of keeping state anywhere.
 
 /** Where a rules bot stands in a conversation. */
-export interface RulesBotState {
+interface RulesBotState {
   greeted: boolean;
   /** The index of the field being asked for, or null while none is. */
   asking: number | null;
@@ -69,7 +69,7 @@ function answerFor(config: RulesBotConfig, words: readonly string[]): string | u
  * otherwise an answer whose keyword matches is given, and with none (after the first message) the
  * bot offers a person and asks for the fields.
  */
-export function stepRulesBot(config: RulesBotConfig, state: RulesBotState, text: string): { state: RulesBotState; turn: RulesBotTurn } {
+function stepRulesBot(config: RulesBotConfig, state: RulesBotState, text: string): { state: RulesBotState; turn: RulesBotTurn } {
   if (state.done) return { state, turn: { replies: [] } };
   const words = wordsOf(text);
   if (config.handoffKeywords.some((keyword) => holds(words, keyword))) {
