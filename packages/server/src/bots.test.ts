@@ -249,6 +249,18 @@ describe('bots over HTTP', () => {
       assert.match((await handoffNote(hung)).text, /did not answer within 1 s/);
     });
 
+    it('after a restart, hands off a case whose bot never answered once its timeout has passed', async () => {
+      mode = 'silent';
+      const { caseId } = await (await visitor()).send('hello');
+      // A restart forgets the wait; the server picks it up again when it listens.
+      t.server.bots!.close();
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      assert.equal((await t.store.getCase('ws_test', caseId))!.assigneeId, botId, 'nothing waits any more');
+      await t.server.bots!.resume();
+      assert.equal((await untilHandedOff(caseId)).assigneeId, null);
+      assert.equal((await handoffNote(caseId)).handoff.reason, 'timeout');
+    });
+
     it("refuses another bot's token on the case, a revoked token, and a person who is not a supervisor", async () => {
       mode = 'fail';
       const { caseId } = await (await visitor()).send('hello');

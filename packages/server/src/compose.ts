@@ -248,6 +248,8 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
           const address = bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
           listening = `http://${bound.family === 'IPv6' && address !== '127.0.0.1' ? `[${address}]` : address}:${bound.port}`;
           if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
+          // Waits for external bots that a restart forgot start again.
+          bots?.resume().catch((error: unknown) => logger?.error('resuming the waits for bots failed', { error: errorText(error) }));
           resolve(httpServer.address() as AddressInfo);
         });
       });

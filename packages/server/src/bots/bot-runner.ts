@@ -1,4 +1,4 @@
-import type { AgentActor, AgentRecord, CaseEngine, Clock, HandoffInput, Publisher, Store } from '@casekit/core';
+import { ACTIVE_STATUSES, type AgentActor, type AgentRecord, type CaseEngine, type Clock, type HandoffInput, type Publisher, type Store } from '@casekit/core';
 import type { CaseEvent, Message } from '@casekit/protocol';
 import { errorText, type Logger } from '../types.ts';
 import { postToBot } from './external-bot.ts';
@@ -18,6 +18,11 @@ export interface BotRunnerOptions {
 
 /** Answers customers on the cases bots hold; a `Publisher` of the server's committed events. */
 export interface BotRunner extends Publisher {
+  /**
+   * Picks up the waits for external bots a restart forgot: on each case such a bot holds whose
+   * customer wrote last, the bot gets the rest of its timeout (none left: the case is handed off).
+   */
+  resume(): Promise<void>;
   /** Resolves once every message received so far has been dealt with. */
   idle(): Promise<void>;
   /** Stops the timers that wait for external bots. */
@@ -34,7 +39,7 @@ const PAGE = 200;
  * has its timeout to reply or hand off through the API, or the case is handed off for it. One
  * case's messages are dealt with in order; replies carry client ids made from the customer's
  * message, so nothing is ever answered twice.
- * Timeouts wait in memory: a restart forgets them, and such a case stays with its bot until the customer writes again.
+ * Timeouts wait in memory; `resume` picks them up again after a restart.
  */
 export function createBotRunner(options: BotRunnerOptions): BotRunner {
   // `options.engine` is read when used: a server makes its engine after its publishers.
@@ -95,13 +100,18 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
       return handOff(kase.id, { reason: outcome.reason, summary: outcome.summary });
     }
     // Accepted: it has until its timeout to reply or hand off through the API.
-    clearTimeout(timers.get(kase.id));
+    wait(bot, message, config.timeoutSeconds * 1000);
+  }
+
+  /** Checks in `ms` that the bot answered `message`; a later message's wait replaces it. */
+  function wait(bot: AgentRecord, message: Message, ms: number): void {
+    clearTimeout(timers.get(message.caseId));
     const timer = setTimeout(() => {
-      timers.delete(kase.id);
-      enqueue(kase.id, () => checkAnswered(bot, message, config.timeoutSeconds));
-    }, config.timeoutSeconds * 1000);
+      timers.delete(message.caseId);
+      enqueue(message.caseId, () => checkAnswered(bot, message, bot.bot!.external!.timeoutSeconds));
+    }, ms);
     timer.unref?.();
-    timers.set(kase.id, timer);
+    timers.set(message.caseId, timer);
   }
 
   /** Hands off a case whose external bot neither replied after `message` nor let it go in time. */
@@ -141,6 +151,22 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
         const { message } = event.data;
         const botId = event.data.case!.assigneeId!;
         enqueue(message.caseId, () => answer(message, botId));
+      }
+    },
+    async resume() {
+      const bots = (await store.listAgents(workspaceId)).filter((a) => a.kind === 'bot' && a.active !== false && a.bot?.external);
+      for (const bot of bots) {
+        let cursor: string | undefined;
+        do {
+          const page = await store.listCases(workspaceId, { assignee: bot.id, status: [...ACTIVE_STATUSES], limit: PAGE, ...(cursor && { cursor }) });
+          for (const kase of page.items) {
+            const last = (await publicMessages(kase.id)).at(-1);
+            if (last?.authorKind !== 'customer' || timers.has(kase.id)) continue;
+            const deadline = Date.parse(last.createdAt) + bot.bot!.external!.timeoutSeconds * 1000;
+            wait(bot, last, Math.max(0, deadline - clock.now().getTime()));
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
       }
     },
     async idle() {
