@@ -35,6 +35,7 @@ export function handoff(ctx: EngineContext, actor: AgentActor | SystemActor, cas
     const [customer, conversations, page] = await Promise.all([
       tx.getCustomer(workspaceId, kase.customerId),
       tx.listConversations(workspaceId, kase.id),
+      // A bot's conversation is short; past 200 messages the note shows the first ones.
       tx.listMessages(workspaceId, { caseId: kase.id, publicOnly: true, limit: 200 }),
     ]);
     const conversation = defaultReplyConversation(conversations);
@@ -47,13 +48,16 @@ export function handoff(ctx: EngineContext, actor: AgentActor | SystemActor, cas
       ...(page.items.length > 0 ? ['', 'Conversation:', ...page.items.slice(-TRANSCRIPT_MESSAGES).map(said)] : []),
     ].join('\n');
 
-    const base = { workspaceId, caseId: kase.id, customerId: kase.customerId, providerMessageId: null, clientMessageId: null, attachments: [] as Message['attachments'], authorKind: 'system' as const, authorId: null, createdAt: at };
     const added: Message[] = [];
     if (conversation) {
-      added.push({ ...base, id: newId('m'), conversationId: conversation.id, channelId: conversation.channelId, channelKind: conversation.channelKind, direction: 'outbound', authorName: holder.name, internal: true, text, status: 'sent', handoff: { reason: input.reason, fields: input.fields ?? {} } });
+      const on = {
+        workspaceId, caseId: kase.id, customerId: kase.customerId, conversationId: conversation.id, channelId: conversation.channelId, channelKind: conversation.channelKind,
+        direction: 'outbound', authorKind: 'system', authorId: null, authorName: holder.name, providerMessageId: null, clientMessageId: null, status: 'sent', createdAt: at,
+      } as const satisfies Partial<Message>;
+      added.push({ ...on, id: newId('m'), attachments: [], internal: true, text, handoff: { reason: input.reason, fields: input.fields ?? {} } });
       // Web chat shows it at once; other channels hear from the person who answers.
       if (conversation.channelKind === 'webchat') {
-        added.push({ ...base, id: newId('m'), conversationId: conversation.id, channelId: conversation.channelId, channelKind: 'webchat', direction: 'outbound', authorName: holder.name, internal: false, text: HANDOFF_NOTICE, status: 'sent', handoff: { reason: input.reason, fields: {} } });
+        added.push({ ...on, id: newId('m'), attachments: [], internal: false, text: HANDOFF_NOTICE, handoff: { reason: input.reason, fields: {} } });
       }
     }
     for (const message of added) await tx.insertMessage(message);
