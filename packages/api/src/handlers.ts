@@ -1,4 +1,4 @@
-import { botView, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { botView, takesNewCases, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { AgentTokenFacts } from './auth.ts';
@@ -426,13 +426,15 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       return store.listMessages(workspaceId, { conversationId: conversation.id, publicOnly: true, limit: query.limit, cursor: query.cursor });
     },
 
-    visitorStatus: async ({ visitor }) => {
+    visitorStatus: async ({ visitor, query }) => {
       const agents = await store.listAgents(workspaceId);
       const agentsAvailable = agents.some((a) => a.kind === 'human' && a.presence === 'online');
+      const channelId = visitor?.channelId ?? query.channelId;
+      const botAnswers = channelId !== undefined && agents.some((a) => takesNewCases(a, channelId));
       // Only the visitor's own case, and only its place: never who else waits or for what.
       const kase = visitor ? await store.findActiveCase(workspaceId, (await resolveVisitor(store, visitor)).id) : null;
       const queuePosition = kase ? await store.queuePosition(workspaceId, kase.id) : null;
-      return { agentsAvailable, queuePosition };
+      return { agentsAvailable, queuePosition, ...(botAnswers && { botAnswers }) };
     },
 
     updateVisitorProfile: async ({ body, visitor }) => {

@@ -46,6 +46,7 @@ export {
   MAX_ATTRIBUTES,
   VISITOR_ATTRIBUTE_PREFIX,
   assertMayHandOff,
+  takesNewCases,
 } from './rules.ts';
 export { DEFAULT_SETTINGS, DEFAULT_CAPACITY } from './defaults.ts';
 

@@ -462,6 +462,8 @@ export const VisitorStatusResponse = z.object({
   agentsAvailable: z.boolean(),
   /** 1-based place of the visitor's waiting case among unassigned cases; null when not waiting (or no token was sent). */
   queuePosition: z.number().int().positive().nullable(),
+  /** True when a bot answers new conversations on the channel (the token's, else `channelId`'s); absent otherwise. */
+  botAnswers: z.boolean().optional(),
 });
 export interface VisitorStatusResponse extends z.infer<typeof VisitorStatusResponse> {}
 
@@ -551,3 +553,7 @@ export interface BotListResponse extends z.infer<typeof BotListResponse> {}
 /** A new API token of a bot, shown once; the bot's earlier token stops working. */
 export const BotTokenResponse = z.object({ bot: Bot, token: z.string() });
 export interface BotTokenResponse extends z.infer<typeof BotTokenResponse> {}
+
+/** Which web-chat channel a visitor without a session asks about (a session's token names its own). */
+export const VisitorStatusQuery = z.object({ channelId: Id.optional() });
+export type VisitorStatusQuery = z.input<typeof VisitorStatusQuery>;

@@ -130,6 +130,7 @@ export type {
   BotCreateResponse,
   BotListResponse,
   BotTokenResponse,
+  VisitorStatusQuery,
 } from './api.ts';
 
 // Routes

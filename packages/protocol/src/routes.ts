@@ -53,6 +53,7 @@ import {
   BotListResponse,
   BotTokenResponse,
   BotUpdateRequest,
+  VisitorStatusQuery,
 } from './api.ts';
 import { Agent, Attachment, Bot, Case, Channel, Customer, Id, Message, WorkspaceSettings } from './entities.ts';
 import { ROUTE_META, type RouteMeta } from './route-meta.ts';
@@ -294,7 +295,8 @@ export const ROUTES = {
   },
   visitorStatus: {
     ...ROUTE_META.visitorStatus,
-    summary: 'Whether an agent is online and, with a visitor token, the place of the visitor’s waiting case in the queue',
+    summary: 'Whether an agent is online or a bot answers and, with a visitor token, the place of the visitor’s waiting case in the queue',
+    query: VisitorStatusQuery,
     response: VisitorStatusResponse,
   },
   updateVisitorProfile: {

@@ -112,6 +112,7 @@ export {
   BotCreateResponse,
   BotListResponse,
   BotTokenResponse,
+  VisitorStatusQuery,
 } from './api.ts';
 
 // Routes with their schemas

@@ -151,6 +151,14 @@ describe('bots over HTTP', () => {
       assert.match(note.text, /email: dana@example\.com/);
     });
 
+    it("tells the chat a bot answers on its channel, with or without a visitor's session", async () => {
+      const status = async (query: string, token?: string) => (await t.request('GET', `/api/v1/visitor/status${query}`, token ? { token } : {})).body;
+      assert.equal((await status('?channelId=webchat')).botAnswers, true);
+      assert.equal((await status('', (await t.visitorSession()).token)).botAnswers, true);
+      assert.equal((await status('?channelId=email')).botAnswers, undefined);
+      assert.equal((await status('')).botAnswers, undefined);
+    });
+
     it('hands off at once on "agent", and answers a retried message only once', async () => {
       const chat = await visitor();
       const { caseId } = await chat.send('hello', 'cm_retry');

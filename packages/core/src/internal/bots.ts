@@ -1,7 +1,7 @@
 import { CasekitError, type Bot, type BotSettings } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import type { AgentRecord, StoreReader } from '../ports.ts';
-import { actorIdOf } from '../rules.ts';
+import { actorIdOf, takesNewCases } from '../rules.ts';
 import type { AgentActor, BotPatch, CreateBotInput, CreateOptions, SystemActor } from '../types.ts';
 import { publicAgent } from '../visibility.ts';
 import { notFound, type EngineContext, type Step } from './context.ts';
@@ -23,7 +23,7 @@ export function botView(record: AgentRecord): Bot {
  */
 export async function botTakingNewCases(reader: StoreReader, workspaceId: string, channelId: string): Promise<string | null> {
   const agents = await reader.listAgents(workspaceId);
-  return agents.find((a) => a.kind === 'bot' && a.active !== false && a.bot?.channelIds.includes(channelId))?.id ?? null;
+  return agents.find((a) => takesNewCases(a, channelId))?.id ?? null;
 }
 
 /** Each channel exists, and no other bot takes its new cases; a 4xx naming `body.channelIds.<n>` otherwise. */
@@ -34,7 +34,7 @@ async function assertChannelsFree(step: Step, workspaceId: string, botId: string
     if (!(await step.tx.getChannel(workspaceId, channelId))) {
       throw new CasekitError('validation_failed', `No channel with id "${channelId}" in this workspace.`, { details: { issues: [{ path, message: 'no such channel' }] } });
     }
-    const other = agents.find((a) => a.id !== botId && a.kind === 'bot' && a.active !== false && a.bot?.channelIds.includes(channelId));
+    const other = agents.find((a) => a.id !== botId && takesNewCases(a, channelId));
     if (other) {
       throw new CasekitError('conflict', `The bot "${other.name}" already takes new cases of channel "${channelId}"; remove it there first.`, {
         details: { issues: [{ path, message: `taken by the bot ${other.id}` }] },

@@ -434,6 +434,19 @@ describe('casekit-chat', () => {
       el.activeClient?.close();
     });
 
+    it('offers the chat, not the form, when nobody is online but a bot answers on the channel', async () => {
+      await everyoneOffline();
+      const rules = { greeting: 'Hi!', faq: [], fields: [], offerHuman: 'A person will answer.', handoffKeywords: ['agent'] };
+      await mock.engine.createBot(mock.system, { name: 'Sage', email: 'sage@bots.example', settings: { channelIds: [CHANNEL], rules } });
+      const el = await mountChat('', null);
+      el.open();
+      await until(() => el.agentsAvailable === false, 'status known');
+      await el.updateComplete;
+      expect($(el, '[part=leave-message]')).to.equal(null);
+      expect($(el, 'textarea')).to.exist;
+      expect($(el, '[part=queue]')!.textContent!.trim()).to.equal('', 'no "nobody is available"');
+    });
+
     it('lets the host turn the form off: the chat stays and says nobody is available', async () => {
       await everyoneOffline();
       const el = await mountChat('no-leave-message');

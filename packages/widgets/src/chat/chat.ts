@@ -333,7 +333,7 @@ export class CasekitChat extends LitElement {
       placeFixed(root, this);
     }
     if (changed.has('items') || changed.has('typingName') || (changed.has('opened') && this.opened)) this.scrollToEnd();
-    if (this.queue.agentsAvailable === false && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
+    if (this.queue.nobodyAnswers && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
   }
 
   // ---- public API ----
@@ -811,7 +811,7 @@ export class CasekitChat extends LitElement {
                   ${icons.close}
                 </button>
               </header>
-              ${this.leave?.shows(!this.noLeaveMessage && !this.items.length, this.queue.agentsAvailable === false && !this.draft.trim())
+              ${this.leave?.shows(!this.noLeaveMessage && !this.items.length, this.queue.nobodyAnswers && !this.draft.trim())
                 ? this.leave.render()
                 : this.needsPreChat
                   ? renderPreChat({
