@@ -1,6 +1,7 @@
 import { tokenRefusal, type AgentRecord, type Store } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import type { AgentTokenFacts, Auth } from './auth.ts';
+import { constantTimeEqual, randomBase64Url, sha256Hex } from './internal/crypto.ts';
 
 /** A signed-in agent and the token they signed in with. */
 export interface AgentSession {
@@ -15,6 +16,7 @@ export interface AgentSession {
  * change are refused (`tokenRefusal`).
  */
 export async function authenticateAgentSession(store: Pick<Store, 'getAgent' | 'getAgentByEmail'>, auth: Auth, workspaceId: string, token: string): Promise<AgentSession> {
+  if (token.startsWith(BOT_TOKEN_PREFIX)) return authenticateBot(store, workspaceId, token);
   const claims = await auth.verifyAgentToken(token);
   let agent: AgentRecord | null = null;
   if (claims.source === 'builtin') {
@@ -33,4 +35,29 @@ export async function authenticateAgentSession(store: Pick<Store, 'getAgent' | '
 /** The agent a token speaks for (see `authenticateAgentSession`). */
 export async function authenticateAgent(store: Pick<Store, 'getAgent' | 'getAgentByEmail'>, auth: Auth, workspaceId: string, token: string): Promise<AgentRecord> {
   return (await authenticateAgentSession(store, auth, workspaceId, token)).agent;
+}
+
+/** Bot API tokens: `ckb_<agent id>.<random>`; only their SHA-256 is stored, on the bot. */
+const BOT_TOKEN_PREFIX = 'ckb_';
+/** Bot tokens do not expire; an admin revokes them. */
+const NEVER = '9999-12-31T23:59:59.000Z';
+
+/** A new API token for a bot, and the hash the engine keeps of it. */
+export async function newBotToken(agentId: string): Promise<{ token: string; hash: string }> {
+  const token = `${BOT_TOKEN_PREFIX}${agentId}.${randomBase64Url(32)}`;
+  return { token, hash: await sha256Hex(token) };
+}
+
+async function authenticateBot(store: Pick<Store, 'getAgent'>, workspaceId: string, token: string): Promise<AgentSession> {
+  const agentId = /^ckb_([A-Za-z0-9_-]{1,64})\.[A-Za-z0-9_-]{20,100}$/.exec(token)?.[1];
+  const agent = agentId ? await store.getAgent(workspaceId, agentId) : null;
+  const hash = await sha256Hex(token);
+  const stored = agent?.botTokenHash;
+  if (!agent || agent.kind !== 'bot' || !stored || !constantTimeEqual(new TextEncoder().encode(stored), new TextEncoder().encode(hash))) {
+    throw new CasekitError('unauthorized', 'This bot token is not valid (revoked, replaced or mistyped); an admin can issue a new one.');
+  }
+  const tokenId = `bot:${hash.slice(0, 32)}`;
+  const refused = tokenRefusal(agent, { id: tokenId, generation: null });
+  if (refused) throw refused;
+  return { agent, token: { tokenId, expiresAt: NEVER } };
 }

@@ -1,4 +1,4 @@
-import { ChannelConfigError, DeliveryError, isVisibleToAgent, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { botView, takesNewCases, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { AgentTokenFacts } from './auth.ts';
@@ -12,6 +12,7 @@ import { receiveUpload, resolveAttachments, uploadIdOf, type UploadLimits } from
 import { createVisitorSessions } from './visitor-sessions.ts';
 import { resolveVisitor, sessionEnded, type VisitorContext } from './visitor-access.ts';
 import { createWindowLimiter } from './window-limit.ts';
+import { newBotToken } from './authenticate.ts';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
 export interface HandlerContext<R> {
@@ -79,6 +80,11 @@ function destinationsOf(config: unknown, path = ''): string {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, value]) => (typeof value === 'object' ? destinationsOf(value, `${path}${key}.`) : /(url|host|port|secure)$/i.test(key) ? `${path}${key}=${String(value)};` : ''))
     .join('');
+}
+
+/** A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
+function newSigningSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 }
 
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
@@ -421,13 +427,15 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       return store.listMessages(workspaceId, { conversationId: conversation.id, publicOnly: true, limit: query.limit, cursor: query.cursor });
     },
 
-    visitorStatus: async ({ visitor }) => {
+    visitorStatus: async ({ visitor, query }) => {
       const agents = await store.listAgents(workspaceId);
       const agentsAvailable = agents.some((a) => a.kind === 'human' && a.presence === 'online');
+      const channelId = visitor?.channelId ?? query.channelId;
+      const botAnswers = channelId !== undefined && agents.some((a) => takesNewCases(a, channelId));
       // Only the visitor's own case, and only its place: never who else waits or for what.
       const kase = visitor ? await store.findActiveCase(workspaceId, (await resolveVisitor(store, visitor)).id) : null;
       const place = kase ? await engine.placeInQueue(workspaceId, kase.id) : null;
-      return { agentsAvailable, queuePosition: place?.position ?? null, estimatedWaitSeconds: place?.estimatedWaitSeconds ?? null };
+      return { agentsAvailable, queuePosition: place?.position ?? null, estimatedWaitSeconds: place?.estimatedWaitSeconds ?? null, ...(botAnswers && { botAnswers }) };
     },
 
     updateVisitorProfile: async ({ body, visitor }) => {
@@ -507,5 +515,45 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       if (!file || file.info.workspaceId !== workspaceId) throw notFound('upload', params.uploadId);
       return file;
     },
+
+    handoff: async ({ params, body, agent }) =>
+      engine.handoff(actorOf(agent), params.caseId, { reason: body.reason ?? 'bot', ...(body.fields && { fields: body.fields }), ...(body.summary && { summary: body.summary }) }),
+    listBots: async () => ({ items: (await store.listAgents(workspaceId)).filter((a) => a.kind === 'bot').map(botView) }),
+    createBot: async ({ body, agent }) => {
+      const { name, email, ...settings } = body;
+      const id = newId('ag');
+      // An external bot calls the API with its token, and checks our posts with the signing secret.
+      const token = settings.external ? await newBotToken(id) : null;
+      const signingSecret = settings.external ? newSigningSecret() : null;
+      const bot = await engine.createBot(actorOf(agent), {
+        id,
+        name,
+        email: email ?? `${id}@bots.casekit.invalid`,
+        settings,
+        ...(token && { tokenHash: token.hash }),
+        ...(signingSecret && { secrets: { signingSecret } }),
+      });
+      return { bot, token: token?.token ?? null, signingSecret };
+    },
+    updateBot: async ({ params, body, agent }) => {
+      const { name, ...settings } = body;
+      const current = await store.getAgent(workspaceId, params.agentId);
+      // A bot made external gets what it lacks of its credentials, shown in this answer once.
+      const external = settings.external !== undefined && current?.kind === 'bot';
+      const signingSecret = external && !current.secrets?.signingSecret ? newSigningSecret() : null;
+      const token = external && current.botTokenHash === undefined ? await newBotToken(current.id) : null;
+      const bot = await engine.updateBot(actorOf(agent), params.agentId, {
+        ...(name !== undefined && { name }),
+        settings,
+        ...(signingSecret && { secrets: { signingSecret } }),
+      });
+      if (token) return { bot: await engine.setBotToken(actorOf(agent), params.agentId, token.hash), token: token.token, signingSecret };
+      return { bot, token: null, signingSecret };
+    },
+    issueBotToken: async ({ params, agent }) => {
+      const { token, hash } = await newBotToken(params.agentId);
+      return { bot: await engine.setBotToken(actorOf(agent), params.agentId, hash), token };
+    },
+    revokeBotToken: async ({ params, agent }) => engine.setBotToken(actorOf(agent), params.agentId, null),
   };
 }

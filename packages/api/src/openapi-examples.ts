@@ -4,6 +4,7 @@ import {
   CHANNEL_CAPABILITIES,
   type Agent,
   type Attachment,
+  type Bot,
   type Case,
   type CaseEvent,
   type Channel,
@@ -160,6 +161,26 @@ const replyChannels: ReplyChannel[] = [
 ];
 
 const settings = { reopenWindowHours: 72, displayName: 'FibreLink Support' };
+const botAgent: Agent = { ...agent, id: 'ag_faqbot', kind: 'bot', email: 'ag_faqbot@bots.casekit.invalid', name: 'FibreLink assistant', teams: [], skills: [], languages: [], capacity: {} };
+const rulesBot: Bot = {
+  agent: botAgent,
+  settings: {
+    channelIds: ['ch_web'],
+    rules: {
+      greeting: 'Hi! I am the FibreLink assistant.',
+      faq: [{ keywords: ['hours', 'open'], answer: 'Our help desk answers 8:00–20:00, Monday to Saturday.' }],
+      fields: [{ name: 'email', prompt: 'What is the email on your account?', kind: 'email' }],
+      offerHuman: 'I cannot answer that myself; a person from our team will.',
+      handoffKeywords: ['human', 'agent', 'person'],
+    },
+  },
+  hasToken: false,
+};
+const externalBot: Bot = {
+  agent: { ...botAgent, id: 'ag_orderbot', email: 'ag_orderbot@bots.casekit.invalid', name: 'Order bot' },
+  settings: { channelIds: ['ch_web'], external: { url: 'https://bots.fibrelink.example/casekit', timeoutSeconds: 15 } },
+  hasToken: true,
+};
 const event: CaseEvent = { seq: 1207, workspaceId: ws, at, actorId: agent.id, caseId: kase.id, customerId: customer.id, type: 'message.created', data: { message, case: kase } };
 const page = { limit: 50 };
 const caseParams = { caseId: kase.id };
@@ -269,4 +290,21 @@ export const OPERATION_EXAMPLES: { [K in RouteName]: OperationExample<K> } = {
   upload: { query: { name: 'line-test.pdf' }, response: { name: 'line-test.pdf', contentType: 'application/pdf', size: 48_310, url: '/api/v1/uploads/up_L7cD2qW9eR3tY6uI1oP5aZ' } },
   download: { params: { uploadId } },
   attachment: { params: { caseId: kase.id, messageId: visitorMessage.id, index: 0 } },
+  handoff: {
+    params: { caseId: kase.id },
+    request: { reason: 'requested', fields: { email: 'maria.lopez@mail.example', account: '1042' }, summary: 'Router blinks red after the reset.' },
+    response: { case: { ...kase, assigneeId: null, version: 5 }, handedOff: true },
+  },
+  listBots: { response: { items: [rulesBot] } },
+  createBot: {
+    request: { name: 'Order bot', channelIds: ['ch_web'], external: { url: 'https://bots.fibrelink.example/casekit', timeoutSeconds: 15 } },
+    response: { bot: externalBot, token: 'ckb_ag_orderbot.Vq3L8xN2cR7tY1pW5kD9mB4zH6sJ0aFgE2uQ', signingSecret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+  },
+  updateBot: {
+    params: { agentId: rulesBot.agent.id },
+    request: { channelIds: ['ch_web', 'ch_sms'] },
+    response: { bot: { ...rulesBot, settings: { ...rulesBot.settings, channelIds: ['ch_web', 'ch_sms'] } }, token: null, signingSecret: null },
+  },
+  issueBotToken: { params: { agentId: externalBot.agent.id }, response: { bot: externalBot, token: 'ckb_ag_orderbot.P0oI9uY8tR7eW6qA5sD4fG3hJ2kL1zXcV' } },
+  revokeBotToken: { params: { agentId: externalBot.agent.id }, response: { ...externalBot, hasToken: false } },
 };

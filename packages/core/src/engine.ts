@@ -10,6 +10,8 @@ import { createRoutingMemory, placeInQueue, queueView, routeWaitingCases } from 
 import { agentMessage, applyReceipt, listReplyChannels, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
 import { deactivateAgent, reactivateAgent, revokeToken, setAgentPassword, updateAgent } from './internal/agents.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
+import { handoff } from './internal/handoff.ts';
+import { createBot, setBotToken, updateBot } from './internal/bots.ts';
 
 export interface CaseEngineOptions {
   store: Store;
@@ -75,5 +77,9 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     routeWaitingCases: (actor) => routeWaitingCases(ctx, routing, actor),
     placeInQueue: (workspaceId, caseId) => placeInQueue(ctx, routing, workspaceId, caseId),
     queue: (actor) => queueView(ctx, routing, actor),
+    handoff: (actor, caseId, input) => handoff(ctx, actor, caseId, input),
+    createBot: (actor, input, opts) => createBot(ctx, actor, input, opts),
+    updateBot: (actor, agentId, patch) => updateBot(ctx, actor, agentId, patch),
+    setBotToken: (actor, agentId, tokenHash) => setBotToken(ctx, actor, agentId, tokenHash),
   };
 }

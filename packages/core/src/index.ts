@@ -23,6 +23,10 @@ export type {
   ChannelPatch,
   CreateChannelInput,
   DeliveryReceipt,
+  HandoffInput,
+  HandoffResult,
+  CreateBotInput,
+  BotPatch,
 } from './types.ts';
 
 // Rules, each defined once
@@ -41,6 +45,8 @@ export {
   patchAttributes,
   MAX_ATTRIBUTES,
   VISITOR_ATTRIBUTE_PREFIX,
+  assertMayHandOff,
+  takesNewCases,
 } from './rules.ts';
 export { DEFAULT_SETTINGS, DEFAULT_CAPACITY, DEFAULT_ROUTING } from './defaults.ts';
 
@@ -80,6 +86,10 @@ export { newId } from './ids.ts';
 // Routing: passes run when what they depend on changes
 export { createRouter } from './router.ts';
 export type { Router, RouterOptions } from './router.ts';
+
+// Bots
+export { HANDOFF_NOTICE } from './internal/handoff.ts';
+export { botView } from './internal/bots.ts';
 
 // Outbox
 export { createOutboxWorker, defaultBackoff } from './outbox.ts';

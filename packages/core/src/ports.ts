@@ -1,5 +1,6 @@
 import type {
   Agent,
+  BotSettings,
   Case,
   CaseEvent,
   CaseListFilter,
@@ -54,6 +55,12 @@ export interface AgentRecord extends Agent {
   presenceChosen?: boolean;
   /** When routing last gave them a case: least-loaded ties go to who waited longest. */
   lastAssignedAt?: string;
+  /** A bot agent's settings: the channels it takes new cases of, and its rules or external bot. */
+  bot?: BotSettings;
+  /** SHA-256 (hex) of a bot's API token; absent: it has none. The token itself is never stored. */
+  botTokenHash?: string;
+  /** Secrets of a bot (an external bot's `signingSecret`), stored like channel secrets and never returned. */
+  secrets?: Record<string, string>;
 }
 
 /** Case list filter with `assignee: "me"` already resolved to an id. */

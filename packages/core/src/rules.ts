@@ -161,3 +161,21 @@ export function assertAdminRemains(agents: readonly Agent[], before: Agent, afte
     });
   }
 }
+
+/** Whether the agent is an active bot that takes the channel's new cases. */
+export function takesNewCases(agent: Pick<AgentRecord, 'kind' | 'active' | 'bot'>, channelId: string): boolean {
+  return agent.kind === 'bot' && agent.active !== false && agent.bot?.channelIds.includes(channelId) === true;
+}
+
+/**
+ * Who may give a case a bot holds to people: the system, the bot holding it (or any bot once no
+ * bot holds it, which then changes nothing), and supervisors and admins. Throws `forbidden` otherwise.
+ */
+export function assertMayHandOff(actor: AgentActor | SystemActor, kase: Pick<Case, 'number' | 'assigneeId'>, holder: Pick<Agent, 'kind'> | null): void {
+  if (!isAgentActor(actor)) return;
+  if (actor.agent.kind === 'bot') {
+    if (kase.assigneeId === actor.agent.id || holder?.kind !== 'bot') return;
+    throw new CasekitError('forbidden', `Case #${kase.number} is held by another bot; only the bot holding a case hands it off.`);
+  }
+  authorize(actor, 'handOffCases');
+}

@@ -1,6 +1,10 @@
 import type {
   Agent,
   Attachment,
+  Bot,
+  BotSettings,
+  CollectedFields,
+  HandoffReason,
   AuthorKind,
   Case,
   CaseUpdateRequest,
@@ -298,6 +302,14 @@ export interface CaseEngine {
   placeInQueue(workspaceId: string, caseId: string): Promise<QueuedCase | null>;
   /** The live queue and every agent's load, for supervisors. */
   queue(actor: AgentActor): Promise<QueueResponse>;
+  /** Gives a case a bot holds to people (unassigned, with the bot's findings in a note); a repeat changes nothing. */
+  handoff(actor: AgentActor | SystemActor, caseId: string, input: HandoffInput): Promise<HandoffResult>;
+  /** An admin adds a bot agent; the caller generates its token (passing only the hash) and secrets. */
+  createBot(actor: AgentActor | SystemActor, input: CreateBotInput, options?: CreateOptions): Promise<Bot>;
+  /** An admin changes a bot's name, channels or configuration. */
+  updateBot(actor: AgentActor | SystemActor, agentId: string, patch: BotPatch): Promise<Bot>;
+  /** An admin sets a bot's API token (its SHA-256 hash) or, with null, revokes it. */
+  setBotToken(actor: AgentActor | SystemActor, agentId: string, tokenHash: string | null): Promise<Bot>;
 }
 
 /** What one routing pass did. */
@@ -310,3 +322,37 @@ export interface RoutingPass {
   nextWideningAt?: string;
 }
 
+
+/** What a handoff records: why, and what the bot learned. */
+export interface HandoffInput {
+  reason: HandoffReason;
+  fields?: CollectedFields;
+  /** A line for the agent from the bot. */
+  summary?: string;
+}
+
+/** The case after a handoff; `handedOff` is false when no bot held it and nothing changed. */
+export interface HandoffResult {
+  case: Case;
+  handedOff: boolean;
+}
+
+/** A new bot agent, its settings already checked against the protocol's schema. */
+export interface CreateBotInput {
+  id?: string;
+  name: string;
+  email: string;
+  settings: BotSettings;
+  /** SHA-256 (hex) of its API token, when it gets one. */
+  tokenHash?: string;
+  /** An external bot's `signingSecret`. */
+  secrets?: Record<string, string>;
+}
+
+/** A change to a bot; `settings` fields given replace the stored ones (`rules` and `external` replace each other). */
+export interface BotPatch {
+  name?: string;
+  settings?: Partial<BotSettings>;
+  /** New secrets (a bot that became external gets a signing secret). */
+  secrets?: Record<string, string>;
+}

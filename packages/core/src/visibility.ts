@@ -43,7 +43,7 @@ export function isVisibleToAgent(event: AgentVisibilityFields, agentId: string):
 
 /** An agent as it goes on the wire: without its password hash or what its tokens are checked by. */
 export function publicAgent(record: AgentRecord | Agent): Agent {
-  const { passwordHash: _hash, tokenGeneration: _generation, revokedTokens: _revoked, presenceChosen: _chosen, ...agent } = record as AgentRecord;
+  const { passwordHash: _hash, tokenGeneration: _generation, revokedTokens: _revoked, presenceChosen: _chosen, bot: _bot, botTokenHash: _token, secrets: _secrets, ...agent } = record as AgentRecord;
   return { ...agent, active: agent.active ?? true };
 }
 

@@ -18,6 +18,9 @@ import {
   MessageTemplate,
   Skill,
   WorkspaceSettings,
+  Bot,
+  BotSettingsFields,
+  CollectedFields,
 } from './entities.ts';
 
 /** A page of results; pass `nextCursor` back as `cursor` for the next page (null: no more). */
@@ -465,6 +468,8 @@ export const VisitorStatusResponse = z.object({
   queuePosition: z.number().int().positive().nullable(),
   /** Rough seconds until an agent takes the case; null when not waiting or nobody who could take it is online. */
   estimatedWaitSeconds: z.number().int().min(0).nullable(),
+  /** True when a bot answers new conversations on the channel (the token's, else `channelId`'s); absent otherwise. */
+  botAnswers: z.boolean().optional(),
 });
 export interface VisitorStatusResponse extends z.infer<typeof VisitorStatusResponse> {}
 
@@ -537,3 +542,53 @@ export interface AgentLoad extends z.infer<typeof AgentLoad> {}
 /** The live queue: waiting cases in routing order (highest priority, then longest waiting), and each routable agent's load. */
 export const QueueResponse = z.object({ at: Timestamp, cases: z.array(QueueEntry), agents: z.array(AgentLoad) });
 export interface QueueResponse extends z.infer<typeof QueueResponse> {}
+
+// ---- bots ----
+/**
+ * A bot (the one holding the case) or a supervisor gives the case to people: it is unassigned so
+ * routing gives it to an agent, with what the bot collected. `reason` defaults to `bot`.
+ */
+export const HandoffRequest = z
+  .object({
+    reason: z.enum(['requested', 'bot']).optional(),
+    fields: CollectedFields.optional(),
+    /** A line for the agent on what the bot learned or why it stopped. */
+    summary: z.string().trim().min(1).max(2000).optional(),
+  })
+  .strict();
+export interface HandoffRequest extends z.infer<typeof HandoffRequest> {}
+/** The case after a handoff; `handedOff` is false when no bot held it (a repeat changes nothing). */
+export const HandoffResponse = z.object({ case: Case, handedOff: z.boolean() });
+export interface HandoffResponse extends z.infer<typeof HandoffResponse> {}
+
+/** A new bot agent. Without `email` it gets an address of its own that nobody receives mail at. */
+export const BotCreateRequest = BotSettingsFields.extend({ name: z.string().trim().min(1).max(200), email: Email.optional() })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.rules === undefined) === (value.external === undefined)) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'give either rules or external' });
+  });
+export type BotCreateRequest = z.input<typeof BotCreateRequest>;
+/** A change to a bot; fields left out stay. Giving `rules` or `external` replaces the other. */
+export const BotUpdateRequest = BotSettingsFields.partial()
+  .extend({ name: z.string().trim().min(1).max(200).optional() })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.rules !== undefined && value.external !== undefined) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'give rules or external, not both' });
+  });
+export type BotUpdateRequest = z.input<typeof BotUpdateRequest>;
+/**
+ * A created or changed bot, with the credentials made for it, shown once: an external bot's API
+ * `token` (it replies and hands off with it) and the `signingSecret` casekit signs what it posts
+ * to the bot with. Null when none was made (a rules bot, or one that already had them).
+ */
+export const BotCreateResponse = z.object({ bot: Bot, token: z.string().nullable(), signingSecret: z.string().nullable() });
+export interface BotCreateResponse extends z.infer<typeof BotCreateResponse> {}
+export const BotListResponse = z.object({ items: z.array(Bot) });
+export interface BotListResponse extends z.infer<typeof BotListResponse> {}
+/** A new API token of a bot, shown once; the bot's earlier token stops working. */
+export const BotTokenResponse = z.object({ bot: Bot, token: z.string() });
+export interface BotTokenResponse extends z.infer<typeof BotTokenResponse> {}
+
+/** Which web-chat channel a visitor without a session asks about (a session's token names its own). */
+export const VisitorStatusQuery = z.object({ channelId: Id.optional() });
+export type VisitorStatusQuery = z.input<typeof VisitorStatusQuery>;

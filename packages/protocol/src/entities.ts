@@ -10,7 +10,7 @@ import {
   Role,
 } from './enums.ts';
 import { RoutingSettings, SkillRequirement } from './routing.ts';
-import { MAX_TEMPLATE_LENGTH, ROUTING_SELECTIONS, templateVariableCount } from './values.ts';
+import { BOT_FIELD_KINDS, DEFAULT_HANDOFF_KEYWORDS, HANDOFF_REASONS, MAX_TEMPLATE_LENGTH, ROUTING_SELECTIONS, templateVariableCount } from './values.ts';
 
 /** Opaque identifier: letters, digits, `_` and `-`, at most 64 characters. */
 export const Id = z
@@ -195,6 +195,22 @@ export const Attachment = z.object({
 });
 export interface Attachment extends z.infer<typeof Attachment> {}
 
+/** Why a bot gave a case to people (see `HANDOFF_REASONS`). */
+export const HandoffReason = z.enum(HANDOFF_REASONS);
+export type HandoffReason = z.infer<typeof HandoffReason>;
+
+const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,59}$/, 'must be a name such as "email" or "order_number": a letter, then letters, digits, "_", "-" or "."');
+
+/** What a bot learned from the customer, by field name (an order number, an email…). */
+export const CollectedFields = z
+  .record(FieldName, z.string().max(1000))
+  .refine((fields) => Object.keys(fields).length <= 30, { message: 'at most 30 fields' });
+export type CollectedFields = z.infer<typeof CollectedFields>;
+
+/** On the messages a handoff writes: why the bot gave the case to people, and what it collected (empty on the customer's copy). */
+export const MessageHandoff = z.object({ reason: HandoffReason, fields: CollectedFields });
+export interface MessageHandoff extends z.infer<typeof MessageHandoff> {}
+
 export const Message = z.object({
   id: Id,
   workspaceId: Id,
@@ -224,6 +240,8 @@ export const Message = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   /** Sent as this approved template; `text` is what it read once filled in. */
   template: MessageTemplateRef.optional(),
+  /** Set on the internal note and the customer's notice a bot's handoff writes. */
+  handoff: MessageHandoff.optional(),
   createdAt: Timestamp,
 });
 export interface Message extends z.infer<typeof Message> {}
@@ -287,3 +305,89 @@ export type CaseEvent = z.infer<typeof CaseEvent>;
 export type CaseEventType = CaseEvent['type'];
 /** An event before the store gives it its `seq`. */
 export type NewCaseEvent = CaseEvent extends infer E ? (E extends CaseEvent ? Omit<E, 'seq'> : never) : never;
+
+// ---- bots ----
+
+const Keyword = z.string().trim().min(1).max(60);
+const BotText = z.string().trim().min(1, 'must not be empty').max(2000);
+
+/** One answer of a rules bot, given when the customer's message holds one of its keywords as a whole word (any case). */
+export const BotFaq = z.object({ keywords: z.array(Keyword).min(1).max(30), answer: BotText }).strict();
+export interface BotFaq extends z.infer<typeof BotFaq> {}
+
+/** A value a rules bot asks for, checked by its `kind` and, when given, by `pattern` (a regular expression the whole answer must match). */
+export const BotField = z
+  .object({
+    name: FieldName,
+    prompt: BotText,
+    kind: z.enum(BOT_FIELD_KINDS).default('text'),
+    pattern: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((source) => {
+        try {
+          new RegExp(source, 'u');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a valid regular expression')
+      .optional(),
+    /** Said before the prompt again when an answer does not pass; default: "That does not look right." */
+    invalid: BotText.optional(),
+  })
+  .strict();
+export type BotField = z.output<typeof BotField>;
+
+/**
+ * A built-in rules bot: it greets, answers by keyword, and when it has no answer offers a person,
+ * asks for `fields` one by one and then hands the case to people. `handoffKeywords` always hand off.
+ */
+export const RulesBotConfig = z
+  .object({
+    greeting: BotText,
+    faq: z.array(BotFaq).max(200).default([]),
+    fields: z
+      .array(BotField)
+      .max(20)
+      .default([])
+      .refine((fields) => new Set(fields.map((f) => f.name)).size === fields.length, 'field names must differ'),
+    /** Said when no answer matches, before the first field is asked for. */
+    offerHuman: BotText,
+    handoffKeywords: z.array(Keyword).min(1).max(50).default([...DEFAULT_HANDOFF_KEYWORDS]),
+  })
+  .strict();
+export type RulesBotConfig = z.output<typeof RulesBotConfig>;
+
+/** A bot of your own: casekit posts each customer message to `url` (signed) and waits `timeoutSeconds` for its reply or handoff. */
+export const ExternalBotConfig = z
+  .object({
+    url: z
+      .string()
+      .max(2048)
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL'),
+    timeoutSeconds: z.number().int().min(1).max(300).default(15),
+  })
+  .strict();
+export type ExternalBotConfig = z.output<typeof ExternalBotConfig>;
+
+/** What a bot agent does: the channels whose new cases it takes first, and either built-in `rules` or an `external` bot. */
+export const BotSettingsFields = z
+  .object({
+    /** New cases on these channels start assigned to the bot; a channel has at most one bot. */
+    channelIds: z.array(Id).max(50),
+    rules: RulesBotConfig.optional(),
+    external: ExternalBotConfig.optional(),
+  })
+  .strict();
+/** `BotSettingsFields` with exactly one of `rules` and `external`. */
+export const BotSettings = BotSettingsFields.superRefine((value, ctx) => {
+    if ((value.rules === undefined) === (value.external === undefined)) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'give either rules or external' });
+    if (new Set(value.channelIds).size !== value.channelIds.length) ctx.addIssue({ code: 'custom', path: ['channelIds'], message: 'lists a channel twice' });
+  });
+export type BotSettings = z.output<typeof BotSettings>;
+
+/** A bot as admins see it: its agent, its settings, and whether it holds an API token (never the token). */
+export const Bot = z.object({ agent: Agent, settings: BotSettings, hasToken: z.boolean() });
+export type Bot = z.output<typeof Bot>;

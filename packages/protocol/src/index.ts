@@ -34,6 +34,9 @@ export {
   anonymousVisitorTag,
   CHANNEL_CHECK_CODES,
   MAX_TEMPLATE_LENGTH,
+  HANDOFF_REASONS,
+  DEFAULT_HANDOFF_KEYWORDS,
+  BOT_FIELD_KINDS,
 } from './values.ts';
 export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
 
@@ -60,6 +63,15 @@ export type {
   CaseEvent,
   CaseEventType,
   NewCaseEvent,
+  HandoffReason,
+  MessageHandoff,
+  CollectedFields,
+  BotFaq,
+  BotField,
+  RulesBotConfig,
+  ExternalBotConfig,
+  BotSettings,
+  Bot,
 } from './entities.ts';
 
 // Routing configuration
@@ -133,6 +145,14 @@ export type {
   VisitorProfileResponse,
   UploadQuery,
   HealthResponse,
+  HandoffRequest,
+  HandoffResponse,
+  BotCreateRequest,
+  BotUpdateRequest,
+  BotCreateResponse,
+  BotListResponse,
+  BotTokenResponse,
+  VisitorStatusQuery,
 } from './api.ts';
 
 // Routes

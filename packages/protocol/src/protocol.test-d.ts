@@ -46,7 +46,7 @@ export type Tests = [
   Expect<Equal<'version_conflict' extends ErrorCode ? true : false, true>>,
   // Uploads answer with the attachment to put on a message; the status is counts and booleans only.
   Expect<Equal<z.output<(typeof ROUTES)['upload']['response']>, Attachment>>,
-  Expect<Equal<z.output<(typeof ROUTES)['visitorStatus']['response']>, { agentsAvailable: boolean; queuePosition: number | null; estimatedWaitSeconds: number | null }>>,
+  Expect<Equal<z.output<(typeof ROUTES)['visitorStatus']['response']>, { agentsAvailable: boolean; queuePosition: number | null; estimatedWaitSeconds: number | null; botAnswers?: boolean | undefined }>>,
 ];
 
 // The zod-free error body matches its schema.

@@ -74,6 +74,12 @@ export const ROUTE_META = {
   upload: { method: 'POST', path: '/uploads', auth: 'agent', status: 201, rawBody: true },
   download: { method: 'GET', path: '/uploads/:uploadId', auth: 'none', status: 200, fileResponse: true },
   attachment: { method: 'GET', path: '/cases/:caseId/messages/:messageId/attachments/:index', auth: 'agent', status: 200, fileResponse: true },
+  handoff: { method: 'POST', path: '/cases/:caseId/handoff', auth: 'agent', status: 200 },
+  listBots: { method: 'GET', path: '/bots', auth: 'agent', status: 200 },
+  createBot: { method: 'POST', path: '/bots', auth: 'agent', role: PERMISSIONS.manageAgents, status: 201 },
+  updateBot: { method: 'PATCH', path: '/bots/:agentId', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },
+  issueBotToken: { method: 'POST', path: '/bots/:agentId/token', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },
+  revokeBotToken: { method: 'DELETE', path: '/bots/:agentId/token', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },
 } as const satisfies Record<string, RouteMeta>;
 
 /** Socket.io namespaces. */

@@ -47,8 +47,16 @@ import {
   QueueResponse,
   VisitorSessionRequest,
   VisitorSessionResponse,
+  HandoffRequest,
+  HandoffResponse,
+  BotCreateRequest,
+  BotCreateResponse,
+  BotListResponse,
+  BotTokenResponse,
+  BotUpdateRequest,
+  VisitorStatusQuery,
 } from './api.ts';
-import { Agent, Attachment, Case, Channel, Customer, Id, Message, WorkspaceSettings } from './entities.ts';
+import { Agent, Attachment, Bot, Case, Channel, Customer, Id, Message, WorkspaceSettings } from './entities.ts';
 import { ROUTE_META, type RouteMeta } from './route-meta.ts';
 
 /** A route with its schemas: what the server validates and OpenAPI documents. */
@@ -289,7 +297,8 @@ export const ROUTES = {
   },
   visitorStatus: {
     ...ROUTE_META.visitorStatus,
-    summary: 'Whether an agent is online and, with a visitor token, the place of the visitor’s waiting case in the queue',
+    summary: 'Whether an agent is online or a bot answers and, with a visitor token, the place of the visitor’s waiting case in the queue',
+    query: VisitorStatusQuery,
     response: VisitorStatusResponse,
   },
   updateVisitorProfile: {
@@ -322,6 +331,34 @@ export const ROUTES = {
     params: z.object({ uploadId: UploadId }),
     response: FileBytes,
   },
+  handoff: {
+    ...ROUTE_META.handoff,
+    summary: 'Give a case a bot holds to people, with what the bot collected (the bot holding it, supervisors and admins)',
+    params: CaseParams,
+    body: HandoffRequest,
+    response: HandoffResponse,
+  },
+  listBots: { ...ROUTE_META.listBots, summary: 'Bot agents with their settings', response: BotListResponse },
+  createBot: {
+    ...ROUTE_META.createBot,
+    summary: "Add a bot agent (admins); an external bot's API token and signing secret are shown once",
+    body: BotCreateRequest,
+    response: BotCreateResponse,
+  },
+  updateBot: {
+    ...ROUTE_META.updateBot,
+    summary: "Change a bot's name, channels or configuration (admins); a bot made external gets its token and signing secret in the answer, once",
+    params: AgentParams,
+    body: BotUpdateRequest,
+    response: BotCreateResponse,
+  },
+  issueBotToken: {
+    ...ROUTE_META.issueBotToken,
+    summary: 'Give a bot a new API token, shown once (admins); its earlier token stops working',
+    params: AgentParams,
+    response: BotTokenResponse,
+  },
+  revokeBotToken: { ...ROUTE_META.revokeBotToken, summary: "Revoke a bot's API token (admins)", params: AgentParams, response: Bot },
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof ROUTES;

@@ -36,6 +36,16 @@ export {
   CaseChanges,
   RoutingNote,
   CaseEvent,
+  HandoffReason,
+  MessageHandoff,
+  CollectedFields,
+  BotFaq,
+  BotField,
+  RulesBotConfig,
+  ExternalBotConfig,
+  BotSettingsFields,
+  BotSettings,
+  Bot,
 } from './entities.ts';
 
 // Routing configuration
@@ -102,6 +112,14 @@ export {
   FileBytes,
   HealthResponse,
   VisitorAttributes,
+  HandoffRequest,
+  HandoffResponse,
+  BotCreateRequest,
+  BotUpdateRequest,
+  BotCreateResponse,
+  BotListResponse,
+  BotTokenResponse,
+  VisitorStatusQuery,
 } from './api.ts';
 
 // Routes with their schemas

@@ -60,6 +60,8 @@ export const PERMISSIONS = {
   updateSettings: 'admin',
   /** The live queue: every waiting case with its place, and every agent's load. */
   viewQueue: 'supervisor',
+  /** Handing a case a bot holds over to people, for anyone but the bot holding it. */
+  handOffCases: 'supervisor',
 } as const satisfies Record<string, (typeof ROLES)[number]>;
 
 /** An operation with a role requirement in `PERMISSIONS`. */
@@ -283,3 +285,12 @@ export const MAX_TEMPLATE_LENGTH = 1024;
 
 /** Why a channel's check failed (see `ChannelCheckCode`). */
 export const CHANNEL_CHECK_CODES = ['auth', 'not_found', 'unreachable', 'rate_limited', 'misconfigured', 'rejected', 'unsupported'] as const;
+
+/** Why a bot gave a case to people: the customer asked, the bot decided, it failed, or it did not answer in time. */
+export const HANDOFF_REASONS = ['requested', 'bot', 'failed', 'timeout'] as const;
+
+/** Words that always hand a bot's conversation to a person, in English and Spanish (whole words, any case). */
+export const DEFAULT_HANDOFF_KEYWORDS = ['human', 'agent', 'person', 'operator', 'representative', 'humano', 'agente', 'persona', 'operador'] as const;
+
+/** Kinds of value a rules bot asks for, each checked before it is kept. */
+export const BOT_FIELD_KINDS = ['text', 'email', 'phone'] as const;

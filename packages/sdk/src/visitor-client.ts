@@ -385,7 +385,7 @@ class VisitorClientImpl extends EventEmitter<VisitorClientEvents> implements Vis
   }
 
   status(): Promise<VisitorStatusResponse> {
-    return this.#request('visitorStatus', {});
+    return this.#request('visitorStatus', { query: { channelId: this.#options.channelId } });
   }
 
   async uploadAttachment(file: Blob, name?: string, options?: UploadOptions): Promise<Attachment> {

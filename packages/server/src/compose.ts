@@ -30,6 +30,7 @@ import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
 import { createSessionGuard } from './realtime/sessions.ts';
 import { createSocketPublisher } from './realtime/publisher.ts';
 import { defaultLogger, errorText, type Logger } from './types.ts';
+import { createBotRunner, type BotRunner } from './bots/bot-runner.ts';
 
 export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize' | 'maxQueuedBytes'> {
   store: Store;
@@ -104,6 +105,11 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    * run each once. Absent or `false`: no timers run here.
    */
   timers?: (Pick<TimerWorkerOptions, 'pollMs' | 'maxAttempts'> & { handlers: (engine: CaseEngine) => Readonly<Record<string, TimerHandler>> }) | false;
+  /**
+   * Bots answering customers on the cases they hold (see docs/bots.md): on by default; `fetch`
+   * reaches external bots. `false` runs none here (another process answers for them).
+   */
+  bots?: { fetch?: typeof fetch } | false;
 }
 
 /** The bytes of an uploaded file a reply carries, for providers that take uploads. */
@@ -132,6 +138,8 @@ export interface CasekitServer {
   timers: TimerWorker | null;
   /** Verifies and stores what providers send; also takes mail that arrives over SMTP. */
   webhooks: WebhookRunner;
+  /** Answers customers on the cases bots hold (absent with `bots: false`). */
+  bots: BotRunner | null;
   /** Stops accepting, disconnects sockets and closes open connections. The store stays open. */
   close(): Promise<void>;
 }
@@ -175,7 +183,22 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     },
   });
   const sockets = createSocketPublisher(io);
-  const extra = options.publishers ?? [];
+  // The engine is made below; bots answer only once events are published.
+  const bots =
+    options.bots === false
+      ? null
+      : createBotRunner({
+          store: options.store,
+          get engine() {
+            return engine;
+          },
+          workspaceId: options.workspaceId,
+          logger: options.logger ?? defaultLogger,
+          apiUrl: () => (options.channels?.publicUrl ? `${publicUrl()}${API_PATH}` : `${listening}${mount}${API_PATH}`),
+          ...(options.bots?.fetch && { fetch: options.bots.fetch }),
+          ...(options.clock && { clock: options.clock }),
+        });
+  const extra = [...(bots ? [bots] : []), ...(options.publishers ?? [])];
   const logger = options.logger;
   const sessions = createSessionGuard(io, { store: options.store, auth: options.auth, workspaceId: options.workspaceId, logger: logger ?? defaultLogger });
   const routingOptions = options.routing ?? {};
@@ -276,6 +299,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     router,
     timers,
     webhooks,
+    bots,
     listen(port = 0, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -288,6 +312,8 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
           if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
           router?.start([options.workspaceId]);
           timers?.start();
+          // Waits for external bots that a restart forgot start again.
+          bots?.resume().catch((error: unknown) => logger?.error('resuming the waits for bots failed', { error: errorText(error) }));
           resolve(httpServer.address() as AddressInfo);
         });
       });
@@ -296,6 +322,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       closing ??= (async () => {
         // A batch being delivered, a routing pass and timers being run finish before the store may close.
         await Promise.all([outbox?.stop(), router?.stop(), timers?.stop()]);
+        bots?.close();
         await new Promise<void>((resolve) => {
           io.disconnectSockets(true);
           // io.close() also closes the HTTP server; idle keep-alive connections must go too.

@@ -26,6 +26,10 @@ export { RESUME_PAGE_SIZE } from '@casekit/api';
 export { MAX_QUEUED_BYTES } from './realtime/backlog.ts';
 export type { PresenceFromConnections } from './realtime/presence.ts';
 
+// Bots
+export { createBotRunner } from './bots/bot-runner.ts';
+export type { BotRunner, BotRunnerOptions } from './bots/bot-runner.ts';
+
 // Auth
 export { createAuth, hashPassword, verifyPassword } from './auth.ts';
 export { authenticateAgent, authenticateAgentSession } from '@casekit/api';

@@ -8,6 +8,7 @@ import { diff, notFound, previewOf, unique, type EngineContext, type Step } from
 import { previousAgentOf, routeNewCase, stampQueue } from './routing.ts';
 import { runAutomations } from './automations.ts';
 import { queueDelivery } from './messages.ts';
+import { botTakingNewCases } from './bots.ts';
 
 /** References tried per message: enough for any real thread, bounded against a crafted one. */
 const MAX_REFERENCES = 50;
@@ -143,7 +144,8 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
         status: 'new',
         priority: routed.priority,
         customerId: customer.id,
-        assigneeId: null,
+        // A channel's bot takes its new cases first (see bots.ts); routing then skips them.
+        assigneeId: await botTakingNewCases(tx, workspaceId, channel.id),
         team: routed.team,
         skills: routed.skills,
         language: routed.language,

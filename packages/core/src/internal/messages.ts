@@ -152,10 +152,13 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         await tx.updateConversation({ ...conversation, lastMessageAt: at });
         await queueDelivery(tx, message, at);
       }
+      // A person's reply takes a case nobody holds, or one a bot holds (the person takes over the conversation).
+      const holder = !internal && agent.kind === 'human' && kase.assigneeId !== null ? await tx.getAgent(workspaceId, kase.assigneeId) : null;
+      const takes = !internal && agent.kind === 'human' && (kase.assigneeId === null || holder?.kind === 'bot');
       const after: Case = {
         ...kase,
         status: !internal && kase.status === 'new' ? 'open' : kase.status,
-        assigneeId: !internal && kase.assigneeId === null && agent.kind === 'human' ? agent.id : kase.assigneeId,
+        assigneeId: takes ? agent.id : kase.assigneeId,
         channels: unique([...kase.channels, conversation.channelKind]),
         preview: internal ? kase.preview : previewOf(text),
         messageCount: kase.messageCount + 1,

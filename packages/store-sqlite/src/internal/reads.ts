@@ -61,8 +61,12 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
     return row ? customerById(ws, row.customer_id as string) : null;
   }
 
-  const agent = (row: Row | undefined): AgentRecord | null =>
-    row ? { ...parse<AgentRecord>(row.json), passwordHash: (row.password_hash as string | null) ?? null } : null;
+  const agent = (row: Row | undefined): AgentRecord | null => {
+    if (!row) return null;
+    // A bot's secrets are sealed inside its JSON, like a channel's in their column.
+    const { sealedSecrets, ...record } = parse<AgentRecord & { sealedSecrets?: string }>(row.json);
+    return { ...record, ...(sealedSecrets !== undefined && { secrets: openSecrets(box.open(sealedSecrets), 'bot') }), passwordHash: (row.password_hash as string | null) ?? null };
+  };
   const channel = (row: Row | undefined): ChannelRecord | null => {
     if (!row) return null;
     const record = parse<Omit<ChannelRecord, 'secrets'>>(row.json);

@@ -1,5 +1,5 @@
 import { checkTimerInput, customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
-import type { IdempotentResponse, MessageDelivery, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
+import type { AgentRecord, IdempotentResponse, MessageDelivery, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type Message, type NewCaseEvent } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN } from './case-list.ts';
 import { clientKey, identityKey, isConstraint, MAX_MERGE_HOPS, NUL, parse, providerKey, toMs, type Prepare, type Sync } from './rows.ts';
@@ -100,6 +100,11 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
 
   /** A channel's secrets as the `secret` column keeps them: one sealed JSON object, or NULL for none. */
   const sealSecrets = (secrets: Record<string, string>) => (Object.keys(secrets).length === 0 ? null : box.seal(JSON.stringify(secrets)));
+  /** An agent as its row keeps it: the password hash apart, a bot's secrets sealed inside the JSON. */
+  const agentRow = ({ passwordHash, secrets, ...rest }: AgentRecord) => {
+    const sealed = secrets && sealSecrets(secrets);
+    return { passwordHash, agent: sealed ? { ...rest, sealedSecrets: sealed } : rest };
+  };
 
   return {
     putWorkspace(workspace) {
@@ -123,7 +128,7 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
     },
 
     insertAgent(record) {
-      const { passwordHash, ...agent } = record;
+      const { passwordHash, agent } = agentRow(record);
       try {
         s('INSERT INTO agents (ws, id, email, password_hash, json) VALUES (?, ?, ?, ?, ?)').run(
           agent.workspaceId,
@@ -139,7 +144,7 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
     },
 
     updateAgent(record) {
-      const { passwordHash, ...agent } = record;
+      const { passwordHash, agent } = agentRow(record);
       let changes: number;
       try {
         changes = s('UPDATE agents SET email = ?, password_hash = ?, json = ? WHERE ws = ? AND id = ?').run(

@@ -203,6 +203,13 @@ export const chatStyles = css`
     margin-block-end: 2px;
     margin-inline: 4px;
   }
+  .notice {
+    align-self: center;
+    margin: 4px 0;
+    font-size: 0.8em;
+    color: var(--_muted);
+    text-align: center;
+  }
   .bubble {
     padding: 8px 12px;
     border-radius: 16px;

@@ -233,6 +233,31 @@ describe('casekit-chat', () => {
     await until(() => storedMessage(mock, 'No internet'), 'quick reply sent');
   });
 
+  it("shows a bot's messages as the bot's, and says a person is coming once it hands off, until one writes", async () => {
+    const el = await mountChat();
+    el.open();
+    await until(() => el.activeClient?.session, 'session');
+    const client = el.activeClient!;
+    const show = async (messages: Message[]) => {
+      Object.defineProperty(client, 'messages', { configurable: true, get: () => messages });
+      (client as unknown as { emit(n: string, m: Message): void }).emit('change', messages.at(-1)!);
+      await el.updateComplete;
+    };
+    const greeting = agentMessage({ authorKind: 'bot', authorName: 'Sage', text: 'Hi! How can I help?' });
+    await show([greeting]);
+    expect($(el, '[part~=message-bot] .author')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('Sage · Automated assistant');
+    expect($(el, '[part=queue]')!.textContent!.trim()).to.equal('');
+    const notice = agentMessage({ authorKind: 'system', authorName: 'Sage', text: 'Connecting you to a person…', handoff: { reason: 'requested', fields: {} } });
+    await show([greeting, notice]);
+    expect($(el, '[part=notice]')!.textContent!.trim()).to.equal('Connecting you to a person…');
+    expect($(el, '[part=queue]')!.getAttribute('role')).to.equal('status');
+    expect($(el, '[part=queue]')!.textContent!.trim()).to.match(/^Connecting you to a person…/);
+    expect(await axeViolations(el)).to.deep.equal([]);
+    await show([greeting, notice, agentMessage({ text: 'Hi, Ben here.' })]);
+    expect($(el, '[part=queue]')!.textContent!.trim()).to.not.match(/Connecting/);
+    delete (client as unknown as Record<string, unknown>)['messages'];
+  });
+
   it('renders hostile names and text as text', async () => {
     const el = await mountChat();
     el.open();
@@ -407,6 +432,19 @@ describe('casekit-chat', () => {
       expect(customer.attributes['contactEmail']).to.equal('omar@example.com');
       expect(customer.name).to.equal('Omar Open');
       el.activeClient?.close();
+    });
+
+    it('offers the chat, not the form, when nobody is online but a bot answers on the channel', async () => {
+      await everyoneOffline();
+      const rules = { greeting: 'Hi!', faq: [], fields: [], offerHuman: 'A person will answer.', handoffKeywords: ['agent'] };
+      await mock.engine.createBot(mock.system, { name: 'Sage', email: 'sage@bots.example', settings: { channelIds: [CHANNEL], rules } });
+      const el = await mountChat('', null);
+      el.open();
+      await until(() => el.agentsAvailable === false, 'status known');
+      await el.updateComplete;
+      expect($(el, '[part=leave-message]')).to.equal(null);
+      expect($(el, 'textarea')).to.exist;
+      expect($(el, '[part=queue]')!.textContent!.trim()).to.equal('', 'no "nobody is available"');
     });
 
     it('lets the host turn the form off: the chat stays and says nobody is available', async () => {

@@ -104,13 +104,15 @@ export function quickRepliesOf(message: Message): QuickReply[] {
  * @csspart panel - The chat window.
  * @csspart header - The panel's title bar.
  * @csspart banner - The reconnecting / offline notice.
- * @csspart queue - The place-in-line, nobody-available or message-left line (a polite live region).
+ * @csspart queue - The connecting-to-a-person, place-in-line, nobody-available or message-left line (a polite live region).
  * @csspart leave-message - The leave-a-message form.
  * @csspart attachment - A file on a message: an image thumbnail or a link.
  * @csspart attach-button - The paperclip button.
  * @csspart attachment-chip - A picked file waiting to be sent.
  * @csspart messages - The scrolling message list.
- * @csspart message - One message row; also `message-own` and `message-agent`.
+ * @csspart message - One message row; also `message-own` and `message-agent`, and `message-bot` for a bot's.
+ * @csspart bot-label - "Automated assistant" beside a bot's name.
+ * @csspart notice - "Connecting you to a person…" where a bot handed the chat to people.
  * @csspart bubble - A message's text bubble.
  * @csspart status - A message's delivery state.
  * @csspart quick-reply - A suggested reply button under a bot message.
@@ -331,7 +333,7 @@ export class CasekitChat extends LitElement {
       placeFixed(root, this);
     }
     if (changed.has('items') || changed.has('typingName') || (changed.has('opened') && this.opened)) this.scrollToEnd();
-    if (this.queue.agentsAvailable === false && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
+    if (this.queue.nobodyAnswers && !this.noLeaveMessage && !this.items.length) this.loadLeaveMessage();
   }
 
   // ---- public API ----
@@ -663,17 +665,32 @@ export class CasekitChat extends LitElement {
     >`;
   }
 
+  /** Whether a bot handed the chat to people and no person has written since. */
+  private get handingOff(): boolean {
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const item = this.items[i]!;
+      if (!isMessage(item)) continue;
+      if (item.handoff) return true;
+      if (item.authorKind === 'agent') return false;
+    }
+    return false;
+  }
+
   private renderItem(item: ChatItem, isLast: boolean) {
+    if (isMessage(item) && item.handoff) {
+      return html`<p part="notice" class="notice" data-key=${itemKey(item)}>${this.t('chat.handoff')}</p>`;
+    }
     const own = !isMessage(item) || item.authorKind === 'customer';
+    const bot = isMessage(item) && item.authorKind === 'bot';
     const status = item.status;
     const author = own ? this.t('chat.you') : (item as Message).authorName;
     const quick = isLast && isMessage(item) && !own ? quickRepliesOf(item) : [];
     return html`<div
-        part="message ${own ? 'message-own' : 'message-agent'}"
+        part="message ${own ? 'message-own' : 'message-agent'}${bot ? ' message-bot' : ''}"
         class="message ${own ? 'own' : 'agent'} ${status === 'failed' ? 'failed' : ''}"
         data-key=${itemKey(item)}
       >
-        ${own ? nothing : html`<span class="author">${author}</span>`}
+        ${own ? nothing : html`<span class="author">${author}${bot ? html` <span part="bot-label" class="bot-label">· ${this.t('chat.bot')}</span>` : nothing}</span>`}
         <div part="bubble" class="bubble"><span class="visually-hidden">${author}: </span>${item.text}${this.uploads.renderFiles(item.attachments)}</div>
         <div class="meta">
           <time datetime=${item.createdAt} title=${formatFull(item.createdAt, this.locale)}
@@ -703,7 +720,9 @@ export class CasekitChat extends LitElement {
           : '';
     const last = this.items.length - 1;
     const sentTo = this.leave?.sentTo;
-    const queue = sentTo ? this.t('chat.leave.sent', { email: sentTo }) : this.queue.line(this.t);
+    const queue = sentTo
+      ? this.t('chat.leave.sent', { email: sentTo })
+      : [this.handingOff ? this.t('chat.handoff') : '', this.queue.line(this.t)].filter(Boolean).join(' ');
     const files = this.uploads.drafts;
     const canSend = (this.draft.trim() || files?.ready.length) && !files?.busy;
     return html`${banner
@@ -792,7 +811,7 @@ export class CasekitChat extends LitElement {
                   ${icons.close}
                 </button>
               </header>
-              ${this.leave?.shows(!this.noLeaveMessage && !this.items.length, this.queue.agentsAvailable === false && !this.draft.trim())
+              ${this.leave?.shows(!this.noLeaveMessage && !this.items.length, this.queue.nobodyAnswers && !this.draft.trim())
                 ? this.leave.render()
                 : this.needsPreChat
                   ? renderPreChat({

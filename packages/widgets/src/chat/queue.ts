@@ -12,6 +12,8 @@ const STATUS_INTERVAL_MS = 20_000;
 export class QueueStatus implements ReactiveController {
   /** Whether a human agent is online; null until the server said. */
   agentsAvailable: boolean | null = null;
+  /** Whether a bot answers new conversations on the channel. */
+  botAnswers = false;
   /** The visitor's place in line, or null when their case is not waiting. */
   position: number | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -45,6 +47,7 @@ export class QueueStatus implements ReactiveController {
       const status = await this.status();
       if (!status) return;
       this.agentsAvailable = status.agentsAvailable;
+      this.botAnswers = status.botAnswers === true;
       this.position = status.queuePosition;
       this.host.requestUpdate();
     } catch {
@@ -52,8 +55,13 @@ export class QueueStatus implements ReactiveController {
     }
   }
 
+  /** True once the server said no person is online and no bot answers. */
+  get nobodyAnswers(): boolean {
+    return this.agentsAvailable === false && !this.botAnswers;
+  }
+
   /** The visitor's line: their place in the queue, that nobody is available, or nothing. */
   line(t: (key: MessageKey, vars?: Record<string, string | number>) => string): string {
-    return this.position !== null ? t('chat.queue', { position: this.position }) : this.agentsAvailable === false ? t('chat.away') : '';
+    return this.position !== null ? t('chat.queue', { position: this.position }) : this.nobodyAnswers ? t('chat.away') : '';
   }
 }

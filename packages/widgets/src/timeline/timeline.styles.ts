@@ -93,6 +93,29 @@ export const timelineStyles = css`
     background: var(--_note-bg);
     border: 1px dashed var(--_note-border);
   }
+  .handoff-reason {
+    margin: 4px 0;
+  }
+  .handoff-fields {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 2px 12px;
+    margin: 4px 0;
+    padding: 6px 10px;
+    background: var(--_note-bg);
+    border: 1px dashed var(--_note-border);
+    border-radius: 6px;
+  }
+  .handoff-fields div {
+    display: contents;
+  }
+  .handoff-fields dt {
+    font-weight: 600;
+  }
+  .handoff-fields dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
   .note-label {
     display: inline-flex;
     gap: 4px;

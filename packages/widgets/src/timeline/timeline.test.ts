@@ -72,6 +72,33 @@ describe('casekit-timeline', () => {
     expect(getComputedStyle(last.querySelector('.bubble')!).borderStyle).to.equal('dashed');
   });
 
+  it("shows a bot's handoff with its reason and the fields it collected, the conversation folded away", async () => {
+    const el = await mount('cu_maria');
+    const kase = (await storedCases(mock)).find((c) => c.customerId === 'cu_maria')!;
+    const note = (await storedMessages(mock)).find((m) => m.caseId === kase.id)!;
+    const handoff = { reason: 'requested' as const, fields: { email: 'maria@mail.example', account: '1042' } };
+    push(el.client, 'event', {
+      seq: 1_000_001,
+      workspaceId: kase.workspaceId,
+      at: new Date().toISOString(),
+      actorId: null,
+      caseId: kase.id,
+      customerId: 'cu_maria',
+      type: 'message.created',
+      data: { message: { ...note, id: 'm_handoff', internal: true, authorKind: 'system', authorName: 'Sage', text: 'Handed off by Sage: the customer asked for a person.', handoff } },
+    } satisfies CaseEvent);
+    await el.updateComplete;
+    const last = all(el, '[data-seq]').at(-1)!;
+    expect(last.getAttribute('part')).to.equal('message note handoff');
+    expect(last.getAttribute('aria-label')).to.equal('Handed off by the bot');
+    expect(last.querySelector('.handoff-reason')!.textContent).to.equal('The customer asked for a person.');
+    const fields = last.querySelector('[part=handoff-fields]')!;
+    expect(fields.getAttribute('aria-label')).to.equal('Collected by the bot');
+    expect([...fields.querySelectorAll('dt, dd')].map((n) => n.textContent)).to.deep.equal(['email', 'maria@mail.example', 'account', '1042']);
+    expect(last.querySelector('details')!.open).to.equal(false);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
   it('loads earlier history when scrolled to the top and keeps the reading position', async () => {
     for (let i = 0; i < 70; i++) await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: `Message number ${i}` });
     const el = await mount('cu_maria');

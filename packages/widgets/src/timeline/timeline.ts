@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import type { Agent, CaseEvent, DeliveryStatus, Message } from '@casekit/protocol';
+import type { Agent, CaseEvent, DeliveryStatus, Message, MessageHandoff } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { timelineStyles } from './timeline.styles.ts';
 import { ClientController } from '../client-controller.ts';
@@ -42,6 +42,8 @@ const CHANGE_FIELDS = ['status', 'priority', 'assigneeId', 'tags'] as const;
  * @csspart retry-button - "Send again" on a reply that was not delivered.
  * @csspart attachment - A file on a message: an image thumbnail (alt text: its name) or a link.
  * @csspart change - A status / priority / assignment line.
+ * @csspart handoff - A bot's handoff (with `message note`): its reason, the fields it collected, the conversation.
+ * @csspart handoff-fields - The fields a bot collected, as a list of names and values.
  * @csspart load-earlier - The "Load earlier" button.
  *
  * @cssproperty --casekit-color-note-bg - Background of internal notes.
@@ -338,8 +340,32 @@ export class CasekitTimeline extends LitElement {
     return html`<span part="status" class="status ${status}" tabindex="-1" title=${label}>${icon}<span class="visually-hidden">${label}</span></span>`;
   }
 
+  /** A bot's handoff note: why, what the bot collected, and the conversation folded away. */
+  private renderHandoff(e: CaseEvent & { type: 'message.created' }, m: Message, handoff: MessageHandoff) {
+    const fields = Object.entries(handoff.fields);
+    return html`<article part="message note handoff" class="item outbound note handoff" data-seq=${e.seq} data-message=${m.id} aria-label=${this.t('timeline.handoff')}>
+      <div class="head">
+        <span class="note-label">${icons.lock}${this.t('timeline.handoff')}</span>
+        <strong>${m.authorName}</strong>
+        <time datetime=${m.createdAt} title=${formatFull(m.createdAt, this.locale)}>${formatTime(m.createdAt, this.locale)}</time>
+        ${this.caseRef(m.caseId)}
+      </div>
+      <p class="handoff-reason">${this.t(`handoff.reason.${handoff.reason}`)}</p>
+      ${fields.length
+        ? html`<dl part="handoff-fields" class="handoff-fields" aria-label=${this.t('timeline.handoff.fields')}>
+            ${fields.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}
+          </dl>`
+        : nothing}
+      <details>
+        <summary>${this.t('timeline.handoff.details')}</summary>
+        <div part="bubble" class="bubble">${m.text}</div>
+      </details>
+    </article>`;
+  }
+
   private renderMessage(e: CaseEvent & { type: 'message.created' }) {
     const m: Message = e.data.message;
+    if (m.internal && m.handoff) return this.renderHandoff(e, m, m.handoff);
     const status = this.statusOf(m);
     const outbound = m.direction === 'outbound';
     return html`<article

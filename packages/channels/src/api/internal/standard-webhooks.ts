@@ -38,19 +38,27 @@ function signatureHeader(keys: readonly Buffer[], id: string, timestamp: number,
 }
 
 /**
+ * The Standard Webhooks headers of a JSON body sent now: its id, the timestamp and a signature
+ * per key of `secret` (a validated signing secret), so any Standard Webhooks library verifies it.
+ */
+export function standardWebhookHeaders(secret: string, webhookId: string, now: Date, body: Uint8Array): Record<string, string> {
+  const timestamp = Math.floor(now.getTime() / 1000);
+  return {
+    'content-type': 'application/json',
+    'webhook-id': webhookId,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': signatureHeader(signingKeys(secret), webhookId, timestamp, body),
+  };
+}
+
+/**
  * POSTs a JSON body to the channel's `callbackUrl`, signed with every key and timestamped now.
  * Redirects are not followed: the signed request goes where it was configured, or nowhere.
  */
 export function postSigned(runtime: ChannelRuntime<ApiChannelConfig, ApiChannelSecrets>, webhookId: string, body: Uint8Array<ArrayBuffer>, timeoutMs: number): Promise<Response> {
-  const timestamp = Math.floor(runtime.now().getTime() / 1000);
   return runtime.fetch(runtime.channel.config.callbackUrl, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': webhookId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signatureHeader(signingKeys(runtime.channel.secrets.signingSecret), webhookId, timestamp, body),
-    },
+    headers: standardWebhookHeaders(runtime.channel.secrets.signingSecret, webhookId, runtime.now(), body),
     body,
     redirect: 'manual',
     signal: AbortSignal.timeout(timeoutMs),
