@@ -343,7 +343,15 @@ describe('casekit-chat', () => {
       for (const agent of await mock.store.listAgents(mock.workspaceId)) await mock.engine.setPresence(mock.system, agent.id, 'offline');
     }
 
+    /** Agents pick cases themselves here: cases wait in line although Ada and Ben are online. */
+    async function manualRouting(): Promise<void> {
+      const widening = [{ afterSeconds: 0, minLevel: 'case' as const, language: false, team: false }];
+      const manual = { id: 'manual', mode: 'manual' as const, selection: 'least-loaded' as const, sticky: false, widening, onAgentOffline: 'keep' as const };
+      await mock.engine.updateSettings(mock.system, { routing: { policies: { default: manual }, rules: [] } });
+    }
+
     it("tells the visitor their place in line, politely, and updates it on the visitor's own case events", async () => {
+      await manualRouting();
       const el = await mountChat();
       el.open();
       await until(() => el.activeClient?.session, 'session');
@@ -352,7 +360,7 @@ describe('casekit-chat', () => {
       await sendKeys({ press: 'Enter' });
       await until(() => storedMessage(mock, 'Is anyone there?'), 'message stored');
       const kase = (await mock.store.findActiveCase(mock.workspaceId, el.activeClient!.session!.customerId))!;
-      const expected = (await mock.store.queuePosition(mock.workspaceId, kase.id))!;
+      const expected = (await mock.engine.placeInQueue(mock.workspaceId, kase.id))!.position;
       expect(expected).to.be.greaterThan(0);
       const line = await until(() => ($(el, '[part=queue]')!.textContent!.includes('in line') ? $(el, '[part=queue]') : null), 'place in line');
       expect(line!.getAttribute('role')).to.equal('status', 'announced politely');
@@ -366,6 +374,7 @@ describe('casekit-chat', () => {
     });
 
     it('says the place in line in Spanish with lang="es"', async () => {
+      await manualRouting();
       const el = await mountChat('lang="es"');
       el.open();
       await until(() => el.activeClient?.session, 'session');
