@@ -18,6 +18,10 @@ export {
   PRESENCES,
   ROUTING_SELECTIONS,
   ROUTING_OFFLINE_ACTIONS,
+  SLA_METRICS,
+  SLA_CLOCK_STATES,
+  SLA_NOTICE_KINDS,
+  WEEKDAYS,
   ANONYMOUS_VISITOR_NAME,
   customerDisplayName,
   AUTHOR_KINDS,
@@ -73,6 +77,20 @@ export type {
   RoutingSettings,
   RoutingSettingsInput,
 } from './routing.ts';
+
+// SLA configuration and clocks
+export type {
+  SlaCalendar,
+  SlaTargets,
+  SlaEscalation,
+  SlaPolicy,
+  SlaSettings,
+  SlaSettingsInput,
+  SlaClock,
+  SlaHappening,
+  CaseSla,
+  SlaNotice,
+} from './sla.ts';
 
 // REST bodies
 export type {
