@@ -9,6 +9,7 @@ import { ingest } from './internal/ingest.ts';
 import { createRoutingMemory, placeInQueue, queueView, routeWaitingCases } from './internal/assignment.ts';
 import { agentMessage, applyReceipt, listReplyChannels, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
 import { deactivateAgent, reactivateAgent, revokeToken, setAgentPassword, updateAgent } from './internal/agents.ts';
+import { checkSla } from './internal/sla.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 
 export interface CaseEngineOptions {
@@ -75,5 +76,6 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     routeWaitingCases: (actor) => routeWaitingCases(ctx, routing, actor),
     placeInQueue: (workspaceId, caseId) => placeInQueue(ctx, routing, workspaceId, caseId),
     queue: (actor) => queueView(ctx, routing, actor),
+    checkSla: (actor, caseId) => checkSla(ctx, actor, caseId),
   };
 }

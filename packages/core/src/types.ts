@@ -298,6 +298,11 @@ export interface CaseEngine {
   placeInQueue(workspaceId: string, caseId: string): Promise<QueuedCase | null>;
   /** The live queue and every agent's load, for supervisors. */
   queue(actor: AgentActor): Promise<QueueResponse>;
+  /**
+   * What a case's SLA timer runs (docs/sla.md): announces each warning and breach its clocks reached
+   * once (`case.sla`) and escalates a breach as its policy says. Null for an unknown case.
+   */
+  checkSla(actor: SystemActor, caseId: string): Promise<Case | null>;
 }
 
 /** What one routing pass did. */

@@ -18,6 +18,7 @@ import {
 import { describeEngineGuarantees } from './engine-guarantees.ts';
 import { describeAccountsAndCustomerSearch } from './engine-accounts.ts';
 import { describeEngineRouting } from './engine-routing.ts';
+import { describeEngineSla } from './engine-sla.ts';
 import { CHANNEL_CAPABILITIES, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema } from '@casekit/protocol/schemas';
 import { ENGINE_ACTORS, WS } from './engine-actors.ts';
@@ -612,5 +613,6 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     describeEngineGuarantees(makeStore);
     describeAccountsAndCustomerSearch(makeStore);
     describeEngineRouting(makeStore);
+    describeEngineSla(makeStore);
   });
 }

@@ -6,6 +6,7 @@ import { ACTIVE_STATUSES } from '../rules.ts';
 import type { IngestResult, InboundMessage } from '../types.ts';
 import { diff, notFound, previewOf, unique, type EngineContext, type Step } from './context.ts';
 import { previousAgentOf, routeNewCase, stampQueue } from './routing.ts';
+import { withSla } from './sla.ts';
 
 /** References tried per message: enough for any real thread, bounded against a crafted one. */
 const MAX_REFERENCES = 50;
@@ -195,7 +196,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     };
     const before = kase;
     const status: CaseStatus = reopened || (kase.status === 'pending' && !input.automated) ? 'open' : kase.status;
-    const after: Case = stampQueue(created ? null : kase, {
+    const stamped: Case = stampQueue(created ? null : kase, {
       ...kase,
       status,
       solvedAt: status === 'solved' ? kase.solvedAt : null,
@@ -206,6 +207,8 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       updatedAt: at,
       version: created ? 1 : kase.version + 1,
     }, at);
+    // An auto-reply or bounce is nobody waiting for an answer; a bot writing for the customer is.
+    const after = await withSla(step, created ? null : before, stamped, input.automated ? undefined : 'customer_message');
     const base = { workspaceId, at, actorId: null, caseId: after.id, customerId: customer.id };
     // Parents before children: case, conversation, message.
     if (created) await tx.insertCase(after);
