@@ -148,7 +148,7 @@ export function describeEngineSla(makeStore: () => Promise<Store>): void {
     });
 
     it('counts business hours only: a case opened on Friday 16:30 in Madrid is due on Monday 09:30', async () => {
-      const office = [['09:00', '17:00']];
+      const office: [string, string][] = [['09:00', '17:00']];
       await useSla({
         calendars: [{ id: 'madrid', timeZone: 'Europe/Madrid', hours: { mon: office, tue: office, wed: office, thu: office, fri: office } }],
         policies: [{ id: 'office', calendarId: 'madrid', targets: { normal: { firstResponseSeconds: 3600 } }, warnBeforeSeconds: 900 }],
