@@ -58,6 +58,23 @@ export function describeEngineSla(makeStore: () => Promise<Store>): void {
       assert.deepEqual((await current(kase.id)).sla, kase.sla);
     });
 
+    it('times a case from before the SLA settings from its next change, counting it answered once past new', async () => {
+      const older = (await fromWeb('before the SLA', 'anon:old')).case;
+      await engine.reply(ann, { caseId: older.id, text: 'Hello' });
+      const untouched = (await fromWeb('not yet answered', 'anon:new-old')).case;
+      await useSla(standard());
+      clock.advance(HOUR);
+      await fromWeb('one more thing', 'anon:old');
+      const timed = await current(older.id);
+      assert.deepEqual(
+        [timed.sla!.basis.startedAt, timed.sla!.firstResponse.state, timed.sla!.nextResponse.state, timed.sla!.nextResponse.dueAt],
+        [iso(T0 + HOUR), 'met', 'running', iso(T0 + HOUR + 30 * MINUTE)],
+      );
+      await fromWeb('hello?', 'anon:new-old');
+      const waiting = await current(untouched.id);
+      assert.deepEqual([waiting.sla!.firstResponse.state, waiting.sla!.firstResponse.dueAt], ['running', iso(T0 + 2 * HOUR)]);
+    });
+
     it('pauses every clock while pending or on hold and moves the due time by the pause', async () => {
       await useSla(standard());
       const kase = (await fromWeb('help')).case;

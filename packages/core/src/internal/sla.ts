@@ -77,12 +77,10 @@ function slaOf(settings: SlaSettings | undefined, before: Case | null, after: Ca
     return rest;
   }
   const kept = after.sla ?? before?.sla;
-  // A case that existed before the workspace had SLA settings is timed from its first change after.
-  let basis = kept?.basis ?? {
-    startedAt: before ? at : after.createdAt,
-    priority: before?.priority ?? after.priority,
-    happenings: before && before.status !== 'new' ? [{ at, kind: 'status' as const, status: before.status }] : [],
-  };
+  // A case that existed before the workspace had SLA settings is timed from its first change after;
+  // past `new` by then, it counts as answered (its messages are not scanned to find out).
+  const answered: SlaHappening[] = before && before.status !== 'new' ? [{ at, kind: 'status', status: before.status }, { at, kind: 'agent_reply' }] : [];
+  let basis = kept?.basis ?? { startedAt: before ? at : after.createdAt, priority: before?.priority ?? after.priority, happenings: answered };
   const add = (happening: SlaHappening) => (basis = { ...basis, happenings: addHappening(basis.happenings, happening) });
   if (before && before.status !== after.status) add({ at, kind: 'status', status: after.status });
   if (before && before.priority !== after.priority) add({ at, kind: 'priority', priority: after.priority });
