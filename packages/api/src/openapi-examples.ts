@@ -14,6 +14,7 @@ import {
   type Message,
   type ReplyChannel,
   type RouteName,
+  type SlaSettings,
   type Routes,
 } from '@casekit/protocol';
 import type { z } from 'zod';
@@ -82,6 +83,24 @@ const kase: Case = {
   updatedAt: at,
   lastActivityAt: at,
   solvedAt: null,
+  // A high case under the standard policy (1 h first response, 8 h resolution), answered in 24 minutes.
+  sla: {
+    policyId: 'standard',
+    computedAt: at,
+    firstResponse: { state: 'met', targetSeconds: 3600, elapsedSeconds: 1451, dueAt: null, warnAt: null, breachedAt: null, metAt: '2026-11-30T08:26:22.000Z' },
+    nextResponse: { state: 'running', targetSeconds: 1800, elapsedSeconds: 275, dueAt: '2026-11-30T09:40:02.000Z', warnAt: '2026-11-30T09:25:02.000Z', breachedAt: null, metAt: null },
+    resolution: { state: 'running', targetSeconds: 28800, elapsedSeconds: 4346, dueAt: '2026-11-30T16:02:11.000Z', warnAt: '2026-11-30T15:47:11.000Z', breachedAt: null, metAt: null },
+    basis: {
+      startedAt: opened,
+      priority: 'high',
+      happenings: [
+        { at: '2026-11-30T08:26:22.000Z', kind: 'status', status: 'open' },
+        { at: '2026-11-30T08:26:22.000Z', kind: 'agent_reply' },
+        { at: '2026-11-30T09:10:02.000Z', kind: 'customer_message' },
+      ],
+    },
+    notified: {},
+  },
   version: 4,
 };
 
@@ -181,6 +200,19 @@ const externalBot: Bot = {
   settings: { channelIds: ['ch_web'], external: { url: 'https://bots.fibrelink.example/casekit', timeoutSeconds: 15 } },
   hasToken: true,
 };
+const slaSettings: SlaSettings = {
+  calendars: [{ id: 'office', timeZone: 'Europe/Madrid', hours: { mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], wed: [['09:00', '18:00']], thu: [['09:00', '18:00']], fri: [['09:00', '15:00']] }, holidays: ['2026-12-25'] }],
+  policies: [
+    {
+      id: 'standard',
+      calendarId: 'office',
+      targets: { urgent: { firstResponseSeconds: 1800, resolutionSeconds: 14400 }, high: { firstResponseSeconds: 3600, nextResponseSeconds: 1800, resolutionSeconds: 28800 }, normal: { firstResponseSeconds: 14400 } },
+      warnBeforeSeconds: 900,
+      escalation: { raisePriority: true, reassign: true, notifyRole: 'supervisor' },
+    },
+  ],
+  default: 'standard',
+};
 const event: CaseEvent = { seq: 1207, workspaceId: ws, at, actorId: agent.id, caseId: kase.id, customerId: customer.id, type: 'message.created', data: { message, case: kase } };
 const page = { limit: 50 };
 const caseParams = { caseId: kase.id };
@@ -248,7 +280,7 @@ export const OPERATION_EXAMPLES: { [K in RouteName]: OperationExample<K> } = {
   reactivateAgent: { params: { agentId: 'ag_sam' }, response: { ...agent, id: 'ag_sam', active: true, presence: 'offline' } },
   resetAgentPassword: { params: { agentId: 'ag_sam' }, response: { agent: { ...agent, id: 'ag_sam' }, password: 'plum-river-42-quiet-lamp' } },
   getSettings: { response: settings },
-  updateSettings: { request: { reopenWindowHours: 48 }, response: { ...settings, reopenWindowHours: 48 } },
+  updateSettings: { request: { reopenWindowHours: 48, sla: slaSettings }, response: { ...settings, reopenWindowHours: 48, sla: slaSettings } },
   listChannels: { response: { items: [channelDetails] } },
   createChannel: {
     request: { kind: 'twilio-sms', name: 'Support SMS', config: channel.config, secrets: { authToken: 'your Twilio auth token' } },

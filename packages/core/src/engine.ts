@@ -9,6 +9,7 @@ import { ingest } from './internal/ingest.ts';
 import { createRoutingMemory, placeInQueue, queueView, routeWaitingCases } from './internal/assignment.ts';
 import { agentMessage, applyReceipt, listReplyChannels, markCaseRead, retryDelivery, updateDeliveryStatus } from './internal/messages.ts';
 import { deactivateAgent, reactivateAgent, revokeToken, setAgentPassword, updateAgent } from './internal/agents.ts';
+import { checkSla } from './internal/sla.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 import { handoff } from './internal/handoff.ts';
 import { createBot, setBotToken, updateBot } from './internal/bots.ts';
@@ -81,5 +82,6 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     createBot: (actor, input, opts) => createBot(ctx, actor, input, opts),
     updateBot: (actor, agentId, patch) => updateBot(ctx, actor, agentId, patch),
     setBotToken: (actor, agentId, tokenHash) => setBotToken(ctx, actor, agentId, tokenHash),
+    checkSla: (actor, caseId) => checkSla(ctx, actor, caseId),
   };
 }

@@ -97,7 +97,7 @@ export { suggestMerges } from './merge-suggestions.ts';
 export type { OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
 
 // Durable timers
-export { createTimerWorker, checkTimerInput, TimerRunError, MAX_TIMER_PAYLOAD_BYTES } from './timers.ts';
+export { createTimerWorker, createEngineTimerHandlers, checkTimerInput, TimerRunError, MAX_TIMER_PAYLOAD_BYTES } from './timers.ts';
 export type { TimerWorker, TimerWorkerOptions, TimerHandler, TimerErrorCode } from './timers.ts';
 
 // The channel port: what every provider adapter implements

@@ -1,6 +1,8 @@
 import { CasekitError } from '@casekit/protocol';
 import { defaultBackoff } from './outbox.ts';
 import type { Clock, DurableTimer, Store, TimerInput } from './ports.ts';
+import { SLA_TIMER_KIND } from './internal/sla.ts';
+import type { CaseEngine } from './types.ts';
 
 /** The largest payload a timer carries, serialized. Timers point at state; they do not hold it. */
 export const MAX_TIMER_PAYLOAD_BYTES = 8192;
@@ -184,6 +186,18 @@ export function createTimerWorker(options: TimerWorkerOptions): TimerWorker {
       stopped = true;
       clearTimeout(sleeping);
       await running;
+    },
+  };
+}
+
+/**
+ * The handlers of the timers the engine itself sets (a case's SLA timer), for `createTimerWorker`.
+ * @example createTimerWorker({ store, handlers: { ...createEngineTimerHandlers(engine), ...mine } })
+ */
+export function createEngineTimerHandlers(engine: Pick<CaseEngine, 'checkSla'>): Record<string, TimerHandler> {
+  return {
+    [SLA_TIMER_KIND]: async (timer) => {
+      if (typeof timer.payload.caseId === 'string') await engine.checkSla({ workspaceId: timer.workspaceId, system: 'sla' }, timer.payload.caseId);
     },
   };
 }

@@ -310,6 +310,11 @@ export interface CaseEngine {
   updateBot(actor: AgentActor | SystemActor, agentId: string, patch: BotPatch): Promise<Bot>;
   /** An admin sets a bot's API token (its SHA-256 hash) or, with null, revokes it. */
   setBotToken(actor: AgentActor | SystemActor, agentId: string, tokenHash: string | null): Promise<Bot>;
+  /**
+   * What a case's SLA timer runs (docs/sla.md): announces each warning and breach its clocks reached
+   * once (`case.sla`) and escalates a breach as its policy says. Null for an unknown case.
+   */
+  checkSla(actor: SystemActor, caseId: string): Promise<Case | null>;
 }
 
 /** What one routing pass did. */

@@ -10,6 +10,7 @@ import {
   Role,
 } from './enums.ts';
 import { RoutingSettings, SkillRequirement } from './routing.ts';
+import { CaseSla, SlaNotice, SlaSettings } from './sla.ts';
 import { BOT_FIELD_KINDS, DEFAULT_HANDOFF_KEYWORDS, HANDOFF_REASONS, MAX_TEMPLATE_LENGTH, ROUTING_SELECTIONS, templateVariableCount } from './values.ts';
 
 /** Opaque identifier: letters, digits, `_` and `-`, at most 64 characters. */
@@ -40,6 +41,8 @@ export const WorkspaceSettings = z.object({
   displayName: z.string().min(1).max(200),
   /** How new cases are prioritized and given to agents; absent: the built-in defaults (docs/routing.md). */
   routing: RoutingSettings.optional(),
+  /** Service-level targets, business hours and escalation; absent: cases carry no SLA clocks (docs/sla.md). */
+  sla: SlaSettings.optional(),
 });
 export interface WorkspaceSettings extends z.infer<typeof WorkspaceSettings> {}
 
@@ -135,6 +138,8 @@ export const Case = z.object({
   updatedAt: Timestamp,
   lastActivityAt: Timestamp,
   solvedAt: Timestamp.nullable(),
+  /** Its SLA clocks, while the workspace has SLA settings (docs/sla.md). */
+  sla: CaseSla.optional(),
   /** Increases on every change; send it back to update (optimistic concurrency). */
   version: z.number().int().positive(),
 });
@@ -288,6 +293,8 @@ export const CaseEvent = z.discriminatedUnion('type', [
     /** `routing`: routing made this change, under which policy and why. */
     data: z.object({ case: Case, changes: CaseChanges, routing: RoutingNote.optional() }),
   }),
+  /** An SLA clock of the case reached its warning or passed its target; agents only. */
+  z.object({ ...eventBase, type: z.literal('case.sla'), data: SlaNotice }),
   z.object({ ...eventBase, type: z.literal('case.merged'), data: z.object({ sourceCaseId: Id, targetCaseId: Id }) }),
   z.object({ ...eventBase, type: z.literal('customer.created'), data: z.object({ customer: Customer }) }),
   z.object({ ...eventBase, type: z.literal('customer.updated'), data: z.object({ customer: Customer }) }),

@@ -19,6 +19,10 @@ export {
   ROUTING_SELECTIONS,
   ROUTING_OFFLINE_ACTIONS,
   AUTOMATION_TRIGGERS,
+  SLA_METRICS,
+  SLA_CLOCK_STATES,
+  SLA_NOTICE_KINDS,
+  WEEKDAYS,
   ANONYMOUS_VISITOR_NAME,
   customerDisplayName,
   AUTHOR_KINDS,
@@ -88,6 +92,20 @@ export type {
   AutomationAction,
   Automation,
 } from './routing.ts';
+
+// SLA configuration and clocks
+export type {
+  SlaCalendar,
+  SlaTargets,
+  SlaEscalation,
+  SlaPolicy,
+  SlaSettings,
+  SlaSettingsInput,
+  SlaClock,
+  SlaHappening,
+  CaseSla,
+  SlaNotice,
+} from './sla.ts';
 
 // REST bodies
 export type {

@@ -12,6 +12,8 @@ import type {
   NewCaseEvent,
   Page,
   ReplyChannel,
+  SlaClock,
+  WorkspaceSettings,
 } from './index.ts';
 import type { ROUTES } from './schemas.ts';
 
@@ -25,6 +27,12 @@ export type Tests = [
   // Events narrow on `type`.
   Expect<Equal<Extract<CaseEvent, { type: 'message.created' }>['data']['message'], Message>>,
   Expect<Equal<Extract<CaseEvent, { type: 'case.updated' }>['data']['case'], Case>>,
+  // SLA: clocks on the case (absent on old rows), announcements as events, settings in the workspace.
+  Expect<Equal<Extract<CaseEvent, { type: 'case.sla' }>['data']['kind'], 'warning' | 'breach'>>,
+  Expect<Equal<NonNullable<Case['sla']>['firstResponse'], SlaClock>>,
+  Expect<Equal<undefined extends Case['sla'] ? true : false, true>>,
+  Expect<Equal<SlaClock['dueAt'], string | null>>,
+  Expect<Equal<NonNullable<WorkspaceSettings['sla']>['calendars'][number]['holidays'], string[]>>,
   // A new event has everything but its seq.
   Expect<Equal<'seq' extends keyof NewCaseEvent ? true : false, false>>,
   // Query input accepts strings for numbers; the parsed filter has defaults filled in.

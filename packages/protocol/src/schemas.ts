@@ -51,6 +51,9 @@ export {
 // Routing configuration
 export { SkillRequirement, WideningStep, RoutingPolicy, RoutingPolicySet, RoutingCondition, RoutingRule, RoutingSettings, AutomationAction, Automation } from './routing.ts';
 
+// SLA configuration and clocks
+export { SlaCalendar, SlaTargets, SlaEscalation, SlaPolicy, SlaSettings, SlaClock, SlaHappening, CaseSla, SlaNotice } from './sla.ts';
+
 // REST bodies
 export {
   page,

@@ -81,6 +81,15 @@ export const ROUTING_OFFLINE_ACTIONS = ['reassign', 'keep'] as const;
 /** When an automation runs: a case opens, a customer writes on an open case, or a solved case reopens. */
 export const AUTOMATION_TRIGGERS = ['case.created', 'message.received', 'case.reopened'] as const;
 
+/** The three SLA clocks of a case, in the order ties between their deadlines are broken. */
+export const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+/** `none`: no target for the case's priority, or (next response) no customer waiting for a reply. */
+export const SLA_CLOCK_STATES = ['running', 'paused', 'met', 'breached', 'none'] as const;
+/** What a `case.sla` event reports: a clock reached its warning, or passed its target. */
+export const SLA_NOTICE_KINDS = ['warning', 'breach'] as const;
+/** Weekday keys of an SLA calendar's `hours`. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
 
 export const DIRECTIONS = ['inbound', 'outbound'] as const;

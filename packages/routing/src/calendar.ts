@@ -1,51 +1,20 @@
-import { z } from 'zod';
-import { toFieldIssues } from '@casekit/protocol/schemas';
+import { WEEKDAYS, type SlaCalendar } from '@casekit/protocol';
+import { SlaCalendar as CalendarSchema, toFieldIssues } from '@casekit/protocol/schemas';
 import { RoutingConfigError } from './errors.ts';
 import type { Millis } from './types.ts';
-import { DAY, MINUTE, dayNumber, isKnownTimeZone, zoneFor, type Zone } from './internal/zone.ts';
+import { DAY, MINUTE, dayNumber, zoneFor, type Zone } from './internal/zone.ts';
 
+export { WEEKDAYS };
 /** Weekday keys of `BusinessCalendar.hours`. */
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
-const TIME = /^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/;
-const TimeSchema = z.string().regex(TIME, { message: 'use "HH:MM" from 00:00 to 24:00' });
-
-const DayHoursSchema = z.array(z.tuple([TimeSchema, TimeSchema])).superRefine((intervals, ctx) => {
-  intervals.forEach(([start, end], i) => {
-    if (!TIME.test(start) || !TIME.test(end)) return;
-    if (minutesOf(end) <= minutesOf(start)) ctx.addIssue({ code: 'custom', path: [i, 1], message: 'must be after the start' });
-    else if (i > 0 && minutesOf(start) < minutesOf(intervals[i - 1]![1])) {
-      ctx.addIssue({ code: 'custom', path: [i, 0], message: 'must not be before the end of the interval before' });
-    }
-  });
-});
-
-const DateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'use "YYYY-MM-DD"' })
-  .refine((date) => new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), { message: 'not a calendar date' });
-
-/** Validation of one calendar; `parseSlaConfig` uses it for each entry of `calendars`. */
-export const CalendarSchema = z
-  .strictObject({
-    id: z.string().min(1).max(64),
-    timeZone: z.string().refine(isKnownTimeZone, { message: 'unknown time zone; use an IANA name such as "Europe/Madrid"' }),
-    hours: z.strictObject(Object.fromEntries(WEEKDAYS.map((day) => [day, DayHoursSchema.optional()])) as Record<Weekday, z.ZodOptional<typeof DayHoursSchema>>),
-    holidays: z.array(DateSchema).default([]),
-  })
-  .refine((calendar) => Object.values(calendar.hours).some((day) => (day ?? []).length > 0), {
-    path: ['hours'],
-    message: 'the calendar is never open; give at least one weekday an interval',
-  });
-
 /**
- * Business hours in one time zone: per weekday, `[start, end)` wall-clock intervals ("09:00"–"17:00",
- * "24:00" ends at midnight), and holidays (`YYYY-MM-DD` in that zone). Compiled once per object: do not mutate.
+ * Business hours in one time zone (the protocol's `SlaCalendar`): per weekday, `[start, end)` wall-clock
+ * intervals, and holidays (`YYYY-MM-DD` in that zone). Compiled once per object: do not mutate.
  */
-export type BusinessCalendar = z.output<typeof CalendarSchema>;
+export type BusinessCalendar = SlaCalendar;
 
 /** The calendar of a policy that names none: open every moment, so business time is plain time. */
 export const ALWAYS_OPEN: BusinessCalendar = {

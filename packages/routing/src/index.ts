@@ -35,5 +35,5 @@ export type { RoutingConfigErrorCode } from './errors.ts';
 // SLA: business-hours calendars and the clocks of one case
 export { WEEKDAYS, ALWAYS_OPEN, addBusinessTime, businessSecondsBetween } from './calendar.ts';
 export type { Weekday, BusinessCalendar } from './calendar.ts';
-export { SLA_METRICS, SLA_CLOCK_STATES, parseSlaConfig, slaPolicyFor, slaClocks, nextSlaDeadline } from './sla.ts';
+export { SLA_METRICS, SLA_CLOCK_STATES, parseSlaConfig, slaPolicyFor, slaClocks, nextSlaDeadline, addHappening } from './sla.ts';
 export type { SlaMetric, SlaClockState, SlaPolicy, SlaConfig, CaseHappening, SlaFacts, SlaClock, SlaClocks, SlaDeadline } from './sla.ts';

@@ -50,6 +50,15 @@ test('sticky returns the customer to their last agent when they are eligible and
   assert.deepEqual(pairs(route(state(away, [waiting('c1', { lastAgentId: 'ana' })], policies), T0)), [['c1', 'ben']]);
 });
 
+test('a case taken from an agent by an SLA breach goes to someone else, even when sticky would send it back', () => {
+  const policies = { default: policy({ sticky: true }) };
+  const agents = [agent('ana'), agent('ben', { load: { webchat: 2 } })];
+  const taken = waiting('c1', { lastAgentId: 'ana', avoidAgentId: 'ana' });
+  assert.deepEqual(pairs(route(state(agents, [taken], policies), T0)), [['c1', 'ben']]);
+  // With nobody else eligible it waits rather than going back.
+  assert.deepEqual(pairs(route(state([agent('ana')], [taken], policies), T0)), []);
+});
+
 test('manual only queues, with positions and estimates', () => {
   const policies = { default: policy(), channels: { email: policy({ id: 'mail', mode: 'manual' }) } };
   const queue = [waiting('e1', { channel: 'email', enqueuedAt: T0 }), waiting('e2', { channel: 'email', enqueuedAt: T0 + 1 }), waiting('w1')];

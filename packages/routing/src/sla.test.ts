@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PRIORITIES } from '@casekit/protocol';
-import { nextSlaDeadline, parseSlaConfig, slaClocks, slaPolicyFor, type CaseHappening, type SlaFacts, type SlaMetric } from './sla.ts';
+import { addHappening, nextSlaDeadline, parseSlaConfig, slaClocks, slaPolicyFor, type CaseHappening, type SlaFacts, type SlaMetric } from './sla.ts';
 import { RoutingConfigError } from './errors.ts';
 
 const HOUR = 3600;
@@ -226,6 +226,18 @@ test('property: pausing never makes a clock due or breach earlier', () => {
         if (a.dueAt !== null && b.dueAt !== null) assert.ok(b.dueAt >= a.dueAt, metric);
         if (b.breachedAt !== null) assert.ok(a.breachedAt !== null && b.breachedAt >= a.breachedAt, metric);
       }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('property: the happenings addHappening keeps give the same clocks as every happening, in fewer entries', () => {
+  fc.assert(
+    fc.property(factsArb, nowArb, (facts, now) => {
+      const kept = facts.happenings.reduce<CaseHappening[]>((list, happening) => addHappening(list, happening), []);
+      assert.deepEqual(slaClocks(policy, calendar, { ...facts, happenings: kept }, now), slaClocks(policy, calendar, facts, now));
+      const messages = kept.filter((h) => h.kind !== 'priority').map((h) => h.kind);
+      messages.forEach((kind, i) => assert.equal(kind, i % 2 === 0 ? 'agent_reply' : 'customer_message'));
     }),
     { numRuns: 300 },
   );

@@ -1,86 +1,22 @@
-import { z } from 'zod';
-import { CHANNEL_KINDS, PRIORITIES, type CaseStatus, type ChannelKind, type Priority } from '@casekit/protocol';
-import { toFieldIssues } from '@casekit/protocol/schemas';
+import { SLA_CLOCK_STATES, SLA_METRICS, type CaseStatus, type ChannelKind, type Priority, type SlaPolicy, type SlaSettings } from '@casekit/protocol';
+import { SlaSettings as ConfigSchema, toFieldIssues } from '@casekit/protocol/schemas';
 import { RoutingConfigError } from './errors.ts';
 import type { Millis } from './types.ts';
-import { ALWAYS_OPEN, CalendarSchema, openTime, type BusinessCalendar } from './calendar.ts';
+import { ALWAYS_OPEN, openTime, type BusinessCalendar } from './calendar.ts';
 
-/** The three clocks of a case, in the order `nextSlaDeadline` breaks ties. */
-export const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const;
+export { SLA_METRICS, SLA_CLOCK_STATES };
+/** One of a case's three clocks: `firstResponse`, `nextResponse` or `resolution`. */
 export type SlaMetric = (typeof SLA_METRICS)[number];
-
-/** `none`: no target for the case's priority, or (next response) no customer waiting for a reply. */
-export const SLA_CLOCK_STATES = ['running', 'paused', 'met', 'breached', 'none'] as const;
 export type SlaClockState = (typeof SLA_CLOCK_STATES)[number];
-
-const Seconds = z.number().int().positive();
-
-const TargetsSchema = z.strictObject({
-  firstResponseSeconds: Seconds.optional(),
-  nextResponseSeconds: Seconds.optional(),
-  resolutionSeconds: Seconds.optional(),
-});
-
-const PolicySchema = z
-  .strictObject({
-    id: z.string().min(1).max(64),
-    /** Absent: the clocks count every moment (`ALWAYS_OPEN`). */
-    calendarId: z.string().min(1).max(64).optional(),
-    targets: z.partialRecord(z.enum(PRIORITIES), TargetsSchema),
-    warnBeforeSeconds: z.number().int().min(0).optional(),
-    warnBeforeFraction: z.number().gt(0).lt(1).optional(),
-    escalation: z
-      .strictObject({
-        raisePriority: z.boolean().optional(),
-        reassign: z.boolean().optional(),
-        notifyRole: z.enum(['supervisor', 'admin']).optional(),
-      })
-      .optional(),
-  })
-  .refine((policy) => policy.warnBeforeSeconds === undefined || policy.warnBeforeFraction === undefined, {
-    path: ['warnBeforeFraction'],
-    message: 'give "warnBeforeSeconds" or "warnBeforeFraction", not both',
-  });
 
 /**
  * Targets per priority, when to warn (seconds or a fraction of the target before it is due) and
  * what the server should do on a breach; `calendarId` names the business hours the clocks count.
  */
-export type SlaPolicy = z.output<typeof PolicySchema>;
-
-const ConfigSchema = z
-  .strictObject({
-    calendars: z.array(CalendarSchema).default([]),
-    policies: z.array(PolicySchema).min(1),
-    /** The id of the policy for cases no team or channel entry names. */
-    default: z.string().min(1),
-    teams: z.record(z.string().min(1), z.string().min(1)).optional(),
-    channels: z.partialRecord(z.enum(CHANNEL_KINDS), z.string().min(1)).optional(),
-  })
-  .superRefine((config, ctx) => {
-    const unique = (ids: string[], list: 'calendars' | 'policies') =>
-      ids.forEach((id, i) => {
-        if (ids.indexOf(id) !== i) ctx.addIssue({ code: 'custom', path: [list, i, 'id'], message: `"${id}" is already used by ${list}.${ids.indexOf(id)}` });
-      });
-    const calendarIds = config.calendars.map((calendar) => calendar.id);
-    const policyIds = config.policies.map((policy) => policy.id);
-    unique(calendarIds, 'calendars');
-    unique(policyIds, 'policies');
-    config.policies.forEach((policy, i) => {
-      if (policy.calendarId !== undefined && !calendarIds.includes(policy.calendarId)) {
-        ctx.addIssue({ code: 'custom', path: ['policies', i, 'calendarId'], message: `no calendar has the id "${policy.calendarId}"` });
-      }
-    });
-    const known = (path: (string | number)[], id: string) => {
-      if (!policyIds.includes(id)) ctx.addIssue({ code: 'custom', path, message: `no policy has the id "${id}"` });
-    };
-    known(['default'], config.default);
-    for (const [team, id] of Object.entries(config.teams ?? {})) known(['teams', team], id);
-    for (const [kind, id] of Object.entries(config.channels ?? {})) known(['channels', kind], id!);
-  });
+export type { SlaPolicy };
 
 /** Calendars, policies and which policy applies: the case's team's, else its channel kind's, else `default` (ids). */
-export type SlaConfig = z.output<typeof ConfigSchema>;
+export type SlaConfig = SlaSettings;
 
 /**
  * Validates an SLA configuration from JSON or an API body; throws `RoutingConfigError` (`invalid_sla`)
@@ -113,6 +49,22 @@ export type CaseHappening =
   | { at: Millis; kind: 'agent_reply' }
   | { at: Millis; kind: 'status'; status: CaseStatus }
   | { at: Millis; kind: 'priority'; priority: Priority };
+
+/**
+ * `happenings` with `next` added when it can move a clock, else as they were: message happenings that
+ * change nothing (customer messages before the first reply or while one is awaited, replies to
+ * nobody) are left out, and the clocks come out the same. Keep a case's list with it, in time order.
+ * @example happenings = addHappening(happenings, { at: Date.now(), kind: 'customer_message' })
+ */
+export function addHappening<H extends { kind: CaseHappening['kind'] }>(happenings: readonly H[], next: H): H[] {
+  if (next.kind === 'customer_message' || next.kind === 'agent_reply') {
+    const last = happenings.findLast((happening) => happening.kind === 'customer_message' || happening.kind === 'agent_reply');
+    // Creation starts the first response, so what counts alternates: reply, message, reply…
+    const expected = last === undefined || last.kind === 'customer_message' ? 'agent_reply' : 'customer_message';
+    if (next.kind !== expected) return [...happenings];
+  }
+  return [...happenings, next];
+}
 
 /** Plain data about one case: when it was created, its priority then, and what happened since, oldest first. */
 export interface SlaFacts {

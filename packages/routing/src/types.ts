@@ -29,6 +29,8 @@ export interface WaitingCase {
   enqueuedAt: Millis;
   /** The agent who last served this customer, for sticky routing. */
   lastAgentId: string | null;
+  /** An agent the case must not go to (an SLA breach took it from them). */
+  avoidAgentId?: string | null;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   createOutboxWorker,
   createRouter,
   createTimerWorker,
+  createEngineTimerHandlers,
   type Router,
   type CaseEngine,
   type ChannelAdapter,
@@ -100,11 +101,12 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    */
   outbox?: Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs'> & { intervalMs?: number } | false;
   /**
-   * Durable timers (`tx.setTimer`): the handler of each kind, made with this server's engine. The
-   * worker runs while the server listens; timers are leased (60 s), so servers sharing a store
-   * run each once. Absent or `false`: no timers run here.
+   * Durable timers (`tx.setTimer`), among them each case's SLA timer: the worker runs while the
+   * server listens; timers are leased (60 s), so servers sharing a store run each once. `handlers`
+   * adds your own kinds, made with this server's engine. `false`: no timers run here (another
+   * process runs them, or SLA warnings and breaches wait).
    */
-  timers?: (Pick<TimerWorkerOptions, 'pollMs' | 'maxAttempts'> & { handlers: (engine: CaseEngine) => Readonly<Record<string, TimerHandler>> }) | false;
+  timers?: (Pick<TimerWorkerOptions, 'pollMs' | 'maxAttempts'> & { handlers?: (engine: CaseEngine) => Readonly<Record<string, TimerHandler>> }) | false;
   /**
    * Bots answering customers on the cases they hold (see docs/bots.md): on by default; `fetch`
    * reaches external bots. `false` runs none here (another process answers for them).
@@ -134,7 +136,7 @@ export interface CasekitServer {
   router: Router | null;
   /** Delivers queued replies; started by `listen`, stopped by `close` (absent with `outbox: false`). */
   outbox: OutboxWorker | null;
-  /** Runs due timers; started by `listen`, stopped by `close` (absent without `timers`). */
+  /** Runs due timers; started by `listen`, stopped by `close` (absent with `timers: false`). */
   timers: TimerWorker | null;
   /** Verifies and stores what providers send; also takes mail that arrives over SMTP. */
   webhooks: WebhookRunner;
@@ -273,11 +275,11 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       })
     : null;
 
-  const timerOptions = options.timers;
+  const timerOptions = options.timers ?? {};
   const timers = timerOptions
     ? createTimerWorker({
         store: options.store,
-        handlers: timerOptions.handlers(engine),
+        handlers: { ...createEngineTimerHandlers(engine), ...timerOptions.handlers?.(engine) },
         ...(timerOptions.pollMs !== undefined && { pollMs: timerOptions.pollMs }),
         ...(timerOptions.maxAttempts !== undefined && { maxAttempts: timerOptions.maxAttempts }),
         ...(options.clock && { clock: options.clock }),

@@ -19,6 +19,7 @@ import { describeEngineGuarantees } from './engine-guarantees.ts';
 import { describeAccountsAndCustomerSearch } from './engine-accounts.ts';
 import { describeEngineRouting } from './engine-routing.ts';
 import { describeBotsAndHandoff } from './engine-handoff.ts';
+import { describeEngineSla } from './engine-sla.ts';
 import { CHANNEL_CAPABILITIES, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema } from '@casekit/protocol/schemas';
 import { ENGINE_ACTORS, WS } from './engine-actors.ts';
@@ -614,5 +615,6 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     describeAccountsAndCustomerSearch(makeStore);
     describeEngineRouting(makeStore);
     describeBotsAndHandoff(makeStore);
+    describeEngineSla(makeStore);
   });
 }

@@ -4,10 +4,12 @@ import type { AgentActor, CaseUpdate, MergeCasesOptions, SystemActor } from '../
 import { diff, requireCase, unique, type EngineContext } from './context.ts';
 import { mergeCustomersIn } from './customers.ts';
 import { stampQueue } from './routing.ts';
+import { withSla } from './sla.ts';
 
 export function updateCase(ctx: EngineContext, actor: AgentActor | SystemActor, caseId: string, update: CaseUpdate): Promise<Case> {
   const { workspaceId } = actor;
-  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+  return ctx.run(workspaceId, async (step) => {
+    const { tx, emit, at } = step;
     const kase = await requireCase(tx, workspaceId, caseId);
     if (update.version !== kase.version) {
       throw new CasekitError('version_conflict', `Case #${kase.number} changed since version ${update.version}; reload it (now version ${kase.version}).`, {
@@ -40,7 +42,7 @@ export function updateCase(ctx: EngineContext, actor: AgentActor | SystemActor, 
     if (next.status !== kase.status) next.solvedAt = next.status === 'solved' ? at : next.status === 'closed' ? kase.solvedAt : null;
     const changes = diff(kase, next, ['status', 'priority', 'assigneeId', 'team', 'tags', 'subject']);
     if (Object.keys(changes).length === 0) return kase;
-    const after: Case = stampQueue(kase, { ...next, updatedAt: at, version: kase.version + 1 }, at);
+    const after = await withSla(step, kase, stampQueue(kase, { ...next, updatedAt: at, version: kase.version + 1 }, at));
     await tx.updateCase(after, kase.version);
     await emit({ type: 'case.updated', workspaceId, at, actorId: actorIdOf(actor), caseId, customerId: kase.customerId, data: { case: after, changes } });
     return after;
@@ -81,14 +83,14 @@ export function mergeCases(
       updatedAt: at,
       version: target.version + 1,
     };
-    const closedSource: Case = {
+    const closedSource = await withSla(step, source, {
       ...source,
       status: 'closed',
       tags: unique([...source.tags, 'merged']),
       messageCount: 0,
       updatedAt: at,
       version: source.version + 1,
-    };
+    });
     await tx.updateCase(mergedTarget, target.version);
     await tx.updateCase(closedSource, source.version);
     const base = { workspaceId, at, actorId: actorIdOf(actor), customerId: target.customerId };

@@ -9,6 +9,7 @@ import { previousAgentOf, routeNewCase, stampQueue } from './routing.ts';
 import { runAutomations } from './automations.ts';
 import { queueDelivery } from './messages.ts';
 import { botTakingNewCases } from './bots.ts';
+import { withSla } from './sla.ts';
 
 /** References tried per message: enough for any real thread, bounded against a crafted one. */
 const MAX_REFERENCES = 50;
@@ -225,7 +226,8 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
             at,
           })
         : null;
-    const after = automated?.kase ?? received;
+    // An auto-reply or bounce is nobody waiting for an answer; a bot writing for the customer is.
+    const after = await withSla(step, created ? null : before, automated?.kase ?? received, input.automated ? undefined : 'customer_message');
     const base = { workspaceId, at, actorId: null, caseId: after.id, customerId: customer.id };
     // Parents before children: case, conversation, message.
     if (created) await tx.insertCase(after);

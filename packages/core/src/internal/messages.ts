@@ -16,6 +16,7 @@ import { isForwardStatus } from '../rules.ts';
 import type { ChannelRecord, MessageDelivery, StoreTx } from '../ports.ts';
 import type { AgentActor, CreateOptions, DeliveryReceipt, NoteInput, ReplyInput, SystemActor } from '../types.ts';
 import { diff, notFound, previewOf, requireCase, unique, type EngineContext, type Step } from './context.ts';
+import { withSla } from './sla.ts';
 import { renderTemplateReply, replyTargetOn, toReplyChannel, windowClosed, type ReplyTarget } from './reply-targets.ts';
 
 const issue = (path: string, message: string) => new CasekitError('validation_failed', message, { details: { issues: [{ path, message }] } });
@@ -79,7 +80,8 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
   const { workspaceId, agent } = actor;
   return ctx.run(
     workspaceId,
-    async ({ tx, emit, at, now }) => {
+    async (step) => {
+      const { tx, emit, at, now } = step;
       if (input.clientMessageId) {
         const seen = await tx.findMessageByClientId(workspaceId, agent.id, input.clientMessageId);
         if (seen) return seen;
@@ -155,7 +157,7 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
       // A person's reply takes a case nobody holds, or one a bot holds (the person takes over the conversation).
       const holder = !internal && agent.kind === 'human' && kase.assigneeId !== null ? await tx.getAgent(workspaceId, kase.assigneeId) : null;
       const takes = !internal && agent.kind === 'human' && (kase.assigneeId === null || holder?.kind === 'bot');
-      const after: Case = {
+      const moved: Case = {
         ...kase,
         status: !internal && kase.status === 'new' ? 'open' : kase.status,
         assigneeId: takes ? agent.id : kase.assigneeId,
@@ -166,6 +168,8 @@ export function agentMessage(ctx: EngineContext, actor: AgentActor, input: Reply
         updatedAt: at,
         version: kase.version + 1,
       };
+      // A bot's reply leaves the customer waiting for a person: only a person's public reply answers.
+      const after = await withSla(step, kase, moved, !internal && agent.kind === 'human' ? 'agent_reply' : undefined);
       await tx.updateCase(after, kase.version);
       const base = { workspaceId, at, actorId: agent.id, caseId: kase.id, customerId: kase.customerId };
       const changes = diff(kase, after, ['status', 'assigneeId', 'channels']);

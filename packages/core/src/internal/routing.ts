@@ -65,6 +65,7 @@ function waitingCaseOf(kase: Case, channel: ChannelKind): WaitingCase {
     team: kase.team,
     enqueuedAt: Date.parse(kase.queuedAt ?? kase.createdAt),
     lastAgentId: kase.previousAgentId ?? null,
+    avoidAgentId: kase.sla?.reassignedFrom ?? null,
   };
 }
 

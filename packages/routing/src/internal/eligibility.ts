@@ -24,7 +24,7 @@ export function stepIndex(policy: RoutingPolicy, waiting: WaitingCase, now: Mill
 
 /** Whether the agent may take the case under `step`, capacity aside. */
 export function isEligible(agent: RoutingAgent, waiting: WaitingCase, step: WideningStep): boolean {
-  if (agent.presence !== 'online') return false;
+  if (agent.presence !== 'online' || agent.id === waiting.avoidAgentId) return false;
   if (step.team && waiting.team !== null && !agent.teams.includes(waiting.team)) return false;
   if (step.language && waiting.language !== null && !agent.languages.includes(waiting.language)) return false;
   for (const need of waiting.skills) {

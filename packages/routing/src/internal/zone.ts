@@ -21,16 +21,6 @@ export interface Zone {
 const MEMO_LIMIT = 100_000;
 const zones = new Map<string, Zone>();
 
-/** Whether `Intl` knows the time zone (an IANA name such as `Europe/Madrid`, or `UTC`). */
-export function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function zoneFor(timeZone: string): Zone {
   let zone = zones.get(timeZone);
   if (!zone) zones.set(timeZone, (zone = createZone(timeZone)));

@@ -37,6 +37,8 @@ export interface RequestOptions {
 export interface TestServer {
   url: string;
   store: Store;
+  /** The SQLite file of `store`: a second server may open it (a restart). */
+  filename: string;
   engine: CaseEngine;
   auth: Auth;
   server: CasekitServer;
@@ -80,7 +82,8 @@ export interface TestServerOptions
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'casekit-server-'));
-  const store = await createSqliteStore({ filename: join(dir, 'casekit.db') });
+  const filename = join(dir, 'casekit.db');
+  const store = await createSqliteStore({ filename });
   const { auth: authOptions, ...serverOptions } = options;
   const auth = createAuth({ jwtSecret: JWT_SECRET, ...authOptions });
   const errors: TestServer['errors'] = [];
@@ -145,6 +148,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   return {
     url,
     store,
+    filename,
     engine,
     auth,
     server,
