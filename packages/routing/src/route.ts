@@ -9,14 +9,13 @@ import type {
   RoutingState,
   WaitingCase,
 } from './types.ts';
-import { compareCases, freeSlots, isEligible, policyFor, stepIndex, totalLoad } from './internal/eligibility.ts';
+import { compareCases, freeSlots, isEligible, nextStepAt, policyFor, stepIndex } from './internal/eligibility.ts';
 
 const DEFAULT_HANDLE_SECONDS = 300;
 
 interface Seat {
   agent: RoutingAgent;
   load: Partial<Record<ChannelKind, number>>;
-  total: number;
   idleSince: Millis;
 }
 
@@ -31,7 +30,7 @@ export function route(state: RoutingState, now: Millis): RoutingDecisions {
   // Per channel kind, the online agents with a free slot on it, by id.
   const open = new Map<ChannelKind, Seat[]>();
   for (const agent of [...state.agents].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const seat: Seat = { agent, load: { ...agent.load }, total: totalLoad(agent), idleSince: agent.idleSince };
+    const seat: Seat = { agent, load: { ...agent.load }, idleSince: agent.idleSince };
     seats.set(agent.id, seat);
     if (agent.presence !== 'online') continue;
     for (const channel of Object.keys(agent.capacity) as ChannelKind[]) {
@@ -62,14 +61,13 @@ export function route(state: RoutingState, now: Millis): RoutingDecisions {
     const { seat, reason } = chosen;
     const channel = waitingCase.channel;
     seat.load[channel] = (seat.load[channel] ?? 0) + 1;
-    seat.total++;
     seat.idleSince = now;
     if ((seat.agent.capacity[channel] ?? 0) - seat.load[channel]! <= 0) pool.splice(pool.indexOf(seat), 1);
     if (reason === 'round-robin') roundRobin[policy.id] = seat.agent.id;
     assignments.push({ caseId: waitingCase.id, agentId: seat.agent.id, policyId: policy.id, reason, step });
   }
 
-  return { assignments, queue: queuePositions(state, waiting), roundRobin };
+  return { assignments, queue: queuePositions(state, waiting), roundRobin, nextWideningAt: nextWidening(waiting, now) };
 }
 
 function choose(
@@ -95,12 +93,36 @@ function choose(
     }
     return first && { seat: first, reason: 'round-robin' };
   }
+  // The lowest share of the agent's capacity on this channel in use (load / capacity, compared
+  // as load × other's capacity so that it stays exact), then the longest idle, then the id.
+  const channel = waitingCase.channel;
   let best: Seat | null = null;
+  let bestLoad = 0;
+  let bestCapacity = 1;
   for (const seat of pool) {
-    if (best && (seat.total > best.total || (seat.total === best.total && seat.idleSince >= best.idleSince))) continue;
-    if (isEligible(seat.agent, waitingCase, rule)) best = seat;
+    const load = seat.load[channel] ?? 0;
+    const capacity = seat.agent.capacity[channel]!;
+    if (best) {
+      const order = load * bestCapacity - bestLoad * capacity;
+      if (order > 0 || (order === 0 && seat.idleSince >= best.idleSince)) continue;
+    }
+    if (!isEligible(seat.agent, waitingCase, rule)) continue;
+    best = seat;
+    bestLoad = load;
+    bestCapacity = capacity;
   }
   return best && { seat: best, reason: 'least-loaded' };
+}
+
+/** The earliest time a case left waiting moves to its next widening step; manual cases never do. */
+function nextWidening(waiting: { waiting: WaitingCase; policy: RoutingPolicy }[], now: Millis): Millis | null {
+  let next: Millis | null = null;
+  for (const { waiting: waitingCase, policy } of waiting) {
+    if (policy.mode === 'manual') continue;
+    const at = nextStepAt(policy, waitingCase, now);
+    if (at !== null && (next === null || at < next)) next = at;
+  }
+  return next;
 }
 
 /**
