@@ -74,8 +74,8 @@ const policiesArb: fc.Arbitrary<PolicySet> = fc.record(
   { requiredKeys: ['default'] },
 );
 
-const stateArb: fc.Arbitrary<RoutingState> = fc
-  .record({ agentCount: fc.integer({ min: 0, max: 8 }), caseCount: fc.integer({ min: 0, max: 25 }) })
+const stateArbOf = (cases: { min: number; max: number }, agents = { min: 0, max: 8 }): fc.Arbitrary<RoutingState> => fc
+  .record({ agentCount: fc.integer(agents), caseCount: fc.integer(cases) })
   .chain(({ agentCount, caseCount }) => {
     const agentIds = Array.from({ length: agentCount }, (_, i) => `a${i}`);
     return fc.record({
@@ -87,6 +87,8 @@ const stateArb: fc.Arbitrary<RoutingState> = fc
         .map((cursors) => ({ ...cursors })),
     });
   });
+
+const stateArb = stateArbOf({ min: 0, max: 25 });
 
 // The oracle: eligibility and order written out again from the spec, apart from the implementation.
 function policyOf(policies: PolicySet, c: WaitingCase): RoutingPolicy {
@@ -212,6 +214,10 @@ function checkInvariants(state: RoutingState) {
 
 test('never over capacity, only eligible agents, priority then waiting time, no case waits beside a free eligible agent, each agent chosen by the policy, the next widening time', () => {
   fc.assert(fc.property(stateArb, (state) => void checkInvariants(state)), { numRuns: 500 });
+});
+
+test('the same holds for long queues, where least-loaded sorts the agents once instead of scanning them per case', () => {
+  fc.assert(fc.property(stateArbOf({ min: 32, max: 80 }, { min: 4, max: 16 }), (state) => void checkInvariants(state)), { numRuns: 150 });
 });
 
 test('the same inputs give the same decisions, whatever the order of agents and cases', () => {

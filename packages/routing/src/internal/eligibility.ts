@@ -1,4 +1,4 @@
-import type { ChannelKind, Priority } from '@casekit/protocol';
+import type { Priority } from '@casekit/protocol';
 import type { Millis, PolicySet, RoutingAgent, RoutingPolicy, WaitingCase, WideningStep } from '../types.ts';
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -46,8 +46,4 @@ export function isEligible(agent: RoutingAgent, waiting: WaitingCase, step: Wide
     if (!agent.skills.some((skill) => skill.name === need.name && skill.level >= min)) return false;
   }
   return true;
-}
-
-export function freeSlots(agent: RoutingAgent, channel: ChannelKind): number {
-  return (agent.capacity[channel] ?? 0) - (agent.load[channel] ?? 0);
 }
