@@ -12,7 +12,7 @@ import type {
 import { compareCases, isEligible, nextStepAt, policyFor, stepIndex } from './internal/eligibility.ts';
 
 const DEFAULT_HANDLE_SECONDS = 300;
-/** From this many cases waiting on a channel kind, least-loaded keeps its agents sorted instead of scanning them all per case. */
+/** From this many cases waiting on a channel kind, its agents are sorted once rather than scanned for each case. */
 const SORT_FROM = 16;
 
 /**
@@ -27,7 +27,7 @@ interface Pool {
   capacity: Float64Array;
   /** Members with a free slot left. */
   free: number;
-  /** Members by agent id, made when a round-robin policy first needs them. */
+  /** Members by agent id, for a long queue under round-robin (see SORT_FROM). */
   byId: number[] | null;
   /** Members with room, lightest first, for a long queue under least-loaded (see SORT_FROM). */
   byShare: number[] | null;
@@ -42,8 +42,9 @@ interface Index {
   agents: RoutingAgent[];
   pools: Map<ChannelKind, Pool>;
   idleSince: Float64Array;
-  /** Agent id → index, made when a sticky case first needs it. */
+  /** Agent id → index, made once a pass has looked up a few sticky agents. */
   byAgentId: Map<string, number> | null;
+  lookups: number;
 }
 
 /**
@@ -109,7 +110,7 @@ function indexAgents(agents: RoutingAgent[], queue: WaitingCase[]): Index {
       pool.free++;
     }
   }
-  return { agents, pools, idleSince, byAgentId: null };
+  return { agents, pools, idleSince, byAgentId: null, lookups: 0 };
 }
 
 function choose(
@@ -124,23 +125,39 @@ function choose(
   const { agents } = index;
   const { members, load, capacity } = pool;
   if (policy.sticky && waitingCase.lastAgentId !== null) {
-    index.byAgentId ??= new Map(agents.map((agent, i) => [agent.id, i]));
-    const last = index.byAgentId.get(waitingCase.lastAgentId);
-    if (last !== undefined && load[last]! < capacity[last]! && isEligible(agents[last]!, waitingCase, rule)) return { agent: last, reason: 'sticky' };
+    const last = agentIndex(index, waitingCase.lastAgentId);
+    if (last >= 0 && load[last]! < capacity[last]! && isEligible(agents[last]!, waitingCase, rule)) return { agent: last, reason: 'sticky' };
   }
   if (policy.selection === 'round-robin') {
     // The first eligible agent after the cursor by id, wrapping round to the first eligible one.
+    // A short queue scans the pool for the lowest id after the cursor (and the lowest of all);
+    // a long one sorts the pool by id once and walks it.
+    if (pool.waiting < SORT_FROM) {
+      let next = -1;
+      let first = -1;
+      for (const i of members) {
+        if (load[i]! >= capacity[i]!) continue;
+        const id = agents[i]!.id;
+        const after = cursor === undefined || id > cursor;
+        if (after ? next >= 0 && id > agents[next]!.id : next >= 0 || (first >= 0 && id > agents[first]!.id)) continue;
+        if (!isEligible(agents[i]!, waitingCase, rule)) continue;
+        if (after) next = i;
+        else first = i;
+      }
+      const chosen = next >= 0 ? next : first;
+      return chosen < 0 ? null : { agent: chosen, reason: 'round-robin' };
+    }
     pool.byId ??= [...members].sort((a, b) => (agents[a]!.id < agents[b]!.id ? -1 : agents[a]!.id > agents[b]!.id ? 1 : 0));
-    let first: number | null = null;
+    let first = -1;
     for (const i of pool.byId) {
       if (load[i]! >= capacity[i]!) continue;
       const after = cursor === undefined || agents[i]!.id > cursor;
-      if (!after && first !== null) continue;
+      if (!after && first >= 0) continue;
       if (!isEligible(agents[i]!, waitingCase, rule)) continue;
       if (after) return { agent: i, reason: 'round-robin' };
       first = i;
     }
-    return first === null ? null : { agent: first, reason: 'round-robin' };
+    return first < 0 ? null : { agent: first, reason: 'round-robin' };
   }
   // The lightest eligible agent (see `lighter`). A short queue scans the pool for each case,
   // checking eligibility only for an agent lighter than the best so far; a long one sorts it once.
@@ -156,6 +173,15 @@ function choose(
     if (isEligible(agents[i]!, waitingCase, rule)) best = i;
   }
   return best < 0 ? null : { agent: best, reason: 'least-loaded' };
+}
+
+/** The index of the agent with this id, or -1: a scan for the first few, then a map. */
+function agentIndex(index: Index, id: string): number {
+  if (index.byAgentId === null && ++index.lookups > 8) {
+    index.byAgentId = new Map();
+    index.agents.forEach((agent, i) => index.byAgentId!.has(agent.id) || index.byAgentId!.set(agent.id, i));
+  }
+  return index.byAgentId ? (index.byAgentId.get(id) ?? -1) : index.agents.findIndex((agent) => agent.id === id);
 }
 
 /**
