@@ -76,6 +76,9 @@ const PROFILES = {
 } as const;
 type Profile = keyof typeof PROFILES;
 const SKILLS = ['fiber', 'billing', 'wifi', 'tv', 'voip'];
+/** Customers write English, Spanish or Polish; every agent speaks English, some also the others. */
+const CUSTOMER_LANGUAGES = [['en', 0.7], ['es', 0.2], ['pl', 0.1]] as const;
+const AGENT_LANGUAGES = { es: 0.35, pl: 0.2 };
 /** Mean minutes online and offline: agents take breaks and end shifts during the run. */
 const ONLINE_MEAN_MS = 45 * 60_000;
 const OFFLINE_MEAN_MS = 8 * 60_000;
@@ -105,7 +108,7 @@ const simAgents: SimAgent[] = Array.from({ length: AGENTS }, (_, i) => {
   const [low, high] = PROFILES[profile].levels;
   const skills = SKILLS.filter(() => random() < 0.6).map((name) => ({ name, level: low + Math.floor(random() * (high - low + 1)) }));
   if (skills.length === 0) skills.push({ name: SKILLS[i % SKILLS.length]!, level: low });
-  const languages = ['en', ...(random() < 0.3 ? ['es'] : []), ...(random() < 0.15 ? ['pl'] : [])];
+  const languages = ['en', ...(random() < AGENT_LANGUAGES.es ? ['es'] : []), ...(random() < AGENT_LANGUAGES.pl ? ['pl'] : [])];
   return {
     id: `agent-${String(i).padStart(4, '0')}`,
     profile,
@@ -139,7 +142,7 @@ const simCases: SimCase[] = Array.from({ length: CASES }, (_, i) => {
   clock += exponential(1000 / ARRIVALS_PER_SECOND);
   const customer = Math.floor(random() * CUSTOMERS);
   let language = customerLanguage.get(customer);
-  if (language === undefined) customerLanguage.set(customer, (language = weighted([['en', 0.7], ['es', 0.2], ['pl', 0.1]])));
+  if (language === undefined) customerLanguage.set(customer, (language = weighted(CUSTOMER_LANGUAGES)));
   return createCase(i, Math.round(clock), customer, language, weighted(KINDS.map((kind) => [kind, MIX[kind].share] as const)));
 });
 const LAST_ARRIVAL = simCases[simCases.length - 1]!.arrival;
@@ -242,6 +245,8 @@ const before = (a: SimEvent, b: SimEvent) => a.at < b.at || (a.at === b.at && a.
 
 interface PolicyResult {
   waitsSeconds: number[];
+  /** The same per customer language: English, Spanish and Polish speakers differ in number. */
+  waitsByLanguage: Map<string, number[]>;
   neverServed: number;
   measured: number;
   routeMs: number;
@@ -274,7 +279,7 @@ function simulate(name: string, chosen: RoutingPolicy): PolicyResult {
   let waiting: WaitingCase[] = [];
   let timerAt: number | null = null;
   const result: PolicyResult = {
-    waitsSeconds: [], neverServed: 0, measured: 0, routeMs: 0, decisions: 0, passes: 0,
+    waitsSeconds: [], waitsByLanguage: new Map(), neverServed: 0, measured: 0, routeMs: 0, decisions: 0, passes: 0,
     spread: { all: [], equalCapacity: [], equalCapacityPerKind: [], equalCapacityDeviation: [] }, utilisation: [],
     atLevelAsked: 0, assigned: 0, returning: 0, backToLastAgent: 0, reassigned: 0, simulatedSeconds: 0,
   };
@@ -456,9 +461,15 @@ function simulate(name: string, chosen: RoutingPolicy): PolicyResult {
   for (let i = Math.floor(CASES * WARM_UP); i < CASES; i++) {
     result.measured++;
     if (left.has(simCases[i]!.id) || i >= arrived) result.neverServed++;
-    else result.waitsSeconds.push(waited[i]! / 1000);
+    else {
+      result.waitsSeconds.push(waited[i]! / 1000);
+      const language = simCases[i]!.language;
+      if (!result.waitsByLanguage.has(language)) result.waitsByLanguage.set(language, []);
+      result.waitsByLanguage.get(language)!.push(waited[i]! / 1000);
+    }
   }
   result.waitsSeconds.sort((a, b) => a - b);
+  for (const waits of result.waitsByLanguage.values()) waits.sort((a, b) => a - b);
   return result;
 }
 
@@ -472,7 +483,9 @@ function standardDeviation(list: readonly number[]): number {
 console.log(
   `\nRouting simulation: ${AGENTS.toLocaleString('en')} agents (${Math.round(ONLINE_SHARE * 100)} % online on average), ` +
     `${CASES.toLocaleString('en')} cases at ${ARRIVALS_PER_SECOND.toFixed(2)}/s over ${((LAST_ARRIVAL - T0) / 3_600_000).toFixed(1)} simulated hours, ` +
-    `offered load ${Math.round(UTILISATION * 100)} % of the online slots; seed ${SEED}; the first ${WARM_UP * 100} % of cases warm up and are left out\n`,
+    `offered load ${Math.round(UTILISATION * 100)} % of the online slots; seed ${SEED}; the first ${WARM_UP * 100} % of cases warm up and are left out. ` +
+    `Customers write ${CUSTOMER_LANGUAGES.map(([language, share]) => `${language} ${share * 100} %`).join(', ')}; ` +
+    `agents speaking es: ${simAgents.filter((a) => a.base.languages.includes('es')).length}, pl: ${simAgents.filter((a) => a.base.languages.includes('pl')).length}\n`,
 );
 const runs: { name: string; policy: RoutingPolicy; result: PolicyResult }[] = [];
 for (const { name, policy: chosen } of POLICIES) runs.push({ name, policy: chosen, result: simulate(name, chosen) });
@@ -489,6 +502,12 @@ const summary = runs.map(({ name, policy: chosen, result }) => {
     p95: percentile(waits, 95),
     p99: percentile(waits, 99),
     maxWait: waits[waits.length - 1] ?? NaN,
+    byLanguage: Object.fromEntries(
+      [...result.waitsByLanguage].sort(([a], [b]) => (a < b ? -1 : 1)).map(([language, list]) => [
+        language,
+        { cases: list.length, waitedAtAll: list.filter((w) => w > 0).length / list.length, p95: percentile(list, 95), p99: percentile(list, 99) },
+      ]),
+    ),
     waitedAtAll: waits.filter((w) => w > 0).length / Math.max(1, waits.length),
     neverServed: result.neverServed / result.measured,
     utilisation: mean(result.utilisation),
@@ -530,6 +549,15 @@ console.log(
       'never served': percent(s.neverServed),
       'p95 / round-robin': ratio(s.p95, baseline.p95),
       'mean / round-robin': ratio(s.meanWait, baseline.meanWait),
+    })),
+  ),
+);
+console.log('\nBy the customer\'s language: share of cases that waited at all, and p95 wait (s); agents speaking es and pl are fewer');
+console.log(
+  table(
+    summary.map((s) => ({
+      policy: s.name,
+      ...Object.fromEntries(Object.entries(s.byLanguage).map(([language, w]) => [`${language} (${w.cases.toLocaleString('en')})`, `${percent(w.waitedAtAll)} · ${seconds(w.p95)}`])),
     })),
   ),
 );
