@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { route } from './route.ts';
 import { agentWentOffline } from './offline.ts';
 import { agent, policy, state, T0, waiting } from './internal/fixtures.ts';
+import type { WideningStep } from './types.ts';
 
 const pairs = (decisions: ReturnType<typeof route>) => decisions.assignments.map((a) => [a.caseId, a.agentId]);
 
@@ -76,15 +77,14 @@ test('manual only queues, with positions and estimates', () => {
   ]);
 });
 
+/** The level the case asks for 60 s, then any level. */
+const levelThenAny: WideningStep[] = [
+  { afterSeconds: 0, minLevel: 'case', language: true, team: true },
+  { afterSeconds: 60, minLevel: 1, language: true, team: true },
+];
+
 test('skills-based widens from level 3 to any level after 60 seconds', () => {
-  const policies = {
-    default: policy({
-      widening: [
-        { afterSeconds: 0, minLevel: 'case', language: true, team: true },
-        { afterSeconds: 60, minLevel: 1, language: true, team: true },
-      ],
-    }),
-  };
+  const policies = { default: policy({ widening: levelThenAny }) };
   const agents = [agent('junior', { skills: [{ name: 'fiber', level: 1 }] })];
   const queue = [waiting('c1', { skills: [{ name: 'fiber', minLevel: 3 }] })];
   const early = route(state(agents, queue, policies), T0 + 59_999);
@@ -98,11 +98,8 @@ test('skills-based widens from level 3 to any level after 60 seconds', () => {
 test('the result names when the next waiting case widens, so one timer can replace polling', () => {
   const policies = {
     default: policy({
-      widening: [
-        { afterSeconds: 0, minLevel: 'case', language: true, team: true },
-        { afterSeconds: 60, minLevel: 1, language: true, team: true },
-        { afterSeconds: 300, minLevel: 1, language: false, team: false },
-      ],
+      // …then, after 300 s, any language and team too.
+      widening: [...levelThenAny, { afterSeconds: 300, minLevel: 1, language: false, team: false }],
     }),
     channels: { email: policy({ id: 'mail', mode: 'manual' }) },
   };
