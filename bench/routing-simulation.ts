@@ -254,6 +254,9 @@ interface PolicyResult {
   passes: number;
   spread: { all: number[]; equalCapacity: number[]; equalCapacityPerKind: number[]; equalCapacityDeviation: number[] };
   utilisation: number[];
+  /** The same for agents who speak English only, and for those who also speak Spanish or Polish. */
+  utilisationEnglishOnly: number[];
+  utilisationMultilingual: number[];
   atLevelAsked: number;
   assigned: number;
   returning: number;
@@ -280,7 +283,7 @@ function simulate(name: string, chosen: RoutingPolicy): PolicyResult {
   let timerAt: number | null = null;
   const result: PolicyResult = {
     waitsSeconds: [], waitsByLanguage: new Map(), neverServed: 0, measured: 0, routeMs: 0, decisions: 0, passes: 0,
-    spread: { all: [], equalCapacity: [], equalCapacityPerKind: [], equalCapacityDeviation: [] }, utilisation: [],
+    spread: { all: [], equalCapacity: [], equalCapacityPerKind: [], equalCapacityDeviation: [] }, utilisation: [], utilisationEnglishOnly: [], utilisationMultilingual: [],
     atLevelAsked: 0, assigned: 0, returning: 0, backToLastAgent: 0, reassigned: 0, simulatedSeconds: 0,
   };
   const events = new EventQueue();
@@ -369,17 +372,24 @@ function simulate(name: string, chosen: RoutingPolicy): PolicyResult {
   function sample(now: number) {
     let busy = 0;
     let slots = 0;
+    const english = { busy: 0, slots: 0 };
+    const multilingual = { busy: 0, slots: 0 };
     let low = Infinity;
     let high = -Infinity;
     const byProfile = new Map<Profile, { low: number; high: number; kindLow: number[]; kindHigh: number[]; totals: number[] }>();
     agents.forEach((agent, a) => {
       if (agent.presence !== 'online') return;
       let total = 0;
+      let own = 0;
       for (const kind of KINDS) {
         total += agent.load[kind] ?? 0;
-        slots += agent.capacity[kind] ?? 0;
+        own += agent.capacity[kind] ?? 0;
       }
       busy += total;
+      slots += own;
+      const speakers = agent.languages.length > 1 ? multilingual : english;
+      speakers.busy += total;
+      speakers.slots += own;
       low = Math.min(low, total);
       high = Math.max(high, total);
       const profile = simAgents[a]!.profile;
@@ -395,6 +405,8 @@ function simulate(name: string, chosen: RoutingPolicy): PolicyResult {
     });
     if (slots === 0) return;
     result.utilisation.push(busy / slots);
+    result.utilisationEnglishOnly.push(english.busy / english.slots);
+    result.utilisationMultilingual.push(multilingual.busy / multilingual.slots);
     result.spread.all.push(high - low);
     const groups = [...byProfile.values()];
     result.spread.equalCapacity.push(Math.max(...groups.map((g) => g.high - g.low)));
@@ -511,6 +523,8 @@ const summary = runs.map(({ name, policy: chosen, result }) => {
     waitedAtAll: waits.filter((w) => w > 0).length / Math.max(1, waits.length),
     neverServed: result.neverServed / result.measured,
     utilisation: mean(result.utilisation),
+    utilisationEnglishOnly: mean(result.utilisationEnglishOnly),
+    utilisationMultilingual: mean(result.utilisationMultilingual),
     spread: {
       meanAll: mean(result.spread.all),
       maxAll: Math.max(...result.spread.all),
@@ -548,6 +562,7 @@ console.log(
       'waited at all': percent(s.waitedAtAll),
       'never served': percent(s.neverServed),
       'p95 / round-robin': ratio(s.p95, baseline.p95),
+      'p99 / round-robin': ratio(s.p99, baseline.p99),
       'mean / round-robin': ratio(s.meanWait, baseline.meanWait),
     })),
   ),
@@ -567,6 +582,7 @@ console.log(
     summary.map((s) => ({
       policy: s.name,
       utilisation: percent(s.utilisation),
+      'en only / es, pl': `${percent(s.utilisationEnglishOnly)} / ${percent(s.utilisationMultilingual)}`,
       'spread, all': `${s.spread.meanAll.toFixed(1)} / ${s.spread.maxAll}`,
       'spread, equal capacity': `${s.spread.meanEqualCapacity.toFixed(1)} / ${s.spread.maxEqualCapacity}`,
       'same, per channel kind': `${s.spread.meanEqualCapacityPerKind.toFixed(1)} / ${s.spread.maxEqualCapacityPerKind}`,
@@ -598,7 +614,8 @@ bars('wait (s)', [
   { mark: '█', name: 'p95', values: summary.map((s) => s.p95), text: (n) => `p95 ${seconds(n)} s` },
   { mark: '░', name: 'p99', values: summary.map((s) => s.p99), text: (n) => `p99 ${seconds(n)} s` },
 ]);
-console.log(`  p95 against round-robin: ${summary.slice(1).map((s) => `${s.name} ${ratio(s.p95, baseline.p95)}`).join(', ')}`);
+console.log(`  against round-robin, p95: ${summary.slice(1).map((s) => `${s.name} ${ratio(s.p95, baseline.p95)}`).join(', ')}`);
+console.log(`                     p99: ${summary.slice(1).map((s) => `${s.name} ${ratio(s.p99, baseline.p99)}`).join(', ')} (— where round-robin's is 0 s)`);
 bars('mean load spread among agents of equal capacity (open cases, max − min)', [
   { mark: '█', name: 'spread', values: summary.map((s) => s.spread.meanEqualCapacity), text: (n) => n.toFixed(1) },
 ]);
