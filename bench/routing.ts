@@ -1,7 +1,7 @@
 /**
  * Routing: decisions per second for one pass over 10,000 waiting cases and 500 agents, against a
- * naive router measured in the same run (for each case, sort every agent by load, then scan for
- * the first eligible one with room). A decision is one case assigned or given its queue place.
+ * naive router measured in the same run (for each case, sort every agent by the share of their
+ * capacity in use, then scan for the first eligible one with room). A decision is one case assigned or given its queue place.
  *   pnpm --filter @casekit/bench routing [--cases 10000] [--agents 500] [--runs 20]
  */
 import type { ChannelKind } from '@casekit/protocol';
@@ -61,17 +61,18 @@ const policy = (selection: RoutingPolicy['selection']): RoutingPolicy => ({
   onAgentOffline: 'reassign',
 });
 
-// The baseline: the same least-loaded rules, done the obvious way.
+// The baseline: the same least-loaded rules (lowest share of capacity in use on the case's
+// channel kind, then longest idle, then id), done the obvious way.
 const RANK = { urgent: 0, high: 1, normal: 2, low: 3 } as const;
 function naiveLeastLoaded(state: RoutingState, now: number): { caseId: string; agentId: string }[] {
   const pool = state.agents.map((agent) => ({ agent, load: { ...agent.load }, idleSince: agent.idleSince }));
-  const total = (load: Partial<Record<ChannelKind, number>>) => Object.values(load).reduce((sum, n) => sum + (n ?? 0), 0);
   const cases = [...state.queue].sort((a, b) => RANK[a.priority] - RANK[b.priority] || a.enqueuedAt - b.enqueuedAt || (a.id < b.id ? -1 : 1));
   const assignments: { caseId: string; agentId: string }[] = [];
   for (const c of cases) {
     const widening = state.policies.default.widening;
     const step = widening.findLast((s) => (now - c.enqueuedAt) / 1000 >= s.afterSeconds)!;
-    pool.sort((a, b) => total(a.load) - total(b.load) || a.idleSince - b.idleSince || (a.agent.id < b.agent.id ? -1 : 1));
+    const share = ({ agent, load }: (typeof pool)[number]) => (agent.capacity[c.channel] ? (load[c.channel] ?? 0) / agent.capacity[c.channel]! : Infinity);
+    pool.sort((a, b) => share(a) - share(b) || a.idleSince - b.idleSince || (a.agent.id < b.agent.id ? -1 : 1));
     const seat = pool.find(
       ({ agent, load }) =>
         agent.presence === 'online' &&

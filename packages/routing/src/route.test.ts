@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { route } from './route.ts';
 import { agentWentOffline } from './offline.ts';
 import { agent, policy, state, T0, waiting } from './internal/fixtures.ts';
+import type { WideningStep } from './types.ts';
 
 const pairs = (decisions: ReturnType<typeof route>) => decisions.assignments.map((a) => [a.caseId, a.agentId]);
 
-test('least-loaded gives the case to the agent with the fewest open cases, ties to the longest idle', () => {
+test('least-loaded gives the case to the agent with the fewest open cases at equal capacity, ties to the longest idle', () => {
   const agents = [
     agent('ana', { load: { webchat: 2 } }),
     agent('ben', { load: { email: 1 }, idleSince: T0 - 5_000 }),
@@ -17,6 +18,21 @@ test('least-loaded gives the case to the agent with the fewest open cases, ties 
   assert.equal(decisions.assignments[0]!.reason, 'least-loaded');
   // Equal load and idle time: the first by id, whatever the input order.
   assert.deepEqual(pairs(route(state([agent('zoe'), agent('abe')], [waiting('c1')]), T0)), [['c1', 'abe']]);
+});
+
+test('least-loaded compares the share of capacity in use on the case\'s channel kind, not the count of open cases', () => {
+  // Ana has more chats open but a third of her chat slots; Ben has one of his two. Emails do not count against chats.
+  const agents = [
+    agent('ana', { capacity: { webchat: 6 }, load: { webchat: 2 }, idleSince: T0 }),
+    agent('ben', { capacity: { webchat: 2, email: 10 }, load: { webchat: 1 }, idleSince: T0 - 60_000 }),
+    agent('cy', { capacity: { webchat: 3, email: 10 }, load: { webchat: 1, email: 9 }, idleSince: T0 - 30_000 }),
+  ];
+  assert.deepEqual(pairs(route(state(agents, [waiting('c1')]), T0)), [['c1', 'cy']]);
+  // A burst fills agents in proportion to their capacity: at an equal share the longest idle, then the id, wins.
+  const two = [agent('big', { capacity: { webchat: 4 } }), agent('small', { capacity: { webchat: 2 }, idleSince: T0 - 1_000 })];
+  const burst = Array.from({ length: 6 }, (_, i) => waiting(`c${i}`, { enqueuedAt: T0 + i }));
+  const decisions = route(state(two, burst), T0 + 10);
+  assert.deepEqual(decisions.assignments.map((a) => a.agentId), ['small', 'big', 'big', 'big', 'small', 'big']);
 });
 
 test('least-loaded spreads a burst evenly over agents of equal capacity', () => {
@@ -70,15 +86,14 @@ test('manual only queues, with positions and estimates', () => {
   ]);
 });
 
+/** The level the case asks for 60 s, then any level. */
+const levelThenAny: WideningStep[] = [
+  { afterSeconds: 0, minLevel: 'case', language: true, team: true },
+  { afterSeconds: 60, minLevel: 1, language: true, team: true },
+];
+
 test('skills-based widens from level 3 to any level after 60 seconds', () => {
-  const policies = {
-    default: policy({
-      widening: [
-        { afterSeconds: 0, minLevel: 'case', language: true, team: true },
-        { afterSeconds: 60, minLevel: 1, language: true, team: true },
-      ],
-    }),
-  };
+  const policies = { default: policy({ widening: levelThenAny }) };
   const agents = [agent('junior', { skills: [{ name: 'fiber', level: 1 }] })];
   const queue = [waiting('c1', { skills: [{ name: 'fiber', minLevel: 3 }] })];
   const early = route(state(agents, queue, policies), T0 + 59_999);
@@ -87,6 +102,34 @@ test('skills-based widens from level 3 to any level after 60 seconds', () => {
   const later = route(state(agents, queue, policies), T0 + 60_000);
   assert.deepEqual(pairs(later), [['c1', 'junior']]);
   assert.equal(later.assignments[0]!.step, 1);
+});
+
+test('the result names when the next waiting case widens, so one timer can replace polling', () => {
+  const policies = {
+    default: policy({
+      // …then, after 300 s, any language and team too.
+      widening: [...levelThenAny, { afterSeconds: 300, minLevel: 1, language: false, team: false }],
+    }),
+    channels: { email: policy({ id: 'mail', mode: 'manual' }) },
+  };
+  const agents = [agent('junior', { skills: [{ name: 'fiber', level: 1 }], languages: ['en'] })];
+  const queue = [
+    waiting('fiber-es', { skills: [{ name: 'fiber', minLevel: 3 }], language: 'es', enqueuedAt: T0 - 20_000 }),
+    waiting('fiber-en', { skills: [{ name: 'fiber', minLevel: 3 }], language: 'en', enqueuedAt: T0 }),
+    waiting('mail', { channel: 'email', enqueuedAt: T0 - 50_000 }),
+  ];
+  // The earliest of fiber-es at 60 s (T0 + 40 s) and fiber-en at 60 s (T0 + 60 s); a manual case never widens.
+  const first = route(state(agents, queue, policies), T0 + 1_000);
+  assert.equal(first.nextWideningAt, T0 + 40_000);
+  // At that time fiber-es widens to any level but still needs Spanish; fiber-en widens 20 s later and is taken.
+  const second = route(state(agents, queue, policies), first.nextWideningAt!);
+  assert.deepEqual(pairs(second), []);
+  assert.equal(second.nextWideningAt, T0 + 60_000);
+  const third = route(state(agents, queue, policies), second.nextWideningAt!);
+  assert.deepEqual(pairs(third), [['fiber-en', 'junior']]);
+  // Only fiber-es is left, and its last step starts at 300 s; after that there is nothing to wait for.
+  assert.equal(third.nextWideningAt, T0 + 280_000);
+  assert.equal(route(state(agents, queue, policies), T0 + 280_000).nextWideningAt, null);
 });
 
 test('language and team restrict eligibility; policies are chosen by team before channel', () => {

@@ -48,7 +48,10 @@ export interface WideningStep {
   team: boolean;
 }
 
-/** How an eligible agent is chosen. */
+/**
+ * How an eligible agent is chosen: `least-loaded` takes the lowest share of capacity in use on the
+ * case's channel kind (ties: longest idle, then id); `round-robin` the next agent id after the cursor.
+ */
 export const SELECTIONS = ROUTING_SELECTIONS;
 export type Selection = (typeof SELECTIONS)[number];
 
@@ -118,4 +121,9 @@ export interface RoutingDecisions {
   queue: QueuedCase[];
   /** The cursors to pass into the next pass. */
   roundRobin: RoundRobinState;
+  /**
+   * The earliest time after `now` at which a case still waiting moves to its next widening step,
+   * or null when none will: run the next pass then (or sooner, on any other change).
+   */
+  nextWideningAt: Millis | null;
 }

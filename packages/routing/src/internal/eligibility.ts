@@ -1,4 +1,4 @@
-import type { ChannelKind, Priority } from '@casekit/protocol';
+import type { Priority } from '@casekit/protocol';
 import type { Millis, PolicySet, RoutingAgent, RoutingPolicy, WaitingCase, WideningStep } from '../types.ts';
 
 const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
@@ -14,12 +14,26 @@ export function policyFor(policies: PolicySet, waiting: WaitingCase): RoutingPol
   );
 }
 
-/** The index of the widening step a case is on after waiting until `now`. */
+/** The first millisecond at which a case has waited `step.afterSeconds`. */
+function stepStart(step: WideningStep, waiting: WaitingCase): Millis {
+  return waiting.enqueuedAt + Math.ceil(step.afterSeconds * 1000);
+}
+
+/** The index of the widening step a case is on at `now`: the last one whose time has come. */
 export function stepIndex(policy: RoutingPolicy, waiting: WaitingCase, now: Millis): number {
-  const waited = (now - waiting.enqueuedAt) / 1000;
   let index = 0;
-  for (let i = 1; i < policy.widening.length; i++) if (waited >= policy.widening[i]!.afterSeconds) index = i;
+  for (let i = 1; i < policy.widening.length; i++) if (now >= stepStart(policy.widening[i]!, waiting)) index = i;
   return index;
+}
+
+/** When the case moves off the step it is on at `now`, or null on its last step. */
+export function nextStepAt(policy: RoutingPolicy, waiting: WaitingCase, now: Millis): Millis | null {
+  let next: Millis | null = null;
+  for (let i = stepIndex(policy, waiting, now) + 1; i < policy.widening.length; i++) {
+    const at = stepStart(policy.widening[i]!, waiting);
+    if (next === null || at < next) next = at;
+  }
+  return next;
 }
 
 /** Whether the agent may take the case under `step`, capacity aside. */
@@ -32,14 +46,4 @@ export function isEligible(agent: RoutingAgent, waiting: WaitingCase, step: Wide
     if (!agent.skills.some((skill) => skill.name === need.name && skill.level >= min)) return false;
   }
   return true;
-}
-
-export function freeSlots(agent: RoutingAgent, channel: ChannelKind): number {
-  return (agent.capacity[channel] ?? 0) - (agent.load[channel] ?? 0);
-}
-
-export function totalLoad(agent: RoutingAgent): number {
-  let total = 0;
-  for (const count of Object.values(agent.load)) total += count ?? 0;
-  return total;
 }
