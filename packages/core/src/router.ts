@@ -1,5 +1,5 @@
 import type { CaseEvent } from '@casekit/protocol';
-import type { Publisher } from './ports.ts';
+import type { Clock, Publisher } from './ports.ts';
 import type { CaseEngine, RoutingPass } from './types.ts';
 
 export interface RouterOptions {
@@ -7,6 +7,8 @@ export interface RouterOptions {
   engine: () => Pick<CaseEngine, 'routeWaitingCases'>;
   /** A pass at least this often even without events (ms, default 30 s): what another node changed, clocks that moved. */
   intervalMs?: number;
+  /** The engine's clock, which the widening times come from (default: the system time). */
+  clock?: Clock;
   /** Hears a failed pass; the next event or tick tries again. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -25,6 +27,9 @@ export interface Router extends Publisher {
   start(workspaceIds: readonly string[]): void;
   stop(): Promise<void>;
 }
+
+/** The least wait before a pass for a widening step. */
+const MIN_WIDENING_DELAY_MS = 100;
 
 /** Case changes routing reads: a change to any of these can free or need an agent. */
 const ROUTED_FIELDS = ['status', 'assigneeId', 'team', 'priority', 'skills', 'queuedAt', 'language'];
@@ -56,6 +61,7 @@ function mattersToRouting(event: CaseEvent): boolean {
  */
 export function createRouter(options: RouterOptions): Router {
   const intervalMs = options.intervalMs ?? 30_000;
+  const clock = options.clock ?? { now: () => new Date() };
   const onError = options.onError ?? ((error) => console.error('routing pass failed', error));
   /** Per workspace: the pass running now, and whether another was asked for meanwhile. */
   const running = new Map<string, Promise<void>>();
@@ -69,7 +75,8 @@ export function createRouter(options: RouterOptions): Router {
     clearTimeout(wideningTimers.get(workspaceId));
     wideningTimers.delete(workspaceId);
     if (!pass.nextWideningAt || stopped) return;
-    const delay = Math.max(0, Date.parse(pass.nextWideningAt) - Date.now());
+    // Never sooner than a moment: a clock that disagrees with the engine's cannot spin passes.
+    const delay = Math.max(MIN_WIDENING_DELAY_MS, Date.parse(pass.nextWideningAt) - clock.now().getTime());
     const timer = setTimeout(() => kick(workspaceId), delay);
     timer.unref?.();
     wideningTimers.set(workspaceId, timer);

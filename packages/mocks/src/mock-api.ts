@@ -123,7 +123,7 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
   const listeners = new Set<(events: readonly CaseEvent[]) => void>();
   const store = createMemoryStore();
   // Routing runs as on the server: cases go to online agents with room as soon as they wait.
-  const router = createRouter({ engine: () => engine, onError: (error) => console.error('a mock routing pass failed', error) });
+  const router = createRouter({ engine: () => engine, clock, onError: (error) => console.error('a mock routing pass failed', error) });
   const publish = (events: readonly CaseEvent[]) => {
     router.publish(events);
     for (const listener of listeners) {

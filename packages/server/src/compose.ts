@@ -209,6 +209,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
         // The engine is made below; the router only runs once events arrive or the server listens.
         engine: () => engine,
         ...(routingOptions.intervalMs !== undefined && { intervalMs: routingOptions.intervalMs }),
+        ...(options.clock && { clock: options.clock }),
         onError: (error) => logger?.warn('routing pass failed', { error: errorText(error) }),
       })
     : null;

@@ -136,6 +136,7 @@ export function describeEngineRouting(makeStore: () => Promise<Store>): void {
       const kase = (await fromWeb('my invoice is wrong', 'anon:1')).case;
       const pass = await route();
       assert.equal(pass.assignments.length, 0, 'only level ≥ 3 for the first minute');
+      assert.equal(pass.nextWideningAt, new Date(Date.parse(kase.queuedAt!) + 60_000).toISOString(), 'the router knows when to look again');
       clock.advance(61 * SECOND);
       const [assignment] = (await route()).assignments;
       assert.deepEqual([assignment?.caseId, assignment?.agentId, assignment?.step], [kase.id, 'ag_junior', 1]);
@@ -248,7 +249,7 @@ export function describeEngineRouting(makeStore: () => Promise<Store>): void {
     describe('the router', () => {
       let router: Router;
       beforeEach(() => {
-        router = createRouter({ engine: () => engine, onError: (error) => assert.fail(String(error)) });
+        router = createRouter({ engine: () => engine, clock, onError: (error) => assert.fail(String(error)) });
         engine = createCaseEngine({ store, clock, publisher: router });
         router.start([WS]);
       });
@@ -268,6 +269,24 @@ export function describeEngineRouting(makeStore: () => Promise<Store>): void {
         await engine.updateCase(ann, held.id, { version: held.version, status: 'pending' });
         await router.idle();
         assert.equal(await assignee(second.id), 'ag_a', 'a pending case frees its slot');
+      });
+
+      it('runs a pass when a waiting case’s requirements widen, with no event to wake it', async () => {
+        const widening = [
+          { afterSeconds: 0, minLevel: 'case' as const, language: false, team: true },
+          { afterSeconds: 0.3, minLevel: 1, language: false, team: true },
+        ];
+        await routing({
+          policies: { default: policy({ widening }) },
+          rules: [{ name: 'billing', when: { kind: 'keywords', any: ['invoice'] }, set: { skills: [{ name: 'billing', minLevel: 3 }] } }],
+        });
+        await addAgent('ag_junior', { skills: [{ name: 'billing', level: 1 }] });
+        const kase = (await fromWeb('my invoice', 'anon:1')).case;
+        await router.idle();
+        assert.equal(await assignee(kase.id), null, 'level 3 only, at first');
+        clock.advance(300);
+        for (let i = 0; i < 100 && (await assignee(kase.id)) === null; i++) await new Promise((r) => setTimeout(r, 20));
+        assert.equal(await assignee(kase.id), 'ag_junior', 'the widening step came, and with it a pass');
       });
     });
   });

@@ -56,6 +56,7 @@ export function routeWaitingCases(ctx: EngineContext, memory: RoutingMemory, act
     return {
       assignments: decisions.assignments,
       waiting: decisions.queue.length,
+      ...(decisions.nextWideningAt !== null && { nextWideningAt: new Date(decisions.nextWideningAt).toISOString() }),
     };
   });
 }
