@@ -20,6 +20,7 @@ export function describeBotsAndHandoff(makeStore: () => Promise<Store>): void {
     let store: Store;
     let engine: CaseEngine;
     let published: CaseEvent[];
+    let clock: ReturnType<typeof createManualClock>;
     const { system, ann, sup, admin } = ENGINE_ACTORS;
     const botActor = (id: string): AgentActor => ({ workspaceId: WS, agent: { id, name: id, role: 'agent', kind: 'bot' } });
     const faqBot: AgentActor = { workspaceId: WS, agent: { id: 'ag_faq', name: 'FAQ bot', role: 'agent', kind: 'bot' } };
@@ -28,13 +29,24 @@ export function describeBotsAndHandoff(makeStore: () => Promise<Store>): void {
     beforeEach(async () => {
       store = await makeStore();
       published = [];
-      engine = createCaseEngine({ store, clock: createManualClock(), publisher: { publish: (events) => void published.push(...events) } });
+      clock = createManualClock();
+      engine = createCaseEngine({ store, clock, publisher: { publish: (events) => void published.push(...events) } });
       await seedEngineWorkspace(store);
       await engine.createAgent(system, { id: 'ag_admin', email: 'ada@example.com', name: 'Ada', role: 'admin', passwordHash: 'hash-0' });
       await engine.createBot(admin, { id: 'ag_faq', name: 'FAQ bot', email: 'faq@bots.example', settings: { channelIds: ['web'], rules: RULES } });
       published = [];
     });
     afterEach(async () => store?.close());
+
+    it('is left alone by routing while the bot holds it, and given to a person once handed off', async () => {
+      await engine.createAgent(system, { id: 'ag_pat', email: 'pat@example.com', name: 'Pat', role: 'agent', passwordHash: null, capacity: { webchat: 3 } });
+      await engine.setPresence(system, 'ag_pat', 'online');
+      const { case: kase } = await fromWeb('hi');
+      const route = () => engine.routeWaitingCases({ workspaceId: WS, system: 'routing' });
+      assert.deepEqual((await route()).assignments, [], 'the bot holds it');
+      await engine.handoff(faqBot, kase.id, { reason: 'requested' });
+      assert.deepEqual((await route()).assignments.map((a) => [a.caseId, a.agentId]), [[kase.id, 'ag_pat']]);
+    });
 
     it("starts a new case on the bot's channel assigned to the bot, and leaves other channels' cases to routing", async () => {
       const web = await fromWeb('hello');
@@ -77,10 +89,12 @@ export function describeBotsAndHandoff(makeStore: () => Promise<Store>): void {
       const { case: kase } = await fromWeb('what are your hours?');
       await engine.reply(faqBot, { caseId: kase.id, text: 'We open at 8.' });
       await fromWeb('agent please');
+      clock.advance(60_000);
       published = [];
       const result = await engine.handoff(faqBot, kase.id, { reason: 'requested', fields: { email: 'dana@example.com' } });
       assert.equal(result.handedOff, true);
       assert.equal(result.case.assigneeId, null);
+      assert.equal(result.case.queuedAt, clock.now().toISOString(), 'it waits for a person from now: routing gives it out');
       assert.deepEqual(published.map((e) => e.type), ['case.updated', 'message.created', 'message.created']);
       const [note, notice] = published.slice(1).map((e) => (e.type === 'message.created' ? MessageSchema.parse(e.data.message) : assert.fail()));
       assert.equal(note!.internal, true);

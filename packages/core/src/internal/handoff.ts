@@ -3,6 +3,8 @@ import { newId } from '../ids.ts';
 import { actorIdOf, assertMayHandOff } from '../rules.ts';
 import type { AgentActor, HandoffInput, HandoffResult, SystemActor } from '../types.ts';
 import { diff, requireCase, type EngineContext } from './context.ts';
+import { stampQueue } from './routing.ts';
+import { withSla } from './sla.ts';
 
 /** Messages of the conversation the handoff note repeats for the agent, the latest ones. */
 const TRANSCRIPT_MESSAGES = 20;
@@ -26,7 +28,8 @@ export const HANDOFF_NOTICE = 'Connecting you to a person…';
  */
 export function handoff(ctx: EngineContext, actor: AgentActor | SystemActor, caseId: string, input: HandoffInput): Promise<HandoffResult> {
   const { workspaceId } = actor;
-  return ctx.run(workspaceId, async ({ tx, emit, at }) => {
+  return ctx.run(workspaceId, async (step) => {
+    const { tx, emit, at } = step;
     const kase = await requireCase(tx, workspaceId, caseId);
     const holder = kase.assigneeId ? await tx.getAgent(workspaceId, kase.assigneeId) : null;
     assertMayHandOff(actor, kase, holder);
@@ -61,10 +64,12 @@ export function handoff(ctx: EngineContext, actor: AgentActor | SystemActor, cas
       }
     }
     for (const message of added) await tx.insertMessage(message);
-    const after: Case = { ...kase, assigneeId: null, messageCount: kase.messageCount + added.length, lastActivityAt: at, updatedAt: at, version: kase.version + 1 };
+    // It starts waiting for a person now, and its SLA clocks see the change like any other.
+    const unassigned = stampQueue(kase, { ...kase, assigneeId: null, messageCount: kase.messageCount + added.length, lastActivityAt: at, updatedAt: at, version: kase.version + 1 }, at);
+    const after: Case = await withSla(step, kase, unassigned);
     await tx.updateCase(after, kase.version);
     const event = { workspaceId, at, actorId: actorIdOf(actor), caseId: kase.id, customerId: kase.customerId };
-    await emit({ ...event, type: 'case.updated', data: { case: after, changes: diff(kase, after, ['assigneeId']) } });
+    await emit({ ...event, type: 'case.updated', data: { case: after, changes: diff(kase, after, ['assigneeId', 'queuedAt']) } });
     for (const message of added) await emit({ ...event, type: 'message.created', data: { message, case: after } });
     return { case: after, handedOff: true };
   });
