@@ -1,4 +1,4 @@
-import type { CaseStatus, CHANNEL_MEDIA, ChannelKind, Priority, Role, RoutingSettings, Skill } from '@casekit/protocol';
+import type { CaseStatus, CHANNEL_MEDIA, ChannelKind, Priority, Role, RoutingSettings, Skill, SlaSettings } from '@casekit/protocol';
 
 /** The demo ISP's name, shown to customers in the chat. */
 export const DEMO_COMPANY = 'FibreLink';
@@ -46,6 +46,37 @@ export const DEMO_ROUTING: RoutingSettings = {
     },
   ],
   handleSeconds: { webchat: 420, email: 1800, sms: 600, whatsapp: 600 },
+};
+
+/**
+ * The demo's SLA: first answers within 15 minutes for urgent chats up to 4 hours for low ones,
+ * counted in the help desk's hours (Monday to Saturday, 8:00–20:00, Lisbon), with a warning
+ * 10 minutes before and a breach raising the priority and telling supervisors.
+ */
+export const DEMO_SLA: SlaSettings = {
+  calendars: [
+    {
+      id: 'helpdesk',
+      timeZone: 'Europe/Lisbon',
+      hours: { mon: [['08:00', '20:00']], tue: [['08:00', '20:00']], wed: [['08:00', '20:00']], thu: [['08:00', '20:00']], fri: [['08:00', '20:00']], sat: [['08:00', '20:00']] },
+      holidays: ['2026-12-25', '2027-01-01'],
+    },
+  ],
+  policies: [
+    {
+      id: 'standard',
+      calendarId: 'helpdesk',
+      targets: {
+        urgent: { firstResponseSeconds: 900, nextResponseSeconds: 900, resolutionSeconds: 4 * 3600 },
+        high: { firstResponseSeconds: 1800, nextResponseSeconds: 1800, resolutionSeconds: 8 * 3600 },
+        normal: { firstResponseSeconds: 2 * 3600, nextResponseSeconds: 4 * 3600, resolutionSeconds: 24 * 3600 },
+        low: { firstResponseSeconds: 4 * 3600, resolutionSeconds: 72 * 3600 },
+      },
+      warnBeforeSeconds: 600,
+      escalation: { raisePriority: true, notifyRole: 'supervisor' },
+    },
+  ],
+  default: 'standard',
 };
 
 export interface DemoAgent {

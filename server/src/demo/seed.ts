@@ -2,7 +2,7 @@ import { createCaseEngine, type AgentActor, type AgentRecord, type CaseEngine, t
 import { CasekitError, type Customer } from '@casekit/protocol';
 import { provisionAgent, provisionChannel, type Auth } from '@casekit/server';
 import { ensureBaseline, WEBCHAT_CHANNEL_ID } from '../setup.ts';
-import { AMOUNTS, DEMO_AGENTS, DEMO_CHANNELS, DEMO_COMPANY, DEMO_ROUTING, DEMO_TEMPLATES, demoCustomers, type DemoCustomer, type DemoStep } from './data.ts';
+import { AMOUNTS, DEMO_AGENTS, DEMO_CHANNELS, DEMO_COMPANY, DEMO_ROUTING, DEMO_SLA, DEMO_TEMPLATES, demoCustomers, type DemoCustomer, type DemoStep } from './data.ts';
 
 /** Password of every demo agent. */
 export const DEMO_PASSWORD = 'casekit-demo';
@@ -207,9 +207,10 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
     }
   }
 
-  // Routing rules and automations from here on: the history above happened before they existed.
+  // Routing rules, automations and SLAs from here on: the history above happened before they existed.
   const workspace = await store.getWorkspace(workspaceId);
   if (workspace && !workspace.settings.routing) await engine.updateSettings(seeding, { routing: DEMO_ROUTING });
+  if (workspace && !workspace.settings.sla) await engine.updateSettings(seeding, { sla: DEMO_SLA });
 
   return {
     agents: agents.map((agent) => ({ email: agent.email, name: agent.name, role: agent.role })),
