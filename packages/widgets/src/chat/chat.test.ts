@@ -318,7 +318,17 @@ describe('casekit-chat', () => {
       for (const agent of await mock.store.listAgents(mock.workspaceId)) await mock.engine.setPresence(mock.system, agent.id, 'offline');
     }
 
+    /** New web chats go to a team nobody is in: they wait, and with nobody to serve them there is no estimate. */
+    async function webChatsWait(): Promise<void> {
+      const step = { afterSeconds: 0, minLevel: 'case', language: false, team: true } as const;
+      const policy = { id: 'default', mode: 'auto', selection: 'least-loaded', sticky: false, widening: [step], onAgentOffline: 'reassign' } as const;
+      await mock.engine.updateSettings(mock.system, {
+        routing: { policies: { default: policy }, rules: [{ name: 'Web chat to the night shift', when: { kind: 'channel', in: ['webchat'] }, set: { team: 'night' } }] },
+      });
+    }
+
     it("tells the visitor their place in line, politely, and updates it on the visitor's own case events", async () => {
+      await webChatsWait();
       const el = await mountChat();
       el.open();
       await until(() => el.activeClient?.session, 'session');
@@ -331,7 +341,7 @@ describe('casekit-chat', () => {
       expect(expected).to.be.greaterThan(0);
       const line = await until(() => ($(el, '[part=queue]')!.textContent!.includes('in line') ? $(el, '[part=queue]') : null), 'place in line');
       expect(line!.getAttribute('role')).to.equal('status', 'announced politely');
-      expect(line!.textContent!.trim()).to.equal(`You are number ${expected} in line`);
+      expect(line!.textContent!.trim()).to.equal(`You are ${expected}${['th', 'st', 'nd', 'rd'][expected] ?? 'th'} in line`, 'no estimate: nobody in the team is online');
 
       // An agent takes the case and answers: the visitor's own message event refreshes the line.
       const reply = await mock.engine.reply(await mock.actorOf('a_ben'), { caseId: kase.id, text: 'Hi, Ben here' });
@@ -341,12 +351,13 @@ describe('casekit-chat', () => {
     });
 
     it('says the place in line in Spanish with lang="es"', async () => {
+      await webChatsWait();
       const el = await mountChat('lang="es"');
       el.open();
       await until(() => el.activeClient?.session, 'session');
       await el.activeClient!.send('Hola');
       (el.activeClient as unknown as { emit(n: string, m: unknown): void }).emit('message', el.activeClient!.messages[0]);
-      await until(() => /^Eres el número \d+ en la cola$/.test($(el, '[part=queue]')!.textContent!.trim()), 'Spanish place in line');
+      await until(() => /^Eres el \d+\.º en la cola$/.test($(el, '[part=queue]')!.textContent!.trim()), 'Spanish place in line');
     });
 
     it('offers a leave-a-message form when nobody is online, with clear errors, and confirms a reply by email', async () => {

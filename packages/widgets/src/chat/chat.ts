@@ -388,7 +388,7 @@ export class CasekitChat extends LitElement {
     this.unread = 0;
     this.typingName = null;
     this.connection = 'idle';
-    this.queue.position = null;
+    this.queue.clear();
     if (this.leave) this.leave.sentTo = '';
     this.uploads.drafts?.clear();
     this.needsPreChat = this.opened && this.missingPreChatFields().length > 0;
@@ -703,7 +703,7 @@ export class CasekitChat extends LitElement {
           : '';
     const last = this.items.length - 1;
     const sentTo = this.leave?.sentTo;
-    const queue = sentTo ? this.t('chat.leave.sent', { email: sentTo }) : this.queue.line(this.t);
+    const queue = sentTo ? this.t('chat.leave.sent', { email: sentTo }) : this.queue.line(this.locale);
     const files = this.uploads.drafts;
     const canSend = (this.draft.trim() || files?.ready.length) && !files?.busy;
     return html`${banner

@@ -70,3 +70,10 @@ const pluralRules = new Map<string, Intl.PluralRules>();
 export function pluralCategory(n: number, lang: string): Intl.LDMLPluralRule {
   return perLanguage(pluralRules, lang, (l) => new Intl.PluralRules(l)).select(n);
 }
+
+const ordinalRules = new Map<string, Intl.PluralRules>();
+
+/** The ordinal category (`one` for 1st, `two` for 2nd, `few` for 3rd, `other`) `lang` puts `n` in. */
+export function ordinalCategory(n: number, lang: string): Intl.LDMLPluralRule {
+  return perLanguage(ordinalRules, lang, (l) => new Intl.PluralRules(l, { type: 'ordinal' })).select(n);
+}
