@@ -8,7 +8,7 @@ import './chat.ts';
 import type { CasekitChat } from './chat.ts';
 import { QUICK_REPLY_CONTENT_TYPE } from './chat.ts';
 import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, pickFiles as pick, snapshotStyles, TINY_PNG as PNG, until } from '../internal/test-helpers.ts';
-import { startMockApi, storedCustomer, storedMessage, storedMessages, upload } from '../internal/mock-api.ts';
+import { casesWait, startMockApi, storedCustomer, storedMessage, storedMessages, upload } from '../internal/mock-api.ts';
 
 const CHANNEL = 'ch_web';
 let clients: VisitorClient[] = [];
@@ -318,17 +318,8 @@ describe('casekit-chat', () => {
       for (const agent of await mock.store.listAgents(mock.workspaceId)) await mock.engine.setPresence(mock.system, agent.id, 'offline');
     }
 
-    /** New web chats go to a team nobody is in: they wait, and with nobody to serve them there is no estimate. */
-    async function webChatsWait(): Promise<void> {
-      const step = { afterSeconds: 0, minLevel: 'case', language: false, team: true } as const;
-      const policy = { id: 'default', mode: 'auto', selection: 'least-loaded', sticky: false, widening: [step], onAgentOffline: 'reassign' } as const;
-      await mock.engine.updateSettings(mock.system, {
-        routing: { policies: { default: policy }, rules: [{ name: 'Web chat to the night shift', when: { kind: 'channel', in: ['webchat'] }, set: { team: 'night' } }] },
-      });
-    }
-
     it("tells the visitor their place in line, politely, and updates it on the visitor's own case events", async () => {
-      await webChatsWait();
+      await casesWait(mock, 'webchat');
       const el = await mountChat();
       el.open();
       await until(() => el.activeClient?.session, 'session');
@@ -351,7 +342,7 @@ describe('casekit-chat', () => {
     });
 
     it('says the place in line in Spanish with lang="es"', async () => {
-      await webChatsWait();
+      await casesWait(mock, 'webchat');
       const el = await mountChat('lang="es"');
       el.open();
       await until(() => el.activeClient?.session, 'session');

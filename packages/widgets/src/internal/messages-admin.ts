@@ -1,7 +1,7 @@
 import { registerDefaults } from '../i18n.ts';
 
 /**
- * Strings of the admin views (channel settings, agents), English and Spanish: a module of their
+ * Strings of the admin and supervisor views (channel settings, agents, routing, the live queue), English and Spanish: a module of their
  * own, so agents' pages, which load those views only when an admin opens them, do not carry them.
  * Registered as defaults: a host's own strings for these keys, registered earlier, stay.
  */
@@ -87,6 +87,37 @@ const adminMessagesEn = {
   'channels.saved': '{name} saved.',
   'channels.secretKept': 'Saved; leave empty to keep it.',
   'channels.fixErrorsEdit': 'The channel was not saved: fix the fields marked below.',
+  'queue.label': "Live queue",
+  'queue.loading': "Loading the queue…",
+  'queue.error': "The queue could not be loaded: {message}",
+  'queue.waiting.one': "{count} case waiting",
+  'queue.waiting.other': "{count} cases waiting",
+  'queue.empty': "No case is waiting.",
+  'queue.position': "Place",
+  'queue.case': "Case",
+  'queue.channel': "Channel",
+  'queue.team': "Team",
+  'queue.skills': "Skills",
+  'queue.waited': "Waiting",
+  'queue.estimate': "Estimate",
+  'queue.actions': "Actions",
+  'queue.noEstimate': "–",
+  'queue.soon': "under a minute",
+  'queue.minutes.one': "about {count} minute",
+  'queue.minutes.other': "about {count} minutes",
+  'queue.take': "Take",
+  'queue.takeOf': "Take #{number}",
+  'queue.assign': "Assign",
+  'queue.assignOf': "Assign #{number} to",
+  'queue.agentLoad': "{name} ({load}/{capacity})",
+  'queue.nobodyOnline': "Nobody online",
+  'queue.assigned': "#{number} assigned to {name}.",
+  'queue.you': "you",
+  'queue.conflict': "#{number} changed meanwhile (perhaps someone took it); the queue is reloaded.",
+  'queue.failed': "Not done: {message}",
+  'queue.agents': "Agents' load",
+  'queue.loadOf': "{channel}: {load} of {capacity}",
+  'queue.noCapacity': "No capacity on any channel.",
 };
 
 /** Keys of the admin views' strings. */
@@ -174,6 +205,37 @@ const adminMessagesEs: Record<AdminMessageKey, string> = {
   'channels.saved': '{name} guardado.',
   'channels.secretKept': 'Guardado; déjalo vacío para conservarlo.',
   'channels.fixErrorsEdit': 'El canal no se guardó: corrige los campos marcados abajo.',
+  'queue.label': "Cola en directo",
+  'queue.loading': "Cargando la cola…",
+  'queue.error': "No se pudo cargar la cola: {message}",
+  'queue.waiting.one': "{count} caso en espera",
+  'queue.waiting.other': "{count} casos en espera",
+  'queue.empty': "No hay casos en espera.",
+  'queue.position': "Puesto",
+  'queue.case': "Caso",
+  'queue.channel': "Canal",
+  'queue.team': "Equipo",
+  'queue.skills': "Habilidades",
+  'queue.waited': "Esperando",
+  'queue.estimate': "Estimación",
+  'queue.actions': "Acciones",
+  'queue.noEstimate': "–",
+  'queue.soon': "menos de un minuto",
+  'queue.minutes.one': "alrededor de {count} minuto",
+  'queue.minutes.other': "unos {count} minutos",
+  'queue.take': "Tomar",
+  'queue.takeOf': "Tomar #{number}",
+  'queue.assign': "Asignar",
+  'queue.assignOf': "Asignar #{number} a",
+  'queue.agentLoad': "{name} ({load}/{capacity})",
+  'queue.nobodyOnline': "Nadie en línea",
+  'queue.assigned': "#{number} asignado a {name}.",
+  'queue.you': "ti",
+  'queue.conflict': "#{number} cambió mientras tanto (quizá alguien lo tomó); la cola se ha recargado.",
+  'queue.failed': "No se hizo: {message}",
+  'queue.agents': "Carga de los agentes",
+  'queue.loadOf': "{channel}: {load} de {capacity}",
+  'queue.noCapacity': "Sin capacidad en ningún canal.",
 };
 
 registerDefaults('en', adminMessagesEn);
