@@ -161,6 +161,20 @@ const agentMessagesEn = {
   'channel.x': 'X',
   'channel.bot': 'Bot',
   'channel.api': 'API',
+  'case.team': 'Team',
+  'case.noTeam': 'No team',
+  'case.takeOver': 'Take over',
+  'case.take': 'Take',
+  'case.transfer': 'Transfer to team',
+  'case.transferHelp': 'The case leaves its agent; routing gives it to someone in that team.',
+  'case.supervisor': 'Supervisor actions',
+  'timeline.change.team': '{actor} moved the case to team {to}',
+  'timeline.change.noTeam': "{actor} removed the case's team",
+  'timeline.routing.assigned': 'Assigned to {name} by routing ({reason})',
+  'timeline.routing.released': 'Returned to the queue: {name} went offline',
+  'timeline.routing.sticky': 'their last agent',
+  'timeline.routing.least-loaded': 'least loaded',
+  'timeline.routing.round-robin': 'round robin',
 };
 
 /** Keys of the AgentMessage strings. */
@@ -326,6 +340,20 @@ const agentMessagesEs: Record<AgentMessageKey, string> = {
   'channel.x': 'X',
   'channel.bot': 'Bot',
   'channel.api': 'API',
+  'case.team': 'Equipo',
+  'case.noTeam': 'Sin equipo',
+  'case.takeOver': 'Tomar el caso',
+  'case.take': 'Tomar',
+  'case.transfer': 'Transferir al equipo',
+  'case.transferHelp': 'El caso deja a su agente; el enrutamiento lo da a alguien de ese equipo.',
+  'case.supervisor': 'Acciones de supervisión',
+  'timeline.change.team': '{actor} pasó el caso al equipo {to}',
+  'timeline.change.noTeam': '{actor} quitó el equipo del caso',
+  'timeline.routing.assigned': 'Asignado a {name} por el enrutamiento ({reason})',
+  'timeline.routing.released': 'Vuelve a la cola: {name} se desconectó',
+  'timeline.routing.sticky': 'su último agente',
+  'timeline.routing.least-loaded': 'el menos cargado',
+  'timeline.routing.round-robin': 'por turnos',
 };
 
 registerMessages('en', agentMessagesEn);
