@@ -119,4 +119,21 @@ export const agentsStyles = css`
     justify-content: flex-end;
     gap: 8px;
   }
+  .capacity {
+    grid-column: 1 / -1;
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(110px, 1fr));
+    gap: 8px 10px;
+    margin: 0;
+    padding: 8px 10px 10px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius-sm);
+  }
+  .capacity legend {
+    padding-inline: 4px;
+    font-weight: 550;
+  }
+  .capacity .help {
+    grid-column: 1 / -1;
+  }
 `;

@@ -118,6 +118,13 @@ const adminMessagesEn = {
   'queue.agents': "Agents' load",
   'queue.loadOf': '{channel}: {load} of {capacity}',
   'queue.noCapacity': 'No capacity on any channel.',
+  'agents.skills': 'Skills',
+  'agents.skillsHelp': 'Name and level 1–5, separated by commas: billing:4, network:2.',
+  'agents.skillsInvalid': 'Write each skill as name:level, e.g. billing:4.',
+  'agents.languages': 'Languages',
+  'agents.languagesHelp': 'Language codes separated by commas: en, es.',
+  'agents.capacity': 'Capacity',
+  'agents.capacityHelp': 'Open cases routing gives them at once, per channel; 0 for none.',
 };
 
 /** Keys of the admin views' strings. */
@@ -236,6 +243,13 @@ const adminMessagesEs: Record<AdminMessageKey, string> = {
   'queue.agents': 'Carga de los agentes',
   'queue.loadOf': '{channel}: {load} de {capacity}',
   'queue.noCapacity': 'Sin capacidad en ningún canal.',
+  'agents.skills': 'Habilidades',
+  'agents.skillsHelp': 'Nombre y nivel 1–5, separados por comas: billing:4, network:2.',
+  'agents.skillsInvalid': 'Escribe cada habilidad como nombre:nivel, p. ej. billing:4.',
+  'agents.languages': 'Idiomas',
+  'agents.languagesHelp': 'Códigos de idioma separados por comas: en, es.',
+  'agents.capacity': 'Capacidad',
+  'agents.capacityHelp': 'Casos abiertos que el enrutamiento le da a la vez, por canal; 0 para ninguno.',
 };
 
 registerDefaults('en', adminMessagesEn);
