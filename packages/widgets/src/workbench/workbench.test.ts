@@ -143,10 +143,23 @@ describe('casekit-workbench', () => {
     expect(el.shadowRoot!.querySelector('[part=queue-button]')).to.equal(null);
   });
 
+  it('lets admins open the routing settings, and returns focus to the button on close', async () => {
+    const el = await mount(1280);
+    const open = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=routing-button]'), 'the routing button');
+    open.click();
+    const routing = await until(() => el.shadowRoot!.querySelector('casekit-routing-settings'), 'routing open');
+    await until(() => routing.shadowRoot!.querySelector('[part=form]'), 'routing loaded');
+    expect(el.shadowRoot!.querySelector('.main')!.getAttribute('aria-label')).to.equal('Routing');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.close')!.click();
+    await until(() => !el.shadowRoot!.querySelector('casekit-routing-settings'), 'closed');
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('routing-button');
+  });
+
   it('opens the live queue for a supervisor, and a case chosen in it opens in place', async () => {
     const el = await mount(1280, 'chloe@northwind.example');
     const open = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=queue-button]'), 'the queue button');
     expect(el.shadowRoot!.querySelector('[part=settings-button]'), 'channel settings stay with admins').to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part=routing-button]'), 'so does routing').to.equal(null);
     expect(open.textContent!.trim()).to.equal('Live queue');
     open.click();
     const queue = await until(() => el.shadowRoot!.querySelector('casekit-queue'), 'queue open');

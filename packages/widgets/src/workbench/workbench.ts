@@ -47,13 +47,14 @@ export class SignedOutEvent extends Event {
 }
 
 /** What the workbench shows in place of the case, each element loaded on first use. */
-type Panel = 'settings' | 'agents' | 'queue';
+type Panel = 'settings' | 'agents' | 'queue' | 'routing';
 
-/** Each panel's title and the label of its close button. */
-const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey }> = {
-  settings: { title: 'workbench.settings', close: 'workbench.closeSettings' },
-  agents: { title: 'workbench.agents', close: 'workbench.closeAgents' },
-  queue: { title: 'workbench.queue', close: 'workbench.closeQueue' },
+/** Each panel's title, the label of its close button and the part of the button that opened it (focused on close). */
+const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey; opener: string }> = {
+  settings: { title: 'workbench.settings', close: 'workbench.closeSettings', opener: 'settings-button' },
+  agents: { title: 'workbench.agents', close: 'workbench.closeAgents', opener: 'account-button' },
+  queue: { title: 'workbench.queue', close: 'workbench.closeQueue', opener: 'queue-button' },
+  routing: { title: 'workbench.routing', close: 'workbench.closeRouting', opener: 'routing-button' },
 };
 
 /** Error codes that mean the sign-in has ended and only signing in again helps. */
@@ -64,7 +65,8 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * case details, in one element. Three columns on a wide page, tabs on a medium one, and one pane
  * at a time in a side panel down to about 360px. Provides the agent client to everything inside.
  * Admins also get a "Channel settings" button under the inbox, which opens
- * `<casekit-channel-settings>` in place of the case; supervisors and admins a "Live queue" button,
+ * `<casekit-channel-settings>` in place of the case, and a "Routing" button for
+ * `<casekit-routing-settings>`; supervisors and admins a "Live queue" button,
  * which opens `<casekit-queue>` there (choosing a case in it opens the case).
  *
  * The header holds the agent's presence (online, away, offline: stored on the server and shown
@@ -89,6 +91,7 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * @csspart side - The case details column.
  * @csspart settings-button - "Channel settings", under the inbox (admins).
  * @csspart queue-button - "Live queue", under the inbox (supervisors and admins).
+ * @csspart routing-button - "Routing", under the inbox (admins).
  * @csspart header - The top bar with presence and the account menu.
  * @csspart presence - The presence select.
  * @csspart account-button - The button that opens the account menu.
@@ -343,6 +346,11 @@ export class CasekitWorkbench extends LitElement {
     this.showPanel('settings', () => import('../channel-settings/channel-settings.ts'));
   }
 
+  /** Opens the routing settings in place of the case (admins). */
+  openRouting(): void {
+    this.showPanel('routing', () => import('../routing-settings/routing-settings.ts'));
+  }
+
   /** Opens the live queue in place of the case (supervisors and admins). */
   openQueue(): void {
     this.showPanel('queue', () => import('../queue/queue.ts'));
@@ -352,7 +360,7 @@ export class CasekitWorkbench extends LitElement {
   closeSettings(): void {
     const from = this.view;
     this.view = 'cases';
-    const back = from === 'agents' ? '[part=account-button]' : from === 'queue' ? '[part=queue-button]' : '[part=settings-button]';
+    const back = from === 'cases' ? '[part=settings-button]' : `[part=${PANEL_TEXT[from].opener}]`;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(back)?.focus());
   }
 
@@ -366,7 +374,9 @@ export class CasekitWorkbench extends LitElement {
         ? html`<casekit-agents .theme=${this.theme}></casekit-agents>`
         : view === 'queue'
           ? html`<casekit-queue .theme=${this.theme} @casekit-case-select=${this.onSelect}></casekit-queue>`
-          : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
+          : view === 'routing'
+            ? html`<casekit-routing-settings .theme=${this.theme}></casekit-routing-settings>`
+            : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
   }
 
   private renderHeader() {
@@ -476,7 +486,9 @@ export class CasekitWorkbench extends LitElement {
     const closed = kase?.status === 'closed';
     const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageAgents) : false;
     const seesQueue = this.me ? roleAtLeast(this.me.role, PERMISSIONS.viewQueue) : false;
-    const panel = (this.view === 'settings' && this.canEditChannels) || (this.view === 'agents' && isAdmin) || (this.view === 'queue' && seesQueue) ? this.view : undefined;
+    const editsRouting = this.me ? roleAtLeast(this.me.role, PERMISSIONS.updateSettings) : false;
+    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, queue: seesQueue, routing: editsRouting };
+    const panel = this.view !== 'cases' && allowed[this.view] ? this.view : undefined;
     const settings = panel !== undefined;
     const panelTitle = panel ? this.t(PANEL_TEXT[panel].title) : '';
     return html`<div class="root" lang=${this.locale}>
@@ -489,11 +501,15 @@ export class CasekitWorkbench extends LitElement {
             .selected=${this.selected}
             @casekit-case-select=${this.onSelect}
           ></casekit-inbox>
-          ${this.canEditChannels || seesQueue
+          ${this.canEditChannels || seesQueue || editsRouting
             ? html`<div class="inbox-foot">
                 ${seesQueue
                   ? html`<button part="queue-button" class="btn settings-button" type="button" aria-pressed=${panel === 'queue' ? 'true' : 'false'}
                       @click=${() => (panel === 'queue' ? this.closeSettings() : this.openQueue())}>${icons.queue}${this.t('workbench.queue')}</button>`
+                  : nothing}
+                ${editsRouting
+                  ? html`<button part="routing-button" class="btn settings-button" type="button" aria-pressed=${panel === 'routing' ? 'true' : 'false'}
+                      @click=${() => (panel === 'routing' ? this.closeSettings() : this.openRouting())}>${icons.route}${this.t('workbench.routing')}</button>`
                   : nothing}
                 ${this.canEditChannels
                   ? html`<button part="settings-button" class="btn settings-button" type="button" aria-pressed=${panel === 'settings' ? 'true' : 'false'}
