@@ -5,7 +5,7 @@ import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import { CHANNEL_KINDS, PERMISSIONS, ROLES, roleAtLeast } from '@casekit/protocol';
 import type { Agent, AgentUpdateRequest, ChannelKind, Presence, Role } from '@casekit/protocol';
-import { formControlStyles, themeStyles } from '../internal/theme.ts';
+import { formControlStyles, panelStyles, themeStyles } from '../internal/theme.ts';
 import { agentsStyles } from './agents.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
@@ -67,7 +67,7 @@ function skillsOf(value: FormDataEntryValue | null): Agent['skills'] | null {
  */
 @customElement('casekit-agents')
 export class CasekitAgents extends LitElement {
-  static override styles = [themeStyles, formControlStyles, agentsStyles];
+  static override styles = [themeStyles, formControlStyles, panelStyles, agentsStyles];
 
   /** The agent client; defaults to the one provided by an ancestor. */
   @property({ attribute: false }) accessor client: AgentClient | undefined;

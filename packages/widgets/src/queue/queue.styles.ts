@@ -1,39 +1,12 @@
 import { css } from 'lit';
 
 export const queueStyles = css`
-  :host {
-    display: block;
-    block-size: 100%;
-  }
-  .root {
-    block-size: 100%;
-    overflow-y: auto;
-    background: var(--_bg);
-  }
   section {
     display: flex;
     flex-direction: column;
     gap: 12px;
     max-inline-size: var(--casekit-queue-max-width, 1100px);
     padding: 16px;
-  }
-  h2,
-  h3 {
-    margin: 0;
-    font-size: 1.1em;
-    font-weight: 650;
-  }
-  h3 {
-    font-size: 1em;
-  }
-  p {
-    margin: 0;
-  }
-  .muted {
-    color: var(--_muted);
-  }
-  .error {
-    color: var(--_danger);
   }
   table {
     inline-size: 100%;

@@ -5,7 +5,7 @@ import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import { CHANNEL_KINDS } from '@casekit/protocol';
 import type { Agent, AgentLoad, ChannelKind, QueueEntry, QueueResponse } from '@casekit/protocol';
-import { formControlStyles, themeStyles } from '../internal/theme.ts';
+import { formControlStyles, panelStyles, themeStyles } from '../internal/theme.ts';
 import { queueStyles } from './queue.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
@@ -40,7 +40,7 @@ const POLL_MS = 30_000;
  */
 @customElement('casekit-queue')
 export class CasekitQueue extends LitElement {
-  static override styles = [themeStyles, formControlStyles, queueStyles];
+  static override styles = [themeStyles, formControlStyles, panelStyles, queueStyles];
 
   /** The agent client; defaults to the one provided by an ancestor. */
   @property({ attribute: false }) accessor client: AgentClient | undefined;

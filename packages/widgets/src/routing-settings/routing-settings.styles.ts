@@ -1,15 +1,6 @@
 import { css } from 'lit';
 
 export const routingSettingsStyles = css`
-  :host {
-    display: block;
-    block-size: 100%;
-  }
-  .root {
-    block-size: 100%;
-    overflow-y: auto;
-    background: var(--_bg);
-  }
   .page,
   form,
   section {
@@ -20,37 +11,6 @@ export const routingSettingsStyles = css`
   .page {
     max-inline-size: var(--casekit-routing-settings-max-width, 900px);
     padding: 16px;
-  }
-  h2,
-  h3 {
-    margin: 0;
-    font-size: 1.1em;
-    font-weight: 650;
-  }
-  h3 {
-    font-size: 1em;
-  }
-  p {
-    margin: 0;
-  }
-  .muted {
-    color: var(--_muted);
-  }
-  .error,
-  .field-error {
-    color: var(--_danger);
-  }
-  .field-error {
-    font-size: 0.86em;
-  }
-  .field[aria-invalid='true'] {
-    border-color: var(--_danger);
-  }
-  .notice {
-    padding: 10px 12px;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius-sm);
-    background: var(--_surface);
   }
   fieldset {
     margin: 0;
@@ -144,9 +104,6 @@ export const routingSettingsStyles = css`
   }
   .actions {
     justify-content: flex-end;
-  }
-  .btn.danger {
-    color: var(--_danger);
   }
   code {
     font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;

@@ -4,7 +4,7 @@ import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import { CHANNEL_KINDS, DEFAULT_ROUTING, PERMISSIONS, PRIORITIES, ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS, roleAtLeast } from '@casekit/protocol';
 import type { ChannelKind, RoutingCondition, RoutingPolicy, RoutingRuleInput, RoutingSettingsInput, WorkspaceSettings } from '@casekit/protocol';
-import { formControlStyles, themeStyles } from '../internal/theme.ts';
+import { formControlStyles, panelStyles, themeStyles } from '../internal/theme.ts';
 import { routingSettingsStyles } from './routing-settings.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
@@ -79,7 +79,7 @@ function conditionOf(kind: ConditionKind, previous: RoutingCondition): RoutingCo
  */
 @customElement('casekit-routing-settings')
 export class CasekitRoutingSettings extends LitElement {
-  static override styles = [themeStyles, formControlStyles, routingSettingsStyles];
+  static override styles = [themeStyles, formControlStyles, panelStyles, routingSettingsStyles];
 
   /** The agent client; defaults to the one provided by an ancestor. */
   @property({ attribute: false }) accessor client: AgentClient | undefined;
