@@ -18,7 +18,6 @@ export {
   PRESENCES,
   ROUTING_SELECTIONS,
   ROUTING_OFFLINE_ACTIONS,
-  DEFAULT_ROUTING,
   ANONYMOUS_VISITOR_NAME,
   customerDisplayName,
   AUTHOR_KINDS,
@@ -36,6 +35,7 @@ export {
   MAX_TEMPLATE_LENGTH,
 } from './values.ts';
 export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
+export { DEFAULT_ROUTING } from './routing-defaults.ts';
 
 // Enumerations (types; the lists above are their values)
 export type { ChannelKind, CaseStatus, Priority, Role, Presence, AuthorKind, Direction, DeliveryStatus } from './enums.ts';

@@ -1,5 +1,4 @@
 // No zod here: browser bundles take the value lists and the lifecycle from this module.
-import type { RoutingSettings } from './routing.ts';
 
 /** Every medium a customer can write in on: a message's and a conversation's `channelKind`. */
 export const CHANNEL_KINDS = [
@@ -77,28 +76,6 @@ export const PRESENCES = ['online', 'away', 'offline'] as const;
 export const ROUTING_SELECTIONS = ['least-loaded', 'round-robin'] as const;
 /** What happens to an agent's open cases when they go offline, per routing policy. */
 export const ROUTING_OFFLINE_ACTIONS = ['reassign', 'keep'] as const;
-
-/**
- * Routing of a workspace that has not set its own: every case to the least-loaded online agent
- * with a free slot, the customer's last agent first; a case's team and language are required for
- * its first minute, then only its team; an agent who goes offline gives their cases back.
- */
-export const DEFAULT_ROUTING: RoutingSettings = {
-  policies: {
-    default: {
-      id: 'default',
-      mode: 'auto',
-      selection: 'least-loaded',
-      sticky: true,
-      widening: [
-        { afterSeconds: 0, minLevel: 'case', language: true, team: true },
-        { afterSeconds: 60, minLevel: 1, language: false, team: true },
-      ],
-      onAgentOffline: 'reassign',
-    },
-  },
-  rules: [],
-};
 
 export const AUTHOR_KINDS = ['customer', 'agent', 'bot', 'system'] as const;
 
