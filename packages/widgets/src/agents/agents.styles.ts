@@ -29,22 +29,6 @@ export const agentsStyles = css`
     font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
     user-select: all;
   }
-  table {
-    inline-size: 100%;
-    border-collapse: collapse;
-    font-size: 0.92em;
-  }
-  th,
-  td {
-    padding: 8px 6px;
-    border-block-end: 1px solid var(--_border);
-    text-align: start;
-    vertical-align: middle;
-  }
-  thead th {
-    color: var(--_muted);
-    font-weight: 600;
-  }
   tbody th {
     font-weight: 550;
   }

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** The frame of a view shown in place of the case (channel settings, agents, live queue, routing): a scrolling page with a title. */
+/** The frame of a view shown in place of the case (channel settings, agents, live queue, routing): a scrolling page with a title, and its tables. */
 export const panelStyles = css`
   :host {
     display: block;
@@ -44,5 +44,21 @@ export const panelStyles = css`
   }
   .btn.danger {
     color: var(--_danger);
+  }
+  table {
+    inline-size: 100%;
+    border-collapse: collapse;
+    font-size: 0.92em;
+  }
+  th,
+  td {
+    padding: 8px 6px;
+    border-block-end: 1px solid var(--_border);
+    text-align: start;
+    vertical-align: middle;
+  }
+  thead th {
+    color: var(--_muted);
+    font-weight: 600;
   }
 `;

@@ -8,21 +8,9 @@ export const queueStyles = css`
     max-inline-size: var(--casekit-queue-max-width, 1100px);
     padding: 16px;
   }
-  table {
-    inline-size: 100%;
-    border-collapse: collapse;
-    font-size: 0.92em;
-  }
   th,
   td {
     padding: 6px;
-    border-block-end: 1px solid var(--_border);
-    text-align: start;
-    vertical-align: middle;
-  }
-  thead th {
-    color: var(--_muted);
-    font-weight: 600;
   }
   .case-link {
     padding: 0;

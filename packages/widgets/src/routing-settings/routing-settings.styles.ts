@@ -75,10 +75,6 @@ export const routingSettingsStyles = css`
   .children > li > fieldset {
     align-self: stretch;
   }
-  table.steps {
-    border-collapse: collapse;
-    inline-size: 100%;
-  }
   .steps caption {
     text-align: start;
     font-weight: 550;
@@ -87,12 +83,6 @@ export const routingSettingsStyles = css`
   .steps th,
   .steps td {
     padding: 4px 6px;
-    text-align: start;
-    border-block-end: 1px solid var(--_border);
-  }
-  .steps th {
-    color: var(--_muted);
-    font-weight: 600;
   }
   .buttons,
   .add-row,
