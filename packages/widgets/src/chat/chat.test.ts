@@ -334,6 +334,23 @@ describe('casekit-chat', () => {
       expect(line!.getAttribute('role')).to.equal('status', 'announced politely');
       expect(line!.textContent!.trim()).to.equal(`You are ${expected}${['th', 'st', 'nd', 'rd'][expected] ?? 'th'} in line`, 'no estimate: nobody in the team is online');
 
+      // Asking again with nothing changed leaves the live region alone: nothing is announced twice.
+      const client = el.activeClient!;
+      const status = client.status.bind(client);
+      let asked = 0;
+      client.status = () => (asked++, status());
+      const changes: MutationRecord[] = [];
+      const observer = new MutationObserver((records) => changes.push(...records));
+      observer.observe(line!, { subtree: true, childList: true, characterData: true });
+      const own = (await storedMessage(mock, 'Is anyone there?'))!;
+      (client as unknown as { emit(n: string, m: Message): void }).emit('message', own);
+      (client as unknown as { emit(n: string, m: Message): void }).emit('message', own);
+      await until(() => asked >= 2, 'asked twice');
+      await new Promise((r) => setTimeout(r, 100));
+      await el.updateComplete;
+      observer.disconnect();
+      expect(changes, 'the same line is not written again').to.have.length(0);
+
       // An agent takes the case and answers: the visitor's own message event refreshes the line.
       const reply = await mock.engine.reply(await mock.actorOf('a_ben'), { caseId: kase.id, text: 'Hi, Ben here' });
       (el.activeClient as unknown as { emit(n: string, m: Message): void }).emit('message', reply);
