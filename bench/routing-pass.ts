@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCaseEngine, DEFAULT_ROUTING, type SystemActor } from '@casekit/core';
+import { createCaseEngine, type SystemActor } from '@casekit/core';
+import { DEFAULT_ROUTING } from '@casekit/protocol';
 import { route, type RoutingAgent, type WaitingCase } from '@casekit/routing';
 import { provisionChannel } from '@casekit/server';
 import { createSqliteStore } from '@casekit/store-sqlite';

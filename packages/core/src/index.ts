@@ -48,7 +48,7 @@ export {
   assertMayHandOff,
   takesNewCases,
 } from './rules.ts';
-export { DEFAULT_SETTINGS, DEFAULT_CAPACITY, DEFAULT_ROUTING } from './defaults.ts';
+export { DEFAULT_SETTINGS, DEFAULT_CAPACITY } from './defaults.ts';
 
 // Who may see which event
 export { isPublicEvent, visitorView, privateToAgent, isVisibleToAgent, publicAgent, publicChannel } from './visibility.ts';

@@ -43,6 +43,7 @@ export {
   BOT_FIELD_KINDS,
 } from './values.ts';
 export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
+export { DEFAULT_ROUTING } from './routing-defaults.ts';
 
 // Enumerations (types; the lists above are their values)
 export type { ChannelKind, CaseStatus, Priority, Role, Presence, AuthorKind, Direction, DeliveryStatus } from './enums.ts';

@@ -3,7 +3,7 @@ import type { AgentMessageKey } from './internal/messages-agent.ts';
 import type { AttachMessageKey } from './internal/messages-attach.ts';
 import type { ErrorMessageKey } from './internal/messages-errors.ts';
 import type { AdminMessageKey } from './internal/messages-admin.ts';
-import { formatCount, pluralCategory } from './internal/format.ts';
+import { formatCount, ordinalCategory, pluralCategory } from './internal/format.ts';
 
 /**
  * A tiny message catalog. Each widget reads its language from its own `lang` attribute,
@@ -90,6 +90,16 @@ export function translate(lang: string, key: MessageKey, vars?: Record<string, s
 export function translatePlural(lang: string, key: PluralKey, count: number, vars?: Record<string, string | number>): string {
   const text = lookup(lang, `${key}.${pluralCategory(count, lang)}` as keyof Catalog) ?? lookup(lang, `${key}.other`) ?? key;
   return fill(text, { count: formatCount(count, lang), ...vars });
+}
+
+/**
+ * A string with a place in it (`2nd`), in the ordinal form `lang` uses: the `PluralKey`'s forms are
+ * read as ordinal categories (English `one` 1st, `two` 2nd, `few` 3rd, `other` 4th).
+ * @example translateOrdinal('en', 'chat.place', 2) // 'You are 2nd in line'
+ */
+export function translateOrdinal(lang: string, key: PluralKey, n: number): string {
+  const text = lookup(lang, `${key}.${ordinalCategory(n, lang)}` as keyof Catalog) ?? lookup(lang, `${key}.other`) ?? key;
+  return fill(text, { count: formatCount(n, lang) });
 }
 
 /** Something thrown with an error `code`, like the SDK's `CasekitApiError`. */

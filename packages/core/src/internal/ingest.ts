@@ -1,6 +1,6 @@
-import { CasekitError, type Case, type CaseStatus, type ChannelIdentity, type Conversation, type Customer, type Message } from '@casekit/protocol';
+import { CasekitError, DEFAULT_ROUTING, type Case, type CaseStatus, type ChannelIdentity, type Conversation, type Customer, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
-import { DEFAULT_ROUTING, DEFAULT_SETTINGS } from '../defaults.ts';
+import { DEFAULT_SETTINGS } from '../defaults.ts';
 import type { ChannelRecord, StoreReader } from '../ports.ts';
 import { ACTIVE_STATUSES } from '../rules.ts';
 import type { IngestResult, InboundMessage } from '../types.ts';

@@ -1,6 +1,5 @@
-import type { Case, CaseStatus, ChannelKind, Customer, RoutingPolicy, RoutingSettings } from '@casekit/protocol';
+import { DEFAULT_ROUTING, type Case, type CaseStatus, type ChannelKind, type Customer, type RoutingPolicy, type RoutingSettings } from '@casekit/protocol';
 import { applyRules, policyFor, route, type RoundRobinState, type RoutingAgent, type RoutingDecisions, type RoutingState, type WaitingCase } from '@casekit/routing';
-import { DEFAULT_ROUTING } from '../defaults.ts';
 import type { AgentRecord, StoreReader } from '../ports.ts';
 import { WAITING_STATUSES } from '../rules.ts';
 

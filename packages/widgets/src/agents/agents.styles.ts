@@ -1,15 +1,6 @@
 import { css } from 'lit';
 
 export const agentsStyles = css`
-  :host {
-    display: block;
-    block-size: 100%;
-  }
-  .root {
-    block-size: 100%;
-    overflow-y: auto;
-    background: var(--_bg);
-  }
   section {
     display: flex;
     flex-direction: column;
@@ -17,28 +8,11 @@ export const agentsStyles = css`
     max-inline-size: var(--casekit-agents-max-width, 900px);
     padding: 16px;
   }
-  h2 {
-    margin: 0;
-    font-size: 1.1em;
-    font-weight: 650;
-  }
-  p {
-    margin: 0;
-  }
-  .muted {
-    color: var(--_muted);
-  }
-  .error {
-    color: var(--_danger);
-  }
-  .notice,
   .password {
     padding: 10px 12px;
     border: 1px solid var(--_border);
     border-radius: var(--_radius-sm);
     background: var(--_surface);
-  }
-  .password {
     display: flex;
     flex-direction: column;
     gap: 8px;
@@ -54,22 +28,6 @@ export const agentsStyles = css`
     background: var(--_surface-2);
     font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
     user-select: all;
-  }
-  table {
-    inline-size: 100%;
-    border-collapse: collapse;
-    font-size: 0.92em;
-  }
-  th,
-  td {
-    padding: 8px 6px;
-    border-block-end: 1px solid var(--_border);
-    text-align: start;
-    vertical-align: middle;
-  }
-  thead th {
-    color: var(--_muted);
-    font-weight: 600;
   }
   tbody th {
     font-weight: 550;
@@ -95,9 +53,6 @@ export const agentsStyles = css`
     flex-wrap: wrap;
     gap: 6px;
   }
-  .btn.danger {
-    color: var(--_danger);
-  }
   .form {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));
@@ -106,17 +61,27 @@ export const agentsStyles = css`
     border-radius: var(--_radius-sm);
     background: var(--_surface);
   }
-  .field-error {
-    color: var(--_danger);
-    font-size: 0.86em;
-  }
-  .field[aria-invalid='true'] {
-    border-color: var(--_danger);
-  }
   .actions {
     grid-column: 1 / -1;
     display: flex;
     justify-content: flex-end;
     gap: 8px;
+  }
+  .capacity {
+    grid-column: 1 / -1;
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(110px, 1fr));
+    gap: 8px 10px;
+    margin: 0;
+    padding: 8px 10px 10px;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius-sm);
+  }
+  .capacity legend {
+    padding-inline: 4px;
+    font-weight: 550;
+  }
+  .capacity .help {
+    grid-column: 1 / -1;
   }
 `;

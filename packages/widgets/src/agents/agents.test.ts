@@ -69,6 +69,48 @@ describe('casekit-agents', () => {
     await until(() => !el.shadowRoot!.querySelector('[part=form]'), 'Escape closes the form');
   });
 
+  it('edits skills, languages and capacity per channel kind, and places the server’s word beside the channel at fault', async () => {
+    const el = await mount();
+    button(el, 'Edit Ben Okafor')!.click();
+    const form = await until(() => el.shadowRoot!.querySelector<HTMLFormElement>('[part=form]'), 'edit form');
+    const input = (id: string) => el.shadowRoot!.querySelector<HTMLInputElement>(`[id="${id}"]`)!;
+    expect(input('agent-skills').value).to.equal('network:3');
+    expect(input('agent-languages').value).to.equal('en, fr');
+    const webchat = input('agent-capacity.webchat');
+    expect(webchat.labels![0]!.textContent).to.equal('Web chat');
+    expect(webchat.value).to.equal('4');
+    expect(input('agent-capacity.telegram').value).to.equal('0', 'a kind left out shows as none');
+    expect(form.querySelector('fieldset legend')!.textContent).to.equal('Capacity');
+
+    input('agent-skills').value = 'network:4, billing';
+    input('agent-languages').value = 'en, es';
+    webchat.value = '6';
+    input('agent-capacity.email').value = '0';
+    form.requestSubmit();
+    await until(async () => (await stored('a_ben'))?.capacity.webchat === 6, 'saved');
+    const ben = (await stored('a_ben'))!;
+    expect(ben.skills).to.deep.equal([{ name: 'network', level: 4 }, { name: 'billing', level: 3 }]);
+    expect(ben.languages).to.deep.equal(['en', 'es']);
+    expect(ben.capacity.email).to.equal(0);
+    await until(() => !el.shadowRoot!.querySelector('[part=form]'), 'form closed');
+
+    button(el, 'Edit Ben Okafor')!.click();
+    await until(() => el.shadowRoot!.querySelector('[part=form]'), 'edit form again');
+    input('agent-skills').value = 'network:x';
+    el.shadowRoot!.querySelector<HTMLFormElement>('[part=form]')!.requestSubmit();
+    expect((await until(() => el.shadowRoot!.querySelector('#agent-skills-error'), 'local skills error')).textContent).to.contain('name:level');
+    input('agent-skills').value = 'network:4';
+    input('agent-capacity.sms').value = '101';
+    // The browser would stop this at max="100"; the server's answer is what this checks.
+    el.shadowRoot!.querySelector<HTMLFormElement>('[part=form]')!.setAttribute('novalidate', '');
+    el.shadowRoot!.querySelector<HTMLFormElement>('[part=form]')!.requestSubmit();
+    const error = await until(() => el.shadowRoot!.querySelector('[id="agent-capacity.sms-error"]'), 'capacity error');
+    expect(error.textContent).to.match(/100/);
+    expect(input('agent-capacity.sms').getAttribute('aria-describedby')).to.equal('agent-capacity.sms-error');
+    expect(input('agent-capacity.sms').getAttribute('aria-invalid')).to.equal('true');
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
   it('deactivates and reactivates an agent, and resets a password to one shown once', async () => {
     const el = await mount();
     button(el, 'Deactivate Ben Okafor')!.click();

@@ -3,9 +3,10 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { PERMISSIONS, ROLES, roleAtLeast } from '@casekit/protocol';
-import type { Agent, Presence, Role } from '@casekit/protocol';
+import { CHANNEL_KINDS, PERMISSIONS, ROLES, roleAtLeast } from '@casekit/protocol';
+import type { Agent, AgentUpdateRequest, ChannelKind, Presence, Role } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
+import { panelStyles } from '../internal/panel-styles.ts';
 import { agentsStyles } from './agents.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
@@ -29,9 +30,29 @@ export class AgentSavedEvent extends Event {
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** The channel kinds an agent's capacity is set for: every medium but bots. */
+const CAPACITY_KINDS = CHANNEL_KINDS.filter((kind): kind is Exclude<ChannelKind, 'bot'> => kind !== 'bot');
+
+/** A comma-separated list: trimmed, empty items dropped. */
+const listOf = (value: FormDataEntryValue | null) =>
+  String(value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** `billing:4, network` → skills with levels (3 when none is written); null when an item is not `name:level`. */
+function skillsOf(value: FormDataEntryValue | null): Agent['skills'] | null {
+  const skills = listOf(value).map((item) => {
+    const match = /^([^:]+?)\s*(?::\s*(\d+))?$/.exec(item);
+    return match ? { name: match[1]!.trim(), level: match[2] === undefined ? 3 : Number(match[2]) } : null;
+  });
+  return skills.every((skill) => skill !== null) ? skills : null;
+}
+
 /**
  * The workspace's agents, for admins to manage: each with role, teams, presence and whether they
- * may sign in. Admins edit an agent's name, role and teams in place, deactivate one (signed out
+ * may sign in. Admins edit an agent's name, role, teams, skills with levels, languages and capacity
+ * (open cases at once per channel kind, 0 for none) in place, deactivate one (signed out
  * everywhere; their cases stay as they are) or reactivate them, and reset a password to a
  * generated one, shown once to hand over. Presence and changes made elsewhere show live. Agents
  * who are not admins see the list, read-only.
@@ -47,7 +68,7 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
  */
 @customElement('casekit-agents')
 export class CasekitAgents extends LitElement {
-  static override styles = [themeStyles, formControlStyles, agentsStyles];
+  static override styles = [themeStyles, formControlStyles, panelStyles, agentsStyles];
 
   /** The agent client; defaults to the one provided by an ancestor. */
   @property({ attribute: false }) accessor client: AgentClient | undefined;
@@ -130,7 +151,7 @@ export class CasekitAgents extends LitElement {
       this.dispatchEvent(new AgentSavedEvent(saved));
       return true;
     } catch (err) {
-      this.fieldErrors = fieldErrorsOf(err);
+      this.fieldErrors = new Map([...fieldErrorsOf(err), ...fieldErrorsOf(err, 2)]);
       this.failure = this.t('agents.failed', { message: messageOf(err) });
       return false;
     } finally {
@@ -156,8 +177,24 @@ export class CasekitAgents extends LitElement {
   private async save(agent: Agent, e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
-    const teams = String(data.get('teams') ?? '').split(',').map((team) => team.trim()).filter(Boolean);
-    const body = { name: String(data.get('name') ?? '').trim(), role: String(data.get('role')) as Role, teams };
+    const skills = skillsOf(data.get('skills'));
+    if (!skills) {
+      this.fieldErrors = new Map([['skills', this.t('agents.skillsInvalid')]]);
+      return;
+    }
+    const capacity: NonNullable<AgentUpdateRequest['capacity']> = {};
+    for (const kind of CAPACITY_KINDS) {
+      const value = String(data.get(`capacity.${kind}`) ?? '').trim();
+      if (value !== '') capacity[kind] = Number(value);
+    }
+    const body = {
+      name: String(data.get('name') ?? '').trim(),
+      role: String(data.get('role')) as Role,
+      teams: listOf(data.get('teams')),
+      skills,
+      languages: listOf(data.get('languages')),
+      capacity,
+    };
     if (await this.change(agent, (client) => client.updateAgent(agent.id, body), 'agents.saved')) this.cancelEdit();
   }
 
@@ -197,6 +234,24 @@ export class CasekitAgents extends LitElement {
       </select>`)}
       ${control('teams', this.t('agents.teams'), html`<input class="field" id="agent-teams" name="teams" .value=${agent.teams.join(', ')}
         aria-invalid=${error('teams') ? 'true' : 'false'} aria-describedby=${described('teams', true)} />`, this.t('agents.teamsHelp'))}
+      ${control('skills', this.t('agents.skills'), html`<input class="field" id="agent-skills" name="skills" .value=${agent.skills.map((s) => `${s.name}:${s.level}`).join(', ')}
+        aria-invalid=${error('skills') ? 'true' : 'false'} aria-describedby=${described('skills', true)} />`, this.t('agents.skillsHelp'))}
+      ${control('languages', this.t('agents.languages'), html`<input class="field" id="agent-languages" name="languages" .value=${agent.languages.join(', ')}
+        aria-invalid=${error('languages') ? 'true' : 'false'} aria-describedby=${described('languages', true)} />`, this.t('agents.languagesHelp'))}
+      <fieldset class="capacity" aria-describedby="agent-capacity-help">
+        <legend>${this.t('agents.capacity')}</legend>
+        <span class="help" id="agent-capacity-help">${this.t('agents.capacityHelp')}</span>
+        ${CAPACITY_KINDS.map((kind) => {
+          const field = `capacity.${kind}`;
+          return html`<div class="control">
+            <label for="agent-${field}">${this.t(`channel.${kind}`)}</label>
+            <input class="field" id="agent-${field}" name=${field} type="number" inputmode="numeric" min="0" max="100" step="1" .value=${String(agent.capacity[kind] ?? 0)}
+              aria-invalid=${error(field) ? 'true' : 'false'} aria-describedby=${error(field) ? `agent-${field}-error` : nothing} />
+            ${error(field) ? html`<span class="field-error" id="agent-${field}-error">${error(field)}</span>` : nothing}
+          </div>`;
+        })}
+        ${error('capacity') && !CAPACITY_KINDS.some((kind) => error(`capacity.${kind}`)) ? html`<span class="field-error">${error('capacity')}</span>` : nothing}
+      </fieldset>
       <div class="actions">
         <button class="btn" type="button" @click=${this.cancelEdit}>${this.t('agents.cancel')}</button>
         <button class="btn primary" type="submit" ?disabled=${this.busy.has(agent.id)}>${this.t('agents.save')}</button>

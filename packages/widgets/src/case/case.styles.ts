@@ -192,4 +192,27 @@ export const caseStyles = css`
     /* Long values break between words, and inside one only where nothing else fits. */
     overflow-wrap: break-word;
   }
+  .supervisor {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: 8px;
+  }
+  .transfer {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    inline-size: 100%;
+  }
+  .transfer .row {
+    display: flex;
+    gap: 6px;
+  }
+  .transfer .field {
+    flex: 1;
+    min-inline-size: 0;
+  }
+  .help {
+    font-size: 0.84em;
+  }
 `;

@@ -149,4 +149,36 @@ describe('casekit-case', () => {
     expect(value.scrollWidth).to.be.greaterThan(value.clientWidth, 'cut with an ellipsis');
     expect(getComputedStyle(value).textOverflow).to.equal('ellipsis');
   });
+
+  it('lets a supervisor take the case over and transfer it to a team, which unassigns it for routing', async () => {
+    const el = await mount();
+    const before = await storedCase(mock, caseId);
+    const section = $(el, '[part=supervisor]');
+    expect(section.getAttribute('aria-labelledby')).to.equal('case-supervisor-title');
+    const take = [...section.querySelectorAll('button')].find((b) => /Take/.test(b.textContent!))!;
+    take.click();
+    await until(async () => (await storedCase(mock, caseId)).assigneeId === 'a_ada', 'taken over');
+    await until(() => ![...$(el, '[part=supervisor]').querySelectorAll('button')].some((b) => /Take/.test(b.textContent!)), 'no take-over of one’s own case');
+
+    const team = $(el, '#case-transfer') as HTMLInputElement;
+    expect((team.labels![0] as HTMLLabelElement).textContent).to.equal('Transfer to team');
+    expect($(el, '[part=supervisor]').textContent).to.contain('Team: network');
+    expect([...el.shadowRoot!.querySelectorAll('#case-teams option')].map((o) => o.getAttribute('value'))).to.include('billing');
+    team.value = 'billing';
+    (team.form as HTMLFormElement).requestSubmit();
+    await until(async () => (await storedCase(mock, caseId)).team === 'billing', 'transferred');
+    const events = await mock.store.listEvents(mock.workspaceId, { after: 0, limit: 10_000 });
+    const transfer = events.findLast((e) => e.type === 'case.updated' && e.caseId === caseId && 'team' in e.data.changes);
+    expect(transfer?.type === 'case.updated' && transfer.data.changes['assigneeId']).to.deep.equal(['a_ada', null], 'unassigned so routing picks someone in the team');
+    expect(before.version).to.be.lessThan((await storedCase(mock, caseId)).version);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('shows no supervisor actions to an agent', async () => {
+    const el = await fixture<CasekitCase>(`<casekit-case case-id="${caseId}"></casekit-case>`);
+    el.client = await agentClient('ben@northwind.example');
+    await until(() => el.case && el['me'], 'case loaded');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part=supervisor]')).to.equal(null);
+  });
 });

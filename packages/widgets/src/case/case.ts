@@ -2,12 +2,13 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
+import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
 import type { Agent, Case, CaseDetail, CaseUpdateRequest, Customer } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { caseStyles } from './case.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
-import { agentDirectory } from '../internal/agents.ts';
+import { agentDirectory, currentAgent } from '../internal/agents.ts';
 import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
@@ -24,6 +25,8 @@ type CaseChange = Omit<CaseUpdateRequest, 'version'>;
 /**
  * One case: its header, status / priority / assignee / tags (saved with the case's version, so
  * a concurrent change is never overwritten) and the customer's profile with every identity.
+ * Supervisors also get "Take over" (assign to me) and "Transfer to team" (sets the team and
+ * unassigns, so routing gives it to someone in that team).
  *
  * @slot integrations - Host panels shown under the customer (billing, CRM links…).
  *
@@ -32,6 +35,7 @@ type CaseChange = Omit<CaseUpdateRequest, 'version'>;
  *
  * @csspart header - Case number and subject.
  * @csspart fields - Status, priority, assignee and tags.
+ * @csspart supervisor - Take over and transfer to a team (supervisors).
  * @csspart customer - The customer profile.
  * @csspart identities - The customer's emails, phones and channel identities, one line each.
  * @csspart details - The customer's attributes under human labels.
@@ -53,6 +57,7 @@ export class CasekitCase extends LitElement {
 
   @state() private accessor detail: CaseDetail | undefined;
   @state() private accessor agents = new Map<string, Agent>();
+  @state() private accessor me: Agent | undefined;
   @state() private accessor loading = false;
   @state() private accessor saving = false;
   @state() private accessor notice = '';
@@ -70,6 +75,7 @@ export class CasekitCase extends LitElement {
     },
     attached: (client) => {
       void agentDirectory(client).then((a) => (this.agents = a));
+      void currentAgent(client).then((me) => (this.me = me), () => undefined);
       void this.reload();
     },
   });
@@ -212,6 +218,36 @@ export class CasekitCase extends LitElement {
     </section>`;
   }
 
+  /** Take over and transfer to a team: the supervisor tools that go with the live queue. */
+  private renderSupervisor(kase: Case) {
+    const me = this.me;
+    if (!me || !roleAtLeast(me.role, PERMISSIONS.viewQueue)) return nothing;
+    const teams = [...new Set([...this.agents.values()].flatMap((a) => a.teams))].sort();
+    const transfer = (e: SubmitEvent) => {
+      e.preventDefault();
+      const team = String(new FormData(e.target as HTMLFormElement).get('team') ?? '').trim();
+      if (team) void this.change({ team, assigneeId: null });
+    };
+    return html`<section part="supervisor" class="supervisor" aria-labelledby="case-supervisor-title">
+      <h3 id="case-supervisor-title">${this.t('case.supervisor')}</h3>
+      <p class="muted">${this.t('case.team')}: ${kase.team ?? this.t('case.noTeam')}</p>
+      ${kase.assigneeId === me.id
+        ? nothing
+        : html`<button class="btn" type="button" ?disabled=${this.saving} @click=${() => this.change({ assigneeId: me.id })}>
+            ${this.t(kase.assigneeId ? 'case.takeOver' : 'case.take')}
+          </button>`}
+      <form class="transfer" @submit=${transfer}>
+        <label for="case-transfer">${this.t('case.transfer')}</label>
+        <div class="row">
+          <input class="field" id="case-transfer" name="team" list="case-teams" required maxlength="60" aria-describedby="case-transfer-help" />
+          <datalist id="case-teams">${teams.map((team) => html`<option value=${team}></option>`)}</datalist>
+          <button class="btn" type="submit" ?disabled=${this.saving}>${this.t('case.transfer')}</button>
+        </div>
+        <span class="muted help" id="case-transfer-help">${this.t('case.transferHelp')}</span>
+      </form>
+    </section>`;
+  }
+
   private renderCustomer(customer: Customer) {
     const name = customerName(customer, this.locale);
     const details = profileDetails(customer, this.locale);
@@ -258,7 +294,7 @@ export class CasekitCase extends LitElement {
         <h2>${kase.subject || '—'}</h2>
       </header>
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
-      ${this.renderFields(kase)} ${this.renderCustomer(detail.customer)}
+      ${this.renderFields(kase)} ${this.renderSupervisor(kase)} ${this.renderCustomer(detail.customer)}
       <slot name="integrations"></slot>
     </div>`;
   }

@@ -1,14 +1,6 @@
 import { css } from 'lit';
 
 export const channelSettingsStyles = css`
-  :host {
-    block-size: 100%;
-  }
-  .root {
-    block-size: 100%;
-    overflow-y: auto;
-    background: var(--_bg);
-  }
   section {
     display: flex;
     flex-direction: column;
@@ -23,25 +15,7 @@ export const channelSettingsStyles = css`
     gap: 12px;
     flex-wrap: wrap;
   }
-  h2,
-  h3 {
-    margin: 0;
-    font-weight: 650;
-  }
-  h2 {
-    font-size: 1.1em;
-  }
-  h3 {
-    font-size: 1em;
-  }
-  p {
-    margin: 0;
-  }
-  .muted {
-    color: var(--_muted);
-  }
   .error {
-    color: var(--_danger);
     font-size: 0.9em;
   }
   .list {

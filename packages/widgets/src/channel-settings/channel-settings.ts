@@ -6,6 +6,7 @@ import type { AgentClient } from '@casekit/sdk';
 import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
 import type { CaseEvent, Channel, ChannelDetails, ChannelField, ChannelKindInfo, ChannelTestResult } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
+import { panelStyles } from '../internal/panel-styles.ts';
 import { channelSettingsStyles } from './channel-settings.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
@@ -76,7 +77,7 @@ function issuesOf(err: unknown): { path: string; message: string }[] {
  */
 @customElement('casekit-channel-settings')
 export class CasekitChannelSettings extends LitElement {
-  static override styles = [themeStyles, formControlStyles, channelSettingsStyles];
+  static override styles = [themeStyles, formControlStyles, panelStyles, channelSettingsStyles];
 
   /** The agent client; defaults to the one provided by an ancestor. */
   @property({ attribute: false }) accessor client: AgentClient | undefined;

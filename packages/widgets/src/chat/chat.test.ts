@@ -8,7 +8,7 @@ import './chat.ts';
 import type { CasekitChat } from './chat.ts';
 import { QUICK_REPLY_CONTENT_TYPE } from './chat.ts';
 import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, pickFiles as pick, snapshotStyles, TINY_PNG as PNG, until } from '../internal/test-helpers.ts';
-import { startMockApi, storedCustomer, storedMessage, storedMessages, upload } from '../internal/mock-api.ts';
+import { casesWait, startMockApi, storedCustomer, storedMessage, storedMessages, upload } from '../internal/mock-api.ts';
 
 const CHANNEL = 'ch_web';
 let clients: VisitorClient[] = [];
@@ -343,15 +343,8 @@ describe('casekit-chat', () => {
       for (const agent of await mock.store.listAgents(mock.workspaceId)) await mock.engine.setPresence(mock.system, agent.id, 'offline');
     }
 
-    /** Agents pick cases themselves here: cases wait in line although Ada and Ben are online. */
-    async function manualRouting(): Promise<void> {
-      const widening = [{ afterSeconds: 0, minLevel: 'case' as const, language: false, team: false }];
-      const manual = { id: 'manual', mode: 'manual' as const, selection: 'least-loaded' as const, sticky: false, widening, onAgentOffline: 'keep' as const };
-      await mock.engine.updateSettings(mock.system, { routing: { policies: { default: manual }, rules: [] } });
-    }
-
     it("tells the visitor their place in line, politely, and updates it on the visitor's own case events", async () => {
-      await manualRouting();
+      await casesWait(mock, 'webchat');
       const el = await mountChat();
       el.open();
       await until(() => el.activeClient?.session, 'session');
@@ -364,7 +357,24 @@ describe('casekit-chat', () => {
       expect(expected).to.be.greaterThan(0);
       const line = await until(() => ($(el, '[part=queue]')!.textContent!.includes('in line') ? $(el, '[part=queue]') : null), 'place in line');
       expect(line!.getAttribute('role')).to.equal('status', 'announced politely');
-      expect(line!.textContent!.trim()).to.equal(`You are number ${expected} in line`);
+      expect(line!.textContent!.trim()).to.equal(`You are ${expected}${['th', 'st', 'nd', 'rd'][expected] ?? 'th'} in line`, 'no estimate: nobody in the team is online');
+
+      // Asking again with nothing changed leaves the live region alone: nothing is announced twice.
+      const client = el.activeClient!;
+      const status = client.status.bind(client);
+      let asked = 0;
+      client.status = () => (asked++, status());
+      const changes: MutationRecord[] = [];
+      const observer = new MutationObserver((records) => changes.push(...records));
+      observer.observe(line!, { subtree: true, childList: true, characterData: true });
+      const own = (await storedMessage(mock, 'Is anyone there?'))!;
+      (client as unknown as { emit(n: string, m: Message): void }).emit('message', own);
+      (client as unknown as { emit(n: string, m: Message): void }).emit('message', own);
+      await until(() => asked >= 2, 'asked twice');
+      await new Promise((r) => setTimeout(r, 100));
+      await el.updateComplete;
+      observer.disconnect();
+      expect(changes, 'the same line is not written again').to.have.length(0);
 
       // An agent takes the case and answers: the visitor's own message event refreshes the line.
       const reply = await mock.engine.reply(await mock.actorOf('a_ben'), { caseId: kase.id, text: 'Hi, Ben here' });
@@ -374,13 +384,13 @@ describe('casekit-chat', () => {
     });
 
     it('says the place in line in Spanish with lang="es"', async () => {
-      await manualRouting();
+      await casesWait(mock, 'webchat');
       const el = await mountChat('lang="es"');
       el.open();
       await until(() => el.activeClient?.session, 'session');
       await el.activeClient!.send('Hola');
       (el.activeClient as unknown as { emit(n: string, m: unknown): void }).emit('message', el.activeClient!.messages[0]);
-      await until(() => /^Eres el número \d+ en la cola$/.test($(el, '[part=queue]')!.textContent!.trim()), 'Spanish place in line');
+      await until(() => /^Eres el \d+\.º en la cola$/.test($(el, '[part=queue]')!.textContent!.trim()), 'Spanish place in line');
     });
 
     it('offers a leave-a-message form when nobody is online, with clear errors, and confirms a reply by email', async () => {

@@ -390,7 +390,7 @@ export class CasekitChat extends LitElement {
     this.unread = 0;
     this.typingName = null;
     this.connection = 'idle';
-    this.queue.position = null;
+    this.queue.clear();
     if (this.leave) this.leave.sentTo = '';
     this.uploads.drafts?.clear();
     this.needsPreChat = this.opened && this.missingPreChatFields().length > 0;
@@ -722,7 +722,7 @@ export class CasekitChat extends LitElement {
     const sentTo = this.leave?.sentTo;
     const queue = sentTo
       ? this.t('chat.leave.sent', { email: sentTo })
-      : [this.handingOff ? this.t('chat.handoff') : '', this.queue.line(this.t)].filter(Boolean).join(' ');
+      : [this.handingOff ? this.t('chat.handoff') : '', this.queue.line(this.locale)].filter(Boolean).join(' ');
     const files = this.uploads.drafts;
     const canSend = (this.draft.trim() || files?.ready.length) && !files?.busy;
     return html`${banner

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { VisitorStatusResponse } from '@casekit/protocol';
-import type { MessageKey } from '../i18n.ts';
+import { translate, translateOrdinal, translatePlural } from '../i18n.ts';
 
 /** How often an open chat asks for its place in the queue (on top of every message). */
 const STATUS_INTERVAL_MS = 20_000;
@@ -16,6 +16,8 @@ export class QueueStatus implements ReactiveController {
   botAnswers = false;
   /** The visitor's place in line, or null when their case is not waiting. */
   position: number | null = null;
+  /** Rough seconds until an agent takes the case; null when there is no estimate. */
+  estimatedWaitSeconds: number | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly host: ReactiveControllerHost;
   private readonly status: () => Promise<VisitorStatusResponse> | undefined;
@@ -49,6 +51,7 @@ export class QueueStatus implements ReactiveController {
       this.agentsAvailable = status.agentsAvailable;
       this.botAnswers = status.botAnswers === true;
       this.position = status.queuePosition;
+      this.estimatedWaitSeconds = status.queuePosition === null ? null : status.estimatedWaitSeconds;
       this.host.requestUpdate();
     } catch {
       // The chat works without it; the next tick asks again.
@@ -60,8 +63,28 @@ export class QueueStatus implements ReactiveController {
     return this.agentsAvailable === false && !this.botAnswers;
   }
 
-  /** The visitor's line: their place in the queue, that nobody is available, or nothing. */
-  line(t: (key: MessageKey, vars?: Record<string, string | number>) => string): string {
-    return this.position !== null ? t('chat.queue', { position: this.position }) : this.nobodyAnswers ? t('chat.away') : '';
+  /** Stops showing a place in line (the chat was reset). */
+  clear(): void {
+    this.position = null;
+    this.estimatedWaitSeconds = null;
   }
+
+  /**
+   * The visitor's line in `lang`: their place in the queue with the wait estimate when there is
+   * one ("You are 2nd in line — about 5 minutes"), that nobody is available, or nothing.
+   */
+  line(lang: string): string {
+    if (this.position === null) return this.nobodyAnswers ? translate(lang, 'chat.away') : '';
+    const place = translateOrdinal(lang, 'chat.place', this.position);
+    const wait = waitText(lang, this.estimatedWaitSeconds);
+    return wait ? translate(lang, 'chat.queue.estimate', { place, wait }) : place;
+  }
+}
+
+/** A wait estimate in whole minutes (hours from 90 minutes on); empty when there is none. */
+function waitText(lang: string, seconds: number | null): string {
+  if (seconds === null) return '';
+  if (seconds < 60) return translate(lang, 'chat.wait.soon');
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? translatePlural(lang, 'chat.wait.minutes', minutes) : translatePlural(lang, 'chat.wait.hours', Math.round(minutes / 60));
 }

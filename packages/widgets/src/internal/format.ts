@@ -70,3 +70,19 @@ const pluralRules = new Map<string, Intl.PluralRules>();
 export function pluralCategory(n: number, lang: string): Intl.LDMLPluralRule {
   return perLanguage(pluralRules, lang, (l) => new Intl.PluralRules(l)).select(n);
 }
+
+const ordinalRules = new Map<string, Intl.PluralRules>();
+
+/** The ordinal category (`one` for 1st, `two` for 2nd, `few` for 3rd, `other`) `lang` puts `n` in. */
+export function ordinalCategory(n: number, lang: string): Intl.LDMLPluralRule {
+  return perLanguage(ordinalRules, lang, (l) => new Intl.PluralRules(l, { type: 'ordinal' })).select(n);
+}
+
+/** Seconds elapsed as a ticking clock: `4:05`, `1:02:09`. */
+export function formatElapsed(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const two = (n: number) => String(n).padStart(2, '0');
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  return hours ? `${hours}:${two(minutes)}:${two(s % 60)}` : `${minutes}:${two(s % 60)}`;
+}

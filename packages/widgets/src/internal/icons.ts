@@ -21,3 +21,5 @@ export const back = icon(svg`<path d="M15 5l-7 7 7 7"/>`);
 export const wifiOff = icon(svg`<path d="M3 3l18 18M8.5 16.5a5 5 0 0 1 7 0M5 12.5a10 10 0 0 1 5-2.7M19 12.5a10 10 0 0 0-2.4-1.7M2 8.5a15 15 0 0 1 4.5-2.8M22 8.5A15 15 0 0 0 11 4.6M12 20h.01"/>`);
 export const settings = icon(svg`<circle cx="12" cy="12" r="3"/><path d="M12 2.5v3M12 18.5v3M2.5 12h3M18.5 12h3M5.3 5.3l2.1 2.1M16.6 16.6l2.1 2.1M5.3 18.7l2.1-2.1M16.6 7.4l2.1-2.1"/>`);
 export const copy = icon(svg`<rect x="8.5" y="8.5" width="11.5" height="11.5" rx="2"/><path d="M15.5 8.5V6a2 2 0 0 0-2-2H6a2 2 0 0 0-2 2v7.5a2 2 0 0 0 2 2h2.5"/>`);
+export const queue = icon(svg`<path d="M4 6h16M4 12h10M4 18h6"/><circle cx="18.5" cy="16.5" r="3"/><path d="M18.5 15v1.5l1 .8"/>`);
+export const route = icon(svg`<circle cx="6" cy="6" r="2.5"/><circle cx="18" cy="18" r="2.5"/><path d="M8.5 6H15a3 3 0 0 1 0 6H9a3 3 0 0 0 0 6h6.5"/>`);

@@ -3,7 +3,7 @@
 // `mock.engine`, as the server's own code does.
 import { DEMO_PASSWORD, type MockApi } from '@casekit/mocks';
 import { startMockWorker, type MockWorker, type MockWorkerOptions } from '@casekit/mocks/browser';
-import type { Attachment, Case, Customer, Message } from '@casekit/protocol';
+import type { Attachment, Case, ChannelKind, Customer, Message, RoutingPolicy, RoutingRule } from '@casekit/protocol';
 
 /** One test's mock backend and the worker serving it. */
 export type TestMock = MockWorker;
@@ -70,4 +70,18 @@ export async function upload(mock: MockApi, bytes: Uint8Array, name: string, con
   })();
   const info = await mock.blobs.put({ id, workspaceId: mock.workspaceId, name, contentType, owner, createdAt: new Date().toISOString() }, data);
   return { name: info.name, contentType: info.contentType, size: info.size, url: `/api/v1/uploads/${info.id}` };
+}
+
+/** New cases on `channel` go to a team nobody is in ("night"), so they wait; nobody can serve them, so there is no estimate. */
+export async function casesWait(mock: MockApi, channel: ChannelKind): Promise<void> {
+  const policy: RoutingPolicy = {
+    id: 'default',
+    mode: 'auto',
+    selection: 'least-loaded',
+    sticky: false,
+    widening: [{ afterSeconds: 0, minLevel: 'case', language: false, team: true }],
+    onAgentOffline: 'reassign',
+  };
+  const rule = { name: 'To the night shift', when: { kind: 'channel', in: [channel] }, set: { team: 'night' }, stop: false } as const satisfies RoutingRule;
+  await mock.engine.updateSettings(mock.system, { routing: { policies: { default: policy }, rules: [rule] } });
 }

@@ -72,6 +72,31 @@ describe('casekit-timeline', () => {
     expect(getComputedStyle(last.querySelector('.bubble')!).borderStyle).to.equal('dashed');
   });
 
+  it('says what routing did with a case: who it chose and why, and when it gave a case back', async () => {
+    const el = await mount('cu_maria');
+    const kase = (await storedCases(mock)).find((c) => c.customerId === 'cu_maria')!;
+    const routed = (seq: number, assignee: [string | null, string | null], reason: 'least-loaded' | 'sticky' | 'agent-offline'): CaseEvent => ({
+      seq,
+      workspaceId: kase.workspaceId,
+      at: new Date().toISOString(),
+      actorId: null,
+      caseId: kase.id,
+      customerId: 'cu_maria',
+      type: 'case.updated',
+      data: { case: kase, changes: { assigneeId: assignee }, routing: { policyId: 'default', reason, step: 0 } },
+    });
+    push(el.client, 'event', routed(1_000_001, [null, 'a_ben'], 'least-loaded'));
+    push(el.client, 'event', routed(1_000_002, ['a_ben', null], 'agent-offline'));
+    push(el.client, 'event', routed(1_000_003, [null, 'a_ada'], 'sticky'));
+    await el.updateComplete;
+    expect(all(el, '[part=change]').slice(-3).map((n) => n.querySelector('span')!.textContent)).to.deep.equal([
+      'Assigned to Ben Okafor by routing (least loaded)',
+      'Returned to the queue: Ben Okafor went offline',
+      'Assigned to Ada Lovelace by routing (their last agent)',
+    ]);
+  });
+
+
   it("shows a bot's handoff with its reason and the fields it collected, the conversation folded away", async () => {
     const el = await mount('cu_maria');
     const kase = (await storedCases(mock)).find((c) => c.customerId === 'cu_maria')!;

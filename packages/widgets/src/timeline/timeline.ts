@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import type { Agent, CaseEvent, DeliveryStatus, Message, MessageHandoff } from '@casekit/protocol';
+import type { Agent, CaseEvent, DeliveryStatus, Message, MessageHandoff, RoutingNote } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { timelineStyles } from './timeline.styles.ts';
 import { ClientController } from '../client-controller.ts';
@@ -24,12 +24,12 @@ const REASON_PAGES = 10;
 /** Events the timeline draws; the rest (customer and presence changes) are left out. */
 const SHOWN = new Set<CaseEvent['type']>(['message.created', 'case.created', 'case.updated']);
 /** Fields of `case.updated` changes worth a line in the timeline. */
-const CHANGE_FIELDS = ['status', 'priority', 'assigneeId', 'tags'] as const;
+const CHANGE_FIELDS = ['status', 'priority', 'assigneeId', 'team', 'tags'] as const;
 
 /**
  * Everything that happened with a customer, across cases and channels, oldest at the top and
  * newest at the bottom: messages, internal notes (styled apart) and status, priority,
- * assignment and tag changes. Scrolling to the top loads earlier history; new events arrive live.
+ * assignment, team and tag changes, and what routing did ("Assigned to Ann by routing (least loaded)"). Scrolling to the top loads earlier history; new events arrive live.
  * Replies show how far delivery got (queued, sent, delivered, read); one the provider did not
  * deliver says "Not delivered" with the provider's reason (its code in the tooltip) and a
  * "Send again" button, after which it moves through queued and sent again as the statuses arrive.
@@ -406,11 +406,19 @@ export class CasekitTimeline extends LitElement {
         return after
           ? this.t('timeline.change.assignee', { actor, to: this.actorName(String(after)) })
           : this.t('timeline.change.unassigned', { actor });
+      case 'team':
+        return after ? this.t('timeline.change.team', { actor, to: String(after) }) : this.t('timeline.change.noTeam', { actor });
       case 'tags':
         return this.t('timeline.change.tags', { actor, to: Array.isArray(after) && after.length ? after.join(', ') : '–' });
       default:
         return this.t('timeline.change.other', { actor, field });
     }
+  }
+
+  /** What routing did with a case's assignee, and why: "Assigned to Ann by routing (least loaded)". */
+  private describeRouting(routing: RoutingNote, before: unknown, after: unknown): string {
+    if (routing.reason === 'agent-offline') return this.t('timeline.routing.released', { name: this.actorName(before ? String(before) : null) });
+    return this.t('timeline.routing.assigned', { name: this.actorName(after ? String(after) : null), reason: this.t(`timeline.routing.${routing.reason}`) });
   }
 
   private renderEvent(e: CaseEvent) {
@@ -423,8 +431,10 @@ export class CasekitTimeline extends LitElement {
         </div>`;
       case 'case.updated': {
         const actor = this.actorName(e.actorId);
+        const routing = e.data.routing;
         const lines = CHANGE_FIELDS.filter((f) => f in e.data.changes).map((f) => {
           const [before, after] = e.data.changes[f]!;
+          if (routing && f === 'assigneeId') return this.describeRouting(routing, before, after);
           return this.describeChange(f, before, after, actor);
         });
         if (!lines.length) return nothing;

@@ -114,6 +114,9 @@ export const workbenchStyles = css`
     min-block-size: 0;
   }
   .inbox-foot {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
     padding: 8px 10px;
     border-block-start: 1px solid var(--_border);
     border-inline-end: 1px solid var(--_border);

@@ -6,6 +6,7 @@ import type { CasekitInbox } from '../inbox/inbox.ts';
 import { axeViolations, cleanup, fixture, HOSTILE_CSS, injectCss, until } from '../internal/test-helpers.ts';
 import { agentClient, startMockApi, storedCase } from '../internal/mock-api.ts';
 import { currentAgent } from '../internal/agents.ts';
+import { CaseSelectEvent } from '../events.ts';
 
 describe('casekit-workbench', () => {
   let mock: Awaited<ReturnType<typeof startMockApi>>;
@@ -133,12 +134,45 @@ describe('casekit-workbench', () => {
     await until(() => visible(el, '.inbox'), 'back to the inbox');
   });
 
-  it('gives agents who are not admins no channel settings', async () => {
+  it('gives agents who are not admins no channel settings and no live queue', async () => {
     const el = await mount(1280, 'ben@northwind.example');
     await currentAgent(el.client!);
     await el.updateComplete;
     expect(el['canEditChannels']).to.equal(false);
     expect(el.shadowRoot!.querySelector('[part=settings-button]')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part=queue-button]')).to.equal(null);
+  });
+
+  it('lets admins open the routing settings, and returns focus to the button on close', async () => {
+    const el = await mount(1280);
+    const open = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=routing-button]'), 'the routing button');
+    open.click();
+    const routing = await until(() => el.shadowRoot!.querySelector('casekit-routing-settings'), 'routing open');
+    await until(() => routing.shadowRoot!.querySelector('[part=form]'), 'routing loaded');
+    expect(el.shadowRoot!.querySelector('.main')!.getAttribute('aria-label')).to.equal('Routing');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.close')!.click();
+    await until(() => !el.shadowRoot!.querySelector('casekit-routing-settings'), 'closed');
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('routing-button');
+  });
+
+  it('opens the live queue for a supervisor, and a case chosen in it opens in place', async () => {
+    const el = await mount(1280, 'chloe@northwind.example');
+    const open = await until(() => el.shadowRoot!.querySelector<HTMLButtonElement>('[part=queue-button]'), 'the queue button');
+    expect(el.shadowRoot!.querySelector('[part=settings-button]'), 'channel settings stay with admins').to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part=routing-button]'), 'so does routing').to.equal(null);
+    expect(open.textContent!.trim()).to.equal('Live queue');
+    open.click();
+    const queue = await until(() => el.shadowRoot!.querySelector('casekit-queue'), 'queue open');
+    await until(() => queue.shadowRoot!.querySelector('[part=list]'), 'queue loaded');
+    expect(open.getAttribute('aria-pressed')).to.equal('true');
+    expect(el.shadowRoot!.activeElement?.id).to.equal('wb-panel-title');
+    expect(el.shadowRoot!.querySelector('.main')!.getAttribute('aria-label')).to.equal('Live queue');
+    expect(await axeViolations(el)).to.deep.equal([]);
+
+    const [kase] = (await el.client!.listCases({ limit: 1 })).items;
+    queue.dispatchEvent(new CaseSelectEvent(kase!));
+    await until(() => el.shadowRoot!.querySelector('casekit-composer'), 'the case opens');
+    expect(el.shadowRoot!.querySelector('casekit-queue')).to.equal(null);
   });
 
   it('keeps its layout under hostile page CSS', async () => {

@@ -46,6 +46,17 @@ export class SignedOutEvent extends Event {
   }
 }
 
+/** What the workbench shows in place of the case, each element loaded on first use. */
+type Panel = 'settings' | 'agents' | 'queue' | 'routing';
+
+/** Each panel's title, the label of its close button and the part of the button that opened it (focused on close). */
+const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey; opener: string }> = {
+  settings: { title: 'workbench.settings', close: 'workbench.closeSettings', opener: 'settings-button' },
+  agents: { title: 'workbench.agents', close: 'workbench.closeAgents', opener: 'account-button' },
+  queue: { title: 'workbench.queue', close: 'workbench.closeQueue', opener: 'queue-button' },
+  routing: { title: 'workbench.routing', close: 'workbench.closeRouting', opener: 'routing-button' },
+};
+
 /** Error codes that mean the sign-in has ended and only signing in again helps. */
 const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
 
@@ -54,7 +65,9 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * case details, in one element. Three columns on a wide page, tabs on a medium one, and one pane
  * at a time in a side panel down to about 360px. Provides the agent client to everything inside.
  * Admins also get a "Channel settings" button under the inbox, which opens
- * `<casekit-channel-settings>` in place of the case.
+ * `<casekit-channel-settings>` in place of the case, and a "Routing" button for
+ * `<casekit-routing-settings>`; supervisors and admins a "Live queue" button,
+ * which opens `<casekit-queue>` there (choosing a case in it opens the case).
  *
  * The header holds the agent's presence (online, away, offline: stored on the server and shown
  * to the other agents) and an account menu: change password, sign out (the token is revoked on
@@ -77,6 +90,8 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * @csspart main - The conversation column.
  * @csspart side - The case details column.
  * @csspart settings-button - "Channel settings", under the inbox (admins).
+ * @csspart queue-button - "Live queue", under the inbox (supervisors and admins).
+ * @csspart routing-button - "Routing", under the inbox (admins).
  * @csspart header - The top bar with presence and the account menu.
  * @csspart presence - The presence select.
  * @csspart account-button - The button that opens the account menu.
@@ -109,8 +124,8 @@ export class CasekitWorkbench extends LitElement {
 
   @state() private accessor current: Case | undefined;
   @state() private accessor tab: 'conversation' | 'details' = 'conversation';
-  /** The cases, or the channel settings or the agents (admins) in place of the open case. */
-  @state() private accessor view: 'cases' | 'settings' | 'agents' = 'cases';
+  /** The cases, or the channel settings, the agents (admins) or the live queue (supervisors) in place of the open case. */
+  @state() private accessor view: 'cases' | Panel = 'cases';
   /** Whether the signed-in agent may change channels (admins). */
   @state() private accessor canEditChannels = false;
   @state() private accessor signInError = '';
@@ -309,7 +324,7 @@ export class CasekitWorkbench extends LitElement {
    * Shows an admin panel in place of the case, its element loaded on first use: only admins open
    * them, so agents' pages never carry them.
    */
-  private showPanel(view: 'settings' | 'agents', load: () => Promise<unknown>): void {
+  private showPanel(view: Panel, load: () => Promise<unknown>): void {
     void load()
       .then(() => {
         this.view = view;
@@ -331,21 +346,37 @@ export class CasekitWorkbench extends LitElement {
     this.showPanel('settings', () => import('../channel-settings/channel-settings.ts'));
   }
 
-  /** Goes back from the channel settings or the agents to the case (or the inbox). */
+  /** Opens the routing settings in place of the case (admins). */
+  openRouting(): void {
+    this.showPanel('routing', () => import('../routing-settings/routing-settings.ts'));
+  }
+
+  /** Opens the live queue in place of the case (supervisors and admins). */
+  openQueue(): void {
+    this.showPanel('queue', () => import('../queue/queue.ts'));
+  }
+
+  /** Goes back from the channel settings, the agents or the live queue to the case (or the inbox). */
   closeSettings(): void {
     const from = this.view;
     this.view = 'cases';
-    const back = from === 'agents' ? '[part=account-button]' : '[part=settings-button]';
+    const back = from === 'cases' ? '[part=settings-button]' : `[part=${PANEL_TEXT[from].opener}]`;
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(back)?.focus());
   }
 
-  private renderPanel() {
-    const agents = this.view === 'agents';
+  private renderPanel(view: Panel) {
+    const { title, close } = PANEL_TEXT[view];
     return html`<div class="bar">
-        <h2 id="wb-panel-title" tabindex="-1">${this.t(agents ? 'workbench.agents' : 'workbench.settings')}</h2>
-        <button class="close" type="button" aria-label=${this.t(agents ? 'workbench.closeAgents' : 'workbench.closeSettings')} @click=${this.closeSettings}>${icons.close}</button>
+        <h2 id="wb-panel-title" tabindex="-1">${this.t(title)}</h2>
+        <button class="close" type="button" aria-label=${this.t(close)} @click=${this.closeSettings}>${icons.close}</button>
       </div>
-      ${agents ? html`<casekit-agents .theme=${this.theme}></casekit-agents>` : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
+      ${view === 'agents'
+        ? html`<casekit-agents .theme=${this.theme}></casekit-agents>`
+        : view === 'queue'
+          ? html`<casekit-queue .theme=${this.theme} @casekit-case-select=${this.onSelect}></casekit-queue>`
+          : view === 'routing'
+            ? html`<casekit-routing-settings .theme=${this.theme}></casekit-routing-settings>`
+            : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
   }
 
   private renderHeader() {
@@ -454,8 +485,12 @@ export class CasekitWorkbench extends LitElement {
     const kase = this.current;
     const closed = kase?.status === 'closed';
     const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageAgents) : false;
-    const settings = (this.view === 'settings' && this.canEditChannels) || (this.view === 'agents' && isAdmin);
-    const panelTitle = this.t(this.view === 'agents' ? 'workbench.agents' : 'workbench.settings');
+    const seesQueue = this.me ? roleAtLeast(this.me.role, PERMISSIONS.viewQueue) : false;
+    const editsRouting = this.me ? roleAtLeast(this.me.role, PERMISSIONS.updateSettings) : false;
+    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, queue: seesQueue, routing: editsRouting };
+    const panel = this.view !== 'cases' && allowed[this.view] ? this.view : undefined;
+    const settings = panel !== undefined;
+    const panelTitle = panel ? this.t(PANEL_TEXT[panel].title) : '';
     return html`<div class="root" lang=${this.locale}>
       ${this.renderHeader()}
       <div class="layout" data-view=${settings ? 'settings' : kase ? 'case' : 'list'} data-tab=${this.tab}>
@@ -466,11 +501,20 @@ export class CasekitWorkbench extends LitElement {
             .selected=${this.selected}
             @casekit-case-select=${this.onSelect}
           ></casekit-inbox>
-          ${this.canEditChannels
+          ${this.canEditChannels || seesQueue || editsRouting
             ? html`<div class="inbox-foot">
-                <button part="settings-button" class="btn settings-button" type="button" aria-pressed=${settings && this.view === 'settings' ? 'true' : 'false'} @click=${() => (settings && this.view === 'settings' ? this.closeSettings() : this.openSettings())}>
-                  ${icons.settings}${this.t('workbench.settings')}
-                </button>
+                ${seesQueue
+                  ? html`<button part="queue-button" class="btn settings-button" type="button" aria-pressed=${panel === 'queue' ? 'true' : 'false'}
+                      @click=${() => (panel === 'queue' ? this.closeSettings() : this.openQueue())}>${icons.queue}${this.t('workbench.queue')}</button>`
+                  : nothing}
+                ${editsRouting
+                  ? html`<button part="routing-button" class="btn settings-button" type="button" aria-pressed=${panel === 'routing' ? 'true' : 'false'}
+                      @click=${() => (panel === 'routing' ? this.closeSettings() : this.openRouting())}>${icons.route}${this.t('workbench.routing')}</button>`
+                  : nothing}
+                ${this.canEditChannels
+                  ? html`<button part="settings-button" class="btn settings-button" type="button" aria-pressed=${panel === 'settings' ? 'true' : 'false'}
+                      @click=${() => (panel === 'settings' ? this.closeSettings() : this.openSettings())}>${icons.settings}${this.t('workbench.settings')}</button>`
+                  : nothing}
               </div>`
             : nothing}
         </div>
@@ -479,7 +523,7 @@ export class CasekitWorkbench extends LitElement {
           class="main"
           aria-label=${settings ? panelTitle : kase ? `#${kase.number} ${kase.subject}` : this.t('case.none')}
         >
-          ${settings ? this.renderPanel() : nothing}
+          ${panel ? this.renderPanel(panel) : nothing}
           ${kase
             ? html`<div class="bar" ?hidden=${settings}>
                   <button class="back" type="button" aria-label=${this.t('workbench.back')} @click=${this.back}>${icons.back}</button>
