@@ -192,4 +192,12 @@ export const caseStyles = css`
     /* Long values break between words, and inside one only where nothing else fits. */
     overflow-wrap: break-word;
   }
+  .sla {
+    list-style: none;
+    margin: 8px 0 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
 `;
