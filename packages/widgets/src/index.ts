@@ -10,6 +10,9 @@ export { CasekitCase } from './case/case.ts';
 export { CasekitChannelSettings } from './channel-settings/channel-settings.ts';
 export { CasekitAgents, AgentSavedEvent } from './agents/agents.ts';
 export { CasekitWorkbench, SignedInEvent, SignedOutEvent } from './workbench/workbench.ts';
+export { CasekitSlaClock } from './sla/sla-clock.ts';
+export type { SlaMetric } from './sla/sla-clock.ts';
+export { CasekitSlaSettings, SlaSettingsSavedEvent } from './sla-settings/sla-settings.ts';
 
 // Events
 export {

@@ -182,6 +182,8 @@ const agentMessagesEn = {
   'sla.metAt': 'Met {time}',
   'sla.breachedAt': 'Breached {time}',
   'sla.breachNotice': '{metric} target breached on this case.',
+  'workbench.sla': 'SLA policies',
+  'workbench.closeSla': 'Close SLA policies',
 };
 
 /** Keys of the AgentMessage strings. */
@@ -368,6 +370,8 @@ const agentMessagesEs: Record<AgentMessageKey, string> = {
   'sla.metAt': 'Cumplido el {time}',
   'sla.breachedAt': 'Incumplido el {time}',
   'sla.breachNotice': 'Objetivo incumplido en este caso: {metric}.',
+  'workbench.sla': 'Políticas de SLA',
+  'workbench.closeSla': 'Cerrar las políticas de SLA',
 };
 
 registerMessages('en', agentMessagesEn);

@@ -49,7 +49,7 @@ function urgency(clock: SlaClock, now: number): number {
 }
 
 /** The metric whose clock needs an answer soonest, or undefined when no clock runs, waits or breached. */
-export function mostUrgentMetric(sla: CaseSla, now = Date.now()): SlaMetric | undefined {
+function mostUrgentMetric(sla: CaseSla, now = Date.now()): SlaMetric | undefined {
   let best: SlaMetric | undefined;
   let bestScore = Infinity;
   for (const metric of SLA_METRICS) {

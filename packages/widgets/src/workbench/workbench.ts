@@ -59,7 +59,7 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * The header holds the agent's presence (online, away, offline: stored on the server and shown
  * to the other agents) and an account menu: change password, sign out (the token is revoked on
  * the server, then the sign-in form shows), and for admins "Agents", which opens
- * `<casekit-agents>` in place of the case. When the server ends the sign-in (the agent was
+ * `<casekit-agents>` in place of the case, and "SLA policies", which opens `<casekit-sla-settings>`. When the server ends the sign-in (the agent was
  * deactivated or signed out elsewhere), the sign-in form shows with the reason.
  *
  * @example
@@ -110,7 +110,7 @@ export class CasekitWorkbench extends LitElement {
   @state() private accessor current: Case | undefined;
   @state() private accessor tab: 'conversation' | 'details' = 'conversation';
   /** The cases, or the channel settings or the agents (admins) in place of the open case. */
-  @state() private accessor view: 'cases' | 'settings' | 'agents' = 'cases';
+  @state() private accessor view: 'cases' | 'settings' | 'agents' | 'sla' = 'cases';
   /** Whether the signed-in agent may change channels (admins). */
   @state() private accessor canEditChannels = false;
   @state() private accessor signInError = '';
@@ -309,7 +309,7 @@ export class CasekitWorkbench extends LitElement {
    * Shows an admin panel in place of the case, its element loaded on first use: only admins open
    * them, so agents' pages never carry them.
    */
-  private showPanel(view: 'settings' | 'agents', load: () => Promise<unknown>): void {
+  private showPanel(view: 'settings' | 'agents' | 'sla', load: () => Promise<unknown>): void {
     void load()
       .then(() => {
         this.view = view;
@@ -331,15 +331,28 @@ export class CasekitWorkbench extends LitElement {
     this.showPanel('settings', () => import('../channel-settings/channel-settings.ts'));
   }
 
-  /** Goes back from the channel settings or the agents to the case (or the inbox). */
+  /** Opens the SLA policies and business hours (admins) in place of the case. */
+  openSla(): void {
+    this.menuOpen = false;
+    this.showPanel('sla', () => import('../sla-settings/sla-settings.ts'));
+  }
+
+  /** Goes back from the channel settings, the agents or the SLA settings to the case (or the inbox). */
   closeSettings(): void {
     const from = this.view;
     this.view = 'cases';
-    const back = from === 'agents' ? '[part=account-button]' : '[part=settings-button]';
+    const back = from === 'agents' || from === 'sla' ? '[part=account-button]' : '[part=settings-button]';
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(back)?.focus());
   }
 
   private renderPanel() {
+    if (this.view === 'sla') {
+      return html`<div class="bar">
+          <h2 id="wb-panel-title" tabindex="-1">${this.t('workbench.sla')}</h2>
+          <button class="close" type="button" aria-label=${this.t('workbench.closeSla')} @click=${this.closeSettings}>${icons.close}</button>
+        </div>
+        <casekit-sla-settings .theme=${this.theme}></casekit-sla-settings>`;
+    }
     const agents = this.view === 'agents';
     return html`<div class="bar">
         <h2 id="wb-panel-title" tabindex="-1">${this.t(agents ? 'workbench.agents' : 'workbench.settings')}</h2>
@@ -381,6 +394,7 @@ export class CasekitWorkbench extends LitElement {
         <div part="account-menu" id="wb-account-menu" class="menu" ?hidden=${!this.menuOpen}>
           <button class="btn" type="button" @click=${this.openPasswordDialog}>${this.t('workbench.changePassword')}</button>
           ${isAdmin ? html`<button class="btn" type="button" aria-pressed=${this.view === 'agents' ? 'true' : 'false'} @click=${this.openAgents}>${this.t('workbench.agents')}</button>` : nothing}
+          ${roleAtLeast(me.role, PERMISSIONS.updateSettings) ? html`<button class="btn" type="button" aria-pressed=${this.view === 'sla' ? 'true' : 'false'} @click=${this.openSla}>${this.t('workbench.sla')}</button>` : nothing}
           <button class="btn" type="button" @click=${this.signOut}>${this.t('workbench.signOut')}</button>
         </div>
       </div>
@@ -454,8 +468,9 @@ export class CasekitWorkbench extends LitElement {
     const kase = this.current;
     const closed = kase?.status === 'closed';
     const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageAgents) : false;
-    const settings = (this.view === 'settings' && this.canEditChannels) || (this.view === 'agents' && isAdmin);
-    const panelTitle = this.t(this.view === 'agents' ? 'workbench.agents' : 'workbench.settings');
+    const canSla = this.me ? roleAtLeast(this.me.role, PERMISSIONS.updateSettings) : false;
+    const settings = (this.view === 'settings' && this.canEditChannels) || (this.view === 'agents' && isAdmin) || (this.view === 'sla' && canSla);
+    const panelTitle = this.t(this.view === 'agents' ? 'workbench.agents' : this.view === 'sla' ? 'workbench.sla' : 'workbench.settings');
     return html`<div class="root" lang=${this.locale}>
       ${this.renderHeader()}
       <div class="layout" data-view=${settings ? 'settings' : kase ? 'case' : 'list'} data-tab=${this.tab}>
