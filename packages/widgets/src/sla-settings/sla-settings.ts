@@ -149,7 +149,7 @@ function fromDraft(draft: Draft): SlaSettingsInput {
         id: p.id.trim(),
         ...(p.calendarId ? { calendarId: p.calendarId } : {}),
         targets,
-        ...(p.warn === 'seconds' ? { warnBeforeSeconds: secondsOf(p.warnBefore) ?? 0 } : {}),
+        ...(p.warn === 'seconds' && secondsOf(p.warnBefore) !== undefined ? { warnBeforeSeconds: secondsOf(p.warnBefore) } : {}),
         ...(p.warn === 'fraction' ? { warnBeforeFraction: Number(p.warnPercent) / 100 } : {}),
         ...(Object.keys(escalation).length ? { escalation } : {}),
       };

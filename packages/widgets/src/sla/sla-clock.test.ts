@@ -123,6 +123,18 @@ describe('casekit-sla-clock', () => {
     expect(part(el)).to.equal(null);
   });
 
+  it('carries on counting after it is moved in the page, as list rows are', async () => {
+    const el = await mount(slaOf({ firstResponse: running(20 * MIN + 40) }), 'metric="firstResponse"');
+    const host = el.parentElement!;
+    el.remove();
+    now += 5 * MIN;
+    host.append(el);
+    await el.updateComplete;
+    expect(shown(el)).to.equal('16 min left');
+    now += 40;
+    await until(() => shown(el) === '15 min left', 'ticking again');
+  });
+
   it('speaks the reader’s language', async () => {
     const el = await mount(slaOf({ firstResponse: running(32 * MIN) }), 'metric="firstResponse" show-label', 'es');
     expect(shown(el)).to.equal('Primera respuesta Quedan 32 min');

@@ -124,6 +124,8 @@ export class CasekitSlaClock extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.locale = resolveLang(this);
+    // Moved in the page (a list re-ordering its rows): draw the time now and start counting again.
+    if (this.hasUpdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {

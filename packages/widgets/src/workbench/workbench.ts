@@ -59,8 +59,9 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * The header holds the agent's presence (online, away, offline: stored on the server and shown
  * to the other agents) and an account menu: change password, sign out (the token is revoked on
  * the server, then the sign-in form shows), and for admins "Agents", which opens
- * `<casekit-agents>` in place of the case, and "SLA policies", which opens `<casekit-sla-settings>`. When the server ends the sign-in (the agent was
- * deactivated or signed out elsewhere), the sign-in form shows with the reason.
+ * `<casekit-agents>` in place of the case, and "SLA policies", which opens `<casekit-sla-settings>`.
+ * When the server ends the sign-in (the agent was deactivated or signed out elsewhere), the
+ * sign-in form shows with the reason.
  *
  * @example
  * <casekit-workbench base-url="https://casekit.example.com" token="…"></casekit-workbench>
