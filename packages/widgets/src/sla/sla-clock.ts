@@ -6,7 +6,7 @@ import { themeStyles } from '../internal/theme.ts';
 import { slaClockStyles } from './sla-clock.styles.ts';
 import { resolveLang, translate } from '../i18n.ts';
 import '../internal/messages-agent.ts';
-import { formatFull } from '../internal/format.ts';
+import { formatFull, formatMinutes } from '../internal/format.ts';
 import * as icons from '../internal/icons.ts';
 
 /** One of a case's three SLA clocks. */
@@ -57,32 +57,6 @@ function mostUrgentMetric(sla: CaseSla, now = Date.now()): SlaMetric | undefined
     if (score < bestScore) [best, bestScore] = [metric, score];
   }
   return best;
-}
-
-const unitFormats = new Map<string, Intl.NumberFormat>();
-function unit(n: number, name: 'minute' | 'hour' | 'day', lang: string): string {
-  const key = `${lang}|${name}`;
-  let f = unitFormats.get(key);
-  if (!f) {
-    try {
-      f = new Intl.NumberFormat(lang, { style: 'unit', unit: name, unitDisplay: 'short' });
-    } catch {
-      f = new Intl.NumberFormat('en', { style: 'unit', unit: name, unitDisplay: 'short' });
-    }
-    unitFormats.set(key, f);
-  }
-  return f.format(n);
-}
-
-/** `32 min`, `2 hr 5 min`, `3 days 4 hr` in the reader's language, from whole minutes. */
-function formatMinutes(minutes: number, lang: string): string {
-  if (minutes < 60) return unit(minutes, 'minute', lang);
-  if (minutes < 24 * 60) {
-    const [h, m] = [Math.floor(minutes / 60), minutes % 60];
-    return m ? `${unit(h, 'hour', lang)} ${unit(m, 'minute', lang)}` : unit(h, 'hour', lang);
-  }
-  const [d, h] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60)];
-  return h ? `${unit(d, 'day', lang)} ${unit(h, 'hour', lang)}` : unit(d, 'day', lang);
 }
 
 /**
