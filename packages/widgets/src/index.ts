@@ -12,6 +12,9 @@ export { CasekitAgents, AgentSavedEvent } from './agents/agents.ts';
 export { CasekitQueue } from './queue/queue.ts';
 export { CasekitRoutingSettings, RoutingSavedEvent } from './routing-settings/routing-settings.ts';
 export { CasekitWorkbench, SignedInEvent, SignedOutEvent } from './workbench/workbench.ts';
+export { CasekitSlaClock } from './sla/sla-clock.ts';
+export type { SlaMetric } from './sla/sla-clock.ts';
+export { CasekitSlaSettings, SlaSettingsSavedEvent } from './sla-settings/sla-settings.ts';
 
 // Events
 export {

@@ -215,4 +215,12 @@ export const caseStyles = css`
   .help {
     font-size: 0.84em;
   }
+  .sla {
+    list-style: none;
+    margin: 8px 0 0;
+    padding: 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
 `;

@@ -19,6 +19,10 @@ import { channelIcon } from '../internal/channel-icons.ts';
 import * as icons from '../internal/icons.ts';
 import { CASE_TRANSITIONS, PRIORITIES } from '../internal/labels.ts';
 import { CaseChangedEvent, CaseChangeRequestEvent } from '../events.ts';
+import { SLA_METRICS } from '@casekit/protocol';
+import type { CaseEvent } from '@casekit/protocol';
+import '../sla/sla-clock.ts';
+import type { SlaMetric } from '../sla/sla-clock.ts';
 
 type CaseChange = Omit<CaseUpdateRequest, 'version'>;
 
@@ -34,6 +38,7 @@ type CaseChange = Omit<CaseUpdateRequest, 'version'>;
  * @event casekit-case-changed - A change was saved; `event.case`.
  *
  * @csspart header - Case number and subject.
+ * @csspart sla - The case's three SLA clocks under the subject; a breach announced for the case flashes its clock and is said politely.
  * @csspart fields - Status, priority, assignee and tags.
  * @csspart supervisor - Take over and transfer to a team (supervisors).
  * @csspart customer - The customer profile.
@@ -62,8 +67,12 @@ export class CasekitCase extends LitElement {
   @state() private accessor saving = false;
   @state() private accessor notice = '';
   @state() private accessor locale = 'en';
+  /** The clock whose breach was just announced, drawn to the eye for a moment. */
+  @state() private accessor slaFlash: SlaMetric | undefined;
+  @state() private accessor slaAnnouncement = '';
 
   private loadToken = 0;
+  private flashTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly conn = new ClientController<AgentClient>(this, {
     client: () => this.client ?? this.contextClient,
@@ -72,6 +81,7 @@ export class CasekitCase extends LitElement {
       customer: (c: Customer) => {
         if (this.detail && c.id === this.detail.customer.id) this.detail = { ...this.detail, customer: c };
       },
+      event: (e: CaseEvent) => this.onSlaEvent(e),
     },
     attached: (client) => {
       void agentDirectory(client).then((a) => (this.agents = a));
@@ -112,6 +122,20 @@ export class CasekitCase extends LitElement {
     } finally {
       if (token === this.loadToken) this.loading = false;
     }
+  }
+
+  /** A breach of the open case's clock: said politely and flashed; the clocks come with the `case.updated` after it. */
+  private onSlaEvent(e: CaseEvent): void {
+    if (e.type !== 'case.sla' || e.data.kind !== 'breach' || e.caseId !== this.detail?.case.id) return;
+    this.slaAnnouncement = this.t('sla.breachNotice', { metric: this.t(`sla.${e.data.metric}`) });
+    this.slaFlash = e.data.metric;
+    clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => (this.slaFlash = undefined), 4000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.flashTimer);
   }
 
   private onCase(c: Case): void {
@@ -292,6 +316,14 @@ export class CasekitCase extends LitElement {
           ${kase.channels.map((k) => html`<span title=${this.t(`channel.${k}` as MessageKey)}>${channelIcon(k)}</span>`)}
         </div>
         <h2>${kase.subject || '—'}</h2>
+        ${kase.sla
+          ? html`<ul part="sla" class="sla" aria-label=${this.t('sla.label')}>
+              ${SLA_METRICS.map(
+                (metric) => html`<li><casekit-sla-clock .theme=${this.theme} .sla=${kase.sla} metric=${metric} show-label ?flash=${this.slaFlash === metric}></casekit-sla-clock></li>`,
+              )}
+            </ul>`
+          : nothing}
+        <div class="visually-hidden" role="status">${this.slaAnnouncement}</div>
       </header>
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
       ${this.renderFields(kase)} ${this.renderSupervisor(kase)} ${this.renderCustomer(detail.customer)}

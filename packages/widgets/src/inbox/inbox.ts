@@ -20,6 +20,7 @@ import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts'
 import { CaseSelectEvent } from '../events.ts';
 import { agentDirectory } from '../internal/agents.ts';
 import { customerName } from '../internal/profile.ts';
+import '../sla/sla-clock.ts';
 
 /** What the inbox is filtered by; empty fields do not filter. */
 export interface InboxFilter {
@@ -91,6 +92,7 @@ export function matchesFilter(kase: Case, filter: InboxFilter, myId: string | nu
  * @csspart row - One case row; also `row-selected` and `row-unread`.
  * @csspart customer - The customer's name in a row.
  * @csspart unread - The new-activity dot.
+ * @csspart sla - A row's most urgent SLA clock (`<casekit-sla-clock>`), while one runs or breached.
  *
  * @cssproperty --casekit-inbox-row-height - Row height; must match the `row-height` property (default 76px).
  * @cssproperty --casekit-color-accent - Selection and unread colour.
@@ -550,6 +552,7 @@ export class CasekitInbox extends LitElement {
           : nothing}${kase.preview}</span>
       <span class="assignee" title=${assignee?.name ?? this.t('case.unassigned')} aria-hidden="true">${assignee ? initials(assignee.name) : '–'}</span>
       <span class="chips">
+        ${kase.sla ? html`<casekit-sla-clock part="sla" compact .theme=${this.theme} .sla=${kase.sla}></casekit-sla-clock>` : nothing}
         <span class="chip status-${kase.status}">${status}</span>
         ${kase.priority === 'high' || kase.priority === 'urgent'
           ? html`<span class="chip priority-${kase.priority}">${this.t(`case.priority.${kase.priority}`)}</span>`

@@ -86,3 +86,18 @@ export function formatElapsed(seconds: number): string {
   const minutes = Math.floor((s % 3600) / 60);
   return hours ? `${hours}:${two(minutes)}:${two(s % 60)}` : `${minutes}:${two(s % 60)}`;
 }
+
+const unitFormats = new Map<string, Intl.NumberFormat>();
+const unit = (n: number, name: 'minute' | 'hour' | 'day', lang: string) =>
+  perLanguage(unitFormats, `${lang}|${name}`, (key) => new Intl.NumberFormat(key.split('|')[0], { style: 'unit', unit: name, unitDisplay: 'short' })).format(n);
+
+/** `32 min`, `2 hr 5 min`, `3 days 4 hr`: whole minutes as a short duration in the reader's language. */
+export function formatMinutes(minutes: number, lang: string): string {
+  if (minutes < 60) return unit(minutes, 'minute', lang);
+  if (minutes < 24 * 60) {
+    const [h, m] = [Math.floor(minutes / 60), minutes % 60];
+    return m ? `${unit(h, 'hour', lang)} ${unit(m, 'minute', lang)}` : unit(h, 'hour', lang);
+  }
+  const [d, h] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60)];
+  return h ? `${unit(d, 'day', lang)} ${unit(h, 'hour', lang)}` : unit(d, 'day', lang);
+}

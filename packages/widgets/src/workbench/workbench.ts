@@ -47,7 +47,7 @@ export class SignedOutEvent extends Event {
 }
 
 /** What the workbench shows in place of the case, each element loaded on first use. */
-type Panel = 'settings' | 'agents' | 'queue' | 'routing';
+type Panel = 'settings' | 'agents' | 'queue' | 'routing' | 'sla';
 
 /** Each panel's title, the label of its close button and the part of the button that opened it (focused on close). */
 const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey; opener: string }> = {
@@ -55,6 +55,7 @@ const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey; opener: 
   agents: { title: 'workbench.agents', close: 'workbench.closeAgents', opener: 'account-button' },
   queue: { title: 'workbench.queue', close: 'workbench.closeQueue', opener: 'queue-button' },
   routing: { title: 'workbench.routing', close: 'workbench.closeRouting', opener: 'routing-button' },
+  sla: { title: 'workbench.sla', close: 'workbench.closeSla', opener: 'account-button' },
 };
 
 /** Error codes that mean the sign-in has ended and only signing in again helps. */
@@ -72,8 +73,9 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * The header holds the agent's presence (online, away, offline: stored on the server and shown
  * to the other agents) and an account menu: change password, sign out (the token is revoked on
  * the server, then the sign-in form shows), and for admins "Agents", which opens
- * `<casekit-agents>` in place of the case. When the server ends the sign-in (the agent was
- * deactivated or signed out elsewhere), the sign-in form shows with the reason.
+ * `<casekit-agents>` in place of the case, and "SLA policies", which opens `<casekit-sla-settings>`.
+ * When the server ends the sign-in (the agent was deactivated or signed out elsewhere), the
+ * sign-in form shows with the reason.
  *
  * @example
  * <casekit-workbench base-url="https://casekit.example.com" token="…"></casekit-workbench>
@@ -356,7 +358,13 @@ export class CasekitWorkbench extends LitElement {
     this.showPanel('queue', () => import('../queue/queue.ts'));
   }
 
-  /** Goes back from the channel settings, the agents or the live queue to the case (or the inbox). */
+  /** Opens the SLA policies and business hours (admins) in place of the case. */
+  openSla(): void {
+    this.menuOpen = false;
+    this.showPanel('sla', () => import('../sla-settings/sla-settings.ts'));
+  }
+
+  /** Goes back from a panel (channel settings, agents, live queue, routing, SLA) to the case (or the inbox). */
   closeSettings(): void {
     const from = this.view;
     this.view = 'cases';
@@ -376,7 +384,9 @@ export class CasekitWorkbench extends LitElement {
           ? html`<casekit-queue .theme=${this.theme} @casekit-case-select=${this.onSelect}></casekit-queue>`
           : view === 'routing'
             ? html`<casekit-routing-settings .theme=${this.theme}></casekit-routing-settings>`
-            : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
+            : view === 'sla'
+              ? html`<casekit-sla-settings .theme=${this.theme}></casekit-sla-settings>`
+              : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
   }
 
   private renderHeader() {
@@ -412,6 +422,7 @@ export class CasekitWorkbench extends LitElement {
         <div part="account-menu" id="wb-account-menu" class="menu" ?hidden=${!this.menuOpen}>
           <button class="btn" type="button" @click=${this.openPasswordDialog}>${this.t('workbench.changePassword')}</button>
           ${isAdmin ? html`<button class="btn" type="button" aria-pressed=${this.view === 'agents' ? 'true' : 'false'} @click=${this.openAgents}>${this.t('workbench.agents')}</button>` : nothing}
+          ${roleAtLeast(me.role, PERMISSIONS.updateSettings) ? html`<button class="btn" type="button" aria-pressed=${this.view === 'sla' ? 'true' : 'false'} @click=${this.openSla}>${this.t('workbench.sla')}</button>` : nothing}
           <button class="btn" type="button" @click=${this.signOut}>${this.t('workbench.signOut')}</button>
         </div>
       </div>
@@ -487,7 +498,7 @@ export class CasekitWorkbench extends LitElement {
     const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageAgents) : false;
     const seesQueue = this.me ? roleAtLeast(this.me.role, PERMISSIONS.viewQueue) : false;
     const editsRouting = this.me ? roleAtLeast(this.me.role, PERMISSIONS.updateSettings) : false;
-    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, queue: seesQueue, routing: editsRouting };
+    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, queue: seesQueue, routing: editsRouting, sla: editsRouting };
     const panel = this.view !== 'cases' && allowed[this.view] ? this.view : undefined;
     const settings = panel !== undefined;
     const panelTitle = panel ? this.t(PANEL_TEXT[panel].title) : '';
