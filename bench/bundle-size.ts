@@ -123,7 +123,8 @@ async function withEsbuild(page: (typeof PAGES)[number]): Promise<string> {
     metafile: true,
     logLevel: 'error',
   });
-  const [entry] = Object.entries(result.metafile.outputs).find(([, out]) => out.entryPoint)!;
+  // The page's own output: with splitting, every dynamically imported module is an entry point too.
+  const [entry] = Object.entries(result.metafile.outputs).find(([, out]) => out.entryPoint === `${page.name}.js`)!;
   return join(app, entry);
 }
 

@@ -21,8 +21,8 @@ import { CASE_TRANSITIONS, PRIORITIES } from '../internal/labels.ts';
 import { CaseChangedEvent, CaseChangeRequestEvent } from '../events.ts';
 import { SLA_METRICS } from '@casekit/protocol';
 import type { CaseEvent } from '@casekit/protocol';
-import '../sla/sla-clock.ts';
 import type { SlaMetric } from '../sla/sla-clock.ts';
+import { loadSlaClock } from '../internal/sla-clock-loader.ts';
 
 type CaseChange = Omit<CaseUpdateRequest, 'version'>;
 
@@ -96,6 +96,7 @@ export class CasekitCase extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.detail?.case.sla) loadSlaClock();
     if (changed.has('caseId') && changed.get('caseId') !== undefined) void this.reload();
   }
 

@@ -20,7 +20,7 @@ import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts'
 import { CaseSelectEvent } from '../events.ts';
 import { agentDirectory } from '../internal/agents.ts';
 import { customerName } from '../internal/profile.ts';
-import '../sla/sla-clock.ts';
+import { loadSlaClock } from '../internal/sla-clock-loader.ts';
 
 /** What the inbox is filtered by; empty fields do not filter. */
 export interface InboxFilter {
@@ -196,6 +196,7 @@ export class CasekitInbox extends LitElement {
       else void this.reload();
     }
     if (changed.has('items') || changed.has('rowHeight')) this.computeRange();
+    if ((changed.has('items') || changed.has('cases')) && this.items.some((kase) => kase.sla)) loadSlaClock();
   }
 
   // ---- data ----
