@@ -105,6 +105,7 @@ function bodyOf(draft: Draft) {
  * @csspart list - The table of bots.
  * @csspart row - One bot's row.
  * @csspart form - The form of a new bot or of the bot being edited.
+ * @csspart item - One answer by keyword or one question in a rules bot's form.
  * @csspart credentials - The token and signing secret shown once, with copy buttons.
  * @csspart confirm - The dialog that confirms a new token or a revoked one.
  *
@@ -282,7 +283,7 @@ export class CasekitBots extends LitElement {
   /** A labelled control at `path` (the API's field path without `body.`), its error beside it. */
   private control(path: string, label: string, input: (id: string, invalid: 'true' | 'false', described: string | typeof nothing) => TemplateResult, help?: string) {
     const id = `bot-${path.replaceAll('.', '-')}`;
-    const error = [...this.errors].find(([key]) => key === path || key.startsWith(`${path}.`))?.[1];
+    const error = this.errorUnder(path);
     const described = [help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || nothing;
     return html`<div class="control">
       <label for=${id}>${label}</label>
@@ -320,50 +321,49 @@ export class CasekitBots extends LitElement {
     </div>`;
   }
 
+  /** The server's word on `path` or on anything inside it (`channelIds.0` is under `channelIds`). */
+  private errorUnder(path: string): string | undefined {
+    return [...this.errors].find(([key]) => key === path || key.startsWith(`${path}.`))?.[1];
+  }
+
   private groupError(path: string) {
     const error = this.errors.get(path);
     return error ? html`<p class="field-error">${error}</p>` : nothing;
   }
 
+  /** One list of the rules (answers or questions) in its fieldset: each item with its buttons, then "add". */
+  private renderList<K extends 'faq' | 'fields'>(list: K, keys: { legend: MessageKey; help: MessageKey; item: MessageKey; add: MessageKey }, blank: Draft[K][number], item: (entry: Draft[K][number], i: number) => TemplateResult) {
+    return html`<fieldset class="group">
+      <legend>${this.t(keys.legend)}</legend>
+      <p class="help">${this.t(keys.help)}</p>
+      ${this.groupError(`rules.${list}`)}
+      ${(this.draft[list] as Draft[K][number][]).map((entry, i) => {
+        const name = this.t(keys.item, { n: i + 1 });
+        return html`<fieldset part="item" class="item">
+          <legend>${name}</legend>
+          ${item(entry, i)} ${this.itemButtons(list, i, name)}
+        </fieldset>`;
+      })}
+      <button class="btn" type="button" @click=${() => this.edit((d) => void (d[list] as Draft[K][number][]).push({ ...blank }))}>${this.t(keys.add)}</button>
+    </fieldset>`;
+  }
+
   private renderRules(draft: Draft) {
+    const faq = { legend: 'bots.faq', help: 'bots.faqHelp', item: 'bots.faqN', add: 'bots.addFaq' } as const;
+    const fields = { legend: 'bots.fields', help: 'bots.fieldsHelp', item: 'bots.fieldN', add: 'bots.addField' } as const;
     return html`${this.text('rules.greeting', this.t('bots.greeting'), draft.greeting, (d, v) => (d.greeting = v), { multiline: true, required: true, help: this.t('bots.greetingHelp') })}
-      <fieldset class="group">
-        <legend>${this.t('bots.faq')}</legend>
-        <p class="help">${this.t('bots.faqHelp')}</p>
-        ${this.groupError('rules.faq')}
-        ${draft.faq.map((entry, i) => {
-          const name = this.t('bots.faqN', { n: i + 1 });
-          return html`<fieldset part="faq" class="item">
-            <legend>${name}</legend>
-            ${this.text(`rules.faq.${i}.keywords`, this.t('bots.keywords'), entry.keywords, (d, v) => (d.faq[i]!.keywords = v), { help: this.t('bots.keywordsHelp') })}
-            ${this.text(`rules.faq.${i}.answer`, this.t('bots.answer'), entry.answer, (d, v) => (d.faq[i]!.answer = v), { multiline: true })}
-            ${this.itemButtons('faq', i, name)}
-          </fieldset>`;
-        })}
-        <button class="btn" type="button" @click=${() => this.edit((d) => void d.faq.push({ keywords: '', answer: '' }))}>${this.t('bots.addFaq')}</button>
-      </fieldset>
-      <fieldset class="group">
-        <legend>${this.t('bots.fields')}</legend>
-        <p class="help">${this.t('bots.fieldsHelp')}</p>
-        ${this.groupError('rules.fields')}
-        ${draft.fields.map((field, i) => {
-          const name = this.t('bots.fieldN', { n: i + 1 });
-          return html`<fieldset part="field" class="item">
-            <legend>${name}</legend>
-            <div class="grid">
-              ${this.text(`rules.fields.${i}.name`, this.t('bots.fieldName'), field.name, (d, v) => (d.fields[i]!.name = v))}
-              ${this.control(`rules.fields.${i}.kind`, this.t('bots.fieldKind'), (id, invalid, described) => html`<select class="field" id=${id} aria-invalid=${invalid} aria-describedby=${described}
-                @change=${(e: Event) => this.edit((d) => (d.fields[i]!.kind = (e.target as HTMLSelectElement).value as FieldKind))}>
-                ${BOT_FIELD_KINDS.map((kind) => html`<option value=${kind} ?selected=${field.kind === kind}>${this.t(`bots.fieldKind.${kind}`)}</option>`)}
-              </select>`)}
-              ${this.text(`rules.fields.${i}.pattern`, this.t('bots.pattern'), field.pattern, (d, v) => (d.fields[i]!.pattern = v), { help: this.t('bots.patternHelp') })}
-            </div>
-            ${this.text(`rules.fields.${i}.prompt`, this.t('bots.prompt'), field.prompt, (d, v) => (d.fields[i]!.prompt = v), { multiline: true })}
-            ${this.itemButtons('fields', i, name)}
-          </fieldset>`;
-        })}
-        <button class="btn" type="button" @click=${() => this.edit((d) => void d.fields.push({ name: '', prompt: '', kind: 'text', pattern: '' }))}>${this.t('bots.addField')}</button>
-      </fieldset>
+      ${this.renderList('faq', faq, { keywords: '', answer: '' }, (entry, i) => html`
+        ${this.text(`rules.faq.${i}.keywords`, this.t('bots.keywords'), entry.keywords, (d, v) => (d.faq[i]!.keywords = v), { help: this.t('bots.keywordsHelp') })}
+        ${this.text(`rules.faq.${i}.answer`, this.t('bots.answer'), entry.answer, (d, v) => (d.faq[i]!.answer = v), { multiline: true })}`)}
+      ${this.renderList('fields', fields, { name: '', prompt: '', kind: 'text', pattern: '' }, (field, i) => html`<div class="grid">
+          ${this.text(`rules.fields.${i}.name`, this.t('bots.fieldName'), field.name, (d, v) => (d.fields[i]!.name = v))}
+          ${this.control(`rules.fields.${i}.kind`, this.t('bots.fieldKind'), (id, invalid, described) => html`<select class="field" id=${id} aria-invalid=${invalid} aria-describedby=${described}
+            @change=${(e: Event) => this.edit((d) => (d.fields[i]!.kind = (e.target as HTMLSelectElement).value as FieldKind))}>
+            ${BOT_FIELD_KINDS.map((kind) => html`<option value=${kind} ?selected=${field.kind === kind}>${this.t(`bots.fieldKind.${kind}`)}</option>`)}
+          </select>`)}
+          ${this.text(`rules.fields.${i}.pattern`, this.t('bots.pattern'), field.pattern, (d, v) => (d.fields[i]!.pattern = v), { help: this.t('bots.patternHelp') })}
+        </div>
+        ${this.text(`rules.fields.${i}.prompt`, this.t('bots.prompt'), field.prompt, (d, v) => (d.fields[i]!.prompt = v), { multiline: true })}`)}
       ${this.text('rules.offerHuman', this.t('bots.offerHuman'), draft.offerHuman, (d, v) => (d.offerHuman = v), { multiline: true, required: true, help: this.t('bots.offerHumanHelp') })}
       ${this.text('rules.handoffKeywords', this.t('bots.handoffKeywords'), draft.handoffKeywords, (d, v) => (d.handoffKeywords = v), { help: this.t('bots.handoffKeywordsHelp') })}`;
   }
@@ -372,10 +372,11 @@ export class CasekitBots extends LitElement {
     const draft = this.draft;
     const takenBy = new Map(this.bots.filter((b) => b !== bot).flatMap((b) => b.settings.channelIds.map((id) => [id, b.agent.name] as const)));
     const title = bot ? this.t('bots.editOf', { name: bot.agent.name }) : this.t('bots.new');
+    const channelError = this.errorUnder('channelIds');
     return html`<form part="form" class="form" novalidate aria-label=${title} @submit=${this.save} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && this.close()}>
       <h3>${title}</h3>
       ${this.text('name', this.t('bots.name'), draft.name, (d, v) => (d.name = v), { required: true })}
-      <fieldset class="group" aria-describedby=${this.errors.has('channelIds') || [...this.errors.keys()].some((k) => k.startsWith('channelIds.')) ? 'bot-channelIds-error' : nothing}>
+      <fieldset class="group" aria-describedby=${channelError ? 'bot-channelIds-error' : nothing}>
         <legend>${this.t('bots.channels')}</legend>
         <p class="help">${this.t('bots.channelsHelp')}</p>
         <div class="checks">
@@ -387,10 +388,7 @@ export class CasekitBots extends LitElement {
               <label for=${id}>${channel.name}${other ? html` <span class="muted">${this.t('bots.takenBy', { name: other })}</span>` : nothing}</label></span>`;
           })}
         </div>
-        ${(() => {
-          const error = [...this.errors].find(([key]) => key === 'channelIds' || key.startsWith('channelIds.'))?.[1];
-          return error ? html`<p class="field-error" id="bot-channelIds-error">${error}</p>` : nothing;
-        })()}
+        ${channelError ? html`<p class="field-error" id="bot-channelIds-error">${channelError}</p>` : nothing}
       </fieldset>
       <fieldset class="group kind">
         <legend>${this.t('bots.kind')}</legend>
