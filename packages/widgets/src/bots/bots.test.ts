@@ -133,6 +133,24 @@ describe('casekit-bots', () => {
     expect(el.shadowRoot!.activeElement?.getAttribute('aria-label')).to.equal('Edit Sage');
   });
 
+  it('says beside the channels which one another bot already takes', async () => {
+    await mock.engine.createBot(mock.system, { name: 'Night bot', email: 'night@bots.example', settings: { channelIds: ['ch_web'], rules: { greeting: 'Hi', faq: [], fields: [], offerHuman: 'A person will answer.', handoffKeywords: ['human'] } } });
+    const el = await mount();
+    expect(row(el, 'Night bot')!.textContent).to.contain('Website chat');
+    button(el, 'Add a bot')!.click();
+    await until(() => $(el, '#bot-name'), 'form open');
+    expect($(el, 'label[for=bot-channel-ch_web]')!.textContent).to.contain('(now Night bot)');
+    await type($<HTMLInputElement>(el, '#bot-name')!, 'Day bot');
+    $<HTMLInputElement>(el, '#bot-channel-ch_web')!.click();
+    await type($<HTMLTextAreaElement>(el, '#bot-rules-greeting')!, 'Hello');
+    await type($<HTMLTextAreaElement>(el, '#bot-rules-offerHuman')!, 'A person will answer.');
+    $<HTMLFormElement>(el, '[part=form]')!.requestSubmit();
+    const error = await until(() => $(el, '#bot-channelIds-error'), 'channel error');
+    expect(error.closest('fieldset')!.getAttribute('aria-describedby')).to.equal('bot-channelIds-error');
+    expect(error.closest('fieldset')!.querySelector('legend')!.textContent).to.equal('Channels');
+    expect(await storedBot('Day bot')).to.equal(undefined);
+  });
+
   it('shows an external bot’s token and signing secret once, labelled and copyable, and they work', async () => {
     const el = await mount();
     button(el, 'Add a bot')!.click();

@@ -141,6 +141,8 @@ export class CasekitBots extends LitElement {
   @state() private accessor confirming: { bot: Bot; action: 'renew' | 'revoke' } | null = null;
 
   private loadToken = 0;
+  /** The Idempotency-Key of the open "new bot" form: sending it again never makes a second bot. */
+  private createKey = '';
   private readonly conn = new ClientController<AgentClient>(this, {
     client: () => this.client ?? this.contextClient,
     on: {
@@ -191,6 +193,7 @@ export class CasekitBots extends LitElement {
 
   private open(bot: Bot | undefined): void {
     this.editing = bot?.agent.id ?? 'new';
+    if (!bot) this.createKey = crypto.randomUUID();
     this.draft = draftOf(bot);
     this.errors = new Map();
     this.failure = '';
@@ -243,7 +246,7 @@ export class CasekitBots extends LitElement {
     const body = bodyOf(this.draft);
     const id = this.editing;
     const ok = await this.run(async (client) => {
-      const answer = id === 'new' ? await client.createBot(body, { idempotencyKey: crypto.randomUUID() }) : await client.updateBot(id, body);
+      const answer = id === 'new' ? await client.createBot(body, { idempotencyKey: this.createKey }) : await client.updateBot(id, body);
       this.remember(answer.bot);
       this.announcement = this.t(id === 'new' ? 'bots.created' : 'bots.saved', { name: answer.bot.agent.name });
       this.editing = '';
