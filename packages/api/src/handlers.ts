@@ -519,20 +519,26 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     handoff: async ({ params, body, agent }) =>
       engine.handoff(actorOf(agent), params.caseId, { reason: body.reason ?? 'bot', ...(body.fields && { fields: body.fields }), ...(body.summary && { summary: body.summary }) }),
     listBots: async () => ({ items: (await store.listAgents(workspaceId)).filter((a) => a.kind === 'bot').map(botView) }),
-    createBot: async ({ body, agent }) => {
+    createBot: async ({ body, agent, idempotency }) => {
       const { name, email, ...settings } = body;
       const id = newId('ag');
       // An external bot calls the API with its token, and checks our posts with the signing secret.
       const token = settings.external ? await newBotToken(id) : null;
       const signingSecret = settings.external ? newSigningSecret() : null;
-      const bot = await engine.createBot(actorOf(agent), {
-        id,
-        name,
-        email: email ?? `${id}@bots.casekit.invalid`,
-        settings,
-        ...(token && { tokenHash: token.hash }),
-        ...(signingSecret && { secrets: { signingSecret } }),
-      });
+      const bot = await engine.createBot(
+        actorOf(agent),
+        {
+          id,
+          name,
+          email: email ?? `${id}@bots.casekit.invalid`,
+          settings,
+          ...(token && { tokenHash: token.hash }),
+          ...(signingSecret && { secrets: { signingSecret } }),
+        },
+        idempotency && { idempotency },
+      );
+      // A retried create answers the bot made the first time; its credentials were shown then, and only then.
+      if (bot.agent.id !== id) return { bot, token: null, signingSecret: null };
       return { bot, token: token?.token ?? null, signingSecret };
     },
     updateBot: async ({ params, body, agent }) => {

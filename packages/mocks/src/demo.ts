@@ -96,9 +96,23 @@ export async function seedDemo(mock: MockApi): Promise<void> {
       presence: 'away',
     },
   );
-  const sage = await addAgent(
-    { id: 'a_sage', kind: 'bot', name: 'Sage', email: 'sage-bot@northwind.example', capacity: { webchat: 100, telegram: 100 } },
-  );
+  // A rules bot fronting no channel yet: the mocks run no bots, so new chats still reach people.
+  const sageBot = await engine.createBot(system, {
+    id: 'a_sage',
+    name: 'Sage',
+    email: 'sage-bot@northwind.example',
+    settings: {
+      channelIds: [],
+      rules: {
+        greeting: 'Hi! I am Sage, the Northwind assistant.',
+        faq: [{ keywords: ['upgrade', 'fiber 1000'], answer: 'Fiber 1000 works with every router we ship. Reply UPGRADE to switch.' }],
+        fields: [],
+        offerHuman: 'A person from our team will answer that.',
+        handoffKeywords: ['human', 'agent', 'person'],
+      },
+    },
+  });
+  const sage = { workspaceId: mock.workspaceId, agent: { id: sageBot.agent.id, name: sageBot.agent.name, role: sageBot.agent.role, kind: sageBot.agent.kind } };
 
   const web = await engine.createChannel(system, { id: 'ch_web', kind: 'webchat', medium: 'webchat', name: 'Website chat', secrets: { identitySecret: DEMO_WEBCHAT_SECRET } });
   const email = await engine.createChannel(system, { id: 'ch_email', kind: 'email', medium: 'email', name: 'support@northwind.example' });

@@ -76,7 +76,7 @@ export const ROUTE_META = {
   attachment: { method: 'GET', path: '/cases/:caseId/messages/:messageId/attachments/:index', auth: 'agent', status: 200, fileResponse: true },
   handoff: { method: 'POST', path: '/cases/:caseId/handoff', auth: 'agent', status: 200 },
   listBots: { method: 'GET', path: '/bots', auth: 'agent', status: 200 },
-  createBot: { method: 'POST', path: '/bots', auth: 'agent', role: PERMISSIONS.manageAgents, status: 201 },
+  createBot: { method: 'POST', path: '/bots', auth: 'agent', role: PERMISSIONS.manageAgents, status: 201, idempotent: true },
   updateBot: { method: 'PATCH', path: '/bots/:agentId', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },
   issueBotToken: { method: 'POST', path: '/bots/:agentId/token', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },
   revokeBotToken: { method: 'DELETE', path: '/bots/:agentId/token', auth: 'agent', role: PERMISSIONS.manageAgents, status: 200 },

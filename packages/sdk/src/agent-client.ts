@@ -5,6 +5,10 @@ import type {
   AgentListResponse,
   QueueResponse,
   Attachment,
+  BotCreateResponse,
+  BotListResponse,
+  BotTokenResponse,
+  Bot,
   Case,
   CaseDetail,
   CaseEvent,
@@ -16,6 +20,7 @@ import type {
   ChannelTestResult,
   Customer,
   EventsResponse,
+  HandoffResponse,
   LoginResponse,
   MergeSuggestionsResponse,
   Message,
@@ -179,6 +184,26 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
    */
   testChannel(channelId: string): Promise<ChannelTestResult>;
   listEvents(query?: RouteQuery<'listEvents'>): Promise<EventsResponse>;
+  /** The bot agents with their settings and whether each holds an API token (never the token). */
+  listBots(): Promise<BotListResponse>;
+  /**
+   * Adds a rules bot or an external one (admins). An external bot's `token` and `signingSecret` are
+   * in this answer only; a retry with the same `idempotencyKey` answers the same bot without them.
+   * @example const { bot, token, signingSecret } = await client.createBot({ name: 'Order bot', channelIds: ['webchat'], external: { url } });
+   */
+  createBot(body: RouteBody<'createBot'>, options?: { idempotencyKey?: string }): Promise<BotCreateResponse>;
+  /** Changes a bot's name, channels, `rules` or `external` (admins); a bot made external gets its credentials in the answer, once. */
+  updateBot(agentId: string, body: RouteBody<'updateBot'>): Promise<BotCreateResponse>;
+  /** Gives a bot a new API token, answered once (admins); its earlier token stops working at once. */
+  newBotToken(agentId: string): Promise<BotTokenResponse>;
+  /** Revokes a bot's API token (admins): calls with it are refused from now on. */
+  revokeBotToken(agentId: string): Promise<Bot>;
+  /**
+   * Gives a case a bot holds to people, with what the bot collected (the bot holding it, supervisors
+   * and admins); `handedOff` is false when no bot held it any more.
+   * @example await botClient.handoff(caseId, { reason: 'bot', fields: { order: 'A-1042' }, summary: 'Order question' });
+   */
+  handoff(caseId: string, body: RouteBody<'handoff'>): Promise<HandoffResponse>;
   /**
    * Uploads a file to attach to a reply: pass the answer in `reply(caseId, { attachments })`.
    * `name` defaults to the File's own; `onProgress` reports bytes sent.
@@ -406,6 +431,24 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   listEvents(query?: RouteQuery<'listEvents'>) {
     return this.request('listEvents', { query });
+  }
+  listBots() {
+    return this.request('listBots', {});
+  }
+  createBot(body: RouteBody<'createBot'>, options: { idempotencyKey?: string } = {}) {
+    return this.request('createBot', { body, ...withKey(options) });
+  }
+  updateBot(agentId: string, body: RouteBody<'updateBot'>) {
+    return this.request('updateBot', { params: { agentId }, body });
+  }
+  newBotToken(agentId: string) {
+    return this.request('issueBotToken', { params: { agentId } });
+  }
+  revokeBotToken(agentId: string) {
+    return this.request('revokeBotToken', { params: { agentId } });
+  }
+  handoff(caseId: string, body: RouteBody<'handoff'>) {
+    return this.request('handoff', { params: { caseId }, body });
   }
   async uploadAttachment(file: Blob, name?: string, options?: UploadOptions) {
     const { upload } = await import('./internal/upload.ts');

@@ -9,6 +9,7 @@ export type { CannedResponse } from './composer/composer.ts';
 export { CasekitCase } from './case/case.ts';
 export { CasekitChannelSettings } from './channel-settings/channel-settings.ts';
 export { CasekitAgents, AgentSavedEvent } from './agents/agents.ts';
+export { CasekitBots, BotSavedEvent } from './bots/bots.ts';
 export { CasekitQueue } from './queue/queue.ts';
 export { CasekitRoutingSettings, RoutingSavedEvent } from './routing-settings/routing-settings.ts';
 export { CasekitWorkbench, SignedInEvent, SignedOutEvent } from './workbench/workbench.ts';

@@ -47,12 +47,13 @@ export class SignedOutEvent extends Event {
 }
 
 /** What the workbench shows in place of the case, each element loaded on first use. */
-type Panel = 'settings' | 'agents' | 'queue' | 'routing' | 'sla';
+type Panel = 'settings' | 'agents' | 'bots' | 'queue' | 'routing' | 'sla';
 
 /** Each panel's title, the label of its close button and the part of the button that opened it (focused on close). */
 const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey; opener: string }> = {
   settings: { title: 'workbench.settings', close: 'workbench.closeSettings', opener: 'settings-button' },
   agents: { title: 'workbench.agents', close: 'workbench.closeAgents', opener: 'account-button' },
+  bots: { title: 'workbench.bots', close: 'workbench.closeBots', opener: 'account-button' },
   queue: { title: 'workbench.queue', close: 'workbench.closeQueue', opener: 'queue-button' },
   routing: { title: 'workbench.routing', close: 'workbench.closeRouting', opener: 'routing-button' },
   sla: { title: 'workbench.sla', close: 'workbench.closeSla', opener: 'account-button' },
@@ -73,9 +74,9 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * The header holds the agent's presence (online, away, offline: stored on the server and shown
  * to the other agents) and an account menu: change password, sign out (the token is revoked on
  * the server, then the sign-in form shows), and for admins "Agents", which opens
- * `<casekit-agents>` in place of the case, and "SLA policies", which opens `<casekit-sla-settings>`.
- * When the server ends the sign-in (the agent was deactivated or signed out elsewhere), the
- * sign-in form shows with the reason.
+ * `<casekit-agents>` in place of the case, "Bots", which opens `<casekit-bots>`, and "SLA policies",
+ * which opens `<casekit-sla-settings>`. When the server ends the sign-in (the agent was
+ * deactivated or signed out elsewhere), the sign-in form shows with the reason.
  *
  * @example
  * <casekit-workbench base-url="https://casekit.example.com" token="…"></casekit-workbench>
@@ -322,6 +323,12 @@ export class CasekitWorkbench extends LitElement {
     this.showPanel('agents', () => import('../agents/agents.ts'));
   }
 
+  /** Opens the bots (admins) in place of the case. */
+  openBots(): void {
+    this.menuOpen = false;
+    this.showPanel('bots', () => import('../bots/bots.ts'));
+  }
+
   /**
    * Shows an admin panel in place of the case, its element loaded on first use: only admins open
    * them, so agents' pages never carry them.
@@ -380,13 +387,15 @@ export class CasekitWorkbench extends LitElement {
       </div>
       ${view === 'agents'
         ? html`<casekit-agents .theme=${this.theme}></casekit-agents>`
-        : view === 'queue'
-          ? html`<casekit-queue .theme=${this.theme} @casekit-case-select=${this.onSelect}></casekit-queue>`
-          : view === 'routing'
-            ? html`<casekit-routing-settings .theme=${this.theme}></casekit-routing-settings>`
-            : view === 'sla'
-              ? html`<casekit-sla-settings .theme=${this.theme}></casekit-sla-settings>`
-              : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
+        : view === 'bots'
+          ? html`<casekit-bots .theme=${this.theme}></casekit-bots>`
+          : view === 'queue'
+            ? html`<casekit-queue .theme=${this.theme} @casekit-case-select=${this.onSelect}></casekit-queue>`
+            : view === 'routing'
+              ? html`<casekit-routing-settings .theme=${this.theme}></casekit-routing-settings>`
+              : view === 'sla'
+                ? html`<casekit-sla-settings .theme=${this.theme}></casekit-sla-settings>`
+                : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
   }
 
   private renderHeader() {
@@ -422,6 +431,7 @@ export class CasekitWorkbench extends LitElement {
         <div part="account-menu" id="wb-account-menu" class="menu" ?hidden=${!this.menuOpen}>
           <button class="btn" type="button" @click=${this.openPasswordDialog}>${this.t('workbench.changePassword')}</button>
           ${isAdmin ? html`<button class="btn" type="button" aria-pressed=${this.view === 'agents' ? 'true' : 'false'} @click=${this.openAgents}>${this.t('workbench.agents')}</button>` : nothing}
+          ${isAdmin ? html`<button class="btn" type="button" aria-pressed=${this.view === 'bots' ? 'true' : 'false'} @click=${this.openBots}>${this.t('workbench.bots')}</button>` : nothing}
           ${roleAtLeast(me.role, PERMISSIONS.updateSettings) ? html`<button class="btn" type="button" aria-pressed=${this.view === 'sla' ? 'true' : 'false'} @click=${this.openSla}>${this.t('workbench.sla')}</button>` : nothing}
           <button class="btn" type="button" @click=${this.signOut}>${this.t('workbench.signOut')}</button>
         </div>
@@ -498,7 +508,7 @@ export class CasekitWorkbench extends LitElement {
     const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageAgents) : false;
     const seesQueue = this.me ? roleAtLeast(this.me.role, PERMISSIONS.viewQueue) : false;
     const editsRouting = this.me ? roleAtLeast(this.me.role, PERMISSIONS.updateSettings) : false;
-    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, queue: seesQueue, routing: editsRouting, sla: editsRouting };
+    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, bots: isAdmin, queue: seesQueue, routing: editsRouting, sla: editsRouting };
     const panel = this.view !== 'cases' && allowed[this.view] ? this.view : undefined;
     const settings = panel !== undefined;
     const panelTitle = panel ? this.t(PANEL_TEXT[panel].title) : '';
