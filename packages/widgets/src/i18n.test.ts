@@ -3,6 +3,7 @@ import { catalogKeys, errorMessage, registerMessages, translatePlural } from './
 import './internal/messages-chat.ts';
 import './internal/messages-agent.ts';
 import './internal/messages-admin.ts';
+import './internal/messages-sla.ts';
 import './internal/messages-attach.ts';
 import './internal/messages-errors.ts';
 

@@ -3,6 +3,7 @@ import type { AgentMessageKey } from './internal/messages-agent.ts';
 import type { AttachMessageKey } from './internal/messages-attach.ts';
 import type { ErrorMessageKey } from './internal/messages-errors.ts';
 import type { AdminMessageKey } from './internal/messages-admin.ts';
+import type { SlaMessageKey } from './internal/messages-sla.ts';
 import { formatCount, ordinalCategory, pluralCategory } from './internal/format.ts';
 
 /**
@@ -13,7 +14,7 @@ import { formatCount, ordinalCategory, pluralCategory } from './internal/format.
  */
 
 /** Message keys every catalog provides. */
-export type MessageKey = ChatMessageKey | AgentMessageKey | AttachMessageKey | ErrorMessageKey | AdminMessageKey;
+export type MessageKey = ChatMessageKey | AgentMessageKey | AttachMessageKey | ErrorMessageKey | AdminMessageKey | SlaMessageKey;
 
 /**
  * Keys of strings with a count in them. Each has a `.other` form and whichever other plural

@@ -6,6 +6,7 @@ import { themeStyles } from '../internal/theme.ts';
 import { slaClockStyles } from './sla-clock.styles.ts';
 import { resolveLang, translate } from '../i18n.ts';
 import '../internal/messages-agent.ts';
+import '../internal/messages-sla.ts';
 import { formatFull, formatMinutes } from '../internal/format.ts';
 import * as icons from '../internal/icons.ts';
 
