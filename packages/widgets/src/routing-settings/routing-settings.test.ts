@@ -3,11 +3,12 @@ import { sendKeys } from '@web/test-runner-commands';
 import './routing-settings.ts';
 import type { CasekitRoutingSettings } from './routing-settings.ts';
 import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
-import { agentClient, startMockApi } from '../internal/mock-api.ts';
+import { agentClient, receive, startMockApi, storedCase, storedMessage } from '../internal/mock-api.ts';
 
 describe('casekit-routing-settings', () => {
+  let mock: Awaited<ReturnType<typeof startMockApi>>;
   beforeEach(async () => {
-    await startMockApi();
+    mock = await startMockApi();
   });
   afterEach(cleanup);
 
@@ -97,6 +98,88 @@ describe('casekit-routing-settings', () => {
     expect(after.getAttribute('aria-describedby')).to.equal('rs-policies-default-widening-1-afterSeconds-error');
     expect($(el, 'rs-rules-0-when-name-error').textContent, 'an attribute needs a name').to.not.equal('');
     expect(el.shadowRoot!.activeElement?.getAttribute('aria-invalid')).to.equal('true');
+    expect(await saved(el)).to.deep.equal(before);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('adds an automation from the keyboard, and the engine runs what was saved on the next matching message', async () => {
+    const el = await mount();
+    const section = el.shadowRoot!.querySelector('[aria-labelledby=rs-automations-title]')!;
+    expect(section.textContent).to.contain('No automations yet.');
+    const typeInto = async (id: string, text: string) => {
+      const field = $<HTMLInputElement>(el, id);
+      field.focus();
+      field.select();
+      await sendKeys({ type: text });
+      await sendKeys({ press: 'Tab' });
+      await el.updateComplete;
+    };
+    const press = async (id: string, key: string) => {
+      $(el, id).focus();
+      await sendKeys({ press: key });
+      await el.updateComplete;
+    };
+    button(el, 'Add an automation').focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(section.textContent).to.not.contain('No automations yet.');
+    await typeInto('rs-automations-0-name', 'Refunds');
+    expect($<HTMLSelectElement>(el, 'rs-automations-0-on').selectedOptions[0]!.textContent).to.equal('A customer writes');
+    await press('rs-automations-0-runs', 'ArrowDown');
+    await typeInto('rs-automations-0-when-any', 'refund, money back');
+    await typeInto('rs-automations-0-actions-0-tags', 'billing');
+    button(el, 'Add an action').focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    await press('rs-automations-0-actions-1-kind', 'ArrowDown');
+    expect($<HTMLSelectElement>(el, 'rs-automations-0-actions-1-kind').selectedOptions[0]!.textContent).to.equal('Reply to the customer');
+    await typeInto('rs-automations-0-actions-1-text', 'We are on it.');
+    expect($(el, 'rs-automations-0-actions-1-text-help').textContent).to.equal('13 of 2000 characters');
+    // The reply goes first, then back below the tags.
+    button(el, 'Move Action 2 up').click();
+    await el.updateComplete;
+    expect($<HTMLSelectElement>(el, 'rs-automations-0-actions-0-kind').value).to.equal('reply');
+    button(el, 'Move Action 1 down').click();
+    await el.updateComplete;
+    expect(await axeViolations(el)).to.deep.equal([]);
+
+    button(el, 'Save routing').click();
+    await until(() => el.shadowRoot!.querySelector('[role=status]')!.textContent === 'Routing is saved.', 'saved');
+    expect((await saved(el))!.automations).to.deep.equal([
+      {
+        name: 'Refunds',
+        on: 'message.received',
+        when: { kind: 'keywords', any: ['refund', 'money back'] },
+        actions: [
+          { kind: 'add_tags', tags: ['billing'] },
+          { kind: 'reply', text: 'We are on it.' },
+        ],
+      },
+    ]);
+    expect(el.shadowRoot!.querySelector('[part=automation] legend')!.textContent).to.equal('Automation 1: Refunds');
+
+    const { case: kase } = await receive(mock, { customerId: 'cu_maria', channel: 'ch_whatsapp', text: 'Can I get a refund?' });
+    expect((await storedCase(mock, kase.id)).tags).to.include('billing');
+    expect((await storedMessage(mock, 'We are on it.'))?.caseId).to.equal(kase.id);
+  });
+
+  it('places the server’s word on an over-long reply beside its text, and saves nothing', async () => {
+    const el = await mount();
+    const before = await saved(el);
+    button(el, 'Add an automation').click();
+    await el.updateComplete;
+    await change(el, $(el, 'rs-automations-0-actions-0-kind'), 'reply');
+    const text = $<HTMLTextAreaElement>(el, 'rs-automations-0-actions-0-text');
+    text.value = 'a'.repeat(2001);
+    text.dispatchEvent(new Event('input'));
+    await el.updateComplete;
+    expect($(el, 'rs-automations-0-actions-0-text-help').textContent).to.equal('2001 of 2000 characters');
+    button(el, 'Save routing').click();
+    await until(() => el.shadowRoot!.querySelector('[role=alert]'), 'refused');
+    expect(text.getAttribute('aria-invalid')).to.equal('true');
+    expect($(el, 'rs-automations-0-actions-0-text-error').textContent).to.not.equal('');
+    expect(text.getAttribute('aria-describedby')).to.contain('rs-automations-0-actions-0-text-error');
+    expect(el.shadowRoot!.activeElement).to.equal(text);
     expect(await saved(el)).to.deep.equal(before);
     expect(await axeViolations(el)).to.deep.equal([]);
   });

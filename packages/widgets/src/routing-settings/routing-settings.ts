@@ -2,8 +2,8 @@ import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { CHANNEL_KINDS, DEFAULT_ROUTING, PERMISSIONS, PRIORITIES, ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS, roleAtLeast } from '@casekit/protocol';
-import type { ChannelKind, RoutingCondition, RoutingPolicy, RoutingRuleInput, RoutingSettingsInput, WorkspaceSettings } from '@casekit/protocol';
+import { AUTOMATION_TRIGGERS, CHANNEL_KINDS, DEFAULT_ROUTING, PERMISSIONS, PRIORITIES, ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS, roleAtLeast } from '@casekit/protocol';
+import type { AutomationAction, ChannelKind, RoutingCondition, RoutingPolicy, RoutingRuleInput, RoutingSettingsInput, WorkspaceSettings } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { routingSettingsStyles } from './routing-settings.styles.ts';
@@ -35,6 +35,12 @@ const ATTRIBUTE_TESTS = ['equals', 'atLeast', 'exists'] as const;
 const KINDS = CHANNEL_KINDS.filter((kind): kind is Exclude<ChannelKind, 'bot'> => kind !== 'bot');
 /** Deepest a condition may nest in the form; deeper ones arrive only through the API. */
 const MAX_DEPTH = 3;
+type ActionKind = AutomationAction['kind'];
+/** An automation as the draft holds it (its condition not yet parsed). */
+type AutomationInput = NonNullable<RoutingSettingsInput['automations']>[number];
+const ACTION_KINDS = ['add_tags', 'reply', 'note', 'set_team', 'escalate'] as const satisfies readonly ActionKind[];
+/** Longest reply or note the API takes. */
+const MAX_TEXT = 2000;
 
 /** A comma-separated list: trimmed, empty items dropped. */
 const listOf = (value: string) =>
@@ -61,12 +67,27 @@ function conditionOf(kind: ConditionKind, previous: RoutingCondition): RoutingCo
   }
 }
 
+/** A fresh action of `kind`; a reply turned into a note (or back) keeps its text. */
+function actionOf(kind: ActionKind, previous: AutomationAction): AutomationAction {
+  switch (kind) {
+    case 'set_team':
+      return { kind, team: '' };
+    case 'add_tags':
+      return { kind, tags: [] };
+    case 'escalate':
+      return { kind };
+    default:
+      return { kind, text: 'text' in previous ? previous.text : '' };
+  }
+}
+
 /**
  * A workspace's routing, for admins: the default policy and the policies per team and per channel
  * (mode, selection, sticky, widening steps, what happens when an agent goes offline), the rules
  * applied to new cases (conditions on channel, keywords, language and customer attributes, combined
  * with all / any / not, setting priority, team, skills and tags) and the average handle time per
- * channel for customers' wait estimates. Saved in one go; the server's word on a field shows
+ * channel for customers' wait estimates, and the automations (on a new case, a customer's message or
+ * a reopened case, when a condition holds: set the team, add tags, reply, escalate, leave a note). Saved in one go; the server's word on a field shows
  * beside it. Agents who are not admins see it read-only.
  *
  * @event casekit-routing-saved - The routing was saved; `event.settings`.
@@ -74,6 +95,8 @@ function conditionOf(kind: ConditionKind, previous: RoutingCondition): RoutingCo
  * @csspart form - The whole form.
  * @csspart policy - One policy.
  * @csspart rule - One rule.
+ * @csspart automation - One automation.
+ * @csspart action - One action of an automation.
  * @csspart errors - The list of what the server refused, above the save button.
  *
  * @cssproperty --casekit-routing-settings-max-width - Widest the content grows (default 900px).
@@ -238,6 +261,21 @@ export class CasekitRoutingSettings extends LitElement {
   private groupError(path: Path) {
     const error = this.error(path);
     return error ? html`<p class="field-error">${error}</p>` : nothing;
+  }
+
+  /** Up, down and remove buttons for item `i` of the list at `list`, named `name` for screen readers. */
+  private orderButtons(list: Path, i: number, count: number, name: string, removeLabel: string) {
+    const move = (to: number) => {
+      const items = this.at(list) as unknown[];
+      [items[i], items[to]] = [items[to], items[i]];
+      this.announcement = '';
+      this.requestUpdate();
+    };
+    return html`<div class="buttons">
+      <button class="btn" type="button" ?disabled=${i === 0} aria-label=${this.t('routing.moveUp', { name })} @click=${() => move(i - 1)}>${this.t('routing.up')}</button>
+      <button class="btn" type="button" ?disabled=${i === count - 1} aria-label=${this.t('routing.moveDown', { name })} @click=${() => move(i + 1)}>${this.t('routing.down')}</button>
+      <button class="btn danger" type="button" aria-label=${removeLabel} @click=${() => this.set([...list, i], undefined)}>${this.t('routing.remove')}</button>
+    </div>`;
   }
 
   private channelLabel(kind: ChannelKind): string {
@@ -425,11 +463,6 @@ export class CasekitRoutingSettings extends LitElement {
     const set = [...path, 'set'];
     const skills = rule.set.skills ?? [];
     const priorities = [{ value: '', label: this.t('routing.keep') }, ...PRIORITIES.map((p) => ({ value: p, label: this.t(`case.priority.${p}`) }))];
-    const move = (to: number) => {
-      const rules = this.draft!.rules;
-      [rules[i], rules[to]] = [rules[to]!, rules[i]!];
-      this.requestUpdate();
-    };
     const name = this.t('routing.ruleN', { n: i + 1, name: rule.name });
     return html`<fieldset part="rule" class="group">
       <legend>${name}</legend>
@@ -460,12 +493,98 @@ export class CasekitRoutingSettings extends LitElement {
         </div>
       </fieldset>
       ${this.checkbox([...path, 'stop'], this.t('routing.stop'))}
-      <div class="buttons">
-        <button class="btn" type="button" ?disabled=${i === 0} aria-label=${this.t('routing.moveUp', { name: rule.name })} @click=${() => move(i - 1)}>${this.t('routing.up')}</button>
-        <button class="btn" type="button" ?disabled=${i === count - 1} aria-label=${this.t('routing.moveDown', { name: rule.name })} @click=${() => move(i + 1)}>${this.t('routing.down')}</button>
-        <button class="btn danger" type="button" aria-label=${this.t('routing.removeRule', { name: rule.name })} @click=${() => this.set(path, undefined)}>${this.t('routing.remove')}</button>
-      </div>
+      ${this.orderButtons(['rules'], i, count, rule.name, this.t('routing.removeRule', { name: rule.name }))}
     </fieldset>`;
+  }
+
+  // ---- automations ----
+
+  /** A reply or note: a text area with its count against the API's limit, updated as one types. */
+  private longText(path: Path, label: string) {
+    const value = String(this.at(path) ?? '');
+    const count = this.t('routing.characters', { count: value.length, max: MAX_TEXT });
+    return this.control(path, label, (a) => html`<textarea class="field" id=${a.id} rows="3" .value=${value} aria-invalid=${a.invalid} aria-describedby=${a.described}
+      @input=${(e: Event) => this.set(path, (e.target as HTMLTextAreaElement).value)}></textarea>`, count);
+  }
+
+  private renderAction(action: AutomationAction, path: Path, i: number, count: number) {
+    const n = i + 1;
+    const name = this.t('routing.actionN', { n });
+    let body: unknown = nothing;
+    switch (action.kind) {
+      case 'set_team':
+        body = this.text([...path, 'team'], this.t('routing.actionTeam'));
+        break;
+      case 'add_tags':
+        body = this.list([...path, 'tags'], this.t('routing.actionTags'));
+        break;
+      case 'reply':
+        body = this.longText([...path, 'text'], this.t('routing.actionReply'));
+        break;
+      case 'note':
+        body = this.longText([...path, 'text'], this.t('routing.actionNote'));
+        break;
+      case 'escalate':
+        body = this.select([...path, 'priority'], this.t('routing.actionPriority'), [{ value: '', label: this.t('routing.oneStep') }, ...PRIORITIES.map((p) => ({ value: p, label: this.t(`case.priority.${p}`) }))], (v) => v || undefined);
+        break;
+    }
+    return html`<li>
+      <fieldset part="action" class="condition">
+        <legend>${name}</legend>
+        ${this.groupError(path)}
+        ${this.control([...path, 'kind'], this.t('routing.actionKind'), (a) => html`<select class="field" id=${a.id} aria-invalid=${a.invalid} aria-describedby=${a.described}
+          @change=${(e: Event) => this.set(path, actionOf((e.target as HTMLSelectElement).value as ActionKind, action))}>
+          ${ACTION_KINDS.map((k) => html`<option value=${k} ?selected=${k === action.kind}>${this.t(`routing.action.${k}`)}</option>`)}
+        </select>`)}
+        ${body}
+        ${this.orderButtons(path.slice(0, -1), i, count, name, this.t('routing.removeAction', { n }))}
+      </fieldset>
+    </li>`;
+  }
+
+  private renderAutomation(automation: AutomationInput, i: number, count: number) {
+    const path = ['automations', i];
+    const actions = [...path, 'actions'];
+    const runs = [
+      { value: 'always', label: this.t('routing.runs.always') },
+      { value: 'when', label: this.t('routing.runs.when') },
+    ];
+    return html`<fieldset part="automation" class="group">
+      <legend>${this.t('routing.automationN', { n: i + 1, name: automation.name })}</legend>
+      ${this.groupError(path)}
+      <div class="grid">
+        ${this.text([...path, 'name'], this.t('routing.ruleName'))}
+        ${this.select([...path, 'on'], this.t('routing.trigger'), AUTOMATION_TRIGGERS.map((on) => ({ value: on, label: this.t(`routing.trigger.${on}`) })))}
+        ${this.control([...path, 'runs'], this.t('routing.runs'), (a) => html`<select class="field" id=${a.id}
+          @change=${(e: Event) => this.set([...path, 'when'], (e.target as HTMLSelectElement).value === 'when' ? { kind: 'keywords', any: [] } : undefined)}>
+          ${runs.map((o) => html`<option value=${o.value} ?selected=${o.value === (automation.when ? 'when' : 'always')}>${o.label}</option>`)}
+        </select>`)}
+      </div>
+      ${automation.when ? this.renderCondition([...path, 'when'], 0) : nothing}
+      <fieldset class="set">
+        <legend>${this.t('routing.do')}</legend>
+        ${this.groupError(actions)}
+        <ol class="children">${automation.actions.map((action, j) => this.renderAction(action, [...actions, j], j, automation.actions.length))}</ol>
+        <button class="btn" type="button" ?disabled=${automation.actions.length >= 10}
+          @click=${() => this.set([...actions, automation.actions.length], { kind: 'add_tags', tags: [] })}>${this.t('routing.addAction')}</button>
+      </fieldset>
+      ${this.orderButtons(['automations'], i, count, automation.name, this.t('routing.removeAutomation', { name: automation.name }))}
+    </fieldset>`;
+  }
+
+  private renderAutomations(draft: RoutingSettingsInput) {
+    const automations = draft.automations ?? [];
+    return html`<section aria-labelledby="rs-automations-title">
+      <h3 id="rs-automations-title">${this.t('routing.automations')}</h3>
+      <p class="help">${this.t('routing.automationsHelp')}</p>
+      ${this.groupError(['automations'])}
+      ${automations.length ? automations.map((automation, i) => this.renderAutomation(automation, i, automations.length)) : html`<p class="muted">${this.t('routing.automationsEmpty')}</p>`}
+      <button class="btn" type="button" ?disabled=${automations.length >= 100}
+        @click=${() =>
+          this.set(['automations'], [...automations, { name: this.t('routing.newAutomation'), on: 'message.received', actions: [{ kind: 'add_tags', tags: [] }] } satisfies AutomationInput])}>
+        ${this.t('routing.addAutomation')}
+      </button>
+    </section>`;
   }
 
   protected override render() {
@@ -491,6 +610,7 @@ export class CasekitRoutingSettings extends LitElement {
                     ${this.t('routing.addRule')}
                   </button>
                 </section>
+                ${this.renderAutomations(draft)}
                 <section aria-labelledby="rs-handle-title">
                   <h3 id="rs-handle-title">${this.t('routing.handle')}</h3>
                   <p class="help">${this.t('routing.handleHelp')}</p>
