@@ -136,10 +136,10 @@ describe('casekit-routing-settings', () => {
     await typeInto('rs-automations-0-actions-1-text', 'We are on it.');
     expect($(el, 'rs-automations-0-actions-1-text-help').textContent).to.equal('13 of 2000 characters');
     // The reply goes first, then back below the tags.
-    button(el, 'Move Action 2 up').click();
+    button(el, 'Move action 2 of Refunds up').click();
     await el.updateComplete;
     expect($<HTMLSelectElement>(el, 'rs-automations-0-actions-0-kind').value).to.equal('reply');
-    button(el, 'Move Action 1 down').click();
+    button(el, 'Move action 1 of Refunds down').click();
     await el.updateComplete;
     expect(await axeViolations(el)).to.deep.equal([]);
 
@@ -189,5 +189,6 @@ describe('casekit-routing-settings', () => {
     expect(el.shadowRoot!.textContent).to.contain('Solo los administradores pueden cambiar el enrutamiento.');
     expect(el.shadowRoot!.querySelector<HTMLFieldSetElement>('fieldset.plain')!.disabled).to.equal(true);
     expect(el.shadowRoot!.querySelector('[part=policy] legend')!.textContent).to.equal('Política predeterminada');
+    expect(el.shadowRoot!.textContent).to.contain('Todavía no hay automatizaciones.');
   });
 });

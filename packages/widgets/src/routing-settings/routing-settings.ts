@@ -507,9 +507,9 @@ export class CasekitRoutingSettings extends LitElement {
       @input=${(e: Event) => this.set(path, (e.target as HTMLTextAreaElement).value)}></textarea>`, count);
   }
 
-  private renderAction(action: AutomationAction, path: Path, i: number, count: number) {
+  private renderAction(action: AutomationAction, path: Path, i: number, count: number, automation: string) {
     const n = i + 1;
-    const name = this.t('routing.actionN', { n });
+    const name = this.t('routing.actionOf', { n, name: automation });
     let body: unknown = nothing;
     switch (action.kind) {
       case 'set_team':
@@ -530,14 +530,14 @@ export class CasekitRoutingSettings extends LitElement {
     }
     return html`<li>
       <fieldset part="action" class="condition">
-        <legend>${name}</legend>
+        <legend>${this.t('routing.actionN', { n })}</legend>
         ${this.groupError(path)}
         ${this.control([...path, 'kind'], this.t('routing.actionKind'), (a) => html`<select class="field" id=${a.id} aria-invalid=${a.invalid} aria-describedby=${a.described}
           @change=${(e: Event) => this.set(path, actionOf((e.target as HTMLSelectElement).value as ActionKind, action))}>
           ${ACTION_KINDS.map((k) => html`<option value=${k} ?selected=${k === action.kind}>${this.t(`routing.action.${k}`)}</option>`)}
         </select>`)}
         ${body}
-        ${this.orderButtons(path.slice(0, -1), i, count, name, this.t('routing.removeAction', { n }))}
+        ${this.orderButtons(path.slice(0, -1), i, count, name, this.t('routing.removeAction', { name }))}
       </fieldset>
     </li>`;
   }
@@ -564,7 +564,7 @@ export class CasekitRoutingSettings extends LitElement {
       <fieldset class="set">
         <legend>${this.t('routing.do')}</legend>
         ${this.groupError(actions)}
-        <ol class="children">${automation.actions.map((action, j) => this.renderAction(action, [...actions, j], j, automation.actions.length))}</ol>
+        <ol class="children">${automation.actions.map((action, j) => this.renderAction(action, [...actions, j], j, automation.actions.length, automation.name))}</ol>
         <button class="btn" type="button" ?disabled=${automation.actions.length >= 10}
           @click=${() => this.set([...actions, automation.actions.length], { kind: 'add_tags', tags: [] })}>${this.t('routing.addAction')}</button>
       </fieldset>
