@@ -1,11 +1,9 @@
-import type { Case, RoutingNote } from '@casekit/protocol';
-import type { RoundRobinState } from '@casekit/routing';
+import type { Case, QueueResponse, RoutingNote } from '@casekit/protocol';
+import type { QueuedCase, RoundRobinState } from '@casekit/routing';
 import { authorize } from '../rules.ts';
-import type { QueueResponse } from '@casekit/protocol';
-import type { QueuedCase } from '@casekit/routing';
 import type { AgentActor, RoutingPass, SystemActor } from '../types.ts';
 import type { EngineContext, Step } from './context.ts';
-import { dryRun, offlinePolicy, ROUTED_STATUSES, routedChannel, routingSettingsOf, takeSnapshot } from './routing.ts';
+import { dryRun, offlinePolicy, ROUTED_STATUSES, routedChannel, routingSettingsOf, takeSnapshot, type RoutingSnapshot } from './routing.ts';
 
 /** How long a computed queue answers customers' "where am I" before it is taken again. */
 const QUEUE_VIEW_TTL_MS = 2_000;
@@ -35,7 +33,8 @@ async function saveRouted({ tx, emit, at }: Step, before: Case, after: Case, not
 /**
  * One routing pass, one transaction: reads agents, their load and the queue, decides with
  * `@casekit/routing`, and gives each chosen case to its agent (a `case.updated` carrying the
- * policy and reason). A case changed since the read is left for the next pass.
+ * policy and reason). The snapshot is read in the same transaction, so what it decides on is
+ * what it writes over.
  */
 export function routeWaitingCases(ctx: EngineContext, memory: RoutingMemory, actor: SystemActor): Promise<RoutingPass> {
   const { workspaceId } = actor;
@@ -87,49 +86,48 @@ export async function releaseCasesOf(step: Step, workspaceId: string, agentId: s
   return released;
 }
 
-async function places(ctx: EngineContext, memory: RoutingMemory, workspaceId: string): Promise<Map<string, QueuedCase>> {
-  const now = ctx.now().getTime();
-  const generation = ctx.generation(workspaceId);
-  const cached = memory.queues.get(workspaceId);
-  if (cached && cached.generation === generation && now - cached.takenAt < QUEUE_VIEW_TTL_MS) return cached.places;
+/**
+ * Where every waiting case stands now, in routing order: a case a pass would give out right now
+ * is first in line with no wait (the pass is on its way); the others have their place and estimate.
+ */
+async function currentQueue(ctx: EngineContext, memory: RoutingMemory, workspaceId: string, now: number): Promise<{ snapshot: RoutingSnapshot; places: Map<string, QueuedCase> }> {
   const routing = await routingSettingsOf(ctx.store, workspaceId);
   const snapshot = await takeSnapshot(ctx.store, workspaceId, routing, memory.cursors.get(workspaceId) ?? {});
   const decisions = dryRun(snapshot, now);
-  const result = new Map<string, QueuedCase>();
-  // A case routing would assign right now is first in line with no wait: the pass is on its way.
-  for (const assignment of decisions.assignments) result.set(assignment.caseId, { caseId: assignment.caseId, position: 1, estimatedWaitSeconds: 0, policyId: assignment.policyId });
-  for (const queued of decisions.queue) result.set(queued.caseId, queued);
-  memory.queues.set(workspaceId, { generation, takenAt: now, places: result });
-  return result;
+  const places = new Map<string, QueuedCase>();
+  for (const assignment of decisions.assignments) places.set(assignment.caseId, { caseId: assignment.caseId, position: 1, estimatedWaitSeconds: 0, policyId: assignment.policyId });
+  for (const queued of decisions.queue) places.set(queued.caseId, queued);
+  return { snapshot, places };
 }
 
 /** Where a waiting case stands: its place among cases of its team and channel, and a rough wait; null when it is not waiting. */
 export async function placeInQueue(ctx: EngineContext, memory: RoutingMemory, workspaceId: string, caseId: string): Promise<QueuedCase | null> {
-  return (await places(ctx, memory, workspaceId)).get(caseId) ?? null;
+  const now = ctx.now().getTime();
+  const generation = ctx.generation(workspaceId);
+  let cached = memory.queues.get(workspaceId);
+  if (!cached || cached.generation !== generation || now - cached.takenAt >= QUEUE_VIEW_TTL_MS) {
+    cached = { generation, takenAt: now, places: (await currentQueue(ctx, memory, workspaceId, now)).places };
+    memory.queues.set(workspaceId, cached);
+  }
+  return cached.places.get(caseId) ?? null;
 }
 
 /** The live queue for supervisors: every waiting case in routing order with its place, and every agent's load. */
 export async function queueView(ctx: EngineContext, memory: RoutingMemory, actor: AgentActor): Promise<QueueResponse> {
   authorize(actor, 'viewQueue');
-  const { workspaceId } = actor;
   const now = ctx.now();
-  const routing = await routingSettingsOf(ctx.store, workspaceId);
-  const snapshot = await takeSnapshot(ctx.store, workspaceId, routing, memory.cursors.get(workspaceId) ?? {});
-  const decisions = dryRun(snapshot, now.getTime());
-  const queued = new Map(decisions.queue.map((entry) => [entry.caseId, entry]));
-  const order = [...decisions.assignments.map((a) => a.caseId), ...decisions.queue.map((q) => q.caseId)];
+  const { snapshot, places } = await currentQueue(ctx, memory, actor.workspaceId, now.getTime());
   return {
     at: now.toISOString(),
-    cases: order.map((caseId) => {
-      const kase = snapshot.waiting.get(caseId)!;
-      const place = queued.get(caseId);
+    cases: [...places.values()].map((place) => {
+      const kase = snapshot.waiting.get(place.caseId)!;
       return {
         case: kase,
         channel: routedChannel(kase)!,
         waitingSince: kase.queuedAt ?? kase.createdAt,
-        position: place?.position ?? 1,
-        estimatedWaitSeconds: place ? place.estimatedWaitSeconds : 0,
-        policyId: place?.policyId ?? decisions.assignments.find((a) => a.caseId === caseId)!.policyId,
+        position: place.position,
+        estimatedWaitSeconds: place.estimatedWaitSeconds,
+        policyId: place.policyId,
       };
     }),
     agents: snapshot.state.agents.map((agent) => ({ agentId: agent.id, presence: agent.presence, load: agent.load, capacity: agent.capacity })),
