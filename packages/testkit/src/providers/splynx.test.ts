@@ -2,30 +2,13 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
+import SplynxApi from 'splynx-nodejs-api';
 import { signSplynxNonce, startSplynxFake, type SplynxFake } from './splynx.ts';
 
-// Splynx's own Node client (npm splynx-nodejs-api), untyped CommonJS.
-interface ClientResult {
-  statusCode: number;
-  response: unknown;
-}
-interface SplynxClient {
-  api: { nonce_v: number; getUrl(path: string): string; host: string; access_token: string | null };
-  version: string;
-  get(url: string, id?: string | number): Promise<ClientResult>;
-  post(url: string, params: Record<string, unknown>): Promise<ClientResult>;
-  put(url: string, id: string | number, params: Record<string, unknown>): Promise<ClientResult>;
-  del(url: string, id: string | number): Promise<ClientResult>;
-  search(url: string, params: Record<string, unknown>): Promise<ClientResult>;
-  count(url: string, params?: Record<string, unknown>): Promise<string>;
-  options(url: string): Promise<ClientResult>;
-  login(type: string, data: Record<string, unknown>): Promise<ClientResult>;
-  getAuthData(): { access_token: string; access_token_expiration: number; refresh_token: string; refresh_token_expiration: number };
-  setAuthData(data: Record<string, unknown>): void;
-}
-const SplynxApi = createRequire(import.meta.url)('splynx-nodejs-api') as new (host: string, key?: string, secret?: string) => SplynxClient;
+// Splynx's own Node client (typed in splynx-nodejs-api.d.ts).
+type ClientResult = { statusCode: number; response: unknown };
+type SplynxClient = SplynxApi;
 
 const KEY = 'a3b1c2d4e5f60718';
 const SECRET = 'f1e2d3c4b5a69788';
@@ -197,6 +180,23 @@ describe('startSplynxFake: its own edges', () => {
     const del = await fetch(api(`admin/customers/customer/${String(active.id)}`), { method: 'DELETE', headers: signed() });
     assert.equal(((await del.json()) as { error: { internal_code: string } }).error.internal_code, 'ENTITY_CANNOT_BE_DELETED');
     assert.equal(splynx.store.customers.size, before);
+  });
+
+  it('creates a service under its customer, stops it with ?action=stop, and describes fields with OPTIONS', async () => {
+    const json = { ...signed(), 'content-type': 'application/json' };
+    const created = await fetch(api('admin/customers/customer/2/internet-services'), { method: 'POST', headers: json, body: JSON.stringify({ tariff_id: 2, description: 'Fibre 300', start_date: '2026-12-01', login: 'fibre-2' }) });
+    assert.equal(created.status, 201);
+    const { id } = (await created.json()) as { id: number };
+    const item = api(`admin/customers/customer/2/internet-services--${id}`);
+    const stop = await fetch(`${item}?action=stop`, { method: 'PUT', headers: { ...signed() } });
+    assert.deepEqual([stop.status, await stop.text()], [202, '']);
+    const service = (await (await fetch(item, { headers: signed() })).json()) as Record<string, unknown>;
+    assert.deepEqual([service.id, service.customer_id, service.type, service.status, service.end_date, service.tariff_id], [String(id), '2', 'internet', 'stopped', '0000-00-00', '2']);
+    assert.equal((await fetch(api(`admin/customers/customer/3/internet-services--${id}`), { headers: signed() })).status, 404);
+    const badDate = await fetch(api('admin/customers/customer/2/voice-services'), { method: 'POST', headers: { ...signed(), 'content-type': 'application/json' }, body: JSON.stringify({ tariff_id: 4, description: 'Phone', start_date: '01/12/2026' }) });
+    assert.equal(((await badDate.json()) as { error: { message: string } }).error.message, 'start_date: must be a date YYYY-MM-DD (or 0000-00-00), got "01/12/2026".');
+    const options = (await (await fetch(api('admin/support/tickets'), { method: 'OPTIONS', headers: signed() })).json()) as { attributes: { name: string; required: boolean }[] };
+    assert.deepEqual(options.attributes.filter((a) => a.required).map((a) => a.name), ['type_id', 'subject', 'priority']);
   });
 
   it('answers injected 5xx for the next requests, then recovers', async () => {
