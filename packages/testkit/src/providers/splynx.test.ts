@@ -230,6 +230,9 @@ describe('startSplynxFake: its own edges', () => {
       assert.deepEqual([first!.type, first!.data.action, first!.data.source, first!.data.customer_id, first!.data.attributes.status, first!.data.changed_attributes], ['event', 'edit', 'admin', customer.id, 'blocked', { status: 'active' }]);
       assert.deepEqual([second!.data.source, second!.data.attributes.email], ['api', 'new@example.net']);
       assert.deepEqual(splynx.hookDeliveries.map((d) => d.status), [200, 200]);
+      splynx.pingHooks();
+      await splynx.hooksSettled();
+      assert.deepEqual(received.at(-1), { body: '{"type":"ping"}', signature: createHmac('sha1', 'hook-secret').update('{"type":"ping"}').digest('hex') });
     } finally {
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
     }

@@ -33,6 +33,7 @@ export interface SplynxHookDelivery {
 /** Statuses `failNext` can answer with. */
 export type SplynxFakeFailure = 500 | 502 | 503;
 
+/** How to start the fake: the one API key it accepts, and what to seed. */
 export interface SplynxFakeOptions {
   apiKey: string;
   apiSecret: string;
@@ -48,6 +49,7 @@ export interface SplynxFakeOptions {
   basicAuth?: boolean;
 }
 
+/** A running fake Splynx, with its records and the knobs tests turn. */
 export interface SplynxFake {
   /** The Splynx base URL (`http://127.0.0.1:<port>`); the API is under `/api/2.0/`. */
   url: string;
@@ -61,6 +63,8 @@ export interface SplynxFake {
   hookDeliveries: SplynxHookDelivery[];
   /** Resolves when every hook POST started so far has been answered. */
   hooksSettled(): Promise<void>;
+  /** Posts `{"type":"ping"}` to every hook, as Splynx's connectivity check does (a receiver answers 200). */
+  pingHooks(): void;
   /** Changes a customer as an admin would in the UI and sends the `edit` hook; throws on bad fields. */
   changeCustomer(id: string, patch: Record<string, unknown>): SplynxRecord;
   /** Changes a ticket as an admin would and sends the `edit` hook. */
@@ -687,6 +691,11 @@ export async function startSplynxFake(options: SplynxFakeOptions): Promise<Splyn
         changed_attributes: changed, extra: null, errors: null, ip: '127.0.0.1',
       },
     });
+    deliver(body);
+  }
+
+  /** POSTs `body` to every hook, signed with its secret. */
+  function deliver(body: string): void {
     for (const hook of hooks) {
       const signature = signSplynxHook(hook.secret, body);
       const delivery = fetch(hook.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-splynx-signature': signature, 'user-agent': 'Splynx' }, body })
@@ -1017,6 +1026,7 @@ export async function startSplynxFake(options: SplynxFakeOptions): Promise<Splyn
       if (!secret) throw new SplynxFakeError('INVALID_INPUT_DATA', 'A hook needs a secret: pass one, or hookSecret to startSplynxFake.');
       hooks.push({ url: hook.url, secret });
     },
+    pingHooks: () => deliver(JSON.stringify({ type: 'ping' })),
     async hooksSettled() {
       while (pending.size > 0) await Promise.all([...pending]);
     },
