@@ -6,6 +6,7 @@ import { assertSupportedNode, createSqliteStore } from '@casekit/store-sqlite';
 import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { startServer } from './index.ts';
+import { runSplynxFake, SPLYNX_FAKE_OPTIONS } from './splynx-fake.ts';
 
 const USAGE = `Usage: casekit <command> [options]
 
@@ -15,6 +16,10 @@ Commands:
   seed --demo      Seed the demo workspace into the data directory and exit
   simulate [--count 6] [--url http://127.0.0.1:3000]
                    Send believable SMS, WhatsApp and email messages into a running demo
+  splynx fake [--port 8180] [--customers 25] [--api-key <k>] [--api-secret <s>]
+              [--seed 1] [--hook-url <url> --hook-secret <s>] [--host 127.0.0.1]
+                   Run a fake Splynx (API v2.0) seeded with customers, services, invoices and
+                   tickets; prints its URL and credentials (random ones unless given)
   help             Show this help
 
 Environment: PORT (3000), HOST (127.0.0.1), CASEKIT_DATA_DIR (./data), CASEKIT_JWT_SECRET,
@@ -139,7 +144,7 @@ async function main(argv: string[]): Promise<void> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, count: { type: 'string', default: '6' }, url: { type: 'string' } },
+      options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, count: { type: 'string', default: '6' }, url: { type: 'string' }, ...SPLYNX_FAKE_OPTIONS },
     });
   } catch (error) {
     process.stderr.write(`${errorText(error)}\n\n${USAGE}`);
@@ -149,6 +154,13 @@ async function main(argv: string[]): Promise<void> {
   if (parsed.values.help || command === 'help') {
     process.stdout.write(USAGE);
     return;
+  }
+  if (command === 'splynx') {
+    if (parsed.positionals[1] !== 'fake') {
+      process.stderr.write('casekit splynx: the only subcommand is "fake"; run "casekit splynx fake --help".\n');
+      process.exit(2);
+    }
+    return runSplynxFake(parsed.values);
   }
   let config: Config;
   try {

@@ -36,6 +36,10 @@ export type { TelegramFake, TelegramSentMessage, TelegramSentFile, TelegramFakeF
 export { startXFake, xCrcResponseToken, getXCrc, xDirectMessageActivity, xWebhookSignature, xWebhook, postXActivity } from './x.ts';
 export type { XFake, XFakeCredentials, XSentDirectMessage, XUploadedMedia, XFakeFailure, XDirectMessageInput } from './x.ts';
 
+// Splynx (ISP billing): REST API v2.0, signature and token auth, signed hooks
+export { startSplynxFake, signSplynxNonce, signSplynxHook, SplynxFakeError } from './splynx.ts';
+export type { SplynxFake, SplynxFakeOptions, SplynxFakeStore, SplynxRecord, SplynxHookDelivery, SplynxFakeFailure } from './splynx.ts';
+
 // The signed API channel (Standard Webhooks)
 export { startApiChannelReceiver, apiChannelMessage, apiChannelStatus, signApiChannelWebhook, apiChannelWebhook, postApiChannelMessage } from './api-channel.ts';
 export type { ApiChannelReceiver, ApiChannelDelivery, ApiChannelFailure, ApiChannelMessageInput } from './api-channel.ts';
