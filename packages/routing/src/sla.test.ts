@@ -368,3 +368,19 @@ test('property: the clocks match the semantics replayed minute by minute', () =>
     { numRuns: 150 },
   );
 });
+
+test('a reopened case whose priority was raised while it was solved warns at the reopening', () => {
+  // Found by the property below: solved, then raised to urgent and reopened on hold in the same minute.
+  const facts: SlaFacts = {
+    createdAt: 1772434800000,
+    priority: 'low',
+    happenings: [
+      { at: 1772466300000, kind: 'status', status: 'solved' },
+      { at: 1772466360000, kind: 'priority', priority: 'urgent' },
+      { at: 1772466360000, kind: 'status', status: 'on_hold' },
+    ],
+  };
+  const clocks = slaClocks(policy, calendar, facts, 1772466360000);
+  assert.deepEqual([clocks.resolution.state, clocks.resolution.warnAt], ['paused', 1772466360000]);
+  assert.deepEqual(clocks, clocksMinuteByMinute(facts, 1772466360000));
+});

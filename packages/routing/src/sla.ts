@@ -176,7 +176,11 @@ export function slaClocks(policy: SlaPolicy, calendar: BusinessCalendar, facts: 
         status = happening.status;
         const resolution = cycles.resolution;
         if (DONE.has(status) && resolution.active) Object.assign(resolution, { active: false, metAt: at });
-        else if (wasDone && !DONE.has(status)) Object.assign(resolution, { active: true, metAt: null });
+        else if (wasDone && !DONE.has(status)) {
+          Object.assign(resolution, { active: true, metAt: null });
+          // A target tightened while it was solved (a priority raised) may already be behind it.
+          notice(at, 0);
+        }
         break;
       }
       case 'priority':
