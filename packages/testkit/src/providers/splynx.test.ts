@@ -164,6 +164,9 @@ describe('startSplynxFake: its own edges', () => {
     assert.ok(late.every((i) => i.status === 'not_paid' && String(i.date_till) < today && i.date_payment === '0000-00-00'));
     const inList = (await (await fetch(api('admin/customers/customer?main_attributes[id][0]=IN&main_attributes[id][1][0]=2&main_attributes[id][1][1]=5&order[id]=DESC'), { headers: signed() })).json()) as Record<string, string>[];
     assert.deepEqual(inList.map((c) => c.id), ['5', '2']);
+    // The reference's own form: the values follow the operator, `[1]=v1&[2]=v2`.
+    const flat = (await (await fetch(api('admin/customers/customer?main_attributes[id][0]=IN&main_attributes[id][1]=3&main_attributes[id][2]=7'), { headers: signed() })).json()) as Record<string, string>[];
+    assert.deepEqual(flat.map((c) => c.id), ['3', '7']);
     const services = (await (await fetch(api('admin/customers/customer/0/internet-services?main_attributes[tariff_id]=1'), { headers: signed() })).json()) as Record<string, string>[];
     assert.ok(services.every((s) => s.tariff_id === '1' && s.type === 'internet' && s.end_date === '0000-00-00'));
     const unknown = await fetch(api('admin/customers/customer?main_attributes[colour]=red'), { headers: signed() });

@@ -405,8 +405,11 @@ function matches(actual: unknown, spec: Nested, field: string): boolean {
       const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
       return new RegExp(`^${source}$`, 'is').test(value);
     }
-    case 'IN':
-      return listOf(v1).some((v) => v.toLowerCase() === value.toLowerCase());
+    case 'IN': {
+      // `[0]=IN&[1]=v1&[2]=v2…` as the reference writes it; a list or comma-separated text in `[1]` too.
+      const values = Object.entries(spec).filter(([index]) => index !== '0').flatMap(([, v]) => listOf(v));
+      return values.some((v) => v.toLowerCase() === value.toLowerCase());
+    }
     default: // FIND_IN_SET: the record's comma-separated value contains the given one.
       return value.split(',').includes(first);
   }
