@@ -1,3 +1,4 @@
+import { DEFAULT_ROUTING } from '@casekit/protocol';
 import type { CaseStatus, CHANNEL_MEDIA, ChannelKind, Priority, Role, RoutingSettings, Skill, SlaSettings } from '@casekit/protocol';
 
 /** The demo ISP's name, shown to customers in the chat. */
@@ -9,17 +10,10 @@ export const DEMO_COMPANY = 'FibreLink';
  */
 export const DEMO_ROUTING: RoutingSettings = {
   policies: {
+    // The built-in default, widened once more: after 5 minutes any team will do.
     default: {
-      id: 'default',
-      mode: 'auto',
-      selection: 'least-loaded',
-      sticky: true,
-      widening: [
-        { afterSeconds: 0, minLevel: 'case', language: true, team: true },
-        { afterSeconds: 60, minLevel: 1, language: false, team: true },
-        { afterSeconds: 300, minLevel: 1, language: false, team: false },
-      ],
-      onAgentOffline: 'reassign',
+      ...DEFAULT_ROUTING.policies.default,
+      widening: [...DEFAULT_ROUTING.policies.default.widening, { afterSeconds: 300, minLevel: 1, language: false, team: false }],
     },
   },
   rules: [

@@ -1,9 +1,9 @@
 import type { Case, QueueResponse, RoutingNote } from '@casekit/protocol';
-import type { QueuedCase, RoundRobinState } from '@casekit/routing';
+import { route, type QueuedCase, type RoundRobinState } from '@casekit/routing';
 import { authorize } from '../rules.ts';
 import type { AgentActor, RoutingPass, SystemActor } from '../types.ts';
 import type { EngineContext, Step } from './context.ts';
-import { dryRun, offlinePolicy, ROUTED_STATUSES, routedChannel, routingSettingsOf, takeSnapshot, type RoutingSnapshot } from './routing.ts';
+import { offlinePolicy, ROUTED_STATUSES, routedChannel, routingSettingsOf, takeSnapshot, type RoutingSnapshot } from './routing.ts';
 
 /** How long a computed queue answers customers' "where am I" before it is taken again. */
 const QUEUE_VIEW_TTL_MS = 2_000;
@@ -42,7 +42,7 @@ export function routeWaitingCases(ctx: EngineContext, memory: RoutingMemory, act
     const { tx, at, now } = step;
     const routing = await routingSettingsOf(tx, workspaceId);
     const snapshot = await takeSnapshot(tx, workspaceId, routing, memory.cursors.get(workspaceId) ?? {});
-    const decisions = dryRun(snapshot, now.getTime());
+    const decisions = route(snapshot.state, now.getTime());
     const assignedAgents = new Set<string>();
     for (const assignment of decisions.assignments) {
       const kase = snapshot.waiting.get(assignment.caseId)!;
@@ -93,7 +93,7 @@ export async function releaseCasesOf(step: Step, workspaceId: string, agentId: s
 async function currentQueue(ctx: EngineContext, memory: RoutingMemory, workspaceId: string, now: number): Promise<{ snapshot: RoutingSnapshot; places: Map<string, QueuedCase> }> {
   const routing = await routingSettingsOf(ctx.store, workspaceId);
   const snapshot = await takeSnapshot(ctx.store, workspaceId, routing, memory.cursors.get(workspaceId) ?? {});
-  const decisions = dryRun(snapshot, now);
+  const decisions = route(snapshot.state, now);
   const places = new Map<string, QueuedCase>();
   for (const assignment of decisions.assignments) places.set(assignment.caseId, { caseId: assignment.caseId, position: 1, estimatedWaitSeconds: 0, policyId: assignment.policyId });
   for (const queued of decisions.queue) places.set(queued.caseId, queued);

@@ -1,5 +1,5 @@
 import { DEFAULT_ROUTING, type Case, type CaseStatus, type ChannelKind, type Customer, type RoutingPolicy, type RoutingSettings } from '@casekit/protocol';
-import { applyRules, policyFor, route, type RoundRobinState, type RoutingAgent, type RoutingDecisions, type RoutingState, type WaitingCase } from '@casekit/routing';
+import { applyRules, policyFor, type RoundRobinState, type RoutingAgent, type RoutingState, type WaitingCase } from '@casekit/routing';
 import type { AgentRecord, StoreReader } from '../ports.ts';
 import { WAITING_STATUSES } from '../rules.ts';
 
@@ -122,9 +122,4 @@ export async function takeSnapshot(reader: StoreReader, workspaceId: string, rou
 export function offlinePolicy(routing: RoutingSettings, kase: Case): RoutingPolicy | null {
   const channel = routedChannel(kase);
   return channel === null ? null : policyFor(routing.policies, waitingCaseOf(kase, channel));
-}
-
-/** A pass's decisions without writing them: where each waiting case stands now. */
-export function dryRun(snapshot: RoutingSnapshot, now: number): RoutingDecisions {
-  return route(snapshot.state, now);
 }
