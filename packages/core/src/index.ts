@@ -74,6 +74,8 @@ export type {
   IdempotentResponse,
   TimerInput,
   DurableTimer,
+  IntegrationRecord,
+  RecordQuery,
 } from './ports.ts';
 
 // How searches match (stores index and query through these)
@@ -95,6 +97,9 @@ export { botView } from './internal/bots.ts';
 export { createOutboxWorker, defaultBackoff } from './outbox.ts';
 export { suggestMerges } from './merge-suggestions.ts';
 export type { OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
+
+// Integration records
+export { checkRecordInput, MAX_RECORD_BYTES } from './records.ts';
 
 // Durable timers
 export { createTimerWorker, createEngineTimerHandlers, checkTimerInput, TimerRunError, MAX_TIMER_PAYLOAD_BYTES } from './timers.ts';

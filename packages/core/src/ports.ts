@@ -129,6 +129,29 @@ export interface DurableTimer extends TimerInput {
   lastError: string | null;
 }
 
+/**
+ * A JSON document an integration keeps in the store, by collection and key: billing accounts,
+ * links between casekit and another system's records, sync cursors, runs and log lines.
+ */
+export interface IntegrationRecord {
+  key: string;
+  /** Any JSON value (at most 256 KB serialized); readers get their own copy. */
+  value: unknown;
+  /** When it was last written (ISO-8601). */
+  updatedAt: string;
+}
+
+/** Which records of a collection to read, in key order (byte order of the UTF-8 keys). */
+export interface RecordQuery {
+  /** Only keys that start with this. */
+  prefix?: string;
+  /** Only keys after this one in the order read (before it when `reverse`): a page's last key. */
+  after?: string;
+  limit: number;
+  /** Descending key order. */
+  reverse?: boolean;
+}
+
 /** A stored answer to a create call, replayed for a repeated `Idempotency-Key`. */
 export interface IdempotentResponse {
   status: number;
@@ -192,6 +215,10 @@ export interface StoreReader {
   getCaseReads(workspaceId: string, agentId: string, caseIds: readonly string[]): Promise<Record<string, string>>;
   getIdempotent(workspaceId: string, scope: string, key: string): Promise<IdempotentResponse | null>;
   getTimer(workspaceId: string, key: string): Promise<DurableTimer | null>;
+  getRecord(workspaceId: string, collection: string, key: string): Promise<IntegrationRecord | null>;
+  listRecords(workspaceId: string, collection: string, query: RecordQuery): Promise<IntegrationRecord[]>;
+  /** How many records a collection holds. */
+  countRecords(workspaceId: string, collection: string): Promise<number>;
 }
 
 /**
@@ -237,6 +264,13 @@ export interface StoreTx extends StoreReader {
   setTimer(timer: TimerInput): Promise<void>;
   /** Removes the timer of `key`, if any; a claim of it still running then completes as a no-op. */
   clearTimer(workspaceId: string, key: string): Promise<void>;
+  /**
+   * Writes the record of `key` in `collection`, replacing any earlier one; refuses a bad
+   * collection, key or value with `validation_failed` naming it (`checkRecordInput`).
+   */
+  putRecord(workspaceId: string, collection: string, key: string, value: unknown, at: string): Promise<void>;
+  /** Removes the record, if any. */
+  deleteRecord(workspaceId: string, collection: string, key: string): Promise<void>;
 }
 
 /**

@@ -303,3 +303,34 @@ export const DEFAULT_HANDOFF_KEYWORDS = ['human', 'agent', 'person', 'operator',
 
 /** Kinds of value a rules bot asks for, each checked before it is kept. */
 export const BOT_FIELD_KINDS = ['text', 'email', 'phone'] as const;
+
+/** A billing account's status, as Splynx names it; `blocked` customers cannot use their services. */
+export const BILLING_ACCOUNT_STATUSES = ['new', 'active', 'blocked', 'disabled'] as const;
+/** What kind of service a customer pays for. */
+export const BILLING_SERVICE_TYPES = ['internet', 'voice', 'custom'] as const;
+export const BILLING_SERVICE_STATUSES = ['active', 'stopped', 'disabled', 'hidden', 'pending'] as const;
+export const INVOICE_STATUSES = ['not_paid', 'paid', 'pending', 'deleted'] as const;
+/** How many paid invoices an account keeps beside the unpaid ones. */
+export const BILLING_RECENT_INVOICES = 6;
+/** What started a sync run. */
+export const SYNC_RUN_KINDS = ['full', 'incremental', 'hook', 'push'] as const;
+export const SYNC_RUN_STATUSES = ['running', 'succeeded', 'failed', 'interrupted'] as const;
+/** What a sync log entry is about. */
+export const SYNC_ENTITIES = ['customer', 'service', 'invoice', 'ticket', 'ticket-message', 'hook', 'connection'] as const;
+
+/** Whether an invoice is unpaid past its due day; `today` is `YYYY-MM-DD`. The one rule of "overdue". */
+export function isInvoiceOverdue(invoice: { status: string; dueOn: string | null; due: string }, today: string): boolean {
+  return invoice.status === 'not_paid' && Number(invoice.due) > 0 && invoice.dueOn !== null && invoice.dueOn < today;
+}
+
+/**
+ * What routing rules and automations can test about a customer's billing account, as customer
+ * attributes: `billing.status` (`blocked`…) and `billing.overdueInvoices` (a count).
+ */
+export function billingFacts(
+  account: { status: string; invoices: readonly { status: string; dueOn: string | null; due: string }[] } | null,
+  today: string,
+): Record<string, string | number> {
+  if (!account) return {};
+  return { 'billing.status': account.status, 'billing.overdueInvoices': account.invoices.filter((invoice) => isInvoiceOverdue(invoice, today)).length };
+}
