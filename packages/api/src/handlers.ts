@@ -1,4 +1,4 @@
-import { botView, takesNewCases, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { billingAccountOf, botView, listSyncLog, takesNewCases, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { AgentTokenFacts } from './auth.ts';
@@ -279,6 +279,18 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
 
     listCustomers: async ({ query }) => store.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
     getCustomer: async ({ params }) => requireCustomer(params.customerId),
+    getCustomerBilling: async ({ params }) => {
+      const account = await billingAccountOf(store, workspaceId, await requireCustomer(params.customerId));
+      if (!account) throw new CasekitError('not_found', `Customer "${params.customerId}" has no billing account linked.`);
+      return account;
+    },
+    getSplynxStatus: async () =>
+      options.splynx ? options.splynx.status() : { source: 'splynx' as const, configured: false, url: null, hooks: false, runs: [], linkedCustomers: 0, lastSyncedAt: null },
+    listSplynxLog: async ({ query }) => listSyncLog(store, workspaceId, query),
+    startSplynxSync: async ({ body }) => {
+      if (!options.splynx) throw new CasekitError('conflict', 'Splynx is not configured on this server: set CASEKIT_SPLYNX_URL, CASEKIT_SPLYNX_API_KEY and CASEKIT_SPLYNX_API_SECRET.');
+      return options.splynx.startSync({ full: body.full });
+    },
     updateCustomer: async ({ params, body, agent }) => engine.updateCustomer(actorOf(agent), params.customerId, body),
     mergeSuggestions: async ({ params }) => {
       const customer = await store.getCustomer(workspaceId, params.customerId);

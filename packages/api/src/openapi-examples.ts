@@ -3,6 +3,8 @@
 import {
   CHANNEL_CAPABILITIES,
   type Agent,
+  type BillingAccount,
+  type SyncRun,
   type Attachment,
   type Bot,
   type Case,
@@ -215,6 +217,43 @@ const slaSettings: SlaSettings = {
 };
 const event: CaseEvent = { seq: 1207, workspaceId: ws, at, actorId: agent.id, caseId: kase.id, customerId: customer.id, type: 'message.created', data: { message, case: kase } };
 const page = { limit: 50 };
+const billingAccount: BillingAccount = {
+  workspaceId: ws,
+  customerId: customer.id,
+  source: 'splynx',
+  externalId: '1042',
+  status: 'active',
+  login: 'jdoe',
+  name: customer.name,
+  category: 'person',
+  partnerId: '1',
+  locationId: '2',
+  address: '1 Main St, 10001 Springfield',
+  url: 'https://billing.fibrelink.example/admin/customers/view?id=1042',
+  services: [{ id: '77', type: 'internet', description: 'Fibre 300 Mbps', status: 'active', tariffId: '3', unitPrice: '39.90', startDate: '2024-03-01', endDate: null, detail: 'jdoe' }],
+  invoices: [
+    { id: '5120', number: 'INV-005120', status: 'not_paid', total: '39.90', due: '39.90', createdOn: '2026-02-01', dueOn: '2026-02-15', paidOn: null },
+    { id: '4980', number: 'INV-004980', status: 'paid', total: '39.90', due: '0.00', createdOn: '2026-01-01', dueOn: '2026-01-15', paidOn: '2026-01-09' },
+  ],
+  amountDue: '39.90',
+  changedAt: '2026-02-01T00:05:00',
+  syncedAt: at,
+};
+const syncRun: SyncRun = {
+  id: 'sr_01hq3b2k8x',
+  workspaceId: ws,
+  source: 'splynx',
+  kind: 'incremental',
+  status: 'succeeded',
+  startedAt: at,
+  finishedAt: at,
+  phase: 'done',
+  done: 3,
+  total: 3,
+  counts: { created: 0, updated: 3, unchanged: 0, failed: 0 },
+  requests: 5,
+  error: null,
+};
 const caseParams = { caseId: kase.id };
 const customerParams = { customerId: customer.id };
 
@@ -248,6 +287,18 @@ export const OPERATION_EXAMPLES: { [K in RouteName]: OperationExample<K> } = {
     response: { items: [{ customer: { ...customer, id: 'cu_mlopez', identities: [], splynxId: null, attributes: {} }, reasons: ['email', 'name'] }] },
   },
   mergeCustomer: { params: customerParams, request: { sourceCustomerId: 'cu_mlopez' }, response: customer },
+  getCustomerBilling: { params: customerParams, response: billingAccount },
+  getSplynxStatus: {
+    response: { source: 'splynx', configured: true, url: 'https://billing.fibrelink.example', hooks: true, runs: [syncRun], linkedCustomers: 9_874, lastSyncedAt: at },
+  },
+  listSplynxLog: {
+    query: page,
+    response: {
+      items: [{ id: 'sl_01hq3b2m4c', workspaceId: ws, runId: syncRun.id, at, level: 'error', entity: 'invoice', externalId: '5121', code: 'invalid_record', message: 'Invoice 5121: status "refunded" is not one of not_paid, paid, pending, deleted.' }],
+      nextCursor: null,
+    },
+  },
+  startSplynxSync: { request: { full: false }, response: { ...syncRun, status: 'running', finishedAt: null, phase: 'customers', done: 0, total: null } },
   getQueue: {
     response: {
       at: '2026-03-02T09:15:00.000Z',

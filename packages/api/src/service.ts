@@ -1,5 +1,5 @@
 import { requireRole, type ChannelRecord, type ChannelRuntime, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
-import { CasekitError, type FieldIssue, type RouteName } from '@casekit/protocol';
+import { CasekitError, type FieldIssue, type RouteName, type SyncRun, type SyncStatus } from '@casekit/protocol';
 import { ROUTES, toFieldIssues, type RouteDef } from '@casekit/protocol/schemas';
 import type { ChannelKindSpec } from './channels.ts';
 import type { z } from 'zod';
@@ -13,6 +13,13 @@ import { createHandlers, type HandlerContext, type Handlers } from './handlers.t
 import { verifyVisitor, type VisitorContext } from './visitor-access.ts';
 import { fileHeaders, type UploadLimits } from './uploads.ts';
 import { authenticateAgentSession, type AgentSession } from './authenticate.ts';
+
+/** What the API asks of a billing sync. */
+export interface SplynxIntegration {
+  status(): Promise<SyncStatus>;
+  /** Starts a pull in the background and answers with its run; refuses with `conflict` while one runs. */
+  startSync(options: { full: boolean }): Promise<SyncRun>;
+}
 
 export interface ApiServiceOptions {
   store: Store;
@@ -51,6 +58,11 @@ export interface ApiServiceOptions {
    * `webhookBaseUrl`, the server's public URL (`CASEKIT_PUBLIC_URL`, without `/api/v1`) that
    * webhook URLs are made from and signatures are checked against.
    */
+  /**
+   * The Splynx sync this server runs (`createSplynxSync` of `@casekit/splynx`): its status and
+   * "sync now" for admins. Without one the status says `configured: false` and a sync answers 409.
+   */
+  splynx?: SplynxIntegration;
   channels?: {
     adapters?: readonly ChannelKindSpec[];
     webhookBaseUrl?: string | (() => string);

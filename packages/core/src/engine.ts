@@ -13,6 +13,7 @@ import { checkSla } from './internal/sla.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 import { handoff } from './internal/handoff.ts';
 import { createBot, setBotToken, updateBot } from './internal/bots.ts';
+import { applyBilling } from './internal/billing.ts';
 
 export interface CaseEngineOptions {
   store: Store;
@@ -83,5 +84,6 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     updateBot: (actor, agentId, patch) => updateBot(ctx, actor, agentId, patch),
     setBotToken: (actor, agentId, tokenHash) => setBotToken(ctx, actor, agentId, tokenHash),
     checkSla: (actor, caseId) => checkSla(ctx, actor, caseId),
+    applyBilling: (actor, batch) => applyBilling(ctx, actor, batch),
   };
 }

@@ -3,6 +3,9 @@ export { createCaseEngine } from './engine.ts';
 export type { CaseEngineOptions } from './engine.ts';
 export type {
   CaseEngine,
+  BillingAccountInput,
+  BillingBatch,
+  BillingBatchResult,
   InboundMessage,
   IngestResult,
   Actor,
@@ -99,6 +102,7 @@ export { suggestMerges } from './merge-suggestions.ts';
 export type { OutboxWorker, OutboxWorkerOptions } from './outbox.ts';
 
 // Integration records
+export { billingAccountOf, listSyncLog, BILLING_ACCOUNTS, SYNC_LOG } from './internal/billing.ts';
 export { checkRecordInput, MAX_RECORD_BYTES } from './records.ts';
 
 // Durable timers

@@ -1,6 +1,8 @@
 import type {
   Agent,
   Attachment,
+  BillingAccount,
+  SyncLogEntry,
   Bot,
   BotSettings,
   CollectedFields,
@@ -315,6 +317,34 @@ export interface CaseEngine {
    * once (`case.sla`) and escalates a breach as its policy says. Null for an unknown case.
    */
   checkSla(actor: SystemActor, caseId: string): Promise<Case | null>;
+  /**
+   * Applies what a billing sync read in one transaction (docs/splynx.md): accounts, linked to a
+   * customer found by the earlier link, email or phone, or created; the sync's cursors and links;
+   * its log lines. Refuses a bad batch with `validation_failed` naming the field, writing nothing.
+   */
+  applyBilling(actor: SystemActor, batch: BillingBatch): Promise<BillingBatchResult>;
+}
+
+/** One account as a billing sync read it, with the contact details its customer takes. */
+export interface BillingAccountInput extends Omit<BillingAccount, 'workspaceId' | 'customerId' | 'syncedAt'> {
+  /** Name, emails and phones as the billing system holds them; unusable ones are skipped. */
+  contact: { name: string; emails: string[]; phones: string[] };
+}
+
+/** What `applyBilling` writes together. */
+export interface BillingBatch {
+  accounts?: BillingAccountInput[];
+  /** The sync's own integration records (cursors, links, runs); a null value deletes the record. */
+  records?: { collection: string; key: string; value: unknown }[];
+  log?: Omit<SyncLogEntry, 'id' | 'workspaceId' | 'at'>[];
+}
+
+/** What `applyBilling` did with the accounts; `customers` maps each external id to its customer. */
+export interface BillingBatchResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  customers: Record<string, string>;
 }
 
 /** What one routing pass did. */

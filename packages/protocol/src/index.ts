@@ -41,6 +41,16 @@ export {
   HANDOFF_REASONS,
   DEFAULT_HANDOFF_KEYWORDS,
   BOT_FIELD_KINDS,
+  BILLING_ACCOUNT_STATUSES,
+  BILLING_SERVICE_TYPES,
+  BILLING_SERVICE_STATUSES,
+  INVOICE_STATUSES,
+  BILLING_RECENT_INVOICES,
+  SYNC_RUN_KINDS,
+  SYNC_RUN_STATUSES,
+  SYNC_ENTITIES,
+  isInvoiceOverdue,
+  billingFacts,
 } from './values.ts';
 export type { Permission, SmsSegments, ChannelCapabilityValues, DisplayNameSource } from './values.ts';
 export { DEFAULT_ROUTING } from './routing-defaults.ts';
@@ -107,6 +117,9 @@ export type {
   CaseSla,
   SlaNotice,
 } from './sla.ts';
+
+// Billing accounts and the Splynx sync
+export type { BillingService, BillingInvoice, BillingAccount, SyncRun, SyncLogEntry, SyncStatus, SyncLogQuery, SyncLogResponse, SyncStartRequest } from './billing.ts';
 
 // REST bodies
 export type {

@@ -57,6 +57,7 @@ import {
   VisitorStatusQuery,
 } from './api.ts';
 import { Agent, Attachment, Bot, Case, Channel, Customer, Id, Message, WorkspaceSettings } from './entities.ts';
+import { BillingAccount, SyncLogQuery, SyncLogResponse, SyncRun, SyncStartRequest, SyncStatus } from './billing.ts';
 import { ROUTE_META, type RouteMeta } from './route-meta.ts';
 
 /** A route with its schemas: what the server validates and OpenAPI documents. */
@@ -184,6 +185,25 @@ export const ROUTES = {
     params: CustomerParams,
     body: CustomerMergeRequest,
     response: Customer,
+  },
+  getCustomerBilling: {
+    ...ROUTE_META.getCustomerBilling,
+    summary: "The customer's billing account as last synced from Splynx: services, invoices, balance (404 when not linked)",
+    params: CustomerParams,
+    response: BillingAccount,
+  },
+  getSplynxStatus: { ...ROUTE_META.getSplynxStatus, summary: 'Whether Splynx is connected, the latest sync runs and how many customers are linked', response: SyncStatus },
+  listSplynxLog: {
+    ...ROUTE_META.listSplynxLog,
+    summary: 'The Splynx sync log, newest first: records that failed, refused hooks, failed requests',
+    query: SyncLogQuery,
+    response: SyncLogResponse,
+  },
+  startSplynxSync: {
+    ...ROUTE_META.startSplynxSync,
+    summary: 'Start a Splynx pull now (full or incremental); answers with the run, which goes on in the background',
+    body: SyncStartRequest,
+    response: SyncRun,
   },
   getQueue: { ...ROUTE_META.getQueue, summary: 'The live queue: waiting cases in routing order and agents\' load', response: QueueResponse },
   listAgents: { ...ROUTE_META.listAgents, summary: 'Agents and their presence', response: AgentListResponse },

@@ -54,6 +54,9 @@ export { SkillRequirement, WideningStep, RoutingPolicy, RoutingPolicySet, Routin
 // SLA configuration and clocks
 export { SlaCalendar, SlaTargets, SlaEscalation, SlaPolicy, SlaSettings, SlaClock, SlaHappening, CaseSla, SlaNotice } from './sla.ts';
 
+// Billing accounts and the Splynx sync
+export { BillingService, BillingInvoice, BillingAccount, SyncRun, SyncLogEntry, SyncStatus, SyncLogQuery, SyncLogResponse, SyncStartRequest } from './billing.ts';
+
 // REST bodies
 export {
   page,

@@ -62,6 +62,8 @@ export const PERMISSIONS = {
   viewQueue: 'supervisor',
   /** Handing a case a bot holds over to people, for anyone but the bot holding it. */
   handOffCases: 'supervisor',
+  /** Seeing the billing sync's status and log, and starting a sync. */
+  manageIntegrations: 'admin',
 } as const satisfies Record<string, (typeof ROLES)[number]>;
 
 /** An operation with a role requirement in `PERMISSIONS`. */

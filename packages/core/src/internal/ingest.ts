@@ -1,4 +1,4 @@
-import { CasekitError, DEFAULT_ROUTING, type Case, type CaseStatus, type ChannelIdentity, type Conversation, type Customer, type Message } from '@casekit/protocol';
+import { billingFacts, CasekitError, DEFAULT_ROUTING, type Case, type CaseStatus, type ChannelIdentity, type Conversation, type Customer, type Message } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import { DEFAULT_SETTINGS } from '../defaults.ts';
 import type { ChannelRecord, StoreReader } from '../ports.ts';
@@ -10,6 +10,7 @@ import { runAutomations } from './automations.ts';
 import { queueDelivery } from './messages.ts';
 import { botTakingNewCases } from './bots.ts';
 import { withSla } from './sla.ts';
+import { billingAccountOf } from './billing.ts';
 
 /** References tried per message: enough for any real thread, bounded against a crafted one. */
 const MAX_REFERENCES = 50;
@@ -133,10 +134,12 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
 
     const preview = previewOf(input.text);
     let created = false;
+    // Billing facts (an overdue invoice, a blocked account) are customer attributes to rules and automations.
+    const facts = { ...customer.attributes, ...billingFacts(await billingAccountOf(tx, workspaceId, customer), at.slice(0, 10)) };
     if (!kase) {
       created = true;
       // Rules see what the case looks like when it opens: its channel, first words and customer.
-      const routed = routeNewCase(workspace?.settings.routing ?? DEFAULT_ROUTING, customer, channel.medium, [input.subject, input.text].filter(Boolean).join('\n'));
+      const routed = routeNewCase(workspace?.settings.routing ?? DEFAULT_ROUTING, customer, facts, channel.medium, [input.subject, input.text].filter(Boolean).join('\n'));
       kase = {
         id: newId('c'),
         workspaceId,
@@ -220,7 +223,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
         ? runAutomations(automations, {
             trigger,
             kase: received,
-            facts: { channel: channel.medium, firstMessage: [input.subject, input.text].filter(Boolean).join('\n'), language: received.language ?? null, attributes: customer.attributes },
+            facts: { channel: channel.medium, firstMessage: [input.subject, input.text].filter(Boolean).join('\n'), language: received.language ?? null, attributes: facts },
             conversation: { ...conversation, ...inbound },
             sender: workspace?.settings.displayName ?? DEFAULT_SETTINGS.displayName,
             at,

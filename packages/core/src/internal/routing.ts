@@ -30,9 +30,9 @@ export async function routingSettingsOf(reader: StoreReader, workspaceId: string
 }
 
 /** What rules set on a new case, from what it looks like: its channel, first words and customer. */
-export function routeNewCase(routing: RoutingSettings, customer: Customer, channel: ChannelKind, text: string): Pick<Case, 'priority' | 'team' | 'skills' | 'tags' | 'language'> {
+export function routeNewCase(routing: RoutingSettings, customer: Customer, attributes: Customer['attributes'], channel: ChannelKind, text: string): Pick<Case, 'priority' | 'team' | 'skills' | 'tags' | 'language'> {
   const language = typeof customer.attributes.language === 'string' ? customer.attributes.language.toLowerCase().slice(0, 10) : null;
-  const outcome = applyRules(routing.rules, { channel, firstMessage: text, language, attributes: customer.attributes });
+  const outcome = applyRules(routing.rules, { channel, firstMessage: text, language, attributes });
   return { priority: outcome.priority ?? 'normal', team: outcome.team, skills: outcome.skills, tags: outcome.tags, language: language && language.length >= 2 ? language : null };
 }
 
