@@ -29,3 +29,4 @@ export { toBillingAccount, toBillingService, toBillingInvoice } from './accounts
 // Hooks
 export { readHook, MAX_HOOK_BYTES } from './hooks.ts';
 export type { HookRequest, HookAnswer, ReadHook } from './hooks.ts';
+export { splynxHookHandler } from './hook-handler.ts';
