@@ -20,3 +20,12 @@ export type { SplynxErrorCode, SplynxInternalCode, SplynxClientCode } from './er
 // Typed records at the edge
 export { parseSplynxCustomer, splynxNumber, splynxFlag, SPLYNX_CUSTOMER_STATUSES } from './records.ts';
 export type { SplynxCustomer, SplynxCustomerStatus } from './records.ts';
+
+// The sync of billing accounts
+export { createSplynxSync } from './sync.ts';
+export type { SplynxSync, SplynxSyncOptions, SyncRunOptions } from './sync.ts';
+export { toBillingAccount, toBillingService, toBillingInvoice } from './accounts.ts';
+
+// Hooks
+export { readHook, MAX_HOOK_BYTES } from './hooks.ts';
+export type { HookRequest, HookAnswer, ReadHook } from './hooks.ts';

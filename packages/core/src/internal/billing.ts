@@ -10,7 +10,7 @@ export const BILLING_ACCOUNTS = 'billing-accounts';
 /** Where sync log lines live, keyed by time then id so that a reverse listing is newest first. */
 export const SYNC_LOG = 'sync-log';
 /** The largest batch one operation applies: it is one transaction. */
-const MAX_BATCH = 1000;
+const MAX_BATCH = 2000;
 
 const accountKey = (source: string, externalId: string) => `${source}:${externalId}`;
 
