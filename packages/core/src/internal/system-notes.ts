@@ -23,7 +23,7 @@ function checkNote(input: SystemNoteInput): void {
  * elsewhere), on the case's latest conversation. A repeated `clientMessageId` returns the note
  * written the first time and changes nothing.
  */
-export function addSystemNote(ctx: EngineContext, actor: SystemActor, caseId: string, input: SystemNoteInput): Promise<Message> {
+export async function addSystemNote(ctx: EngineContext, actor: SystemActor, caseId: string, input: SystemNoteInput): Promise<Message> {
   checkNote(input);
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async ({ tx, emit, at }) => {
