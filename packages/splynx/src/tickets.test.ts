@@ -4,8 +4,7 @@ import { createCaseEngine, type AgentActor, type CaseEngine, type Store, type Sy
 import { createMemoryStore } from '@casekit/store-memory';
 import { startSplynxFake, type SplynxFake } from '@casekit/testkit/providers';
 import type { Case, Message } from '@casekit/protocol';
-import { createSplynxClient, type SplynxClient } from './index.ts';
-import { createTicketSync, type TicketSync, type TicketSyncLogEntry } from './tickets.ts';
+import { createSplynxClient, createTicketSync, type SplynxClient, type TicketSync, type TicketSyncLogEntry } from './index.ts';
 
 const WS = 'ws_tickets';
 const KEY = 'b7c1d2e3f4a5';
@@ -43,7 +42,7 @@ async function setup(): Promise<Setup> {
 /** A web-chat message from a customer; with `splynxId`, one linked to that Splynx customer. */
 async function customerWrites(s: Setup, text: string, splynxId: string | null = '2', externalId = `anon:${splynxId ?? 'x'}`): Promise<Case> {
   const known = await s.store.findCustomerByIdentity(WS, 'web', externalId);
-  const customer = known ?? (await s.engine.createCustomer(SYSTEM, { name: 'Dana Reyes', splynxId, identities: [{ channelId: 'web', externalId }] }));
+  const customer = known ?? (await s.engine.createCustomer(SYSTEM, { name: 'Dana Reyes', splynxId, identities: [{ channelId: 'web', kind: 'webchat', externalId }] }));
   return (await s.engine.ingest({ workspaceId: WS, channelId: 'web', customerId: customer.id, from: { externalId }, text })).case;
 }
 

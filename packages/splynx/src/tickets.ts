@@ -339,46 +339,51 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
     return [{ collection: TICKET_LINKS, key: `case:${linked.caseId}`, value: { ...link, closed } }];
   }
 
-  /** Runs one pull step; false when it failed in a way worth trying again (the caller stops there). */
-  async function attempt(step: () => Promise<RecordWrite[]>, entity: TicketSyncLogEntry['entity'], externalId: string, result: TicketPullResult, extra: () => RecordWrite[] = () => []): Promise<boolean> {
-    let records: RecordWrite[];
+  /** Runs one pull step: the records it wants written, or null when it failed in a way worth trying again (the caller stops there). */
+  async function attempt(step: () => Promise<RecordWrite[]>, entity: TicketSyncLogEntry['entity'], externalId: string, result: TicketPullResult): Promise<RecordWrite[] | null> {
     try {
-      records = await step();
+      return await step();
     } catch (error) {
       const { code, message, transient } = failure(error);
       result.failed++;
       report({ level: 'error', entity, externalId, code, message: `${entity === 'ticket' ? 'Ticket' : 'Ticket message'} ${externalId}: ${message}${transient ? ' Tried again on the next pull.' : ' Skipped.'}` });
-      if (transient) return false;
-      records = [];
+      return transient ? null : [];
     }
-    await write([...records, ...extra()]);
-    return true;
   }
 
   async function pull(): Promise<TicketPullResult> {
     const result: TicketPullResult = { messages: 0, statusChanges: 0, failed: 0 };
     const cursor: PullCursor = (await read<PullCursor>(CURSORS, 'pull')) ?? { messageId: 0, ticketsUpdatedAt: null };
-    const saveCursor = (): RecordWrite[] => [{ collection: CURSORS, key: 'pull', value: { ...cursor } }];
+    const saved = (): RecordWrite => ({ collection: CURSORS, key: 'pull', value: { ...cursor } });
     for await (const page of client.pages(TICKET_MESSAGES, { where: { id: ['>', cursor.messageId] } })) {
       for (const tm of page) {
-        const ok = await attempt(() => pullMessage(tm, result), 'ticket-message', String(tm.id), result, () => {
-          cursor.messageId = splynxNumber(tm.id);
-          return saveCursor();
-        });
-        if (!ok) return result;
+        const records = await attempt(() => pullMessage(tm, result), 'ticket-message', String(tm.id), result);
+        if (records === null) {
+          await write([saved()]);
+          return result;
+        }
+        cursor.messageId = splynxNumber(tm.id);
+        // Notes and links go with the cursor; messages that brought nothing move it once per page.
+        if (records.length > 0) await write([...records, saved()]);
       }
+      await write([saved()]);
     }
     // Tickets changed since the last pull, by Splynx's own clock; the last second is read again.
     let latest = cursor.ticketsUpdatedAt;
     for await (const page of client.pages(TICKETS, latest === null ? {} : { where: { updated_at: ['>=', latest] } })) {
       for (const ticket of page) {
-        if (!(await attempt(() => pullState(ticket, result), 'ticket', String(ticket.id), result))) return result;
+        const records = await attempt(() => pullState(ticket, result), 'ticket', String(ticket.id), result);
+        if (records === null) {
+          await write([]);
+          return result;
+        }
+        await write(records);
         const at = String(ticket.updated_at ?? '');
         if (latest === null || at > latest) latest = at;
       }
     }
     cursor.ticketsUpdatedAt = latest;
-    await write(saveCursor());
+    await write([saved()]);
     return result;
   }
 
@@ -388,10 +393,14 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
     const result: TicketPullResult = { messages: 0, statusChanges: 0, failed: 0 };
     const after = (await read<PullCursor>(CURSORS, 'pull'))?.messageId ?? 0;
     for await (const page of client.pages(TICKET_MESSAGES, { where: { ticket_id: ticketId, id: ['>', after] } })) {
-      for (const tm of page) if (!(await attempt(() => pullMessage(tm, result), 'ticket-message', String(tm.id), result))) return;
+      for (const tm of page) {
+        const records = await attempt(() => pullMessage(tm, result), 'ticket-message', String(tm.id), result);
+        await write(records ?? []);
+        if (records === null) return;
+      }
     }
     const ticket = await client.get(TICKETS, ticketId);
-    await attempt(() => pullState(ticket, result), 'ticket', ticketId, result);
+    await write((await attempt(() => pullState(ticket, result), 'ticket', ticketId, result)) ?? []);
   }
 
   return {
