@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuth, errorText } from '@casekit/server';
 import { assertSupportedNode, createSqliteStore } from '@casekit/store-sqlite';
-import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
+import { BILLING_ACCOUNTS, createCaseEngine, listSyncLog, type CaseEngine, type Store } from '@casekit/core';
+import type { SyncRun } from '@casekit/protocol';
+import { createSplynxSync } from '@casekit/splynx';
+import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config, type SplynxConfig } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { startServer } from './index.ts';
 import { runSplynxFake, SPLYNX_FAKE_OPTIONS } from './splynx-fake.ts';
@@ -16,6 +19,10 @@ Commands:
   seed --demo      Seed the demo workspace into the data directory and exit
   simulate [--count 6] [--url http://127.0.0.1:3000]
                    Send believable SMS, WhatsApp and email messages into a running demo
+  splynx sync [--full]
+                   Pull customers, services and invoices from the Splynx of CASEKIT_SPLYNX_URL
+                   into the data directory now, with a progress bar (--full reads everything)
+  splynx status    Show the Splynx sync's last runs, linked customers and latest log lines
   splynx fake [--port 8180] [--customers 25] [--api-key <k>] [--api-secret <s>]
               [--seed 1] [--hook-url <url> --hook-secret <s>] [--host 127.0.0.1]
                    Run a fake Splynx (API v2.0) seeded with customers, services, invoices and
@@ -26,7 +33,9 @@ Environment: PORT (3000), HOST (127.0.0.1), CASEKIT_DATA_DIR (./data), CASEKIT_J
 CASEKIT_SECRET_KEY, CASEKIT_WORKSPACE_ID (demo), CASEKIT_JWKS_URL, CASEKIT_JWT_ISSUER,
 CASEKIT_JWT_AUDIENCE, CASEKIT_CORS_ORIGINS, CASEKIT_TRUST_PROXY, CASEKIT_BODY_LIMIT (1mb),
 CASEKIT_UPLOAD_LIMIT (10mb), CASEKIT_UPLOAD_TYPES, CASEKIT_PUBLIC_URL (the server's public base URL,
-without /api/v1), CASEKIT_SMTP_PORT (mail for email channels), LOG_LEVEL (info).
+without /api/v1), CASEKIT_SMTP_PORT (mail for email channels), CASEKIT_SPLYNX_URL,
+CASEKIT_SPLYNX_API_KEY, CASEKIT_SPLYNX_API_SECRET, CASEKIT_SPLYNX_HOOK_SECRET,
+CASEKIT_SPLYNX_SYNC_INTERVAL (300 s), LOG_LEVEL (info).
 See server/README.md.
 `;
 
@@ -131,6 +140,73 @@ async function start(config: Config, demo: boolean): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** Opens the data directory's store and the engine over it, for commands that run beside (or without) the server. */
+async function openData(config: Config): Promise<{ store: Store; engine: CaseEngine }> {
+  const store = await createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey: await resolveSecretKey(config) });
+  return { store, engine: createCaseEngine({ store }) };
+}
+
+const RUN_LINE = (run: SyncRun) =>
+  `${run.startedAt.slice(0, 19).replace('T', ' ')}  ${run.kind.padEnd(11)} ${run.status.padEnd(11)} ${String(run.done).padStart(6)}/${String(run.total ?? '?').padEnd(6)} ` +
+  `+${run.counts.created} ~${run.counts.updated} =${run.counts.unchanged} !${run.counts.failed}  ${run.requests} requests${run.error ? `  ${run.error}` : ''}`;
+
+/** Runs a pull now with a progress bar; prints what it did and the log lines of its failures. */
+async function splynxSync(config: Config, splynx: SplynxConfig, full: boolean): Promise<SyncRun> {
+  const { store, engine } = await openData(config);
+  const sync = createSplynxSync({ engine, store, workspaceId: config.workspaceId, baseUrl: splynx.url, auth: { kind: 'token', key: splynx.apiKey, secret: splynx.apiSecret } });
+  try {
+    let bar = progressBar('Splynx');
+    let phase = '';
+    const run = await sync.run({
+      full,
+      onProgress: (r) => {
+        if (r.phase !== phase) {
+          bar.finish();
+          phase = r.phase;
+          bar = progressBar(`Splynx ${r.kind} ${phase}`.padEnd(28));
+        }
+        if (r.total !== null && r.status === 'running') bar.update(r.done, r.total);
+      },
+    });
+    bar.finish();
+    const seconds = ((Date.parse(run.finishedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1);
+    process.stderr.write(
+      `${run.status === 'succeeded' ? 'Synced' : 'Stopped'} in ${seconds} s: ${run.counts.created} new, ${run.counts.updated} changed, ${run.counts.unchanged} unchanged, ` +
+        `${run.counts.failed} failed, ${run.requests} requests to Splynx.\n`,
+    );
+    if (run.error) process.stderr.write(`Error: ${run.error}\n`);
+    if (run.counts.failed > 0 || run.error) {
+      const log = await listSyncLog(store, config.workspaceId, { limit: 10, runId: run.id });
+      for (const entry of log.items) process.stderr.write(`  ${entry.level} ${entry.entity} ${entry.externalId ?? ''} ${entry.code}: ${entry.message}\n`);
+      process.stderr.write('Run "casekit splynx status" for more; a run cut short resumes where it stopped.\n');
+    }
+    return run;
+  } finally {
+    await sync.close();
+    await store.close();
+  }
+}
+
+/** Prints the last runs, the linked customers and the latest log lines, from the data directory. */
+async function splynxStatus(config: Config): Promise<void> {
+  const { store } = await openData(config);
+  try {
+    const runs = (await store.listRecords(config.workspaceId, 'sync-runs', { reverse: true, limit: 5 })).map((r) => r.value as SyncRun);
+    const lines = [
+      config.splynx ? `Splynx: ${config.splynx.url} (hooks ${config.splynx.hookSecret ? 'on' : 'off'})` : 'Splynx: not configured (CASEKIT_SPLYNX_URL)',
+      `Linked customers: ${await store.countRecords(config.workspaceId, BILLING_ACCOUNTS)}`,
+      '',
+      runs.length > 0 ? 'Last runs (+new ~changed =unchanged !failed):' : 'No sync has run yet.',
+      ...runs.map((run) => `  ${RUN_LINE(run)}`),
+    ];
+    const log = await listSyncLog(store, config.workspaceId, { limit: 10 });
+    if (log.items.length > 0) lines.push('', 'Latest log lines:', ...log.items.map((e) => `  ${e.at.slice(0, 19).replace('T', ' ')} ${e.level} ${e.entity} ${e.externalId ?? '-'} ${e.code}: ${e.message}`));
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   // On Node 20 the SQLite store would end the process with a segmentation fault: say why instead.
   try {
@@ -144,7 +220,7 @@ async function main(argv: string[]): Promise<void> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, count: { type: 'string', default: '6' }, url: { type: 'string' }, ...SPLYNX_FAKE_OPTIONS },
+      options: { demo: { type: 'boolean', default: false }, full: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, count: { type: 'string', default: '6' }, url: { type: 'string' }, ...SPLYNX_FAKE_OPTIONS },
     });
   } catch (error) {
     process.stderr.write(`${errorText(error)}\n\n${USAGE}`);
@@ -155,12 +231,10 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  if (command === 'splynx') {
-    if (parsed.positionals[1] !== 'fake') {
-      process.stderr.write('casekit splynx: the only subcommand is "fake"; run "casekit splynx fake --help".\n');
-      process.exit(2);
-    }
-    return runSplynxFake(parsed.values);
+  if (command === 'splynx' && parsed.positionals[1] === 'fake') return runSplynxFake(parsed.values);
+  if (command === 'splynx' && !['sync', 'status'].includes(parsed.positionals[1] ?? '')) {
+    process.stderr.write('casekit splynx: the subcommands are "sync [--full]", "status" and "fake"; run "casekit help".\n');
+    process.exit(2);
   }
   let config: Config;
   try {
@@ -173,6 +247,16 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   if (command === 'start') return start(config, parsed.values.demo === true);
+  if (command === 'splynx') {
+    if (parsed.positionals[1] === 'status') return splynxStatus(config);
+    if (!config.splynx) {
+      process.stderr.write('casekit splynx sync: set CASEKIT_SPLYNX_URL, CASEKIT_SPLYNX_API_KEY and CASEKIT_SPLYNX_API_SECRET first.\n');
+      process.exit(2);
+    }
+    const run = await splynxSync(config, config.splynx, parsed.values.full === true);
+    if (run.status !== 'succeeded') process.exit(1);
+    return;
+  }
   if (command === 'simulate') {
     const count = Number(parsed.values.count);
     if (!Number.isInteger(count) || count < 1 || count > 1000) {

@@ -44,6 +44,19 @@ export interface Config {
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
   trustProxy: boolean | number | string[];
   logLevel: LogLevel;
+  /** The Splynx to sync billing accounts and tickets with (docs/splynx.md); undefined: none. */
+  splynx: SplynxConfig | undefined;
+}
+
+/** How to reach Splynx: its address and an API key (token auth), the hook secret, the pull interval. */
+export interface SplynxConfig {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Secret of the Splynx hook; without it hooks are refused and changes wait for the next pull. */
+  hookSecret: string | undefined;
+  /** Seconds between incremental pulls; 0: only on demand. */
+  syncIntervalSeconds: number;
 }
 
 /** A configuration mistake; the message names every variable at fault. */
@@ -141,6 +154,18 @@ const Env = z.object({
     })
     .default(false),
   CASEKIT_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (or leave it unset to generate one)').optional(),
+  CASEKIT_SPLYNX_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the http(s) address of Splynx, e.g. https://billing.example.net' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  CASEKIT_SPLYNX_API_KEY: optionalText,
+  CASEKIT_SPLYNX_API_SECRET: optionalText,
+  CASEKIT_SPLYNX_HOOK_SECRET: optionalText,
+  CASEKIT_SPLYNX_SYNC_INTERVAL: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of seconds (0 pulls only on demand)')
+    .transform(Number)
+    .default(300),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -156,6 +181,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (value !== undefined && value.trim() !== '') input[key] = value.trim();
   }
   const parsed = Env.superRefine((v, ctx) => {
+    if (v.CASEKIT_SPLYNX_URL) {
+      for (const name of ['CASEKIT_SPLYNX_API_KEY', 'CASEKIT_SPLYNX_API_SECRET'] as const) {
+        if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'must be set with CASEKIT_SPLYNX_URL (an API key from Splynx: Administration → API keys)' });
+      }
+    }
     if (v.CASEKIT_JWKS_URL && !v.CASEKIT_JWT_ISSUER) {
       ctx.addIssue({ code: 'custom', path: ['CASEKIT_JWT_ISSUER'], message: 'must be set with CASEKIT_JWKS_URL: tokens are accepted only from that issuer' });
     }
@@ -164,7 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const got = input[name];
-      const shown = name === 'CASEKIT_JWT_SECRET' || name === 'CASEKIT_SECRET_KEY' ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      const shown = /SECRET|API_KEY/.test(name) ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -189,6 +219,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: v.CASEKIT_SECRET_KEY,
     trustProxy: v.CASEKIT_TRUST_PROXY,
     logLevel: v.LOG_LEVEL,
+    splynx:
+      v.CASEKIT_SPLYNX_URL && v.CASEKIT_SPLYNX_API_KEY && v.CASEKIT_SPLYNX_API_SECRET
+        ? { url: v.CASEKIT_SPLYNX_URL, apiKey: v.CASEKIT_SPLYNX_API_KEY, apiSecret: v.CASEKIT_SPLYNX_API_SECRET, hookSecret: v.CASEKIT_SPLYNX_HOOK_SECRET, syncIntervalSeconds: v.CASEKIT_SPLYNX_SYNC_INTERVAL }
+        : undefined,
   };
 }
 

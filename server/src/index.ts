@@ -19,6 +19,8 @@ import { createSqliteStore } from '@casekit/store-sqlite';
 import express, { type Express } from 'express';
 import { loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
 import { startDemoProviders } from './demo/providers.ts';
+import { startDemoSplynx } from './demo/splynx.ts';
+import { serverSplynx, SPLYNX_HOOK_PATH } from './splynx.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { createLogger } from './logger.ts';
 import { ensureBaseline } from './setup.ts';
@@ -154,8 +156,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     void sweepUploads();
     const sweeper = setInterval(() => void sweepUploads(), 3_600_000);
     sweeper.unref();
+    // Splynx: the configured one, or in the demo a fake on loopback holding the demo's customers.
+    const demoSplynx = demo && !config.splynx ? await startDemoSplynx() : null;
+    const splynxConfig = config.splynx ?? demoSplynx?.config;
+    const splynx = splynxConfig ? serverSplynx(splynxConfig) : null;
     const server = createCasekitServer({
       app,
+      ...(splynx && { splynx: splynx.integration }),
       store,
       auth,
       workspaceId,
@@ -182,12 +189,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     } else {
       await ensureFirstAdmin(store, server.engine, auth, workspaceId, logger);
     }
+    if (splynx) {
+      splynx.attach({ engine: server.engine, store, workspaceId, app, logger });
+    }
     // The demo's SMS, WhatsApp and email go through fakes of the providers on loopback.
     const providers = demo ? await startDemoProviders() : null;
     if (providers) await providers.configure(server.engine, store, workspaceId);
     const address = await server.listen(config.port, config.host);
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`;
+    // The demo's Splynx tells this server of its changes, as a real one does through a hook.
+    if (demoSplynx?.config.hookSecret) demoSplynx.fake.addHook({ url: `${url}${SPLYNX_HOOK_PATH}`, secret: demoSplynx.config.hookSecret });
     const mailroom =
       config.smtpPort === undefined
         ? null
@@ -226,7 +238,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         closing ??= (async () => {
           clearInterval(sweeper);
           await mailroom?.close();
+          await splynx?.close();
           await server.close();
+          await demoSplynx?.fake.close();
           await providers?.close();
           if (ownsStore) await store.close();
           logger.info('stopped');

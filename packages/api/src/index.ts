@@ -1,6 +1,6 @@
 // The API service
 export { createApiService, MAX_BODY_DEPTH } from './service.ts';
-export type { ApiService, ApiServiceOptions, ApiCall, ApiAnswer } from './service.ts';
+export type { ApiService, ApiServiceOptions, ApiCall, ApiAnswer, SplynxIntegration } from './service.ts';
 export { clientAddress } from './handlers.ts';
 
 // Channels: the kinds a server runs, and the webhooks they receive

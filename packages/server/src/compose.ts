@@ -24,7 +24,7 @@ import { API_PATH, normalizeMountPath, socketIoPath, WIDGETS_PATH, type Presence
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter, type ApiRouterOptions } from './api-router.ts';
 import { corsMiddleware, isOriginAllowed, staticCorsHeaders, type CorsOrigins } from './cors.ts';
-import { createChannelKinds, createWebhookRunner, type Auth, type BlobStore, type OpenApiOptions, type UploadLimits, type WebhookRunner } from '@casekit/api';
+import { createChannelKinds, createWebhookRunner, type Auth, type BlobStore, type OpenApiOptions, type SplynxIntegration, type UploadLimits, type WebhookRunner } from '@casekit/api';
 import type { Attachment } from '@casekit/protocol';
 import { webhookRoute } from './webhook-route.ts';
 import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
@@ -91,6 +91,8 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    * without `/api/v1`). Webhooks arrive at `${publicUrl}/webhooks/<channelId>`, and signatures are
    * checked against that URL, never the Host header. `fetch` reaches the providers' APIs.
    */
+  /** The Splynx sync this server runs, for the API's status and "sync now" (`createSplynxSync` of `@casekit/splynx`). */
+  splynx?: SplynxIntegration;
   channels?: { adapters?: readonly ChannelAdapter[]; publicUrl?: string; fetch?: typeof fetch };
   /**
    * Delivery of replies on channels other than web chat, through their adapters: how often the

@@ -30,6 +30,14 @@ export const DEMO_ROUTING: RoutingSettings = {
       stop: false,
     },
     { name: 'VIP customers', when: { kind: 'attribute', name: 'vip', equals: true }, set: { priority: 'urgent', tags: ['vip'] }, stop: false },
+    // Billing facts the Splynx sync brings (docs/splynx.md).
+    {
+      name: 'Overdue invoice',
+      when: { kind: 'attribute', name: 'billing.overdueInvoices', atLeast: 1 },
+      set: { skills: [{ name: 'billing', minLevel: 1 }], tags: ['overdue'] },
+      stop: false,
+    },
+    { name: 'Blocked account', when: { kind: 'attribute', name: 'billing.status', equals: 'blocked' }, set: { priority: 'high', tags: ['blocked'] }, stop: false },
   ],
   automations: [
     {
