@@ -14,6 +14,7 @@ import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel
 import { handoff } from './internal/handoff.ts';
 import { createBot, setBotToken, updateBot } from './internal/bots.ts';
 import { applyBilling } from './internal/billing.ts';
+import { addSystemNote } from './internal/system-notes.ts';
 
 export interface CaseEngineOptions {
   store: Store;
@@ -85,5 +86,6 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     setBotToken: (actor, agentId, tokenHash) => setBotToken(ctx, actor, agentId, tokenHash),
     checkSla: (actor, caseId) => checkSla(ctx, actor, caseId),
     applyBilling: (actor, batch) => applyBilling(ctx, actor, batch),
+    addSystemNote: (actor, caseId, input) => addSystemNote(ctx, actor, caseId, input),
   };
 }

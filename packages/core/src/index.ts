@@ -6,6 +6,7 @@ export type {
   BillingAccountInput,
   BillingBatch,
   BillingBatchResult,
+  SystemNoteInput,
   InboundMessage,
   IngestResult,
   Actor,

@@ -323,6 +323,15 @@ export interface CaseEngine {
    * its log lines. Refuses a bad batch with `validation_failed` naming the field, writing nothing.
    */
   applyBilling(actor: SystemActor, batch: BillingBatch): Promise<BillingBatchResult>;
+  /** Writes an internal note as the system (an integration saying what happened elsewhere); a repeated `clientMessageId` returns the first note. */
+  addSystemNote(actor: SystemActor, caseId: string, input: SystemNoteInput): Promise<Message>;
+}
+
+/** A note the system writes: its text, who it says it is from (`Splynx`), and a key that makes a retry safe. */
+export interface SystemNoteInput {
+  text: string;
+  authorName: string;
+  clientMessageId?: string;
 }
 
 /** One account as a billing sync read it, with the contact details its customer takes. */

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { SplynxError, type SplynxInternalCode } from './errors.ts';
+import { isTransient, SplynxError, type SplynxInternalCode } from './errors.ts';
 import { searchQuery } from './internal/query.ts';
 import { createRateLimit } from './internal/rate-limit.ts';
 
@@ -164,10 +164,6 @@ function errorFrom(status: number, json: unknown, request: string, retryAfter: s
 
 const BY_STATUS: Record<number, SplynxInternalCode> = { 400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED' };
 
-function retryable(error: SplynxError): boolean {
-  return error.code === 'network' || error.code === 'timeout' || error.code === 'rate_limited' || (error.status !== undefined && error.status >= 500);
-}
-
 /**
  * A Splynx API v2.0 client over one API key, with signed requests or an access token it renews.
  * @example const splynx = createSplynxClient({ baseUrl, auth: { kind: 'token', key, secret } });
@@ -242,7 +238,7 @@ export function createSplynxClient(options: SplynxClientOptions): SplynxClient {
           attempt -= 1;
           continue;
         }
-        if (!retryable(error) || attempt >= retries) throw error;
+        if (!isTransient(error) || attempt >= retries) throw error;
         // Exponential backoff with jitter, so many clients that failed together do not retry together.
         const exponential = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
         await clock.sleep(Math.round(exponential * (0.5 + Math.random() / 2)));

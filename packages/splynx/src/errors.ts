@@ -46,3 +46,8 @@ export class SplynxError extends Error {
     this.request = options.request;
   }
 }
+
+/** A failure that may pass on its own (no answer, too slow, 429, 5xx): worth trying again later. */
+export function isTransient(error: SplynxError): boolean {
+  return error.code === 'network' || error.code === 'timeout' || error.code === 'rate_limited' || (error.status !== undefined && error.status >= 500);
+}

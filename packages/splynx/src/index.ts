@@ -30,3 +30,7 @@ export { toBillingAccount, toBillingService, toBillingInvoice } from './accounts
 export { readHook, MAX_HOOK_BYTES } from './hooks.ts';
 export type { HookRequest, HookAnswer, ReadHook } from './hooks.ts';
 export { splynxHookHandler } from './hook-handler.ts';
+
+// Tickets in step with cases, both ways
+export { createTicketSync } from './tickets.ts';
+export type { TicketSync, TicketSyncOptions, TicketSyncLogEntry, TicketPushResult, TicketPullResult } from './tickets.ts';

@@ -29,6 +29,30 @@ const raise = (from: Priority, to: Priority | undefined): Priority => {
   return PRIORITIES.indexOf(next) > PRIORITIES.indexOf(from) ? next : from;
 };
 
+/** A message the system writes on a case's conversation: an automation's reply or note, an integration's note. */
+export function systemMessage(kase: Case, conversation: Conversation, input: { text: string; internal: boolean; authorName: string; at: string; clientMessageId?: string }): Message {
+  return {
+    id: newId('m'),
+    workspaceId: kase.workspaceId,
+    caseId: kase.id,
+    conversationId: conversation.id,
+    customerId: kase.customerId,
+    channelId: conversation.channelId,
+    channelKind: conversation.channelKind,
+    direction: 'outbound',
+    authorKind: 'system',
+    authorId: null,
+    authorName: input.authorName,
+    internal: input.internal,
+    text: input.text,
+    attachments: [],
+    providerMessageId: null,
+    clientMessageId: input.clientMessageId ?? null,
+    status: outboundStatus(input.internal, conversation.channelKind),
+    createdAt: input.at,
+  };
+}
+
 /**
  * Runs the automations for one trigger, in order, on the case a customer's message is about:
  * each whose condition holds applies its actions. Pure but for new ids: the caller writes the
@@ -38,26 +62,7 @@ export function runAutomations(automations: readonly Automation[], run: Automati
   let kase = run.kase;
   const messages: Message[] = [];
   const ran: string[] = [];
-  const write = (text: string, internal: boolean): Message => ({
-    id: newId('m'),
-    workspaceId: kase.workspaceId,
-    caseId: kase.id,
-    conversationId: run.conversation.id,
-    customerId: kase.customerId,
-    channelId: run.conversation.channelId,
-    channelKind: run.conversation.channelKind,
-    direction: 'outbound',
-    authorKind: 'system',
-    authorId: null,
-    authorName: run.sender,
-    internal,
-    text,
-    attachments: [],
-    providerMessageId: null,
-    clientMessageId: null,
-    status: outboundStatus(internal, run.conversation.channelKind),
-    createdAt: run.at,
-  });
+  const write = (text: string, internal: boolean): Message => systemMessage(kase, run.conversation, { text, internal, authorName: run.sender, at: run.at });
   for (const automation of automations) {
     if (automation.on !== run.trigger || (automation.when && !conditionHolds(automation.when, run.facts))) continue;
     ran.push(automation.name);
