@@ -7,6 +7,8 @@ import type { SplynxConfig } from './config.ts';
 
 /** Where Splynx posts its hooks on this server (Config → Integrations → Hooks in Splynx). */
 export const SPLYNX_HOOK_PATH = '/integrations/splynx/hooks';
+/** Seconds between pushes of cases to Splynx tickets and pulls of what changed on them. */
+const TICKET_INTERVAL_SECONDS = 10;
 
 /** The Splynx sync of a running server: the API's side before the engine exists, the sync after. */
 export interface ServerSplynx {
@@ -20,7 +22,7 @@ export interface ServerSplynx {
 /** Composes the Splynx sync for the reference server (docs/splynx.md). */
 export function serverSplynx(config: SplynxConfig): ServerSplynx {
   let sync: SplynxSync | null = null;
-  let interval: ReturnType<typeof setInterval> | null = null;
+  const intervals: ReturnType<typeof setInterval>[] = [];
   const attached = () => {
     if (!sync) throw new Error('The Splynx sync is not attached yet.');
     return sync;
@@ -49,14 +51,27 @@ export function serverSplynx(config: SplynxConfig): ServerSplynx {
         );
       };
       pull();
+      let ticketsBusy = false;
+      const tickets = () => {
+        if (ticketsBusy) return;
+        ticketsBusy = true;
+        sync!
+          .syncTickets()
+          .catch((error: unknown) => logger.warn('Splynx tickets', { error: errorText(error) }))
+          .finally(() => {
+            ticketsBusy = false;
+          });
+      };
       if (config.syncIntervalSeconds > 0) {
-        interval = setInterval(pull, config.syncIntervalSeconds * 1000);
-        interval.unref();
+        intervals.push(setInterval(pull, config.syncIntervalSeconds * 1000));
+        // Tickets follow cases closely: what an agent writes is on the ticket within seconds.
+        intervals.push(setInterval(tickets, Math.min(config.syncIntervalSeconds, TICKET_INTERVAL_SECONDS) * 1000));
+        for (const interval of intervals) interval.unref();
       }
       return sync;
     },
     async close() {
-      if (interval) clearInterval(interval);
+      for (const interval of intervals) clearInterval(interval);
       await sync?.close();
     },
   };

@@ -4,6 +4,7 @@ import { createSplynxClient, type SplynxAuth, type SplynxClient, type SplynxCloc
 import { invoiceChangesAccount, SERVICE_PATHS, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
 import { SplynxError } from './errors.ts';
 import { readHook, type HookRequest, type HookAnswer } from './hooks.ts';
+import { createTicketSync, type TicketPullResult, type TicketPushResult, type TicketSync } from './tickets.ts';
 
 /** The sync's own records: its state (cursors, a full sync under way) and its runs. */
 const SYNC_COLLECTION = 'splynx-sync';
@@ -43,6 +44,11 @@ export interface SplynxSyncOptions {
   retries?: number;
   fetch?: typeof globalThis.fetch;
   clock?: SplynxClock;
+  /**
+   * Keep cases of linked customers and Splynx tickets in step (docs/splynx.md, Tickets): on by
+   * default; `ticketTypeId` is the Splynx ticket type new tickets get (default 1).
+   */
+  tickets?: boolean | { ticketTypeId?: string };
   /** Hears errors of background work (hook refreshes, `start`ed runs); default `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -65,6 +71,10 @@ export interface SplynxSync {
   refresh(customerIds: readonly string[]): Promise<void>;
   /** A hook delivery: checks its signature over the raw body, then reads what changed. */
   receiveHook(request: HookRequest): Promise<HookAnswer>;
+  /** The ticket sync, unless `tickets: false`. */
+  readonly tickets: TicketSync | null;
+  /** Pushes cases out to Splynx tickets and pulls what changed there; one at a time. */
+  syncTickets(): Promise<{ push: TicketPushResult; pull: TicketPullResult } | null>;
   /** Resolves when the refreshes hooks asked for so far are done. */
   hooksSettled(): Promise<void>;
   status(): Promise<SyncStatus>;
@@ -113,6 +123,17 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     ...(options.maxRequestsPerSecond !== undefined && { maxRequestsPerSecond: options.maxRequestsPerSecond }),
     ...(options.retries !== undefined && { retries: options.retries }),
   });
+  const tickets =
+    options.tickets === false
+      ? null
+      : createTicketSync({ engine, store, client, workspaceId, ...(typeof options.tickets === 'object' && options.tickets.ticketTypeId && { ticketTypeId: options.tickets.ticketTypeId }) });
+  // Ticket work runs one at a time: a push, a pull or a hook's refresh.
+  let ticketWork: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = ticketWork.then(work, work);
+    ticketWork = next.catch(() => undefined);
+    return next;
+  };
   let running: Promise<SyncRun> | null = null;
   let current: SyncRun | null = null;
 
@@ -367,6 +388,11 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
       return run;
     },
     refresh,
+    tickets,
+    async syncTickets() {
+      if (!tickets) return null;
+      return serially(async () => ({ push: await tickets.push(), pull: await tickets.pull() }));
+    },
     async receiveHook(request) {
       const hook = readHook(request, options.hookSecret);
       if (hook.kind === 'refused') {
@@ -375,6 +401,9 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
         return hook.answer;
       }
       if (hook.customerIds.length > 0) schedule(hook.customerIds);
+      for (const ticketId of hook.ticketIds) {
+        if (tickets) flushing = flushing.then(() => serially(() => tickets.refreshTicket(ticketId))).catch(onError);
+      }
       return hook.answer;
     },
     async hooksSettled() {
@@ -399,6 +428,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     async close() {
       await running?.catch(() => undefined);
       await this.hooksSettled();
+      await ticketWork;
       await client.close();
     },
   };
