@@ -1,5 +1,6 @@
 import type { Customer, MergeSuggestion } from '@casekit/protocol';
 import type { StoreReader } from './ports.ts';
+import { billingAllowsMerge } from './rules.ts';
 
 /** A name as people compare them: case, accents and spacing aside. */
 const foldName = (name: string) => name.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
@@ -15,12 +16,15 @@ function hasRealName(customer: Customer): boolean {
 /**
  * Other profiles that may be the same person: one holding the same email or phone number, or one
  * with the same full name (a customer who wrote on WhatsApp and then by email). Merging stays a
- * supervisor's decision; nothing is merged here.
+ * supervisor's decision; nothing is merged here. Profiles that may not merge (`assertCustomersMergeable`)
+ * are not suggested.
  */
 export async function suggestMerges(reader: StoreReader, workspaceId: string, customer: Customer, limit = 10): Promise<MergeSuggestion[]> {
   const found = new Map<string, MergeSuggestion>();
   const add = (other: Customer | null, reason: MergeSuggestion['reasons'][number]) => {
     if (!other || other.id === customer.id) return;
+    // Profiles of two billing accounts may not merge: suggesting it would only fail.
+    if (!billingAllowsMerge(customer, other)) return;
     const entry = found.get(other.id) ?? { customer: other, reasons: [] };
     if (!entry.reasons.includes(reason)) entry.reasons.push(reason);
     found.set(other.id, entry);

@@ -59,6 +59,24 @@ export function authorize(actor: Actor, permission: Permission): void {
   requireRole(actor, PERMISSIONS[permission], { permission });
 }
 
+/** False when both profiles are linked to billing accounts, and not the same one. */
+export function billingAllowsMerge(a: Pick<Customer, 'splynxId'>, b: Pick<Customer, 'splynxId'>): boolean {
+  return a.splynxId === null || b.splynxId === null || a.splynxId === b.splynxId;
+}
+
+/**
+ * Whether two customer profiles may merge: never into itself, and never two profiles linked to
+ * different billing accounts (two paying customers stay two, whatever they share).
+ */
+export function assertCustomersMergeable(source: Pick<Customer, 'id' | 'splynxId'>, target: Pick<Customer, 'id' | 'splynxId'>): void {
+  if (source.id === target.id) throw new CasekitError('bad_request', 'These ids are already the same customer.');
+  if (!billingAllowsMerge(source, target)) {
+    throw new CasekitError('conflict', `These customers are two different Splynx accounts (${source.splynxId} and ${target.splynxId}); they cannot be merged.`, {
+      details: { sourceSplynxId: source.splynxId, targetSplynxId: target.splynxId },
+    });
+  }
+}
+
 /**
  * Whether two cases may merge: never into itself, never a closed one, and cases of two
  * customers only when the caller asked for their customers to be merged too.

@@ -20,6 +20,7 @@ import { describeAccountsAndCustomerSearch } from './engine-accounts.ts';
 import { describeEngineRouting } from './engine-routing.ts';
 import { describeBotsAndHandoff } from './engine-handoff.ts';
 import { describeEngineSla } from './engine-sla.ts';
+import { describeEngineBilling } from './engine-billing.ts';
 import { CHANNEL_CAPABILITIES, type CaseEvent, type ChannelCapabilityValues } from '@casekit/protocol';
 import { Case as CaseSchema, CaseEvent as CaseEventSchema, Message as MessageSchema } from '@casekit/protocol/schemas';
 import { ENGINE_ACTORS, WS } from './engine-actors.ts';
@@ -616,5 +617,6 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
     describeEngineRouting(makeStore);
     describeBotsAndHandoff(makeStore);
     describeEngineSla(makeStore);
+    describeEngineBilling(makeStore);
   });
 }

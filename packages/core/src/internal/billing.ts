@@ -79,7 +79,8 @@ async function applyAccount({ tx, emit, at }: Step, actor: SystemActor, input: B
       name: renamed && input.contact.name ? input.contact.name.slice(0, 200) : found.name,
       emails: unique([...found.emails, ...contacts.emails]),
       phones: unique([...found.phones, ...contacts.phones]),
-      splynxId: input.externalId,
+      // A profile already linked to another account keeps that link (profiles of two accounts never merge).
+      splynxId: found.splynxId ?? input.externalId,
     };
     customer = found;
     if (JSON.stringify(next) !== JSON.stringify(found)) {
@@ -121,7 +122,7 @@ function checkBatch(batch: BillingBatch): void {
  * their customers), the sync's own records (cursors, links; a null value deletes) and log lines.
  * An account equal to the stored one writes nothing.
  */
-export function applyBilling(ctx: EngineContext, actor: SystemActor, batch: BillingBatch): Promise<BillingBatchResult> {
+export async function applyBilling(ctx: EngineContext, actor: SystemActor, batch: BillingBatch): Promise<BillingBatchResult> {
   checkBatch(batch);
   return ctx.run(actor.workspaceId, async (step) => {
     const { tx, at } = step;

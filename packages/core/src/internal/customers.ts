@@ -1,6 +1,6 @@
 import { CasekitError, type ChannelIdentity, type Customer } from '@casekit/protocol';
 import { newId } from '../ids.ts';
-import { actorIdOf, authorize, isCustomerActor, patchAttributes, visitorFacts } from '../rules.ts';
+import { actorIdOf, assertCustomersMergeable, authorize, isCustomerActor, patchAttributes, visitorFacts } from '../rules.ts';
 import type { Actor, AgentActor, CreateCustomerInput, CustomerPatch, IdentifyVisitorInput, SystemActor } from '../types.ts';
 import { notFound, unique, type EngineContext, type Step } from './context.ts';
 
@@ -14,7 +14,7 @@ export async function mergeCustomersIn({ tx, emit, at }: Step, actor: Actor, tar
   if (!target) throw notFound('customer', targetId);
   const source = await tx.getCustomer(workspaceId, sourceId);
   if (!source) throw notFound('customer', sourceId);
-  if (source.id === target.id) throw new CasekitError('bad_request', 'These ids are already the same customer.');
+  assertCustomersMergeable(source, target);
   await tx.mergeCustomer(workspaceId, source.id, target.id);
   const merged: Customer = {
     ...target,
