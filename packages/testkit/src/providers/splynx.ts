@@ -371,48 +371,70 @@ function listOf(value: Nested | undefined): string[] {
   return Object.values(value).filter((v): v is string => typeof v === 'string');
 }
 
-/** Whether `actual` meets the condition `spec` (a value for equality, or `[OP, v1, v2?]`). */
-function matches(actual: unknown, spec: Nested, field: string): boolean {
-  const value = actual === undefined || actual === null ? null : typeof actual === 'string' ? actual : JSON.stringify(actual);
-  if (typeof spec === 'string') return value !== null && value.toLowerCase() === spec.toLowerCase();
+/**
+ * The test of one condition `spec` (a value for equality, or `[OP, v1, v2?]`), read once per
+ * request rather than once per record: a 50-id `IN` over 30,000 invoices stays cheap.
+ */
+function condition(spec: Nested, field: string): (actual: unknown) => boolean {
+  const text = (actual: unknown) => (actual === undefined || actual === null ? null : typeof actual === 'string' ? actual : JSON.stringify(actual));
+  if (typeof spec === 'string') {
+    const wanted = spec.toLowerCase();
+    return (actual) => text(actual)?.toLowerCase() === wanted;
+  }
   const op = String(spec['0'] ?? '').toUpperCase();
   const v1 = spec['1'];
   const first = typeof v1 === 'string' ? v1 : '';
   if (!(OPERATORS as readonly string[]).includes(op)) throw new ApiError('BAD_REQUEST', `main_attributes[${field}]: unknown operator "${op}"; use one of ${OPERATORS.join(' ')}.`);
-  if (op === 'IS') return first.toUpperCase() === 'NULL' ? value === null || value === '' : value !== null && value !== '';
-  if (value === null) return false;
-  switch (op) {
-    case '=':
-      return value.toLowerCase() === first.toLowerCase();
-    case '!=':
-    case '<>':
-      return value.toLowerCase() !== first.toLowerCase();
-    case '>=':
-      return compare(value, first) >= 0;
-    case '<=':
-      return compare(value, first) <= 0;
-    case '>':
-      return compare(value, first) > 0;
-    case '<':
-      return compare(value, first) < 0;
-    case 'REGEXP':
-      return new RegExp(first, 'i').test(value);
-    case 'BETWEEN':
-      return compare(value, first) >= 0 && compare(value, String(spec['2'] ?? '')) <= 0;
-    case 'LIKE': {
-      // MySQL LIKE, case-insensitive; a bare word (as in the reference's example) matches anywhere.
-      const pattern = first.includes('%') || first.includes('_') ? first : `%${first}%`;
-      const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
-      return new RegExp(`^${source}$`, 'is').test(value);
-    }
-    case 'IN': {
-      // `[0]=IN&[1]=v1&[2]=v2…` as the reference writes it; a list or comma-separated text in `[1]` too.
-      const values = Object.entries(spec).filter(([index]) => index !== '0').flatMap(([, v]) => listOf(v));
-      return values.some((v) => v.toLowerCase() === value.toLowerCase());
-    }
-    default: // FIND_IN_SET: the record's comma-separated value contains the given one.
-      return value.split(',').includes(first);
+  if (op === 'IS') {
+    const isNull = first.toUpperCase() === 'NULL';
+    return (actual) => {
+      const value = text(actual);
+      return isNull ? value === null || value === '' : value !== null && value !== '';
+    };
   }
+  const test = ((): ((value: string) => boolean) => {
+    switch (op) {
+      case '=':
+        return (value) => value.toLowerCase() === first.toLowerCase();
+      case '!=':
+      case '<>':
+        return (value) => value.toLowerCase() !== first.toLowerCase();
+      case '>=':
+        return (value) => compare(value, first) >= 0;
+      case '<=':
+        return (value) => compare(value, first) <= 0;
+      case '>':
+        return (value) => compare(value, first) > 0;
+      case '<':
+        return (value) => compare(value, first) < 0;
+      case 'REGEXP': {
+        const pattern = new RegExp(first, 'i');
+        return (value) => pattern.test(value);
+      }
+      case 'BETWEEN': {
+        const last = String(spec['2'] ?? '');
+        return (value) => compare(value, first) >= 0 && compare(value, last) <= 0;
+      }
+      case 'LIKE': {
+        // MySQL LIKE, case-insensitive; a bare word (as in the reference's example) matches anywhere.
+        const like = first.includes('%') || first.includes('_') ? first : `%${first}%`;
+        const source = like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+        const pattern = new RegExp(`^${source}$`, 'is');
+        return (value) => pattern.test(value);
+      }
+      case 'IN': {
+        // `[0]=IN&[1]=v1&[2]=v2…` as the reference writes it; a list or comma-separated text in `[1]` too.
+        const values = new Set(Object.entries(spec).filter(([index]) => index !== '0').flatMap(([, v]) => listOf(v)).map((v) => v.toLowerCase()));
+        return (value) => values.has(value.toLowerCase());
+      }
+      default: // FIND_IN_SET: the record's comma-separated value contains the given one.
+        return (value) => value.split(',').includes(first);
+    }
+  })();
+  return (actual) => {
+    const value = text(actual);
+    return value !== null && test(value);
+  };
 }
 
 function search(records: SplynxRecord[], query: Record<string, Nested>, fields: readonly Field[]): SplynxRecord[] {
@@ -423,13 +445,15 @@ function search(records: SplynxRecord[], query: Record<string, Nested>, fields: 
     if (typeof main === 'string') throw new ApiError('BAD_REQUEST', 'main_attributes must be nested: main_attributes[field]=value.');
     for (const [field, spec] of Object.entries(main)) {
       if (!known.has(field)) throw new ApiError('INVALID_INPUT_DATA', `main_attributes[${field}]: unknown attribute.`);
-      out = out.filter((record) => matches(record[field], spec, field));
+      const meets = condition(spec, field);
+      out = out.filter((record) => meets(record[field]));
     }
   }
   const additional = query.additional_attributes;
   if (additional !== undefined && typeof additional === 'object') {
     for (const [field, spec] of Object.entries(additional)) {
-      out = out.filter((record) => matches((record.additional_attributes as Record<string, unknown> | undefined)?.[field], spec, field));
+      const meets = condition(spec, field);
+      out = out.filter((record) => meets((record.additional_attributes as Record<string, unknown> | undefined)?.[field]));
     }
   }
   const order = typeof query.order === 'object' ? Object.entries(query.order) : [['id', 'ASC'] as const];
