@@ -70,6 +70,11 @@ export function toBillingInvoice(raw: SplynxRecord): BillingInvoice {
   };
 }
 
+/** A Splynx change time (`YYYY-MM-DD HH:MM:SS`) as an account keeps it (`YYYY-MM-DDTHH:MM:SS`; empty for none). */
+function changedAtOf(lastUpdate: string): string {
+  return lastUpdate.startsWith('0000') ? '' : lastUpdate.replace(' ', 'T').slice(0, 40);
+}
+
 const newestFirst = (a: BillingInvoice, b: BillingInvoice) => (b.createdOn ?? '').localeCompare(a.createdOn ?? '') || Number(b.id) - Number(a.id);
 
 /**
@@ -104,7 +109,7 @@ export function toBillingAccount(
     services: [...services].sort((a, b) => a.type.localeCompare(b.type) || Number(a.id) - Number(b.id)),
     invoices: [...unpaid, ...paid],
     amountDue: (amountDue / 100).toFixed(2),
-    changedAt: changed.startsWith('0000') ? '' : changed.replace(' ', 'T').slice(0, 40),
+    changedAt: changedAtOf(changed),
     contact: {
       name: customer.name,
       emails: [customer.email, text(raw.billing_email)].flatMap((e) => e.split(/[,;\s]+/)).filter(Boolean),
@@ -121,4 +126,14 @@ export function invoiceChangesAccount(account: Pick<BillingAccount, 'invoices'>,
   if (invoice.status !== 'paid') return true;
   const paid = account.invoices.filter((kept) => kept.status === 'paid');
   return paid.length < BILLING_RECENT_INVOICES || newestFirst(invoice, paid.at(-1)!) < 0;
+}
+
+/** Whether the customer record, as Splynx has it now, would change the stored `account` (a record it cannot read does). */
+export function customerChangesAccount(account: BillingAccount, rawCustomer: SplynxRecord, adminUrl: string | null): boolean {
+  try {
+    const { contact: _contact, ...fields } = toBillingAccount(rawCustomer, account.services, account.invoices, adminUrl);
+    return (Object.keys(fields) as (keyof typeof fields)[]).some((key) => JSON.stringify(fields[key]) !== JSON.stringify(account[key]));
+  } catch {
+    return true;
+  }
 }

@@ -1,7 +1,7 @@
 import { BILLING_ACCOUNTS, newId, type BillingAccountInput, type BillingBatch, type CaseEngine, type StoreReader, type SystemActor } from '@casekit/core';
 import { CasekitError, type BillingAccount, type BillingInvoice, type BillingService, type SyncLogEntry, type SyncRun, type SyncStatus } from '@casekit/protocol';
 import { createSplynxClient, type SplynxAuth, type SplynxClient, type SplynxClock, type SplynxRecord, type SplynxWhere } from './client.ts';
-import { invoiceChangesAccount, SERVICE_PATHS, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
+import { customerChangesAccount, invoiceChangesAccount, SERVICE_PATHS, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
 import { SplynxError } from './errors.ts';
 import { readHook, type HookRequest, type HookAnswer } from './hooks.ts';
 import { createTicketSync, type TicketPullResult, type TicketPushResult, type TicketSync } from './tickets.ts';
@@ -254,8 +254,14 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     let customersSince = state.customersSince;
     if (customersSince !== null) {
       for (const customer of await all(CUSTOMERS, { last_update: ['>=', customersSince] })) {
-        changed.set(text(customer.id), customer);
-        if (text(customer.last_update) > customersSince) customersSince = text(customer.last_update);
+        const id = text(customer.id);
+        const lastUpdate = text(customer.last_update);
+        if (lastUpdate > customersSince) customersSince = lastUpdate;
+        // Those of the cursor's second come back each time: read again only a customer whose
+        // record differs from what its account shows.
+        const account = (await store.getRecord(workspaceId, BILLING_ACCOUNTS, `splynx:${id}`))?.value as BillingAccount | undefined;
+        if (account && !customerChangesAccount(account, customer, options.baseUrl)) continue;
+        changed.set(id, customer);
       }
     }
     // Invoices carry only the day they changed: those of the cursor's day come back each time,
