@@ -21,6 +21,8 @@ interface Setup {
   sync: TicketSync;
   agent: AgentActor;
   logged: TicketSyncLogEntry[];
+  /** Requests the client sent to the fake so far. */
+  requests: { count: number };
 }
 
 async function setup(): Promise<Setup> {
@@ -33,10 +35,15 @@ async function setup(): Promise<Setup> {
   // Backoff sleeps cost no real time: the clock moves on instead.
   let now = Date.now();
   const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
-  const client = createSplynxClient({ baseUrl: fake.url, auth: { kind: 'signature', key: KEY, secret: SECRET }, maxRequestsPerSecond: 1000, clock });
+  const requests = { count: 0 };
+  const counting: typeof fetch = (input, init) => {
+    requests.count++;
+    return fetch(input, init);
+  };
+  const client = createSplynxClient({ baseUrl: fake.url, auth: { kind: 'signature', key: KEY, secret: SECRET }, maxRequestsPerSecond: 1000, clock, fetch: counting });
   const logged: TicketSyncLogEntry[] = [];
   const sync = createTicketSync({ engine, store, client, workspaceId: WS, log: (entry) => logged.push(entry) });
-  return { fake, store, engine, client, sync, agent: { workspaceId: WS, agent: { id: ann.id, name: ann.name, role: ann.role, kind: ann.kind } }, logged };
+  return { fake, store, engine, client, sync, agent: { workspaceId: WS, agent: { id: ann.id, name: ann.name, role: ann.role, kind: ann.kind } }, logged, requests };
 }
 
 /** A web-chat message from a customer; with `splynxId`, one linked to that Splynx customer. */
@@ -52,6 +59,11 @@ async function caseMessages(s: Setup, caseId: string): Promise<Message[]> {
   return (await s.store.listMessages(WS, { caseId, limit: 100 })).items;
 }
 const current = async (s: Setup, caseId: string) => (await s.store.getCase(WS, caseId))!;
+/** Counts the API requests the fake serves from now on (not the sign-in). */
+function countRequests(s: Setup): () => number {
+  const before = s.requests.count;
+  return () => s.requests.count - before;
+}
 
 describe('Splynx ticket sync', () => {
   let s: Setup;
@@ -172,30 +184,46 @@ describe('Splynx ticket sync', () => {
     );
   });
 
-  it('a crash after a ticket or a message was posted but before it was linked makes no second one', async () => {
-    const kase = await customerWrites(s, 'Billing question');
-    await s.sync.push();
-    const [ticket] = ticketsOf(s, kase.id);
-    const [posted] = messagesOf(s, ticket!.id);
-    const messageId = (await caseMessages(s, kase.id))[0]!.id;
-    // As if the process died right after the POSTs: no links, and the push cursor where it was.
-    await s.engine.applyBilling(SYSTEM, {
-      records: [
-        { collection: 'splynx-tickets', key: `case:${kase.id}`, value: null },
-        { collection: 'splynx-tickets', key: `ticket:${String(ticket!.id)}`, value: null },
-        { collection: 'splynx-ticket-messages', key: `message:${messageId}`, value: null },
-        { collection: 'splynx-ticket-messages', key: `tm:${String(posted!.id)}`, value: null },
-        { collection: 'splynx-ticket-cursors', key: 'push', value: null },
-      ],
+  for (const dieAt of ['case:', 'message:'] as const) {
+    it(`a process killed after posting a ${dieAt === 'case:' ? 'ticket' : 'ticket message'} but before linking it makes no second one`, async () => {
+      const kase = await customerWrites(s, 'Billing question');
+      // The first process dies at the link write: from then on none of its writes commit.
+      let dead = false;
+      const dying: CaseEngine = {
+        ...s.engine,
+        applyBilling: async (actor, batch) => {
+          if (!dead && batch.records?.some((r) => r.key.startsWith(dieAt) && r.value !== null)) dead = true;
+          if (dead) throw new Error('killed');
+          return s.engine.applyBilling(actor, batch);
+        },
+      };
+      await assert.rejects(createTicketSync({ engine: dying, store: s.store, client: s.client, workspaceId: WS }).push());
+      assert.equal(ticketsOf(s, kase.id).length, 1, 'the ticket was created before the kill');
+
+      // The restarted process searches only for what was in flight, and links it.
+      const requests = countRequests(s);
+      const restarted = createTicketSync({ engine: s.engine, store: s.store, client: s.client, workspaceId: WS, log: (entry) => s.logged.push(entry) });
+      const pushed = await restarted.push();
+      assert.equal(pushed.tickets, 0);
+      assert.equal(pushed.messages, dieAt === 'case:' ? 1 : 0);
+      const [ticket, ...more] = ticketsOf(s, kase.id);
+      assert.equal(more.length, 0);
+      assert.equal(messagesOf(s, ticket!.id).length, 1);
+      assert.equal(s.logged.filter((l) => l.code === 'relinked').length, dieAt === 'case:' ? 1 : 0);
+      assert.equal(requests(), dieAt === 'case:' ? 2 : 1, 'one search for what was in flight, one create for the rest');
+      // Relinked, the ticket still syncs both ways and casekit's message is not echoed back.
+      assert.deepEqual(await restarted.pull(), NOTHING_PULLED);
+      s.fake.changeTicket(String(ticket!.id), { closed: '1', status_id: '3' });
+      assert.deepEqual(await restarted.pull(), { ...NOTHING_PULLED, statusChanges: 1 });
     });
-    assert.deepEqual(await s.sync.push(), NONE);
-    assert.equal(ticketsOf(s, kase.id).length, 1);
-    assert.equal(messagesOf(s, ticket!.id).length, 1);
-    assert.equal(s.logged.filter((l) => l.code === 'relinked').length, 1);
-    // Relinked, the ticket still syncs both ways and casekit's message is not echoed back.
-    assert.deepEqual(await s.sync.pull(), NOTHING_PULLED);
-    s.fake.changeTicket(String(ticket!.id), { closed: '1', status_id: '3' });
-    assert.deepEqual(await s.sync.pull(), { ...NOTHING_PULLED, statusChanges: 1 });
+  }
+
+  it('pushes a ticket and its messages with one request each, searching for none', async () => {
+    const kase = await customerWrites(s, 'First');
+    await s.engine.reply(s.agent, { caseId: kase.id, text: 'Second' });
+    const requests = countRequests(s);
+    assert.deepEqual(await s.sync.push(), { ...NONE, tickets: 1, messages: 2 });
+    assert.equal(requests(), 3);
   });
 
   it('cases of customers not linked to Splynx create nothing there', async () => {

@@ -169,19 +169,29 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
   // ---------------------------------------------------------------------------------------------
   // casekit → Splynx
 
+  // Before each create, the record it is for is noted as in flight; its link clears the note. A
+  // note still there at the next push means a crash may have come between the create and the link:
+  // only then is Splynx searched for the marker, so a push costs one request per record.
+  const inFlight = (key: string): RecordWrite => ({ collection: CURSORS, key: 'in-flight', value: { key } });
+  const landed = (): RecordWrite => ({ collection: CURSORS, key: 'in-flight', value: null });
+  async function wasInFlight(key: string): Promise<boolean> {
+    return (await read<{ key: string }>(CURSORS, 'in-flight'))?.key === key;
+  }
+
   /** The ticket of the case: linked before, found by the case id in its note (a crash before the link), or created now. Null: its customer is not in Splynx. */
   async function ensureTicket(kase: Case, result: TicketPushResult): Promise<CaseLink | null> {
     const linked = await read<CaseLink>(TICKET_LINKS, `case:${kase.id}`);
     if (linked) return linked;
     const customer = await store.getCustomer(workspaceId, kase.customerId);
     if (!customer?.splynxId) return null;
-    const [found] = await client.list(TICKETS, { where: { note: ['LIKE', `%${caseMarker(kase.id)}%`] }, limit: 1 });
+    const [found] = (await wasInFlight(`case:${kase.id}`)) ? await client.list(TICKETS, { where: { note: ['LIKE', `%${caseMarker(kase.id)}%`] }, limit: 1 }) : [];
     let link: CaseLink;
     if (found) {
       link = { ticketId: String(found.id), closed: splynxFlag(found.closed), priority: String(found.priority) };
       report({ level: 'warning', entity: 'ticket', externalId: link.ticketId, code: 'relinked', message: `Ticket ${link.ticketId} was created for case #${kase.number} before, but not linked; linked it again instead of creating another.` });
     } else {
       const priority = SPLYNX_PRIORITY[kase.priority];
+      await write([inFlight(`case:${kase.id}`)]);
       const ticketId = await client.create(TICKETS, {
         subject: (kase.subject || `casekit case #${kase.number}`).slice(0, 250),
         priority,
@@ -197,6 +207,7 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
     await write([
       { collection: TICKET_LINKS, key: `case:${kase.id}`, value: link },
       { collection: TICKET_LINKS, key: `ticket:${link.ticketId}`, value: { caseId: kase.id } },
+      landed(),
     ]);
     return link;
   }
@@ -207,11 +218,14 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
     if (await read(MESSAGE_LINKS, `message:${message.id}`)) return [];
     const link = await ensureTicket(kase, result);
     if (!link) return [];
-    const [found] = await client.list(TICKET_MESSAGES, { where: { ticket_id: link.ticketId, message: ['LIKE', `%${messageMarker(message.id)}%`] }, limit: 1 });
+    const [found] = (await wasInFlight(`message:${message.id}`))
+      ? await client.list(TICKET_MESSAGES, { where: { ticket_id: link.ticketId, message: ['LIKE', `%${messageMarker(message.id)}%`] }, limit: 1 })
+      : [];
     let ticketMessageId: string;
     if (found) {
       ticketMessageId = String(found.id);
     } else {
+      await write([inFlight(`message:${message.id}`)]);
       const inbound = message.direction === 'inbound';
       const customer = inbound ? await store.getCustomer(workspaceId, message.customerId) : null;
       ticketMessageId = await client.create(TICKET_MESSAGES, {
@@ -228,6 +242,7 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
     return [
       { collection: MESSAGE_LINKS, key: `message:${message.id}`, value: { ticketId: link.ticketId, ticketMessageId } },
       { collection: MESSAGE_LINKS, key: `tm:${ticketMessageId}`, value: { messageId: message.id } },
+      landed(),
     ];
   }
 
