@@ -263,6 +263,19 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX timers_by_run_at ON timers (run_at);
   `,
+
+  /* 9: integration records (billing accounts, links, sync cursors and logs), one JSON value per (ws, collection, key) */ `
+  -- A rowid table, not WITHOUT ROWID: values run to KBs, and a count or key range then reads
+  -- the small primary key index rather than the rows. BINARY keys sort in UTF-8 byte order.
+  CREATE TABLE integration_records (
+    ws TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (ws, collection, key)
+  );
+  `,
 ];
 
 /**

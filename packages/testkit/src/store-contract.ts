@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { AgentRecord, CaseQuery, ChannelRecord, Store, StoreReader, StoreTx, TimerInput } from '@casekit/core';
+import type { AgentRecord, CaseQuery, ChannelRecord, RecordQuery, Store, StoreReader, StoreTx, TimerInput } from '@casekit/core';
 import { CASE_STATUSES, PRIORITIES, type Case, type ChannelKind, type Conversation, type Customer, type Message, type Page } from '@casekit/protocol';
 import {
   Agent as AgentSchema,
@@ -1488,6 +1488,157 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         claimed!.leaseUntil = null;
         const stored = await store.getTimer(WS, 'sla:c_1');
         assert.deepEqual([stored?.payload, stored?.leaseUntil], [{ nested: { list: [1] } }, at(1_000).toISOString()]);
+      });
+    });
+
+    describe('records', () => {
+      const ACCOUNTS = 'splynx.accounts';
+      const LATER = '2026-03-02T10:30:00.000Z';
+      const put = (collection: string, entries: Record<string, unknown>, ws = WS, at = FIXTURE_TIME) =>
+        store.transaction(async (tx) => {
+          for (const [key, value] of Object.entries(entries)) await tx.putRecord(ws, collection, key, value, at);
+        });
+      const keysOf = (records: readonly { key: string }[]) => records.map((r) => r.key);
+      /** Reads every page of `query`, `limit` at a time, each from the last key of the one before. */
+      async function pageAll(query: Omit<RecordQuery, 'limit' | 'after'>, limit: number): Promise<string[]> {
+        const keys: string[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 100; pages++) {
+          const page = await store.listRecords(WS, ACCOUNTS, { ...query, limit, ...(after !== undefined && { after }) });
+          assert.ok(page.length <= limit);
+          keys.push(...keysOf(page));
+          if (page.length < limit) return keys;
+          after = page[page.length - 1]!.key;
+        }
+        assert.fail('paging did not end');
+      }
+
+      it('stores a record with the transaction that writes it: visible inside it, gone when it throws', async () => {
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.putRecord(WS, ACCOUNTS, 'cust:1', { name: 'Ada' }, FIXTURE_TIME);
+            assert.deepEqual(await tx.getRecord(WS, ACCOUNTS, 'cust:1'), { key: 'cust:1', value: { name: 'Ada' }, updatedAt: FIXTURE_TIME });
+            assert.deepEqual(keysOf(await tx.listRecords(WS, ACCOUNTS, { limit: 10 })), ['cust:1']);
+            assert.equal(await tx.countRecords(WS, ACCOUNTS), 1);
+            throw new Error('rolled back');
+          }),
+          /rolled back/,
+        );
+        assert.equal(await store.getRecord(WS, ACCOUNTS, 'cust:1'), null, 'a rolled-back transaction stores nothing');
+        assert.deepEqual(await store.listRecords(WS, ACCOUNTS, { limit: 10 }), []);
+        assert.equal(await store.countRecords(WS, ACCOUNTS), 0);
+        await put(ACCOUNTS, { 'cust:1': { name: 'Ada', services: [{ id: 7, plan: 'fiber' }] } });
+        assert.deepEqual(await store.getRecord(WS, ACCOUNTS, 'cust:1'), {
+          key: 'cust:1',
+          value: { name: 'Ada', services: [{ id: 7, plan: 'fiber' }] },
+          updatedAt: FIXTURE_TIME,
+        });
+      });
+
+      it('replaces a record on a second put and removes it on delete; deleting a missing key does nothing', async () => {
+        await put(ACCOUNTS, { 'cust:1': { balance: 10 }, 'cust:2': { balance: 0 } });
+        await put(ACCOUNTS, { 'cust:1': { balance: 25, overdue: true } }, WS, LATER);
+        assert.deepEqual(await store.getRecord(WS, ACCOUNTS, 'cust:1'), { key: 'cust:1', value: { balance: 25, overdue: true }, updatedAt: LATER });
+        assert.equal(await store.countRecords(WS, ACCOUNTS), 2);
+        await store.transaction(async (tx) => {
+          await tx.deleteRecord(WS, ACCOUNTS, 'cust:1');
+          await tx.deleteRecord(WS, ACCOUNTS, 'cust:404');
+          assert.equal(await tx.getRecord(WS, ACCOUNTS, 'cust:1'), null, 'deleted inside its transaction');
+        });
+        assert.equal(await store.getRecord(WS, ACCOUNTS, 'cust:1'), null);
+        assert.deepEqual(keysOf(await store.listRecords(WS, ACCOUNTS, { limit: 10 })), ['cust:2']);
+        assert.equal(await store.countRecords(WS, ACCOUNTS), 1);
+      });
+
+      it('lists keys in UTF-8 byte order, by prefix, and pages through each key once in both directions', async () => {
+        // 'ｱ' (U+FF71) sorts before '😀' (U+1F600) in UTF-8 but after it in UTF-16; % and _ are not wildcards; case counts.
+        const keys = ['a', 'a/1', 'a/10', 'a/2', 'a/ｱ', 'a/😀', 'a%', 'a_', 'ab', 'A', 'B', 'é', 'ｱ', '😀', 'x\u{10FFFF}', 'x\u{10FFFF}y', 'xy'];
+        await put(ACCOUNTS, Object.fromEntries(keys.map((key, i) => [key, { i }])));
+        const sorted = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        const listed = await store.listRecords(WS, ACCOUNTS, { limit: 100 });
+        assert.deepEqual(keysOf(listed), sorted);
+        assert.deepEqual(listed[0], { key: 'A', value: { i: keys.indexOf('A') }, updatedAt: FIXTURE_TIME });
+        for (const prefix of ['', 'a', 'a/', 'a%', 'a_', 'A', 'x\u{10FFFF}', 'ｱ', 'zzz']) {
+          const expected = sorted.filter((key) => key.startsWith(prefix));
+          for (const limit of [1, 2, 5]) {
+            assert.deepEqual(await pageAll({ prefix }, limit), expected, `prefix "${prefix}", ${limit} a page`);
+            assert.deepEqual(await pageAll({ prefix, reverse: true }, limit), [...expected].reverse(), `prefix "${prefix}", ${limit} a page, reversed`);
+          }
+        }
+        assert.deepEqual(keysOf(await store.listRecords(WS, ACCOUNTS, { after: 'a/2', limit: 3 })), ['a/ｱ', 'a/😀', 'a_']);
+        assert.deepEqual(keysOf(await store.listRecords(WS, ACCOUNTS, { after: 'a/2', limit: 3, reverse: true })), ['a/10', 'a/1', 'a%']);
+        assert.deepEqual(keysOf(await store.listRecords(WS, ACCOUNTS, { after: 'a/', prefix: 'a/', limit: 2 })), ['a/1', 'a/10'], 'a key that is not stored bounds a page too');
+      });
+
+      it('counts and lists per workspace and collection: no other one\'s records show', async () => {
+        await put(ACCOUNTS, { 'cust:1': { ws: 'mine' }, 'cust:2': {}, 'cust:3': {} });
+        await put('splynx.links', { 'cust:1': { caseId: 'c_1' } });
+        await put(ACCOUNTS, { 'cust:1': { ws: 'other' }, 'cust:9': {} }, OTHER_WS);
+        assert.equal(await store.countRecords(WS, ACCOUNTS), 3);
+        assert.equal(await store.countRecords(WS, 'splynx.links'), 1);
+        assert.equal(await store.countRecords(OTHER_WS, ACCOUNTS), 2);
+        assert.equal(await store.countRecords(OTHER_WS, 'splynx.links'), 0);
+        assert.equal(await store.countRecords(WS, 'splynx.cursors'), 0);
+        assert.deepEqual(keysOf(await store.listRecords(WS, ACCOUNTS, { limit: 10 })), ['cust:1', 'cust:2', 'cust:3']);
+        assert.deepEqual(keysOf(await store.listRecords(WS, 'splynx.links', { limit: 10 })), ['cust:1']);
+        assert.deepEqual(keysOf(await store.listRecords(OTHER_WS, ACCOUNTS, { limit: 10, reverse: true })), ['cust:9', 'cust:1']);
+        assert.deepEqual((await store.getRecord(WS, ACCOUNTS, 'cust:1'))?.value, { ws: 'mine' });
+        assert.deepEqual((await store.getRecord(OTHER_WS, ACCOUNTS, 'cust:1'))?.value, { ws: 'other' });
+        assert.equal(await store.getRecord(OTHER_WS, ACCOUNTS, 'cust:2'), null);
+        await store.transaction((tx) => tx.deleteRecord(OTHER_WS, ACCOUNTS, 'cust:1'));
+        assert.deepEqual((await store.getRecord(WS, ACCOUNTS, 'cust:1'))?.value, { ws: 'mine' }, 'a delete in another workspace leaves this one');
+      });
+
+      it('keeps what was put: changing the value given or a value read changes nothing stored', async () => {
+        const value = { name: 'Ada', services: [{ id: 7, tags: ['fiber'] }] };
+        await put(ACCOUNTS, { 'cust:1': value });
+        value.services[0]!.tags.push('changed');
+        value.name = 'changed';
+        const read = (await store.getRecord(WS, ACCOUNTS, 'cust:1'))!.value as typeof value;
+        read.services.push({ id: 8, tags: [] });
+        const [listed] = await store.listRecords(WS, ACCOUNTS, { limit: 1 });
+        (listed!.value as typeof value).name = 'changed';
+        await store.transaction(async (tx) => {
+          ((await tx.getRecord(WS, ACCOUNTS, 'cust:1'))!.value as typeof value).services[0]!.id = 0;
+        });
+        assert.deepEqual((await store.getRecord(WS, ACCOUNTS, 'cust:1'))?.value, { name: 'Ada', services: [{ id: 7, tags: ['fiber'] }] });
+      });
+
+      it('refuses a bad record naming the field, storing nothing, and keeps the transaction going', async () => {
+        const cycle: Record<string, unknown> = { name: 'loop' };
+        cycle.self = cycle;
+        const bad: [collection: string, key: string, value: unknown, at: string, path: string][] = [
+          ['UPPER', 'k', {}, FIXTURE_TIME, 'collection'],
+          ['', 'k', {}, FIXTURE_TIME, 'collection'],
+          [ACCOUNTS, 'a\u0000b', {}, FIXTURE_TIME, 'key'],
+          [ACCOUNTS, '', {}, FIXTURE_TIME, 'key'],
+          [ACCOUNTS, 'k'.repeat(300), {}, FIXTURE_TIME, 'key'],
+          [ACCOUNTS, 'half\uD83D', {}, FIXTURE_TIME, 'key'],
+          [ACCOUNTS, 'cycle', cycle, FIXTURE_TIME, 'value'],
+          [ACCOUNTS, 'big', { blob: 'x'.repeat(300 * 1024) }, FIXTURE_TIME, 'value'],
+          [ACCOUNTS, 'nothing', undefined, FIXTURE_TIME, 'value'],
+          [ACCOUNTS, 'when', {}, 'yesterday', 'at'],
+        ];
+        await store.transaction(async (tx) => {
+          for (const [collection, key, value, at, path] of bad) {
+            await assert.rejects(tx.putRecord(WS, collection, key, value, at), (error: { code?: string; details?: { issues?: { path: string }[] } }) => {
+              assert.equal(error.code, 'validation_failed', `${path}: ${key.slice(0, 20)}`);
+              assert.equal(error.details?.issues?.[0]?.path, path);
+              return true;
+            });
+          }
+          await tx.putRecord(WS, ACCOUNTS, 'good', { ok: true }, FIXTURE_TIME);
+        });
+        assert.deepEqual(keysOf(await store.listRecords(WS, ACCOUNTS, { limit: 100 })), ['good']);
+        assert.equal(await store.countRecords(WS, 'upper'), 0);
+        await assert.rejects(store.listRecords(WS, ACCOUNTS, { limit: 0 }), { code: 'validation_failed' });
+      });
+
+      it('round-trips NUL bytes and unicode in values and unicode in keys', async () => {
+        const value = { text: 'before\u0000after', emoji: '😀 ok', name: 'Müller', hebrew: 'שלום', lone: '\uD800', nested: [null, true, 1.5, { '\u0000key': 'x' }] };
+        await put(ACCOUNTS, { 'ключ/😀': value });
+        assert.deepEqual(await store.getRecord(WS, ACCOUNTS, 'ключ/😀'), { key: 'ключ/😀', value, updatedAt: FIXTURE_TIME });
+        assert.deepEqual(await store.listRecords(WS, ACCOUNTS, { prefix: 'ключ/', limit: 5 }), [{ key: 'ключ/😀', value, updatedAt: FIXTURE_TIME }]);
       });
     });
 

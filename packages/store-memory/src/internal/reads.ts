@@ -1,10 +1,10 @@
-import { ACTIVE_STATUSES, customerSearchQuery, type StoreReader } from '@casekit/core';
+import { ACTIVE_STATUSES, customerSearchQuery, type IntegrationRecord, type StoreReader } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message } from '@casekit/protocol';
 import { listCases } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { lowerBound } from './table.ts';
-import { key, type ConversationRow, type CustomerKeyRow, type CustomerRow, type MessageRow, type Tables } from './tables.ts';
-import { assertLimit, copy, foldDiacritics, pageOf, toIso } from './values.ts';
+import { key, type ConversationRow, type CustomerKeyRow, type CustomerRow, type MessageRow, type RecordRow, type Tables } from './tables.ts';
+import { assertLimit, compareCodePoints, copy, foldDiacritics, pageOf, toIso } from './values.ts';
 
 /** The same methods, without the promise: this store answers synchronously. */
 export type Sync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };
@@ -29,6 +29,9 @@ function first<R>(rows: Iterable<R>, compare: (a: R, b: R) => number): R | null 
   for (const row of rows) if (best === null || compare(row, best) < 0) best = row;
   return best;
 }
+
+/** A stored record as the caller's own copy. */
+const recordOf = (row: RecordRow): IntegrationRecord => ({ key: row.key, value: JSON.parse(row.json) as unknown, updatedAt: toIso(row.updatedAt) });
 
 function rowsOf<R>(table: { get(pk: string): R | undefined }, pks: Iterable<string>): R[] {
   const rows: R[] = [];
@@ -204,5 +207,28 @@ export function createReads(db: Tables): Sync<StoreReader> {
       const row = db.timers.get(key(ws, timerKey));
       return row ? copy(row.value) : null;
     },
+
+    getRecord: (ws, collection, recordKey) => {
+      const row = db.records.get(key(ws, collection, recordKey));
+      return row ? recordOf(row) : null;
+    },
+    listRecords(ws, collection, query) {
+      assertLimit(query.limit);
+      const { prefix = '', after, limit, reverse = false } = query;
+      const list = db.records.by.collection.list(key(ws, collection));
+      const below = (bound: string) => (row: RecordRow) => compareCodePoints(row.key, bound) < 0;
+      const belowPrefix = below(prefix);
+      // The keys that start with the prefix are one run of the list, from the first key not below it.
+      let start = lowerBound(list, belowPrefix);
+      let end = lowerBound(list, (row) => belowPrefix(row) || row.key.startsWith(prefix));
+      if (after !== undefined) {
+        if (reverse) end = Math.min(end, lowerBound(list, below(after)));
+        else start = Math.max(start, lowerBound(list, (row) => compareCodePoints(row.key, after) <= 0));
+      }
+      if (start >= end) return [];
+      const rows = reverse ? list.slice(Math.max(start, end - limit), end).reverse() : list.slice(start, Math.min(end, start + limit));
+      return rows.map(recordOf);
+    },
+    countRecords: (ws, collection) => db.records.by.collection.list(key(ws, collection)).length,
   };
 }

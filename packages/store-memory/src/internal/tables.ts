@@ -1,6 +1,7 @@
 import type { AgentRecord, ChannelRecord, DurableTimer, IdempotentResponse, OutboxItem } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { GroupIndex, OrderedIndex, table, UniqueIndex } from './table.ts';
+import { compareCodePoints } from './values.ts';
 
 // Every table of one copy of the store's data. Rows are frozen: a write always stores a new
 // row, so two copies (the committed one and a transaction's) can share them.
@@ -60,6 +61,15 @@ export interface OutboxRow extends Positioned {
   readonly due: number;
   readonly leaseUntil: number | null;
   readonly value: OutboxItem;
+}
+
+/** An integration record: its value as JSON text, so each read parses its own copy. */
+export interface RecordRow {
+  readonly ws: string;
+  readonly collection: string;
+  readonly key: string;
+  readonly json: string;
+  readonly updatedAt: number;
 }
 
 export interface TimerRow {
@@ -135,6 +145,10 @@ export function createTables() {
     timers: table<TimerRow>()({
       /** Every workspace's timers by when a claim may take them; versions are unique, so the order is total. */
       runAt: new OrderedIndex<TimerRow>(() => '', (a, b) => a.runAt - b.runAt || a.value.version - b.value.version),
+    }),
+    records: table<RecordRow>()({
+      /** Each collection's records by key, in UTF-8 byte order (as SQLite's BINARY collation); its length is the count. */
+      collection: new OrderedIndex<RecordRow>((r) => key(r.ws, r.collection), (a, b) => compareCodePoints(a.key, b.key)),
     }),
     /** When an agent last read a case, in ms. */
     caseReads: table<number>()({}),

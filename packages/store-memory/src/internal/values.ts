@@ -26,6 +26,23 @@ export const frozen = <T>(value: T): T => deepFreeze(JSON.parse(JSON.stringify(v
 /** The same object with other fields, frozen like every stored value. */
 export const withFields = <T extends object>(value: T, fields: Partial<T>): T => Object.freeze({ ...value, ...fields });
 
+// Surrogates (the halves of U+10000 and above) moved above U+E000..U+FFFF, where UTF-8 puts them.
+const codePointRank = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
+
+/**
+ * Orders strings by code point, which is the byte order of their UTF-8 (SQLite's BINARY
+ * collation). `<` compares UTF-16 units instead and puts U+10000 and above before U+E000.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
 /** An ISO timestamp as ms (the order of lists); refuses what is not a date. */
 export function toMs(iso: string, field: string): number {
   const ms = Date.parse(iso);

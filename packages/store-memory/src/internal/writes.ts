@@ -1,4 +1,4 @@
-import { checkTimerInput, customerSearchText, isPublicEvent, searchTerms, type DurableTimer, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
+import { checkRecordInput, checkTimerInput, customerSearchText, isPublicEvent, searchTerms, type DurableTimer, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Customer } from '@casekit/protocol';
 import type { Journal } from './journal.ts';
 import type { Sync } from './reads.ts';
@@ -304,6 +304,17 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
 
     clearTimer(ws, timerKey) {
       if (db.timers.get(key(ws, timerKey))) journal.write('timers', key(ws, timerKey), undefined);
+    },
+
+    putRecord(ws, collection, recordKey, value, at) {
+      const json = checkRecordInput(ws, collection, recordKey, value);
+      const updatedAt = toMs(at, 'at');
+      journal.write('records', key(ws, collection, recordKey), Object.freeze({ ws, collection, key: recordKey, json, updatedAt }));
+    },
+
+    deleteRecord(ws, collection, recordKey) {
+      const pk = key(ws, collection, recordKey);
+      if (db.records.get(pk)) journal.write('records', pk, undefined);
     },
 
     claimOutbox(now, leaseMs, limit) {

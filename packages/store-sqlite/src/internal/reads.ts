@@ -1,5 +1,5 @@
 import { ACTIVE_STATUSES, customerSearchQuery } from '@casekit/core';
-import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, MessageQuery, StoreReader, StoredEventJson } from '@casekit/core';
+import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, IntegrationRecord, MessageQuery, RecordQuery, StoreReader, StoredEventJson } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { CUSTOMER_MATCH, ftsPhrase, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
@@ -19,6 +19,22 @@ function openSecrets(text: string, kind: string): Record<string, string> {
     // an earlier plain secret
   }
   return { [kind === 'webchat' ? 'identitySecret' : 'secret']: text };
+}
+
+/** An `integration_records` row as the port's record. */
+const recordOf = (row: Row): IntegrationRecord => ({ key: row.key as string, value: parse<unknown>(row.value), updatedAt: new Date(row.updated_at as number).toISOString() });
+
+/**
+ * The least string above every string that starts with `prefix`, in code point (UTF-8 byte)
+ * order: its last code point below U+10FFFF, one up. Null when there is none.
+ */
+function prefixEnd(prefix: string): string | null {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return points.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return null;
 }
 
 /** The engine's sets of statuses as SQL lists (they are constants, so the statements stay cached). */
@@ -264,5 +280,27 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
       const row = s('SELECT * FROM timers WHERE ws = ? AND key = ?').get(ws, key);
       return row ? timerOf(row) : null;
     },
+
+    getRecord(ws, collection, key) {
+      const row = s('SELECT key, value, updated_at FROM integration_records WHERE ws = ? AND collection = ? AND key = ?').get(ws, collection, key);
+      return row ? recordOf(row) : null;
+    },
+    listRecords(ws, collection, query: RecordQuery) {
+      assertLimit(query.limit);
+      const where = ['ws = ?', 'collection = ?'];
+      const params: unknown[] = [ws, collection];
+      // A key range, not LIKE: LIKE ignores case and reads % and _ as wildcards.
+      if (query.prefix) {
+        const end = prefixEnd(query.prefix);
+        (where.push('key >= ?'), params.push(query.prefix));
+        if (end !== null) (where.push('key < ?'), params.push(end));
+      }
+      if (query.after !== undefined) (where.push(query.reverse ? 'key < ?' : 'key > ?'), params.push(query.after));
+      const order = query.reverse ? 'DESC' : 'ASC';
+      return s(`SELECT key, value, updated_at FROM integration_records WHERE ${where.join(' AND ')} ORDER BY key ${order} LIMIT ?`)
+        .all(...params, query.limit)
+        .map(recordOf);
+    },
+    countRecords: (ws, collection) => s('SELECT count(*) AS n FROM integration_records WHERE ws = ? AND collection = ?').get(ws, collection)!.n as number,
   };
 }

@@ -1,4 +1,4 @@
-import { checkTimerInput, customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
+import { checkRecordInput, checkTimerInput, customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
 import type { AgentRecord, IdempotentResponse, MessageDelivery, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type Message, type NewCaseEvent } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN } from './case-list.ts';
@@ -438,6 +438,18 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
 
     clearTimer(ws, key) {
       s('DELETE FROM timers WHERE ws = ? AND key = ?').run(ws, key);
+    },
+
+    putRecord(ws, collection, key, value, at) {
+      const json = checkRecordInput(ws, collection, key, value);
+      s(
+        `INSERT INTO integration_records (ws, collection, key, value, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (ws, collection, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      ).run(ws, collection, key, json, toMs(at, 'at'));
+    },
+
+    deleteRecord(ws, collection, key) {
+      s('DELETE FROM integration_records WHERE ws = ? AND collection = ? AND key = ?').run(ws, collection, key);
     },
   };
 }
