@@ -9,6 +9,7 @@ import { billingPanelStyles } from './billing-panel.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
 import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
+import '../internal/messages-agent.ts';
 import '../internal/messages-errors.ts';
 import '../internal/messages-billing.ts';
 import { formatDay, formatFull, safeUrl } from '../internal/format.ts';

@@ -10,6 +10,7 @@ import { splynxSyncStyles } from './splynx-sync.styles.ts';
 import { ClientController } from '../client-controller.ts';
 import { agentClientContext } from '../context.ts';
 import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
+import '../internal/messages-agent.ts';
 import '../internal/messages-errors.ts';
 import '../internal/messages-billing.ts';
 import { currentAgent } from '../internal/agents.ts';
