@@ -38,6 +38,14 @@ describe('casekit-splynx-sync', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
+  it('shows an agent who is not an admin the refusal and no sync buttons', async () => {
+    const el = await fixture<CasekitSplynxSync>('<casekit-splynx-sync lang="en"></casekit-splynx-sync>');
+    el.client = await agentClient('ben@northwind.example');
+    const alert = await until(() => $(el, '[role=alert]'), 'refusal shown');
+    expect(alert.textContent).to.contain('The sync status could not be loaded');
+    expect($(el, '[part=actions]')).to.equal(null);
+  });
+
   it('lists the sync log newest first, a page at a time', async () => {
     const lines = Array.from({ length: 60 }, (_, i) => ({
       runId: null,

@@ -2,8 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
-import type { Agent, SyncLogEntry, SyncRun, SyncStatus } from '@casekit/protocol';
+import type { SyncLogEntry, SyncRun, SyncStatus } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { splynxSyncStyles } from './splynx-sync.styles.ts';
@@ -13,7 +12,6 @@ import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.t
 import '../internal/messages-agent.ts';
 import '../internal/messages-errors.ts';
 import '../internal/messages-billing.ts';
-import { currentAgent } from '../internal/agents.ts';
 import { formatFull } from '../internal/format.ts';
 
 /** How often the status is read again while a run is going. */
@@ -25,13 +23,14 @@ const LOG_PAGE = 50;
  * The Splynx sync, for admins: whether this server is connected (address, hooks, linked
  * customers, last sync), the latest runs with their progress and counts, "Sync changes now" and
  * "Full sync", and the sync log a page at a time. While a run is going the status is read again
- * every few seconds and its progress is announced politely.
+ * every few seconds and its progress is announced politely. The server answers the status to
+ * admins only, so nobody else ever sees the sync buttons.
  *
  * @example
  * <casekit-splynx-sync></casekit-splynx-sync>
  *
  * @csspart connection - The connection's details.
- * @csspart actions - The sync buttons (admins).
+ * @csspart actions - The sync buttons.
  * @csspart runs - The latest runs.
  * @csspart log - The log table.
  * @csspart load-more - The "Load more" button under the log.
@@ -54,7 +53,6 @@ export class CasekitSplynxSync extends LitElement {
   @state() private accessor status: SyncStatus | undefined;
   @state() private accessor log: SyncLogEntry[] = [];
   @state() private accessor cursor: string | null = null;
-  @state() private accessor me: Agent | undefined;
   @state() private accessor error = '';
   @state() private accessor actionError = '';
   @state() private accessor logError = '';
@@ -68,8 +66,7 @@ export class CasekitSplynxSync extends LitElement {
   private readonly conn = new ClientController<AgentClient>(this, {
     client: () => this.client ?? this.contextClient,
     on: {},
-    attached: (client) => {
-      void currentAgent(client).then((me) => (this.me = me), () => undefined);
+    attached: () => {
       void this.refresh();
       void this.loadLog(true);
     },
@@ -244,19 +241,16 @@ export class CasekitSplynxSync extends LitElement {
 
   protected override render() {
     const status = this.status;
-    const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageIntegrations) : false;
     return html`<div class="root" lang=${this.locale}>
       <div class="page">
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         ${status
           ? html`${this.renderConnection(status)}
-              ${isAdmin
-                ? html`<div part="actions" class="actions">
-                    <button class="btn primary" type="button" ?disabled=${this.starting || !!this.running()} @click=${() => this.startSync(false)}>${this.t('splynx.syncNow')}</button>
-                    <button class="btn" type="button" ?disabled=${this.starting || !!this.running()} @click=${() => this.startSync(true)}>${this.t('splynx.fullSync')}</button>
-                  </div>`
-                : nothing}
+              <div part="actions" class="actions">
+                <button class="btn primary" type="button" ?disabled=${this.starting || !!this.running()} @click=${() => this.startSync(false)}>${this.t('splynx.syncNow')}</button>
+                <button class="btn" type="button" ?disabled=${this.starting || !!this.running()} @click=${() => this.startSync(true)}>${this.t('splynx.fullSync')}</button>
+              </div>
               ${this.actionError ? html`<p class="error" role="alert">${this.actionError}</p>` : nothing} ${this.renderRuns(status.runs)}`
           : this.error
             ? nothing
