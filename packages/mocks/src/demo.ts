@@ -1,5 +1,5 @@
 import type { AgentActor, CaseUpdate, ReplyInput } from '@casekit/core';
-import type { Agent } from '@casekit/protocol';
+import type { Agent, Customer } from '@casekit/protocol';
 import type { MockApi } from './mock-api.ts';
 
 /** The password of every seeded agent. */
@@ -183,6 +183,8 @@ export async function seedDemo(mock: MockApi): Promise<void> {
     identities: [{ channelId: web.id, kind: 'webchat', externalId: 'anon:9f3c1a' }],
   });
 
+  await seedBilling(mock, [maria, tom]);
+
   // Tom's old case, solved then closed.
   step(30);
   const reset = await receive({ customerId: tom.id, channel: email.id, text: 'Hi, I forgot the password for the customer portal. Can you reset it?' });
@@ -262,4 +264,65 @@ export async function seedDemo(mock: MockApi): Promise<void> {
   await receive({ customerId: tom.id, channel: email.id, text: 'Also: can I get a static IP on Fiber 1000?' });
 
   mock.clock.set(null);
+}
+
+/** `YYYY-MM-DD` `days` from the mock's now (negative: before). */
+function dayFrom(mock: MockApi, days: number): string {
+  return new Date(mock.clock.now().getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Splynx accounts for María (active, one invoice overdue and one not yet due) and Tom (blocked
+ * for an unpaid invoice), written through the engine as the Splynx sync writes them.
+ */
+async function seedBilling(mock: MockApi, [maria, tom]: [Customer, Customer]): Promise<void> {
+  const common = { source: 'splynx', category: 'person', partnerId: '1', locationId: '1', changedAt: dayFrom(mock, -1) + ' 09:00:00' } as const;
+  const invoice = (id: string, status: 'paid' | 'not_paid', total: string, createdOn: number, dueOn: number, paidOn: number | null) => ({
+    id,
+    number: `INV-${id}`,
+    status,
+    total,
+    due: status === 'paid' ? '0.00' : total,
+    createdOn: dayFrom(mock, createdOn),
+    dueOn: dayFrom(mock, dueOn),
+    paidOn: paidOn === null ? null : dayFrom(mock, paidOn),
+  });
+  await mock.engine.applyBilling(mock.system, {
+    accounts: [
+      {
+        ...common,
+        externalId: maria.splynxId!,
+        status: 'active',
+        login: 'maria.garcia',
+        name: maria.name,
+        address: 'Carrer de Sueca 12, 46006 Valencia',
+        url: `https://billing.northwind.example/admin/customers/view?id=${maria.splynxId}`,
+        services: [
+          { id: '5101', type: 'internet', description: 'Fiber 500', status: 'active', tariffId: '12', unitPrice: '29.90', startDate: dayFrom(mock, -400), endDate: null, detail: 'pppoe maria.garcia' },
+          { id: '5102', type: 'voice', description: 'Landline', status: 'active', tariffId: '3', unitPrice: '5.00', startDate: dayFrom(mock, -400), endDate: null, detail: '+34961234567' },
+        ],
+        invoices: [
+          invoice('2041', 'not_paid', '34.90', -2, 12, null),
+          invoice('1987', 'not_paid', '34.90', -32, -18, null),
+          invoice('1932', 'paid', '34.90', -62, -48, -50),
+          invoice('1877', 'paid', '34.90', -92, -78, -80),
+        ],
+        amountDue: '69.80',
+        contact: { name: maria.name, emails: maria.emails, phones: maria.phones },
+      },
+      {
+        ...common,
+        externalId: tom.splynxId!,
+        status: 'blocked',
+        login: 'tom.becker',
+        name: tom.name,
+        address: 'Grindelallee 80, 20146 Hamburg',
+        url: `https://billing.northwind.example/admin/customers/view?id=${tom.splynxId}`,
+        services: [{ id: '4410', type: 'internet', description: 'Fiber 1000', status: 'stopped', tariffId: '14', unitPrice: '39.90', startDate: dayFrom(mock, -700), endDate: null, detail: 'pppoe tom.becker' }],
+        invoices: [invoice('2003', 'not_paid', '39.90', -40, -26, null), invoice('1950', 'paid', '39.90', -70, -56, -57)],
+        amountDue: '39.90',
+        contact: { name: tom.name, emails: tom.emails, phones: tom.phones },
+      },
+    ],
+  });
 }

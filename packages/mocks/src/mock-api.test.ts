@@ -66,6 +66,18 @@ describe('the mock API over the real engine, driven through the SDK', () => {
     );
   });
 
+  it("serves the demo's Splynx accounts to agents, and no Splynx connection", async () => {
+    const client = await signIn();
+    const maria = await client.getCustomerBilling('cu_maria');
+    assert.equal(maria?.status, 'active');
+    assert.deepEqual(maria?.invoices.map((i) => i.status), ['not_paid', 'not_paid', 'paid', 'paid']);
+    assert.equal((await client.getCustomerBilling('cu_tom'))?.status, 'blocked');
+    assert.equal(await client.getCustomerBilling('cu_li'), null, 'Li has no Splynx link');
+    assert.equal((await client.getCustomer('cu_maria')).name, 'María García', 'the sync left the demo profile as it was');
+    assert.equal((await client.getSplynxStatus()).configured, false);
+    await assert.rejects(client.startSplynxSync({ full: true }), { code: 'conflict', status: 409 });
+  });
+
   it('keeps per-agent read state like the server', async () => {
     const ada = await signIn();
     const { items } = await ada.listCases({ limit: 5 });

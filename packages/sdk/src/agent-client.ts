@@ -5,6 +5,7 @@ import type {
   AgentListResponse,
   QueueResponse,
   Attachment,
+  BillingAccount,
   BotCreateResponse,
   BotListResponse,
   BotTokenResponse,
@@ -28,6 +29,9 @@ import type {
   PasswordChangeResponse,
   PasswordResetResponse,
   Presence,
+  SyncLogResponse,
+  SyncRun,
+  SyncStatus,
   WorkspaceSettings,
 } from '@casekit/protocol';
 import { CasekitApiError, errorFromResponse } from './errors.ts';
@@ -151,6 +155,21 @@ export interface AgentClient extends TypedEmitter<AgentClientEvents> {
   mergeSuggestions(customerId: string): Promise<MergeSuggestionsResponse>;
   /** Merges `sourceId` into `targetId` (supervisors); the source id keeps resolving to the target. */
   mergeCustomer(targetId: string, sourceId: string): Promise<Customer>;
+  /**
+   * The customer's Splynx account as last synced (services, invoices, amount due), or null when
+   * the server answers 404: the customer is not linked to Splynx (or does not exist).
+   * @example const account = await client.getCustomerBilling(customer.id); if (account?.status === 'blocked') warn();
+   */
+  getCustomerBilling(customerId: string): Promise<BillingAccount | null>;
+  /** Whether Splynx is configured, its latest sync runs and how many customers are linked (admins). */
+  getSplynxStatus(): Promise<SyncStatus>;
+  /** The Splynx sync log, newest first; pass the answer's `nextCursor` as `cursor` for the next page (admins). */
+  listSplynxLog(query?: RouteQuery<'listSplynxLog'>): Promise<SyncLogResponse>;
+  /**
+   * Starts a Splynx pull (admins): `full` reads every record again, else only what changed. Resolves
+   * with the run as it starts; follow it with `getSplynxStatus()`. Rejects with `conflict` when Splynx is not configured.
+   */
+  startSplynxSync(body?: RouteBody<'startSplynxSync'>): Promise<SyncRun>;
   listAgents(): Promise<AgentListResponse>;
   /** The live queue (supervisors): waiting cases in routing order with their place and wait, and every agent's load. */
   getQueue(): Promise<QueueResponse>;
@@ -380,6 +399,23 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
   }
   mergeCustomer(targetId: string, sourceId: string) {
     return this.request('mergeCustomer', { params: { customerId: targetId }, body: { sourceCustomerId: sourceId } });
+  }
+  async getCustomerBilling(customerId: string) {
+    try {
+      return await this.request('getCustomerBilling', { params: { customerId } });
+    } catch (error) {
+      if (error instanceof CasekitApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+  getSplynxStatus() {
+    return this.request('getSplynxStatus', {});
+  }
+  listSplynxLog(query?: RouteQuery<'listSplynxLog'>) {
+    return this.request('listSplynxLog', { query });
+  }
+  startSplynxSync(body: RouteBody<'startSplynxSync'> = {}) {
+    return this.request('startSplynxSync', { body });
   }
   listAgents() {
     return this.request('listAgents', {});

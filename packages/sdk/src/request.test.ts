@@ -97,6 +97,34 @@ describe('request', () => {
     assert.deepEqual([rec.seen.at(-1)!.method, rec.seen.at(-1)!.url], ['GET', '/api/v1/channel-kinds']);
   });
 
+  it("answers null for a customer without a billing account, and still rejects other failures", async () => {
+    const client = createAgentClient({ baseUrl, token: 'tok_1' });
+    rec.json(200, { externalId: '17', status: 'active', invoices: [] });
+    assert.deepEqual(await client.getCustomerBilling('cu 1'), { externalId: '17', status: 'active', invoices: [] });
+    assert.deepEqual([rec.seen.at(-1)!.method, rec.seen.at(-1)!.url], ['GET', '/api/v1/customers/cu%201/billing']);
+    rec.json(404, { error: { code: 'not_found', message: 'Customer "cu_2" has no billing account linked.' } });
+    assert.equal(await client.getCustomerBilling('cu_2'), null);
+    rec.json(403, { error: { code: 'forbidden', message: 'Agents only.' } });
+    await assert.rejects(client.getCustomerBilling('cu_2'), { name: 'CasekitApiError', code: 'forbidden', status: 403 });
+  });
+
+  it('reads the Splynx status and log page by page, and starts a full or incremental sync', async () => {
+    const client = createAgentClient({ baseUrl, token: 'tok_1' });
+    rec.json(200, { source: 'splynx', configured: false, runs: [] });
+    assert.equal((await client.getSplynxStatus()).configured, false);
+    assert.deepEqual([rec.seen.at(-1)!.method, rec.seen.at(-1)!.url], ['GET', '/api/v1/integrations/splynx']);
+    rec.json(200, { items: [], nextCursor: null });
+    await client.listSplynxLog({ limit: 20, cursor: 'c_2' });
+    assert.deepEqual([rec.seen.at(-1)!.method, rec.seen.at(-1)!.url], ['GET', '/api/v1/integrations/splynx/log?limit=20&cursor=c_2']);
+    rec.json(202, { id: 'run_1', status: 'running' });
+    assert.equal((await client.startSplynxSync({ full: true })).id, 'run_1');
+    assert.deepEqual([rec.seen.at(-1)!.method, rec.seen.at(-1)!.url, JSON.parse(rec.seen.at(-1)!.body)], ['POST', '/api/v1/integrations/splynx/sync', { full: true }]);
+    await client.startSplynxSync();
+    assert.deepEqual(JSON.parse(rec.seen.at(-1)!.body), {});
+    rec.json(409, { error: { code: 'conflict', message: 'Splynx is not configured on this server.' } });
+    await assert.rejects(client.startSplynxSync(), { code: 'conflict', status: 409, message: 'Splynx is not configured on this server.' });
+  });
+
   it('keeps the token returned by login and leaves it off public routes', async () => {
     rec.json(200, { token: 'tok_new', expiresAt: '2030-01-01T00:00:00.000Z', agent: { id: 'a_1' } });
     const client = createAgentClient({ baseUrl, token: 'old' });

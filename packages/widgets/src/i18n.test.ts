@@ -4,6 +4,7 @@ import './internal/messages-chat.ts';
 import './internal/messages-agent.ts';
 import './internal/messages-admin.ts';
 import './internal/messages-sla.ts';
+import './internal/messages-billing.ts';
 import './internal/messages-attach.ts';
 import './internal/messages-errors.ts';
 

@@ -4,6 +4,7 @@ import type { AttachMessageKey } from './internal/messages-attach.ts';
 import type { ErrorMessageKey } from './internal/messages-errors.ts';
 import type { AdminMessageKey } from './internal/messages-admin.ts';
 import type { SlaMessageKey } from './internal/messages-sla.ts';
+import type { BillingMessageKey } from './internal/messages-billing.ts';
 import { formatCount, ordinalCategory, pluralCategory } from './internal/format.ts';
 
 /**
@@ -14,7 +15,7 @@ import { formatCount, ordinalCategory, pluralCategory } from './internal/format.
  */
 
 /** Message keys every catalog provides. */
-export type MessageKey = ChatMessageKey | AgentMessageKey | AttachMessageKey | ErrorMessageKey | AdminMessageKey | SlaMessageKey;
+export type MessageKey = ChatMessageKey | AgentMessageKey | AttachMessageKey | ErrorMessageKey | AdminMessageKey | SlaMessageKey | BillingMessageKey;
 
 /**
  * Keys of strings with a count in them. Each has a `.other` form and whichever other plural

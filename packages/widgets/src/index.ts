@@ -16,6 +16,8 @@ export { CasekitWorkbench, SignedInEvent, SignedOutEvent } from './workbench/wor
 export { CasekitSlaClock } from './sla/sla-clock.ts';
 export type { SlaMetric } from './sla/sla-clock.ts';
 export { CasekitSlaSettings, SlaSettingsSavedEvent } from './sla-settings/sla-settings.ts';
+export { CasekitBillingPanel } from './billing/billing-panel.ts';
+export { CasekitSplynxSync } from './splynx-sync/splynx-sync.ts';
 
 // Events
 export {

@@ -22,7 +22,7 @@ import { CaseChangedEvent, CaseChangeRequestEvent } from '../events.ts';
 import { SLA_METRICS } from '@casekit/protocol';
 import type { CaseEvent } from '@casekit/protocol';
 import type { SlaMetric } from '../sla/sla-clock.ts';
-import { loadSlaClock } from '../internal/sla-clock-loader.ts';
+import { loadBillingPanel, loadSlaClock } from '../internal/element-loaders.ts';
 
 type CaseChange = Omit<CaseUpdateRequest, 'version'>;
 
@@ -30,7 +30,8 @@ type CaseChange = Omit<CaseUpdateRequest, 'version'>;
  * One case: its header, status / priority / assignee / tags (saved with the case's version, so
  * a concurrent change is never overwritten) and the customer's profile with every identity.
  * Supervisors also get "Take over" (assign to me) and "Transfer to team" (sets the team and
- * unassigns, so routing gives it to someone in that team).
+ * unassigns, so routing gives it to someone in that team). A customer linked to Splynx gets their
+ * billing account under the profile (`<casekit-billing-panel>`, loaded then).
  *
  * @slot integrations - Host panels shown under the customer (billing, CRM links…).
  *
@@ -44,6 +45,7 @@ type CaseChange = Omit<CaseUpdateRequest, 'version'>;
  * @csspart customer - The customer profile.
  * @csspart identities - The customer's emails, phones and channel identities, one line each.
  * @csspart details - The customer's attributes under human labels.
+ * @csspart billing - The customer's Splynx account (`<casekit-billing-panel>`), when they are linked to Splynx.
  */
 @customElement('casekit-case')
 export class CasekitCase extends LitElement {
@@ -97,6 +99,7 @@ export class CasekitCase extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.detail?.case.sla) loadSlaClock();
+    if (this.detail?.customer.splynxId) loadBillingPanel();
     if (changed.has('caseId') && changed.get('caseId') !== undefined) void this.reload();
   }
 
@@ -328,6 +331,9 @@ export class CasekitCase extends LitElement {
       </header>
       ${this.notice ? html`<div class="notice" role="alert">${this.notice}</div>` : nothing}
       ${this.renderFields(kase)} ${this.renderSupervisor(kase)} ${this.renderCustomer(detail.customer)}
+      ${detail.customer.splynxId
+        ? html`<casekit-billing-panel part="billing" .theme=${this.theme} .client=${this.conn.client} customer-id=${detail.customer.id}></casekit-billing-panel>`
+        : nothing}
       <slot name="integrations"></slot>
     </div>`;
   }

@@ -20,7 +20,7 @@ import { CASE_STATUSES, CHANNEL_KINDS, PRIORITIES } from '../internal/labels.ts'
 import { CaseSelectEvent } from '../events.ts';
 import { agentDirectory } from '../internal/agents.ts';
 import { customerName } from '../internal/profile.ts';
-import { loadSlaClock } from '../internal/sla-clock-loader.ts';
+import { loadSlaClock } from '../internal/element-loaders.ts';
 
 /** What the inbox is filtered by; empty fields do not filter. */
 export interface InboxFilter {

@@ -101,3 +101,12 @@ export function formatMinutes(minutes: number, lang: string): string {
   const [d, h] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60)];
   return h ? `${unit(d, 'day', lang)} ${unit(h, 'hour', lang)}` : unit(d, 'day', lang);
 }
+
+const dayOnlyFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A calendar day (`2026-12-03`) as the reader writes it (`3 Dec 2026`), without a time zone shift. */
+export function formatDay(day: string, lang: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  return cached(dayOnlyFormats, lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}

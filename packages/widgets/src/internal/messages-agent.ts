@@ -193,6 +193,8 @@ const agentMessagesEn = {
   'sla.breachNotice': '{metric} target breached on this case.',
   'workbench.sla': 'SLA policies',
   'workbench.closeSla': 'Close SLA policies',
+  'workbench.splynx': 'Splynx sync',
+  'workbench.closeSplynx': 'Close Splynx sync',
 };
 
 /** Keys of the AgentMessage strings. */
@@ -390,6 +392,8 @@ const agentMessagesEs: Record<AgentMessageKey, string> = {
   'sla.breachNotice': 'Objetivo incumplido en este caso: {metric}.',
   'workbench.sla': 'Políticas de SLA',
   'workbench.closeSla': 'Cerrar las políticas de SLA',
+  'workbench.splynx': 'Sincronización con Splynx',
+  'workbench.closeSplynx': 'Cerrar la sincronización con Splynx',
 };
 
 registerMessages('en', agentMessagesEn);

@@ -307,6 +307,23 @@ describe('casekit-workbench', () => {
       expect(menuItem(ben, 'Agents')).to.equal(undefined);
       expect(menuItem(ben, 'Sign out')).to.exist;
     });
+
+    it('opens the Splynx sync for admins, loaded on first use; others have no such item', async () => {
+      const el = await ready();
+      expect(customElements.get('casekit-splynx-sync'), 'not loaded up front').to.equal(undefined);
+      accountButton(el).click();
+      await el.updateComplete;
+      menuItem(el, 'Splynx sync')!.click();
+      const view = await until(() => el.shadowRoot!.querySelector('casekit-splynx-sync'), 'sync view open');
+      await until(() => view.shadowRoot!.querySelector('[part=connection]')?.textContent?.includes('Not configured'), 'status shown');
+      expect(el.shadowRoot!.querySelector('.main')!.getAttribute('aria-label')).to.equal('Splynx sync');
+
+      cleanup();
+      const ben = await ready('ben@northwind.example');
+      accountButton(ben).click();
+      await ben.updateComplete;
+      expect(menuItem(ben, 'Splynx sync')).to.equal(undefined);
+    });
   });
 
   it('shows a sign-in form without a client or token', async () => {

@@ -47,7 +47,7 @@ export class SignedOutEvent extends Event {
 }
 
 /** What the workbench shows in place of the case, each element loaded on first use. */
-type Panel = 'settings' | 'agents' | 'bots' | 'queue' | 'routing' | 'sla';
+type Panel = 'settings' | 'agents' | 'bots' | 'queue' | 'routing' | 'sla' | 'splynx';
 
 /** Each panel's title, the label of its close button and the part of the button that opened it (focused on close). */
 const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey; opener: string }> = {
@@ -57,6 +57,7 @@ const PANEL_TEXT: Record<Panel, { title: MessageKey; close: MessageKey; opener: 
   queue: { title: 'workbench.queue', close: 'workbench.closeQueue', opener: 'queue-button' },
   routing: { title: 'workbench.routing', close: 'workbench.closeRouting', opener: 'routing-button' },
   sla: { title: 'workbench.sla', close: 'workbench.closeSla', opener: 'account-button' },
+  splynx: { title: 'workbench.splynx', close: 'workbench.closeSplynx', opener: 'account-button' },
 };
 
 /** Error codes that mean the sign-in has ended and only signing in again helps. */
@@ -74,8 +75,8 @@ const SIGNED_OUT_CODES = new Set(['unauthorized', 'agent_deactivated']);
  * The header holds the agent's presence (online, away, offline: stored on the server and shown
  * to the other agents) and an account menu: change password, sign out (the token is revoked on
  * the server, then the sign-in form shows), and for admins "Agents", which opens
- * `<casekit-agents>` in place of the case, "Bots", which opens `<casekit-bots>`, and "SLA policies",
- * which opens `<casekit-sla-settings>`. When the server ends the sign-in (the agent was
+ * `<casekit-agents>` in place of the case, "Bots", which opens `<casekit-bots>`, "SLA policies",
+ * which opens `<casekit-sla-settings>`, and "Splynx sync", which opens `<casekit-splynx-sync>`. When the server ends the sign-in (the agent was
  * deactivated or signed out elsewhere), the sign-in form shows with the reason.
  *
  * @example
@@ -371,6 +372,12 @@ export class CasekitWorkbench extends LitElement {
     this.showPanel('sla', () => import('../sla-settings/sla-settings.ts'));
   }
 
+  /** Opens the Splynx sync's status, runs and log (admins) in place of the case. */
+  openSplynx(): void {
+    this.menuOpen = false;
+    this.showPanel('splynx', () => import('../splynx-sync/splynx-sync.ts'));
+  }
+
   /** Goes back from a panel (channel settings, agents, live queue, routing, SLA) to the case (or the inbox). */
   closeSettings(): void {
     const from = this.view;
@@ -395,7 +402,9 @@ export class CasekitWorkbench extends LitElement {
               ? html`<casekit-routing-settings .theme=${this.theme}></casekit-routing-settings>`
               : view === 'sla'
                 ? html`<casekit-sla-settings .theme=${this.theme}></casekit-sla-settings>`
-                : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
+                : view === 'splynx'
+                  ? html`<casekit-splynx-sync .theme=${this.theme}></casekit-splynx-sync>`
+                  : html`<casekit-channel-settings .theme=${this.theme}></casekit-channel-settings>`}`;
   }
 
   private renderHeader() {
@@ -433,6 +442,7 @@ export class CasekitWorkbench extends LitElement {
           ${isAdmin ? html`<button class="btn" type="button" aria-pressed=${this.view === 'agents' ? 'true' : 'false'} @click=${this.openAgents}>${this.t('workbench.agents')}</button>` : nothing}
           ${isAdmin ? html`<button class="btn" type="button" aria-pressed=${this.view === 'bots' ? 'true' : 'false'} @click=${this.openBots}>${this.t('workbench.bots')}</button>` : nothing}
           ${roleAtLeast(me.role, PERMISSIONS.updateSettings) ? html`<button class="btn" type="button" aria-pressed=${this.view === 'sla' ? 'true' : 'false'} @click=${this.openSla}>${this.t('workbench.sla')}</button>` : nothing}
+          ${roleAtLeast(me.role, PERMISSIONS.manageIntegrations) ? html`<button class="btn" type="button" aria-pressed=${this.view === 'splynx' ? 'true' : 'false'} @click=${this.openSplynx}>${this.t('workbench.splynx')}</button>` : nothing}
           <button class="btn" type="button" @click=${this.signOut}>${this.t('workbench.signOut')}</button>
         </div>
       </div>
@@ -508,7 +518,7 @@ export class CasekitWorkbench extends LitElement {
     const isAdmin = this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageAgents) : false;
     const seesQueue = this.me ? roleAtLeast(this.me.role, PERMISSIONS.viewQueue) : false;
     const editsRouting = this.me ? roleAtLeast(this.me.role, PERMISSIONS.updateSettings) : false;
-    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, bots: isAdmin, queue: seesQueue, routing: editsRouting, sla: editsRouting };
+    const allowed: Record<Panel, boolean> = { settings: this.canEditChannels, agents: isAdmin, bots: isAdmin, queue: seesQueue, routing: editsRouting, sla: editsRouting, splynx: this.me ? roleAtLeast(this.me.role, PERMISSIONS.manageIntegrations) : false };
     const panel = this.view !== 'cases' && allowed[this.view] ? this.view : undefined;
     const settings = panel !== undefined;
     const panelTitle = panel ? this.t(PANEL_TEXT[panel].title) : '';
