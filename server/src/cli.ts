@@ -120,6 +120,9 @@ async function start(config: Config, demo: boolean): Promise<void> {
     if (server.smtpPort !== null) {
       process.stderr.write(`\nMail for support@fibrelink.example is taken over SMTP on 127.0.0.1:${server.smtpPort}; SMS and WhatsApp go through a Twilio fake.\nSend customers' messages in with: casekit simulate --count 10 --url ${server.url}\n`);
     }
+    if (server.splynxUrl) {
+      process.stderr.write(`Billing comes from a fake Splynx at ${server.splynxUrl}: open a case to see the customer's services and invoices.\n`);
+    }
   }
   let stopping = false;
   const stop = (signal: string) => {

@@ -56,6 +56,8 @@ export interface RunningServer {
   engine: CaseEngine;
   auth: Auth;
   workspaceId: string;
+  /** The Splynx this server syncs with (the demo's fake when `demo` and none is configured); null: none. */
+  splynxUrl: string | null;
   /** What `demo: true` seeded. */
   seed?: SeedResult;
   /** Stops accepting, disconnects sockets, waits for open requests, closes the store. */
@@ -229,6 +231,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       url,
       port: address.port,
       smtpPort: mailroom?.port ?? null,
+      splynxUrl: splynxConfig?.url ?? null,
       store,
       engine: server.engine,
       auth,
