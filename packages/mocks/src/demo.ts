@@ -276,7 +276,7 @@ function dayFrom(mock: MockApi, days: number): string {
  * for an unpaid invoice), written through the engine as the Splynx sync writes them.
  */
 async function seedBilling(mock: MockApi, [maria, tom]: [Customer, Customer]): Promise<void> {
-  const common = { source: 'splynx', category: 'person', partnerId: '1', locationId: '1', changedAt: dayFrom(mock, -1) + ' 09:00:00' } as const;
+  const common = { source: 'splynx', category: 'person', partnerId: '1', partnerName: 'FibreLink', locationId: '1', locationName: 'Springfield', changedAt: dayFrom(mock, -1) + ' 09:00:00' } as const;
   const invoice = (id: string, status: 'paid' | 'not_paid', total: string, createdOn: number, dueOn: number, paidOn: number | null) => ({
     id,
     number: `INV-${id}`,

@@ -53,7 +53,11 @@ export const BillingAccount = z.object({
   name: z.string().max(200),
   category: z.string().max(40),
   partnerId: z.string().max(64),
+  /** The partner (reseller or brand) the customer belongs to, by name; empty when unknown. */
+  partnerName: z.string().max(200),
   locationId: z.string().max(64),
+  /** The customer's location (area, branch) by name; empty when unknown. */
+  locationName: z.string().max(200),
   address: z.string().max(500),
   /** The customer's page in the billing system, for agents. */
   url: z.string().max(2000).nullable(),

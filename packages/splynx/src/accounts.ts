@@ -77,6 +77,12 @@ function changedAtOf(lastUpdate: string): string {
 
 const newestFirst = (a: BillingInvoice, b: BillingInvoice) => (b.createdOn ?? '').localeCompare(a.createdOn ?? '') || Number(b.id) - Number(a.id);
 
+/** Partners' and locations' names by id (`admin/administration/partners`, `…/locations`). */
+export interface LookupNames {
+  partners: ReadonlyMap<string, string>;
+  locations: ReadonlyMap<string, string>;
+}
+
 /**
  * A customer's account from its Splynx records: unpaid invoices and the latest paid ones,
  * deleted ones left out. Throws `SplynxError` naming the first bad field.
@@ -86,6 +92,7 @@ export function toBillingAccount(
   services: readonly BillingService[],
   invoices: readonly BillingInvoice[],
   adminUrl: string | null,
+  names?: LookupNames,
 ): BillingAccountInput {
   const customer = parseSplynxCustomer(rawCustomer);
   const kept = invoices.filter((invoice) => invoice.status !== 'deleted');
@@ -103,7 +110,9 @@ export function toBillingAccount(
     name: customer.name.slice(0, 200),
     category: text(raw.category).slice(0, 40),
     partnerId: String(customer.partnerId),
+    partnerName: (names?.partners.get(String(customer.partnerId)) ?? '').slice(0, 200),
     locationId: String(customer.locationId),
+    locationName: (names?.locations.get(String(customer.locationId)) ?? '').slice(0, 200),
     address: address.slice(0, 500),
     url: adminUrl && `${adminUrl.replace(/\/+$/, '')}/admin/customers/view?id=${customer.id}`,
     services: [...services].sort((a, b) => a.type.localeCompare(b.type) || Number(a.id) - Number(b.id)),
@@ -129,9 +138,9 @@ export function invoiceChangesAccount(account: Pick<BillingAccount, 'invoices'>,
 }
 
 /** Whether the customer record, as Splynx has it now, would change the stored `account` (a record it cannot read does). */
-export function customerChangesAccount(account: BillingAccount, rawCustomer: SplynxRecord, adminUrl: string | null): boolean {
+export function customerChangesAccount(account: BillingAccount, rawCustomer: SplynxRecord, adminUrl: string | null, names?: LookupNames): boolean {
   try {
-    const { contact: _contact, ...fields } = toBillingAccount(rawCustomer, account.services, account.invoices, adminUrl);
+    const { contact: _contact, ...fields } = toBillingAccount(rawCustomer, account.services, account.invoices, adminUrl, names);
     return (Object.keys(fields) as (keyof typeof fields)[]).some((key) => JSON.stringify(fields[key]) !== JSON.stringify(account[key]));
   } catch {
     return true;

@@ -71,6 +71,8 @@ describe('Splynx sync', () => {
     for (const [id, raw] of s.fake.store.customers) {
       const account = (await accountOf(s, id))!;
       assert.equal(account.status, raw.status);
+      assert.equal(account.locationName, ['Springfield', 'Riverton', 'Lakeside'][Number(raw.location_id) - 1], 'location by name');
+      assert.ok(account.partnerName.length > 0, 'partner by name');
       const services = [...s.fake.store.internetServices.values(), ...s.fake.store.voiceServices.values(), ...s.fake.store.recurringServices.values()].filter((r) => r.customer_id === id);
       assert.equal(account.services.length, services.length, `customer ${id} services`);
       const unpaid = [...s.fake.store.invoices.values()].filter((r) => r.customer_id === id && r.status === 'not_paid');

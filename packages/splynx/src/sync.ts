@@ -1,7 +1,7 @@
 import { BILLING_ACCOUNTS, newId, type BillingAccountInput, type BillingBatch, type CaseEngine, type StoreReader, type SystemActor } from '@casekit/core';
 import { CasekitError, type BillingAccount, type BillingInvoice, type BillingService, type SyncLogEntry, type SyncRun, type SyncStatus } from '@casekit/protocol';
 import { createSplynxClient, type SplynxAuth, type SplynxClient, type SplynxClock, type SplynxRecord, type SplynxWhere } from './client.ts';
-import { customerChangesAccount, invoiceChangesAccount, SERVICE_PATHS, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
+import { customerChangesAccount, invoiceChangesAccount, SERVICE_PATHS, type LookupNames, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
 import { SplynxError } from './errors.ts';
 import { readHook, type HookRequest, type HookAnswer } from './hooks.ts';
 import { createTicketSync, type TicketPullResult, type TicketPushResult, type TicketSync } from './tickets.ts';
@@ -149,6 +149,19 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     return top ? text(top[field]) : null;
   }
 
+  // Partners' and locations' names: read once per run (and by the first hook), two requests.
+  let names: Promise<LookupNames> | null = null;
+  function lookups(): Promise<LookupNames> {
+    names ??= (async () => {
+      const byId = async (path: string) => new Map((await all(path, {})).map((r) => [text(r.id), text(r.name)] as const));
+      return { partners: await byId('admin/administration/partners'), locations: await byId('admin/administration/locations') };
+    })();
+    names.catch(() => {
+      names = null;
+    });
+    return names;
+  }
+
   async function all(path: string, where: SplynxWhere): Promise<SplynxRecord[]> {
     const out: SplynxRecord[] = [];
     for await (const page of client.pages(path, { where, pageSize: 1000 })) out.push(...page);
@@ -164,7 +177,11 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     const log: LogLine[] = [];
     const services = new Map<string, BillingService[]>();
     const invoices = new Map<string, BillingInvoice[]>();
-    const add = <T>(map: Map<string, T[]>, key: string, value: T) => map.set(key, [...(map.get(key) ?? []), value]);
+    const add = <T>(map: Map<string, T[]>, key: string, value: T) => {
+      const list = map.get(key);
+      if (list) list.push(value);
+      else map.set(key, [value]);
+    };
     for (const [type, path] of Object.entries(SERVICE_PATHS) as [BillingService['type'], string][]) {
       for (const raw of await all(`${CUSTOMERS}/0/${path}`, scope)) {
         try {
@@ -185,7 +202,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     for (const raw of customers) {
       const id = text(raw.id);
       try {
-        accounts.push(toBillingAccount(raw, services.get(id) ?? [], invoices.get(id) ?? [], options.baseUrl));
+        accounts.push(toBillingAccount(raw, services.get(id) ?? [], invoices.get(id) ?? [], options.baseUrl, await lookups()));
       } catch (error) {
         log.push(recordError('customer', id, runId, error));
       }
@@ -260,7 +277,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
         // Those of the cursor's second come back each time: read again only a customer whose
         // record differs from what its account shows.
         const account = (await store.getRecord(workspaceId, BILLING_ACCOUNTS, `splynx:${id}`))?.value as BillingAccount | undefined;
-        if (account && !customerChangesAccount(account, customer, options.baseUrl)) continue;
+        if (account && !customerChangesAccount(account, customer, options.baseUrl, await lookups())) continue;
         changed.set(id, customer);
       }
     }
@@ -298,6 +315,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
       onProgress?.(current);
     };
     startRequests.set(run.id, requests);
+    names = null;
     try {
       const state = (await loadState()) ?? { customersSince: null, invoicesSince: null, full: null };
       // A full pull cut short goes on first; a workspace never pulled starts with one.
