@@ -4,7 +4,7 @@ import { createSplynxClient, type SplynxAuth, type SplynxClient, type SplynxCloc
 import { customerChangesAccount, invoiceChangesAccount, SERVICE_PATHS, type LookupNames, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
 import { SplynxError } from './errors.ts';
 import { readHook, type HookRequest, type HookAnswer } from './hooks.ts';
-import { createTicketSync, type TicketPullResult, type TicketPushResult, type TicketSync } from './tickets.ts';
+import { createTicketSync, type TicketPullResult, type TicketPushResult, type TicketSync, type TicketSyncOptions } from './tickets.ts';
 
 /** The sync's own records: its state (cursors, a full sync under way) and its runs. */
 const SYNC_COLLECTION = 'splynx-sync';
@@ -46,9 +46,10 @@ export interface SplynxSyncOptions {
   clock?: SplynxClock;
   /**
    * Keep cases of linked customers and Splynx tickets in step (docs/splynx.md, Tickets): on by
-   * default; `ticketTypeId` is the Splynx ticket type new tickets get (default 1).
+   * default; `ticketTypeId` is the Splynx ticket type new tickets get (default 1), `startFrom`
+   * whether cases from before the first push are pushed (default `now`: they are not).
    */
-  tickets?: boolean | { ticketTypeId?: string };
+  tickets?: boolean | Pick<TicketSyncOptions, 'ticketTypeId' | 'startFrom'>;
   /** Hears errors of background work (hook refreshes, `start`ed runs); default `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -126,7 +127,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
   const tickets =
     options.tickets === false
       ? null
-      : createTicketSync({ engine, store, client, workspaceId, ...(typeof options.tickets === 'object' && options.tickets.ticketTypeId && { ticketTypeId: options.tickets.ticketTypeId }) });
+      : createTicketSync({ engine, store, client, workspaceId, ...(typeof options.tickets === 'object' && options.tickets) });
   // Ticket work runs one at a time: a push, a pull or a hook's refresh.
   let ticketWork: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {

@@ -42,7 +42,7 @@ async function setup(): Promise<Setup> {
   };
   const client = createSplynxClient({ baseUrl: fake.url, auth: { kind: 'signature', key: KEY, secret: SECRET }, maxRequestsPerSecond: 1000, clock, fetch: counting });
   const logged: TicketSyncLogEntry[] = [];
-  const sync = createTicketSync({ engine, store, client, workspaceId: WS, log: (entry) => logged.push(entry) });
+  const sync = createTicketSync({ engine, store, client, workspaceId: WS, startFrom: 'beginning', log: (entry) => logged.push(entry) });
   return { fake, store, engine, client, sync, agent: { workspaceId: WS, agent: { id: ann.id, name: ann.name, role: ann.role, kind: ann.kind } }, logged, requests };
 }
 
@@ -197,7 +197,7 @@ describe('Splynx ticket sync', () => {
           return s.engine.applyBilling(actor, batch);
         },
       };
-      await assert.rejects(createTicketSync({ engine: dying, store: s.store, client: s.client, workspaceId: WS }).push());
+      await assert.rejects(createTicketSync({ engine: dying, store: s.store, client: s.client, workspaceId: WS, startFrom: 'beginning' }).push());
       assert.equal(ticketsOf(s, kase.id).length, 1, 'the ticket was created before the kill');
 
       // The restarted process searches only for what was in flight, and links it.
@@ -218,7 +218,19 @@ describe('Splynx ticket sync', () => {
     });
   }
 
+  it('connected to a casekit with history, opens no ticket for old cases until one of them moves', async () => {
+    const old = await customerWrites(s, 'An old question');
+    // A sync with the default start, before any push of this store.
+    const fresh = createTicketSync({ engine: s.engine, store: s.store, client: s.client, workspaceId: WS });
+    assert.deepEqual(await fresh.push(), NONE);
+    assert.equal(ticketsOf(s, old.id).length, 0);
+    await s.engine.reply(s.agent, { caseId: old.id, text: 'Coming back to this.' });
+    assert.deepEqual(await fresh.push(), { ...NONE, tickets: 1, messages: 1 });
+    assert.equal(messagesOf(s, ticketsOf(s, old.id)[0]!.id).length, 1, 'only what happened after connecting');
+  });
+
   it('pushes a ticket and its messages with one request each, searching for none', async () => {
+    await s.sync.push(); // a first run reads where Splynx stands (2 requests), once
     const kase = await customerWrites(s, 'First');
     await s.engine.reply(s.agent, { caseId: kase.id, text: 'Second' });
     const requests = countRequests(s);

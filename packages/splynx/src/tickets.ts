@@ -23,6 +23,13 @@ export interface TicketSyncOptions {
   /** The Splynx ticket type new tickets get (`admin/support/tickets-types`); `1` by default. */
   ticketTypeId?: string;
   log?: (entry: TicketSyncLogEntry) => void;
+  /**
+   * Where the first push starts: `now` (the default) syncs what happens from then on, so connecting
+   * Splynx to a casekit with years of cases does not open a ticket for each; `beginning` pushes
+   * every case of a linked customer in the event log. Either way Splynx's history before the
+   * first run is not pulled: no ticket of it is linked to a case.
+   */
+  startFrom?: 'now' | 'beginning';
 }
 
 /** What one push sent: tickets created, messages posted, ticket changes, and events that failed. */
@@ -166,6 +173,23 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
     return run;
   }
 
+  /**
+   * Sets the cursors a first run starts from, before anything is pushed: the pull's at Splynx's
+   * newest ticket message and ticket change (nothing earlier can be linked), the push's as
+   * `startFrom` says.
+   */
+  async function start(): Promise<void> {
+    const records: RecordWrite[] = [];
+    if (!(await read(CURSORS, 'push'))) records.push({ collection: CURSORS, key: 'push', value: { seq: options.startFrom === 'beginning' ? 0 : await store.lastSeq(workspaceId) } });
+    if (!(await read(CURSORS, 'pull'))) {
+      const [message] = await client.list(TICKET_MESSAGES, { order: { id: 'DESC' }, limit: 1 });
+      const [ticket] = await client.list(TICKETS, { order: { updated_at: 'DESC' }, limit: 1 });
+      const cursor: PullCursor = { messageId: message ? splynxNumber(message.id) : 0, ticketsUpdatedAt: ticket ? String(ticket.updated_at ?? '') || null : null };
+      records.push({ collection: CURSORS, key: 'pull', value: cursor });
+    }
+    await write(records);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // casekit → Splynx
 
@@ -279,6 +303,7 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
 
   async function push(): Promise<TicketPushResult> {
     const result: TicketPushResult = { tickets: 0, messages: 0, updates: 0, failed: 0 };
+    await start();
     let seq = (await read<{ seq: number }>(CURSORS, 'push'))?.seq ?? 0;
     const cursor = (): RecordWrite => ({ collection: CURSORS, key: 'push', value: { seq } });
     for (;;) {
@@ -368,6 +393,7 @@ export function createTicketSync(options: TicketSyncOptions): TicketSync {
 
   async function pull(): Promise<TicketPullResult> {
     const result: TicketPullResult = { messages: 0, statusChanges: 0, failed: 0 };
+    await start();
     const cursor: PullCursor = (await read<PullCursor>(CURSORS, 'pull')) ?? { messageId: 0, ticketsUpdatedAt: null };
     const saved = (): RecordWrite => ({ collection: CURSORS, key: 'pull', value: { ...cursor } });
     for await (const page of client.pages(TICKET_MESSAGES, { where: { id: ['>', cursor.messageId] } })) {
