@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './entities.ts';
+import { Id, Timestamp } from './primitives.ts';
 import { BILLING_ACCOUNT_STATUSES, BILLING_SERVICE_STATUSES, BILLING_SERVICE_TYPES, INVOICE_STATUSES, SYNC_ENTITIES, SYNC_RUN_KINDS, SYNC_RUN_STATUSES } from './values.ts';
 
 /** A calendar day, `YYYY-MM-DD`, in the billing system's own time zone. */

@@ -12,15 +12,11 @@ import {
 import { RoutingSettings, SkillRequirement } from './routing.ts';
 import { CaseSla, SlaNotice, SlaSettings } from './sla.ts';
 import { BOT_FIELD_KINDS, DEFAULT_HANDOFF_KEYWORDS, HANDOFF_REASONS, MAX_TEMPLATE_LENGTH, ROUTING_SELECTIONS, templateVariableCount } from './values.ts';
+import { Id, Timestamp } from './primitives.ts';
+import { BillingAccount } from './billing.ts';
 
-/** Opaque identifier: letters, digits, `_` and `-`, at most 64 characters. */
-export const Id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'must contain only letters, digits, "_" and "-"');
-/** ISO-8601 timestamp in UTC. */
-export const Timestamp = z.iso.datetime();
+export { Id, Timestamp };
+
 /** A phone number in E.164 form, e.g. `+14155550100`. */
 export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +14155550100');
 export const Email = z.email().max(320);
@@ -299,6 +295,8 @@ export const CaseEvent = z.discriminatedUnion('type', [
   z.object({ ...eventBase, type: z.literal('customer.created'), data: z.object({ customer: Customer }) }),
   z.object({ ...eventBase, type: z.literal('customer.updated'), data: z.object({ customer: Customer }) }),
   z.object({ ...eventBase, type: z.literal('customer.merged'), data: z.object({ sourceId: Id, targetId: Id }) }),
+  /** The customer's billing account changed (a sync read it again); agents only. */
+  z.object({ ...eventBase, type: z.literal('customer.billing'), data: z.object({ account: BillingAccount }) }),
   z.object({ ...eventBase, type: z.literal('agent.presence'), data: z.object({ agentId: Id, presence: Presence }) }),
   z.object({ ...eventBase, type: z.literal('agent.created'), data: z.object({ agent: Agent }) }),
   z.object({ ...eventBase, type: z.literal('agent.updated'), data: z.object({ agent: Agent }) }),

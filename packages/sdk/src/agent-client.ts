@@ -84,6 +84,8 @@ export type AgentClientEvents = {
   case: (kase: Case) => void;
   /** A customer was created or changed. */
   customer: (customer: Customer) => void;
+  /** A customer's billing account changed (the Splynx sync read it again). */
+  billing: (account: BillingAccount) => void;
   /** An agent's presence changed. */
   presence: (change: { agentId: string; presence: Presence }) => void;
   /** An agent was added or changed (name, role, teams, deactivated or reactivated). */
@@ -524,6 +526,9 @@ class AgentClientImpl extends EventEmitter<AgentClientEvents> implements AgentCl
       case 'customer.created':
       case 'customer.updated':
         this.emit('customer', event.data.customer);
+        break;
+      case 'customer.billing':
+        this.emit('billing', event.data.account);
         break;
       case 'agent.presence':
         this.emit('presence', { agentId: event.data.agentId, presence: event.data.presence });

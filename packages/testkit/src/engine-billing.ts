@@ -70,6 +70,11 @@ export function describeEngineBilling(makeStore: () => Promise<Store>): void {
       const blocked = await engine.applyBilling(system, { accounts: [account('1', { status: 'blocked' })] });
       assert.equal(blocked.updated, 1);
       assert.equal((await billingAccountOf(store, WS, created))!.status, 'blocked');
+      // Agents hear of it: one event with the account as stored, for that customer.
+      const [event, ...more] = await store.listEvents(WS, { after: seq, limit: 10 });
+      assert.equal(more.length, 0);
+      assert.deepEqual([event?.type, event?.customerId], ['customer.billing', created.id]);
+      assert.deepEqual(event?.type === 'customer.billing' && event.data.account, await billingAccountOf(store, WS, created));
     });
 
     it('refuses a batch with a bad account whole, naming the field, and writes nothing', async () => {

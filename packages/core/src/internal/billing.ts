@@ -97,6 +97,8 @@ async function applyAccount({ tx, emit, at }: Step, actor: SystemActor, input: B
     return;
   }
   await tx.putRecord(workspaceId, BILLING_ACCOUNTS, key, account, at);
+  // Agents looking at the customer see the change at once (the billing panel listens).
+  if (customer.splynxId === input.externalId) await emit({ ...base, type: 'customer.billing', customerId: customer.id, data: { account } });
   if (previous) result.updated++;
   else result.created++;
 }

@@ -4,7 +4,7 @@ import './billing-panel.ts';
 import type { CasekitCase } from '../case/case.ts';
 import type { CasekitBillingPanel } from './billing-panel.ts';
 import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
-import { agentClient, startMockApi, storedCases } from '../internal/mock-api.ts';
+import { agentClient, push, startMockApi, storedCases } from '../internal/mock-api.ts';
 
 describe('casekit-billing-panel', () => {
   let mock: Awaited<ReturnType<typeof startMockApi>>;
@@ -46,6 +46,17 @@ describe('casekit-billing-panel', () => {
     expect([link.target, link.rel]).to.deep.equal(['_blank', 'noopener']);
     expect(link.textContent).to.contain('Open in Splynx');
     expect(await axeViolations(panel)).to.deep.equal([]);
+  });
+
+  it('shows a change the sync brings at once, without reading it again', async () => {
+    const el = await mountCase('cu_maria');
+    const panel = panelOf(el)!;
+    await until(() => inPanel(panel, '[part=status]'), 'account loaded');
+    const account = (await el.client!.getCustomerBilling('cu_maria'))!;
+    push(el.client, 'billing', { ...account, customerId: 'cu_other', status: 'disabled' });
+    push(el.client, 'billing', { ...account, status: 'blocked' });
+    await until(() => inPanel(panel, '[part=status]')?.textContent?.trim() === 'Blocked', 'the blocked status pushed');
+    expect(inPanel(panel, '[part=amount-due]')!.textContent).to.equal('69.80');
   });
 
   it('shows a blocked account in the warning colour, in Spanish', async () => {

@@ -67,6 +67,14 @@ export class CasekitBillingPanel extends LitElement {
       customer: (c: Customer) => {
         if (c.id === this.customerId) void this.reload();
       },
+      // A sync that read the account again (a payment, a blocked line): show it as it is now.
+      billing: (account: BillingAccount) => {
+        if (account.customerId !== this.customerId) return;
+        this.loadToken++;
+        this.account = account;
+        this.loading = false;
+        this.error = '';
+      },
     },
     attached: () => void this.reload(),
   });
