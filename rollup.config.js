@@ -73,7 +73,57 @@ const resolve = () => [
 ];
 // eventemitter3's ESM entry wraps its CommonJS build.
 const cjs = () => commonjs({ include: /node_modules/ });
-const compile = () => esbuild({ target: 'es2022', tsconfig, minify: false, legalComments: 'none' });
+/** TypeScript to JavaScript, then the templates' whitespace trimmed (a plugin array: Rollup flattens it). */
+const compile = () => [esbuild({ target: 'es2022', tsconfig, minify: false, legalComments: 'none' }), minifyTemplates()];
+/**
+ * Drops what a minifier leaves in Lit templates: the indentation of `html`, `svg` and `css`
+ * templates and the comments of `css` ones. Every newline stays (HTML and CSS read it as the
+ * space it replaces), so lines keep their numbers and the source maps stay right.
+ */
+function minifyTemplates() {
+  const TAGS = new Set(['html', 'svg', 'css']);
+  const keepNewlines = (text) => text.replace(/[^\n]+/g, '');
+  // Our styles hold no quoted text, so `prop: value`, `a, b {` and a rule's last `;` can lose their spaces safely.
+  const tightenCss = (text) =>
+    text
+      .split('\n')
+      .map((line) => line.replace(/^(--?[\w-]+|[a-z-]+): /, '$1:').replace(/, /g, ',').replace(/ \{$/, '{'))
+      .join('\n')
+      .replace(/;(\n\})/g, '$1');
+  return {
+    name: 'casekit-minify-templates',
+    transform(code, id) {
+      if (!id.startsWith(source()) || !/\b(html|svg|css)`/.test(code)) return null;
+      const edits = [];
+      const visit = (node) => {
+        if (!node || typeof node.type !== 'string') return;
+        if (node.type === 'TaggedTemplateExpression' && node.tag.type === 'Identifier' && TAGS.has(node.tag.name)) {
+          for (const quasi of node.quasi.quasis) {
+            const raw = code.slice(quasi.start, quasi.end);
+            const css = node.tag.name === 'css';
+            const trimmed = (css ? raw.replace(/\/\*[\s\S]*?\*\//g, keepNewlines) : raw).replace(/[ \t]*\n[ \t]*/g, '\n');
+            const text = css ? tightenCss(trimmed) : trimmed;
+            if (text !== raw) edits.push({ start: quasi.start, end: quasi.end, text });
+          }
+        }
+        for (const value of Object.values(node)) {
+          if (Array.isArray(value)) value.forEach(visit);
+          else if (value && typeof value === 'object') visit(value);
+        }
+      };
+      visit(this.parse(code));
+      if (!edits.length) return null;
+      let out = '';
+      let at = 0;
+      for (const edit of edits.sort((a, b) => a.start - b.start)) {
+        out += code.slice(at, edit.start) + edit.text;
+        at = edit.end;
+      }
+      // Only spaces inside templates went, so every line still holds the code it held: the map stays.
+      return { code: out + code.slice(at), map: null };
+    },
+  };
+}
 // Lit's `svg` tag only builds a template object: icons nobody draws are dropped from each bundle.
 const treeshake = { manualPureFunctions: ['svg'] };
 // `module: false` for a script whose top-level name is its interface (it must not be dropped or renamed).

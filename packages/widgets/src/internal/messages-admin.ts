@@ -386,6 +386,9 @@ const adminMessagesEn = {
   'bots.copy': 'Copy',
   'bots.copyOf': 'Copy the {what}',
   'bots.done': 'I have copied them',
+  'role.agent': 'Agent',
+  'role.supervisor': 'Supervisor',
+  'role.admin': 'Admin',
 };
 
 /** Keys of the admin views' strings. */
@@ -772,6 +775,9 @@ const adminMessagesEs: Record<AdminMessageKey, string> = {
   'bots.copy': 'Copiar',
   'bots.copyOf': 'Copiar el {what}',
   'bots.done': 'Ya las he copiado',
+  'role.agent': 'Agente',
+  'role.supervisor': 'Supervisor',
+  'role.admin': 'Administrador',
 };
 
 registerDefaults('en', adminMessagesEn);

@@ -231,8 +231,7 @@ describe('casekit-workbench', () => {
       accountButton(el).click();
       await el.updateComplete;
       menuItem(el, 'Change password')!.click();
-      const dialog = el.shadowRoot!.querySelector<HTMLDialogElement>('[part=password-dialog]')!;
-      await until(() => dialog.open, 'dialog open');
+      const dialog = await until(() => el.shadowRoot!.querySelector<HTMLDialogElement>('[part=password-dialog][open]'), 'dialog open');
       expect(el.shadowRoot!.activeElement?.id).to.equal('wb-currentPassword');
       const fill = async (current: string, next: string, confirm: string) => {
         for (const [id, value] of [['wb-currentPassword', current], ['wb-newPassword', next], ['wb-confirmPassword', confirm]] as const) {

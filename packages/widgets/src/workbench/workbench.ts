@@ -16,7 +16,6 @@ import '../internal/messages-agent.ts';
 import '../internal/messages-errors.ts';
 import * as icons from '../internal/icons.ts';
 import { currentAgent } from '../internal/agents.ts';
-import { fieldErrorsOf } from '../internal/field-errors.ts';
 import type { CaseSelectEvent } from '../events.ts';
 import '../inbox/inbox.ts';
 import '../timeline/timeline.ts';
@@ -24,6 +23,7 @@ import '../composer/composer.ts';
 import '../case/case.ts';
 import type { CannedResponse } from '../composer/composer.ts';
 import type { CasekitComposer } from '../composer/composer.ts';
+import type { PasswordDialog } from './password-dialog.ts';
 
 /** Fired after the built-in sign-in form signed an agent in; `event.token` may be kept by the host. */
 export class SignedInEvent extends Event {
@@ -137,8 +137,8 @@ export class CasekitWorkbench extends LitElement {
   @state() private accessor me: Agent | undefined;
   @state() private accessor menuOpen = false;
   @state() private accessor presenceError = '';
-  @state() private accessor passwordErrors = new Map<string, string>();
-  @state() private accessor passwordBusy = false;
+  /** The change-password dialog, loaded the first time an agent opens it. */
+  private passwordDialog: PasswordDialog | undefined;
   @state() private accessor announcement = '';
   @state() private accessor signingIn = false;
   @state() private accessor locale = 'en';
@@ -282,40 +282,20 @@ export class CasekitWorkbench extends LitElement {
     if (next && account && !account.contains(next)) this.menuOpen = false;
   }
 
-  private openPasswordDialog(): void {
+  private async openPasswordDialog(): Promise<void> {
     this.menuOpen = false;
-    this.passwordErrors = new Map();
-    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('[part=password-dialog]');
-    dialog?.querySelector('form')?.reset();
-    dialog?.showModal();
-  }
-
-  private async changePassword(e: SubmitEvent): Promise<void> {
-    e.preventDefault();
-    const client = this.provided;
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    const current = String(data.get('currentPassword') ?? '');
-    const next = String(data.get('newPassword') ?? '');
-    if (next !== String(data.get('confirmPassword') ?? '')) {
-      this.passwordErrors = new Map([['confirmPassword', this.t('workbench.passwordMismatch')]]);
-      return;
+    if (!this.passwordDialog) {
+      const { PasswordDialog } = await import('./password-dialog.ts');
+      this.passwordDialog ??= new PasswordDialog(this, {
+        t: (key) => this.t(key),
+        client: () => this.provided,
+        changed: (agent) => {
+          this.me = agent;
+          this.announcement = this.t('workbench.passwordChanged');
+        },
+      });
     }
-    if (!client) return;
-    this.passwordBusy = true;
-    this.passwordErrors = new Map();
-    try {
-      const res = await client.changePassword(current, next);
-      this.me = res.agent;
-      form.closest('dialog')?.close();
-      this.announcement = this.t('workbench.passwordChanged');
-      this.dispatchEvent(new SignedInEvent(res.token));
-    } catch (err) {
-      const fields = fieldErrorsOf(err);
-      this.passwordErrors = fields.size ? fields : new Map([['form', err instanceof Error ? err.message : String(err)]]);
-    } finally {
-      this.passwordBusy = false;
-    }
+    await this.passwordDialog.open();
   }
 
   /** Opens the agents (admins) in place of the case. */
@@ -411,17 +391,6 @@ export class CasekitWorkbench extends LitElement {
     const me = this.me;
     if (!me) return html`<header part="header" class="header"></header>`;
     const isAdmin = roleAtLeast(me.role, PERMISSIONS.manageAgents);
-    const field = (name: string, label: string, autocomplete: string, help?: string) => {
-      const error = this.passwordErrors.get(name);
-      const described = [help ? `wb-${name}-help` : '', error ? `wb-${name}-error` : ''].filter(Boolean).join(' ');
-      return html`<div class="control">
-        <label for="wb-${name}">${label}</label>
-        <input class="field" id="wb-${name}" name=${name} type="password" autocomplete=${autocomplete} required
-          minlength=${name === 'currentPassword' ? 1 : 10} maxlength="200" aria-invalid=${error ? 'true' : 'false'} aria-describedby=${described || nothing} />
-        ${help ? html`<span class="help" id="wb-${name}-help">${help}</span>` : nothing}
-        ${error ? html`<span class="error" id="wb-${name}-error">${error}</span>` : nothing}
-      </div>`;
-    };
     return html`<header part="header" class="header">
       <div class="visually-hidden" role="status">${this.announcement}</div>
       <label class="presence">
@@ -446,19 +415,7 @@ export class CasekitWorkbench extends LitElement {
           <button class="btn" type="button" @click=${this.signOut}>${this.t('workbench.signOut')}</button>
         </div>
       </div>
-      <dialog part="password-dialog" aria-labelledby="wb-password-title" @close=${() => this.renderRoot.querySelector<HTMLElement>('[part=account-button]')?.focus()}>
-        <form class="password-form" @submit=${this.changePassword} novalidate>
-          <h2 id="wb-password-title">${this.t('workbench.changePassword')}</h2>
-          ${field('currentPassword', this.t('workbench.currentPassword'), 'current-password')}
-          ${field('newPassword', this.t('workbench.newPassword'), 'new-password', this.t('workbench.newPasswordHelp'))}
-          ${field('confirmPassword', this.t('workbench.confirmPassword'), 'new-password')}
-          ${this.passwordErrors.get('form') ? html`<p class="error" role="alert">${this.passwordErrors.get('form')}</p>` : nothing}
-          <div class="actions">
-            <button class="btn" type="button" @click=${(e: Event) => (e.target as HTMLElement).closest('dialog')?.close()}>${this.t('workbench.cancel')}</button>
-            <button class="btn primary" type="submit" ?disabled=${this.passwordBusy}>${this.t('workbench.save')}</button>
-          </div>
-        </form>
-      </dialog>
+      ${this.passwordDialog?.render()}
     </header>`;
   }
 
