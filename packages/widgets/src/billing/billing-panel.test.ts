@@ -32,6 +32,7 @@ describe('casekit-billing-panel', () => {
     await until(() => inPanel(panel, '[part=status]'), 'account loaded');
     expect(inPanel(panel, '[part=status]')!.textContent!.trim()).to.equal('Active');
     expect(inPanel(panel, '[part=amount-due]')!.textContent).to.equal('69.80');
+    expect(inPanel(panel, '[part=where]')!.textContent).to.contain('Springfield').and.contain('FibreLink');
     const services = inPanel(panel, '[part=services]')!.textContent!;
     expect(services).to.contain('Fiber 500').and.contain('pppoe maria.garcia').and.contain('Voice');
     const rows = [...panel.shadowRoot!.querySelectorAll<HTMLTableRowElement>('[part=unpaid] tbody tr')];

@@ -174,6 +174,9 @@ export class CasekitBillingPanel extends LitElement {
         <span class="muted">${this.t('billing.amountDue')}</span>
         <strong part="amount-due" class=${Number(account.amountDue) > 0 ? 'owed' : ''}>${account.amountDue}</strong>
       </div>
+      ${account.address || account.locationName || account.partnerName
+        ? html`<p part="where" class="muted">${[account.address, account.locationName, account.partnerName].filter(Boolean).join(' · ')}</p>`
+        : nothing}
       <h4 id="billing-services-title">${this.t('billing.services')}</h4>
       ${account.services.length
         ? html`<ul part="services" aria-labelledby="billing-services-title">
