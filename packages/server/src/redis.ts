@@ -2,10 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Coordination, WindowLimiter } from '@casekit/api';
 import { CasekitError } from '@casekit/protocol';
-import { createClient } from 'redis';
 
-/** A connected or unconnected client of the `redis` package (`createClient()`). */
-export type RedisClient = ReturnType<typeof createClient>;
+/**
+ * What casekit uses of a client of the `redis` package (`createClient({ url })`, node-redis 5 or 6,
+ * whatever its modules or RESP version).
+ */
+export interface RedisClient {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+  close(): Promise<void>;
+  /** A second connection with the same options (pub/sub needs its own). */
+  duplicate(): RedisClient;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  set(key: string, value: string, options: { condition: 'NX'; expiration: { type: 'PX'; value: number } }): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+}
 
 export interface RedisCoordinationOptions {
   /** Put before every key, so one Redis can serve several workspaces or apps. Default `casekit:`. */
