@@ -57,7 +57,7 @@ function unavailable(error: unknown): never {
  * The client must be connected before the first request.
  * @example createApiService({ …, coordination: createRedisCoordination(client, { prefix: 'casekit:demo:' }) })
  */
-export function createRedisCoordination(client: RedisClient, options: RedisCoordinationOptions = {}): Coordination {
+export function createRedisCoordination(client: Pick<RedisClient, 'eval' | 'set' | 'del'>, options: RedisCoordinationOptions = {}): Coordination {
   const prefix = options.prefix ?? 'casekit:';
   const lockTtlMs = options.lockTtlMs ?? 30_000;
   const lockWaitMs = options.lockWaitMs ?? 10_000;
