@@ -62,6 +62,16 @@ describe('loadConfig', () => {
     assert.equal(config.publicUrl, 'https://support.example.com', 'a trailing /api/v1 is dropped');
     assert.equal(loadConfig({ CASEKIT_PUBLIC_URL: 'https://example.com/support/' }).publicUrl, 'https://example.com/support');
     assert.equal(loadConfig({ CASEKIT_SMTP_PORT: '2525' }).smtpPort, 2525);
+    assert.equal(loadConfig({}).redisUrl, undefined, 'without Redis: one process');
+    assert.equal(loadConfig({ CASEKIT_REDIS_URL: 'redis://:pw@10.0.0.5:6379/2' }).redisUrl, 'redis://:pw@10.0.0.5:6379/2');
+    let redisError: unknown;
+    try {
+      loadConfig({ CASEKIT_REDIS_URL: 'http://:hunter2@cache.internal:6379' });
+    } catch (error) {
+      redisError = error;
+    }
+    assert.match(String(redisError), /CASEKIT_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    assert.doesNotMatch(String(redisError), /hunter2/, 'a URL may carry the password: never echoed');
     assert.equal(config.port, 0);
     assert.equal(config.workspaceId, 'acme');
     assert.equal(config.bodyLimit, 256 * 1024);

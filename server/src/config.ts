@@ -46,6 +46,11 @@ export interface Config {
   logLevel: LogLevel;
   /** The Splynx to sync billing accounts and tickets with (docs/splynx.md); undefined: none. */
   splynx: SplynxConfig | undefined;
+  /**
+   * Redis shared by several server nodes of one store (docs/scaling.md): realtime fan-out,
+   * limits and idempotency locks. Undefined: one process, all of it in memory.
+   */
+  redisUrl: string | undefined;
 }
 
 /** How to reach Splynx: its address and an API key (token auth), the hook secret, the pull interval. */
@@ -166,6 +171,9 @@ const Env = z.object({
     .regex(/^\d+$/, 'must be a whole number of seconds (0 pulls only on demand)')
     .transform(Number)
     .default(300),
+  CASEKIT_REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -194,7 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const got = input[name];
-      const shown = /SECRET|API_KEY/.test(name) ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
+      const shown = /SECRET|API_KEY|REDIS_URL/.test(name) ? '' : got === undefined ? '' : ` (got ${JSON.stringify(got)})`;
       return `  ${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -223,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       v.CASEKIT_SPLYNX_URL && v.CASEKIT_SPLYNX_API_KEY && v.CASEKIT_SPLYNX_API_SECRET
         ? { url: v.CASEKIT_SPLYNX_URL, apiKey: v.CASEKIT_SPLYNX_API_KEY, apiSecret: v.CASEKIT_SPLYNX_API_SECRET, hookSecret: v.CASEKIT_SPLYNX_HOOK_SECRET, syncIntervalSeconds: v.CASEKIT_SPLYNX_SYNC_INTERVAL }
         : undefined,
+    redisUrl: v.CASEKIT_REDIS_URL,
   };
 }
 

@@ -177,11 +177,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       channels: { adapters: ALL_CHANNEL_ADAPTERS, ...(config.publicUrl && { publicUrl: config.publicUrl }) },
       corsOrigins: config.corsOrigins,
       ...(widgetsDir && existsSync(widgetsDir) && { widgetsDir }),
+      ...(config.redisUrl && { redis: { url: config.redisUrl } }),
     });
     await ensureBaseline({ store, engine: server.engine }, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });
-    if (ownsStore) {
+    if (ownsStore && !config.redisUrl) {
       // This process is the only server of its SQLite file and nobody is connected yet: whoever
-      // the file still shows online lost their connection when the last process stopped.
+      // the file still shows online lost their connection when the last process stopped. With
+      // Redis other nodes share the file, and their agents are connected to them.
       for (const agent of await store.listAgents(workspaceId)) {
         if (agent.presence === 'online') await server.engine.setPresence({ workspaceId, system: 'startup' }, agent.id, 'offline');
       }

@@ -11,7 +11,7 @@ import type { ApiCall, ApiServiceOptions } from './service.ts';
 import { receiveUpload, resolveAttachments, uploadIdOf, type UploadLimits } from './uploads.ts';
 import { createVisitorSessions } from './visitor-sessions.ts';
 import { resolveVisitor, sessionEnded, type VisitorContext } from './visitor-access.ts';
-import { createWindowLimiter } from './window-limit.ts';
+import type { Coordination } from './window-limit.ts';
 import { newBotToken } from './authenticate.ts';
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -88,7 +88,7 @@ function newSigningSecret(): string {
 }
 
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
-export function createHandlers(options: ApiServiceOptions): Handlers {
+export function createHandlers(options: ApiServiceOptions & { coordination: Coordination }): Handlers {
   const { store, engine, auth, workspaceId } = options;
   const logger = options.logger ?? consoleLogger;
   const channelKinds = createChannelKinds(options.channels?.adapters ?? [], options.channels?.webhookBaseUrl);
@@ -99,16 +99,33 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
   };
   const now = () => (options.clock ?? systemClock).now().getTime();
   const loginLimits = options.loginLimits ?? { perEmail: 5, perAddress: 30, windowMs: 15 * 60_000 };
-  const failedByEmail = createWindowLimiter({ limit: loginLimits.perEmail, windowMs: loginLimits.windowMs }, now);
-  const failedByAddress = createWindowLimiter({ limit: loginLimits.perAddress, windowMs: loginLimits.windowMs }, now);
+  const { coordination } = options;
+  const failedByEmail = coordination.limiter('login-email', { limit: loginLimits.perEmail, windowMs: loginLimits.windowMs });
+  const failedByAddress = coordination.limiter('login-address', { limit: loginLimits.perAddress, windowMs: loginLimits.windowMs });
   const visitorUploads = options.visitorUploadLimits ?? { files: 30, bytes: 100 * 1024 * 1024, windowMs: 3_600_000 };
   // Per visitor, and (three visitors' worth) per address, since a new session is free to start.
-  const uploadLimiters = (share: number) => ({
-    files: createWindowLimiter({ limit: visitorUploads.files * share, windowMs: visitorUploads.windowMs }, now),
-    bytes: createWindowLimiter({ limit: visitorUploads.bytes * share, windowMs: visitorUploads.windowMs }, now),
+  const uploadLimiters = (by: string, share: number) => ({
+    files: coordination.limiter(`upload-files-${by}`, { limit: visitorUploads.files * share, windowMs: visitorUploads.windowMs }),
+    bytes: coordination.limiter(`upload-bytes-${by}`, { limit: visitorUploads.bytes * share, windowMs: visitorUploads.windowMs }),
   });
-  const uploadsByVisitor = uploadLimiters(1);
-  const uploadsByAddress = uploadLimiters(3);
+  const uploadsByVisitor = uploadLimiters('visitor', 1);
+  const uploadsByAddress = uploadLimiters('address', 3);
+
+  /**
+   * Counts one password attempt of `email` from `address` before the (slow) check, refusing while
+   * either is blocked; also an attempt that raced another node's past the limit.
+   */
+  async function countAttempt(email: string, address: string, what: string): Promise<void> {
+    // While blocked even the right password is refused: otherwise guessing just carries on.
+    refuseFor(Math.max(await failedByEmail.blockedFor(email), await failedByAddress.blockedFor(address)), what);
+    // Counted before the check, so attempts sent all at once are counted too.
+    const [byEmail, byAddress] = await Promise.all([failedByEmail.record(email), failedByAddress.record(address)]);
+    refuseFor(Math.max(byEmail, byAddress), what);
+  }
+  /** The attempt was right: the email starts afresh and the address gets its attempt back. */
+  async function forgetAttempt(email: string, address: string): Promise<void> {
+    await Promise.all([failedByEmail.clear(email), failedByAddress.record(address, -1)]);
+  }
   const startedAt = Date.now();
   const blobs = options.blobStore;
   const uploadLimits: UploadLimits = {
@@ -198,16 +215,11 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
     login: async ({ body, call }) => {
       const email = body.email.toLowerCase();
       const address = clientAddress(call.address);
-      // While blocked even the right password is refused: otherwise guessing just carries on.
-      refuseFor(Math.max(failedByEmail.blockedFor(email), failedByAddress.blockedFor(address)), 'Too many failed sign-ins');
-      // Counted before the (slow) check, so attempts sent all at once are counted too.
-      failedByEmail.record(email);
-      failedByAddress.record(address);
+      await countAttempt(email, address, 'Too many failed sign-ins');
       const agent = await store.getAgentByEmail(workspaceId, email);
       const ok = await auth.verifyPassword(body.password, agent?.passwordHash ?? null);
       if (!agent || !ok) throw new CasekitError('unauthorized', 'Wrong email or password.');
-      failedByEmail.clear(email);
-      failedByAddress.record(address, -1);
+      await forgetAttempt(email, address);
       // Said only to whoever knows the password: nobody else learns the account exists.
       if (!agent.active) throw new CasekitError('agent_deactivated', 'This account is deactivated; an admin of this workspace can reactivate it.');
       const { token, expiresAt } = await auth.signAgentToken(agent);
@@ -222,14 +234,11 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
       }
       // Counted like sign-ins, with them: a stolen session must not become a way to guess the password.
       const address = clientAddress(call.address);
-      refuseFor(Math.max(failedByEmail.blockedFor(agent.email), failedByAddress.blockedFor(address)), 'Too many wrong passwords');
-      failedByEmail.record(agent.email);
-      failedByAddress.record(address);
+      await countAttempt(agent.email, address, 'Too many wrong passwords');
       if (!(await auth.verifyPassword(body.currentPassword, agent.passwordHash))) {
         throw validationError([{ path: 'body.currentPassword', message: 'is not your current password' }]);
       }
-      failedByEmail.clear(agent.email);
-      failedByAddress.record(address, -1);
+      await forgetAttempt(agent.email, address);
       const record = await engine.setAgentPassword(actorOf(agent), agent.id, await auth.hashPassword(body.newPassword));
       const { token, expiresAt } = await auth.signAgentToken(record);
       return { token, expiresAt, agent: publicAgent(record) };
@@ -469,23 +478,22 @@ export function createHandlers(options: ApiServiceOptions): Handlers {
         [uploadsByVisitor, visitor.customerId],
         [uploadsByAddress, clientAddress(call.address)],
       ];
-      const wait = Math.max(...keys.flatMap(([limits, key]) => [limits.files.blockedFor(key), limits.bytes.blockedFor(key)]));
-      refuseFor(wait, 'You have sent a lot of files');
+      const waits = await Promise.all(keys.flatMap(([limits, key]) => [limits.files.blockedFor(key), limits.bytes.blockedFor(key)]));
+      refuseFor(Math.max(...waits), 'You have sent a lot of files');
       // Reserve the file's declared size (else the largest allowed) before reading it, so uploads
       // sent all at once are counted too; what it turns out to weigh is settled afterwards.
       const declared = Number(call.header('content-length'));
       const reserved = Number.isInteger(declared) && declared > 0 ? Math.min(declared, uploadLimits.maxBytes) : uploadLimits.maxBytes;
-      for (const [limits, key] of keys) (limits.files.record(key), limits.bytes.record(key, reserved));
+      await Promise.all(keys.flatMap(([limits, key]) => [limits.files.record(key), limits.bytes.record(key, reserved)]));
       let size = 0;
       try {
         const attachment = await upload(call, query.name, { kind: 'customer', id: visitor.customerId });
         size = attachment.size;
         return attachment;
       } finally {
-        for (const [limits, key] of keys) {
-          limits.bytes.record(key, size - reserved);
-          if (size === 0) limits.files.record(key, -1);
-        }
+        const settled = keys.flatMap(([limits, key]) => [limits.bytes.record(key, size - reserved), ...(size === 0 ? [limits.files.record(key, -1)] : [])]);
+        // The upload's answer stands: an allowance left over-counted only ends with its window.
+        await Promise.all(settled).catch((error: unknown) => logger.warn('an upload allowance could not be settled', { error: errorText(error) }));
       }
     },
     upload: async ({ query, agent, call }) => upload(call, query.name, { kind: 'agent', id: agent.id }),

@@ -31,9 +31,9 @@ export { createMemoryBlobStore } from './blob-store.ts';
 export type { BlobStore, BlobInfo } from './blob-store.ts';
 export type { UploadLimits } from './uploads.ts';
 
-// Limits
-export { createWindowLimiter } from './window-limit.ts';
-export type { WindowLimiter, WindowLimit } from './window-limit.ts';
+// Limits and locks, shared by the server nodes
+export { createWindowLimiter, createMemoryCoordination } from './window-limit.ts';
+export type { Coordination, WindowLimiter, WindowLimit } from './window-limit.ts';
 
 // OpenAPI
 export { createOpenApiDocument } from './openapi.ts';

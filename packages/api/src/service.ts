@@ -12,6 +12,7 @@ import { createOpenApiDocument, type OpenApiOptions } from './openapi.ts';
 import { createHandlers, type HandlerContext, type Handlers } from './handlers.ts';
 import { verifyVisitor, type VisitorContext } from './visitor-access.ts';
 import { fileHeaders, type UploadLimits } from './uploads.ts';
+import { createMemoryCoordination, type Coordination } from './window-limit.ts';
 import { authenticateAgentSession, type AgentSession } from './authenticate.ts';
 
 /** What the API asks of a billing sync. */
@@ -43,7 +44,7 @@ export interface ApiServiceOptions {
   /**
    * Failed sign-ins allowed per email and per client address in a window, before that email or
    * address is refused with 429 until the window ends. Default: 5 per email and 30 per address
-   * in 15 minutes. Counted in memory, per process.
+   * in 15 minutes. Counted by `coordination`.
    */
   loginLimits?: { perEmail: number; perAddress: number; windowMs: number };
   /**
@@ -53,6 +54,11 @@ export interface ApiServiceOptions {
   visitorUploadLimits?: { files: number; bytes: number; windowMs: number };
   /** The clock limits count time by (default: the system time); give the engine's. */
   clock?: Clock;
+  /**
+   * Where limits are counted and concurrent creates with one `Idempotency-Key` wait for each
+   * other: this process's memory by default; shared (Redis) when several nodes serve one store.
+   */
+  coordination?: Coordination;
   /**
    * The kinds of channel this server runs beside web chat (`@casekit/channels` adapters), and
    * `webhookBaseUrl`, the server's public URL (`CASEKIT_PUBLIC_URL`, without `/api/v1`) that
@@ -128,7 +134,8 @@ type FileAnswer = { info: BlobInfo; stream: AsyncIterable<Uint8Array> };
 export function createApiService(options: ApiServiceOptions): ApiService {
   const { store, auth, workspaceId } = options;
   const logger = options.logger ?? consoleLogger;
-  const handlers: Handlers = createHandlers(options);
+  const coordination = options.coordination ?? createMemoryCoordination(() => (options.clock?.now() ?? new Date()).getTime());
+  const handlers: Handlers = createHandlers({ ...options, coordination });
 
   function errorAnswer(error: unknown, context: Record<string, unknown> = {}): ApiAnswer {
     let known = error instanceof CasekitError ? error : null;
@@ -197,7 +204,8 @@ export function createApiService(options: ApiServiceOptions): ApiService {
     if (idempotency) idempotency.onReplay = () => void (headers['idempotent-replayed'] = 'true');
     const ctx = { params, query, body, agent, token: session?.token, visitor, call, headers, idempotency } as HandlerContext<RouteDef>;
     const handler = handlers[name] as (ctx: HandlerContext<RouteDef>) => Promise<unknown>;
-    const result = await handler(ctx);
+    // A retry sent while the first call still runs (on any node) waits for it, then gets its answer.
+    const result = idempotency ? await coordination.withLock(`idempotency:${workspaceId}:${idempotency.scope}:${idempotency.key}`, () => handler(ctx)) : await handler(ctx);
     if (route.fileResponse) {
       const file = result as FileAnswer;
       return { status: 200, headers: { ...headers, ...fileHeaders(file.info) }, file: file.stream };

@@ -32,6 +32,8 @@ import { createSessionGuard } from './realtime/sessions.ts';
 import { createSocketPublisher } from './realtime/publisher.ts';
 import { defaultLogger, errorText, type Logger } from './types.ts';
 import { createBotRunner, type BotRunner } from './bots/bot-runner.ts';
+import { connectRedis } from './internal/redis-link.ts';
+import type { RedisClient } from './redis.ts';
 
 export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize' | 'maxQueuedBytes'> {
   store: Store;
@@ -114,6 +116,14 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    * reaches external bots. `false` runs none here (another process answers for them).
    */
   bots?: { fetch?: typeof fetch } | false;
+  /**
+   * Redis shared by several nodes serving one store (`CASEKIT_REDIS_URL`): realtime pushes reach
+   * sockets of every node (socket.io Redis adapter), and sign-in limits, upload allowances and
+   * concurrent creates with one `Idempotency-Key` are counted and locked there. A `{ url }` is
+   * connected by `listen` and closed by `close`; a client you pass stays yours to close.
+   * Default: none, everything in this process's memory (one node).
+   */
+  redis?: { url: string } | RedisClient;
 }
 
 /** The bytes of an uploaded file a reply carries, for providers that take uploads. */
@@ -186,6 +196,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       ...options.socketOptions,
     },
   });
+  const redis = options.redis && connectRedis(options.redis, options.workspaceId, options.logger ?? defaultLogger);
   const sockets = createSocketPublisher(io);
   // The engine is made below; bots answer only once events are published.
   const bots =
@@ -257,7 +268,10 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   app.use(`${mount}${API_PATH}`, corsMiddleware(corsOrigins));
   // The OpenAPI document names the API where it is mounted, so its try-it calls reach it.
   const openapi = { ...options.openapi, serverUrl: options.openapi?.serverUrl ?? `${mount}${API_PATH}` };
-  app.use(`${mount}${API_PATH}`, createApiRouter({ ...options, openapi, channels, engine, logger: options.logger ?? defaultLogger }));
+  app.use(
+    `${mount}${API_PATH}`,
+    createApiRouter({ ...options, openapi, channels, engine, logger: options.logger ?? defaultLogger, ...(redis && { coordination: redis.coordination }) }),
+  );
   if (options.widgetsDir) {
     // The chat's loader imports the full chat as a module: another origin needs CORS for that.
     app.use(`${mount}${WIDGETS_PATH}`, staticCorsHeaders(corsOrigins), express.static(options.widgetsDir, { fallthrough: false, index: false }));
@@ -305,7 +319,9 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     timers,
     webhooks,
     bots,
-    listen(port = 0, host = '127.0.0.1') {
+    async listen(port = 0, host = '127.0.0.1') {
+      // Requests and sockets count on Redis from the first one on.
+      if (redis) io.adapter(await redis.connect());
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => {
@@ -335,6 +351,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
           httpServer.closeIdleConnections();
           setTimeout(() => httpServer.closeAllConnections(), 2000).unref();
         });
+        await redis?.close();
       })();
       return closing;
     },

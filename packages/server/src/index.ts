@@ -26,6 +26,12 @@ export { RESUME_PAGE_SIZE } from '@casekit/api';
 export { MAX_QUEUED_BYTES } from './realtime/backlog.ts';
 export type { PresenceFromConnections } from './realtime/presence.ts';
 
+// Several nodes: limits, locks and realtime rooms shared through Redis
+export { createRedisCoordination } from './redis.ts';
+export type { RedisClient, RedisCoordinationOptions } from './redis.ts';
+export { createMemoryCoordination } from '@casekit/api';
+export type { Coordination, WindowLimiter, WindowLimit } from '@casekit/api';
+
 // Bots
 export { createBotRunner } from './bots/bot-runner.ts';
 export type { BotRunner, BotRunnerOptions } from './bots/bot-runner.ts';

@@ -23,3 +23,7 @@ export {
   makePresenceEvent,
   makeOutboxItem,
 } from './fixtures.ts';
+
+// Services started by tests
+export { startRedis, RedisStartError } from './redis-server.ts';
+export type { RunningRedis } from './redis-server.ts';
