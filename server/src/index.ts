@@ -194,7 +194,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await ensureFirstAdmin(store, server.engine, auth, workspaceId, logger);
     }
     if (splynx) {
-      splynx.attach({ engine: server.engine, store, workspaceId, app, logger });
+      splynx.attach({ engine: server.engine, store, workspaceId, app, logger, coordination: server.coordination });
     }
     // The demo's SMS, WhatsApp and email go through fakes of the providers on loopback.
     const providers = demo ? await startDemoProviders() : null;

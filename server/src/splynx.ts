@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import type { SplynxIntegration } from '@casekit/api';
+import type { Coordination, SplynxIntegration } from '@casekit/api';
 import type { CaseEngine, Store } from '@casekit/core';
 import { errorText, type Logger } from '@casekit/server';
 import { createSplynxSync, splynxHookHandler, type SplynxSync } from '@casekit/splynx';
@@ -15,7 +15,7 @@ export interface ServerSplynx {
   /** For `createCasekitServer({ splynx })`: answers once `attach` ran. */
   integration: SplynxIntegration;
   /** Creates the sync over the server's engine, takes hooks and pulls now and every interval. */
-  attach(options: { engine: CaseEngine; store: Store; workspaceId: string; app: Express; logger: Logger }): SplynxSync;
+  attach(options: { engine: CaseEngine; store: Store; workspaceId: string; app: Express; logger: Logger; coordination: Coordination }): SplynxSync;
   close(): Promise<void>;
 }
 
@@ -32,11 +32,13 @@ export function serverSplynx(config: SplynxConfig): ServerSplynx {
       status: () => attached().status(),
       startSync: (options) => attached().start(options),
     },
-    attach({ engine, store, workspaceId, app, logger }) {
+    attach({ engine, store, workspaceId, app, logger, coordination }) {
       sync = createSplynxSync({
         engine,
         store,
         workspaceId,
+        // With several nodes, one pulls (and one syncs tickets) at a time.
+        exclusive: (key, work) => coordination.withLock(`splynx:${workspaceId}:${key}`, work),
         baseUrl: config.url,
         auth: { kind: 'token', key: config.apiKey, secret: config.apiSecret },
         ...(config.hookSecret && { hookSecret: config.hookSecret }),

@@ -24,7 +24,7 @@ import { API_PATH, normalizeMountPath, socketIoPath, WIDGETS_PATH, type Presence
 import type { Server as SocketServer, ServerOptions } from 'socket.io';
 import { createApiRouter, type ApiRouterOptions } from './api-router.ts';
 import { corsMiddleware, isOriginAllowed, staticCorsHeaders, type CorsOrigins } from './cors.ts';
-import { createChannelKinds, createWebhookRunner, type Auth, type BlobStore, type OpenApiOptions, type SplynxIntegration, type UploadLimits, type WebhookRunner } from '@casekit/api';
+import { createChannelKinds, createMemoryCoordination, createWebhookRunner, type Auth, type Coordination, type BlobStore, type OpenApiOptions, type SplynxIntegration, type UploadLimits, type WebhookRunner } from '@casekit/api';
 import type { Attachment } from '@casekit/protocol';
 import { webhookRoute } from './webhook-route.ts';
 import { attachRealtime, type RealtimeOptions } from './realtime/gateway.ts';
@@ -154,6 +154,11 @@ export interface CasekitServer {
   webhooks: WebhookRunner;
   /** Answers customers on the cases bots hold (absent with `bots: false`). */
   bots: BotRunner | null;
+  /**
+   * Limits and locks shared by every node (in Redis when configured, else this process's memory):
+   * work one node at a time should do, such as an integration's sync, runs under `withLock`.
+   */
+  coordination: Coordination;
   /** Stops accepting, disconnects sockets and closes open connections. The store stays open. */
   close(): Promise<void>;
 }
@@ -197,6 +202,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     },
   });
   const redis = options.redis && connectRedis(options.redis, options.workspaceId, options.logger ?? defaultLogger);
+  const coordination = redis ? redis.coordination : createMemoryCoordination(() => (options.clock?.now() ?? new Date()).getTime());
   const sockets = createSocketPublisher(io);
   // The engine is made below; bots answer only once events are published.
   const bots =
@@ -270,7 +276,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const openapi = { ...options.openapi, serverUrl: options.openapi?.serverUrl ?? `${mount}${API_PATH}` };
   app.use(
     `${mount}${API_PATH}`,
-    createApiRouter({ ...options, openapi, channels, engine, logger: options.logger ?? defaultLogger, ...(redis && { coordination: redis.coordination }) }),
+    createApiRouter({ ...options, openapi, channels, engine, logger: options.logger ?? defaultLogger, coordination }),
   );
   if (options.widgetsDir) {
     // The chat's loader imports the full chat as a module: another origin needs CORS for that.
@@ -319,6 +325,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     timers,
     webhooks,
     bots,
+    coordination,
     async listen(port = 0, host = '127.0.0.1') {
       // Requests and sockets count on Redis from the first one on.
       if (redis) io.adapter(await redis.connect());

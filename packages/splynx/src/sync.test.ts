@@ -243,6 +243,42 @@ describe('Splynx sync', () => {
     assert.ok(log.items.every((e) => e.message.length > 10));
   });
 
+  it('runs one pull at a time across two nodes sharing the store and a lock, and pushes each ticket once', async () => {
+    s = await setup(150);
+    // The lock two nodes share (Redis in production): one holder per key, the others wait their turn.
+    const chains = new Map<string, Promise<unknown>>();
+    const exclusive = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+      const next = (chains.get(key) ?? Promise.resolve()).then(work, work);
+      chains.set(key, next.catch(() => undefined));
+      return next;
+    };
+    const nodeA = createSplynxSync({ engine: s.engine, store: s.store, workspaceId: WS, baseUrl: s.fake.url, auth: { kind: 'token', key: KEY, secret: SECRET }, maxRequestsPerSecond: 1000, pageSize: 40, exclusive, onError: () => {} });
+    const nodeB = createSplynxSync({ engine: s.engine, store: s.store, workspaceId: WS, baseUrl: s.fake.url, auth: { kind: 'token', key: KEY, secret: SECRET }, maxRequestsPerSecond: 1000, pageSize: 40, exclusive, onError: () => {} });
+    try {
+      const [first, second] = await Promise.all([nodeA.run({ full: true }), nodeB.run({ full: true })]);
+      assert.deepEqual([first.status, second.status], ['succeeded', 'succeeded']);
+      assert.equal(first.counts.created + second.counts.created, 150, 'every customer created once');
+      assert.equal(await s.store.countRecords(WS, 'billing-accounts'), 150);
+      const runs = (await s.store.listRecords(WS, 'sync-runs', { limit: 10 })).map((r) => r.value as SyncRun);
+      assert.ok(runs.every((run) => run.status === 'succeeded'), 'neither node marked the other\'s run interrupted');
+
+      await nodeA.syncTickets();
+      await nodeB.syncTickets();
+      const [account] = (await s.store.listRecords(WS, 'billing-accounts', { limit: 1 })).map((r) => r.value as BillingAccount);
+      await s.engine.createChannel({ workspaceId: WS, system: 'test' }, { id: 'web', kind: 'webchat', medium: 'webchat', name: 'Chat' });
+      const customer = (await s.store.getCustomer(WS, account!.customerId))!;
+      await s.engine.linkIdentity({ workspaceId: WS, system: 'test' }, customer.id, { channelId: 'web', kind: 'webchat', externalId: 'anon:node' });
+      await s.engine.ingest({ workspaceId: WS, channelId: 'web', customerId: customer.id, from: { externalId: 'anon:node' }, text: 'Two nodes, one ticket?' });
+      const tickets = s.fake.store.tickets.size;
+      const [a, b] = await Promise.all([nodeA.syncTickets(), nodeB.syncTickets()]);
+      assert.equal((a?.push.tickets ?? 0) + (b?.push.tickets ?? 0), 1);
+      assert.equal(s.fake.store.tickets.size, tickets + 1);
+    } finally {
+      await nodeA.close();
+      await nodeB.close();
+    }
+  });
+
   it('answers 409 to a second run while one is running, and reports the live run in its status', async () => {
     s = await setup(120);
     const started = await s.sync.start({ full: true });

@@ -50,6 +50,13 @@ export interface SplynxSyncOptions {
    * whether cases from before the first push are pushed (default `now`: they are not).
    */
   tickets?: boolean | Pick<TicketSyncOptions, 'ticketTypeId' | 'startFrom'>;
+  /**
+   * Runs work no other node may run at the same time: pulls (`pull`) and the ticket sync
+   * (`tickets`). Give `coordination.withLock` of `@casekit/server` when several nodes share the
+   * store; a lock that cannot be had in time rejects (a pull's `start` then answers `conflict`).
+   * Default: one at a time in this process only.
+   */
+  exclusive?: <T>(key: 'pull' | 'tickets', work: () => Promise<T>) => Promise<T>;
   /** Hears errors of background work (hook refreshes, `start`ed runs); default `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -128,10 +135,14 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     options.tickets === false
       ? null
       : createTicketSync({ engine, store, client, workspaceId, ...(typeof options.tickets === 'object' && options.tickets) });
-  // Ticket work runs one at a time: a push, a pull or a hook's refresh.
+  const exclusive = options.exclusive ?? (<T>(_key: 'pull' | 'tickets', work: () => Promise<T>) => work());
+  // Ticket work runs one at a time here (a push, a pull or a hook's refresh), and on one node at a time.
   let ticketWork: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = ticketWork.then(work, work);
+    const next = ticketWork.then(
+      () => exclusive('tickets', work),
+      () => exclusive('tickets', work),
+    );
     ticketWork = next.catch(() => undefined);
     return next;
   };
@@ -369,15 +380,26 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
       requests: 0,
       error: null,
     };
-    const done = (async () => {
+    let acquired!: () => void;
+    const locked = new Promise<void>((resolve) => (acquired = resolve));
+    current = run;
+    // Under the pull lock no other node runs a pull: a run still marked running was cut short.
+    const done = exclusive('pull', async () => {
+      acquired();
       await closeAbandonedRuns();
       await engine.applyBilling(actor, { records: [runRecord(run)] });
       return execute(run, runOptions.full === true, runOptions.onProgress);
-    })();
+    });
     running = done.finally(() => {
       running = null;
     });
-    current = run;
+    // Answers once the run holds the lock, or with the reason it could not get it.
+    try {
+      await Promise.race([locked, done]);
+    } catch (error) {
+      if (current === run) current = null;
+      throw error;
+    }
     return { run: { ...run }, done: running };
   }
 
