@@ -1,0 +1,176 @@
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AgentRecord, ChannelRecord, DurableTimer, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
+import { CasekitError } from '@casekit/protocol';
+import {
+  agentEmailSk,
+  agentSk,
+  channelSk,
+  compareUtf8,
+  idempotencyPk,
+  idempotencySk,
+  recordCountSk,
+  recordPk,
+  timerPk,
+  workspacePk,
+  WORKSPACE_SK,
+} from './keys.ts';
+import type { Item, WriteSet } from './write-set.ts';
+
+/** What reads and writes share: the document client, the table, and the open transaction's writes if any. */
+export interface Context {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  /** Present inside a transaction: its reads see its own writes first. */
+  writes?: WriteSet;
+}
+
+/** The longest key a record may have, so that `prefix + U+10FFFF…` bounds every key with that prefix. */
+const MAX_RECORD_KEY_LENGTH = 256;
+
+export async function getItem(ctx: Context, pk: string, sk: string): Promise<Item | null> {
+  const pending = ctx.writes?.pending(pk, sk);
+  if (pending !== undefined) return pending;
+  const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
+  return (Item as Item | undefined) ?? null;
+}
+
+/** Every item of a partition whose sort key starts with `prefix`, with the transaction's writes laid over. */
+async function queryPrefix(ctx: Context, pk: string, prefix: string): Promise<Item[]> {
+  const items = new Map<string, Item>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of (page.Items ?? []) as Item[]) items.set(item.sk, item);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  for (const { sk, item } of ctx.writes?.pendingIn(pk) ?? []) {
+    if (!sk.startsWith(prefix)) continue;
+    if (item) items.set(sk, item);
+    else items.delete(sk);
+  }
+  return [...items.values()];
+}
+
+export const docOf = <T>(item: Item | null): T | null => (item ? (JSON.parse(item.doc as string) as T) : null);
+const byOrd = (a: Item, b: Item) => (a.ord as number) - (b.ord as number);
+
+export function timerOf(item: Item | null): DurableTimer | null {
+  if (!item) return null;
+  const iso = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(ms as number).toISOString());
+  return {
+    workspaceId: item.workspaceId as string,
+    key: item.key as string,
+    kind: item.kind as string,
+    dueAt: iso(item.dueAt)!,
+    payload: JSON.parse(item.payload as string) as Record<string, unknown>,
+    version: item.version as number,
+    runAt: iso(item.runAt)!,
+    attempts: item.attempts as number,
+    leaseUntil: iso(item.leaseUntil),
+    lastError: (item.lastError as string | null | undefined) ?? null,
+  };
+}
+
+const recordOf = (item: Item): IntegrationRecord => ({ key: item.sk, value: JSON.parse(item.json as string), updatedAt: item.updatedAt as string });
+
+export function checkRecordQuery(query: RecordQuery): void {
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+    throw new CasekitError('validation_failed', 'Record query limit must be a positive integer.', { details: { issues: [{ path: 'limit', message: 'must be a positive integer' }] } });
+  }
+}
+
+/**
+ * The key condition of a record page: keys with `prefix`, after (or before, reversed) `after`.
+ * Null when no key can match. Record keys hold no NUL, so `after + U+0001` is the first key after `after`.
+ */
+function recordRange(query: RecordQuery): { expression: string; values: Record<string, string> } | null {
+  const { prefix = '', after, reverse = false } = query;
+  if (after === undefined) {
+    return prefix === '' ? { expression: '', values: {} } : { expression: ' AND begins_with(sk, :lo)', values: { ':lo': prefix } };
+  }
+  if (prefix === '') return { expression: reverse ? ' AND sk < :after' : ' AND sk > :after', values: { ':after': after } };
+  const top = prefix + '\u{10FFFF}'.repeat(Math.max(0, MAX_RECORD_KEY_LENGTH - [...prefix].length));
+  const [lo, hi] = reverse ? [prefix, after] : [`${after}\u0001`, top];
+  const low = compareUtf8(lo, prefix) < 0 ? prefix : lo;
+  const high = compareUtf8(hi, top) > 0 ? top : hi;
+  if (compareUtf8(low, high) > 0) return null;
+  return { expression: ' AND sk BETWEEN :lo AND :hi', values: { ':lo': low, ':hi': high } };
+}
+
+async function listRecords(ctx: Context, ws: string, collection: string, query: RecordQuery): Promise<IntegrationRecord[]> {
+  checkRecordQuery(query);
+  const range = recordRange(query);
+  if (!range) return [];
+  const pk = recordPk(ws, collection);
+  const { prefix = '', after, reverse = false, limit } = query;
+  const inRange = (key: string) =>
+    key.startsWith(prefix) && (after === undefined || (reverse ? compareUtf8(key, after) < 0 : compareUtf8(key, after) > 0));
+  const pending = (ctx.writes?.pendingIn(pk) ?? []).filter(({ sk }) => inRange(sk));
+  // Read enough to fill the page even when this transaction deleted some of what is stored.
+  const want = limit + pending.length;
+  const items = new Map<string, Item>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        KeyConditionExpression: `pk = :pk${range.expression}`,
+        ExpressionAttributeValues: { ':pk': pk, ...range.values },
+        ScanIndexForward: !reverse,
+        ConsistentRead: true,
+        Limit: want - items.size,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of (page.Items ?? []) as Item[]) if (inRange(item.sk)) items.set(item.sk, item);
+    start = page.LastEvaluatedKey;
+  } while (start && items.size < want);
+  for (const { sk, item } of pending) {
+    if (item) items.set(sk, item);
+    else items.delete(sk);
+  }
+  const sorted = [...items.values()].sort((a, b) => compareUtf8(a.sk, b.sk) * (reverse ? -1 : 1));
+  return sorted.slice(0, limit).map(recordOf);
+}
+
+type ImplementedReads = Pick<
+  StoreReader,
+  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords'
+>;
+
+/** The reads this store implements, outside a transaction or (with `ctx.writes`) inside one. */
+export function createReads(ctx: Context): ImplementedReads {
+  const getAgent = async (ws: string, agentId: string) => docOf<AgentRecord>(await getItem(ctx, workspacePk(ws), agentSk(agentId)));
+  return {
+    getWorkspace: async (ws) => docOf(await getItem(ctx, workspacePk(ws), WORKSPACE_SK)),
+    getChannel: async (ws, channelId) => docOf<ChannelRecord>(await getItem(ctx, workspacePk(ws), channelSk(channelId))),
+    listChannels: async (ws) => (await queryPrefix(ctx, workspacePk(ws), channelSk(''))).sort(byOrd).map((item) => docOf<ChannelRecord>(item)!),
+    getAgent,
+    async getAgentByEmail(ws, email) {
+      const holder = await getItem(ctx, workspacePk(ws), agentEmailSk(email));
+      return holder ? getAgent(ws, holder.agentId as string) : null;
+    },
+    listAgents: async (ws) => (await queryPrefix(ctx, workspacePk(ws), agentSk(''))).sort(byOrd).map((item) => docOf<AgentRecord>(item)!),
+    getIdempotent: async (ws, scope, key) => docOf<IdempotentResponse>(await getItem(ctx, idempotencyPk(ws), idempotencySk(scope, key))),
+    getTimer: async (ws, key) => timerOf(await getItem(ctx, timerPk(ws), key)),
+    async getRecord(ws, collection, key) {
+      const item = await getItem(ctx, recordPk(ws, collection), key);
+      return item ? recordOf(item) : null;
+    },
+    listRecords: (ws, collection, query) => listRecords(ctx, ws, collection, query),
+    async countRecords(ws, collection) {
+      const pk = workspacePk(ws);
+      const sk = recordCountSk(collection);
+      const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
+      return ((Item?.n as number | undefined) ?? 0) + (ctx.writes?.added(pk, sk) ?? 0);
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { checkRecordInput, checkTimerInput, type AgentRecord, type ChannelRecord, type StoreTx } from '@casekit/core';
+import { CasekitError } from '@casekit/protocol';
+import {
+  agentEmailSk,
+  agentSk,
+  channelSk,
+  idempotencyPk,
+  idempotencySk,
+  OUTBOX_QUEUE,
+  outboxPk,
+  outboxQueueSk,
+  recordCountSk,
+  recordPk,
+  TIMER_QUEUE,
+  timerPk,
+  timerQueueSk,
+  workspacePk,
+  WORKSPACE_SK,
+} from './keys.ts';
+import { getItem, type Context } from './reads.ts';
+import type { Condition, WriteSet } from './write-set.ts';
+
+const ABSENT = (conflict: string): Condition => ({ expression: 'attribute_not_exists(pk)', conflict });
+const PRESENT = (conflict: string): Condition => ({ expression: 'attribute_exists(pk)', conflict });
+const AT_VERSION = (version: number, conflict: string): Condition => ({ expression: 'version = :version', values: { ':version': version }, conflict });
+
+let lastTick = 0;
+/**
+ * A number that grows on every call in this process and across processes whose clocks agree
+ * (microseconds since 1970): creation order of channels and agents, timer versions.
+ */
+export function tick(after = 0): number {
+  lastTick = Math.max(Date.now() * 1000, lastTick + 1, after + 1);
+  return lastTick;
+}
+
+function toMs(iso: string, path: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new CasekitError('validation_failed', `${path} must be an ISO-8601 timestamp.`, { details: { issues: [{ path, message: 'must be an ISO-8601 timestamp' }] } });
+  return ms;
+}
+
+type ImplementedWrites = Pick<
+  StoreTx,
+  | 'putWorkspace'
+  | 'insertChannel'
+  | 'updateChannel'
+  | 'insertAgent'
+  | 'updateAgent'
+  | 'enqueueOutbox'
+  | 'putIdempotent'
+  | 'setTimer'
+  | 'clearTimer'
+  | 'putRecord'
+  | 'deleteRecord'
+>;
+
+/** The transaction writes this store implements: each reads what it checks, then adds to `writes`. */
+export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWrites {
+  const { writes } = ctx;
+  const stored = (pk: string, sk: string) => getItem(ctx, pk, sk);
+  return {
+    async putWorkspace(workspace) {
+      writes.put({ pk: workspacePk(workspace.id), sk: WORKSPACE_SK, doc: JSON.stringify(workspace) });
+    },
+
+    async insertChannel(channel: ChannelRecord) {
+      const pk = workspacePk(channel.workspaceId);
+      const conflict = `A channel with id "${channel.id}" already exists.`;
+      if (await stored(pk, channelSk(channel.id))) throw new CasekitError('conflict', conflict);
+      writes.put({ pk, sk: channelSk(channel.id), ord: tick(), doc: JSON.stringify(channel) }, ABSENT(conflict));
+    },
+
+    async updateChannel(channel: ChannelRecord) {
+      const pk = workspacePk(channel.workspaceId);
+      const old = await stored(pk, channelSk(channel.id));
+      if (!old) throw new CasekitError('not_found', `Channel "${channel.id}" was not found.`);
+      writes.put({ ...old, doc: JSON.stringify(channel) }, PRESENT(`Channel "${channel.id}" was deleted meanwhile.`));
+    },
+
+    async insertAgent(agent: AgentRecord) {
+      const pk = workspacePk(agent.workspaceId);
+      const byId = `An agent with id "${agent.id}" already exists.`;
+      const byEmail = `An agent with email "${agent.email}" already exists.`;
+      if (await stored(pk, agentSk(agent.id))) throw new CasekitError('conflict', byId);
+      if (await stored(pk, agentEmailSk(agent.email))) throw new CasekitError('conflict', byEmail);
+      writes.put({ pk, sk: agentSk(agent.id), ord: tick(), doc: JSON.stringify(agent) }, ABSENT(byId));
+      writes.put({ pk, sk: agentEmailSk(agent.email), agentId: agent.id }, ABSENT(byEmail));
+    },
+
+    async updateAgent(agent: AgentRecord) {
+      const pk = workspacePk(agent.workspaceId);
+      const old = await stored(pk, agentSk(agent.id));
+      if (!old) throw new CasekitError('not_found', `Agent "${agent.id}" was not found.`);
+      const oldEmail = (JSON.parse(old.doc as string) as AgentRecord).email;
+      const byEmail = `An agent with email "${agent.email}" already exists.`;
+      if (agentEmailSk(oldEmail) !== agentEmailSk(agent.email)) {
+        const holder = await stored(pk, agentEmailSk(agent.email));
+        if (holder && holder.agentId !== agent.id) throw new CasekitError('conflict', byEmail);
+        writes.put({ pk, sk: agentEmailSk(agent.email), agentId: agent.id }, ABSENT(byEmail));
+        writes.delete(pk, agentEmailSk(oldEmail));
+      }
+      writes.put({ ...old, doc: JSON.stringify(agent) }, PRESENT(`Agent "${agent.id}" was deleted meanwhile.`));
+    },
+
+    async enqueueOutbox(item) {
+      const due = toMs(item.nextAttemptAt, 'nextAttemptAt');
+      const leaseUntil = item.leaseUntil === null ? null : toMs(item.leaseUntil, 'leaseUntil');
+      const conflict = `An outbox item with id "${item.id}" already exists.`;
+      const pk = outboxPk(item.workspaceId);
+      if (await stored(pk, item.id)) throw new CasekitError('conflict', conflict);
+      const runAt = Math.max(due, leaseUntil ?? due);
+      writes.put(
+        {
+          pk,
+          sk: item.id,
+          gsi1pk: OUTBOX_QUEUE,
+          gsi1sk: outboxQueueSk(runAt, due, item.workspaceId, item.id),
+          workspaceId: item.workspaceId,
+          id: item.id,
+          messageId: item.messageId,
+          channelId: item.channelId,
+          attempts: item.attempts,
+          due,
+          leaseUntil,
+          runAt,
+          lastError: item.lastError,
+        },
+        ABSENT(conflict),
+      );
+    },
+
+    async putIdempotent(ws, scope, key, response) {
+      const conflict = `A response for Idempotency-Key "${key}" is already stored.`;
+      const pk = idempotencyPk(ws);
+      const sk = idempotencySk(scope, key);
+      if (await stored(pk, sk)) throw new CasekitError('conflict', conflict);
+      writes.put({ pk, sk, doc: JSON.stringify(response) }, ABSENT(conflict));
+    },
+
+    async setTimer(timer) {
+      const { dueAt, payload } = checkTimerInput(timer);
+      const { workspaceId, key, kind } = timer;
+      const pk = timerPk(workspaceId);
+      const old = await stored(pk, key);
+      const conflict = `Timer "${key}" was changed by another transaction meanwhile.`;
+      writes.put(
+        {
+          pk,
+          sk: key,
+          gsi1pk: TIMER_QUEUE,
+          gsi1sk: timerQueueSk(dueAt, workspaceId, key),
+          workspaceId,
+          key,
+          kind,
+          dueAt,
+          payload,
+          version: tick((old?.version as number | undefined) ?? 0),
+          runAt: dueAt,
+          attempts: 0,
+          leaseUntil: null,
+          lastError: null,
+        },
+        old ? AT_VERSION(old.version as number, conflict) : ABSENT(conflict),
+      );
+    },
+
+    async clearTimer(ws, key) {
+      const old = await stored(timerPk(ws), key);
+      if (old) writes.delete(timerPk(ws), key);
+    },
+
+    async putRecord(ws, collection, key, value, at) {
+      const json = checkRecordInput(ws, collection, key, value);
+      const updatedAt = new Date(toMs(at, 'at')).toISOString();
+      const pk = recordPk(ws, collection);
+      const old = await stored(pk, key);
+      const conflict = `Record "${key}" of "${collection}" was written by another transaction meanwhile.`;
+      // The condition keeps the counter right: the +1 commits only if the key is still new.
+      writes.put({ pk, sk: key, json, updatedAt }, old ? PRESENT(conflict) : ABSENT(conflict));
+      if (!old) writes.add(workspacePk(ws), recordCountSk(collection), 1);
+    },
+
+    async deleteRecord(ws, collection, key) {
+      const pk = recordPk(ws, collection);
+      if (!(await stored(pk, key))) return;
+      writes.delete(pk, key, PRESENT(`Record "${key}" of "${collection}" was deleted by another transaction meanwhile.`));
+      writes.add(workspacePk(ws), recordCountSk(collection), -1);
+    },
+  };
+}
