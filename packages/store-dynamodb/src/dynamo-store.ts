@@ -4,7 +4,7 @@ import type { DurableTimer, OutboxItem, Store, StoreReader, StoreTx } from '@cas
 import { CasekitError } from '@casekit/protocol';
 import type { DynamoTableOptions } from './create-table.ts';
 import { NotImplementedError } from './errors.ts';
-import { OUTBOX_QUEUE, outboxPk, outboxQueueSk, sortableMs, TIMER_QUEUE, timerPk, timerQueueSk } from './internal/keys.ts';
+import { OUTBOX_SK, outboxPk, outboxQueueSk, queuesOf, sortableMs, TIMER_SK, timerPk, timerQueueSk, type QueueKind } from './internal/keys.ts';
 import { createReads, timerOf, type Context } from './internal/reads.ts';
 import { createWrites } from './internal/writes.ts';
 import { WriteSet, type Item } from './internal/write-set.ts';
@@ -103,32 +103,46 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
       ]),
     ) as T;
 
+  /** One page of a queue shard's items due by `now`, earliest first. */
+  async function duePage(queue: string, now: Date, limit: number, start: Record<string, unknown> | undefined) {
+    return doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :queue AND gsi1sk < :end',
+        // Every sort key of an item due by `now` starts with its run time, and '$' sorts after '#'.
+        ExpressionAttributeValues: { ':queue': queue, ':end': `${sortableMs(now.getTime())}$` },
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+  }
+
   /**
-   * Due items of a GSI1 queue, earliest first, each taken with a conditional update on what was
-   * read: of two claimers, one wins an item and the other goes on to the next.
+   * Due items of a queue, earliest first across its shards, each taken with a conditional update
+   * on what was read: of two claimers, one wins an item and the other goes on to the next.
    */
-  async function claim(queue: string, now: Date, limit: number, take: (item: Item) => Promise<Item | null>): Promise<Item[]> {
-    const claimed: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :queue AND gsi1sk < :end',
-          // Every sort key of an item due by `now` starts with its run time, and '$' sorts after '#'.
-          ExpressionAttributeValues: { ':queue': queue, ':end': `${sortableMs(now.getTime())}$` },
-          Limit: Math.max(limit * 2, 10),
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const candidate of (page.Items ?? []) as Item[]) {
-        const taken = await take(candidate);
-        if (taken) claimed.push(taken);
-        if (claimed.length === limit) return claimed;
+  async function claim(kind: QueueKind, now: Date, limit: number, take: (item: Item) => Promise<Item | null>): Promise<Item[]> {
+    const shards = queuesOf(kind).map((queue) => ({ queue, buffer: [] as Item[], start: undefined as Record<string, unknown> | undefined, done: false }));
+    const fill = async (shard: (typeof shards)[number]) => {
+      while (shard.buffer.length === 0 && !shard.done) {
+        const page = await duePage(shard.queue, now, limit, shard.start);
+        shard.buffer = (page.Items ?? []) as Item[];
+        shard.start = page.LastEvaluatedKey;
+        shard.done = shard.start === undefined;
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    };
+    const claimed: Item[] = [];
+    while (claimed.length < limit) {
+      await Promise.all(shards.map(fill));
+      let next: (typeof shards)[number] | undefined;
+      for (const shard of shards) {
+        if (shard.buffer.length > 0 && (!next || (shard.buffer[0]!.gsi1sk as string) < (next.buffer[0]!.gsi1sk as string))) next = shard;
+      }
+      if (!next) break;
+      const taken = await take(next.buffer.shift()!);
+      if (taken) claimed.push(taken);
+    }
     return claimed;
   }
 
@@ -173,7 +187,7 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
       whenOpen(async () => {
           const at = now.getTime();
           const leaseUntil = at + leaseMs;
-          const items = await claim(OUTBOX_QUEUE, now, limit, (seen) =>
+          const items = await claim('outbox', now, limit, (seen) =>
             conditional(
               new UpdateCommand({
                 TableName: tableName,
@@ -194,12 +208,12 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
 
     completeOutbox: (ws, itemId) =>
       whenOpen(async () => {
-          await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk: outboxPk(ws), sk: itemId } }));
+          await doc.send(new DeleteCommand({ TableName: tableName, Key: { pk: outboxPk(ws, itemId), sk: OUTBOX_SK } }));
       }),
 
     failOutbox: (ws, itemId, error, retryAt) =>
       whenOpen(async () => {
-          const key = { pk: outboxPk(ws), sk: itemId };
+          const key = { pk: outboxPk(ws, itemId), sk: OUTBOX_SK };
           if (retryAt === null) {
             await doc.send(new DeleteCommand({ TableName: tableName, Key: key }));
             return;
@@ -219,7 +233,7 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
     claimTimers: (now, leaseMs, limit) =>
       whenOpen(async (): Promise<DurableTimer[]> => {
           const leaseUntil = now.getTime() + leaseMs;
-          const items = await claim(TIMER_QUEUE, now, limit, (seen) =>
+          const items = await claim('timers', now, limit, (seen) =>
             conditional(
               new UpdateCommand({
                 TableName: tableName,
@@ -242,13 +256,13 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
     completeTimer: (ws, key, version) =>
       whenOpen(async () => {
           await conditional(
-            new DeleteCommand({ TableName: tableName, Key: { pk: timerPk(ws), sk: key }, ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
+            new DeleteCommand({ TableName: tableName, Key: { pk: timerPk(ws, key), sk: TIMER_SK }, ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } }),
           );
       }),
 
     failTimer: (ws, key, version, error, retryAt) =>
       whenOpen(async () => {
-          const Key = { pk: timerPk(ws), sk: key };
+          const Key = { pk: timerPk(ws, key), sk: TIMER_SK };
           const versionCondition = { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } };
           if (retryAt === null) {
             await conditional(new DeleteCommand({ TableName: tableName, Key, ...versionCondition }));
@@ -275,11 +289,10 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
 
     nextTimerAt: () =>
       whenOpen(async () => {
-          const page = await doc.send(
-            new QueryCommand({ TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :queue', ExpressionAttributeValues: { ':queue': TIMER_QUEUE }, Limit: 1 }),
-          );
-          const first = page.Items?.[0];
-          return first ? new Date(first.runAt as number) : null;
+          // The earliest head of the shards: every item is due by the latest date there is.
+          const heads = await Promise.all(queuesOf('timers').map((queue) => duePage(queue, new Date(8.64e15), 1, undefined)));
+          const runAts = heads.flatMap((page) => page.Items ?? []).map((item) => item.runAt as number);
+          return runAts.length > 0 ? new Date(Math.min(...runAts)) : null;
       }),
 
     async close() {

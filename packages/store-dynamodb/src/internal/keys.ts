@@ -10,14 +10,30 @@ export const recordCountSk = (collection: string) => `record-count#${collection}
 
 /** Integration records: one partition per workspace and collection, sorted by key (UTF-8 byte order). */
 export const recordPk = (ws: string, collection: string) => `R#${ws}#${collection}`;
-export const timerPk = (ws: string) => `T#${ws}`;
-export const outboxPk = (ws: string) => `O#${ws}`;
-export const idempotencyPk = (ws: string) => `I#${ws}`;
-export const idempotencySk = (scope: string, key: string) => JSON.stringify([scope, key]);
+/** Timers, outbox items and idempotent responses: one partition each, so no workspace is a hot key. */
+export const timerPk = (ws: string, key: string) => `T#${ws}#${key}`;
+export const TIMER_SK = 'timer';
+export const outboxPk = (ws: string, id: string) => `O#${ws}#${id}`;
+export const OUTBOX_SK = 'outbox';
+export const idempotencyPk = (ws: string, scope: string, key: string) => `I#${ws}#${JSON.stringify([scope, key])}`;
+export const IDEMPOTENCY_SK = 'idempotency';
 
-/** The work queues on GSI1: every workspace's due timers and outbox items, ordered by when a claim may take them. */
-export const TIMER_QUEUE = 'queue#timers';
-export const OUTBOX_QUEUE = 'queue#outbox';
+/**
+ * The work queues on GSI1: every workspace's due timers and outbox items, ordered by when a
+ * claim may take them, spread over shards so that no GSI partition takes all the writes.
+ */
+const QUEUE_SHARDS = 8;
+export type QueueKind = 'timers' | 'outbox';
+
+/** FNV-1a: a stable shard for an item, the same on every node. */
+function shardOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % QUEUE_SHARDS;
+}
+
+export const queueOf = (kind: QueueKind, ws: string, id: string) => `queue#${kind}#${shardOf(`${ws}#${id}`)}`;
+export const queuesOf = (kind: QueueKind) => Array.from({ length: QUEUE_SHARDS }, (_, shard) => `queue#${kind}#${shard}`);
 /** Milliseconds as a fixed-width string, so that text order is time order. */
 export const sortableMs = (ms: number) => String(Math.max(0, Math.trunc(ms))).padStart(15, '0');
 export const timerQueueSk = (runAt: number, ws: string, key: string) => `${sortableMs(runAt)}#${ws}#${key}`;

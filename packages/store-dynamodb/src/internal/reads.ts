@@ -6,10 +6,11 @@ import {
   agentSk,
   channelSk,
   compareUtf8,
+  IDEMPOTENCY_SK,
   idempotencyPk,
-  idempotencySk,
   recordCountSk,
   recordPk,
+  TIMER_SK,
   timerPk,
   workspacePk,
   WORKSPACE_SK,
@@ -159,8 +160,8 @@ export function createReads(ctx: Context): ImplementedReads {
       return holder ? getAgent(ws, holder.agentId as string) : null;
     },
     listAgents: async (ws) => (await queryPrefix(ctx, workspacePk(ws), agentSk(''))).sort(byOrd).map((item) => docOf<AgentRecord>(item)!),
-    getIdempotent: async (ws, scope, key) => docOf<IdempotentResponse>(await getItem(ctx, idempotencyPk(ws), idempotencySk(scope, key))),
-    getTimer: async (ws, key) => timerOf(await getItem(ctx, timerPk(ws), key)),
+    getIdempotent: async (ws, scope, key) => docOf<IdempotentResponse>(await getItem(ctx, idempotencyPk(ws, scope, key), IDEMPOTENCY_SK)),
+    getTimer: async (ws, key) => timerOf(await getItem(ctx, timerPk(ws, key), TIMER_SK)),
     async getRecord(ws, collection, key) {
       const item = await getItem(ctx, recordPk(ws, collection), key);
       return item ? recordOf(item) : null;

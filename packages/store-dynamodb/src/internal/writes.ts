@@ -4,14 +4,15 @@ import {
   agentEmailSk,
   agentSk,
   channelSk,
+  IDEMPOTENCY_SK,
   idempotencyPk,
-  idempotencySk,
-  OUTBOX_QUEUE,
+  OUTBOX_SK,
   outboxPk,
   outboxQueueSk,
+  queueOf,
   recordCountSk,
   recordPk,
-  TIMER_QUEUE,
+  TIMER_SK,
   timerPk,
   timerQueueSk,
   workspacePk,
@@ -107,14 +108,14 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
       const due = toMs(item.nextAttemptAt, 'nextAttemptAt');
       const leaseUntil = item.leaseUntil === null ? null : toMs(item.leaseUntil, 'leaseUntil');
       const conflict = `An outbox item with id "${item.id}" already exists.`;
-      const pk = outboxPk(item.workspaceId);
-      if (await stored(pk, item.id)) throw new CasekitError('conflict', conflict);
+      const pk = outboxPk(item.workspaceId, item.id);
+      if (await stored(pk, OUTBOX_SK)) throw new CasekitError('conflict', conflict);
       const runAt = Math.max(due, leaseUntil ?? due);
       writes.put(
         {
           pk,
-          sk: item.id,
-          gsi1pk: OUTBOX_QUEUE,
+          sk: OUTBOX_SK,
+          gsi1pk: queueOf('outbox', item.workspaceId, item.id),
           gsi1sk: outboxQueueSk(runAt, due, item.workspaceId, item.id),
           workspaceId: item.workspaceId,
           id: item.id,
@@ -132,23 +133,22 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
 
     async putIdempotent(ws, scope, key, response) {
       const conflict = `A response for Idempotency-Key "${key}" is already stored.`;
-      const pk = idempotencyPk(ws);
-      const sk = idempotencySk(scope, key);
-      if (await stored(pk, sk)) throw new CasekitError('conflict', conflict);
-      writes.put({ pk, sk, doc: JSON.stringify(response) }, ABSENT(conflict));
+      const pk = idempotencyPk(ws, scope, key);
+      if (await stored(pk, IDEMPOTENCY_SK)) throw new CasekitError('conflict', conflict);
+      writes.put({ pk, sk: IDEMPOTENCY_SK, doc: JSON.stringify(response) }, ABSENT(conflict));
     },
 
     async setTimer(timer) {
       const { dueAt, payload } = checkTimerInput(timer);
       const { workspaceId, key, kind } = timer;
-      const pk = timerPk(workspaceId);
-      const old = await stored(pk, key);
+      const pk = timerPk(workspaceId, key);
+      const old = await stored(pk, TIMER_SK);
       const conflict = `Timer "${key}" was changed by another transaction meanwhile.`;
       writes.put(
         {
           pk,
-          sk: key,
-          gsi1pk: TIMER_QUEUE,
+          sk: TIMER_SK,
+          gsi1pk: queueOf('timers', workspaceId, key),
           gsi1sk: timerQueueSk(dueAt, workspaceId, key),
           workspaceId,
           key,
@@ -166,8 +166,7 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
     },
 
     async clearTimer(ws, key) {
-      const old = await stored(timerPk(ws), key);
-      if (old) writes.delete(timerPk(ws), key);
+      if (await stored(timerPk(ws, key), TIMER_SK)) writes.delete(timerPk(ws, key), TIMER_SK);
     },
 
     async putRecord(ws, collection, key, value, at) {
