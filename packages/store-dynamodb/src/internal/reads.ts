@@ -60,7 +60,7 @@ async function queryPrefix(ctx: Context, pk: string, prefix: string): Promise<It
   return [...items.values()];
 }
 
-export const docOf = <T>(item: Item | null): T | null => (item ? (JSON.parse(item.doc as string) as T) : null);
+const docOf = <T>(item: Item | null): T | null => (item ? (JSON.parse(item.doc as string) as T) : null);
 const byOrd = (a: Item, b: Item) => (a.ord as number) - (b.ord as number);
 
 export function timerOf(item: Item | null): DurableTimer | null {
@@ -82,7 +82,7 @@ export function timerOf(item: Item | null): DurableTimer | null {
 
 const recordOf = (item: Item): IntegrationRecord => ({ key: item.sk, value: JSON.parse(item.json as string), updatedAt: item.updatedAt as string });
 
-export function checkRecordQuery(query: RecordQuery): void {
+function checkRecordQuery(query: RecordQuery): void {
   if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
     throw new CasekitError('validation_failed', 'Record query limit must be a positive integer.', { details: { issues: [{ path: 'limit', message: 'must be a positive integer' }] } });
   }

@@ -3,7 +3,7 @@ import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-
 import { CasekitError } from '@casekit/protocol';
 
 /** DynamoDB's limit on the items one TransactWriteItems may touch. */
-export const MAX_TRANSACT_ITEMS = 100;
+const MAX_TRANSACT_ITEMS = 100;
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 

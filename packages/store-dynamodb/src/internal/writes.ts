@@ -30,7 +30,7 @@ let lastTick = 0;
  * A number that grows on every call in this process and across processes whose clocks agree
  * (microseconds since 1970): creation order of channels and agents, timer versions.
  */
-export function tick(after = 0): number {
+function tick(after = 0): number {
   lastTick = Math.max(Date.now() * 1000, lastTick + 1, after + 1);
   return lastTick;
 }
