@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AgentRecord, ChannelRecord, DurableTimer, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import {
@@ -35,23 +35,21 @@ export async function getItem(ctx: Context, pk: string, sk: string): Promise<Ite
   return (Item as Item | undefined) ?? null;
 }
 
+/** The pages of a consistent Query on the table, in order, until its end or until the caller stops. */
+async function* queryPages(ctx: Context, input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead' | 'ExclusiveStartKey'>): AsyncGenerator<Item[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(new QueryCommand({ ...input, TableName: ctx.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    yield (page.Items ?? []) as Item[];
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
 /** Every item of a partition whose sort key starts with `prefix`, with the transaction's writes laid over. */
 async function queryPrefix(ctx: Context, pk: string, prefix: string): Promise<Item[]> {
   const items = new Map<string, Item>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of (page.Items ?? []) as Item[]) items.set(item.sk, item);
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const pages = queryPages(ctx, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } });
+  for await (const page of pages) for (const item of page) items.set(item.sk, item);
   for (const { sk, item } of ctx.writes?.pendingIn(pk) ?? []) {
     if (!sk.startsWith(prefix)) continue;
     if (item) items.set(sk, item);
@@ -118,22 +116,16 @@ async function listRecords(ctx: Context, ws: string, collection: string, query: 
   // Read enough to fill the page even when this transaction deleted some of what is stored.
   const want = limit + pending.length;
   const items = new Map<string, Item>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: `pk = :pk${range.expression}`,
-        ExpressionAttributeValues: { ':pk': pk, ...range.values },
-        ScanIndexForward: !reverse,
-        ConsistentRead: true,
-        Limit: want - items.size,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of (page.Items ?? []) as Item[]) if (inRange(item.sk)) items.set(item.sk, item);
-    start = page.LastEvaluatedKey;
-  } while (start && items.size < want);
+  const pages = queryPages(ctx, {
+    KeyConditionExpression: `pk = :pk${range.expression}`,
+    ExpressionAttributeValues: { ':pk': pk, ...range.values },
+    ScanIndexForward: !reverse,
+    Limit: want,
+  });
+  for await (const page of pages) {
+    for (const item of page) if (inRange(item.sk)) items.set(item.sk, item);
+    if (items.size >= want) break;
+  }
   for (const { sk, item } of pending) {
     if (item) items.set(sk, item);
     else items.delete(sk);
