@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
@@ -6,7 +7,10 @@ import { NotImplementedError } from './errors.ts';
 import { createClaims } from './internal/claims.ts';
 import { createReads, type Context } from './internal/reads.ts';
 import { createWrites } from './internal/writes.ts';
-import { WriteSet } from './internal/write-set.ts';
+import { LostRaceError, WriteSet } from './internal/write-set.ts';
+
+/** How often a transaction runs when it keeps losing the race for a counter. */
+const MAX_ATTEMPTS = 8;
 
 // Port methods still to come; each throws NotImplementedError until then (listed in the README).
 const PENDING_READS = [
@@ -26,9 +30,7 @@ const PENDING_READS = [
   'findMessageByProviderId',
   'findMessageByClientId',
   'listMessages',
-  'listEvents',
   'timeline',
-  'lastSeq',
   'getCaseReads',
 ] as const satisfies readonly (keyof StoreReader)[];
 const PENDING_WRITES = [
@@ -43,7 +45,6 @@ const PENDING_WRITES = [
   'updateConversation',
   'insertMessage',
   'updateMessageDelivery',
-  'appendEvent',
   'markCaseRead',
 ] as const satisfies readonly (keyof StoreTx)[];
 
@@ -53,7 +54,8 @@ const pending = (names: readonly string[]) =>
 /**
  * A casekit `Store` on one DynamoDB table made by `createDynamoTable`: several server nodes may
  * share it. A transaction's writes commit as one TransactWriteItems (at most 100 items) when
- * its callback resolves; conditional writes refuse what another node changed meanwhile.
+ * its callback resolves; conditional writes refuse what another node changed meanwhile. A
+ * callback that lost the race for the event seq runs again, so it must not act outside the store.
  * Not every port method is implemented yet: the others throw `NotImplementedError`.
  * @example const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: 'casekit' })
  */
@@ -86,24 +88,32 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
     ...guard(reads),
 
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-      open();
-      const writes = new WriteSet();
-      const txCtx = { ...ctx, writes };
-      let active = true;
-      const methods = guard({ ...createReads(txCtx), ...createWrites(txCtx) });
-      const tx = { ...pending(PENDING_READS), ...pending(PENDING_WRITES) } as Record<string, (...args: unknown[]) => Promise<unknown>>;
-      for (const [name, method] of Object.entries(methods) as [string, (...args: unknown[]) => Promise<unknown>][]) {
-        tx[name] = (...args) =>
-          active ? method(...args) : Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));
+      // A commit that lost a race on a counter (the event seq) runs `fn` again from fresh reads.
+      for (let attempt = 1; ; attempt++) {
+        open();
+        const writes = new WriteSet();
+        const txCtx = { ...ctx, writes };
+        let active = true;
+        const methods = guard({ ...createReads(txCtx), ...createWrites(txCtx) });
+        const tx = { ...pending(PENDING_READS), ...pending(PENDING_WRITES) } as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        for (const [name, method] of Object.entries(methods) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+          tx[name] = (...args) =>
+            active ? method(...args) : Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));
+        }
+        let value: T;
+        try {
+          value = await fn(tx as unknown as StoreTx);
+        } finally {
+          active = false;
+        }
+        try {
+          await writes.commit(doc, tableName);
+          return value;
+        } catch (error) {
+          if (!(error instanceof LostRaceError) || attempt === MAX_ATTEMPTS) throw error;
+          await sleep(Math.random() * 10 * attempt);
+        }
       }
-      let value: T;
-      try {
-        value = await fn(tx as unknown as StoreTx);
-      } finally {
-        active = false;
-      }
-      await writes.commit(doc, tableName);
-      return value;
     },
 
     ...guard(createClaims(doc, tableName)),

@@ -7,6 +7,12 @@ export const channelSk = (id: string) => `channel#${id}`;
 export const agentSk = (id: string) => `agent#${id}`;
 export const agentEmailSk = (email: string) => `agent-email#${email.toLowerCase()}`;
 export const recordCountSk = (collection: string) => `record-count#${collection}`;
+/** The last event seq handed out in the workspace (`n`). */
+export const SEQ_COUNTER_SK = 'counter#seq';
+
+/** A workspace's event log, in seq order (12 digits: text order is number order). */
+export const eventPk = (ws: string) => `E#${ws}`;
+export const eventSk = (seq: number) => String(seq).padStart(12, '0');
 
 /** Integration records: one partition per workspace and collection, sorted by key (UTF-8 byte order). */
 export const recordPk = (ws: string, collection: string) => `R#${ws}#${collection}`;

@@ -1,15 +1,19 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AgentRecord, ChannelRecord, DurableTimer, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
+import type { AgentRecord, ChannelRecord, DurableTimer, EventQuery, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
+import type { CaseEvent } from '@casekit/protocol';
 import { CasekitError } from '@casekit/protocol';
 import {
   agentEmailSk,
   agentSk,
   channelSk,
   compareUtf8,
+  eventPk,
+  eventSk,
   IDEMPOTENCY_SK,
   idempotencyPk,
   recordCountSk,
   recordPk,
+  SEQ_COUNTER_SK,
   TIMER_SK,
   timerPk,
   workspacePk,
@@ -134,9 +138,32 @@ async function listRecords(ctx: Context, ws: string, collection: string, query: 
   return sorted.slice(0, limit).map(recordOf);
 }
 
+/** Events with `seq > after`, oldest first: one partition, filtered by customer and visibility. */
+async function listEvents(ctx: Context, ws: string, query: EventQuery): Promise<CaseEvent[]> {
+  const { after, limit, customerId, publicOnly = false } = query;
+  const pk = eventPk(ws);
+  const filters = [...(customerId === undefined ? [] : ['customerId = :customer']), ...(publicOnly ? ['#public = :true'] : [])];
+  const matches = (item: Item) => item.sk > eventSk(after) && (customerId === undefined || item.customerId === customerId) && (!publicOnly || item.public === true);
+  const found: Item[] = [];
+  const pages = queryPages(ctx, {
+    KeyConditionExpression: 'pk = :pk AND sk > :after',
+    ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+    ...(publicOnly && { ExpressionAttributeNames: { '#public': 'public' } }),
+    ExpressionAttributeValues: { ':pk': pk, ':after': eventSk(after), ...(customerId !== undefined && { ':customer': customerId }), ...(publicOnly && { ':true': true }) },
+    Limit: limit,
+  });
+  for await (const page of pages) {
+    found.push(...page);
+    if (found.length >= limit) break;
+  }
+  // This transaction's own events come after every committed one.
+  for (const { item } of ctx.writes?.pendingIn(pk) ?? []) if (item && matches(item)) found.push(item);
+  return found.slice(0, limit).map((item) => docOf<CaseEvent>(item)!);
+}
+
 type ImplementedReads = Pick<
   StoreReader,
-  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords'
+  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords' | 'listEvents' | 'lastSeq'
 >;
 
 /** The reads this store implements, outside a transaction or (with `ctx.writes`) inside one. */
@@ -159,6 +186,8 @@ export function createReads(ctx: Context): ImplementedReads {
       return item ? recordOf(item) : null;
     },
     listRecords: (ws, collection, query) => listRecords(ctx, ws, collection, query),
+    listEvents: (ws, query) => listEvents(ctx, ws, query),
+    lastSeq: async (ws) => ((await getItem(ctx, workspacePk(ws), SEQ_COUNTER_SK))?.n as number | undefined) ?? 0,
     async countRecords(ws, collection) {
       const pk = workspacePk(ws);
       const sk = recordCountSk(collection);

@@ -14,6 +14,15 @@ export interface Condition {
   values?: Record<string, unknown>;
   /** The `conflict` message when the condition fails. */
   conflict: string;
+  /** The transaction only lost a race (a counter moved on): running it again from its reads may succeed. */
+  retryable?: boolean;
+}
+
+/** A commit that lost a race on a retryable condition; `store.transaction` runs its callback again. */
+export class LostRaceError extends CasekitError {
+  constructor(message: string, cause: unknown) {
+    super('conflict', message, { cause });
+  }
 }
 
 interface PendingWrite {
@@ -101,9 +110,11 @@ export class WriteSet {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-      if (failed >= 0) throw new CasekitError('conflict', writes[failed]?.condition?.conflict ?? 'A write of this transaction found the stored data changed.', { cause: error });
+      const condition = writes[failed]?.condition;
+      if (condition?.retryable) throw new LostRaceError(condition.conflict, error);
+      if (failed >= 0) throw new CasekitError('conflict', condition?.conflict ?? 'A write of this transaction found the stored data changed.', { cause: error });
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
-        throw new CasekitError('conflict', 'Another transaction wrote the same items at the same time; try again.', { cause: error });
+        throw new LostRaceError('Another transaction wrote the same items at the same time; try again.', error);
       }
       throw error;
     }

@@ -1,9 +1,12 @@
-import { checkRecordInput, checkTimerInput, type AgentRecord, type ChannelRecord, type StoreTx } from '@casekit/core';
+import { checkRecordInput, checkTimerInput, isPublicEvent, type AgentRecord, type ChannelRecord, type StoreTx } from '@casekit/core';
+import type { CaseEvent } from '@casekit/protocol';
 import { CasekitError } from '@casekit/protocol';
 import {
   agentEmailSk,
   agentSk,
   channelSk,
+  eventPk,
+  eventSk,
   IDEMPOTENCY_SK,
   idempotencyPk,
   OUTBOX_SK,
@@ -12,6 +15,7 @@ import {
   queueOf,
   recordCountSk,
   recordPk,
+  SEQ_COUNTER_SK,
   TIMER_SK,
   timerPk,
   timerQueueSk,
@@ -43,6 +47,7 @@ function toMs(iso: string, path: string): number {
 
 type ImplementedWrites = Pick<
   StoreTx,
+  | 'appendEvent'
   | 'putWorkspace'
   | 'insertChannel'
   | 'updateChannel'
@@ -60,7 +65,31 @@ type ImplementedWrites = Pick<
 export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWrites {
   const { writes } = ctx;
   const stored = (pk: string, sk: string) => getItem(ctx, pk, sk);
+  // Appends take the counter in turn, even when a caller does not await one before the next.
+  let appending: Promise<unknown> = Promise.resolve();
   return {
+    appendEvent(event) {
+      const append = async (): Promise<CaseEvent> => {
+        const pk = workspacePk(event.workspaceId);
+        const counter = await stored(pk, SEQ_COUNTER_SK);
+        const read = (counter?.n as number | undefined) ?? 0;
+        const seq = read + 1;
+        const value = { seq, ...event } as CaseEvent;
+        const json = JSON.stringify(value);
+        // Commit order is seq order: a transaction commits seq n+1 only if the counter still says n.
+        const raced = `Event seq ${seq} of workspace "${event.workspaceId}" was taken by another transaction.`;
+        writes.put(
+          { pk, sk: SEQ_COUNTER_SK, n: seq },
+          counter ? { expression: 'n = :n', values: { ':n': read }, conflict: raced, retryable: true } : { ...ABSENT(raced), retryable: true },
+        );
+        writes.put({ pk: eventPk(event.workspaceId), sk: eventSk(seq), doc: json, public: isPublicEvent(value), customerId: event.customerId ?? null });
+        return JSON.parse(json) as CaseEvent;
+      };
+      const result = appending.then(append);
+      appending = result.catch(() => undefined);
+      return result;
+    },
+
     async putWorkspace(workspace) {
       writes.put({ pk: workspacePk(workspace.id), sk: WORKSPACE_SK, doc: JSON.stringify(workspace) });
     },
