@@ -212,3 +212,52 @@ describe('dynamodb event log', () => {
     assert.deepEqual(await seqs({ after: 0, limit: 10, customerId: 'cu_mine', publicOnly: true }), [1]);
     }));
 });
+
+describe('dynamodb case numbers and read marks', () => {
+  const WS = 'ws_fixture';
+  const at = (minutes: number) => new Date(Date.UTC(2026, 2, 1, 9, minutes)).toISOString();
+
+  it('numbers cases per workspace from 1, once each, when two stores take numbers at once', () =>
+    withStore(async (store) => {
+      assert.deepEqual(
+        await store.transaction(async (tx) => [await tx.nextCaseNumber(WS), await tx.nextCaseNumber(WS), await tx.nextCaseNumber('ws_other'), await tx.nextCaseNumber(WS)]),
+        [1, 2, 1, 3],
+      );
+      const other = createDynamoStore({ client, tableName: `casekit-${tables}` });
+      const numbers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).transaction((tx) => tx.nextCaseNumber(WS))));
+      assert.deepEqual(numbers.sort((a, b) => a - b), [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.nextCaseNumber(WS);
+          throw new Error('rolled back');
+        }),
+      );
+      assert.equal(await store.transaction((tx) => tx.nextCaseNumber(WS)), 14, 'a rolled-back transaction uses up no number');
+    }));
+
+  it('keeps the latest read of each case per agent; an earlier time changes nothing', () =>
+    withStore(async (store) => {
+      await store.transaction((tx) => tx.markCaseRead(WS, 'ag_1', 'c_1', at(20)));
+      await store.transaction(async (tx) => {
+        await tx.markCaseRead(WS, 'ag_1', 'c_1', at(10));
+        await tx.markCaseRead(WS, 'ag_1', 'c_2', at(5));
+        assert.deepEqual(await tx.getCaseReads(WS, 'ag_1', ['c_1', 'c_2']), { c_1: at(20), c_2: at(5) }, 'seen inside the transaction');
+      });
+      await store.transaction((tx) => tx.markCaseRead(WS, 'ag_2', 'c_1', at(30)));
+      assert.deepEqual(await store.getCaseReads(WS, 'ag_1', ['c_1', 'c_2', 'c_unknown']), { c_1: at(20), c_2: at(5) });
+      assert.deepEqual(await store.getCaseReads(WS, 'ag_2', ['c_1', 'c_2']), { c_1: at(30) });
+      assert.deepEqual(await store.getCaseReads('ws_other', 'ag_1', ['c_1']), {});
+      await assert.rejects(store.transaction((tx) => tx.markCaseRead(WS, 'ag_1', 'c_1', 'soon')), { code: 'validation_failed' });
+    }));
+
+  it('reads the marks of more cases than one batch holds', () =>
+    withStore(async (store) => {
+      const ids = Array.from({ length: 150 }, (_, i) => `c_${i}`);
+      for (let i = 0; i < ids.length; i += 50) {
+        await store.transaction(async (tx) => {
+          for (const id of ids.slice(i, i + 50)) await tx.markCaseRead(WS, 'ag_1', id, at(1));
+        });
+      }
+      assert.equal(Object.keys(await store.getCaseReads(WS, 'ag_1', [...ids, 'c_none'])).length, 150);
+    }));
+});

@@ -31,13 +31,11 @@ const PENDING_READS = [
   'findMessageByClientId',
   'listMessages',
   'timeline',
-  'getCaseReads',
 ] as const satisfies readonly (keyof StoreReader)[];
 const PENDING_WRITES = [
   'insertCustomer',
   'updateCustomer',
   'mergeCustomer',
-  'nextCaseNumber',
   'insertCase',
   'updateCase',
   'moveCaseContents',
@@ -45,7 +43,6 @@ const PENDING_WRITES = [
   'updateConversation',
   'insertMessage',
   'updateMessageDelivery',
-  'markCaseRead',
 ] as const satisfies readonly (keyof StoreTx)[];
 
 const pending = (names: readonly string[]) =>

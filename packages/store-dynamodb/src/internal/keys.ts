@@ -9,6 +9,11 @@ export const agentEmailSk = (email: string) => `agent-email#${email.toLowerCase(
 export const recordCountSk = (collection: string) => `record-count#${collection}`;
 /** The last event seq handed out in the workspace (`n`). */
 export const SEQ_COUNTER_SK = 'counter#seq';
+/** The last case number handed out in the workspace (`n`). */
+export const CASE_NUMBER_SK = 'counter#case-number';
+
+/** When an agent last read each case: one partition per agent, one item per case. */
+export const caseReadPk = (ws: string, agentId: string) => `RD#${ws}#${agentId}`;
 
 /** A workspace's event log, in seq order (12 digits: text order is number order). */
 export const eventPk = (ws: string) => `E#${ws}`;

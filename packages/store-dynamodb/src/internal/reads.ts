@@ -1,10 +1,11 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AgentRecord, ChannelRecord, DurableTimer, EventQuery, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
 import type { CaseEvent } from '@casekit/protocol';
 import { CasekitError } from '@casekit/protocol';
 import {
   agentEmailSk,
   agentSk,
+  caseReadPk,
   channelSk,
   compareUtf8,
   eventPk,
@@ -163,7 +164,7 @@ async function listEvents(ctx: Context, ws: string, query: EventQuery): Promise<
 
 type ImplementedReads = Pick<
   StoreReader,
-  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords' | 'listEvents' | 'lastSeq'
+  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords' | 'listEvents' | 'lastSeq' | 'getCaseReads'
 >;
 
 /** The reads this store implements, outside a transaction or (with `ctx.writes`) inside one. */
@@ -187,6 +188,27 @@ export function createReads(ctx: Context): ImplementedReads {
     },
     listRecords: (ws, collection, query) => listRecords(ctx, ws, collection, query),
     listEvents: (ws, query) => listEvents(ctx, ws, query),
+    async getCaseReads(ws, agentId, caseIds) {
+      const pk = caseReadPk(ws, agentId);
+      const found = new Map<string, Item | null>();
+      const unread = [...new Set(caseIds)].filter((caseId) => {
+        const pending = ctx.writes?.pending(pk, caseId);
+        if (pending !== undefined) found.set(caseId, pending);
+        return pending === undefined;
+      });
+      // BatchGetItem takes 100 keys a call and may hand some back unprocessed.
+      for (let i = 0; i < unread.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = unread.slice(i, i + 100).map((sk) => ({ pk, sk }));
+        while (keys && keys.length > 0) {
+          const batch: BatchGetCommandOutput = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: keys, ConsistentRead: true } } }));
+          for (const item of (batch.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(item.sk, item);
+          keys = batch.UnprocessedKeys?.[ctx.tableName]?.Keys;
+        }
+      }
+      const reads: Record<string, string> = {};
+      for (const [caseId, item] of found) if (item) reads[caseId] = new Date(item.at as number).toISOString();
+      return reads;
+    },
     lastSeq: async (ws) => ((await getItem(ctx, workspacePk(ws), SEQ_COUNTER_SK))?.n as number | undefined) ?? 0,
     async countRecords(ws, collection) {
       const pk = workspacePk(ws);

@@ -4,6 +4,8 @@ import { CasekitError } from '@casekit/protocol';
 import {
   agentEmailSk,
   agentSk,
+  CASE_NUMBER_SK,
+  caseReadPk,
   channelSk,
   eventPk,
   eventSk,
@@ -48,6 +50,8 @@ function toMs(iso: string, path: string): number {
 type ImplementedWrites = Pick<
   StoreTx,
   | 'appendEvent'
+  | 'nextCaseNumber'
+  | 'markCaseRead'
   | 'putWorkspace'
   | 'insertChannel'
   | 'updateChannel'
@@ -65,29 +69,47 @@ type ImplementedWrites = Pick<
 export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWrites {
   const { writes } = ctx;
   const stored = (pk: string, sk: string) => getItem(ctx, pk, sk);
-  // Appends take the counter in turn, even when a caller does not await one before the next.
-  let appending: Promise<unknown> = Promise.resolve();
+  // Numbers are taken in turn, even when a caller does not await one before the next.
+  let numbering: Promise<unknown> = Promise.resolve();
+  /**
+   * The next number of a workspace counter. The commit checks the counter still holds what was
+   * read, so numbers are never handed out twice and commit in order; a lost race re-runs the transaction.
+   */
+  function takeNumber(ws: string, sk: string, what: string): Promise<number> {
+    const take = async () => {
+      const pk = workspacePk(ws);
+      const counter = await stored(pk, sk);
+      const read = (counter?.n as number | undefined) ?? 0;
+      const raced = `${what} ${read + 1} of workspace "${ws}" was taken by another transaction.`;
+      const condition: Condition = counter
+        ? { expression: 'n = :n', values: { ':n': read }, conflict: raced, retryable: true }
+        : { ...ABSENT(raced), retryable: true };
+      writes.put({ pk, sk, n: read + 1 }, condition);
+      return read + 1;
+    };
+    const result = numbering.then(take);
+    numbering = result.catch(() => undefined);
+    return result;
+  }
+
   return {
-    appendEvent(event) {
-      const append = async (): Promise<CaseEvent> => {
-        const pk = workspacePk(event.workspaceId);
-        const counter = await stored(pk, SEQ_COUNTER_SK);
-        const read = (counter?.n as number | undefined) ?? 0;
-        const seq = read + 1;
-        const value = { seq, ...event } as CaseEvent;
-        const json = JSON.stringify(value);
-        // Commit order is seq order: a transaction commits seq n+1 only if the counter still says n.
-        const raced = `Event seq ${seq} of workspace "${event.workspaceId}" was taken by another transaction.`;
-        writes.put(
-          { pk, sk: SEQ_COUNTER_SK, n: seq },
-          counter ? { expression: 'n = :n', values: { ':n': read }, conflict: raced, retryable: true } : { ...ABSENT(raced), retryable: true },
-        );
-        writes.put({ pk: eventPk(event.workspaceId), sk: eventSk(seq), doc: json, public: isPublicEvent(value), customerId: event.customerId ?? null });
-        return JSON.parse(json) as CaseEvent;
-      };
-      const result = appending.then(append);
-      appending = result.catch(() => undefined);
-      return result;
+    async appendEvent(event) {
+      const seq = await takeNumber(event.workspaceId, SEQ_COUNTER_SK, 'Event seq');
+      const json = JSON.stringify({ seq, ...event });
+      const value = JSON.parse(json) as CaseEvent;
+      writes.put({ pk: eventPk(event.workspaceId), sk: eventSk(seq), doc: json, public: isPublicEvent(value), customerId: event.customerId ?? null });
+      return value;
+    },
+
+    nextCaseNumber: (ws) => takeNumber(ws, CASE_NUMBER_SK, 'Case number'),
+
+    async markCaseRead(ws, agentId, caseId, at) {
+      const ms = toMs(at, 'at');
+      const pk = caseReadPk(ws, agentId);
+      const old = await stored(pk, caseId);
+      if (old && (old.at as number) >= ms) return;
+      const raced = `Agent "${agentId}" read case "${caseId}" again meanwhile.`;
+      writes.put({ pk, sk: caseId, at: ms }, old ? { expression: '#at = :at', names: { '#at': 'at' }, values: { ':at': old.at }, conflict: raced, retryable: true } : { ...ABSENT(raced), retryable: true });
     },
 
     async putWorkspace(workspace) {
