@@ -49,11 +49,9 @@ const pending = (names: readonly string[]) =>
   Object.fromEntries(names.map((name) => [name, () => Promise.reject(new NotImplementedError(name))])) as Record<string, () => Promise<never>>;
 
 /**
- * A casekit `Store` on one DynamoDB table made by `createDynamoTable`: several server nodes may
- * share it. A transaction's writes commit as one TransactWriteItems (at most 100 items) when
- * its callback resolves; conditional writes refuse what another node changed meanwhile. A
- * callback that lost the race for the event seq runs again, so it must not act outside the store.
- * Not every port method is implemented yet: the others throw `NotImplementedError`.
+ * A casekit `Store` on a table made by `createDynamoTable`, shared by any number of nodes; a
+ * transaction commits as one TransactWriteItems, and its callback may run again after a lost
+ * race, so it must act only through `tx`. Unbuilt methods throw `NotImplementedError`.
  * @example const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: 'casekit' })
  */
 export function createDynamoStore({ client, tableName }: DynamoTableOptions): Store {
