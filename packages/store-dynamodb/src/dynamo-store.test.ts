@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DeleteTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Store } from '@casekit/core';
+import { makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
+import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
+import { createDynamoStore, createDynamoTable, DynamoTableMismatchError, NotImplementedError } from './index.ts';
+
+let dynamo: DynamoDbLocal;
+let client: DynamoDBClient;
+let tables = 0;
+
+before(async () => {
+  dynamo = await startDynamoDbLocal();
+  console.log(`# DynamoDB Local answered after ${dynamo.startMs} ms`);
+  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: DYNAMODB_LOCAL_CREDENTIALS });
+});
+after(async () => {
+  client.destroy();
+  await dynamo.stop();
+});
+
+/** A store on a table of its own; closing it drops the table. */
+async function freshStore() {
+  const tableName = `casekit-${++tables}`;
+  await createDynamoTable({ client, tableName });
+  const store = createDynamoStore({ client, tableName });
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+    },
+  };
+}
+
+/** Runs `fn` on a fresh store, closing it whatever happens. */
+async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
+  const store = await freshStore();
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+runStoreContract('dynamodb', freshStore, { only: ['workspaces, channels and agents', 'outbox', 'timers', 'records', 'idempotency'] });
+
+describe('dynamodb table and transactions', () => {
+  it('creates the table once: a second call finds it and returns; a table with other keys is refused', async () => {
+    await createDynamoTable({ client, tableName: 'casekit-twice' });
+    await createDynamoTable({ client, tableName: 'casekit-twice' });
+    const { CreateTableCommand } = await import('@aws-sdk/client-dynamodb');
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'not-casekit',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+    await assert.rejects(createDynamoTable({ client, tableName: 'not-casekit' }), (error: unknown) => error instanceof DynamoTableMismatchError && error.code === 'table_mismatch');
+  });
+
+  it('a TransactWriteItems whose condition fails writes none of its items', async () => {
+    await createDynamoTable({ client, tableName: 'casekit-atomic' });
+    const doc = DynamoDBDocumentClient.from(client);
+    await doc.send(new PutCommand({ TableName: 'casekit-atomic', Item: { pk: 'p', sk: 'taken', v: 1 } }));
+    await assert.rejects(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: 'casekit-atomic', Item: { pk: 'p', sk: 'new', v: 1 } } },
+            { Update: { TableName: 'casekit-atomic', Key: { pk: 'p', sk: 'counter' }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } } },
+            { Put: { TableName: 'casekit-atomic', Item: { pk: 'p', sk: 'taken', v: 2 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof TransactionCanceledException);
+        assert.deepEqual(error.CancellationReasons?.map((r) => r.Code), ['None', 'None', 'ConditionalCheckFailed']);
+        return true;
+      },
+    );
+    const get = async (sk: string) => (await doc.send(new GetCommand({ TableName: 'casekit-atomic', Key: { pk: 'p', sk }, ConsistentRead: true }))).Item;
+    assert.equal(await get('new'), undefined);
+    assert.equal(await get('counter'), undefined);
+    assert.equal((await get('taken'))?.v, 1);
+  });
+
+  it('refuses a transaction of more than 100 items before writing any, and keeps the store usable', () =>
+    withStore(async (store) => {
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        for (let i = 0; i < 101; i++) await tx.putIdempotent('ws_1', 'agent:a', `key-${i}`, { status: 201, body: {}, requestHash: 'h' });
+      }),
+      { code: 'payload_too_large' },
+    );
+    assert.equal(await store.getIdempotent('ws_1', 'agent:a', 'key-0'), null);
+    await store.transaction((tx) => tx.putIdempotent('ws_1', 'agent:a', 'key-0', { status: 201, body: {}, requestHash: 'h' }));
+    assert.equal((await store.getIdempotent('ws_1', 'agent:a', 'key-0'))?.status, 201);
+    }));
+
+  it('turns a write that lost a race into conflict, committing none of that transaction', () =>
+    withStore(async (store) => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // Both read "no record yet"; the second to commit must fail whole, counter included.
+    const first = store.transaction(async (tx) => {
+      await tx.putRecord('ws_1', 'links', 'a', { by: 'first' }, '2026-01-01T00:00:00Z');
+      await gate;
+    });
+    const second = store.transaction(async (tx) => {
+      await tx.putRecord('ws_1', 'links', 'a', { by: 'second' }, '2026-01-01T00:00:00Z');
+      await tx.putRecord('ws_1', 'links', 'b', { by: 'second' }, '2026-01-01T00:00:00Z');
+    });
+    await second;
+    release();
+    await assert.rejects(first, { code: 'conflict' });
+    assert.deepEqual((await store.getRecord('ws_1', 'links', 'a'))?.value, { by: 'second' });
+    assert.equal(await store.countRecords('ws_1', 'links'), 2);
+    }));
+
+  it('says which methods are not there yet', () =>
+    withStore(async (store) => {
+    await assert.rejects(store.getCase('ws_1', 'c_1'), (error: unknown) => error instanceof NotImplementedError && error.code === 'not_implemented' && /getCase/.test(error.message));
+    await assert.rejects(
+      store.transaction((tx) => tx.insertMessage(makeMessage())),
+      (error: unknown) => error instanceof NotImplementedError && error.method === 'insertMessage',
+    );
+    }));
+});
+
+describe('dynamodb event log', () => {
+  const WS = 'ws_fixture';
+
+  it('gives each workspace strictly increasing seqs without gaps, across two stores writing at once', async () => {
+    const nodeA = await freshStore();
+    // A second store on the same table: another server node.
+    const nodeB = createDynamoStore({ client, tableName: `casekit-${tables}` });
+    try {
+      const appended = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          (i % 2 ? nodeA : nodeB).transaction((tx) => tx.appendEvent(makePresenceEvent({ workspaceId: i % 4 === 0 ? 'ws_other' : WS }))),
+        ),
+      );
+      const seqsOf = (ws: string) => appended.filter((e) => e.workspaceId === ws).map((e) => e.seq).sort((a, b) => a - b);
+      assert.deepEqual(seqsOf(WS), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual(seqsOf('ws_other'), [1, 2, 3, 4]);
+      assert.equal(await nodeB.lastSeq(WS), 12);
+      assert.deepEqual((await nodeB.listEvents(WS, { after: 0, limit: 100 })).map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      assert.deepEqual((await nodeA.listEvents(WS, { after: 10, limit: 100 })).map((e) => e.seq), [11, 12]);
+    } finally {
+      await nodeA.close();
+    }
+  });
+
+  it('commits in seq order: a transaction that read an older counter runs again and takes the next seq', () =>
+    withStore(async (store) => {
+    let runs = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = store.transaction(async (tx) => {
+      runs++;
+      const event = await tx.appendEvent(makePresenceEvent());
+      if (runs === 1) await gate;
+      return event;
+    });
+    const fast = await store.transaction((tx) => tx.appendEvent(makePresenceEvent()));
+    release();
+    assert.equal(fast.seq, 1);
+    assert.equal((await slow).seq, 2);
+    assert.equal(runs, 2);
+    assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 10 })).map((e) => e.seq), [1, 2]);
+    }));
+
+  it('hands out no seq for a transaction that throws, and lets a transaction read its own events', () =>
+    withStore(async (store) => {
+    await assert.rejects(
+      store.transaction(async (tx) => {
+        await tx.appendEvent(makePresenceEvent());
+        assert.equal(await tx.lastSeq(WS), 1);
+        assert.deepEqual((await tx.listEvents(WS, { after: 0, limit: 10 })).map((e) => e.seq), [1]);
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    assert.equal(await store.lastSeq(WS), 0);
+    assert.deepEqual(await store.listEvents(WS, { after: 0, limit: 10 }), []);
+    const event = await store.transaction((tx) => tx.appendEvent(makePresenceEvent()));
+    assert.equal(event.seq, 1);
+    }));
+
+  it('lists events after a seq, up to a limit, by customer, and only public ones for visitors', () =>
+    withStore(async (store) => {
+    const mine = makeMessage({ customerId: 'cu_mine' });
+    const note = makeMessage({ customerId: 'cu_mine', internal: true, direction: 'outbound', authorKind: 'agent', authorId: 'ag_1' });
+    const theirs = makeMessage({ customerId: 'cu_theirs' });
+    const appended = await store.transaction(async (tx) => [
+      await tx.appendEvent(makeMessageEvent(mine)),
+      await tx.appendEvent(makePresenceEvent()),
+      await tx.appendEvent(makeMessageEvent(note)),
+      await tx.appendEvent(makeMessageEvent(theirs)),
+    ]);
+    const seqs = async (query: Parameters<typeof store.listEvents>[1]) => (await store.listEvents(WS, query)).map((e) => e.seq);
+    assert.deepEqual(await store.listEvents(WS, { after: 0, limit: 10 }), appended);
+    assert.deepEqual(await seqs({ after: 1, limit: 2 }), [2, 3]);
+    assert.deepEqual(await seqs({ after: 0, limit: 10, customerId: 'cu_mine' }), [1, 3]);
+    assert.deepEqual(await seqs({ after: 0, limit: 1, customerId: 'cu_theirs' }), [4], 'a filtered page is filled from further on');
+    assert.deepEqual(await seqs({ after: 0, limit: 10, publicOnly: true }), [1, 4]);
+    assert.deepEqual(await seqs({ after: 0, limit: 10, customerId: 'cu_mine', publicOnly: true }), [1]);
+    }));
+});
+
+describe('dynamodb case numbers and read marks', () => {
+  const WS = 'ws_fixture';
+  const at = (minutes: number) => new Date(Date.UTC(2026, 2, 1, 9, minutes)).toISOString();
+
+  it('numbers cases per workspace from 1, once each, when two stores take numbers at once', () =>
+    withStore(async (store) => {
+      assert.deepEqual(
+        await store.transaction(async (tx) => [await tx.nextCaseNumber(WS), await tx.nextCaseNumber(WS), await tx.nextCaseNumber('ws_other'), await tx.nextCaseNumber(WS)]),
+        [1, 2, 1, 3],
+      );
+      const other = createDynamoStore({ client, tableName: `casekit-${tables}` });
+      const numbers = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).transaction((tx) => tx.nextCaseNumber(WS))));
+      assert.deepEqual(numbers.sort((a, b) => a - b), [4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.nextCaseNumber(WS);
+          throw new Error('rolled back');
+        }),
+      );
+      assert.equal(await store.transaction((tx) => tx.nextCaseNumber(WS)), 14, 'a rolled-back transaction uses up no number');
+    }));
+
+  it('keeps the latest read of each case per agent; an earlier time changes nothing', () =>
+    withStore(async (store) => {
+      await store.transaction((tx) => tx.markCaseRead(WS, 'ag_1', 'c_1', at(20)));
+      await store.transaction(async (tx) => {
+        await tx.markCaseRead(WS, 'ag_1', 'c_1', at(10));
+        await tx.markCaseRead(WS, 'ag_1', 'c_2', at(5));
+        assert.deepEqual(await tx.getCaseReads(WS, 'ag_1', ['c_1', 'c_2']), { c_1: at(20), c_2: at(5) }, 'seen inside the transaction');
+      });
+      await store.transaction((tx) => tx.markCaseRead(WS, 'ag_2', 'c_1', at(30)));
+      assert.deepEqual(await store.getCaseReads(WS, 'ag_1', ['c_1', 'c_2', 'c_unknown']), { c_1: at(20), c_2: at(5) });
+      assert.deepEqual(await store.getCaseReads(WS, 'ag_2', ['c_1', 'c_2']), { c_1: at(30) });
+      assert.deepEqual(await store.getCaseReads('ws_other', 'ag_1', ['c_1']), {});
+      await assert.rejects(store.transaction((tx) => tx.markCaseRead(WS, 'ag_1', 'c_1', 'soon')), { code: 'validation_failed' });
+    }));
+
+  it('reads the marks of more cases than one batch holds', () =>
+    withStore(async (store) => {
+      const ids = Array.from({ length: 150 }, (_, i) => `c_${i}`);
+      for (let i = 0; i < ids.length; i += 50) {
+        await store.transaction(async (tx) => {
+          for (const id of ids.slice(i, i + 50)) await tx.markCaseRead(WS, 'ag_1', id, at(1));
+        });
+      }
+      assert.equal(Object.keys(await store.getCaseReads(WS, 'ag_1', [...ids, 'c_none'])).length, 150);
+    }));
+});

@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Store, StoreReader, StoreTx } from '@casekit/core';
+import { CasekitError } from '@casekit/protocol';
+import type { DynamoTableOptions } from './create-table.ts';
+import { NotImplementedError } from './errors.ts';
+import { createClaims } from './internal/claims.ts';
+import { createReads, type Context } from './internal/reads.ts';
+import { createWrites } from './internal/writes.ts';
+import { LostRaceError, WriteSet } from './internal/write-set.ts';
+
+/** How often a transaction runs when it keeps losing the race for a counter. */
+const MAX_ATTEMPTS = 8;
+
+// Port methods still to come; each throws NotImplementedError until then (listed in the README).
+const PENDING_READS = [
+  'getCustomer',
+  'findCustomerByIdentity',
+  'findCustomerByEmail',
+  'findCustomerByPhone',
+  'searchCustomers',
+  'getCase',
+  'listCases',
+  'getConversation',
+  'listConversations',
+  'findLatestConversation',
+  'findConversationByThread',
+  'findActiveCase',
+  'getMessage',
+  'findMessageByProviderId',
+  'findMessageByClientId',
+  'listMessages',
+  'timeline',
+] as const satisfies readonly (keyof StoreReader)[];
+const PENDING_WRITES = [
+  'insertCustomer',
+  'updateCustomer',
+  'mergeCustomer',
+  'insertCase',
+  'updateCase',
+  'moveCaseContents',
+  'insertConversation',
+  'updateConversation',
+  'insertMessage',
+  'updateMessageDelivery',
+] as const satisfies readonly (keyof StoreTx)[];
+
+const pending = (names: readonly string[]) =>
+  Object.fromEntries(names.map((name) => [name, () => Promise.reject(new NotImplementedError(name))])) as Record<string, () => Promise<never>>;
+
+/**
+ * A casekit `Store` on a table made by `createDynamoTable`, shared by any number of nodes; a
+ * transaction commits as one TransactWriteItems, and its callback may run again after a lost
+ * race, so it must act only through `tx`. Unbuilt methods throw `NotImplementedError`.
+ * @example const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: 'casekit' })
+ */
+export function createDynamoStore({ client, tableName }: DynamoTableOptions): Store {
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const ctx: Context = { doc, tableName };
+  let closed = false;
+  const open = () => {
+    if (closed) throw new CasekitError('unavailable', 'The DynamoDB store is closed.');
+  };
+  /** Each method of `methods`, refused once the store is closed. */
+  const guard = <T extends object>(methods: T): T =>
+    Object.fromEntries(
+      Object.entries(methods).map(([name, method]) => [
+        name,
+        (...args: unknown[]) => {
+          try {
+            open();
+            return (method as (...a: unknown[]) => Promise<unknown>)(...args);
+          } catch (error) {
+            return Promise.reject(error);
+          }
+        },
+      ]),
+    ) as T;
+
+  const reads = createReads(ctx);
+  return {
+    ...(pending(PENDING_READS) as unknown as StoreReader),
+    ...guard(reads),
+
+    async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+      // A commit that lost a race on a counter (the event seq) runs `fn` again from fresh reads.
+      for (let attempt = 1; ; attempt++) {
+        open();
+        const writes = new WriteSet();
+        const txCtx = { ...ctx, writes };
+        let active = true;
+        const methods = guard({ ...createReads(txCtx), ...createWrites(txCtx) });
+        const tx = { ...pending(PENDING_READS), ...pending(PENDING_WRITES) } as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        for (const [name, method] of Object.entries(methods) as [string, (...args: unknown[]) => Promise<unknown>][]) {
+          tx[name] = (...args) =>
+            active ? method(...args) : Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));
+        }
+        let value: T;
+        try {
+          value = await fn(tx as unknown as StoreTx);
+        } finally {
+          active = false;
+        }
+        try {
+          await writes.commit(doc, tableName);
+          return value;
+        } catch (error) {
+          if (!(error instanceof LostRaceError) || attempt === MAX_ATTEMPTS) throw error;
+          await sleep(Math.random() * 10 * attempt);
+        }
+      }
+    },
+
+    ...guard(createClaims(doc, tableName)),
+
+    async close() {
+      closed = true;
+    },
+  };
+}

@@ -1,0 +1,220 @@
+import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AgentRecord, ChannelRecord, DurableTimer, EventQuery, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
+import type { CaseEvent } from '@casekit/protocol';
+import { CasekitError } from '@casekit/protocol';
+import {
+  agentEmailSk,
+  agentSk,
+  caseReadPk,
+  channelSk,
+  compareUtf8,
+  eventPk,
+  eventSk,
+  IDEMPOTENCY_SK,
+  idempotencyPk,
+  recordCountSk,
+  recordPk,
+  SEQ_COUNTER_SK,
+  TIMER_SK,
+  timerPk,
+  workspacePk,
+  WORKSPACE_SK,
+} from './keys.ts';
+import type { Item, WriteSet } from './write-set.ts';
+
+/** What reads and writes share: the document client, the table, and the open transaction's writes if any. */
+export interface Context {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  /** Present inside a transaction: its reads see its own writes first. */
+  writes?: WriteSet;
+}
+
+/** The longest key a record may have, so that `prefix + U+10FFFF…` bounds every key with that prefix. */
+const MAX_RECORD_KEY_LENGTH = 256;
+
+export async function getItem(ctx: Context, pk: string, sk: string): Promise<Item | null> {
+  const pending = ctx.writes?.pending(pk, sk);
+  if (pending !== undefined) return pending;
+  const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
+  return (Item as Item | undefined) ?? null;
+}
+
+/** The pages of a consistent Query on the table, in order, until its end or until the caller stops. */
+async function* queryPages(ctx: Context, input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead' | 'ExclusiveStartKey'>): AsyncGenerator<Item[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(new QueryCommand({ ...input, TableName: ctx.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    yield (page.Items ?? []) as Item[];
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+/** Every item of a partition whose sort key starts with `prefix`, with the transaction's writes laid over. */
+async function queryPrefix(ctx: Context, pk: string, prefix: string): Promise<Item[]> {
+  const items = new Map<string, Item>();
+  const pages = queryPages(ctx, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } });
+  for await (const page of pages) for (const item of page) items.set(item.sk, item);
+  for (const { sk, item } of ctx.writes?.pendingIn(pk) ?? []) {
+    if (!sk.startsWith(prefix)) continue;
+    if (item) items.set(sk, item);
+    else items.delete(sk);
+  }
+  return [...items.values()];
+}
+
+const docOf = <T>(item: Item | null): T | null => (item ? (JSON.parse(item.doc as string) as T) : null);
+const byOrd = (a: Item, b: Item) => (a.ord as number) - (b.ord as number);
+
+export function timerOf(item: Item | null): DurableTimer | null {
+  if (!item) return null;
+  const iso = (ms: unknown) => (ms === null || ms === undefined ? null : new Date(ms as number).toISOString());
+  return {
+    workspaceId: item.workspaceId as string,
+    key: item.key as string,
+    kind: item.kind as string,
+    dueAt: iso(item.dueAt)!,
+    payload: JSON.parse(item.payload as string) as Record<string, unknown>,
+    version: item.version as number,
+    runAt: iso(item.runAt)!,
+    attempts: item.attempts as number,
+    leaseUntil: iso(item.leaseUntil),
+    lastError: (item.lastError as string | null | undefined) ?? null,
+  };
+}
+
+const recordOf = (item: Item): IntegrationRecord => ({ key: item.sk, value: JSON.parse(item.json as string), updatedAt: item.updatedAt as string });
+
+function checkRecordQuery(query: RecordQuery): void {
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+    throw new CasekitError('validation_failed', 'Record query limit must be a positive integer.', { details: { issues: [{ path: 'limit', message: 'must be a positive integer' }] } });
+  }
+}
+
+/**
+ * The key condition of a record page: keys with `prefix`, after (or before, reversed) `after`.
+ * Null when no key can match. Record keys hold no NUL, so `after + U+0001` is the first key after `after`.
+ */
+function recordRange(query: RecordQuery): { expression: string; values: Record<string, string> } | null {
+  const { prefix = '', after, reverse = false } = query;
+  if (after === undefined) {
+    return prefix === '' ? { expression: '', values: {} } : { expression: ' AND begins_with(sk, :lo)', values: { ':lo': prefix } };
+  }
+  if (prefix === '') return { expression: reverse ? ' AND sk < :after' : ' AND sk > :after', values: { ':after': after } };
+  const top = prefix + '\u{10FFFF}'.repeat(Math.max(0, MAX_RECORD_KEY_LENGTH - [...prefix].length));
+  const [lo, hi] = reverse ? [prefix, after] : [`${after}\u0001`, top];
+  const low = compareUtf8(lo, prefix) < 0 ? prefix : lo;
+  const high = compareUtf8(hi, top) > 0 ? top : hi;
+  if (compareUtf8(low, high) > 0) return null;
+  return { expression: ' AND sk BETWEEN :lo AND :hi', values: { ':lo': low, ':hi': high } };
+}
+
+async function listRecords(ctx: Context, ws: string, collection: string, query: RecordQuery): Promise<IntegrationRecord[]> {
+  checkRecordQuery(query);
+  const range = recordRange(query);
+  if (!range) return [];
+  const pk = recordPk(ws, collection);
+  const { prefix = '', after, reverse = false, limit } = query;
+  const inRange = (key: string) =>
+    key.startsWith(prefix) && (after === undefined || (reverse ? compareUtf8(key, after) < 0 : compareUtf8(key, after) > 0));
+  const pending = (ctx.writes?.pendingIn(pk) ?? []).filter(({ sk }) => inRange(sk));
+  // Read enough to fill the page even when this transaction deleted some of what is stored.
+  const want = limit + pending.length;
+  const items = new Map<string, Item>();
+  const pages = queryPages(ctx, {
+    KeyConditionExpression: `pk = :pk${range.expression}`,
+    ExpressionAttributeValues: { ':pk': pk, ...range.values },
+    ScanIndexForward: !reverse,
+    Limit: want,
+  });
+  for await (const page of pages) {
+    for (const item of page) if (inRange(item.sk)) items.set(item.sk, item);
+    if (items.size >= want) break;
+  }
+  for (const { sk, item } of pending) {
+    if (item) items.set(sk, item);
+    else items.delete(sk);
+  }
+  const sorted = [...items.values()].sort((a, b) => compareUtf8(a.sk, b.sk) * (reverse ? -1 : 1));
+  return sorted.slice(0, limit).map(recordOf);
+}
+
+/** Events with `seq > after`, oldest first: one partition, filtered by customer and visibility. */
+async function listEvents(ctx: Context, ws: string, query: EventQuery): Promise<CaseEvent[]> {
+  const { after, limit, customerId, publicOnly = false } = query;
+  const pk = eventPk(ws);
+  const filters = [...(customerId === undefined ? [] : ['customerId = :customer']), ...(publicOnly ? ['#public = :true'] : [])];
+  const matches = (item: Item) => item.sk > eventSk(after) && (customerId === undefined || item.customerId === customerId) && (!publicOnly || item.public === true);
+  const found: Item[] = [];
+  const pages = queryPages(ctx, {
+    KeyConditionExpression: 'pk = :pk AND sk > :after',
+    ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
+    ...(publicOnly && { ExpressionAttributeNames: { '#public': 'public' } }),
+    ExpressionAttributeValues: { ':pk': pk, ':after': eventSk(after), ...(customerId !== undefined && { ':customer': customerId }), ...(publicOnly && { ':true': true }) },
+    Limit: limit,
+  });
+  for await (const page of pages) {
+    found.push(...page);
+    if (found.length >= limit) break;
+  }
+  // This transaction's own events come after every committed one.
+  for (const { item } of ctx.writes?.pendingIn(pk) ?? []) if (item && matches(item)) found.push(item);
+  return found.slice(0, limit).map((item) => docOf<CaseEvent>(item)!);
+}
+
+type ImplementedReads = Pick<
+  StoreReader,
+  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords' | 'listEvents' | 'lastSeq' | 'getCaseReads'
+>;
+
+/** The reads this store implements, outside a transaction or (with `ctx.writes`) inside one. */
+export function createReads(ctx: Context): ImplementedReads {
+  const getAgent = async (ws: string, agentId: string) => docOf<AgentRecord>(await getItem(ctx, workspacePk(ws), agentSk(agentId)));
+  return {
+    getWorkspace: async (ws) => docOf(await getItem(ctx, workspacePk(ws), WORKSPACE_SK)),
+    getChannel: async (ws, channelId) => docOf<ChannelRecord>(await getItem(ctx, workspacePk(ws), channelSk(channelId))),
+    listChannels: async (ws) => (await queryPrefix(ctx, workspacePk(ws), channelSk(''))).sort(byOrd).map((item) => docOf<ChannelRecord>(item)!),
+    getAgent,
+    async getAgentByEmail(ws, email) {
+      const holder = await getItem(ctx, workspacePk(ws), agentEmailSk(email));
+      return holder ? getAgent(ws, holder.agentId as string) : null;
+    },
+    listAgents: async (ws) => (await queryPrefix(ctx, workspacePk(ws), agentSk(''))).sort(byOrd).map((item) => docOf<AgentRecord>(item)!),
+    getIdempotent: async (ws, scope, key) => docOf<IdempotentResponse>(await getItem(ctx, idempotencyPk(ws, scope, key), IDEMPOTENCY_SK)),
+    getTimer: async (ws, key) => timerOf(await getItem(ctx, timerPk(ws, key), TIMER_SK)),
+    async getRecord(ws, collection, key) {
+      const item = await getItem(ctx, recordPk(ws, collection), key);
+      return item ? recordOf(item) : null;
+    },
+    listRecords: (ws, collection, query) => listRecords(ctx, ws, collection, query),
+    listEvents: (ws, query) => listEvents(ctx, ws, query),
+    async getCaseReads(ws, agentId, caseIds) {
+      const pk = caseReadPk(ws, agentId);
+      const found = new Map<string, Item | null>();
+      const unread = [...new Set(caseIds)].filter((caseId) => {
+        const pending = ctx.writes?.pending(pk, caseId);
+        if (pending !== undefined) found.set(caseId, pending);
+        return pending === undefined;
+      });
+      // BatchGetItem takes 100 keys a call and may hand some back unprocessed.
+      for (let i = 0; i < unread.length; i += 100) {
+        let keys: Record<string, unknown>[] | undefined = unread.slice(i, i + 100).map((sk) => ({ pk, sk }));
+        while (keys && keys.length > 0) {
+          const batch: BatchGetCommandOutput = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: keys, ConsistentRead: true } } }));
+          for (const item of (batch.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(item.sk, item);
+          keys = batch.UnprocessedKeys?.[ctx.tableName]?.Keys;
+        }
+      }
+      const reads: Record<string, string> = {};
+      for (const [caseId, item] of found) if (item) reads[caseId] = new Date(item.at as number).toISOString();
+      return reads;
+    },
+    lastSeq: async (ws) => ((await getItem(ctx, workspacePk(ws), SEQ_COUNTER_SK))?.n as number | undefined) ?? 0,
+    async countRecords(ws, collection) {
+      const pk = workspacePk(ws);
+      const sk = recordCountSk(collection);
+      const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
+      return ((Item?.n as number | undefined) ?? 0) + (ctx.writes?.added(pk, sk) ?? 0);
+    },
+  };
+}
