@@ -6,6 +6,8 @@ import { assertSupportedNode, createSqliteStore } from '@casekit/store-sqlite';
 import { BILLING_ACCOUNTS, createCaseEngine, listSyncLog, type CaseEngine, type Store } from '@casekit/core';
 import type { SyncRun } from '@casekit/protocol';
 import { createSplynxSync } from '@casekit/splynx';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoTable } from '@casekit/store-dynamodb';
 import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config, type SplynxConfig } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { startServer } from './index.ts';
@@ -19,6 +21,9 @@ Commands:
   seed --demo      Seed the demo workspace into the data directory and exit
   simulate [--count 6] [--url http://127.0.0.1:3000]
                    Send believable SMS, WhatsApp and email messages into a running demo
+  dynamodb create-table
+                   Create the DynamoDB table of CASEKIT_DYNAMODB_TABLE (default casekit) and wait
+                   until it is active; an existing table with casekit's keys is left as it is
   splynx sync [--full]
                    Pull customers, services and invoices from the Splynx of CASEKIT_SPLYNX_URL
                    into the data directory now, with a progress bar (--full reads everything)
@@ -35,7 +40,8 @@ CASEKIT_JWT_AUDIENCE, CASEKIT_CORS_ORIGINS, CASEKIT_TRUST_PROXY, CASEKIT_BODY_LI
 CASEKIT_UPLOAD_LIMIT (10mb), CASEKIT_UPLOAD_TYPES, CASEKIT_PUBLIC_URL (the server's public base URL,
 without /api/v1), CASEKIT_SMTP_PORT (mail for email channels), CASEKIT_SPLYNX_URL,
 CASEKIT_SPLYNX_API_KEY, CASEKIT_SPLYNX_API_SECRET, CASEKIT_SPLYNX_HOOK_SECRET,
-CASEKIT_SPLYNX_SYNC_INTERVAL (300 s), LOG_LEVEL (info).
+CASEKIT_SPLYNX_SYNC_INTERVAL (300 s), CASEKIT_DYNAMODB_TABLE (casekit), CASEKIT_DYNAMODB_ENDPOINT
+(DynamoDB Local), AWS_REGION and AWS credentials, LOG_LEVEL (info).
 See server/README.md.
 `;
 
@@ -141,6 +147,24 @@ async function start(config: Config, demo: boolean): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** Creates the DynamoDB table casekit's DynamoDB store uses, or checks the existing one. */
+async function dynamoCreateTable(config: Config): Promise<void> {
+  const { tableName, endpoint } = config.dynamodb;
+  // DynamoDB Local takes any region; AWS needs the one the table lives in (AWS_REGION).
+  const client = new DynamoDBClient({ ...(endpoint && { endpoint, region: process.env.AWS_REGION ?? 'us-east-1' }) });
+  const started = Date.now();
+  process.stderr.write(`Creating DynamoDB table ${tableName}${endpoint ? ` at ${endpoint}` : ''}…\n`);
+  try {
+    await createDynamoTable({ client, tableName });
+  } catch (error) {
+    process.stderr.write(`casekit dynamodb create-table: ${errorText(error)}\n`);
+    process.exit(1);
+  } finally {
+    client.destroy();
+  }
+  process.stderr.write(`Table ${tableName} is active (${((Date.now() - started) / 1000).toFixed(1)} s).\n`);
 }
 
 /** Opens the data directory's store and the engine over it, for commands that run beside (or without) the server. */
@@ -250,6 +274,13 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
   if (command === 'start') return start(config, parsed.values.demo === true);
+  if (command === 'dynamodb') {
+    if (parsed.positionals[1] !== 'create-table') {
+      process.stderr.write('casekit dynamodb: the only subcommand is "create-table".\n');
+      process.exit(2);
+    }
+    return dynamoCreateTable(config);
+  }
   if (command === 'splynx') {
     if (parsed.positionals[1] === 'status') return splynxStatus(config);
     if (!config.splynx) {

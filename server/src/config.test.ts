@@ -112,6 +112,27 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ CASEKIT_JWKS_URL: 'https://idp.example.com/jwks.json' }), /CASEKIT_JWT_ISSUER: must be set with CASEKIT_JWKS_URL/);
   });
 
+  it('reads Splynx and DynamoDB settings, and names what is missing or wrong', () => {
+    const config = loadConfig({
+      CASEKIT_SPLYNX_URL: 'https://billing.example.net/',
+      CASEKIT_SPLYNX_API_KEY: 'key-1',
+      CASEKIT_SPLYNX_API_SECRET: 'secret-1',
+      CASEKIT_DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+    });
+    assert.deepEqual(config.splynx, { url: 'https://billing.example.net', apiKey: 'key-1', apiSecret: 'secret-1', hookSecret: undefined, syncIntervalSeconds: 300 });
+    assert.deepEqual(config.dynamodb, { tableName: 'casekit', endpoint: 'http://127.0.0.1:8000' });
+    assert.equal(loadConfig({}).splynx, undefined);
+    assert.throws(
+      () => loadConfig({ CASEKIT_SPLYNX_URL: 'https://billing.example.net', CASEKIT_SPLYNX_API_SECRET: 'do-not-print', CASEKIT_SPLYNX_SYNC_INTERVAL: 'soon', CASEKIT_DYNAMODB_TABLE: 'a' }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /CASEKIT_SPLYNX_API_KEY/.test(error.message) &&
+        /CASEKIT_SPLYNX_SYNC_INTERVAL/.test(error.message) &&
+        /CASEKIT_DYNAMODB_TABLE/.test(error.message) &&
+        !error.message.includes('do-not-print'),
+    );
+  });
+
   it('parses sizes', () => {
     assert.equal(parseSize('1mb'), 1048576);
     assert.equal(parseSize('512 KB'), 524288);

@@ -44,6 +44,8 @@ export interface Config {
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
   trustProxy: boolean | number | string[];
   logLevel: LogLevel;
+  /** The DynamoDB table (docs/dynamodb.md): its name, and an endpoint for DynamoDB Local; credentials and region come from the usual `AWS_*` variables. */
+  dynamodb: { tableName: string; endpoint: string | undefined };
   /** The Splynx to sync billing accounts and tickets with (docs/splynx.md); undefined: none. */
   splynx: SplynxConfig | undefined;
   /**
@@ -159,6 +161,11 @@ const Env = z.object({
     })
     .default(false),
   CASEKIT_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (or leave it unset to generate one)').optional(),
+  CASEKIT_DYNAMODB_TABLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name: 3 to 255 of letters, digits, "_", "-" and "."')
+    .default('casekit'),
+  CASEKIT_DYNAMODB_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be the http(s) URL of DynamoDB (DynamoDB Local: http://127.0.0.1:8000)' }).optional(),
   CASEKIT_SPLYNX_URL: z
     .url({ protocol: /^https?$/, error: 'must be the http(s) address of Splynx, e.g. https://billing.example.net' })
     .transform((url) => url.replace(/\/+$/, ''))
@@ -227,6 +234,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: v.CASEKIT_SECRET_KEY,
     trustProxy: v.CASEKIT_TRUST_PROXY,
     logLevel: v.LOG_LEVEL,
+    dynamodb: { tableName: v.CASEKIT_DYNAMODB_TABLE, endpoint: v.CASEKIT_DYNAMODB_ENDPOINT },
     splynx:
       v.CASEKIT_SPLYNX_URL && v.CASEKIT_SPLYNX_API_KEY && v.CASEKIT_SPLYNX_API_SECRET
         ? { url: v.CASEKIT_SPLYNX_URL, apiKey: v.CASEKIT_SPLYNX_API_KEY, apiSecret: v.CASEKIT_SPLYNX_API_SECRET, hookSecret: v.CASEKIT_SPLYNX_HOOK_SECRET, syncIntervalSeconds: v.CASEKIT_SPLYNX_SYNC_INTERVAL }
