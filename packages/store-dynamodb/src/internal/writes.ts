@@ -7,6 +7,7 @@ import {
   CASE_NUMBER_SK,
   caseReadPk,
   channelSk,
+  customerPk,
   eventPk,
   eventSk,
   IDEMPOTENCY_SK,
@@ -24,11 +25,11 @@ import {
   workspacePk,
   WORKSPACE_SK,
 } from './keys.ts';
-import { getItem, type Context } from './reads.ts';
+import { getItem, type Context } from './table.ts';
 import type { Condition, WriteSet } from './write-set.ts';
 
-const ABSENT = (conflict: string): Condition => ({ expression: 'attribute_not_exists(pk)', conflict });
-const PRESENT = (conflict: string): Condition => ({ expression: 'attribute_exists(pk)', conflict });
+export const ABSENT = (conflict: string): Condition => ({ expression: 'attribute_not_exists(pk)', conflict });
+export const PRESENT = (conflict: string): Condition => ({ expression: 'attribute_exists(pk)', conflict });
 const AT_VERSION = (version: number, conflict: string): Condition => ({ expression: 'version = :version', values: { ':version': version }, conflict });
 
 let lastTick = 0;
@@ -36,12 +37,12 @@ let lastTick = 0;
  * A number that grows on every call in this process and across processes whose clocks agree
  * (microseconds since 1970): creation order of channels and agents, timer versions.
  */
-function tick(after = 0): number {
+export function tick(after = 0): number {
   lastTick = Math.max(Date.now() * 1000, lastTick + 1, after + 1);
   return lastTick;
 }
 
-function toMs(iso: string, path: string): number {
+export function toMs(iso: string, path: string): number {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new CasekitError('validation_failed', `${path} must be an ISO-8601 timestamp.`, { details: { issues: [{ path, message: 'must be an ISO-8601 timestamp' }] } });
   return ms;
@@ -97,7 +98,10 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
       const seq = await takeNumber(event.workspaceId, SEQ_COUNTER_SK, 'Event seq');
       const json = JSON.stringify({ seq, ...event });
       const value = JSON.parse(json) as CaseEvent;
-      writes.put({ pk: eventPk(event.workspaceId), sk: eventSk(seq), doc: json, public: isPublicEvent(value), customerId: event.customerId ?? null });
+      const customerId = event.customerId ?? null;
+      // On gsi2 beside the customer's messages: their timeline.
+      const history = customerId === null ? {} : { gsi2pk: customerPk(event.workspaceId, customerId), gsi2sk: `ev#${eventSk(seq)}` };
+      writes.put({ pk: eventPk(event.workspaceId), sk: eventSk(seq), doc: json, public: isPublicEvent(value), customerId, ...history });
       return value;
     },
 
