@@ -25,9 +25,9 @@ function facetsOf(kase: Case): string[] {
 
 const entrySk = (kase: Case) => `${sortableMs(toMs(kase.lastActivityAt, 'lastActivityAt'))}#${kase.id}`;
 
-/** The facets whose entries drive `query`; what they do not narrow is checked on each entry. */
-async function drivingFacets(ctx: Context, ws: string, query: CaseQuery): Promise<string[]> {
-  if (query.customerId !== undefined) return (await familyOf(ctx, ws, query.customerId)).map((id) => `customer=${id}`);
+/** The facets whose entries drive `query` (`family`: its customer's ids); what they do not narrow is checked on each entry. */
+function drivingFacets(query: CaseQuery, family: readonly string[] | null): string[] {
+  if (family) return family.map((id) => `customer=${id}`);
   if (query.status && query.status.length > 0) {
     if (query.assignee !== undefined) return query.status.map((s) => `assignee=${query.assignee}&status=${s}`);
     if (query.team !== undefined) return query.status.map((s) => `team=${query.team}&status=${s}`);
@@ -39,7 +39,7 @@ async function drivingFacets(ctx: Context, ws: string, query: CaseQuery): Promis
 /** Whether a case (with the surviving profile of its customer) passes every filter of a case query. */
 type CaseFilter = (kase: Case, survivor: string) => boolean;
 
-async function filterOf(ctx: Context, ws: string, query: CaseQuery): Promise<CaseFilter | null> {
+async function filterOf(ctx: Context, ws: string, query: CaseQuery, family: readonly string[] | null): Promise<CaseFilter | null> {
   let text: CaseFilter = () => true;
   if (query.q !== undefined) {
     const search = parseCaseSearch(query.q);
@@ -51,7 +51,6 @@ async function filterOf(ctx: Context, ws: string, query: CaseQuery): Promise<Cas
       return search.words.length > 0 && search.words.every((word) => terms.some((term) => matchesTerm(word, term)));
     };
   }
-  const survivorOf = query.customerId === undefined ? undefined : (await familyOf(ctx, ws, query.customerId))[0];
   return (c, survivor) =>
     (!query.status || query.status.includes(c.status)) &&
     (query.assignee === undefined || c.assigneeId === (query.assignee === 'unassigned' ? null : query.assignee)) &&
@@ -59,7 +58,7 @@ async function filterOf(ctx: Context, ws: string, query: CaseQuery): Promise<Cas
     (!query.channel || c.channels.some((kind) => query.channel!.includes(kind))) &&
     (!query.priority || query.priority.includes(c.priority)) &&
     (query.tag === undefined || c.tags.includes(query.tag)) &&
-    (survivorOf === undefined || survivor === survivorOf) &&
+    (family === null || survivor === family[0]) &&
     text(c, survivor);
 }
 
@@ -76,10 +75,11 @@ export function createCaseReads(ctx: Context): CaseReads {
     async listCases(ws, query) {
       checkLimit(query.limit);
       const after = query.cursor === undefined ? undefined : decodeCursor('case', query.cursor, CASE_CURSOR);
-      const filter = await filterOf(ctx, ws, query);
+      const family = query.customerId === undefined ? null : await familyOf(ctx, ws, query.customerId);
+      const filter = await filterOf(ctx, ws, query, family);
       if (!filter) return { items: [], nextCursor: null };
       const resolve = customerResolver(ctx, ws);
-      const sources: Source[] = (await drivingFacets(ctx, ws, query)).map((facet) => ({ pk: caseListPk(ws, facet), prefix: '' }));
+      const sources: Source[] = drivingFacets(query, family).map((facet) => ({ pk: caseListPk(ws, facet), prefix: '' }));
       const accept = async (item: Item) => filter(docOf<Case>(item)!, await resolve(item.customerId as string));
       const page = await mergedPage(ctx, sources, { descending: true, ...(after !== undefined && { after }), limit: query.limit, accept });
       const items = await Promise.all(page.items.map(async (item) => ({ ...docOf<Case>(item)!, customerId: await resolve(item.customerId as string) })));

@@ -102,12 +102,16 @@ export function createConversationReads(ctx: Context): ConversationReads {
       else {
         throw new CasekitError('validation_failed', 'List messages by caseId, conversationId or customerId.', { details: { issues: [{ path: 'caseId', message: 'required' }] } });
       }
-      const family = query.customerId === undefined ? null : new Set(await familyOf(ctx, ws, query.customerId));
+      // What the driving partitions do not already narrow is checked on each message.
+      const byConversation = query.conversationId !== undefined;
+      const family = query.customerId !== undefined && (byConversation || query.caseId !== undefined) ? new Set(await familyOf(ctx, ws, query.customerId)) : null;
+      const caseId = byConversation ? query.caseId : undefined;
+      const filtered = query.publicOnly === true || family !== null || caseId !== undefined;
       const accept = async (item: Item) =>
         !(query.publicOnly && item.internal === true) &&
         (family === null || family.has(item.customerId as string)) &&
-        (query.caseId === undefined || (await present.caseOf(docOf<Message>(item)!.conversationId)) === query.caseId);
-      const page = await mergedPage(ctx, sources, { descending: false, ...(after !== undefined && { after }), limit: query.limit, accept });
+        (caseId === undefined || (await present.caseOf(docOf<Message>(item)!.conversationId)) === caseId);
+      const page = await mergedPage(ctx, sources, { descending: false, ...(after !== undefined && { after }), limit: query.limit, ...(filtered && { accept }) });
       return { items: await Promise.all(page.items.map(present.message)), nextCursor: page.resumeAt === null ? null : encodeCursor('message', page.resumeAt) };
     },
   };
