@@ -30,6 +30,10 @@ function presenter(ctx: Context, ws: string) {
   };
   return {
     caseOf,
+    /** Records a conversation's case, read with it elsewhere (a case's conversation copies). */
+    knowCase: (conversationId: string, caseId: string) => void cases.set(conversationId, Promise.resolve(caseId)),
+    /** Reads the customers of many items in one batch, before they are presented. */
+    prime: (items: readonly Item[]) => resolve.prime(items.map((item) => item.customerId as string)),
     conversation: async (item: Item): Promise<Conversation> => {
       const conversation = docOf<Conversation>(item)!;
       return { ...conversation, customerId: await resolve(conversation.customerId) };
@@ -70,7 +74,9 @@ export function createConversationReads(ctx: Context): ConversationReads {
     getConversation,
     async listConversations(ws, caseId) {
       const present = presenter(ctx, ws);
-      return Promise.all((await queryPrefix(ctx, caseConversationsPk(ws, caseId), '')).sort(byOrd).map(present.conversation));
+      const entries = (await queryPrefix(ctx, caseConversationsPk(ws, caseId), '')).sort(byOrd);
+      await present.prime(entries);
+      return Promise.all(entries.map(present.conversation));
     },
     async findLatestConversation(ws, customerId, channelId) {
       const entries = (await Promise.all((await familyOf(ctx, ws, customerId)).map((id) => queryPrefix(ctx, customerChannelPk(ws, id, channelId), '')))).flat();
@@ -97,7 +103,11 @@ export function createConversationReads(ctx: Context): ConversationReads {
       const present = presenter(ctx, ws);
       let sources: Source[];
       if (query.conversationId !== undefined) sources = [{ pk: conversationPk(ws, query.conversationId), prefix: 'msg#' }];
-      else if (query.caseId !== undefined) sources = (await queryPrefix(ctx, caseConversationsPk(ws, query.caseId), '')).map((c) => ({ pk: conversationPk(ws, c.sk), prefix: 'msg#' }));
+      else if (query.caseId !== undefined) {
+        const entries = await queryPrefix(ctx, caseConversationsPk(ws, query.caseId), '');
+        for (const entry of entries) present.knowCase(entry.sk, query.caseId);
+        sources = entries.map((c) => ({ pk: conversationPk(ws, c.sk), prefix: 'msg#' }));
+      }
       else if (query.customerId !== undefined) sources = (await familyOf(ctx, ws, query.customerId)).map((id) => ({ pk: customerPk(ws, id), index: 'gsi2' as const, prefix: 'msg#' }));
       else {
         throw new CasekitError('validation_failed', 'List messages by caseId, conversationId or customerId.', { details: { issues: [{ path: 'caseId', message: 'required' }] } });
@@ -112,6 +122,7 @@ export function createConversationReads(ctx: Context): ConversationReads {
         (family === null || family.has(item.customerId as string)) &&
         (caseId === undefined || (await present.caseOf(docOf<Message>(item)!.conversationId)) === caseId);
       const page = await mergedPage(ctx, sources, { descending: false, ...(after !== undefined && { after }), limit: query.limit, ...(filtered && { accept }) });
+      await present.prime(page.items);
       return { items: await Promise.all(page.items.map(present.message)), nextCursor: page.resumeAt === null ? null : encodeCursor('message', page.resumeAt) };
     },
   };
@@ -141,7 +152,7 @@ export function createConversationWrites(ctx: Context & { writes: WriteSet }): C
     const exists = `A conversation with id "${conversation.id}" already exists.`;
     writes.put({ pk: conversationPk(ws, conversation.id), sk: CONVERSATION_SK, doc, ord }, old ? PRESENT(`Conversation "${conversation.id}" was removed meanwhile.`) : ABSENT(exists));
     if (before && before.caseId !== conversation.caseId) writes.delete(caseConversationsPk(ws, before.caseId), conversation.id);
-    writes.put({ pk: caseConversationsPk(ws, conversation.caseId), sk: conversation.id, doc, ord });
+    writes.put({ pk: caseConversationsPk(ws, conversation.caseId), sk: conversation.id, doc, ord, customerId: conversation.customerId });
     if (before && (before.customerId !== conversation.customerId || before.channelId !== conversation.channelId)) {
       writes.delete(customerChannelPk(ws, before.customerId, before.channelId), conversation.id);
     }

@@ -2,7 +2,7 @@ import { customerSearchQuery, customerSearchText, type StoreReader, type StoreTx
 import { CasekitError, type Customer } from '@casekit/protocol';
 import { contactPk, CUSTOMER_SK, customerDirectoryPk, customerPk, UNIQUE_SK, uniquePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage } from './lists.ts';
-import { docOf, getItem, queryPrefix, type Context } from './table.ts';
+import { docOf, getItem, getItems, queryPrefix, type Context } from './table.ts';
 import type { Condition, Item, WriteSet } from './write-set.ts';
 import { ABSENT, tick } from './writes.ts';
 
@@ -32,10 +32,10 @@ export async function familyOf(ctx: Context, ws: string, id: string): Promise<st
   return survivor ? [idOf(survivor), ...(survivor.mergedIds as string[])] : [id];
 }
 
-/** Resolves customer ids to their survivors, reading each profile once per call. */
-export function customerResolver(ctx: Context, ws: string): (id: string) => Promise<string> {
+/** Resolves customer ids to their survivors, reading each profile once per call; `prime` reads many in one batch. */
+export function customerResolver(ctx: Context, ws: string): ((id: string) => Promise<string>) & { prime(ids: readonly string[]): Promise<void> } {
   const seen = new Map<string, Promise<string>>();
-  return (id) => {
+  const resolve = (id: string) => {
     let survivor = seen.get(id);
     if (!survivor) {
       survivor = survivorItem(ctx, ws, id).then((item) => (item ? idOf(item) : id));
@@ -43,6 +43,15 @@ export function customerResolver(ctx: Context, ws: string): (id: string) => Prom
     }
     return survivor;
   };
+  return Object.assign(resolve, {
+    async prime(ids: readonly string[]) {
+      const unseen = [...new Set(ids)].filter((id) => !seen.has(id));
+      if (unseen.length === 0) return;
+      // Merges are flattened, so each profile read names its survivor.
+      const items = await getItems(ctx, unseen.map((id) => ({ pk: customerPk(ws, id), sk: CUSTOMER_SK })));
+      for (const item of items.values()) if (item) seen.set(idOf(item), Promise.resolve((item.mergedInto as string | null) ?? idOf(item)));
+    },
+  });
 }
 
 /**
@@ -115,7 +124,7 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
     for (const identity of customer.identities) {
       const marker = await getItem(ctx, uniquePk(customer.workspaceId, 'identity', identity.channelId, identity.externalId), UNIQUE_SK);
       if (!marker) fresh.push(identity);
-      else if ((await familyOf(ctx, customer.workspaceId, marker.owner as string))[0] !== customer.id) {
+      else if (marker.owner !== customer.id && (await familyOf(ctx, customer.workspaceId, marker.owner as string))[0] !== customer.id) {
         throw new CasekitError('conflict', `Another customer already has the ${identity.kind} identity "${identity.externalId}" on channel "${identity.channelId}".`, {
           details: { field: 'identities' },
         });

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentRecord, ChannelRecord, DurableTimer, EventQuery, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
 import type { CaseEvent, Page } from '@casekit/protocol';
 import {
@@ -22,7 +22,7 @@ import {
 } from './keys.ts';
 import { customerResolver, familyOf } from './customers.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage } from './lists.ts';
-import { docOf, getItem, queryPages, queryPrefix, type Context } from './table.ts';
+import { docOf, getItem, getItems, queryPages, queryPrefix, type Context } from './table.ts';
 import type { Item } from './write-set.ts';
 
 /** The longest key a record may have, so that `prefix + U+10FFFF…` bounds every key with that prefix. */
@@ -129,8 +129,9 @@ async function listEvents(ctx: Context, ws: string, query: EventQuery): Promise<
 }
 
 /** Events as a read returns them: about the surviving profile of their customer. */
-function presentEvents(ctx: Context, ws: string, items: readonly Item[]): Promise<CaseEvent[]> {
+async function presentEvents(ctx: Context, ws: string, items: readonly Item[]): Promise<CaseEvent[]> {
   const resolve = customerResolver(ctx, ws);
+  await resolve.prime(items.flatMap((item) => (item.customerId ? [item.customerId as string] : [])));
   return Promise.all(
     items.map(async (item) => {
       const event = docOf<CaseEvent>(item)!;
@@ -179,23 +180,9 @@ export function createReads(ctx: Context): ImplementedReads {
     timeline: (ws, customerId, limit, cursor) => timeline(ctx, ws, customerId, limit, cursor),
     async getCaseReads(ws, agentId, caseIds) {
       const pk = caseReadPk(ws, agentId);
-      const found = new Map<string, Item | null>();
-      const unread = [...new Set(caseIds)].filter((caseId) => {
-        const pending = ctx.writes?.pending(pk, caseId);
-        if (pending !== undefined) found.set(caseId, pending);
-        return pending === undefined;
-      });
-      // BatchGetItem takes 100 keys a call and may hand some back unprocessed.
-      for (let i = 0; i < unread.length; i += 100) {
-        let keys: Record<string, unknown>[] | undefined = unread.slice(i, i + 100).map((sk) => ({ pk, sk }));
-        while (keys && keys.length > 0) {
-          const batch: BatchGetCommandOutput = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: keys, ConsistentRead: true } } }));
-          for (const item of (batch.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(item.sk, item);
-          keys = batch.UnprocessedKeys?.[ctx.tableName]?.Keys;
-        }
-      }
+      const found = await getItems(ctx, caseIds.map((sk) => ({ pk, sk })));
       const reads: Record<string, string> = {};
-      for (const [caseId, item] of found) if (item) reads[caseId] = new Date(item.at as number).toISOString();
+      for (const item of found.values()) if (item) reads[item.sk] = new Date(item.at as number).toISOString();
       return reads;
     },
     lastSeq: async (ws) => ((await getItem(ctx, workspacePk(ws), SEQ_COUNTER_SK))?.n as number | undefined) ?? 0,

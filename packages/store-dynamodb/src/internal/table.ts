@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Item, WriteSet } from './write-set.ts';
 
 // The primitives every read is made of: a consistent GetItem or Query, with the open transaction's writes laid over.
@@ -21,6 +21,34 @@ export async function getItem(ctx: Context, pk: string, sk: string): Promise<Ite
   const item = (Item as Item | undefined) ?? null;
   ctx.writes?.remember(pk, sk, item);
   return item;
+}
+
+const keyId = (pk: string, sk: string) => `${pk}\u0000${sk}`;
+
+/**
+ * Several items at once, as `getItem` reads each (keyed by `pk`, NUL, `sk`; null when absent):
+ * BatchGetItem for those this transaction has not written or read, 100 keys a call.
+ */
+export async function getItems(ctx: Context, keys: readonly { pk: string; sk: string }[]): Promise<Map<string, Item | null>> {
+  const found = new Map<string, Item | null>();
+  const unread: { pk: string; sk: string }[] = [];
+  for (const { pk, sk } of keys) {
+    if (found.has(keyId(pk, sk))) continue;
+    const known = ctx.writes?.pending(pk, sk) !== undefined ? ctx.writes.pending(pk, sk) : ctx.writes?.readBefore(pk, sk);
+    found.set(keyId(pk, sk), known ?? null);
+    if (known === undefined) unread.push({ pk, sk });
+  }
+  for (let i = 0; i < unread.length; i += 100) {
+    let batch: Record<string, unknown>[] | undefined = unread.slice(i, i + 100);
+    // BatchGetItem may hand some keys back unprocessed: they are asked again.
+    while (batch && batch.length > 0) {
+      const page: BatchGetCommandOutput = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: batch, ConsistentRead: true } } }));
+      for (const item of (page.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(keyId(item.pk, item.sk), item);
+      batch = page.UnprocessedKeys?.[ctx.tableName]?.Keys;
+    }
+  }
+  for (const { pk, sk } of unread) ctx.writes?.remember(pk, sk, found.get(keyId(pk, sk))!);
+  return found;
 }
 
 /** The pages of a Query, in order, until its end or until the caller stops: consistent on the table (a GSI cannot be). */
