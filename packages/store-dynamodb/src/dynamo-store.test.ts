@@ -4,7 +4,7 @@ import { DeleteTableCommand, DynamoDBClient, TransactionCanceledException } from
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseQuery, Store } from '@casekit/core';
 import type { Case } from '@casekit/protocol';
-import { FIXTURE_WORKSPACE, fixtureTime, makeCase, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
+import { FIXTURE_WORKSPACE, fixtureTime, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { createDynamoStore, createDynamoTable, DynamoTableMismatchError } from './index.ts';
 
@@ -158,6 +158,41 @@ describe('dynamodb table and transactions', () => {
       assert.equal((await store.getCustomer(WS, customer.id))?.name, 'Renamed 2');
       await assert.rejects(store.transaction((tx) => tx.updateCase({ ...kase, version: 2 }, 1)), { code: 'version_conflict' });
     }));
+
+  it('lets one of two nodes take a provider message id or a channel identity when both saw it free', async () => {
+    const nodeA = await freshStore();
+    const nodeB = createDynamoStore({ client, tableName: `casekit-${tables}` });
+    try {
+      const customer = makeCustomer();
+      const kase = makeCase({ customerId: customer.id });
+      const conversation = makeConversation({ caseId: kase.id, customerId: customer.id });
+      await nodeA.transaction(async (tx) => {
+        await tx.insertCustomer(customer);
+        await tx.insertCase(kase);
+        await tx.insertConversation(conversation);
+      });
+      const inbound = () => makeMessage({ caseId: kase.id, conversationId: conversation.id, customerId: customer.id, channelId: conversation.channelId, providerMessageId: 'SM-dup' });
+      const identity = { channelId: conversation.channelId, kind: 'webchat' as const, externalId: 'visitor-dup' };
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      // Both read "not seen" before either commits: the de-duplication is the commit's condition.
+      const slow = nodeA.transaction(async (tx) => {
+        await tx.insertMessage(inbound());
+        await tx.insertCustomer(makeCustomer({ identities: [identity] }));
+        await gate;
+      });
+      await nodeB.transaction(async (tx) => {
+        await tx.insertMessage(inbound());
+        await tx.insertCustomer(makeCustomer({ identities: [identity] }));
+      });
+      release();
+      await assert.rejects(slow, { code: 'conflict' });
+      assert.equal((await nodeA.listMessages(WS, { conversationId: conversation.id, limit: 10 })).items.length, 1);
+      assert.equal((await nodeA.searchCustomers(WS, undefined, 10)).items.length, 2, 'the slow node stored no profile');
+    } finally {
+      await nodeA.close();
+    }
+  });
 
   it('refuses to list every message of a workspace, naming the filter it needs', () =>
     withStore(async (store) => {
@@ -401,5 +436,26 @@ describe('dynamodb case lists', () => {
         for (const limit of [2, 3, 4]) assert.deepEqual(await everyPage(store, query, limit), expected, `${JSON.stringify(query)}, limit ${limit}`);
       }
       assert.ok((await store.listCases(WS, { limit: 50 })).items.every((c) => c.customerId === survivor.id));
+    }));
+});
+
+describe('dynamodb customer search', () => {
+  it('looks at a bounded number of profiles a page: a rare match comes on a later page, through the cursor', () =>
+    withStore(async (store) => {
+      const needle = makeCustomer({ name: 'Needle Haystack' });
+      await store.transaction((tx) => tx.insertCustomer(needle));
+      // 2,100 newer profiles (3 items each, 30 a transaction) stand between the search and the match.
+      for (let i = 0; i < 70; i++) {
+        await store.transaction(async (tx) => {
+          for (let j = 0; j < 30; j++) await tx.insertCustomer(makeCustomer({ name: `Straw ${i}-${j}` }));
+        });
+      }
+      const first = await store.searchCustomers(WS, 'needle', 10);
+      assert.deepEqual(first.items, [], 'the first 2,000 profiles hold no match');
+      assert.ok(first.nextCursor, 'and the page says there is more to look at');
+      const second = await store.searchCustomers(WS, 'needle', 10, first.nextCursor);
+      assert.deepEqual(second.items.map((c) => c.id), [needle.id]);
+      assert.equal(second.nextCursor, null);
+      assert.equal((await store.searchCustomers(WS, 'straw 69-29', 10)).items.length, 1, 'a match among the newest is found at once');
     }));
 });
