@@ -389,6 +389,8 @@ describe('dynamodb case lists', () => {
         [{ q: 'router red' }, (c) => c.subject.startsWith('Router')],
         [{ q: '#7' }, (c) => c.number === 7],
         [{ q: 'zzz' }, () => false],
+        [{ status: [] }, () => false],
+        [{ status: ['open', 'open'] }, (c) => c.status === 'open'],
       ];
       for (const [query, keep] of checks) {
         assert.ok(expect(keep).length < cases.length || Object.keys(query).length === 0, JSON.stringify(query));

@@ -29,11 +29,20 @@ const entrySk = (kase: Case) => `${sortableMs(toMs(kase.lastActivityAt, 'lastAct
 function drivingFacets(query: CaseQuery, family: readonly string[] | null): string[] {
   if (family) return family.map((id) => `customer=${id}`);
   if (query.status && query.status.length > 0) {
-    if (query.assignee !== undefined) return query.status.map((s) => `assignee=${query.assignee}&status=${s}`);
-    if (query.team !== undefined) return query.status.map((s) => `team=${query.team}&status=${s}`);
-    return query.status.map((s) => `status=${s}`);
+    const statuses = [...new Set(query.status)];
+    if (query.assignee !== undefined) return statuses.map((s) => `assignee=${query.assignee}&status=${s}`);
+    if (query.team !== undefined) return statuses.map((s) => `team=${query.team}&status=${s}`);
+    return statuses.map((s) => `status=${s}`);
   }
   return [query.assignee === undefined ? 'all' : `assignee=${query.assignee}`];
+}
+
+/** Whether the driving facets hold exactly the cases `query` asks for, so that no entry needs checking. */
+function facetsSuffice(query: CaseQuery): boolean {
+  const { status, assignee, team, customerId, channel, priority, tag, q } = query;
+  if (channel || priority || tag !== undefined || q !== undefined || status?.length === 0) return false;
+  if (customerId !== undefined) return !status && assignee === undefined && team === undefined;
+  return team === undefined || (status !== undefined && status.length > 0 && assignee === undefined);
 }
 
 /** Whether a case passes every filter of a case query but its customer's (`survivor`: its customer's surviving profile, for a text search). */
@@ -81,7 +90,7 @@ export function createCaseReads(ctx: Context): CaseReads {
       const sources: Source[] = drivingFacets(query, family).map((facet) => ({ pk: caseListPk(ws, facet), prefix: '' }));
       // Only a text search compares customers: the rows of a customer's facets are its family's already.
       const accept = async (item: Item) => filter(docOf<Case>(item)!, query.q === undefined ? '' : await resolve(item.customerId as string));
-      const page = await mergedPage(ctx, sources, { descending: true, ...(after !== undefined && { after }), limit: query.limit, accept });
+      const page = await mergedPage(ctx, sources, { descending: true, ...(after !== undefined && { after }), limit: query.limit, ...(!facetsSuffice(query) && { accept }) });
       await resolve.prime(page.items.map((item) => item.customerId as string));
       const items = await Promise.all(page.items.map(async (item) => ({ ...docOf<Case>(item)!, customerId: await resolve(item.customerId as string) })));
       return { items, nextCursor: page.resumeAt === null ? null : encodeCursor('case', page.resumeAt) };
