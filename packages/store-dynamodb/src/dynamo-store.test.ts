@@ -442,6 +442,19 @@ describe('dynamodb case lists', () => {
 });
 
 describe('dynamodb customer search', () => {
+  it('ignores diacritics on both sides, in a customer search and in the customer part of a case search', () =>
+    withStore(async (store) => {
+      const muller = makeCustomer({ name: 'Jürgen Müller' });
+      const kase = makeCase({ customerId: muller.id, subject: 'Hallo' });
+      await store.transaction(async (tx) => {
+        await tx.insertCustomer(muller);
+        await tx.insertCase(kase);
+      });
+      assert.deepEqual((await store.searchCustomers(WS, 'muller', 10)).items.map((c) => c.id), [muller.id]);
+      assert.deepEqual((await store.searchCustomers(WS, 'JÜRGEN', 10)).items.map((c) => c.id), [muller.id]);
+      assert.deepEqual((await store.listCases(WS, { q: 'jurgen m', limit: 10 })).items.map((c) => c.id), [kase.id]);
+    }));
+
   it('looks at a bounded number of profiles a page: a rare match comes on a later page, through the cursor', () =>
     withStore(async (store) => {
       const needle = makeCustomer({ name: 'Needle Haystack' });
