@@ -80,4 +80,5 @@ export async function queryPrefix(ctx: Context, pk: string, prefix: string): Pro
   return [...items.values()];
 }
 
+/** The entity an item carries as JSON in `doc`, as a fresh copy; null for no item. */
 export const docOf = <T>(item: Item | null): T | null => (item ? (JSON.parse(item.doc as string) as T) : null);

@@ -28,20 +28,24 @@ import {
 import { getItem, type Context } from './table.ts';
 import type { Condition, WriteSet } from './write-set.ts';
 
+/** The key is still free: for anything new or unique. */
 export const ABSENT = (conflict: string): Condition => ({ expression: 'attribute_not_exists(pk)', conflict });
+/** The item is still there: for a replace of what was read. */
 export const PRESENT = (conflict: string): Condition => ({ expression: 'attribute_exists(pk)', conflict });
 const AT_VERSION = (version: number, conflict: string): Condition => ({ expression: 'version = :version', values: { ':version': version }, conflict });
 
 let lastTick = 0;
 /**
  * A number that grows on every call in this process and across processes whose clocks agree
- * (microseconds since 1970): creation order of channels and agents, timer versions.
+ * (microseconds since 1970): creation order of channels, agents, customers, conversations and
+ * messages; timer and customer versions.
  */
 export function tick(after = 0): number {
   lastTick = Math.max(Date.now() * 1000, lastTick + 1, after + 1);
   return lastTick;
 }
 
+/** An ISO-8601 time in ms; `validation_failed` naming `path` when it is not one. */
 export function toMs(iso: string, path: string): number {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new CasekitError('validation_failed', `${path} must be an ISO-8601 timestamp.`, { details: { issues: [{ path, message: 'must be an ISO-8601 timestamp' }] } });
