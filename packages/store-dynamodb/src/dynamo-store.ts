@@ -3,55 +3,30 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import type { DynamoTableOptions } from './create-table.ts';
-import { NotImplementedError } from './errors.ts';
+import { createCaseReads, createCaseWrites } from './internal/cases.ts';
+import { createConversationReads, createConversationWrites } from './internal/conversations.ts';
+import { createCustomerReads, createCustomerWrites } from './internal/customers.ts';
 import { createClaims } from './internal/claims.ts';
-import { createReads, type Context } from './internal/reads.ts';
+import { createReads } from './internal/reads.ts';
+import type { Context } from './internal/table.ts';
 import { createWrites } from './internal/writes.ts';
 import { LostRaceError, WriteSet } from './internal/write-set.ts';
 
 /** How often a transaction runs when it keeps losing the race for a counter. */
 const MAX_ATTEMPTS = 8;
 
-// Port methods still to come; each throws NotImplementedError until then (listed in the README).
-const PENDING_READS = [
-  'getCustomer',
-  'findCustomerByIdentity',
-  'findCustomerByEmail',
-  'findCustomerByPhone',
-  'searchCustomers',
-  'getCase',
-  'listCases',
-  'getConversation',
-  'listConversations',
-  'findLatestConversation',
-  'findConversationByThread',
-  'findActiveCase',
-  'getMessage',
-  'findMessageByProviderId',
-  'findMessageByClientId',
-  'listMessages',
-  'timeline',
-] as const satisfies readonly (keyof StoreReader)[];
-const PENDING_WRITES = [
-  'insertCustomer',
-  'updateCustomer',
-  'mergeCustomer',
-  'insertCase',
-  'updateCase',
-  'moveCaseContents',
-  'insertConversation',
-  'updateConversation',
-  'insertMessage',
-  'updateMessageDelivery',
-] as const satisfies readonly (keyof StoreTx)[];
-
-const pending = (names: readonly string[]) =>
-  Object.fromEntries(names.map((name) => [name, () => Promise.reject(new NotImplementedError(name))])) as Record<string, () => Promise<never>>;
+/** Every read of the port, outside a transaction or (with `ctx.writes`) inside one. */
+const allReads = (ctx: Context): StoreReader => ({
+  ...createReads(ctx),
+  ...createCustomerReads(ctx),
+  ...createCaseReads(ctx),
+  ...createConversationReads(ctx),
+});
 
 /**
  * A casekit `Store` on a table made by `createDynamoTable`, shared by any number of nodes; a
- * transaction commits as one TransactWriteItems, and its callback may run again after a lost
- * race, so it must act only through `tx`. Unbuilt methods throw `NotImplementedError`.
+ * transaction commits as one TransactWriteItems (at most 100 items), and its callback may run
+ * again after a lost race, so it must act only through `tx`.
  * @example const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: 'casekit' })
  */
 export function createDynamoStore({ client, tableName }: DynamoTableOptions): Store {
@@ -77,10 +52,8 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
       ]),
     ) as T;
 
-  const reads = createReads(ctx);
   return {
-    ...(pending(PENDING_READS) as unknown as StoreReader),
-    ...guard(reads),
+    ...guard(allReads(ctx)),
 
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
       // A commit that lost a race on a counter (the event seq) runs `fn` again from fresh reads.
@@ -89,8 +62,14 @@ export function createDynamoStore({ client, tableName }: DynamoTableOptions): St
         const writes = new WriteSet();
         const txCtx = { ...ctx, writes };
         let active = true;
-        const methods = guard({ ...createReads(txCtx), ...createWrites(txCtx) });
-        const tx = { ...pending(PENDING_READS), ...pending(PENDING_WRITES) } as Record<string, (...args: unknown[]) => Promise<unknown>>;
+        const methods = guard({
+          ...allReads(txCtx),
+          ...createWrites(txCtx),
+          ...createCustomerWrites(txCtx),
+          ...createCaseWrites(txCtx),
+          ...createConversationWrites(txCtx),
+        } satisfies StoreTx);
+        const tx: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
         for (const [name, method] of Object.entries(methods) as [string, (...args: unknown[]) => Promise<unknown>][]) {
           tx[name] = (...args) =>
             active ? method(...args) : Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));

@@ -4,6 +4,3 @@ export { createDynamoStore } from './dynamo-store.ts';
 // Its table
 export { createDynamoTable, DynamoTableMismatchError } from './create-table.ts';
 export type { DynamoTableOptions } from './create-table.ts';
-
-// Errors
-export { NotImplementedError } from './errors.ts';

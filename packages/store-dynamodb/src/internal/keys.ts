@@ -54,3 +54,27 @@ export const outboxQueueSk = (runAt: number, due: number, ws: string, id: string
 export function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
+
+/** A customer profile (`mergedInto` / `mergedIds` make a merge a redirect). */
+export const customerPk = (ws: string, id: string) => `CU#${ws}#${id}`;
+export const CUSTOMER_SK = 'customer';
+/** The workspace's customer directory, newest first: what `searchCustomers` pages through. */
+export const customerDirectoryPk = (ws: string) => `CS#${ws}`;
+/** Who holds an email or a phone (shared values: one item per holder, sort key the customer id). */
+export const contactPk = (ws: string, kind: 'email' | 'phone', value: string) => `CK#${ws}#${kind}#${kind === 'email' ? value.toLowerCase() : value}`;
+/** The unique indexes: one item per value, `owner` the id that holds it. */
+export const uniquePk = (ws: string, kind: 'identity' | 'provider' | 'client' | 'message' | 'thread' | 'case-number', ...parts: string[]) => `U#${ws}#${kind}#${parts.join('#')}`;
+export const UNIQUE_SK = 'unique';
+
+/** A case, and the conversations it holds (sort key the conversation id, a copy of each). */
+export const casePk = (ws: string, id: string) => `CA#${ws}#${id}`;
+export const CASE_SK = 'case';
+export const caseConversationsPk = (ws: string, caseId: string) => `CX#${ws}#${caseId}`;
+/** A conversation and its messages, in the order they were stored. */
+export const conversationPk = (ws: string, id: string) => `CV#${ws}#${id}`;
+export const CONVERSATION_SK = 'conversation';
+export const messageSk = (ord: number, id: string) => `msg#${String(ord).padStart(20, '0')}#${id}`;
+/** A customer's conversations on one channel (sort key the conversation id): the latest is the one `findLatestConversation` returns. */
+export const customerChannelPk = (ws: string, customerId: string, channelId: string) => `CC#${ws}#${customerId}#${channelId}`;
+/** A case list: one partition per facet, newest activity first (`<lastActivityAt ms>#<caseId>`), each entry a copy of the case. */
+export const caseListPk = (ws: string, facet: string) => `CL#${ws}#${facet}`;

@@ -1,13 +1,13 @@
-import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentRecord, ChannelRecord, DurableTimer, EventQuery, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
-import type { CaseEvent } from '@casekit/protocol';
-import { CasekitError } from '@casekit/protocol';
+import type { CaseEvent, Page } from '@casekit/protocol';
 import {
   agentEmailSk,
   agentSk,
   caseReadPk,
   channelSk,
   compareUtf8,
+  customerPk,
   eventPk,
   eventSk,
   IDEMPOTENCY_SK,
@@ -20,50 +20,14 @@ import {
   workspacePk,
   WORKSPACE_SK,
 } from './keys.ts';
-import type { Item, WriteSet } from './write-set.ts';
-
-/** What reads and writes share: the document client, the table, and the open transaction's writes if any. */
-export interface Context {
-  doc: DynamoDBDocumentClient;
-  tableName: string;
-  /** Present inside a transaction: its reads see its own writes first. */
-  writes?: WriteSet;
-}
+import { customerResolver, familyOf } from './customers.ts';
+import { checkLimit, decodeCursor, encodeCursor, mergedPage } from './lists.ts';
+import { docOf, getItem, getItems, queryPages, queryPrefix, type Context } from './table.ts';
+import type { Item } from './write-set.ts';
 
 /** The longest key a record may have, so that `prefix + U+10FFFF…` bounds every key with that prefix. */
 const MAX_RECORD_KEY_LENGTH = 256;
 
-export async function getItem(ctx: Context, pk: string, sk: string): Promise<Item | null> {
-  const pending = ctx.writes?.pending(pk, sk);
-  if (pending !== undefined) return pending;
-  const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
-  return (Item as Item | undefined) ?? null;
-}
-
-/** The pages of a consistent Query on the table, in order, until its end or until the caller stops. */
-async function* queryPages(ctx: Context, input: Omit<QueryCommandInput, 'TableName' | 'ConsistentRead' | 'ExclusiveStartKey'>): AsyncGenerator<Item[]> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.doc.send(new QueryCommand({ ...input, TableName: ctx.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    yield (page.Items ?? []) as Item[];
-    start = page.LastEvaluatedKey;
-  } while (start);
-}
-
-/** Every item of a partition whose sort key starts with `prefix`, with the transaction's writes laid over. */
-async function queryPrefix(ctx: Context, pk: string, prefix: string): Promise<Item[]> {
-  const items = new Map<string, Item>();
-  const pages = queryPages(ctx, { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix } });
-  for await (const page of pages) for (const item of page) items.set(item.sk, item);
-  for (const { sk, item } of ctx.writes?.pendingIn(pk) ?? []) {
-    if (!sk.startsWith(prefix)) continue;
-    if (item) items.set(sk, item);
-    else items.delete(sk);
-  }
-  return [...items.values()];
-}
-
-const docOf = <T>(item: Item | null): T | null => (item ? (JSON.parse(item.doc as string) as T) : null);
 const byOrd = (a: Item, b: Item) => (a.ord as number) - (b.ord as number);
 
 export function timerOf(item: Item | null): DurableTimer | null {
@@ -85,11 +49,6 @@ export function timerOf(item: Item | null): DurableTimer | null {
 
 const recordOf = (item: Item): IntegrationRecord => ({ key: item.sk, value: JSON.parse(item.json as string), updatedAt: item.updatedAt as string });
 
-function checkRecordQuery(query: RecordQuery): void {
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
-    throw new CasekitError('validation_failed', 'Record query limit must be a positive integer.', { details: { issues: [{ path: 'limit', message: 'must be a positive integer' }] } });
-  }
-}
 
 /**
  * The key condition of a record page: keys with `prefix`, after (or before, reversed) `after`.
@@ -110,7 +69,7 @@ function recordRange(query: RecordQuery): { expression: string; values: Record<s
 }
 
 async function listRecords(ctx: Context, ws: string, collection: string, query: RecordQuery): Promise<IntegrationRecord[]> {
-  checkRecordQuery(query);
+  checkLimit(query.limit);
   const range = recordRange(query);
   if (!range) return [];
   const pk = recordPk(ws, collection);
@@ -139,18 +98,25 @@ async function listRecords(ctx: Context, ws: string, collection: string, query: 
   return sorted.slice(0, limit).map(recordOf);
 }
 
-/** Events with `seq > after`, oldest first: one partition, filtered by customer and visibility. */
+/** Events with `seq > after`, oldest first: one partition, filtered by customer (and the profiles merged into it) and visibility. */
 async function listEvents(ctx: Context, ws: string, query: EventQuery): Promise<CaseEvent[]> {
-  const { after, limit, customerId, publicOnly = false } = query;
+  const { after, limit, publicOnly = false } = query;
   const pk = eventPk(ws);
-  const filters = [...(customerId === undefined ? [] : ['customerId = :customer']), ...(publicOnly ? ['#public = :true'] : [])];
-  const matches = (item: Item) => item.sk > eventSk(after) && (customerId === undefined || item.customerId === customerId) && (!publicOnly || item.public === true);
+  const family = query.customerId === undefined ? null : await familyOf(ctx, ws, query.customerId);
+  const customers = family?.map((_, i) => `:c${i}`) ?? [];
+  const filters = [...(family ? [`customerId IN (${customers.join(', ')})`] : []), ...(publicOnly ? ['#public = :true'] : [])];
+  const matches = (item: Item) => item.sk > eventSk(after) && (!family || family.includes(item.customerId as string)) && (!publicOnly || item.public === true);
   const found: Item[] = [];
   const pages = queryPages(ctx, {
     KeyConditionExpression: 'pk = :pk AND sk > :after',
     ...(filters.length > 0 && { FilterExpression: filters.join(' AND ') }),
     ...(publicOnly && { ExpressionAttributeNames: { '#public': 'public' } }),
-    ExpressionAttributeValues: { ':pk': pk, ':after': eventSk(after), ...(customerId !== undefined && { ':customer': customerId }), ...(publicOnly && { ':true': true }) },
+    ExpressionAttributeValues: {
+      ':pk': pk,
+      ':after': eventSk(after),
+      ...Object.fromEntries(customers.map((name, i) => [name, family![i]])),
+      ...(publicOnly && { ':true': true }),
+    },
     Limit: limit,
   });
   for await (const page of pages) {
@@ -159,12 +125,35 @@ async function listEvents(ctx: Context, ws: string, query: EventQuery): Promise<
   }
   // This transaction's own events come after every committed one.
   for (const { item } of ctx.writes?.pendingIn(pk) ?? []) if (item && matches(item)) found.push(item);
-  return found.slice(0, limit).map((item) => docOf<CaseEvent>(item)!);
+  return presentEvents(ctx, ws, found.slice(0, limit));
+}
+
+/** Events as a read returns them: about the surviving profile of their customer. */
+async function presentEvents(ctx: Context, ws: string, items: readonly Item[]): Promise<CaseEvent[]> {
+  const resolve = customerResolver(ctx, ws);
+  await resolve.prime(items.flatMap((item) => (item.customerId ? [item.customerId as string] : [])));
+  return Promise.all(
+    items.map(async (item) => {
+      const event = docOf<CaseEvent>(item)!;
+      return event.customerId ? { ...event, customerId: await resolve(event.customerId) } : event;
+    }),
+  );
+}
+
+const TIMELINE_CURSOR = /^ev#\d{12}$/;
+
+/** A customer's events newest first: gsi2 of the customer and of each profile merged into it. */
+async function timeline(ctx: Context, ws: string, customerId: string, limit: number, cursor: string | undefined): Promise<Page<CaseEvent>> {
+  checkLimit(limit);
+  const after = cursor === undefined ? undefined : decodeCursor('timeline', cursor, TIMELINE_CURSOR);
+  const sources = (await familyOf(ctx, ws, customerId)).map((id) => ({ pk: customerPk(ws, id), index: 'gsi2' as const, prefix: 'ev#' }));
+  const page = await mergedPage(ctx, sources, { descending: true, ...(after !== undefined && { after }), limit });
+  return { items: await presentEvents(ctx, ws, page.items), nextCursor: page.resumeAt === null ? null : encodeCursor('timeline', page.resumeAt) };
 }
 
 type ImplementedReads = Pick<
   StoreReader,
-  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords' | 'listEvents' | 'lastSeq' | 'getCaseReads'
+  'getWorkspace' | 'getChannel' | 'listChannels' | 'getAgent' | 'getAgentByEmail' | 'listAgents' | 'getIdempotent' | 'getTimer' | 'getRecord' | 'listRecords' | 'countRecords' | 'listEvents' | 'timeline' | 'lastSeq' | 'getCaseReads'
 >;
 
 /** The reads this store implements, outside a transaction or (with `ctx.writes`) inside one. */
@@ -188,25 +177,12 @@ export function createReads(ctx: Context): ImplementedReads {
     },
     listRecords: (ws, collection, query) => listRecords(ctx, ws, collection, query),
     listEvents: (ws, query) => listEvents(ctx, ws, query),
+    timeline: (ws, customerId, limit, cursor) => timeline(ctx, ws, customerId, limit, cursor),
     async getCaseReads(ws, agentId, caseIds) {
       const pk = caseReadPk(ws, agentId);
-      const found = new Map<string, Item | null>();
-      const unread = [...new Set(caseIds)].filter((caseId) => {
-        const pending = ctx.writes?.pending(pk, caseId);
-        if (pending !== undefined) found.set(caseId, pending);
-        return pending === undefined;
-      });
-      // BatchGetItem takes 100 keys a call and may hand some back unprocessed.
-      for (let i = 0; i < unread.length; i += 100) {
-        let keys: Record<string, unknown>[] | undefined = unread.slice(i, i + 100).map((sk) => ({ pk, sk }));
-        while (keys && keys.length > 0) {
-          const batch: BatchGetCommandOutput = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: keys, ConsistentRead: true } } }));
-          for (const item of (batch.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(item.sk, item);
-          keys = batch.UnprocessedKeys?.[ctx.tableName]?.Keys;
-        }
-      }
+      const found = await getItems(ctx, caseIds.map((sk) => ({ pk, sk })));
       const reads: Record<string, string> = {};
-      for (const [caseId, item] of found) if (item) reads[caseId] = new Date(item.at as number).toISOString();
+      for (const item of found.values()) if (item) reads[item.sk] = new Date(item.at as number).toISOString();
       return reads;
     },
     lastSeq: async (ws) => ((await getItem(ctx, workspacePk(ws), SEQ_COUNTER_SK))?.n as number | undefined) ?? 0,

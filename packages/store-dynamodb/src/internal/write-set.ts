@@ -14,6 +14,8 @@ export interface Condition {
   values?: Record<string, unknown>;
   /** The `conflict` message when the condition fails. */
   conflict: string;
+  /** The error code when it fails (default `conflict`): a case written over a stale version is a `version_conflict`. */
+  code?: 'conflict' | 'version_conflict';
   /** The transaction only lost a race (a counter moved on): running it again from its reads may succeed. */
   retryable?: boolean;
 }
@@ -43,6 +45,17 @@ const id = (pk: string, sk: string) => `${pk}\u0000${sk}`;
 export class WriteSet {
   readonly #writes = new Map<string, PendingWrite>();
   readonly #counters = new Map<string, { pk: string; sk: string; delta: number }>();
+  readonly #read = new Map<string, Item | null>();
+
+  /** The item as this transaction first read it (undefined: not read yet): a second read sees the same, so its checks agree. */
+  readBefore(pk: string, sk: string): Item | null | undefined {
+    return this.#read.get(id(pk, sk));
+  }
+
+  /** Remembers what a read found, for `readBefore`. */
+  remember(pk: string, sk: string, item: Item | null): void {
+    this.#read.set(id(pk, sk), item);
+  }
 
   /** The item as this transaction left it: undefined when it wrote nothing there, null when it deleted it. */
   pending(pk: string, sk: string): Item | null | undefined {
@@ -112,7 +125,7 @@ export class WriteSet {
       const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
       const condition = writes[failed]?.condition;
       if (condition?.retryable) throw new LostRaceError(condition.conflict, error);
-      if (failed >= 0) throw new CasekitError('conflict', condition?.conflict ?? 'A write of this transaction found the stored data changed.', { cause: error });
+      if (failed >= 0) throw new CasekitError(condition?.code ?? 'conflict', condition?.conflict ?? 'A write of this transaction found the stored data changed.', { cause: error });
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
         throw new LostRaceError('Another transaction wrote the same items at the same time; try again.', error);
       }

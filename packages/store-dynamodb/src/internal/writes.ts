@@ -7,6 +7,7 @@ import {
   CASE_NUMBER_SK,
   caseReadPk,
   channelSk,
+  customerPk,
   eventPk,
   eventSk,
   IDEMPOTENCY_SK,
@@ -24,24 +25,28 @@ import {
   workspacePk,
   WORKSPACE_SK,
 } from './keys.ts';
-import { getItem, type Context } from './reads.ts';
+import { getItem, type Context } from './table.ts';
 import type { Condition, WriteSet } from './write-set.ts';
 
-const ABSENT = (conflict: string): Condition => ({ expression: 'attribute_not_exists(pk)', conflict });
-const PRESENT = (conflict: string): Condition => ({ expression: 'attribute_exists(pk)', conflict });
+/** The key is still free: for anything new or unique. */
+export const ABSENT = (conflict: string): Condition => ({ expression: 'attribute_not_exists(pk)', conflict });
+/** The item is still there: for a replace of what was read. */
+export const PRESENT = (conflict: string): Condition => ({ expression: 'attribute_exists(pk)', conflict });
 const AT_VERSION = (version: number, conflict: string): Condition => ({ expression: 'version = :version', values: { ':version': version }, conflict });
 
 let lastTick = 0;
 /**
  * A number that grows on every call in this process and across processes whose clocks agree
- * (microseconds since 1970): creation order of channels and agents, timer versions.
+ * (microseconds since 1970): creation order of channels, agents, customers, conversations and
+ * messages; timer and customer versions.
  */
-function tick(after = 0): number {
+export function tick(after = 0): number {
   lastTick = Math.max(Date.now() * 1000, lastTick + 1, after + 1);
   return lastTick;
 }
 
-function toMs(iso: string, path: string): number {
+/** An ISO-8601 time in ms; `validation_failed` naming `path` when it is not one. */
+export function toMs(iso: string, path: string): number {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new CasekitError('validation_failed', `${path} must be an ISO-8601 timestamp.`, { details: { issues: [{ path, message: 'must be an ISO-8601 timestamp' }] } });
   return ms;
@@ -97,7 +102,10 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
       const seq = await takeNumber(event.workspaceId, SEQ_COUNTER_SK, 'Event seq');
       const json = JSON.stringify({ seq, ...event });
       const value = JSON.parse(json) as CaseEvent;
-      writes.put({ pk: eventPk(event.workspaceId), sk: eventSk(seq), doc: json, public: isPublicEvent(value), customerId: event.customerId ?? null });
+      const customerId = event.customerId ?? null;
+      // On gsi2 beside the customer's messages: their timeline.
+      const history = customerId === null ? {} : { gsi2pk: customerPk(event.workspaceId, customerId), gsi2sk: `ev#${eventSk(seq)}` };
+      writes.put({ pk: eventPk(event.workspaceId), sk: eventSk(seq), doc: json, public: isPublicEvent(value), customerId, ...history });
       return value;
     },
 
