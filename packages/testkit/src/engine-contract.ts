@@ -596,13 +596,16 @@ export function runEngineContract(name: string, makeStore: () => Promise<Store>)
         clock.advance(900_001);
         await permanent.runOnce();
         assert.equal((await store.getMessage(WS, third.id))!.status, 'failed');
-        // The provider reports the first reply failed; the agent sends it again; a late receipt of
-        // the first send must not pass for the resend.
+        // The provider reports the reply that holds the id failed (whichever of the two was recorded
+        // first: deliveries run side by side); the agent sends it again; a late receipt of the
+        // first send must not pass for the resend.
+        const holder = (await store.getMessage(WS, first.id))!.providerMessageId === 'SM-same' ? first : second;
+        assert.equal((await store.getMessage(WS, holder === first ? second.id : first.id))!.providerMessageId, null, 'the other keeps no provider id');
         await engine.applyReceipt(sys, { channelId: 'sms', providerMessageId: 'SM-same', status: 'failed', error: { code: '30003', reason: 'Unreachable' } });
-        const retried = await engine.retryDelivery(ann, smsCase, first.id);
+        const retried = await engine.retryDelivery(ann, smsCase, holder.id);
         assert.deepEqual([retried.status, retried.providerMessageId], ['queued', null]);
         assert.equal(await engine.applyReceipt(sys, { channelId: 'sms', providerMessageId: 'SM-same', status: 'delivered' }), null);
-        assert.equal((await store.getMessage(WS, first.id))!.status, 'queued');
+        assert.equal((await store.getMessage(WS, holder.id))!.status, 'queued');
       });
 
       it('spreads retries: the default backoff doubles and draws between half and all of it', () => {
