@@ -80,6 +80,7 @@ export type {
   DurableTimer,
   IntegrationRecord,
   RecordQuery,
+  SecretBox,
 } from './ports.ts';
 
 // How searches match (stores index and query through these)

@@ -130,6 +130,20 @@ export interface DurableTimer extends TimerInput {
 }
 
 /**
+ * Seals channel and bot secrets before a store writes them and opens them when read
+ * (`createSecretBox` of `@casekit/store-sqlite`: AES-256-GCM under `CASEKIT_SECRET_KEY`).
+ */
+export interface SecretBox {
+  /** True when a key is set and new secrets are stored encrypted. */
+  readonly encrypts: boolean;
+  seal(plain: string): string;
+  /** The plain text of what `seal` made (a value stored before a key was set comes back as it is). */
+  open(stored: string): string;
+  /** True for a value `seal` produced with a key. */
+  isSealed(stored: string): boolean;
+}
+
+/**
  * A JSON document an integration keeps in the store, by collection and key: billing accounts,
  * links between casekit and another system's records, sync cursors, runs and log lines.
  */

@@ -6,9 +6,12 @@ import type { CaseQuery, Store } from '@casekit/core';
 import type { Case } from '@casekit/protocol';
 import { FIXTURE_WORKSPACE, fixtureTime, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
+import { createSecretBox } from '@casekit/store-sqlite';
 import { createDynamoStore, createDynamoTable, DynamoTableMismatchError } from './index.ts';
 
 const WS = FIXTURE_WORKSPACE;
+/** The contract runs with channel and bot secrets sealed, as the server runs it. */
+const BOX = createSecretBox('a-test-secret-key-of-at-least-32-characters');
 let dynamo: DynamoDbLocal;
 let client: DynamoDBClient;
 let tables = 0;
@@ -27,7 +30,7 @@ after(async () => {
 async function freshStore() {
   const tableName = `casekit-${++tables}`;
   await createDynamoTable({ client, tableName });
-  const store = createDynamoStore({ client, tableName });
+  const store = createDynamoStore({ client, tableName, secretBox: BOX });
   return {
     ...store,
     async close() {
@@ -473,4 +476,22 @@ describe('dynamodb customer search', () => {
       assert.equal(second.nextCursor, null);
       assert.equal((await store.searchCustomers(WS, 'straw 69-29', 10)).items.length, 1, 'a match among the newest is found at once');
     }));
+});
+
+describe('channel and bot secrets at rest', () => {
+  it('are sealed in the table, open with the box, and refuse to open without it', async () => {
+    await withStore(async (store) => {
+      const at = fixtureTime(0);
+      await store.transaction(async (tx) => {
+        await tx.putWorkspace({ id: WS, name: 'Secrets', createdAt: at, settings: { reopenWindowHours: 24, displayName: 'Secrets' } });
+        await tx.insertChannel({ id: 'sms', workspaceId: WS, kind: 'twilio-sms', medium: 'sms', name: 'SMS', enabled: true, config: {}, secretNames: ['authToken'], secrets: { authToken: 'plain-token-123' }, createdAt: at, updatedAt: at });
+      });
+      assert.equal((await store.getChannel(WS, 'sms'))!.secrets.authToken, 'plain-token-123');
+      const tableName = `casekit-${tables}`;
+      const raw = await DynamoDBDocumentClient.from(client).send(new GetCommand({ TableName: tableName, Key: { pk: `W#${WS}`, sk: 'channel#sms' } }));
+      assert.ok(raw.Item, 'the raw channel item');
+      assert.doesNotMatch(JSON.stringify(raw.Item), /plain-token-123/);
+      await assert.rejects(createDynamoStore({ client, tableName }).getChannel(WS, 'sms'), (error: Error & { code?: string }) => error.code === 'unavailable');
+    });
+  });
 });

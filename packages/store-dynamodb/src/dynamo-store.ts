@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Store, StoreReader, StoreTx } from '@casekit/core';
+import type { SecretBox, Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import type { DynamoTableOptions } from './create-table.ts';
 import { createCaseReads, createCaseWrites } from './internal/cases.ts';
@@ -23,15 +23,21 @@ const allReads = (ctx: Context): StoreReader => ({
   ...createConversationReads(ctx),
 });
 
+/** The table, and the box channel and bot secrets are sealed with (`createSecretBox(CASEKIT_SECRET_KEY)` of `@casekit/store-sqlite`). */
+export interface DynamoStoreOptions extends DynamoTableOptions {
+  /** Without one, secrets are stored as written (DynamoDB's own encryption at rest only). */
+  secretBox?: SecretBox;
+}
+
 /**
  * A casekit `Store` on a table made by `createDynamoTable`, shared by any number of nodes; a
  * transaction commits as one TransactWriteItems (at most 100 items), and its callback may run
  * again after a lost race, so it must act only through `tx`.
- * @example const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: 'casekit' })
+ * @example const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: 'casekit', secretBox: createSecretBox(key) })
  */
-export function createDynamoStore({ client, tableName }: DynamoTableOptions): Store {
+export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreOptions): Store {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const ctx: Context = { doc, tableName };
+  const ctx: Context = { doc, tableName, ...(secretBox && { box: secretBox }) };
   let closed = false;
   const open = () => {
     if (closed) throw new CasekitError('unavailable', 'The DynamoDB store is closed.');

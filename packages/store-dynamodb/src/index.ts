@@ -1,5 +1,6 @@
 // The store
 export { createDynamoStore } from './dynamo-store.ts';
+export type { DynamoStoreOptions } from './dynamo-store.ts';
 
 // Its table
 export { createDynamoTable, DynamoTableMismatchError } from './create-table.ts';

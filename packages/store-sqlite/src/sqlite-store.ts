@@ -8,7 +8,8 @@ import { assertSupportedNode } from './node-version.ts';
 import { migrate } from './schema.ts';
 import { createReads } from './internal/reads.ts';
 import { timerOf, type Prepare, type Row, type Sync } from './internal/rows.ts';
-import { createSecretBox, type SecretBox } from './internal/secrets.ts';
+import type { SecretBox } from '@casekit/core';
+import { createSecretBox } from './internal/secrets.ts';
 import { createWriteQueue } from './internal/write-queue.ts';
 import { createWrites, MAX_KNOWN_TERMS, type TermCache } from './internal/writes.ts';
 

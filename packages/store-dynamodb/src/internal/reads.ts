@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { openedDoc } from './secrets.ts';
 import type { AgentRecord, ChannelRecord, DurableTimer, EventQuery, IdempotentResponse, IntegrationRecord, RecordQuery, StoreReader } from '@casekit/core';
 import type { CaseEvent, Page } from '@casekit/protocol';
 import {
@@ -158,17 +159,17 @@ type ImplementedReads = Pick<
 
 /** The reads this store implements, outside a transaction or (with `ctx.writes`) inside one. */
 export function createReads(ctx: Context): ImplementedReads {
-  const getAgent = async (ws: string, agentId: string) => docOf<AgentRecord>(await getItem(ctx, workspacePk(ws), agentSk(agentId)));
+  const getAgent = async (ws: string, agentId: string) => openedDoc<AgentRecord>(ctx, await getItem(ctx, workspacePk(ws), agentSk(agentId)));
   return {
     getWorkspace: async (ws) => docOf(await getItem(ctx, workspacePk(ws), WORKSPACE_SK)),
-    getChannel: async (ws, channelId) => docOf<ChannelRecord>(await getItem(ctx, workspacePk(ws), channelSk(channelId))),
-    listChannels: async (ws) => (await queryPrefix(ctx, workspacePk(ws), channelSk(''))).sort(byOrd).map((item) => docOf<ChannelRecord>(item)!),
+    getChannel: async (ws, channelId) => openedDoc<ChannelRecord>(ctx, await getItem(ctx, workspacePk(ws), channelSk(channelId))),
+    listChannels: async (ws) => (await queryPrefix(ctx, workspacePk(ws), channelSk(''))).sort(byOrd).map((item) => openedDoc<ChannelRecord>(ctx, item)!),
     getAgent,
     async getAgentByEmail(ws, email) {
       const holder = await getItem(ctx, workspacePk(ws), agentEmailSk(email));
       return holder ? getAgent(ws, holder.agentId as string) : null;
     },
-    listAgents: async (ws) => (await queryPrefix(ctx, workspacePk(ws), agentSk(''))).sort(byOrd).map((item) => docOf<AgentRecord>(item)!),
+    listAgents: async (ws) => (await queryPrefix(ctx, workspacePk(ws), agentSk(''))).sort(byOrd).map((item) => openedDoc<AgentRecord>(ctx, item)!),
     getIdempotent: async (ws, scope, key) => docOf<IdempotentResponse>(await getItem(ctx, idempotencyPk(ws, scope, key), IDEMPOTENCY_SK)),
     getTimer: async (ws, key) => timerOf(await getItem(ctx, timerPk(ws, key), TIMER_SK)),
     async getRecord(ws, collection, key) {

@@ -1,3 +1,4 @@
+import type { SecretBox } from '@casekit/core';
 import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Item, WriteSet } from './write-set.ts';
 
@@ -9,6 +10,8 @@ export interface Context {
   tableName: string;
   /** Present inside a transaction: its reads see its own writes first. */
   writes?: WriteSet;
+  /** Seals channel and bot secrets at rest; without one they are stored as written. */
+  box?: SecretBox;
 }
 
 /** One item, consistently; inside a transaction, as the transaction left it or first read it. */

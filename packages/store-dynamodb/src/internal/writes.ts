@@ -1,3 +1,4 @@
+import { sealedDoc } from './secrets.ts';
 import { checkRecordInput, checkTimerInput, isPublicEvent, type AgentRecord, type ChannelRecord, type StoreTx } from '@casekit/core';
 import type { CaseEvent } from '@casekit/protocol';
 import { CasekitError } from '@casekit/protocol';
@@ -128,14 +129,14 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
       const pk = workspacePk(channel.workspaceId);
       const conflict = `A channel with id "${channel.id}" already exists.`;
       if (await stored(pk, channelSk(channel.id))) throw new CasekitError('conflict', conflict);
-      writes.put({ pk, sk: channelSk(channel.id), ord: tick(), doc: JSON.stringify(channel) }, ABSENT(conflict));
+      writes.put({ pk, sk: channelSk(channel.id), ord: tick(), doc: sealedDoc(ctx, channel) }, ABSENT(conflict));
     },
 
     async updateChannel(channel: ChannelRecord) {
       const pk = workspacePk(channel.workspaceId);
       const old = await stored(pk, channelSk(channel.id));
       if (!old) throw new CasekitError('not_found', `Channel "${channel.id}" was not found.`);
-      writes.put({ ...old, doc: JSON.stringify(channel) }, PRESENT(`Channel "${channel.id}" was deleted meanwhile.`));
+      writes.put({ ...old, doc: sealedDoc(ctx, channel) }, PRESENT(`Channel "${channel.id}" was deleted meanwhile.`));
     },
 
     async insertAgent(agent: AgentRecord) {
@@ -144,7 +145,7 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
       const byEmail = `An agent with email "${agent.email}" already exists.`;
       if (await stored(pk, agentSk(agent.id))) throw new CasekitError('conflict', byId);
       if (await stored(pk, agentEmailSk(agent.email))) throw new CasekitError('conflict', byEmail);
-      writes.put({ pk, sk: agentSk(agent.id), ord: tick(), doc: JSON.stringify(agent) }, ABSENT(byId));
+      writes.put({ pk, sk: agentSk(agent.id), ord: tick(), doc: sealedDoc(ctx, agent) }, ABSENT(byId));
       writes.put({ pk, sk: agentEmailSk(agent.email), agentId: agent.id }, ABSENT(byEmail));
     },
 
@@ -160,7 +161,7 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
         writes.put({ pk, sk: agentEmailSk(agent.email), agentId: agent.id }, ABSENT(byEmail));
         writes.delete(pk, agentEmailSk(oldEmail));
       }
-      writes.put({ ...old, doc: JSON.stringify(agent) }, PRESENT(`Agent "${agent.id}" was deleted meanwhile.`));
+      writes.put({ ...old, doc: sealedDoc(ctx, agent) }, PRESENT(`Agent "${agent.id}" was deleted meanwhile.`));
     },
 
     async enqueueOutbox(item) {

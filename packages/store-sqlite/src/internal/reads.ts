@@ -4,7 +4,7 @@ import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace,
 import { CUSTOMER_MATCH, ftsPhrase, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, timerOf, type Prepare, type Row, type Sync } from './rows.ts';
-import type { SecretBox } from './secrets.ts';
+import type { SecretBox } from '@casekit/core';
 
 type WorkspaceRecord = Workspace & { settings: WorkspaceSettings };
 

@@ -1,15 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import type { SecretBox } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
-
-/** Seals channel secrets before they are written and opens them when read. */
-export interface SecretBox {
-  /** True when a key is set and new secrets are stored encrypted. */
-  readonly encrypts: boolean;
-  seal(plain: string): string;
-  open(stored: string): string;
-  /** True for a value `seal` produced with a key. */
-  isSealed(stored: string): boolean;
-}
 
 /** Stored form: `enc1:` + base64url(12-byte IV ‖ 16-byte tag ‖ AES-256-GCM ciphertext). */
 const PREFIX = 'enc1:';

@@ -3,7 +3,7 @@ import type { AgentRecord, IdempotentResponse, MessageDelivery, OutboxItem, Stor
 import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type Message, type NewCaseEvent } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN } from './case-list.ts';
 import { clientKey, identityKey, isConstraint, MAX_MERGE_HOPS, NUL, parse, providerKey, toMs, type Prepare, type Sync } from './rows.ts';
-import type { SecretBox } from './secrets.ts';
+import type { SecretBox } from '@casekit/core';
 
 type Writes = Sync<Omit<StoreTx, keyof StoreReader>>;
 
