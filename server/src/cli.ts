@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuth, errorText } from '@casekit/server';
-import { assertSupportedNode, createSqliteStore } from '@casekit/store-sqlite';
+import { assertSupportedNode } from '@casekit/store-sqlite';
+import { openStore } from './store.ts';
 import { BILLING_ACCOUNTS, createCaseEngine, listSyncLog, type CaseEngine, type Store } from '@casekit/core';
 import type { SyncRun } from '@casekit/protocol';
 import { createSplynxSync } from '@casekit/splynx';
@@ -40,7 +41,7 @@ CASEKIT_JWT_AUDIENCE, CASEKIT_CORS_ORIGINS, CASEKIT_TRUST_PROXY, CASEKIT_BODY_LI
 CASEKIT_UPLOAD_LIMIT (10mb), CASEKIT_UPLOAD_TYPES, CASEKIT_PUBLIC_URL (the server's public base URL,
 without /api/v1), CASEKIT_SMTP_PORT (mail for email channels), CASEKIT_SPLYNX_URL,
 CASEKIT_SPLYNX_API_KEY, CASEKIT_SPLYNX_API_SECRET, CASEKIT_SPLYNX_HOOK_SECRET,
-CASEKIT_SPLYNX_SYNC_INTERVAL (300 s), CASEKIT_DYNAMODB_TABLE (casekit), CASEKIT_DYNAMODB_ENDPOINT
+CASEKIT_SPLYNX_SYNC_INTERVAL (300 s), CASEKIT_STORE (sqlite | dynamodb), CASEKIT_DYNAMODB_TABLE (casekit), CASEKIT_DYNAMODB_ENDPOINT
 (DynamoDB Local), AWS_REGION and AWS credentials, LOG_LEVEL (info).
 See server/README.md.
 `;
@@ -85,7 +86,7 @@ function printLogins(result: SeedResult, url?: string): void {
 }
 
 async function seed(config: Config): Promise<void> {
-  const store = await createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey: await resolveSecretKey(config) });
+  const store = await openStore(config);
   try {
     const auth = createAuth({ jwtSecret: await resolveJwtSecret(config) });
     const bar = progressBar('Seeding demo data');
@@ -169,7 +170,7 @@ async function dynamoCreateTable(config: Config): Promise<void> {
 
 /** Opens the data directory's store and the engine over it, for commands that run beside (or without) the server. */
 async function openData(config: Config): Promise<{ store: Store; engine: CaseEngine }> {
-  const store = await createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey: await resolveSecretKey(config) });
+  const store = await openStore(config);
   return { store, engine: createCaseEngine({ store }) };
 }
 

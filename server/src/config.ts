@@ -44,6 +44,8 @@ export interface Config {
   /** Express's `trust proxy`: which proxies' X-Forwarded-For to believe for the client's address. */
   trustProxy: boolean | number | string[];
   logLevel: LogLevel;
+  /** Where casekit keeps its data: `sqlite` (one file in the data directory) or `dynamodb` (several nodes). */
+  storeKind: 'sqlite' | 'dynamodb';
   /** The DynamoDB table (docs/dynamodb.md): its name, and an endpoint for DynamoDB Local; credentials and region come from the usual `AWS_*` variables. */
   dynamodb: { tableName: string; endpoint: string | undefined };
   /** The Splynx to sync billing accounts and tickets with (docs/splynx.md); undefined: none. */
@@ -161,6 +163,7 @@ const Env = z.object({
     })
     .default(false),
   CASEKIT_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (or leave it unset to generate one)').optional(),
+  CASEKIT_STORE: z.enum(['sqlite', 'dynamodb'], { error: 'must be sqlite or dynamodb' }).default('sqlite'),
   CASEKIT_DYNAMODB_TABLE: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name: 3 to 255 of letters, digits, "_", "-" and "."')
@@ -234,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: v.CASEKIT_SECRET_KEY,
     trustProxy: v.CASEKIT_TRUST_PROXY,
     logLevel: v.LOG_LEVEL,
+    storeKind: v.CASEKIT_STORE,
     dynamodb: { tableName: v.CASEKIT_DYNAMODB_TABLE, endpoint: v.CASEKIT_DYNAMODB_ENDPOINT },
     splynx:
       v.CASEKIT_SPLYNX_URL && v.CASEKIT_SPLYNX_API_KEY && v.CASEKIT_SPLYNX_API_SECRET

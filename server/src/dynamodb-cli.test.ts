@@ -5,6 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createLogger } from './logger.ts';
+import { DEMO_PASSWORD, startServer } from './index.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules/.bin/node');
@@ -63,5 +67,42 @@ describe('casekit dynamodb create-table', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^casekit dynamodb create-table: .*someone_else/m);
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('runs the demo on DynamoDB (CASEKIT_STORE=dynamodb), creating the table, with channel secrets sealed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'casekit-dynamo-demo-'));
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = DYNAMODB_LOCAL_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = DYNAMODB_LOCAL_CREDENTIALS.secretAccessKey;
+    const server = await startServer({
+      port: 0,
+      dataDir: join(dir, 'data'),
+      logger: createLogger('silent'),
+      examplesDir: null,
+      workspaceId: 'demo',
+      demo: true,
+      storeKind: 'dynamodb',
+      dynamodb: { tableName: 'casekit_demo', endpoint: local.endpoint },
+      secretKey: 'a-demo-secret-key-of-at-least-32-characters',
+    });
+    try {
+      assert.equal((await client.send(new DescribeTableCommand({ TableName: 'casekit_demo' }))).Table?.TableStatus, 'ACTIVE');
+      const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ana@fibrelink.example', password: DEMO_PASSWORD }) });
+      const { token } = (await login.json()) as { token: string };
+      const cases = (await (await fetch(`${server.url}/api/v1/cases?limit=5`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: unknown[] };
+      assert.equal(cases.items.length, 5);
+      // A customer's SMS through the Twilio fake and the signed webhook lands in the table.
+      const sent = await fetch(`${server.url}/demo/simulate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: 2 }) });
+      assert.equal(sent.status, 200, await sent.clone().text());
+      const sms = (await server.store.listChannels('demo')).find((c) => c.kind === 'twilio-sms')!;
+      assert.ok(Object.keys(sms.secrets).length > 0, 'its secrets open with the key');
+    } finally {
+      await server.close();
+      process.env.AWS_ACCESS_KEY_ID = saved.id;
+      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,7 +15,7 @@ import {
 } from '@casekit/server';
 import { ALL_CHANNEL_ADAPTERS } from '@casekit/channels';
 import { startMailroom } from '@casekit/channels/email';
-import { createSqliteStore } from '@casekit/store-sqlite';
+import { openStore } from './store.ts';
 import express, { type Express } from 'express';
 import { loadConfig, resolveJwtSecret, resolveSecretKey, type Config } from './config.ts';
 import { startDemoProviders } from './demo/providers.ts';
@@ -116,7 +116,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config: Config = { ...loadConfig(process.env), ...overrides };
   const logger = givenLogger ?? createLogger(config.logLevel);
   await mkdir(config.dataDir, { recursive: true });
-  const store = givenStore ?? (await createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey: await resolveSecretKey(config) }));
+  const store = givenStore ?? (await openStore(config));
+  if (!givenStore && config.storeKind === 'dynamodb' && !config.secretKey) {
+    logger.warn('CASEKIT_SECRET_KEY is not set: this node seals channel secrets with a key kept in its data directory, which other nodes sharing the table do not have; set the same CASEKIT_SECRET_KEY on every node');
+  }
   const ownsStore = !givenStore;
   try {
     const auth = createAuth({
