@@ -84,7 +84,7 @@ export type {
 } from './ports.ts';
 
 // How searches match (stores index and query through these)
-export { customerSearchText, customerSearchQuery, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH, MIN_CUSTOMER_MATCH } from './search.ts';
+export { customerSearchText, customerSearchQuery, foldDiacritics, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH, MIN_CUSTOMER_MATCH } from './search.ts';
 export type { CaseSearch } from './search.ts';
 
 // Ids

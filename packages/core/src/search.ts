@@ -25,6 +25,14 @@ export function customerSearchQuery(q: string | undefined): string {
   return q === undefined ? '' : searchable(q).trim();
 }
 
+/**
+ * Diacritics dropped, as SQLite's trigram index drops them: stores that match in code fold both
+ * the indexed text and the query with it, so "muller" finds "Müller" on every store.
+ */
+export function foldDiacritics(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '');
+}
+
 /** Words shorter than this match whole words only; longer ones also match as the start of a word. */
 export const MIN_PREFIX_LENGTH = 3;
 const MAX_SEARCH_WORDS = 16;

@@ -1,4 +1,4 @@
-import { customerSearchQuery, customerSearchText, type StoreReader, type StoreTx } from '@casekit/core';
+import { customerSearchQuery, customerSearchText, foldDiacritics, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Customer } from '@casekit/protocol';
 import { contactPk, CUSTOMER_SK, customerDirectoryPk, customerPk, UNIQUE_SK, uniquePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage } from './lists.ts';
@@ -11,11 +11,6 @@ const SEARCH_BUDGET = 2000;
 /** Merges are flattened when made (every merged id points at the survivor); this only guards against a damaged chain. */
 const MAX_MERGE_HOPS = 8;
 
-/**
- * Customer search ignores diacritics on both sides ("muller" finds "Müller"), as the other
- * stores do (the memory store folds the same way; SQLite's index removes them).
- */
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}+/gu, '');
 
 const directorySk = (ord: number, id: string) => `${String(ord).padStart(20, '0')}#${id}`;
 const DIRECTORY_CURSOR = /^\d{20}#[^#]+$/;
@@ -65,7 +60,7 @@ export function customerResolver(ctx: Context, ws: string): ((id: string) => Pro
  * the newest `SEARCH_BUDGET` of the workspace.
  */
 export async function matchingCustomers(ctx: Context, ws: string, text: string): Promise<Set<string>> {
-  const folded = fold(text);
+  const folded = foldDiacritics(text);
   const page = await mergedPage(ctx, [{ pk: customerDirectoryPk(ws), prefix: '' }], {
     descending: true,
     limit: SEARCH_BUDGET,
@@ -94,7 +89,7 @@ export function createCustomerReads(ctx: Context): CustomerReads {
     findCustomerByPhone: (ws, phone) => byContact(ws, 'phone', phone),
     async searchCustomers(ws, q, limit, cursor) {
       checkLimit(limit);
-      const text = fold(customerSearchQuery(q));
+      const text = foldDiacritics(customerSearchQuery(q));
       const page = await mergedPage(ctx, [{ pk: customerDirectoryPk(ws), prefix: '' }], {
         descending: true,
         ...(cursor !== undefined && { after: decodeCursor('customer', cursor, DIRECTORY_CURSOR) }),
@@ -145,7 +140,7 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
     const ws = customer.workspaceId;
     const doc = JSON.stringify(customer);
     writes.put({ pk: customerPk(ws, customer.id), sk: CUSTOMER_SK, doc, version: tick(), ...base }, condition);
-    if (base.mergedInto === null) writes.put({ pk: customerDirectoryPk(ws), sk: directorySk(base.ord, customer.id), doc, text: fold(customerSearchText(customer)) });
+    if (base.mergedInto === null) writes.put({ pk: customerDirectoryPk(ws), sk: directorySk(base.ord, customer.id), doc, text: foldDiacritics(customerSearchText(customer)) });
   }
 
   /** Adds and removes the shared email and phone items between two versions of a profile. */

@@ -1,9 +1,9 @@
-import { matchesTerm, MIN_PREFIX_LENGTH, parseCaseSearch, type CaseQuery, type CaseSearch } from '@casekit/core';
+import { foldDiacritics, matchesTerm, MIN_PREFIX_LENGTH, parseCaseSearch, type CaseQuery, type CaseSearch } from '@casekit/core';
 import type { Case, Page } from '@casekit/protocol';
 import { decodeCaseCursor, encodeCursor } from './cursor.ts';
 import { lowerBound } from './table.ts';
 import { assigneeKey, byActivity, key, type CaseRow, type Tables } from './tables.ts';
-import { assertLimit, copy, foldDiacritics, pageOf } from './values.ts';
+import { assertLimit, copy, pageOf } from './values.ts';
 
 /** Text matches are gathered and sorted only when they are at most this share of the cases; else the list is walked. */
 const SORT_SHARE = 0.25;

@@ -1,10 +1,10 @@
-import { ACTIVE_STATUSES, customerSearchQuery, type IntegrationRecord, type StoreReader } from '@casekit/core';
+import { ACTIVE_STATUSES, customerSearchQuery, foldDiacritics, type IntegrationRecord, type StoreReader } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message } from '@casekit/protocol';
 import { listCases } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { lowerBound } from './table.ts';
 import { key, type ConversationRow, type CustomerKeyRow, type CustomerRow, type MessageRow, type RecordRow, type Tables } from './tables.ts';
-import { assertLimit, compareCodePoints, copy, foldDiacritics, pageOf, toIso } from './values.ts';
+import { assertLimit, compareCodePoints, copy, pageOf, toIso } from './values.ts';
 
 /** The same methods, without the promise: this store answers synchronously. */
 export type Sync<T> = { [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never };

@@ -79,5 +79,3 @@ export function pageOf<R, T>(rows: readonly R[], limit: number, item: (row: R) =
   return { items: kept.map(item), nextCursor: more ? cursorOf(kept[kept.length - 1]!) : null };
 }
 
-/** Diacritics dropped, as SQLite's trigram index drops them, so "muller" finds "Müller". */
-export const foldDiacritics = (text: string) => text.normalize('NFD').replace(/\p{M}+/gu, '');

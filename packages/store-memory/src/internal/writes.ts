@@ -1,9 +1,9 @@
-import { checkRecordInput, checkTimerInput, customerSearchText, isPublicEvent, searchTerms, type DurableTimer, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
+import { checkRecordInput, checkTimerInput, customerSearchText, foldDiacritics, isPublicEvent, searchTerms, type DurableTimer, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Customer } from '@casekit/protocol';
 import type { Journal } from './journal.ts';
 import type { Sync } from './reads.ts';
 import { key, type CaseRow, type CustomerKeyRow, type Tables } from './tables.ts';
-import { conflict, copy, frozen, notFound, toIso, toMs, withFields, foldDiacritics } from './values.ts';
+import { conflict, copy, frozen, notFound, toIso, toMs, withFields } from './values.ts';
 
 export type TxWrites = Sync<Omit<StoreTx, keyof StoreReader>>;
 
