@@ -9,7 +9,7 @@ import {
 } from '@casekit/protocol';
 import { SplynxError } from './errors.ts';
 import type { SplynxRecord } from './client.ts';
-import { parseSplynxCustomer } from './records.ts';
+import { parseSplynxCustomer, splynxText } from './records.ts';
 
 /** Where each kind of service lives under a customer; `0` lists every customer's. */
 export const SERVICE_PATHS = {
@@ -18,7 +18,7 @@ export const SERVICE_PATHS = {
   custom: 'recurring-services',
 } as const;
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+const text = splynxText;
 
 /** A Splynx date, or null for its empty date (`0000-00-00`) and anything that is not a date. */
 function day(value: unknown): string | null {

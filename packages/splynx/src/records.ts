@@ -24,6 +24,11 @@ function bad(field: string, value: unknown): SplynxError {
   return new SplynxError('unexpected_response', `Splynx record field ${field} is ${JSON.stringify(value)}; expected ${field === 'status' ? SPLYNX_CUSTOMER_STATUSES.join(', ') : 'a whole number'}.`);
 }
 
+/** A Splynx field as text: strings as they are, numbers written out, a missing value as empty. */
+export function splynxText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+}
+
 /** A Splynx id or count sent as a string (`"42"`) or number, as a number. */
 export function splynxNumber(value: unknown, field = 'id'): number {
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
@@ -40,7 +45,7 @@ export function splynxFlag(value: unknown): boolean {
 export function parseSplynxCustomer(raw: SplynxRecord): SplynxCustomer {
   const status = raw.status;
   if (!(SPLYNX_CUSTOMER_STATUSES as readonly unknown[]).includes(status)) throw bad('status', status);
-  const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+  const text = splynxText;
   const additional = raw.additional_attributes;
   return {
     id: splynxNumber(raw.id, 'id'),

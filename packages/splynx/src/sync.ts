@@ -3,6 +3,7 @@ import { CasekitError, type BillingAccount, type BillingInvoice, type BillingSer
 import { createSplynxClient, type SplynxAuth, type SplynxClient, type SplynxClock, type SplynxRecord, type SplynxWhere } from './client.ts';
 import { customerChangesAccount, invoiceChangesAccount, SERVICE_PATHS, type LookupNames, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
 import { SplynxError } from './errors.ts';
+import { splynxText } from './records.ts';
 import { readHook, type HookRequest, type HookAnswer } from './hooks.ts';
 import { createTicketSync, type TicketPullResult, type TicketPushResult, type TicketSync, type TicketSyncOptions } from './tickets.ts';
 
@@ -90,7 +91,7 @@ export interface SplynxSync {
   close(): Promise<void>;
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+const text = splynxText;
 const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 /** A log line about a record Splynx sent that casekit could not read. */
@@ -252,7 +253,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
       full = { ...full, afterId: last };
       state = { ...state, full };
       run.done += customers.length;
-      run.requests = requests - startRequests.get(run.id)!;
+      run.requests = requests - requestsBeforeRun;
       await apply(run, accounts, log, [stateRecord(state), runRecord(run)]);
       report(run);
       if (customers.length < pageSize) break;
@@ -270,7 +271,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
       const { accounts, log } = await accountsOf(customers, { customer_id: ['IN', ...batch] }, run?.id ?? null);
       if (run) {
         run.done += batch.length;
-        run.requests = requests - startRequests.get(run.id)!;
+        run.requests = requests - requestsBeforeRun;
       }
       await apply(run, accounts, log, run ? [runRecord(run)] : []);
       if (run) report?.(run);
@@ -319,14 +320,15 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     await engine.applyBilling(actor, { records: [stateRecord({ customersSince, invoicesSince, full: null })] });
   }
 
-  const startRequests = new Map<string, number>();
+  // Requests made before the running pull began (one pull runs at a time): its own count is the difference.
+  let requestsBeforeRun = 0;
 
   async function execute(run: SyncRun, full: boolean, onProgress?: (run: SyncRun) => void): Promise<SyncRun> {
     const report = (r: SyncRun) => {
       current = { ...r, counts: { ...r.counts } };
       onProgress?.(current);
     };
-    startRequests.set(run.id, requests);
+    requestsBeforeRun = requests;
     names = null;
     try {
       const state = (await loadState()) ?? { customersSince: null, invoicesSince: null, full: null };
@@ -344,8 +346,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
       run.error = String((error as Error).message ?? error).slice(0, 2000);
       await engine.applyBilling(actor, { log: [connectionError(run.id, error)] }).catch(onError);
     } finally {
-      run.requests = requests - startRequests.get(run.id)!;
-      startRequests.delete(run.id);
+      run.requests = requests - requestsBeforeRun;
       run.finishedAt = new Date().toISOString();
     }
     await engine.applyBilling(actor, { records: [runRecord(run)] }).catch(onError);
