@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAuth, errorText } from '@casekit/server';
 import { assertSupportedNode } from '@casekit/store-sqlite';
-import { openStore } from './store.ts';
+import { dynamoClient, openStore } from './store.ts';
 import { BILLING_ACCOUNTS, createCaseEngine, listSyncLog, type CaseEngine, type Store } from '@casekit/core';
 import type { SyncRun } from '@casekit/protocol';
 import { createSplynxSync } from '@casekit/splynx';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoTable } from '@casekit/store-dynamodb';
 import { ConfigError, loadConfig, resolveJwtSecret, resolveSecretKey, type Config, type SplynxConfig } from './config.ts';
 import { seedDemo, type SeedResult } from './demo/seed.ts';
 import { startServer } from './index.ts';
@@ -154,8 +152,8 @@ async function start(config: Config, demo: boolean): Promise<void> {
 /** Creates the DynamoDB table casekit's DynamoDB store uses, or checks the existing one. */
 async function dynamoCreateTable(config: Config): Promise<void> {
   const { tableName, endpoint } = config.dynamodb;
-  // DynamoDB Local takes any region; AWS needs the one the table lives in (AWS_REGION).
-  const client = new DynamoDBClient({ ...(endpoint && { endpoint, region: process.env.AWS_REGION ?? 'us-east-1' }) });
+  const [{ DynamoDBClient }, { createDynamoTable }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@casekit/store-dynamodb')]);
+  const client = dynamoClient(DynamoDBClient, endpoint);
   const started = Date.now();
   process.stderr.write(`Creating DynamoDB table ${tableName}${endpoint ? ` at ${endpoint}` : ''}…\n`);
   try {

@@ -1,7 +1,5 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Store } from '@casekit/core';
-import { createDynamoStore, createDynamoTable } from '@casekit/store-dynamodb';
 import { createSecretBox, createSqliteStore } from '@casekit/store-sqlite';
 import { resolveSecretKey, type Config } from './config.ts';
 
@@ -14,9 +12,10 @@ import { resolveSecretKey, type Config } from './config.ts';
 export async function openStore(config: Pick<Config, 'storeKind' | 'dynamodb' | 'dataDir' | 'secretKey'>): Promise<Store> {
   const secretKey = await resolveSecretKey(config);
   if (config.storeKind === 'sqlite') return createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey });
-  const { tableName, endpoint } = config.dynamodb;
-  // DynamoDB Local takes any region; AWS needs the one the table lives in (AWS_REGION).
-  const client = new DynamoDBClient({ ...(endpoint && { endpoint, region: process.env.AWS_REGION ?? 'us-east-1' }) });
+  // The AWS SDK loads only for DynamoDB: SQLite's start-up does not pay for it.
+  const [{ DynamoDBClient }, { createDynamoStore, createDynamoTable }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@casekit/store-dynamodb')]);
+  const client = dynamoClient(DynamoDBClient, config.dynamodb.endpoint);
+  const { tableName } = config.dynamodb;
   try {
     await createDynamoTable({ client, tableName });
   } catch (error) {
@@ -31,4 +30,9 @@ export async function openStore(config: Pick<Config, 'storeKind' | 'dynamodb' | 
       client.destroy();
     },
   };
+}
+
+/** A DynamoDB client for `endpoint` (DynamoDB Local takes any region), or for AWS as the `AWS_*` variables say. */
+export function dynamoClient<C>(Client: new (config: { endpoint?: string; region?: string }) => C, endpoint: string | undefined): C {
+  return new Client({ ...(endpoint && { endpoint, region: process.env.AWS_REGION ?? 'us-east-1' }) });
 }
