@@ -12,7 +12,7 @@ import { deactivateAgent, reactivateAgent, revokeToken, setAgentPassword, update
 import { checkSla } from './internal/sla.ts';
 import { createAgent, createChannel, ensureWorkspace, setPresence, updateChannel, updateSettings } from './internal/workspace.ts';
 import { handoff } from './internal/handoff.ts';
-import { createBot, setBotToken, updateBot } from './internal/bots.ts';
+import { awaitBotAnswer, createBot, setBotToken, updateBot } from './internal/bots.ts';
 import { applyBilling } from './internal/billing.ts';
 import { addSystemNote } from './internal/system-notes.ts';
 
@@ -81,6 +81,7 @@ export function createCaseEngine(options: CaseEngineOptions): CaseEngine {
     placeInQueue: (workspaceId, caseId) => placeInQueue(ctx, routing, workspaceId, caseId),
     queue: (actor) => queueView(ctx, routing, actor),
     handoff: (actor, caseId, input) => handoff(ctx, actor, caseId, input),
+    awaitBotAnswer: (actor, caseId, input) => awaitBotAnswer(ctx, actor, caseId, input),
     createBot: (actor, input, opts) => createBot(ctx, actor, input, opts),
     updateBot: (actor, agentId, patch) => updateBot(ctx, actor, agentId, patch),
     setBotToken: (actor, agentId, tokenHash) => setBotToken(ctx, actor, agentId, tokenHash),

@@ -28,6 +28,7 @@ export type {
   CreateChannelInput,
   DeliveryReceipt,
   HandoffInput,
+  BotAnswerWait,
   HandoffResult,
   CreateBotInput,
   BotPatch,
@@ -96,7 +97,7 @@ export type { Router, RouterOptions } from './router.ts';
 
 // Bots
 export { HANDOFF_NOTICE } from './internal/handoff.ts';
-export { botView } from './internal/bots.ts';
+export { BOT_ANSWER_TIMER_KIND, botView } from './internal/bots.ts';
 
 // Outbox
 export { createOutboxWorker, defaultBackoff } from './outbox.ts';

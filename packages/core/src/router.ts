@@ -9,6 +9,12 @@ export interface RouterOptions {
   intervalMs?: number;
   /** The engine's clock, which the widening times come from (default: the system time). */
   clock?: Clock;
+  /**
+   * Runs one pass while no other node runs one for the workspace (the server's shared lock, in
+   * Redis with several nodes): passes racing on other nodes would only lose on case versions.
+   * Default: passes run as they come (one node).
+   */
+  withLock?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
   /** Hears a failed pass; the next event or tick tries again. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -86,7 +92,8 @@ export function createRouter(options: RouterOptions): Router {
     do {
       again.delete(workspaceId);
       try {
-        scheduleWidening(workspaceId, await options.engine().routeWaitingCases({ workspaceId, system: 'routing' }));
+        const pass = () => options.engine().routeWaitingCases({ workspaceId, system: 'routing' });
+        scheduleWidening(workspaceId, await (options.withLock ? options.withLock(`routing:${workspaceId}`, pass) : pass()));
       } catch (error) {
         onError(error);
       }

@@ -306,6 +306,11 @@ export interface CaseEngine {
   queue(actor: AgentActor): Promise<QueueResponse>;
   /** Gives a case a bot holds to people (unassigned, with the bot's findings in a note); a repeat changes nothing. */
   handoff(actor: AgentActor | SystemActor, caseId: string, input: HandoffInput): Promise<HandoffResult>;
+  /**
+   * Starts the wait for an external bot's answer to a customer's message: a durable timer that
+   * hands the case off at `dueAt` unless the bot answered. False (nothing set) when no bot holds the case.
+   */
+  awaitBotAnswer(actor: SystemActor, caseId: string, input: BotAnswerWait): Promise<boolean>;
   /** An admin adds a bot agent; the caller generates its token (passing only the hash) and secrets. */
   createBot(actor: AgentActor | SystemActor, input: CreateBotInput, options?: CreateOptions): Promise<Bot>;
   /** An admin changes a bot's name, channels or configuration. */
@@ -366,6 +371,12 @@ export interface RoutingPass {
   nextWideningAt?: string;
 }
 
+
+/** The customer's message an external bot was given, and when its answer is due (ISO 8601). */
+export interface BotAnswerWait {
+  messageId: string;
+  dueAt: string;
+}
 
 /** What a handoff records: why, and what the bot learned. */
 export interface HandoffInput {

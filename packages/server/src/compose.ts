@@ -113,7 +113,8 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
   timers?: (Pick<TimerWorkerOptions, 'pollMs' | 'maxAttempts'> & { handlers?: (engine: CaseEngine) => Readonly<Record<string, TimerHandler>> }) | false;
   /**
    * Bots answering customers on the cases they hold (see docs/bots.md): on by default; `fetch`
-   * reaches external bots. `false` runs none here (another process answers for them).
+   * reaches external bots. `false` runs none here (another process answers for them). An external
+   * bot's timeout is a durable timer: run `timers` on some node, or waits never end in a handoff.
    */
   bots?: { fetch?: typeof fetch } | false;
   /**
@@ -227,6 +228,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
     ? createRouter({
         // The engine is made below; the router only runs once events arrive or the server listens.
         engine: () => engine,
+        withLock: (key, fn) => coordination.withLock(key, fn),
         ...(routingOptions.intervalMs !== undefined && { intervalMs: routingOptions.intervalMs }),
         ...(options.clock && { clock: options.clock }),
         onError: (error) => logger?.warn('routing pass failed', { error: errorText(error) }),
@@ -302,7 +304,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
   const timers = timerOptions
     ? createTimerWorker({
         store: options.store,
-        handlers: { ...createEngineTimerHandlers(engine), ...timerOptions.handlers?.(engine) },
+        handlers: { ...createEngineTimerHandlers(engine), ...bots?.timerHandlers, ...timerOptions.handlers?.(engine) },
         ...(timerOptions.pollMs !== undefined && { pollMs: timerOptions.pollMs }),
         ...(timerOptions.maxAttempts !== undefined && { maxAttempts: timerOptions.maxAttempts }),
         ...(options.clock && { clock: options.clock }),
@@ -340,8 +342,6 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
           if (outboxOptions) outbox?.start(outboxOptions.intervalMs);
           router?.start([options.workspaceId]);
           timers?.start();
-          // Waits for external bots that a restart forgot start again.
-          bots?.resume().catch((error: unknown) => logger?.error('resuming the waits for bots failed', { error: errorText(error) }));
           resolve(httpServer.address() as AddressInfo);
         });
       });
@@ -350,7 +350,6 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
       closing ??= (async () => {
         // A batch being delivered, a routing pass and timers being run finish before the store may close.
         await Promise.all([outbox?.stop(), router?.stop(), timers?.stop()]);
-        bots?.close();
         await new Promise<void>((resolve) => {
           io.disconnectSockets(true);
           // io.close() also closes the HTTP server; idle keep-alive connections must go too.

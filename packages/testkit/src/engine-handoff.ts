@@ -114,6 +114,29 @@ export function describeBotsAndHandoff(makeStore: () => Promise<Store>): void {
       assert.deepEqual(published, [], 'a second handoff writes nothing');
     });
 
+    it("stores one bot-answer wait per case while a bot holds it: a later message's replaces it, none once a person holds it", async () => {
+      const { case: kase, message } = await fromWeb('hello');
+      const bots = { workspaceId: WS, system: 'bots' } as const;
+      const due = new Date(clock.now().getTime() + 15_000).toISOString();
+      published = [];
+      assert.equal(await engine.awaitBotAnswer(bots, kase.id, { messageId: message.id, dueAt: due }), true);
+      const first = await store.getTimer(WS, `bot-answer:${kase.id}`);
+      assert.deepEqual([first?.kind, first?.dueAt, first?.payload], ['bot.answer', due, { caseId: kase.id, botId: 'ag_faq', messageId: message.id }]);
+      assert.deepEqual(published, [], 'a wait is no event');
+      const later = await fromWeb('anyone?');
+      const due2 = new Date(clock.now().getTime() + 30_000).toISOString();
+      await engine.awaitBotAnswer(bots, kase.id, { messageId: later.message.id, dueAt: due2 });
+      const second = await store.getTimer(WS, `bot-answer:${kase.id}`);
+      assert.deepEqual([second?.dueAt, second?.payload.messageId], [due2, later.message.id]);
+      await assert.rejects(engine.awaitBotAnswer(bots, kase.id, { messageId: later.message.id, dueAt: 'soon' }), { code: 'validation_failed' });
+      assert.equal((await store.getTimer(WS, `bot-answer:${kase.id}`))?.version, second?.version, 'a refused wait changes nothing');
+      await engine.handoff(faqBot, kase.id, { reason: 'bot' });
+      const human = await fromWeb('hi', 'anon:3');
+      await engine.handoff(system, human.case.id, { reason: 'requested' });
+      assert.equal(await engine.awaitBotAnswer(bots, human.case.id, { messageId: human.message.id, dueAt: due }), false);
+      assert.equal(await store.getTimer(WS, `bot-answer:${human.case.id}`), null);
+    });
+
     it("gives the case to a person who replies in the bot's conversation; a note alone leaves it with the bot", async () => {
       const { case: kase } = await fromWeb('hello');
       await engine.addNote(ann, { caseId: kase.id, text: 'watching this one' });

@@ -288,6 +288,42 @@ export function describeEngineRouting(makeStore: () => Promise<Store>): void {
         for (let i = 0; i < 100 && (await assignee(kase.id)) === null; i++) await new Promise((r) => setTimeout(r, 20));
         assert.equal(await assignee(kase.id), 'ag_junior', 'the widening step came, and with it a pass');
       });
+
+      it('runs one pass at a time across two nodes sharing a lock, and gives each case one agent', async () => {
+        // A second node: its own engine and router on the same store, the lock shared (Redis's in a cluster).
+        let held = 0;
+        let most = 0;
+        let queue: Promise<unknown> = Promise.resolve();
+        const withLock = <T>(_key: string, fn: () => Promise<T>): Promise<T> => {
+          const turn = queue.then(async () => {
+            most = Math.max(most, ++held);
+            try {
+              return await fn();
+            } finally {
+              held--;
+            }
+          });
+          queue = turn.catch(() => undefined);
+          return turn;
+        };
+        await router.stop();
+        const assigned: string[] = [];
+        const heard = { publish: (events: readonly CaseEvent[]) => events.forEach((e) => e.type === 'case.updated' && e.data.changes.assigneeId && assigned.push(e.caseId!)) };
+        const nodes = [0, 1].map(() => {
+          const nodeRouter: Router = createRouter({ engine: () => nodeEngine, clock, withLock, onError: (error) => assert.fail(String(error)) });
+          const nodeEngine: CaseEngine = createCaseEngine({ store, clock, publisher: { publish: (events) => (nodeRouter.publish(events), heard.publish(events)) } });
+          return { engine: nodeEngine, router: nodeRouter };
+        });
+        for (const node of nodes) node.router.start([WS]);
+        await addAgent('ag_a', { capacity: { webchat: 10 } });
+        const cases = await Promise.all(Array.from({ length: 8 }, (_, i) => nodes[i % 2]!.engine.ingest({ workspaceId: WS, channelId: 'web', from: { externalId: `anon:${i}`, name: `v${i}` }, text: 'hi' })));
+        for (const node of nodes) node.router.kick(WS);
+        await Promise.all(nodes.map((node) => node.router.idle()));
+        await Promise.all(nodes.map((node) => node.router.stop()));
+        assert.equal(most, 1, 'passes never overlapped');
+        for (const { case: kase } of cases) assert.equal(await assignee(kase.id), 'ag_a');
+        assert.deepEqual(assigned.filter((id) => cases.some((c) => c.case.id === id)).sort(), cases.map((c) => c.case.id).sort(), 'each case assigned once');
+      });
     });
   });
 }

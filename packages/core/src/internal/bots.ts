@@ -2,9 +2,9 @@ import { CasekitError, type Bot, type BotSettings } from '@casekit/protocol';
 import { newId } from '../ids.ts';
 import type { AgentRecord, StoreReader } from '../ports.ts';
 import { actorIdOf, takesNewCases } from '../rules.ts';
-import type { AgentActor, BotPatch, CreateBotInput, CreateOptions, SystemActor } from '../types.ts';
+import type { AgentActor, BotAnswerWait, BotPatch, CreateBotInput, CreateOptions, SystemActor } from '../types.ts';
 import { publicAgent } from '../visibility.ts';
-import { notFound, type EngineContext, type Step } from './context.ts';
+import { notFound, requireCase, type EngineContext, type Step } from './context.ts';
 import { authorizeCurrent } from './agents.ts';
 
 // Bot agents: their settings (the channels whose new cases they take, rules or an external bot),
@@ -127,5 +127,25 @@ export function setBotToken(ctx: EngineContext, actor: Actor, agentId: string, t
     const current = await requireBot(step, workspaceId, agentId);
     const { botTokenHash: _old, ...rest } = current;
     return saveBot(step, actor, tokenHash === null ? rest : { ...rest, botTokenHash: tokenHash });
+  });
+}
+
+/** The kind of the durable timer that checks an external bot answered in time (`awaitBotAnswer`). */
+export const BOT_ANSWER_TIMER_KIND = 'bot.answer';
+
+/**
+ * Sets the case's one bot-answer timer (a later message's replaces it) when a bot holds the case;
+ * the timer's handler hands the case off if the bot has not answered `messageId` by `dueAt`.
+ * Durable and leased like every timer, so a wait survives the node that started it.
+ */
+export function awaitBotAnswer(ctx: EngineContext, actor: SystemActor, caseId: string, input: BotAnswerWait): Promise<boolean> {
+  const { workspaceId } = actor;
+  return ctx.run(workspaceId, async ({ tx }) => {
+    const kase = await requireCase(tx, workspaceId, caseId);
+    const holder = kase.assigneeId ? await tx.getAgent(workspaceId, kase.assigneeId) : null;
+    if (holder?.kind !== 'bot') return false;
+    const payload = { caseId, botId: holder.id, messageId: input.messageId };
+    await tx.setTimer({ workspaceId, key: `bot-answer:${caseId}`, kind: BOT_ANSWER_TIMER_KIND, dueAt: input.dueAt, payload });
+    return true;
   });
 }

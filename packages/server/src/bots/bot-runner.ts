@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, type AgentActor, type AgentRecord, type CaseEngine, type Clock, type HandoffInput, type Publisher, type Store } from '@casekit/core';
+import { BOT_ANSWER_TIMER_KIND, type AgentActor, type AgentRecord, type CaseEngine, type Clock, type HandoffInput, type Publisher, type Store, type TimerHandler } from '@casekit/core';
 import type { CaseEvent, Message } from '@casekit/protocol';
 import { errorText, type Logger } from '../types.ts';
 import { postToBot } from './external-bot.ts';
@@ -18,15 +18,10 @@ export interface BotRunnerOptions {
 
 /** Answers customers on the cases bots hold; a `Publisher` of the server's committed events. */
 export interface BotRunner extends Publisher {
-  /**
-   * Picks up the waits for external bots a restart forgot: on each case such a bot holds whose
-   * customer wrote last, the bot gets the rest of its timeout (none left: the case is handed off).
-   */
-  resume(): Promise<void>;
+  /** Runs the bot-answer timers (`BOT_ANSWER_TIMER_KIND`): give them to the server's timer worker. */
+  timerHandlers: Readonly<Record<string, TimerHandler>>;
   /** Resolves once every message received so far has been dealt with. */
   idle(): Promise<void>;
-  /** Stops the timers that wait for external bots. */
-  close(): void;
 }
 
 /** Public messages of a case read to replay a rules bot or brief an external one. */
@@ -39,7 +34,7 @@ const PAGE = 200;
  * has its timeout to reply or hand off through the API, or the case is handed off for it. One
  * case's messages are dealt with in order; replies carry client ids made from the customer's
  * message, so nothing is ever answered twice.
- * Timeouts wait in memory; `resume` picks them up again after a restart.
+ * Timeouts are durable timers (`engine.awaitBotAnswer`), run by whichever node claims them.
  */
 export function createBotRunner(options: BotRunnerOptions): BotRunner {
   // `options.engine` is read when used: a server makes its engine after its publishers.
@@ -47,7 +42,6 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
   const clock = options.clock ?? { now: () => new Date() };
   const http = options.fetch ?? fetch;
   const queues = new Map<string, Promise<void>>();
-  const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const system = { workspaceId, system: 'bots' } as const;
 
   async function publicMessages(caseId: string): Promise<Message[]> {
@@ -91,6 +85,10 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
     const config = bot.bot!.external!;
     const secret = bot.secrets?.signingSecret;
     if (!secret) return handOff(message.caseId, { reason: 'failed', summary: `${bot.name} has no signing secret; an admin can set the bot up again.` });
+    // The wait is stored before the post: whichever node runs the timer, a bot that accepts and
+    // then never answers (or a node that dies mid-post) still ends in a handoff.
+    const dueAt = new Date(clock.now().getTime() + config.timeoutSeconds * 1000).toISOString();
+    if (!(await options.engine.awaitBotAnswer(system, message.caseId, { messageId: message.id, dueAt }))) return;
     const [kase, transcript] = await Promise.all([store.getCase(workspaceId, message.caseId), conversation(message.caseId, message)]);
     if (!kase) return;
     const customer = await store.getCustomer(workspaceId, kase.customerId);
@@ -99,27 +97,17 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
       logger.warn('an external bot failed; handing off', { caseId: kase.id, botId: bot.id, reason: outcome.summary });
       return handOff(kase.id, { reason: outcome.reason, summary: outcome.summary });
     }
-    // Accepted: it has until its timeout to reply or hand off through the API.
-    wait(bot, message, config.timeoutSeconds * 1000);
+    // Accepted: it has until the timer to reply or hand off through the API.
   }
 
-  /** Checks in `ms` that the bot answered `message`; a later message's wait replaces it. */
-  function wait(bot: AgentRecord, message: Message, ms: number): void {
-    clearTimeout(timers.get(message.caseId));
-    const timer = setTimeout(() => {
-      timers.delete(message.caseId);
-      enqueue(message.caseId, () => checkAnswered(bot, message, bot.bot!.external!.timeoutSeconds));
-    }, ms);
-    timer.unref?.();
-    timers.set(message.caseId, timer);
-  }
-
-  /** Hands off a case whose external bot neither replied after `message` nor let it go in time. */
-  async function checkAnswered(bot: AgentRecord, message: Message, seconds: number): Promise<void> {
-    const kase = await store.getCase(workspaceId, message.caseId);
-    if (kase?.assigneeId !== bot.id) return;
-    const answered = (await publicMessages(kase.id)).some((m) => m.authorId === bot.id && m.createdAt >= message.createdAt);
-    if (!answered) await handOff(kase.id, { reason: 'timeout', summary: `${bot.name} accepted the message but neither replied nor handed off within ${seconds} s.` });
+  /** What the bot-answer timer runs: hands off a case whose bot neither replied after the message nor let it go. */
+  async function checkAnswered(caseId: string, botId: string, messageId: string): Promise<void> {
+    const [kase, bot, message] = await Promise.all([store.getCase(workspaceId, caseId), store.getAgent(workspaceId, botId), store.getMessage(workspaceId, messageId)]);
+    if (!kase || !message || kase.assigneeId !== botId) return;
+    const answered = (await publicMessages(kase.id)).some((m) => m.authorId === botId && m.createdAt >= message.createdAt);
+    const seconds = bot?.bot?.external?.timeoutSeconds;
+    const within = seconds === undefined ? 'in time' : `within ${seconds} s`;
+    if (!answered) await handOff(kase.id, { reason: 'timeout', summary: `${bot?.name ?? 'The bot'} accepted the message but neither replied nor handed off ${within}.` });
   }
 
   async function answer(message: Message, botId: string): Promise<void> {
@@ -131,7 +119,8 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
     else if (bot.bot.external) await runExternal(bot, message);
   }
 
-  function enqueue(caseId: string, work: () => Promise<void>): void {
+  /** Runs `work` after the case's earlier work; the promise settles with it (a failure is logged). */
+  function enqueue(caseId: string, work: () => Promise<void>): Promise<void> {
     const next = (queues.get(caseId) ?? Promise.resolve())
       .then(work)
       .catch((error: unknown) => logger.error('a bot failed to answer', { caseId, error: errorText(error) }));
@@ -139,6 +128,7 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
     void next.then(() => {
       if (queues.get(caseId) === next) queues.delete(caseId);
     });
+    return next;
   }
 
   const isForBot = (event: CaseEvent): event is Extract<CaseEvent, { type: 'message.created' }> =>
@@ -153,28 +143,15 @@ export function createBotRunner(options: BotRunnerOptions): BotRunner {
         enqueue(message.caseId, () => answer(message, botId));
       }
     },
-    async resume() {
-      const bots = (await store.listAgents(workspaceId)).filter((a) => a.kind === 'bot' && a.active !== false && a.bot?.external);
-      for (const bot of bots) {
-        let cursor: string | undefined;
-        do {
-          const page = await store.listCases(workspaceId, { assignee: bot.id, status: [...ACTIVE_STATUSES], limit: PAGE, ...(cursor && { cursor }) });
-          for (const kase of page.items) {
-            const last = (await publicMessages(kase.id)).at(-1);
-            if (last?.authorKind !== 'customer' || timers.has(kase.id)) continue;
-            const deadline = Date.parse(last.createdAt) + bot.bot!.external!.timeoutSeconds * 1000;
-            wait(bot, last, Math.max(0, deadline - clock.now().getTime()));
-          }
-          cursor = page.nextCursor ?? undefined;
-        } while (cursor);
-      }
+    timerHandlers: {
+      [BOT_ANSWER_TIMER_KIND]: async (timer) => {
+        const { caseId, botId, messageId } = timer.payload;
+        if (timer.workspaceId !== workspaceId || typeof caseId !== 'string' || typeof botId !== 'string' || typeof messageId !== 'string') return;
+        await enqueue(caseId, () => checkAnswered(caseId, botId, messageId));
+      },
     },
     async idle() {
       while (queues.size > 0) await Promise.all(queues.values());
-    },
-    close() {
-      for (const timer of timers.values()) clearTimeout(timer);
-      timers.clear();
     },
   };
 }
