@@ -77,10 +77,11 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
    * Whether agents' presence follows their realtime connections: online while connected; away
    * (no new cases) `awayAfterMs` after the last socket closed (default 15,000), offline (their
    * cases go back to the queue where the routing policy says so) `offlineAfterMs` after it
-   * (default 300,000). Default true; turn it off when your own system sets presence. A number
-   * sets `awayAfterMs`.
+   * (default 300,000). Every `sweepMs` (default 60,000) each node also steps away agents shown
+   * present with no socket on any node (their node was killed). Default true; turn it off when
+   * your own system sets presence. A number sets `awayAfterMs`.
    */
-  presenceFromConnections?: boolean | number | { awayAfterMs?: number; offlineAfterMs?: number };
+  presenceFromConnections?: boolean | number | { awayAfterMs?: number; offlineAfterMs?: number; sweepMs?: number };
   /**
    * Routing (`docs/routing.md`): a pass gives waiting cases to agents whenever cases, presence,
    * load or settings change, and every `intervalMs` (default 30,000) besides. `false` turns

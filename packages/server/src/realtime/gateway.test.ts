@@ -315,6 +315,26 @@ describe('presence from connections', () => {
     }
   });
 
+  it('steps away and then offline an agent shown online with no socket on any node (its node was killed), and leaves a connected one online', async () => {
+    const p = await startTestServer({ presenceFromConnections: { awayAfterMs: 100, offlineAfterMs: 250, sweepMs: 150 } });
+    const opened: Socket[] = [];
+    try {
+      const presence = async (id: string) => (await p.store.getAgent(WORKSPACE, id))!.presence;
+      const connected = await connectSocket(p.url, '/agent', p.tokens.agent);
+      opened.push(connected);
+      // Online in the store with nothing connected: what a node killed mid-shift leaves behind.
+      await p.engine.setPresence({ workspaceId: WORKSPACE, system: 'presence' }, p.agents.other.id, 'online');
+      assert.equal(await presence(p.agents.other.id), 'online');
+      for (let i = 0; i < 100 && (await presence(p.agents.other.id)) !== 'offline'; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await presence(p.agents.other.id), 'offline');
+      assert.equal(await presence(p.agents.agent.id), 'online', 'a connected agent stays online through the sweeps');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      for (const socket of opened) socket.close();
+      await p.close();
+    }
+  });
+
   it('after a restart, steps away and then offline the agents shown present who do not connect again', async () => {
     const p = await startTestServer();
     try {

@@ -13,11 +13,17 @@ export interface PresenceFromConnections {
   awayAfterMs?: number;
   /** How long after the last socket closed they become offline, and routing may give their cases to others (default 5 minutes). */
   offlineAfterMs?: number;
+  /**
+   * How often each node looks for agents shown present with no socket on any node, as when the
+   * node they were connected to was killed, and starts their away and offline steps (default 60 s).
+   */
+  sweepMs?: number;
 }
 
 /** The defaults of `PresenceFromConnections`. */
 const AWAY_AFTER_MS = 15_000;
 const OFFLINE_AFTER_MS = 300_000;
+const SWEEP_MS = 60_000;
 
 /**
  * Presence that follows an agent's connections: online on connection (unless away or offline by
@@ -67,20 +73,26 @@ export function followPresence(
     });
   }
 
-  // After a restart nobody disconnects: agents shown present from before, who do not connect
-  // again, step away and go offline as if their last socket had just closed.
-  void store
-    .listAgents(workspaceId)
-    .then((all) => {
-      for (const agent of all) {
-        if (agent.kind === 'human' && agent.presence !== 'offline' && !connects.has(agent.id) && !leaving.has(agent.id)) leave(agent.id);
-      }
-    })
-    .catch((error: unknown) => logger.warn('presence sweep failed', { error: errorText(error) }));
+  // After a restart nobody disconnects, and a node that was killed disconnects nobody: agents
+  // shown present with no socket on any node step away and go offline as if their last socket
+  // had just closed. Checked at start and then every `sweepMs`, on every node.
+  async function sweep(): Promise<void> {
+    const all = await store.listAgents(workspaceId);
+    const present = all.filter((agent) => agent.kind === 'human' && agent.presence !== 'offline' && !leaving.has(agent.id));
+    if (present.length === 0) return;
+    // One request across the nodes (with the Redis adapter) for every connected agent.
+    const connected = new Set((await agents.fetchSockets()).map((socket) => socket.data.agent.id));
+    for (const agent of present) if (!connected.has(agent.id) && !leaving.has(agent.id)) leave(agent.id);
+  }
+  const sweepNow = () => void sweep().catch((error: unknown) => logger.warn('presence sweep failed', { error: errorText(error) }));
+  sweepNow();
+  const sweeper = setInterval(sweepNow, presence.sweepMs ?? SWEEP_MS);
+  sweeper.unref();
 
   // A closing server leaves presence to whichever node the agents reconnect to.
   const close = io.close.bind(io);
   io.close = (fn) => {
+    clearInterval(sweeper);
     for (const timer of leaving.values()) clearTimeout(timer);
     leaving.clear();
     return close(fn);
