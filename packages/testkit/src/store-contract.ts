@@ -1319,12 +1319,11 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
 
       const MANY_CASES = 60;
       /** A transaction of `MANY_CASES` cases of a new customer, with a case number each and an event. */
-      const manyCases = (tx: StoreTx, customer: Customer) =>
-        (async () => {
-          await tx.insertCustomer(customer);
-          for (let i = 0; i < MANY_CASES; i++) await tx.insertCase(makeCase({ number: await tx.nextCaseNumber(WS), customerId: customer.id }));
-          await tx.appendEvent(makePresenceEvent());
-        })();
+      const manyCases = async (tx: StoreTx, customer: Customer) => {
+        await tx.insertCustomer(customer);
+        for (let i = 0; i < MANY_CASES; i++) await tx.insertCase(makeCase({ number: await tx.nextCaseNumber(WS), customerId: customer.id }));
+        await tx.appendEvent(makePresenceEvent());
+      };
       if (options.boundedTransactions) {
         it(`refuses a transaction of ${MANY_CASES} cases, past its bound, writing none of it, and goes on`, async () => {
           const customer = makeCustomer();
