@@ -84,6 +84,9 @@ export type {
   SecretBox,
 } from './ports.ts';
 
+// Bounds every store keeps
+export { checkMessageQuery, MAX_CASES_PER_TRANSACTION } from './store-rules.ts';
+
 // How searches match (stores index and query through these)
 export { customerSearchText, customerSearchQuery, foldDiacritics, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH, MIN_CUSTOMER_MATCH } from './search.ts';
 export type { CaseSearch } from './search.ts';

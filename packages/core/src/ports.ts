@@ -66,6 +66,7 @@ export interface AgentRecord extends Agent {
 /** Case list filter with `assignee: "me"` already resolved to an id. */
 export type CaseQuery = Omit<CaseListFilter, 'assignee'> & { assignee?: string | 'unassigned' };
 
+/** Which messages to list: by `conversationId`, `caseId` or `customerId` (at least one; see `checkMessageQuery`). */
 export interface MessageQuery {
   caseId?: string;
   conversationId?: string;
@@ -213,7 +214,7 @@ export interface StoreReader {
    * client ids follow merges: the surviving id and the merged-away one both find them.
    */
   findMessageByClientId(workspaceId: string, scope: string, clientMessageId: string): Promise<Message | null>;
-  /** Oldest first. */
+  /** Oldest first; with no conversation, case or customer named, `validation_failed` naming `caseId`. */
   listMessages(workspaceId: string, query: MessageQuery): Promise<Page<Message>>;
   /** Events with `seq > after`, oldest first. */
   listEvents(workspaceId: string, query: EventQuery): Promise<CaseEvent[]>;
@@ -292,7 +293,12 @@ export interface StoreTx extends StoreReader {
  * `@casekit/store-dynamodb`) passes the contract suite in `@casekit/testkit`.
  */
 export interface Store extends StoreReader {
-  /** Runs `fn` atomically: all its writes commit together, or none do if it throws. */
+  /**
+   * Runs `fn` atomically: all its writes commit together, or none if it throws. `fn` may run more
+   * than once (after a lost race; only the last run commits), so it acts only through `tx`: pushes,
+   * fetches and counters go after the commit. Its writes are bounded: `MAX_CASES_PER_TRANSACTION`
+   * cases commit on every store; a store may refuse more with `payload_too_large`, writing nothing.
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Claims up to `limit` due outbox items of any workspace for `leaseMs`; no other worker gets them meanwhile. */
   claimOutbox(now: Date, leaseMs: number, limit: number): Promise<OutboxItem[]>;

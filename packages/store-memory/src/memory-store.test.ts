@@ -3,13 +3,35 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { StoreTx } from '@casekit/core';
+import type { Store, StoreTx } from '@casekit/core';
 import type { NewCaseEvent } from '@casekit/protocol';
 import { runEngineContract, runStoreContract } from '@casekit/testkit';
 import { createMemoryStore } from './index.ts';
 
 runStoreContract('memory', async () => createMemoryStore());
 runEngineContract('memory', async () => createMemoryStore());
+
+/** The store, but each transaction first runs its callback once and throws that run away, as a store that lost a race does. */
+function rerunEveryTransaction(store: Store): Store {
+  const discarded = new Error('a run that lost a race');
+  return {
+    ...store,
+    async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+      try {
+        await store.transaction(async (tx) => {
+          await fn(tx);
+          throw discarded;
+        });
+      } catch (error) {
+        if (error !== discarded) throw error;
+      }
+      return store.transaction(fn);
+    },
+  };
+}
+
+// The port lets a store run a callback more than once: the engine must act only through `tx`.
+runEngineContract('memory, every transaction callback run twice', async () => rerunEveryTransaction(createMemoryStore()));
 
 const T0 = '2026-03-02T09:00:00.000Z';
 const presence = (workspaceId: string): NewCaseEvent => ({

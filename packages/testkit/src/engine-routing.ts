@@ -112,6 +112,19 @@ export function describeEngineRouting(makeStore: () => Promise<Store>): void {
       assert.deepEqual((await route()).assignments.map((a) => a.caseId), [urgent.id, first.id]);
     });
 
+    it('hands cases out in turn under round-robin, pass after pass', async () => {
+      await routing({ policies: { default: policy({ selection: 'round-robin', sticky: false }) } });
+      await addAgent('ag_a', { capacity: { webchat: 5 } });
+      await addAgent('ag_b', { capacity: { webchat: 5 } });
+      const given: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await fromWeb(`help ${i}`, `anon:${i}`);
+        clock.advance(SECOND);
+        given.push(...(await route()).assignments.map((a) => a.agentId));
+      }
+      assert.deepEqual(given, ['ag_a', 'ag_b', 'ag_a', 'ag_b']);
+    });
+
     it('offers a returning customer their last agent first (sticky)', async () => {
       await addAgent('ag_a', {});
       await addAgent('ag_b', {});

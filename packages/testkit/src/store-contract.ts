@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { AgentRecord, CaseQuery, ChannelRecord, RecordQuery, Store, StoreReader, StoreTx, TimerInput } from '@casekit/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_CASES_PER_TRANSACTION, type AgentRecord, type CaseQuery, type ChannelRecord, type RecordQuery, type Store, type StoreReader, type StoreTx, type TimerInput } from '@casekit/core';
 import { CASE_STATUSES, PRIORITIES, type Case, type ChannelKind, type Conversation, type Customer, type Message, type Page } from '@casekit/protocol';
 import {
   Agent as AgentSchema,
@@ -98,6 +99,18 @@ async function addMessage(store: Store, thread: Thread, overrides: Partial<Messa
   return message;
 }
 
+/** Stores `cases` in the order given, `MAX_CASES_PER_TRANSACTION` a transaction, after their customers (if any). */
+async function insertCases(store: Store, cases: readonly Case[], customers: readonly Customer[] = []): Promise<void> {
+  if (customers.length > 0) await store.transaction(async (tx) => {
+    for (const customer of customers) await tx.insertCustomer(customer);
+  });
+  for (let i = 0; i < cases.length; i += MAX_CASES_PER_TRANSACTION) {
+    await store.transaction(async (tx) => {
+      for (const kase of cases.slice(i, i + MAX_CASES_PER_TRANSACTION)) await tx.insertCase(kase);
+    });
+  }
+}
+
 /** Follows `nextCursor` until the end; fails on a loop. */
 async function collectPages<T>(fetch: (cursor: string | undefined) => Promise<Page<T>>, maxPages = 500): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
@@ -159,13 +172,24 @@ export type StoreContractArea =
   | 'idempotency'
   | 'copies';
 
+/** How an adapter runs the contract. */
+export interface StoreContractOptions {
+  /** Runs some areas only, for an adapter still being built; every adapter that ships runs them all. */
+  only?: readonly StoreContractArea[];
+  /**
+   * The store refuses a transaction past `MAX_CASES_PER_TRANSACTION` cases it cannot commit at once
+   * (`payload_too_large`, nothing written). Without it, the contract holds the store to committing
+   * any number of cases in one transaction, all or nothing.
+   */
+  boundedTransactions?: boolean;
+}
+
 /**
  * The `Store` port's behaviour, for every adapter: run it from the adapter's own tests with a
- * factory that returns a fresh, empty store each time. `only` runs some areas, for an adapter
- * still being built; every adapter that ships runs them all.
+ * factory that returns a fresh, empty store each time.
  * @example runStoreContract('sqlite', () => createSqliteStore({ filename: ':memory:' }))
  */
-export function runStoreContract(name: string, makeStore: () => Promise<Store>, options: { only?: readonly StoreContractArea[] } = {}): void {
+export function runStoreContract(name: string, makeStore: () => Promise<Store>, options: StoreContractOptions = {}): void {
   const area = (title: StoreContractArea, fn: () => void) => {
     if (options.only === undefined || options.only.includes(title)) describe(title, fn);
   };
@@ -616,6 +640,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         {},
         { status: ['open'] },
         { status: ['new', 'pending', 'on_hold'] },
+        { status: [] },
+        { status: ['open', 'open'] },
         { assignee: 'ag_a' },
         { assignee: 'unassigned' },
         { assignee: 'ag_nobody' },
@@ -655,17 +681,14 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         listStore = await makeStore();
         await seedWorkspace(listStore);
         await seedWorkspace(listStore, OTHER_WS);
-        await listStore.transaction(async (tx) => {
-          for (const c of customers) await tx.insertCustomer(c);
-          // Stored in another order than their ids, so that nothing can lean on insertion order.
-          for (let i = 0; i < all.length; i++) await tx.insertCase(all[(i * 5) % all.length]!);
-          // The same numbers and words in another workspace must never show up.
-          const stranger = makeCustomer({ workspaceId: OTHER_WS });
-          await tx.insertCustomer(stranger);
-          for (let i = 0; i < 6; i++) {
-            await tx.insertCase(makeCase({ workspaceId: OTHER_WS, number: i + 1, customerId: stranger.id, subject: 'Router blinking red', tags: ['vip'], assigneeId: 'ag_a', team: 'billing' }));
-          }
-        });
+        // Stored in another order than their ids, so that nothing can lean on insertion order.
+        await insertCases(listStore, all.map((_, i) => all[(i * 5) % all.length]!), customers);
+        // The same numbers and words in another workspace must never show up.
+        const stranger = makeCustomer({ workspaceId: OTHER_WS });
+        const strangers = Array.from({ length: 6 }, (_, i) =>
+          makeCase({ workspaceId: OTHER_WS, number: i + 1, customerId: stranger.id, subject: 'Router blinking red', tags: ['vip'], assigneeId: 'ag_a', team: 'billing' }),
+        );
+        await insertCases(listStore, strangers, [stranger]);
       });
       after(async () => {
         await listStore.close();
@@ -686,7 +709,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
 
       it('covers every filter with at least one non-empty, non-total result', async () => {
         // Guards the data set itself: a filter that matched nothing or everything would prove little.
-        for (const query of queries.filter((q) => Object.keys(q).length === 1 && !['ag_nobody', 'nothing-tagged', 'zzzz', '"sl"'].some((v) => JSON.stringify(q).includes(v)))) {
+        for (const query of queries.filter((q) => Object.keys(q).length === 1 && !['ag_nobody', 'nothing-tagged', 'zzzz', '"sl"', '"status":[]'].some((v) => JSON.stringify(q).includes(v)))) {
           const n = referenceList(all, query).length;
           assert.ok(n > 0 && n < all.length, `${JSON.stringify(query)} matches ${n} of ${all.length}`);
         }
@@ -700,6 +723,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         const customersCursor = (await listStore.searchCustomers(WS, undefined, 1)).nextCursor;
         assert.ok(customersCursor);
         await assert.rejects(listStore.listCases(WS, { limit: 5, cursor: customersCursor }), { code: 'invalid_cursor' });
+        // Nor is a case cursor a message cursor.
+        const casesCursor = (await listStore.listCases(WS, { limit: 1 })).nextCursor;
+        await assert.rejects(listStore.listMessages(WS, { caseId: all[0]!.id, limit: 1, cursor: casesCursor! }), { code: 'invalid_cursor' });
       });
     });
 
@@ -707,10 +733,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
       it('pages without repeats or gaps while cases are added and the cursor row changes', async () => {
         const customer = makeCustomer();
         const cases = Array.from({ length: 20 }, (_, i) => makeCase({ number: i + 1, customerId: customer.id, lastActivityAt: fixtureTime(100 + i) }));
-        await store.transaction(async (tx) => {
-          await tx.insertCustomer(customer);
-          for (const c of cases) await tx.insertCase(c);
-        });
+        await insertCases(store, cases, [customer]);
         const seen: string[] = [];
         const first = await store.listCases(WS, { limit: 6 });
         seen.push(...first.items.map((c) => c.id));
@@ -735,23 +758,29 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         assert.deepEqual(fresh.items.map((c) => c.id), [moved.id, newer.id]);
       });
 
-      it('breaks ties of lastActivityAt by id, descending, across pages, whatever filter drives the list', async () => {
+      it('breaks ties of lastActivityAt by id, descending, across pages, whatever filter drives the list, before and after a merge', async () => {
         const customer = makeCustomer();
         const cases = Array.from({ length: 11 }, (_, i) =>
           makeCase({ number: i + 1, customerId: customer.id, subject: 'Router reboot loop', tags: ['tie'], assigneeId: 'ag_tie', team: 'tie', lastActivityAt: fixtureTime(i < 9 ? 50 : 40 + i) }),
         );
-        await store.transaction(async (tx) => {
-          await tx.insertCustomer(customer);
-          for (let i = 0; i < cases.length; i++) await tx.insertCase(cases[(i * 4) % cases.length]!);
-        });
+        await insertCases(store, cases.map((_, i) => cases[(i * 4) % cases.length]!), [customer]);
         const expected = [...cases].sort(byActivityDesc).map((c) => c.id);
         const queries: Omit<CaseQuery, 'limit'>[] = [{}, { q: 'router' }, { tag: 'tie' }, { assignee: 'ag_tie' }, { team: 'tie' }, { customerId: customer.id }, { status: ['new'] }];
-        for (const query of queries) {
+        const checkPaging = async (query: Omit<CaseQuery, 'limit'>) => {
           for (const limit of [2, 3, 4]) {
             const { items } = await collectPages((cursor) => store.listCases(WS, { ...query, limit, ...(cursor && { cursor }) }));
             assert.deepEqual(items.map((c) => c.id), expected, `${JSON.stringify(query)}, limit ${limit}`);
           }
-        }
+        };
+        for (const query of queries) await checkPaging(query);
+        // Merged into another profile, the cases page the same way, under either id, naming the survivor.
+        const survivor = makeCustomer();
+        await store.transaction(async (tx) => {
+          await tx.insertCustomer(survivor);
+          await tx.mergeCustomer(WS, customer.id, survivor.id);
+        });
+        for (const query of [...queries, { customerId: survivor.id }]) await checkPaging(query);
+        assert.ok((await store.listCases(WS, { limit: 50 })).items.every((c) => c.customerId === survivor.id));
       });
 
       it('follows updates: status, assignee, tags, subject and activity move a case between lists', async () => {
@@ -860,6 +889,22 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         assert.deepEqual(paged.items.map((m) => m.text), texts);
         assert.equal(paged.pages, 3);
         await assert.rejects(store.listMessages(WS, { caseId: a.kase.id, limit: 3, cursor: 'junk' }), { code: 'invalid_cursor' });
+      });
+
+      it('refuses to list messages with no conversation, case or customer, naming the field, in a transaction too', async () => {
+        const a = await openThread(store, seeded.web);
+        await addMessage(store, a);
+        const refused = (error: unknown) => {
+          assert.equal((error as { code?: string }).code, 'validation_failed');
+          assert.match((error as Error).message, /caseId, conversationId or customerId/);
+          assert.deepEqual((error as { details?: { issues?: { path: string }[] } }).details?.issues?.map((i) => i.path), ['caseId']);
+          return true;
+        };
+        await assert.rejects(store.listMessages(WS, { limit: 10 }), refused);
+        await assert.rejects(store.listMessages(WS, { publicOnly: true, limit: 10 }), refused);
+        await store.transaction(async (tx) => {
+          await assert.rejects(tx.listMessages(WS, { limit: 10 }), refused);
+        });
       });
 
       it('stores a provider message id once per channel and a client message id once per sender', async () => {
@@ -1122,7 +1167,11 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
           byText: await reader.listCases(WS, { q: 'internet', limit: 10 }),
           byCustomer: await reader.listCases(WS, { customerId: a.customer.id, limit: 10 }),
           conversations: await Promise.all([a.kase.id, b.kase.id].map((id) => reader.listConversations(WS, id))),
-          messages: await reader.listMessages(WS, { limit: 10 }),
+          messages: await Promise.all([
+            ...[a.kase.id, b.kase.id].map((caseId) => reader.listMessages(WS, { caseId, limit: 10 })),
+            ...[a.conversation.id, b.conversation.id].map((conversationId) => reader.listMessages(WS, { conversationId, limit: 10 })),
+            ...[a.customer.id, b.customer.id].map((customerId) => reader.listMessages(WS, { customerId, limit: 10 })),
+          ]),
           byClientId: await reader.findMessageByClientId(WS, a.customer.id, 'c-keep'),
           byProviderId: await reader.findMessageByProviderId(WS, seeded.web.id, 'P-keep'),
           events: await reader.listEvents(WS, { after: 0, limit: 10 }),
@@ -1230,6 +1279,113 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         assert.deepEqual([after.search, after.kase, after.open, after.tagged, after.text, after.mine], [1, 2, 1, 1, 1, 1]);
         assert.deepEqual([after.seq, after.events, after.messages], [seq + 1, 1, 1]);
         assert.equal(after.byClientId?.id, message.id);
+      });
+
+      it(`commits ${MAX_CASES_PER_TRANSACTION} cases, each with a conversation, a message and an event, in one transaction, new and then changed`, async () => {
+        const customer = makeCustomer();
+        await store.transaction((tx) => tx.insertCustomer(customer));
+        const threads = Array.from({ length: MAX_CASES_PER_TRANSACTION }, (_, i) => {
+          const kase = makeCase({ number: i + 1, customerId: customer.id, tags: ['vip', 'billing'], team: 'billing', lastActivityAt: fixtureTime(i) });
+          const conversation = makeConversation({ caseId: kase.id, customerId: customer.id, channelId: seeded.web.id, channelKind: 'webchat', externalThreadId: `bound-${i}` });
+          return { customer, kase, conversation };
+        });
+        const messageOn = (t: Thread, text: string) =>
+          makeMessage({ caseId: t.kase.id, conversationId: t.conversation.id, customerId: customer.id, channelId: seeded.web.id, channelKind: 'webchat', text, providerMessageId: `P-${text}-${t.kase.id}` });
+        await store.transaction(async (tx) => {
+          for (const t of threads) {
+            const message = messageOn(t, 'first');
+            await tx.insertCase(t.kase);
+            await tx.insertConversation(t.conversation);
+            await tx.insertMessage(message);
+            await tx.appendEvent(makeMessageEvent(message));
+          }
+        });
+        // The heaviest change of a case: every list it is on moves (status, assignee, team, activity).
+        await store.transaction(async (tx) => {
+          for (const [i, t] of threads.entries()) {
+            const message = messageOn(t, 'second');
+            await tx.updateCase({ ...t.kase, status: 'open', assigneeId: seeded.agent.id, team: 'tech', messageCount: 2, lastActivityAt: fixtureTime(100 + i), version: 2 }, 1);
+            await tx.updateConversation({ ...t.conversation, lastMessageAt: fixtureTime(100 + i) });
+            await tx.insertMessage(message);
+            await tx.appendEvent(makeMessageEvent(message));
+          }
+        });
+        const expected = threads.map((t) => t.kase.id).reverse();
+        assert.deepEqual((await store.listCases(WS, { status: ['open'], assignee: seeded.agent.id, team: 'tech', limit: 50 })).items.map((c) => c.id), expected);
+        assert.deepEqual((await store.listCases(WS, { status: ['new'], limit: 50 })).items, []);
+        assert.equal((await store.listMessages(WS, { customerId: customer.id, limit: 50 })).items.length, 2 * threads.length);
+        assert.equal(await store.lastSeq(WS), 2 * threads.length);
+      });
+
+      const MANY_CASES = 60;
+      /** A transaction of `MANY_CASES` cases of a new customer, with a case number each and an event. */
+      const manyCases = async (tx: StoreTx, customer: Customer) => {
+        await tx.insertCustomer(customer);
+        for (let i = 0; i < MANY_CASES; i++) await tx.insertCase(makeCase({ number: await tx.nextCaseNumber(WS), customerId: customer.id }));
+        await tx.appendEvent(makePresenceEvent());
+      };
+      if (options.boundedTransactions) {
+        it(`refuses a transaction of ${MANY_CASES} cases, past its bound, writing none of it, and goes on`, async () => {
+          const customer = makeCustomer();
+          await assert.rejects(store.transaction((tx) => manyCases(tx, customer)), { code: 'payload_too_large' });
+          assert.equal(await store.getCustomer(WS, customer.id), null);
+          assert.deepEqual((await store.listCases(WS, { limit: 10 })).items, []);
+          assert.equal(await store.lastSeq(WS), 0);
+          assert.equal(await store.transaction((tx) => tx.nextCaseNumber(WS)), 1, 'no case number was used');
+        });
+      } else {
+        it(`commits ${MANY_CASES} cases in one transaction, all or nothing`, async () => {
+          const failure = new Error('not this time');
+          const ghost = makeCustomer();
+          await assert.rejects(
+            store.transaction(async (tx) => {
+              await manyCases(tx, ghost);
+              throw failure;
+            }),
+            (error) => error === failure,
+          );
+          assert.equal(await store.getCustomer(WS, ghost.id), null);
+          assert.deepEqual((await store.listCases(WS, { limit: 10 })).items, []);
+          const customer = makeCustomer();
+          await store.transaction((tx) => manyCases(tx, customer));
+          const cases = (await store.listCases(WS, { customerId: customer.id, limit: 100 })).items;
+          assert.deepEqual(cases.map((c) => c.number).sort((x, y) => x - y), Array.from({ length: MANY_CASES }, (_, i) => i + 1));
+          assert.equal(await store.lastSeq(WS), 1);
+        });
+      }
+
+      it('keeps only the last run of a callback that ran again after a lost race', async () => {
+        const a = await openThread(store, seeded.web);
+        let runs = 0;
+        let otherCommitted!: () => void;
+        const committed = new Promise<void>((resolve) => (otherCommitted = resolve));
+        const slow = store.transaction(async (tx) => {
+          const run = ++runs;
+          const current = (await tx.getCase(WS, a.kase.id))!;
+          // Every run writes under new ids and keys: none of an earlier run's may be left.
+          const message = makeMessage({ caseId: a.kase.id, conversationId: a.conversation.id, customerId: a.customer.id, channelId: seeded.web.id, providerMessageId: `P-run-${run}` });
+          await tx.insertMessage(message);
+          await tx.appendEvent(makeMessageEvent(message));
+          await tx.putRecord(WS, 'runs', `run-${run}`, { run }, fixtureTime(run));
+          // A store that runs transactions side by side lets the other commit now, so this run loses;
+          // one that runs them one at a time keeps the other waiting until this one is done.
+          if (run === 1) await Promise.race([committed, sleep(100)]);
+          await tx.updateCase({ ...current, messageCount: current.messageCount + 1, version: current.version + 1 }, current.version);
+          return message;
+        });
+        await store.transaction(async (tx) => {
+          const current = (await tx.getCase(WS, a.kase.id))!;
+          await tx.updateCase({ ...current, subject: 'Changed meanwhile', version: current.version + 1 }, current.version);
+        });
+        otherCommitted();
+        const kept = await slow;
+        assert.equal(kept.providerMessageId, `P-run-${runs}`);
+        assert.deepEqual((await store.listMessages(WS, { caseId: a.kase.id, limit: 10 })).items.map((m) => m.id), [kept.id]);
+        assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 10 })).map((e) => (e.data as { message?: Message }).message?.id), [kept.id]);
+        assert.deepEqual((await store.listRecords(WS, 'runs', { limit: 10 })).map((r) => r.key), [`run-${runs}`]);
+        for (let run = 1; run < runs; run++) assert.equal(await store.findMessageByProviderId(WS, seeded.web.id, `P-run-${run}`), null);
+        const final = await store.getCase(WS, a.kase.id);
+        assert.deepEqual([final?.subject, final?.messageCount, final?.version], ['Changed meanwhile', 1, 3]);
       });
 
       it('refuses a tx used after its transaction ended, committed or not', async () => {

@@ -36,9 +36,11 @@ async function saveRouted({ tx, emit, at }: Step, before: Case, after: Case, not
  * policy and reason). The snapshot is read in the same transaction, so what it decides on is
  * what it writes over.
  */
-export function routeWaitingCases(ctx: EngineContext, memory: RoutingMemory, actor: SystemActor): Promise<RoutingPass> {
+export async function routeWaitingCases(ctx: EngineContext, memory: RoutingMemory, actor: SystemActor): Promise<RoutingPass> {
   const { workspaceId } = actor;
-  return ctx.run(workspaceId, async (step) => {
+  // The callback may run again after a lost race: the cursor moves only with the pass that committed.
+  let roundRobin: RoundRobinState = {};
+  const pass = await ctx.run(workspaceId, async (step) => {
     const { tx, at, now } = step;
     const routing = await routingSettingsOf(tx, workspaceId);
     const snapshot = await takeSnapshot(tx, workspaceId, routing, memory.cursors.get(workspaceId) ?? {});
@@ -51,13 +53,15 @@ export function routeWaitingCases(ctx: EngineContext, memory: RoutingMemory, act
       assignedAgents.add(assignment.agentId);
     }
     for (const agentId of assignedAgents) await tx.updateAgent({ ...snapshot.agents.get(agentId)!, lastAssignedAt: at });
-    memory.cursors.set(workspaceId, decisions.roundRobin);
+    roundRobin = decisions.roundRobin;
     return {
       assignments: decisions.assignments,
       waiting: decisions.queue.length,
       ...(decisions.nextWideningAt !== null && { nextWideningAt: new Date(decisions.nextWideningAt).toISOString() }),
     };
   });
+  memory.cursors.set(workspaceId, roundRobin);
+  return pass;
 }
 
 /**

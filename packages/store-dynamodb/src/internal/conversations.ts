@@ -1,4 +1,4 @@
-import type { MessageQuery, StoreReader, StoreTx } from '@casekit/core';
+import { checkMessageQuery, type MessageQuery, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Conversation, type Message } from '@casekit/protocol';
 import { customerResolver, familyOf } from './customers.ts';
 import { CASE_SK, caseConversationsPk, casePk, customerChannelPk, CONVERSATION_SK, conversationPk, customerPk, messageSk, UNIQUE_SK, uniquePk } from './keys.ts';
@@ -99,6 +99,7 @@ export function createConversationReads(ctx: Context): ConversationReads {
     },
     async listMessages(ws, query: MessageQuery) {
       checkLimit(query.limit);
+      checkMessageQuery(query);
       const after = query.cursor === undefined ? undefined : decodeCursor('message', query.cursor, MESSAGE_CURSOR);
       const present = presenter(ctx, ws);
       let sources: Source[];
@@ -108,10 +109,7 @@ export function createConversationReads(ctx: Context): ConversationReads {
         for (const entry of entries) present.knowCase(entry.sk, query.caseId);
         sources = entries.map((c) => ({ pk: conversationPk(ws, c.sk), prefix: 'msg#' }));
       }
-      else if (query.customerId !== undefined) sources = (await familyOf(ctx, ws, query.customerId)).map((id) => ({ pk: customerPk(ws, id), index: 'gsi2' as const, prefix: 'msg#' }));
-      else {
-        throw new CasekitError('validation_failed', 'List messages by caseId, conversationId or customerId.', { details: { issues: [{ path: 'caseId', message: 'required' }] } });
-      }
+      else sources = (await familyOf(ctx, ws, query.customerId!)).map((id) => ({ pk: customerPk(ws, id), index: 'gsi2' as const, prefix: 'msg#' }));
       // What the driving partitions do not already narrow is checked on each message.
       const byConversation = query.conversationId !== undefined;
       const family = query.customerId !== undefined && (byConversation || query.caseId !== undefined) ? new Set(await familyOf(ctx, ws, query.customerId)) : null;

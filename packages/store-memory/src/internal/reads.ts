@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, customerSearchQuery, foldDiacritics, type IntegrationRecord, type StoreReader } from '@casekit/core';
+import { ACTIVE_STATUSES, checkMessageQuery, customerSearchQuery, foldDiacritics, type IntegrationRecord, type StoreReader } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message } from '@casekit/protocol';
 import { listCases } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
@@ -147,13 +147,14 @@ export function createReads(db: Tables): Sync<StoreReader> {
 
     listMessages(ws, query) {
       assertLimit(query.limit);
+      checkMessageQuery(query);
       const customerId = query.customerId === undefined ? undefined : canonical(ws, query.customerId);
       const by = db.messages.by;
       const lists: (readonly MessageRow[])[] = [];
       if (query.conversationId !== undefined) lists.push(by.conversation.list(key(ws, query.conversationId)));
       if (query.caseId !== undefined) lists.push(by.case.list(key(ws, query.caseId)));
       if (customerId !== undefined) lists.push(by.customer.list(key(ws, customerId)));
-      const list = lists.length > 0 ? shortest(lists) : by.workspace.list(ws);
+      const list = shortest(lists);
       const after = query.cursor === undefined ? 0 : decodePositionCursor('message', query.cursor);
       const rows: MessageRow[] = [];
       for (let i = lowerBound(list, (row) => row.pos <= after); i < list.length && rows.length <= query.limit; i++) {

@@ -129,7 +129,6 @@ export function createTables() {
         r.value.providerMessageId === null ? null : key(r.value.workspaceId, r.value.channelId, r.value.providerMessageId),
       ),
       client: new UniqueIndex<MessageRow>((r) => (r.clientKey === null ? null : key(r.value.workspaceId, r.clientKey))),
-      workspace: new OrderedIndex<MessageRow>((r) => r.value.workspaceId, byPos),
       case: new OrderedIndex<MessageRow>((r) => key(r.value.workspaceId, r.value.caseId), byPos),
       conversation: new OrderedIndex<MessageRow>((r) => key(r.value.workspaceId, r.value.conversationId), byPos),
       customer: new OrderedIndex<MessageRow>((r) => key(r.value.workspaceId, r.value.customerId), byPos),

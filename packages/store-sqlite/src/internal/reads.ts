@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, customerSearchQuery } from '@casekit/core';
+import { ACTIVE_STATUSES, checkMessageQuery, customerSearchQuery } from '@casekit/core';
 import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, IntegrationRecord, MessageQuery, RecordQuery, StoreReader, StoredEventJson } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
 import { CUSTOMER_MATCH, ftsPhrase, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
@@ -223,6 +223,7 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
 
     listMessages(ws, query: MessageQuery): Page<Message> {
       assertLimit(query.limit);
+      checkMessageQuery(query);
       const where = ['ws = ?'];
       const params: unknown[] = [ws];
       if (query.conversationId !== undefined) (where.push('conversation_id = ?'), params.push(query.conversationId));

@@ -26,9 +26,10 @@ export function push(client: unknown, name: string, ...args: unknown[]): void {
   (client as { emit(n: string, ...a: unknown[]): void }).emit(name, ...args);
 }
 
-/** Every message of the workspace, notes included, oldest first. */
+/** Every message of the workspace, notes included, case by case (most recent activity first), oldest first in each. */
 export async function storedMessages(mock: MockApi): Promise<Message[]> {
-  return (await mock.store.listMessages(mock.workspaceId, { limit: 10_000 })).items;
+  const pages = await Promise.all((await storedCases(mock)).map((kase) => mock.store.listMessages(mock.workspaceId, { caseId: kase.id, limit: 10_000 })));
+  return pages.flatMap((page) => page.items);
 }
 
 /** The first stored message with this text, if there is one yet. */
