@@ -1,4 +1,4 @@
-import { BILLING_ACCOUNTS, newId, type BillingAccountInput, type BillingBatch, type CaseEngine, type StoreReader, type SystemActor } from '@casekit/core';
+import { BILLING_ACCOUNTS, newId, type BillingAccountInput, type BillingBatch, type BillingBatchResult, type CaseEngine, type StoreReader, type SystemActor } from '@casekit/core';
 import { CasekitError, type BillingAccount, type BillingInvoice, type BillingService, type SyncLogEntry, type SyncRun, type SyncStatus } from '@casekit/protocol';
 import { createSplynxClient, type SplynxAuth, type SplynxClient, type SplynxClock, type SplynxRecord, type SplynxWhere } from './client.ts';
 import { customerChangesAccount, invoiceChangesAccount, SERVICE_PATHS, type LookupNames, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
@@ -223,10 +223,35 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
     return { accounts, log };
   }
 
+  /**
+   * Applies a batch in one transaction, or, when the store refuses that many writes at once
+   * (`payload_too_large`: DynamoDB commits 100 items), in halves: accounts and log lines first,
+   * the records (cursor, run) with the last part, so a cursor never passes an account not stored.
+   */
+  async function applyInParts(batch: Required<BillingBatch>): Promise<BillingBatchResult> {
+    try {
+      return await engine.applyBilling(actor, batch);
+    } catch (error) {
+      const size = batch.accounts.length + batch.log.length;
+      if (!(error instanceof CasekitError && error.code === 'payload_too_large') || size <= 1) throw error;
+      const half = Math.ceil(size / 2);
+      const firstAccounts = batch.accounts.slice(0, half);
+      const firstLog = batch.log.slice(0, half - firstAccounts.length);
+      const first = await applyInParts({ accounts: firstAccounts, log: firstLog, records: [] });
+      const second = await applyInParts({ accounts: batch.accounts.slice(firstAccounts.length), log: batch.log.slice(firstLog.length), records: batch.records });
+      return {
+        created: first.created + second.created,
+        updated: first.updated + second.updated,
+        unchanged: first.unchanged + second.unchanged,
+        customers: { ...first.customers, ...second.customers },
+      };
+    }
+  }
+
   /** Applies a page's accounts with the sync's records in one transaction and counts the outcome on the run. */
   async function apply(run: SyncRun | null, accounts: BillingAccountInput[], log: LogLine[], records: NonNullable<BillingBatch['records']> = []): Promise<void> {
     if (run) run.counts.failed += log.filter((line) => line.level === 'error').length;
-    const result = await engine.applyBilling(actor, { accounts, log, records });
+    const result = await applyInParts({ accounts, log, records });
     if (run) {
       run.counts.created += result.created;
       run.counts.updated += result.updated;

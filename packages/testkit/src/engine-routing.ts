@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createCaseEngine, createRouter, type CaseEngine, type Router, type Store } from '@casekit/core';
+import { createCaseEngine, createRouter, MAX_CASES_PER_TRANSACTION, type CaseEngine, type Router, type Store } from '@casekit/core';
 import type { Agent, Case, CaseEvent, RoutingSettingsInput } from '@casekit/protocol';
 import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
 import { ENGINE_ACTORS, WS } from './engine-actors.ts';
@@ -184,6 +184,26 @@ export function describeEngineRouting(makeStore: () => Promise<Store>): void {
       );
       assert.equal((await engine.placeInQueue(WS, early.id))?.position, 1, 'the released case is ahead of the newer one');
       assert.equal((await engine.placeInQueue(WS, third.id))?.position, 2);
+    });
+
+    it('gives out and gives back more cases than one transaction holds (MAX_CASES_PER_TRANSACTION), each once', async () => {
+      const count = MAX_CASES_PER_TRANSACTION * 3 + 1;
+      const cases = [];
+      for (let i = 0; i < count; i++) cases.push((await fromWeb(`hi ${i}`, `anon:${i}`)).case);
+      await addAgent('ag_a', { capacity: { webchat: count } });
+      published = [];
+      const pass = await route();
+      assert.equal(pass.assignments.length, count);
+      assert.equal(pass.waiting, 0);
+      for (const kase of cases) assert.equal(await assignee(kase.id), 'ag_a');
+      const given = published.filter((e) => e.type === 'case.updated' && e.data.changes.assigneeId);
+      assert.deepEqual(given.map((e) => e.caseId).sort(), cases.map((c) => c.id).sort(), 'one assignment a case');
+      published = [];
+      await engine.setPresence(system, 'ag_a', 'offline');
+      for (const kase of cases) assert.equal(await assignee(kase.id), null, 'every case back in the queue');
+      const back = published.filter((e) => e.type === 'case.updated' && e.data.routing?.reason === 'agent-offline');
+      assert.deepEqual(back.map((e) => e.caseId).sort(), cases.map((c) => c.id).sort(), 'each given back once');
+      assert.equal((await store.getAgent(WS, 'ag_a'))!.presence, 'offline');
     });
 
     it('keeps an offline agent’s cases when the policy says keep', async () => {

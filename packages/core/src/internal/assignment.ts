@@ -1,5 +1,7 @@
-import type { Case, QueueResponse, RoutingNote } from '@casekit/protocol';
-import { route, type QueuedCase, type RoundRobinState } from '@casekit/routing';
+import { CasekitError, type Case, type QueueResponse, type RoutingNote } from '@casekit/protocol';
+import { route, type Assignment, type QueuedCase, type RoundRobinState, type RoutingDecisions } from '@casekit/routing';
+import type { AgentRecord, StoreReader } from '../ports.ts';
+import { MAX_CASES_PER_TRANSACTION } from '../store-rules.ts';
 import { authorize } from '../rules.ts';
 import type { AgentActor, RoutingPass, SystemActor } from '../types.ts';
 import type { EngineContext, Step } from './context.ts';
@@ -30,45 +32,97 @@ async function saveRouted({ tx, emit, at }: Step, before: Case, after: Case, not
   });
 }
 
+/** Whether a store refused a write set as larger than it commits at once (`payload_too_large`). */
+export const tooLarge = (error: unknown): boolean => error instanceof CasekitError && error.code === 'payload_too_large';
+
+/** Gives `kase` to the agent of `assignment`: the case routing changed, with the event that says why. */
+function assign(step: Step, kase: Case, assignment: Assignment): Promise<void> {
+  const after: Case = { ...kase, assigneeId: assignment.agentId, updatedAt: step.at, version: kase.version + 1 };
+  return saveRouted(step, kase, after, { policyId: assignment.policyId, reason: assignment.reason, step: assignment.step });
+}
+
+/** Stamps each agent that was given cases, for round-robin's "longest since". */
+async function stampAssigned(step: Step, agents: Iterable<AgentRecord>): Promise<void> {
+  for (const agent of agents) await step.tx.updateAgent({ ...agent, lastAssignedAt: step.at });
+}
+
+const passOf = (decisions: RoutingDecisions, assignments: Assignment[], skipped: number): RoutingPass => ({
+  assignments,
+  waiting: decisions.queue.length + skipped,
+  ...(decisions.nextWideningAt !== null && { nextWideningAt: new Date(decisions.nextWideningAt).toISOString() }),
+});
+
 /**
- * One routing pass, one transaction: reads agents, their load and the queue, decides with
- * `@casekit/routing`, and gives each chosen case to its agent (a `case.updated` carrying the
- * policy and reason). The snapshot is read in the same transaction, so what it decides on is
- * what it writes over.
+ * One routing pass: reads agents, their load and the queue, decides with `@casekit/routing`, and
+ * gives each chosen case to its agent (a `case.updated` carrying the policy and reason), in the
+ * transaction that read the snapshot, so what it decides on is what it writes over. A store that
+ * refuses that many cases at once gets them in transactions of `MAX_CASES_PER_TRANSACTION`.
  */
 export async function routeWaitingCases(ctx: EngineContext, memory: RoutingMemory, actor: SystemActor): Promise<RoutingPass> {
   const { workspaceId } = actor;
   // The callback may run again after a lost race: the cursor moves only with the pass that committed.
   let roundRobin: RoundRobinState = {};
-  const pass = await ctx.run(workspaceId, async (step) => {
-    const { tx, at, now } = step;
-    const routing = await routingSettingsOf(tx, workspaceId);
-    const snapshot = await takeSnapshot(tx, workspaceId, routing, memory.cursors.get(workspaceId) ?? {});
-    const decisions = route(snapshot.state, now.getTime());
-    const assignedAgents = new Set<string>();
-    for (const assignment of decisions.assignments) {
-      const kase = snapshot.waiting.get(assignment.caseId)!;
-      const after: Case = { ...kase, assigneeId: assignment.agentId, updatedAt: at, version: kase.version + 1 };
-      await saveRouted(step, kase, after, { policyId: assignment.policyId, reason: assignment.reason, step: assignment.step });
-      assignedAgents.add(assignment.agentId);
-    }
-    for (const agentId of assignedAgents) await tx.updateAgent({ ...snapshot.agents.get(agentId)!, lastAssignedAt: at });
-    roundRobin = decisions.roundRobin;
-    return {
-      assignments: decisions.assignments,
-      waiting: decisions.queue.length,
-      ...(decisions.nextWideningAt !== null && { nextWideningAt: new Date(decisions.nextWideningAt).toISOString() }),
-    };
-  });
-  memory.cursors.set(workspaceId, roundRobin);
-  return pass;
+  try {
+    const pass = await ctx.run(workspaceId, async (step) => {
+      const { snapshot, decisions } = await decide(step.tx, memory, workspaceId, step.now);
+      for (const assignment of decisions.assignments) await assign(step, snapshot.waiting.get(assignment.caseId)!, assignment);
+      await stampAssigned(step, new Set(decisions.assignments.map((a) => snapshot.agents.get(a.agentId)!)));
+      roundRobin = decisions.roundRobin;
+      return passOf(decisions, decisions.assignments, 0);
+    });
+    memory.cursors.set(workspaceId, roundRobin);
+    return pass;
+  } catch (error) {
+    if (!tooLarge(error)) throw error;
+    return routeInParts(ctx, memory, workspaceId);
+  }
+}
+
+async function decide(reader: StoreReader, memory: RoutingMemory, workspaceId: string, now: Date) {
+  const routing = await routingSettingsOf(reader, workspaceId);
+  const snapshot = await takeSnapshot(reader, workspaceId, routing, memory.cursors.get(workspaceId) ?? {});
+  return { snapshot, decisions: route(snapshot.state, now.getTime()) };
 }
 
 /**
- * Gives an agent's open cases back to the queue where their policy says `reassign`, inside the
- * transaction that takes the agent offline; the next routing pass hands them out again.
+ * A pass whose assignments are more than the store commits at once: decided on one snapshot, then
+ * written a few cases a transaction. Each transaction checks again that the case still waits as
+ * read and its agent is still active and online; what moved meanwhile is left for the next pass
+ * (the change that moved it started one).
  */
-export async function releaseCasesOf(step: Step, workspaceId: string, agentId: string): Promise<number> {
+async function routeInParts(ctx: EngineContext, memory: RoutingMemory, workspaceId: string): Promise<RoutingPass> {
+  const { snapshot, decisions } = await decide(ctx.store, memory, workspaceId, ctx.now());
+  const given: Assignment[] = [];
+  let skipped = 0;
+  for (let from = 0; from < decisions.assignments.length; from += MAX_CASES_PER_TRANSACTION) {
+    const part = decisions.assignments.slice(from, from + MAX_CASES_PER_TRANSACTION);
+    const done = await ctx.run(workspaceId, async (step) => {
+      const committed: Assignment[] = [];
+      const agents = new Map<string, AgentRecord>();
+      for (const assignment of part) {
+        const [kase, agent] = await Promise.all([step.tx.getCase(workspaceId, assignment.caseId), step.tx.getAgent(workspaceId, assignment.agentId)]);
+        const planned = snapshot.waiting.get(assignment.caseId)!;
+        if (kase?.version !== planned.version || !agent || agent.active === false || agent.presence !== 'online') continue;
+        await assign(step, kase, assignment);
+        agents.set(agent.id, agent);
+        committed.push(assignment);
+      }
+      await stampAssigned(step, agents.values());
+      return committed;
+    });
+    given.push(...done);
+    skipped += part.length - done.length;
+  }
+  memory.cursors.set(workspaceId, decisions.roundRobin);
+  return passOf(decisions, given, skipped);
+}
+
+/**
+ * Gives an agent's open cases back to the queue where their policy says `reassign`, at most
+ * `atMost` of them, inside the transaction that takes the agent offline; the next routing pass
+ * hands them out again. True when more are left to give back.
+ */
+export async function releaseCasesOf(step: Step, workspaceId: string, agentId: string, atMost: number): Promise<boolean> {
   const { tx, at } = step;
   const routing = await routingSettingsOf(tx, workspaceId);
   const held: Case[] = [];
@@ -78,16 +132,16 @@ export async function releaseCasesOf(step: Step, workspaceId: string, agentId: s
     held.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
-  let released = 0;
-  for (const kase of held) {
+  const released = held.flatMap((kase) => {
     const policy = offlinePolicy(routing, kase);
-    if (policy?.onAgentOffline !== 'reassign') continue;
+    return policy?.onAgentOffline === 'reassign' ? [{ kase, policy }] : [];
+  });
+  for (const { kase, policy } of released.slice(0, atMost)) {
     // It goes back with the time it first queued: ahead of cases that came later.
     const after: Case = { ...kase, assigneeId: null, queuedAt: kase.queuedAt ?? kase.createdAt, updatedAt: at, version: kase.version + 1 };
     await saveRouted(step, kase, after, { policyId: policy.id, reason: 'agent-offline', step: 0 });
-    released++;
   }
-  return released;
+  return released.length > atMost;
 }
 
 /**

@@ -7,7 +7,8 @@ import { DEFAULT_CAPACITY, DEFAULT_SETTINGS } from '../defaults.ts';
 import { publicAgent, publicChannel } from '../visibility.ts';
 import { notFound, type EngineContext } from './context.ts';
 import { authorizeCurrent } from './agents.ts';
-import { releaseCasesOf } from './assignment.ts';
+import { releaseCasesOf, tooLarge } from './assignment.ts';
+import { MAX_CASES_PER_TRANSACTION } from '../store-rules.ts';
 
 export function ensureWorkspace(
   ctx: EngineContext,
@@ -132,9 +133,26 @@ export function updateChannel(ctx: EngineContext, actor: AgentActor | SystemActo
 
 /**
  * Sets an agent's presence: their own, or anyone's for a supervisor or the system. What an agent
- * sets is a person's choice; what the system sets (following connections) is not.
+ * sets is a person's choice; what the system sets (following connections) is not. Going offline
+ * gives their cases back where policy says so, in the same transaction; when they hold more than
+ * a store commits at once, the first few go with it and the rest a few a transaction after.
  */
-export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
+export async function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence): Promise<Agent> {
+  try {
+    return await presenceStep(ctx, actor, agentId, presence, Infinity);
+  } catch (error) {
+    if (!tooLarge(error)) throw error;
+    const agent = await presenceStep(ctx, actor, agentId, presence, MAX_CASES_PER_TRANSACTION);
+    const { workspaceId } = actor;
+    // Until none is left, or they came back (the cases they still hold stay theirs).
+    const releaseMore = () =>
+      ctx.run(workspaceId, async (step) => (await step.tx.getAgent(workspaceId, agentId))?.presence === 'offline' && releaseCasesOf(step, workspaceId, agentId, MAX_CASES_PER_TRANSACTION));
+    while (await releaseMore());
+    return agent;
+  }
+}
+
+function presenceStep(ctx: EngineContext, actor: AgentActor | SystemActor, agentId: string, presence: Presence, releaseAtMost: number): Promise<Agent> {
   const { workspaceId } = actor;
   return ctx.run(workspaceId, async (step) => {
     const { tx, emit, at } = step;
@@ -153,7 +171,7 @@ export function setPresence(ctx: EngineContext, actor: AgentActor | SystemActor,
     if (agent.presence === presence) return publicAgent(updated);
     await emit({ type: 'agent.presence', workspaceId, at, actorId: actorIdOf(actor) ?? agentId, caseId: null, customerId: null, data: { agentId, presence } });
     // Nobody is left holding a case for someone who is gone: their policy may give it back.
-    if (presence === 'offline' && agent.kind === 'human') await releaseCasesOf(step, workspaceId, agentId);
+    if (presence === 'offline' && agent.kind === 'human') await releaseCasesOf(step, workspaceId, agentId, releaseAtMost);
     return publicAgent(updated);
   });
 }
