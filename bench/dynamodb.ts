@@ -109,6 +109,8 @@ function row(name: string, t: Tally, n: number) {
 
 const started = performance.now();
 const dynamo = await startDynamoDbLocal();
+// The Java process goes with this one, however the run ends (its kill is sent at once).
+process.once('exit', () => void dynamo.stop());
 console.error(`DynamoDB Local answered after ${dynamo.startMs} ms`);
 const TABLE = 'casekit-bench';
 const tally = emptyTally();
@@ -234,7 +236,8 @@ async function throughput(label: string, ws: string, nodes: number) {
   const used = tallies.map((t, n) => since(befores[n]!, t));
   for (const c of clients) c.destroy();
   const transactions = used.reduce((sum, t) => sum + (t.requests.TransactWriteItems ?? 0), 0);
-  const cancelled = used.reduce((sum, t) => sum + Object.values(t.cancelled).reduce((a, b) => a + b, 0), 0);
+  const cancelled: Record<string, number> = {};
+  for (const t of used) for (const [reason, n] of Object.entries(t.cancelled)) cancelled[reason] = (cancelled[reason] ?? 0) + n;
   latencyMs.sort((a, b) => a - b);
   return { label, nodes, perSecond: (MESSAGES - failed) / seconds, failed, p50: percentile(latencyMs, 50), p99: percentile(latencyMs, 99), transactions, retries: transactions - (MESSAGES - failed), cancelled };
 }
