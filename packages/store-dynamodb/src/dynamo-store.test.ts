@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DeleteTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '@casekit/core';
 import { FIXTURE_WORKSPACE, fixtureTime, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
@@ -371,4 +371,71 @@ describe('channel and bot secrets at rest', () => {
       await assert.rejects(createDynamoStore({ client, tableName }).getChannel(WS, 'sms'), (error: Error & { code?: string }) => error.code === 'unavailable');
     });
   });
+});
+
+describe('dynamodb reads an inbound message saves', () => {
+  /** A customer, case and conversation on a web-chat channel, committed. */
+  async function thread(store: Store, providerMessageId = 'P-1', number = 1) {
+    const customer = makeCustomer();
+    const kase = makeCase({ customerId: customer.id, number });
+    const conversation = makeConversation({ caseId: kase.id, customerId: customer.id, channelId: 'web' });
+    await store.transaction(async (tx) => {
+      await tx.insertCustomer(customer);
+      await tx.insertCase(kase);
+      await tx.insertConversation(conversation);
+    });
+    const message = makeMessage({ caseId: kase.id, conversationId: conversation.id, customerId: customer.id, channelId: 'web', providerMessageId, clientMessageId: 'c-1' });
+    await store.transaction((tx) => tx.insertMessage(message));
+    return { customer, kase, conversation, message };
+  }
+
+  it('refuses a stored customer, case, conversation or message id at commit, writing nothing of that transaction', () =>
+    withStore(async (store) => {
+      const { customer, kase, conversation, message } = await thread(store);
+      const alongside = (write: (tx: Parameters<Parameters<Store['transaction']>[0]>[0]) => Promise<void>) =>
+        store.transaction(async (tx) => {
+          await tx.putRecord(WS, 'side', 'written', { ok: true }, fixtureTime(0));
+          await write(tx);
+        });
+      await assert.rejects(alongside((tx) => tx.insertCustomer({ ...customer, emails: ['other@example.com'], identities: [] })), { code: 'conflict' });
+      await assert.rejects(alongside((tx) => tx.insertCase({ ...kase, number: 999 })), { code: 'conflict' });
+      await assert.rejects(alongside((tx) => tx.insertConversation({ ...conversation, externalThreadId: 'other' })), { code: 'conflict' });
+      await assert.rejects(alongside((tx) => tx.insertMessage({ ...message, providerMessageId: 'P-2', clientMessageId: null, text: 'again' })), { code: 'conflict' });
+      assert.equal(await store.getRecord(WS, 'side', 'written'), null);
+      assert.equal(await store.findCustomerByEmail(WS, 'other@example.com'), null);
+      assert.equal(await store.findMessageByProviderId(WS, 'web', 'P-2'), null);
+      assert.deepEqual((await store.listMessages(WS, { conversationId: conversation.id, limit: 10 })).items.map((m) => m.text), [message.text]);
+    }));
+
+  it('finds messages and conversations through markers and entries stored before they carried their places', () =>
+    withStore(async (store) => {
+      const { customer, conversation, message } = await thread(store);
+      const tableName = `casekit-${tables}`;
+      const doc = DynamoDBDocumentClient.from(client);
+      const strip = (pk: string, sk: string, attributes: string) => doc.send(new UpdateCommand({ TableName: tableName, Key: { pk, sk }, UpdateExpression: `REMOVE ${attributes}` }));
+      await strip(`U#${WS}#provider#web#P-1`, 'unique', 'conversationPk, messageSk');
+      await strip(`U#${WS}#client#${customer.id}#c-1`, 'unique', 'conversationPk, messageSk');
+      await strip(`CC#${WS}#${customer.id}#web`, conversation.id, 'doc');
+      assert.equal((await store.findMessageByProviderId(WS, 'web', 'P-1'))?.id, message.id);
+      assert.equal((await store.findMessageByClientId(WS, customer.id, 'c-1'))?.id, message.id);
+      assert.deepEqual(await store.findLatestConversation(WS, customer.id, 'web'), conversation);
+      const later = { ...conversation, lastMessageAt: fixtureTime(60) };
+      await store.transaction(async (tx) => {
+        assert.deepEqual(await tx.findLatestConversation(WS, customer.id, 'web'), conversation);
+        await tx.updateConversation(later);
+      });
+      assert.deepEqual(await store.findLatestConversation(WS, customer.id, 'web'), later);
+      assert.deepEqual(await store.getConversation(WS, conversation.id), later);
+    }));
+
+  it('answers reads made at once each with its own item, absent ones as null', () =>
+    withStore(async (store) => {
+      const a = await thread(store);
+      const b = await thread(store, 'P-b', 2);
+      const read = (reader: Pick<Store, 'getCustomer' | 'getCase' | 'getConversation'>) =>
+        Promise.all([reader.getCustomer(WS, b.customer.id), reader.getCase(WS, a.kase.id), reader.getCustomer(WS, 'cu_nobody'), reader.getConversation(WS, b.conversation.id), reader.getCustomer(WS, a.customer.id)]);
+      const expected = [b.customer, a.kase, null, b.conversation, a.customer];
+      assert.deepEqual(await read(store), expected);
+      assert.deepEqual(await store.transaction((tx) => read(tx)), expected);
+    }));
 });

@@ -14,6 +14,8 @@ import { LostRaceError, WriteSet } from './internal/write-set.ts';
 
 /** How often a transaction runs when it keeps losing the race for a counter. */
 const MAX_ATTEMPTS = 8;
+/** The longest pause before an attempt: pauses double from a few ms, a random part of each (AWS's "full jitter"). */
+const MAX_PAUSE_MS = 250;
 
 /** Every read of the port, outside a transaction or (with `ctx.writes`) inside one. */
 const allReads = (ctx: Context): StoreReader => ({
@@ -91,7 +93,7 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
           return value;
         } catch (error) {
           if (!(error instanceof LostRaceError) || attempt === MAX_ATTEMPTS) throw error;
-          await sleep(Math.random() * 10 * attempt);
+          await sleep(Math.random() * Math.min(MAX_PAUSE_MS, 4 * 2 ** attempt));
         }
       }
     },

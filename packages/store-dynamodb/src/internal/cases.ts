@@ -3,7 +3,7 @@ import { CasekitError, type Case } from '@casekit/protocol';
 import { customerResolver, familyOf, matchingCustomers } from './customers.ts';
 import { CASE_SK, caseListPk, casePk, CUSTOMER_SK, customerPk, sortableMs, UNIQUE_SK, uniquePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage, type Source } from './lists.ts';
-import { docOf, getItem, type Context } from './table.ts';
+import { docOf, getItem, heldHere, type Context } from './table.ts';
 import type { Item, WriteSet } from './write-set.ts';
 import { ABSENT, toMs } from './writes.ts';
 
@@ -136,8 +136,9 @@ export function createCaseWrites(ctx: Context & { writes: WriteSet }): CaseWrite
       entrySk(kase);
       const byId = `A case with id "${kase.id}" already exists in this workspace.`;
       const byNumber = `A case with number ${kase.number} already exists in this workspace.`;
-      if (await getItem(ctx, casePk(ws, kase.id), CASE_SK)) throw new CasekitError('conflict', byId);
-      if (await getItem(ctx, uniquePk(ws, 'case-number', String(kase.number)), UNIQUE_SK)) throw new CasekitError('conflict', byNumber);
+      // New keys: their `attribute_not_exists` conditions guard against stored ones at commit.
+      if (heldHere(ctx, casePk(ws, kase.id), CASE_SK)) throw new CasekitError('conflict', byId);
+      if (heldHere(ctx, uniquePk(ws, 'case-number', String(kase.number)), UNIQUE_SK)) throw new CasekitError('conflict', byNumber);
       await requireCustomer(kase);
       writes.put({ pk: casePk(ws, kase.id), sk: CASE_SK, doc: JSON.stringify(kase), version: kase.version }, ABSENT(byId));
       writes.put({ pk: uniquePk(ws, 'case-number', String(kase.number)), sk: UNIQUE_SK, owner: kase.id }, ABSENT(byNumber));

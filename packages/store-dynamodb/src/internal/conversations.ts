@@ -3,7 +3,7 @@ import { CasekitError, type Conversation, type Message } from '@casekit/protocol
 import { customerResolver, familyOf } from './customers.ts';
 import { CASE_SK, caseConversationsPk, casePk, customerChannelPk, CONVERSATION_SK, conversationPk, customerPk, messageSk, UNIQUE_SK, uniquePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage, type Source } from './lists.ts';
-import { docOf, getItem, queryPrefix, type Context } from './table.ts';
+import { docOf, getItem, heldHere, queryPrefix, type Context } from './table.ts';
 import type { Item, WriteSet } from './write-set.ts';
 import { ABSENT, PRESENT, tick, toMs } from './writes.ts';
 
@@ -46,6 +46,9 @@ function presenter(ctx: Context, ws: string) {
   };
 }
 
+/** A conversation's item, as stored and as its `CC#` entry rebuilds it. */
+const conversationItem = (ws: string, id: string, doc: string, ord: number): Item => ({ pk: conversationPk(ws, id), sk: CONVERSATION_SK, doc, ord });
+
 async function messageItem(ctx: Context, ws: string, messageId: string): Promise<Item | null> {
   const where = await getItem(ctx, uniquePk(ws, 'message', messageId), UNIQUE_SK);
   return where ? getItem(ctx, where.conversationPk as string, where.messageSk as string) : null;
@@ -68,7 +71,11 @@ export function createConversationReads(ctx: Context): ConversationReads {
   };
   const byMarker = async (ws: string, pk: string) => {
     const marker = await getItem(ctx, pk, UNIQUE_SK);
-    return marker ? getMessage(ws, marker.owner as string) : null;
+    if (!marker) return null;
+    // Markers written since they carry the message's place skip the U#message read.
+    if (marker.messageSk === undefined) return getMessage(ws, marker.owner as string);
+    const item = await getItem(ctx, marker.conversationPk as string, marker.messageSk as string);
+    return item ? presenter(ctx, ws).message(item) : null;
   };
   return {
     getConversation,
@@ -81,7 +88,14 @@ export function createConversationReads(ctx: Context): ConversationReads {
     async findLatestConversation(ws, customerId, channelId) {
       const entries = (await Promise.all((await familyOf(ctx, ws, customerId)).map((id) => queryPrefix(ctx, customerChannelPk(ws, id, channelId), '')))).flat();
       const latest = entries.reduce<Item | null>((a, b) => (!a || (b.at as number) > (a.at as number) || (b.at === a.at && byOrd(b, a) > 0) ? b : a), null);
-      return latest ? getConversation(ws, latest.sk) : null;
+      if (!latest) return null;
+      // Entries written since they carry the conversation's item spare its GetItem (and the one an update makes).
+      if (latest.doc !== undefined) {
+        const item = conversationItem(ws, latest.sk, latest.doc as string, latest.ord as number);
+        if (!ctx.writes) return presenter(ctx, ws).conversation(item);
+        if (ctx.writes.pending(item.pk, item.sk) === undefined && ctx.writes.readBefore(item.pk, item.sk) === undefined) ctx.writes.remember(item.pk, item.sk, item);
+      }
+      return getConversation(ws, latest.sk);
     },
     async findConversationByThread(ws, channelId, externalThreadId) {
       const marker = await getItem(ctx, uniquePk(ws, 'thread', channelId, externalThreadId), UNIQUE_SK);
@@ -148,13 +162,13 @@ export function createConversationWrites(ctx: Context & { writes: WriteSet }): C
     const before = docOf<Conversation>(old);
     const doc = JSON.stringify(conversation);
     const exists = `A conversation with id "${conversation.id}" already exists.`;
-    writes.put({ pk: conversationPk(ws, conversation.id), sk: CONVERSATION_SK, doc, ord }, old ? PRESENT(`Conversation "${conversation.id}" was removed meanwhile.`) : ABSENT(exists));
+    writes.put(conversationItem(ws, conversation.id, doc, ord), old ? PRESENT(`Conversation "${conversation.id}" was removed meanwhile.`) : ABSENT(exists));
     if (before && before.caseId !== conversation.caseId) writes.delete(caseConversationsPk(ws, before.caseId), conversation.id);
     writes.put({ pk: caseConversationsPk(ws, conversation.caseId), sk: conversation.id, doc, ord, customerId: conversation.customerId });
     if (before && (before.customerId !== conversation.customerId || before.channelId !== conversation.channelId)) {
       writes.delete(customerChannelPk(ws, before.customerId, before.channelId), conversation.id);
     }
-    writes.put({ pk: customerChannelPk(ws, conversation.customerId, conversation.channelId), sk: conversation.id, ord, at });
+    writes.put({ pk: customerChannelPk(ws, conversation.customerId, conversation.channelId), sk: conversation.id, ord, at, doc });
     const thread = (c: Conversation) => (c.externalThreadId ? uniquePk(ws, 'thread', c.channelId, c.externalThreadId) : null);
     const [oldThread, newThread] = [before && thread(before), thread(conversation)];
     if (oldThread === newThread) return;
@@ -167,7 +181,7 @@ export function createConversationWrites(ctx: Context & { writes: WriteSet }): C
     async insertConversation(conversation) {
       const ws = conversation.workspaceId;
       toMs(conversation.lastMessageAt, 'lastMessageAt');
-      if (await getItem(ctx, conversationPk(ws, conversation.id), CONVERSATION_SK)) throw conflict(`A conversation with id "${conversation.id}" already exists.`);
+      if (heldHere(ctx, conversationPk(ws, conversation.id), CONVERSATION_SK)) throw conflict(`A conversation with id "${conversation.id}" already exists.`);
       await requireCase(ws, conversation.caseId, `conversation "${conversation.id}"`);
       await writeConversation(conversation, null);
     },
@@ -194,7 +208,8 @@ export function createConversationWrites(ctx: Context & { writes: WriteSet }): C
       const ws = message.workspaceId;
       const taken = (what: string) => `A message with ${what} is already stored.`;
       const byId = taken(`id "${message.id}"`);
-      if (await getItem(ctx, uniquePk(ws, 'message', message.id), UNIQUE_SK)) throw conflict(byId);
+      // A new id: its `attribute_not_exists` conditions below guard against a stored one at commit.
+      if (heldHere(ctx, uniquePk(ws, 'message', message.id), UNIQUE_SK)) throw conflict(byId);
       const provider = message.providerMessageId === null ? null : uniquePk(ws, 'provider', message.channelId, message.providerMessageId);
       const byProvider = taken(`provider message id "${message.providerMessageId}" on channel "${message.channelId}"`);
       if (provider && (await getItem(ctx, provider, UNIQUE_SK))) throw conflict(byProvider);
@@ -213,8 +228,9 @@ export function createConversationWrites(ctx: Context & { writes: WriteSet }): C
       const sk = messageSk(tick(), message.id);
       writes.put({ pk, sk, doc: JSON.stringify(message), internal: message.internal, customerId: message.customerId, gsi2pk: customerPk(ws, message.customerId), gsi2sk: sk }, ABSENT(byId));
       writes.put({ pk: uniquePk(ws, 'message', message.id), sk: UNIQUE_SK, owner: message.id, conversationPk: pk, messageSk: sk }, ABSENT(byId));
-      if (provider) writes.put({ pk: provider, sk: UNIQUE_SK, owner: message.id }, ABSENT(byProvider));
-      if (message.clientMessageId !== null) writes.put({ pk: uniquePk(ws, 'client', clientScope(message), message.clientMessageId), sk: UNIQUE_SK, owner: message.id }, ABSENT(byClient));
+      const place = { owner: message.id, conversationPk: pk, messageSk: sk };
+      if (provider) writes.put({ pk: provider, sk: UNIQUE_SK, ...place }, ABSENT(byProvider));
+      if (message.clientMessageId !== null) writes.put({ pk: uniquePk(ws, 'client', clientScope(message), message.clientMessageId), sk: UNIQUE_SK, ...place }, ABSENT(byClient));
     },
 
     async updateMessageDelivery(ws, messageId, delivery) {
@@ -227,7 +243,7 @@ export function createConversationWrites(ctx: Context & { writes: WriteSet }): C
           const pk = uniquePk(ws, 'provider', stored.channelId, providerMessageId);
           const byProvider = `A message with provider message id "${providerMessageId}" on channel "${stored.channelId}" is already stored.`;
           if (await getItem(ctx, pk, UNIQUE_SK)) throw conflict(byProvider);
-          writes.put({ pk, sk: UNIQUE_SK, owner: messageId }, ABSENT(byProvider));
+          writes.put({ pk, sk: UNIQUE_SK, owner: messageId, conversationPk: item.pk, messageSk: item.sk }, ABSENT(byProvider));
         }
         if (stored.providerMessageId !== null) writes.delete(uniquePk(ws, 'provider', stored.channelId, stored.providerMessageId), UNIQUE_SK);
       }

@@ -2,7 +2,7 @@ import { customerSearchQuery, customerSearchText, foldDiacritics, type StoreRead
 import { CasekitError, type Customer } from '@casekit/protocol';
 import { contactPk, CUSTOMER_SK, customerDirectoryPk, customerPk, UNIQUE_SK, uniquePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage } from './lists.ts';
-import { docOf, getItem, getItems, queryPrefix, type Context } from './table.ts';
+import { docOf, getItem, getItems, heldHere, queryPrefix, type Context } from './table.ts';
 import type { Condition, Item, WriteSet } from './write-set.ts';
 import { ABSENT, tick } from './writes.ts';
 
@@ -163,7 +163,8 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
     async insertCustomer(customer) {
       const ws = customer.workspaceId;
       const exists = `A customer with id "${customer.id}" already exists.`;
-      if (await getItem(ctx, customerPk(ws, customer.id), CUSTOMER_SK)) throw new CasekitError('conflict', exists);
+      // A new id: the profile's `attribute_not_exists` condition guards against a stored one at commit.
+      if (heldHere(ctx, customerPk(ws, customer.id), CUSTOMER_SK)) throw new CasekitError('conflict', exists);
       const identities = await newIdentities(customer);
       putCustomer(customer, { ord: tick(), mergedInto: null, mergedIds: [] }, ABSENT(exists));
       takeIdentities(customer, identities);

@@ -162,7 +162,11 @@ export function createReads(ctx: Context): ImplementedReads {
   const getAgent = async (ws: string, agentId: string) => openedDoc<AgentRecord>(ctx, await getItem(ctx, workspacePk(ws), agentSk(agentId)));
   return {
     getWorkspace: async (ws) => docOf(await getItem(ctx, workspacePk(ws), WORKSPACE_SK)),
-    getChannel: async (ws, channelId) => openedDoc<ChannelRecord>(ctx, await getItem(ctx, workspacePk(ws), channelSk(channelId))),
+    async getChannel(ws, channelId) {
+      // A transaction that reads a channel (an inbound message, a send) reads the workspace's settings next: one BatchGetItem for both.
+      if (ctx.writes) getItem(ctx, workspacePk(ws), WORKSPACE_SK).catch(() => undefined);
+      return openedDoc<ChannelRecord>(ctx, await getItem(ctx, workspacePk(ws), channelSk(channelId)));
+    },
     listChannels: async (ws) => (await queryPrefix(ctx, workspacePk(ws), channelSk(''))).sort(byOrd).map((item) => openedDoc<ChannelRecord>(ctx, item)!),
     getAgent,
     async getAgentByEmail(ws, email) {

@@ -14,44 +14,90 @@ export interface Context {
   box?: SecretBox;
 }
 
+const reading = new WeakMap<WriteSet, Map<string, Promise<Item | null>>>();
+
 /** One item, consistently; inside a transaction, as the transaction left it or first read it. */
-export async function getItem(ctx: Context, pk: string, sk: string): Promise<Item | null> {
-  const pending = ctx.writes?.pending(pk, sk);
-  if (pending !== undefined) return pending;
-  const read = ctx.writes?.readBefore(pk, sk);
-  if (read !== undefined) return read;
-  const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
-  const item = (Item as Item | undefined) ?? null;
-  ctx.writes?.remember(pk, sk, item);
-  return item;
+export function getItem(ctx: Context, pk: string, sk: string): Promise<Item | null> {
+  const { writes } = ctx;
+  if (!writes) return coalescedGet(ctx, pk, sk);
+  const pending = writes.pending(pk, sk);
+  if (pending !== undefined) return Promise.resolve(pending);
+  const before = writes.readBefore(pk, sk);
+  if (before !== undefined) return Promise.resolve(before);
+  // Two reads of one item at once share one request, and remember its answer before either goes on.
+  let inFlight = reading.get(writes);
+  if (!inFlight) reading.set(writes, (inFlight = new Map()));
+  const id = keyId(pk, sk);
+  let read = inFlight.get(id);
+  if (!read) {
+    read = coalescedGet(ctx, pk, sk).then((item) => {
+      inFlight.delete(id);
+      if (writes.readBefore(pk, sk) === undefined) writes.remember(pk, sk, item);
+      return writes.readBefore(pk, sk) ?? null;
+    });
+    inFlight.set(id, read);
+  }
+  return read;
+}
+
+/**
+ * Whether this transaction already holds the item (wrote it, or read it present), without a
+ * request: for a new item's key, whose `attribute_not_exists` condition guards the rest at commit.
+ */
+export function heldHere(ctx: Context, pk: string, sk: string): boolean {
+  const known = ctx.writes?.pending(pk, sk) !== undefined ? ctx.writes.pending(pk, sk) : ctx.writes?.readBefore(pk, sk);
+  return known !== undefined && known !== null;
 }
 
 const keyId = (pk: string, sk: string) => `${pk}\u0000${sk}`;
 
-/**
- * Several items at once, as `getItem` reads each (keyed by `pk`, NUL, `sk`; null when absent):
- * BatchGetItem for those this transaction has not written or read, 100 keys a call.
- */
-export async function getItems(ctx: Context, keys: readonly { pk: string; sk: string }[]): Promise<Map<string, Item | null>> {
-  const found = new Map<string, Item | null>();
-  const unread: { pk: string; sk: string }[] = [];
-  for (const { pk, sk } of keys) {
-    if (found.has(keyId(pk, sk))) continue;
-    const known = ctx.writes?.pending(pk, sk) !== undefined ? ctx.writes.pending(pk, sk) : ctx.writes?.readBefore(pk, sk);
-    found.set(keyId(pk, sk), known ?? null);
-    if (known === undefined) unread.push({ pk, sk });
+type Waiting = { pk: string; sk: string; answers: { resolve: (item: Item | null) => void; reject: (error: unknown) => void }[] };
+const waiting = new WeakMap<Context, Map<string, Waiting>>();
+
+/** Gets asked for in the same turn of the event loop go out as one BatchGetItem (one key: a GetItem). */
+function coalescedGet(ctx: Context, pk: string, sk: string): Promise<Item | null> {
+  let queue = waiting.get(ctx);
+  if (!queue) {
+    const mine = new Map<string, Waiting>();
+    waiting.set(ctx, (queue = mine));
+    setImmediate(() => {
+      waiting.delete(ctx);
+      const keys = [...mine.values()];
+      batchGet(ctx, keys).then(
+        (found) => keys.forEach((key) => key.answers.forEach((a) => a.resolve(found.get(keyId(key.pk, key.sk)) ?? null))),
+        (error: unknown) => keys.forEach((key) => key.answers.forEach((a) => a.reject(error))),
+      );
+    });
   }
-  for (let i = 0; i < unread.length; i += 100) {
-    let batch: Record<string, unknown>[] | undefined = unread.slice(i, i + 100);
-    // BatchGetItem may hand some keys back unprocessed: they are asked again.
+  const entry = queue.get(keyId(pk, sk)) ?? { pk, sk, answers: [] };
+  queue.set(keyId(pk, sk), entry);
+  return new Promise((resolve, reject) => entry.answers.push({ resolve, reject }));
+}
+
+/** Distinct keys read consistently from the table: a GetItem for one, else BatchGetItem, 100 keys a call, unprocessed keys asked again. */
+async function batchGet(ctx: Context, keys: readonly { pk: string; sk: string }[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  if (keys.length === 1) {
+    const { pk, sk } = keys[0]!;
+    const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
+    if (Item) found.set(keyId(pk, sk), Item as Item);
+    return found;
+  }
+  for (let i = 0; i < keys.length; i += 100) {
+    let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map(({ pk, sk }) => ({ pk, sk }));
     while (batch && batch.length > 0) {
       const page: BatchGetCommandOutput = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: batch, ConsistentRead: true } } }));
       for (const item of (page.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(keyId(item.pk, item.sk), item);
       batch = page.UnprocessedKeys?.[ctx.tableName]?.Keys;
     }
   }
-  for (const { pk, sk } of unread) ctx.writes?.remember(pk, sk, found.get(keyId(pk, sk))!);
   return found;
+}
+
+/** Several items at once, as `getItem` reads each (keyed by `pk`, NUL, `sk`; null when absent): one BatchGetItem per 100 unread keys. */
+export async function getItems(ctx: Context, keys: readonly { pk: string; sk: string }[]): Promise<Map<string, Item | null>> {
+  const items = await Promise.all(keys.map(({ pk, sk }) => getItem(ctx, pk, sk)));
+  return new Map(keys.map(({ pk, sk }, i) => [keyId(pk, sk), items[i]!]));
 }
 
 /** The pages of a Query, in order, until its end or until the caller stops: consistent on the table (a GSI cannot be). */
