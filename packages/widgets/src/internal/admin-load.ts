@@ -32,6 +32,8 @@ interface AdminLoadOptions<T> {
  * Loads an admin view's data from its agent client (the `client` property, else the provided one)
  * and loads again when the client changes; keeps the loading and error state, drops answers a
  * later load overtook, and resolves the view's language on connect.
+ * @example
+ * loader = new AdminLoadController(this, { load: (c) => c.listAgents(), loaded: (r) => (this.agents = r.items), failed: String, needs: 'admin' });
  */
 export class AdminLoadController<T> implements ReactiveController {
   /** A load is under way (never set for `quiet` views). */
