@@ -2,7 +2,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import './agents.ts';
 import type { CasekitAgents } from './agents.ts';
-import { axeViolations, cleanup, fixture, until } from '../internal/test-helpers.ts';
+import { axeViolations, cleanup, fixture, frames, until } from '../internal/test-helpers.ts';
 import { agentClient, push, startMockApi } from '../internal/mock-api.ts';
 
 describe('casekit-agents', () => {
@@ -138,6 +138,27 @@ describe('casekit-agents', () => {
     expect(text).to.contain('Chloé M.');
     const benRow = [...el.shadowRoot!.querySelectorAll('[part=row]')].find((r) => r.textContent!.includes('Ben Okafor'))!;
     expect(benRow.textContent).to.contain('Away');
+  });
+
+  it('shows what the client it holds now answers, when the client changes while a load is under way', async () => {
+    const el = await fixture<CasekitAgents>('<casekit-agents></casekit-agents>');
+    const ada = await agentClient();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const list = ada.listAgents.bind(ada);
+    let adaList: ReturnType<typeof list> | undefined;
+    ada.listAgents = (...args: Parameters<typeof list>) => (adaList = held.then(() => list(...args)));
+    el.client = ada;
+    await el.updateComplete;
+    expect(adaList, 'the admin’s load is under way').to.exist;
+    el.client = await agentClient('ben@northwind.example');
+    await until(() => el.shadowRoot!.querySelectorAll('tbody [part=row]').length > 0, 'Ben’s list');
+    release();
+    await adaList;
+    await frames(2);
+    expect(el.shadowRoot!.querySelectorAll('tbody button').length, 'the admin’s rights never show').to.equal(0);
+    const you = [...el.shadowRoot!.querySelectorAll('[part=row]')].find((r) => r.textContent!.includes('(you)'));
+    expect(you?.textContent).to.contain('Ben Okafor');
   });
 
   it('shows agents who are not admins the list, read-only', async () => {

@@ -1,20 +1,17 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { CHANNEL_KINDS, PERMISSIONS, ROLES, roleAtLeast } from '@casekit/protocol';
+import { CHANNEL_KINDS, PERMISSIONS, ROLES } from '@casekit/protocol';
 import type { Agent, AgentUpdateRequest, ChannelKind, Presence, Role } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { agentsStyles } from './agents.styles.ts';
-import { ClientController } from '../client-controller.ts';
-import { agentClientContext } from '../context.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import '../internal/messages-admin.ts';
-import { currentAgent } from '../internal/agents.ts';
+import { AdminLoadController } from '../internal/admin-load.ts';
 import { fieldErrorsOf } from '../internal/field-errors.ts';
 
 /** `<casekit-agents>` changed an agent; `agent` is the server's answer. */
@@ -75,16 +72,7 @@ export class CasekitAgents extends LitElement {
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
-  @consume({ context: agentClientContext, subscribe: true })
-  @state()
-  private accessor contextClient: AgentClient | undefined;
-
   @state() private accessor agents: Agent[] = [];
-  @state() private accessor meId = '';
-  @state() private accessor canManage = false;
-  @state() private accessor loading = false;
-  @state() private accessor error = '';
-  @state() private accessor locale = 'en';
   @state() private accessor editing = '';
   @state() private accessor fieldErrors = new Map<string, string>();
   @state() private accessor busy = new Set<string>();
@@ -92,40 +80,21 @@ export class CasekitAgents extends LitElement {
   @state() private accessor failure = '';
   @state() private accessor revealed: { name: string; password: string } | null = null;
 
-  private loadToken = 0;
-  private readonly conn = new ClientController<AgentClient>(this, {
-    client: () => this.client ?? this.contextClient,
+  private readonly loader = new AdminLoadController(this, {
+    load: (client) => client.listAgents(),
+    loaded: (list) => (this.agents = list.items),
+    failed: (err) => this.t('agents.error', { message: messageOf(err) }),
+    needs: PERMISSIONS.manageAgents,
     on: {
       agent: (agent: Agent) => this.remember(agent),
       presence: ({ agentId, presence }: { agentId: string; presence: Presence }) =>
         (this.agents = this.agents.map((a) => (a.id === agentId ? { ...a, presence } : a))),
     },
-    attached: () => void this.reload(),
   });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.locale = resolveLang(this);
-  }
 
   /** Loads the agents and whether the signed-in agent may manage them. */
   async reload(): Promise<void> {
-    const client = this.conn.client;
-    const token = ++this.loadToken;
-    if (!client) return;
-    this.loading = true;
-    this.error = '';
-    try {
-      const [me, list] = await Promise.all([currentAgent(client), client.listAgents()]);
-      if (token !== this.loadToken) return;
-      this.meId = me.id;
-      this.canManage = roleAtLeast(me.role, PERMISSIONS.manageAgents);
-      this.agents = list.items;
-    } catch (err) {
-      if (token === this.loadToken) this.error = this.t('agents.error', { message: messageOf(err) });
-    } finally {
-      if (token === this.loadToken) this.loading = false;
-    }
+    await this.loader.reload();
   }
 
   private remember(agent: Agent): void {
@@ -134,12 +103,12 @@ export class CasekitAgents extends LitElement {
   }
 
   private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
+    return translate(this.loader.locale, key, vars);
   }
 
   /** Runs one change of one agent, with its button busy, and says how it went. */
   private async change(agent: Agent, run: (client: AgentClient) => Promise<Agent>, done: MessageKey): Promise<boolean> {
-    const client = this.conn.client;
+    const client = this.loader.client;
     if (!client) return false;
     this.busy = new Set(this.busy).add(agent.id);
     this.failure = '';
@@ -261,7 +230,7 @@ export class CasekitAgents extends LitElement {
 
   private renderRow(agent: Agent) {
     const busy = this.busy.has(agent.id);
-    const self = agent.id === this.meId;
+    const self = agent.id === this.loader.me?.id;
     const human = agent.kind === 'human';
     return html`<tr part="row" class=${agent.active ? '' : 'off'}>
         <th scope="row">
@@ -272,7 +241,7 @@ export class CasekitAgents extends LitElement {
         <td>${agent.teams.join(', ') || '–'}</td>
         <td><span class="presence-dot ${agent.presence}" aria-hidden="true"></span>${this.t(`presence.${agent.presence}`)}</td>
         <td>${agent.active ? this.t('agents.active') : this.t('agents.deactivated')}</td>
-        ${this.canManage
+        ${this.loader.allowed
           ? html`<td class="buttons">
               <button class="btn" type="button" data-edit=${agent.id} aria-label=${this.t('agents.editOf', { name: agent.name })} ?disabled=${busy}
                 aria-expanded=${this.editing === agent.id ? 'true' : 'false'} @click=${() => (this.editing === agent.id ? this.cancelEdit() : this.startEdit(agent))}>${this.t('agents.edit')}</button>
@@ -293,7 +262,7 @@ export class CasekitAgents extends LitElement {
   }
 
   protected override render() {
-    return html`<div class="root" lang=${this.locale}>
+    return html`<div class="root" lang=${this.loader.locale}>
       <section>
         <h2>${this.t('agents.label')}</h2>
         <div class="visually-hidden" role="status">${this.announcement}</div>
@@ -306,8 +275,8 @@ export class CasekitAgents extends LitElement {
                 <button class="btn" type="button" @click=${() => void navigator.clipboard?.writeText(this.revealed?.password ?? '').catch(() => undefined)}>${this.t('agents.copy')}</button></p>
             </div>`
           : nothing}
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        ${this.loading && this.agents.length === 0 ? html`<p class="muted">${this.t('agents.loading')}</p>` : nothing}
+        ${this.loader.error ? html`<p class="error" role="alert">${this.loader.error}</p>` : nothing}
+        ${this.loader.loading && this.agents.length === 0 ? html`<p class="muted">${this.t('agents.loading')}</p>` : nothing}
         <table part="list" aria-label=${this.t('agents.label')}>
           <thead>
             <tr>
@@ -316,7 +285,7 @@ export class CasekitAgents extends LitElement {
               <th scope="col">${this.t('agents.teams')}</th>
               <th scope="col">${this.t('agents.presence')}</th>
               <th scope="col">${this.t('agents.status')}</th>
-              ${this.canManage ? html`<th scope="col">${this.t('agents.actions')}</th>` : nothing}
+              ${this.loader.allowed ? html`<th scope="col">${this.t('agents.actions')}</th>` : nothing}
             </tr>
           </thead>
           <tbody>${repeat(this.agents, (agent) => agent.id, (agent) => this.renderRow(agent))}</tbody>

@@ -1,21 +1,18 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { BOT_FIELD_KINDS, DEFAULT_HANDOFF_KEYWORDS, PERMISSIONS, roleAtLeast } from '@casekit/protocol';
+import { BOT_FIELD_KINDS, DEFAULT_HANDOFF_KEYWORDS, PERMISSIONS } from '@casekit/protocol';
 import type { Agent, Bot, BotCreateResponse, BotUpdateRequest, ChannelDetails } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { botsStyles } from './bots.styles.ts';
-import { ClientController } from '../client-controller.ts';
-import { agentClientContext } from '../context.ts';
-import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import '../internal/messages-admin.ts';
 import '../internal/messages-errors.ts';
-import { currentAgent } from '../internal/agents.ts';
+import { AdminLoadController } from '../internal/admin-load.ts';
 import { fieldErrorsOf } from '../internal/field-errors.ts';
 
 /** `<casekit-bots>` created or changed a bot, or its token; `bot` is the server's answer. */
@@ -120,16 +117,8 @@ export class CasekitBots extends LitElement {
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
-  @consume({ context: agentClientContext, subscribe: true })
-  @state()
-  private accessor contextClient: AgentClient | undefined;
-
   @state() private accessor bots: Bot[] = [];
   @state() private accessor channels: ChannelDetails[] = [];
-  @state() private accessor canManage = false;
-  @state() private accessor loading = false;
-  @state() private accessor loadError = '';
-  @state() private accessor locale = 'en';
   /** `new`, the id of the bot being edited, or '' when no form is open. */
   @state() private accessor editing = '';
   @state() private accessor draft: Draft = draftOf(undefined);
@@ -140,45 +129,29 @@ export class CasekitBots extends LitElement {
   @state() private accessor revealed: Revealed | null = null;
   @state() private accessor confirming: { bot: Bot; action: 'renew' | 'revoke' } | null = null;
 
-  private loadToken = 0;
   /** The Idempotency-Key of the open "new bot" form: sending it again never makes a second bot. */
   private createKey = '';
-  private readonly conn = new ClientController<AgentClient>(this, {
-    client: () => this.client ?? this.contextClient,
+  private readonly loader = new AdminLoadController(this, {
+    load: (client) => Promise.all([client.listBots(), client.listChannels()]),
+    loaded: ([bots, channels]) => {
+      this.bots = bots.items;
+      this.channels = channels.items;
+    },
+    failed: (err): string => this.t('bots.error', { message: errorMessage(this.loader.locale, err) }),
+    needs: PERMISSIONS.manageAgents,
     on: {
       // A bot renamed or deactivated elsewhere.
       agent: (agent: Agent) => (this.bots = this.bots.map((b) => (b.agent.id === agent.id ? { ...b, agent } : b))),
     },
-    attached: () => void this.reload(),
   });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.locale = resolveLang(this);
-  }
 
   /** Loads the bots, the channels they may front and whether the signed-in agent may manage them. */
   async reload(): Promise<void> {
-    const client = this.conn.client;
-    const token = ++this.loadToken;
-    if (!client) return;
-    this.loading = true;
-    this.loadError = '';
-    try {
-      const [me, bots, channels] = await Promise.all([currentAgent(client), client.listBots(), client.listChannels()]);
-      if (token !== this.loadToken) return;
-      this.canManage = roleAtLeast(me.role, PERMISSIONS.manageAgents);
-      this.bots = bots.items;
-      this.channels = channels.items;
-    } catch (err) {
-      if (token === this.loadToken) this.loadError = this.t('bots.error', { message: errorMessage(this.locale, err) });
-    } finally {
-      if (token === this.loadToken) this.loading = false;
-    }
+    await this.loader.reload();
   }
 
   private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
+    return translate(this.loader.locale, key, vars);
   }
 
   private remember(bot: Bot): void {
@@ -216,7 +189,7 @@ export class CasekitBots extends LitElement {
 
   /** Runs one call, with the buttons busy, and says how it went; false when it failed. */
   private async run(call: (client: AgentClient) => Promise<void>): Promise<boolean> {
-    const client = this.conn.client;
+    const client = this.loader.client;
     if (!client || this.busy) return false;
     this.busy = true;
     this.failure = '';
@@ -226,7 +199,7 @@ export class CasekitBots extends LitElement {
       return true;
     } catch (err) {
       this.errors = fieldErrorsOf(err, Infinity);
-      this.failure = this.t('bots.failed', { message: errorMessage(this.locale, err) });
+      this.failure = this.t('bots.failed', { message: errorMessage(this.loader.locale, err) });
       this.focusLater('[aria-invalid=true]');
       return false;
     } finally {
@@ -444,7 +417,7 @@ export class CasekitBots extends LitElement {
         <td>${settings.external ? html`${this.t('bots.kind.external')}<span class="muted url">${settings.external.url}</span>` : this.t('bots.kind.rules')}</td>
         <td>${settings.channelIds.map((id) => names.get(id) ?? id).join(', ') || '–'}</td>
         <td>${bot.hasToken ? this.t('bots.hasToken') : this.t('bots.noToken')}</td>
-        ${this.canManage
+        ${this.loader.allowed
           ? html`<td class="buttons">
               <button class="btn" type="button" data-edit=${agent.id} aria-expanded=${open ? 'true' : 'false'} aria-label=${this.t('bots.editOf', { name: agent.name })}
                 ?disabled=${this.busy} @click=${() => (open ? this.close() : this.open(bot))}>${this.t('bots.edit')}</button>
@@ -477,18 +450,18 @@ export class CasekitBots extends LitElement {
   }
 
   protected override render() {
-    return html`<div class="root" lang=${this.locale}>
+    return html`<div class="root" lang=${this.loader.locale}>
       <section class="page">
         <h2>${this.t('bots.label')}</h2>
         <p class="help">${this.t('bots.intro')}</p>
         <div class="visually-hidden" role="status">${this.announcement}</div>
         ${this.announcement ? html`<p class="notice" aria-hidden="true">${this.announcement}</p>` : nothing}
         ${this.revealed ? this.renderCredentials(this.revealed) : nothing}
-        ${this.loadError ? html`<p class="error" role="alert">${this.loadError}</p>` : nothing}
+        ${this.loader.error ? html`<p class="error" role="alert">${this.loader.error}</p>` : nothing}
         ${this.failure && !this.editing ? html`<p class="error" role="alert">${this.failure}</p>` : nothing}
-        ${this.loading && this.bots.length === 0 ? html`<p class="muted">${this.t('bots.loading')}</p>` : nothing}
-        ${!this.loading && !this.loadError && this.bots.length === 0 ? html`<p class="muted">${this.t('bots.none')}</p>` : nothing}
-        ${this.canManage
+        ${this.loader.loading && this.bots.length === 0 ? html`<p class="muted">${this.t('bots.loading')}</p>` : nothing}
+        ${!this.loader.loading && !this.loader.error && this.bots.length === 0 ? html`<p class="muted">${this.t('bots.none')}</p>` : nothing}
+        ${this.loader.allowed
           ? html`<div><button class="btn" type="button" data-add aria-expanded=${this.editing === 'new' ? 'true' : 'false'} ?disabled=${this.busy}
               @click=${() => (this.editing === 'new' ? this.close() : this.open(undefined))}>${this.t('bots.add')}</button></div>`
           : nothing}
@@ -501,13 +474,13 @@ export class CasekitBots extends LitElement {
                   <th scope="col">${this.t('bots.kind')}</th>
                   <th scope="col">${this.t('bots.channels')}</th>
                   <th scope="col">${this.t('bots.token')}</th>
-                  ${this.canManage ? html`<th scope="col">${this.t('bots.actions')}</th>` : nothing}
+                  ${this.loader.allowed ? html`<th scope="col">${this.t('bots.actions')}</th>` : nothing}
                 </tr>
               </thead>
               <tbody>${repeat(this.bots, (bot) => bot.agent.id, (bot) => this.renderRow(bot))}</tbody>
             </table>`
           : nothing}
-        ${this.canManage ? this.renderConfirm() : nothing}
+        ${this.loader.allowed ? this.renderConfirm() : nothing}
       </section>
     </div>`;
   }

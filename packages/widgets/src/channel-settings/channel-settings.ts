@@ -1,22 +1,19 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { PERMISSIONS, roleAtLeast } from '@casekit/protocol';
+import { PERMISSIONS } from '@casekit/protocol';
 import type { CaseEvent, Channel, ChannelDetails, ChannelField, ChannelKindInfo, ChannelTestResult } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { channelSettingsStyles } from './channel-settings.styles.ts';
-import { ClientController } from '../client-controller.ts';
-import { agentClientContext } from '../context.ts';
-import { resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import '../internal/messages-admin.ts';
 import { channelIcon } from '../internal/channel-icons.ts';
 import * as icons from '../internal/icons.ts';
-import { currentAgent } from '../internal/agents.ts';
+import { AdminLoadController } from '../internal/admin-load.ts';
 import { rememberChannel, withChannel } from '../internal/channels.ts';
 import { ChannelSavedEvent } from '../events.ts';
 
@@ -84,17 +81,8 @@ export class CasekitChannelSettings extends LitElement {
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
-  @consume({ context: agentClientContext, subscribe: true })
-  @state()
-  private accessor contextClient: AgentClient | undefined;
-
   @state() private accessor channels: ChannelDetails[] = [];
   @state() private accessor kinds: ChannelKindInfo[] = [];
-  /** Whether the signed-in agent may change channels. */
-  @state() private accessor canEdit = false;
-  @state() private accessor loading = false;
-  @state() private accessor error = '';
-  @state() private accessor locale = 'en';
 
   @state() private accessor adding = false;
   /** The id of the channel whose edit form is open. */
@@ -111,18 +99,17 @@ export class CasekitChannelSettings extends LitElement {
   @state() private accessor copied = '';
   @state() private accessor announcement = '';
 
-  private loadToken = 0;
   private copiedTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly conn = new ClientController<AgentClient>(this, {
-    client: () => this.client ?? this.contextClient,
+  private readonly loader = new AdminLoadController(this, {
+    load: (client) => Promise.all([client.listChannels(), client.listChannelKinds()]),
+    loaded: ([channels, kinds]) => {
+      this.channels = channels.items;
+      this.kinds = kinds.items;
+    },
+    failed: (err) => this.t('channels.error', { message: err instanceof Error ? err.message : String(err) }),
+    needs: PERMISSIONS.createChannel,
     on: { event: (e: CaseEvent) => this.onEvent(e) },
-    attached: () => void this.reload(),
   });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.locale = resolveLang(this);
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -131,22 +118,7 @@ export class CasekitChannelSettings extends LitElement {
 
   /** Loads the channels, the kinds this server runs and whether the agent may change them. */
   async reload(): Promise<void> {
-    const client = this.conn.client;
-    const token = ++this.loadToken;
-    if (!client) return;
-    this.loading = true;
-    this.error = '';
-    try {
-      const [me, channels, kinds] = await Promise.all([currentAgent(client), client.listChannels(), client.listChannelKinds()]);
-      if (token !== this.loadToken) return;
-      this.canEdit = roleAtLeast(me.role, PERMISSIONS.createChannel);
-      this.channels = channels.items;
-      this.kinds = kinds.items;
-    } catch (err) {
-      if (token === this.loadToken) this.error = this.t('channels.error', { message: err instanceof Error ? err.message : String(err) });
-    } finally {
-      if (token === this.loadToken) this.loading = false;
-    }
+    await this.loader.reload();
   }
 
   private onEvent(e: CaseEvent): void {
@@ -158,7 +130,7 @@ export class CasekitChannelSettings extends LitElement {
       return;
     }
     // Made elsewhere: its details (webhook URL, capabilities) come from the API.
-    void this.conn.client?.getChannel(channel.id).then((details) => this.upsert(details), () => undefined);
+    void this.loader.client?.getChannel(channel.id).then((details) => this.upsert(details), () => undefined);
   }
 
   private upsert(channel: ChannelDetails): void {
@@ -172,7 +144,7 @@ export class CasekitChannelSettings extends LitElement {
   }
 
   private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
+    return translate(this.loader.locale, key, vars);
   }
 
   private medium(medium: string): string {
@@ -183,8 +155,8 @@ export class CasekitChannelSettings extends LitElement {
 
   /** Runs one request of a row: the row is busy meanwhile, and a failure shows as its error. */
   private async rowRequest(channel: ChannelDetails, busy: 'toggling' | 'testing', failure: MessageKey, request: (client: AgentClient) => Promise<void>): Promise<void> {
-    const client = this.conn.client;
-    if (!client || !this.canEdit || this[busy].has(channel.id)) return;
+    const client = this.loader.client;
+    if (!client || !this.loader.allowed || this[busy].has(channel.id)) return;
     this[busy] = new Set(this[busy]).add(channel.id);
     this.rowErrors = without(this.rowErrors, channel.id);
     try {
@@ -306,7 +278,7 @@ export class CasekitChannelSettings extends LitElement {
           <strong>${channel.name}</strong>
           <span class="muted">${channel.kind} · ${this.medium(channel.medium)}</span>
         </span>
-        ${this.canEdit
+        ${this.loader.allowed
           ? html`<button
               part="switch"
               class="switch"
@@ -329,7 +301,7 @@ export class CasekitChannelSettings extends LitElement {
         <dt>${this.t('channels.secrets')}</dt>
         <dd>${this.renderSecrets(channel)}</dd>
       </dl>
-      ${this.canEdit ? this.renderRowActions(channel) : nothing} ${this.renderResult(channel)}
+      ${this.loader.allowed ? this.renderRowActions(channel) : nothing} ${this.renderResult(channel)}
       ${rowError ? html`<p class="error" role="alert">${rowError}</p>` : nothing} ${this.editing === channel.id ? this.renderForm(channel) : nothing}
     </li>`;
   }
@@ -434,7 +406,7 @@ export class CasekitChannelSettings extends LitElement {
 
   private async submit(e: SubmitEvent): Promise<void> {
     e.preventDefault();
-    const client = this.conn.client;
+    const client = this.loader.client;
     const editing = this.channels.find((c) => c.id === this.editing);
     const info = this.kindInfo(editing ? editing.kind : this.kind);
     const form = e.target as HTMLFormElement;
@@ -637,21 +609,21 @@ export class CasekitChannelSettings extends LitElement {
   }
 
   protected override render() {
-    return html`<div class="root" lang=${this.locale}>
-      <section aria-labelledby="channels-title" aria-busy=${this.loading ? 'true' : 'false'}>
+    return html`<div class="root" lang=${this.loader.locale}>
+      <section aria-labelledby="channels-title" aria-busy=${this.loader.loading ? 'true' : 'false'}>
         <header>
           <h2 id="channels-title">${this.t('channels.label')}</h2>
-          ${this.canEdit && !this.adding
+          ${this.loader.allowed && !this.adding
             ? html`<button part="add-button" class="btn primary" type="button" @click=${this.openForm}>
                 ${this.t('channels.add')}
               </button>`
             : nothing}
         </header>
-        ${!this.canEdit && !this.loading && !this.error ? html`<p class="muted">${this.t('channels.readOnly')}</p>` : nothing}
+        ${!this.loader.allowed && !this.loader.loading && !this.loader.error ? html`<p class="muted">${this.t('channels.readOnly')}</p>` : nothing}
         ${this.created ? this.renderCreated(this.created) : nothing} ${this.adding ? this.renderForm() : nothing}
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        ${this.loading && !this.channels.length ? html`<p class="muted" role="status">${this.t('channels.loading')}</p>` : nothing}
-        ${!this.loading && !this.error && !this.channels.length ? html`<p class="muted">${this.t('channels.empty')}</p>` : nothing}
+        ${this.loader.error ? html`<p class="error" role="alert">${this.loader.error}</p>` : nothing}
+        ${this.loader.loading && !this.channels.length ? html`<p class="muted" role="status">${this.t('channels.loading')}</p>` : nothing}
+        ${!this.loader.loading && !this.loader.error && !this.channels.length ? html`<p class="muted">${this.t('channels.empty')}</p>` : nothing}
         ${this.channels.length
           ? html`<ul part="list" class="list" aria-label=${this.t('channels.label')}>
               ${repeat(this.channels, (c) => c.id, (c) => this.renderChannel(c))}

@@ -1,21 +1,19 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import { CHANNEL_KINDS } from '@casekit/protocol';
 import type { Agent, AgentLoad, ChannelKind, QueueEntry, QueueResponse } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { queueStyles } from './queue.styles.ts';
-import { ClientController } from '../client-controller.ts';
-import { agentClientContext } from '../context.ts';
-import { errorMessage, resolveLang, translate, translatePlural, type MessageKey } from '../i18n.ts';
+import { errorMessage, translate, translatePlural, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import '../internal/messages-admin.ts';
 import '../internal/messages-errors.ts';
 import { agentDirectory, currentAgent } from '../internal/agents.ts';
+import { AdminLoadController } from '../internal/admin-load.ts';
 import { formatElapsed } from '../internal/format.ts';
 import { CaseSelectEvent } from '../events.ts';
 
@@ -48,27 +46,26 @@ export class CasekitQueue extends LitElement {
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
-  @consume({ context: agentClientContext, subscribe: true })
-  @state()
-  private accessor contextClient: AgentClient | undefined;
-
   @state() private accessor queue: QueueResponse | undefined;
   @state() private accessor names = new Map<string, Agent>();
   @state() private accessor meId = '';
-  @state() private accessor error = '';
   @state() private accessor failure = '';
   @state() private accessor announcement = '';
   @state() private accessor busy = new Set<string>();
   @state() private accessor now = Date.now();
-  @state() private accessor locale = 'en';
 
-  private loadToken = 0;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
   private tick: ReturnType<typeof setInterval> | undefined;
 
-  private readonly conn = new ClientController<AgentClient>(this, {
-    client: () => this.client ?? this.contextClient,
+  private readonly loader = new AdminLoadController(this, {
+    load: (client) => client.getQueue(),
+    loaded: (queue) => {
+      this.queue = queue;
+      this.now = Date.now();
+    },
+    failed: (err): string => this.t('queue.error', { message: errorMessage(this.loader.locale, err) }),
+    quiet: true,
     on: {
       case: () => this.reloadSoon(),
       presence: () => this.reloadSoon(),
@@ -86,7 +83,6 @@ export class CasekitQueue extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.locale = resolveLang(this);
     this.poll = setInterval(() => document.visibilityState === 'visible' && void this.reload(), POLL_MS);
     this.tick = setInterval(() => (this.now = Date.now()), 1000);
   }
@@ -100,18 +96,7 @@ export class CasekitQueue extends LitElement {
 
   /** Reloads the queue now. */
   async reload(): Promise<void> {
-    const client = this.conn.client;
-    const token = ++this.loadToken;
-    if (!client) return;
-    try {
-      const queue = await client.getQueue();
-      if (token !== this.loadToken) return;
-      this.queue = queue;
-      this.now = Date.now();
-      this.error = '';
-    } catch (err) {
-      if (token === this.loadToken) this.error = this.t('queue.error', { message: errorMessage(this.locale, err) });
-    }
+    await this.loader.reload();
   }
 
   private reloadSoon(): void {
@@ -120,7 +105,7 @@ export class CasekitQueue extends LitElement {
   }
 
   private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
+    return translate(this.loader.locale, key, vars);
   }
 
   private nameOf(agentId: string): string {
@@ -139,7 +124,7 @@ export class CasekitQueue extends LitElement {
 
   /** Gives a waiting case to an agent, with the version it was listed at: a case taken meanwhile is refused. */
   private async assign(entry: QueueEntry, agentId: string): Promise<void> {
-    const client = this.conn.client;
+    const client = this.loader.client;
     if (!client || !agentId) return;
     this.busy = new Set(this.busy).add(entry.case.id);
     this.failure = '';
@@ -149,7 +134,7 @@ export class CasekitQueue extends LitElement {
       this.announcement = this.t('queue.assigned', { number: entry.case.number, name: agentId === this.meId ? this.t('queue.you') : this.nameOf(agentId) });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      this.failure = code === 'version_conflict' ? this.t('queue.conflict', { number: entry.case.number }) : this.t('queue.failed', { message: errorMessage(this.locale, err) });
+      this.failure = code === 'version_conflict' ? this.t('queue.conflict', { number: entry.case.number }) : this.t('queue.failed', { message: errorMessage(this.loader.locale, err) });
     } finally {
       const next = new Set(this.busy);
       next.delete(entry.case.id);
@@ -161,7 +146,7 @@ export class CasekitQueue extends LitElement {
   private waitText(seconds: number | null): string {
     if (seconds === null) return this.t('queue.noEstimate');
     if (seconds < 60) return this.t('queue.soon');
-    return translatePlural(this.locale, 'queue.minutes', Math.round(seconds / 60));
+    return translatePlural(this.loader.locale, 'queue.minutes', Math.round(seconds / 60));
   }
 
   private renderRow(entry: QueueEntry) {
@@ -227,16 +212,16 @@ export class CasekitQueue extends LitElement {
 
   protected override render() {
     const queue = this.queue;
-    return html`<div class="root" lang=${this.locale}>
+    return html`<div class="root" lang=${this.loader.locale}>
       <section>
         <h2>${this.t('queue.label')}</h2>
         <div class="visually-hidden" role="status">${this.announcement}</div>
         ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : nothing}
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        ${!queue && !this.error ? html`<p class="muted">${this.t('queue.loading')}</p>` : nothing}
+        ${this.loader.error ? html`<p class="error" role="alert">${this.loader.error}</p>` : nothing}
+        ${!queue && !this.loader.error ? html`<p class="muted">${this.t('queue.loading')}</p>` : nothing}
         ${queue
           ? html`<table part="list">
-              <caption class="visually-hidden">${translatePlural(this.locale, 'queue.waiting', queue.cases.length)}</caption>
+              <caption class="visually-hidden">${translatePlural(this.loader.locale, 'queue.waiting', queue.cases.length)}</caption>
               <thead>
                 <tr>
                   <th scope="col">${this.t('queue.position')}</th>

@@ -1,20 +1,17 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { AUTOMATION_TRIGGERS, CHANNEL_KINDS, DEFAULT_ROUTING, PERMISSIONS, PRIORITIES, ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS, roleAtLeast } from '@casekit/protocol';
+import { AUTOMATION_TRIGGERS, CHANNEL_KINDS, DEFAULT_ROUTING, PERMISSIONS, PRIORITIES, ROUTING_OFFLINE_ACTIONS, ROUTING_SELECTIONS } from '@casekit/protocol';
 import type { AutomationAction, ChannelKind, RoutingCondition, RoutingPolicy, RoutingRuleInput, RoutingSettingsInput, WorkspaceSettings } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { routingSettingsStyles } from './routing-settings.styles.ts';
-import { ClientController } from '../client-controller.ts';
-import { agentClientContext } from '../context.ts';
-import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-chat.ts';
 import '../internal/messages-agent.ts';
 import '../internal/messages-admin.ts';
 import '../internal/messages-errors.ts';
-import { currentAgent } from '../internal/agents.ts';
+import { AdminLoadController } from '../internal/admin-load.ts';
 import { fieldErrorsOf } from '../internal/field-errors.ts';
 
 /** `<casekit-routing-settings>` saved the routing; `settings` is the server's answer. */
@@ -110,51 +107,31 @@ export class CasekitRoutingSettings extends LitElement {
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
-  @consume({ context: agentClientContext, subscribe: true })
-  @state()
-  private accessor contextClient: AgentClient | undefined;
-
   @state() private accessor draft: RoutingSettingsInput | undefined;
-  @state() private accessor canEdit = false;
   @state() private accessor errors = new Map<string, string>();
   @state() private accessor saving = false;
-  @state() private accessor loadError = '';
   @state() private accessor failure = '';
   @state() private accessor announcement = '';
   @state() private accessor newTeam = '';
-  @state() private accessor locale = 'en';
 
-  private loadToken = 0;
-  private readonly conn = new ClientController<AgentClient>(this, {
-    client: () => this.client ?? this.contextClient,
-    on: {},
-    attached: () => void this.reload(),
+  private readonly loader = new AdminLoadController(this, {
+    load: (client) => client.getSettings(),
+    loaded: (settings) => {
+      this.draft = structuredClone(settings.routing ?? DEFAULT_ROUTING);
+      this.errors = new Map();
+    },
+    failed: (err): string => this.t('routing.error', { message: errorMessage(this.loader.locale, err) }),
+    needs: PERMISSIONS.updateSettings,
+    quiet: true,
   });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.locale = resolveLang(this);
-  }
 
   /** Loads the routing as saved (the built-in defaults when the workspace has none), dropping unsaved edits. */
   async reload(): Promise<void> {
-    const client = this.conn.client;
-    const token = ++this.loadToken;
-    if (!client) return;
-    try {
-      const [me, settings] = await Promise.all([currentAgent(client), client.getSettings()]);
-      if (token !== this.loadToken) return;
-      this.canEdit = roleAtLeast(me.role, PERMISSIONS.updateSettings);
-      this.draft = structuredClone(settings.routing ?? DEFAULT_ROUTING);
-      this.errors = new Map();
-      this.loadError = '';
-    } catch (err) {
-      if (token === this.loadToken) this.loadError = this.t('routing.error', { message: errorMessage(this.locale, err) });
-    }
+    await this.loader.reload();
   }
 
   private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
+    return translate(this.loader.locale, key, vars);
   }
 
   /** Reads the value at `path` in the draft. */
@@ -180,8 +157,8 @@ export class CasekitRoutingSettings extends LitElement {
 
   private async save(e: SubmitEvent): Promise<void> {
     e.preventDefault();
-    const client = this.conn.client;
-    if (!client || !this.draft || !this.canEdit) return;
+    const client = this.loader.client;
+    if (!client || !this.draft || !this.loader.allowed) return;
     this.saving = true;
     this.failure = '';
     this.announcement = '';
@@ -194,7 +171,7 @@ export class CasekitRoutingSettings extends LitElement {
     } catch (err) {
       const all = fieldErrorsOf(err, Infinity);
       this.errors = new Map([...all].filter(([path]) => path.startsWith('routing.')).map(([path, message]) => [path.slice('routing.'.length), message]));
-      this.failure = this.errors.size ? this.t('routing.fix', { count: this.errors.size }) : this.t('routing.failed', { message: errorMessage(this.locale, err) });
+      this.failure = this.errors.size ? this.t('routing.fix', { count: this.errors.size }) : this.t('routing.failed', { message: errorMessage(this.loader.locale, err) });
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[aria-invalid=true]')?.focus();
     } finally {
@@ -589,17 +566,17 @@ export class CasekitRoutingSettings extends LitElement {
 
   protected override render() {
     const draft = this.draft;
-    return html`<div class="root" lang=${this.locale}>
+    return html`<div class="root" lang=${this.loader.locale}>
       <section class="page">
         <h2>${this.t('routing.label')}</h2>
         <div class="visually-hidden" role="status">${this.announcement}</div>
         ${this.announcement ? html`<p class="notice" aria-hidden="true">${this.announcement}</p>` : nothing}
-        ${this.loadError ? html`<p class="error" role="alert">${this.loadError}</p>` : nothing}
-        ${!draft && !this.loadError ? html`<p class="muted">${this.t('routing.loading')}</p>` : nothing}
-        ${draft && !this.canEdit ? html`<p class="muted">${this.t('routing.readOnly')}</p>` : nothing}
+        ${this.loader.error ? html`<p class="error" role="alert">${this.loader.error}</p>` : nothing}
+        ${!draft && !this.loader.error ? html`<p class="muted">${this.t('routing.loading')}</p>` : nothing}
+        ${draft && !this.loader.allowed ? html`<p class="muted">${this.t('routing.readOnly')}</p>` : nothing}
         ${draft
           ? html`<form part="form" novalidate @submit=${this.save}>
-              <fieldset class="plain" ?disabled=${!this.canEdit}>
+              <fieldset class="plain" ?disabled=${!this.loader.allowed}>
                 ${this.renderPolicies(draft)}
                 <section aria-labelledby="rs-rules-title">
                   <h3 id="rs-rules-title">${this.t('routing.rules')}</h3>

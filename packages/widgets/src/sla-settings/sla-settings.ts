@@ -1,18 +1,15 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
-import { CHANNEL_KINDS, PERMISSIONS, PRIORITIES, WEEKDAYS, roleAtLeast } from '@casekit/protocol';
+import { CHANNEL_KINDS, PERMISSIONS, PRIORITIES, WEEKDAYS } from '@casekit/protocol';
 import type { ChannelKind, SlaSettings, SlaSettingsInput, WorkspaceSettings } from '@casekit/protocol';
 import { formControlStyles, themeStyles } from '../internal/theme.ts';
 import { slaSettingsStyles } from './sla-settings.styles.ts';
-import { ClientController } from '../client-controller.ts';
-import { agentClientContext } from '../context.ts';
-import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-agent.ts';
 import '../internal/messages-errors.ts';
 import '../internal/messages-admin.ts';
-import { currentAgent } from '../internal/agents.ts';
+import { AdminLoadController } from '../internal/admin-load.ts';
 import { fieldIssuesOf } from '../internal/field-errors.ts';
 import * as icons from '../internal/icons.ts';
 
@@ -189,61 +186,36 @@ export class CasekitSlaSettings extends LitElement {
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
-  @consume({ context: agentClientContext, subscribe: true })
-  @state()
-  private accessor contextClient: AgentClient | undefined;
-
   @state() private accessor draft: Draft | undefined;
   @state() private accessor configured = false;
-  @state() private accessor canEdit = false;
-  @state() private accessor loading = false;
   @state() private accessor saving = false;
-  @state() private accessor error = '';
   @state() private accessor failure = '';
   @state() private accessor announcement = '';
   /** The server's word on each field, by path under `sla` (`policies.0.targets.urgent.firstResponseSeconds`). */
   @state() private accessor fieldErrors = new Map<string, string>();
-  @state() private accessor locale = 'en';
 
   /** Paths whose error a field showed in the render under way; the others are listed at the top. */
   private placed = new Set<string>();
-  private loadToken = 0;
-  private readonly conn = new ClientController<AgentClient>(this, {
-    client: () => this.client ?? this.contextClient,
-    on: {},
-    attached: () => void this.reload(),
-  });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.locale = resolveLang(this);
-  }
-
-  /** Loads the settings and whether the signed-in agent may change them; edits not saved are dropped. */
-  async reload(): Promise<void> {
-    const client = this.conn.client;
-    const token = ++this.loadToken;
-    if (!client) return;
-    this.loading = true;
-    this.error = '';
-    try {
-      const [me, settings] = await Promise.all([currentAgent(client), client.getSettings()]);
-      if (token !== this.loadToken) return;
-      this.canEdit = roleAtLeast(me.role, PERMISSIONS.updateSettings);
+  private readonly loader = new AdminLoadController(this, {
+    load: (client) => client.getSettings(),
+    loaded: (settings) => {
       this.configured = settings.sla !== undefined;
       this.draft = toDraft(settings.sla);
       this.fieldErrors = new Map();
-    } catch (err) {
-      if (token === this.loadToken) this.error = this.t('slaSettings.error', { message: errorMessage(this.locale, err) });
-    } finally {
-      if (token === this.loadToken) this.loading = false;
-    }
+    },
+    failed: (err): string => this.t('slaSettings.error', { message: errorMessage(this.loader.locale, err) }),
+    needs: PERMISSIONS.updateSettings,
+  });
+
+  /** Loads the settings and whether the signed-in agent may change them; edits not saved are dropped. */
+  async reload(): Promise<void> {
+    await this.loader.reload();
   }
 
   /** Saves the whole SLA; on a refusal each field at fault shows why and the first one takes the focus. */
   async save(e?: SubmitEvent): Promise<void> {
     e?.preventDefault();
-    const client = this.conn.client;
+    const client = this.loader.client;
     if (!client || !this.draft || this.saving) return;
     this.saving = true;
     this.failure = '';
@@ -258,7 +230,7 @@ export class CasekitSlaSettings extends LitElement {
     } catch (err) {
       const issues = fieldIssuesOf(err).filter((issue) => issue.path === 'body.sla' || issue.path.startsWith('body.sla.'));
       this.fieldErrors = new Map(issues.map((issue) => [issue.path.replace(/^body\.sla\.?/, ''), issue.message]));
-      this.failure = issues.length ? this.t('slaSettings.fixErrors') : this.t('slaSettings.saveError', { message: errorMessage(this.locale, err) });
+      this.failure = issues.length ? this.t('slaSettings.fixErrors') : this.t('slaSettings.saveError', { message: errorMessage(this.loader.locale, err) });
       this.saving = false; // the fields are enabled again before one takes the focus
       await this.updateComplete;
       (this.renderRoot.querySelector<HTMLElement>('[aria-invalid=true]') ?? this.renderRoot.querySelector<HTMLElement>('.failure'))?.focus();
@@ -268,7 +240,7 @@ export class CasekitSlaSettings extends LitElement {
   }
 
   private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
+    return translate(this.loader.locale, key, vars);
   }
 
   /** Changes the draft; the field's error goes once it is edited. */
@@ -336,7 +308,7 @@ export class CasekitSlaSettings extends LitElement {
   }
 
   private weekdayName(index: number): string {
-    return new Intl.DateTimeFormat(this.locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2026, 0, 5 + index));
+    return new Intl.DateTimeFormat(this.loader.locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2026, 0, 5 + index));
   }
 
   private renderCalendar(calendar: DraftCalendar, ci: number) {
@@ -476,9 +448,9 @@ export class CasekitSlaSettings extends LitElement {
     const draft = this.draft;
     this.placed = new Set();
     if (!draft) {
-      return html`<div class="root" lang=${this.locale}><section>
+      return html`<div class="root" lang=${this.loader.locale}><section>
         <h2>${this.t('slaSettings.label')}</h2>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : html`<p class="muted" role="status">${this.loading ? this.t('slaSettings.loading') : ''}</p>`}
+        ${this.loader.error ? html`<p class="error" role="alert">${this.loader.error}</p>` : html`<p class="muted" role="status">${this.loader.loading ? this.t('slaSettings.loading') : ''}</p>`}
       </section></div>`;
     }
     // The fields first, so the errors none of them showed can be listed above them.
@@ -486,12 +458,12 @@ export class CasekitSlaSettings extends LitElement {
     const policies = draft.policies.map((p, pi) => this.renderPolicy(p, pi, draft));
     const applies = this.renderApplies(draft);
     const elsewhere = [...this.fieldErrors].filter(([path]) => !this.placed.has(path));
-    return html`<div class="root" lang=${this.locale}>
+    return html`<div class="root" lang=${this.loader.locale}>
       <form @submit=${this.save} novalidate>
         <h2>${this.t('slaSettings.label')}</h2>
         <div class="visually-hidden" role="status">${this.announcement}</div>
         ${this.announcement ? html`<p class="notice" aria-hidden="true">${this.announcement}</p>` : nothing}
-        ${this.canEdit ? nothing : html`<p class="muted">${this.t('slaSettings.readOnly')}</p>`}
+        ${this.loader.allowed ? nothing : html`<p class="muted">${this.t('slaSettings.readOnly')}</p>`}
         ${this.configured ? nothing : html`<p class="muted">${this.t('slaSettings.empty')}</p>`}
         ${this.failure
           ? html`<div class="failure" role="alert" tabindex="-1">
@@ -499,7 +471,7 @@ export class CasekitSlaSettings extends LitElement {
               ${elsewhere.length ? html`<ul>${elsewhere.map(([path, message]) => html`<li>${this.t('slaSettings.issue', { field: path || 'sla', message })}</li>`)}</ul>` : nothing}
             </div>`
           : nothing}
-        <fieldset class="plain" ?disabled=${!this.canEdit || this.saving}>
+        <fieldset class="plain" ?disabled=${!this.loader.allowed || this.saving}>
           <section part="calendars" aria-labelledby="sla-calendars-title">
             <h3 id="sla-calendars-title">${this.t('slaSettings.calendars')}</h3>
             <p class="muted">${this.t('slaSettings.calendarsHelp')}</p>

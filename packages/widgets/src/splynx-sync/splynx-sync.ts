@@ -1,17 +1,15 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
 import type { AgentClient } from '@casekit/sdk';
 import type { SyncLogEntry, SyncRun, SyncStatus } from '@casekit/protocol';
 import { themeStyles } from '../internal/theme.ts';
 import { panelStyles } from '../internal/panel-styles.ts';
 import { splynxSyncStyles } from './splynx-sync.styles.ts';
-import { ClientController } from '../client-controller.ts';
-import { agentClientContext } from '../context.ts';
-import { errorMessage, resolveLang, translate, type MessageKey } from '../i18n.ts';
+import { errorMessage, translate, type MessageKey } from '../i18n.ts';
 import '../internal/messages-agent.ts';
 import '../internal/messages-errors.ts';
 import '../internal/messages-billing.ts';
+import { AdminLoadController } from '../internal/admin-load.ts';
 import { formatFull } from '../internal/format.ts';
 
 /** How often the status is read again while a run is going. */
@@ -46,36 +44,27 @@ export class CasekitSplynxSync extends LitElement {
   /** `light` or `dark` to pin the colour scheme. */
   @property({ reflect: true }) accessor theme: 'light' | 'dark' | undefined;
 
-  @consume({ context: agentClientContext, subscribe: true })
-  @state()
-  private accessor contextClient: AgentClient | undefined;
-
   @state() private accessor status: SyncStatus | undefined;
   @state() private accessor log: SyncLogEntry[] = [];
   @state() private accessor cursor: string | null = null;
-  @state() private accessor error = '';
   @state() private accessor actionError = '';
   @state() private accessor logError = '';
   @state() private accessor starting = false;
   @state() private accessor loadingLog = false;
   @state() private accessor announcement = '';
-  @state() private accessor locale = 'en';
 
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private readonly conn = new ClientController<AgentClient>(this, {
-    client: () => this.client ?? this.contextClient,
-    on: {},
+  private readonly loader = new AdminLoadController(this, {
+    load: (client) => client.getSplynxStatus(),
+    loaded: (status) => (this.status = status),
+    failed: (err): string => this.t('splynx.error', { message: errorMessage(this.loader.locale, err) }),
+    quiet: true,
     attached: () => {
       void this.refresh();
       void this.loadLog(true);
     },
   });
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.locale = resolveLang(this);
-  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -85,17 +74,10 @@ export class CasekitSplynxSync extends LitElement {
 
   /** Reads the status again; while a run is going, keeps reading it every few seconds. */
   async refresh(): Promise<void> {
-    const client = this.conn.client;
     clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
-    if (!client) return;
     const wasRunning = this.running();
-    try {
-      this.status = await client.getSplynxStatus();
-      this.error = '';
-    } catch (err) {
-      this.error = this.t('splynx.error', { message: errorMessage(this.locale, err) });
-    }
+    if (!(await this.loader.reload())) return;
     const run = this.running();
     if (run) this.announcement = this.progressText(run);
     else if (wasRunning) {
@@ -107,7 +89,7 @@ export class CasekitSplynxSync extends LitElement {
 
   /** Reads the log's first page again (`reset`), or the next page after the ones shown. */
   async loadLog(reset = false): Promise<void> {
-    const client = this.conn.client;
+    const client = this.loader.client;
     if (!client || this.loadingLog) return;
     this.loadingLog = true;
     this.logError = '';
@@ -116,7 +98,7 @@ export class CasekitSplynxSync extends LitElement {
       this.log = reset ? page.items : [...this.log, ...page.items];
       this.cursor = page.nextCursor;
     } catch (err) {
-      this.logError = errorMessage(this.locale, err);
+      this.logError = errorMessage(this.loader.locale, err);
     } finally {
       this.loadingLog = false;
     }
@@ -124,7 +106,7 @@ export class CasekitSplynxSync extends LitElement {
 
   /** Starts a pull now: `full` reads everything again. A server without Splynx says so (409). */
   async startSync(full: boolean): Promise<void> {
-    const client = this.conn.client;
+    const client = this.loader.client;
     if (!client || this.starting) return;
     this.starting = true;
     this.actionError = '';
@@ -134,7 +116,7 @@ export class CasekitSplynxSync extends LitElement {
       this.announcement = this.t('splynx.started');
       await this.refresh();
     } catch (err) {
-      this.actionError = errorMessage(this.locale, err);
+      this.actionError = errorMessage(this.loader.locale, err);
     } finally {
       this.starting = false;
     }
@@ -145,7 +127,7 @@ export class CasekitSplynxSync extends LitElement {
   }
 
   private t(key: MessageKey, vars?: Record<string, string | number>): string {
-    return translate(this.locale, key, vars);
+    return translate(this.loader.locale, key, vars);
   }
 
   private runTitle(run: SyncRun): string {
@@ -172,7 +154,7 @@ export class CasekitSplynxSync extends LitElement {
             <dt>${this.t('splynx.linked')}</dt>
             <dd>${status.linkedCustomers}</dd>
             <dt>${this.t('splynx.lastSynced')}</dt>
-            <dd>${status.lastSyncedAt ? html`<time datetime=${status.lastSyncedAt}>${formatFull(status.lastSyncedAt, this.locale)}</time>` : this.t('splynx.never')}</dd>
+            <dd>${status.lastSyncedAt ? html`<time datetime=${status.lastSyncedAt}>${formatFull(status.lastSyncedAt, this.loader.locale)}</time>` : this.t('splynx.never')}</dd>
           </dl>`
         : html`<p class="notice" data-state="not-configured">${this.t('splynx.notConfigured')}</p>`}
     </section>`;
@@ -187,7 +169,7 @@ export class CasekitSplynxSync extends LitElement {
               const label = this.runTitle(run);
               return html`<li data-status=${run.status}>
                 <strong>${label}</strong>
-                <span class="muted"><time datetime=${run.startedAt}>${formatFull(run.startedAt, this.locale)}</time></span>
+                <span class="muted"><time datetime=${run.startedAt}>${formatFull(run.startedAt, this.loader.locale)}</time></span>
                 ${run.status === 'running'
                   ? html`<progress aria-label=${label} max=${run.total ?? nothing} value=${run.total === null ? nothing : run.done}></progress>
                       <span>${this.progressText(run)}</span>`
@@ -219,7 +201,7 @@ export class CasekitSplynxSync extends LitElement {
             <tbody>
               ${this.log.map(
                 (entry) => html`<tr data-level=${entry.level}>
-                  <td><time datetime=${entry.at}>${formatFull(entry.at, this.locale)}</time></td>
+                  <td><time datetime=${entry.at}>${formatFull(entry.at, this.loader.locale)}</time></td>
                   <td class="level">${entry.level}</td>
                   <td>${entry.entity}</td>
                   <td>${entry.externalId ?? '—'}</td>
@@ -241,10 +223,10 @@ export class CasekitSplynxSync extends LitElement {
 
   protected override render() {
     const status = this.status;
-    return html`<div class="root" lang=${this.locale}>
+    return html`<div class="root" lang=${this.loader.locale}>
       <div class="page">
         <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${this.loader.error ? html`<p class="error" role="alert">${this.loader.error}</p>` : nothing}
         ${status
           ? html`${this.renderConnection(status)}
               <div part="actions" class="actions">
@@ -252,7 +234,7 @@ export class CasekitSplynxSync extends LitElement {
                 <button class="btn" type="button" ?disabled=${this.starting || !!this.running()} @click=${() => this.startSync(true)}>${this.t('splynx.fullSync')}</button>
               </div>
               ${this.actionError ? html`<p class="error" role="alert">${this.actionError}</p>` : nothing} ${this.renderRuns(status.runs)}`
-          : this.error
+          : this.loader.error
             ? nothing
             : html`<p class="muted" role="status">${this.t('splynx.loading')}</p>`}
         ${this.renderLog()}

@@ -109,7 +109,8 @@ describe('casekit-workbench', () => {
     open.click();
     const settings = await until(() => el.shadowRoot!.querySelector('casekit-channel-settings'), 'settings open');
     await until(() => settings['channels'].length > 0, 'channels listed');
-    expect(settings['canEdit']).to.equal(true);
+    await settings.updateComplete;
+    expect(settings.shadowRoot!.querySelector('[part=add-button]'), 'an admin may add channels').to.exist;
     expect(visible(el, 'casekit-channel-settings')).to.equal(true);
     expect(visible(el, '.side') || visible(el, 'casekit-composer'), 'the case makes way').to.equal(false);
     expect(el.shadowRoot!.activeElement?.id).to.equal('wb-panel-title');
