@@ -308,6 +308,35 @@ describe('dynamodb case numbers and read marks', () => {
       assert.equal(await store.transaction((tx) => tx.nextCaseNumber(WS)), 14, 'a rolled-back transaction uses up no number');
     }));
 
+  it('runs again a transaction whose case number another took and committed first, rather than failing with conflict', () =>
+    withStore(async (store) => {
+      const [first, second] = [makeCustomer(), makeCustomer()];
+      await store.transaction(async (tx) => {
+        await tx.insertCustomer(first);
+        await tx.insertCustomer(second);
+      });
+      let commitEarly!: () => void;
+      const early = new Promise<void>((resolve) => (commitEarly = resolve));
+      let runs = 0;
+      // Two new customers' first messages at once: both read the counter, one commits first.
+      const late = store.transaction(async (tx) => {
+        runs++;
+        const number = await tx.nextCaseNumber(WS);
+        await early;
+        await tx.insertCase(makeCase({ number, customerId: second.id }));
+        return number;
+      });
+      const taken = await store.transaction(async (tx) => {
+        const number = await tx.nextCaseNumber(WS);
+        await tx.insertCase(makeCase({ number, customerId: first.id }));
+        return number;
+      });
+      commitEarly();
+      assert.deepEqual([taken, await late], [1, 2]);
+      assert.equal(runs, 2, 'the late one ran again from fresh reads');
+      await assert.rejects(store.transaction(async (tx) => tx.insertCase(makeCase({ number: 2, customerId: first.id }))), { code: 'conflict' }, 'a number given, not taken, still conflicts');
+    }));
+
   it('keeps the latest read of each case per agent; an earlier time changes nothing', () =>
     withStore(async (store) => {
       await store.transaction((tx) => tx.markCaseRead(WS, 'ag_1', 'c_1', at(20)));

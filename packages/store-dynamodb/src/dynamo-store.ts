@@ -62,7 +62,7 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
     ...guard(allReads(ctx)),
 
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-      // A commit that lost a race on a counter (the event seq) runs `fn` again from fresh reads.
+      // A transaction that lost a race on a counter (the event seq, a case number) runs `fn` again from fresh reads.
       for (let attempt = 1; ; attempt++) {
         open();
         const writes = new WriteSet();
@@ -80,13 +80,8 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
           tx[name] = (...args) =>
             active ? method(...args) : Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));
         }
-        let value: T;
         try {
-          value = await fn(tx as unknown as StoreTx);
-        } finally {
-          active = false;
-        }
-        try {
+          const value = await fn(tx as unknown as StoreTx).finally(() => (active = false));
           await writes.commit(doc, tableName);
           return value;
         } catch (error) {

@@ -1,10 +1,10 @@
 import { ACTIVE_STATUSES, matchesTerm, parseCaseSearch, searchTerms, type CaseQuery, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Case } from '@casekit/protocol';
 import { customerResolver, familyOf, matchingCustomers } from './customers.ts';
-import { CASE_SK, caseListPk, casePk, CUSTOMER_SK, customerPk, sortableMs, UNIQUE_SK, uniquePk } from './keys.ts';
+import { CASE_NUMBER_SK, CASE_SK, caseListPk, casePk, CUSTOMER_SK, customerPk, sortableMs, UNIQUE_SK, uniquePk, workspacePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage, type Source } from './lists.ts';
 import { docOf, getItem, type Context } from './table.ts';
-import type { Item, WriteSet } from './write-set.ts';
+import { LostRaceError, type Item, type WriteSet } from './write-set.ts';
 import { ABSENT, toMs } from './writes.ts';
 
 const CASE_CURSOR = /^\d{15}#[^#]+$/;
@@ -137,10 +137,12 @@ export function createCaseWrites(ctx: Context & { writes: WriteSet }): CaseWrite
       const byId = `A case with id "${kase.id}" already exists in this workspace.`;
       const byNumber = `A case with number ${kase.number} already exists in this workspace.`;
       if (await getItem(ctx, casePk(ws, kase.id), CASE_SK)) throw new CasekitError('conflict', byId);
-      if (await getItem(ctx, uniquePk(ws, 'case-number', String(kase.number)), UNIQUE_SK)) throw new CasekitError('conflict', byNumber);
+      // A number this transaction took from the counter, and another took first: a lost race, run again.
+      const raced = writes.pending(workspacePk(ws), CASE_NUMBER_SK)?.n === kase.number;
+      if (await getItem(ctx, uniquePk(ws, 'case-number', String(kase.number)), UNIQUE_SK)) throw raced ? new LostRaceError(byNumber, null) : new CasekitError('conflict', byNumber);
       await requireCustomer(kase);
       writes.put({ pk: casePk(ws, kase.id), sk: CASE_SK, doc: JSON.stringify(kase), version: kase.version }, ABSENT(byId));
-      writes.put({ pk: uniquePk(ws, 'case-number', String(kase.number)), sk: UNIQUE_SK, owner: kase.id }, ABSENT(byNumber));
+      writes.put({ pk: uniquePk(ws, 'case-number', String(kase.number)), sk: UNIQUE_SK, owner: kase.id }, { ...ABSENT(byNumber), retryable: raced });
       moveEntries(null, kase);
     },
 
