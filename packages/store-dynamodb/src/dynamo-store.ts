@@ -86,7 +86,8 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
           return value;
         } catch (error) {
           if (!(error instanceof LostRaceError) || attempt === MAX_ATTEMPTS) throw error;
-          await sleep(Math.random() * 10 * attempt);
+          // Writers of one workspace all take its event seq: spread the retries out (up to 20 ms, doubling to 1.3 s, jittered) so they stop colliding.
+          await sleep(Math.random() * 10 * 2 ** attempt);
         }
       }
     },
