@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DeleteTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CaseQuery, Store } from '@casekit/core';
-import type { Case } from '@casekit/protocol';
+import type { Case, CasekitError } from '@casekit/protocol';
 import { FIXTURE_WORKSPACE, fixtureTime, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { createSecretBox } from '@casekit/store-sqlite';
@@ -264,6 +264,20 @@ describe('dynamodb event log', () => {
     assert.deepEqual(await store.listEvents(WS, { after: 0, limit: 10 }), []);
     const event = await store.transaction((tx) => tx.appendEvent(makePresenceEvent()));
     assert.equal(event.seq, 1);
+    }));
+
+  it('answers unavailable with a Retry-After, writing nothing, when other writers win the event seq every time', () =>
+    withStore(async (store) => {
+      let runs = 0;
+      const starved = store.transaction(async (tx) => {
+        runs++;
+        await tx.appendEvent(makePresenceEvent());
+        // Another request of the workspace commits between this one's read of the counter and its commit.
+        await store.transaction((other) => other.appendEvent(makePresenceEvent()));
+      });
+      await assert.rejects(starved, (error: CasekitError) => error.code === 'unavailable' && error.status === 503 && error.details?.retryAfterSeconds === 1);
+      assert.equal(runs, 8);
+      assert.equal(await store.lastSeq(WS), 8, 'only the winners\' events');
     }));
 
   it('lists events after a seq, up to a limit, by customer, and only public ones for visitors', () =>

@@ -85,7 +85,11 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
           await writes.commit(doc, tableName);
           return value;
         } catch (error) {
-          if (!(error instanceof LostRaceError) || attempt === MAX_ATTEMPTS) throw error;
+          if (!(error instanceof LostRaceError)) throw error;
+          if (attempt === MAX_ATTEMPTS) {
+            // Nothing was written and nothing is wrong with the request: the caller may send it again.
+            throw new CasekitError('unavailable', `${error.message} Other writers of this workspace won ${MAX_ATTEMPTS} times in a row; try again shortly.`, { cause: error, details: { retryAfterSeconds: 1 } });
+          }
           // Writers of one workspace all take its event seq: spread the retries out (up to 20 ms, doubling to 1.3 s, jittered) so they stop colliding.
           await sleep(Math.random() * 10 * 2 ** attempt);
         }
