@@ -19,10 +19,10 @@ const LEASE_MS = 4000;
 const WORKSPACE = 'ws_twonode';
 const SMS_NUMBER = '+14155550100';
 
-async function call(url: string, method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+async function call(url: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${url}/api/v1${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...(options.token && { authorization: `Bearer ${options.token}` }) },
+    headers: { 'content-type': 'application/json', ...(options.token && { authorization: `Bearer ${options.token}` }), ...options.headers },
     ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
     signal: AbortSignal.timeout(15_000),
   });
@@ -124,7 +124,8 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
   // The replies node B claimed and sent at once.
   const replies: string[] = [];
   let killedAt = 0;
-  let smsCaseId = '';
+  // The cases of three customers' SMS, which the replies answer.
+  let smsCases: string[] = [];
 
   before(async () => {
     const started = performance.now();
@@ -145,9 +146,12 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
       CASEKIT_LEASE_MS: String(LEASE_MS),
     };
     // A first, so that one node creates the table, the workspace and its first admin.
+    const nodesFrom = performance.now();
     a = await startCliChild({ ...env, CASEKIT_DATA_DIR: join(dir, 'a') });
+    const aUp = performance.now();
     b = await startCliChild({ ...env, CASEKIT_DATA_DIR: join(dir, 'b') });
-    console.log(`# DynamoDB Local, Redis and two nodes up in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    console.log(`# DynamoDB Local answered in ${s(dynamo.startMs)}; node A listened after ${s(aUp - nodesFrom)}, node B after ${s(performance.now() - aUp)}; ${s(performance.now() - started)} in all`);
     const admin = a.logs.find((line) => String(line.msg).startsWith('created the first admin'));
     assert.ok(admin, 'node A created the first admin');
     const login = await call(b.url, 'POST', '/auth/login', { body: { email: admin.email, password: admin.password } });
@@ -190,10 +194,15 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
   });
 
   it('keeps every message node A acknowledged exactly once when A is killed mid-load, and stores each resent one once', async () => {
-    // A customer's SMS, for the replies node A will be holding when it dies.
-    const inbound = await postTwilioSms({ url: sms.webhookUrl, authToken: twilio.authToken, accountSid: twilio.accountSid, from: '+14155550123', to: SMS_NUMBER, body: 'My line is down' });
-    assert.equal(inbound.response.status, 200);
-    smsCaseId = (await until(() => created(onB.seen, 'My line is down')[0], 'the SMS on node B'))!.caseId;
+    // Three customers' SMS, for the replies node A will be holding when it dies.
+    smsCases = await Promise.all(
+      [0, 1, 2].map(async (i) => {
+        const body = `My line is down (${i})`;
+        const inbound = await postTwilioSms({ url: sms.webhookUrl, authToken: twilio.authToken, accountSid: twilio.accountSid, from: `+1415555012${i}`, to: SMS_NUMBER, body });
+        assert.equal(inbound.response.status, 200);
+        return (await until(() => created(onB.seen, body)[0], `SMS ${i} on node B`)).caseId;
+      }),
+    );
 
     const VISITORS = 8;
     const PER_VISITOR = 15;
@@ -206,6 +215,7 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
     let target = a;
     const acks = new Map<string, { node: 'A' | 'B'; message: Message }>();
     let failures = 0;
+    let busy = 0;
     let abandoned = false;
     /** Sends until a 201, always with the same clientMessageId, to whichever node is up. */
     async function sendReliably(token: string, clientMessageId: string, text: string): Promise<void> {
@@ -218,6 +228,7 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
             return;
           }
           assert.ok(res.status >= 500, `unexpected ${res.status} for ${clientMessageId}: ${res.text}`);
+          if (res.status === 503) busy++;
         } catch (error) {
           if (error instanceof assert.AssertionError) throw error;
         }
@@ -241,7 +252,7 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
     assert.equal(acks.size, VISITORS * PER_VISITOR);
     const byA = [...acks.values()].filter((ack) => ack.node === 'A').length;
     assert.ok(failures > 0, 'sends in flight at the kill failed and were sent again');
-    console.log(`# ${byA} acknowledged by A, ${acks.size - byA} by B after ${failures} failed tries`);
+    console.log(`# ${byA} acknowledged by A, ${acks.size - byA} by B after ${failures} failed tries; ${busy} requests were answered 503 (the workspace busy) and sent again`);
     for (const [v, visitor] of visitors.entries()) {
       const history = await call(b.url, 'GET', '/visitor/messages?limit=200', { token: visitor.token });
       assert.equal(history.status, 200, history.text);
@@ -260,17 +271,25 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
       await until(() => acks.size >= 30, 'the load to be under way', 30_000);
       // Node A's sends to Twilio get no answer: replies go out until one is claimed by A, which then waits on it.
       gate.holdPort = a.port;
-      const reply = async (text: string) => {
+      /** An agent's reply through node A; answered 503 (the workspace busy), sent again after Retry-After with the same key. */
+      const reply = async (caseId: string, text: string) => {
         const requestedAt = Date.now();
-        const res = await call(a.url, 'POST', `/cases/${smsCaseId}/messages`, { token, body: { text } });
-        assert.equal(res.status, 201, res.text);
-        return { text, id: res.body.id as string, requestedAt };
+        for (let attempt = 1; ; attempt++) {
+          const res = await call(a.url, 'POST', `/cases/${caseId}/messages`, { token, body: { text }, headers: { 'idempotency-key': text.replaceAll(' ', '-') } });
+          if (res.status === 503 && attempt < 5) {
+            busy++;
+            await sleep(1000 * Number(res.body.error.details.retryAfterSeconds));
+            continue;
+          }
+          assert.equal(res.status, 201, res.text);
+          return { text, id: res.body.id as string, requestedAt };
+        }
       };
       const gated = (text: string) => until(() => gate.sends.find((s) => s.text === text), `a send of "${text}"`, 15_000);
       for (let round = 0; held.length === 0; round++) {
         assert.ok(round < 10, 'node A claimed one of 30 replies');
-        const sent = [];
-        for (let i = 0; i < 3; i++) sent.push(await reply(`reply ${round}.${i}`));
+        // One per case at once, so that one claim tends to take them all.
+        const sent = await Promise.all(smsCases.map((caseId, i) => reply(caseId, `reply ${round}.${i}`)));
         for (const entry of sent) {
           const send = await gated(entry.text);
           if (send.port === a.port) held.push({ ...entry, gated: send });
@@ -284,7 +303,7 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
       target = b;
       gate.holdPort = null;
       const claimedAgo = Math.min(...held.map((entry) => killedAt - entry.gated.at));
-      console.log(`# node A killed after ${ackedBeforeKill} of ${VISITORS * PER_VISITOR} acknowledgements, ${claimedAgo} ms after its last send of the ${held.length} replies it claimed; ${replies.length} replies sent by B meanwhile`);
+      console.log(`# node A killed after ${ackedBeforeKill} of ${VISITORS * PER_VISITOR} acknowledgements, ${claimedAgo} ms after sending the last of the ${held.length} replies it claimed (${replies.length} went out through B meanwhile)`);
     }
   });
 
@@ -292,9 +311,9 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
     assert.ok(held.length > 0, 'node A held replies when it was killed');
     const texts = [...held.map((entry) => entry.text), ...replies];
     const messagesOnB = async () => {
-      const res = await call(b.url, 'GET', `/cases/${smsCaseId}/messages?limit=100`, { token });
-      assert.equal(res.status, 200, res.text);
-      return res.body.items as Message[];
+      const lists = await Promise.all(smsCases.map((caseId) => call(b.url, 'GET', `/cases/${caseId}/messages?limit=100`, { token })));
+      for (const res of lists) assert.equal(res.status, 200, res.text);
+      return lists.flatMap((res) => res.body.items as Message[]);
     };
     const stored = await until(async () => {
       const items = (await messagesOnB()).filter((m) => texts.includes(m.text));
@@ -317,8 +336,8 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
     assert.deepEqual(bodies, [...new Set(bodies)], 'nothing reached Twilio twice');
     const byB = (entry: (typeof held)[number]) => gate.sends.find((s) => s.text === entry.text && s.port === b.port)!.at;
     console.log(
-      `# takeover: B sent the ${held.length} replies A held ${held.map((e) => byB(e) - killedAt).join('/')} ms after the kill, ` +
-        `${held.map((e) => byB(e) - (e.gated.at + LEASE_MS)).join('/')} ms after A's lease ended at the latest (lease ${LEASE_MS} ms)`,
+      `# takeover: B sent the ${held.length} held by A ${held.map((e) => byB(e) - killedAt).join('/')} ms after the kill; ` +
+        `A's lease (${LEASE_MS} ms) had ended at most ${held.map((e) => e.gated.at + LEASE_MS - killedAt).join('/')} ms after the kill`,
     );
   });
 });
