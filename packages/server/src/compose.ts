@@ -98,8 +98,8 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
   channels?: { adapters?: readonly ChannelAdapter[]; publicUrl?: string; fetch?: typeof fetch };
   /**
    * How long this node keeps the outbox items and timers it claimed (ms, default 60,000); a node
-   * that dies holding some leaves them to the others once the lease ends. Keep it longer than any
-   * send or timer handler may take, or another node starts the same work meanwhile.
+   * that dies holding some leaves them to the others once the lease ends. A send's requests are cut
+   * off just before it ends (and tried again later); a timer handler must finish within it.
    */
   leaseMs?: number;
   /**
