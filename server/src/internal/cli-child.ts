@@ -15,8 +15,6 @@ export interface CliChild {
   port: number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   logs: Record<string, unknown>[];
-  /** What it wrote to stderr so far. */
-  stderr(): string;
 }
 
 /**
@@ -48,7 +46,7 @@ export function startCliChild(env: Record<string, string>, args: readonly string
       logs.push(entry);
       if (entry.msg === 'listening') {
         clearTimeout(timer);
-        resolve({ process: child, url: String(entry.url), port: Number(entry.port), exited, logs, stderr: () => stderr });
+        resolve({ process: child, url: String(entry.url), port: Number(entry.port), exited, logs });
       }
     });
   });
