@@ -41,7 +41,7 @@ without /api/v1), CASEKIT_SMTP_PORT (mail for email channels), CASEKIT_REDIS_URL
 CASEKIT_STORE (sqlite | dynamodb), CASEKIT_DYNAMODB_TABLE (casekit), CASEKIT_DYNAMODB_ENDPOINT
 (DynamoDB Local), AWS_REGION and AWS credentials, CASEKIT_SPLYNX_URL, CASEKIT_SPLYNX_API_KEY,
 CASEKIT_SPLYNX_API_SECRET, CASEKIT_SPLYNX_HOOK_SECRET, CASEKIT_SPLYNX_SYNC_INTERVAL (300 s),
-LOG_LEVEL (info).
+CASEKIT_LEASE_MS (60000: how long a node keeps the replies and timers it claimed), LOG_LEVEL (info).
 See server/README.md.
 `;
 

@@ -27,6 +27,18 @@ describe('loadConfig', () => {
     assert.equal(config.publicUrl, undefined);
     assert.deepEqual(config.corsOrigins, []);
     assert.equal(config.secretKey, undefined);
+    assert.equal(config.leaseMs, 60_000);
+  });
+
+  it('reads the lease of claimed work, and names CASEKIT_LEASE_MS when it is not a sane number of milliseconds', () => {
+    assert.equal(loadConfig({ CASEKIT_LEASE_MS: '3000' }).leaseMs, 3000);
+    for (const bad of ['3s', '999', '-5000', '1.5', '3600001']) {
+      assert.throws(
+        () => loadConfig({ CASEKIT_LEASE_MS: bad }),
+        (error: Error) => error instanceof ConfigError && error.message.includes(`CASEKIT_LEASE_MS: must be a whole number of milliseconds from 1000 to 3600000 (default 60000) (got "${bad}")`),
+        bad,
+      );
+    }
   });
 
   it('reads every variable', () => {

@@ -55,6 +55,8 @@ export interface Config {
    * limits and idempotency locks. Undefined: one process, all of it in memory.
    */
   redisUrl: string | undefined;
+  /** How long a node keeps the outbox items and timers it claimed, in ms; a killed node's work waits this long for another. */
+  leaseMs: number;
 }
 
 /** How to reach Splynx: its address and an API key (token auth), the hook secret, the pull interval. */
@@ -98,6 +100,8 @@ function size(fallback: number) {
     })
     .default(fallback);
 }
+
+const LEASE_RULE = 'must be a whole number of milliseconds from 1000 to 3600000 (default 60000)';
 
 const Env = z.object({
   PORT: z
@@ -184,6 +188,12 @@ const Env = z.object({
   CASEKIT_REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
     .optional(),
+  CASEKIT_LEASE_MS: z
+    .string()
+    .regex(/^\d+$/, LEASE_RULE)
+    .transform(Number)
+    .pipe(z.number().int().min(1000, LEASE_RULE).max(3_600_000, LEASE_RULE))
+    .default(60_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
 });
 
@@ -244,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { url: v.CASEKIT_SPLYNX_URL, apiKey: v.CASEKIT_SPLYNX_API_KEY, apiSecret: v.CASEKIT_SPLYNX_API_SECRET, hookSecret: v.CASEKIT_SPLYNX_HOOK_SECRET, syncIntervalSeconds: v.CASEKIT_SPLYNX_SYNC_INTERVAL }
         : undefined,
     redisUrl: v.CASEKIT_REDIS_URL,
+    leaseMs: v.CASEKIT_LEASE_MS,
   };
 }
 

@@ -1,55 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { decodeEvents, type CaseEvent, type Message, type ResumeResult } from '@casekit/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
+import { startCliChild } from './internal/cli-child.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NODE = join(ROOT, 'node_modules/.bin/node');
-const CLI = join(ROOT, 'server/src/cli.ts');
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  logs: Record<string, unknown>[];
-}
-
-/** Starts `casekit start` on a free port and resolves with its URL once it listens. */
-function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(NODE, ['--conditions=casekit-source', CLI, 'start'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CASEKIT_DATA_DIR: dataDir, LOG_LEVEL: 'info', CASEKIT_WORKSPACE_ID: 'demo' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
-    void exited.then(({ code }) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let entry: Record<string, unknown>;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return;
-      }
-      logs.push(entry);
-      if (entry.msg === 'listening') {
-        clearTimeout(timer);
-        resolve({ process: child, url: String(entry.url), exited, logs });
-      }
-    });
-  });
-}
+/** `casekit start` on the SQLite file of `dataDir`. */
+const startChild = (dataDir: string) => startCliChild({ CASEKIT_DATA_DIR: dataDir, CASEKIT_WORKSPACE_ID: 'demo' });
 
 async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers }, signal: AbortSignal.timeout(5000) });

@@ -181,6 +181,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       corsOrigins: config.corsOrigins,
       ...(widgetsDir && existsSync(widgetsDir) && { widgetsDir }),
       ...(config.redisUrl && { redis: { url: config.redisUrl } }),
+      leaseMs: config.leaseMs,
     });
     await ensureBaseline({ store, engine: server.engine }, workspaceId, { name: workspaceId === 'demo' ? 'Demo ISP' : workspaceId });
     if (ownsStore && !config.redisUrl) {

@@ -14,7 +14,10 @@ export interface OutboxWorkerOptions {
   /** The bytes of an attachment, for providers that take uploads rather than links. */
   loadAttachment?(attachment: Attachment): Promise<Uint8Array>;
   clock?: Clock;
-  /** How long a claimed item stays ours. Default 60 s, longer than any send may take. */
+  /**
+   * How long a claimed item stays ours. Default 60 s. A send's requests are cut off shortly
+   * before the lease ends (counted as a retryable failure), so no other node sends it meanwhile.
+   */
   leaseMs?: number;
   /** Items per claim. Default 20. */
   batchSize?: number;
@@ -96,12 +99,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     };
   }
 
-  async function send(message: Message, channel: ChannelRecord | null) {
+  /** The channel's runtime, its requests cut off shortly before `item`'s lease ends: after it, another node may take the item. */
+  function leasedRuntime(channel: ChannelRecord, item: OutboxItem): ChannelRuntime {
+    const runtime = options.runtime(channel);
+    if (item.leaseUntil === null) return runtime;
+    const cutoff = AbortSignal.timeout(Math.max(0, Date.parse(item.leaseUntil) - Math.min(leaseMs / 5, 1000) - clock.now().getTime()));
+    return { ...runtime, fetch: (input, init) => runtime.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, cutoff]) : cutoff }) };
+  }
+
+  async function send(item: OutboxItem, message: Message, channel: ChannelRecord | null) {
     if (!channel) throw new DeliveryError('The channel of this message was removed.', { retryable: false, code: 'not_found' });
     if (!channel.enabled) throw new DeliveryError(`The channel "${channel.name}" is disabled.`, { retryable: false, code: 'channel_disabled' });
     const adapter = adapters[channel.kind];
     if (!adapter) throw new DeliveryError(`This server sends nothing on ${channel.kind} channels; add its adapter.`, { retryable: false, code: 'no_adapter' });
-    return adapter.send(await outboundOf(message, channel), options.runtime(channel));
+    return adapter.send(await outboundOf(message, channel), leasedRuntime(channel, item));
   }
 
   async function deliver(item: OutboxItem): Promise<void> {
@@ -116,7 +127,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     let result: SendResult;
     try {
-      result = await send(message, channel);
+      result = await send(item, message, channel);
     } catch (error) {
       await failed(item, message, error);
       return;

@@ -98,16 +98,21 @@ export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimit
   splynx?: SplynxIntegration;
   channels?: { adapters?: readonly ChannelAdapter[]; publicUrl?: string; fetch?: typeof fetch };
   /**
+   * How long this node keeps the outbox items and timers it claimed (ms, default 60,000); a node
+   * that dies holding some leaves them to the others once the lease ends. A send's requests are cut
+   * off just before it ends (and tried again later); a timer handler must finish within it.
+   */
+  leaseMs?: number;
+  /**
    * Delivery of replies on channels other than web chat, through their adapters: how often the
    * outbox is polled (ms, default 500). The worker runs while the server listens; delivery is at
-   * least once, and items are leased (60 s), so servers sharing a store do not send one reply at the
-   * same time. `false` runs no worker
-   * here (another process delivers).
+   * least once, and items are leased (`leaseMs`), so servers sharing a store do not send one reply
+   * at the same time. `false` runs no worker here (another process delivers).
    */
   outbox?: Pick<OutboxWorkerOptions, 'maxAttempts' | 'backoffMs'> & { intervalMs?: number } | false;
   /**
    * Durable timers (`tx.setTimer`), among them each case's SLA timer: the worker runs while the
-   * server listens; timers are leased (60 s), so servers sharing a store run each once. `handlers`
+   * server listens; timers are leased (`leaseMs`), so servers sharing a store run each once. `handlers`
    * adds your own kinds, made with this server's engine. `false`: no timers run here (another
    * process runs them, or SLA warnings and breaches wait).
    */
@@ -296,6 +301,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
         ...(options.blobStore && { loadAttachment: (attachment) => loadUpload(options.blobStore!, attachment) }),
         ...(outboxOptions.maxAttempts !== undefined && { maxAttempts: outboxOptions.maxAttempts }),
         ...(outboxOptions.backoffMs && { backoffMs: outboxOptions.backoffMs }),
+        ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
         ...(options.clock && { clock: options.clock }),
         onError: (error, item) => logger?.warn('delivery failed', { messageId: item.messageId, attempt: item.attempts + 1, error: errorText(error) }),
       })
@@ -308,6 +314,7 @@ export function createCasekitServer(options: CasekitServerOptions): CasekitServe
         handlers: { ...createEngineTimerHandlers(engine), ...bots?.timerHandlers, ...timerOptions.handlers?.(engine) },
         ...(timerOptions.pollMs !== undefined && { pollMs: timerOptions.pollMs }),
         ...(timerOptions.maxAttempts !== undefined && { maxAttempts: timerOptions.maxAttempts }),
+        ...(options.leaseMs !== undefined && { leaseMs: options.leaseMs }),
         ...(options.clock && { clock: options.clock }),
         onError: (error, timer) => {
           const fields = { key: timer?.key, kind: timer?.kind, code: error.code, error: errorText(error) };

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DeleteTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '@casekit/core';
+import type { CasekitError } from '@casekit/protocol';
 import { FIXTURE_WORKSPACE, fixtureTime, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { createSecretBox } from '@casekit/store-sqlite';
@@ -252,6 +253,20 @@ describe('dynamodb event log', () => {
     assert.equal(event.seq, 1);
     }));
 
+  it('answers unavailable with a Retry-After, writing nothing, when other writers win the event seq every time', () =>
+    withStore(async (store) => {
+      let runs = 0;
+      const starved = store.transaction(async (tx) => {
+        runs++;
+        await tx.appendEvent(makePresenceEvent());
+        // Another request of the workspace commits between this one's read of the counter and its commit.
+        await store.transaction((other) => other.appendEvent(makePresenceEvent()));
+      });
+      await assert.rejects(starved, (error: CasekitError) => error.code === 'unavailable' && error.status === 503 && error.details?.retryAfterSeconds === 1);
+      assert.equal(runs, 8);
+      assert.equal(await store.lastSeq(WS), 8, 'only the winners\' events');
+    }));
+
   it('lists events after a seq, up to a limit, by customer, and only public ones for visitors', () =>
     withStore(async (store) => {
     const mine = makeMessage({ customerId: 'cu_mine' });
@@ -292,6 +307,35 @@ describe('dynamodb case numbers and read marks', () => {
         }),
       );
       assert.equal(await store.transaction((tx) => tx.nextCaseNumber(WS)), 14, 'a rolled-back transaction uses up no number');
+    }));
+
+  it('runs again a transaction whose case number another took and committed first, rather than failing with conflict', () =>
+    withStore(async (store) => {
+      const [first, second] = [makeCustomer(), makeCustomer()];
+      await store.transaction(async (tx) => {
+        await tx.insertCustomer(first);
+        await tx.insertCustomer(second);
+      });
+      let commitEarly!: () => void;
+      const early = new Promise<void>((resolve) => (commitEarly = resolve));
+      let runs = 0;
+      // Two new customers' first messages at once: both read the counter, one commits first.
+      const late = store.transaction(async (tx) => {
+        runs++;
+        const number = await tx.nextCaseNumber(WS);
+        await early;
+        await tx.insertCase(makeCase({ number, customerId: second.id }));
+        return number;
+      });
+      const taken = await store.transaction(async (tx) => {
+        const number = await tx.nextCaseNumber(WS);
+        await tx.insertCase(makeCase({ number, customerId: first.id }));
+        return number;
+      });
+      commitEarly();
+      assert.deepEqual([taken, await late], [1, 2]);
+      assert.equal(runs, 2, 'the late one ran again from fresh reads');
+      await assert.rejects(store.transaction(async (tx) => tx.insertCase(makeCase({ number: 2, customerId: first.id }))), { code: 'conflict' }, 'a number given, not taken, still conflicts');
     }));
 
   it('keeps the latest read of each case per agent; an earlier time changes nothing', () =>

@@ -14,8 +14,6 @@ import { LostRaceError, WriteSet } from './internal/write-set.ts';
 
 /** How often a transaction runs when it keeps losing the race for a counter. */
 const MAX_ATTEMPTS = 8;
-/** The longest pause before an attempt: pauses double from a few ms, a random part of each (AWS's "full jitter"). */
-const MAX_PAUSE_MS = 250;
 
 /** Every read of the port, outside a transaction or (with `ctx.writes`) inside one. */
 const allReads = (ctx: Context): StoreReader => ({
@@ -64,7 +62,7 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
     ...guard(allReads(ctx)),
 
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-      // A commit that lost a race on a counter (the event seq) runs `fn` again from fresh reads.
+      // A transaction that lost a race on a counter (the event seq, a case number) runs `fn` again from fresh reads.
       for (let attempt = 1; ; attempt++) {
         open();
         const writes = new WriteSet();
@@ -82,18 +80,18 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
           tx[name] = (...args) =>
             active ? method(...args) : Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));
         }
-        let value: T;
         try {
-          value = await fn(tx as unknown as StoreTx);
-        } finally {
-          active = false;
-        }
-        try {
+          const value = await fn(tx as unknown as StoreTx).finally(() => (active = false));
           await writes.commit(doc, tableName);
           return value;
         } catch (error) {
-          if (!(error instanceof LostRaceError) || attempt === MAX_ATTEMPTS) throw error;
-          await sleep(Math.random() * Math.min(MAX_PAUSE_MS, 4 * 2 ** attempt));
+          if (!(error instanceof LostRaceError)) throw error;
+          if (attempt === MAX_ATTEMPTS) {
+            // Nothing was written and nothing is wrong with the request: the caller may send it again.
+            throw new CasekitError('unavailable', `${error.message} Other writers of this workspace won ${MAX_ATTEMPTS} times in a row; try again shortly.`, { cause: error, details: { retryAfterSeconds: 1 } });
+          }
+          // Writers of one workspace all take its event seq: spread the retries out (up to 20 ms, doubling to 1.3 s, jittered) so they stop colliding.
+          await sleep(Math.random() * 10 * 2 ** attempt);
         }
       }
     },

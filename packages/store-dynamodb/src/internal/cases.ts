@@ -1,7 +1,7 @@
 import { ACTIVE_STATUSES, matchesTerm, parseCaseSearch, searchTerms, type CaseQuery, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Case } from '@casekit/protocol';
 import { customerResolver, familyOf, matchingCustomers } from './customers.ts';
-import { CASE_SK, caseListPk, casePk, CUSTOMER_SK, customerPk, sortableMs, UNIQUE_SK, uniquePk } from './keys.ts';
+import { CASE_NUMBER_SK, CASE_SK, caseListPk, casePk, CUSTOMER_SK, customerPk, sortableMs, UNIQUE_SK, uniquePk, workspacePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage, type Source } from './lists.ts';
 import { docOf, getItem, heldHere, type Context } from './table.ts';
 import type { Item, WriteSet } from './write-set.ts';
@@ -139,9 +139,11 @@ export function createCaseWrites(ctx: Context & { writes: WriteSet }): CaseWrite
       // New keys: their `attribute_not_exists` conditions guard against stored ones at commit.
       if (heldHere(ctx, casePk(ws, kase.id), CASE_SK)) throw new CasekitError('conflict', byId);
       if (heldHere(ctx, uniquePk(ws, 'case-number', String(kase.number)), UNIQUE_SK)) throw new CasekitError('conflict', byNumber);
+      // A number this transaction took from the counter that another took first is a lost race: run again.
+      const raced = writes.pending(workspacePk(ws), CASE_NUMBER_SK)?.n === kase.number;
       await requireCustomer(kase);
       writes.put({ pk: casePk(ws, kase.id), sk: CASE_SK, doc: JSON.stringify(kase), version: kase.version }, ABSENT(byId));
-      writes.put({ pk: uniquePk(ws, 'case-number', String(kase.number)), sk: UNIQUE_SK, owner: kase.id }, ABSENT(byNumber));
+      writes.put({ pk: uniquePk(ws, 'case-number', String(kase.number)), sk: UNIQUE_SK, owner: kase.id }, { ...ABSENT(byNumber), retryable: raced });
       moveEntries(null, kase);
     },
 

@@ -49,7 +49,11 @@ export class HeldTurns {
   /** Counter items this attempt wrote, with the value it wrote last. */
   readonly #written = new Map<string, number>();
 
-  constructor(readonly turns: CounterTurns) {}
+  readonly turns: CounterTurns;
+
+  constructor(turns: CounterTurns) {
+    this.turns = turns;
+  }
 
   /** Takes the workspace's turn, once per attempt. */
   async enter(workspaceId: string): Promise<void> {
