@@ -217,23 +217,54 @@ describe('dynamodb event log', () => {
     }
   });
 
-  it('commits in seq order: a transaction that read an older counter runs again and takes the next seq', () =>
+  it('commits in seq order: a transaction that read an older counter runs again and takes the next seq', async () => {
+    const store = await freshStore();
+    // Another node: this process's writers would wait their turn instead of racing.
+    const other = createDynamoStore({ client, tableName: `casekit-${tables}` });
+    try {
+      let runs = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const slow = store.transaction(async (tx) => {
+        runs++;
+        const event = await tx.appendEvent(makePresenceEvent());
+        if (runs === 1) await gate;
+        return event;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const fast = await other.transaction((tx) => tx.appendEvent(makePresenceEvent()));
+      release();
+      assert.equal(fast.seq, 1);
+      assert.equal((await slow).seq, 2);
+      assert.equal(runs, 2);
+      assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 10 })).map((e) => e.seq), [1, 2]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lets the writers of one workspace in one process take turns: 30 at once commit with no run lost to a race', () =>
     withStore(async (store) => {
-    let runs = 0;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = store.transaction(async (tx) => {
-      runs++;
-      const event = await tx.appendEvent(makePresenceEvent());
-      if (runs === 1) await gate;
-      return event;
-    });
-    const fast = await store.transaction((tx) => tx.appendEvent(makePresenceEvent()));
-    release();
-    assert.equal(fast.seq, 1);
-    assert.equal((await slow).seq, 2);
-    assert.equal(runs, 2);
-    assert.deepEqual((await store.listEvents(WS, { after: 0, limit: 10 })).map((e) => e.seq), [1, 2]);
+      let runs = 0;
+      const appended = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          store.transaction(async (tx) => {
+            runs++;
+            await tx.getWorkspace(WS);
+            return i % 3 === 0 ? (await tx.nextCaseNumber(WS), tx.appendEvent(makePresenceEvent())) : tx.appendEvent(makePresenceEvent());
+          }),
+        ),
+      );
+      assert.equal(runs, 30, 'every callback ran once');
+      assert.deepEqual(appended.map((e) => e.seq).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i + 1));
+      assert.equal(await store.lastSeq(WS), 30);
+      // The counter this process wrote last is trusted on the next turn, and checked at commit:
+      // another node moving it on makes the next transaction here run again with a fresh read.
+      const other = createDynamoStore({ client, tableName: `casekit-${tables}` });
+      await other.transaction((tx) => tx.appendEvent(makePresenceEvent()));
+      runs = 0;
+      const next = await store.transaction(async (tx) => (runs++, tx.appendEvent(makePresenceEvent())));
+      assert.deepEqual([next.seq, runs], [32, 2]);
     }));
 
   it('hands out no seq for a transaction that throws, and lets a transaction read its own events', () =>
@@ -255,12 +286,13 @@ describe('dynamodb event log', () => {
 
   it('answers unavailable with a Retry-After, writing nothing, when other writers win the event seq every time', () =>
     withStore(async (store) => {
+      const other = createDynamoStore({ client, tableName: `casekit-${tables}` });
       let runs = 0;
       const starved = store.transaction(async (tx) => {
         runs++;
         await tx.appendEvent(makePresenceEvent());
-        // Another request of the workspace commits between this one's read of the counter and its commit.
-        await store.transaction((other) => other.appendEvent(makePresenceEvent()));
+        // Another node's request of the workspace commits between this one's read of the counter and its commit.
+        await other.transaction((tx2) => tx2.appendEvent(makePresenceEvent()));
       });
       await assert.rejects(starved, (error: CasekitError) => error.code === 'unavailable' && error.status === 503 && error.details?.retryAfterSeconds === 1);
       assert.equal(runs, 8);

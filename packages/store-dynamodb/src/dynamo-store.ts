@@ -10,6 +10,7 @@ import { createClaims } from './internal/claims.ts';
 import { createReads } from './internal/reads.ts';
 import type { Context } from './internal/table.ts';
 import { createWrites } from './internal/writes.ts';
+import { CounterTurns, HeldTurns } from './internal/counters.ts';
 import { LostRaceError, WriteSet } from './internal/write-set.ts';
 
 /** How often a transaction runs when it keeps losing the race for a counter. */
@@ -38,6 +39,7 @@ export interface DynamoStoreOptions extends DynamoTableOptions {
 export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreOptions): Store {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const ctx: Context = { doc, tableName, ...(secretBox && { box: secretBox }) };
+  const counterTurns = new CounterTurns();
   let closed = false;
   const open = () => {
     if (closed) throw new CasekitError('unavailable', 'The DynamoDB store is closed.');
@@ -66,7 +68,8 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
       for (let attempt = 1; ; attempt++) {
         open();
         const writes = new WriteSet();
-        const txCtx = { ...ctx, writes };
+        const turns = new HeldTurns(counterTurns);
+        const txCtx = { ...ctx, writes, turns };
         let active = true;
         const methods = guard({
           ...allReads(txCtx),
@@ -80,9 +83,11 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
           tx[name] = (...args) =>
             active ? method(...args) : Promise.reject(new CasekitError('internal', `tx.${name}() was called after its transaction ended; use tx only inside the transaction callback.`));
         }
+        let committed = false;
         try {
           const value = await fn(tx as unknown as StoreTx).finally(() => (active = false));
           await writes.commit(doc, tableName);
+          committed = true;
           return value;
         } catch (error) {
           if (!(error instanceof LostRaceError)) throw error;
@@ -90,8 +95,12 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
             // Nothing was written and nothing is wrong with the request: the caller may send it again.
             throw new CasekitError('unavailable', `${error.message} Other writers of this workspace won ${MAX_ATTEMPTS} times in a row; try again shortly.`, { cause: error, details: { retryAfterSeconds: 1 } });
           }
-          // Writers of one workspace all take its event seq: spread the retries out (up to 20 ms, doubling to 1.3 s, jittered) so they stop colliding.
+          // Other nodes' writers of the workspace take its event seq too: spread the retries out
+          // (up to 20 ms, doubling to 1.3 s, jittered) so they stop colliding. This node's wait their turn.
+          turns.end(false);
           await sleep(Math.random() * 10 * 2 ** attempt);
+        } finally {
+          turns.end(committed);
         }
       }
     },

@@ -7,6 +7,9 @@
  * committed last are remembered, so a transaction in turn need not read the counter: the commit's
  * condition (`n = :known`) still catches another node's commit, and the retry reads afresh.
  */
+/** A turn held longer than this ends by itself (a stuck callback must not stop the node's writers); the commit's condition still keeps counters right. */
+const LONGEST_TURN_MS = 10_000;
+
 export class CounterTurns {
   /** Per workspace, the end of the queue of transactions waiting for their turn. */
   readonly #tails = new Map<string, Promise<void>>();
@@ -21,7 +24,10 @@ export class CounterTurns {
     const tail = before.then(() => mine);
     this.#tails.set(workspaceId, tail);
     await before;
+    const expiry = setTimeout(end, LONGEST_TURN_MS);
+    expiry.unref();
     return () => {
+      clearTimeout(expiry);
       end();
       if (this.#tails.get(workspaceId) === tail) this.#tails.delete(workspaceId);
     };

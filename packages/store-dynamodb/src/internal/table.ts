@@ -1,5 +1,6 @@
 import type { SecretBox } from '@casekit/core';
 import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { HeldTurns } from './counters.ts';
 import type { Item, WriteSet } from './write-set.ts';
 
 // The primitives every read is made of: a consistent GetItem or Query, with the open transaction's writes laid over.
@@ -12,6 +13,8 @@ export interface Context {
   writes?: WriteSet;
   /** Seals channel and bot secrets at rest; without one they are stored as written. */
   box?: SecretBox;
+  /** Inside a transaction: the workspace counter turns it holds (`CounterTurns`). */
+  turns?: HeldTurns;
 }
 
 const reading = new WeakMap<WriteSet, Map<string, Promise<Item | null>>>();

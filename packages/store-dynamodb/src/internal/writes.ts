@@ -84,13 +84,19 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
   function takeNumber(ws: string, sk: string, what: string): Promise<number> {
     const take = async () => {
       const pk = workspacePk(ws);
-      const counter = await stored(pk, sk);
+      // This process's other writers of the workspace wait until this commit ends (`CounterTurns`).
+      await ctx.turns?.enter(ws);
+      const key = `${pk}\u0000${sk}`;
+      // In turn, the value this process committed last needs no read: the condition checks it.
+      const known = writes.pending(pk, sk) === undefined ? ctx.turns?.turns.known(key) : undefined;
+      const counter = known === undefined ? await stored(pk, sk) : { n: known };
       const read = (counter?.n as number | undefined) ?? 0;
       const raced = `${what} ${read + 1} of workspace "${ws}" was taken by another transaction.`;
       const condition: Condition = counter
         ? { expression: 'n = :n', values: { ':n': read }, conflict: raced, retryable: true }
         : { ...ABSENT(raced), retryable: true };
       writes.put({ pk, sk, n: read + 1 }, condition);
+      ctx.turns?.wrote(key, read + 1);
       return read + 1;
     };
     const result = numbering.then(take);
