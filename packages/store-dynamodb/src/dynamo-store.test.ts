@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DeleteTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '@casekit/core';
+import { createCaseEngine, type Store } from '@casekit/core';
 import type { CasekitError } from '@casekit/protocol';
-import { FIXTURE_WORKSPACE, fixtureTime, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
+import { FIXTURE_WORKSPACE, fixtureTime, seedEngineWorkspace, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { createSecretBox } from '@casekit/store-sqlite';
 import { createDynamoStore, createDynamoTable, DynamoTableMismatchError } from './index.ts';
@@ -190,6 +190,35 @@ describe('dynamodb table and transactions', () => {
       assert.equal((await nodeA.searchCustomers(WS, undefined, 10)).items.length, 2, 'the slow node stored no profile');
     } finally {
       await nodeA.close();
+    }
+  });
+});
+
+describe('two nodes given one message', () => {
+  it('store it once and both answer: the node that lost the race runs again and finds the duplicate', async () => {
+    const store = await freshStore();
+    const other = createDynamoStore({ client, tableName: `casekit-${tables}` });
+    try {
+      await seedEngineWorkspace(store, WS);
+      const [a, b] = [store, other].map((s) => createCaseEngine({ store: s }));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => {
+          // A new sender's first message and a known sender's follow-up, each delivered to both nodes at once.
+          const input = { workspaceId: WS, channelId: 'sms', providerMessageId: `SM-twice-${i}`, from: { externalId: `+1415555010${i % 3}`, phone: `+1415555010${i % 3}` }, text: `hello ${i}` };
+          return Promise.all([a!.ingest(input), b!.ingest(input)]);
+        }),
+      );
+      for (const [first, second] of results) {
+        assert.equal(first!.message.id, second!.message.id, 'both answer with the one stored message');
+        assert.equal([first!.duplicate, second!.duplicate].filter(Boolean).length, 1);
+      }
+      const customers = (await store.searchCustomers(WS, undefined, 50)).items;
+      assert.equal(customers.length, 3, 'one profile a sender');
+      let stored = 0;
+      for (const customer of customers) stored += (await store.listMessages(WS, { customerId: customer.id, limit: 50 })).items.length;
+      assert.equal(stored, 6);
+    } finally {
+      await store.close();
     }
   });
 });

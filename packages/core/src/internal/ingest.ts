@@ -44,14 +44,16 @@ async function findThread(tx: StoreReader, input: InboundMessage, channel: Chann
   return own(await tx.findLatestConversation(workspaceId, customer.id, channel.id));
 }
 
-/** Finds the sender by channel identity, then email, then phone; creates a profile when none matches. */
-async function resolveCustomer({ tx, emit, at }: Step, input: InboundMessage, channel: ChannelRecord): Promise<Customer> {
+/**
+ * Finds the sender by channel identity (`byIdentity`, read already), then email, then phone;
+ * creates a profile when none matches (`isNew`: it has no conversation or case yet).
+ */
+async function resolveCustomer({ tx, emit, at }: Step, input: InboundMessage, channel: ChannelRecord, byIdentity: Customer | null): Promise<{ customer: Customer; isNew: boolean }> {
   const { workspaceId } = input;
   const email = input.from.email?.toLowerCase();
   const phone = input.from.phone;
   const identity: ChannelIdentity = { channelId: channel.id, kind: channel.medium, externalId: input.from.externalId };
-  const byIdentity = await tx.findCustomerByIdentity(workspaceId, channel.id, input.from.externalId);
-  if (byIdentity) return byIdentity;
+  if (byIdentity) return { customer: byIdentity, isNew: false };
   const known =
     (email ? await tx.findCustomerByEmail(workspaceId, email) : null) ??
     (phone ? await tx.findCustomerByPhone(workspaceId, phone) : null);
@@ -59,7 +61,7 @@ async function resolveCustomer({ tx, emit, at }: Step, input: InboundMessage, ch
     const updated: Customer = { ...known, identities: [...known.identities, identity], updatedAt: at };
     await tx.updateCustomer(updated);
     await emit({ type: 'customer.updated', workspaceId, at, actorId: null, caseId: null, customerId: updated.id, data: { customer: updated } });
-    return updated;
+    return { customer: updated, isNew: false };
   }
   const customer: Customer = {
     id: newId('cu'),
@@ -75,7 +77,7 @@ async function resolveCustomer({ tx, emit, at }: Step, input: InboundMessage, ch
   };
   await tx.insertCustomer(customer);
   await emit({ type: 'customer.created', workspaceId, at, actorId: null, caseId: null, customerId: customer.id, data: { customer } });
-  return customer;
+  return { customer, isNew: true };
 }
 
 /**
@@ -87,27 +89,30 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
   const { workspaceId } = input;
   return ctx.run(workspaceId, async (step) => {
     const { tx, emit, now, at } = step;
-    // Read inside the transaction: the reads are consistent with the writes that follow.
-    const channel = await requireChannel(tx, workspaceId, input.channelId);
-    const workspace = await tx.getWorkspace(workspaceId);
+    // Read inside the transaction: the reads are consistent with the writes that follow. The
+    // first ones do not depend on each other and are asked at once (a store may batch them).
+    const [channel, workspace, seen, sender] = await Promise.all([
+      requireChannel(tx, workspaceId, input.channelId),
+      tx.getWorkspace(workspaceId),
+      input.providerMessageId ? tx.findMessageByProviderId(workspaceId, input.channelId, input.providerMessageId) : null,
+      input.customerId ? tx.getCustomer(workspaceId, input.customerId) : tx.findCustomerByIdentity(workspaceId, input.channelId, input.from.externalId),
+    ]);
     const windowMs = (workspace?.settings.reopenWindowHours ?? ctx.defaultReopenHours) * 3_600_000;
     const duplicateOf = async (message: Message): Promise<IngestResult> => {
       const [kase, customer] = await Promise.all([tx.getCase(workspaceId, message.caseId), tx.getCustomer(workspaceId, message.customerId)]);
       return { message, case: kase!, customer: customer!, duplicate: true };
     };
-    if (input.providerMessageId) {
-      const seen = await tx.findMessageByProviderId(workspaceId, channel.id, input.providerMessageId);
-      if (seen) return duplicateOf(seen);
-    }
+    if (seen) return duplicateOf(seen);
     let customer: Customer;
+    // A profile made for this message has no conversation, case or agent to look for.
+    let isNew = false;
     if (input.customerId) {
-      const found = await tx.getCustomer(workspaceId, input.customerId);
-      if (!found) throw notFound('customer', input.customerId);
-      customer = found;
+      if (!sender) throw notFound('customer', input.customerId);
+      customer = sender;
     } else {
-      customer = await resolveCustomer(step, input, channel);
+      ({ customer, isNew } = await resolveCustomer(step, input, channel, sender));
     }
-    if (input.clientMessageId) {
+    if (input.clientMessageId && !isNew) {
       const seen = await tx.findMessageByClientId(workspaceId, customer.id, input.clientMessageId);
       if (seen) return duplicateOf(seen);
     }
@@ -116,7 +121,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
     // Threading: the message's thread while its case is active or recently solved (an
     // auto-reply stays on its thread whatever the case's status, and never reopens it); else,
     // unless it is a new topic, the customer's active case on any channel; else a new case.
-    let conversation = await findThread(tx, input, channel, customer);
+    let conversation = isNew ? null : await findThread(tx, input, channel, customer);
     let kase = conversation ? await tx.getCase(workspaceId, conversation.caseId) : null;
     let reopened = false;
     if (kase && (!ACTIVE_STATUSES.has(kase.status) || kase.customerId !== customer.id)) {
@@ -127,7 +132,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
       if (solvedRecently && !input.automated) reopened = true;
       else if (!keepsThread) kase = conversation = null;
     }
-    if (!kase && !input.newTopic) {
+    if (!kase && !input.newTopic && !isNew) {
       kase = await tx.findActiveCase(workspaceId, customer.id);
       conversation = null;
     }
@@ -153,7 +158,7 @@ export function ingest(ctx: EngineContext, input: InboundMessage): Promise<Inges
         team: routed.team,
         skills: routed.skills,
         language: routed.language,
-        previousAgentId: await previousAgentOf(tx, workspaceId, customer.id),
+        previousAgentId: isNew ? null : await previousAgentOf(tx, workspaceId, customer.id),
         tags: routed.tags,
         channels: [],
         preview,

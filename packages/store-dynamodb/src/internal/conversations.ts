@@ -229,8 +229,10 @@ export function createConversationWrites(ctx: Context & { writes: WriteSet }): C
       writes.put({ pk, sk, doc: JSON.stringify(message), internal: message.internal, customerId: message.customerId, gsi2pk: customerPk(ws, message.customerId), gsi2sk: sk }, ABSENT(byId));
       writes.put({ pk: uniquePk(ws, 'message', message.id), sk: UNIQUE_SK, owner: message.id, conversationPk: pk, messageSk: sk }, ABSENT(byId));
       const place = { owner: message.id, conversationPk: pk, messageSk: sk };
-      if (provider) writes.put({ pk: provider, sk: UNIQUE_SK, ...place }, ABSENT(byProvider));
-      if (message.clientMessageId !== null) writes.put({ pk: uniquePk(ws, 'client', clientScope(message), message.clientMessageId), sk: UNIQUE_SK, ...place }, ABSENT(byClient));
+      // Taken by another node since they were read (a provider's retry that reached two nodes at
+      // once): run again, and the engine's fresh look finds the stored message, a duplicate.
+      if (provider) writes.put({ pk: provider, sk: UNIQUE_SK, ...place }, { ...ABSENT(byProvider), retryable: true });
+      if (message.clientMessageId !== null) writes.put({ pk: uniquePk(ws, 'client', clientScope(message), message.clientMessageId), sk: UNIQUE_SK, ...place }, { ...ABSENT(byClient), retryable: true });
     },
 
     async updateMessageDelivery(ws, messageId, delivery) {

@@ -155,7 +155,8 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
   const takeIdentities = (customer: Customer, identities: Customer['identities']) => {
     for (const identity of identities) {
       const conflict = `Another customer took the ${identity.kind} identity "${identity.externalId}" meanwhile.`;
-      writes.put({ pk: uniquePk(customer.workspaceId, 'identity', identity.channelId, identity.externalId), sk: UNIQUE_SK, owner: customer.id }, ABSENT(conflict));
+      // Taken by another node since it was read: run again, and the fresh read finds that profile.
+      writes.put({ pk: uniquePk(customer.workspaceId, 'identity', identity.channelId, identity.externalId), sk: UNIQUE_SK, owner: customer.id }, { ...ABSENT(conflict), retryable: true });
     }
   };
 
