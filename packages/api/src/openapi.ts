@@ -215,7 +215,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): Record<stri
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Repeating a request with the same key replays the first answer; another body with the same key gets 409.',
+        description: 'Repeating a request with the same key within 24 hours replays the first answer; another body with the same key gets 409. After 24 hours the key is new again.',
         schema: { type: 'string', minLength: 1, maxLength: 255 },
       });
     }

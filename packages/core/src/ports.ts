@@ -173,6 +173,8 @@ export interface IdempotentResponse {
   body: unknown;
   /** Hash of the request that produced it; the same key with another body is refused. */
   requestHash: string;
+  /** When it was stored (the engine's clock); past `IDEMPOTENCY_KEY_TTL_MS` the key runs as new. */
+  storedAt?: string;
 }
 
 /**
@@ -271,6 +273,10 @@ export interface StoreTx extends StoreReader {
   enqueueOutbox(item: OutboxItem): Promise<void>;
   /** Records that the agent read the case at `at`; an earlier time than the stored one is ignored. */
   markCaseRead(workspaceId: string, agentId: string, caseId: string, at: string): Promise<void>;
+  /**
+   * Stores the answer to a key; fails with `conflict` while an earlier answer of the key is still
+   * live at `response.storedAt` (`idempotentAnswerExpired`), and replaces one that expired.
+   */
   putIdempotent(workspaceId: string, scope: string, key: string, response: IdempotentResponse): Promise<void>;
   /**
    * Schedules the timer of `key`, replacing any earlier one (a new version, no lease, no

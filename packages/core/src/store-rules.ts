@@ -1,5 +1,5 @@
 import { CasekitError } from '@casekit/protocol';
-import type { MessageQuery } from './ports.ts';
+import type { IdempotentResponse, MessageQuery } from './ports.ts';
 
 /**
  * The most cases one transaction may insert or update, each with a conversation, a message and
@@ -17,4 +17,20 @@ export function checkMessageQuery(query: MessageQuery): void {
   throw new CasekitError('validation_failed', 'List messages by caseId, conversationId or customerId; a whole workspace\'s messages are not listed.', {
     details: { issues: [{ path: 'caseId', message: 'required (or conversationId, or customerId)' }] },
   });
+}
+
+/** How long a stored answer to an `Idempotency-Key` is replayed: a key sent again later runs as new. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
+
+/**
+ * Whether a stored answer is past `IDEMPOTENCY_KEY_TTL_MS` at `at` (ISO 8601): the engine then runs
+ * the request again, and a store lets the new answer replace it. Answers stored without a time never expire.
+ */
+export function idempotentAnswerExpired(stored: IdempotentResponse, at: string): boolean {
+  return stored.storedAt !== undefined && Date.parse(at) - Date.parse(stored.storedAt) >= IDEMPOTENCY_KEY_TTL_MS;
+}
+
+/** For stores' `putIdempotent`: whether `stored` still holds its key against `response` (then `conflict`); an expired one is replaced. */
+export function idempotentKeyHeld(stored: IdempotentResponse | null, response: IdempotentResponse): boolean {
+  return stored !== null && (response.storedAt === undefined || !idempotentAnswerExpired(stored, response.storedAt));
 }

@@ -276,6 +276,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (ws, collection, key)
   );
   `,
+
+  /* 10: answers to Idempotency-Keys are dropped a day after they were stored, oldest first */ `
+  CREATE INDEX idempotency_age ON idempotency (created_at);
+  `,
 ];
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createCaseEngine, type CaseEngine, type CustomerActor, type Store } from '@casekit/core';
+import { createCaseEngine, IDEMPOTENCY_KEY_TTL_MS, type CaseEngine, type CustomerActor, type Store } from '@casekit/core';
 import { CasekitError, type CaseEvent } from '@casekit/protocol';
 import { CaseEvent as CaseEventSchema } from '@casekit/protocol/schemas';
 import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
@@ -190,6 +190,17 @@ export function describeEngineGuarantees(makeStore: () => Promise<Store>): void 
         assert.equal(await store.lastSeq(WS), seq);
         await rejectsWith(engine.createAgent(admin, { ...input, email: 'other@example.com' }, { idempotency: key('h2') }), 'conflict', /different request/);
         assert.equal(await store.getAgentByEmail(WS, 'other@example.com'), null);
+      });
+
+      it('replays a key for a day (IDEMPOTENCY_KEY_TTL_MS) by the engine\'s clock, then runs it as new', async () => {
+        const x = await fromWeb('hello', 'anon:ttl');
+        const first = await engine.reply(ann, { caseId: x.case.id, text: 'on its way' }, { idempotency: key('h1') });
+        clock.advance(IDEMPOTENCY_KEY_TTL_MS - 1000);
+        assert.equal((await engine.reply(ann, { caseId: x.case.id, text: 'on its way' }, { idempotency: key('h1') })).id, first.id, 'replayed within the day');
+        clock.advance(1000);
+        const later = await engine.reply(ann, { caseId: x.case.id, text: 'on its way' }, { idempotency: key('h1') });
+        assert.notEqual(later.id, first.id, 'a day on, the key is new again');
+        assert.equal((await engine.reply(ann, { caseId: x.case.id, text: 'on its way' }, { idempotency: key('h1') })).id, later.id, 'and replays its new answer');
       });
 
       it('keeps no answer for a call that failed, so a corrected retry with the same key goes through', async () => {

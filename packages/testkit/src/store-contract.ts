@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_CASES_PER_TRANSACTION, type AgentRecord, type CaseQuery, type ChannelRecord, type RecordQuery, type Store, type StoreReader, type StoreTx, type TimerInput } from '@casekit/core';
+import { IDEMPOTENCY_KEY_TTL_MS, MAX_CASES_PER_TRANSACTION, type AgentRecord, type CaseQuery, type ChannelRecord, type RecordQuery, type Store, type StoreReader, type StoreTx, type TimerInput } from '@casekit/core';
 import { CASE_STATUSES, PRIORITIES, type Case, type ChannelKind, type Conversation, type Customer, type Message, type Page } from '@casekit/protocol';
 import {
   Agent as AgentSchema,
@@ -1829,6 +1829,17 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         assert.equal(await store.getIdempotent(OTHER_WS, 'agent:ag_1', 'key-1'), null);
         await assert.rejects(store.transaction((tx) => tx.putIdempotent(WS, 'agent:ag_1', 'key-1', { ...response, status: 500 })), { code: 'conflict' });
         assert.deepEqual(await store.getIdempotent(WS, 'agent:ag_1', 'key-1'), response);
+      });
+
+      it('lets an answer past IDEMPOTENCY_KEY_TTL_MS be replaced, and keeps one still live', async () => {
+        const first = { status: 201, body: { n: 1 }, requestHash: 'h1', storedAt: '2026-03-02T09:00:00.000Z' };
+        await store.transaction((tx) => tx.putIdempotent(WS, 'agent:ag_1', 'key-ttl', first));
+        const early = { ...first, body: { n: 2 }, storedAt: new Date(Date.parse(first.storedAt) + IDEMPOTENCY_KEY_TTL_MS - 1000).toISOString() };
+        await assert.rejects(store.transaction((tx) => tx.putIdempotent(WS, 'agent:ag_1', 'key-ttl', early)), { code: 'conflict' });
+        assert.deepEqual(await store.getIdempotent(WS, 'agent:ag_1', 'key-ttl'), first);
+        const late = { ...first, body: { n: 3 }, storedAt: new Date(Date.parse(first.storedAt) + IDEMPOTENCY_KEY_TTL_MS).toISOString() };
+        await store.transaction((tx) => tx.putIdempotent(WS, 'agent:ag_1', 'key-ttl', late));
+        assert.deepEqual(await store.getIdempotent(WS, 'agent:ag_1', 'key-ttl'), late);
       });
     });
 

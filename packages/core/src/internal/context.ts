@@ -1,6 +1,7 @@
 import { CasekitError, type Case, type CaseChanges, type CaseEvent, type ChannelCapabilities, type NewCaseEvent } from '@casekit/protocol';
 import type { Clock, Publisher, Store, StoreReader, StoreTx } from '../ports.ts';
 import type { IdempotencyKey } from '../types.ts';
+import { idempotentAnswerExpired } from '../store-rules.ts';
 
 /** Appends an event in the running transaction; it is published after the commit. */
 type Emit = (event: NewCaseEvent) => Promise<void>;
@@ -52,7 +53,8 @@ export function createContext(
         replayed = false;
         if (idempotency) {
           const stored = await tx.getIdempotent(workspaceId, idempotency.scope, idempotency.key);
-          if (stored) {
+          // An answer past its time is forgotten: the key runs as new and its answer replaces it.
+          if (stored && !idempotentAnswerExpired(stored, at)) {
             if (stored.requestHash !== idempotency.requestHash) {
               throw new CasekitError('conflict', 'This Idempotency-Key was already used with a different request; use a new key.', {
                 details: { issues: [{ path: 'headers.idempotency-key', message: 'already used with a different request' }] },
@@ -68,6 +70,7 @@ export function createContext(
             status: idempotency.status,
             body: value,
             requestHash: idempotency.requestHash,
+            storedAt: at,
           });
         }
         return value;

@@ -1,5 +1,5 @@
 import { sealedDoc } from './secrets.ts';
-import { checkRecordInput, checkTimerInput, isPublicEvent, type AgentRecord, type ChannelRecord, type StoreTx } from '@casekit/core';
+import { checkRecordInput, checkTimerInput, IDEMPOTENCY_KEY_TTL_MS, idempotentKeyHeld, isPublicEvent, type AgentRecord, type ChannelRecord, type IdempotentResponse, type StoreTx } from '@casekit/core';
 import type { CaseEvent } from '@casekit/protocol';
 import { CasekitError } from '@casekit/protocol';
 import {
@@ -26,7 +26,7 @@ import {
   workspacePk,
   WORKSPACE_SK,
 } from './keys.ts';
-import { getItem, type Context } from './table.ts';
+import { docOf, getItem, type Context } from './table.ts';
 import type { Condition, WriteSet } from './write-set.ts';
 
 /** The key is still free: for anything new or unique. */
@@ -200,8 +200,13 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
     async putIdempotent(ws, scope, key, response) {
       const conflict = `A response for Idempotency-Key "${key}" is already stored.`;
       const pk = idempotencyPk(ws, scope, key);
-      if (await stored(pk, IDEMPOTENCY_SK)) throw new CasekitError('conflict', conflict);
-      writes.put({ pk, sk: IDEMPOTENCY_SK, doc: JSON.stringify(response) }, ABSENT(conflict));
+      const before = await stored(pk, IDEMPOTENCY_SK);
+      if (idempotentKeyHeld(docOf<IdempotentResponse>(before), response)) throw new CasekitError('conflict', conflict);
+      // An expired answer is replaced on condition it is still the one read.
+      const condition: Condition = before ? { expression: '#doc = :doc', names: { '#doc': 'doc' }, values: { ':doc': before.doc }, conflict } : ABSENT(conflict);
+      // DynamoDB's TTL deletes it a day after it was written (by this node's clock: a replay is judged by the engine's).
+      const expiresAt = Math.ceil((Date.now() + IDEMPOTENCY_KEY_TTL_MS) / 1000);
+      writes.put({ pk, sk: IDEMPOTENCY_SK, doc: JSON.stringify(response), expiresAt }, condition);
     },
 
     async setTimer(timer) {

@@ -1,4 +1,4 @@
-import { checkRecordInput, checkTimerInput, customerSearchText, foldDiacritics, isPublicEvent, searchTerms, type DurableTimer, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
+import { checkRecordInput, checkTimerInput, customerSearchText, foldDiacritics, idempotentKeyHeld, isPublicEvent, searchTerms, type DurableTimer, type OutboxItem, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Customer } from '@casekit/protocol';
 import type { Journal } from './journal.ts';
 import type { Sync } from './reads.ts';
@@ -291,7 +291,7 @@ export function createWrites(db: Tables, journal: Journal, nextPos: () => number
 
     putIdempotent(ws, scope, idempotencyKey, response) {
       const pk = key(ws, scope, idempotencyKey);
-      if (db.idempotency.get(pk)) throw conflict(`A response for Idempotency-Key "${idempotencyKey}" is already stored.`);
+      if (idempotentKeyHeld(db.idempotency.get(pk) ?? null, response)) throw conflict(`A response for Idempotency-Key "${idempotencyKey}" is already stored.`);
       journal.write('idempotency', pk, frozen(response));
     },
 

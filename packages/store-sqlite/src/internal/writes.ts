@@ -1,4 +1,4 @@
-import { checkRecordInput, checkTimerInput, customerSearchText, isPublicEvent, searchTerms } from '@casekit/core';
+import { checkRecordInput, checkTimerInput, customerSearchText, IDEMPOTENCY_KEY_TTL_MS, idempotentKeyHeld, isPublicEvent, searchTerms } from '@casekit/core';
 import type { AgentRecord, IdempotentResponse, MessageDelivery, OutboxItem, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError, type Case, type CaseEvent, type Conversation, type Customer, type Message, type NewCaseEvent } from '@casekit/protocol';
 import { channelMask, FTS_KEY_SPAN } from './case-list.ts';
@@ -419,12 +419,14 @@ export function createWrites(s: Prepare, terms: TermCache, box: SecretBox): Writ
     },
 
     putIdempotent(ws, scope, key, response: IdempotentResponse) {
-      try {
-        s('INSERT INTO idempotency (ws, scope, key, created_at, json) VALUES (?, ?, ?, ?, ?)').run(ws, scope, key, Date.now(), JSON.stringify(response));
-      } catch (error) {
-        if (isConstraint(error)) throw new CasekitError('conflict', `A response for Idempotency-Key "${key}" is already stored.`, { cause: error });
-        throw error;
+      const row = s('SELECT json FROM idempotency WHERE ws = ? AND scope = ? AND key = ?').get(ws, scope, key) as { json: string } | undefined;
+      if (idempotentKeyHeld(row ? (JSON.parse(row.json) as IdempotentResponse) : null, response)) {
+        throw new CasekitError('conflict', `A response for Idempotency-Key "${key}" is already stored.`);
       }
+      const now = Date.now();
+      s('INSERT OR REPLACE INTO idempotency (ws, scope, key, created_at, json) VALUES (?, ?, ?, ?, ?)').run(ws, scope, key, now, JSON.stringify(response));
+      // Answers are replayed for a day: older ones only take room (by the time they were written).
+      s('DELETE FROM idempotency WHERE created_at < ?').run(now - IDEMPOTENCY_KEY_TTL_MS);
     },
 
     setTimer(timer) {
