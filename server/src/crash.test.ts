@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { decodeEvents, type CaseEvent, type Message, type ResumeResult } from '@casekit/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
-import { startCliChild } from './internal/cli-child.ts';
+import { startCliChild } from './cli-child.ts';
 
 /** `casekit start` on the SQLite file of `dataDir`. */
 const startChild = (dataDir: string) => startCliChild({ CASEKIT_DATA_DIR: dataDir, CASEKIT_WORKSPACE_ID: 'demo' });

@@ -34,6 +34,10 @@ export type { SeedResult } from './demo/seed.ts';
 
 export { ensureBaseline, WEBCHAT_CHANNEL_ID } from './setup.ts';
 
+// `casekit start` as a child process, for tests and benchmarks that run it as operators do.
+export { startCliChild } from './cli-child.ts';
+export type { CliChild } from './cli-child.ts';
+
 export interface StartOptions extends Partial<Config> {
   /** Use this store instead of `<dataDir>/casekit.db` (it is not closed by `close()`). */
   store?: Store;

@@ -13,7 +13,7 @@ import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } fr
 import { startRedis, type RunningRedis } from '@casekit/testkit';
 import { postTwilioSms, startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
 import { io as connect, type Socket } from 'socket.io-client';
-import { startCliChild, type CliChild } from './internal/cli-child.ts';
+import { startCliChild, type CliChild } from './cli-child.ts';
 
 const LEASE_MS = 4000;
 const WORKSPACE = 'ws_twonode';

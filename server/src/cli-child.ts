@@ -1,10 +1,10 @@
-// Test helper: the reference backend as its own process, started the way operators start it.
+// The reference backend as its own process, started the way operators start it (tests, benchmarks).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NODE = join(ROOT, 'node_modules/.bin/node');
 const CLI = join(ROOT, 'server/src/cli.ts');
 
