@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaseEvent } from '@casekit/protocol';
-import { startCliChild, type CliChild } from '@casekit/app';
+import { clusterNodeEnv, startCliChild, type CliChild } from '@casekit/app';
 import { startRedis } from '@casekit/testkit';
-import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal } from '@casekit/testkit/dynamodb-local';
+import { startDynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { io, type Socket } from 'socket.io-client';
 import { benchOptions, inFlight, percentile, progress, saveResult, table } from './lib.ts';
 
@@ -63,18 +63,7 @@ async function stopNode(child: CliChild): Promise<void> {
   clearTimeout(timer);
 }
 
-const clusterEnv = {
-  CASEKIT_STORE: 'dynamodb',
-  CASEKIT_DYNAMODB_TABLE: 'casekit_cluster',
-  CASEKIT_DYNAMODB_ENDPOINT: dynamo.endpoint,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: DYNAMODB_LOCAL_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: DYNAMODB_LOCAL_CREDENTIALS.secretAccessKey,
-  CASEKIT_REDIS_URL: redis.url,
-  CASEKIT_SECRET_KEY: 'one-secret-key-every-node-shares-0123456789',
-  CASEKIT_JWT_SECRET: 'one-jwt-secret-every-node-shares-0123456789',
-  CASEKIT_WORKSPACE_ID: WORKSPACE,
-};
+const clusterEnv = clusterNodeEnv({ dynamoEndpoint: dynamo.endpoint, redisUrl: redis.url, table: 'casekit_cluster', workspace: WORKSPACE });
 // A first: it creates the table, the workspace and the first admin.
 const a = await startNode({ ...clusterEnv, CASEKIT_DATA_DIR: join(dataDir, 'a') });
 const b = await startNode({ ...clusterEnv, CASEKIT_DATA_DIR: join(dataDir, 'b') });

@@ -51,3 +51,24 @@ export function startCliChild(env: Record<string, string>, args: readonly string
     });
   });
 }
+
+/**
+ * The environment of one node of a cluster on DynamoDB Local and Redis: every node gets the same
+ * table, Redis, secrets and workspace (give each its own `CASEKIT_DATA_DIR`).
+ * @example startCliChild({ ...clusterNodeEnv({ dynamoEndpoint, redisUrl, table: 'casekit', workspace: 'acme' }), CASEKIT_DATA_DIR: dir })
+ */
+export function clusterNodeEnv(cluster: { dynamoEndpoint: string; redisUrl: string; table: string; workspace: string }): Record<string, string> {
+  return {
+    CASEKIT_STORE: 'dynamodb',
+    CASEKIT_DYNAMODB_TABLE: cluster.table,
+    CASEKIT_DYNAMODB_ENDPOINT: cluster.dynamoEndpoint,
+    AWS_REGION: 'us-east-1',
+    // DynamoDB Local takes any credentials.
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    CASEKIT_REDIS_URL: cluster.redisUrl,
+    CASEKIT_SECRET_KEY: 'one-secret-key-every-node-shares-0123456789',
+    CASEKIT_JWT_SECRET: 'one-jwt-secret-every-node-shares-0123456789',
+    CASEKIT_WORKSPACE_ID: cluster.workspace,
+  };
+}

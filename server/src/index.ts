@@ -35,7 +35,7 @@ export type { SeedResult } from './demo/seed.ts';
 export { ensureBaseline, WEBCHAT_CHANNEL_ID } from './setup.ts';
 
 // `casekit start` as a child process, for tests and benchmarks that run it as operators do.
-export { startCliChild } from './cli-child.ts';
+export { clusterNodeEnv, startCliChild } from './cli-child.ts';
 export type { CliChild } from './cli-child.ts';
 
 export interface StartOptions extends Partial<Config> {

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CaseEvent, Message } from '@casekit/protocol';
-import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
+import { startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { startRedis, type RunningRedis } from '@casekit/testkit';
 import { postTwilioSms, startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
 import { io as connect, type Socket } from 'socket.io-client';
-import { startCliChild, type CliChild } from './cli-child.ts';
+import { clusterNodeEnv, startCliChild, type CliChild } from './cli-child.ts';
 
 const LEASE_MS = 4000;
 const WORKSPACE = 'ws_twonode';
@@ -132,19 +132,7 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
     [dynamo, redis, twilio] = await Promise.all([startDynamoDbLocal(), startRedis(), startTwilioFake()]);
     gate = await startGate(twilio.url);
     dir = await mkdtemp(join(tmpdir(), 'casekit-twonode-'));
-    const env = {
-      CASEKIT_STORE: 'dynamodb',
-      CASEKIT_DYNAMODB_TABLE: 'casekit_twonode',
-      CASEKIT_DYNAMODB_ENDPOINT: dynamo.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: DYNAMODB_LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: DYNAMODB_LOCAL_CREDENTIALS.secretAccessKey,
-      CASEKIT_REDIS_URL: redis.url,
-      CASEKIT_SECRET_KEY: 'one-secret-key-every-node-shares-0123456789',
-      CASEKIT_JWT_SECRET: 'one-jwt-secret-every-node-shares-0123456789',
-      CASEKIT_WORKSPACE_ID: WORKSPACE,
-      CASEKIT_LEASE_MS: String(LEASE_MS),
-    };
+    const env = { ...clusterNodeEnv({ dynamoEndpoint: dynamo.endpoint, redisUrl: redis.url, table: 'casekit_twonode', workspace: WORKSPACE }), CASEKIT_LEASE_MS: String(LEASE_MS) };
     // A first, so that one node creates the table, the workspace and its first admin.
     const nodesFrom = performance.now();
     a = await startCliChild({ ...env, CASEKIT_DATA_DIR: join(dir, 'a') });
