@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CaseEvent, Message } from '@casekit/protocol';
+import { ROUTE_META, type CaseEvent, type Message } from '@casekit/protocol';
 import { startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { startRedis, type RunningRedis } from '@casekit/testkit';
 import { postTwilioSms, startTwilioFake, type TwilioFake } from '@casekit/testkit/providers';
@@ -27,7 +27,7 @@ async function call(url: string, method: string, path: string, options: { token?
     signal: AbortSignal.timeout(15_000),
   });
   const text = await res.text();
-  return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined };
 }
 
 async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 5000): Promise<T> {
@@ -179,6 +179,43 @@ describe('two casekit processes on one DynamoDB table and one Redis', { timeout:
     for (let i = 0; i < 20; i++) assert.equal(created(onB.seen, `hello ${i} through node A`).length, 1, `message ${i} pushed once`);
     latencies.sort((x, y) => x - y);
     console.log(`# visitor POST on A → agent socket on B, 20 messages: p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`);
+  });
+
+  it('stores one thing for one Idempotency-Key sent to both nodes at once, for every create that takes a key', async () => {
+    const visitor = await call(a.url, 'POST', '/visitor/sessions', { body: { channelId: 'webchat', name: 'Ida' } });
+    const opened = await call(a.url, 'POST', '/visitor/messages', { token: visitor.body.token, body: { text: 'once, please', clientMessageId: 'idem-0' } });
+    assert.equal(opened.status, 201, opened.text);
+    const caseId: string = opened.body.caseId;
+    const items = async (path: string): Promise<Record<string, unknown>[]> => {
+      const listed = await call(b.url, 'GET', path, { token });
+      assert.equal(listed.status, 200, listed.text);
+      return Array.isArray(listed.body) ? listed.body : listed.body.items;
+    };
+    const creates: Record<string, { path: string; body: unknown; stored: () => Promise<number> }> = {
+      reply: { path: `/cases/${caseId}/messages`, body: { text: 'One reply' }, stored: async () => (await items(`/cases/${caseId}/messages?limit=100`)).filter((m) => m.text === 'One reply').length },
+      addNote: { path: `/cases/${caseId}/notes`, body: { text: 'One note' }, stored: async () => (await items(`/cases/${caseId}/messages?limit=100`)).filter((m) => m.text === 'One note').length },
+      createAgent: { path: '/agents', body: { email: 'twin@example.com', name: 'Twin', password: 'another long password', role: 'agent' }, stored: async () => (await items('/agents')).filter((x) => x.email === 'twin@example.com').length },
+      createChannel: {
+        path: '/channels',
+        body: { kind: 'twilio-sms', name: 'Twin SMS', config: { accountSid: twilio.accountSid, from: '+14155550999', apiBaseUrl: gate.url }, secrets: { authToken: twilio.authToken } },
+        stored: async () => (await items('/channels')).filter((x) => x.name === 'Twin SMS').length,
+      },
+      createBot: {
+        path: '/bots',
+        body: { name: 'Twin bot', channelIds: [], external: { url: 'https://bots.example/twin', timeoutSeconds: 15 } },
+        stored: async () => (await items('/bots')).filter((x) => (x.agent as { name: string }).name === 'Twin bot').length,
+      },
+    };
+    const keyed = Object.entries(ROUTE_META).filter(([, route]) => 'idempotent' in route && route.idempotent).map(([name]) => name);
+    assert.deepEqual(Object.keys(creates).sort(), keyed.sort(), 'every route that takes an Idempotency-Key is tried here');
+    for (const [name, { path, body, stored }] of Object.entries(creates)) {
+      const headers = { 'idempotency-key': `twin-${name}` };
+      const [fromA, fromB] = await Promise.all([call(a.url, 'POST', path, { token, body, headers }), call(b.url, 'POST', path, { token, body, headers })]);
+      assert.deepEqual([fromA.status, fromB.status], [201, 201], `${name}: ${fromA.text} ${fromB.text}`);
+      assert.deepEqual(fromA.body, fromB.body, `${name}: both nodes answer the same`);
+      assert.deepEqual([fromA, fromB].map((r) => r.headers.get('idempotent-replayed')).sort(), ['true', null].sort(), `${name}: one of them replayed`);
+      assert.equal(await stored(), 1, `${name}: stored once`);
+    }
   });
 
   it('keeps every message node A acknowledged exactly once when A is killed mid-load, and stores each resent one once', async () => {
