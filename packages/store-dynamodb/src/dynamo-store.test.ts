@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DeleteTableCommand, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createCaseEngine, type Store } from '@casekit/core';
 import type { CasekitError } from '@casekit/protocol';
@@ -493,6 +493,34 @@ describe('dynamodb reads an inbound message saves', () => {
     await store.transaction((tx) => tx.insertMessage(message));
     return { customer, kase, conversation, message };
   }
+
+  it('finds a customer by identity from the copy its marker carries, never a stale one: renamed, merged, identity dropped, or a marker from before copies', () =>
+    withStore(async (store) => {
+      const web = { channelId: 'web', kind: 'webchat' as const, externalId: 'v-copy' };
+      const sms = { channelId: 'sms', kind: 'sms' as const, externalId: '+14155550123' };
+      const dana = makeCustomer({ name: 'Dana', identities: [web, sms] });
+      const other = makeCustomer({ name: 'Other' });
+      await store.transaction(async (tx) => (await tx.insertCustomer(dana), tx.insertCustomer(other)));
+      const find = (identity: { channelId: string; externalId: string }) => store.findCustomerByIdentity(WS, identity.channelId, identity.externalId);
+      const raw = async (identity: { channelId: string; externalId: string }) =>
+        (await client.send(new GetItemCommand({ TableName: `casekit-${tables}`, Key: { pk: { S: `U#${WS}#identity#${identity.channelId}#${identity.externalId}` }, sk: { S: 'unique' } } }))).Item;
+      assert.ok((await raw(web))?.profile, 'the marker carries the profile');
+      await store.transaction(async (tx) => tx.updateCustomer({ ...(await tx.getCustomer(WS, dana.id))!, name: 'Dana Renamed' }));
+      assert.equal((await find(web))?.name, 'Dana Renamed');
+      assert.equal((await find(sms))?.name, 'Dana Renamed');
+      // Inside a transaction the copy counts as the read: the profile read after it agrees, and an update on it commits.
+      await store.transaction(async (tx) => {
+        const found = (await tx.findCustomerByIdentity(WS, 'web', 'v-copy'))!;
+        assert.deepEqual(await tx.getCustomer(WS, dana.id), found);
+        await tx.updateCustomer({ ...found, identities: [web] });
+      });
+      assert.equal(await find(sms), null, 'a dropped identity finds nobody');
+      await store.transaction((tx) => tx.mergeCustomer(WS, dana.id, other.id));
+      assert.equal((await find(web))?.id, other.id, 'a merged-away holder answers with its survivor');
+      // A marker written before markers carried their profile: one read more, same answer.
+      await client.send(new PutItemCommand({ TableName: `casekit-${tables}`, Item: { pk: { S: `U#${WS}#identity#sms#+14155550999` }, sk: { S: 'unique' }, owner: { S: other.id } } }));
+      assert.equal((await store.findCustomerByIdentity(WS, 'sms', '+14155550999'))?.id, other.id);
+    }));
 
   it('refuses a stored customer, case, conversation or message id at commit, writing nothing of that transaction', () =>
     withStore(async (store) => {

@@ -2,7 +2,7 @@ import { customerSearchQuery, customerSearchText, foldDiacritics, type StoreRead
 import { CasekitError, type Customer } from '@casekit/protocol';
 import { contactPk, CUSTOMER_SK, customerDirectoryPk, customerPk, UNIQUE_SK, uniquePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage } from './lists.ts';
-import { docOf, getItem, getItems, heldHere, queryPrefix, type Context } from './table.ts';
+import { docOf, getItem, getItems, heldHere, knownOr, queryPrefix, type Context } from './table.ts';
 import type { Condition, Item, WriteSet } from './write-set.ts';
 import { ABSENT, tick } from './writes.ts';
 
@@ -83,7 +83,11 @@ export function createCustomerReads(ctx: Context): CustomerReads {
     getCustomer,
     async findCustomerByIdentity(ws, channelId, externalId) {
       const marker = await getItem(ctx, uniquePk(ws, 'identity', channelId, externalId), UNIQUE_SK);
-      return marker ? getCustomer(ws, marker.owner as string) : null;
+      if (!marker) return null;
+      // The marker carries its holder's item, written with it: no second read unless it was merged away.
+      const profile = marker.profile as Omit<Item, 'pk' | 'sk'> | undefined;
+      if (profile && !profile.mergedInto) return docOf<Customer>(knownOr(ctx, { pk: customerPk(ws, marker.owner as string), sk: CUSTOMER_SK, ...profile }));
+      return getCustomer(ws, marker.owner as string);
     },
     findCustomerByEmail: (ws, email) => byContact(ws, 'email', email),
     findCustomerByPhone: (ws, phone) => byContact(ws, 'phone', phone),
@@ -135,11 +139,33 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
     return fresh;
   }
 
-  /** The profile's item and its directory entry (left out once merged away). */
-  function putCustomer(customer: Customer, base: { ord: number; mergedInto: string | null; mergedIds: string[] }, condition: Condition): void {
+  /**
+   * Writes a profile's item, and a copy of it into the marker of each of its identities, so that
+   * a lookup by identity reads one item (`fresh` identities are taken on condition they are free).
+   * Every write of a profile's item goes through here: a copy never trails its item.
+   */
+  function writeProfile(item: Item, condition: Condition, fresh: Customer['identities'] = []): void {
+    writes.put(item, condition);
+    const customer = docOf<Customer>(item)!;
+    const { pk: _pk, sk: _sk, ...profile } = item;
+    const isFresh = new Set(fresh.map(identityKey));
+    for (const identity of customer.identities) {
+      const marker = { pk: uniquePk(customer.workspaceId, 'identity', identity.channelId, identity.externalId), sk: UNIQUE_SK, owner: customer.id, profile };
+      if (!isFresh.has(identityKey(identity))) {
+        writes.put(marker);
+        continue;
+      }
+      const conflict = `Another customer took the ${identity.kind} identity "${identity.externalId}" meanwhile.`;
+      // Taken by another node since it was read: run again, and the fresh read finds that profile.
+      writes.put(marker, { ...ABSENT(conflict), retryable: true });
+    }
+  }
+
+  /** The profile's item (with its identities' markers) and its directory entry (left out once merged away). */
+  function putCustomer(customer: Customer, base: { ord: number; mergedInto: string | null; mergedIds: string[] }, condition: Condition, fresh: Customer['identities']): void {
     const ws = customer.workspaceId;
     const doc = JSON.stringify(customer);
-    writes.put({ pk: customerPk(ws, customer.id), sk: CUSTOMER_SK, doc, version: tick(), ...base }, condition);
+    writeProfile({ pk: customerPk(ws, customer.id), sk: CUSTOMER_SK, doc, version: tick(), ...base }, condition, fresh);
     if (base.mergedInto === null) writes.put({ pk: customerDirectoryPk(ws), sk: directorySk(base.ord, customer.id), doc, text: foldDiacritics(customerSearchText(customer)) });
   }
 
@@ -152,13 +178,6 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
     for (const pk of now) if (!old.has(pk)) writes.put({ pk, sk: after.id });
   }
 
-  const takeIdentities = (customer: Customer, identities: Customer['identities']) => {
-    for (const identity of identities) {
-      const conflict = `Another customer took the ${identity.kind} identity "${identity.externalId}" meanwhile.`;
-      // Taken by another node since it was read: run again, and the fresh read finds that profile.
-      writes.put({ pk: uniquePk(customer.workspaceId, 'identity', identity.channelId, identity.externalId), sk: UNIQUE_SK, owner: customer.id }, { ...ABSENT(conflict), retryable: true });
-    }
-  };
 
   return {
     async insertCustomer(customer) {
@@ -167,8 +186,7 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
       // A new id: the profile's `attribute_not_exists` condition guards against a stored one at commit.
       if (heldHere(ctx, customerPk(ws, customer.id), CUSTOMER_SK)) throw new CasekitError('conflict', exists);
       const identities = await newIdentities(customer);
-      putCustomer(customer, { ord: tick(), mergedInto: null, mergedIds: [] }, ABSENT(exists));
-      takeIdentities(customer, identities);
+      putCustomer(customer, { ord: tick(), mergedInto: null, mergedIds: [] }, ABSENT(exists), identities);
       moveContacts(null, customer);
     },
 
@@ -183,8 +201,7 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
         if (!kept.has(identityKey(identity))) writes.delete(uniquePk(ws, 'identity', identity.channelId, identity.externalId), UNIQUE_SK);
       }
       const base = { ord: old.ord as number, mergedInto: old.mergedInto as string | null, mergedIds: old.mergedIds as string[] };
-      putCustomer(customer, base, atVersion(old, customer.id));
-      takeIdentities(customer, identities);
+      putCustomer(customer, base, atVersion(old, customer.id), identities);
       moveContacts(before, customer);
     },
 
@@ -200,9 +217,9 @@ export function createCustomerWrites(ctx: Context & { writes: WriteSet }): Custo
       const moved = [sourceId, ...(source.mergedIds as string[])];
       for (const id of moved) {
         const item = id === sourceId ? source : await getItem(ctx, customerPk(ws, id), CUSTOMER_SK);
-        if (item) writes.put({ ...item, mergedInto: survivor, mergedIds: [], version: tick() }, atVersion(item, id));
+        if (item) writeProfile({ ...item, mergedInto: survivor, mergedIds: [], version: tick() }, atVersion(item, id));
       }
-      writes.put({ ...target, mergedIds: [...(target.mergedIds as string[]), ...moved], version: tick() }, atVersion(target, survivor));
+      writeProfile({ ...target, mergedIds: [...(target.mergedIds as string[]), ...moved], version: tick() }, atVersion(target, survivor));
       writes.delete(customerDirectoryPk(ws), directorySk(source.ord as number, sourceId));
     },
   };

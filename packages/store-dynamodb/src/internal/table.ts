@@ -52,6 +52,22 @@ export function heldHere(ctx: Context, pk: string, sk: string): boolean {
   return known !== undefined && known !== null;
 }
 
+/**
+ * The item as this transaction knows it, or else `copy` (an item read inside another, as a
+ * profile inside its identity marker), remembered as if read: later reads and conditions agree.
+ * Outside a transaction, `copy`.
+ */
+export function knownOr(ctx: Context, copy: Item): Item | null {
+  const { writes } = ctx;
+  if (!writes) return copy;
+  const pending = writes.pending(copy.pk, copy.sk);
+  if (pending !== undefined) return pending;
+  const before = writes.readBefore(copy.pk, copy.sk);
+  if (before !== undefined) return before;
+  writes.remember(copy.pk, copy.sk, copy);
+  return copy;
+}
+
 const keyId = (pk: string, sk: string) => `${pk}\u0000${sk}`;
 
 type Waiting = { pk: string; sk: string; answers: { resolve: (item: Item | null) => void; reject: (error: unknown) => void }[] };
