@@ -85,7 +85,7 @@ function printLogins(result: SeedResult, url?: string): void {
 }
 
 async function seed(config: Config): Promise<void> {
-  const store = await openStore(config);
+  const { store } = await openStore(config);
   try {
     const auth = createAuth({ jwtSecret: await resolveJwtSecret(config) });
     const bar = progressBar('Seeding demo data');
@@ -169,7 +169,7 @@ async function dynamoCreateTable(config: Config): Promise<void> {
 
 /** Opens the data directory's store and the engine over it, for commands that run beside (or without) the server. */
 async function openData(config: Config): Promise<{ store: Store; engine: CaseEngine }> {
-  const store = await openStore(config);
+  const { store } = await openStore(config);
   return { store, engine: createCaseEngine({ store }) };
 }
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CaseEngine, Store } from '@casekit/core';
+import type { CaseEngine, CustomerSearch, Store } from '@casekit/core';
 import {
   createAuth,
   createCasekitServer,
@@ -41,6 +41,8 @@ export type { CliChild } from './cli-child.ts';
 export interface StartOptions extends Partial<Config> {
   /** Use this store instead of `<dataDir>/casekit.db` (it is not closed by `close()`). */
   store?: Store;
+  /** With `store`: where customers are searched. Default: the store itself. */
+  search?: CustomerSearch;
   logger?: Logger;
   /** Seed the demo workspace before listening. */
   demo?: boolean;
@@ -116,11 +118,11 @@ async function ensureFirstAdmin(store: Store, engine: CaseEngine, auth: Auth, wo
  * @example const server = await startServer({ port: 0, dataDir: tmp }); await server.close()
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { store: givenStore, logger: givenLogger, demo, onSeedProgress, examplesDir: givenExamples, widgetsDir: givenWidgets, ...overrides } = options;
+  const { store: givenStore, search: givenSearch, logger: givenLogger, demo, onSeedProgress, examplesDir: givenExamples, widgetsDir: givenWidgets, ...overrides } = options;
   const config: Config = { ...loadConfig(process.env), ...overrides };
   const logger = givenLogger ?? createLogger(config.logLevel);
   await mkdir(config.dataDir, { recursive: true });
-  const store = givenStore ?? (await openStore(config));
+  const { store, search } = givenStore ? { store: givenStore, search: givenSearch } : await openStore(config);
   if (!givenStore && config.storeKind === 'dynamodb' && !config.secretKey) {
     logger.warn('CASEKIT_SECRET_KEY is not set: this node seals channel secrets with a key kept in its data directory, which other nodes sharing the table do not have; set the same CASEKIT_SECRET_KEY on every node');
   }
@@ -173,6 +175,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       app,
       ...(splynx && { splynx: splynx.integration }),
       store,
+      ...(search && { search }),
       auth,
       workspaceId,
       logger,

@@ -1,17 +1,27 @@
 import { join } from 'node:path';
-import type { Store } from '@casekit/core';
+import type { CustomerSearch, Store } from '@casekit/core';
 import { createSecretBox, createSqliteStore } from '@casekit/store-sqlite';
 import { resolveSecretKey, type Config } from './config.ts';
 
+/** A store and the customer search that goes with it. */
+export interface OpenedStore {
+  store: Store;
+  search: CustomerSearch;
+}
+
 /**
- * Opens the store the configuration names: the SQLite file in the data directory, or the
- * DynamoDB table (created when missing; AWS region and credentials from the usual `AWS_*`
- * variables). Channel and bot secrets are sealed with the secret key either way. Closing the
- * store closes what it opened.
+ * Opens the store the configuration names, with its search: the SQLite file in the data
+ * directory (searched with FTS5), or the DynamoDB table (created when missing; AWS region and
+ * credentials from the usual `AWS_*` variables; searched through its customer directory).
+ * Channel and bot secrets are sealed with the secret key either way. Closing the store closes
+ * what it opened.
  */
-export async function openStore(config: Pick<Config, 'storeKind' | 'dynamodb' | 'dataDir' | 'secretKey'>): Promise<Store> {
+export async function openStore(config: Pick<Config, 'storeKind' | 'dynamodb' | 'dataDir' | 'secretKey'>): Promise<OpenedStore> {
   const secretKey = await resolveSecretKey(config);
-  if (config.storeKind === 'sqlite') return createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey });
+  if (config.storeKind === 'sqlite') {
+    const store = await createSqliteStore({ filename: join(config.dataDir, 'casekit.db'), secretKey });
+    return { store, search: store };
+  }
   // The AWS SDK loads only for DynamoDB: SQLite's start-up does not pay for it.
   const [{ DynamoDBClient }, { createDynamoStore, createDynamoTable }] = await Promise.all([import('@aws-sdk/client-dynamodb'), import('@casekit/store-dynamodb')]);
   const client = dynamoClient(DynamoDBClient, config.dynamodb.endpoint);
@@ -23,13 +33,14 @@ export async function openStore(config: Pick<Config, 'storeKind' | 'dynamodb' | 
     throw error;
   }
   const store = createDynamoStore({ client, tableName, secretBox: createSecretBox(secretKey) });
-  return {
+  const owning: Store = {
     ...store,
     async close() {
       await store.close();
       client.destroy();
     },
   };
+  return { store: owning, search: store };
 }
 
 /** A DynamoDB client for `endpoint` (DynamoDB Local takes any region), or for AWS as the `AWS_*` variables say. */

@@ -1,4 +1,4 @@
-import { billingAccountOf, botView, listSyncLog, takesNewCases, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type IdempotencyKey } from '@casekit/core';
+import { billingAccountOf, botView, listSyncLog, takesNewCases, ChannelConfigError, DeliveryError, isVisibleToAgent, newId, publicAgent, sessionFollowsMerge, suggestMerges, type AgentActor, type AgentRecord, type CustomerActor, type CustomerSearch, type IdempotencyKey } from '@casekit/core';
 import { CasekitError, DEFAULT_UPLOAD_MAX_BYTES, DEFAULT_UPLOAD_TYPES, type RouteName, type Routes } from '@casekit/protocol';
 import type { z } from 'zod';
 import type { AgentTokenFacts } from './auth.ts';
@@ -88,8 +88,8 @@ function newSigningSecret(): string {
 }
 
 /** Every route's handler. Reads go to the store; every change goes through the engine. */
-export function createHandlers(options: ApiServiceOptions & { coordination: Coordination }): Handlers {
-  const { store, engine, auth, workspaceId } = options;
+export function createHandlers(options: ApiServiceOptions & { search: CustomerSearch; coordination: Coordination }): Handlers {
+  const { store, search, engine, auth, workspaceId } = options;
   const logger = options.logger ?? consoleLogger;
   const channelKinds = createChannelKinds(options.channels?.adapters ?? [], options.channels?.webhookBaseUrl);
   const requireChannel = async (channelId: string) => {
@@ -286,7 +286,7 @@ export function createHandlers(options: ApiServiceOptions & { coordination: Coor
     mergeCase: async ({ params, body, agent }) =>
       engine.mergeCases(actorOf(agent), params.caseId, body.targetCaseId, { mergeCustomers: body.mergeCustomers === true }),
 
-    listCustomers: async ({ query }) => store.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
+    listCustomers: async ({ query }) => search.searchCustomers(workspaceId, query.q, query.limit, query.cursor),
     getCustomer: async ({ params }) => requireCustomer(params.customerId),
     getCustomerBilling: async ({ params }) => {
       const account = await billingAccountOf(store, workspaceId, await requireCustomer(params.customerId));
@@ -304,7 +304,7 @@ export function createHandlers(options: ApiServiceOptions & { coordination: Coor
     mergeSuggestions: async ({ params }) => {
       const customer = await store.getCustomer(workspaceId, params.customerId);
       if (!customer) throw notFound('customer', params.customerId);
-      return { items: await suggestMerges(store, workspaceId, customer) };
+      return { items: await suggestMerges(search, workspaceId, customer) };
     },
     timeline: async ({ params, query }) => {
       const customer = await requireCustomer(params.customerId);

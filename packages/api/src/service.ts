@@ -1,4 +1,4 @@
-import { requireRole, type ChannelRecord, type ChannelRuntime, type AgentRecord, type CaseEngine, type Clock, type IdempotencyKey, type Store } from '@casekit/core';
+import { requireRole, type ChannelRecord, type ChannelRuntime, type AgentRecord, type CaseEngine, type Clock, type CustomerSearch, type IdempotencyKey, type Store } from '@casekit/core';
 import { CasekitError, type FieldIssue, type RouteName, type SyncRun, type SyncStatus } from '@casekit/protocol';
 import { ROUTES, toFieldIssues, type RouteDef } from '@casekit/protocol/schemas';
 import type { ChannelKindSpec } from './channels.ts';
@@ -24,6 +24,11 @@ export interface SplynxIntegration {
 
 export interface ApiServiceOptions {
   store: Store;
+  /**
+   * Where `GET /customers?q` and merge suggestions find customers. Default: the store itself,
+   * which every casekit store is; a store without `searchCustomers` needs one.
+   */
+  search?: CustomerSearch;
   engine: CaseEngine;
   auth: Auth;
   /** The workspace this API serves; tokens for another workspace are refused. */
@@ -125,6 +130,14 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 type FileAnswer = { info: BlobInfo; stream: AsyncIterable<Uint8Array> };
 
+/** The search given, else the store's own; refused at start when there is neither. */
+function customerSearchOf({ store, search }: Pick<ApiServiceOptions, 'store' | 'search'>): CustomerSearch {
+  if (search) return search;
+  const own = store as Store & Partial<CustomerSearch>;
+  if (typeof own.searchCustomers === 'function') return own as CustomerSearch;
+  throw new CasekitError('bad_request', 'This store does not search customers itself: pass `search` (a CustomerSearch) with it.', { details: { field: 'search' } });
+}
+
 /**
  * Creates the API: every route of `ROUTES` authenticated, validated with its schemas and answered
  * through its response schema, with `{ error }` answers for every failure. Adapters put it
@@ -134,8 +147,9 @@ type FileAnswer = { info: BlobInfo; stream: AsyncIterable<Uint8Array> };
 export function createApiService(options: ApiServiceOptions): ApiService {
   const { store, auth, workspaceId } = options;
   const logger = options.logger ?? consoleLogger;
+  const search = customerSearchOf(options);
   const coordination = options.coordination ?? createMemoryCoordination(() => (options.clock?.now() ?? new Date()).getTime());
-  const handlers: Handlers = createHandlers({ ...options, coordination });
+  const handlers: Handlers = createHandlers({ ...options, search, coordination });
 
   function errorAnswer(error: unknown, context: Record<string, unknown> = {}): ApiAnswer {
     let known = error instanceof CasekitError ? error : null;

@@ -65,6 +65,7 @@ export type {
   Store,
   StoreReader,
   StoreTx,
+  CustomerSearch,
   Publisher,
   Clock,
   ChannelRecord,

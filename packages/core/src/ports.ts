@@ -193,12 +193,6 @@ export interface StoreReader {
   findCustomerByIdentity(workspaceId: string, channelId: string, externalId: string): Promise<Customer | null>;
   findCustomerByEmail(workspaceId: string, email: string): Promise<Customer | null>;
   findCustomerByPhone(workspaceId: string, phone: string): Promise<Customer | null>;
-  /**
-   * Any part of a profile's name, emails, phones, channel ids or Splynx id, ignoring case,
-   * newest profile first; merged-away profiles are left out. Any text is a query and none of
-   * it is syntax; a blank one lists everyone.
-   */
-  searchCustomers(workspaceId: string, q: string | undefined, limit: number, cursor?: string): Promise<Page<Customer>>;
   getCase(workspaceId: string, caseId: string): Promise<Case | null>;
   /** Most recent activity first; throws `invalid_cursor` for a cursor it did not issue. */
   listCases(workspaceId: string, query: CaseQuery): Promise<Page<Case>>;
@@ -324,6 +318,22 @@ export interface Store extends StoreReader {
   /** When the next claim may find a timer (a due time, or a lease's end), or null when none is stored. */
   nextTimerAt(): Promise<Date | null>;
   close(): Promise<void>;
+}
+
+/**
+ * Finding customers by text, apart from the `Store`: a search index may lag the table it is fed
+ * from, so it answers outside transactions only. Every casekit store answers it itself (memory by
+ * scanning, SQLite with FTS5, DynamoDB by a bounded walk of its customer directory): pass
+ * `search: store`, or a search service fed from the store. Case search (`listCases`'s `q`) stays
+ * in the store, filtered together with the case list's other facets.
+ */
+export interface CustomerSearch {
+  /**
+   * Any part of a profile's name, emails, phones, channel ids or Splynx id, ignoring case,
+   * newest profile first; merged-away profiles are left out. Any text is a query and none of
+   * it is syntax; a blank one lists everyone. Throws `invalid_cursor` for a cursor it did not issue.
+   */
+  searchCustomers(workspaceId: string, q: string | undefined, limit: number, cursor?: string): Promise<Page<Customer>>;
 }
 
 /** Where committed events go next: realtime rooms, bots, integrations. */

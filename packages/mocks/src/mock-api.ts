@@ -11,7 +11,7 @@ import {
   createChannelKinds,
   type ChannelKindSpec,
 } from '@casekit/api';
-import { createCaseEngine, createRouter, type AgentActor, type CaseEngine, type ChannelRecord, type ChannelRuntime, type Store, type SystemActor } from '@casekit/core';
+import { createCaseEngine, createRouter, type AgentActor, type CaseEngine, type ChannelRecord, type ChannelRuntime, type CustomerSearch, type Store, type SystemActor } from '@casekit/core';
 import { CasekitError, type CaseEvent, type RouteName } from '@casekit/protocol';
 import { ROUTES, type RouteDef } from '@casekit/protocol/schemas';
 import { createMemoryStore } from '@casekit/store-memory';
@@ -60,6 +60,8 @@ export interface MockApi {
    */
   handlers: (RequestHandler | WebSocketHandler)[];
   store: Store;
+  /** The memory store's customer search, which `GET /customers?q` answers from. */
+  search: CustomerSearch;
   engine: CaseEngine;
   auth: Auth;
   api: ApiService;
@@ -198,6 +200,7 @@ export async function createMockApi(options: MockApiOptions = {}): Promise<MockA
   const mock: MockApi = {
     handlers,
     store,
+    search: store,
     engine,
     auth,
     api,

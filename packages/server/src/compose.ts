@@ -35,7 +35,7 @@ import { createBotRunner, type BotRunner } from './bots/bot-runner.ts';
 import { connectRedis } from './internal/redis-link.ts';
 import type { RedisClient } from './redis.ts';
 
-export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize' | 'maxQueuedBytes'> {
+export interface CasekitServerOptions extends Pick<ApiRouterOptions, 'search' | 'loginLimits' | 'visitorUploadLimits'>, Pick<RealtimeOptions, 'resumePageSize' | 'maxQueuedBytes'> {
   store: Store;
   auth: Auth;
   workspaceId: string;

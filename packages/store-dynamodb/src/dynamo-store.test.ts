@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createCaseEngine, type Store } from '@casekit/core';
+import { createCaseEngine, type CustomerSearch, type Store } from '@casekit/core';
 import type { CasekitError } from '@casekit/protocol';
-import { FIXTURE_WORKSPACE, fixtureTime, seedEngineWorkspace, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runStoreContract } from '@casekit/testkit';
+import { FIXTURE_WORKSPACE, fixtureTime, seedEngineWorkspace, makeCase, makeConversation, makeCustomer, makeMessage, makeMessageEvent, makePresenceEvent, runSearchContract, runStoreContract } from '@casekit/testkit';
 import { DYNAMODB_LOCAL_CREDENTIALS, startDynamoDbLocal, type DynamoDbLocal } from '@casekit/testkit/dynamodb-local';
 import { createSecretBox } from '@casekit/store-sqlite';
 import { createDynamoStore, createDynamoTable, DynamoTableMismatchError } from './index.ts';
@@ -27,7 +27,7 @@ after(async () => {
 });
 
 /** A store on a table of its own; closing it drops the table. */
-async function freshStore() {
+async function freshStore(): Promise<Store & CustomerSearch> {
   const tableName = `casekit-${++tables}`;
   await createDynamoTable({ client, tableName });
   const store = createDynamoStore({ client, tableName, secretBox: BOX });
@@ -41,7 +41,7 @@ async function freshStore() {
 }
 
 /** Runs `fn` on a fresh store, closing it whatever happens. */
-async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
+async function withStore(fn: (store: Store & CustomerSearch) => Promise<void>): Promise<void> {
   const store = await freshStore();
   try {
     await fn(store);
@@ -52,6 +52,10 @@ async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {
 
 // A transaction commits as one TransactWriteItems: at most 100 items, so the store is bounded.
 runStoreContract('dynamodb', freshStore, { boundedTransactions: true });
+runSearchContract('dynamodb customer directory', async () => {
+  const store = await freshStore();
+  return { store, search: store };
+});
 
 describe('dynamodb table and transactions', () => {
   it('creates the table once: a second call finds it and returns; a table with other keys is refused', async () => {

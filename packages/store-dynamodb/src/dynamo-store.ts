@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SecretBox, Store, StoreReader, StoreTx } from '@casekit/core';
+import type { CustomerSearch, SecretBox, Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import type { DynamoTableOptions } from './create-table.ts';
 import { createCaseReads, createCaseWrites } from './internal/cases.ts';
 import { createConversationReads, createConversationWrites } from './internal/conversations.ts';
-import { createCustomerReads, createCustomerWrites } from './internal/customers.ts';
+import { createCustomerReads, createCustomerWrites, createDirectorySearch } from './internal/customers.ts';
 import { createClaims } from './internal/claims.ts';
 import { createReads } from './internal/reads.ts';
 import type { Context } from './internal/table.ts';
@@ -33,10 +33,11 @@ export interface DynamoStoreOptions extends DynamoTableOptions {
 /**
  * A casekit `Store` on a table made by `createDynamoTable`, shared by any number of nodes; a
  * transaction commits as one TransactWriteItems (at most 100 items), and its callback may run
- * again after a lost race, so it must act only through `tx`.
+ * again after a lost race, so it must act only through `tx`. It is its own `CustomerSearch` too: a
+ * bounded walk of the workspace's customer directory (docs/dynamodb.md, "Text search").
  * @example const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: 'casekit', secretBox: createSecretBox(key) })
  */
-export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreOptions): Store {
+export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreOptions): Store & CustomerSearch {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   const ctx: Context = { doc, tableName, ...(secretBox && { box: secretBox }) };
   const counterTurns = new CounterTurns();
@@ -62,6 +63,7 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
 
   return {
     ...guard(allReads(ctx)),
+    ...guard(createDirectorySearch(ctx)),
 
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
       // A transaction that lost a race on a counter (the event seq, a case number) runs `fn` again from fresh reads.

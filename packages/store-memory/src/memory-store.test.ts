@@ -5,14 +5,18 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Store, StoreTx } from '@casekit/core';
 import type { NewCaseEvent } from '@casekit/protocol';
-import { runEngineContract, runStoreContract } from '@casekit/testkit';
+import { runEngineContract, runSearchContract, runStoreContract } from '@casekit/testkit';
 import { createMemoryStore } from './index.ts';
 
 runStoreContract('memory', async () => createMemoryStore());
 runEngineContract('memory', async () => createMemoryStore());
+runSearchContract('memory', async () => {
+  const store = createMemoryStore();
+  return { store, search: store };
+});
 
 /** The store, but each transaction first runs its callback once and throws that run away, as a store that lost a race does. */
-function rerunEveryTransaction(store: Store): Store {
+function rerunEveryTransaction<S extends Store>(store: S): S {
   const discarded = new Error('a run that lost a race');
   return {
     ...store,

@@ -1,7 +1,7 @@
-import type { Store, StoreReader, StoreTx } from '@casekit/core';
+import type { CustomerSearch, Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import { Journal } from './internal/journal.ts';
-import { createReads, type Sync } from './internal/reads.ts';
+import { createReads, createSearch, type Sync } from './internal/reads.ts';
 import { createTables } from './internal/tables.ts';
 import { createWrites } from './internal/writes.ts';
 
@@ -25,10 +25,10 @@ function settle(method: Method, args: unknown[]): Promise<unknown> {
  * examples and in-browser mocks. Transactions run one at a time, commit all their writes or
  * none, and stay invisible to reads outside them until they commit. Everything is lost on
  * `close()` or when the process ends. Never await another transaction inside a transaction
- * callback: it waits for the one it is in.
+ * callback: it waits for the one it is in. It is its own `CustomerSearch` too, over committed data.
  * @example const engine = createCaseEngine({ store: createMemoryStore() })
  */
-export function createMemoryStore(): Store {
+export function createMemoryStore(): Store & CustomerSearch {
   // Two copies of the data share their (frozen) rows: reads outside a transaction see the
   // committed one; a transaction writes the other, which a commit replays onto the first.
   const committed = createTables();
@@ -60,12 +60,13 @@ export function createMemoryStore(): Store {
   }
 
   const reads = {} as Record<string, Method>;
-  for (const [name, method] of Object.entries(createReads(committed) as Sync<StoreReader>) as [string, Method][]) {
+  const committedReads: Sync<StoreReader & CustomerSearch> = { ...createReads(committed), ...createSearch(committed) };
+  for (const [name, method] of Object.entries(committedReads) as [string, Method][]) {
     reads[name] = (...args) => (closed ? Promise.reject(closedError()) : settle(method, args));
   }
 
   return {
-    ...(reads as unknown as StoreReader),
+    ...(reads as unknown as StoreReader & CustomerSearch),
 
     transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
       return exclusive(async () => {

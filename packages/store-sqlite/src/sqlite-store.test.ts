@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { createTimerWorker, type CaseQuery, type DurableTimer, type StoreTx } from '@casekit/core';
-import { makeCase, makeCustomer, runEngineContract, runStoreContract } from '@casekit/testkit';
+import { makeCase, makeCustomer, runEngineContract, runSearchContract, runStoreContract } from '@casekit/testkit';
 import { createSqliteStore, MIGRATIONS } from './index.ts';
 import { MAX_CUSTOMER_WALKS, planCaseList } from './internal/case-list.ts';
 import { migrate } from './schema.ts';
@@ -27,6 +27,10 @@ const freshFile = () => join(dir, `store-${++files}.db`);
 runStoreContract('sqlite file', () => createSqliteStore({ filename: freshFile() }));
 runStoreContract('sqlite :memory:', () => createSqliteStore({ filename: ':memory:' }));
 runEngineContract('sqlite file', () => createSqliteStore({ filename: freshFile() }));
+runSearchContract('sqlite fts', async () => {
+  const store = await createSqliteStore({ filename: freshFile() });
+  return { store, search: store };
+});
 
 const T0 = '2026-03-02T09:00:00.000Z';
 const workspace = (id: string) => ({ id, name: id, createdAt: T0, settings: { reopenWindowHours: 24, displayName: id } });

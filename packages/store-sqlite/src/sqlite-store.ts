@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { DurableTimer, OutboxItem, Store, StoreReader, StoreTx } from '@casekit/core';
+import type { CustomerSearch, DurableTimer, OutboxItem, Store, StoreReader, StoreTx } from '@casekit/core';
 import { CasekitError } from '@casekit/protocol';
 import { assertSupportedNode } from './node-version.ts';
 import { migrate } from './schema.ts';
+import { createSearch } from './internal/customer-search.ts';
 import { createReads } from './internal/reads.ts';
 import { timerOf, type Prepare, type Row, type Sync } from './internal/rows.ts';
 import type { SecretBox } from '@casekit/core';
@@ -34,11 +35,12 @@ export interface SqliteStoreOptions {
 /**
  * Opens (creating and migrating when needed) a SQLite file as a casekit `Store`: WAL,
  * serialized write transactions with group commit, reads from a separate connection that only
- * sees commits. Never await another transaction inside a transaction callback.
+ * sees commits. Never await another transaction inside a transaction callback. It is its own
+ * `CustomerSearch` too, through FTS5 on the read connection.
  * Rejects with `UnsupportedNodeError` on Node older than 22.12.
  * @example const store = await createSqliteStore({ filename: './data/casekit.db' })
  */
-export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store & CustomerSearch> {
   // better-sqlite3 loads its native binary on the first open; on Node 20 that crashes the process.
   assertSupportedNode();
   const memory = options.filename.trim() === ':memory:';
@@ -111,14 +113,14 @@ function prepareSecrets(db: Database.Database, box: SecretBox): void {
   }).immediate();
 }
 
-function buildStore(writer: Database.Database, reader: Database.Database, box: SecretBox, onClosed: () => void): Store {
+function buildStore(writer: Database.Database, reader: Database.Database, box: SecretBox, onClosed: () => void): Store & CustomerSearch {
   const queue = createWriteQueue(writer);
   const w = statementCache(writer);
   const r = statementCache(reader);
   let closed = false;
 
   const readSnapshot = reader.transaction((fn: () => unknown) => fn());
-  const reads = asyncify<StoreReader>(createReads(r, box, (fn) => readSnapshot(fn) as ReturnType<typeof fn>), () => closed);
+  const reads = asyncify<StoreReader & CustomerSearch>({ ...createReads(r, box, (fn) => readSnapshot(fn) as ReturnType<typeof fn>), ...createSearch(r) }, () => closed);
   // Inside a transaction the write connection already gives one consistent view.
   const txReads = createReads(w, box, (fn) => fn());
   const terms: TermCache = { known: new Set(), pending: [] };

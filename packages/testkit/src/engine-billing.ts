@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { billingAccountOf, createCaseEngine, listSyncLog, suggestMerges, type BillingAccountInput, type CaseEngine, type Store } from '@casekit/core';
+import { billingAccountOf, createCaseEngine, listSyncLog, suggestMerges, type BillingAccountInput, type CaseEngine, type CustomerSearch, type Store } from '@casekit/core';
 import { DEFAULT_ROUTING, type BillingAccount } from '@casekit/protocol';
 import { createManualClock, seedEngineWorkspace } from './engine-contract.ts';
 import { ENGINE_ACTORS, WS } from './engine-actors.ts';
@@ -36,9 +36,9 @@ function account(externalId: string, overrides: Partial<BillingAccountInput> = {
  * nothing for an equal account, refusing a bad batch whole, the sync log, merges, and the billing
  * facts routing rules see: run for every store.
  */
-export function describeEngineBilling(makeStore: () => Promise<Store>): void {
+export function describeEngineBilling(makeStore: () => Promise<Store & CustomerSearch>): void {
   describe('billing accounts through the engine', () => {
-    let store: Store;
+    let store: Store & CustomerSearch;
     let engine: CaseEngine;
     const { system, sup } = ENGINE_ACTORS;
 

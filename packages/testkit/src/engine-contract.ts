@@ -11,6 +11,7 @@ import {
   type ChannelAdapter,
   type ChannelRecord,
   type ChannelRuntime,
+  type CustomerSearch,
   type OutboundMessage,
   type OutboxWorkerOptions,
   type Store,
@@ -51,11 +52,11 @@ export async function seedEngineWorkspace(store: Store, workspaceId = WS, create
 
 /**
  * The case engine's behaviour over a real store: run it for every `Store` adapter so that
- * threading, de-duplication and the event log hold on each.
+ * threading, de-duplication and the event log hold on each. Merge suggestions search the store itself.
  */
-export function runEngineContract(name: string, makeStore: () => Promise<Store>): void {
+export function runEngineContract(name: string, makeStore: () => Promise<Store & CustomerSearch>): void {
   describe(`case engine on ${name}`, () => {
-    let store: Store;
+    let store: Store & CustomerSearch;
     let engine: CaseEngine;
     let clock: ReturnType<typeof createManualClock>;
     let published: CaseEvent[];

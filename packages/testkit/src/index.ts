@@ -1,6 +1,8 @@
 // Contract suites: run them from each adapter's own tests
 export { runStoreContract } from './store-contract.ts';
 export type { StoreContractArea, StoreContractOptions } from './store-contract.ts';
+export { runSearchContract } from './search-contract.ts';
+export type { StoreAndSearch } from './search-contract.ts';
 export { runEngineContract, createManualClock, seedEngineWorkspace } from './engine-contract.ts';
 
 // One scenario for every implementation of the API (the server, the mocks)

@@ -29,6 +29,7 @@ import {
   makePresenceEvent,
   makeWorkspace,
 } from './fixtures.ts';
+import { collectPages } from './internal/pages.ts';
 
 const WS = FIXTURE_WORKSPACE;
 const OTHER_WS = 'ws_other';
@@ -109,19 +110,6 @@ async function insertCases(store: Store, cases: readonly Case[], customers: read
       for (const kase of cases.slice(i, i + MAX_CASES_PER_TRANSACTION)) await tx.insertCase(kase);
     });
   }
-}
-
-/** Follows `nextCursor` until the end; fails on a loop. */
-async function collectPages<T>(fetch: (cursor: string | undefined) => Promise<Page<T>>, maxPages = 500): Promise<{ items: T[]; pages: number }> {
-  const items: T[] = [];
-  let cursor: string | undefined;
-  for (let pages = 1; pages <= maxPages; pages++) {
-    const page = await fetch(cursor);
-    items.push(...page.items);
-    if (page.nextCursor === null) return { items, pages };
-    cursor = page.nextCursor;
-  }
-  throw new Error(`still paging after ${maxPages} pages`);
 }
 
 const byActivityDesc = (a: Case, b: Case) =>
@@ -336,52 +324,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         assert.equal((await store.findCustomerByIdentity(WS, seeded.web.id, 'b'))?.id, b.id);
       });
 
-      it('searches customers by name, email and phone, newest first, across pages', async () => {
-        const people = [
-          makeCustomer({ name: 'Dana Scully', emails: ['dana@fbi.example.com'] }),
-          makeCustomer({ name: 'Fox Mulder', phones: ['+12025550147'] }),
-          makeCustomer({ name: 'Walter Skinner' }),
-          makeCustomer({ name: 'Dana Katherine', emails: ['dk@example.com'] }),
-          makeCustomer({ name: 'John Doggett' }),
-        ];
-        await store.transaction(async (tx) => {
-          for (const p of people) await tx.insertCustomer(p);
-        });
-        const names = async (q: string | undefined) => (await store.searchCustomers(WS, q, 50)).items.map((c) => c.name);
-        assert.deepEqual(await names('dana'), ['Dana Katherine', 'Dana Scully']);
-        assert.deepEqual(await names('FBI.example'), ['Dana Scully']);
-        assert.deepEqual(await names('5550147'), ['Fox Mulder']);
-        assert.deepEqual(await names('nobody here'), []);
-        const { items, pages } = await collectPages((cursor) => store.searchCustomers(WS, undefined, 2, cursor));
-        assert.deepEqual(items.map((c) => c.id), people.map((p) => p.id).reverse());
-        assert.equal(pages, 3);
-        await assert.rejects(store.searchCustomers(WS, undefined, 2, 'not-a-cursor'), { code: 'invalid_cursor' });
-        // Matches page too, and short queries still match any part.
-        const dana = await collectPages((cursor) => store.searchCustomers(WS, 'dana', 1, cursor));
-        assert.deepEqual(dana.items.map((c) => c.name), ['Dana Katherine', 'Dana Scully']);
-        assert.deepEqual(await names('ox'), ['Fox Mulder']);
-        assert.deepEqual(await names('"'), []);
-        assert.deepEqual(await names('"dana'), []);
-      });
-
-      it('keeps customer search current through updates and merges', async () => {
-        const renee = makeCustomer({ name: 'Renée Müller', emails: ['renee@example.com'] });
-        const other = makeCustomer({ name: 'Other Person' });
-        await store.transaction(async (tx) => {
-          await tx.insertCustomer(renee);
-          await tx.insertCustomer(other);
-        });
-        const names = async (q: string) => (await store.searchCustomers(WS, q, 50)).items.map((c) => c.name);
-        assert.deepEqual(await names('müller'), ['Renée Müller']);
-        assert.deepEqual(await names('renée m'), ['Renée Müller']);
-        await store.transaction((tx) => tx.updateCustomer({ ...renee, name: 'Renée Schmidt', emails: ['rs@example.com'] }));
-        assert.deepEqual(await names('müller'), []);
-        assert.deepEqual(await names('schmidt'), ['Renée Schmidt']);
-        assert.deepEqual(await names('rs@example'), ['Renée Schmidt']);
-        await store.transaction((tx) => tx.mergeCustomer(WS, other.id, renee.id));
-        assert.deepEqual(await names('other person'), [], 'a merged-away profile is not listed');
-      });
-
       it('merges a profile into another: the old id and its identities resolve, its cases, messages and events move', async () => {
         const source = await openThread(store, seeded.web, {
           customer: { emails: ['src@example.com'], identities: [{ channelId: seeded.web.id, kind: 'webchat', externalId: 'visitor-src' }] },
@@ -409,50 +351,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         assert.deepEqual(timeline.items.map((e) => e.customerId), [target.customer.id]);
         assert.equal((await store.findActiveCase(WS, target.customer.id))?.id, source.kase.id);
         assert.equal((await store.findLatestConversation(WS, target.customer.id, seeded.web.id))?.id, source.conversation.id);
-        const listed = (await store.searchCustomers(WS, undefined, 50)).items.map((c) => c.id);
-        assert.deepEqual(listed, [target.customer.id]);
         // Merging again from the same profile is refused rather than silently re-pointed.
         await assert.rejects(store.transaction((tx) => tx.mergeCustomer(WS, source.customer.id, target.customer.id)));
-      });
-
-      it('searches with any text without failing: quotes, search syntax, NUL, lone surrogates, long and blank queries', async () => {
-        const quoted = makeCustomer({ name: 'Dana "DK" O\'Brien' });
-        const near = makeCustomer({ name: 'NEAR(Anderson) AND Co' });
-        const star = makeCustomer({ name: 'Star*Light ^caret -dash col:on' });
-        const plain = makeCustomer({ name: 'Plain Person', emails: ['plain@example.com'] });
-        await store.transaction(async (tx) => {
-          for (const p of [quoted, near, star, plain]) await tx.insertCustomer(p);
-        });
-        const everyone = [plain, star, near, quoted].map((c) => c.name);
-        const names = async (q: string) => (await store.searchCustomers(WS, q, 50)).items.map((c) => c.name);
-        const none: string[] = [];
-        const expected: [queries: string[], found: string[]][] = [
-          [['"', '"dk"', '"DK" O\'', "o'brien", 'dana "'], [quoted.name]],
-          [['NEAR(', '(', ')', 'and co', 'AND', ') AND C'], [near.name]],
-          [['*', 'r*l', '^caret', '^', '-dash', '-', 'col:on', ':'], [star.name]],
-          // NUL is ignored: around it the query still matches, and alone it lists everyone, as a blank query does.
-          [['dana\u0000', 'd\u0000ana'], [quoted.name]],
-          [['   ', '\t\n', '\u0000', '\u0000\u0000\u0000'], everyone],
-          [['AND OR NOT', 'NEAR(a b, 2)', 'name:dana', '"dana', '{name}: x', 'd*', '^d', 'a OR b', 'x"y', '""', '"""'], none],
-          [['\uD800', 'dana\uDC00', '\uDFFF\uD800x', 'Brien\uD83D'], none],
-          [['x'.repeat(10_000), 'dana '.repeat(2_000)], none],
-        ];
-        for (const [queries, found] of expected) {
-          for (const q of queries) assert.deepEqual(await names(q), found, JSON.stringify(q.slice(0, 30)));
-        }
-        // Whatever else comes in, an answer: a page of these customers, never an error.
-        let seed = 7;
-        const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-        const alphabet = ['"', "'", '*', '^', '-', ':', '(', ')', '{', '}', '[', ']', '\\', '%', '_', '\u0000', '\u0001', '\n', ' ', 'a', 'D', 'é', '\uD800', '\uDC00', '😀', 'AND', 'NEAR'];
-        const ids = new Set([quoted, near, star, plain].map((c) => c.id));
-        for (let i = 0; i < 200; i++) {
-          const q = Array.from({ length: 1 + Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
-          const page = await store.searchCustomers(WS, q, 2);
-          assert.ok(page.items.every((c) => ids.has(c.id)), JSON.stringify(q));
-        }
-        // A name with a quote is found page by page by its quote.
-        const quotes = await collectPages((cursor) => store.searchCustomers(WS, '"', 1, cursor));
-        assert.deepEqual(quotes.items.map((c) => c.id), [quoted.id]);
       });
 
       it('finds what a customer sent with a client id under the surviving profile and under the merged-away one', async () => {
@@ -513,7 +413,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         }
         assert.equal((await store.findCustomerByEmail(WS, 'a@example.com'))?.id, c.customer.id);
         assert.equal((await store.findCustomerByIdentity(WS, seeded.web.id, 'visitor-a'))?.id, c.customer.id);
-        assert.deepEqual((await store.searchCustomers(WS, undefined, 10)).items.map((k) => k.id), [c.customer.id]);
       });
 
       it('merges into the survivor of an earlier merge, and refuses a merge into itself or with an unknown profile', async () => {
@@ -719,11 +618,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         for (const cursor of ['garbage', 'eyJub3QiOiJhIGN1cnNvciJ9', '%%%', Buffer.from('[1,2,3]').toString('base64url')]) {
           await assert.rejects(listStore.listCases(WS, { limit: 5, cursor }), { code: 'invalid_cursor' }, cursor);
         }
-        // A cursor from another list is not a case cursor either.
-        const customersCursor = (await listStore.searchCustomers(WS, undefined, 1)).nextCursor;
-        assert.ok(customersCursor);
-        await assert.rejects(listStore.listCases(WS, { limit: 5, cursor: customersCursor }), { code: 'invalid_cursor' });
-        // Nor is a case cursor a message cursor.
+        // A case cursor is not a message cursor.
         const casesCursor = (await listStore.listCases(WS, { limit: 1 })).nextCursor;
         await assert.rejects(listStore.listMessages(WS, { caseId: all[0]!.id, limit: 1, cursor: casesCursor! }), { code: 'invalid_cursor' });
       });
@@ -1161,7 +1056,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
           customers: await Promise.all([a.customer.id, b.customer.id].map((id) => reader.getCustomer(WS, id))),
           byEmail: await reader.findCustomerByEmail(WS, 'keep@example.com'),
           byIdentity: await reader.findCustomerByIdentity(WS, seeded.web.id, 'keep'),
-          search: await reader.searchCustomers(WS, 'bea', 10),
           cases: await reader.listCases(WS, { limit: 10 }),
           byTag: await reader.listCases(WS, { tag: 'vip', limit: 10 }),
           byText: await reader.listCases(WS, { q: 'internet', limit: 10 }),
@@ -1249,7 +1143,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
           byEmail: await store.findCustomerByEmail(WS, 'pending@example.com'),
           byPhone: await store.findCustomerByPhone(WS, '+14155550123'),
           byIdentity: await store.findCustomerByIdentity(WS, seeded.sms.id, '+14155550123'),
-          search: (await store.searchCustomers(WS, 'uncommitted', 10)).items.length,
           kase: (await store.getCase(WS, a.kase.id))?.version,
           open: (await store.listCases(WS, { status: ['open'], limit: 10 })).items.length,
           tagged: (await store.listCases(WS, { tag: 'hidden', limit: 10 })).items.length,
@@ -1276,7 +1169,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
         const after = await outside();
         assert.equal(after.byEmail?.id, customer.id);
         assert.equal(after.byIdentity?.id, customer.id);
-        assert.deepEqual([after.search, after.kase, after.open, after.tagged, after.text, after.mine], [1, 2, 1, 1, 1, 1]);
+        assert.deepEqual([after.kase, after.open, after.tagged, after.text, after.mine], [2, 1, 1, 1, 1]);
         assert.deepEqual([after.seq, after.events, after.messages], [seq + 1, 1, 1]);
         assert.equal(after.byClientId?.id, message.id);
       });
@@ -1888,7 +1781,6 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>, 
           mutate(appended);
           mutate(await store.getCustomer(WS, ids.customer));
           mutate(await store.findCustomerByEmail(WS, 'copy@example.com'));
-          mutate(await store.searchCustomers(WS, undefined, 10));
           mutate(await store.getCase(WS, ids.kase));
           mutate(await store.listCases(WS, { limit: 10 }));
           mutate(await store.listConversations(WS, ids.kase));

@@ -61,6 +61,7 @@ export interface TestServerOptions
   extends Pick<
     CasekitServerOptions,
     | 'bodyLimit'
+    | 'search'
     | 'resumePageSize'
     | 'maxQueuedBytes'
     | 'uploads'

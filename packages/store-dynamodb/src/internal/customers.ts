@@ -1,4 +1,4 @@
-import { customerSearchQuery, customerSearchText, foldDiacritics, type StoreReader, type StoreTx } from '@casekit/core';
+import { customerSearchQuery, customerSearchText, foldDiacritics, type CustomerSearch, type StoreReader, type StoreTx } from '@casekit/core';
 import { CasekitError, type Customer } from '@casekit/protocol';
 import { contactPk, CUSTOMER_SK, customerDirectoryPk, customerPk, UNIQUE_SK, uniquePk } from './keys.ts';
 import { checkLimit, decodeCursor, encodeCursor, mergedPage } from './lists.ts';
@@ -70,7 +70,7 @@ export async function matchingCustomers(ctx: Context, ws: string, text: string):
   return new Set(page.items.map((item) => item.sk.slice(item.sk.indexOf('#') + 1)));
 }
 
-type CustomerReads = Pick<StoreReader, 'getCustomer' | 'findCustomerByIdentity' | 'findCustomerByEmail' | 'findCustomerByPhone' | 'searchCustomers'>;
+type CustomerReads = Pick<StoreReader, 'getCustomer' | 'findCustomerByIdentity' | 'findCustomerByEmail' | 'findCustomerByPhone'>;
 
 /** Customer reads: a merged-away id answers with its survivor. */
 export function createCustomerReads(ctx: Context): CustomerReads {
@@ -91,6 +91,15 @@ export function createCustomerReads(ctx: Context): CustomerReads {
     },
     findCustomerByEmail: (ws, email) => byContact(ws, 'email', email),
     findCustomerByPhone: (ws, phone) => byContact(ws, 'phone', phone),
+  };
+}
+
+/**
+ * Customer search as a bounded walk of the workspace's directory, newest first: each page reads
+ * at most `SEARCH_BUDGET` entries and resumes where it stopped.
+ */
+export function createDirectorySearch(ctx: Context): CustomerSearch {
+  return {
     async searchCustomers(ws, q, limit, cursor) {
       checkLimit(limit);
       const text = foldDiacritics(customerSearchQuery(q));

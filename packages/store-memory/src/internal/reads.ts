@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, checkMessageQuery, customerSearchQuery, foldDiacritics, type IntegrationRecord, type StoreReader } from '@casekit/core';
+import { ACTIVE_STATUSES, checkMessageQuery, customerSearchQuery, foldDiacritics, type IntegrationRecord, type CustomerSearch, type StoreReader } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message } from '@casekit/protocol';
 import { listCases } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
@@ -84,20 +84,6 @@ export function createReads(db: Tables): Sync<StoreReader> {
     findCustomerByIdentity: (ws, channelId, externalId) => customerByKey(ws, 'identity', key(channelId, externalId)),
     findCustomerByEmail: (ws, email) => customerByKey(ws, 'email', email.toLowerCase()),
     findCustomerByPhone: (ws, phone) => customerByKey(ws, 'phone', phone),
-
-    searchCustomers(ws, q, limit, cursor) {
-      assertLimit(limit);
-      const text = foldDiacritics(customerSearchQuery(q));
-      const before = cursor === undefined ? Number.POSITIVE_INFINITY : decodePositionCursor('customer', cursor);
-      const list = db.customers.by.listed.list(ws);
-      const rows: CustomerRow[] = [];
-      // Newest first: walk back from the cursor, testing each profile's text.
-      for (let i = lowerBound(list, (row) => row.pos < before) - 1; i >= 0 && rows.length <= limit; i--) {
-        const row = list[i]!;
-        if (row.search.includes(text)) rows.push(row);
-      }
-      return pageOf(rows, limit, (row) => copy(row.value), (row) => encodeCursor('customer', [row.pos]));
-    },
 
     getCase: (ws, id) => {
       const row = db.cases.get(key(ws, id));
@@ -231,5 +217,24 @@ export function createReads(db: Tables): Sync<StoreReader> {
       return rows.map(recordOf);
     },
     countRecords: (ws, collection) => db.records.by.collection.list(key(ws, collection)).length,
+  };
+}
+
+/** Customer search over committed tables: a scan of each profile's folded text, newest first. */
+export function createSearch(db: Tables): Sync<CustomerSearch> {
+  return {
+    searchCustomers(ws, q, limit, cursor) {
+      assertLimit(limit);
+      const text = foldDiacritics(customerSearchQuery(q));
+      const before = cursor === undefined ? Number.POSITIVE_INFINITY : decodePositionCursor('customer', cursor);
+      const list = db.customers.by.listed.list(ws);
+      const rows: CustomerRow[] = [];
+      // Newest first: walk back from the cursor, testing each profile's text.
+      for (let i = lowerBound(list, (row) => row.pos < before) - 1; i >= 0 && rows.length <= limit; i--) {
+        const row = list[i]!;
+        if (row.search.includes(text)) rows.push(row);
+      }
+      return pageOf(rows, limit, (row) => copy(row.value), (row) => encodeCursor('customer', [row.pos]));
+    },
   };
 }

@@ -1,7 +1,7 @@
-import { ACTIVE_STATUSES, checkMessageQuery, customerSearchQuery } from '@casekit/core';
+import { ACTIVE_STATUSES, checkMessageQuery } from '@casekit/core';
 import type { AgentRecord, CaseQuery, ChannelRecord, EventQuery, IdempotentResponse, IntegrationRecord, MessageQuery, RecordQuery, StoreReader, StoredEventJson } from '@casekit/core';
 import type { Case, CaseEvent, Conversation, Customer, Message, Page, Workspace, WorkspaceSettings } from '@casekit/protocol';
-import { CUSTOMER_MATCH, ftsPhrase, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
+import { CUSTOMER_MATCH, MAX_CUSTOMER_WALKS, MAX_EXPANSION, planCaseList } from './case-list.ts';
 import { decodePositionCursor, encodeCursor } from './cursor.ts';
 import { assertLimit, clientKey, identityKey, MAX_MERGE_HOPS, pageOf, parse, providerKey, timerOf, type Prepare, type Row, type Sync } from './rows.ts';
 import type { SecretBox } from '@casekit/core';
@@ -118,35 +118,6 @@ export function createReads(s: Prepare, box: SecretBox, snapshot: <T>(fn: () => 
     findCustomerByIdentity: (ws, channelId, externalId) => customerByKey(ws, 'identity', identityKey(channelId, externalId)),
     findCustomerByEmail: (ws, email) => customerByKey(ws, 'email', email.toLowerCase()),
     findCustomerByPhone: (ws, phone) => customerByKey(ws, 'phone', phone),
-
-    searchCustomers(ws, q, limit, cursor) {
-      assertLimit(limit);
-      // Normalized like the stored text: no NUL, which neither FTS5 nor LIKE can take.
-      const text = customerSearchQuery(q);
-      const before = cursor === undefined ? undefined : decodePositionCursor('customer', cursor);
-      let rows: Row[];
-      if ([...text].length >= 3) {
-        // Any part of three or more characters: the trigram index finds it, newest first. As
-        // one FTS5 string, the query's quotes doubled, no character of it is syntax.
-        const phrase = ftsPhrase(text);
-        rows = s(
-          `SELECT c.pos, c.json FROM customers_search AS f CROSS JOIN customers AS c
-           WHERE f.customers_search MATCH ?${before === undefined ? '' : ' AND f.rowid < ?'} AND c.pos = f.rowid AND c.ws = ? AND c.merged_into IS NULL
-           ORDER BY f.rowid DESC LIMIT ?`,
-        ).all(phrase, ...(before === undefined ? [] : [before]), ws, limit + 1);
-      } else {
-        // One or two characters (or none): walk the workspace's customers newest first.
-        const where = ['ws = ?', 'merged_into IS NULL'];
-        const params: unknown[] = [ws];
-        if (text) {
-          where.push(`search LIKE ? ESCAPE '\\'`);
-          params.push(`%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        }
-        if (before !== undefined) (where.push('pos < ?'), params.push(before));
-        rows = s(`SELECT pos, json FROM customers INDEXED BY customers_by_ws WHERE ${where.join(' AND ')} ORDER BY pos DESC LIMIT ?`).all(...params, limit + 1);
-      }
-      return pageOf(rows, limit, (row) => parse<Customer>(row.json), (row) => encodeCursor('customer', [row.pos as number]));
-    },
 
     getCase: (ws, id) => one<Case>(s('SELECT json FROM cases WHERE ws = ? AND id = ?').get(ws, id)),
 

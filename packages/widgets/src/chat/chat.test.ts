@@ -203,7 +203,7 @@ describe('casekit-chat', () => {
     ($(el, '#prechat-email') as HTMLInputElement).value = 'dana@example.com';
     form.requestSubmit();
     await until(() => $(el, 'textarea'), 'conversation after the form');
-    const customers = await mock.store.searchCustomers(mock.workspaceId, undefined, 1000);
+    const customers = await mock.search.searchCustomers(mock.workspaceId, undefined, 1000);
     const customer = customers.items.find((c) => c.attributes['contactEmail'] === 'dana@example.com');
     expect(customer?.name).to.equal('Dana <b>Whitfield</b>');
     el.activeClient?.close();
