@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, GetItemCommand, ProvisionedThroughputExceededException, PutItemCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createCaseEngine, type CustomerSearch, type Store } from '@casekit/core';
 import type { CasekitError } from '@casekit/protocol';
@@ -194,6 +194,38 @@ describe('dynamodb table and transactions', () => {
       assert.equal((await nodeA.searchCustomers(WS, undefined, 10)).items.length, 2, 'the slow node stored no profile');
     } finally {
       await nodeA.close();
+    }
+  });
+});
+
+describe('throttling', () => {
+  it("retries a throttled request with the SDK's own strategy, and answers unavailable once its attempts are spent", async () => {
+    const store = await freshStore();
+    // DynamoDB Local never throttles: this client is told "over throughput" as AWS would, inside the SDK's retries.
+    const throttled = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: DYNAMODB_LOCAL_CREDENTIALS, maxAttempts: 3 });
+    let refuse = 0;
+    let attempts = 0;
+    throttled.middlewareStack.add(
+      (next) => async (args) => {
+        attempts++;
+        if (refuse-- > 0) throw new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded.', $metadata: { httpStatusCode: 400 } });
+        return next(args);
+      },
+      { step: 'deserialize', name: 'throttle' },
+    );
+    const node = createDynamoStore({ client: throttled, tableName: `casekit-${tables}` });
+    try {
+      await store.transaction((tx) => tx.appendEvent(makePresenceEvent()));
+      refuse = 2;
+      assert.equal(await node.lastSeq(WS), 1, 'answered after two throttled attempts');
+      assert.equal(attempts, 3);
+      refuse = 100;
+      attempts = 0;
+      await assert.rejects(node.lastSeq(WS), (error: CasekitError) => error.code === 'unavailable' && error.status === 503 && error.details?.retryAfterSeconds === 1);
+      assert.equal(attempts, 3, 'the SDK tried three times');
+    } finally {
+      throttled.destroy();
+      await store.close();
     }
   });
 });

@@ -16,6 +16,19 @@ import { LostRaceError, WriteSet } from './internal/write-set.ts';
 /** How often a transaction runs when it keeps losing the race for a counter. */
 const MAX_ATTEMPTS = 8;
 
+/** What DynamoDB answers when a table or partition is over its throughput. */
+const THROTTLED = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/**
+ * A request DynamoDB still throttled after the SDK's own retries (its standard strategy:
+ * `AWS_MAX_ATTEMPTS`, default 3, with backoff) becomes `unavailable` (503, `Retry-After: 1`),
+ * which a caller may send again; any other error is left as it is.
+ */
+function throttledAsUnavailable(error: unknown): unknown {
+  if (!(error instanceof Error) || !THROTTLED.has(error.name)) return error;
+  return new CasekitError('unavailable', 'DynamoDB is throttling this workspace\'s requests; try again shortly.', { cause: error, details: { retryAfterSeconds: 1 } });
+}
+
 /** Every read of the port, outside a transaction or (with `ctx.writes`) inside one. */
 const allReads = (ctx: Context): StoreReader => ({
   ...createReads(ctx),
@@ -53,7 +66,9 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
         (...args: unknown[]) => {
           try {
             open();
-            return (method as (...a: unknown[]) => Promise<unknown>)(...args);
+            return (method as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+              throw throttledAsUnavailable(error);
+            });
           } catch (error) {
             return Promise.reject(error);
           }
@@ -92,7 +107,7 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
           committed = true;
           return value;
         } catch (error) {
-          if (!(error instanceof LostRaceError)) throw error;
+          if (!(error instanceof LostRaceError)) throw throttledAsUnavailable(error);
           if (attempt === MAX_ATTEMPTS) {
             // Nothing was written and nothing is wrong with the request: the caller may send it again.
             throw new CasekitError('unavailable', `${error.message} Other writers of this workspace won ${MAX_ATTEMPTS} times in a row; try again shortly.`, { cause: error, details: { retryAfterSeconds: 1 } });

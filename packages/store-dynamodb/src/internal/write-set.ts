@@ -129,6 +129,10 @@ export class WriteSet {
       if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
         throw new LostRaceError('Another transaction wrote the same items at the same time; try again.', error);
       }
+      // A partition over its throughput: the SDK does not retry a cancelled transaction, the store does.
+      if (reasons.some((reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded')) {
+        throw new LostRaceError('DynamoDB throttled this transaction; try again.', error);
+      }
       throw error;
     }
   }
