@@ -246,8 +246,10 @@ export interface StoreTx extends StoreReader {
   insertCustomer(customer: Customer): Promise<void>;
   updateCustomer(customer: Customer): Promise<void>;
   /**
-   * Points `sourceId` at `targetId` (or at the profile a merged-away `targetId` resolves to) and
-   * moves its cases, conversations, messages (with their client ids) and events.
+   * Points `sourceId` at `targetId` (or at the profile a merged-away `targetId` resolves to). From
+   * then on every read answers as if the source's cases, conversations, messages (with their
+   * client ids) and events were the target's: SQLite and memory move them, DynamoDB redirects
+   * reads (a bounded write set), and the contract holds both to the same answers.
    */
   mergeCustomer(workspaceId: string, sourceId: string, targetId: string): Promise<void>;
   nextCaseNumber(workspaceId: string): Promise<number>;
