@@ -86,7 +86,7 @@ export type {
 } from './ports.ts';
 
 // Bounds every store keeps
-export { checkMessageQuery, IDEMPOTENCY_KEY_TTL_MS, idempotentAnswerExpired, idempotentKeyHeld, MAX_CASES_PER_TRANSACTION } from './store-rules.ts';
+export { checkMessageQuery, IDEMPOTENCY_KEY_TTL_MS, idempotentAnswerExpired, idempotentKeyHeld, MAX_CASES_PER_TRANSACTION, refusedAsTooLarge } from './store-rules.ts';
 
 // How searches match (stores index and query through these)
 export { customerSearchText, customerSearchQuery, foldDiacritics, searchTerms, parseCaseSearch, matchesTerm, MIN_PREFIX_LENGTH, MIN_CUSTOMER_MATCH } from './search.ts';

@@ -8,6 +8,11 @@ import type { IdempotentResponse, MessageQuery } from './ports.ts';
  */
 export const MAX_CASES_PER_TRANSACTION = 3;
 
+/** Whether a store refused a write set as larger than it commits at once: the work may go again in parts. */
+export function refusedAsTooLarge(error: unknown): boolean {
+  return error instanceof CasekitError && error.code === 'payload_too_large';
+}
+
 /**
  * Refuses a message list with no scope (`validation_failed` naming `caseId`): every store lists
  * messages by conversation, case or customer, none a whole workspace's.

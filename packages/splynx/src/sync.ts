@@ -1,4 +1,4 @@
-import { BILLING_ACCOUNTS, newId, type BillingAccountInput, type BillingBatch, type BillingBatchResult, type CaseEngine, type StoreReader, type SystemActor } from '@casekit/core';
+import { BILLING_ACCOUNTS, newId, refusedAsTooLarge, type BillingAccountInput, type BillingBatch, type BillingBatchResult, type CaseEngine, type StoreReader, type SystemActor } from '@casekit/core';
 import { CasekitError, type BillingAccount, type BillingInvoice, type BillingService, type SyncLogEntry, type SyncRun, type SyncStatus } from '@casekit/protocol';
 import { createSplynxClient, type SplynxAuth, type SplynxClient, type SplynxClock, type SplynxRecord, type SplynxWhere } from './client.ts';
 import { customerChangesAccount, invoiceChangesAccount, SERVICE_PATHS, type LookupNames, toBillingAccount, toBillingInvoice, toBillingService } from './accounts.ts';
@@ -233,7 +233,7 @@ export function createSplynxSync(options: SplynxSyncOptions): SplynxSync {
       return await engine.applyBilling(actor, batch);
     } catch (error) {
       const size = batch.accounts.length + batch.log.length;
-      if (!(error instanceof CasekitError && error.code === 'payload_too_large') || size <= 1) throw error;
+      if (!refusedAsTooLarge(error) || size <= 1) throw error;
       const half = Math.ceil(size / 2);
       const firstAccounts = batch.accounts.slice(0, half);
       const firstLog = batch.log.slice(0, half - firstAccounts.length);

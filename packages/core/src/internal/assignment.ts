@@ -1,7 +1,7 @@
-import { CasekitError, type Case, type QueueResponse, type RoutingNote } from '@casekit/protocol';
+import type { Case, QueueResponse, RoutingNote } from '@casekit/protocol';
 import { route, type Assignment, type QueuedCase, type RoundRobinState, type RoutingDecisions } from '@casekit/routing';
 import type { AgentRecord, StoreReader } from '../ports.ts';
-import { MAX_CASES_PER_TRANSACTION } from '../store-rules.ts';
+import { MAX_CASES_PER_TRANSACTION, refusedAsTooLarge } from '../store-rules.ts';
 import { authorize } from '../rules.ts';
 import type { AgentActor, RoutingPass, SystemActor } from '../types.ts';
 import type { EngineContext, Step } from './context.ts';
@@ -31,9 +31,6 @@ async function saveRouted({ tx, emit, at }: Step, before: Case, after: Case, not
     data: { case: after, changes: { assigneeId: [before.assigneeId, after.assigneeId] }, routing: note },
   });
 }
-
-/** Whether a store refused a write set as larger than it commits at once (`payload_too_large`). */
-export const tooLarge = (error: unknown): boolean => error instanceof CasekitError && error.code === 'payload_too_large';
 
 /** Gives `kase` to the agent of `assignment`: the case routing changed, with the event that says why. */
 function assign(step: Step, kase: Case, assignment: Assignment): Promise<void> {
@@ -73,7 +70,7 @@ export async function routeWaitingCases(ctx: EngineContext, memory: RoutingMemor
     memory.cursors.set(workspaceId, roundRobin);
     return pass;
   } catch (error) {
-    if (!tooLarge(error)) throw error;
+    if (!refusedAsTooLarge(error)) throw error;
     return routeInParts(ctx, memory, workspaceId);
   }
 }

@@ -7,8 +7,8 @@ import { DEFAULT_CAPACITY, DEFAULT_SETTINGS } from '../defaults.ts';
 import { publicAgent, publicChannel } from '../visibility.ts';
 import { notFound, type EngineContext } from './context.ts';
 import { authorizeCurrent } from './agents.ts';
-import { releaseCasesOf, tooLarge } from './assignment.ts';
-import { MAX_CASES_PER_TRANSACTION } from '../store-rules.ts';
+import { releaseCasesOf } from './assignment.ts';
+import { MAX_CASES_PER_TRANSACTION, refusedAsTooLarge } from '../store-rules.ts';
 
 export function ensureWorkspace(
   ctx: EngineContext,
@@ -141,7 +141,7 @@ export async function setPresence(ctx: EngineContext, actor: AgentActor | System
   try {
     return await presenceStep(ctx, actor, agentId, presence, Infinity);
   } catch (error) {
-    if (!tooLarge(error)) throw error;
+    if (!refusedAsTooLarge(error)) throw error;
     const agent = await presenceStep(ctx, actor, agentId, presence, MAX_CASES_PER_TRANSACTION);
     const { workspaceId } = actor;
     // Until none is left, or they came back (the cases they still hold stay theirs).
