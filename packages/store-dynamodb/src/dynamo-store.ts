@@ -112,13 +112,13 @@ export function createDynamoStore({ client, tableName, secretBox }: DynamoStoreO
             // Nothing was written and nothing is wrong with the request: the caller may send it again.
             throw new CasekitError('unavailable', `${error.message} Other writers of this workspace won ${MAX_ATTEMPTS} times in a row; try again shortly.`, { cause: error, details: { retryAfterSeconds: 1 } });
           }
-          // Other nodes' writers of the workspace take its event seq too: spread the retries out
-          // (up to 20 ms, doubling to 1.3 s, jittered) so they stop colliding. This node's wait their turn.
-          turns.end(false);
-          await sleep(Math.random() * 10 * 2 ** attempt);
         } finally {
           turns.end(committed);
         }
+        // Lost a race: other nodes' writers of the workspace take its event seq too. Spread the
+        // retries out (up to 20 ms, doubling to 1.3 s, jittered) so they stop colliding; this
+        // node's writers wait their turn.
+        await sleep(Math.random() * 10 * 2 ** attempt);
       }
     },
 

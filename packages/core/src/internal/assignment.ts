@@ -1,5 +1,5 @@
 import type { Case, QueueResponse, RoutingNote } from '@casekit/protocol';
-import { route, type Assignment, type QueuedCase, type RoundRobinState, type RoutingDecisions } from '@casekit/routing';
+import { route, type Assignment, type QueuedCase, type RoundRobinState, type RoutingDecisions, type RoutingPolicy } from '@casekit/routing';
 import type { AgentRecord, StoreReader } from '../ports.ts';
 import { MAX_CASES_PER_TRANSACTION, refusedAsTooLarge } from '../store-rules.ts';
 import { authorize } from '../rules.ts';
@@ -122,17 +122,17 @@ async function routeInParts(ctx: EngineContext, memory: RoutingMemory, workspace
 export async function releaseCasesOf(step: Step, workspaceId: string, agentId: string, atMost: number): Promise<boolean> {
   const { tx, at } = step;
   const routing = await routingSettingsOf(tx, workspaceId);
-  const held: Case[] = [];
+  const released: { kase: Case; policy: RoutingPolicy }[] = [];
   let cursor: string | undefined;
+  // Pages until one more than `atMost` goes back: enough to know that more are left.
   do {
     const page = await tx.listCases(workspaceId, { assignee: agentId, status: [...ROUTED_STATUSES], limit: 200, ...(cursor && { cursor }) });
-    held.push(...page.items);
+    for (const kase of page.items) {
+      const policy = offlinePolicy(routing, kase);
+      if (policy?.onAgentOffline === 'reassign') released.push({ kase, policy });
+    }
     cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  const released = held.flatMap((kase) => {
-    const policy = offlinePolicy(routing, kase);
-    return policy?.onAgentOffline === 'reassign' ? [{ kase, policy }] : [];
-  });
+  } while (cursor && released.length <= atMost);
   for (const { kase, policy } of released.slice(0, atMost)) {
     // It goes back with the time it first queued: ahead of cases that came later.
     const after: Case = { ...kase, assigneeId: null, queuedAt: kase.queuedAt ?? kase.createdAt, updatedAt: at, version: kase.version + 1 };

@@ -1,7 +1,7 @@
 import type { SecretBox } from '@casekit/core';
 import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { HeldTurns } from './counters.ts';
-import type { Item, WriteSet } from './write-set.ts';
+import { itemKey, type Item, type WriteSet } from './write-set.ts';
 
 // The primitives every read is made of: a consistent GetItem or Query, with the open transaction's writes laid over.
 
@@ -30,7 +30,7 @@ export function getItem(ctx: Context, pk: string, sk: string): Promise<Item | nu
   // Two reads of one item at once share one request, and remember its answer before either goes on.
   let inFlight = reading.get(writes);
   if (!inFlight) reading.set(writes, (inFlight = new Map()));
-  const id = keyId(pk, sk);
+  const id = itemKey(pk, sk);
   let read = inFlight.get(id);
   if (!read) {
     read = coalescedGet(ctx, pk, sk).then((item) => {
@@ -68,8 +68,6 @@ export function knownOr(ctx: Context, copy: Item): Item | null {
   return copy;
 }
 
-const keyId = (pk: string, sk: string) => `${pk}\u0000${sk}`;
-
 type Waiting = { pk: string; sk: string; answers: { resolve: (item: Item | null) => void; reject: (error: unknown) => void }[] };
 const waiting = new WeakMap<Context, Map<string, Waiting>>();
 
@@ -83,13 +81,13 @@ function coalescedGet(ctx: Context, pk: string, sk: string): Promise<Item | null
       waiting.delete(ctx);
       const keys = [...mine.values()];
       batchGet(ctx, keys).then(
-        (found) => keys.forEach((key) => key.answers.forEach((a) => a.resolve(found.get(keyId(key.pk, key.sk)) ?? null))),
+        (found) => keys.forEach((key) => key.answers.forEach((a) => a.resolve(found.get(itemKey(key.pk, key.sk)) ?? null))),
         (error: unknown) => keys.forEach((key) => key.answers.forEach((a) => a.reject(error))),
       );
     });
   }
-  const entry = queue.get(keyId(pk, sk)) ?? { pk, sk, answers: [] };
-  queue.set(keyId(pk, sk), entry);
+  const entry = queue.get(itemKey(pk, sk)) ?? { pk, sk, answers: [] };
+  queue.set(itemKey(pk, sk), entry);
   return new Promise((resolve, reject) => entry.answers.push({ resolve, reject }));
 }
 
@@ -99,14 +97,14 @@ async function batchGet(ctx: Context, keys: readonly { pk: string; sk: string }[
   if (keys.length === 1) {
     const { pk, sk } = keys[0]!;
     const { Item } = await ctx.doc.send(new GetCommand({ TableName: ctx.tableName, Key: { pk, sk }, ConsistentRead: true }));
-    if (Item) found.set(keyId(pk, sk), Item as Item);
+    if (Item) found.set(itemKey(pk, sk), Item as Item);
     return found;
   }
   for (let i = 0; i < keys.length; i += 100) {
     let batch: Record<string, unknown>[] | undefined = keys.slice(i, i + 100).map(({ pk, sk }) => ({ pk, sk }));
     while (batch && batch.length > 0) {
       const page: BatchGetCommandOutput = await ctx.doc.send(new BatchGetCommand({ RequestItems: { [ctx.tableName]: { Keys: batch, ConsistentRead: true } } }));
-      for (const item of (page.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(keyId(item.pk, item.sk), item);
+      for (const item of (page.Responses?.[ctx.tableName] ?? []) as Item[]) found.set(itemKey(item.pk, item.sk), item);
       batch = page.UnprocessedKeys?.[ctx.tableName]?.Keys;
     }
   }
@@ -116,7 +114,7 @@ async function batchGet(ctx: Context, keys: readonly { pk: string; sk: string }[
 /** Several items at once, as `getItem` reads each (keyed by `pk`, NUL, `sk`; null when absent): one BatchGetItem per 100 unread keys. */
 export async function getItems(ctx: Context, keys: readonly { pk: string; sk: string }[]): Promise<Map<string, Item | null>> {
   const items = await Promise.all(keys.map(({ pk, sk }) => getItem(ctx, pk, sk)));
-  return new Map(keys.map(({ pk, sk }, i) => [keyId(pk, sk), items[i]!]));
+  return new Map(keys.map(({ pk, sk }, i) => [itemKey(pk, sk), items[i]!]));
 }
 
 /** The pages of a Query, in order, until its end or until the caller stops: consistent on the table (a GSI cannot be). */

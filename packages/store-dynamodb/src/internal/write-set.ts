@@ -35,7 +35,8 @@ interface PendingWrite {
   condition: Condition | undefined;
 }
 
-const id = (pk: string, sk: string) => `${pk}\u0000${sk}`;
+/** One string for an item's key, for maps of items. */
+export const itemKey = (pk: string, sk: string) => `${pk}\u0000${sk}`;
 
 /**
  * The writes of one `store.transaction`, kept in memory until its callback resolves and then
@@ -49,17 +50,17 @@ export class WriteSet {
 
   /** The item as this transaction first read it (undefined: not read yet): a second read sees the same, so its checks agree. */
   readBefore(pk: string, sk: string): Item | null | undefined {
-    return this.#read.get(id(pk, sk));
+    return this.#read.get(itemKey(pk, sk));
   }
 
   /** Remembers what a read found, for `readBefore`. */
   remember(pk: string, sk: string, item: Item | null): void {
-    this.#read.set(id(pk, sk), item);
+    this.#read.set(itemKey(pk, sk), item);
   }
 
   /** The item as this transaction left it: undefined when it wrote nothing there, null when it deleted it. */
   pending(pk: string, sk: string): Item | null | undefined {
-    return this.#writes.get(id(pk, sk))?.item;
+    return this.#writes.get(itemKey(pk, sk))?.item;
   }
 
   /** Every item this transaction wrote or deleted in a partition. */
@@ -77,19 +78,19 @@ export class WriteSet {
 
   /** Adds `delta` to the number attribute `n` of the counter item, at commit. */
   add(pk: string, sk: string, delta: number): void {
-    const counter = this.#counters.get(id(pk, sk)) ?? { pk, sk, delta: 0 };
+    const counter = this.#counters.get(itemKey(pk, sk)) ?? { pk, sk, delta: 0 };
     counter.delta += delta;
-    this.#counters.set(id(pk, sk), counter);
+    this.#counters.set(itemKey(pk, sk), counter);
   }
 
   /** What `add` has added to the counter so far. */
   added(pk: string, sk: string): number {
-    return this.#counters.get(id(pk, sk))?.delta ?? 0;
+    return this.#counters.get(itemKey(pk, sk))?.delta ?? 0;
   }
 
   #set(pk: string, sk: string, item: Item | null, condition: Condition | undefined): void {
-    const earlier = this.#writes.get(id(pk, sk));
-    this.#writes.set(id(pk, sk), { pk, sk, item, condition: earlier ? earlier.condition : condition });
+    const earlier = this.#writes.get(itemKey(pk, sk));
+    this.#writes.set(itemKey(pk, sk), { pk, sk, item, condition: earlier ? earlier.condition : condition });
   }
 
   /** Commits every write at once, or none: a failed condition becomes `conflict`. */

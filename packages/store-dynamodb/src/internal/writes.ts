@@ -27,7 +27,7 @@ import {
   WORKSPACE_SK,
 } from './keys.ts';
 import { docOf, getItem, type Context } from './table.ts';
-import type { Condition, WriteSet } from './write-set.ts';
+import { itemKey, type Condition, type WriteSet } from './write-set.ts';
 
 /** The key is still free: for anything new or unique. */
 export const ABSENT = (conflict: string): Condition => ({ expression: 'attribute_not_exists(pk)', conflict });
@@ -86,7 +86,7 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
       const pk = workspacePk(ws);
       // This process's other writers of the workspace wait until this commit ends (`CounterTurns`).
       await ctx.turns?.enter(ws);
-      const key = `${pk}\u0000${sk}`;
+      const key = itemKey(pk, sk);
       // In turn, the value this process committed last needs no read: the condition checks it.
       const known = writes.pending(pk, sk) === undefined ? ctx.turns?.turns.known(key) : undefined;
       const counter = known === undefined ? await stored(pk, sk) : { n: known };
