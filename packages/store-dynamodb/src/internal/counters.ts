@@ -55,15 +55,20 @@ export class HeldTurns {
   /** Counter items this attempt wrote, with the value it wrote last. */
   readonly #written = new Map<string, number>();
 
-  readonly turns: CounterTurns;
+  readonly #turns: CounterTurns;
 
   constructor(turns: CounterTurns) {
-    this.turns = turns;
+    this.#turns = turns;
+  }
+
+  /** The counter's value as this process last committed it, if it knows one. */
+  known(key: string): number | undefined {
+    return this.#turns.known(key);
   }
 
   /** Takes the workspace's turn, once per attempt. */
   async enter(workspaceId: string): Promise<void> {
-    if (!this.#ends.has(workspaceId)) this.#ends.set(workspaceId, await this.turns.take(workspaceId));
+    if (!this.#ends.has(workspaceId)) this.#ends.set(workspaceId, await this.#turns.take(workspaceId));
   }
 
   wrote(key: string, n: number): void {
@@ -73,8 +78,8 @@ export class HeldTurns {
   /** Ends every turn held; after a commit (`committed`) the counters written are remembered, else forgotten. */
   end(committed: boolean): void {
     for (const [key, n] of this.#written) {
-      if (committed) this.turns.learn(key, n);
-      else this.turns.forget(key);
+      if (committed) this.#turns.learn(key, n);
+      else this.#turns.forget(key);
     }
     this.#written.clear();
     for (const end of this.#ends.values()) end();

@@ -88,7 +88,7 @@ export function createWrites(ctx: Context & { writes: WriteSet }): ImplementedWr
       await ctx.turns?.enter(ws);
       const key = itemKey(pk, sk);
       // In turn, the value this process committed last needs no read: the condition checks it.
-      const known = writes.pending(pk, sk) === undefined ? ctx.turns?.turns.known(key) : undefined;
+      const known = writes.pending(pk, sk) === undefined ? ctx.turns?.known(key) : undefined;
       const counter = known === undefined ? await stored(pk, sk) : { n: known };
       const read = (counter?.n as number | undefined) ?? 0;
       const raced = `${what} ${read + 1} of workspace "${ws}" was taken by another transaction.`;
